@@ -1,0 +1,23 @@
+// Command matchmaking runs the Lienket matchmaking service (gRPC; see the README for settings).
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/lienket/lienket/services/matchmaking/internal/transport"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx); err != nil {
+		fmt.Fprintln(os.Stderr, "matchmaking:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context) error { return transport.Run(ctx) }

@@ -1,0 +1,109 @@
+package aip
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+
+	"github.com/lienket/lienket/services/platform/apierr"
+)
+
+// Condition is one `field op value` term of a filter.
+type Condition struct {
+	// Field as written by the client.
+	Field string
+	// Op is "=" or "!=".
+	Op string
+	// Value, unquoted.
+	Value string
+}
+
+// ParseFilter parses the AIP-160 subset Lienket supports: terms `field = "value"` or
+// `field != "value"` (value quoted or a bare word) joined by AND. Only fields in allowed may
+// appear; anything else is INVALID_ARGUMENT naming the field "filter".
+func ParseFilter(filter string, allowed ...string) ([]Condition, error) {
+	toks, err := lex(filter)
+	if err != nil {
+		return nil, err
+	}
+	ok := map[string]bool{}
+	for _, a := range allowed {
+		ok[a] = true
+	}
+	var out []Condition
+	for i := 0; i < len(toks); {
+		if len(out) > 0 {
+			if !strings.EqualFold(toks[i], "AND") {
+				return nil, bad("expected AND between terms, got %q", toks[i])
+			}
+			i++
+		}
+		if i+3 > len(toks) {
+			return nil, bad("incomplete term: expected field = value")
+		}
+		f, op, v := toks[i], toks[i+1], toks[i+2]
+		if !ok[f] {
+			return nil, bad("unknown filter field %q (allowed: %s)", f, strings.Join(allowed, ", "))
+		}
+		if op != "=" && op != "!=" {
+			return nil, bad("unsupported operator %q (use = or !=)", op)
+		}
+		out = append(out, Condition{Field: f, Op: op, Value: strings.Trim(v, `"`)})
+		i += 3
+	}
+	return out, nil
+}
+
+func bad(format string, args ...any) error {
+	return apierr.Field("filter", "FILTER_SYNTAX", format, args...)
+}
+
+func lex(s string) ([]string, error) {
+	if len(s) > 1024 {
+		return nil, bad("filter longer than 1024 characters")
+	}
+	var toks []string
+	rs := []rune(s)
+	for i := 0; i < len(rs); {
+		r := rs[i]
+		switch {
+		case unicode.IsSpace(r):
+			i++
+		case r == '"':
+			j := i + 1
+			for j < len(rs) && rs[j] != '"' {
+				j++
+			}
+			if j >= len(rs) {
+				return nil, bad("unterminated string")
+			}
+			toks = append(toks, string(rs[i:j+1]))
+			i = j + 1
+		case r == '=':
+			toks = append(toks, "=")
+			i++
+		case r == '!' && i+1 < len(rs) && rs[i+1] == '=':
+			toks = append(toks, "!=")
+			i += 2
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("_.-/:", r):
+			j := i
+			for j < len(rs) && (unicode.IsLetter(rs[j]) || unicode.IsDigit(rs[j]) || strings.ContainsRune("_.-/:", rs[j])) {
+				j++
+			}
+			toks = append(toks, string(rs[i:j]))
+			i = j
+		default:
+			return nil, bad("unexpected character %q", string(r))
+		}
+	}
+	return toks, nil
+}
+
+// String renders conditions canonically (for page-token digests).
+func String(cs []Condition) string {
+	parts := make([]string, len(cs))
+	for i, c := range cs {
+		parts[i] = fmt.Sprintf("%s%s%q", c.Field, c.Op, c.Value)
+	}
+	return strings.Join(parts, "&")
+}

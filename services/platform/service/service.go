@@ -1,0 +1,120 @@
+// Package service is the common main loop of a Lienket gRPC service: configuration, logging,
+// storage (MongoDB or the embedded store), caller authentication, the gRPC server with health
+// and reflection, the operational HTTP server, and graceful shutdown.
+package service
+
+import (
+	"context"
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"golang.org/x/sync/errgroup"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+
+	"github.com/lienket/lienket/services/platform/auth"
+	"github.com/lienket/lienket/services/platform/config"
+	"github.com/lienket/lienket/services/platform/grpcserver"
+	"github.com/lienket/lienket/services/platform/logging"
+	"github.com/lienket/lienket/services/platform/mongostore"
+)
+
+// Deps is what a service's Register function gets.
+type Deps struct {
+	// Config holds the common settings.
+	Config config.Common
+	// Env reads service-specific settings.
+	Env *config.Env
+	// Log is the process logger.
+	Log *slog.Logger
+	// DB is the service's database.
+	DB *mongo.Database
+	// Dial connects to another Lienket service with this service's own credentials.
+	Dial func(addr string) (*grpc.ClientConn, error)
+	// Mux is the operational HTTP mux (/healthz is registered; add /metrics etc.).
+	Mux *http.ServeMux
+}
+
+// Spec describes one service.
+type Spec struct {
+	// Name of the service, e.g. "registry".
+	Name string
+	// DefaultGRPCAddr and DefaultHTTPAddr are the default listen addresses.
+	DefaultGRPCAddr, DefaultHTTPAddr string
+	// Register creates indexes, loads reference data and registers gRPC services.
+	Register func(ctx context.Context, s *grpc.Server, d Deps) error
+	// ServerOptions are extra gRPC server options (stats handlers).
+	ServerOptions []grpc.ServerOption
+	// ClientOptions are extra dial options for outgoing calls.
+	ClientOptions []grpc.DialOption
+	// MongoOptions adjust the driver (monitors).
+	MongoOptions []mongostore.ClientOption
+}
+
+// Run runs the service until ctx ends.
+func Run(ctx context.Context, spec Spec) error {
+	env := config.FromOS()
+	cfg := config.LoadCommon(env, spec.Name, spec.DefaultGRPCAddr, spec.DefaultHTTPAddr)
+	if err := env.Err(); err != nil {
+		return err
+	}
+	log := logging.Setup(spec.Name, cfg.LogFormat, cfg.LogLevel)
+
+	keys, err := auth.LoadPublicKeys(cfg.JWTPublicKeyFiles...)
+	if err != nil {
+		return fmt.Errorf("trusted token keys (JWT_PUBLIC_KEY_FILES): %w", err)
+	}
+	verifier := auth.NewVerifier(cfg.JWTIssuer, cfg.JWTAudience, keys...)
+	var svcKey ed25519.PrivateKey
+	if cfg.ServiceKeyFile != "" {
+		if svcKey, err = auth.LoadPrivateKey(cfg.ServiceKeyFile); err != nil {
+			return fmt.Errorf("service key (SERVICE_KEY_FILE): %w", err)
+		}
+	}
+
+	client, closeStore, err := mongostore.Open(ctx, cfg.MongoURI, cfg.DataDir, spec.Name, log, spec.MongoOptions...)
+	if err != nil {
+		return err
+	}
+	defer closeStore()
+
+	dial := func(addr string) (*grpc.ClientConn, error) {
+		if svcKey == nil {
+			return nil, errors.New("no SERVICE_KEY_FILE: cannot call other services")
+		}
+		creds := auth.NewServiceCredentials(auth.NewIssuer(svcKey, cfg.JWTIssuer, cfg.JWTAudience), spec.Name)
+		opts := append([]grpc.DialOption{grpc.WithTransportCredentials(insecure.NewCredentials()), grpc.WithPerRPCCredentials(creds)}, spec.ClientOptions...)
+		return grpc.NewClient(addr, opts...)
+	}
+
+	srv := grpcserver.New(grpcserver.Options{
+		Name: spec.Name, Logger: log, Verifier: verifier,
+		DefaultDeadline: cfg.DefaultDeadline, ServerOptions: spec.ServerOptions,
+	})
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
+	if err := spec.Register(ctx, srv.Server, Deps{Config: cfg, Env: env, Log: log, DB: client.Database(cfg.MongoDatabase), Dial: dial, Mux: mux}); err != nil {
+		return err
+	}
+	if err := env.Err(); err != nil {
+		return err
+	}
+	lis, err := net.Listen("tcp", cfg.GRPCAddr)
+	if err != nil {
+		return err
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return srv.Serve(gctx, lis, cfg.ShutdownTimeout) })
+	if cfg.HTTPAddr != "" && cfg.HTTPAddr != "off" {
+		g.Go(func() error { return grpcserver.ServeHTTP(gctx, cfg.HTTPAddr, mux, cfg.ShutdownTimeout) })
+	}
+	log.Info("started", "grpc", cfg.GRPCAddr, "http", cfg.HTTPAddr)
+	err = g.Wait()
+	log.Info("stopped")
+	return err
+}

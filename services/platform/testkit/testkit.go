@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net"
 	"os"
 	"testing"
@@ -16,6 +17,8 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 
 	"github.com/lienket/lienket/services/platform/auth"
+	"github.com/lienket/lienket/services/platform/config"
+	"github.com/lienket/lienket/services/platform/service"
 	"github.com/lienket/lienket/services/platform/embedded"
 	"github.com/lienket/lienket/services/platform/grpcserver"
 	"github.com/lienket/lienket/services/platform/logging"
@@ -131,4 +134,22 @@ func Dial(t testing.TB, addr, token string) *grpc.ClientConn {
 	}
 	t.Cleanup(func() { _ = cc.Close() })
 	return cc
+}
+
+// Deps returns service dependencies for registering a service in a test: db (share one
+// between services that work together), a quiet logger, and a Dial that calls other services
+// with a service token from a.
+func Deps(t testing.TB, a *Auth, name string, db *mongo.Database, env map[string]string) service.Deps {
+	t.Helper()
+	creds := auth.NewServiceCredentials(a.Issuer, name)
+	return service.Deps{
+		Config: config.Common{Service: name, MongoDatabase: db.Name()},
+		Env:    config.FromMap(env),
+		Log:    logging.New(os.Stderr, name, "text", "error"),
+		DB:     db,
+		Dial: func(addr string) (*grpc.ClientConn, error) {
+			return grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()), grpc.WithPerRPCCredentials(creds))
+		},
+		Mux: http.NewServeMux(),
+	}
 }

@@ -21,7 +21,3 @@ func Register(ctx context.Context, s *grpc.Server, d service.Deps) error {
 	return nil
 }
 
-// Run runs the contracts service until ctx ends.
-func Run(ctx context.Context) error {
-	return service.Run(ctx, service.Spec{Name: "contracts", DefaultGRPCAddr: "127.0.0.1:9102", DefaultHTTPAddr: "127.0.0.1:9202", Register: Register})
-}

@@ -21,7 +21,3 @@ func Register(ctx context.Context, s *grpc.Server, d service.Deps) error {
 	return nil
 }
 
-// Run runs the matchmaking service until ctx ends.
-func Run(ctx context.Context) error {
-	return service.Run(ctx, service.Spec{Name: "matchmaking", DefaultGRPCAddr: "127.0.0.1:9103", DefaultHTTPAddr: "127.0.0.1:9203", Register: Register})
-}

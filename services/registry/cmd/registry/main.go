@@ -8,7 +8,7 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/lienket/lienket/services/registry/internal/transport"
+	"github.com/lienket/lienket/services/registry/app"
 )
 
 func main() {
@@ -20,4 +20,4 @@ func main() {
 	}
 }
 
-func run(ctx context.Context) error { return transport.Run(ctx) }
+func run(ctx context.Context) error { return app.Run(ctx) }

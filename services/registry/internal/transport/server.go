@@ -21,7 +21,3 @@ func Register(ctx context.Context, s *grpc.Server, d service.Deps) error {
 	return nil
 }
 
-// Run runs the registry service until ctx ends.
-func Run(ctx context.Context) error {
-	return service.Run(ctx, service.Spec{Name: "registry", DefaultGRPCAddr: "127.0.0.1:9101", DefaultHTTPAddr: "127.0.0.1:9201", Register: Register})
-}

@@ -1,0 +1,26 @@
+// Package app is the public entry point of the registry service: main runs it, and other modules'
+// integration tests (gateway end-to-end, cross-service flows) register it on their own loopback
+// servers.
+package app
+
+import (
+	"context"
+
+	"google.golang.org/grpc"
+
+	"github.com/lienket/lienket/services/registry/internal/transport"
+	"github.com/lienket/lienket/services/platform/service"
+)
+
+// Register creates indexes, loads reference data and registers the registry gRPC API on s.
+func Register(ctx context.Context, s *grpc.Server, d service.Deps) error {
+	return transport.Register(ctx, s, d)
+}
+
+// Spec describes the registry process.
+func Spec() service.Spec {
+	return service.Spec{Name: "registry", DefaultGRPCAddr: "127.0.0.1:9101", DefaultHTTPAddr: "127.0.0.1:9201", Register: Register}
+}
+
+// Run runs the registry service until ctx ends.
+func Run(ctx context.Context) error { return service.Run(ctx, Spec()) }

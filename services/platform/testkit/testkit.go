@@ -6,8 +6,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"net"
+	"net/http"
 	"os"
 	"testing"
 	"time"
@@ -18,11 +18,11 @@ import (
 
 	"github.com/lienket/lienket/services/platform/auth"
 	"github.com/lienket/lienket/services/platform/config"
-	"github.com/lienket/lienket/services/platform/service"
 	"github.com/lienket/lienket/services/platform/embedded"
 	"github.com/lienket/lienket/services/platform/grpcserver"
 	"github.com/lienket/lienket/services/platform/logging"
 	"github.com/lienket/lienket/services/platform/mongostore"
+	"github.com/lienket/lienket/services/platform/service"
 )
 
 // Store is the package's embedded store; set by Main.

@@ -8,8 +8,8 @@ import (
 
 	"google.golang.org/grpc"
 
-	"github.com/lienket/lienket/services/registry/internal/transport"
 	"github.com/lienket/lienket/services/platform/service"
+	"github.com/lienket/lienket/services/registry/internal/transport"
 )
 
 // Register creates indexes, loads reference data and registers the registry gRPC API on s.

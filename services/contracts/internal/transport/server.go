@@ -20,4 +20,3 @@ func Register(ctx context.Context, s *grpc.Server, d service.Deps) error {
 	contractsv1.RegisterContractsServiceServer(s, &Server{})
 	return nil
 }
-

@@ -20,4 +20,3 @@ func Register(ctx context.Context, s *grpc.Server, d service.Deps) error {
 	matchmakingv1.RegisterMatchmakingServiceServer(s, &Server{})
 	return nil
 }
-

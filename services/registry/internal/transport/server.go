@@ -20,4 +20,3 @@ func Register(ctx context.Context, s *grpc.Server, d service.Deps) error {
 	registryv1.RegisterRegistryServiceServer(s, &Server{})
 	return nil
 }
-

@@ -15,7 +15,7 @@ BINARIES := \
 	./tools/cmd/lienket-run \
 	./tools/cmd/lienketctl
 
-.PHONY: all run build test test-short lint generate check-generated codegen-tools ci clean fuzz bench
+.PHONY: all run build test test-charts demo test-short lint generate check-generated codegen-tools ci clean fuzz bench
 
 all: build
 
@@ -31,6 +31,15 @@ build:
 ## test: unit and integration tests of every module (embedded store, loopback gRPC)
 test:
 	go test $(GOTEST_FLAGS) $(PKGS)
+	@if [ -f charts/chartcheck/go.mod ]; then $(MAKE) --no-print-directory test-charts; fi
+
+## test-charts: lint and render the Helm chart and validate every object against the k8s API types
+test-charts:
+	cd charts/chartcheck && GOWORK=off go test $(GOTEST_FLAGS) ./...
+
+## demo: the end-to-end story over REST against a running `make run`
+demo:
+	go run ./tools/cmd/lienket-demo
 
 ## codegen-tools: build buf and the protoc plugins pinned in tools/codegen/go.mod
 codegen-tools:

@@ -82,8 +82,13 @@ func Run(ctx context.Context) error {
 	if err := env.Err(); err != nil {
 		return err
 	}
+	shutdownTelemetry, err := setupTelemetry(ctx)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = shutdownTelemetry(context.Background()) }()
 	dial := func(addr string) (*grpc.ClientConn, error) {
-		return grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+		return grpc.NewClient(addr, append([]grpc.DialOption{grpc.WithTransportCredentials(insecure.NewCredentials())}, dialOptions()...)...)
 	}
 	var conns [3]*grpc.ClientConn
 	for i, addr := range []string{cfg.RegistryAddr, cfg.ContractsAddr, cfg.MatchmakingAddr} {
@@ -98,7 +103,7 @@ func Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Addr: cfg.HTTPAddr, Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Addr: cfg.HTTPAddr, Handler: instrument(h), ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 	log.Info("gateway listening", "addr", cfg.HTTPAddr)

@@ -59,10 +59,9 @@ generate: codegen-tools
 
 ## check-generated: fail when committed generated code is stale
 check-generated: generate
-	@git add -N proto gateway/openapi >/dev/null 2>&1 || true
-	@if ! git diff --quiet -- proto gateway/openapi; then \
+	@if [ -n "$$(git status --porcelain -- proto gateway/openapi)" ]; then \
 		echo "generated code is stale; run 'make generate' and commit:"; \
-		git diff --stat -- proto gateway/openapi; exit 1; fi
+		git status --porcelain -- proto gateway/openapi; exit 1; fi
 	@echo "generated code is up to date"
 
 ## lint: buf lint, gofmt and go vet

@@ -1,0 +1,249 @@
+package domain
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/lienket/lienket/services/platform/apierr"
+)
+
+func TestTaxCode(t *testing.T) {
+	for _, tc := range []struct{ in, rule string }{
+		{"0100109106", ""},     // Viettel
+		{"0300588569", ""},     // Vinamilk
+		{"0300588569-001", ""}, // a branch
+		{"0100109107", "TAX_CODE_CHECKSUM"},
+		{"0300588569-000", "TAX_CODE_BRANCH"},
+		{"030058856", "TAX_CODE_FORMAT"},
+		{"03005885690", "TAX_CODE_FORMAT"},
+		{"0300588569-01", "TAX_CODE_FORMAT"},
+		{"030058856a", "TAX_CODE_FORMAT"},
+		{"0300588569-", "TAX_CODE_FORMAT"},
+		{"", "TAX_CODE_FORMAT"},
+	} {
+		rule, _ := ValidateTaxCode(tc.in)
+		require.Equal(t, tc.rule, rule, tc.in)
+	}
+}
+
+func FuzzTaxCode(f *testing.F) {
+	f.Add("0100109106")
+	f.Add("0300588569-001")
+	f.Add("12345")
+	f.Fuzz(func(t *testing.T, s string) {
+		rule, err := ValidateTaxCode(s)
+		if err != nil {
+			require.NotEmpty(t, rule)
+			return
+		}
+		// Every accepted code has the shape and a check digit that recomputes.
+		main, branch, has := strings.Cut(s, "-")
+		require.Len(t, main, 10)
+		require.True(t, allDigits(main))
+		if has {
+			require.Len(t, branch, 3)
+			require.NotEqual(t, "000", branch)
+		}
+		d, ok := TaxCodeCheckDigit(main[:9])
+		require.True(t, ok)
+		require.Equal(t, d, main[9])
+	})
+}
+
+func TestNormalizePhone(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"0912345678", "+84912345678"},
+		{"0912 345 678", "+84912345678"},
+		{"+84 912.345.678", "+84912345678"},
+		{"84912345678", "+84912345678"},
+		{"0389-123-456", "+84389123456"},
+		{"02439421234", "+842439421234"}, // Hà Nội landline
+		{"091234567", ""},
+		{"12345", ""},
+		{"+1 202 555 0100", ""},
+		{"abc", ""},
+		{strings.Repeat("9", 40), ""},
+	} {
+		got, err := NormalizePhone(tc.in)
+		if tc.want == "" {
+			require.Error(t, err, tc.in)
+			continue
+		}
+		require.NoError(t, err, tc.in)
+		require.Equal(t, tc.want, got)
+	}
+}
+
+func FuzzNormalizePhone(f *testing.F) {
+	f.Add("0912345678")
+	f.Add("+84 24 3942 1234")
+	f.Add("xyz")
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := NormalizePhone(s)
+		if err != nil {
+			return
+		}
+		require.True(t, strings.HasPrefix(got, "+84"), got)
+		again, err := NormalizePhone(got)
+		require.NoError(t, err, "E.164 output must re-validate")
+		require.Equal(t, got, again, "normalisation is idempotent")
+	})
+}
+
+func TestEthnicGroups(t *testing.T) {
+	require.Len(t, EthnicGroups, 54)
+	for _, tc := range []struct{ in, want string }{
+		{"Kinh", "Kinh"}, {"tay", "Tày"}, {"H'MONG", "H'Mông"}, {"hmong", "H'Mông"}, {"e de", "Ê Đê"},
+		{"Bru-Vân Kiều", "Bru - Vân Kiều"}, {"o du", "Ơ Đu"},
+	} {
+		got, ok := CanonicalEthnicGroup(tc.in)
+		require.True(t, ok, tc.in)
+		require.Equal(t, tc.want, got)
+	}
+	_, ok := CanonicalEthnicGroup("Klingon")
+	require.False(t, ok)
+	require.False(t, IsEthnicMinority("Kinh"))
+	require.True(t, IsEthnicMinority("Dao"))
+}
+
+func TestProtectNationalID(t *testing.T) {
+	id, err := ProtectNationalID("001203004567", []byte("k"))
+	require.NoError(t, err)
+	require.Equal(t, "4567", id.Last4)
+	require.NotContains(t, id.Hash, "001203004567")
+	other, _ := ProtectNationalID("001203004567", []byte("k2"))
+	require.NotEqual(t, id.Hash, other.Hash, "hash is keyed")
+	for _, bad := range []string{"", "123", "00120300456a", "0012030045678"} {
+		_, err := ProtectNationalID(bad, []byte("k"))
+		require.Error(t, err, bad)
+	}
+}
+
+type fakeRef map[string]AdminArea
+
+func (f fakeRef) AdminArea(c string) (AdminArea, bool) { a, ok := f[c]; return a, ok }
+func (fakeRef) Product(c string) (Product, bool)       { return Product{Code: c}, c == "cinnamon-bark" }
+func (fakeRef) Standard(c string) (Standard, bool)     { return Standard{Code: c}, c == "VIETGAP" }
+
+var ref = fakeRef{
+	"15":    {Code: "15", Level: LevelProvince},
+	"15001": {Code: "15001", Level: LevelCommune, ParentCode: "15"},
+}
+
+func rules(v *apierr.Violations) map[string]string {
+	m := map[string]string{}
+	for _, x := range v.List() {
+		m[x.Field] = x.Rule
+	}
+	return m
+}
+
+func TestValidateOrganization(t *testing.T) {
+	good := func() *Organization {
+		return &Organization{Kind: KindCooperative, DisplayName: "HTX Quế Văn Yên", TaxCode: "0100109106",
+			Address: Address{CommuneCode: "15001"}, State: StateActive,
+			LegalRepresentative: LegalRepresentative{Phone: "0912 345 678"},
+			Certifications:      []Certification{{Standard: "VIETGAP", Products: []string{"cinnamon-bark"}, ValidUntil: "2027-12-31"}}}
+	}
+	var v apierr.Violations
+	o := good()
+	ValidateOrganization(&v, ref, "organization", o)
+	require.True(t, v.Empty(), v.List())
+	require.Equal(t, "15", o.Address.ProvinceCode)
+	require.Equal(t, "+84912345678", o.LegalRepresentative.Phone)
+
+	for name, tc := range map[string]struct {
+		mut         func(*Organization)
+		field, rule string
+	}{
+		"kind":          {func(o *Organization) { o.Kind = "" }, "organization.kind", "ENUM_VALUE"},
+		"name":          {func(o *Organization) { o.DisplayName = " " }, "organization.display_name", "REQUIRED"},
+		"long name":     {func(o *Organization) { o.DisplayName = strings.Repeat("x", 201) }, "organization.display_name", "MAX_LENGTH"},
+		"tax required":  {func(o *Organization) { o.TaxCode = "" }, "organization.tax_code", "TAX_CODE_REQUIRED"},
+		"tax checksum":  {func(o *Organization) { o.TaxCode = "0100109107" }, "organization.tax_code", "TAX_CODE_CHECKSUM"},
+		"commune":       {func(o *Organization) { o.Address.CommuneCode = "99999" }, "organization.address.commune_code", "ADMIN_AREA_EXISTS"},
+		"commune level": {func(o *Organization) { o.Address.CommuneCode = "15" }, "organization.address.commune_code", "ADMIN_AREA_LEVEL"},
+		"phone":         {func(o *Organization) { o.LegalRepresentative.Phone = "123" }, "organization.legal_representative.phone", "PHONE_FORMAT"},
+		"standard":      {func(o *Organization) { o.Certifications[0].Standard = "X" }, "organization.certifications[0].standard", "STANDARD_EXISTS"},
+		"cert product":  {func(o *Organization) { o.Certifications[0].Products = []string{"x"} }, "organization.certifications[0].products[0]", "PRODUCT_EXISTS"},
+		"cert date":     {func(o *Organization) { o.Certifications[0].ValidUntil = "31/12/2027" }, "organization.certifications[0].valid_until", "DATE_FORMAT"},
+		"state":         {func(o *Organization) { o.State = "GONE" }, "organization.state", "ENUM_VALUE"},
+		"invalid utf8":  {func(o *Organization) { o.DisplayName = "\xff" }, "organization.display_name", "UTF8"},
+	} {
+		o := good()
+		tc.mut(o)
+		var v apierr.Violations
+		ValidateOrganization(&v, ref, "organization", o)
+		require.Equal(t, tc.rule, rules(&v)[tc.field], name)
+	}
+	// Groups need no tax code.
+	o = good()
+	o.Kind, o.TaxCode = KindProductionGroup, ""
+	v = apierr.Violations{}
+	ValidateOrganization(&v, ref, "organization", o)
+	require.True(t, v.Empty())
+}
+
+func TestValidateHousehold(t *testing.T) {
+	now := time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+	good := func() *Household {
+		return &Household{HeadName: "Triệu Thị Mai", HeadGender: "FEMALE", MemberCount: 5, EthnicGroup: "dao",
+			PovertyStatus: PovertyPoor, PovertyStatusYear: 2025, CommuneCode: "15001", Phone: "0389123456",
+			CultivatedAreas: []CultivatedArea{{Product: "cinnamon-bark", AreaM2: 10000}},
+			Consent:         &Consent{Date: "2026-03-01", Purpose: "Liên kết tiêu thụ quế"}}
+	}
+	h := good()
+	var v apierr.Violations
+	ValidateHousehold(&v, ref, "household", h, now)
+	require.True(t, v.Empty(), v.List())
+	require.Equal(t, "Dao", h.EthnicGroup)
+	require.True(t, h.EthnicMinority)
+	require.Equal(t, "15", h.ProvinceCode)
+	require.True(t, h.ContractEligible())
+
+	for name, tc := range map[string]struct {
+		mut         func(*Household)
+		field, rule string
+	}{
+		"head":        {func(h *Household) { h.HeadName = "" }, "household.head_name", "REQUIRED"},
+		"gender":      {func(h *Household) { h.HeadGender = "X" }, "household.head_gender", "ENUM_VALUE"},
+		"members":     {func(h *Household) { h.MemberCount = 0 }, "household.member_count", "RANGE"},
+		"ethnic":      {func(h *Household) { h.EthnicGroup = "Elf" }, "household.ethnic_group", "ETHNIC_GROUP"},
+		"ethnic req":  {func(h *Household) { h.EthnicGroup = "" }, "household.ethnic_group", "REQUIRED"},
+		"poverty":     {func(h *Household) { h.PovertyStatus = "" }, "household.poverty_status", "ENUM_VALUE"},
+		"year":        {func(h *Household) { h.PovertyStatusYear = 2099 }, "household.poverty_status_year", "RANGE"},
+		"commune":     {func(h *Household) { h.CommuneCode = "" }, "household.commune_code", "REQUIRED"},
+		"phone":       {func(h *Household) { h.Phone = "12" }, "household.phone", "PHONE_FORMAT"},
+		"area":        {func(h *Household) { h.CultivatedAreas[0].AreaM2 = -1 }, "household.cultivated_areas[0].area_m2", "RANGE"},
+		"area prod":   {func(h *Household) { h.CultivatedAreas[0].Product = "x" }, "household.cultivated_areas[0].product", "PRODUCT_EXISTS"},
+		"consent day": {func(h *Household) { h.Consent.Date = "2026-13-01" }, "household.consent.consent_date", "DATE_FORMAT"},
+		"consent fut": {func(h *Household) { h.Consent.Date = "2027-01-01" }, "household.consent.consent_date", "DATE_NOT_FUTURE"},
+		"purpose":     {func(h *Household) { h.Consent.Purpose = "" }, "household.consent.purpose", "REQUIRED"},
+	} {
+		h := good()
+		tc.mut(h)
+		var v apierr.Violations
+		ValidateHousehold(&v, ref, "household", h, now)
+		require.Equal(t, tc.rule, rules(&v)[tc.field], name)
+	}
+	h = good()
+	h.Consent = nil
+	require.False(t, h.ContractEligible())
+}
+
+func TestValidateAuthorityAndMembership(t *testing.T) {
+	var v apierr.Violations
+	a := &Authority{Kind: AuthorityCommune, DisplayName: "UBND xã", AdminAreaCode: "15001"}
+	ValidateAuthority(&v, ref, "authority", a)
+	require.True(t, v.Empty())
+	require.Equal(t, "15", a.ProvinceCode)
+	v = apierr.Violations{}
+	ValidateAuthority(&v, ref, "authority", &Authority{Kind: AuthorityCommune, DisplayName: "x", AdminAreaCode: "15"})
+	require.Equal(t, "ADMIN_AREA_LEVEL", rules(&v)["authority.admin_area_code"])
+	v = apierr.Violations{}
+	ValidateMembership(&v, "membership", &Membership{Role: "BOSS", State: StateActive, JoinDate: "x"})
+	require.Equal(t, map[string]string{"membership.role": "ENUM_VALUE", "membership.join_date": "DATE_FORMAT"}, rules(&v))
+}

@@ -1,0 +1,58 @@
+package domain
+
+import (
+	"strings"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+	"unicode"
+)
+
+// EthnicGroups are Vietnam's 54 officially recognised ethnic groups (General Statistics
+// Office list), canonical spelling.
+var EthnicGroups = []string{
+	"Kinh", "Tày", "Thái", "Mường", "Khmer", "Hoa", "Nùng", "H'Mông", "Dao", "Gia Rai",
+	"Ê Đê", "Ba Na", "Sán Chay", "Chăm", "Cơ Ho", "Xơ Đăng", "Sán Dìu", "Hrê", "Ra Glai", "Mnông",
+	"Thổ", "Xtiêng", "Khơ Mú", "Bru - Vân Kiều", "Cơ Tu", "Giáy", "Tà Ôi", "Mạ", "Giẻ Triêng", "Co",
+	"Chơ Ro", "Xinh Mun", "Hà Nhì", "Chu Ru", "Lào", "La Chí", "Kháng", "Phù Lá", "La Hủ", "La Ha",
+	"Pà Thẻn", "Lự", "Ngái", "Chứt", "Lô Lô", "Mảng", "Cơ Lao", "Bố Y", "Cống", "Si La",
+	"Pu Péo", "Rơ Măm", "Brâu", "Ơ Đu",
+}
+
+var ethnicIndex = func() map[string]string {
+	m := make(map[string]string, len(EthnicGroups))
+	for _, g := range EthnicGroups {
+		m[foldName(g)] = g
+	}
+	return m
+}()
+
+// CanonicalEthnicGroup matches a name case-, space- and diacritic-insensitively against the 54
+// groups and returns the canonical spelling.
+func CanonicalEthnicGroup(s string) (string, bool) {
+	if len(s) > 64 {
+		return "", false
+	}
+	g, ok := ethnicIndex[foldName(s)]
+	return g, ok
+}
+
+// IsEthnicMinority reports whether a canonical group is a minority (any group but Kinh).
+func IsEthnicMinority(group string) bool { return group != "" && group != "Kinh" }
+
+func foldName(s string) string {
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	out, _, err := transform.String(t, s)
+	if err != nil {
+		out = s
+	}
+	out = strings.NewReplacer("đ", "d", "Đ", "D").Replace(out)
+	var b strings.Builder
+	for _, r := range strings.ToLower(out) {
+		if unicode.IsLetter(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,198 @@
+package domain
+
+import "time"
+
+// Organisation kinds.
+const (
+	KindBusiness            = "BUSINESS"
+	KindCooperative         = "COOPERATIVE"
+	KindUnionOfCooperatives = "UNION_OF_COOPERATIVES"
+	KindCooperativeGroup    = "COOPERATIVE_GROUP"
+	KindProductionGroup     = "PRODUCTION_GROUP"
+)
+
+// States.
+const (
+	StateActive    = "ACTIVE"
+	StateSuspended = "SUSPENDED"
+	StateLeft      = "LEFT"
+)
+
+// Address of an organisation.
+type Address struct {
+	Line         string `bson:"line,omitempty"`
+	CommuneCode  string `bson:"commune_code"`
+	ProvinceCode string `bson:"province_code"`
+}
+
+// LegalRepresentative of an organisation.
+type LegalRepresentative struct {
+	Name     string `bson:"name,omitempty"`
+	Position string `bson:"position,omitempty"`
+	Phone    string `bson:"phone,omitempty"`
+}
+
+// Certification held by an organisation.
+type Certification struct {
+	Standard   string   `bson:"standard"`
+	Number     string   `bson:"number,omitempty"`
+	Issuer     string   `bson:"issuer,omitempty"`
+	ValidUntil string   `bson:"valid_until,omitempty"`
+	Products   []string `bson:"products,omitempty"`
+}
+
+// Organization is a business or producer organisation.
+type Organization struct {
+	ID                          string              `bson:"_id"`
+	Kind                        string              `bson:"kind"`
+	DisplayName                 string              `bson:"display_name"`
+	TaxCode                     string              `bson:"tax_code,omitempty"`
+	Address                     Address             `bson:"address"`
+	LegalRepresentative         LegalRepresentative `bson:"legal_representative"`
+	WomenLed                    bool                `bson:"women_led"`
+	NonProfitOrSocialEnterprise bool                `bson:"non_profit_or_social_enterprise"`
+	Certifications              []Certification     `bson:"certifications,omitempty"`
+	State                       string              `bson:"state"`
+	CreateTime                  time.Time           `bson:"create_time"`
+	UpdateTime                  time.Time           `bson:"update_time"`
+	Version                     int64               `bson:"version"`
+}
+
+// IsProducer reports whether the organisation can be the producer party of a contract.
+func (o *Organization) IsProducer() bool {
+	switch o.Kind {
+	case KindCooperative, KindUnionOfCooperatives, KindCooperativeGroup, KindProductionGroup:
+		return true
+	}
+	return false
+}
+
+// CultivatedArea is a household's area under one product.
+type CultivatedArea struct {
+	Product string `bson:"product"`
+	AreaM2  int64  `bson:"area_m2"`
+}
+
+// Consent to data processing.
+type Consent struct {
+	Date    string `bson:"date"`
+	Purpose string `bson:"purpose"`
+}
+
+// Poverty statuses.
+const (
+	PovertyPoor            = "POOR"
+	PovertyNearPoor        = "NEAR_POOR"
+	PovertyRecentlyEscaped = "RECENTLY_ESCAPED"
+	PovertyNonPoor         = "NON_POOR"
+)
+
+// Household is a smallholder household.
+type Household struct {
+	ID                string           `bson:"_id"`
+	HeadName          string           `bson:"head_name"`
+	HeadGender        string           `bson:"head_gender,omitempty"`
+	MemberCount       int32            `bson:"member_count"`
+	EthnicGroup       string           `bson:"ethnic_group"`
+	EthnicMinority    bool             `bson:"ethnic_minority"`
+	PovertyStatus     string           `bson:"poverty_status"`
+	PovertyStatusYear int32            `bson:"poverty_status_year,omitempty"`
+	CommuneCode       string           `bson:"commune_code"`
+	ProvinceCode      string           `bson:"province_code"`
+	Village           string           `bson:"village,omitempty"`
+	Phone             string           `bson:"phone,omitempty"`
+	CultivatedAreas   []CultivatedArea `bson:"cultivated_areas,omitempty"`
+	Consent           *Consent         `bson:"consent,omitempty"`
+	NationalIDHash    string           `bson:"national_id_hash,omitempty"`
+	NationalIDLast4   string           `bson:"national_id_last4,omitempty"`
+	CreateTime        time.Time        `bson:"create_time"`
+	UpdateTime        time.Time        `bson:"update_time"`
+	Version           int64            `bson:"version"`
+}
+
+// ContractEligible reports whether the household may be put in a contract: consent to data
+// processing is recorded.
+func (h *Household) ContractEligible() bool {
+	return h.Consent != nil && h.Consent.Date != "" && h.Consent.Purpose != ""
+}
+
+// Membership roles.
+const (
+	RoleMember = "MEMBER"
+	RoleLeader = "LEADER"
+)
+
+// Membership of a household in an organisation; ID is "{org}/{household}".
+type Membership struct {
+	ID           string    `bson:"_id"`
+	Organization string    `bson:"organization"`
+	Household    string    `bson:"household"`
+	Role         string    `bson:"role"`
+	JoinDate     string    `bson:"join_date,omitempty"`
+	State        string    `bson:"state"`
+	CreateTime   time.Time `bson:"create_time"`
+	UpdateTime   time.Time `bson:"update_time"`
+	Version      int64     `bson:"version"`
+}
+
+// Authority kinds.
+const (
+	AuthorityCommune  = "COMMUNE_PEOPLES_COMMITTEE"
+	AuthorityProvince = "PROVINCE_PEOPLES_COMMITTEE"
+)
+
+// Authority is a People's Committee.
+type Authority struct {
+	ID            string    `bson:"_id"`
+	Kind          string    `bson:"kind"`
+	DisplayName   string    `bson:"display_name"`
+	AdminAreaCode string    `bson:"admin_area_code"`
+	ProvinceCode  string    `bson:"province_code"`
+	CreateTime    time.Time `bson:"create_time"`
+	Version       int64     `bson:"version"`
+}
+
+// Admin-area levels.
+const (
+	LevelProvince = "PROVINCE"
+	LevelDistrict = "DISTRICT"
+	LevelCommune  = "COMMUNE"
+)
+
+// AdminArea is an administrative area (reference data).
+type AdminArea struct {
+	Code       string  `bson:"_id" json:"code"`
+	Level      string  `bson:"level" json:"level"`
+	ParentCode string  `bson:"parent_code,omitempty" json:"parent_code,omitempty"`
+	Name       string  `bson:"name" json:"name"`
+	Latitude   float64 `bson:"latitude" json:"latitude"`
+	Longitude  float64 `bson:"longitude" json:"longitude"`
+}
+
+// Product is an agricultural product (reference data).
+type Product struct {
+	Code     string   `bson:"_id" json:"code"`
+	NameVI   string   `bson:"name_vi" json:"name_vi"`
+	NameEN   string   `bson:"name_en" json:"name_en"`
+	Category string   `bson:"category" json:"category"`
+	Unit     string   `bson:"unit" json:"unit"`
+	Grades   []string `bson:"grades" json:"grades"`
+}
+
+// Standard is a quality or production standard (reference data).
+type Standard struct {
+	Code        string   `bson:"_id" json:"code"`
+	DisplayName string   `bson:"display_name" json:"display_name"`
+	Satisfies   []string `bson:"satisfies,omitempty" json:"satisfies,omitempty"`
+}
+
+// APIKey is a partner key; the secret is stored only as a hash.
+type APIKey struct {
+	ID           string     `bson:"_id"`
+	Organization string     `bson:"organization"`
+	DisplayName  string     `bson:"display_name"`
+	Prefix       string     `bson:"prefix"`
+	SecretHash   string     `bson:"secret_hash"`
+	CreateTime   time.Time  `bson:"create_time"`
+	RevokeTime   *time.Time `bson:"revoke_time,omitempty"`
+}

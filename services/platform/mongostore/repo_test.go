@@ -1,0 +1,73 @@
+package mongostore_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/lienket/lienket/services/platform/mongostore"
+	"github.com/lienket/lienket/services/platform/testkit"
+)
+
+func TestMain(m *testing.M) { testkit.Main(m) }
+
+type thing struct {
+	ID      string `bson:"_id"`
+	Kind    string `bson:"kind"`
+	Version int64  `bson:"version"`
+}
+
+func TestRepo(t *testing.T) {
+	ctx := context.Background()
+	r := mongostore.NewRepo[thing](testkit.Database(t), "things")
+
+	got, created, err := r.Insert(ctx, "a", &thing{ID: "a", Kind: "x", Version: 1})
+	require.NoError(t, err)
+	require.True(t, created)
+	got, created, err = r.Insert(ctx, "a", &thing{ID: "a", Kind: "DIFFERENT", Version: 1})
+	require.NoError(t, err)
+	require.False(t, created, "retry returns the first result")
+	require.Equal(t, "x", got.Kind)
+
+	for i := 0; i < 7; i++ {
+		_, _, err := r.Insert(ctx, fmt.Sprintf("b%d", i), &thing{ID: fmt.Sprintf("b%d", i), Kind: "y", Version: 1})
+		require.NoError(t, err)
+	}
+	var seen []string
+	after := ""
+	for pages := 0; ; pages++ {
+		page, more, err := r.List(ctx, bson.D{{Key: "kind", Value: "y"}}, after, 3)
+		require.NoError(t, err)
+		for _, p := range page {
+			seen = append(seen, p.ID)
+		}
+		if !more {
+			require.Equal(t, 2, pages)
+			break
+		}
+		after = page[len(page)-1].ID
+	}
+	require.Equal(t, []string{"b0", "b1", "b2", "b3", "b4", "b5", "b6"}, seen)
+
+	ok, err := r.Replace(ctx, "a", 1, &thing{ID: "a", Kind: "z", Version: 2})
+	require.NoError(t, err)
+	require.True(t, ok)
+	ok, err = r.Replace(ctx, "a", 1, &thing{ID: "a", Kind: "stale", Version: 2})
+	require.NoError(t, err)
+	require.False(t, ok, "stale version loses")
+	ok, err = r.UpdateIf(ctx, "a", bson.D{{Key: "kind", Value: "z"}}, bson.D{{Key: "$set", Value: bson.D{{Key: "kind", Value: "w"}}}})
+	require.NoError(t, err)
+	require.True(t, ok)
+	ok, err = r.Delete(ctx, "a", 1)
+	require.NoError(t, err)
+	require.False(t, ok)
+	ok, err = r.Delete(ctx, "a", 2)
+	require.NoError(t, err)
+	require.True(t, ok)
+	missing, err := r.Get(ctx, "a")
+	require.NoError(t, err)
+	require.Nil(t, missing)
+}

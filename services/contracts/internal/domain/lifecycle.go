@@ -1,0 +1,321 @@
+package domain
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Actor is who performs an action (the verified caller), without any transport types.
+type Actor struct {
+	Subject      string
+	Role         string // admin, business, producer, household, commune_official, ...
+	Organization string
+	Household    string
+	AdminArea    string
+}
+
+// StateError is an action not allowed now: FAILED_PRECONDITION with a reason.
+type StateError struct {
+	Reason  string
+	Message string
+	State   string
+}
+
+func (e *StateError) Error() string { return e.Message }
+
+func stateErr(c *Contract, action string, allowed ...string) error {
+	return &StateError{
+		Reason:  "INVALID_STATE",
+		State:   c.State,
+		Message: fmt.Sprintf("cannot %s a contract in state %s (allowed in: %s)", action, c.State, strings.Join(allowed, ", ")),
+	}
+}
+
+// ForbiddenError is an actor acting outside its capacity: PERMISSION_DENIED.
+type ForbiddenError struct{ Message string }
+
+func (e *ForbiddenError) Error() string { return e.Message }
+
+// ErrAlreadyDone marks an action that is already in effect (e.g. the same party signing the
+// same terms again); the caller returns the contract unchanged.
+var ErrAlreadyDone = &StateError{Reason: "ALREADY_DONE", Message: "already done"}
+
+func oneOf(s string, set ...string) bool {
+	for _, x := range set {
+		if s == x {
+			return true
+		}
+	}
+	return false
+}
+
+// UpdateTerms replaces the terms of an editable contract; editing a contract the witness
+// rejected returns it to DRAFT.
+func (c *Contract) UpdateTerms(t Terms) error {
+	if !c.Editable() {
+		return stateErr(c, "edit the terms of", StateDraft, StateWitnessRejected)
+	}
+	c.SetTerms(t)
+	if c.State == StateWitnessRejected {
+		c.State, c.StateReason = StateDraft, ""
+	}
+	return nil
+}
+
+// Submit moves a draft whose rules all pass to PENDING_SIGNATURES. The caller validates first
+// and passes the violations it found.
+func (c *Contract) Submit(violations []Violation) error {
+	if !c.Editable() {
+		return stateErr(c, "submit", StateDraft, StateWitnessRejected)
+	}
+	if len(violations) > 0 {
+		return &StateError{Reason: "RULES_NOT_SATISFIED", State: c.State, Message: fmt.Sprintf("%d rule(s) fail: validate the contract and fix them first", len(violations))}
+	}
+	c.State, c.StateReason = StatePendingSignatures, ""
+	c.Signatures, c.Witness = nil, nil
+	return nil
+}
+
+// Required lists the signatures (party/on_behalf_of) the terms need.
+func Required(t Terms) []string {
+	req := []string{PartyBuyer + "/" + t.Buyer, PartyProducer + "/" + t.Producer}
+	for _, a := range t.Allocations {
+		req = append(req, PartyHousehold+"/"+a.Household)
+	}
+	return req
+}
+
+func signed(sigs []Signature, key string) bool {
+	for _, s := range sigs {
+		if s.Party+"/"+s.OnBehalfOf == key {
+			return true
+		}
+	}
+	return false
+}
+
+// Missing lists the signatures still needed on sigs for t.
+func Missing(t Terms, sigs []Signature) []string {
+	var out []string
+	for _, k := range Required(t) {
+		if !signed(sigs, k) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// Sign records a signature of the current terms (or of the pending amendment). It checks that
+// the actor may sign in that capacity and that termsHash is what is on the table now. When
+// the last required signature arrives, the contract moves to PENDING_WITNESS (an amendment
+// becomes ready for witness).
+func (c *Contract) Sign(a Actor, party, household, termsHash string, now time.Time) error {
+	terms, hash, sigs := c.Terms, c.TermsHash, &c.Signatures
+	amendment := int32(0)
+	switch {
+	case c.State == StatePendingSignatures:
+	case c.State == StateActive && c.PendingAmendment != nil:
+		terms, hash, sigs, amendment = c.PendingAmendment.Terms, c.PendingAmendment.TermsHash, &c.PendingAmendment.Signatures, c.PendingAmendment.Number
+	default:
+		return stateErr(c, "sign", StatePendingSignatures, StateActive+" with a pending amendment")
+	}
+	if termsHash != hash {
+		return &StateError{Reason: "TERMS_CHANGED", State: c.State, Message: "the terms changed since you read them: read the contract again and sign its current terms_hash"}
+	}
+	s := Signature{Party: party, Signer: a.Subject, SignerRole: a.Role, TermsHash: hash, Time: now.UTC(), Amendment: amendment}
+	switch party {
+	case PartyBuyer:
+		if a.Organization != terms.Buyer || !oneOf(a.Role, "business", "producer") {
+			return &ForbiddenError{"only a user of the buyer organisation may sign as buyer"}
+		}
+		s.OnBehalfOf = terms.Buyer
+	case PartyProducer:
+		if a.Organization != terms.Producer || a.Role != "producer" {
+			return &ForbiddenError{"only a user of the producer organisation may sign as producer"}
+		}
+		s.OnBehalfOf = terms.Producer
+	case PartyHousehold:
+		var alloc *Allocation
+		for i := range terms.Allocations {
+			if terms.Allocations[i].Household == household {
+				alloc = &terms.Allocations[i]
+			}
+		}
+		if alloc == nil {
+			return &ForbiddenError{household + " is not a party to this contract"}
+		}
+		switch {
+		case a.Role == "household" && a.Household == household:
+		case a.Role == "producer" && a.Organization == terms.Producer && alloc.Mandate != nil:
+			s.MandateReference = alloc.Mandate.Reference
+		case a.Role == "producer" && a.Organization == terms.Producer:
+			return &ForbiddenError{"the producer may sign for " + household + " only under a mandate recorded in its allocation"}
+		default:
+			return &ForbiddenError{"only the household, or its producer organisation under a recorded mandate, may sign for " + household}
+		}
+		s.OnBehalfOf = household
+	default:
+		return &ForbiddenError{"party must be BUYER, PRODUCER or HOUSEHOLD"}
+	}
+	if signed(*sigs, party+"/"+s.OnBehalfOf) {
+		return ErrAlreadyDone
+	}
+	*sigs = append(*sigs, s)
+	if amendment == 0 && len(Missing(terms, *sigs)) == 0 {
+		c.State = StatePendingWitness
+	}
+	return nil
+}
+
+// AmendmentReady reports whether the pending amendment has every signature and awaits witness.
+func (c *Contract) AmendmentReady() bool {
+	return c.PendingAmendment != nil && len(Missing(c.PendingAmendment.Terms, c.PendingAmendment.Signatures)) == 0
+}
+
+func (c *Contract) checkOfficial(a Actor) error {
+	if a.Role != "commune_official" || a.AdminArea == "" || a.AdminArea != c.ProducerCommuneCode {
+		return &ForbiddenError{"only an official of the producer's commune may witness or mediate this contract"}
+	}
+	return nil
+}
+
+// WitnessBy records the commune's witness: PENDING_WITNESS → ACTIVE, or applies a fully signed
+// amendment of an ACTIVE contract.
+func (c *Contract) WitnessBy(a Actor, authority, termsHash string, now time.Time) error {
+	if err := c.checkOfficial(a); err != nil {
+		return err
+	}
+	switch {
+	case c.State == StatePendingWitness:
+		if termsHash != c.TermsHash {
+			return &StateError{Reason: "TERMS_CHANGED", State: c.State, Message: "terms_hash does not match the signed terms"}
+		}
+		c.Witness = &Witness{Official: a.Subject, Authority: authority, TermsHash: c.TermsHash, Time: now.UTC()}
+		c.State, c.StateReason = StateActive, ""
+		return nil
+	case c.State == StateActive && c.AmendmentReady():
+		am := c.PendingAmendment
+		if termsHash != am.TermsHash {
+			return &StateError{Reason: "TERMS_CHANGED", State: c.State, Message: "terms_hash does not match the signed amendment"}
+		}
+		c.SetTerms(am.Terms)
+		c.Signatures = am.Signatures
+		c.AmendmentCount = am.Number
+		c.Witness = &Witness{Official: a.Subject, Authority: authority, TermsHash: am.TermsHash, Time: now.UTC(), Amendment: am.Number}
+		c.PendingAmendment = nil
+		return nil
+	}
+	return stateErr(c, "witness", StatePendingWitness, StateActive+" with a fully signed amendment")
+}
+
+// RejectWitness records the commune's refusal with a reason: PENDING_WITNESS →
+// WITNESS_REJECTED (editable again), or drops a pending amendment of an ACTIVE contract.
+func (c *Contract) RejectWitness(a Actor, authority, reason string, now time.Time) error {
+	if err := c.checkOfficial(a); err != nil {
+		return err
+	}
+	w := &Witness{Official: a.Subject, Authority: authority, Time: now.UTC(), RejectionReason: reason}
+	switch {
+	case c.State == StatePendingWitness:
+		w.TermsHash = c.TermsHash
+		c.Witness, c.State, c.StateReason = w, StateWitnessRejected, reason
+		c.Signatures = nil
+		return nil
+	case c.State == StateActive && c.AmendmentReady():
+		w.TermsHash, w.Amendment = c.PendingAmendment.TermsHash, c.PendingAmendment.Number
+		c.PendingAmendment = nil
+		c.StateReason = "amendment rejected by the witness: " + reason
+		return nil
+	}
+	return stateErr(c, "reject the witness of", StatePendingWitness, StateActive+" with a fully signed amendment")
+}
+
+// Cancel ends a contract that has not become active.
+func (c *Contract) Cancel(reason string) error {
+	if !oneOf(c.State, StateDraft, StatePendingSignatures, StatePendingWitness, StateWitnessRejected) {
+		return stateErr(c, "cancel", StateDraft, StatePendingSignatures, StatePendingWitness, StateWitnessRejected)
+	}
+	c.State, c.StateReason = StateCancelled, reason
+	return nil
+}
+
+// Amend proposes new terms for an active contract; the same signatures and witness are needed
+// again before they take effect.
+func (c *Contract) Amend(t Terms, reason string, now time.Time) error {
+	if c.State != StateActive {
+		return stateErr(c, "amend", StateActive)
+	}
+	if c.PendingAmendment != nil {
+		return &StateError{Reason: "AMENDMENT_PENDING", State: c.State, Message: fmt.Sprintf("amendment %d is still pending: have it signed and witnessed, or rejected, first", c.PendingAmendment.Number)}
+	}
+	if t.Buyer != c.Terms.Buyer || t.Producer != c.Terms.Producer {
+		return &StateError{Reason: "PARTIES_IMMUTABLE", State: c.State, Message: "an amendment cannot change the buyer or the producer"}
+	}
+	c.PendingAmendment = &Amendment{Number: c.AmendmentCount + 1, Terms: t, Reason: reason, TermsHash: t.Hash(), CreateTime: now.UTC()}
+	return nil
+}
+
+// Terminate ends an active or suspended contract early.
+func (c *Contract) Terminate(reason string) error {
+	if !oneOf(c.State, StateActive, StateSuspended) {
+		return stateErr(c, "terminate", StateActive, StateSuspended)
+	}
+	c.State, c.StateReason = StateTerminated, reason
+	c.PendingAmendment = nil
+	return nil
+}
+
+// Suspend suspends an active contract (accepted force majeure).
+func (c *Contract) Suspend(reason string) error {
+	if c.State != StateActive {
+		return stateErr(c, "suspend", StateActive)
+	}
+	c.State, c.StateReason = StateSuspended, reason
+	return nil
+}
+
+// Resume returns a suspended contract to ACTIVE.
+func (c *Contract) Resume() error {
+	if c.State != StateSuspended {
+		return stateErr(c, "resume", StateSuspended)
+	}
+	c.State, c.StateReason = StateActive, ""
+	return nil
+}
+
+// Complete marks an active contract COMPLETED (all lots delivered or excused, and settled —
+// checked by the caller).
+func (c *Contract) Complete() error {
+	if c.State != StateActive {
+		return stateErr(c, "complete", StateActive)
+	}
+	c.State, c.StateReason = StateCompleted, ""
+	return nil
+}
+
+// Acknowledge records the buyer's or producer's acknowledgement of the final settlement of a
+// COMPLETED contract; when both have, it becomes LIQUIDATED.
+func (c *Contract) Acknowledge(a Actor) error {
+	if c.State != StateCompleted {
+		return stateErr(c, "acknowledge the settlement of", StateCompleted)
+	}
+	switch {
+	case a.Organization == c.Terms.Buyer && oneOf(a.Role, "business", "producer"):
+		if c.BuyerAcknowledged {
+			return ErrAlreadyDone
+		}
+		c.BuyerAcknowledged = true
+	case a.Organization == c.Terms.Producer && a.Role == "producer":
+		if c.ProducerAcknowledged {
+			return ErrAlreadyDone
+		}
+		c.ProducerAcknowledged = true
+	default:
+		return &ForbiddenError{"only the buyer and the producer acknowledge the settlement"}
+	}
+	if c.BuyerAcknowledged && c.ProducerAcknowledged {
+		c.State = StateLiquidated
+	}
+	return nil
+}

@@ -176,3 +176,22 @@ func IsStatus(err error) bool {
 	var se interface{ GRPCStatus() *status.Status }
 	return errors.As(err, &se)
 }
+
+// RuleViolations reports a resource that breaks business rules (e.g. a contract submitted
+// while rulebook rules fail): FAILED_PRECONDITION with reason RULES_NOT_SATISFIED and a
+// BadRequest listing each rule id and field.
+func RuleViolations(vs ...Violation) error {
+	msgs := make([]string, 0, len(vs))
+	br := &errdetails.BadRequest{}
+	ids := make([]string, 0, len(vs))
+	for _, v := range vs {
+		msgs = append(msgs, fmt.Sprintf("%s: [%s] %s", v.Field, v.Rule, v.Message))
+		br.FieldViolations = append(br.FieldViolations, &errdetails.BadRequest_FieldViolation{Field: v.Field, Description: fmt.Sprintf("[%s] %s", v.Rule, v.Message), Reason: v.Rule})
+		ids = append(ids, v.Rule)
+	}
+	st := status.New(codes.FailedPrecondition, fmt.Sprintf("%d rule(s) not satisfied: %s", len(vs), strings.Join(msgs, "; ")))
+	if ds, err := st.WithDetails(&errdetails.ErrorInfo{Reason: "RULES_NOT_SATISFIED", Domain: Domain, Metadata: map[string]string{"rules": strings.Join(ids, ",")}}, br); err == nil {
+		st = ds
+	}
+	return st.Err()
+}

@@ -3,6 +3,8 @@ package mongostore
 import (
 	"context"
 	"errors"
+	"hash/maphash"
+	"sync"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -15,6 +17,25 @@ import (
 // operations that behave the same on MongoDB and on the embedded store.
 type Repo[T any] struct {
 	C *mongo.Collection
+}
+
+// FerretDB v1 (the embedded store) evaluates an update's filter and writes the result in two
+// steps without locking, so two concurrent conditional updates of one document can both
+// "match" and the later silently overwrites the earlier (we saw lost signatures under a
+// 42-signer race). MongoDB applies a single-document update atomically. To keep one code path
+// correct on both, every conditional write of this package is also serialised per document
+// inside the process (striped locks, held only for the one write): within a process that
+// closes the embedded store's gap, and across replicas against MongoDB the conditional update
+// alone is atomic. Each collection is written by one service only.
+var (
+	stripes [256]sync.Mutex
+	seed    = maphash.MakeSeed()
+)
+
+func (r Repo[T]) lock(id string) func() {
+	m := &stripes[maphash.String(seed, r.C.Name()+"\x00"+id)%uint64(len(stripes))]
+	m.Lock()
+	return m.Unlock
 }
 
 // NewRepo returns a repo over collection name of db.
@@ -86,6 +107,7 @@ func (r Repo[T]) List(ctx context.Context, filter bson.D, after string, limit in
 // has already incremented). It reports false when the document is missing or its version moved
 // on: the caller re-reads to tell NOT_FOUND from ABORTED.
 func (r Repo[T]) Replace(ctx context.Context, id string, version int64, doc *T) (bool, error) {
+	defer r.lock(id)()
 	res, err := r.C.ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: version}}, doc)
 	if err != nil {
 		return false, err
@@ -97,6 +119,7 @@ func (r Repo[T]) Replace(ctx context.Context, id string, version int64, doc *T) 
 // document matched. This is the primitive behind every state transition: one atomic
 // conditional single-document update, so concurrent callers can never both win.
 func (r Repo[T]) UpdateIf(ctx context.Context, id string, cond bson.D, update bson.D) (bool, error) {
+	defer r.lock(id)()
 	f := append(bson.D{{Key: "_id", Value: id}}, cond...)
 	res, err := r.C.UpdateOne(ctx, f, update)
 	if err != nil {
@@ -108,6 +131,7 @@ func (r Repo[T]) UpdateIf(ctx context.Context, id string, cond bson.D, update bs
 // Delete removes the document id; version 0 means unconditionally. It reports whether a
 // document was removed.
 func (r Repo[T]) Delete(ctx context.Context, id string, version int64) (bool, error) {
+	defer r.lock(id)()
 	f := bson.D{{Key: "_id", Value: id}}
 	if version != 0 {
 		f = append(f, bson.E{Key: "version", Value: version})
@@ -121,6 +145,7 @@ func (r Repo[T]) Delete(ctx context.Context, id string, version int64) (bool, er
 
 // Upsert writes doc under id unconditionally (reference data loads).
 func (r Repo[T]) Upsert(ctx context.Context, id string, doc *T) error {
+	defer r.lock(id)()
 	_, err := r.C.ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}}, doc, options.Replace().SetUpsert(true))
 	return err
 }

@@ -3,6 +3,8 @@ package mongostore_test
 import (
 	"context"
 	"fmt"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -70,4 +72,27 @@ func TestRepo(t *testing.T) {
 	missing, err := r.Get(ctx, "a")
 	require.NoError(t, err)
 	require.Nil(t, missing)
+}
+
+// TestConcurrentConditionalReplace: 50 writers race to replace version 1; exactly one wins.
+// (Without the per-document serialisation, FerretDB v1 let several win and lost updates.)
+func TestConcurrentConditionalReplace(t *testing.T) {
+	ctx := context.Background()
+	r := mongostore.NewRepo[thing](testkit.Database(t), "race")
+	_, _, err := r.Insert(ctx, "x", &thing{ID: "x", Kind: "start", Version: 1})
+	require.NoError(t, err)
+	var wins atomic.Int32
+	var wg sync.WaitGroup
+	for i := 0; i < 50; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ok, err := r.Replace(ctx, "x", 1, &thing{ID: "x", Kind: fmt.Sprint(i), Version: 2})
+			if err == nil && ok {
+				wins.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	require.EqualValues(t, 1, wins.Load())
 }

@@ -1,22 +1,89 @@
-// Package transport maps the lienket.contracts.v1 gRPC API onto the domain and storage packages.
+// Package transport maps the lienket.contracts.v1 gRPC API onto the domain and storage packages
+// and enforces who may do what.
+//
+// Settings (environment): REGISTRY_ADDR (the registry's gRPC address, default 127.0.0.1:9101).
 package transport
 
 import (
 	"context"
+	"errors"
+	"log/slog"
+	"time"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
 
 	contractsv1 "github.com/lienket/lienket/proto/lienket/contracts/v1"
+	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
+	"github.com/lienket/lienket/services/contracts/internal/domain"
+	"github.com/lienket/lienket/services/contracts/internal/storage"
+	"github.com/lienket/lienket/services/contracts/rulebooks"
+	"github.com/lienket/lienket/services/platform/apierr"
 	"github.com/lienket/lienket/services/platform/service"
 )
+
+// Registry is what the contracts service asks the registry.
+type Registry interface {
+	GetOrganization(ctx context.Context, in *registryv1.GetOrganizationRequest, opts ...grpc.CallOption) (*registryv1.Organization, error)
+	GetHousehold(ctx context.Context, in *registryv1.GetHouseholdRequest, opts ...grpc.CallOption) (*registryv1.Household, error)
+	GetMembership(ctx context.Context, in *registryv1.GetMembershipRequest, opts ...grpc.CallOption) (*registryv1.Membership, error)
+	GetAuthority(ctx context.Context, in *registryv1.GetAuthorityRequest, opts ...grpc.CallOption) (*registryv1.Authority, error)
+	GetProduct(ctx context.Context, in *registryv1.GetProductRequest, opts ...grpc.CallOption) (*registryv1.Product, error)
+	GetStandard(ctx context.Context, in *registryv1.GetStandardRequest, opts ...grpc.CallOption) (*registryv1.Standard, error)
+}
 
 // Server implements contractsv1.ContractsServiceServer.
 type Server struct {
 	contractsv1.UnimplementedContractsServiceServer
+	st       *storage.Store
+	books    domain.Rulebooks
+	registry Registry
+	log      *slog.Logger
+	now      func() time.Time
 }
 
 // Register wires the service into s.
 func Register(ctx context.Context, s *grpc.Server, d service.Deps) error {
-	contractsv1.RegisterContractsServiceServer(s, &Server{})
+	st := storage.New(d.DB)
+	if err := st.EnsureIndexes(ctx); err != nil {
+		return err
+	}
+	books, err := domain.LoadRulebooks(rulebooks.FS)
+	if err != nil {
+		return err
+	}
+	cc, err := d.Dial(d.Env.String("REGISTRY_ADDR", "127.0.0.1:9101"))
+	if err != nil {
+		return err
+	}
+	srv := &Server{st: st, books: books, registry: registryv1.NewRegistryServiceClient(cc), log: d.Log, now: time.Now}
+	if err := srv.registerExecution(ctx, d); err != nil {
+		return err
+	}
+	contractsv1.RegisterContractsServiceServer(s, srv)
 	return nil
+}
+
+// fail maps domain and storage errors to API errors; unexpected ones are logged and hidden.
+func (s *Server) fail(ctx context.Context, name string, err error) error {
+	var se *domain.StateError
+	var fe *domain.ForbiddenError
+	switch {
+	case err == nil:
+		return nil
+	case apierr.IsStatus(err):
+		return err
+	case errors.As(err, &se):
+		return apierr.FailedPrecondition(se.Reason, se.Message, map[string]string{"state": se.State, "resource": name})
+	case errors.As(err, &fe):
+		return apierr.PermissionDenied(fe.Message)
+	case errors.Is(err, storage.ErrNotFound):
+		return apierr.NotFound(name)
+	case errors.Is(err, storage.ErrConflict):
+		return apierr.New(codes.Aborted, "CONCURRENT_MODIFICATION", name+" is being modified concurrently; retry", nil)
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		return apierr.New(codes.DeadlineExceeded, "DEADLINE_EXCEEDED", "deadline exceeded", nil)
+	}
+	s.log.ErrorContext(ctx, "unexpected error", "resource", name, "error", err.Error())
+	return apierr.Internal()
 }

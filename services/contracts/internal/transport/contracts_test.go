@@ -1,0 +1,381 @@
+package transport_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/fieldmaskpb"
+
+	contractsv1 "github.com/lienket/lienket/proto/lienket/contracts/v1"
+	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
+	typesv1 "github.com/lienket/lienket/proto/lienket/types/v1"
+	"github.com/lienket/lienket/services/contracts/app"
+	"github.com/lienket/lienket/services/contracts/internal/domain"
+	"github.com/lienket/lienket/services/platform/apierr"
+	"github.com/lienket/lienket/services/platform/auth"
+	"github.com/lienket/lienket/services/platform/testkit"
+	registryapp "github.com/lienket/lienket/services/registry/app"
+)
+
+func TestMain(m *testing.M) { testkit.Main(m) }
+
+// world is a registry and a contracts service on loopback, with parties registered.
+type world struct {
+	a                          *testkit.Auth
+	regAddr, addr              string
+	buyer, producer, authority string
+	households                 []string
+	mandated                   string
+}
+
+var admin = auth.Principal{Subject: "users/admin", Role: auth.RoleAdmin}
+
+func newWorld(t *testing.T, nHouseholds int) *world {
+	t.Helper()
+	ctx := context.Background()
+	a := testkit.NewAuth(t)
+	db := testkit.Database(t)
+	w := &world{a: a}
+	w.regAddr = testkit.Serve(t, a, func(s *grpc.Server) {
+		require.NoError(t, registryapp.Register(ctx, s, testkit.Deps(t, a, "registry", db, nil)))
+	})
+	w.addr = testkit.Serve(t, a, func(s *grpc.Server) {
+		require.NoError(t, app.Register(ctx, s, testkit.Deps(t, a, "contracts", db, map[string]string{"REGISTRY_ADDR": w.regAddr})))
+	})
+	reg := registryv1.NewRegistryServiceClient(testkit.Dial(t, w.regAddr, a.Token(t, admin)))
+	b, err := reg.CreateOrganization(ctx, &registryv1.CreateOrganizationRequest{Organization: &registryv1.Organization{
+		Kind: registryv1.Organization_KIND_BUSINESS, DisplayName: "Công ty CP Quế Hồi Việt", TaxCode: "0300588569",
+		Address: &registryv1.Address{CommuneCode: "26734"}}})
+	require.NoError(t, err)
+	p, err := reg.CreateOrganization(ctx, &registryv1.CreateOrganizationRequest{Organization: &registryv1.Organization{
+		Kind: registryv1.Organization_KIND_COOPERATIVE, DisplayName: "HTX Quế Châu Quế", TaxCode: "0100109106",
+		Address: &registryv1.Address{CommuneCode: "04477"}}})
+	require.NoError(t, err)
+	au, err := reg.CreateAuthority(ctx, &registryv1.CreateAuthorityRequest{Authority: &registryv1.Authority{
+		Kind: registryv1.Authority_KIND_COMMUNE_PEOPLES_COMMITTEE, DisplayName: "UBND xã Châu Quế", AdminAreaCode: "04477"}})
+	require.NoError(t, err)
+	w.buyer, w.producer, w.authority = b.Name, p.Name, au.Name
+	for i := 0; i < nHouseholds; i++ {
+		h, err := reg.CreateHousehold(ctx, &registryv1.CreateHouseholdRequest{Household: &registryv1.Household{
+			HeadName: fmt.Sprintf("Hộ %d", i), MemberCount: 4, EthnicGroup: "Dao", PovertyStatus: registryv1.PovertyStatus_POVERTY_STATUS_POOR,
+			CommuneCode: "04477", Consent: &registryv1.DataConsent{ConsentDate: "2026-01-02", Purpose: "Hợp đồng liên kết quế"}}})
+		require.NoError(t, err)
+		_, err = reg.CreateMembership(ctx, &registryv1.CreateMembershipRequest{Parent: p.Name, Membership: &registryv1.Membership{Household: h.Name}})
+		require.NoError(t, err)
+		w.households = append(w.households, h.Name)
+	}
+	return w
+}
+
+func (w *world) client(t *testing.T, p auth.Principal) contractsv1.ContractsServiceClient {
+	return contractsv1.NewContractsServiceClient(testkit.Dial(t, w.addr, w.a.Token(t, p)))
+}
+
+func (w *world) buyerUser() auth.Principal {
+	return auth.Principal{Subject: "users/buyer", Role: auth.RoleBusiness, Organization: w.buyer}
+}
+func (w *world) producerUser() auth.Principal {
+	return auth.Principal{Subject: "users/coop", Role: auth.RoleProducer, Organization: w.producer}
+}
+func householdUser(h string) auth.Principal {
+	return auth.Principal{Subject: "users/" + h, Role: auth.RoleHousehold, Household: h}
+}
+
+var official = auth.Principal{Subject: "users/can-bo-xa", Role: auth.RoleCommuneOfficial, AdminArea: "04477"}
+
+// terms builds complete terms; the last household is signed for by the producer under mandate.
+func (w *world) terms() *contractsv1.ContractTerms {
+	per := int64(100)
+	t := &contractsv1.ContractTerms{
+		Buyer: w.buyer, Producer: w.producer, WitnessAuthority: w.authority,
+		LinkageForm: contractsv1.LinkageForm_LINKAGE_FORM_PURCHASE_ONLY, Product: "products/cinnamon-bark", QualityStandard: "standards/VIETGAP",
+		GradingRules:  []*contractsv1.GradingRule{{Grade: "A"}, {Grade: "B", PriceAdjustmentBps: -1000}},
+		TotalQuantity: per * int64(len(w.households)), ToleranceBps: 500,
+		Lots: []*contractsv1.DeliveryLot{{Id: "lot-1", Window: &typesv1.DateWindow{StartDate: "2026-06-01", EndDate: "2026-06-30"}, Place: "Kho HTX Châu Quế", Quantity: per * int64(len(w.households))}},
+		PriceTerms:   &typesv1.PriceTerms{Type: typesv1.PriceType_PRICE_TYPE_FLOOR_WITH_MARKET, FloorPriceVnd: 38000, MarketReference: "yen-bai-cinnamon", PremiumBps: 500},
+		PaymentTerms: &contractsv1.PaymentTerms{DaysAfterDelivery: 15, Method: contractsv1.PaymentMethod_PAYMENT_METHOD_BANK_TRANSFER},
+		Obligations:  &contractsv1.Obligations{Buyer: []string{"Thu mua toàn bộ"}, Producer: []string{"Sản xuất theo VietGAP"}},
+		Breach:       &contractsv1.BreachClause{PenaltyBps: 800, Damages: "Thiệt hại thực tế"},
+		ForceMajeureEvents: []contractsv1.ForceMajeureEvent{contractsv1.ForceMajeureEvent_FORCE_MAJEURE_EVENT_NATURAL_DISASTER},
+		DisputeResolution:  &contractsv1.DisputeResolution{Steps: []contractsv1.DisputeStep{contractsv1.DisputeStep_DISPUTE_STEP_NEGOTIATION, contractsv1.DisputeStep_DISPUTE_STEP_COMMUNE_MEDIATION, contractsv1.DisputeStep_DISPUTE_STEP_COURT}},
+		Period:             &typesv1.DateWindow{StartDate: "2026-01-01", EndDate: "2026-12-31"},
+	}
+	for i, h := range w.households {
+		a := &contractsv1.Allocation{Household: h, Quantity: per, AreaM2: 5000}
+		if i == len(w.households)-1 {
+			a.Mandate = &contractsv1.Mandate{Reference: "GUQ-2026-01", Date: "2026-01-05"}
+			w.mandated = h
+		}
+		t.Allocations = append(t.Allocations, a)
+	}
+	return t
+}
+
+func code(err error) codes.Code { return status.Code(err) }
+
+func toDomain(evs []*contractsv1.ContractEvent, contract string) []domain.Event {
+	out := make([]domain.Event, len(evs))
+	for i, e := range evs {
+		out[i] = domain.Event{Contract: contract, Seq: e.Sequence, Type: e.Type, Actor: e.Actor, ActorRole: e.ActorRole, Time: e.Time.AsTime(), Payload: e.Payload, PreviousHash: e.PreviousHash, Hash: e.Hash}
+	}
+	return out
+}
+
+func TestFullLifecycleOverGRPC(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t, 3)
+	buyer := w.client(t, w.buyerUser())
+	producer := w.client(t, w.producerUser())
+
+	c, err := buyer.CreateContract(ctx, &contractsv1.CreateContractRequest{Contract: &contractsv1.Contract{DisplayName: "Quế vụ 2026", Terms: w.terms(), Rulebook: "decree98"}, RequestId: "c-1"})
+	require.NoError(t, err)
+	require.Equal(t, contractsv1.ContractState_CONTRACT_STATE_DRAFT, c.State)
+	require.Equal(t, "04477", c.ProducerCommuneCode)
+	again, err := buyer.CreateContract(ctx, &contractsv1.CreateContractRequest{Contract: &contractsv1.Contract{Terms: w.terms()}, RequestId: "c-1"})
+	require.NoError(t, err)
+	require.Equal(t, c.Name, again.Name, "idempotent create")
+
+	v, err := buyer.ValidateContract(ctx, &contractsv1.ValidateContractRequest{Name: c.Name})
+	require.NoError(t, err)
+	require.Empty(t, v.Violations)
+	require.Equal(t, "decree98@2026.1", v.RulebookVersion)
+
+	// Strangers cannot see it; the witness official and households can.
+	_, err = w.client(t, auth.Principal{Subject: "users/x", Role: auth.RoleBusiness, Organization: "organizations/other"}).GetContract(ctx, &contractsv1.GetContractRequest{Name: c.Name})
+	require.Equal(t, codes.NotFound, code(err))
+	_, err = w.client(t, official).GetContract(ctx, &contractsv1.GetContractRequest{Name: c.Name})
+	require.NoError(t, err)
+	_, err = w.client(t, householdUser(w.households[0])).GetContract(ctx, &contractsv1.GetContractRequest{Name: c.Name})
+	require.NoError(t, err)
+
+	// Stale etag → ABORTED; signing a draft → FAILED_PRECONDITION naming the state.
+	_, err = producer.UpdateContract(ctx, &contractsv1.UpdateContractRequest{Contract: &contractsv1.Contract{Name: c.Name, DisplayName: "x", Etag: `"99"`}, UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"display_name"}}})
+	require.Equal(t, codes.Aborted, code(err))
+	_, err = buyer.SignContract(ctx, &contractsv1.SignContractRequest{Name: c.Name, Party: contractsv1.Signature_PARTY_BUYER, TermsHash: c.TermsHash})
+	require.Equal(t, codes.FailedPrecondition, code(err))
+	require.Contains(t, status.Convert(err).Message(), "DRAFT")
+
+	c, err = buyer.SubmitContract(ctx, &contractsv1.SubmitContractRequest{Name: c.Name, RequestId: "submit-1"})
+	require.NoError(t, err)
+	require.Equal(t, contractsv1.ContractState_CONTRACT_STATE_PENDING_SIGNATURES, c.State)
+	require.Equal(t, "decree98@2026.1", c.RulebookVersion)
+	c2, err := buyer.SubmitContract(ctx, &contractsv1.SubmitContractRequest{Name: c.Name, RequestId: "submit-1"})
+	require.NoError(t, err, "a retried submit returns the result")
+	require.Equal(t, c.Etag, c2.Etag)
+
+	_, err = buyer.SignContract(ctx, &contractsv1.SignContractRequest{Name: c.Name, Party: contractsv1.Signature_PARTY_BUYER, TermsHash: "deadbeef"})
+	require.Equal(t, codes.FailedPrecondition, code(err))
+	require.Equal(t, "TERMS_CHANGED", apierr.Reason(err))
+	_, err = buyer.SignContract(ctx, &contractsv1.SignContractRequest{Name: c.Name, Party: contractsv1.Signature_PARTY_PRODUCER, TermsHash: c.TermsHash})
+	require.Equal(t, codes.PermissionDenied, code(err))
+	_, err = buyer.SignContract(ctx, &contractsv1.SignContractRequest{Name: c.Name, Party: contractsv1.Signature_PARTY_BUYER, TermsHash: c.TermsHash})
+	require.NoError(t, err)
+	_, err = producer.SignContract(ctx, &contractsv1.SignContractRequest{Name: c.Name, Party: contractsv1.Signature_PARTY_PRODUCER, TermsHash: c.TermsHash})
+	require.NoError(t, err)
+	for _, h := range w.households[:2] {
+		_, err = w.client(t, householdUser(h)).SignContract(ctx, &contractsv1.SignContractRequest{Name: c.Name, Party: contractsv1.Signature_PARTY_HOUSEHOLD, Household: h, TermsHash: c.TermsHash})
+		require.NoError(t, err)
+	}
+	c, err = producer.SignContract(ctx, &contractsv1.SignContractRequest{Name: c.Name, Party: contractsv1.Signature_PARTY_HOUSEHOLD, Household: w.mandated, TermsHash: c.TermsHash})
+	require.NoError(t, err)
+	require.Equal(t, contractsv1.ContractState_CONTRACT_STATE_PENDING_WITNESS, c.State)
+	require.Len(t, c.Signatures, 5)
+	require.Equal(t, "GUQ-2026-01", c.Signatures[4].MandateReference)
+
+	_, err = w.client(t, auth.Principal{Subject: "users/other-xa", Role: auth.RoleCommuneOfficial, AdminArea: "04480"}).WitnessContract(ctx, &contractsv1.WitnessContractRequest{Name: c.Name, TermsHash: c.TermsHash})
+	require.Contains(t, []codes.Code{codes.PermissionDenied, codes.NotFound}, code(err), "an official of another commune")
+	c, err = w.client(t, official).WitnessContract(ctx, &contractsv1.WitnessContractRequest{Name: c.Name, TermsHash: c.TermsHash})
+	require.NoError(t, err)
+	require.Equal(t, contractsv1.ContractState_CONTRACT_STATE_ACTIVE, c.State)
+	require.Equal(t, w.authority, c.Witness.Authority)
+
+	// Cancel is not allowed any more.
+	_, err = buyer.CancelContract(ctx, &contractsv1.CancelContractRequest{Name: c.Name, Reason: "đổi ý"})
+	require.Equal(t, codes.FailedPrecondition, code(err))
+
+	// Amendment: proposed, re-signed by all, witnessed again.
+	nt := w.terms()
+	nt.PriceTerms.FloorPriceVnd = 41000
+	c, err = producer.AmendContract(ctx, &contractsv1.AmendContractRequest{Name: c.Name, Terms: nt, Reason: "Giá sàn tăng theo thị trường"})
+	require.NoError(t, err)
+	ah := c.PendingAmendment.TermsHash
+	require.NotEqual(t, c.TermsHash, ah)
+	_, err = buyer.SignContract(ctx, &contractsv1.SignContractRequest{Name: c.Name, Party: contractsv1.Signature_PARTY_BUYER, TermsHash: ah})
+	require.NoError(t, err)
+	_, err = producer.SignContract(ctx, &contractsv1.SignContractRequest{Name: c.Name, Party: contractsv1.Signature_PARTY_PRODUCER, TermsHash: ah})
+	require.NoError(t, err)
+	_, err = w.client(t, official).WitnessContract(ctx, &contractsv1.WitnessContractRequest{Name: c.Name, TermsHash: ah})
+	require.Equal(t, codes.FailedPrecondition, code(err), "households have not signed the amendment")
+	for _, h := range w.households[:2] {
+		_, err = w.client(t, householdUser(h)).SignContract(ctx, &contractsv1.SignContractRequest{Name: c.Name, Party: contractsv1.Signature_PARTY_HOUSEHOLD, Household: h, TermsHash: ah})
+		require.NoError(t, err)
+	}
+	_, err = producer.SignContract(ctx, &contractsv1.SignContractRequest{Name: c.Name, Party: contractsv1.Signature_PARTY_HOUSEHOLD, Household: w.mandated, TermsHash: ah})
+	require.NoError(t, err)
+	c, err = w.client(t, official).WitnessContract(ctx, &contractsv1.WitnessContractRequest{Name: c.Name, TermsHash: ah})
+	require.NoError(t, err)
+	require.EqualValues(t, 41000, c.Terms.PriceTerms.FloorPriceVnd)
+	require.EqualValues(t, 1, c.AmendmentCount)
+
+	evs, err := buyer.ListContractEvents(ctx, &contractsv1.ListContractEventsRequest{Parent: c.Name, PageSize: 5})
+	require.NoError(t, err)
+	all := evs.Events
+	for tok := evs.NextPageToken; tok != ""; {
+		page, err := buyer.ListContractEvents(ctx, &contractsv1.ListContractEventsRequest{Parent: c.Name, PageSize: 5, PageToken: tok})
+		require.NoError(t, err)
+		all, tok = append(all, page.Events...), page.NextPageToken
+	}
+	require.Len(t, all, 1+1+5+1+1+5+1) // created, submitted, 5 signatures, witnessed, amendment, 5 signatures, witnessed
+	require.Equal(t, "contract.created", all[0].Type)
+	require.Nil(t, domain.VerifyChain(toDomain(all, c.Name[len("contracts/"):])))
+}
+
+func TestValidationAndRulesOverGRPC(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t, 2)
+	buyer := w.client(t, w.buyerUser())
+	terms := w.terms()
+	terms.Breach.PenaltyBps = 1200
+	terms.Allocations[0].Quantity = 150
+	terms.WitnessAuthority = ""
+	c, err := buyer.CreateContract(ctx, &contractsv1.CreateContractRequest{Contract: &contractsv1.Contract{Terms: terms}})
+	require.NoError(t, err, "an incomplete draft may be saved")
+	v, err := buyer.ValidateContract(ctx, &contractsv1.ValidateContractRequest{Name: c.Name})
+	require.NoError(t, err)
+	ids := map[string]bool{}
+	for _, x := range v.Violations {
+		ids[x.RuleId] = true
+		require.NotEmpty(t, x.MessageVi)
+		require.NotEmpty(t, x.MessageEn)
+		require.NotEmpty(t, x.Field)
+	}
+	require.True(t, ids["D98-PENALTY-CAP"] && ids["D98-ALLOCATION-SUM"] && ids["D98-WITNESS"], "%v", ids)
+	_, err = buyer.SubmitContract(ctx, &contractsv1.SubmitContractRequest{Name: c.Name})
+	require.Equal(t, codes.FailedPrecondition, code(err))
+	require.Equal(t, "RULES_NOT_SATISFIED", apierr.Reason(err))
+	rules := map[string]bool{}
+	for _, fv := range apierr.FieldViolations(err) {
+		rules[fv.Reason] = true
+	}
+	require.True(t, rules["D98-PENALTY-CAP"])
+
+	// Structural input errors are INVALID_ARGUMENT and nothing is written.
+	bad := w.terms()
+	bad.TotalQuantity = -5
+	bad.LinkageForm = 77
+	bad.Buyer = "companies/x"
+	_, err = buyer.CreateContract(ctx, &contractsv1.CreateContractRequest{Contract: &contractsv1.Contract{Terms: bad}})
+	require.Equal(t, codes.InvalidArgument, code(err))
+	fields := map[string]bool{}
+	for _, fv := range apierr.FieldViolations(err) {
+		fields[fv.Field] = true
+	}
+	require.True(t, fields["contract.terms.total_quantity"] && fields["contract.terms.linkage_form"] && fields["contract.terms.buyer"], "%v", fields)
+	_, err = buyer.CreateContract(ctx, &contractsv1.CreateContractRequest{Contract: &contractsv1.Contract{Terms: w.terms(), Rulebook: "no-such-book"}})
+	require.Equal(t, codes.InvalidArgument, code(err))
+	list, err := buyer.ListContracts(ctx, &contractsv1.ListContractsRequest{})
+	require.NoError(t, err)
+	require.Len(t, list.Contracts, 1)
+
+	// A third party cannot open a contract between others.
+	_, err = w.client(t, auth.Principal{Subject: "users/z", Role: auth.RoleBusiness, Organization: "organizations/zz"}).CreateContract(ctx, &contractsv1.CreateContractRequest{Contract: &contractsv1.Contract{Terms: w.terms()}})
+	require.Equal(t, codes.PermissionDenied, code(err))
+
+	// The NTP-SEDEMA profile requires co-investment.
+	c2, err := buyer.CreateContract(ctx, &contractsv1.CreateContractRequest{Contract: &contractsv1.Contract{Terms: w.terms(), Rulebook: "ntp-sedema"}})
+	require.NoError(t, err)
+	v, err = buyer.ValidateContract(ctx, &contractsv1.ValidateContractRequest{Name: c2.Name})
+	require.NoError(t, err)
+	require.Len(t, v.Violations, 1)
+	require.Equal(t, "SEDEMA-OWNER-SHARE", v.Violations[0].RuleId)
+
+	// Witness rejection → edit → back to DRAFT.
+	okT := w.terms()
+	c3, err := buyer.CreateContract(ctx, &contractsv1.CreateContractRequest{Contract: &contractsv1.Contract{Terms: okT}})
+	require.NoError(t, err)
+	_, err = buyer.SubmitContract(ctx, &contractsv1.SubmitContractRequest{Name: c3.Name})
+	require.NoError(t, err)
+	_, err = w.client(t, official).RejectWitnessContract(ctx, &contractsv1.RejectWitnessContractRequest{Name: c3.Name, Reason: "x"})
+	require.Equal(t, codes.FailedPrecondition, code(err), "nothing to witness before signatures")
+	_, err = buyer.CancelContract(ctx, &contractsv1.CancelContractRequest{Name: c3.Name})
+	require.Equal(t, codes.InvalidArgument, code(err), "reason required")
+	c3, err = buyer.CancelContract(ctx, &contractsv1.CancelContractRequest{Name: c3.Name, Reason: "Bên mua rút đơn hàng"})
+	require.NoError(t, err)
+	require.Equal(t, contractsv1.ContractState_CONTRACT_STATE_CANCELLED, c3.State)
+}
+
+// TestConcurrentSignaturesAndWitness: many parties sign at once — no signature is lost — and
+// 50 officials' witness calls race: exactly one transition wins.
+func TestConcurrentSignaturesAndWitness(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t, 40)
+	buyer := w.client(t, w.buyerUser())
+	c, err := buyer.CreateContract(ctx, &contractsv1.CreateContractRequest{Contract: &contractsv1.Contract{Terms: w.terms()}})
+	require.NoError(t, err)
+	c, err = buyer.SubmitContract(ctx, &contractsv1.SubmitContractRequest{Name: c.Name})
+	require.NoError(t, err)
+
+	type signer struct {
+		p     auth.Principal
+		party contractsv1.Signature_Party
+		hh    string
+	}
+	signers := []signer{{w.buyerUser(), contractsv1.Signature_PARTY_BUYER, ""}, {w.producerUser(), contractsv1.Signature_PARTY_PRODUCER, ""}}
+	for _, h := range w.households[:len(w.households)-1] {
+		signers = append(signers, signer{householdUser(h), contractsv1.Signature_PARTY_HOUSEHOLD, h})
+	}
+	signers = append(signers, signer{w.producerUser(), contractsv1.Signature_PARTY_HOUSEHOLD, w.mandated})
+	clients := make([]contractsv1.ContractsServiceClient, len(signers))
+	for i, s := range signers {
+		clients[i] = w.client(t, s.p)
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, len(signers))
+	for i, s := range signers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = clients[i].SignContract(ctx, &contractsv1.SignContractRequest{Name: c.Name, Party: s.party, Household: s.hh, TermsHash: c.TermsHash})
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		require.NoError(t, err, "signer %d", i)
+	}
+	c, err = buyer.GetContract(ctx, &contractsv1.GetContractRequest{Name: c.Name})
+	require.NoError(t, err)
+	require.Len(t, c.Signatures, len(signers), "no lost signature")
+	require.Equal(t, contractsv1.ContractState_CONTRACT_STATE_PENDING_WITNESS, c.State)
+
+	var wins, refused atomic.Int32
+	for i := 0; i < 50; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cl := w.client(t, auth.Principal{Subject: fmt.Sprintf("users/official-%d", i), Role: auth.RoleCommuneOfficial, AdminArea: "04477"})
+			_, err := cl.WitnessContract(ctx, &contractsv1.WitnessContractRequest{Name: c.Name, TermsHash: c.TermsHash})
+			switch code(err) {
+			case codes.OK:
+				wins.Add(1)
+			case codes.FailedPrecondition:
+				refused.Add(1)
+			default:
+				t.Errorf("unexpected %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	require.EqualValues(t, 1, wins.Load(), "exactly one witness wins")
+	require.EqualValues(t, 49, refused.Load())
+	evs, err := buyer.ListContractEvents(ctx, &contractsv1.ListContractEventsRequest{Parent: c.Name, PageSize: 500})
+	require.NoError(t, err)
+	require.Len(t, evs.Events, 2+len(signers)+1)
+	require.Nil(t, domain.VerifyChain(toDomain(evs.Events, c.Name[len("contracts/"):])))
+}

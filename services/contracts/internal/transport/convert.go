@@ -6,10 +6,10 @@ import (
 
 	"google.golang.org/protobuf/types/known/timestamppb"
 
-	"github.com/lienket/lienket/services/contracts/internal/domain"
-	"github.com/lienket/lienket/services/platform/aip"
 	contractsv1 "github.com/lienket/lienket/proto/lienket/contracts/v1"
 	typesv1 "github.com/lienket/lienket/proto/lienket/types/v1"
+	"github.com/lienket/lienket/services/contracts/internal/domain"
+	"github.com/lienket/lienket/services/platform/aip"
 )
 
 // enumName strips an enum value's prefix; unset values become "" and unknown numeric values
@@ -60,8 +60,8 @@ func termsToDomain(t *contractsv1.ContractTerms) domain.Terms {
 		Buyer: t.GetBuyer(), Producer: t.GetProducer(), WitnessAuthority: t.GetWitnessAuthority(),
 		LinkageForm: enumName(t.GetLinkageForm().String(), "LINKAGE_FORM_"), Product: t.GetProduct(),
 		QualityStandard: t.GetQualityStandard(), TotalQuantity: t.GetTotalQuantity(), ToleranceBps: t.GetToleranceBps(),
-		Price:   priceToDomain(t.GetPriceTerms()),
-		Payment: domain.PaymentTerms{DaysAfterDelivery: t.GetPaymentTerms().GetDaysAfterDelivery(), Method: enumName(t.GetPaymentTerms().GetMethod().String(), "PAYMENT_METHOD_")},
+		Price:       priceToDomain(t.GetPriceTerms()),
+		Payment:     domain.PaymentTerms{DaysAfterDelivery: t.GetPaymentTerms().GetDaysAfterDelivery(), Method: enumName(t.GetPaymentTerms().GetMethod().String(), "PAYMENT_METHOD_")},
 		Obligations: domain.Obligations{Buyer: t.GetObligations().GetBuyer(), Producer: t.GetObligations().GetProducer(), Households: t.GetObligations().GetHouseholds()},
 		Breach:      domain.Breach{PenaltyBps: t.GetBreach().GetPenaltyBps(), Damages: t.GetBreach().GetDamages()},
 		Period:      windowToDomain(t.GetPeriod()),
@@ -104,12 +104,12 @@ func termsToProto(d domain.Terms) *contractsv1.ContractTerms {
 		Buyer: d.Buyer, Producer: d.Producer, WitnessAuthority: d.WitnessAuthority,
 		LinkageForm: contractsv1.LinkageForm(contractsv1.LinkageForm_value["LINKAGE_FORM_"+d.LinkageForm]),
 		Product:     d.Product, QualityStandard: d.QualityStandard, TotalQuantity: d.TotalQuantity, ToleranceBps: d.ToleranceBps,
-		PriceTerms:   priceToProto(d.Price),
-		PaymentTerms: &contractsv1.PaymentTerms{DaysAfterDelivery: d.Payment.DaysAfterDelivery, Method: contractsv1.PaymentMethod(contractsv1.PaymentMethod_value["PAYMENT_METHOD_"+d.Payment.Method])},
-		Obligations:  &contractsv1.Obligations{Buyer: d.Obligations.Buyer, Producer: d.Obligations.Producer, Households: d.Obligations.Households},
-		Breach:       &contractsv1.BreachClause{PenaltyBps: d.Breach.PenaltyBps, Damages: d.Breach.Damages},
-		Period:       windowToProto(d.Period),
-		Seasons:      d.Seasons,
+		PriceTerms:        priceToProto(d.Price),
+		PaymentTerms:      &contractsv1.PaymentTerms{DaysAfterDelivery: d.Payment.DaysAfterDelivery, Method: contractsv1.PaymentMethod(contractsv1.PaymentMethod_value["PAYMENT_METHOD_"+d.Payment.Method])},
+		Obligations:       &contractsv1.Obligations{Buyer: d.Obligations.Buyer, Producer: d.Obligations.Producer, Households: d.Obligations.Households},
+		Breach:            &contractsv1.BreachClause{PenaltyBps: d.Breach.PenaltyBps, Damages: d.Breach.Damages},
+		Period:            windowToProto(d.Period),
+		Seasons:           d.Seasons,
 		DisputeResolution: &contractsv1.DisputeResolution{},
 	}
 	for _, g := range d.GradingRules {

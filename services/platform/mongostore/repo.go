@@ -19,10 +19,10 @@ type Repo[T any] struct {
 	C *mongo.Collection
 }
 
-// FerretDB v1 (the embedded store) evaluates an update's filter and writes the result in two
-// steps without locking, so two concurrent conditional updates of one document can both
-// "match" and the later silently overwrites the earlier (we saw lost signatures under a
-// 42-signer race). MongoDB applies a single-document update atomically. To keep one code path
+// FerretDB v1 (the embedded store) applies an update operator by reading the document and
+// writing it back whole, without locking against other writers, so an update racing with a
+// replace can write back a stale copy and erase the replace (a 42-signer race test lost
+// signatures; TestConcurrentWritesLoseNothing reproduces it without this lock). MongoDB applies a single-document update atomically. To keep one code path
 // correct on both, every conditional write of this package is also serialised per document
 // inside the process (striped locks, held only for the one write): within a process that
 // closes the embedded store's gap, and across replicas against MongoDB the conditional update

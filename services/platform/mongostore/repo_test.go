@@ -74,6 +74,61 @@ func TestRepo(t *testing.T) {
 	require.Nil(t, missing)
 }
 
+// TestConcurrentWritesLoseNothing: replaces that append items race with $set updates of
+// another field. FerretDB v1 applies an update by reading the document and writing it back
+// whole, so without per-document serialisation an update could write back a stale copy and
+// erase an append (this is how a race test of contract signatures lost signatures).
+func TestConcurrentWritesLoseNothing(t *testing.T) {
+	ctx := context.Background()
+	r := mongostore.NewRepo[bag](testkit.Database(t), "bags")
+	_, _, err := r.Insert(ctx, "x", &bag{ID: "x", Version: 1})
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	appended := atomic.Int32{}
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for n := 0; n < 15; n++ {
+				for {
+					cur, err := r.Get(ctx, "x")
+					require.NoError(t, err)
+					prev := cur.Version
+					cur.Items = append(cur.Items, fmt.Sprintf("%d-%d", i, n))
+					cur.Version++
+					ok, err := r.Replace(ctx, "x", prev, cur)
+					require.NoError(t, err)
+					if ok {
+						appended.Add(1)
+						break
+					}
+				}
+			}
+		}()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for n := 0; n < 30; n++ {
+				cur, err := r.Get(ctx, "x")
+				require.NoError(t, err)
+				_, err = r.UpdateIf(ctx, "x", bson.D{{Key: "version", Value: cur.Version}}, bson.D{{Key: "$set", Value: bson.D{{Key: "touched", Value: n}}}})
+				require.NoError(t, err)
+			}
+		}()
+	}
+	wg.Wait()
+	final, err := r.Get(ctx, "x")
+	require.NoError(t, err)
+	require.Len(t, final.Items, int(appended.Load()), "no append lost")
+}
+
+type bag struct {
+	ID      string   `bson:"_id"`
+	Items   []string `bson:"items"`
+	Touched int      `bson:"touched"`
+	Version int64    `bson:"version"`
+}
+
 // TestConcurrentConditionalReplace: 50 writers race to replace version 1; exactly one wins.
 // (Without the per-document serialisation, FerretDB v1 let several win and lost updates.)
 func TestConcurrentConditionalReplace(t *testing.T) {

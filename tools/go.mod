@@ -5,17 +5,35 @@ go 1.26.0
 require (
 	github.com/lienket/lienket/services/platform v0.0.0
 	github.com/stretchr/testify v1.12.1
+	go.mongodb.org/mongo-driver/v2 v2.5.0
 	google.golang.org/grpc v1.85.0
 )
 
 require (
+	github.com/klauspost/compress v1.18.0 // indirect
+	github.com/xdg-go/pbkdf2 v1.0.0 // indirect
+	github.com/xdg-go/scram v1.2.0 // indirect
+	github.com/xdg-go/stringprep v1.0.4 // indirect
+	github.com/youmark/pkcs8 v0.0.0-20240726163527-a2c0da244d78 // indirect
+	golang.org/x/crypto v0.58.0 // indirect
+	golang.org/x/sync v0.24.0 // indirect
+)
+
+require (
 	github.com/golang-jwt/jwt/v5 v5.3.1 // indirect
+	github.com/lienket/lienket/services/contracts v0.0.0
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
-	golang.org/x/net v0.60.0 // indirect
-	golang.org/x/sys v0.48.0 // indirect
-	golang.org/x/text v0.42.0 // indirect
-	google.golang.org/genproto/googleapis/rpc v0.0.0-20260817212433-ac3dfec99bb1 // indirect
+	golang.org/x/net v0.61.0 // indirect
+	golang.org/x/sys v0.49.0 // indirect
+	golang.org/x/text v0.43.0 // indirect
+	google.golang.org/genproto/googleapis/rpc v0.0.0-20261019180522-ce908d29299b // indirect
 	google.golang.org/protobuf v1.36.12 // indirect
 )
 
 replace github.com/lienket/lienket/services/platform => ../services/platform
+
+replace github.com/lienket/lienket/services/contracts => ../services/contracts
+
+replace github.com/lienket/lienket/services/registry => ../services/registry
+
+replace github.com/lienket/lienket/proto => ../proto

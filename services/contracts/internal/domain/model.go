@@ -220,19 +220,6 @@ type Amendment struct {
 	CreateTime time.Time   `bson:"create_time"`
 }
 
-// Event is one audit-log entry (see audit.go).
-type Event struct {
-	Contract     string    `bson:"contract" json:"contract"`
-	Seq          int64     `bson:"seq" json:"seq"`
-	Type         string    `bson:"type" json:"type"`
-	Actor        string    `bson:"actor" json:"actor"`
-	ActorRole    string    `bson:"actor_role" json:"actor_role"`
-	Time         time.Time `bson:"time" json:"time"`
-	Payload      string    `bson:"payload" json:"payload"`
-	PreviousHash string    `bson:"previous_hash" json:"previous_hash"`
-	Hash         string    `bson:"hash" json:"hash"`
-}
-
 // Contract is the aggregate stored as one document.
 type Contract struct {
 	ID                   string      `bson:"_id"`

@@ -1,0 +1,59 @@
+package domain
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestOverlap(t *testing.T) {
+	w, d := Overlap(Window{"2026-06-01", "2026-06-30"}, Window{"2026-06-20", "2026-07-10"})
+	require.Equal(t, Window{"2026-06-20", "2026-06-30"}, w)
+	require.Equal(t, 11, d)
+	_, d = Overlap(Window{"2026-06-01", "2026-06-30"}, Window{"2026-07-01", "2026-07-10"})
+	require.Zero(t, d)
+	_, d = Overlap(Window{"x", "y"}, Window{"2026-07-01", "2026-07-10"})
+	require.Zero(t, d)
+}
+
+func TestScoreRanksSensibly(t *testing.T) {
+	d := &Demand{Quantity: 1000, DeliveryWindow: Window{"2026-06-01", "2026-06-30"}, Price: Price{Type: "FIXED", FixedPriceVND: 40000}}
+	near := &Offer{Quantity: 1000, HarvestWindow: Window{"2026-06-01", "2026-06-30"}, MinPriceVND: 38000}
+	far := &Offer{Quantity: 1000, HarvestWindow: Window{"2026-06-01", "2026-06-30"}, MinPriceVND: 38000}
+	pricey := &Offer{Quantity: 1000, HarvestWindow: Window{"2026-06-01", "2026-06-30"}, MinPriceVND: 49000}
+	f := OfferFacts{StandardFit: 1, DeliveryRecord: 0.5}
+	sNear, b := Score(d, near, OfferFacts{DistanceKm: 10, StandardFit: 1, DeliveryRecord: 0.5}, DefaultWeights)
+	sFar, _ := Score(d, far, OfferFacts{DistanceKm: 600, StandardFit: 1, DeliveryRecord: 0.5}, DefaultWeights)
+	sPricey, bp := Score(d, pricey, OfferFacts{DistanceKm: 10, StandardFit: 1, DeliveryRecord: 0.5}, DefaultWeights)
+	require.Greater(t, sNear, sFar)
+	require.Greater(t, sNear, sPricey)
+	require.Equal(t, 1.0, b.PriceFit)
+	require.Equal(t, 0.0, bp.PriceFit)
+	require.Len(t, b.Explanation, 7)
+	_ = f
+	poor, _ := Score(d, near, OfferFacts{DistanceKm: 10, StandardFit: 1, PoorShare: 0.8, DeliveryRecord: 0.5}, DefaultWeights)
+	require.Greater(t, poor, sNear)
+	require.LessOrEqual(t, poor, 100.0)
+	onlyPrice := Weights{Price: 1}
+	a, _ := Score(d, near, OfferFacts{DistanceKm: 900}, onlyPrice)
+	require.Equal(t, 100.0, a)
+}
+
+func TestParseWeights(t *testing.T) {
+	w, err := ParseWeights("price=50, distance=0")
+	require.NoError(t, err)
+	require.Equal(t, 50.0, w.Price)
+	require.Equal(t, 0.0, w.Distance)
+	require.Equal(t, DefaultWeights.Standard, w.Standard)
+	for _, bad := range []string{"price", "price=-1", "speed=3", "price=abc"} {
+		_, err := ParseWeights(bad)
+		require.Error(t, err, bad)
+	}
+}
+
+func TestDistance(t *testing.T) {
+	// Hà Nội to TP HCM is about 1,140 km as the crow flies.
+	d := DistanceKm(21.03, 105.85, 10.78, 106.70)
+	require.InDelta(t, 1140, d, 30)
+	require.Zero(t, DistanceKm(1, 2, 1, 2))
+}

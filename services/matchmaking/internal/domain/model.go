@@ -266,3 +266,9 @@ func DistanceKm(lat1, lng1, lat2, lng2 float64) float64 {
 	a := math.Sin(dlat/2)*math.Sin(dlat/2) + math.Cos(lat1*rad)*math.Cos(lat2*rad)*math.Sin(dlng/2)*math.Sin(dlng/2)
 	return 2 * r * math.Asin(math.Sqrt(a))
 }
+
+// ValidDate reports whether s is a date "YYYY-MM-DD".
+func ValidDate(s string) bool {
+	_, err := time.Parse(time.DateOnly, s)
+	return err == nil
+}

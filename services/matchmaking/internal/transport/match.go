@@ -1,0 +1,327 @@
+package transport
+
+import (
+	"context"
+	"errors"
+	"math"
+	"sort"
+	"strings"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	matchmakingv1 "github.com/lienket/lienket/proto/lienket/matchmaking/v1"
+	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
+	"github.com/lienket/lienket/services/matchmaking/internal/domain"
+	"github.com/lienket/lienket/services/platform/apierr"
+	"github.com/lienket/lienket/services/platform/auth"
+)
+
+// facts caches registry lookups for one request.
+type facts struct {
+	s         *Server
+	areas     map[string]*registryv1.AdminArea
+	standards map[string][]string
+	orgs      map[string]*registryv1.Organization
+	poverty   map[string][2]float64 // offer id → (poor share, minority share)
+}
+
+func (s *Server) newFacts() *facts {
+	return &facts{s: s, areas: map[string]*registryv1.AdminArea{}, standards: map[string][]string{}, orgs: map[string]*registryv1.Organization{}, poverty: map[string][2]float64{}}
+}
+
+func (f *facts) area(ctx context.Context, code string) *registryv1.AdminArea {
+	if a, ok := f.areas[code]; ok {
+		return a
+	}
+	a, err := f.s.registry.GetAdminArea(ctx, &registryv1.GetAdminAreaRequest{Name: "adminAreas/" + code})
+	if err != nil {
+		a = nil
+	}
+	f.areas[code] = a
+	return a
+}
+
+func (f *facts) distance(ctx context.Context, from, to string) float64 {
+	a, b := f.area(ctx, from), f.area(ctx, to)
+	if a == nil || b == nil {
+		return 500 // unknown location: assume far
+	}
+	return domain.DistanceKm(a.GetLatitude(), a.GetLongitude(), b.GetLatitude(), b.GetLongitude())
+}
+
+// satisfies returns the standards a certificate also satisfies (including itself).
+func (f *facts) satisfies(ctx context.Context, std string) []string {
+	if s, ok := f.standards[std]; ok {
+		return s
+	}
+	out := []string{std}
+	if st, err := f.s.registry.GetStandard(ctx, &registryv1.GetStandardRequest{Name: std}); err == nil {
+		for _, x := range st.GetSatisfies() {
+			out = append(out, "standards/"+strings.TrimPrefix(x, "standards/"))
+		}
+	}
+	f.standards[std] = out
+	return out
+}
+
+// standardFit: 1 when the offer holds the required standard, 0.8 when it holds one that
+// satisfies it, 0 when neither (a hard-constraint failure). No requirement: 1.
+func (f *facts) standardFit(ctx context.Context, required string, certs []string) float64 {
+	if required == "" {
+		return 1
+	}
+	best := 0.0
+	for _, c := range certs {
+		if c == required {
+			return 1
+		}
+		for _, s := range f.satisfies(ctx, c) {
+			if s == required {
+				best = 0.8
+			}
+		}
+	}
+	return best
+}
+
+func (f *facts) org(ctx context.Context, name string) *registryv1.Organization {
+	if o, ok := f.orgs[name]; ok {
+		return o
+	}
+	o, err := f.s.registry.GetOrganization(ctx, &registryv1.GetOrganizationRequest{Name: name})
+	if err != nil {
+		o = nil
+	}
+	f.orgs[name] = o
+	return o
+}
+
+// shares returns the share of poor/near-poor and of ethnic-minority households behind an
+// offer (households the registry will not show count as neither).
+func (f *facts) shares(ctx context.Context, o *domain.Offer) (float64, float64) {
+	if v, ok := f.poverty[o.ID]; ok {
+		return v[0], v[1]
+	}
+	var poor, minority float64
+	hs := o.Households
+	if len(hs) > 200 {
+		hs = hs[:200] // a sample is enough for a share
+	}
+	for _, h := range hs {
+		hh, err := f.s.registry.GetHousehold(ctx, &registryv1.GetHouseholdRequest{Name: h})
+		if err != nil {
+			continue
+		}
+		if hh.GetPovertyStatus() == registryv1.PovertyStatus_POVERTY_STATUS_POOR || hh.GetPovertyStatus() == registryv1.PovertyStatus_POVERTY_STATUS_NEAR_POOR {
+			poor++
+		}
+		if hh.GetEthnicMinority() {
+			minority++
+		}
+	}
+	var p, m float64
+	if len(hs) > 0 {
+		p, m = poor/float64(len(hs)), minority/float64(len(hs))
+	}
+	f.poverty[o.ID] = [2]float64{p, m}
+	return p, m
+}
+
+// deliveryRecord is the producer's record in matchmaking: the share of its answered proposals
+// it accepted, with a neutral 0.5 prior (Laplace) when it has little history. (Delivery
+// performance under contracts would be better data; the contracts service does not publish it
+// yet.)
+func (s *Server) deliveryRecord(ctx context.Context, producer string) float64 {
+	props, _, err := s.st.Proposals.List(ctx, bson.D{{Key: "producer", Value: producer}}, "", 1000)
+	if err != nil {
+		return 0.5
+	}
+	var acc, ans float64
+	for _, p := range props {
+		switch p.State {
+		case domain.ProposalAccepted:
+			acc++
+			ans++
+		case domain.ProposalDeclined:
+			ans++
+		}
+	}
+	return (acc + 1) / (ans + 2)
+}
+
+// compatible applies the hard constraints: same product, required standard held (or
+// satisfied), harvest window overlapping the delivery window, capacity left.
+func (f *facts) compatible(ctx context.Context, d *domain.Demand, o *domain.Offer) bool {
+	if o.Product != d.Product || o.State != domain.OfferOpen || o.Available() <= 0 {
+		return false
+	}
+	if _, days := domain.Overlap(d.DeliveryWindow, o.HarvestWindow); days == 0 {
+		return false
+	}
+	return f.standardFit(ctx, d.RequiredStandard, o.Certifications) > 0
+}
+
+// unitCost is what a unit costs the buyer from this offer: the producer's asking price (or the
+// buyer's offered price, when higher — the buyer pays at least that) plus transport.
+func (s *Server) unitCost(d *domain.Demand, o *domain.Offer, km float64) int64 {
+	price := o.MinPriceVND
+	if ref := d.Price.ReferenceVND(); ref > price {
+		price = ref
+	}
+	return price + int64(math.Round(km*float64(s.transport)))
+}
+
+// MatchDemand implements the RPC.
+func (s *Server) MatchDemand(ctx context.Context, req *matchmakingv1.MatchDemandRequest) (*matchmakingv1.MatchDemandResponse, error) {
+	p, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d, err := s.getDemand(ctx, "name", req.GetName())
+	if err != nil {
+		return nil, err
+	}
+	if !p.Privileged() && !p.ActsFor(d.Buyer) {
+		return nil, apierr.PermissionDenied("only the demand's buyer may match it")
+	}
+	max := int(req.GetMaxCandidates())
+	if max < 0 || max > 500 {
+		return nil, apierr.Field("max_candidates", "RANGE", "must be between 0 and 500")
+	}
+	if max == 0 {
+		max = 20
+	}
+	offers, _, err := s.st.Offers.List(ctx, bson.D{{Key: "product", Value: d.Product}, {Key: "state", Value: domain.OfferOpen}}, "", 5000)
+	if err != nil {
+		return nil, s.internal(ctx, "list offers", err)
+	}
+	f := s.newFacts()
+	type cand struct {
+		o     *domain.Offer
+		score float64
+		b     domain.Breakdown
+		km    float64
+		poor  bool
+	}
+	var cands []cand
+	for i := range offers {
+		o := &offers[i]
+		if !f.compatible(ctx, d, o) {
+			continue
+		}
+		poor, minority := f.shares(ctx, o)
+		org := f.org(ctx, o.Producer)
+		of := domain.OfferFacts{
+			DistanceKm:  f.distance(ctx, o.CommuneCode, d.DeliveryCommuneCode),
+			StandardFit: f.standardFit(ctx, d.RequiredStandard, o.Certifications),
+			PoorShare:   poor, MinorityShare: minority, WomenLed: org.GetWomenLed(),
+			DeliveryRecord: s.deliveryRecord(ctx, o.Producer),
+		}
+		sc, b := domain.Score(d, o, of, s.weights)
+		cands = append(cands, cand{o: o, score: sc, b: b, km: of.DistanceKm, poor: poor >= 0.5})
+	}
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
+	resp := &matchmakingv1.MatchDemandResponse{}
+	prob := domain.Problem{Quantity: d.Open(), MinLot: d.MinLotQuantity, MinPoorShareBps: int64(d.MinPoorShareBps)}
+	costs := map[string]int64{}
+	for i, c := range cands {
+		if i < max {
+			resp.Candidates = append(resp.Candidates, &matchmakingv1.Candidate{
+				Offer: "offers/" + c.o.ID, Producer: c.o.Producer, Score: c.score, AvailableQuantity: c.o.Available(),
+				Breakdown: &matchmakingv1.ScoreBreakdown{DistanceKm: c.b.DistanceKm, Distance: c.b.Distance, StandardFit: c.b.StandardFit,
+					WindowOverlap: c.b.WindowOverlap, PriceFit: c.b.PriceFit, Capacity: c.b.Capacity, DeliveryRecord: c.b.Record,
+					Inclusion: c.b.Inclusion, Explanation: c.b.Explanation},
+			})
+		}
+		uc := s.unitCost(d, c.o, c.km)
+		costs[c.o.ID] = uc
+		prob.Supplies = append(prob.Supplies, domain.Supply{ID: c.o.ID, Capacity: c.o.Available(), UnitCost: uc, Poor: c.poor})
+	}
+	plan, err := domain.Allocate(prob)
+	if errors.Is(err, domain.ErrTooLarge) {
+		return nil, apierr.FailedPrecondition("ALLOCATION_TOO_LARGE", "too many candidates for an exact allocation; narrow the demand (standard, window) and retry", nil)
+	}
+	if err != nil {
+		return nil, s.internal(ctx, "allocate", err)
+	}
+	for _, l := range plan.Lines {
+		resp.Allocation = append(resp.Allocation, &matchmakingv1.AllocationLine{Demand: req.GetName(), Offer: "offers/" + l.ID, Quantity: l.Quantity, UnitCostVnd: costs[l.ID], CostVnd: l.Cost})
+	}
+	resp.TotalCostVnd, resp.UnallocatedQuantity = plan.Cost, plan.Unallocated
+	return resp, nil
+}
+
+// BatchAllocate implements the RPC: an optimal allocation of many demands against many offers
+// (maximum quantity, then minimum cost). It suggests; it reserves nothing.
+func (s *Server) BatchAllocate(ctx context.Context, req *matchmakingv1.BatchAllocateRequest) (*matchmakingv1.BatchAllocateResponse, error) {
+	if _, err := auth.RequireRole(ctx, auth.RoleAdmin, auth.RoleService); err != nil {
+		return nil, err
+	}
+	if len(req.GetDemands()) > 5000 || len(req.GetOffers()) > 50000 {
+		return nil, apierr.Field("demands", "MAX_ITEMS", "at most 5000 demands and 50000 offers per batch")
+	}
+	var demands []domain.Demand
+	if len(req.GetDemands()) == 0 {
+		ds, _, err := s.st.Demands.List(ctx, bson.D{{Key: "state", Value: bson.D{{Key: "$in", Value: bson.A{domain.DemandOpen, domain.DemandPartiallyAllocated}}}}}, "", 5000)
+		if err != nil {
+			return nil, s.internal(ctx, "list demands", err)
+		}
+		demands = ds
+	} else {
+		for _, n := range req.GetDemands() {
+			d, err := s.getDemand(ctx, "demands", n)
+			if err != nil {
+				return nil, err
+			}
+			demands = append(demands, *d)
+		}
+	}
+	var offers []domain.Offer
+	if len(req.GetOffers()) == 0 {
+		os, _, err := s.st.Offers.List(ctx, bson.D{{Key: "state", Value: domain.OfferOpen}}, "", 50000)
+		if err != nil {
+			return nil, s.internal(ctx, "list offers", err)
+		}
+		offers = os
+	} else {
+		for _, n := range req.GetOffers() {
+			o, err := s.getOffer(ctx, "offers", n)
+			if err != nil {
+				return nil, err
+			}
+			offers = append(offers, *o)
+		}
+	}
+	f := s.newFacts()
+	qty := make([]int64, len(demands))
+	caps := make([]int64, len(offers))
+	for i := range demands {
+		qty[i] = max(demands[i].Open(), 0)
+	}
+	for i := range offers {
+		caps[i] = max(offers[i].Available(), 0)
+	}
+	var arcs []domain.Arc
+	for di := range demands {
+		for oi := range offers {
+			if f.compatible(ctx, &demands[di], &offers[oi]) {
+				km := f.distance(ctx, offers[oi].CommuneCode, demands[di].DeliveryCommuneCode)
+				arcs = append(arcs, domain.Arc{Demand: di, Offer: oi, UnitCost: s.unitCost(&demands[di], &offers[oi], km)})
+			}
+		}
+	}
+	lines, _, cost := domain.BatchAllocate(qty, caps, arcs)
+	resp := &matchmakingv1.BatchAllocateResponse{TotalCostVnd: cost, Unallocated: map[string]int64{}}
+	got := make([]int64, len(demands))
+	for _, l := range lines {
+		got[l.Demand] += l.Quantity
+		resp.Allocation = append(resp.Allocation, &matchmakingv1.AllocationLine{Demand: "demands/" + demands[l.Demand].ID, Offer: "offers/" + offers[l.Offer].ID,
+			Quantity: l.Quantity, UnitCostVnd: l.Cost / max(l.Quantity, 1), CostVnd: l.Cost})
+	}
+	for i, d := range demands {
+		if left := qty[i] - got[i]; left > 0 {
+			resp.Unallocated["demands/"+d.ID] = left
+		}
+	}
+	return resp, nil
+}

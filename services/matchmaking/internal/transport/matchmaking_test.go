@@ -1,0 +1,285 @@
+package transport_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	contractsv1 "github.com/lienket/lienket/proto/lienket/contracts/v1"
+	matchmakingv1 "github.com/lienket/lienket/proto/lienket/matchmaking/v1"
+	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
+	typesv1 "github.com/lienket/lienket/proto/lienket/types/v1"
+	contractsapp "github.com/lienket/lienket/services/contracts/app"
+	"github.com/lienket/lienket/services/matchmaking/app"
+	"github.com/lienket/lienket/services/platform/apierr"
+	"github.com/lienket/lienket/services/platform/auth"
+	"github.com/lienket/lienket/services/platform/testkit"
+	registryapp "github.com/lienket/lienket/services/registry/app"
+)
+
+func TestMain(m *testing.M) { testkit.Main(m) }
+
+type world struct {
+	a                     *testkit.Auth
+	reg, contracts, mm    string
+	buyer                 string
+	near, far, poorGroup  string // producer organisations
+	nearHH, farHH, poorHH []string
+}
+
+var admin = auth.Principal{Subject: "users/admin", Role: auth.RoleAdmin}
+
+func code(err error) codes.Code { return status.Code(err) }
+
+// newWorld runs registry, contracts and matchmaking on loopback against one embedded store.
+func newWorld(t *testing.T) *world {
+	ctx := context.Background()
+	a := testkit.NewAuth(t)
+	db := testkit.Database(t)
+	w := &world{a: a}
+	w.reg = testkit.Serve(t, a, func(s *grpc.Server) {
+		require.NoError(t, registryapp.Register(ctx, s, testkit.Deps(t, a, "registry", db, nil)))
+	})
+	w.contracts = testkit.Serve(t, a, func(s *grpc.Server) {
+		require.NoError(t, contractsapp.Register(ctx, s, testkit.Deps(t, a, "contracts", db, map[string]string{"REGISTRY_ADDR": w.reg})))
+	})
+	w.mm = testkit.Serve(t, a, func(s *grpc.Server) {
+		require.NoError(t, app.Register(ctx, s, testkit.Deps(t, a, "matchmaking", db, map[string]string{"REGISTRY_ADDR": w.reg, "CONTRACTS_ADDR": w.contracts})))
+	})
+	r := registryv1.NewRegistryServiceClient(testkit.Dial(t, w.reg, a.Token(t, admin)))
+	org := func(kind registryv1.Organization_Kind, name, tax, commune string, womenLed bool) string {
+		o, err := r.CreateOrganization(ctx, &registryv1.CreateOrganizationRequest{Organization: &registryv1.Organization{Kind: kind, DisplayName: name, TaxCode: tax, Address: &registryv1.Address{CommuneCode: commune}, WomenLed: womenLed}})
+		require.NoError(t, err)
+		_, err = r.CreateAuthority(ctx, &registryv1.CreateAuthorityRequest{Authority: &registryv1.Authority{Kind: registryv1.Authority_KIND_COMMUNE_PEOPLES_COMMITTEE, DisplayName: "UBND " + commune, AdminAreaCode: commune}})
+		require.NoError(t, err)
+		return o.Name
+	}
+	hh := func(orgName, commune string, n int, status registryv1.PovertyStatus) []string {
+		var out []string
+		for i := 0; i < n; i++ {
+			h, err := r.CreateHousehold(ctx, &registryv1.CreateHouseholdRequest{Household: &registryv1.Household{HeadName: fmt.Sprint("Hộ ", i), MemberCount: 4, EthnicGroup: "Tày", PovertyStatus: status, CommuneCode: commune, Consent: &registryv1.DataConsent{ConsentDate: "2026-01-01", Purpose: "liên kết"}}})
+			require.NoError(t, err)
+			_, err = r.CreateMembership(ctx, &registryv1.CreateMembershipRequest{Parent: orgName, Membership: &registryv1.Membership{Household: h.Name}})
+			require.NoError(t, err)
+			out = append(out, h.Name)
+		}
+		return out
+	}
+	w.buyer = org(registryv1.Organization_KIND_BUSINESS, "Công ty Quế", "0300588569", "02794", false) // Bảo Hà, Lào Cai
+	w.near = org(registryv1.Organization_KIND_COOPERATIVE, "HTX gần", "0100109106", "04477", false)   // Châu Quế, Lào Cai
+	w.far = org(registryv1.Organization_KIND_PRODUCTION_GROUP, "Tổ xa", "", "29257", false)           // Tháp Mười, Đồng Tháp
+	w.poorGroup = org(registryv1.Organization_KIND_COOPERATIVE_GROUP, "THT nghèo", "", "04480", true) // Đông Cuông, Lào Cai
+	w.nearHH = hh(w.near, "04477", 2, registryv1.PovertyStatus_POVERTY_STATUS_NON_POOR)
+	w.farHH = hh(w.far, "29257", 2, registryv1.PovertyStatus_POVERTY_STATUS_NON_POOR)
+	w.poorHH = hh(w.poorGroup, "04480", 2, registryv1.PovertyStatus_POVERTY_STATUS_POOR)
+	return w
+}
+
+func (w *world) mmAs(t *testing.T, p auth.Principal) matchmakingv1.MatchmakingServiceClient {
+	return matchmakingv1.NewMatchmakingServiceClient(testkit.Dial(t, w.mm, w.a.Token(t, p)))
+}
+
+func orgUser(role auth.Role, org string) auth.Principal {
+	return auth.Principal{Subject: "users/" + org, Role: role, Organization: org}
+}
+
+func window(s, e string) *typesv1.DateWindow { return &typesv1.DateWindow{StartDate: s, EndDate: e} }
+
+func (w *world) offer(t *testing.T, producer string, hh []string, qty, price int64, certs ...string) *matchmakingv1.Offer {
+	o, err := w.mmAs(t, orgUser(auth.RoleProducer, producer)).CreateOffer(context.Background(), &matchmakingv1.CreateOfferRequest{Offer: &matchmakingv1.Offer{
+		Producer: producer, Product: "products/cinnamon-bark", Quantity: qty, HarvestWindow: window("2026-05-01", "2026-07-31"),
+		Certifications: certs, MinPriceVnd: price, Households: hh}})
+	require.NoError(t, err)
+	return o
+}
+
+func (w *world) demand(t *testing.T, qty, minLot int64, poorBps int32) *matchmakingv1.Demand {
+	d, err := w.mmAs(t, orgUser(auth.RoleBusiness, w.buyer)).CreateDemand(context.Background(), &matchmakingv1.CreateDemandRequest{Demand: &matchmakingv1.Demand{
+		Buyer: w.buyer, Product: "products/cinnamon-bark", RequiredStandard: "standards/VIETGAP", Quantity: qty, MinLotQuantity: minLot,
+		DeliveryWindow: window("2026-06-01", "2026-06-30"), DeliveryCommuneCode: "02794", DeliveryPlace: "Kho Bảo Hà",
+		PriceTerms: &typesv1.PriceTerms{Type: typesv1.PriceType_PRICE_TYPE_FIXED, FixedPriceVnd: 40000},
+		Inclusion:  &matchmakingv1.InclusionPreference{MinPoorShareBps: poorBps}}})
+	require.NoError(t, err)
+	return d
+}
+
+func TestMatchRankAllocateProposeAccept(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	near := w.offer(t, w.near, w.nearHH, 3000, 38000, "standards/GLOBALGAP") // GLOBALGAP satisfies VIETGAP
+	far := w.offer(t, w.far, w.farHH, 5000, 36000, "standards/VIETGAP")
+	poor := w.offer(t, w.poorGroup, w.poorHH, 1500, 39000, "standards/VIETGAP")
+	_ = w.offer(t, w.near, w.nearHH, 9000, 30000) // no certification: filtered out
+	d := w.demand(t, 4000, 1000, 3000)
+
+	buyer := w.mmAs(t, orgUser(auth.RoleBusiness, w.buyer))
+	m, err := buyer.MatchDemand(ctx, &matchmakingv1.MatchDemandRequest{Name: d.Name})
+	require.NoError(t, err)
+	require.Len(t, m.Candidates, 3, "the uncertified offer fails the hard constraint")
+	for _, c := range m.Candidates {
+		require.NotEmpty(t, c.Breakdown.Explanation)
+	}
+	// The nearby, women-led group of poor households ranks first; the group 1,300 km away last.
+	require.Equal(t, poor.Name, m.Candidates[0].Offer, "%v", m.Candidates)
+	require.Equal(t, near.Name, m.Candidates[1].Offer)
+	require.Equal(t, 0.8, m.Candidates[1].Breakdown.StandardFit, "GLOBALGAP satisfies VIETGAP")
+	require.Equal(t, far.Name, m.Candidates[2].Offer)
+	require.Greater(t, m.Candidates[2].Breakdown.DistanceKm, 1000.0)
+	byOffer := map[string]int64{}
+	var total int64
+	for _, l := range m.Allocation {
+		byOffer[l.Offer] = l.Quantity
+		total += l.Quantity
+		require.GreaterOrEqual(t, l.Quantity, int64(1000), "minimum lot")
+	}
+	require.EqualValues(t, 4000, total)
+	require.Zero(t, m.UnallocatedQuantity)
+	require.GreaterOrEqual(t, byOffer[poor.Name], int64(1200), "30%% from the poor group: %v", byOffer)
+
+	// Other businesses may not match someone else's demand.
+	_, err = w.mmAs(t, orgUser(auth.RoleBusiness, "organizations/other")).MatchDemand(ctx, &matchmakingv1.MatchDemandRequest{Name: d.Name})
+	require.Equal(t, codes.PermissionDenied, code(err))
+
+	// Propose: capacity and demand are reserved; over-asking is refused.
+	pr, err := buyer.CreateProposal(ctx, &matchmakingv1.CreateProposalRequest{Parent: d.Name, Proposal: &matchmakingv1.Proposal{Offer: near.Name, Quantity: 2500}, RequestId: "p-1"})
+	require.NoError(t, err)
+	again, err := buyer.CreateProposal(ctx, &matchmakingv1.CreateProposalRequest{Parent: d.Name, Proposal: &matchmakingv1.Proposal{Offer: near.Name, Quantity: 2500}, RequestId: "p-1"})
+	require.NoError(t, err)
+	require.Equal(t, pr.Name, again.Name, "idempotent")
+	_, err = buyer.CreateProposal(ctx, &matchmakingv1.CreateProposalRequest{Parent: d.Name, Proposal: &matchmakingv1.Proposal{Offer: near.Name, Quantity: 600}})
+	require.Equal(t, codes.FailedPrecondition, code(err), "only 500 left on the offer")
+	require.Equal(t, "OFFER_CAPACITY", apierr.Reason(err))
+	o, err := buyer.GetOffer(ctx, &matchmakingv1.GetOfferRequest{Name: near.Name})
+	require.NoError(t, err)
+	require.EqualValues(t, 2500, o.ReservedQuantity, "a refused proposal reserves nothing")
+
+	// The producer accepts twice: one contract.
+	producer := w.mmAs(t, orgUser(auth.RoleProducer, w.near))
+	_, err = w.mmAs(t, orgUser(auth.RoleProducer, w.far)).AcceptProposal(ctx, &matchmakingv1.AcceptProposalRequest{Name: pr.Name})
+	require.Equal(t, codes.NotFound, code(err), "another producer")
+	acc, err := producer.AcceptProposal(ctx, &matchmakingv1.AcceptProposalRequest{Name: pr.Name})
+	require.NoError(t, err)
+	require.Equal(t, matchmakingv1.Proposal_STATE_ACCEPTED, acc.State)
+	require.NotEmpty(t, acc.Contract)
+	acc2, err := producer.AcceptProposal(ctx, &matchmakingv1.AcceptProposalRequest{Name: pr.Name})
+	require.NoError(t, err)
+	require.Equal(t, acc.Contract, acc2.Contract)
+
+	cc := contractsv1.NewContractsServiceClient(testkit.Dial(t, w.contracts, w.a.Token(t, orgUser(auth.RoleBusiness, w.buyer))))
+	c, err := cc.GetContract(ctx, &contractsv1.GetContractRequest{Name: acc.Contract})
+	require.NoError(t, err)
+	require.Equal(t, contractsv1.ContractState_CONTRACT_STATE_DRAFT, c.State)
+	require.EqualValues(t, 2500, c.Terms.TotalQuantity)
+	require.Equal(t, w.near, c.Terms.Producer)
+	require.NotEmpty(t, c.Terms.WitnessAuthority)
+	require.Len(t, c.Terms.Allocations, 2)
+	list, err := cc.ListContracts(ctx, &contractsv1.ListContractsRequest{})
+	require.NoError(t, err)
+	require.Len(t, list.Contracts, 1, "accepting twice never makes two contracts")
+
+	dd, err := buyer.GetDemand(ctx, &matchmakingv1.GetDemandRequest{Name: d.Name})
+	require.NoError(t, err)
+	require.EqualValues(t, 2500, dd.AllocatedQuantity)
+	require.Zero(t, dd.ReservedQuantity)
+	require.Equal(t, matchmakingv1.Demand_STATE_PARTIALLY_ALLOCATED, dd.State)
+
+	// Decline releases capacity.
+	pr2, err := buyer.CreateProposal(ctx, &matchmakingv1.CreateProposalRequest{Parent: d.Name, Proposal: &matchmakingv1.Proposal{Offer: far.Name, Quantity: 1500}})
+	require.NoError(t, err)
+	_, err = w.mmAs(t, orgUser(auth.RoleProducer, w.far)).DeclineProposal(ctx, &matchmakingv1.DeclineProposalRequest{Name: pr2.Name, Reason: "đã bán"})
+	require.NoError(t, err)
+	fo, err := buyer.GetOffer(ctx, &matchmakingv1.GetOfferRequest{Name: far.Name})
+	require.NoError(t, err)
+	require.Zero(t, fo.ReservedQuantity)
+	_, err = w.mmAs(t, orgUser(auth.RoleProducer, w.far)).AcceptProposal(ctx, &matchmakingv1.AcceptProposalRequest{Name: pr2.Name})
+	require.Equal(t, codes.FailedPrecondition, code(err))
+}
+
+func TestConcurrentProposalsNeverOverReserve(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	o := w.offer(t, w.near, w.nearHH, 1000, 38000, "standards/VIETGAP")
+	d := w.demand(t, 100000, 0, 0)
+	buyer := w.mmAs(t, orgUser(auth.RoleBusiness, w.buyer))
+	var ok atomic.Int64
+	var wg sync.WaitGroup
+	for i := 0; i < 30; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := buyer.CreateProposal(ctx, &matchmakingv1.CreateProposalRequest{Parent: d.Name, Proposal: &matchmakingv1.Proposal{Offer: o.Name, Quantity: 100}}); err == nil {
+				ok.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	require.EqualValues(t, 10, ok.Load(), "exactly the offer's capacity is reserved")
+	got, err := buyer.GetOffer(ctx, &matchmakingv1.GetOfferRequest{Name: o.Name})
+	require.NoError(t, err)
+	require.EqualValues(t, 1000, got.ReservedQuantity)
+	dd, err := buyer.GetDemand(ctx, &matchmakingv1.GetDemandRequest{Name: d.Name})
+	require.NoError(t, err)
+	require.EqualValues(t, 1000, dd.ReservedQuantity)
+
+	// Cancelling the demand cancels its proposals and releases everything.
+	_, err = buyer.CancelDemand(ctx, &matchmakingv1.CancelDemandRequest{Name: d.Name})
+	require.NoError(t, err)
+	got, err = buyer.GetOffer(ctx, &matchmakingv1.GetOfferRequest{Name: o.Name})
+	require.NoError(t, err)
+	require.Zero(t, got.ReservedQuantity)
+}
+
+func TestValidationAndBatch(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	buyer := w.mmAs(t, orgUser(auth.RoleBusiness, w.buyer))
+	_, err := buyer.CreateDemand(ctx, &matchmakingv1.CreateDemandRequest{Demand: &matchmakingv1.Demand{
+		Buyer: w.buyer, Product: "products/unobtainium", Quantity: -3, DeliveryWindow: window("2026-07-01", "2026-06-01"), DeliveryCommuneCode: "99999"}})
+	require.Equal(t, codes.InvalidArgument, code(err))
+	fields := map[string]string{}
+	for _, fv := range apierr.FieldViolations(err) {
+		fields[fv.Field] = fv.Reason
+	}
+	require.Equal(t, "RANGE", fields["demand.quantity"])
+	require.Equal(t, "DATE_WINDOW", fields["demand.delivery_window"])
+	require.Equal(t, "PRODUCT_EXISTS", fields["demand.product"])
+	require.Equal(t, "ADMIN_AREA_EXISTS", fields["demand.delivery_commune_code"])
+	require.Equal(t, "ENUM_VALUE", fields["demand.price_terms.type"])
+	_, err = buyer.CreateDemand(ctx, &matchmakingv1.CreateDemandRequest{Demand: &matchmakingv1.Demand{Buyer: w.near, Product: "products/cinnamon-bark", Quantity: 1}})
+	require.Equal(t, codes.PermissionDenied, code(err), "posting for another organisation")
+	_, err = w.mmAs(t, orgUser(auth.RoleProducer, w.near)).CreateOffer(ctx, &matchmakingv1.CreateOfferRequest{Offer: &matchmakingv1.Offer{
+		Producer: w.near, Product: "products/cinnamon-bark", Quantity: 10, HarvestWindow: window("2026-05-01", "2026-07-31"), Households: w.farHH}})
+	require.Equal(t, codes.InvalidArgument, code(err), "households of another group")
+	list, err := buyer.ListDemands(ctx, &matchmakingv1.ListDemandsRequest{})
+	require.NoError(t, err)
+	require.Empty(t, list.Demands, "nothing written")
+
+	w.offer(t, w.near, w.nearHH, 3000, 38000, "standards/VIETGAP")
+	w.offer(t, w.far, w.farHH, 3000, 36000, "standards/VIETGAP")
+	w.demand(t, 2000, 0, 0)
+	w.demand(t, 2500, 0, 0)
+	filtered, err := buyer.ListDemands(ctx, &matchmakingv1.ListDemandsRequest{Filter: `product = "products/cinnamon-bark" AND window = "2026-06-15" AND state = "STATE_OPEN"`})
+	require.NoError(t, err)
+	require.Len(t, filtered.Demands, 2)
+	offers, err := buyer.ListOffers(ctx, &matchmakingv1.ListOffersRequest{Filter: `province_code = "82"`})
+	require.NoError(t, err)
+	require.Len(t, offers.Offers, 1)
+
+	_, err = buyer.BatchAllocate(ctx, &matchmakingv1.BatchAllocateRequest{})
+	require.Equal(t, codes.PermissionDenied, code(err))
+	b, err := w.mmAs(t, admin).BatchAllocate(ctx, &matchmakingv1.BatchAllocateRequest{})
+	require.NoError(t, err)
+	var total int64
+	for _, l := range b.Allocation {
+		total += l.Quantity
+	}
+	require.EqualValues(t, 4500, total)
+	require.Empty(t, b.Unallocated)
+}

@@ -23,11 +23,11 @@ func TestUnitPrice(t *testing.T) {
 		{"fixed", PriceTerms{Type: PriceFixed, FixedPriceVND: 40000}, "A", 0, 40000, false},
 		{"fixed grade B", PriceTerms{Type: PriceFixed, FixedPriceVND: 40000}, "B", 0, 36000, false},
 		{"market below floor", floor, "A", 30000, 38000, false},
-		{"market plus premium equals floor", floor, "A", 36190, 38000, false},  // 36190 × 1.05 = 37999.5 → 38000
-		{"market just above floor", floor, "A", 36200, 38010, false},         // 36200 × 1.05 = 38010
+		{"market plus premium equals floor", floor, "A", 36190, 38000, false}, // 36190 × 1.05 = 37999.5 → 38000
+		{"market just above floor", floor, "A", 36200, 38010, false},          // 36200 × 1.05 = 38010
 		{"market well above", floor, "A", 50000, 52500, false},
 		{"market above, grade B", floor, "B", 50000, 47250, false},
-		{"rounding half up", PriceTerms{Type: PriceFixed, FixedPriceVND: 15}, "P", 0, 15, false}, // 15.4995 → 15
+		{"rounding half up", PriceTerms{Type: PriceFixed, FixedPriceVND: 15}, "P", 0, 15, false},     // 15.4995 → 15
 		{"rounding half up 2", PriceTerms{Type: PriceFixed, FixedPriceVND: 150}, "P", 0, 155, false}, // 154.995 → 155
 		{"no market price", floor, "A", 0, 0, true},
 		{"cost plus", PriceTerms{Type: PriceCostPlus, CostPriceVND: 30000, MarginBps: 1500}, "A", 0, 34500, false},

@@ -239,6 +239,7 @@ type Contract struct {
 	BuyerAcknowledged    bool        `bson:"buyer_acknowledged"`
 	ProducerAcknowledged bool        `bson:"producer_acknowledged"`
 	Households           []string    `bson:"households"`
+	ExcusedLots          []string    `bson:"excused_lots"`
 	RecentRequests       []string    `bson:"recent_requests"`
 	HeadSeq              int64       `bson:"head_seq"`
 	HeadHash             string      `bson:"head_hash"`

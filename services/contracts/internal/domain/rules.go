@@ -387,3 +387,6 @@ var checks = map[string]check{
 }
 
 func validDate(s string) bool { _, ok := parseDate(s); return ok }
+
+// In reports whether s is in set.
+func In(s string, set []string) bool { return in(s, set) }

@@ -38,6 +38,7 @@ type Server struct {
 	st       *storage.Store
 	books    domain.Rulebooks
 	registry Registry
+	ex       *storage.Execution
 	log      *slog.Logger
 	now      func() time.Time
 }

@@ -1,5 +1,11 @@
 // Package server is the REST gateway: grpc-gateway v2 handlers for every service, the OpenAPI
-// document, health, and the edge concerns (authentication, limits, errors).
+// document, health, and the edge concerns (authentication, request ids, rate limits, CORS,
+// body limits, JSON errors).
+//
+// Settings (environment): HTTP_ADDR, REGISTRY_ADDR, CONTRACTS_ADDR, MATCHMAKING_ADDR,
+// MAX_BODY_BYTES (1 MiB), CORS_ALLOWED_ORIGINS (comma-separated; empty = CORS off),
+// RATE_LIMIT_RPS (per principal, default 50; 0 disables) and RATE_LIMIT_BURST (100),
+// API_KEY_CACHE_TTL (30s), JWT_ISSUER, JWT_AUDIENCE, JWT_PUBLIC_KEY_FILES, SERVICE_KEY_FILE.
 package server
 
 import (
@@ -7,18 +13,24 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"github.com/rs/cors"
 	_ "google.golang.org/genproto/googleapis/rpc/errdetails" // error details must resolve when errors are rendered as JSON
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/protojson"
 
 	"github.com/lienket/lienket/gateway/openapi"
 	contractsv1 "github.com/lienket/lienket/proto/lienket/contracts/v1"
 	matchmakingv1 "github.com/lienket/lienket/proto/lienket/matchmaking/v1"
 	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
+	"github.com/lienket/lienket/services/platform/auth"
 	"github.com/lienket/lienket/services/platform/config"
 	"github.com/lienket/lienket/services/platform/logging"
 )
@@ -31,6 +43,13 @@ type Config struct {
 	RegistryAddr, ContractsAddr, MatchmakingAddr string
 	// MaxBodyBytes bounds request bodies.
 	MaxBodyBytes int64
+	// CORSOrigins are the allowed browser origins (empty: no CORS headers).
+	CORSOrigins []string
+	// RateRPS and RateBurst limit each principal.
+	RateRPS   float64
+	RateBurst int
+	// APIKeyTTL is how long API-key verifications are cached.
+	APIKeyTTL time.Duration
 	// ShutdownTimeout bounds graceful shutdown.
 	ShutdownTimeout time.Duration
 }
@@ -43,16 +62,48 @@ func LoadConfig(e *config.Env) Config {
 		ContractsAddr:   e.String("CONTRACTS_ADDR", "127.0.0.1:9102"),
 		MatchmakingAddr: e.String("MATCHMAKING_ADDR", "127.0.0.1:9103"),
 		MaxBodyBytes:    int64(e.Int("MAX_BODY_BYTES", 1<<20)),
+		CORSOrigins:     e.List("CORS_ALLOWED_ORIGINS", nil),
+		RateRPS:         float64(e.Int("RATE_LIMIT_RPS", 50)),
+		RateBurst:       e.Int("RATE_LIMIT_BURST", 100),
+		APIKeyTTL:       e.Duration("API_KEY_CACHE_TTL", 30*time.Second),
 		ShutdownTimeout: e.Duration("SHUTDOWN_TIMEOUT", 15*time.Second),
 	}
 }
 
+// Edge holds what the gateway needs to authenticate callers.
+type Edge struct {
+	// Verifier checks Bearer tokens.
+	Verifier *auth.Verifier
+	// Issuer mints the short-lived partner tokens that stand for API keys.
+	Issuer *auth.Issuer
+	// Log is the gateway logger.
+	Log *slog.Logger
+	// Keys verifies API keys: the registry, called with the gateway's own service identity.
+	Keys registryv1.RegistryServiceClient
+}
+
+// errorHandler renders errors as google.rpc.Status JSON; an oversized body is 413.
+func errorHandler(ctx context.Context, mux *runtime.ServeMux, m runtime.Marshaler, w http.ResponseWriter, r *http.Request, err error) {
+	if st, ok := status.FromError(err); ok && strings.Contains(st.Message(), "request body too large") {
+		writeError(w, http.StatusRequestEntityTooLarge, codes.InvalidArgument, "BODY_TOO_LARGE", "request body too large")
+		return
+	}
+	runtime.DefaultHTTPErrorHandler(ctx, mux, m, w, r, err)
+}
+
 // Handler builds the gateway's HTTP handler over already-open backend connections.
-func Handler(ctx context.Context, cfg Config, registry, contracts, matchmaking *grpc.ClientConn) (http.Handler, error) {
+func Handler(ctx context.Context, cfg Config, edge Edge, registry, contracts, matchmaking *grpc.ClientConn) (http.Handler, error) {
 	gw := runtime.NewServeMux(
 		runtime.WithMarshalerOption(runtime.MIMEWildcard, &runtime.JSONPb{
-			MarshalOptions:   protojson.MarshalOptions{UseProtoNames: true, EmitUnpopulated: false},
+			MarshalOptions:   protojson.MarshalOptions{UseProtoNames: true},
 			UnmarshalOptions: protojson.UnmarshalOptions{DiscardUnknown: false},
+		}),
+		runtime.WithErrorHandler(errorHandler),
+		runtime.WithMetadata(func(ctx context.Context, r *http.Request) metadata.MD {
+			if id, ok := ctx.Value(requestIDKey).(string); ok {
+				return metadata.Pairs("x-request-id", id)
+			}
+			return nil
 		}),
 	)
 	if err := registryv1.RegisterRegistryServiceHandler(ctx, gw, registry); err != nil {
@@ -64,46 +115,108 @@ func Handler(ctx context.Context, cfg Config, registry, contracts, matchmaking *
 	if err := matchmakingv1.RegisterMatchmakingServiceHandler(ctx, gw, matchmaking); err != nil {
 		return nil, err
 	}
+	if edge.Log == nil {
+		edge.Log = slog.Default()
+	}
+	authn := &Authenticator{verifier: edge.Verifier, issuer: edge.Issuer, keys: keyClient{edge.Keys}, ttl: cfg.APIKeyTTL, cache: map[string]cachedKey{}, log: edge.Log}
+	limiter := NewRateLimiter(cfg.RateRPS, cfg.RateBurst)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /openapi.json", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write(openapi.JSON)
 	})
-	mux.Handle("/v1/", http.MaxBytesHandler(gw, cfg.MaxBodyBytes))
-	return mux, nil
+	mux.Handle("/v1/", authn.Middleware(limiter.Middleware(http.MaxBytesHandler(gw, cfg.MaxBodyBytes))))
+	var h http.Handler = mux
+	if len(cfg.CORSOrigins) > 0 {
+		h = cors.New(cors.Options{
+			AllowedOrigins: cfg.CORSOrigins,
+			AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodPatch, http.MethodDelete},
+			AllowedHeaders: []string{"Authorization", "Content-Type", "X-API-Key", "X-Request-Id"},
+			ExposedHeaders: []string{"X-Request-Id", "Retry-After"},
+			MaxAge:         600,
+		}).Handler(h)
+	}
+	return requestID(accessLog(edge.Log, h)), nil
+}
+
+type keyClient struct{ c registryv1.RegistryServiceClient }
+
+func (k keyClient) VerifyApiKey(ctx context.Context, in *registryv1.VerifyApiKeyRequest) (*registryv1.ApiKey, error) {
+	return k.c.VerifyApiKey(ctx, in)
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	code int
+}
+
+func (s *statusWriter) WriteHeader(c int) { s.code = c; s.ResponseWriter.WriteHeader(c) }
+
+func accessLog(log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, code: http.StatusOK}
+		next.ServeHTTP(sw, r)
+		attrs := []any{"method", r.Method, "path", r.URL.Path, "status", sw.code, "duration_ms", float64(time.Since(start).Microseconds()) / 1000, "request_id", w.Header().Get("X-Request-Id")}
+		if sw.code >= 500 {
+			log.ErrorContext(r.Context(), "http", attrs...)
+		} else {
+			log.DebugContext(r.Context(), "http", attrs...)
+		}
+	})
 }
 
 // Run serves the gateway until ctx ends.
 func Run(ctx context.Context) error {
 	env := config.FromOS()
 	cfg := LoadConfig(env)
+	common := config.LoadCommon(env, "gateway", "", cfg.HTTPAddr)
 	log := logging.Setup("gateway", env.String("LOG_FORMAT", "json"), env.String("LOG_LEVEL", "info"))
 	if err := env.Err(); err != nil {
 		return err
 	}
+	keys, err := auth.LoadPublicKeys(common.JWTPublicKeyFiles...)
+	if err != nil {
+		return fmt.Errorf("trusted token keys (JWT_PUBLIC_KEY_FILES): %w", err)
+	}
+	svcKey, err := auth.LoadPrivateKey(common.ServiceKeyFile)
+	if err != nil {
+		return fmt.Errorf("service key (SERVICE_KEY_FILE): %w", err)
+	}
+	issuer := auth.NewIssuer(svcKey, common.JWTIssuer, common.JWTAudience)
 	shutdownTelemetry, err := setupTelemetry(ctx)
 	if err != nil {
 		return err
 	}
 	defer func() { _ = shutdownTelemetry(context.Background()) }()
-	dial := func(addr string) (*grpc.ClientConn, error) {
-		return grpc.NewClient(addr, append([]grpc.DialOption{grpc.WithTransportCredentials(insecure.NewCredentials())}, dialOptions()...)...)
+	svcCreds := auth.NewServiceCredentials(issuer, "gateway")
+	dial := func(addr string, withCreds bool) (*grpc.ClientConn, error) {
+		opts := append([]grpc.DialOption{grpc.WithTransportCredentials(insecure.NewCredentials())}, dialOptions()...)
+		if withCreds {
+			opts = append(opts, grpc.WithPerRPCCredentials(svcCreds))
+		}
+		return grpc.NewClient(addr, opts...)
 	}
 	var conns [3]*grpc.ClientConn
 	for i, addr := range []string{cfg.RegistryAddr, cfg.ContractsAddr, cfg.MatchmakingAddr} {
-		cc, err := dial(addr)
+		cc, err := dial(addr, false)
 		if err != nil {
 			return fmt.Errorf("dial %s: %w", addr, err)
 		}
 		defer cc.Close()
 		conns[i] = cc
 	}
-	h, err := Handler(ctx, cfg, conns[0], conns[1], conns[2])
+	regSvc, err := dial(cfg.RegistryAddr, true) // the gateway's own identity, for VerifyApiKey
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Addr: cfg.HTTPAddr, Handler: instrument(h), ReadHeaderTimeout: 10 * time.Second}
+	defer regSvc.Close()
+	h, err := Handler(ctx, cfg, Edge{Verifier: auth.NewVerifier(common.JWTIssuer, common.JWTAudience, keys...), Issuer: issuer, Log: log, Keys: registryv1.NewRegistryServiceClient(regSvc)}, conns[0], conns[1], conns[2])
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Addr: cfg.HTTPAddr, Handler: instrument(h), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 	log.Info("gateway listening", "addr", cfg.HTTPAddr)
@@ -115,6 +228,6 @@ func Run(ctx context.Context) error {
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
 	err = srv.Shutdown(sctx)
-	slog.Info("gateway stopped")
+	log.Info("gateway stopped")
 	return err
 }

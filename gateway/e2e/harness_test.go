@@ -1,0 +1,140 @@
+// Package e2e tests the suite through the REST gateway only, as a partner system would use it:
+// the three services run in-process on loopback against a fresh embedded store, and the
+// gateway handler serves them over HTTP.
+package e2e_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc"
+
+	"github.com/lienket/lienket/gateway/internal/server"
+	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
+	contractsapp "github.com/lienket/lienket/services/contracts/app"
+	matchapp "github.com/lienket/lienket/services/matchmaking/app"
+	"github.com/lienket/lienket/services/platform/auth"
+	"github.com/lienket/lienket/services/platform/testkit"
+	registryapp "github.com/lienket/lienket/services/registry/app"
+)
+
+func TestMain(m *testing.M) { testkit.Main(m) }
+
+type suite struct {
+	t   *testing.T
+	a   *testkit.Auth
+	url string
+}
+
+func start(t *testing.T, cfg server.Config) *suite {
+	ctx := context.Background()
+	a := testkit.NewAuth(t)
+	db := testkit.Database(t)
+	reg := testkit.Serve(t, a, func(s *grpc.Server) {
+		require.NoError(t, registryapp.Register(ctx, s, testkit.Deps(t, a, "registry", db, nil)))
+	})
+	con := testkit.Serve(t, a, func(s *grpc.Server) {
+		require.NoError(t, contractsapp.Register(ctx, s, testkit.Deps(t, a, "contracts", db, map[string]string{"REGISTRY_ADDR": reg})))
+	})
+	mm := testkit.Serve(t, a, func(s *grpc.Server) {
+		require.NoError(t, matchapp.Register(ctx, s, testkit.Deps(t, a, "matchmaking", db, map[string]string{"REGISTRY_ADDR": reg, "CONTRACTS_ADDR": con})))
+	})
+	if cfg.MaxBodyBytes == 0 {
+		cfg.MaxBodyBytes = 1 << 20
+	}
+	if cfg.APIKeyTTL == 0 {
+		cfg.APIKeyTTL = time.Second
+	}
+	gwKeys := registryv1.NewRegistryServiceClient(testkit.Dial(t, reg, a.Token(t, auth.Principal{Subject: "services/gateway", Role: auth.RoleService})))
+	h, err := server.Handler(ctx, cfg, server.Edge{Verifier: a.Verifier, Issuer: a.Issuer, Keys: gwKeys},
+		testkit.Dial(t, reg, ""), testkit.Dial(t, con, ""), testkit.Dial(t, mm, ""))
+	require.NoError(t, err)
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return &suite{t: t, a: a, url: srv.URL}
+}
+
+// resp is a decoded JSON response.
+type resp struct {
+	code int
+	body map[string]any
+	raw  string
+	hdr  http.Header
+}
+
+func (r resp) str(path ...string) string {
+	v := r.get(path...)
+	s, _ := v.(string)
+	return s
+}
+
+func (r resp) get(path ...string) any {
+	var cur any = r.body
+	for _, p := range path {
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return nil
+		}
+		cur = m[p]
+	}
+	return cur
+}
+
+func (r resp) list(key string) []map[string]any {
+	items, _ := r.body[key].([]any)
+	out := make([]map[string]any, 0, len(items))
+	for _, it := range items {
+		m, _ := it.(map[string]any)
+		out = append(out, m)
+	}
+	return out
+}
+
+// call sends a request with a bearer token (or headers) and a JSON body (any, or a raw string).
+func (s *suite) call(method, path, token string, body any, hdr ...string) resp {
+	s.t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	case []byte:
+		rd = bytes.NewReader(b)
+	default:
+		j, err := json.Marshal(b)
+		require.NoError(s.t, err)
+		rd = bytes.NewReader(j)
+	}
+	req, err := http.NewRequest(method, s.url+path, rd)
+	require.NoError(s.t, err)
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(s.t, err)
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	out := resp{code: res.StatusCode, raw: string(raw), hdr: res.Header}
+	_ = json.Unmarshal(raw, &out.body)
+	return out
+}
+
+func (s *suite) token(p auth.Principal) string { return s.a.Token(s.t, p) }
+
+func (s *suite) must(r resp, want int) resp {
+	s.t.Helper()
+	require.Equal(s.t, want, r.code, r.raw)
+	return r
+}

@@ -140,7 +140,9 @@ func Handler(ctx context.Context, cfg Config, edge Edge, registry, contracts, ma
 	return requestID(accessLog(edge.Log, h)), nil
 }
 
-type keyClient struct{ c registryv1.RegistryServiceClient }
+type keyClient struct {
+	c registryv1.RegistryServiceClient
+}
 
 func (k keyClient) VerifyApiKey(ctx context.Context, in *registryv1.VerifyApiKeyRequest) (*registryv1.ApiKey, error) {
 	return k.c.VerifyApiKey(ctx, in)

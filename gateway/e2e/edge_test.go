@@ -1,0 +1,112 @@
+package e2e_test
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/lienket/lienket/gateway/internal/server"
+	"github.com/lienket/lienket/services/platform/auth"
+)
+
+// TestBadInputNever5xxNeverWrites sends a corpus of malformed requests: every answer is a 4xx
+// with a message, and nothing is written.
+func TestBadInputNever5xxNeverWrites(t *testing.T) {
+	s := start(t, server.Config{MaxBodyBytes: 64 << 10})
+	admin := s.token(auth.Principal{Subject: "users/admin", Role: auth.RoleAdmin})
+	biz := s.must(s.call("POST", "/v1/organizations", admin, map[string]any{"kind": "KIND_BUSINESS", "display_name": "Công ty", "tax_code": "0300588569", "address": map[string]any{"commune_code": "02794"}}), 200).str("name")
+	bizTok := s.token(auth.Principal{Subject: "users/b", Role: auth.RoleBusiness, Organization: biz})
+	count := func(path, key, tok string) int { return len(s.must(s.call("GET", path+"?page_size=500", tok, nil), 200).list(key)) }
+	orgs, demands, contracts := count("/v1/organizations", "organizations", admin), count("/v1/demands", "demands", admin), count("/v1/contracts", "contracts", admin)
+
+	huge := `{"display_name": "` + strings.Repeat("Q", 100<<10) + `"}`
+	cases := []struct {
+		method, path, tok string
+		body              any
+	}{
+		{"POST", "/v1/organizations", admin, `{"kind": "KIND_BUSINESS",`},
+		{"POST", "/v1/organizations", admin, `not json at all`},
+		{"POST", "/v1/organizations", admin, `{"kind": "KIND_BUSINESS", "bogus_field": 1}`},
+		{"POST", "/v1/organizations", admin, `{"kind": "KIND_BUSINESS", "display_name": 12345}`},
+		{"POST", "/v1/organizations", admin, `{"kind": "KIND_WIZARD", "display_name": "x"}`},
+		{"POST", "/v1/organizations", admin, `{"kind": 99, "display_name": "x", "tax_code": "0300588569", "address": {"commune_code": "02794"}}`},
+		{"POST", "/v1/organizations", admin, `{"kind": "KIND_BUSINESS", "display_name": "x", "tax_code": "0300588560", "address": {"commune_code": "02794"}}`},
+		{"POST", "/v1/organizations", admin, `[1, 2, 3]`},
+		{"POST", "/v1/organizations", admin, huge},
+		{"POST", "/v1/organizations", admin, `{"display_name": "\ud800"}`},
+		{"POST", "/v1/organizations", admin, `{"kind": "KIND_BUSINESS", "display_name": "x", "women_led": "yes"}`},
+		{"POST", "/v1/demands", bizTok, `{"buyer": "` + biz + `", "product": "products/cinnamon-bark", "quantity": "-5"}`},
+		{"POST", "/v1/demands", bizTok, `{"buyer": "` + biz + `", "product": "products/cinnamon-bark", "quantity": "99999999999999999999999"}`},
+		{"POST", "/v1/demands", bizTok, `{"buyer": "` + biz + `", "product": "products/cinnamon-bark", "quantity": "10", "delivery_window": {"start_date": "2026-09-01", "end_date": "2026-01-01"}}`},
+		{"POST", "/v1/demands", bizTok, `{"buyer": "` + biz + `", "quantity": 1.5}`},
+		{"POST", "/v1/contracts", bizTok, `{"terms": {"buyer": "` + biz + `", "total_quantity": "-1", "linkage_form": "LINKAGE_FORM_TELEPATHY"}}`},
+		{"POST", "/v1/contracts", bizTok, `{"terms": {"buyer": "` + biz + `", "allocations": [{"household": "cows/1", "quantity": "10"}]}}`},
+		{"POST", "/v1/contracts", bizTok, `{"terms": {"buyer": "` + biz + `"}, "rulebook": "martian-law"}`},
+		{"GET", "/v1/organizations?page_size=-1", admin, nil},
+		{"GET", "/v1/organizations?page_size=abc", admin, nil},
+		{"GET", "/v1/organizations?page_token=not-a-token", admin, nil},
+		{"GET", "/v1/organizations?filter=" + "secret%20%3D%20%22x%22", admin, nil},
+		{"GET", "/v1/organizations/..%2F..%2Fetc", admin, nil},
+		{"GET", "/v1/contracts/does-not-exist", bizTok, nil},
+		{"POST", "/v1/contracts/does-not-exist:sign", bizTok, `{"party": "PARTY_BUYER", "terms_hash": "x"}`},
+		{"DELETE", "/v1/organizations/nope", admin, nil},
+		{"PATCH", "/v1/organizations/nope?update_mask=display_name", admin, `{"display_name": "x"}`},
+		{"POST", "/v1/organizations", "", `{}`},
+		{"POST", "/v1/organizations", "not.a.jwt", `{}`},
+		{"GET", "/v1/no-such-collection", admin, nil},
+	}
+	for i, tc := range cases {
+		r := s.call(tc.method, tc.path, tc.tok, tc.body)
+		require.True(t, r.code >= 400 && r.code < 500, "case %d %s %s: got %d %s", i, tc.method, tc.path, r.code, r.raw)
+		if r.code != http.StatusNotFound || strings.HasPrefix(r.raw, "{") {
+			require.NotEmpty(t, r.body["message"], "case %d: a clear message: %s", i, r.raw)
+		}
+	}
+	require.Equal(t, orgs, count("/v1/organizations", "organizations", admin), "no organisation written")
+	require.Equal(t, demands, count("/v1/demands", "demands", admin), "no demand written")
+	require.Equal(t, contracts, count("/v1/contracts", "contracts", admin), "no contract written")
+
+	r := s.call("POST", "/v1/organizations", admin, huge)
+	require.Equal(t, http.StatusRequestEntityTooLarge, r.code, r.raw)
+	r = s.call("POST", "/v1/organizations", admin, `{"kind": "KIND_BUSINESS", "display_name": "x", "tax_code": "0300588560", "address": {"commune_code": "02794"}}`)
+	require.Equal(t, http.StatusBadRequest, r.code)
+	require.Contains(t, r.raw, "organization.tax_code")
+	require.Contains(t, r.raw, "TAX_CODE_CHECKSUM")
+}
+
+func TestAPIKeysRequestIDsAndRateLimits(t *testing.T) {
+	s := start(t, server.Config{RateRPS: 5, RateBurst: 8})
+	admin := s.token(auth.Principal{Subject: "users/admin", Role: auth.RoleAdmin})
+	biz := s.must(s.call("POST", "/v1/organizations", admin, map[string]any{"kind": "KIND_BUSINESS", "display_name": "Công ty", "tax_code": "0300588569", "address": map[string]any{"commune_code": "02794"}}), 200).str("name")
+	bizTok := s.token(auth.Principal{Subject: "users/b", Role: auth.RoleBusiness, Organization: biz})
+
+	key := s.must(s.call("POST", "/v1/"+biz+"/apiKeys", bizTok, map[string]any{"display_name": "ERP"}), 200)
+	secret := key.str("secret")
+	require.True(t, strings.HasPrefix(secret, "lk_"))
+	r := s.must(s.call("GET", "/v1/contracts", "", nil, "X-API-Key", secret), 200)
+	require.NotEmpty(t, r.hdr.Get("X-Request-Id"))
+	r = s.must(s.call("GET", "/v1/demands", "", nil, "X-API-Key", secret, "X-Request-Id", "partner-req-42"), 200)
+	require.Equal(t, "partner-req-42", r.hdr.Get("X-Request-Id"))
+	s.must(s.call("GET", "/v1/contracts", "", nil, "X-API-Key", secret+"x"), 401)
+	s.must(s.call("GET", "/v1/contracts", "", nil, "X-API-Key", "garbage"), 401)
+	// A partner key acts only for its organisation.
+	s.must(s.call("POST", "/v1/organizations", "", map[string]any{"kind": "KIND_BUSINESS"}, "X-API-Key", secret), 403)
+
+	// Rate limit: a burst of 8 then 429 with Retry-After; another principal is unaffected.
+	other := s.token(auth.Principal{Subject: "users/other", Role: auth.RoleBusiness, Organization: biz})
+	limited := false
+	for i := 0; i < 30 && !limited; i++ {
+		r := s.call("GET", "/v1/products", admin, nil)
+		if r.code == http.StatusTooManyRequests {
+			limited = true
+			require.NotEmpty(t, r.hdr.Get("Retry-After"))
+			require.Contains(t, r.raw, "RATE_LIMITED")
+		}
+	}
+	require.True(t, limited)
+	s.must(s.call("GET", "/v1/products", other, nil), 200)
+	_ = fmt.Sprint
+}

@@ -19,7 +19,9 @@ func TestBadInputNever5xxNeverWrites(t *testing.T) {
 	admin := s.token(auth.Principal{Subject: "users/admin", Role: auth.RoleAdmin})
 	biz := s.must(s.call("POST", "/v1/organizations", admin, map[string]any{"kind": "KIND_BUSINESS", "display_name": "Công ty", "tax_code": "0300588569", "address": map[string]any{"commune_code": "02794"}}), 200).str("name")
 	bizTok := s.token(auth.Principal{Subject: "users/b", Role: auth.RoleBusiness, Organization: biz})
-	count := func(path, key, tok string) int { return len(s.must(s.call("GET", path+"?page_size=500", tok, nil), 200).list(key)) }
+	count := func(path, key, tok string) int {
+		return len(s.must(s.call("GET", path+"?page_size=500", tok, nil), 200).list(key))
+	}
 	orgs, demands, contracts := count("/v1/organizations", "organizations", admin), count("/v1/demands", "demands", admin), count("/v1/contracts", "contracts", admin)
 
 	huge := `{"display_name": "` + strings.Repeat("Q", 100<<10) + `"}`

@@ -60,12 +60,14 @@ func TestFullSeason(t *testing.T) {
 	c := w.activeContract(t, terms)
 	buyer, producer := w.client(t, w.buyerUser()), w.client(t, w.producerUser())
 
-	// Market prices for the delivery dates (one above the floor, one below).
+	// Market prices for the delivery dates (one above the floor, one below), from the operator.
+	_, err := buyer.CreateMarketPrice(ctx, &contractsv1.CreateMarketPriceRequest{MarketPrice: &contractsv1.MarketPrice{Reference: "yen-bai-cinnamon", PriceDate: "2026-05-15", PriceVnd: 1}})
+	require.Equal(t, codes.PermissionDenied, code(err), "the buyer does not set the reference it pays against")
 	for _, mp := range []struct {
 		date  string
 		price int64
 	}{{"2026-05-15", 40000}, {"2026-08-15", 35000}} {
-		_, err := buyer.CreateMarketPrice(ctx, &contractsv1.CreateMarketPriceRequest{MarketPrice: &contractsv1.MarketPrice{Reference: "yen-bai-cinnamon", PriceDate: mp.date, PriceVnd: mp.price, Source: "Sở Công Thương"}})
+		_, err := w.client(t, admin).CreateMarketPrice(ctx, &contractsv1.CreateMarketPriceRequest{MarketPrice: &contractsv1.MarketPrice{Reference: "yen-bai-cinnamon", PriceDate: mp.date, PriceVnd: mp.price, Source: "Sở Công Thương"}})
 		require.NoError(t, err)
 	}
 
@@ -101,7 +103,7 @@ func TestFullSeason(t *testing.T) {
 		require.NoError(t, err)
 	}
 	// A retried delivery is not recorded twice; an over-delivery is refused.
-	_, err := buyer.CreateDelivery(ctx, &contractsv1.CreateDeliveryRequest{Parent: c.Name, Delivery: &contractsv1.Delivery{Household: w.households[1], Lot: "lot-1", DeliveryDate: "2026-05-15", Quantity: 100, AcceptedQuantity: 100, Grade: "A"}, RequestId: "d-1"})
+	_, err = buyer.CreateDelivery(ctx, &contractsv1.CreateDeliveryRequest{Parent: c.Name, Delivery: &contractsv1.Delivery{Household: w.households[1], Lot: "lot-1", DeliveryDate: "2026-05-15", Quantity: 100, AcceptedQuantity: 100, Grade: "A"}, RequestId: "d-1"})
 	require.NoError(t, err)
 	_, err = buyer.CreateDelivery(ctx, &contractsv1.CreateDeliveryRequest{Parent: c.Name, Delivery: &contractsv1.Delivery{Household: w.households[1], Lot: "lot-1", DeliveryDate: "2026-05-16", Quantity: 50, AcceptedQuantity: 50, Grade: "A", MarketPriceVnd: 40000}})
 	require.Equal(t, codes.FailedPrecondition, code(err))

@@ -318,13 +318,13 @@ func (s *Server) ResolveIncident(ctx context.Context, req *contractsv1.ResolveIn
 	}, nil)
 }
 
-// CreateMarketPrice implements the RPC (operators, services and buyers keep the price table).
+// CreateMarketPrice implements the RPC. Only operators and services keep the price table (from
+// official bulletins): a buyer setting the reference it pays against would be a conflict of
+// interest. A price once recorded for a day is not changed.
 func (s *Server) CreateMarketPrice(ctx context.Context, req *contractsv1.CreateMarketPriceRequest) (*contractsv1.MarketPrice, error) {
-	p, err := auth.RequireRole(ctx, auth.RoleAdmin, auth.RoleService, auth.RoleBusiness)
-	if err != nil {
+	if _, err := auth.RequireRole(ctx, auth.RoleAdmin, auth.RoleService); err != nil {
 		return nil, err
 	}
-	_ = p
 	in := req.GetMarketPrice()
 	var v apierr.Violations
 	aip.CheckRequestID(&v, "request_id", req.GetRequestId())

@@ -21,6 +21,7 @@ require (
 
 require (
 	github.com/golang-jwt/jwt/v5 v5.3.1 // indirect
+	github.com/lienket/lienket/gateway v0.0.0
 	github.com/lienket/lienket/services/contracts v0.0.0
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
 	golang.org/x/net v0.61.0 // indirect
@@ -37,3 +38,7 @@ replace github.com/lienket/lienket/services/contracts => ../services/contracts
 replace github.com/lienket/lienket/services/registry => ../services/registry
 
 replace github.com/lienket/lienket/proto => ../proto
+
+replace github.com/lienket/lienket/gateway => ../gateway
+
+replace github.com/lienket/lienket/services/matchmaking => ../services/matchmaking

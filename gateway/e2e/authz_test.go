@@ -40,19 +40,19 @@ func TestAuthorizationMatrix(t *testing.T) {
 	offer := s.must(s.call("POST", "/v1/offers", coopTok, map[string]any{"producer": coop, "product": "products/tea-shan-tuyet", "quantity": "100", "harvest_window": map[string]any{"start_date": "2026-06-01", "end_date": "2026-06-30"}}), 200).str("name")
 
 	roles := map[string]auth.Principal{
-		"admin":             {Subject: "users/admin", Role: auth.RoleAdmin},
-		"business":          {Subject: "users/biz", Role: auth.RoleBusiness, Organization: biz},
-		"business-other":    {Subject: "users/biz2", Role: auth.RoleBusiness, Organization: otherBiz},
-		"producer":          {Subject: "users/coop", Role: auth.RoleProducer, Organization: coop},
-		"producer-other":    {Subject: "users/coop2", Role: auth.RoleProducer, Organization: otherCoop},
-		"household":         {Subject: "users/hh", Role: auth.RoleHousehold, Household: hh},
-		"household-other":   {Subject: "users/hh2", Role: auth.RoleHousehold, Household: "households/someone-else"},
-		"official":          {Subject: "users/o", Role: auth.RoleCommuneOfficial, AdminArea: "04477"},
-		"official-other":    {Subject: "users/o2", Role: auth.RoleCommuneOfficial, AdminArea: "29257"},
-		"province":          {Subject: "users/p", Role: auth.RoleProvinceOfficial, AdminArea: "15"},
-		"province-other":    {Subject: "users/p2", Role: auth.RoleProvinceOfficial, AdminArea: "82"},
-		"partner":           {Subject: "apiKeys/a", Role: auth.RolePartner, Organization: biz},
-		"partner-other":     {Subject: "apiKeys/b", Role: auth.RolePartner, Organization: otherBiz},
+		"admin":           {Subject: "users/admin", Role: auth.RoleAdmin},
+		"business":        {Subject: "users/biz", Role: auth.RoleBusiness, Organization: biz},
+		"business-other":  {Subject: "users/biz2", Role: auth.RoleBusiness, Organization: otherBiz},
+		"producer":        {Subject: "users/coop", Role: auth.RoleProducer, Organization: coop},
+		"producer-other":  {Subject: "users/coop2", Role: auth.RoleProducer, Organization: otherCoop},
+		"household":       {Subject: "users/hh", Role: auth.RoleHousehold, Household: hh},
+		"household-other": {Subject: "users/hh2", Role: auth.RoleHousehold, Household: "households/someone-else"},
+		"official":        {Subject: "users/o", Role: auth.RoleCommuneOfficial, AdminArea: "04477"},
+		"official-other":  {Subject: "users/o2", Role: auth.RoleCommuneOfficial, AdminArea: "29257"},
+		"province":        {Subject: "users/p", Role: auth.RoleProvinceOfficial, AdminArea: "15"},
+		"province-other":  {Subject: "users/p2", Role: auth.RoleProvinceOfficial, AdminArea: "82"},
+		"partner":         {Subject: "apiKeys/a", Role: auth.RolePartner, Organization: biz},
+		"partner-other":   {Subject: "apiKeys/b", Role: auth.RolePartner, Organization: otherBiz},
 	}
 	type row struct {
 		method, path string

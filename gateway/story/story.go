@@ -1,0 +1,252 @@
+// Package story is Lienket's end-to-end story over REST, as a partner system would run it:
+// register the parties, post demand and supply, match, propose, accept into a draft contract,
+// complete and submit it, sign, witness, deliver, recover advances, pay, settle, liquidate,
+// and verify the audit chain. The e2e test runs it against an in-process suite; `make demo`
+// runs it against `make run`.
+package story
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/lienket/lienket/services/contracts/auditchain"
+	"github.com/lienket/lienket/services/platform/auth"
+)
+
+// Minter mints a bearer token for a principal.
+type Minter func(auth.Principal) (string, error)
+
+// failure aborts the story with a message.
+type failure struct{ msg string }
+
+// client talks to the gateway.
+type client struct {
+	base string
+	mint Minter
+	log  func(string)
+	http *http.Client
+}
+
+type resp struct {
+	code int
+	body map[string]any
+	raw  string
+}
+
+func (r resp) str(path ...string) string { s, _ := r.get(path...).(string); return s }
+
+func (r resp) get(path ...string) any {
+	var cur any = r.body
+	for _, p := range path {
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return nil
+		}
+		cur = m[p]
+	}
+	return cur
+}
+
+func (r resp) list(key string) []map[string]any {
+	items, _ := r.body[key].([]any)
+	out := make([]map[string]any, 0, len(items))
+	for _, it := range items {
+		m, _ := it.(map[string]any)
+		out = append(out, m)
+	}
+	return out
+}
+
+func (c *client) token(p auth.Principal) string {
+	t, err := c.mint(p)
+	if err != nil {
+		panic(failure{"mint token: " + err.Error()})
+	}
+	return t
+}
+
+func (c *client) call(method, path, token string, body any) resp {
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, c.base+path, rd)
+	if err != nil {
+		panic(failure{err.Error()})
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := c.http.Do(req)
+	if err != nil {
+		panic(failure{fmt.Sprintf("%s %s: %v", method, path, err)})
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	out := resp{code: res.StatusCode, raw: string(raw)}
+	_ = json.Unmarshal(raw, &out.body)
+	c.log(fmt.Sprintf("%s %s → %d", method, path, res.StatusCode))
+	return out
+}
+
+func (c *client) must(r resp, want int) resp {
+	if r.code != want {
+		panic(failure{fmt.Sprintf("expected HTTP %d, got %d: %s", want, r.code, r.raw)})
+	}
+	return r
+}
+
+func (c *client) check(ok bool, format string, args ...any) {
+	if !ok {
+		panic(failure{fmt.Sprintf(format, args...)})
+	}
+}
+
+func (c *client) step(s string) { c.log("== " + s) }
+
+// Run runs the story against the gateway at base. log receives one line per step and request.
+func Run(base string, mint Minter, log func(string)) (err error) {
+	c := &client{base: strings.TrimRight(base, "/"), mint: mint, log: log, http: &http.Client{Timeout: 30 * time.Second}}
+	defer func() {
+		if r := recover(); r != nil {
+			f, ok := r.(failure)
+			if !ok {
+				panic(r)
+			}
+			err = fmt.Errorf("%s", f.msg)
+		}
+	}()
+	run(c)
+	return nil
+}
+
+func run(c *client) {
+	run := time.Now().UnixNano() % 1_000_000_000 // national ID numbers are unique per run
+	admin := c.token(auth.Principal{Subject: "users/admin", Role: auth.RoleAdmin})
+
+	c.step("admin registers the business, the cooperative, the commune and the households")
+	biz := c.must(c.call("POST", "/v1/organizations", admin, map[string]any{"kind": "KIND_BUSINESS", "display_name": "Công ty CP Quế Hồi Việt Nam", "tax_code": "0300588569", "address": map[string]any{"commune_code": "02794"}}), 200).str("name")
+	coop := c.must(c.call("POST", "/v1/organizations", admin, map[string]any{"kind": "KIND_COOPERATIVE", "display_name": "HTX Quế Châu Quế", "tax_code": "0100109106", "address": map[string]any{"commune_code": "04477"}, "women_led": true}), 200).str("name")
+	// The commune's People's Committee is registered once (a rerun against the same store finds it).
+	witness := ""
+	if found := c.must(c.call("GET", "/v1/authorities?filter=admin_area_code%20%3D%20%2204477%22", admin, nil), 200).list("authorities"); len(found) > 0 {
+		witness, _ = found[0]["name"].(string)
+	} else {
+		witness = c.must(c.call("POST", "/v1/authorities", admin, map[string]any{"kind": "KIND_COMMUNE_PEOPLES_COMMITTEE", "display_name": "UBND xã Châu Quế", "admin_area_code": "04477"}), 200).str("name")
+	}
+	bizTok := c.token(auth.Principal{Subject: "users/ke-toan", Role: auth.RoleBusiness, Organization: biz})
+	coopTok := c.token(auth.Principal{Subject: "users/chu-nhiem", Role: auth.RoleProducer, Organization: coop})
+	var households []string
+	for i, name := range []string{"Triệu Thị Mai", "Bàn Văn Lực", "Lý Thị Hoa"} {
+		h := c.must(c.call("POST", "/v1/households", coopTok, map[string]any{"head_name": name, "member_count": 5, "ethnic_group": "Dao", "poverty_status": "POVERTY_STATUS_POOR", "commune_code": "04477", "phone": fmt.Sprintf("091234567%d", i), "national_id": fmt.Sprintf("%09d%03d", run, i), "consent": map[string]any{"consent_date": "2026-01-10", "purpose": "Hợp đồng liên kết tiêu thụ quế"}}), 200)
+		c.check(!strings.Contains(h.raw, fmt.Sprintf("%09d%03d", run, i)), "the national ID never comes back")
+		households = append(households, h.str("name"))
+		c.must(c.call("POST", "/v1/"+coop+"/members", coopTok, map[string]any{"household": h.str("name")}), 200)
+	}
+
+	c.step("the business posts demand; the cooperative posts an offer; match")
+	demand := c.must(c.call("POST", "/v1/demands", bizTok, map[string]any{"buyer": biz, "product": "products/cinnamon-bark", "required_standard": "standards/VIETGAP", "quantity": "3000", "min_lot_quantity": "500",
+		"delivery_window": map[string]any{"start_date": "2026-06-01", "end_date": "2026-07-31"}, "delivery_commune_code": "02794", "delivery_place": "Kho Bảo Hà",
+		"price_terms": map[string]any{"type": "PRICE_TYPE_FIXED", "fixed_price_vnd": "42000"}, "inclusion": map[string]any{"min_poor_share_bps": 3000}}), 200).str("name")
+	offer := c.must(c.call("POST", "/v1/offers", coopTok, map[string]any{"producer": coop, "product": "products/cinnamon-bark", "quantity": "5000",
+		"harvest_window": map[string]any{"start_date": "2026-05-15", "end_date": "2026-08-15"}, "certifications": []string{"standards/VIETGAP"}, "min_price_vnd": "40000", "households": households}), 200).str("name")
+
+	match := c.must(c.call("POST", "/v1/"+demand+":match", bizTok, map[string]any{}), 200)
+	c.check(len(match.list("candidates")) >= 1, "at least one candidate")
+	c.check(len(match.list("allocation")) > 0, "an allocation")
+
+	c.step("propose; accept → draft contract")
+	proposal := c.must(c.call("POST", "/v1/"+demand+"/proposals", bizTok, map[string]any{"offer": offer, "quantity": "3000", "message": "Mời HTX ký hợp đồng vụ quế 2026"}), 200).str("name")
+	accepted := c.must(c.call("POST", "/v1/"+proposal+":accept", coopTok, map[string]any{"request_id": "accept-1"}), 200)
+	contract := accepted.str("contract")
+	c.check(contract != "", "a draft contract")
+	again := c.must(c.call("POST", "/v1/"+proposal+":accept", coopTok, map[string]any{"request_id": "accept-1"}), 200)
+	c.check(contract == again.str("contract"), "accepting twice never makes two contracts")
+
+	// The draft is prefilled; the parties complete the terms and the rulebook then passes.
+	draft := c.must(c.call("GET", "/v1/"+contract, bizTok, nil), 200)
+	v := c.must(c.call("POST", "/v1/"+contract+":validate", bizTok, map[string]any{}), 200)
+	c.check(len(v.list("violations")) > 0, "a prefilled draft is not complete yet")
+	terms := draft.get("terms").(map[string]any)
+	c.check(terms["witness_authority"] == witness, "the witness is the producer's commune")
+	terms["grading_rules"] = []any{map[string]any{"grade": "A"}, map[string]any{"grade": "B", "price_adjustment_bps": -1000}}
+	terms["obligations"] = map[string]any{"buyer": []string{"Thu mua toàn bộ sản lượng đạt chuẩn, thanh toán đúng hạn"}, "producer": []string{"Sản xuất theo VietGAP, giao đúng lịch"}}
+	terms["breach"] = map[string]any{"penalty_bps": 800, "damages": "Bồi thường thiệt hại thực tế theo Bộ luật Dân sự"}
+	terms["linkage_form"] = "LINKAGE_FORM_INPUT_SUPPLY_AND_PURCHASE"
+	terms["input_supply"] = map[string]any{"items": []any{map[string]any{"description": "Phân bón hữu cơ", "quantity": "30", "unit": "bao", "value_vnd": "9000000"}}, "recovered_at_settlement": true}
+	allocs := terms["allocations"].([]any)
+	allocs[2].(map[string]any)["mandate"] = map[string]any{"reference": "GUQ-01/2026", "date": "2026-05-20"}
+	c.must(c.call("PATCH", "/v1/"+contract+"?update_mask=terms", bizTok, map[string]any{"terms": terms, "etag": draft.str("etag")}), 200)
+	v = c.must(c.call("POST", "/v1/"+contract+":validate", bizTok, map[string]any{}), 200)
+	c.check(len(v.list("violations")) == 0, "all rules pass: %s", v.raw)
+
+	c.step("complete the terms; validate; submit; sign; witness")
+	ct := c.must(c.call("POST", "/v1/"+contract+":submit", coopTok, map[string]any{"request_id": "submit-1"}), 200)
+	hash := ct.str("terms_hash")
+	c.must(c.call("POST", "/v1/"+contract+":sign", bizTok, map[string]any{"party": "PARTY_BUYER", "terms_hash": hash}), 200)
+	c.must(c.call("POST", "/v1/"+contract+":sign", coopTok, map[string]any{"party": "PARTY_PRODUCER", "terms_hash": hash}), 200)
+	for _, h := range households[:2] {
+		c.must(c.call("POST", "/v1/"+contract+":sign", c.token(auth.Principal{Subject: "users/" + h, Role: auth.RoleHousehold, Household: h}), map[string]any{"party": "PARTY_HOUSEHOLD", "household": h, "terms_hash": hash}), 200)
+	}
+	ct = c.must(c.call("POST", "/v1/"+contract+":sign", coopTok, map[string]any{"party": "PARTY_HOUSEHOLD", "household": households[2], "terms_hash": hash}), 200)
+	c.check(ct.str("state") == "CONTRACT_STATE_PENDING_WITNESS", "all signed")
+
+	otherOfficial := c.token(auth.Principal{Subject: "users/can-bo-xa-khac", Role: auth.RoleCommuneOfficial, AdminArea: "04480"})
+	r := c.call("POST", "/v1/"+contract+":witness", otherOfficial, map[string]any{"terms_hash": hash})
+	c.check(r.code == http.StatusForbidden || r.code == http.StatusNotFound, "an official of another commune is refused: %d", r.code)
+	official := c.token(auth.Principal{Subject: "users/can-bo-xa", Role: auth.RoleCommuneOfficial, AdminArea: "04477"})
+	ct = c.must(c.call("POST", "/v1/"+contract+":witness", official, map[string]any{"terms_hash": hash}), 200)
+	c.check(ct.str("state") == "CONTRACT_STATE_ACTIVE", "witnessed: ACTIVE")
+
+	c.step("an advance, deliveries, settlement, payments, liquidation")
+	// Execution: an advance, deliveries (one with a rejected quantity), payments.
+	c.must(c.call("POST", "/v1/"+contract+"/inputAdvances", bizTok, map[string]any{"household": households[0], "advance_date": "2026-03-01", "description": "Phân bón hữu cơ", "value_vnd": "3000000"}), 200)
+	for i, h := range households {
+		d := map[string]any{"household": h, "lot": "lot-1", "delivery_date": "2026-06-20", "quantity": "1000", "accepted_quantity": "1000", "grade": "A"}
+		if i == 1 {
+			d["accepted_quantity"], d["rejection_reason"] = "950", "Vỏ quế mốc"
+		}
+		del := c.must(c.call("POST", "/v1/"+contract+"/deliveries", bizTok, d), 200)
+		c.check(del.str("unit_price_vnd") == "42000", "unit price from the terms")
+		if i == 0 {
+			c.check(del.str("recovered_advance_vnd") == "3000000", "the advance is recovered from the first delivery")
+		}
+		c.must(c.call("POST", "/v1/"+del.str("name")+":confirm", coopTok, map[string]any{}), 200)
+	}
+	st := c.must(c.call("GET", "/v1/"+contract+"/settlement", bizTok, nil), 200)
+	c.check(st.str("total", "gross_vnd") == fmt.Sprint(2950*42000), "gross")
+	c.check(st.str("total", "balance_vnd") == fmt.Sprint(2950*42000-3000000), "balance = gross − recovered")
+	for _, l := range st.list("households") {
+		c.must(c.call("POST", "/v1/"+contract+"/payments", bizTok, map[string]any{"payee": coop, "household": l["household"], "amount_vnd": l["balance_vnd"], "method": "PAYMENT_METHOD_BANK_TRANSFER", "reference": "UNC", "payment_date": "2026-07-05"}), 200)
+	}
+	st = c.must(c.call("GET", "/v1/"+contract+"/settlement", bizTok, nil), 200)
+	c.check(st.get("total", "balance_vnd") == nil, "settlement balances to zero")
+	c.check(c.must(c.call("GET", "/v1/"+contract, bizTok, nil), 200).str("state") == "CONTRACT_STATE_COMPLETED", "completed")
+	c.must(c.call("POST", "/v1/"+contract+":acknowledgeSettlement", bizTok, map[string]any{}), 200)
+	ct = c.must(c.call("POST", "/v1/"+contract+":acknowledgeSettlement", coopTok, map[string]any{}), 200)
+	c.check(ct.str("state") == "CONTRACT_STATE_LIQUIDATED", "liquidated")
+
+	// The audit chain verifies from the REST export.
+	evs := c.must(c.call("GET", "/v1/"+contract+"/events?page_size=500", bizTok, nil), 200).list("events")
+	var chain []auditchain.Event
+	for _, e := range evs {
+		parts := strings.Split(e["name"].(string), "/")
+		var seq int64
+		fmt.Sscan(e["sequence"].(string), &seq)
+		tm, err := time.Parse(time.RFC3339Nano, e["time"].(string))
+		c.check(err == nil, "event time: %v", err)
+		ev := auditchain.Event{Contract: parts[1], Seq: seq, Type: e["type"].(string), Actor: e["actor"].(string), ActorRole: e["actor_role"].(string), Time: tm, Payload: e["payload"].(string), Hash: e["hash"].(string)}
+		if ph, ok := e["previous_hash"].(string); ok {
+			ev.PreviousHash = ph
+		}
+		chain = append(chain, ev)
+	}
+	c.check(len(chain) > 15, "events recorded")
+	c.check(auditchain.Verify(chain) == nil, "the audit chain verifies")
+	c.step(fmt.Sprintf("audit chain of %s: %d events verified", contract, len(chain)))
+}

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"golang.org/x/sync/errgroup"
@@ -22,6 +23,8 @@ import (
 	"github.com/lienket/lienket/services/platform/grpcserver"
 	"github.com/lienket/lienket/services/platform/logging"
 	"github.com/lienket/lienket/services/platform/mongostore"
+	"github.com/lienket/lienket/services/platform/telemetry"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // Deps is what a service's Register function gets.
@@ -77,7 +80,17 @@ func Run(ctx context.Context, spec Spec) error {
 		}
 	}
 
-	client, closeStore, err := mongostore.Open(ctx, cfg.MongoURI, cfg.DataDir, spec.Name, log, spec.MongoOptions...)
+	tel, err := telemetry.Setup(ctx, spec.Name)
+	if err != nil {
+		return fmt.Errorf("telemetry: %w", err)
+	}
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = tel.Shutdown(sctx)
+	}()
+	mongoOpts := append([]mongostore.ClientOption{func(o *options.ClientOptions) { o.SetMonitor(telemetry.MongoMonitor()) }}, spec.MongoOptions...)
+	client, closeStore, err := mongostore.Open(ctx, cfg.MongoURI, cfg.DataDir, spec.Name, log, mongoOpts...)
 	if err != nil {
 		return err
 	}
@@ -88,16 +101,17 @@ func Run(ctx context.Context, spec Spec) error {
 			return nil, errors.New("no SERVICE_KEY_FILE: cannot call other services")
 		}
 		creds := auth.NewServiceCredentials(auth.NewIssuer(svcKey, cfg.JWTIssuer, cfg.JWTAudience), spec.Name)
-		opts := append([]grpc.DialOption{grpc.WithTransportCredentials(insecure.NewCredentials()), grpc.WithPerRPCCredentials(creds)}, spec.ClientOptions...)
+		opts := append([]grpc.DialOption{grpc.WithTransportCredentials(insecure.NewCredentials()), grpc.WithPerRPCCredentials(creds), telemetry.DialOption()}, spec.ClientOptions...)
 		return grpc.NewClient(addr, opts...)
 	}
 
 	srv := grpcserver.New(grpcserver.Options{
 		Name: spec.Name, Logger: log, Verifier: verifier,
-		DefaultDeadline: cfg.DefaultDeadline, ServerOptions: spec.ServerOptions,
+		DefaultDeadline: cfg.DefaultDeadline, ServerOptions: append([]grpc.ServerOption{telemetry.ServerOption()}, spec.ServerOptions...),
 	})
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
+	mux.Handle("GET /metrics", tel.MetricsHandler())
 	if err := spec.Register(ctx, srv.Server, Deps{Config: cfg, Env: env, Log: log, DB: client.Database(cfg.MongoDatabase), Dial: dial, Mux: mux}); err != nil {
 		return err
 	}

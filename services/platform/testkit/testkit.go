@@ -62,9 +62,9 @@ func StoreURI(t testing.TB) string {
 }
 
 // Database returns a client and a fresh, uniquely named database for one test.
-func Database(t testing.TB) *mongo.Database {
+func Database(t testing.TB, opts ...mongostore.ClientOption) *mongo.Database {
 	t.Helper()
-	c, err := mongostore.Connect(context.Background(), StoreURI(t))
+	c, err := mongostore.Connect(context.Background(), StoreURI(t), opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +102,7 @@ func (a *Auth) Token(t testing.TB, p auth.Principal) string {
 
 // Serve starts a gRPC server on a loopback port with register applied, and returns its address.
 // It stops when the test ends.
-func Serve(t testing.TB, a *Auth, register func(*grpc.Server)) string {
+func Serve(t testing.TB, a *Auth, register func(*grpc.Server), opts ...grpc.ServerOption) string {
 	t.Helper()
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -112,7 +112,7 @@ func Serve(t testing.TB, a *Auth, register func(*grpc.Server)) string {
 	if a != nil {
 		v = a.Verifier
 	}
-	s := grpcserver.New(grpcserver.Options{Name: t.Name(), Logger: logging.New(os.Stderr, "test", "text", "error"), Verifier: v})
+	s := grpcserver.New(grpcserver.Options{Name: t.Name(), Logger: logging.New(os.Stderr, "test", "text", "error"), Verifier: v, ServerOptions: opts})
 	register(s.Server)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -122,9 +122,9 @@ func Serve(t testing.TB, a *Auth, register func(*grpc.Server)) string {
 }
 
 // Dial connects to addr on loopback; with a token, every call carries it.
-func Dial(t testing.TB, addr, token string) *grpc.ClientConn {
+func Dial(t testing.TB, addr, token string, extra ...grpc.DialOption) *grpc.ClientConn {
 	t.Helper()
-	opts := []grpc.DialOption{grpc.WithTransportCredentials(insecure.NewCredentials())}
+	opts := append([]grpc.DialOption{grpc.WithTransportCredentials(insecure.NewCredentials())}, extra...)
 	if token != "" {
 		opts = append(opts, grpc.WithPerRPCCredentials(auth.TokenCredentials(token)))
 	}

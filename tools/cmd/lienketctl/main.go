@@ -3,6 +3,7 @@
 //
 //	lienketctl token --role commune_official --area 08001 --sub users/can-bo-xa
 //	lienketctl token --role business --org organizations/abc
+//	lienketctl keygen --out deploy/keys/issuer.pem
 package main
 
 import (
@@ -24,13 +25,15 @@ func main() {
 
 func run(args []string, out io.Writer) error {
 	if len(args) == 0 {
-		return fmt.Errorf("usage: lienketctl token [flags]")
+		return fmt.Errorf("usage: lienketctl token|keygen [flags]")
 	}
 	switch args[0] {
 	case "token":
 		return token(args[1:], out)
+	case "keygen":
+		return keygen(args[1:], out)
 	default:
-		return fmt.Errorf("unknown command %q (commands: token)", args[0])
+		return fmt.Errorf("unknown command %q (commands: token, keygen)", args[0])
 	}
 }
 
@@ -64,5 +67,29 @@ func token(args []string, out io.Writer) error {
 		return err
 	}
 	_, err = fmt.Fprintln(out, tok)
+	return err
+}
+
+// keygen writes a new Ed25519 key pair (PKCS#8 and PKIX PEM) for an issuer or a service.
+func keygen(args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("keygen", flag.ContinueOnError)
+	path := fs.String("out", "", "private key path; the public key goes next to it as *.pub.pem")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *path == "" {
+		return fmt.Errorf("keygen needs --out")
+	}
+	if _, err := os.Stat(*path); err == nil {
+		return fmt.Errorf("%s exists; not overwriting a key", *path)
+	}
+	k, err := auth.GenerateKey()
+	if err != nil {
+		return err
+	}
+	if err := auth.WriteKeyPair(*path, k); err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(out, "wrote %s and %s\n", *path, auth.PublicPath(*path))
 	return err
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"crypto"
 	"crypto/ed25519"
 	"path/filepath"
 	"strings"
@@ -31,4 +32,17 @@ func TestTokenRejectsBadInput(t *testing.T) {
 	require.Error(t, run([]string{"token", "--key", key, "--role", "business"}, &bytes.Buffer{}), "business needs --org")
 	require.Error(t, run([]string{"token", "--key", filepath.Join(t.TempDir(), "none.pem"), "--role", "admin"}, &bytes.Buffer{}))
 	require.Error(t, run(nil, &bytes.Buffer{}))
+}
+
+func TestKeygen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "k", "issuer.pem")
+	var out bytes.Buffer
+	require.NoError(t, run([]string{"keygen", "--out", path}, &out))
+	k, err := auth.LoadPrivateKey(path)
+	require.NoError(t, err)
+	pubs, err := auth.LoadPublicKeys(auth.PublicPath(path))
+	require.NoError(t, err)
+	require.Equal(t, k.Public(), crypto.PublicKey(pubs[0]))
+	require.Error(t, run([]string{"keygen", "--out", path}, &out), "never overwrites a key")
+	require.Error(t, run([]string{"keygen"}, &out))
 }

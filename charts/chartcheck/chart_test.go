@@ -1,0 +1,155 @@
+// Package chartcheck validates the Helm chart without a cluster or network: the Helm SDK lints
+// it (the `helm lint` checks) and renders it with several value sets, and every rendered
+// object is strictly decoded into its Kubernetes API type (an unknown or misspelt field fails).
+package chartcheck
+
+import (
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"helm.sh/helm/v3/pkg/chart/loader"
+	"helm.sh/helm/v3/pkg/chartutil"
+	"helm.sh/helm/v3/pkg/engine"
+	"helm.sh/helm/v3/pkg/lint"
+	"helm.sh/helm/v3/pkg/lint/support"
+	appsv1 "k8s.io/api/apps/v1"
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	"sigs.k8s.io/yaml"
+)
+
+var chartDir = filepath.Join("..", "lienket")
+
+var valueSets = map[string]map[string]any{
+	"defaults": {},
+	"no autoscaling, no policies": {
+		"services":            map[string]any{"registry": map[string]any{"autoscaling": map[string]any{"enabled": false}}},
+		"gateway":             map[string]any{"autoscaling": map[string]any{"enabled": false}, "service": map[string]any{"type": "LoadBalancer"}},
+		"podDisruptionBudget": map[string]any{"enabled": false},
+		"networkPolicy":       map[string]any{"enabled": false},
+	},
+	"existing secrets": {
+		"secrets": map[string]any{"existingSecret": "vault-lienket"},
+		"mongodb": map[string]any{"existingSecret": "vault-mongo"},
+		"config":  map[string]any{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://otel-collector:4318"},
+	},
+}
+
+func TestLint(t *testing.T) {
+	for name, vals := range valueSets {
+		res := lint.AllWithKubeVersion(chartDir, vals, "lienket", nil)
+		for _, m := range res.Messages {
+			require.Less(t, m.Severity, support.WarningSev, "%s: %s", name, m.Error())
+		}
+	}
+}
+
+func render(t *testing.T, vals map[string]any) map[string]string {
+	ch, err := loader.Load(chartDir)
+	require.NoError(t, err)
+	rv, err := chartutil.ToRenderValues(ch, vals, chartutil.ReleaseOptions{Name: "lk", Namespace: "lienket", IsInstall: true}, chartutil.DefaultCapabilities)
+	require.NoError(t, err)
+	out, err := engine.Render(ch, rv)
+	require.NoError(t, err)
+	return out
+}
+
+type object struct {
+	kind, name string
+	obj        any
+}
+
+func decode(t *testing.T, files map[string]string) []object {
+	var objs []object
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if !strings.HasSuffix(n, ".yaml") {
+			continue
+		}
+		for _, doc := range strings.Split(files[n], "\n---") {
+			if strings.TrimSpace(strings.ReplaceAll(doc, "---", "")) == "" {
+				continue
+			}
+			var head struct {
+				Kind     string `json:"kind"`
+				Metadata struct {
+					Name string `json:"name"`
+				} `json:"metadata"`
+			}
+			require.NoError(t, yaml.Unmarshal([]byte(doc), &head), n)
+			var obj any
+			switch head.Kind {
+			case "Deployment":
+				obj = &appsv1.Deployment{}
+			case "Service":
+				obj = &corev1.Service{}
+			case "ConfigMap":
+				obj = &corev1.ConfigMap{}
+			case "Secret":
+				obj = &corev1.Secret{}
+			case "HorizontalPodAutoscaler":
+				obj = &autoscalingv2.HorizontalPodAutoscaler{}
+			case "PodDisruptionBudget":
+				obj = &policyv1.PodDisruptionBudget{}
+			case "NetworkPolicy":
+				obj = &networkingv1.NetworkPolicy{}
+			default:
+				t.Fatalf("%s: unexpected kind %q", n, head.Kind)
+			}
+			require.NoError(t, yaml.UnmarshalStrict([]byte(doc), obj), "%s %s/%s", n, head.Kind, head.Metadata.Name)
+			objs = append(objs, object{kind: head.Kind, name: head.Metadata.Name, obj: obj})
+		}
+	}
+	return objs
+}
+
+func TestRenderedObjectsAreValid(t *testing.T) {
+	for name, vals := range valueSets {
+		t.Run(name, func(t *testing.T) {
+			objs := decode(t, render(t, vals))
+			count := map[string]int{}
+			for _, o := range objs {
+				count[o.kind]++
+				d, ok := o.obj.(*appsv1.Deployment)
+				if !ok {
+					continue
+				}
+				ps := d.Spec.Template.Spec
+				require.NotNil(t, ps.SecurityContext.RunAsNonRoot, o.name)
+				require.True(t, *ps.SecurityContext.RunAsNonRoot, o.name)
+				for _, c := range ps.Containers {
+					require.NotNil(t, c.ReadinessProbe, "%s: readiness", o.name)
+					require.NotNil(t, c.LivenessProbe, "%s: liveness", o.name)
+					require.False(t, c.Resources.Requests.Cpu().IsZero(), "%s: cpu request", o.name)
+					require.False(t, c.Resources.Limits.Memory().IsZero(), "%s: memory limit", o.name)
+					require.False(t, *c.SecurityContext.AllowPrivilegeEscalation, o.name)
+					require.Equal(t, d.Spec.Selector.MatchLabels["app.kubernetes.io/name"], d.Spec.Template.Labels["app.kubernetes.io/name"])
+					if o.name != "lk-gateway" {
+						require.NotNil(t, c.ReadinessProbe.GRPC, "%s: readiness on grpc health", o.name)
+					}
+				}
+			}
+			require.Equal(t, 4, count["Deployment"], fmt.Sprint(count))
+			require.Equal(t, 4, count["Service"], fmt.Sprint(count))
+			if name == "defaults" {
+				require.Equal(t, 4, count["HorizontalPodAutoscaler"])
+				require.Equal(t, 4, count["PodDisruptionBudget"])
+				require.Equal(t, 4, count["NetworkPolicy"])
+				require.Equal(t, 1, count["Secret"])
+			}
+			if name == "existing secrets" {
+				require.Zero(t, count["Secret"], "no secret rendered when both are external")
+			}
+		})
+	}
+}

@@ -29,9 +29,10 @@ import (
 func TestMain(m *testing.M) { testkit.Main(m) }
 
 type suite struct {
-	t   *testing.T
-	a   *testkit.Auth
-	url string
+	t        *testing.T
+	a        *testkit.Auth
+	url      string
+	registry string // the registry's gRPC address, for gRPC-only methods
 }
 
 func start(t *testing.T, cfg server.Config) *suite {
@@ -59,7 +60,7 @@ func start(t *testing.T, cfg server.Config) *suite {
 	require.NoError(t, err)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return &suite{t: t, a: a, url: srv.URL}
+	return &suite{t: t, a: a, url: srv.URL, registry: reg}
 }
 
 // resp is a decoded JSON response.

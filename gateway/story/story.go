@@ -121,11 +121,39 @@ func Run(base string, mint Minter, log func(string)) (err error) {
 			err = fmt.Errorf("%s", f.msg)
 		}
 	}()
-	run(c)
+	run(c, false)
 	return nil
 }
 
-func run(c *client) {
+// Fixture names what the story created up to the contract's activation.
+type Fixture struct {
+	Business, Cooperative, Witness string
+	// Households are the contract's households; the third signs under the producer's mandate.
+	Households              []string
+	Demand, Offer, Proposal string
+	// Contract is ACTIVE (witnessed), with nothing delivered yet.
+	Contract string
+	// WitnessCommune is the producer's commune code.
+	WitnessCommune string
+}
+
+// Active runs the story up to the witnessed (ACTIVE) contract and returns what it created, so
+// that other tests can start from a real contract made over REST.
+func Active(base string, mint Minter, log func(string)) (f Fixture, err error) {
+	c := &client{base: strings.TrimRight(base, "/"), mint: mint, log: log, http: &http.Client{Timeout: 30 * time.Second}}
+	defer func() {
+		if r := recover(); r != nil {
+			fl, ok := r.(failure)
+			if !ok {
+				panic(r)
+			}
+			err = fmt.Errorf("%s", fl.msg)
+		}
+	}()
+	return run(c, true), nil
+}
+
+func run(c *client, stopWhenActive bool) Fixture {
 	run := time.Now().UnixNano() % 1_000_000_000 // national ID numbers are unique per run
 	admin := c.token(auth.Principal{Subject: "users/admin", Role: auth.RoleAdmin})
 
@@ -202,6 +230,10 @@ func run(c *client) {
 	official := c.token(auth.Principal{Subject: "users/can-bo-xa", Role: auth.RoleCommuneOfficial, AdminArea: "04477"})
 	ct = c.must(c.call("POST", "/v1/"+contract+":witness", official, map[string]any{"terms_hash": hash}), 200)
 	c.check(ct.str("state") == "CONTRACT_STATE_ACTIVE", "witnessed: ACTIVE")
+	fx := Fixture{Business: biz, Cooperative: coop, Witness: witness, Households: households, Demand: demand, Offer: offer, Proposal: proposal, Contract: contract, WitnessCommune: "04477"}
+	if stopWhenActive {
+		return fx
+	}
 
 	c.step("an advance, deliveries, settlement, payments, liquidation")
 	// Execution: an advance, deliveries (one with a rejected quantity), payments.
@@ -249,4 +281,5 @@ func run(c *client) {
 	c.check(len(chain) > 15, "events recorded")
 	c.check(auditchain.Verify(chain) == nil, "the audit chain verifies")
 	c.step(fmt.Sprintf("audit chain of %s: %d events verified", contract, len(chain)))
+	return fx
 }

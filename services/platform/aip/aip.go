@@ -148,3 +148,16 @@ func pattern(cs []string) string {
 	}
 	return b.String()
 }
+
+// CheckEtag compares a request's etag (field) with the stored version of the resource name:
+// an empty etag is no precondition; a malformed one is INVALID_ARGUMENT; a stale one ABORTED.
+func CheckEtag(field, etag string, version int64, name string) error {
+	v, err := ParseEtag(field, etag)
+	if err != nil {
+		return err
+	}
+	if v != 0 && v != version {
+		return apierr.EtagMismatch(name)
+	}
+	return nil
+}

@@ -330,12 +330,8 @@ func (s *Server) answerDelivery(ctx context.Context, name, etag, requestID, to, 
 	if !isProducer(p, c) {
 		return nil, apierr.PermissionDenied("deliveries are confirmed or disputed by the producer")
 	}
-	ver, err := aip.ParseEtag("etag", etag)
-	if err != nil {
+	if err := aip.CheckEtag("etag", etag, d.Version, name); err != nil {
 		return nil, err
-	}
-	if ver != 0 && ver != d.Version {
-		return nil, apierr.EtagMismatch(name)
 	}
 	if d.State == to {
 		return deliveryToProto(d, 0), nil

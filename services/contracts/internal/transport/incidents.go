@@ -154,12 +154,8 @@ func (s *Server) ListIncidents(ctx context.Context, req *contractsv1.ListInciden
 
 // updateIncident stores an incident change (etag-checked) and logs it on the contract.
 func (s *Server) updateIncident(ctx context.Context, p auth.Principal, c *domain.Contract, i *storage.Incident, etag, requestID, typ string, change func(*storage.Incident) error, contractChange func(*domain.Contract) error) (*contractsv1.Incident, error) {
-	ver, err := aip.ParseEtag("etag", etag)
-	if err != nil {
+	if err := aip.CheckEtag("etag", etag, i.Version, contractName(c.ID)+"/incidents/"+i.ID); err != nil {
 		return nil, err
-	}
-	if ver != 0 && ver != i.Version {
-		return nil, apierr.EtagMismatch(contractName(c.ID) + "/incidents/" + i.ID)
 	}
 	key := reqKey(typ, p, requestID)
 	if key != "" && c.SeenRequest(key) {

@@ -241,12 +241,8 @@ func (s *Server) demandTransition(ctx context.Context, name, etag, to string) (*
 	if !p.Is(auth.RoleAdmin) && !p.ActsFor(d.Buyer) {
 		return nil, apierr.PermissionDenied("only the buyer may close or cancel its demand")
 	}
-	ver, err := aip.ParseEtag("etag", etag)
-	if err != nil {
+	if err := aip.CheckEtag("etag", etag, d.Version, name); err != nil {
 		return nil, err
-	}
-	if ver != 0 && ver != d.Version {
-		return nil, apierr.EtagMismatch(name)
 	}
 	if d.State == domain.DemandClosed || d.State == domain.DemandCancelled || d.State == domain.DemandFilled {
 		if d.State == to {
@@ -419,12 +415,8 @@ func (s *Server) WithdrawOffer(ctx context.Context, req *matchmakingv1.WithdrawO
 	if !p.Is(auth.RoleAdmin) && !p.ActsFor(o.Producer) {
 		return nil, apierr.PermissionDenied("only the producer may withdraw its offer")
 	}
-	ver, err := aip.ParseEtag("etag", req.GetEtag())
-	if err != nil {
+	if err := aip.CheckEtag("etag", req.GetEtag(), o.Version, req.GetName()); err != nil {
 		return nil, err
-	}
-	if ver != 0 && ver != o.Version {
-		return nil, apierr.EtagMismatch(req.GetName())
 	}
 	out, err := s.updateOffer(ctx, o.ID, func(o *domain.Offer) error {
 		o.State = domain.OfferWithdrawn

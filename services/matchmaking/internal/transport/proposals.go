@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"google.golang.org/grpc/codes"
@@ -17,59 +18,44 @@ import (
 	"github.com/lienket/lienket/services/platform/aip"
 	"github.com/lienket/lienket/services/platform/apierr"
 	"github.com/lienket/lienket/services/platform/auth"
+	"github.com/lienket/lienket/services/platform/mongostore"
 )
 
-// updateDemand applies fn to the current demand and stores it with a conditional replace,
-// re-reading on a concurrent change. fn returning an error aborts.
-func (s *Server) updateDemand(ctx context.Context, id string, fn func(*domain.Demand) error) (*domain.Demand, error) {
+// update applies fn to the current document id of repo and stores it with a conditional
+// replace, re-reading on a concurrent change; fn returning an error aborts. meta gives the
+// document's version and update-time fields.
+func update[T any](ctx context.Context, s *Server, repo mongostore.Repo[T], id, name string, meta func(*T) (*int64, *time.Time), fn func(*T) error) (*T, error) {
 	for i := 0; i < 20; i++ {
-		d, err := s.st.Demands.Get(ctx, id)
+		doc, err := repo.Get(ctx, id)
 		if err != nil {
-			return nil, s.internal(ctx, "get demand", err)
+			return nil, s.internal(ctx, "get "+name, err)
 		}
-		if d == nil {
-			return nil, apierr.NotFound("demands/" + id)
+		if doc == nil {
+			return nil, apierr.NotFound(name)
 		}
-		prev := d.Version
-		if err := fn(d); err != nil {
+		ver, ut := meta(doc)
+		prev := *ver
+		if err := fn(doc); err != nil {
 			return nil, err
 		}
-		d.Version, d.UpdateTime = prev+1, s.now().UTC()
-		ok, err := s.st.Demands.Replace(ctx, id, prev, d)
+		*ver, *ut = prev+1, s.now().UTC()
+		ok, err := repo.Replace(ctx, id, prev, doc)
 		if err != nil {
-			return nil, s.internal(ctx, "replace demand", err)
+			return nil, s.internal(ctx, "replace "+name, err)
 		}
 		if ok {
-			return d, nil
+			return doc, nil
 		}
 	}
-	return nil, apierr.New(codes.Aborted, "CONCURRENT_MODIFICATION", "demand busy; retry", nil)
+	return nil, apierr.New(codes.Aborted, "CONCURRENT_MODIFICATION", name+" busy; retry", nil)
 }
 
-// updateOffer is updateDemand for offers.
+func (s *Server) updateDemand(ctx context.Context, id string, fn func(*domain.Demand) error) (*domain.Demand, error) {
+	return update(ctx, s, s.st.Demands, id, "demands/"+id, func(d *domain.Demand) (*int64, *time.Time) { return &d.Version, &d.UpdateTime }, fn)
+}
+
 func (s *Server) updateOffer(ctx context.Context, id string, fn func(*domain.Offer) error) (*domain.Offer, error) {
-	for i := 0; i < 20; i++ {
-		o, err := s.st.Offers.Get(ctx, id)
-		if err != nil {
-			return nil, s.internal(ctx, "get offer", err)
-		}
-		if o == nil {
-			return nil, apierr.NotFound("offers/" + id)
-		}
-		prev := o.Version
-		if err := fn(o); err != nil {
-			return nil, err
-		}
-		o.Version, o.UpdateTime = prev+1, s.now().UTC()
-		ok, err := s.st.Offers.Replace(ctx, id, prev, o)
-		if err != nil {
-			return nil, s.internal(ctx, "replace offer", err)
-		}
-		if ok {
-			return o, nil
-		}
-	}
-	return nil, apierr.New(codes.Aborted, "CONCURRENT_MODIFICATION", "offer busy; retry", nil)
+	return update(ctx, s, s.st.Offers, id, "offers/"+id, func(o *domain.Offer) (*int64, *time.Time) { return &o.Version, &o.UpdateTime }, fn)
 }
 
 // CreateProposal implements the RPC: the buyer invites an offer for a quantity, reserving the

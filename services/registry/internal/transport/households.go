@@ -184,12 +184,8 @@ func (s *Server) UpdateHousehold(ctx context.Context, req *registryv1.UpdateHous
 	} else if !ok {
 		return nil, apierr.PermissionDenied("only operators, the household and its organisations may update it")
 	}
-	ver, err := aip.ParseEtag("household.etag", in.GetEtag())
-	if err != nil {
+	if err := aip.CheckEtag("household.etag", in.GetEtag(), h.Version, in.GetName()); err != nil {
 		return nil, err
-	}
-	if ver != 0 && ver != h.Version {
-		return nil, apierr.EtagMismatch(in.GetName())
 	}
 	src := householdToDomain(in)
 	var v apierr.Violations
@@ -258,12 +254,8 @@ func (s *Server) DeleteHousehold(ctx context.Context, req *registryv1.DeleteHous
 	if err != nil {
 		return nil, err
 	}
-	ver, err := aip.ParseEtag("etag", req.GetEtag())
-	if err != nil {
+	if err := aip.CheckEtag("etag", req.GetEtag(), h.Version, req.GetName()); err != nil {
 		return nil, err
-	}
-	if ver != 0 && ver != h.Version {
-		return nil, apierr.EtagMismatch(req.GetName())
 	}
 	ms, _, err := s.st.Memberships.List(ctx, bsonEq("household", req.GetName()), "", 1)
 	if err != nil {

@@ -176,12 +176,8 @@ func (s *Server) UpdateMembership(ctx context.Context, req *registryv1.UpdateMem
 	if !mayManageOrg(p, m.Organization) {
 		return nil, apierr.PermissionDenied("only operators and the organisation itself may change memberships")
 	}
-	ver, err := aip.ParseEtag("membership.etag", in.GetEtag())
-	if err != nil {
+	if err := aip.CheckEtag("membership.etag", in.GetEtag(), m.Version, in.GetName()); err != nil {
 		return nil, err
-	}
-	if ver != 0 && ver != m.Version {
-		return nil, apierr.EtagMismatch(in.GetName())
 	}
 	var v apierr.Violations
 	paths := req.GetUpdateMask().GetPaths()
@@ -230,12 +226,8 @@ func (s *Server) DeleteMembership(ctx context.Context, req *registryv1.DeleteMem
 	if !mayManageOrg(p, m.Organization) {
 		return nil, apierr.PermissionDenied("only operators and the organisation itself may remove members")
 	}
-	ver, err := aip.ParseEtag("etag", req.GetEtag())
-	if err != nil {
+	if err := aip.CheckEtag("etag", req.GetEtag(), m.Version, req.GetName()); err != nil {
 		return nil, err
-	}
-	if ver != 0 && ver != m.Version {
-		return nil, apierr.EtagMismatch(req.GetName())
 	}
 	ok, err := s.st.Memberships.Delete(ctx, m.ID, m.Version)
 	if err != nil {

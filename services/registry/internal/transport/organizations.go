@@ -111,12 +111,8 @@ func (s *Server) UpdateOrganization(ctx context.Context, req *registryv1.UpdateO
 	if !mayManageOrg(p, in.GetName()) {
 		return nil, apierr.PermissionDenied("only operators and the organisation itself may update it")
 	}
-	ver, err := aip.ParseEtag("organization.etag", in.GetEtag())
-	if err != nil {
+	if err := aip.CheckEtag("organization.etag", in.GetEtag(), o.Version, in.GetName()); err != nil {
 		return nil, err
-	}
-	if ver != 0 && ver != o.Version {
-		return nil, apierr.EtagMismatch(in.GetName())
 	}
 	src := orgToDomain(in)
 	var v apierr.Violations
@@ -178,12 +174,8 @@ func (s *Server) DeleteOrganization(ctx context.Context, req *registryv1.DeleteO
 	if err != nil {
 		return nil, err
 	}
-	ver, err := aip.ParseEtag("etag", req.GetEtag())
-	if err != nil {
+	if err := aip.CheckEtag("etag", req.GetEtag(), o.Version, req.GetName()); err != nil {
 		return nil, err
-	}
-	if ver != 0 && ver != o.Version {
-		return nil, apierr.EtagMismatch(req.GetName())
 	}
 	members, _, err := s.st.Memberships.List(ctx, bsonEq("organization", req.GetName()), "", 1)
 	if err != nil {

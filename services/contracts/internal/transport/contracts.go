@@ -82,9 +82,12 @@ func (s *Server) CreateContract(ctx context.Context, req *contractsv1.CreateCont
 	c.SetTerms(t)
 	s.producerArea(c, f)
 	c.Append("contract.created", p.Subject, string(p.Role), map[string]any{"terms_hash": c.TermsHash, "rulebook": rb}, now)
-	stored, _, err := s.st.Create(ctx, c)
+	stored, created, err := s.st.Create(ctx, c)
 	if err != nil {
 		return nil, s.fail(ctx, contractName(c.ID), err)
+	}
+	if created {
+		s.count(ctx, "contract.created")
 	}
 	return contractToProto(stored), nil
 }
@@ -179,7 +182,9 @@ func (s *Server) mutate(ctx context.Context, p auth.Principal, name, etag, metho
 	if requestID != "" {
 		key = method + "\x00" + p.Subject + "\x00" + requestID
 	}
+	appended := ""
 	out, err := s.st.Mutate(ctx, c.ID, func(c *domain.Contract) error {
+		appended = ""
 		if key != "" && c.SeenRequest(key) {
 			return storage.ErrUnchanged // a retry: return the contract as it is
 		}
@@ -194,6 +199,7 @@ func (s *Server) mutate(ctx context.Context, p auth.Principal, name, etag, metho
 		c.UpdateTime = now
 		c.RememberRequest(key)
 		c.Append(typ, p.Subject, string(p.Role), payload, now)
+		appended = typ
 		return nil
 	})
 	if err == domain.ErrAlreadyDone {
@@ -202,6 +208,7 @@ func (s *Server) mutate(ctx context.Context, p auth.Principal, name, etag, metho
 	if err != nil {
 		return nil, s.fail(ctx, name, err)
 	}
+	s.count(ctx, appended)
 	return out, nil
 }
 

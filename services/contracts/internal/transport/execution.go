@@ -71,7 +71,9 @@ func isProducer(p auth.Principal, c *domain.Contract) bool {
 // record appends an execution event to the contract's chain (and remembers the request key
 // so a retried call does not append it twice). allowed lists the states the action needs.
 func (s *Server) record(ctx context.Context, p auth.Principal, c *domain.Contract, key, typ string, payload any, change func(*domain.Contract) error, allowed ...string) (*domain.Contract, error) {
+	appended := false
 	out, err := s.st.Mutate(ctx, c.ID, func(c *domain.Contract) error {
+		appended = false
 		if key != "" && c.SeenRequest(key) {
 			return storage.ErrUnchanged
 		}
@@ -93,6 +95,7 @@ func (s *Server) record(ctx context.Context, p auth.Principal, c *domain.Contrac
 		c.UpdateTime = now
 		c.RememberRequest(key)
 		c.Append(typ, p.Subject, string(p.Role), payload, now)
+		appended = true
 		return nil
 	})
 	if err == domain.ErrAlreadyDone {
@@ -100,6 +103,9 @@ func (s *Server) record(ctx context.Context, p auth.Principal, c *domain.Contrac
 	}
 	if err != nil {
 		return nil, s.fail(ctx, contractName(c.ID), err)
+	}
+	if appended {
+		s.count(ctx, typ)
 	}
 	return out, nil
 }

@@ -20,6 +20,8 @@ import (
 	"github.com/lienket/lienket/services/contracts/rulebooks"
 	"github.com/lienket/lienket/services/platform/apierr"
 	"github.com/lienket/lienket/services/platform/service"
+	"github.com/lienket/lienket/services/platform/telemetry"
+	"go.opentelemetry.io/otel/metric"
 )
 
 // Registry is what the contracts service asks the registry.
@@ -41,6 +43,7 @@ type Server struct {
 	ex       *storage.Execution
 	log      *slog.Logger
 	now      func() time.Time
+	events   metric.Int64Counter
 }
 
 // Register wires the service into s.
@@ -57,7 +60,8 @@ func Register(ctx context.Context, s *grpc.Server, d service.Deps) error {
 	if err != nil {
 		return err
 	}
-	srv := &Server{st: st, books: books, registry: registryv1.NewRegistryServiceClient(cc), log: d.Log, now: time.Now}
+	srv := &Server{st: st, books: books, registry: registryv1.NewRegistryServiceClient(cc), log: d.Log, now: time.Now,
+		events: telemetry.Counter("lienket.contract.events", "Audit events appended to contracts, by type (contract.created, contract.signed, contract.witnessed, delivery.recorded, payment.recorded, incident.opened, …)")}
 	if err := srv.registerExecution(ctx, d); err != nil {
 		return err
 	}
@@ -87,4 +91,12 @@ func (s *Server) fail(ctx context.Context, name string, err error) error {
 	}
 	s.log.ErrorContext(ctx, "unexpected error", "resource", name, "error", err.Error())
 	return apierr.Internal()
+}
+
+// count records an appended audit event (domain counters: state transitions, deliveries,
+// payments, incidents by type).
+func (s *Server) count(ctx context.Context, typ string) {
+	if typ != "" {
+		s.events.Add(ctx, 1, metric.WithAttributes(telemetry.Attr("type", typ)))
+	}
 }

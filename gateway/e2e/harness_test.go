@@ -6,6 +6,7 @@ package e2e_test
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -33,6 +34,9 @@ type suite struct {
 	a        *testkit.Auth
 	url      string
 	registry string // the registry's gRPC address, for gRPC-only methods
+	// edgeKey is trusted by the gateway but not by the services: tokens it signs pass the
+	// edge and must still be refused by every service, which verifies tokens itself.
+	edgeKey ed25519.PrivateKey
 }
 
 func start(t *testing.T, cfg server.Config) *suite {
@@ -54,13 +58,15 @@ func start(t *testing.T, cfg server.Config) *suite {
 	if cfg.APIKeyTTL == 0 {
 		cfg.APIKeyTTL = time.Second
 	}
+	edgeKey, kerr := auth.GenerateKey()
+	require.NoError(t, kerr)
 	gwKeys := registryv1.NewRegistryServiceClient(testkit.Dial(t, reg, a.Token(t, auth.Principal{Subject: "services/gateway", Role: auth.RoleService})))
-	h, err := server.Handler(ctx, cfg, server.Edge{Verifier: a.Verifier, Issuer: a.Issuer, Keys: gwKeys},
+	h, err := server.Handler(ctx, cfg, server.Edge{Verifier: auth.NewVerifier("lienket-dev", "lienket", a.Issuer.Public(), edgeKey.Public().(ed25519.PublicKey)), Issuer: a.Issuer, Keys: gwKeys},
 		testkit.Dial(t, reg, ""), testkit.Dial(t, con, ""), testkit.Dial(t, mm, ""))
 	require.NoError(t, err)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return &suite{t: t, a: a, url: srv.URL, registry: reg}
+	return &suite{t: t, a: a, url: srv.URL, registry: reg, edgeKey: edgeKey}
 }
 
 // resp is a decoded JSON response.

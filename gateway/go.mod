@@ -3,6 +3,7 @@ module github.com/lienket/lienket/gateway
 go 1.26.0
 
 require (
+	github.com/go-jose/go-jose/v4 v4.1.4
 	github.com/google/uuid v1.6.0
 	github.com/grpc-ecosystem/grpc-gateway/v2 v2.33.0
 	github.com/lienket/lienket/proto v0.0.0
@@ -80,7 +81,7 @@ require (
 
 require (
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
-	github.com/golang-jwt/jwt/v5 v5.3.1 // indirect
+	github.com/golang-jwt/jwt/v5 v5.3.1
 	github.com/lienket/lienket/services/contracts v0.0.0
 	github.com/lienket/lienket/services/matchmaking v0.0.0
 	github.com/lienket/lienket/services/registry v0.0.0

@@ -65,7 +65,7 @@ type keyVerifier interface {
 
 // Authenticator verifies callers at the edge.
 type Authenticator struct {
-	verifier *auth.Verifier
+	verifier TokenVerifier
 	issuer   *auth.Issuer // mints partner tokens for API keys
 	keys     keyVerifier
 	ttl      time.Duration

@@ -5,7 +5,8 @@
 // Settings (environment): HTTP_ADDR, REGISTRY_ADDR, CONTRACTS_ADDR, MATCHMAKING_ADDR,
 // MAX_BODY_BYTES (1 MiB), CORS_ALLOWED_ORIGINS (comma-separated; empty = CORS off),
 // RATE_LIMIT_RPS (per principal, default 50; 0 disables) and RATE_LIMIT_BURST (100),
-// API_KEY_CACHE_TTL (30s), JWT_ISSUER, JWT_AUDIENCE, JWT_PUBLIC_KEY_FILES, SERVICE_KEY_FILE.
+// API_KEY_CACHE_TTL (30s), JWT_ISSUER, JWT_AUDIENCE, JWT_PUBLIC_KEY_FILES, JWT_JWKS (a JWK Set
+// file or URL whose Ed25519 keys are also trusted) and JWT_JWKS_REFRESH (10m), SERVICE_KEY_FILE.
 package server
 
 import (
@@ -50,6 +51,10 @@ type Config struct {
 	RateBurst int
 	// APIKeyTTL is how long API-key verifications are cached.
 	APIKeyTTL time.Duration
+	// JWKS is a JSON Web Key Set (file path or http(s) URL) whose Ed25519 keys are trusted for
+	// Bearer tokens in addition to JWT_PUBLIC_KEY_FILES; reloaded every JWKSRefresh.
+	JWKS        string
+	JWKSRefresh time.Duration
 	// ShutdownTimeout bounds graceful shutdown.
 	ShutdownTimeout time.Duration
 }
@@ -66,14 +71,16 @@ func LoadConfig(e *config.Env) Config {
 		RateRPS:         float64(e.Int("RATE_LIMIT_RPS", 50)),
 		RateBurst:       e.Int("RATE_LIMIT_BURST", 100),
 		APIKeyTTL:       e.Duration("API_KEY_CACHE_TTL", 30*time.Second),
+		JWKS:            e.String("JWT_JWKS", ""),
+		JWKSRefresh:     e.Duration("JWT_JWKS_REFRESH", 10*time.Minute),
 		ShutdownTimeout: e.Duration("SHUTDOWN_TIMEOUT", 15*time.Second),
 	}
 }
 
 // Edge holds what the gateway needs to authenticate callers.
 type Edge struct {
-	// Verifier checks Bearer tokens.
-	Verifier *auth.Verifier
+	// Verifier checks Bearer tokens (an *auth.Verifier over key files, or a KeySet with JWKS).
+	Verifier TokenVerifier
 	// Issuer mints the short-lived partner tokens that stand for API keys.
 	Issuer *auth.Issuer
 	// Log is the gateway logger.
@@ -214,7 +221,16 @@ func Run(ctx context.Context) error {
 		return err
 	}
 	defer regSvc.Close()
-	h, err := Handler(ctx, cfg, Edge{Verifier: auth.NewVerifier(common.JWTIssuer, common.JWTAudience, keys...), Issuer: issuer, Log: log, Keys: registryv1.NewRegistryServiceClient(regSvc)}, conns[0], conns[1], conns[2])
+	var verifier TokenVerifier = auth.NewVerifier(common.JWTIssuer, common.JWTAudience, keys...)
+	if cfg.JWKS != "" {
+		ks, err := NewKeySet(ctx, common.JWTIssuer, common.JWTAudience, cfg.JWKS, keys...)
+		if err != nil {
+			return fmt.Errorf("trusted token keys (JWT_JWKS): %w", err)
+		}
+		go ks.Run(ctx, cfg.JWKSRefresh, log)
+		verifier = ks
+	}
+	h, err := Handler(ctx, cfg, Edge{Verifier: verifier, Issuer: issuer, Log: log, Keys: registryv1.NewRegistryServiceClient(regSvc)}, conns[0], conns[1], conns[2])
 	if err != nil {
 		return err
 	}

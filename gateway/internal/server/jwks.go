@@ -1,0 +1,145 @@
+package server
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/go-jose/go-jose/v4"
+
+	"github.com/lienket/lienket/services/platform/auth"
+)
+
+// TokenVerifier checks a bearer token and returns its principal.
+type TokenVerifier interface {
+	Verify(token string) (auth.Principal, error)
+}
+
+// KeySet verifies tokens against the statically configured keys plus the Ed25519 keys of a
+// JSON Web Key Set (a file or an https URL), reloaded by Refresh. Only OKP/Ed25519 signing keys
+// are taken from the set: RSA, EC and symmetric keys are ignored, so the algorithm pin
+// (EdDSA only, see auth.Verifier) holds whatever the set contains.
+type KeySet struct {
+	issuer, audience string
+	static           []ed25519.PublicKey
+	source           string // file path or http(s) URL
+	client           *http.Client
+	current          atomic.Pointer[auth.Verifier]
+}
+
+// maxJWKSBytes bounds a key set document.
+const maxJWKSBytes = 1 << 20
+
+// NewKeySet loads the key set at source (a path, or an http:// or https:// URL) and trusts its
+// Ed25519 keys together with static.
+func NewKeySet(ctx context.Context, issuer, audience, source string, static ...ed25519.PublicKey) (*KeySet, error) {
+	ks := &KeySet{issuer: issuer, audience: audience, static: static, source: source, client: &http.Client{Timeout: 10 * time.Second}}
+	if err := ks.Refresh(ctx); err != nil {
+		return nil, err
+	}
+	return ks, nil
+}
+
+// Verify checks token with the keys of the last successful load.
+func (ks *KeySet) Verify(token string) (auth.Principal, error) {
+	return ks.current.Load().Verify(token)
+}
+
+// Refresh reloads the key set; on failure the keys already loaded stay in force.
+func (ks *KeySet) Refresh(ctx context.Context) error {
+	raw, err := ks.fetch(ctx)
+	if err != nil {
+		return fmt.Errorf("JWKS %s: %w", ks.source, err)
+	}
+	keys, err := ed25519Keys(raw)
+	if err != nil {
+		return fmt.Errorf("JWKS %s: %w", ks.source, err)
+	}
+	ks.current.Store(auth.NewVerifier(ks.issuer, ks.audience, append(append([]ed25519.PublicKey{}, ks.static...), keys...)...))
+	return nil
+}
+
+// Run refreshes the key set every interval until ctx ends, logging failures.
+func (ks *KeySet) Run(ctx context.Context, every time.Duration, log *slog.Logger) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := ks.Refresh(ctx); err != nil {
+				log.WarnContext(ctx, "token key set refresh failed; keeping the previous keys", "error", err)
+			}
+		}
+	}
+}
+
+func (ks *KeySet) fetch(ctx context.Context) ([]byte, error) {
+	if !strings.HasPrefix(ks.source, "http://") && !strings.HasPrefix(ks.source, "https://") {
+		f, err := os.Open(ks.source)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		return readBounded(f)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, ks.source, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Accept", "application/json")
+	res, err := ks.client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("HTTP %d", res.StatusCode)
+	}
+	return readBounded(res.Body)
+}
+
+func readBounded(r io.Reader) ([]byte, error) {
+	raw, err := io.ReadAll(io.LimitReader(r, maxJWKSBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(raw) > maxJWKSBytes {
+		return nil, errors.New("key set larger than 1 MiB")
+	}
+	return raw, nil
+}
+
+// ed25519Keys parses a JWK Set (go-jose) and keeps its Ed25519 public signing keys.
+func ed25519Keys(raw []byte) ([]ed25519.PublicKey, error) {
+	var set jose.JSONWebKeySet
+	if err := json.Unmarshal(raw, &set); err != nil {
+		return nil, fmt.Errorf("not a JSON Web Key Set: %w", err)
+	}
+	var out []ed25519.PublicKey
+	for _, k := range set.Keys {
+		if k.Use != "" && k.Use != "sig" {
+			continue
+		}
+		if k.Algorithm != "" && k.Algorithm != string(jose.EdDSA) {
+			continue
+		}
+		if pub, ok := k.Key.(ed25519.PublicKey); ok && k.IsPublic() {
+			out = append(out, pub)
+		}
+	}
+	if len(out) == 0 {
+		return nil, errors.New("no Ed25519 signing key in the set (only EdDSA tokens are accepted)")
+	}
+	return out, nil
+}

@@ -1,0 +1,141 @@
+package server
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/go-jose/go-jose/v4"
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/stretchr/testify/require"
+
+	"github.com/lienket/lienket/services/platform/auth"
+)
+
+func edKey(t *testing.T) ed25519.PrivateKey {
+	k, err := auth.GenerateKey()
+	require.NoError(t, err)
+	return k
+}
+
+func jwksOf(t *testing.T, keys ...jose.JSONWebKey) []byte {
+	b, err := json.Marshal(jose.JSONWebKeySet{Keys: keys})
+	require.NoError(t, err)
+	return b
+}
+
+func mintWith(t *testing.T, k ed25519.PrivateKey) string {
+	tok, err := auth.NewIssuer(k, "idp", "lienket").Mint(auth.Principal{Subject: "users/a", Role: auth.RoleBusiness, Organization: "organizations/x"}, time.Hour)
+	require.NoError(t, err)
+	return tok
+}
+
+// jwksServer serves whatever document is set, or a status code.
+type jwksServer struct {
+	mu   sync.Mutex
+	doc  []byte
+	code int
+}
+
+func (j *jwksServer) set(doc []byte, code int) { j.mu.Lock(); j.doc, j.code = doc, code; j.mu.Unlock() }
+
+func (j *jwksServer) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.code != http.StatusOK {
+		w.WriteHeader(j.code)
+		return
+	}
+	_, _ = w.Write(j.doc)
+}
+
+func TestKeySetFromURLRotatesAndKeepsKeysOnFailure(t *testing.T) {
+	a, b := edKey(t), edKey(t)
+	rsaKey, err := rsa.GenerateKey(rand.Reader, 2048)
+	require.NoError(t, err)
+	secret := []byte("a-symmetric-secret-published-by-mistake")
+	src := &jwksServer{}
+	src.set(jwksOf(t,
+		jose.JSONWebKey{Key: a.Public(), KeyID: "a", Algorithm: "EdDSA", Use: "sig"},
+		jose.JSONWebKey{Key: &rsaKey.PublicKey, KeyID: "r", Algorithm: "RS256", Use: "sig"},
+		jose.JSONWebKey{Key: secret, KeyID: "h", Algorithm: "HS256"},
+	), http.StatusOK)
+	srv := httptest.NewServer(src)
+	t.Cleanup(srv.Close)
+	ctx := context.Background()
+
+	ks, err := NewKeySet(ctx, "idp", "lienket", srv.URL)
+	require.NoError(t, err)
+	p, err := ks.Verify(mintWith(t, a))
+	require.NoError(t, err)
+	require.Equal(t, "organizations/x", p.Organization)
+	_, err = ks.Verify(mintWith(t, b))
+	require.Error(t, err, "a key not in the set")
+
+	// The RSA and symmetric keys of the set never verify anything: EdDSA is pinned.
+	claims := jwt.MapClaims{"iss": "idp", "aud": "lienket", "sub": "users/a", "role": "admin", "exp": time.Now().Add(time.Hour).Unix()}
+	hs, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(secret)
+	require.NoError(t, err)
+	_, err = ks.Verify(hs)
+	require.Error(t, err, "HS256 with a symmetric key from the set")
+	rs, err := jwt.NewWithClaims(jwt.SigningMethodRS256, claims).SignedString(rsaKey)
+	require.NoError(t, err)
+	_, err = ks.Verify(rs)
+	require.Error(t, err, "RS256 with an RSA key from the set")
+
+	// Rotation: the issuer publishes b instead of a.
+	src.set(jwksOf(t, jose.JSONWebKey{Key: b.Public(), KeyID: "b", Use: "sig"}), http.StatusOK)
+	require.NoError(t, ks.Refresh(ctx))
+	_, err = ks.Verify(mintWith(t, b))
+	require.NoError(t, err)
+	_, err = ks.Verify(mintWith(t, a))
+	require.Error(t, err, "a retired key")
+
+	// The issuer is down or publishes garbage: the keys already loaded stay in force.
+	src.set(nil, http.StatusInternalServerError)
+	require.Error(t, ks.Refresh(ctx))
+	src.set([]byte(`{"keys": "nope"}`), http.StatusOK)
+	require.Error(t, ks.Refresh(ctx))
+	src.set([]byte(`{"keys": [`+strings.Repeat(`{"kty":"oct","k":"AAAA"},`, 50000)+`{"kty":"oct","k":"AAAA"}]}`), http.StatusOK)
+	require.ErrorContains(t, ks.Refresh(ctx), "1 MiB")
+	_, err = ks.Verify(mintWith(t, b))
+	require.NoError(t, err)
+}
+
+func TestKeySetFromFileWithStaticKeys(t *testing.T) {
+	a, static := edKey(t), edKey(t)
+	path := filepath.Join(t.TempDir(), "jwks.json")
+	require.NoError(t, os.WriteFile(path, jwksOf(t, jose.JSONWebKey{Key: a.Public(), KeyID: "a"}), 0o600))
+	ks, err := NewKeySet(context.Background(), "idp", "lienket", path, static.Public().(ed25519.PublicKey))
+	require.NoError(t, err)
+	for _, k := range []ed25519.PrivateKey{a, static} {
+		_, err := ks.Verify(mintWith(t, k))
+		require.NoError(t, err)
+	}
+
+	// A set without any Ed25519 signing key is refused at start-up, as is a private key.
+	rsaKey, err := rsa.GenerateKey(rand.Reader, 2048)
+	require.NoError(t, err)
+	for name, doc := range map[string][]byte{
+		"rsa only":        jwksOf(t, jose.JSONWebKey{Key: &rsaKey.PublicKey, KeyID: "r"}),
+		"encryption use":  jwksOf(t, jose.JSONWebKey{Key: a.Public(), KeyID: "a", Use: "enc"}),
+		"private ed25519": jwksOf(t, jose.JSONWebKey{Key: a, KeyID: "a"}),
+		"not json":        []byte("<html>"),
+	} {
+		require.NoError(t, os.WriteFile(path, doc, 0o600))
+		_, err := NewKeySet(context.Background(), "idp", "lienket", path)
+		require.Error(t, err, name)
+	}
+	_, err = NewKeySet(context.Background(), "idp", "lienket", filepath.Join(t.TempDir(), "missing.json"))
+	require.Error(t, err)
+}

@@ -153,6 +153,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	freshOffer := func() string {
 		return "/v1/" + s.must(s.call("POST", "/v1/offers", coopTok, offerBody), 200).str("name") + ":withdraw"
 	}
+	openDemand := s.must(s.call("POST", "/v1/demands", bizTok, demandBody("100")), 200).str("name") // the story's demand is FILLED
 	memberOf := func(h string) string { return "/v1/" + coop + "/members/" + strings.TrimPrefix(h, "households/") }
 
 	all := principalNames
@@ -228,7 +229,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{rpc: "CreateDemand", method: "POST", path: "/v1/demands", body: demandBody("1"), allow: buyer},
 		{rpc: "GetDemand", method: "GET", path: "/v1/" + demand, allow: all},
 		{rpc: "ListDemands", method: "GET", path: "/v1/demands", allow: all, mode: listed, listKey: "demands"},
-		{rpc: "UpdateDemand", method: "PATCH", path: "/v1/" + demand + "?update_mask=delivery_place", body: map[string]any{"delivery_place": "Kho Văn Yên"}, allow: buyer},
+		{rpc: "UpdateDemand", method: "PATCH", path: "/v1/" + openDemand + "?update_mask=delivery_place", body: map[string]any{"delivery_place": "Kho Văn Yên"}, allow: buyer},
 		{rpc: "CloseDemand", method: "POST", fresh: freshDemand("close"), body: map[string]any{}, allow: buyer},
 		{rpc: "CancelDemand", method: "POST", fresh: freshDemand("cancel"), body: map[string]any{}, allow: buyer},
 		{rpc: "CreateOffer", method: "POST", path: "/v1/offers", body: offerBody, allow: producer},

@@ -120,9 +120,6 @@ func (c *Contract) Sign(a Actor, party, household, termsHash string, now time.Ti
 	default:
 		return stateErr(c, "sign", StatePendingSignatures, StateActive+" with a pending amendment")
 	}
-	if termsHash != hash {
-		return &StateError{Reason: "TERMS_CHANGED", State: c.State, Message: "the terms changed since you read them: read the contract again and sign its current terms_hash"}
-	}
 	s := Signature{Party: party, Signer: a.Subject, SignerRole: a.Role, TermsHash: hash, Time: now.UTC(), Amendment: amendment}
 	switch party {
 	case PartyBuyer:
@@ -157,6 +154,10 @@ func (c *Contract) Sign(a Actor, party, household, termsHash string, now time.Ti
 		s.OnBehalfOf = household
 	default:
 		return &ForbiddenError{"party must be BUYER, PRODUCER or HOUSEHOLD"}
+	}
+	// Capacity first, then the terms: a caller who may not sign learns nothing about them.
+	if termsHash != hash {
+		return &StateError{Reason: "TERMS_CHANGED", State: c.State, Message: "the terms changed since you read them: read the contract again and sign its current terms_hash"}
 	}
 	if signed(*sigs, party+"/"+s.OnBehalfOf) {
 		return ErrAlreadyDone

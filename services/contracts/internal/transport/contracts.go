@@ -340,6 +340,9 @@ func (s *Server) SubmitContract(ctx context.Context, req *contractsv1.SubmitCont
 	if err != nil {
 		return nil, err
 	}
+	if err := s.requireEditor(p)(cur); err != nil {
+		return nil, err
+	}
 	vs, label, err := s.violations(ctx, cur)
 	if err != nil {
 		return nil, err
@@ -501,6 +504,9 @@ func (s *Server) AmendContract(ctx context.Context, req *contractsv1.AmendContra
 	cur, err := s.load(ctx, p, "name", req.GetName())
 	if err != nil {
 		return nil, err
+	}
+	if err := s.requireEditor(p)(cur); err != nil {
+		return nil, err // authorise before saying anything about the proposed terms
 	}
 	f, err := s.gatherFacts(ctx, t)
 	if err != nil {

@@ -22,7 +22,25 @@ func TestBadInputNever5xxNeverWrites(t *testing.T) {
 	count := func(path, key, tok string) int {
 		return len(s.must(s.call("GET", path+"?page_size=500", tok, nil), 200).list(key))
 	}
+	coop := s.must(s.call("POST", "/v1/organizations", admin, map[string]any{"kind": "KIND_COOPERATIVE_GROUP", "display_name": "THT", "address": map[string]any{"commune_code": "04477"}}), 200).str("name")
+	coopTok := s.token(auth.Principal{Subject: "users/c", Role: auth.RoleProducer, Organization: coop})
 	orgs, demands, contracts := count("/v1/organizations", "organizations", admin), count("/v1/demands", "demands", admin), count("/v1/contracts", "contracts", admin)
+	households, offers, authorities := count("/v1/households", "households", admin), count("/v1/offers", "offers", admin), count("/v1/authorities", "authorities", admin)
+	household := func(mod map[string]any) map[string]any {
+		b := map[string]any{"head_name": "Hộ A", "member_count": 3, "ethnic_group": "Tày", "poverty_status": "POVERTY_STATUS_POOR", "commune_code": "04477", "consent": map[string]any{"consent_date": "2026-01-01", "purpose": "liên kết"}}
+		for k, v := range mod {
+			b[k] = v
+		}
+		return b
+	}
+	offer := func(mod map[string]any) map[string]any {
+		b := map[string]any{"producer": coop, "product": "products/cinnamon-bark", "quantity": "100", "harvest_window": map[string]any{"start_date": "2026-06-01", "end_date": "2026-06-30"}}
+		for k, v := range mod {
+			b[k] = v
+		}
+		return b
+	}
+	deep := strings.Repeat(`{"address":`, 5000) + "{}" + strings.Repeat("}", 5000) // under the body limit
 
 	huge := `{"display_name": "` + strings.Repeat("Q", 100<<10) + `"}`
 	cases := []struct {
@@ -59,6 +77,39 @@ func TestBadInputNever5xxNeverWrites(t *testing.T) {
 		{"POST", "/v1/organizations", "", `{}`},
 		{"POST", "/v1/organizations", "not.a.jwt", `{}`},
 		{"GET", "/v1/no-such-collection", admin, nil},
+		// households: personal data and enums
+		{"POST", "/v1/households", coopTok, household(map[string]any{"member_count": -3})},
+		{"POST", "/v1/households", coopTok, household(map[string]any{"poverty_status": "POVERTY_STATUS_RICH"})},
+		{"POST", "/v1/households", coopTok, household(map[string]any{"ethnic_group": "Klingon"})},
+		{"POST", "/v1/households", coopTok, household(map[string]any{"national_id": "12AB"})},
+		{"POST", "/v1/households", coopTok, household(map[string]any{"head_name": strings.Repeat("Ă", 5000)})},
+		{"POST", "/v1/households", coopTok, household(map[string]any{"commune_code": "99999"})},
+		{"POST", "/v1/households", coopTok, household(map[string]any{"member_count": "3e9"})},
+		{"POST", "/v1/households", coopTok, household(map[string]any{"phone": "call me maybe"})},
+		{"POST", "/v1/households", coopTok, household(map[string]any{"consent": map[string]any{"consent_date": "2026-13-45", "purpose": "x"}})},
+		// offers
+		{"POST", "/v1/offers", coopTok, offer(map[string]any{"quantity": "-1"})},
+		{"POST", "/v1/offers", coopTok, offer(map[string]any{"quantity": "9223372036854775808"})},
+		{"POST", "/v1/offers", coopTok, offer(map[string]any{"harvest_window": map[string]any{"start_date": "2026-06-30", "end_date": "2026-06-01"}})},
+		{"POST", "/v1/offers", coopTok, offer(map[string]any{"product": "products/unobtainium"})},
+		{"POST", "/v1/offers", coopTok, offer(map[string]any{"min_price_vnd": "-5"})},
+		// authorities, proposals, executions under contracts that do not exist
+		{"POST", "/v1/authorities", admin, `{"kind": "KIND_GALACTIC_SENATE", "display_name": "x", "admin_area_code": "04477"}`},
+		{"POST", "/v1/authorities", admin, `{"kind": "KIND_COMMUNE_PEOPLES_COMMITTEE", "display_name": "x", "admin_area_code": "not-a-code"}`},
+		{"POST", "/v1/demands/nope/proposals", bizTok, `{"offer": "offers/nope", "quantity": "0"}`},
+		{"POST", "/v1/contracts/nope/deliveries", bizTok, `{"household": "households/x", "quantity": "-10"}`},
+		{"POST", "/v1/contracts/nope/payments", bizTok, `{"amount_vnd": "abc"}`},
+		{"POST", "/v1/contracts/nope/payments", bizTok, `{"amount_vnd": "-100", "method": "PAYMENT_METHOD_GOLD_BARS"}`},
+		// JSON shapes
+		{"POST", "/v1/organizations", admin, `{"kind": "KIND_BUSINESS", "kind": "KIND_COOPERATIVE"}`},
+		{"POST", "/v1/organizations", admin, deep},
+		{"POST", "/v1/organizations", admin, `null`},
+		{"POST", "/v1/organizations", admin, ``},
+		{"POST", "/v1/organizations", admin, "\xff\xfe{}"},
+		{"PATCH", "/v1/" + biz + "?update_mask=no_such_field", admin, `{"display_name": "x"}`},
+		{"PATCH", "/v1/" + biz + "?update_mask=display_name", admin, `{"display_name": "x", "etag": "W/\"999\""}`},
+		{"GET", "/v1/demands?page_size=1e99", admin, nil},
+		{"GET", "/v1/demands?filter=" + "quantity%20%3E%3E%3E%201", admin, nil},
 	}
 	for i, tc := range cases {
 		r := s.call(tc.method, tc.path, tc.tok, tc.body)
@@ -70,6 +121,10 @@ func TestBadInputNever5xxNeverWrites(t *testing.T) {
 	require.Equal(t, orgs, count("/v1/organizations", "organizations", admin), "no organisation written")
 	require.Equal(t, demands, count("/v1/demands", "demands", admin), "no demand written")
 	require.Equal(t, contracts, count("/v1/contracts", "contracts", admin), "no contract written")
+	require.Equal(t, households, count("/v1/households", "households", admin), "no household written")
+	require.Equal(t, offers, count("/v1/offers", "offers", admin), "no offer written")
+	require.Equal(t, authorities, count("/v1/authorities", "authorities", admin), "no authority written")
+	require.Equal(t, "Công ty", s.must(s.call("GET", "/v1/"+biz, admin, nil), 200).str("display_name"), "no partial update")
 
 	r := s.call("POST", "/v1/organizations", admin, huge)
 	require.Equal(t, http.StatusRequestEntityTooLarge, r.code, r.raw)

@@ -33,8 +33,15 @@ func TestDomainCounters(t *testing.T) {
 	var rm metricdata.ResourceMetrics
 	require.NoError(t, reader.Collect(ctx, &rm))
 	got := map[string]int64{}
+	states := map[string]int64{}
 	for _, sm := range rm.ScopeMetrics {
 		for _, m := range sm.Metrics {
+			if m.Name == "lienket.contracts" {
+				for _, dp := range m.Data.(metricdata.Gauge[int64]).DataPoints {
+					v, _ := dp.Attributes.Value(attribute.Key("state"))
+					states[v.AsString()] = dp.Value
+				}
+			}
 			if m.Name != "lienket.contract.events" {
 				continue
 			}
@@ -45,4 +52,7 @@ func TestDomainCounters(t *testing.T) {
 		}
 	}
 	require.Equal(t, map[string]int64{"contract.created": 1, "contract.submitted": 1, "contract.signed": 1}, got)
+	require.EqualValues(t, 1, states["PENDING_SIGNATURES"], "contracts by state: %v", states)
+	require.EqualValues(t, 0, states["ACTIVE"])
+	require.Len(t, states, 10)
 }

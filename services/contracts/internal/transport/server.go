@@ -21,6 +21,8 @@ import (
 	"github.com/lienket/lienket/services/platform/apierr"
 	"github.com/lienket/lienket/services/platform/service"
 	"github.com/lienket/lienket/services/platform/telemetry"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/metric"
 )
 
@@ -62,6 +64,9 @@ func Register(ctx context.Context, s *grpc.Server, d service.Deps) error {
 	}
 	srv := &Server{st: st, books: books, registry: registryv1.NewRegistryServiceClient(cc), log: d.Log, now: time.Now,
 		events: telemetry.Counter("lienket.contract.events", "Audit events appended to contracts, by type (contract.created, contract.signed, contract.witnessed, delivery.recorded, payment.recorded, incident.opened, …)")}
+	if err := srv.registerGauges(); err != nil {
+		return err
+	}
 	if err := srv.registerExecution(ctx, d); err != nil {
 		return err
 	}
@@ -99,4 +104,23 @@ func (s *Server) count(ctx context.Context, typ string) {
 	if typ != "" {
 		s.events.Add(ctx, 1, metric.WithAttributes(telemetry.Attr("type", typ)))
 	}
+}
+
+var allStates = []string{domain.StateDraft, domain.StatePendingSignatures, domain.StatePendingWitness, domain.StateActive, domain.StateCompleted,
+	domain.StateLiquidated, domain.StateCancelled, domain.StateWitnessRejected, domain.StateSuspended, domain.StateTerminated}
+
+// registerGauges exports the number of contracts in each state (counted when scraped).
+func (s *Server) registerGauges() error {
+	_, err := otel.Meter("lienket").Int64ObservableGauge("lienket.contracts", metric.WithDescription("Contracts by lifecycle state"),
+		metric.WithInt64Callback(func(ctx context.Context, o metric.Int64Observer) error {
+			for _, st := range allStates {
+				n, err := s.st.Contracts.C.CountDocuments(ctx, bson.D{{Key: "state", Value: st}})
+				if err != nil {
+					return err
+				}
+				o.Observe(n, metric.WithAttributes(telemetry.Attr("state", st)))
+			}
+			return nil
+		}))
+	return err
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -166,4 +167,24 @@ func TestAPIKeysRequestIDsAndRateLimits(t *testing.T) {
 	require.True(t, limited)
 	s.must(s.call("GET", "/v1/products", other, nil), 200)
 	_ = fmt.Sprint
+}
+
+// TestUnknownAPIKeysCannotFloodTheRegistry: keys not in the cache reach the registry, so their
+// lookups are limited per client address; a cached key is never held back by them.
+func TestUnknownAPIKeysCannotFloodTheRegistry(t *testing.T) {
+	s := start(t, server.Config{KeyLookupRPS: 0.01, KeyLookupBurst: 3, APIKeyTTL: time.Minute})
+	admin := s.token(auth.Principal{Subject: "users/admin", Role: auth.RoleAdmin})
+	biz := s.must(s.call("POST", "/v1/organizations", admin, map[string]any{"kind": "KIND_BUSINESS", "display_name": "Công ty", "tax_code": "0300588569", "address": map[string]any{"commune_code": "02794"}}), 200).str("name")
+	secret := s.must(s.call("POST", "/v1/"+biz+"/apiKeys", admin, map[string]any{"display_name": "ERP"}), 200).str("secret")
+
+	s.must(s.call("GET", "/v1/demands", "", nil, "X-API-Key", secret), 200) // lookup 1, now cached
+	s.must(s.call("GET", "/v1/demands", "", nil, "X-API-Key", "lk_guess_1"), 401)
+	s.must(s.call("GET", "/v1/demands", "", nil, "X-API-Key", "lk_guess_2"), 401)
+	r := s.call("GET", "/v1/demands", "", nil, "X-API-Key", "lk_guess_3")
+	require.Equal(t, http.StatusTooManyRequests, r.code, r.raw)
+	require.NotEmpty(t, r.hdr.Get("Retry-After"))
+	require.Contains(t, r.raw, "RATE_LIMITED")
+	s.must(s.call("GET", "/v1/demands", "", nil, "X-API-Key", "lk_guess_2"), 401) // a cached failure costs no lookup
+	s.must(s.call("GET", "/v1/demands", "", nil, "X-API-Key", secret), 200)       // nor does a cached key
+	s.must(s.call("GET", "/v1/demands", admin, nil), 200)                         // bearer tokens are not affected
 }

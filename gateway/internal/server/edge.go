@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"math"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -72,6 +73,7 @@ type Authenticator struct {
 	mu       sync.Mutex
 	cache    map[string]cachedKey
 	log      *slog.Logger
+	lookups  *RateLimiter // registry lookups (cache misses) per client address
 }
 
 type cachedKey struct {
@@ -90,15 +92,24 @@ func hashKey(k string) string {
 
 // apiKey resolves an X-API-Key to a partner principal and a token for the services; results
 // (also failures) are cached briefly, keyed by the key's hash (never the key itself).
-func (a *Authenticator) apiKey(ctx context.Context, key string) (auth.Principal, string, bool) {
+//
+// A key not in the cache costs a call to the registry, so such lookups are limited per client
+// address (lookups): random keys cannot be used to flood the registry through the gateway.
+// delay > 0 means the caller must wait.
+func (a *Authenticator) apiKey(ctx context.Context, key, client string) (p auth.Principal, token string, ok bool, delay time.Duration) {
 	h := hashKey(key)
 	now := time.Now()
 	a.mu.Lock()
 	if c, ok := a.cache[h]; ok && now.Before(c.expires) {
 		a.mu.Unlock()
-		return c.p, c.token, c.ok
+		return c.p, c.token, c.ok, 0
 	}
 	a.mu.Unlock()
+	if a.lookups != nil {
+		if d := a.lookups.wait(client); d > 0 {
+			return auth.Principal{}, "", false, d
+		}
+	}
 	var entry cachedKey
 	k, err := a.keys.VerifyApiKey(ctx, &registryv1.VerifyApiKeyRequest{Secret: key})
 	switch {
@@ -110,7 +121,7 @@ func (a *Authenticator) apiKey(ctx context.Context, key string) (auth.Principal,
 		entry = cachedKey{ok: false, expires: now.Add(a.ttl)}
 	default:
 		a.log.WarnContext(ctx, "api key verification failed", "error", status.Convert(err).Message())
-		return auth.Principal{}, "", false // not cached: the registry may be back soon
+		return auth.Principal{}, "", false, 0 // not cached: the registry may be back soon
 	}
 	a.mu.Lock()
 	if len(a.cache) >= maxCachedKeys {
@@ -122,7 +133,7 @@ func (a *Authenticator) apiKey(ctx context.Context, key string) (auth.Principal,
 	}
 	a.cache[h] = entry
 	a.mu.Unlock()
-	return entry.p, entry.token, entry.ok
+	return entry.p, entry.token, entry.ok, 0
 }
 
 // Middleware authenticates /v1 requests: a valid Bearer JWT or X-API-Key is required.
@@ -145,7 +156,15 @@ func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 			token = tok
 		case r.Header.Get("X-API-Key") != "":
 			var ok bool
-			if p, token, ok = a.apiKey(r.Context(), r.Header.Get("X-API-Key")); !ok {
+			var delay time.Duration
+			client, _, err := net.SplitHostPort(r.RemoteAddr)
+			if err != nil {
+				client = r.RemoteAddr
+			}
+			if p, token, ok, delay = a.apiKey(r.Context(), r.Header.Get("X-API-Key"), client); delay > 0 {
+				tooMany(w, delay)
+				return
+			} else if !ok {
 				writeError(w, http.StatusUnauthorized, codes.Unauthenticated, "UNAUTHENTICATED", "invalid or revoked API key")
 				return
 			}
@@ -186,33 +205,44 @@ func (rl *RateLimiter) Middleware(next http.Handler) http.Handler {
 			return
 		}
 		p, _ := r.Context().Value(principalKey).(auth.Principal)
-		key := p.Subject + "|" + p.Organization
-		now := time.Now()
-		rl.mu.Lock()
-		e, ok := rl.lim[key]
-		if !ok {
-			if len(rl.lim) > 100_000 {
-				for k, v := range rl.lim {
-					if now.Sub(v.seen) > time.Minute {
-						delete(rl.lim, k)
-					}
-				}
-			}
-			e = &limiterEntry{l: rate.NewLimiter(rl.rps, rl.burst)}
-			rl.lim[key] = e
-		}
-		e.seen = now
-		res := e.l.ReserveN(now, 1)
-		delay := res.DelayFrom(now)
-		if delay > 0 {
-			res.CancelAt(now)
-		}
-		rl.mu.Unlock()
-		if delay > 0 {
-			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(delay.Seconds()))))
-			writeError(w, http.StatusTooManyRequests, codes.ResourceExhausted, "RATE_LIMITED", "too many requests; retry after the Retry-After delay")
+		if delay := rl.wait(p.Subject + "|" + p.Organization); delay > 0 {
+			tooMany(w, delay)
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// wait takes one token for key and returns 0, or how long the caller must wait (nothing taken).
+func (rl *RateLimiter) wait(key string) time.Duration {
+	if rl.rps <= 0 {
+		return 0
+	}
+	now := time.Now()
+	rl.mu.Lock()
+	defer rl.mu.Unlock()
+	e, ok := rl.lim[key]
+	if !ok {
+		if len(rl.lim) > 100_000 {
+			for k, v := range rl.lim {
+				if now.Sub(v.seen) > time.Minute {
+					delete(rl.lim, k)
+				}
+			}
+		}
+		e = &limiterEntry{l: rate.NewLimiter(rl.rps, rl.burst)}
+		rl.lim[key] = e
+	}
+	e.seen = now
+	res := e.l.ReserveN(now, 1)
+	delay := res.DelayFrom(now)
+	if delay > 0 {
+		res.CancelAt(now)
+	}
+	return delay
+}
+
+func tooMany(w http.ResponseWriter, delay time.Duration) {
+	w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(delay.Seconds()))))
+	writeError(w, http.StatusTooManyRequests, codes.ResourceExhausted, "RATE_LIMITED", "too many requests; retry after the Retry-After delay")
 }

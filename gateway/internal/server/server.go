@@ -5,7 +5,8 @@
 // Settings (environment): HTTP_ADDR, REGISTRY_ADDR, CONTRACTS_ADDR, MATCHMAKING_ADDR,
 // MAX_BODY_BYTES (1 MiB), CORS_ALLOWED_ORIGINS (comma-separated; empty = CORS off),
 // RATE_LIMIT_RPS (per principal, default 50; 0 disables) and RATE_LIMIT_BURST (100),
-// API_KEY_CACHE_TTL (30s), JWT_ISSUER, JWT_AUDIENCE, JWT_PUBLIC_KEY_FILES, JWT_JWKS (a JWK Set
+// API_KEY_CACHE_TTL (30s), API_KEY_LOOKUP_RPS (5) and API_KEY_LOOKUP_BURST (20) per client
+// address for keys not in the cache, JWT_ISSUER, JWT_AUDIENCE, JWT_PUBLIC_KEY_FILES, JWT_JWKS (a JWK Set
 // file or URL whose Ed25519 keys are also trusted) and JWT_JWKS_REFRESH (10m), SERVICE_KEY_FILE.
 package server
 
@@ -51,6 +52,10 @@ type Config struct {
 	RateBurst int
 	// APIKeyTTL is how long API-key verifications are cached.
 	APIKeyTTL time.Duration
+	// KeyLookupRPS and KeyLookupBurst limit, per client address, the API-key verifications
+	// that miss the cache and reach the registry.
+	KeyLookupRPS   float64
+	KeyLookupBurst int
 	// JWKS is a JSON Web Key Set (file path or http(s) URL) whose Ed25519 keys are trusted for
 	// Bearer tokens in addition to JWT_PUBLIC_KEY_FILES; reloaded every JWKSRefresh.
 	JWKS        string
@@ -72,6 +77,8 @@ func LoadConfig(e *config.Env) Config {
 		RateBurst:       e.Int("RATE_LIMIT_BURST", 100),
 		APIKeyTTL:       e.Duration("API_KEY_CACHE_TTL", 30*time.Second),
 		JWKS:            e.String("JWT_JWKS", ""),
+		KeyLookupRPS:    float64(e.Int("API_KEY_LOOKUP_RPS", 5)),
+		KeyLookupBurst:  e.Int("API_KEY_LOOKUP_BURST", 20),
 		JWKSRefresh:     e.Duration("JWT_JWKS_REFRESH", 10*time.Minute),
 		ShutdownTimeout: e.Duration("SHUTDOWN_TIMEOUT", 15*time.Second),
 	}
@@ -125,7 +132,7 @@ func Handler(ctx context.Context, cfg Config, edge Edge, registry, contracts, ma
 	if edge.Log == nil {
 		edge.Log = slog.Default()
 	}
-	authn := &Authenticator{verifier: edge.Verifier, issuer: edge.Issuer, keys: keyClient{edge.Keys}, ttl: cfg.APIKeyTTL, cache: map[string]cachedKey{}, log: edge.Log}
+	authn := &Authenticator{verifier: edge.Verifier, issuer: edge.Issuer, keys: keyClient{edge.Keys}, ttl: cfg.APIKeyTTL, cache: map[string]cachedKey{}, log: edge.Log, lookups: NewRateLimiter(cfg.KeyLookupRPS, cfg.KeyLookupBurst)}
 	limiter := NewRateLimiter(cfg.RateRPS, cfg.RateBurst)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })

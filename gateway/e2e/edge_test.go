@@ -110,6 +110,10 @@ func TestBadInputNever5xxNeverWrites(t *testing.T) {
 		{"PATCH", "/v1/" + biz + "?update_mask=no_such_field", admin, `{"display_name": "x"}`},
 		{"PATCH", "/v1/" + biz + "?update_mask=display_name", admin, `{"display_name": "x", "etag": "W/\"999\""}`},
 		{"GET", "/v1/demands?page_size=1e99", admin, nil},
+		{"PUT", "/v1/organizations", admin, `{}`},
+		{"DELETE", "/v1/products", admin, nil},
+		{"POST", "/v1/" + biz, admin, `{}`},
+		{"GET", "/v1/contracts/x:sign", bizTok, nil},
 		{"GET", "/v1/demands?filter=" + "quantity%20%3E%3E%3E%201", admin, nil},
 	}
 	for i, tc := range cases {
@@ -127,7 +131,10 @@ func TestBadInputNever5xxNeverWrites(t *testing.T) {
 	require.Equal(t, authorities, count("/v1/authorities", "authorities", admin), "no authority written")
 	require.Equal(t, "Công ty", s.must(s.call("GET", "/v1/"+biz, admin, nil), 200).str("display_name"), "no partial update")
 
-	r := s.call("POST", "/v1/organizations", admin, huge)
+	r := s.call("PUT", "/v1/organizations", admin, `{}`)
+	require.Equal(t, http.StatusMethodNotAllowed, r.code, "a wrong method is the client's error, not 501: %s", r.raw)
+	require.Contains(t, r.raw, "METHOD_NOT_ALLOWED")
+	r = s.call("POST", "/v1/organizations", admin, huge)
 	require.Equal(t, http.StatusRequestEntityTooLarge, r.code, r.raw)
 	r = s.call("POST", "/v1/organizations", admin, `{"kind": "KIND_BUSINESS", "display_name": "x", "tax_code": "0300588560", "address": {"commune_code": "02794"}}`)
 	require.Equal(t, http.StatusBadRequest, r.code)

@@ -105,6 +105,20 @@ func errorHandler(ctx context.Context, mux *runtime.ServeMux, m runtime.Marshale
 	runtime.DefaultHTTPErrorHandler(ctx, mux, m, w, r, err)
 }
 
+// routingErrorHandler answers requests that match no binding. grpc-gateway's default turns a
+// known path with the wrong method into UNIMPLEMENTED, i.e. HTTP 501: a client error must not
+// look like a server fault, so it is 405 here, with a JSON status like every other error.
+func routingErrorHandler(ctx context.Context, mux *runtime.ServeMux, m runtime.Marshaler, w http.ResponseWriter, r *http.Request, httpStatus int) {
+	switch httpStatus {
+	case http.StatusMethodNotAllowed:
+		writeError(w, http.StatusMethodNotAllowed, codes.InvalidArgument, "METHOD_NOT_ALLOWED", r.Method+" is not allowed on "+r.URL.Path)
+	case http.StatusNotFound:
+		writeError(w, http.StatusNotFound, codes.NotFound, "NO_SUCH_PATH", "no API method at "+r.URL.Path)
+	default:
+		runtime.DefaultRoutingErrorHandler(ctx, mux, m, w, r, httpStatus)
+	}
+}
+
 // Handler builds the gateway's HTTP handler over already-open backend connections.
 func Handler(ctx context.Context, cfg Config, edge Edge, registry, contracts, matchmaking *grpc.ClientConn) (http.Handler, error) {
 	gw := runtime.NewServeMux(
@@ -113,6 +127,7 @@ func Handler(ctx context.Context, cfg Config, edge Edge, registry, contracts, ma
 			UnmarshalOptions: protojson.UnmarshalOptions{DiscardUnknown: false},
 		}),
 		runtime.WithErrorHandler(errorHandler),
+		runtime.WithRoutingErrorHandler(routingErrorHandler),
 		runtime.WithMetadata(func(ctx context.Context, r *http.Request) metadata.MD {
 			if id, ok := ctx.Value(requestIDKey).(string); ok {
 				return metadata.Pairs("x-request-id", id)

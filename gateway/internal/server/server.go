@@ -128,6 +128,9 @@ func Handler(ctx context.Context, cfg Config, edge Edge, registry, contracts, ma
 		}),
 		runtime.WithErrorHandler(errorHandler),
 		runtime.WithRoutingErrorHandler(routingErrorHandler),
+		// Clients set no gRPC metadata of their own (no Grpc-Metadata-* pass-through): the
+		// services get exactly the authorization the edge accepted or minted, and its request id.
+		runtime.WithIncomingHeaderMatcher(func(string) (string, bool) { return "", false }),
 		runtime.WithMetadata(func(ctx context.Context, r *http.Request) metadata.MD {
 			if id, ok := ctx.Value(requestIDKey).(string); ok {
 				return metadata.Pairs("x-request-id", id)

@@ -89,10 +89,26 @@ func (s *Server) getMembership(ctx context.Context, field, name string) (*domain
 	return m, nil
 }
 
-// mayReadMemberships: operators, services, the organisation itself, and officials (members of
-// organisations are what they witness contracts for).
-func mayReadMemberships(p auth.Principal, org string) bool {
-	return p.Privileged() || p.ActsFor(org) || p.Is(auth.RoleCommuneOfficial, auth.RoleProvinceOfficial)
+// mayReadMemberships: operators, services, the organisation itself, and the officials of the
+// organisation's commune or province (whose contracts they witness and mediate).
+func (s *Server) mayReadMemberships(ctx context.Context, p auth.Principal, org string) (bool, error) {
+	switch {
+	case p.Privileged(), p.ActsFor(org):
+		return true, nil
+	case p.Is(auth.RoleCommuneOfficial, auth.RoleProvinceOfficial):
+		o, err := s.st.Orgs.Get(ctx, strings.TrimPrefix(org, "organizations/"))
+		if err != nil {
+			return false, s.internal(ctx, "get org", err)
+		}
+		if o == nil {
+			return false, nil
+		}
+		if p.Is(auth.RoleCommuneOfficial) {
+			return p.AdminArea == o.Address.CommuneCode, nil
+		}
+		return p.AdminArea == o.Address.ProvinceCode, nil
+	}
+	return false, nil
 }
 
 // GetMembership implements the RPC.
@@ -105,7 +121,11 @@ func (s *Server) GetMembership(ctx context.Context, req *registryv1.GetMembershi
 	if err != nil {
 		return nil, err
 	}
-	if !mayReadMemberships(p, m.Organization) && p.Household != m.Household {
+	ok, err := s.mayReadMemberships(ctx, p, m.Organization)
+	if err != nil {
+		return nil, err
+	}
+	if !ok && p.Household != m.Household {
 		return nil, apierr.NotFound(req.GetName())
 	}
 	return membershipToProto(m), nil
@@ -129,8 +149,12 @@ func (s *Server) ListMemberships(ctx context.Context, req *registryv1.ListMember
 		if _, err := aip.ParseName("parent", parent, "organizations"); err != nil {
 			return nil, err
 		}
-		if !mayReadMemberships(p, parent) {
-			return nil, apierr.PermissionDenied("only the organisation, officials and operators may list its members")
+		ok, err := s.mayReadMemberships(ctx, p, parent)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, apierr.PermissionDenied("only the organisation, the officials of its commune or province and operators may list its members")
 		}
 		f = append(f, bson.E{Key: "organization", Value: parent})
 	case strings.HasPrefix(parent, "households/"):

@@ -410,3 +410,35 @@ func TestUnauthenticated(t *testing.T) {
 	_, err := c.ListProducts(context.Background(), &registryv1.ListProductsRequest{})
 	require.Equal(t, codes.Unauthenticated, code(err))
 }
+
+func TestOfficialsSeeMembershipsOfTheirAreaOnly(t *testing.T) {
+	e := start(t)
+	ctx := context.Background()
+	c := e.client(t, admin)
+	org, err := c.CreateOrganization(ctx, &registryv1.CreateOrganizationRequest{Organization: coop("HTX A", "04477")})
+	require.NoError(t, err)
+	h, err := c.CreateHousehold(ctx, &registryv1.CreateHouseholdRequest{Household: household("04477")})
+	require.NoError(t, err)
+	m, err := c.CreateMembership(ctx, &registryv1.CreateMembershipRequest{Parent: org.Name, Membership: &registryv1.Membership{Household: h.Name}})
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		p  auth.Principal
+		ok bool
+	}{
+		{auth.Principal{Subject: "users/o", Role: auth.RoleCommuneOfficial, AdminArea: "04477"}, true},
+		{auth.Principal{Subject: "users/p", Role: auth.RoleProvinceOfficial, AdminArea: "15"}, true},
+		{auth.Principal{Subject: "users/o2", Role: auth.RoleCommuneOfficial, AdminArea: "04480"}, false},
+		{auth.Principal{Subject: "users/p2", Role: auth.RoleProvinceOfficial, AdminArea: "82"}, false},
+	} {
+		cl := e.client(t, tc.p)
+		_, err := cl.GetMembership(ctx, &registryv1.GetMembershipRequest{Name: m.Name})
+		_, lerr := cl.ListMemberships(ctx, &registryv1.ListMembershipsRequest{Parent: org.Name})
+		if tc.ok {
+			require.NoError(t, err, tc.p.AdminArea)
+			require.NoError(t, lerr, tc.p.AdminArea)
+		} else {
+			require.Equal(t, codes.NotFound, code(err), tc.p.AdminArea)
+			require.Equal(t, codes.PermissionDenied, code(lerr), tc.p.AdminArea)
+		}
+	}
+}

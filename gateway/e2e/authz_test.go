@@ -176,10 +176,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{rpc: "UpdateHousehold", method: "PATCH", path: "/v1/" + hh + "?update_mask=member_count", body: map[string]any{"member_count": 6}, allow: []string{"admin", "producer", "household"}},
 		{rpc: "DeleteHousehold", method: "DELETE", fresh: func() string { return "/v1/" + freshHousehold() }, allow: []string{"admin"}}, // the registry keeps deletion to operators
 		{rpc: "CreateMembership", method: "POST", path: "/v1/" + coop + "/members", body: nil, allow: []string{"admin", "producer"}, fresh: nil},
-		{rpc: "GetMembership", method: "GET", path: memberOf(hh), allow: seeHousehold,
-			defect: "registry GetMembership shows a household's membership to officials of another commune/province (GetHousehold and ListMemberships do not)"},
-		{rpc: "ListMemberships", method: "GET", path: "/v1/" + coop + "/members", allow: []string{"admin", "producer", "official", "province"}, mode: listed, listKey: "memberships",
-			defect: "registry ListMemberships lists a group's member households to officials of another commune/province"},
+		{rpc: "GetMembership", method: "GET", path: memberOf(hh), allow: seeHousehold},
+		{rpc: "ListMemberships", method: "GET", path: "/v1/" + coop + "/members", allow: []string{"admin", "producer", "official", "province"}, mode: listed, listKey: "memberships"},
 		{rpc: "ListMemberships", method: "GET", path: "/v1/" + hh + "/memberships", allow: seeHousehold, mode: listed, listKey: "memberships"},
 		{rpc: "UpdateMembership", method: "PATCH", path: memberOf(hh) + "?update_mask=role", body: map[string]any{"role": "ROLE_LEADER"}, allow: producer},
 		{rpc: "DeleteMembership", method: "DELETE", fresh: freshMember, allow: producer},

@@ -7,11 +7,19 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/status"
+
+	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
 
 	"github.com/lienket/lienket/services/platform/auth"
 )
@@ -91,5 +99,47 @@ func keygen(args []string, out io.Writer) error {
 		return err
 	}
 	_, err = fmt.Fprintf(out, "wrote %s and %s\n", *path, auth.PublicPath(*path))
+	return err
+}
+
+// verifyKey asks the registry which organisation an API key belongs to, as the gateway does,
+// with a service token minted from the development issuer's key. The key is read from the
+// environment or stdin, never from the command line (shell history, ps).
+func verifyKey(args []string, secret string, in io.Reader, out io.Writer) error {
+	fs := flag.NewFlagSet("apikey verify", flag.ContinueOnError)
+	key := fs.String("key", "./data/keys/dev-issuer.pem", "issuer private key (PEM) for the service token")
+	registry := fs.String("registry", "127.0.0.1:9101", "registry gRPC address")
+	issuer := fs.String("issuer", "lienket-dev", "iss claim")
+	audience := fs.String("audience", "lienket", "aud claim")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if secret == "" {
+		b, err := io.ReadAll(io.LimitReader(in, 4096))
+		if err != nil {
+			return err
+		}
+		secret = strings.TrimSpace(string(b))
+	}
+	if secret == "" {
+		return fmt.Errorf("no API key: set LIENKET_API_KEY or pipe it on stdin")
+	}
+	k, err := auth.LoadPrivateKey(*key)
+	if err != nil {
+		return fmt.Errorf("%w (run `make run` once to create the development issuer)", err)
+	}
+	cc, err := grpc.NewClient(*registry, grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithPerRPCCredentials(auth.NewServiceCredentials(auth.NewIssuer(k, *issuer, *audience), "lienketctl")))
+	if err != nil {
+		return err
+	}
+	defer cc.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	ak, err := registryv1.NewRegistryServiceClient(cc).VerifyApiKey(ctx, &registryv1.VerifyApiKeyRequest{Secret: secret})
+	if err != nil {
+		return fmt.Errorf("not valid: %s", status.Convert(err).Message())
+	}
+	_, err = fmt.Fprintf(out, "valid: %s (prefix %s) for %s\n", ak.GetName(), ak.GetPrefix(), ak.GetOrganization())
 	return err
 }

@@ -16,6 +16,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/health"
+	"google.golang.org/grpc/metadata"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/reflection"
 	"google.golang.org/grpc/status"
@@ -156,6 +157,11 @@ func accessLog(log *slog.Logger) grpc.UnaryServerInterceptor {
 		attrs := []any{"method", info.FullMethod, "code", code.String(), "duration_ms", float64(time.Since(start).Microseconds()) / 1000}
 		if p, ok := auth.FromContext(ctx); ok {
 			attrs = append(attrs, "principal", p.String())
+		}
+		if md, ok := metadata.FromIncomingContext(ctx); ok {
+			if id := md.Get("x-request-id"); len(id) == 1 && len(id[0]) <= 128 {
+				attrs = append(attrs, "request_id", id[0])
+			}
 		}
 		switch {
 		case code == codes.Internal || code == codes.Unknown || code == codes.DataLoss:

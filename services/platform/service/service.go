@@ -25,6 +25,7 @@ import (
 	"github.com/lienket/lienket/services/platform/mongostore"
 	"github.com/lienket/lienket/services/platform/telemetry"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"go.opentelemetry.io/otel/metric"
 )
 
 // Deps is what a service's Register function gets.
@@ -39,8 +40,10 @@ type Deps struct {
 	DB *mongo.Database
 	// Dial connects to another Lienket service with this service's own credentials.
 	Dial func(addr string) (*grpc.ClientConn, error)
-	// Mux is the operational HTTP mux (/healthz is registered; add /metrics etc.).
+	// Mux is the operational HTTP mux (/healthz and /metrics are registered).
 	Mux *http.ServeMux
+	// Meter provides the service's domain metrics (exported on /metrics).
+	Meter metric.MeterProvider
 }
 
 // Spec describes one service.
@@ -112,7 +115,7 @@ func Run(ctx context.Context, spec Spec) error {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	mux.Handle("GET /metrics", tel.MetricsHandler())
-	if err := spec.Register(ctx, srv.Server, Deps{Config: cfg, Env: env, Log: log, DB: client.Database(cfg.MongoDatabase), Dial: dial, Mux: mux}); err != nil {
+	if err := spec.Register(ctx, srv.Server, Deps{Config: cfg, Env: env, Log: log, DB: client.Database(cfg.MongoDatabase), Dial: dial, Mux: mux, Meter: tel.Meter}); err != nil {
 		return err
 	}
 	if err := env.Err(); err != nil {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.opentelemetry.io/otel"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 
@@ -150,6 +151,7 @@ func Deps(t testing.TB, a *Auth, name string, db *mongo.Database, env map[string
 		Dial: func(addr string) (*grpc.ClientConn, error) {
 			return grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()), grpc.WithPerRPCCredentials(creds))
 		},
-		Mux: http.NewServeMux(),
+		Mux:   http.NewServeMux(),
+		Meter: otel.GetMeterProvider(),
 	}
 }

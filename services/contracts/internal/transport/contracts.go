@@ -31,6 +31,23 @@ func (s *Server) load(ctx context.Context, p auth.Principal, field, name string)
 	return c, nil
 }
 
+// caller authenticates the call and loads the contract it is about (NOT_FOUND when the caller
+// may not see it); allow, when given, narrows who may act, else PERMISSION_DENIED with denied.
+func (s *Server) caller(ctx context.Context, field, name string, allow func(auth.Principal, *domain.Contract) bool, denied string) (auth.Principal, *domain.Contract, error) {
+	p, err := auth.Require(ctx)
+	if err != nil {
+		return p, nil, err
+	}
+	c, err := s.load(ctx, p, field, name)
+	if err != nil {
+		return p, nil, err
+	}
+	if allow != nil && !allow(p, c) {
+		return p, nil, apierr.PermissionDenied(denied)
+	}
+	return p, c, nil
+}
+
 // producerArea records where the producer is, for officials' scope.
 func (s *Server) producerArea(c *domain.Contract, f domain.Facts) {
 	if f.Producer != nil {
@@ -94,11 +111,7 @@ func (s *Server) CreateContract(ctx context.Context, req *contractsv1.CreateCont
 
 // GetContract implements the RPC.
 func (s *Server) GetContract(ctx context.Context, req *contractsv1.GetContractRequest) (*contractsv1.Contract, error) {
-	p, err := auth.Require(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c, err := s.load(ctx, p, "name", req.GetName())
+	_, c, err := s.caller(ctx, "name", req.GetName(), nil, "")
 	if err != nil {
 		return nil, err
 	}
@@ -310,11 +323,7 @@ func (s *Server) violations(ctx context.Context, c *domain.Contract) ([]domain.V
 
 // ValidateContract implements the RPC: every violation at once.
 func (s *Server) ValidateContract(ctx context.Context, req *contractsv1.ValidateContractRequest) (*contractsv1.ValidateContractResponse, error) {
-	p, err := auth.Require(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c, err := s.load(ctx, p, "name", req.GetName())
+	_, c, err := s.caller(ctx, "name", req.GetName(), nil, "")
 	if err != nil {
 		return nil, err
 	}
@@ -569,11 +578,7 @@ func (s *Server) AcknowledgeSettlement(ctx context.Context, req *contractsv1.Ack
 
 // ListContractEvents implements the RPC (oldest first).
 func (s *Server) ListContractEvents(ctx context.Context, req *contractsv1.ListContractEventsRequest) (*contractsv1.ListContractEventsResponse, error) {
-	p, err := auth.Require(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c, err := s.load(ctx, p, "parent", req.GetParent())
+	_, c, err := s.caller(ctx, "parent", req.GetParent(), nil, "")
 	if err != nil {
 		return nil, err
 	}

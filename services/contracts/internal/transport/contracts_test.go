@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/otel/metric"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -25,6 +26,9 @@ import (
 )
 
 func TestMain(m *testing.M) { testkit.Main(m) }
+
+// meterProvider, when set, receives the domain metrics of the next world (metrics tests).
+var meterProvider metric.MeterProvider
 
 // world is a registry and a contracts service on loopback, with parties registered.
 type world struct {
@@ -47,7 +51,11 @@ func newWorld(t *testing.T, nHouseholds int) *world {
 		require.NoError(t, registryapp.Register(ctx, s, testkit.Deps(t, a, "registry", db, nil)))
 	})
 	w.addr = testkit.Serve(t, a, func(s *grpc.Server) {
-		require.NoError(t, app.Register(ctx, s, testkit.Deps(t, a, "contracts", db, map[string]string{"REGISTRY_ADDR": w.regAddr})))
+		d := testkit.Deps(t, a, "contracts", db, map[string]string{"REGISTRY_ADDR": w.regAddr})
+		if meterProvider != nil {
+			d.Meter = meterProvider
+		}
+		require.NoError(t, app.Register(ctx, s, d))
 	})
 	reg := registryv1.NewRegistryServiceClient(testkit.Dial(t, w.regAddr, a.Token(t, admin)))
 	b, err := reg.CreateOrganization(ctx, &registryv1.CreateOrganizationRequest{Organization: &registryv1.Organization{

@@ -179,16 +179,9 @@ func deliveryToProto(d *storage.Delivery, recovered int64) *contractsv1.Delivery
 
 // CreateDelivery implements the RPC (the buyer records what it received).
 func (s *Server) CreateDelivery(ctx context.Context, req *contractsv1.CreateDeliveryRequest) (*contractsv1.Delivery, error) {
-	p, err := auth.Require(ctx)
+	p, c, err := s.caller(ctx, "parent", req.GetParent(), isBuyer, "deliveries are recorded by the buyer")
 	if err != nil {
 		return nil, err
-	}
-	c, err := s.load(ctx, p, "parent", req.GetParent())
-	if err != nil {
-		return nil, err
-	}
-	if !isBuyer(p, c) {
-		return nil, apierr.PermissionDenied("deliveries are recorded by the buyer")
 	}
 	in := req.GetDelivery()
 	var v apierr.Violations
@@ -405,11 +398,7 @@ func listOf[T any](ctx context.Context, s *Server, repo mongostore.Repo[T], c *d
 // ListDeliveries implements the RPC (households see only their own). Filters: household, lot,
 // state.
 func (s *Server) ListDeliveries(ctx context.Context, req *contractsv1.ListDeliveriesRequest) (*contractsv1.ListDeliveriesResponse, error) {
-	p, err := auth.Require(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c, err := s.load(ctx, p, "parent", req.GetParent())
+	p, c, err := s.caller(ctx, "parent", req.GetParent(), nil, "")
 	if err != nil {
 		return nil, err
 	}
@@ -449,16 +438,9 @@ func (s *Server) ListDeliveries(ctx context.Context, req *contractsv1.ListDelive
 
 // CreateInputAdvance implements the RPC (the buyer records inputs advanced to a household).
 func (s *Server) CreateInputAdvance(ctx context.Context, req *contractsv1.CreateInputAdvanceRequest) (*contractsv1.InputAdvance, error) {
-	p, err := auth.Require(ctx)
+	p, c, err := s.caller(ctx, "parent", req.GetParent(), isBuyer, "input advances are recorded by the buyer")
 	if err != nil {
 		return nil, err
-	}
-	c, err := s.load(ctx, p, "parent", req.GetParent())
-	if err != nil {
-		return nil, err
-	}
-	if !isBuyer(p, c) {
-		return nil, apierr.PermissionDenied("input advances are recorded by the buyer")
 	}
 	in := req.GetInputAdvance()
 	var v apierr.Violations
@@ -495,11 +477,7 @@ func advanceToProto(a *storage.Advance) *contractsv1.InputAdvance {
 
 // ListInputAdvances implements the RPC.
 func (s *Server) ListInputAdvances(ctx context.Context, req *contractsv1.ListInputAdvancesRequest) (*contractsv1.ListInputAdvancesResponse, error) {
-	p, err := auth.Require(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c, err := s.load(ctx, p, "parent", req.GetParent())
+	p, c, err := s.caller(ctx, "parent", req.GetParent(), nil, "")
 	if err != nil {
 		return nil, err
 	}
@@ -521,16 +499,9 @@ func (s *Server) ListInputAdvances(ctx context.Context, req *contractsv1.ListInp
 // CreatePayment implements the RPC (the buyer pays the producer for a household, or the
 // household directly; never more than the household's balance).
 func (s *Server) CreatePayment(ctx context.Context, req *contractsv1.CreatePaymentRequest) (*contractsv1.Payment, error) {
-	p, err := auth.Require(ctx)
+	p, c, err := s.caller(ctx, "parent", req.GetParent(), isBuyer, "payments are recorded by the buyer")
 	if err != nil {
 		return nil, err
-	}
-	c, err := s.load(ctx, p, "parent", req.GetParent())
-	if err != nil {
-		return nil, err
-	}
-	if !isBuyer(p, c) {
-		return nil, apierr.PermissionDenied("payments are recorded by the buyer")
 	}
 	in := req.GetPayment()
 	var v apierr.Violations
@@ -596,11 +567,7 @@ func paymentToProto(p *storage.Payment) *contractsv1.Payment {
 
 // ListPayments implements the RPC.
 func (s *Server) ListPayments(ctx context.Context, req *contractsv1.ListPaymentsRequest) (*contractsv1.ListPaymentsResponse, error) {
-	p, err := auth.Require(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c, err := s.load(ctx, p, "parent", req.GetParent())
+	p, c, err := s.caller(ctx, "parent", req.GetParent(), nil, "")
 	if err != nil {
 		return nil, err
 	}

@@ -31,16 +31,9 @@ func incidentToProto(i *storage.Incident) *contractsv1.Incident {
 
 // CreateIncident implements the RPC (the buyer or the producer reports).
 func (s *Server) CreateIncident(ctx context.Context, req *contractsv1.CreateIncidentRequest) (*contractsv1.Incident, error) {
-	p, err := auth.Require(ctx)
+	p, c, err := s.caller(ctx, "parent", req.GetParent(), mayEdit, "incidents are reported by the buyer or the producer")
 	if err != nil {
 		return nil, err
-	}
-	c, err := s.load(ctx, p, "parent", req.GetParent())
-	if err != nil {
-		return nil, err
-	}
-	if !mayEdit(p, c) {
-		return nil, apierr.PermissionDenied("incidents are reported by the buyer or the producer")
 	}
 	in := req.GetIncident()
 	var v apierr.Violations
@@ -120,11 +113,7 @@ func (s *Server) GetIncident(ctx context.Context, req *contractsv1.GetIncidentRe
 
 // ListIncidents implements the RPC. Filters: kind, state.
 func (s *Server) ListIncidents(ctx context.Context, req *contractsv1.ListIncidentsRequest) (*contractsv1.ListIncidentsResponse, error) {
-	p, err := auth.Require(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c, err := s.load(ctx, p, "parent", req.GetParent())
+	_, c, err := s.caller(ctx, "parent", req.GetParent(), nil, "")
 	if err != nil {
 		return nil, err
 	}

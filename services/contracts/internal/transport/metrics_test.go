@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
-	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
@@ -16,9 +15,8 @@ import (
 // TestDomainCounters: every appended audit event is counted by type.
 func TestDomainCounters(t *testing.T) {
 	reader := sdkmetric.NewManualReader()
-	prev := otel.GetMeterProvider()
-	otel.SetMeterProvider(sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader)))
-	t.Cleanup(func() { otel.SetMeterProvider(prev) })
+	meterProvider = sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader)) // this test's world only
+	t.Cleanup(func() { meterProvider = nil })
 
 	ctx := context.Background()
 	w := newWorld(t, 2)

@@ -62,9 +62,17 @@ func Register(ctx context.Context, s *grpc.Server, d service.Deps) error {
 	if err != nil {
 		return err
 	}
-	srv := &Server{st: st, books: books, registry: registryv1.NewRegistryServiceClient(cc), log: d.Log, now: time.Now,
-		events: telemetry.Counter("lienket.contract.events", "Audit events appended to contracts, by type (contract.created, contract.signed, contract.witnessed, delivery.recorded, payment.recorded, incident.opened, …)")}
-	if err := srv.registerGauges(); err != nil {
+	mp := d.Meter
+	if mp == nil {
+		mp = otel.GetMeterProvider()
+	}
+	meter := mp.Meter("lienket")
+	events, err := meter.Int64Counter("lienket.contract.events", metric.WithDescription("Audit events appended to contracts, by type (contract.created, contract.signed, contract.witnessed, delivery.recorded, payment.recorded, incident.opened, …)"))
+	if err != nil {
+		return err
+	}
+	srv := &Server{st: st, books: books, registry: registryv1.NewRegistryServiceClient(cc), log: d.Log, now: time.Now, events: events}
+	if err := srv.registerGauges(meter); err != nil {
 		return err
 	}
 	if err := srv.registerExecution(ctx, d); err != nil {
@@ -110,13 +118,16 @@ var allStates = []string{domain.StateDraft, domain.StatePendingSignatures, domai
 	domain.StateLiquidated, domain.StateCancelled, domain.StateWitnessRejected, domain.StateSuspended, domain.StateTerminated}
 
 // registerGauges exports the number of contracts in each state (counted when scraped).
-func (s *Server) registerGauges() error {
-	_, err := otel.Meter("lienket").Int64ObservableGauge("lienket.contracts", metric.WithDescription("Contracts by lifecycle state"),
+func (s *Server) registerGauges(meter metric.Meter) error {
+	_, err := meter.Int64ObservableGauge("lienket.contracts", metric.WithDescription("Contracts by lifecycle state"),
 		metric.WithInt64Callback(func(ctx context.Context, o metric.Int64Observer) error {
 			for _, st := range allStates {
 				n, err := s.st.Contracts.C.CountDocuments(ctx, bson.D{{Key: "state", Value: st}})
 				if err != nil {
-					return err
+					// A scrape must not fail because the store is unreachable: the gauge is
+					// simply absent (and the error logged).
+					s.log.WarnContext(ctx, "contracts gauge: count failed", "error", err.Error())
+					return nil
 				}
 				o.Observe(n, metric.WithAttributes(telemetry.Attr("state", st)))
 			}

@@ -210,7 +210,7 @@ func (x Proposal_State) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use Proposal_State.Descriptor instead.
 func (Proposal_State) EnumDescriptor() ([]byte, []int) {
-	return file_lienket_matchmaking_v1_matchmaking_proto_rawDescGZIP(), []int{23, 0}
+	return file_lienket_matchmaking_v1_matchmaking_proto_rawDescGZIP(), []int{24, 0}
 }
 
 // Inclusion preferences of a demand.
@@ -1739,8 +1739,10 @@ type MatchDemandResponse struct {
 	TotalCostVnd int64 `protobuf:"varint,3,opt,name=total_cost_vnd,json=totalCostVnd,proto3" json:"total_cost_vnd,omitempty"`
 	// Quantity that could not be allocated under the constraints.
 	UnallocatedQuantity int64 `protobuf:"varint,4,opt,name=unallocated_quantity,json=unallocatedQuantity,proto3" json:"unallocated_quantity,omitempty"`
-	unknownFields       protoimpl.UnknownFields
-	sizeCache           protoimpl.SizeCache
+	// Units short of the demand's requested poor/near-poor share.
+	InclusionShortfall int64 `protobuf:"varint,5,opt,name=inclusion_shortfall,json=inclusionShortfall,proto3" json:"inclusion_shortfall,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *MatchDemandResponse) Reset() {
@@ -1797,6 +1799,13 @@ func (x *MatchDemandResponse) GetTotalCostVnd() int64 {
 func (x *MatchDemandResponse) GetUnallocatedQuantity() int64 {
 	if x != nil {
 		return x.UnallocatedQuantity
+	}
+	return 0
+}
+
+func (x *MatchDemandResponse) GetInclusionShortfall() int64 {
+	if x != nil {
+		return x.InclusionShortfall
 	}
 	return 0
 }
@@ -1863,8 +1872,20 @@ type BatchAllocateResponse struct {
 	Allocation []*AllocationLine `protobuf:"bytes,1,rep,name=allocation,proto3" json:"allocation,omitempty"`
 	// Total cost.
 	TotalCostVnd int64 `protobuf:"varint,2,opt,name=total_cost_vnd,json=totalCostVnd,proto3" json:"total_cost_vnd,omitempty"`
-	// Unallocated quantity per demand.
-	Unallocated   map[string]int64 `protobuf:"bytes,3,rep,name=unallocated,proto3" json:"unallocated,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"varint,2,opt,name=value"`
+	// Unallocated quantity per demand (demands with none left out).
+	Unallocated map[string]int64 `protobuf:"bytes,3,rep,name=unallocated,proto3" json:"unallocated,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"varint,2,opt,name=value"`
+	// Units short of each demand's requested poor/near-poor share (demands that fall short).
+	InclusionShortfall map[string]int64 `protobuf:"bytes,4,rep,name=inclusion_shortfall,json=inclusionShortfall,proto3" json:"inclusion_shortfall,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"varint,2,opt,name=value"`
+	// True when the allocation is proven optimal. False only when the exact search reached its
+	// node budget (MATCH_BATCH_MAX_NODES per independent group of demands and offers): the
+	// allocation is then the best found, feasible, and lower_bound says how far from optimal it
+	// can be.
+	Optimal bool `protobuf:"varint,5,opt,name=optimal,proto3" json:"optimal,omitempty"`
+	// Proven bound on every allocation of this batch; equal to this allocation's figures when
+	// optimal is true.
+	LowerBound *AllocationBound `protobuf:"bytes,6,opt,name=lower_bound,json=lowerBound,proto3" json:"lower_bound,omitempty"`
+	// Branch-and-bound nodes explored.
+	SearchNodes   int64 `protobuf:"varint,7,opt,name=search_nodes,json=searchNodes,proto3" json:"search_nodes,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1920,6 +1941,99 @@ func (x *BatchAllocateResponse) GetUnallocated() map[string]int64 {
 	return nil
 }
 
+func (x *BatchAllocateResponse) GetInclusionShortfall() map[string]int64 {
+	if x != nil {
+		return x.InclusionShortfall
+	}
+	return nil
+}
+
+func (x *BatchAllocateResponse) GetOptimal() bool {
+	if x != nil {
+		return x.Optimal
+	}
+	return false
+}
+
+func (x *BatchAllocateResponse) GetLowerBound() *AllocationBound {
+	if x != nil {
+		return x.LowerBound
+	}
+	return nil
+}
+
+func (x *BatchAllocateResponse) GetSearchNodes() int64 {
+	if x != nil {
+		return x.SearchNodes
+	}
+	return 0
+}
+
+// AllocationBound: no allocation has a smaller total inclusion shortfall; none with that
+// shortfall leaves less quantity unallocated; none with both costs less.
+type AllocationBound struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Total units short of the demands' poor/near-poor shares.
+	InclusionShortfall int64 `protobuf:"varint,1,opt,name=inclusion_shortfall,json=inclusionShortfall,proto3" json:"inclusion_shortfall,omitempty"`
+	// Total quantity unallocated.
+	UnallocatedQuantity int64 `protobuf:"varint,2,opt,name=unallocated_quantity,json=unallocatedQuantity,proto3" json:"unallocated_quantity,omitempty"`
+	// Total cost in VND.
+	TotalCostVnd  int64 `protobuf:"varint,3,opt,name=total_cost_vnd,json=totalCostVnd,proto3" json:"total_cost_vnd,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AllocationBound) Reset() {
+	*x = AllocationBound{}
+	mi := &file_lienket_matchmaking_v1_matchmaking_proto_msgTypes[23]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AllocationBound) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AllocationBound) ProtoMessage() {}
+
+func (x *AllocationBound) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_matchmaking_v1_matchmaking_proto_msgTypes[23]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AllocationBound.ProtoReflect.Descriptor instead.
+func (*AllocationBound) Descriptor() ([]byte, []int) {
+	return file_lienket_matchmaking_v1_matchmaking_proto_rawDescGZIP(), []int{23}
+}
+
+func (x *AllocationBound) GetInclusionShortfall() int64 {
+	if x != nil {
+		return x.InclusionShortfall
+	}
+	return 0
+}
+
+func (x *AllocationBound) GetUnallocatedQuantity() int64 {
+	if x != nil {
+		return x.UnallocatedQuantity
+	}
+	return 0
+}
+
+func (x *AllocationBound) GetTotalCostVnd() int64 {
+	if x != nil {
+		return x.TotalCostVnd
+	}
+	return 0
+}
+
 // An invitation from a buyer to a producer's offer.
 type Proposal struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1949,7 +2063,7 @@ type Proposal struct {
 
 func (x *Proposal) Reset() {
 	*x = Proposal{}
-	mi := &file_lienket_matchmaking_v1_matchmaking_proto_msgTypes[23]
+	mi := &file_lienket_matchmaking_v1_matchmaking_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1961,7 +2075,7 @@ func (x *Proposal) String() string {
 func (*Proposal) ProtoMessage() {}
 
 func (x *Proposal) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_matchmaking_v1_matchmaking_proto_msgTypes[23]
+	mi := &file_lienket_matchmaking_v1_matchmaking_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1974,7 +2088,7 @@ func (x *Proposal) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Proposal.ProtoReflect.Descriptor instead.
 func (*Proposal) Descriptor() ([]byte, []int) {
-	return file_lienket_matchmaking_v1_matchmaking_proto_rawDescGZIP(), []int{23}
+	return file_lienket_matchmaking_v1_matchmaking_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *Proposal) GetName() string {
@@ -2062,7 +2176,7 @@ type CreateProposalRequest struct {
 
 func (x *CreateProposalRequest) Reset() {
 	*x = CreateProposalRequest{}
-	mi := &file_lienket_matchmaking_v1_matchmaking_proto_msgTypes[24]
+	mi := &file_lienket_matchmaking_v1_matchmaking_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2074,7 +2188,7 @@ func (x *CreateProposalRequest) String() string {
 func (*CreateProposalRequest) ProtoMessage() {}
 
 func (x *CreateProposalRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_matchmaking_v1_matchmaking_proto_msgTypes[24]
+	mi := &file_lienket_matchmaking_v1_matchmaking_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2087,7 +2201,7 @@ func (x *CreateProposalRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateProposalRequest.ProtoReflect.Descriptor instead.
 func (*CreateProposalRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_matchmaking_v1_matchmaking_proto_rawDescGZIP(), []int{24}
+	return file_lienket_matchmaking_v1_matchmaking_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *CreateProposalRequest) GetParent() string {
@@ -2122,7 +2236,7 @@ type GetProposalRequest struct {
 
 func (x *GetProposalRequest) Reset() {
 	*x = GetProposalRequest{}
-	mi := &file_lienket_matchmaking_v1_matchmaking_proto_msgTypes[25]
+	mi := &file_lienket_matchmaking_v1_matchmaking_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2134,7 +2248,7 @@ func (x *GetProposalRequest) String() string {
 func (*GetProposalRequest) ProtoMessage() {}
 
 func (x *GetProposalRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_matchmaking_v1_matchmaking_proto_msgTypes[25]
+	mi := &file_lienket_matchmaking_v1_matchmaking_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2147,7 +2261,7 @@ func (x *GetProposalRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetProposalRequest.ProtoReflect.Descriptor instead.
 func (*GetProposalRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_matchmaking_v1_matchmaking_proto_rawDescGZIP(), []int{25}
+	return file_lienket_matchmaking_v1_matchmaking_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *GetProposalRequest) GetName() string {
@@ -2174,7 +2288,7 @@ type ListProposalsRequest struct {
 
 func (x *ListProposalsRequest) Reset() {
 	*x = ListProposalsRequest{}
-	mi := &file_lienket_matchmaking_v1_matchmaking_proto_msgTypes[26]
+	mi := &file_lienket_matchmaking_v1_matchmaking_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2186,7 +2300,7 @@ func (x *ListProposalsRequest) String() string {
 func (*ListProposalsRequest) ProtoMessage() {}
 
 func (x *ListProposalsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_matchmaking_v1_matchmaking_proto_msgTypes[26]
+	mi := &file_lienket_matchmaking_v1_matchmaking_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2199,7 +2313,7 @@ func (x *ListProposalsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListProposalsRequest.ProtoReflect.Descriptor instead.
 func (*ListProposalsRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_matchmaking_v1_matchmaking_proto_rawDescGZIP(), []int{26}
+	return file_lienket_matchmaking_v1_matchmaking_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *ListProposalsRequest) GetParent() string {
@@ -2243,7 +2357,7 @@ type ListProposalsResponse struct {
 
 func (x *ListProposalsResponse) Reset() {
 	*x = ListProposalsResponse{}
-	mi := &file_lienket_matchmaking_v1_matchmaking_proto_msgTypes[27]
+	mi := &file_lienket_matchmaking_v1_matchmaking_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2255,7 +2369,7 @@ func (x *ListProposalsResponse) String() string {
 func (*ListProposalsResponse) ProtoMessage() {}
 
 func (x *ListProposalsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_matchmaking_v1_matchmaking_proto_msgTypes[27]
+	mi := &file_lienket_matchmaking_v1_matchmaking_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2268,7 +2382,7 @@ func (x *ListProposalsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListProposalsResponse.ProtoReflect.Descriptor instead.
 func (*ListProposalsResponse) Descriptor() ([]byte, []int) {
-	return file_lienket_matchmaking_v1_matchmaking_proto_rawDescGZIP(), []int{27}
+	return file_lienket_matchmaking_v1_matchmaking_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *ListProposalsResponse) GetProposals() []*Proposal {
@@ -2301,7 +2415,7 @@ type AcceptProposalRequest struct {
 
 func (x *AcceptProposalRequest) Reset() {
 	*x = AcceptProposalRequest{}
-	mi := &file_lienket_matchmaking_v1_matchmaking_proto_msgTypes[28]
+	mi := &file_lienket_matchmaking_v1_matchmaking_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2313,7 +2427,7 @@ func (x *AcceptProposalRequest) String() string {
 func (*AcceptProposalRequest) ProtoMessage() {}
 
 func (x *AcceptProposalRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_matchmaking_v1_matchmaking_proto_msgTypes[28]
+	mi := &file_lienket_matchmaking_v1_matchmaking_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2326,7 +2440,7 @@ func (x *AcceptProposalRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AcceptProposalRequest.ProtoReflect.Descriptor instead.
 func (*AcceptProposalRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_matchmaking_v1_matchmaking_proto_rawDescGZIP(), []int{28}
+	return file_lienket_matchmaking_v1_matchmaking_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *AcceptProposalRequest) GetName() string {
@@ -2363,7 +2477,7 @@ type DeclineProposalRequest struct {
 
 func (x *DeclineProposalRequest) Reset() {
 	*x = DeclineProposalRequest{}
-	mi := &file_lienket_matchmaking_v1_matchmaking_proto_msgTypes[29]
+	mi := &file_lienket_matchmaking_v1_matchmaking_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2375,7 +2489,7 @@ func (x *DeclineProposalRequest) String() string {
 func (*DeclineProposalRequest) ProtoMessage() {}
 
 func (x *DeclineProposalRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_matchmaking_v1_matchmaking_proto_msgTypes[29]
+	mi := &file_lienket_matchmaking_v1_matchmaking_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2388,7 +2502,7 @@ func (x *DeclineProposalRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeclineProposalRequest.ProtoReflect.Descriptor instead.
 func (*DeclineProposalRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_matchmaking_v1_matchmaking_proto_rawDescGZIP(), []int{29}
+	return file_lienket_matchmaking_v1_matchmaking_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *DeclineProposalRequest) GetName() string {
@@ -2418,7 +2532,7 @@ type CancelProposalRequest struct {
 
 func (x *CancelProposalRequest) Reset() {
 	*x = CancelProposalRequest{}
-	mi := &file_lienket_matchmaking_v1_matchmaking_proto_msgTypes[30]
+	mi := &file_lienket_matchmaking_v1_matchmaking_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2430,7 +2544,7 @@ func (x *CancelProposalRequest) String() string {
 func (*CancelProposalRequest) ProtoMessage() {}
 
 func (x *CancelProposalRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_matchmaking_v1_matchmaking_proto_msgTypes[30]
+	mi := &file_lienket_matchmaking_v1_matchmaking_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2443,7 +2557,7 @@ func (x *CancelProposalRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CancelProposalRequest.ProtoReflect.Descriptor instead.
 func (*CancelProposalRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_matchmaking_v1_matchmaking_proto_rawDescGZIP(), []int{30}
+	return file_lienket_matchmaking_v1_matchmaking_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *CancelProposalRequest) GetName() string {
@@ -2600,7 +2714,7 @@ const file_lienket_matchmaking_v1_matchmaking_proto_rawDesc = "" +
 	"\bcost_vnd\x18\x05 \x01(\x03R\acostVnd\"O\n" +
 	"\x12MatchDemandRequest\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12%\n" +
-	"\x0emax_candidates\x18\x02 \x01(\x05R\rmaxCandidates\"\xf9\x01\n" +
+	"\x0emax_candidates\x18\x02 \x01(\x05R\rmaxCandidates\"\xaa\x02\n" +
 	"\x13MatchDemandResponse\x12A\n" +
 	"\n" +
 	"candidates\x18\x01 \x03(\v2!.lienket.matchmaking.v1.CandidateR\n" +
@@ -2609,19 +2723,32 @@ const file_lienket_matchmaking_v1_matchmaking_proto_rawDesc = "" +
 	"allocation\x18\x02 \x03(\v2&.lienket.matchmaking.v1.AllocationLineR\n" +
 	"allocation\x12$\n" +
 	"\x0etotal_cost_vnd\x18\x03 \x01(\x03R\ftotalCostVnd\x121\n" +
-	"\x14unallocated_quantity\x18\x04 \x01(\x03R\x13unallocatedQuantity\"H\n" +
+	"\x14unallocated_quantity\x18\x04 \x01(\x03R\x13unallocatedQuantity\x12/\n" +
+	"\x13inclusion_shortfall\x18\x05 \x01(\x03R\x12inclusionShortfall\"H\n" +
 	"\x14BatchAllocateRequest\x12\x18\n" +
 	"\ademands\x18\x01 \x03(\tR\ademands\x12\x16\n" +
-	"\x06offers\x18\x02 \x03(\tR\x06offers\"\xa7\x02\n" +
+	"\x06offers\x18\x02 \x03(\tR\x06offers\"\xed\x04\n" +
 	"\x15BatchAllocateResponse\x12F\n" +
 	"\n" +
 	"allocation\x18\x01 \x03(\v2&.lienket.matchmaking.v1.AllocationLineR\n" +
 	"allocation\x12$\n" +
 	"\x0etotal_cost_vnd\x18\x02 \x01(\x03R\ftotalCostVnd\x12`\n" +
-	"\vunallocated\x18\x03 \x03(\v2>.lienket.matchmaking.v1.BatchAllocateResponse.UnallocatedEntryR\vunallocated\x1a>\n" +
+	"\vunallocated\x18\x03 \x03(\v2>.lienket.matchmaking.v1.BatchAllocateResponse.UnallocatedEntryR\vunallocated\x12v\n" +
+	"\x13inclusion_shortfall\x18\x04 \x03(\v2E.lienket.matchmaking.v1.BatchAllocateResponse.InclusionShortfallEntryR\x12inclusionShortfall\x12\x18\n" +
+	"\aoptimal\x18\x05 \x01(\bR\aoptimal\x12H\n" +
+	"\vlower_bound\x18\x06 \x01(\v2'.lienket.matchmaking.v1.AllocationBoundR\n" +
+	"lowerBound\x12!\n" +
+	"\fsearch_nodes\x18\a \x01(\x03R\vsearchNodes\x1a>\n" +
 	"\x10UnallocatedEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\x03R\x05value:\x028\x01\"\xda\x03\n" +
+	"\x05value\x18\x02 \x01(\x03R\x05value:\x028\x01\x1aE\n" +
+	"\x17InclusionShortfallEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\x03R\x05value:\x028\x01\"\x9b\x01\n" +
+	"\x0fAllocationBound\x12/\n" +
+	"\x13inclusion_shortfall\x18\x01 \x01(\x03R\x12inclusionShortfall\x121\n" +
+	"\x14unallocated_quantity\x18\x02 \x01(\x03R\x13unallocatedQuantity\x12$\n" +
+	"\x0etotal_cost_vnd\x18\x03 \x01(\x03R\ftotalCostVnd\"\xda\x03\n" +
 	"\bProposal\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
 	"\x05offer\x18\x02 \x01(\tR\x05offer\x12\x1a\n" +
@@ -2704,7 +2831,7 @@ func file_lienket_matchmaking_v1_matchmaking_proto_rawDescGZIP() []byte {
 }
 
 var file_lienket_matchmaking_v1_matchmaking_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_lienket_matchmaking_v1_matchmaking_proto_msgTypes = make([]protoimpl.MessageInfo, 32)
+var file_lienket_matchmaking_v1_matchmaking_proto_msgTypes = make([]protoimpl.MessageInfo, 34)
 var file_lienket_matchmaking_v1_matchmaking_proto_goTypes = []any{
 	(Demand_State)(0),              // 0: lienket.matchmaking.v1.Demand.State
 	(Offer_State)(0),               // 1: lienket.matchmaking.v1.Offer.State
@@ -2732,92 +2859,96 @@ var file_lienket_matchmaking_v1_matchmaking_proto_goTypes = []any{
 	(*MatchDemandResponse)(nil),    // 23: lienket.matchmaking.v1.MatchDemandResponse
 	(*BatchAllocateRequest)(nil),   // 24: lienket.matchmaking.v1.BatchAllocateRequest
 	(*BatchAllocateResponse)(nil),  // 25: lienket.matchmaking.v1.BatchAllocateResponse
-	(*Proposal)(nil),               // 26: lienket.matchmaking.v1.Proposal
-	(*CreateProposalRequest)(nil),  // 27: lienket.matchmaking.v1.CreateProposalRequest
-	(*GetProposalRequest)(nil),     // 28: lienket.matchmaking.v1.GetProposalRequest
-	(*ListProposalsRequest)(nil),   // 29: lienket.matchmaking.v1.ListProposalsRequest
-	(*ListProposalsResponse)(nil),  // 30: lienket.matchmaking.v1.ListProposalsResponse
-	(*AcceptProposalRequest)(nil),  // 31: lienket.matchmaking.v1.AcceptProposalRequest
-	(*DeclineProposalRequest)(nil), // 32: lienket.matchmaking.v1.DeclineProposalRequest
-	(*CancelProposalRequest)(nil),  // 33: lienket.matchmaking.v1.CancelProposalRequest
-	nil,                            // 34: lienket.matchmaking.v1.BatchAllocateResponse.UnallocatedEntry
-	(*v1.DateWindow)(nil),          // 35: lienket.types.v1.DateWindow
-	(*v1.PriceTerms)(nil),          // 36: lienket.types.v1.PriceTerms
-	(*timestamppb.Timestamp)(nil),  // 37: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),  // 38: google.protobuf.FieldMask
+	(*AllocationBound)(nil),        // 26: lienket.matchmaking.v1.AllocationBound
+	(*Proposal)(nil),               // 27: lienket.matchmaking.v1.Proposal
+	(*CreateProposalRequest)(nil),  // 28: lienket.matchmaking.v1.CreateProposalRequest
+	(*GetProposalRequest)(nil),     // 29: lienket.matchmaking.v1.GetProposalRequest
+	(*ListProposalsRequest)(nil),   // 30: lienket.matchmaking.v1.ListProposalsRequest
+	(*ListProposalsResponse)(nil),  // 31: lienket.matchmaking.v1.ListProposalsResponse
+	(*AcceptProposalRequest)(nil),  // 32: lienket.matchmaking.v1.AcceptProposalRequest
+	(*DeclineProposalRequest)(nil), // 33: lienket.matchmaking.v1.DeclineProposalRequest
+	(*CancelProposalRequest)(nil),  // 34: lienket.matchmaking.v1.CancelProposalRequest
+	nil,                            // 35: lienket.matchmaking.v1.BatchAllocateResponse.UnallocatedEntry
+	nil,                            // 36: lienket.matchmaking.v1.BatchAllocateResponse.InclusionShortfallEntry
+	(*v1.DateWindow)(nil),          // 37: lienket.types.v1.DateWindow
+	(*v1.PriceTerms)(nil),          // 38: lienket.types.v1.PriceTerms
+	(*timestamppb.Timestamp)(nil),  // 39: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil),  // 40: google.protobuf.FieldMask
 }
 var file_lienket_matchmaking_v1_matchmaking_proto_depIdxs = []int32{
-	35, // 0: lienket.matchmaking.v1.Demand.delivery_window:type_name -> lienket.types.v1.DateWindow
-	36, // 1: lienket.matchmaking.v1.Demand.price_terms:type_name -> lienket.types.v1.PriceTerms
+	37, // 0: lienket.matchmaking.v1.Demand.delivery_window:type_name -> lienket.types.v1.DateWindow
+	38, // 1: lienket.matchmaking.v1.Demand.price_terms:type_name -> lienket.types.v1.PriceTerms
 	3,  // 2: lienket.matchmaking.v1.Demand.inclusion:type_name -> lienket.matchmaking.v1.InclusionPreference
 	0,  // 3: lienket.matchmaking.v1.Demand.state:type_name -> lienket.matchmaking.v1.Demand.State
-	37, // 4: lienket.matchmaking.v1.Demand.create_time:type_name -> google.protobuf.Timestamp
-	37, // 5: lienket.matchmaking.v1.Demand.update_time:type_name -> google.protobuf.Timestamp
+	39, // 4: lienket.matchmaking.v1.Demand.create_time:type_name -> google.protobuf.Timestamp
+	39, // 5: lienket.matchmaking.v1.Demand.update_time:type_name -> google.protobuf.Timestamp
 	4,  // 6: lienket.matchmaking.v1.CreateDemandRequest.demand:type_name -> lienket.matchmaking.v1.Demand
 	4,  // 7: lienket.matchmaking.v1.ListDemandsResponse.demands:type_name -> lienket.matchmaking.v1.Demand
 	4,  // 8: lienket.matchmaking.v1.UpdateDemandRequest.demand:type_name -> lienket.matchmaking.v1.Demand
-	38, // 9: lienket.matchmaking.v1.UpdateDemandRequest.update_mask:type_name -> google.protobuf.FieldMask
-	35, // 10: lienket.matchmaking.v1.Offer.harvest_window:type_name -> lienket.types.v1.DateWindow
+	40, // 9: lienket.matchmaking.v1.UpdateDemandRequest.update_mask:type_name -> google.protobuf.FieldMask
+	37, // 10: lienket.matchmaking.v1.Offer.harvest_window:type_name -> lienket.types.v1.DateWindow
 	1,  // 11: lienket.matchmaking.v1.Offer.state:type_name -> lienket.matchmaking.v1.Offer.State
-	37, // 12: lienket.matchmaking.v1.Offer.create_time:type_name -> google.protobuf.Timestamp
-	37, // 13: lienket.matchmaking.v1.Offer.update_time:type_name -> google.protobuf.Timestamp
+	39, // 12: lienket.matchmaking.v1.Offer.create_time:type_name -> google.protobuf.Timestamp
+	39, // 13: lienket.matchmaking.v1.Offer.update_time:type_name -> google.protobuf.Timestamp
 	12, // 14: lienket.matchmaking.v1.CreateOfferRequest.offer:type_name -> lienket.matchmaking.v1.Offer
 	12, // 15: lienket.matchmaking.v1.ListOffersResponse.offers:type_name -> lienket.matchmaking.v1.Offer
 	12, // 16: lienket.matchmaking.v1.UpdateOfferRequest.offer:type_name -> lienket.matchmaking.v1.Offer
-	38, // 17: lienket.matchmaking.v1.UpdateOfferRequest.update_mask:type_name -> google.protobuf.FieldMask
+	40, // 17: lienket.matchmaking.v1.UpdateOfferRequest.update_mask:type_name -> google.protobuf.FieldMask
 	19, // 18: lienket.matchmaking.v1.Candidate.breakdown:type_name -> lienket.matchmaking.v1.ScoreBreakdown
 	20, // 19: lienket.matchmaking.v1.MatchDemandResponse.candidates:type_name -> lienket.matchmaking.v1.Candidate
 	21, // 20: lienket.matchmaking.v1.MatchDemandResponse.allocation:type_name -> lienket.matchmaking.v1.AllocationLine
 	21, // 21: lienket.matchmaking.v1.BatchAllocateResponse.allocation:type_name -> lienket.matchmaking.v1.AllocationLine
-	34, // 22: lienket.matchmaking.v1.BatchAllocateResponse.unallocated:type_name -> lienket.matchmaking.v1.BatchAllocateResponse.UnallocatedEntry
-	2,  // 23: lienket.matchmaking.v1.Proposal.state:type_name -> lienket.matchmaking.v1.Proposal.State
-	37, // 24: lienket.matchmaking.v1.Proposal.create_time:type_name -> google.protobuf.Timestamp
-	37, // 25: lienket.matchmaking.v1.Proposal.update_time:type_name -> google.protobuf.Timestamp
-	26, // 26: lienket.matchmaking.v1.CreateProposalRequest.proposal:type_name -> lienket.matchmaking.v1.Proposal
-	26, // 27: lienket.matchmaking.v1.ListProposalsResponse.proposals:type_name -> lienket.matchmaking.v1.Proposal
-	5,  // 28: lienket.matchmaking.v1.MatchmakingService.CreateDemand:input_type -> lienket.matchmaking.v1.CreateDemandRequest
-	6,  // 29: lienket.matchmaking.v1.MatchmakingService.GetDemand:input_type -> lienket.matchmaking.v1.GetDemandRequest
-	7,  // 30: lienket.matchmaking.v1.MatchmakingService.ListDemands:input_type -> lienket.matchmaking.v1.ListDemandsRequest
-	9,  // 31: lienket.matchmaking.v1.MatchmakingService.UpdateDemand:input_type -> lienket.matchmaking.v1.UpdateDemandRequest
-	10, // 32: lienket.matchmaking.v1.MatchmakingService.CloseDemand:input_type -> lienket.matchmaking.v1.CloseDemandRequest
-	11, // 33: lienket.matchmaking.v1.MatchmakingService.CancelDemand:input_type -> lienket.matchmaking.v1.CancelDemandRequest
-	13, // 34: lienket.matchmaking.v1.MatchmakingService.CreateOffer:input_type -> lienket.matchmaking.v1.CreateOfferRequest
-	14, // 35: lienket.matchmaking.v1.MatchmakingService.GetOffer:input_type -> lienket.matchmaking.v1.GetOfferRequest
-	15, // 36: lienket.matchmaking.v1.MatchmakingService.ListOffers:input_type -> lienket.matchmaking.v1.ListOffersRequest
-	17, // 37: lienket.matchmaking.v1.MatchmakingService.UpdateOffer:input_type -> lienket.matchmaking.v1.UpdateOfferRequest
-	18, // 38: lienket.matchmaking.v1.MatchmakingService.WithdrawOffer:input_type -> lienket.matchmaking.v1.WithdrawOfferRequest
-	22, // 39: lienket.matchmaking.v1.MatchmakingService.MatchDemand:input_type -> lienket.matchmaking.v1.MatchDemandRequest
-	24, // 40: lienket.matchmaking.v1.MatchmakingService.BatchAllocate:input_type -> lienket.matchmaking.v1.BatchAllocateRequest
-	27, // 41: lienket.matchmaking.v1.MatchmakingService.CreateProposal:input_type -> lienket.matchmaking.v1.CreateProposalRequest
-	28, // 42: lienket.matchmaking.v1.MatchmakingService.GetProposal:input_type -> lienket.matchmaking.v1.GetProposalRequest
-	29, // 43: lienket.matchmaking.v1.MatchmakingService.ListProposals:input_type -> lienket.matchmaking.v1.ListProposalsRequest
-	31, // 44: lienket.matchmaking.v1.MatchmakingService.AcceptProposal:input_type -> lienket.matchmaking.v1.AcceptProposalRequest
-	32, // 45: lienket.matchmaking.v1.MatchmakingService.DeclineProposal:input_type -> lienket.matchmaking.v1.DeclineProposalRequest
-	33, // 46: lienket.matchmaking.v1.MatchmakingService.CancelProposal:input_type -> lienket.matchmaking.v1.CancelProposalRequest
-	4,  // 47: lienket.matchmaking.v1.MatchmakingService.CreateDemand:output_type -> lienket.matchmaking.v1.Demand
-	4,  // 48: lienket.matchmaking.v1.MatchmakingService.GetDemand:output_type -> lienket.matchmaking.v1.Demand
-	8,  // 49: lienket.matchmaking.v1.MatchmakingService.ListDemands:output_type -> lienket.matchmaking.v1.ListDemandsResponse
-	4,  // 50: lienket.matchmaking.v1.MatchmakingService.UpdateDemand:output_type -> lienket.matchmaking.v1.Demand
-	4,  // 51: lienket.matchmaking.v1.MatchmakingService.CloseDemand:output_type -> lienket.matchmaking.v1.Demand
-	4,  // 52: lienket.matchmaking.v1.MatchmakingService.CancelDemand:output_type -> lienket.matchmaking.v1.Demand
-	12, // 53: lienket.matchmaking.v1.MatchmakingService.CreateOffer:output_type -> lienket.matchmaking.v1.Offer
-	12, // 54: lienket.matchmaking.v1.MatchmakingService.GetOffer:output_type -> lienket.matchmaking.v1.Offer
-	16, // 55: lienket.matchmaking.v1.MatchmakingService.ListOffers:output_type -> lienket.matchmaking.v1.ListOffersResponse
-	12, // 56: lienket.matchmaking.v1.MatchmakingService.UpdateOffer:output_type -> lienket.matchmaking.v1.Offer
-	12, // 57: lienket.matchmaking.v1.MatchmakingService.WithdrawOffer:output_type -> lienket.matchmaking.v1.Offer
-	23, // 58: lienket.matchmaking.v1.MatchmakingService.MatchDemand:output_type -> lienket.matchmaking.v1.MatchDemandResponse
-	25, // 59: lienket.matchmaking.v1.MatchmakingService.BatchAllocate:output_type -> lienket.matchmaking.v1.BatchAllocateResponse
-	26, // 60: lienket.matchmaking.v1.MatchmakingService.CreateProposal:output_type -> lienket.matchmaking.v1.Proposal
-	26, // 61: lienket.matchmaking.v1.MatchmakingService.GetProposal:output_type -> lienket.matchmaking.v1.Proposal
-	30, // 62: lienket.matchmaking.v1.MatchmakingService.ListProposals:output_type -> lienket.matchmaking.v1.ListProposalsResponse
-	26, // 63: lienket.matchmaking.v1.MatchmakingService.AcceptProposal:output_type -> lienket.matchmaking.v1.Proposal
-	26, // 64: lienket.matchmaking.v1.MatchmakingService.DeclineProposal:output_type -> lienket.matchmaking.v1.Proposal
-	26, // 65: lienket.matchmaking.v1.MatchmakingService.CancelProposal:output_type -> lienket.matchmaking.v1.Proposal
-	47, // [47:66] is the sub-list for method output_type
-	28, // [28:47] is the sub-list for method input_type
-	28, // [28:28] is the sub-list for extension type_name
-	28, // [28:28] is the sub-list for extension extendee
-	0,  // [0:28] is the sub-list for field type_name
+	35, // 22: lienket.matchmaking.v1.BatchAllocateResponse.unallocated:type_name -> lienket.matchmaking.v1.BatchAllocateResponse.UnallocatedEntry
+	36, // 23: lienket.matchmaking.v1.BatchAllocateResponse.inclusion_shortfall:type_name -> lienket.matchmaking.v1.BatchAllocateResponse.InclusionShortfallEntry
+	26, // 24: lienket.matchmaking.v1.BatchAllocateResponse.lower_bound:type_name -> lienket.matchmaking.v1.AllocationBound
+	2,  // 25: lienket.matchmaking.v1.Proposal.state:type_name -> lienket.matchmaking.v1.Proposal.State
+	39, // 26: lienket.matchmaking.v1.Proposal.create_time:type_name -> google.protobuf.Timestamp
+	39, // 27: lienket.matchmaking.v1.Proposal.update_time:type_name -> google.protobuf.Timestamp
+	27, // 28: lienket.matchmaking.v1.CreateProposalRequest.proposal:type_name -> lienket.matchmaking.v1.Proposal
+	27, // 29: lienket.matchmaking.v1.ListProposalsResponse.proposals:type_name -> lienket.matchmaking.v1.Proposal
+	5,  // 30: lienket.matchmaking.v1.MatchmakingService.CreateDemand:input_type -> lienket.matchmaking.v1.CreateDemandRequest
+	6,  // 31: lienket.matchmaking.v1.MatchmakingService.GetDemand:input_type -> lienket.matchmaking.v1.GetDemandRequest
+	7,  // 32: lienket.matchmaking.v1.MatchmakingService.ListDemands:input_type -> lienket.matchmaking.v1.ListDemandsRequest
+	9,  // 33: lienket.matchmaking.v1.MatchmakingService.UpdateDemand:input_type -> lienket.matchmaking.v1.UpdateDemandRequest
+	10, // 34: lienket.matchmaking.v1.MatchmakingService.CloseDemand:input_type -> lienket.matchmaking.v1.CloseDemandRequest
+	11, // 35: lienket.matchmaking.v1.MatchmakingService.CancelDemand:input_type -> lienket.matchmaking.v1.CancelDemandRequest
+	13, // 36: lienket.matchmaking.v1.MatchmakingService.CreateOffer:input_type -> lienket.matchmaking.v1.CreateOfferRequest
+	14, // 37: lienket.matchmaking.v1.MatchmakingService.GetOffer:input_type -> lienket.matchmaking.v1.GetOfferRequest
+	15, // 38: lienket.matchmaking.v1.MatchmakingService.ListOffers:input_type -> lienket.matchmaking.v1.ListOffersRequest
+	17, // 39: lienket.matchmaking.v1.MatchmakingService.UpdateOffer:input_type -> lienket.matchmaking.v1.UpdateOfferRequest
+	18, // 40: lienket.matchmaking.v1.MatchmakingService.WithdrawOffer:input_type -> lienket.matchmaking.v1.WithdrawOfferRequest
+	22, // 41: lienket.matchmaking.v1.MatchmakingService.MatchDemand:input_type -> lienket.matchmaking.v1.MatchDemandRequest
+	24, // 42: lienket.matchmaking.v1.MatchmakingService.BatchAllocate:input_type -> lienket.matchmaking.v1.BatchAllocateRequest
+	28, // 43: lienket.matchmaking.v1.MatchmakingService.CreateProposal:input_type -> lienket.matchmaking.v1.CreateProposalRequest
+	29, // 44: lienket.matchmaking.v1.MatchmakingService.GetProposal:input_type -> lienket.matchmaking.v1.GetProposalRequest
+	30, // 45: lienket.matchmaking.v1.MatchmakingService.ListProposals:input_type -> lienket.matchmaking.v1.ListProposalsRequest
+	32, // 46: lienket.matchmaking.v1.MatchmakingService.AcceptProposal:input_type -> lienket.matchmaking.v1.AcceptProposalRequest
+	33, // 47: lienket.matchmaking.v1.MatchmakingService.DeclineProposal:input_type -> lienket.matchmaking.v1.DeclineProposalRequest
+	34, // 48: lienket.matchmaking.v1.MatchmakingService.CancelProposal:input_type -> lienket.matchmaking.v1.CancelProposalRequest
+	4,  // 49: lienket.matchmaking.v1.MatchmakingService.CreateDemand:output_type -> lienket.matchmaking.v1.Demand
+	4,  // 50: lienket.matchmaking.v1.MatchmakingService.GetDemand:output_type -> lienket.matchmaking.v1.Demand
+	8,  // 51: lienket.matchmaking.v1.MatchmakingService.ListDemands:output_type -> lienket.matchmaking.v1.ListDemandsResponse
+	4,  // 52: lienket.matchmaking.v1.MatchmakingService.UpdateDemand:output_type -> lienket.matchmaking.v1.Demand
+	4,  // 53: lienket.matchmaking.v1.MatchmakingService.CloseDemand:output_type -> lienket.matchmaking.v1.Demand
+	4,  // 54: lienket.matchmaking.v1.MatchmakingService.CancelDemand:output_type -> lienket.matchmaking.v1.Demand
+	12, // 55: lienket.matchmaking.v1.MatchmakingService.CreateOffer:output_type -> lienket.matchmaking.v1.Offer
+	12, // 56: lienket.matchmaking.v1.MatchmakingService.GetOffer:output_type -> lienket.matchmaking.v1.Offer
+	16, // 57: lienket.matchmaking.v1.MatchmakingService.ListOffers:output_type -> lienket.matchmaking.v1.ListOffersResponse
+	12, // 58: lienket.matchmaking.v1.MatchmakingService.UpdateOffer:output_type -> lienket.matchmaking.v1.Offer
+	12, // 59: lienket.matchmaking.v1.MatchmakingService.WithdrawOffer:output_type -> lienket.matchmaking.v1.Offer
+	23, // 60: lienket.matchmaking.v1.MatchmakingService.MatchDemand:output_type -> lienket.matchmaking.v1.MatchDemandResponse
+	25, // 61: lienket.matchmaking.v1.MatchmakingService.BatchAllocate:output_type -> lienket.matchmaking.v1.BatchAllocateResponse
+	27, // 62: lienket.matchmaking.v1.MatchmakingService.CreateProposal:output_type -> lienket.matchmaking.v1.Proposal
+	27, // 63: lienket.matchmaking.v1.MatchmakingService.GetProposal:output_type -> lienket.matchmaking.v1.Proposal
+	31, // 64: lienket.matchmaking.v1.MatchmakingService.ListProposals:output_type -> lienket.matchmaking.v1.ListProposalsResponse
+	27, // 65: lienket.matchmaking.v1.MatchmakingService.AcceptProposal:output_type -> lienket.matchmaking.v1.Proposal
+	27, // 66: lienket.matchmaking.v1.MatchmakingService.DeclineProposal:output_type -> lienket.matchmaking.v1.Proposal
+	27, // 67: lienket.matchmaking.v1.MatchmakingService.CancelProposal:output_type -> lienket.matchmaking.v1.Proposal
+	49, // [49:68] is the sub-list for method output_type
+	30, // [30:49] is the sub-list for method input_type
+	30, // [30:30] is the sub-list for extension type_name
+	30, // [30:30] is the sub-list for extension extendee
+	0,  // [0:30] is the sub-list for field type_name
 }
 
 func init() { file_lienket_matchmaking_v1_matchmaking_proto_init() }
@@ -2831,7 +2962,7 @@ func file_lienket_matchmaking_v1_matchmaking_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_lienket_matchmaking_v1_matchmaking_proto_rawDesc), len(file_lienket_matchmaking_v1_matchmaking_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   32,
+			NumMessages:   34,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -45,6 +45,9 @@ type Plan struct {
 	Allocated   int64
 	Cost        int64
 	Unallocated int64
+	// InclusionShortfall is how many units short of MinPoorShareBps × Quantity from Poor
+	// offers the plan is.
+	InclusionShortfall int64
 }
 
 // ErrTooLarge means the exact search would exceed its node budget.
@@ -53,17 +56,17 @@ var ErrTooLarge = errors.New("allocation problem too large for the exact search"
 // MaxNodes bounds the branch-and-bound search.
 const MaxNodes = 200_000
 
-// Allocate finds the allocation that first maximises the quantity allocated (up to the
-// demand) and then minimises total cost, subject to capacities, the minimum lot per supplier
-// and the inclusion requirement: at least MinPoorShareBps of the demanded quantity from Poor
-// offers (capped at the usable poor capacity when there is not enough of it).
+// Allocate finds the best allocation of one demand under capacities and the minimum lot per
+// supplier. Plans are ranked, in this order, by the smallest inclusion shortfall (units short
+// of MinPoorShareBps × Quantity from Poor offers), the largest quantity allocated, and the
+// smallest cost — the same rule as BatchAllocate, of which this is the one-demand case.
 //
 // It is exact. Unallocated quantity is modelled as a virtual supplier of unlimited capacity
 // whose unit cost exceeds any real allocation's total cost, so minimising cost maximises the
 // quantity first. The minimum lot makes the problem non-convex (each supplier gets 0 or
 // between MinLot and its capacity); branch-and-bound over the suppliers whose relaxed share
 // violates it solves it, and each node's relaxation is solved exactly by relax (greedy, which
-// is optimal for linear costs with one "at least" class constraint, by an exchange argument).
+// is optimal for linear costs with one "at least" class, by an exchange argument).
 func Allocate(p Problem) (Plan, error) {
 	if p.Quantity <= 0 {
 		return Plan{}, nil
@@ -84,40 +87,39 @@ func Allocate(p Problem) (Plan, error) {
 	if maxCost > 0 && p.Quantity > math.MaxInt64/4/(maxCost+1) {
 		return Plan{}, ErrTooLarge // costs would overflow int64
 	}
-	need := ceilDiv(p.Quantity*p.MinPoorShareBps, 10000)
-	if need > poorCap {
-		need = poorCap
+	want := ceilDiv(p.Quantity*min(max(p.MinPoorShareBps, 0), 10000), 10000)
+	need := min(want, poorCap)
+	poorID := map[string]bool{}
+	for _, s := range usable {
+		poorID[s.ID] = s.Poor
 	}
 	sort.SliceStable(usable, func(i, j int) bool { return usable[i].UnitCost < usable[j].UnitCost })
 	shortfall := Supply{ID: "", Capacity: p.Quantity, UnitCost: (maxCost + 1) * p.Quantity}
 	all := append(usable, shortfall) // most expensive: last in cost order
 	plan, ok, err := solveTotal(all, p.MinLot, p.Quantity, need)
-	if err != nil {
-		return Plan{}, err
+	if err != nil || !ok {
+		return Plan{Unallocated: p.Quantity, InclusionShortfall: want}, err
 	}
-	if !ok {
-		// Only the poor requirement can make it infeasible (lots of poor suppliers too big to
-		// fit): drop the requirement rather than allocate nothing.
-		if plan, ok, err = solveTotal(all, p.MinLot, p.Quantity, 0); err != nil || !ok {
-			return Plan{Unallocated: p.Quantity}, err
-		}
-	}
-	out := Plan{}
+	out := Plan{InclusionShortfall: want}
 	for _, l := range plan.Lines {
 		if l.ID == "" {
 			out.Unallocated = l.Quantity
 			continue
 		}
 		out.Lines = append(out.Lines, l)
+		if poorID[l.ID] {
+			out.InclusionShortfall = max(out.InclusionShortfall-l.Quantity, 0)
+		}
 		out.Allocated += l.Quantity
 		out.Cost += l.Cost
 	}
 	return out, nil
 }
 
-// solveTotal finds the cheapest allocation of exactly t (ok=false when none exists).
+// solveTotal finds the allocation of exactly t with the smallest shortfall below need poor
+// units, then the smallest cost (ok=false when none exists).
 func solveTotal(s []Supply, minLot, t, need int64) (Plan, bool, error) {
-	bestCost := int64(math.MaxInt64)
+	bestShort, bestCost := int64(math.MaxInt64), int64(math.MaxInt64)
 	var bestX []int64
 	x := make([]int64, len(s))
 	state := make([]int8, len(s)) // 0 free, 1 forced in (≥ min lot), -1 forced out
@@ -128,8 +130,8 @@ func solveTotal(s []Supply, minLot, t, need int64) (Plan, bool, error) {
 		if nodes > MaxNodes {
 			return ErrTooLarge
 		}
-		cost, ok := relax(s, state, minLot, t, need, x)
-		if !ok || cost >= bestCost {
+		short, cost, ok := relax(s, state, minLot, t, need, x)
+		if !ok || short > bestShort || (short == bestShort && cost >= bestCost) {
 			return nil
 		}
 		// Branch on a used supplier below the minimum lot.
@@ -141,7 +143,7 @@ func solveTotal(s []Supply, minLot, t, need int64) (Plan, bool, error) {
 			}
 		}
 		if frac < 0 {
-			bestCost = cost
+			bestShort, bestCost = short, cost
 			bestX = append(bestX[:0], x...)
 			return nil
 		}
@@ -172,16 +174,17 @@ func solveTotal(s []Supply, minLot, t, need int64) (Plan, bool, error) {
 }
 
 // relax solves the continuous relaxation at a node exactly: forced-in suppliers get their
-// minimum lot, forced-out get nothing; then the poor requirement is met from the cheapest
-// remaining poor capacity; then the rest from the cheapest remaining capacity. s is sorted by
-// unit cost. It writes the allocation into x and returns its cost.
-func relax(s []Supply, state []int8, minLot, t, need int64, x []int64) (int64, bool) {
+// minimum lot, forced-out get nothing; then as much of the poor requirement as fits is met
+// from the cheapest remaining poor capacity; then the rest from the cheapest remaining
+// capacity. s is sorted by unit cost. It writes the allocation into x and returns the poor
+// shortfall and the cost.
+func relax(s []Supply, state []int8, minLot, t, need int64, x []int64) (int64, int64, bool) {
 	var total, poor int64
 	for i := range s {
 		x[i] = 0
 		if state[i] == 1 {
 			if s[i].Capacity < minLot {
-				return 0, false
+				return 0, 0, false
 			}
 			x[i] = minLot
 			total += minLot
@@ -191,7 +194,7 @@ func relax(s []Supply, state []int8, minLot, t, need int64, x []int64) (int64, b
 		}
 	}
 	if total > t {
-		return 0, false
+		return 0, 0, false
 	}
 	fill := func(onlyPoor bool, upTo int64) {
 		for i := range s {
@@ -220,18 +223,15 @@ func relax(s []Supply, state []int8, minLot, t, need int64, x []int64) (int64, b
 		}
 	}
 	fill(true, t)
-	if poor < need {
-		return 0, false
-	}
 	fill(false, t)
 	if total != t {
-		return 0, false
+		return 0, 0, false
 	}
 	var cost int64
 	for i := range s {
 		cost += x[i] * s[i].UnitCost
 	}
-	return cost, true
+	return max(need-poor, 0), cost, true
 }
 
 func ceilDiv(a, b int64) int64 {

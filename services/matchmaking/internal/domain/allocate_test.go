@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"testing"
@@ -34,61 +35,43 @@ func TestAllocateExamples(t *testing.T) {
 	require.EqualValues(t, 10, plan.Unallocated)
 }
 
-// bruteForce enumerates every integer allocation.
-func bruteForce(p Problem) (allocated, cost int64) {
-	var poorCap int64
-	for _, s := range p.Supplies {
-		if s.Poor && s.Capacity >= p.MinLot {
-			poorCap += s.Capacity
-		}
-	}
+// bruteForce enumerates every integer allocation and ranks plans by inclusion shortfall,
+// then quantity (more is better), then cost.
+func bruteForce(p Problem) (allocated, cost, short int64) {
 	need := ceilDiv(p.Quantity*p.MinPoorShareBps, 10000)
-	if need > poorCap {
-		need = poorCap
-	}
-	try := func(need int64) (int64, int64, bool) {
-		bestT, bestC, found := int64(-1), int64(0), false
-		x := make([]int64, len(p.Supplies))
-		var rec func(i int)
-		rec = func(i int) {
-			if i == len(p.Supplies) {
-				var t, c, poor int64
-				for j, q := range x {
-					t += q
-					c += q * p.Supplies[j].UnitCost
-					if p.Supplies[j].Poor {
-						poor += q
-					}
+	bestS, bestT, bestC := int64(-1), int64(0), int64(0)
+	x := make([]int64, len(p.Supplies))
+	var rec func(i int)
+	rec = func(i int) {
+		if i == len(p.Supplies) {
+			var t, c, poor int64
+			for j, q := range x {
+				t += q
+				c += q * p.Supplies[j].UnitCost
+				if p.Supplies[j].Poor {
+					poor += q
 				}
-				if t > p.Quantity || poor < need {
-					return
-				}
-				if t > bestT || (t == bestT && c < bestC) {
-					bestT, bestC, found = t, c, true
-				}
+			}
+			if t > p.Quantity {
 				return
 			}
-			s := p.Supplies[i]
-			x[i] = 0
-			rec(i + 1)
-			lo := p.MinLot
-			if lo < 1 {
-				lo = 1
+			short := max(need-poor, 0)
+			if bestS < 0 || short < bestS || (short == bestS && (t > bestT || (t == bestT && c < bestC))) {
+				bestS, bestT, bestC = short, t, c
 			}
-			for q := lo; q <= s.Capacity; q++ {
-				x[i] = q
-				rec(i + 1)
-			}
-			x[i] = 0
+			return
 		}
-		rec(0)
-		return bestT, bestC, found
+		s := p.Supplies[i]
+		x[i] = 0
+		rec(i + 1)
+		for q := max(p.MinLot, 1); q <= s.Capacity; q++ {
+			x[i] = q
+			rec(i + 1)
+		}
+		x[i] = 0
 	}
-	t, c, ok := try(need)
-	if !ok {
-		t, c, _ = try(0)
-	}
-	return t, c
+	rec(0)
+	return bestT, bestC, bestS
 }
 
 // TestAllocateIsOptimal compares with exhaustive enumeration on random small instances.
@@ -101,7 +84,8 @@ func TestAllocateIsOptimal(t *testing.T) {
 		}
 		plan, err := Allocate(p)
 		require.NoError(t, err)
-		wantT, wantC := bruteForce(p)
+		wantT, wantC, wantS := bruteForce(p)
+		require.Equal(t, wantS, plan.InclusionShortfall, "instance %d: %+v", n, p)
 		require.Equal(t, wantT, plan.Allocated, "instance %d: %+v", n, p)
 		require.Equal(t, wantC, plan.Cost, "instance %d: %+v", n, p)
 		var sum int64
@@ -114,76 +98,217 @@ func TestAllocateIsOptimal(t *testing.T) {
 	}
 }
 
-func bruteBatch(demand, capacity []int64, arcs []Arc) (int64, int64) {
-	bestF, bestC := int64(-1), int64(0)
-	x := make([]int64, len(arcs))
+// bruteBatch enumerates every integer batch plan (each pair gets 0 or lot..min(quantity, capacity)) and returns the best
+// value under BatchAllocate's ranking: (inclusion shortfall, −quantity, cost).
+func bruteBatch(p BatchProblem) lex {
+	best, found := lex{}, false
+	x := make([]int64, len(p.Arcs))
 	var rec func(i int)
 	rec = func(i int) {
-		if i == len(arcs) {
-			used := make([]int64, len(capacity))
-			got := make([]int64, len(demand))
-			var f, c int64
-			for j, a := range arcs {
+		if i == len(p.Arcs) {
+			used := make([]int64, len(p.Offers))
+			got := make([]int64, len(p.Demands))
+			poor := make([]int64, len(p.Demands))
+			var v lex
+			for j, a := range p.Arcs {
 				used[a.Offer] += x[j]
 				got[a.Demand] += x[j]
-				f += x[j]
-				c += x[j] * a.UnitCost
+				if p.Offers[a.Offer].Poor {
+					poor[a.Demand] += x[j]
+				}
+				v.money += x[j] * a.UnitCost
 			}
 			for o := range used {
-				if used[o] > capacity[o] {
+				if used[o] > p.Offers[o].Capacity {
 					return
 				}
 			}
-			for d := range got {
-				if got[d] > demand[d] {
+			for d, dm := range p.Demands {
+				if got[d] > dm.Quantity {
 					return
 				}
+				v.short += max(need(dm)-poor[d], 0)
+				v.unalloc += dm.Quantity - got[d]
 			}
-			if f > bestF || (f == bestF && c < bestC) {
-				bestF, bestC = f, c
+			if !found || v.less(best) {
+				best, found = v, true
 			}
 			return
 		}
-		for q := int64(0); q <= 3; q++ {
+		x[i] = 0
+		rec(i + 1)
+		a := p.Arcs[i]
+		for q := max(p.Demands[a.Demand].MinLot, 1); q <= min(p.Demands[a.Demand].Quantity, p.Offers[a.Offer].Capacity); q++ {
 			x[i] = q
 			rec(i + 1)
 		}
+		x[i] = 0
 	}
 	rec(0)
-	return bestF, bestC
+	return best
 }
 
-// TestBatchAllocateIsOptimal compares the min-cost flow with exhaustive enumeration.
-func TestBatchAllocateIsOptimal(t *testing.T) {
-	r := rand.New(rand.NewPCG(3, 4))
-	for n := 0; n < 300; n++ {
-		nd, no := r.IntN(2)+1, r.IntN(3)+1
-		demand := make([]int64, nd)
-		capacity := make([]int64, no)
-		for i := range demand {
-			demand[i] = r.Int64N(4)
-		}
-		for i := range capacity {
-			capacity[i] = r.Int64N(4)
-		}
-		var arcs []Arc
-		for d := 0; d < nd; d++ {
-			for o := 0; o < no; o++ {
-				if r.IntN(4) > 0 && len(arcs) < 6 {
-					arcs = append(arcs, Arc{Demand: d, Offer: o, UnitCost: r.Int64N(10)})
-				}
+// checkBatch verifies a plan's feasibility and returns its value.
+func checkBatch(t *testing.T, p BatchProblem, plan BatchPlan) lex {
+	t.Helper()
+	used := make([]int64, len(p.Offers))
+	got := make([]int64, len(p.Demands))
+	poor := make([]int64, len(p.Demands))
+	var v lex
+	var total, cost int64
+	seen := map[[2]int]bool{}
+	for _, l := range plan.Lines {
+		require.False(t, seen[[2]int{l.Demand, l.Offer}], "one line per pair")
+		seen[[2]int{l.Demand, l.Offer}] = true
+		var arc *Arc
+		for i := range p.Arcs {
+			if p.Arcs[i].Demand == l.Demand && p.Arcs[i].Offer == l.Offer {
+				arc = &p.Arcs[i]
 			}
 		}
-		lines, flow, cost := BatchAllocate(demand, capacity, arcs)
-		wf, wc := bruteBatch(demand, capacity, arcs)
-		require.Equal(t, wf, flow, "instance %d", n)
-		require.Equal(t, wc, cost, "instance %d", n)
-		var sum int64
-		for _, l := range lines {
-			sum += l.Quantity
+		require.NotNil(t, arc, "line on an arc")
+		require.GreaterOrEqual(t, l.Quantity, max(p.Demands[l.Demand].MinLot, 1), "minimum lot")
+		require.Equal(t, l.Quantity*arc.UnitCost, l.Cost)
+		used[l.Offer] += l.Quantity
+		got[l.Demand] += l.Quantity
+		if p.Offers[l.Offer].Poor {
+			poor[l.Demand] += l.Quantity
 		}
-		require.Equal(t, flow, sum)
+		total += l.Quantity
+		cost += l.Cost
 	}
+	for o := range used {
+		require.LessOrEqual(t, used[o], p.Offers[o].Capacity, "capacity")
+	}
+	for d, dm := range p.Demands {
+		require.LessOrEqual(t, got[d], dm.Quantity, "demand")
+		require.Equal(t, dm.Quantity-got[d], plan.Unallocated[d])
+		require.Equal(t, max(need(dm)-poor[d], 0), plan.InclusionShortfall[d])
+		v.short += plan.InclusionShortfall[d]
+		v.unalloc += plan.Unallocated[d]
+	}
+	require.Equal(t, total, plan.Allocated)
+	require.Equal(t, cost, plan.Cost)
+	v.money = cost
+	return v
+}
+
+func randomBatch(r *rand.Rand, maxArcs int) BatchProblem {
+	var p BatchProblem
+	for i := 0; i < r.IntN(3)+1; i++ {
+		p.Demands = append(p.Demands, BatchDemand{Quantity: r.Int64N(9), MinLot: r.Int64N(5), MinPoorShareBps: []int64{0, 0, 3000, 5000, 10000}[r.IntN(5)]})
+	}
+	for i := 0; i < r.IntN(3)+1; i++ {
+		p.Offers = append(p.Offers, BatchOffer{Capacity: r.Int64N(8), Poor: r.IntN(2) == 0})
+	}
+	for d := range p.Demands {
+		for o := range p.Offers {
+			if r.IntN(4) > 0 && len(p.Arcs) < maxArcs {
+				p.Arcs = append(p.Arcs, Arc{Demand: d, Offer: o, UnitCost: r.Int64N(10)})
+			}
+		}
+	}
+	return p
+}
+
+// TestBatchAllocateIsOptimal compares the branch-and-bound over min-cost flows with exhaustive
+// enumeration on random instances with minimum lots and inclusion shares.
+func TestBatchAllocateIsOptimal(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	lotsBranched := 0
+	for n := 0; n < 2000; n++ {
+		p := randomBatch(r, 5)
+		plan, err := BatchAllocate(context.Background(), p)
+		require.NoError(t, err)
+		require.True(t, plan.Optimal)
+		want := bruteBatch(p)
+		require.Equal(t, want, checkBatch(t, p, plan), "instance %d: %+v", n, p)
+		require.Equal(t, BatchValue{want.short, want.unalloc, want.money}, plan.LowerBound, "proven bound = optimum")
+		require.Equal(t, plan.Value, plan.LowerBound)
+		// Cut short, the plan stays feasible and the bound stays below the optimum.
+		p.MaxNodes = 1
+		cut, err := BatchAllocate(context.Background(), p)
+		require.NoError(t, err)
+		v := checkBatch(t, p, cut)
+		require.False(t, want.less(v) && cut.Optimal, "a worse plan is not called optimal")
+		lb := lex{short: cut.LowerBound.InclusionShortfall, unalloc: cut.LowerBound.Unallocated, money: cut.LowerBound.Cost}
+		require.False(t, want.less(lb), "instance %d: bound %+v above optimum %+v", n, lb, want)
+		if plan.Nodes > 1 {
+			lotsBranched++
+		}
+	}
+	t.Logf("%d of 2000 instances branched", lotsBranched)
+	require.Greater(t, lotsBranched, 100, "the instances exercise branching")
+}
+
+// TestBatchOfOneIsAllocate: for one demand, BatchAllocate and Allocate agree on random instances.
+func TestBatchOfOneIsAllocate(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for n := 0; n < 1500; n++ {
+		p := Problem{Quantity: r.Int64N(40) + 1, MinLot: r.Int64N(12), MinPoorShareBps: []int64{0, 2500, 5000, 8000}[r.IntN(4)]}
+		bp := BatchProblem{Demands: []BatchDemand{{Quantity: p.Quantity, MinLot: p.MinLot, MinPoorShareBps: p.MinPoorShareBps}}}
+		for i := 0; i < r.IntN(8)+1; i++ {
+			s := Supply{ID: fmt.Sprint(i), Capacity: r.Int64N(25), UnitCost: r.Int64N(50), Poor: r.IntN(2) == 0}
+			p.Supplies = append(p.Supplies, s)
+			bp.Offers = append(bp.Offers, BatchOffer{Capacity: s.Capacity, Poor: s.Poor})
+			bp.Arcs = append(bp.Arcs, Arc{Demand: 0, Offer: i, UnitCost: s.UnitCost})
+		}
+		want, err := Allocate(p)
+		require.NoError(t, err)
+		got, err := BatchAllocate(context.Background(), bp)
+		require.NoError(t, err)
+		require.True(t, got.Optimal)
+		checkBatch(t, bp, got)
+		require.Equal(t, want.Allocated, got.Allocated, "instance %d: %+v", n, p)
+		require.Equal(t, want.Cost, got.Cost, "instance %d: %+v", n, p)
+		require.Equal(t, want.InclusionShortfall, got.InclusionShortfall[0], "instance %d: %+v", n, p)
+	}
+}
+
+// TestBatchAllocateBudget: a search cut short still returns a feasible plan, marked not optimal.
+func TestBatchAllocateBudget(t *testing.T) {
+	p := lotHeavyBatch(rand.New(rand.NewPCG(11, 12)), 30, 120, 2)
+	p.MaxNodes = 3
+	plan, err := BatchAllocate(context.Background(), p)
+	require.NoError(t, err)
+	require.False(t, plan.Optimal)
+	require.Positive(t, plan.Allocated)
+	v := checkBatch(t, p, plan)
+	require.Equal(t, BatchValue{v.short, v.unalloc, v.money}, plan.Value)
+	lb := lex{short: plan.LowerBound.InclusionShortfall, unalloc: plan.LowerBound.Unallocated, money: plan.LowerBound.Cost}
+	require.True(t, lb.less(v), "a cut-short search reports a gap")
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	p.MaxNodes = 0
+	_, err = BatchAllocate(ctx, p)
+	require.ErrorIs(t, err, context.Canceled)
+}
+
+func TestBatchAllocateExamples(t *testing.T) {
+	// Two demands share a poor offer: the one that needs poor supply for its share gets it,
+	// the other is served by the cheaper non-poor offer.
+	p := BatchProblem{
+		Demands: []BatchDemand{{Quantity: 10, MinPoorShareBps: 5000}, {Quantity: 10}},
+		Offers:  []BatchOffer{{Capacity: 5, Poor: true}, {Capacity: 15}},
+		Arcs:    []Arc{{0, 0, 20}, {0, 1, 10}, {1, 0, 1}, {1, 1, 10}},
+	}
+	plan, err := BatchAllocate(context.Background(), p)
+	require.NoError(t, err)
+	require.ElementsMatch(t, []BatchLine{{0, 0, 5, 100}, {0, 1, 5, 50}, {1, 1, 10, 100}}, plan.Lines)
+	require.Equal(t, []int64{0, 0}, plan.InclusionShortfall)
+
+	// Minimum lot 6 on 10 units from two offers of 7: the relaxation splits 7 + 3, but any
+	// split leaves one offer below the lot, so the best plan takes 7 from the cheaper offer.
+	p = BatchProblem{
+		Demands: []BatchDemand{{Quantity: 10, MinLot: 6}},
+		Offers:  []BatchOffer{{Capacity: 7}, {Capacity: 7}},
+		Arcs:    []Arc{{0, 0, 1}, {0, 1, 2}},
+	}
+	plan, err = BatchAllocate(context.Background(), p)
+	require.NoError(t, err)
+	require.Equal(t, []BatchLine{{0, 0, 7, 7}}, plan.Lines)
+	require.Equal(t, []int64{3}, plan.Unallocated)
 }
 
 func BenchmarkAllocateSingleDemand(b *testing.B) {
@@ -199,36 +324,79 @@ func BenchmarkAllocateSingleDemand(b *testing.B) {
 	}
 }
 
-// BenchmarkBatchAllocate1000x10000: 1,000 demands × 10,000 offers over 16 products; arcs join a
-// demand to the offers of its product whose window overlaps (about 1 in 3), as the service
-// builds them.
-func BenchmarkBatchAllocate1000x10000(b *testing.B) {
-	r := rand.New(rand.NewPCG(7, 8))
-	const nd, no, products = 1000, 10000, 16
-	demand := make([]int64, nd)
-	capacity := make([]int64, no)
+// market builds a batch like the service does: demands and offers spread over products;
+// arcs join a demand to the offers of its product whose window overlaps (about 1 in 3).
+// With lots, demands ask for minimum lots of 300–1,500 and a third want 30% from poor groups;
+// a quarter of the offers are from poor groups.
+func market(r *rand.Rand, nd, no, products int, lots bool) BatchProblem {
+	var p BatchProblem
 	dp := make([]int, nd)
 	op := make([]int, no)
-	for i := range demand {
-		demand[i], dp[i] = 1000+r.Int64N(20_000), r.IntN(products)
+	for i := 0; i < nd; i++ {
+		d := BatchDemand{Quantity: 1000 + r.Int64N(20_000)}
+		if lots {
+			d.MinLot = 300 + r.Int64N(1_200)
+			if r.IntN(3) == 0 {
+				d.MinPoorShareBps = 3000
+			}
+		}
+		p.Demands = append(p.Demands, d)
+		dp[i] = r.IntN(products)
 	}
-	for i := range capacity {
-		capacity[i], op[i] = 200+r.Int64N(3_000), r.IntN(products)
+	for i := 0; i < no; i++ {
+		p.Offers = append(p.Offers, BatchOffer{Capacity: 200 + r.Int64N(3_000), Poor: lots && r.IntN(4) == 0})
+		op[i] = r.IntN(products)
 	}
 	byProduct := make([][]int, products)
-	for o := range capacity {
+	for o := range p.Offers {
 		byProduct[op[o]] = append(byProduct[op[o]], o)
 	}
-	var arcs []Arc
-	for d := range demand {
+	for d := range p.Demands {
 		for _, o := range byProduct[dp[d]] {
 			if r.IntN(3) == 0 {
-				arcs = append(arcs, Arc{Demand: d, Offer: o, UnitCost: 30_000 + r.Int64N(10_000)})
+				p.Arcs = append(p.Arcs, Arc{Demand: d, Offer: o, UnitCost: 30_000 + r.Int64N(10_000)})
 			}
 		}
 	}
-	b.ReportMetric(float64(len(arcs)), "arcs")
+	return p
+}
+
+func lotHeavyBatch(r *rand.Rand, nd, no, products int) BatchProblem {
+	return market(r, nd, no, products, true)
+}
+
+// BenchmarkBatchAllocate1000x10000: 1,000 demands × 10,000 offers over 16 products, about
+// 208,000 arcs; no lots or shares (a pure min-cost flow).
+func BenchmarkBatchAllocate1000x10000(b *testing.B) {
+	p := market(rand.New(rand.NewPCG(7, 8)), 1000, 10000, 16, false)
+	b.ReportMetric(float64(len(p.Arcs)), "arcs")
 	for b.Loop() {
-		BatchAllocate(demand, capacity, arcs)
+		plan, err := BatchAllocate(context.Background(), p)
+		if err != nil || !plan.Optimal {
+			b.Fatal(err, plan.Optimal)
+		}
+	}
+}
+
+// BenchmarkBatchAllocate1000x10000Lots: the same market with minimum lots and inclusion
+// shares, solved by branch-and-bound; it reports the nodes explored and whether the plan was
+// proven optimal within the default budget.
+func BenchmarkBatchAllocate1000x10000Lots(b *testing.B) {
+	p := market(rand.New(rand.NewPCG(7, 8)), 1000, 10000, 16, true)
+	b.ReportMetric(float64(len(p.Arcs)), "arcs")
+	for b.Loop() {
+		plan, err := BatchAllocate(context.Background(), p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(plan.Nodes), "nodes")
+		b.ReportMetric(float64(plan.Value.InclusionShortfall-plan.LowerBound.InclusionShortfall), "shortfall-gap")
+		b.ReportMetric(float64(plan.Value.Unallocated-plan.LowerBound.Unallocated), "unallocated-gap")
+		b.ReportMetric(float64(plan.Allocated), "allocated")
+		opt := 0.0
+		if plan.Optimal {
+			opt = 1
+		}
+		b.ReportMetric(opt, "optimal")
 	}
 }

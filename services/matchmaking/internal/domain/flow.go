@@ -1,11 +1,42 @@
 package domain
 
-import "math"
+import (
+	"context"
+	"errors"
+	"math"
+)
 
-// Arc is a possible delivery from an offer to a demand at a unit cost.
+// BatchDemand is a demand as the batch allocator sees it.
+type BatchDemand struct {
+	// Quantity still open.
+	Quantity int64
+	// MinLot: each offer supplies this demand nothing or at least this much (0 = no minimum).
+	MinLot int64
+	// MinPoorShareBps: the share of Quantity wanted from Poor offers, in basis points.
+	MinPoorShareBps int64
+}
+
+// BatchOffer is an offer as the batch allocator sees it.
+type BatchOffer struct {
+	// Capacity available.
+	Capacity int64
+	// Poor marks offers from groups in which at least half the households are poor or near-poor.
+	Poor bool
+}
+
+// Arc is a possible delivery from an offer to a demand at a unit cost (VND, ≥ 0).
 type Arc struct {
 	Demand, Offer int
 	UnitCost      int64
+}
+
+// BatchProblem is the allocation of many demands against many offers.
+type BatchProblem struct {
+	Demands []BatchDemand
+	Offers  []BatchOffer
+	Arcs    []Arc
+	// MaxNodes bounds the branch-and-bound search in each component (0 = BatchMaxNodes).
+	MaxNodes int
 }
 
 // BatchLine is one allocated pair.
@@ -15,121 +46,357 @@ type BatchLine struct {
 	Cost          int64
 }
 
-// BatchAllocate allocates many demands against many offers: it maximises the total quantity
-// allocated and, among maximum allocations, minimises total cost — a min-cost maximum flow on
-// the transportation network source → demand (quantity) → offer (compatible arcs, unit cost)
-// → sink (capacity). It uses successive shortest paths with Johnson potentials (Dijkstra),
-// which is exact for integer capacities and non-negative costs. Minimum lots and inclusion
-// shares are not part of the batch model (MatchDemand honours them for one demand).
-func BatchAllocate(demand, capacity []int64, arcs []Arc) ([]BatchLine, int64, int64) {
-	// Independent components (e.g. one per product) are solved separately: the optimum of
-	// the whole is the union of the components' optima, and each is much smaller.
-	nd, no := len(demand), len(capacity)
+// BatchPlan is the result of BatchAllocate.
+type BatchPlan struct {
+	Lines []BatchLine
+	// Allocated and Cost are the totals over Lines.
+	Allocated, Cost int64
+	// Unallocated is, per demand, the open quantity left unallocated.
+	Unallocated []int64
+	// InclusionShortfall is, per demand, how many units short of its poor share the plan is.
+	InclusionShortfall []int64
+	// Optimal is true when the plan is proven optimal. It is false only when the search
+	// budget ran out; the plan is then the best one found, feasible but maybe not optimal,
+	// and LowerBound says how far from optimal it can be.
+	Optimal bool
+	// Value is the plan's rank; LowerBound is proven: no plan ranks better. They are equal
+	// when Optimal.
+	Value, LowerBound BatchValue
+	// Nodes is the number of branch-and-bound nodes explored.
+	Nodes int
+}
+
+// BatchValue ranks plans: smaller inclusion shortfall first, then fewer units unallocated,
+// then lower cost (VND).
+type BatchValue struct {
+	InclusionShortfall, Unallocated, Cost int64
+}
+
+// BatchMaxNodes is the default branch-and-bound budget per component of BatchAllocate.
+const BatchMaxNodes = 500
+
+// BatchAllocate allocates many demands against many offers at once, under the same rules as
+// Allocate for one demand. Among the plans that respect capacities and minimum lots it
+// chooses, in this order of priority:
+//
+//  1. the smallest total inclusion shortfall — each demand wants ceil(Quantity × share) units
+//     from Poor offers; units short of that count against the plan;
+//  2. the largest total quantity allocated;
+//  3. the smallest total cost.
+//
+// For one demand this is exactly what Allocate computes (the tests check that).
+//
+// Method. Without minimum lots the problem is a min-cost flow: each demand is a node supplying
+// its quantity; it reaches the sink through offers (arc cost = unit cost; offer → sink arcs
+// carry capacities) or through an "unallocated" arc; demands with an inclusion share reach
+// Poor offers through a collector node whose first `need` units earn a bonus. Costs are
+// lexicographic 4-tuples (lot violation, inclusion shortfall, unallocated, VND), so the
+// priorities are exact with no big-M overflow. The flow is solved by successive shortest paths
+// with Dijkstra and node potentials, and independent components (e.g. products) separately.
+//
+// Minimum lots make the problem a mixed-integer program (each pair gets 0 or ≥ MinLot).
+// Branch-and-bound handles it: a node whose relaxed flow gives some pair 0 < x < MinLot
+// branches into "that pair gets ≥ MinLot" (a parallel arc of capacity MinLot whose units earn
+// a reward in the first cost component, so the relaxation saturates it whenever it can) and
+// "that pair gets nothing" (arcs closed). Each branch re-optimises the previous flow
+// incrementally: changed arcs are repaired (saturated or emptied to restore non-negative
+// reduced costs) and the resulting excesses are routed by shortest paths. Rounding the
+// relaxed flow down (dropping pairs below the lot) gives a feasible plan at every node, which
+// keeps a good incumbent for pruning. The search is exact; when it exceeds MaxNodes it stops
+// and reports the best plan found with Optimal false.
+func BatchAllocate(ctx context.Context, p BatchProblem) (BatchPlan, error) {
+	budget := p.MaxNodes
+	if budget <= 0 {
+		budget = BatchMaxNodes
+	}
+	nd, no := len(p.Demands), len(p.Offers)
+	plan := BatchPlan{Unallocated: make([]int64, nd), InclusionShortfall: make([]int64, nd), Optimal: true}
+	for i, d := range p.Demands {
+		plan.Unallocated[i] = max(d.Quantity, 0)
+		plan.InclusionShortfall[i] = need(d)
+	}
+	// Usable arcs; independent components (union-find over demands and offers).
 	parent := make([]int, nd+no)
 	for i := range parent {
 		parent[i] = i
 	}
-	var find func(int) int
-	find = func(x int) int {
+	find := func(x int) int {
 		for parent[x] != x {
 			parent[x] = parent[parent[x]]
 			x = parent[x]
 		}
 		return x
 	}
-	for _, a := range arcs {
+	var usable []int
+	for i, a := range p.Arcs {
+		if a.Demand < 0 || a.Demand >= nd || a.Offer < 0 || a.Offer >= no || a.UnitCost < 0 {
+			continue
+		}
+		d, o := p.Demands[a.Demand], p.Offers[a.Offer]
+		lot := max(d.MinLot, 1)
+		if d.Quantity < lot || o.Capacity < lot {
+			continue
+		}
+		usable = append(usable, i)
 		parent[find(a.Demand)] = find(nd + a.Offer)
 	}
 	groups := map[int][]int{}
-	for i, a := range arcs {
-		r := find(a.Demand)
+	var order []int
+	for _, i := range usable {
+		r := find(p.Arcs[i].Demand)
+		if _, ok := groups[r]; !ok {
+			order = append(order, r)
+		}
 		groups[r] = append(groups[r], i)
 	}
-	var lines []BatchLine
-	var flow, cost int64
-	for _, idx := range groups {
-		l, f, c := solveComponent(demand, capacity, arcs, idx)
-		lines = append(lines, l...)
-		flow += f
-		cost += c
+	s := &search{ctx: ctx, budget: budget}
+	inAny := make([]bool, nd)
+	for _, i := range usable {
+		inAny[p.Arcs[i].Demand] = true
 	}
-	return lines, flow, cost
+	for _, r := range order {
+		c, err := newComponent(p, groups[r])
+		if err != nil {
+			return BatchPlan{}, err
+		}
+		if err := s.solve(c); err != nil {
+			return BatchPlan{}, err
+		}
+		for k, q := range c.best {
+			if q == 0 {
+				continue
+			}
+			a := p.Arcs[c.arcs[k]]
+			plan.Lines = append(plan.Lines, BatchLine{Demand: a.Demand, Offer: a.Offer, Quantity: q, Cost: q * a.UnitCost})
+			plan.Allocated += q
+			plan.Cost += q * a.UnitCost
+			plan.Unallocated[a.Demand] -= q
+		}
+		var needs int64
+		for i, gd := range c.dem {
+			plan.InclusionShortfall[gd] = max(0, c.need[i]-c.bestPoor[i])
+			needs += c.need[i]
+		}
+		// Components' values are relative (shortfall counted as −units toward need).
+		plan.LowerBound.InclusionShortfall += needs + c.lower.short
+		plan.LowerBound.Unallocated += c.lower.unalloc
+		plan.LowerBound.Cost += c.lower.money
+	}
+	for i := range p.Demands {
+		plan.Value.InclusionShortfall += plan.InclusionShortfall[i]
+		plan.Value.Unallocated += plan.Unallocated[i]
+	}
+	plan.Value.Cost = plan.Cost
+	// Demands with no usable arc add their fixed shortfall and quantity to the bound.
+	for i, d := range p.Demands {
+		if !inAny[i] {
+			plan.LowerBound.InclusionShortfall += need(d)
+			plan.LowerBound.Unallocated += max(d.Quantity, 0)
+		}
+	}
+	plan.Optimal = !s.exhausted
+	plan.Nodes = s.total
+	return plan, nil
 }
 
-func solveComponent(demand, capacity []int64, arcs []Arc, idx []int) ([]BatchLine, int64, int64) {
-	dmap, omap := map[int]int{}, map[int]int{}
-	for _, i := range idx {
-		if _, ok := dmap[arcs[i].Demand]; !ok {
-			dmap[arcs[i].Demand] = len(dmap)
-		}
-		if _, ok := omap[arcs[i].Offer]; !ok {
-			omap[arcs[i].Offer] = len(omap)
-		}
+func need(d BatchDemand) int64 {
+	if d.Quantity <= 0 {
+		return 0
 	}
-	nd, no := len(dmap), len(omap)
-	src, snk := nd+no, nd+no+1
-	g := newGraph(nd + no + 2)
-	for d, ld := range dmap {
-		if demand[d] > 0 {
-			g.add(src, ld, demand[d], 0)
-		}
+	return ceilDiv(d.Quantity*min(max(d.MinPoorShareBps, 0), 10000), 10000)
+}
+
+// lex is a lexicographic cost: lot violation, inclusion shortfall, unallocated units, VND.
+type lex struct{ viol, short, unalloc, money int64 }
+
+func (a lex) add(b lex) lex { return lex{a.viol + b.viol, a.short + b.short, a.unalloc + b.unalloc, a.money + b.money} }
+func (a lex) sub(b lex) lex { return lex{a.viol - b.viol, a.short - b.short, a.unalloc - b.unalloc, a.money - b.money} }
+func (a lex) neg() lex      { return lex{-a.viol, -a.short, -a.unalloc, -a.money} }
+func (a lex) times(q int64) lex {
+	return lex{a.viol * q, a.short * q, a.unalloc * q, a.money * q}
+}
+func (a lex) less(b lex) bool {
+	if a.viol != b.viol {
+		return a.viol < b.viol
 	}
-	for o, lo := range omap {
-		if capacity[o] > 0 {
-			g.add(nd+lo, snk, capacity[o], 0)
-		}
+	if a.short != b.short {
+		return a.short < b.short
 	}
-	arcEdge := make([]int, len(idx))
-	for k, i := range idx {
-		a := arcs[i]
-		arcEdge[k] = g.add(dmap[a.Demand], nd+omap[a.Offer], math.MaxInt64/4, a.UnitCost)
+	if a.unalloc != b.unalloc {
+		return a.unalloc < b.unalloc
 	}
-	flow, cost := g.minCostMaxFlow(src, snk)
-	var lines []BatchLine
-	for k, i := range idx {
-		a := arcs[i]
-		if f := g.edges[arcEdge[k]^1].cap; f > 0 { // residual of the reverse edge = flow
-			lines = append(lines, BatchLine{Demand: a.Demand, Offer: a.Offer, Quantity: f, Cost: f * a.UnitCost})
-		}
+	return a.money < b.money
+}
+func (a lex) sign() int {
+	switch z := (lex{}); {
+	case a.less(z):
+		return -1
+	case z.less(a):
+		return 1
 	}
-	return lines, flow, cost
+	return 0
 }
 
 type edge struct {
-	to   int
-	cap  int64
-	cost int64
+	to   int32
+	cap  int64 // residual capacity
+	cost lex
 }
 
+// graph is a residual network holding an optimal pseudoflow: every residual edge has a
+// non-negative reduced cost under pot; excess records nodes' imbalances; obj is Σ flow × cost.
 type graph struct {
-	edges []edge
-	adj   [][]int
+	edges  []edge
+	adj    [][]int32
+	pot    []lex
+	excess []int64
+	obj    lex
+
+	dist []lex
+	prev []int32
+	done []bool
+	heap lexHeap
 }
 
-func newGraph(n int) *graph { return &graph{adj: make([][]int, n)} }
+func newGraph(n int) *graph {
+	return &graph{adj: make([][]int32, n), pot: make([]lex, n), excess: make([]int64, n),
+		dist: make([]lex, n), prev: make([]int32, n), done: make([]bool, n)}
+}
 
 // add appends an edge and its residual twin; it returns the edge's index (twin = index^1).
-func (g *graph) add(u, v int, c, cost int64) int {
-	g.edges = append(g.edges, edge{v, c, cost}, edge{u, 0, -cost})
-	g.adj[u] = append(g.adj[u], len(g.edges)-2)
-	g.adj[v] = append(g.adj[v], len(g.edges)-1)
+func (g *graph) add(u, v int, c int64, cost lex) int {
+	g.edges = append(g.edges, edge{int32(v), c, cost}, edge{int32(u), 0, cost.neg()})
+	g.adj[u] = append(g.adj[u], int32(len(g.edges)-2))
+	g.adj[v] = append(g.adj[v], int32(len(g.edges)-1))
 	return len(g.edges) - 2
 }
 
-type item struct {
-	node int
-	dist int64
+func (g *graph) from(e int) int     { return int(g.edges[e^1].to) }
+func (g *graph) flow(e int) int64   { return g.edges[e^1].cap }
+func (g *graph) reduced(e int) lex  { return g.edges[e].cost.add(g.pot[g.from(e)]).sub(g.pot[g.edges[e].to]) }
+func (g *graph) residual(e int) int { return int(g.edges[e].cap) }
+
+// move pushes q units along residual edge e (q may be negative to push back).
+func (g *graph) move(e int, q int64) {
+	g.edges[e].cap -= q
+	g.edges[e^1].cap += q
+	g.excess[g.from(e)] -= q
+	g.excess[g.edges[e].to] += q
+	g.obj = g.obj.add(g.edges[e].cost.times(q))
 }
 
-// minHeap is a binary heap of items (no interface boxing: this is the hot loop).
-type minHeap []item
+// set gives forward edge e a new upper bound and cost, then restores optimality locally:
+// flow above the bound is cancelled, a negative reduced cost saturates the edge, a positive
+// one empties it. The imbalances this leaves are routed by repair.
+func (g *graph) set(e int, ub int64, c lex) {
+	if f := g.flow(e); f > ub {
+		g.move(e, ub-f)
+	}
+	g.obj = g.obj.add(c.sub(g.edges[e].cost).times(g.flow(e)))
+	g.edges[e].cost, g.edges[e^1].cost = c, c.neg()
+	g.edges[e].cap = ub - g.flow(e)
+	switch g.reduced(e).sign() {
+	case -1:
+		if g.edges[e].cap > 0 {
+			g.move(e, g.edges[e].cap)
+		}
+	case 1:
+		if f := g.flow(e); f > 0 {
+			g.move(e, -f)
+		}
+	}
+}
 
-func (h *minHeap) push(it item) {
+// repair routes every excess to a deficit along shortest paths (successive shortest paths on
+// a pseudoflow), keeping reduced costs non-negative. It reports false if some excess cannot
+// reach any deficit, which the network's construction rules out.
+func (g *graph) repair() bool {
+	for {
+		src := -1
+		for v, x := range g.excess {
+			if x > 0 {
+				src = v
+				break
+			}
+		}
+		if src < 0 {
+			return true
+		}
+		dst := g.dijkstra(src)
+		if dst < 0 {
+			return false
+		}
+		push := min(g.excess[src], -g.excess[dst])
+		for v := dst; v != src; v = g.from(int(g.prev[v])) {
+			push = min(push, g.edges[g.prev[v]].cap)
+		}
+		for v := dst; v != src; v = g.from(int(g.prev[v])) {
+			g.move(int(g.prev[v]), push)
+		}
+	}
+}
+
+// dijkstra finds the nearest node with a deficit from src over reduced costs and updates the
+// potentials; it returns that node or -1.
+func (g *graph) dijkstra(src int) int {
+	for i := range g.dist {
+		g.done[i], g.prev[i] = false, -1
+	}
+	g.dist[src] = lex{}
+	g.heap = append(g.heap[:0], lexItem{int32(src), lex{}})
+	reached := make([]int32, 0, 64)
+	found := -1
+	for len(g.heap) > 0 {
+		it := g.heap.pop()
+		u := int(it.node)
+		if g.done[u] {
+			continue
+		}
+		g.done[u] = true
+		reached = append(reached, int32(u))
+		if g.excess[u] < 0 {
+			found = u
+			break
+		}
+		pu := g.pot[u]
+		for _, ei := range g.adj[u] {
+			e := &g.edges[ei]
+			if e.cap <= 0 || g.done[e.to] {
+				continue
+			}
+			nd := it.dist.add(e.cost).add(pu).sub(g.pot[e.to])
+			if g.prev[e.to] < 0 || nd.less(g.dist[e.to]) {
+				g.dist[e.to], g.prev[e.to] = nd, ei
+				g.heap.push(lexItem{e.to, nd})
+			}
+		}
+	}
+	if found < 0 {
+		return -1
+	}
+	// Settled nodes move by their distance, the others by the target's: reduced costs stay
+	// non-negative and the path's become zero.
+	dt := g.dist[found]
+	for _, v := range reached {
+		g.pot[v] = g.pot[v].add(g.dist[v]).sub(dt)
+	}
+	return found
+}
+
+type lexItem struct {
+	node int32
+	dist lex
+}
+
+// lexHeap is a binary heap of items (no interface boxing: this is the hot loop).
+type lexHeap []lexItem
+
+func (h *lexHeap) push(it lexItem) {
 	*h = append(*h, it)
 	q := *h
 	for i := len(q) - 1; i > 0; {
 		p := (i - 1) / 2
-		if q[p].dist <= q[i].dist {
+		if !q[i].dist.less(q[p].dist) {
 			break
 		}
 		q[p], q[i] = q[i], q[p]
@@ -137,7 +404,7 @@ func (h *minHeap) push(it item) {
 	}
 }
 
-func (h *minHeap) pop() item {
+func (h *lexHeap) pop() lexItem {
 	q := *h
 	top := q[0]
 	last := len(q) - 1
@@ -145,10 +412,10 @@ func (h *minHeap) pop() item {
 	q = q[:last]
 	for i := 0; ; {
 		l, r, m := 2*i+1, 2*i+2, i
-		if l < len(q) && q[l].dist < q[m].dist {
+		if l < len(q) && q[l].dist.less(q[m].dist) {
 			m = l
 		}
-		if r < len(q) && q[r].dist < q[m].dist {
+		if r < len(q) && q[r].dist.less(q[m].dist) {
 			m = r
 		}
 		if m == i {
@@ -161,64 +428,440 @@ func (h *minHeap) pop() item {
 	return top
 }
 
-func (g *graph) minCostMaxFlow(s, t int) (int64, int64) {
-	n := len(g.adj)
-	pot := make([]int64, n) // all initial costs are ≥ 0, so zero potentials are valid
-	dist := make([]int64, n)
-	done := make([]bool, n)
-	prev := make([]int, n)
-	h := make(minHeap, 0, n)
-	var flow, cost int64
-	const inf = math.MaxInt64 / 4
-	for {
-		for i := range dist {
-			dist[i], prev[i], done[i] = inf, -1, false
+// component is one connected part of the batch with its network and search state.
+type component struct {
+	g    *graph
+	dem  []int // local demand → global index
+	arcs []int // local arc → global arc index
+
+	q, lot, need []int64 // per local demand
+	arcD         []int32 // local arc → local demand
+	arcPoor      []bool
+	arcCost      []int64
+	main         []int // local arc → its edge
+	forced       []int // local arc → its lot edge (-1 until first forced)
+	from         []int // local arc → its tail node (demand or poor collector)
+	to           []int // local arc → offer node
+	state        []int8
+	bonus        []int // per local demand: bonus edge or -1
+	unalloc      []int // per local demand: unallocated edge
+	offerCap     []int64
+	arcOffer     []int32
+	forcedD      []int64 // lot units forced per local demand
+	forcedO      []int64 // per local offer
+	forcedTotal  int64
+
+	best     []int64 // incumbent: quantity per local arc
+	bestPoor []int64 // incumbent: poor units per local demand
+	bestObj  lex
+	haveBest bool
+	lower    lex // proven lower bound on the component's optimum
+
+	kept, alloc, poor []int64 // scratch for roundDown
+}
+
+const (
+	free    int8 = 0
+	forceIn int8 = 1
+	closed  int8 = -1
+)
+
+func newComponent(p BatchProblem, idx []int) (*component, error) {
+	c := &component{arcs: idx}
+	dmap, omap := map[int]int{}, map[int]int{}
+	var offs []int
+	for _, i := range idx {
+		a := p.Arcs[i]
+		if _, ok := dmap[a.Demand]; !ok {
+			dmap[a.Demand] = len(c.dem)
+			c.dem = append(c.dem, a.Demand)
 		}
-		dist[s] = 0
-		h = append(h[:0], item{s, 0})
-		for len(h) > 0 {
-			it := h.pop()
-			if done[it.node] {
-				continue
-			}
-			done[it.node] = true
-			if it.node == t {
-				break // nodes not settled get dist[t] below: potentials stay valid
-			}
-			for _, ei := range g.adj[it.node] {
-				e := &g.edges[ei]
-				if e.cap <= 0 || done[e.to] {
-					continue
+		if _, ok := omap[a.Offer]; !ok {
+			omap[a.Offer] = len(offs)
+			offs = append(offs, a.Offer)
+		}
+	}
+	nd, no := len(c.dem), len(offs)
+	// Overflow guard: every plan's VND total, and every path sum the search forms, must fit.
+	var totalQ, maxCost int64
+	for _, d := range c.dem {
+		totalQ += p.Demands[d].Quantity
+		if totalQ > math.MaxInt64/8 {
+			return nil, ErrTooLarge
+		}
+	}
+	for _, i := range idx {
+		maxCost = max(maxCost, p.Arcs[i].UnitCost)
+	}
+	if maxCost > 0 && totalQ > math.MaxInt64/8/(maxCost+1)/int64(len(idx)+nd+no+2) {
+		return nil, ErrTooLarge
+	}
+	// Nodes: demand i, its poor collector nd+i, offer 2nd+j, sink 2nd+no.
+	sink := 2*nd + no
+	g := newGraph(sink + 1)
+	c.g = g
+	for i, d := range c.dem {
+		bd := p.Demands[d]
+		c.q = append(c.q, bd.Quantity)
+		c.lot = append(c.lot, max(bd.MinLot, 1))
+		c.need = append(c.need, need(bd))
+		c.unalloc = append(c.unalloc, g.add(i, sink, bd.Quantity, lex{unalloc: 1}))
+		b := -1
+		if c.need[i] > 0 {
+			b = g.add(i, nd+i, c.need[i], lex{short: -1})
+		}
+		c.bonus = append(c.bonus, b)
+		g.add(i, nd+i, bd.Quantity, lex{})
+		g.excess[i] = bd.Quantity
+		g.excess[sink] -= bd.Quantity
+	}
+	for j, o := range offs {
+		capy := p.Offers[o].Capacity
+		c.offerCap = append(c.offerCap, capy)
+		g.add(2*nd+j, sink, capy, lex{})
+		// Over capacity: only ever used when forced lots cannot fit, which makes the node
+		// infeasible (two violation units cost more than the one a forced unit earns).
+		g.add(2*nd+j, sink, totalQ, lex{viol: 2})
+	}
+	for _, i := range idx {
+		a := p.Arcs[i]
+		ld, lo := dmap[a.Demand], omap[a.Offer]
+		poor := p.Offers[a.Offer].Poor
+		tail := ld
+		if poor {
+			tail = nd + ld
+		}
+		c.arcD = append(c.arcD, int32(ld))
+		c.arcOffer = append(c.arcOffer, int32(lo))
+		c.arcPoor = append(c.arcPoor, poor)
+		c.arcCost = append(c.arcCost, a.UnitCost)
+		c.from = append(c.from, tail)
+		c.to = append(c.to, 2*nd+lo)
+		c.main = append(c.main, g.add(tail, 2*nd+lo, min(c.q[ld], c.offerCap[lo]), lex{money: a.UnitCost}))
+		c.forced = append(c.forced, -1)
+	}
+	c.state = make([]int8, len(idx))
+	c.forcedD = make([]int64, nd)
+	c.forcedO = make([]int64, no)
+	c.best = make([]int64, len(idx))
+	c.bestPoor = make([]int64, nd)
+	c.kept = make([]int64, len(idx))
+	c.alloc = make([]int64, nd)
+	c.poor = make([]int64, nd)
+	// Initial potentials: shortest distances from a virtual root with zero arcs to every node,
+	// in topological order (demands, collectors, offers, sink), so that reduced costs start
+	// non-negative despite the bonus arcs' negative costs.
+	for v := range g.pot {
+		g.pot[v] = lex{}
+	}
+	for u := 0; u < sink; u++ {
+		for _, ei := range g.adj[u] {
+			if ei&1 == 0 {
+				e := g.edges[ei]
+				if d := g.pot[u].add(e.cost); d.less(g.pot[e.to]) {
+					g.pot[e.to] = d
 				}
-				nd := it.dist + e.cost + pot[it.node] - pot[e.to]
-				if nd < dist[e.to] {
-					dist[e.to], prev[e.to] = nd, ei
-					h.push(item{e.to, nd})
-				}
 			}
 		}
-		if !done[t] {
-			return flow, cost
+	}
+	return c, nil
+}
+
+// x is the relaxed quantity on a local arc.
+func (c *component) x(k int) int64 {
+	q := c.g.flow(c.main[k])
+	if c.forced[k] >= 0 {
+		q += c.g.flow(c.forced[k])
+	}
+	return q
+}
+
+// snapshot is a network state to return to: residual capacities, potentials, objective.
+type snapshot struct {
+	caps []int64
+	pot  []lex
+	obj  lex
+}
+
+func (c *component) save(buf *snapshot) {
+	g := c.g
+	buf.caps = buf.caps[:0]
+	for i := range g.edges {
+		buf.caps = append(buf.caps, g.edges[i].cap)
+	}
+	buf.pot = append(buf.pot[:0], g.pot...)
+	buf.obj = g.obj
+}
+
+// restore returns to a saved state. Lot edges added since carry no flow there; costs changed
+// since are reset by the caller.
+func (c *component) restore(buf *snapshot) {
+	g := c.g
+	for i := range g.edges {
+		if i < len(buf.caps) {
+			g.edges[i].cap = buf.caps[i]
+		} else {
+			g.edges[i].cap = 0
 		}
-		dt := dist[t]
-		for i := range pot {
-			if done[i] {
-				pot[i] += dist[i]
+	}
+	copy(g.pot, buf.pot)
+	g.obj = buf.obj
+	clear(g.excess)
+}
+
+type search struct {
+	ctx       context.Context
+	budget    int // per component
+	nodes     int // this component's
+	total     int
+	exhausted bool
+	open      lex // smallest bound of the subtrees left unexplored (this component)
+	hasOpen   bool
+	stack     []snapshot
+}
+
+func (s *search) solve(c *component) error {
+	s.nodes, s.hasOpen = 0, false
+	if !c.g.repair() {
+		return errNetwork
+	}
+	root := c.bound()
+	s.dive(c)
+	err := s.node(c, 0)
+	s.total += s.nodes
+	if err != nil {
+		return err
+	}
+	if s.hasOpen {
+		s.exhausted = true
+		c.lower = s.open
+	} else {
+		c.lower = c.bestObj
+	}
+	if c.lower.less(root) {
+		c.lower = root // never below the root relaxation
+	}
+	return nil
+}
+
+var errNetwork = errors.New("allocation network has an excess with no outlet")
+
+// bound is the relaxation's value without the violation component.
+func (c *component) bound() lex {
+	o := c.g.obj
+	o.viol = 0
+	return o
+}
+
+// roundDown takes the relaxed flow, drops pairs below their lot (always feasible), and keeps
+// it if it beats the incumbent. It returns the free pair to branch on (-1 when the flow is
+// integral) and its x / lot.
+func (c *component) roundDown() (int, float64) {
+	nd := len(c.dem)
+	clear(c.kept)
+	clear(c.alloc)
+	clear(c.poor)
+	branch, score := -1, -1.0
+	var money int64
+	for k := range c.arcs {
+		x := c.x(k)
+		if x == 0 {
+			continue
+		}
+		d := c.arcD[k]
+		if x < c.lot[d] {
+			if c.state[k] == free {
+				if sc := float64(x) / float64(c.lot[d]); sc > score {
+					branch, score = k, sc
+				}
+			}
+			continue
+		}
+		c.kept[k] = x
+		c.alloc[d] += x
+		if c.arcPoor[k] {
+			c.poor[d] += x
+		}
+		money += x * c.arcCost[k]
+	}
+	var obj lex
+	for i := 0; i < nd; i++ {
+		obj.short -= min(c.need[i], c.poor[i])
+		obj.unalloc += c.q[i] - c.alloc[i]
+	}
+	obj.money = money
+	if !c.haveBest || obj.less(c.bestObj) {
+		copy(c.best, c.kept)
+		copy(c.bestPoor, c.poor)
+		c.bestObj, c.haveBest = obj, true
+	}
+	return branch, score
+}
+
+// dive is the primal heuristic run before branching. Round after round, every free pair below
+// its lot is either forced up to the lot (when it already carries at least half of it and the
+// lots forced so far leave room) or closed, and the flow is re-optimised; if the forcing
+// cannot be delivered, the round is redone closing them all. Closing never makes the network
+// infeasible (units can stay unallocated), so it ends with an integral flow: a plan that
+// usually allocates nearly as much as the relaxation. The network is restored afterwards.
+func (s *search) dive(c *component) {
+	var start, round snapshot
+	c.save(&start)
+	var touched []int
+	changed := func(k int) { touched = append(touched, k) }
+	for r := 0; r < 200; r++ {
+		var frac []int
+		for k := range c.arcs {
+			if x := c.x(k); x > 0 && x < c.lot[c.arcD[k]] && c.state[k] == free {
+				frac = append(frac, k)
+			}
+		}
+		c.roundDown()
+		if len(frac) == 0 {
+			break
+		}
+		c.save(&round)
+		var forcedHere []int
+		for _, k := range frac {
+			d, o := c.arcD[k], c.arcOffer[k]
+			if 2*c.x(k) >= c.lot[d] && c.forcedD[d]+c.lot[d] <= c.q[d] && c.forcedO[o]+c.lot[d] <= c.offerCap[o] {
+				c.force(k)
+				forcedHere = append(forcedHere, k)
 			} else {
-				pot[i] += dt
+				c.close(k)
 			}
+			changed(k)
 		}
-		push := int64(inf)
-		for v := t; v != s; v = g.edges[prev[v]^1].to {
-			if c := g.edges[prev[v]].cap; c < push {
-				push = c
-			}
+		if c.g.repair() && c.g.obj.viol == -c.forcedTotal {
+			continue
 		}
-		for v := t; v != s; v = g.edges[prev[v]^1].to {
-			g.edges[prev[v]].cap -= push
-			g.edges[prev[v]^1].cap += push
-			cost += push * g.edges[prev[v]].cost
+		// The forced lots do not fit together: close this round's pairs instead.
+		for _, k := range forcedHere {
+			c.unforce(k)
 		}
-		flow += push
+		c.restore(&round)
+		for _, k := range frac {
+			c.close(k)
+		}
+		if !c.g.repair() {
+			break
+		}
+	}
+	for _, k := range touched {
+		if c.state[k] == forceIn {
+			c.unforce(k)
+		}
+		c.state[k] = free
+	}
+	c.restore(&start)
+}
+
+// force makes pair k carry at least its lot (state and lot edge; the caller repairs).
+func (c *component) force(k int) {
+	d, o := c.arcD[k], c.arcOffer[k]
+	if c.forced[k] < 0 {
+		c.forced[k] = c.g.add(c.from[k], c.to[k], 0, lex{money: c.arcCost[k]})
+	}
+	c.state[k] = forceIn
+	c.forcedD[d] += c.lot[d]
+	c.forcedO[o] += c.lot[d]
+	c.forcedTotal += c.lot[d]
+	c.g.set(c.forced[k], c.lot[d], lex{viol: -1, money: c.arcCost[k]})
+}
+
+// unforce undoes force's bookkeeping and the lot edge's reward; the flow is left to a restore.
+func (c *component) unforce(k int) {
+	d, o := c.arcD[k], c.arcOffer[k]
+	c.state[k] = free
+	c.forcedD[d] -= c.lot[d]
+	c.forcedO[o] -= c.lot[d]
+	c.forcedTotal -= c.lot[d]
+	cost := lex{money: c.arcCost[k]}
+	e := c.forced[k]
+	c.g.edges[e].cost, c.g.edges[e^1].cost = cost, cost.neg()
+}
+
+// close shuts pair k (the caller repairs).
+func (c *component) close(k int) {
+	c.state[k] = closed
+	cost := lex{money: c.arcCost[k]}
+	c.g.set(c.main[k], 0, cost)
+	if c.forced[k] >= 0 {
+		c.g.set(c.forced[k], 0, cost)
+	}
+}
+
+// node explores the subtree at the current network state, which it leaves as it found it.
+func (s *search) node(c *component, depth int) error {
+	s.nodes++
+	if s.nodes&63 == 0 {
+		if err := s.ctx.Err(); err != nil {
+			return err
+		}
+	}
+	g := c.g
+	if g.obj.viol != -c.forcedTotal {
+		return nil // the forced lots cannot all be delivered
+	}
+	if c.haveBest && !c.bound().less(c.bestObj) {
+		return nil
+	}
+	branch, score := c.roundDown()
+	if branch < 0 || !c.bound().less(c.bestObj) {
+		return nil
+	}
+	if s.nodes >= s.budget {
+		s.leaveOpen(c.bound()) // left unexplored: its relaxation bounds everything below it
+		return nil
+	}
+	if len(s.stack) <= depth {
+		s.stack = append(s.stack, snapshot{})
+	}
+	c.save(&s.stack[depth])
+	d, o := c.arcD[branch], c.arcOffer[branch]
+	in := func() error {
+		if c.forcedD[d]+c.lot[d] > c.q[d] || c.forcedO[o]+c.lot[d] > c.offerCap[o] {
+			return nil // the lots already forced leave no room
+		}
+		c.force(branch)
+		err := errNetwork
+		if g.repair() {
+			err = s.node(c, depth+1)
+		}
+		c.unforce(branch)
+		c.restore(&s.stack[depth])
+		return err
+	}
+	out := func() error {
+		c.close(branch)
+		err := errNetwork
+		if g.repair() {
+			err = s.node(c, depth+1)
+		}
+		c.state[branch] = free
+		c.restore(&s.stack[depth])
+		return err
+	}
+	first, second := out, in
+	if score >= 0.5 {
+		first, second = in, out
+	}
+	if err := first(); err != nil {
+		return err
+	}
+	if !c.bound().less(c.bestObj) {
+		return nil
+	}
+	if s.nodes >= s.budget {
+		s.leaveOpen(c.bound()) // the second branch is bounded by this node's relaxation
+		return nil
+	}
+	return second()
+}
+
+// leaveOpen records the bound of a subtree the budget leaves unexplored.
+func (s *search) leaveOpen(b lex) {
+	if !s.hasOpen || b.less(s.open) {
+		s.open, s.hasOpen = b, true
 	}
 }

@@ -247,12 +247,13 @@ func (s *Server) MatchDemand(ctx context.Context, req *matchmakingv1.MatchDemand
 	for _, l := range plan.Lines {
 		resp.Allocation = append(resp.Allocation, &matchmakingv1.AllocationLine{Demand: req.GetName(), Offer: "offers/" + l.ID, Quantity: l.Quantity, UnitCostVnd: costs[l.ID], CostVnd: l.Cost})
 	}
-	resp.TotalCostVnd, resp.UnallocatedQuantity = plan.Cost, plan.Unallocated
+	resp.TotalCostVnd, resp.UnallocatedQuantity, resp.InclusionShortfall = plan.Cost, plan.Unallocated, plan.InclusionShortfall
 	return resp, nil
 }
 
 // BatchAllocate implements the RPC: an optimal allocation of many demands against many offers
-// (maximum quantity, then minimum cost). It suggests; it reserves nothing.
+// under capacities, minimum lots and inclusion shares (see domain.BatchAllocate for the
+// ranking and the proof of optimality). It suggests; it reserves nothing.
 func (s *Server) BatchAllocate(ctx context.Context, req *matchmakingv1.BatchAllocateRequest) (*matchmakingv1.BatchAllocateResponse, error) {
 	if _, err := auth.RequireRole(ctx, auth.RoleAdmin, auth.RoleService); err != nil {
 		return nil, err
@@ -293,35 +294,57 @@ func (s *Server) BatchAllocate(ctx context.Context, req *matchmakingv1.BatchAllo
 		}
 	}
 	f := s.newFacts()
-	qty := make([]int64, len(demands))
-	caps := make([]int64, len(offers))
+	prob := domain.BatchProblem{MaxNodes: s.batchNodes}
 	for i := range demands {
-		qty[i] = max(demands[i].Open(), 0)
+		d := &demands[i]
+		prob.Demands = append(prob.Demands, domain.BatchDemand{Quantity: max(d.Open(), 0), MinLot: d.MinLotQuantity, MinPoorShareBps: int64(d.MinPoorShareBps)})
 	}
+	prob.Offers = make([]domain.BatchOffer, len(offers))
+	poorKnown := make([]bool, len(offers))
 	for i := range offers {
-		caps[i] = max(offers[i].Available(), 0)
+		prob.Offers[i].Capacity = max(offers[i].Available(), 0)
 	}
-	var arcs []domain.Arc
 	for di := range demands {
 		for oi := range offers {
-			if f.compatible(ctx, &demands[di], &offers[oi]) {
-				km := f.distance(ctx, offers[oi].CommuneCode, demands[di].DeliveryCommuneCode)
-				arcs = append(arcs, domain.Arc{Demand: di, Offer: oi, UnitCost: s.unitCost(&demands[di], &offers[oi], km)})
+			if !f.compatible(ctx, &demands[di], &offers[oi]) {
+				continue
 			}
+			// Household poverty is looked up only for offers a demand with a share could use.
+			if demands[di].MinPoorShareBps > 0 && !poorKnown[oi] {
+				poor, _ := f.shares(ctx, &offers[oi])
+				prob.Offers[oi].Poor, poorKnown[oi] = poor >= 0.5, true
+			}
+			km := f.distance(ctx, offers[oi].CommuneCode, demands[di].DeliveryCommuneCode)
+			prob.Arcs = append(prob.Arcs, domain.Arc{Demand: di, Offer: oi, UnitCost: s.unitCost(&demands[di], &offers[oi], km)})
 		}
 	}
-	lines, _, cost := domain.BatchAllocate(qty, caps, arcs)
-	resp := &matchmakingv1.BatchAllocateResponse{TotalCostVnd: cost, Unallocated: map[string]int64{}}
-	got := make([]int64, len(demands))
-	for _, l := range lines {
-		got[l.Demand] += l.Quantity
+	plan, err := domain.BatchAllocate(ctx, prob)
+	if errors.Is(err, domain.ErrTooLarge) {
+		return nil, apierr.FailedPrecondition("ALLOCATION_TOO_LARGE", "quantities and prices too large for an exact allocation in one batch; split the batch", nil)
+	}
+	if err != nil {
+		return nil, s.internal(ctx, "batch allocate", err)
+	}
+	resp := &matchmakingv1.BatchAllocateResponse{
+		TotalCostVnd: plan.Cost, Unallocated: map[string]int64{}, InclusionShortfall: map[string]int64{},
+		Optimal: plan.Optimal, SearchNodes: int64(plan.Nodes),
+		LowerBound: &matchmakingv1.AllocationBound{InclusionShortfall: plan.LowerBound.InclusionShortfall,
+			UnallocatedQuantity: plan.LowerBound.Unallocated, TotalCostVnd: plan.LowerBound.Cost},
+	}
+	for _, l := range plan.Lines {
 		resp.Allocation = append(resp.Allocation, &matchmakingv1.AllocationLine{Demand: "demands/" + demands[l.Demand].ID, Offer: "offers/" + offers[l.Offer].ID,
-			Quantity: l.Quantity, UnitCostVnd: l.Cost / max(l.Quantity, 1), CostVnd: l.Cost})
+			Quantity: l.Quantity, UnitCostVnd: l.Cost / l.Quantity, CostVnd: l.Cost})
 	}
 	for i, d := range demands {
-		if left := qty[i] - got[i]; left > 0 {
+		if left := plan.Unallocated[i]; left > 0 {
 			resp.Unallocated["demands/"+d.ID] = left
 		}
+		if short := plan.InclusionShortfall[i]; short > 0 {
+			resp.InclusionShortfall["demands/"+d.ID] = short
+		}
+	}
+	if !plan.Optimal {
+		s.log.InfoContext(ctx, "batch allocation search budget reached", "nodes", plan.Nodes, "demands", len(demands), "offers", len(offers))
 	}
 	return resp, nil
 }

@@ -283,3 +283,43 @@ func TestValidationAndBatch(t *testing.T) {
 	require.EqualValues(t, 4500, total)
 	require.Empty(t, b.Unallocated)
 }
+
+// TestBatchAllocateLotsAndInclusion: over gRPC, the batch honours every demand's minimum lot
+// and poor/near-poor share, allocates all it can, and says the plan is proven optimal.
+func TestBatchAllocateLotsAndInclusion(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	near := w.offer(t, w.near, w.nearHH, 3000, 38000, "standards/GLOBALGAP")
+	far := w.offer(t, w.far, w.farHH, 5000, 36000, "standards/VIETGAP")
+	poor := w.offer(t, w.poorGroup, w.poorHH, 1500, 39000, "standards/VIETGAP")
+	a := w.demand(t, 4000, 1000, 3000) // 1,200 wanted from poor groups
+	b := w.demand(t, 3500, 2000, 0)
+
+	res, err := w.mmAs(t, admin).BatchAllocate(ctx, &matchmakingv1.BatchAllocateRequest{})
+	require.NoError(t, err)
+	require.True(t, res.Optimal)
+	require.Empty(t, res.Unallocated)
+	require.Empty(t, res.InclusionShortfall)
+	capacity := map[string]int64{near.Name: 3000, far.Name: 5000, poor.Name: 1500}
+	lot := map[string]int64{a.Name: 1000, b.Name: 2000}
+	got := map[string]int64{}
+	var fromPoor, cost int64
+	for _, l := range res.Allocation {
+		require.GreaterOrEqual(t, l.Quantity, lot[l.Demand], "minimum lot of %s", l.Demand)
+		capacity[l.Offer] -= l.Quantity
+		got[l.Demand] += l.Quantity
+		if l.Demand == a.Name && l.Offer == poor.Name {
+			fromPoor = l.Quantity
+		}
+		require.Equal(t, l.Quantity*l.UnitCostVnd, l.CostVnd)
+		cost += l.CostVnd
+	}
+	for o, left := range capacity {
+		require.GreaterOrEqual(t, left, int64(0), "capacity of %s", o)
+	}
+	require.Equal(t, map[string]int64{a.Name: 4000, b.Name: 3500}, got)
+	require.GreaterOrEqual(t, fromPoor, int64(1200), "30%% of demand A from the poor group")
+	require.Equal(t, cost, res.TotalCostVnd)
+	lb := res.GetLowerBound()
+	require.Equal(t, []int64{0, 0, cost}, []int64{lb.GetInclusionShortfall(), lb.GetUnallocatedQuantity(), lb.GetTotalCostVnd()}, "the proven bound is the plan")
+}

@@ -4,7 +4,8 @@
 // Settings (environment): REGISTRY_ADDR, CONTRACTS_ADDR (gRPC addresses of the registry and
 // contracts services); MATCH_WEIGHTS (e.g. "distance=20,standard=15,window=15,price=20,
 // capacity=10,record=10,inclusion=10"); TRANSPORT_VND_PER_UNIT_KM (transport cost used by the
-// allocator, default 2 VND per unit per km).
+// allocator, default 2 VND per unit per km); MATCH_BATCH_MAX_NODES (branch-and-bound budget per
+// independent group in a batch allocation, default domain.BatchMaxNodes).
 package transport
 
 import (
@@ -50,6 +51,8 @@ type Server struct {
 	contracts Contracts
 	weights   domain.Weights
 	transport int64 // VND per unit per km
+	// batchNodes is the batch allocator's search budget per component.
+	batchNodes int
 	log       *slog.Logger
 	now       func() time.Time
 }
@@ -75,6 +78,7 @@ func Register(ctx context.Context, s *grpc.Server, d service.Deps) error {
 	matchmakingv1.RegisterMatchmakingServiceServer(s, &Server{
 		st: st, registry: registryv1.NewRegistryServiceClient(rc), contracts: contractsv1.NewContractsServiceClient(cc),
 		weights: w, transport: int64(d.Env.Int("TRANSPORT_VND_PER_UNIT_KM", 2)), log: d.Log, now: time.Now,
+		batchNodes: d.Env.Int("MATCH_BATCH_MAX_NODES", domain.BatchMaxNodes),
 	})
 	return nil
 }

@@ -209,9 +209,13 @@ func need(d BatchDemand) int64 {
 // lex is a lexicographic cost: lot violation, inclusion shortfall, unallocated units, VND.
 type lex struct{ viol, short, unalloc, money int64 }
 
-func (a lex) add(b lex) lex { return lex{a.viol + b.viol, a.short + b.short, a.unalloc + b.unalloc, a.money + b.money} }
-func (a lex) sub(b lex) lex { return lex{a.viol - b.viol, a.short - b.short, a.unalloc - b.unalloc, a.money - b.money} }
-func (a lex) neg() lex      { return lex{-a.viol, -a.short, -a.unalloc, -a.money} }
+func (a lex) add(b lex) lex {
+	return lex{a.viol + b.viol, a.short + b.short, a.unalloc + b.unalloc, a.money + b.money}
+}
+func (a lex) sub(b lex) lex {
+	return lex{a.viol - b.viol, a.short - b.short, a.unalloc - b.unalloc, a.money - b.money}
+}
+func (a lex) neg() lex { return lex{-a.viol, -a.short, -a.unalloc, -a.money} }
 func (a lex) times(q int64) lex {
 	return lex{a.viol * q, a.short * q, a.unalloc * q, a.money * q}
 }
@@ -271,9 +275,11 @@ func (g *graph) add(u, v int, c int64, cost lex) int {
 	return len(g.edges) - 2
 }
 
-func (g *graph) from(e int) int     { return int(g.edges[e^1].to) }
-func (g *graph) flow(e int) int64   { return g.edges[e^1].cap }
-func (g *graph) reduced(e int) lex  { return g.edges[e].cost.add(g.pot[g.from(e)]).sub(g.pot[g.edges[e].to]) }
+func (g *graph) from(e int) int   { return int(g.edges[e^1].to) }
+func (g *graph) flow(e int) int64 { return g.edges[e^1].cap }
+func (g *graph) reduced(e int) lex {
+	return g.edges[e].cost.add(g.pot[g.from(e)]).sub(g.pot[g.edges[e].to])
+}
 func (g *graph) residual(e int) int { return int(g.edges[e].cap) }
 
 // move pushes q units along residual edge e (q may be negative to push back).

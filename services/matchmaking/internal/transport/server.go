@@ -53,8 +53,8 @@ type Server struct {
 	transport int64 // VND per unit per km
 	// batchNodes is the batch allocator's search budget per component.
 	batchNodes int
-	log       *slog.Logger
-	now       func() time.Time
+	log        *slog.Logger
+	now        func() time.Time
 }
 
 // Register wires the service into s.

@@ -71,6 +71,11 @@ func Allocate(p Problem) (Plan, error) {
 	if p.Quantity <= 0 {
 		return Plan{}, nil
 	}
+	return allocate(p, ceilDiv(p.Quantity*min(max(p.MinPoorShareBps, 0), 10000), 10000), MaxNodes)
+}
+
+// allocate is Allocate with the inclusion target given in units (want) and a node budget.
+func allocate(p Problem, want int64, maxNodes int) (Plan, error) {
 	var usable []Supply
 	var poorCap, maxCost int64
 	for _, s := range p.Supplies {
@@ -87,7 +92,6 @@ func Allocate(p Problem) (Plan, error) {
 	if maxCost > 0 && p.Quantity > math.MaxInt64/4/(maxCost+1) {
 		return Plan{}, ErrTooLarge // costs would overflow int64
 	}
-	want := ceilDiv(p.Quantity*min(max(p.MinPoorShareBps, 0), 10000), 10000)
 	need := min(want, poorCap)
 	poorID := map[string]bool{}
 	for _, s := range usable {
@@ -96,7 +100,7 @@ func Allocate(p Problem) (Plan, error) {
 	sort.SliceStable(usable, func(i, j int) bool { return usable[i].UnitCost < usable[j].UnitCost })
 	shortfall := Supply{ID: "", Capacity: p.Quantity, UnitCost: (maxCost + 1) * p.Quantity}
 	all := append(usable, shortfall) // most expensive: last in cost order
-	plan, ok, err := solveTotal(all, p.MinLot, p.Quantity, need)
+	plan, ok, err := solveTotal(all, p.MinLot, p.Quantity, need, maxNodes)
 	if err != nil || !ok {
 		return Plan{Unallocated: p.Quantity, InclusionShortfall: want}, err
 	}
@@ -118,7 +122,7 @@ func Allocate(p Problem) (Plan, error) {
 
 // solveTotal finds the allocation of exactly t with the smallest shortfall below need poor
 // units, then the smallest cost (ok=false when none exists).
-func solveTotal(s []Supply, minLot, t, need int64) (Plan, bool, error) {
+func solveTotal(s []Supply, minLot, t, need int64, maxNodes int) (Plan, bool, error) {
 	bestShort, bestCost := int64(math.MaxInt64), int64(math.MaxInt64)
 	var bestX []int64
 	x := make([]int64, len(s))
@@ -127,7 +131,7 @@ func solveTotal(s []Supply, minLot, t, need int64) (Plan, bool, error) {
 	var rec func() error
 	rec = func() error {
 		nodes++
-		if nodes > MaxNodes {
+		if nodes > maxNodes {
 			return ErrTooLarge
 		}
 		short, cost, ok := relax(s, state, minLot, t, need, x)

@@ -187,6 +187,13 @@ func run(c *client, stopWhenActive bool) Fixture {
 	match := c.must(c.call("POST", "/v1/"+demand+":match", bizTok, map[string]any{}), 200)
 	c.check(len(match.list("candidates")) >= 1, "at least one candidate")
 	c.check(len(match.list("allocation")) > 0, "an allocation")
+	// A batch run over this demand and offer (other runs' data may share the store): the
+	// offer's households are all poor, so the 30% share is met; the plan is proven optimal.
+	batch := c.must(c.call("POST", "/v1/demands:allocate", admin, map[string]any{"demands": []string{demand}, "offers": []string{offer}}), 200)
+	c.check(batch.get("optimal") == true, "the batch allocation is proven optimal")
+	lines := batch.list("allocation")
+	c.check(len(lines) == 1 && lines[0]["offer"] == offer && lines[0]["quantity"] == "3000", "the batch allocates the demand's 3,000 from the offer")
+	c.check(batch.get("inclusion_shortfall", demand) == nil, "no inclusion shortfall")
 
 	c.step("propose; accept → draft contract")
 	proposal := c.must(c.call("POST", "/v1/"+demand+"/proposals", bizTok, map[string]any{"offer": offer, "quantity": "3000", "message": "Mời HTX ký hợp đồng vụ quế 2026"}), 200).str("name")

@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"context"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -58,6 +59,60 @@ func FuzzParseWeights(f *testing.F) {
 		for _, v := range []float64{w.Distance, w.Standard, w.Window, w.Price, w.Capacity, w.Record, w.Inclusion} {
 			require.GreaterOrEqual(t, v, 0.0)
 			require.False(t, v != v || v > 1e308)
+		}
+	})
+}
+
+// FuzzBatchAllocate: two demands, two offers and up to four arcs taken from the fuzzer's
+// bytes. Small values are compared with exhaustive enumeration (the plan is optimal and the
+// proven bound equals it); any values, huge and negative included, never panic and give a
+// feasible plan whose cost is exactly Σ quantity × unit cost, or ErrTooLarge.
+func FuzzBatchAllocate(f *testing.F) {
+	f.Add([]byte{5, 2, 30, 4, 0, 0, 3, 1, 4, 0, 15, 2, 7, 9, 1})
+	f.Add([]byte{255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		at := func(i int) int64 {
+			if i < len(b) {
+				return int64(b[i])
+			}
+			return 0
+		}
+		small := len(b) < 16
+		scale := func(v int64, mod int64) int64 {
+			if small {
+				return v % mod
+			}
+			return v * v * v * v * v * v * v // up to ~7e16: exercises the overflow guard
+		}
+		p := BatchProblem{
+			Demands: []BatchDemand{
+				{Quantity: scale(at(0), 7), MinLot: scale(at(1), 4), MinPoorShareBps: at(2) * 50},
+				{Quantity: scale(at(3), 7), MinLot: scale(at(4), 4), MinPoorShareBps: at(5) * 50},
+			},
+			Offers: []BatchOffer{{Capacity: scale(at(6), 7), Poor: at(7)%2 == 0}, {Capacity: scale(at(8), 7), Poor: at(9)%2 == 0}},
+		}
+		for k := 0; k < 4; k++ {
+			if at(10+k)%3 != 0 {
+				p.Arcs = append(p.Arcs, Arc{Demand: k / 2, Offer: k % 2, UnitCost: scale(at(14+k%2), 20) - 2})
+			}
+		}
+		plan, err := BatchAllocate(context.Background(), p)
+		if err != nil {
+			require.ErrorIs(t, err, ErrTooLarge)
+			return
+		}
+		// Arcs with a negative cost are refused by the allocator: drop them for the checks.
+		var valid []Arc
+		for _, a := range p.Arcs {
+			if a.UnitCost >= 0 {
+				valid = append(valid, a)
+			}
+		}
+		p.Arcs = valid
+		v := checkBatch(t, p, plan)
+		if small {
+			require.True(t, plan.Optimal)
+			require.Equal(t, bruteBatch(p), v)
 		}
 	})
 }

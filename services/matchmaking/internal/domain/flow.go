@@ -756,10 +756,6 @@ func (s *search) solve(c *component) error {
 		return errNetwork
 	}
 	root := c.bound()
-	c.roundDown()
-	if root.less(c.bestObj) { // the relaxation is not integral: improve what rounding kept
-		c.improve()
-	}
 	err := s.node(c, 0)
 	s.total += s.nodes
 	if s.nodes > 1 {
@@ -830,6 +826,9 @@ func (c *component) roundDown() (int, float64) {
 		copy(c.best, c.kept)
 		copy(c.bestPoor, c.poor)
 		c.bestObj, c.haveBest = obj, true
+		if branch >= 0 {
+			c.improve() // a new incumbent from rounding: let the local search finish it
+		}
 	}
 	return branch, score
 }

@@ -270,6 +270,26 @@ func run(c *client, stopWhenActive bool) Fixture {
 	ct = c.must(c.call("POST", "/v1/"+contract+":acknowledgeSettlement", coopTok, map[string]any{}), 200)
 	c.check(ct.str("state") == "CONTRACT_STATE_LIQUIDATED", "liquidated")
 
+	// The cooperative now has a delivery record: matching a new demand scores its offer with
+	// this contract's fulfilment (accepted / contracted from the settlement), shrunk toward
+	// the neutral 0.5 by a prior worth one contract.
+	c.step("a new demand: the cooperative's offer is scored with its delivery record")
+	var contracted, acceptedQty float64
+	fmt.Sscan(st.str("total", "contracted_quantity"), &contracted)
+	fmt.Sscan(st.str("total", "accepted_quantity"), &acceptedQty)
+	c.check(contracted > 0 && acceptedQty > 0 && acceptedQty < contracted, "a partly rejected delivery: %v of %v accepted", acceptedQty, contracted)
+	demand2 := c.must(c.call("POST", "/v1/demands", bizTok, map[string]any{"buyer": biz, "product": "products/cinnamon-bark", "required_standard": "standards/VIETGAP", "quantity": "1000",
+		"delivery_window": map[string]any{"start_date": "2026-06-01", "end_date": "2026-07-31"}, "delivery_commune_code": "02794",
+		"price_terms": map[string]any{"type": "PRICE_TYPE_FIXED", "fixed_price_vnd": "42000"}}), 200).str("name")
+	record := -1.0
+	for _, cand := range c.must(c.call("POST", "/v1/"+demand2+":match", bizTok, map[string]any{"max_candidates": 500}), 200).list("candidates") {
+		if cand["offer"] == offer {
+			record, _ = cand["breakdown"].(map[string]any)["delivery_record"].(float64)
+		}
+	}
+	want := (acceptedQty/contracted + 0.5) / 2
+	c.check(record > want-1e-9 && record < want+1e-9, "delivery record %v, want %v", record, want)
+
 	// The audit chain verifies from the REST export.
 	evs := c.must(c.call("GET", "/v1/"+contract+"/events?page_size=500", bizTok, nil), 200).list("events")
 	var chain []auditchain.Event

@@ -199,7 +199,29 @@ type OfferFacts struct {
 	PoorShare      float64 // share of the offer's households that are poor or near-poor
 	MinorityShare  float64
 	WomenLed       bool
-	DeliveryRecord float64 // share of past accepted proposals whose contracts were not cancelled; 0.5 with no history
+	DeliveryRecord float64 // see DeliveryRecord
+}
+
+// Fulfilment is one ended contract's delivery outcome: quantity contracted, quantity the buyer
+// accepted (delivered minus rejected).
+type Fulfilment struct {
+	Contracted, Accepted int64
+}
+
+// DeliveryRecord scores a producer's past contracts in [0, 1]: the mean fulfilment
+// min(1, accepted / contracted) of its ended contracts, shrunk toward a neutral 0.5 by a prior
+// worth one contract, so a producer without history scores 0.5 and one contract does not
+// decide everything. Contracts with nothing contracted are ignored.
+func DeliveryRecord(fs []Fulfilment) float64 {
+	sum, n := 0.5, 1.0
+	for _, f := range fs {
+		if f.Contracted <= 0 {
+			continue
+		}
+		sum += min(1, float64(max(f.Accepted, 0))/float64(f.Contracted))
+		n++
+	}
+	return sum / n
 }
 
 // Breakdown explains a score; each component is in [0, 1].

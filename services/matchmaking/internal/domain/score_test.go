@@ -57,3 +57,23 @@ func TestDistance(t *testing.T) {
 	require.InDelta(t, 1140, d, 30)
 	require.Zero(t, DistanceKm(1, 2, 1, 2))
 }
+
+func TestDeliveryRecord(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		fs   []Fulfilment
+		want float64
+	}{
+		{"no history is neutral", nil, 0.5},
+		{"one perfect contract", []Fulfilment{{100, 100}}, 0.75},
+		{"one failed contract", []Fulfilment{{100, 0}}, 0.25},
+		{"over-delivery counts as full", []Fulfilment{{100, 130}}, 0.75},
+		{"partial", []Fulfilment{{100, 90}, {200, 200}, {50, 25}}, (0.5 + 0.9 + 1 + 0.5) / 4},
+		{"nothing contracted is ignored", []Fulfilment{{0, 10}, {100, 100}}, 0.75},
+		{"negative accepted counts as none", []Fulfilment{{100, -5}}, 0.25},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			require.InDelta(t, tc.want, DeliveryRecord(tc.fs), 1e-12)
+		})
+	}
+}

@@ -3,12 +3,14 @@ package transport
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"sort"
 	"strings"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	contractsv1 "github.com/lienket/lienket/proto/lienket/contracts/v1"
 	matchmakingv1 "github.com/lienket/lienket/proto/lienket/matchmaking/v1"
 	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
 	"github.com/lienket/lienket/services/matchmaking/internal/domain"
@@ -23,10 +25,11 @@ type facts struct {
 	standards map[string][]string
 	orgs      map[string]*registryv1.Organization
 	poverty   map[string][2]float64 // offer id → (poor share, minority share)
+	records   map[string]float64    // producer → delivery record
 }
 
 func (s *Server) newFacts() *facts {
-	return &facts{s: s, areas: map[string]*registryv1.AdminArea{}, standards: map[string][]string{}, orgs: map[string]*registryv1.Organization{}, poverty: map[string][2]float64{}}
+	return &facts{s: s, areas: map[string]*registryv1.AdminArea{}, standards: map[string][]string{}, orgs: map[string]*registryv1.Organization{}, poverty: map[string][2]float64{}, records: map[string]float64{}}
 }
 
 func (f *facts) area(ctx context.Context, code string) *registryv1.AdminArea {
@@ -127,26 +130,38 @@ func (f *facts) shares(ctx context.Context, o *domain.Offer) (float64, float64) 
 	return p, m
 }
 
-// deliveryRecord is the producer's record in matchmaking: the share of its answered proposals
-// it accepted, with a neutral 0.5 prior (Laplace) when it has little history. (Delivery
-// performance under contracts would be better data; the contracts service does not publish it
-// yet.)
-func (s *Server) deliveryRecord(ctx context.Context, producer string) float64 {
-	props, _, err := s.st.Proposals.List(ctx, bson.D{{Key: "producer", Value: producer}}, "", 1000)
-	if err != nil {
-		return 0.5
+// recordContracts bounds how many ended contracts per state feed a producer's delivery record.
+const recordContracts = 50
+
+// deliveryRecord is the producer's delivery record from the contracts service: its ended
+// contracts (completed, liquidated, terminated) and, for each, the settlement's contracted and
+// accepted quantities (domain.DeliveryRecord). It is cached per request. When the contracts
+// service cannot answer, the record is neutral (0.5) and a warning is logged: the match still
+// works, only that criterion is blind.
+func (f *facts) deliveryRecord(ctx context.Context, producer string) float64 {
+	if r, ok := f.records[producer]; ok {
+		return r
 	}
-	var acc, ans float64
-	for _, p := range props {
-		switch p.State {
-		case domain.ProposalAccepted:
-			acc++
-			ans++
-		case domain.ProposalDeclined:
-			ans++
+	var fs []domain.Fulfilment
+	for _, state := range []string{"CONTRACT_STATE_COMPLETED", "CONTRACT_STATE_LIQUIDATED", "CONTRACT_STATE_TERMINATED"} {
+		list, err := f.s.contracts.ListContracts(ctx, &contractsv1.ListContractsRequest{PageSize: recordContracts,
+			Filter: fmt.Sprintf("producer = %q AND state = %q", producer, state)})
+		if err != nil {
+			f.s.log.WarnContext(ctx, "delivery record unavailable", "producer", producer, "error", err.Error())
+			f.records[producer] = 0.5
+			return 0.5
+		}
+		for _, c := range list.GetContracts() {
+			st, err := f.s.contracts.GetSettlement(ctx, &contractsv1.GetSettlementRequest{Name: c.GetName() + "/settlement"})
+			if err != nil {
+				continue // one unreadable statement does not void the record
+			}
+			fs = append(fs, domain.Fulfilment{Contracted: st.GetTotal().GetContractedQuantity(), Accepted: st.GetTotal().GetAcceptedQuantity()})
 		}
 	}
-	return (acc + 1) / (ans + 2)
+	r := domain.DeliveryRecord(fs)
+	f.records[producer] = r
+	return r
 }
 
 // compatible applies the hard constraints: same product, required standard held (or
@@ -215,7 +230,7 @@ func (s *Server) MatchDemand(ctx context.Context, req *matchmakingv1.MatchDemand
 			DistanceKm:  f.distance(ctx, o.CommuneCode, d.DeliveryCommuneCode),
 			StandardFit: f.standardFit(ctx, d.RequiredStandard, o.Certifications),
 			PoorShare:   poor, MinorityShare: minority, WomenLed: org.GetWomenLed(),
-			DeliveryRecord: s.deliveryRecord(ctx, o.Producer),
+			DeliveryRecord: f.deliveryRecord(ctx, o.Producer),
 		}
 		sc, b := domain.Score(d, o, of, s.weights)
 		cands = append(cands, cand{o: o, score: sc, b: b, km: of.DistanceKm, poor: poor >= 0.5})

@@ -41,6 +41,8 @@ type Registry interface {
 // Contracts is what matchmaking asks the contracts service.
 type Contracts interface {
 	CreateContract(ctx context.Context, in *contractsv1.CreateContractRequest, opts ...grpc.CallOption) (*contractsv1.Contract, error)
+	ListContracts(ctx context.Context, in *contractsv1.ListContractsRequest, opts ...grpc.CallOption) (*contractsv1.ListContractsResponse, error)
+	GetSettlement(ctx context.Context, in *contractsv1.GetSettlementRequest, opts ...grpc.CallOption) (*contractsv1.Settlement, error)
 }
 
 // Server implements matchmakingv1.MatchmakingServiceServer.

@@ -99,12 +99,88 @@ type Demand struct {
 	MinPoorShareBps      int32     `bson:"min_poor_share_bps"`
 	PreferWomenLed       bool      `bson:"prefer_women_led"`
 	PreferEthnicMinority bool      `bson:"prefer_ethnic_minority"`
-	AllocatedQuantity    int64     `bson:"allocated_quantity"`
-	ReservedQuantity     int64     `bson:"reserved_quantity"`
+	AllocatedQuantity    int64     `bson:"allocated_quantity"` // Σ committed holds
+	ReservedQuantity     int64     `bson:"reserved_quantity"`  // Σ pending holds
+	Holds                Ledger    `bson:"holds,omitempty"`
+	PendingHolds         int       `bson:"pending_holds"`
 	State                string    `bson:"state"`
 	CreateTime           time.Time `bson:"create_time"`
 	UpdateTime           time.Time `bson:"update_time"`
 	Version              int64     `bson:"version"`
+}
+
+// Hold is one proposal's claim on an offer's capacity or a demand's quantity.
+type Hold struct {
+	Quantity int64 `bson:"quantity"`
+	// Committed: the proposal was accepted (capacity committed, demand allocated).
+	Committed bool      `bson:"committed"`
+	Time      time.Time `bson:"time"`
+}
+
+// Ledger holds the claims on an offer or a demand, by proposal id. Every operation is
+// idempotent for a given proposal, so a flow interrupted between documents converges when it
+// is retried or reconciled against the proposal, which is the source of truth.
+type Ledger map[string]Hold
+
+// Reserve places a pending hold for proposal pid; it reports false if pid already holds.
+func (l *Ledger) Reserve(pid string, q int64, now time.Time) bool {
+	if _, ok := (*l)[pid]; ok {
+		return false
+	}
+	if *l == nil {
+		*l = Ledger{}
+	}
+	(*l)[pid] = Hold{Quantity: q, Time: now.UTC()}
+	return true
+}
+
+// Commit marks pid's hold committed (placing it if missing); it reports whether it changed.
+func (l *Ledger) Commit(pid string, q int64, now time.Time) bool {
+	if h, ok := (*l)[pid]; ok && h.Committed {
+		return false
+	}
+	if *l == nil {
+		*l = Ledger{}
+	}
+	h, ok := (*l)[pid]
+	if !ok {
+		h = Hold{Quantity: q, Time: now.UTC()}
+	}
+	h.Committed = true
+	(*l)[pid] = h
+	return true
+}
+
+// Release drops pid's pending hold; committed holds stay. It reports whether it changed.
+func (l Ledger) Release(pid string) bool {
+	if h, ok := l[pid]; ok && !h.Committed {
+		delete(l, pid)
+		return true
+	}
+	return false
+}
+
+// Totals sums the pending and the committed holds and counts the pending ones.
+func (l Ledger) Totals() (pending, committed int64, npending int) {
+	for _, h := range l {
+		if h.Committed {
+			committed += h.Quantity
+		} else {
+			pending += h.Quantity
+			npending++
+		}
+	}
+	return pending, committed, npending
+}
+
+// Recount derives the demand's reserved and allocated quantities from its holds.
+func (d *Demand) Recount() {
+	d.ReservedQuantity, d.AllocatedQuantity, d.PendingHolds = d.Holds.Totals()
+}
+
+// Recount derives the offer's reserved and committed quantities from its holds.
+func (o *Offer) Recount() {
+	o.ReservedQuantity, o.CommittedQuantity, o.PendingHolds = o.Holds.Totals()
 }
 
 // Open is the quantity still to be proposed.
@@ -122,8 +198,10 @@ type Offer struct {
 	Households        []string  `bson:"households,omitempty"`
 	CommuneCode       string    `bson:"commune_code"`
 	ProvinceCode      string    `bson:"province_code"`
-	ReservedQuantity  int64     `bson:"reserved_quantity"`
-	CommittedQuantity int64     `bson:"committed_quantity"`
+	ReservedQuantity  int64     `bson:"reserved_quantity"`  // Σ pending holds
+	CommittedQuantity int64     `bson:"committed_quantity"` // Σ committed holds
+	Holds             Ledger    `bson:"holds,omitempty"`
+	PendingHolds      int       `bson:"pending_holds"`
 	State             string    `bson:"state"`
 	CreateTime        time.Time `bson:"create_time"`
 	UpdateTime        time.Time `bson:"update_time"`

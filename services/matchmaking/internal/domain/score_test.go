@@ -1,6 +1,8 @@
 package domain
 
 import (
+	"time"
+
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -76,4 +78,28 @@ func TestDeliveryRecord(t *testing.T) {
 			require.InDelta(t, tc.want, DeliveryRecord(tc.fs), 1e-12)
 		})
 	}
+}
+
+func TestLedger(t *testing.T) {
+	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	var o Offer
+	require.True(t, o.Holds.Reserve("p1", 100, now))
+	require.False(t, o.Holds.Reserve("p1", 999, now), "a retried reserve changes nothing")
+	require.True(t, o.Holds.Reserve("p2", 50, now))
+	o.Recount()
+	require.Equal(t, [3]int64{150, 0, 2}, [3]int64{o.ReservedQuantity, o.CommittedQuantity, int64(o.PendingHolds)})
+
+	require.True(t, o.Holds.Commit("p1", 100, now))
+	require.False(t, o.Holds.Commit("p1", 100, now), "a retried commit changes nothing")
+	require.False(t, o.Holds.Release("p1"), "a committed hold is never released")
+	require.True(t, o.Holds.Release("p2"))
+	require.False(t, o.Holds.Release("p2"), "a retried release changes nothing")
+	o.Recount()
+	require.Equal(t, [3]int64{0, 100, 0}, [3]int64{o.ReservedQuantity, o.CommittedQuantity, int64(o.PendingHolds)})
+
+	// Commit without a hold (the hold was lost): the accepted quantity is still counted.
+	var d Demand
+	require.True(t, d.Holds.Commit("p3", 70, now))
+	d.Recount()
+	require.Equal(t, int64(70), d.AllocatedQuantity)
 }

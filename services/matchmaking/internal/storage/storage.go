@@ -37,10 +37,10 @@ func idx(keys ...string) mongo.IndexModel {
 
 // EnsureIndexes creates the indexes; idempotent.
 func (s *Store) EnsureIndexes(ctx context.Context) error {
-	if err := mongostore.EnsureIndexes(ctx, s.Demands.C, idx("product", "state"), idx("province_code"), idx("buyer")); err != nil {
+	if err := mongostore.EnsureIndexes(ctx, s.Demands.C, idx("product", "state"), idx("province_code"), idx("buyer"), idx("pending_holds")); err != nil {
 		return err
 	}
-	if err := mongostore.EnsureIndexes(ctx, s.Offers.C, idx("product", "state"), idx("province_code"), idx("producer")); err != nil {
+	if err := mongostore.EnsureIndexes(ctx, s.Offers.C, idx("product", "state"), idx("province_code"), idx("producer"), idx("pending_holds")); err != nil {
 		return err
 	}
 	return mongostore.EnsureIndexes(ctx, s.Proposals.C, idx("demand"), idx("offer"), idx("producer", "state"))

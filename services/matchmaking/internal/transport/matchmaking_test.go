@@ -3,11 +3,15 @@ package transport_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -18,6 +22,7 @@ import (
 	typesv1 "github.com/lienket/lienket/proto/lienket/types/v1"
 	contractsapp "github.com/lienket/lienket/services/contracts/app"
 	"github.com/lienket/lienket/services/matchmaking/app"
+	"github.com/lienket/lienket/services/platform/aip"
 	"github.com/lienket/lienket/services/platform/apierr"
 	"github.com/lienket/lienket/services/platform/auth"
 	"github.com/lienket/lienket/services/platform/testkit"
@@ -32,6 +37,7 @@ type world struct {
 	buyer                 string
 	near, far, poorGroup  string // producer organisations
 	nearHH, farHH, poorHH []string
+	db                    *mongo.Database
 }
 
 var admin = auth.Principal{Subject: "users/admin", Role: auth.RoleAdmin}
@@ -43,7 +49,7 @@ func newWorld(t *testing.T) *world {
 	ctx := context.Background()
 	a := testkit.NewAuth(t)
 	db := testkit.Database(t)
-	w := &world{a: a}
+	w := &world{a: a, db: db}
 	w.reg = testkit.Serve(t, a, func(s *grpc.Server) {
 		require.NoError(t, registryapp.Register(ctx, s, testkit.Deps(t, a, "registry", db, nil)))
 	})
@@ -51,7 +57,8 @@ func newWorld(t *testing.T) *world {
 		require.NoError(t, contractsapp.Register(ctx, s, testkit.Deps(t, a, "contracts", db, map[string]string{"REGISTRY_ADDR": w.reg})))
 	})
 	w.mm = testkit.Serve(t, a, func(s *grpc.Server) {
-		require.NoError(t, app.Register(ctx, s, testkit.Deps(t, a, "matchmaking", db, map[string]string{"REGISTRY_ADDR": w.reg, "CONTRACTS_ADDR": w.contracts})))
+		require.NoError(t, app.Register(ctx, s, testkit.Deps(t, a, "matchmaking", db, map[string]string{"REGISTRY_ADDR": w.reg, "CONTRACTS_ADDR": w.contracts,
+			"HOLD_RECONCILE_INTERVAL": "100ms", "HOLD_GRACE": "1m"})))
 	})
 	r := registryv1.NewRegistryServiceClient(testkit.Dial(t, w.reg, a.Token(t, admin)))
 	org := func(kind registryv1.Organization_Kind, name, tax, commune string, womenLed bool) string {
@@ -322,4 +329,87 @@ func TestBatchAllocateLotsAndInclusion(t *testing.T) {
 	require.Equal(t, cost, res.TotalCostVnd)
 	lb := res.GetLowerBound()
 	require.Equal(t, []int64{0, 0, cost}, []int64{lb.GetInclusionShortfall(), lb.GetUnallocatedQuantity(), lb.GetTotalCostVnd()}, "the proven bound is the plan")
+}
+
+// crash rewrites a document's holds as an interrupted flow would have left them.
+func (w *world) crash(t *testing.T, coll, name string, set bson.D) {
+	t.Helper()
+	id := name[strings.Index(name, "/")+1:]
+	res, err := w.db.Collection(coll).UpdateOne(context.Background(), bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$set", Value: set}, {Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}})
+	require.NoError(t, err)
+	require.EqualValues(t, 1, res.MatchedCount)
+}
+
+// TestReconcilerRepairsInterruptedFlows: holds left inconsistent by a crash between documents
+// are brought back in line with the proposals by the background reconciler.
+func TestReconcilerRepairsInterruptedFlows(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	buyer := w.mmAs(t, orgUser(auth.RoleBusiness, w.buyer))
+	producer := w.mmAs(t, orgUser(auth.RoleProducer, w.far))
+	o := w.offer(t, w.far, w.farHH, 5000, 36000, "standards/VIETGAP")
+	d := w.demand(t, 4000, 0, 0)
+	offerNow := func() *matchmakingv1.Offer {
+		got, err := buyer.GetOffer(ctx, &matchmakingv1.GetOfferRequest{Name: o.Name})
+		require.NoError(t, err)
+		return got
+	}
+	demandNow := func() *matchmakingv1.Demand {
+		got, err := buyer.GetDemand(ctx, &matchmakingv1.GetDemandRequest{Name: d.Name})
+		require.NoError(t, err)
+		return got
+	}
+	eventually := func(what string, cond func() bool) {
+		t.Helper()
+		require.Eventually(t, cond, 10*time.Second, 50*time.Millisecond, what)
+	}
+
+	// 1. A create that held the offer's capacity and died before the demand and the proposal:
+	// released once past the grace period; a younger one waits for its client's retry.
+	old, young := time.Now().Add(-time.Hour).UTC(), time.Now().UTC()
+	w.crash(t, "offers", o.Name, bson.D{
+		{Key: "holds.orphan-old", Value: bson.D{{Key: "quantity", Value: int64(700)}, {Key: "committed", Value: false}, {Key: "time", Value: old}}},
+		{Key: "holds.orphan-young", Value: bson.D{{Key: "quantity", Value: int64(300)}, {Key: "committed", Value: false}, {Key: "time", Value: young}}},
+		{Key: "reserved_quantity", Value: int64(1000)}, {Key: "pending_holds", Value: 2}})
+	eventually("the old orphan hold is released", func() bool { return offerNow().ReservedQuantity == 300 })
+	time.Sleep(300 * time.Millisecond)
+	require.EqualValues(t, 300, offerNow().ReservedQuantity, "the young one is kept for a retry")
+	w.crash(t, "offers", o.Name, bson.D{{Key: "holds", Value: bson.D{}}, {Key: "reserved_quantity", Value: int64(0)}, {Key: "pending_holds", Value: 0}})
+
+	// 2. An accept that marked the proposal ACCEPTED and died before committing the holds.
+	pr, err := buyer.CreateProposal(ctx, &matchmakingv1.CreateProposalRequest{Parent: d.Name, Proposal: &matchmakingv1.Proposal{Offer: o.Name, Quantity: 1500}, RequestId: "reconcile-accept"})
+	require.NoError(t, err)
+	_, err = producer.AcceptProposal(ctx, &matchmakingv1.AcceptProposalRequest{Name: pr.Name})
+	require.NoError(t, err)
+	pid := pr.Name[strings.LastIndex(pr.Name, "/")+1:]
+	pending := bson.D{{Key: "quantity", Value: int64(1500)}, {Key: "committed", Value: false}, {Key: "time", Value: young}}
+	w.crash(t, "offers", o.Name, bson.D{{Key: "holds." + pid, Value: pending}, {Key: "reserved_quantity", Value: int64(1500)}, {Key: "committed_quantity", Value: int64(0)}, {Key: "pending_holds", Value: 1}})
+	w.crash(t, "demands", d.Name, bson.D{{Key: "holds." + pid, Value: pending}, {Key: "reserved_quantity", Value: int64(1500)}, {Key: "allocated_quantity", Value: int64(0)}, {Key: "pending_holds", Value: 1}})
+	eventually("the accepted proposal's holds are committed", func() bool {
+		of, de := offerNow(), demandNow()
+		return of.ReservedQuantity == 0 && of.CommittedQuantity == 1500 && de.ReservedQuantity == 0 && de.AllocatedQuantity == 1500
+	})
+
+	// 3. A decline that ended the proposal and died before releasing the holds.
+	pr2, err := buyer.CreateProposal(ctx, &matchmakingv1.CreateProposalRequest{Parent: d.Name, Proposal: &matchmakingv1.Proposal{Offer: o.Name, Quantity: 1000}, RequestId: "reconcile-decline"})
+	require.NoError(t, err)
+	_, err = producer.DeclineProposal(ctx, &matchmakingv1.DeclineProposalRequest{Name: pr2.Name, Reason: "đã bán hết"})
+	require.NoError(t, err)
+	pid2 := pr2.Name[strings.LastIndex(pr2.Name, "/")+1:]
+	w.crash(t, "offers", o.Name, bson.D{{Key: "holds." + pid2, Value: bson.D{{Key: "quantity", Value: int64(1000)}, {Key: "committed", Value: false}, {Key: "time", Value: young}}},
+		{Key: "reserved_quantity", Value: int64(1000)}, {Key: "pending_holds", Value: 1}})
+	eventually("the declined proposal's hold is released", func() bool { return offerNow().ReservedQuantity == 0 })
+	require.EqualValues(t, 1500, offerNow().CommittedQuantity, "committed holds are never touched")
+
+	// 4. A create that held the offer and died: the client's retry with the same request_id
+	// resumes it, holding the offer once, not twice.
+	subject := orgUser(auth.RoleBusiness, w.buyer).Subject
+	pid4 := aip.IDForRequest("CreateProposal\x00"+subject+"\x00"+d.Name[len("demands/"):], "reconcile-retry")
+	w.crash(t, "offers", o.Name, bson.D{{Key: "holds." + pid4, Value: bson.D{{Key: "quantity", Value: int64(800)}, {Key: "committed", Value: false}, {Key: "time", Value: young}}},
+		{Key: "reserved_quantity", Value: int64(800)}, {Key: "pending_holds", Value: 1}})
+	pr4, err := buyer.CreateProposal(ctx, &matchmakingv1.CreateProposalRequest{Parent: d.Name, Proposal: &matchmakingv1.Proposal{Offer: o.Name, Quantity: 800}, RequestId: "reconcile-retry"})
+	require.NoError(t, err)
+	require.True(t, strings.HasSuffix(pr4.Name, "/"+pid4))
+	require.EqualValues(t, 800, offerNow().ReservedQuantity, "held once")
+	require.EqualValues(t, 800, demandNow().ReservedQuantity)
 }

@@ -2,6 +2,7 @@ package transport
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -35,7 +36,9 @@ func update[T any](ctx context.Context, s *Server, repo mongostore.Repo[T], id, 
 		}
 		ver, ut := meta(doc)
 		prev := *ver
-		if err := fn(doc); err != nil {
+		if err := fn(doc); errors.Is(err, errUnchanged) {
+			return doc, nil
+		} else if err != nil {
 			return nil, err
 		}
 		*ver, *ut = prev+1, s.now().UTC()
@@ -49,6 +52,9 @@ func update[T any](ctx context.Context, s *Server, repo mongostore.Repo[T], id, 
 	}
 	return nil, apierr.New(codes.Aborted, "CONCURRENT_MODIFICATION", name+" busy; retry", nil)
 }
+
+// errUnchanged, returned by an update's fn, means there is nothing to write.
+var errUnchanged = errors.New("unchanged")
 
 func (s *Server) updateDemand(ctx context.Context, id string, fn func(*domain.Demand) error) (*domain.Demand, error) {
 	return update(ctx, s, s.st.Demands, id, "demands/"+id, func(d *domain.Demand) (*int64, *time.Time) { return &d.Version, &d.UpdateTime }, fn)
@@ -101,20 +107,31 @@ func (s *Server) CreateProposal(ctx context.Context, req *matchmakingv1.CreatePr
 	} else if existing != nil {
 		return proposalToProto(existing), nil
 	}
-	// Reserve the offer's capacity, then the demand's quantity (compensating on failure).
+	// Hold the offer's capacity, then the demand's quantity, under the proposal's id, then
+	// write the proposal. Each step is idempotent: a retry with the same request_id resumes an
+	// interrupted create, and holds left by a create that never finished are released by the
+	// reconciler once their grace period is over.
+	now := s.now().UTC()
 	if _, err := s.updateOffer(ctx, o.ID, func(o *domain.Offer) error {
+		if _, held := o.Holds[id]; held {
+			return errUnchanged
+		}
 		if o.State != domain.OfferOpen {
 			return apierr.FailedPrecondition("OFFER_NOT_OPEN", "offer is "+o.State, map[string]string{"state": o.State})
 		}
 		if q > o.Available() {
 			return apierr.FailedPrecondition("OFFER_CAPACITY", fmt.Sprintf("only %d available on the offer", o.Available()), nil)
 		}
-		o.ReservedQuantity += q
+		o.Holds.Reserve(id, q, now)
+		o.Recount()
 		return nil
 	}); err != nil {
 		return nil, err
 	}
 	if _, err := s.updateDemand(ctx, d.ID, func(d *domain.Demand) error {
+		if _, held := d.Holds[id]; held {
+			return errUnchanged
+		}
 		if d.State != domain.DemandOpen && d.State != domain.DemandPartiallyAllocated {
 			return apierr.FailedPrecondition("DEMAND_NOT_OPEN", "demand is "+d.State, map[string]string{"state": d.State})
 		}
@@ -124,29 +141,86 @@ func (s *Server) CreateProposal(ctx context.Context, req *matchmakingv1.CreatePr
 		if q < d.MinLotQuantity && q != d.Open() {
 			return apierr.Field("proposal.quantity", "MIN_LOT", "must be at least the minimum lot of %d", d.MinLotQuantity)
 		}
-		d.ReservedQuantity += q
+		d.Holds.Reserve(id, q, now)
+		d.Recount()
 		return nil
 	}); err != nil {
-		s.release(ctx, o.ID, q)
+		s.release(ctx, "offers/"+o.ID, id)
 		return nil, err
 	}
-	now := s.now().UTC()
 	pr := &domain.Proposal{ID: id, Demand: req.GetParent(), Offer: in.GetOffer(), Buyer: d.Buyer, Producer: o.Producer, Quantity: q,
 		Message: in.GetMessage(), State: domain.ProposalPending, CreateTime: now, UpdateTime: now, Version: 1}
-	stored, created, err := s.st.Proposals.Insert(ctx, id, pr)
+	// A concurrent retry may have written it first: same id, same holds, nothing to undo.
+	stored, _, err := s.st.Proposals.Insert(ctx, id, pr)
 	if err != nil {
 		return nil, s.internal(ctx, "insert proposal", err)
-	}
-	if !created { // a concurrent retry won: undo our reservations
-		s.release(ctx, o.ID, q)
-		_, _ = s.updateDemand(ctx, d.ID, func(d *domain.Demand) error { d.ReservedQuantity -= q; return nil })
 	}
 	return proposalToProto(stored), nil
 }
 
-func (s *Server) release(ctx context.Context, offerID string, q int64) {
-	if _, err := s.updateOffer(ctx, offerID, func(o *domain.Offer) error { o.ReservedQuantity -= q; return nil }); err != nil {
-		s.log.ErrorContext(ctx, "could not release offer capacity", "offer", offerID, "quantity", q, "error", err.Error())
+// release drops proposal pid's pending hold on an offer or a demand (offers/{id} or
+// demands/{id}). A failure is logged; the reconciler completes it later.
+func (s *Server) release(ctx context.Context, name, pid string) {
+	fn := func(l *domain.Ledger) error {
+		if !l.Release(pid) {
+			return errUnchanged
+		}
+		return nil
+	}
+	var err error
+	if id, ok := strings.CutPrefix(name, "offers/"); ok {
+		_, err = s.updateOffer(ctx, id, func(o *domain.Offer) error {
+			if err := fn(&o.Holds); err != nil {
+				return err
+			}
+			o.Recount()
+			return nil
+		})
+	} else {
+		_, err = s.updateDemand(ctx, strings.TrimPrefix(name, "demands/"), func(d *domain.Demand) error {
+			if err := fn(&d.Holds); err != nil {
+				return err
+			}
+			d.Recount()
+			return nil
+		})
+	}
+	if err != nil {
+		s.log.ErrorContext(ctx, "could not release a hold; the reconciler will", "resource", name, "proposal", pid, "error", err.Error())
+	}
+}
+
+// commit marks proposal pr's holds committed: the offer's capacity, the demand's quantity
+// (with the offer's and the demand's states following). Failures are logged; the reconciler
+// completes them later.
+func (s *Server) commit(ctx context.Context, pr *domain.Proposal) {
+	now := s.now().UTC()
+	if _, err := s.updateOffer(ctx, strings.TrimPrefix(pr.Offer, "offers/"), func(o *domain.Offer) error {
+		if !o.Holds.Commit(pr.ID, pr.Quantity, now) {
+			return errUnchanged
+		}
+		o.Recount()
+		if o.Available() <= 0 && o.State == domain.OfferOpen {
+			o.State = domain.OfferExhausted
+		}
+		return nil
+	}); err != nil {
+		s.log.ErrorContext(ctx, "could not commit offer capacity; the reconciler will", "offer", pr.Offer, "proposal", pr.ID, "error", err.Error())
+	}
+	if _, err := s.updateDemand(ctx, strings.TrimPrefix(pr.Demand, "demands/"), func(d *domain.Demand) error {
+		if !d.Holds.Commit(pr.ID, pr.Quantity, now) {
+			return errUnchanged
+		}
+		d.Recount()
+		if d.State == domain.DemandOpen || d.State == domain.DemandPartiallyAllocated {
+			d.State = domain.DemandPartiallyAllocated
+			if d.AllocatedQuantity >= d.Quantity {
+				d.State = domain.DemandFilled
+			}
+		}
+		return nil
+	}); err != nil {
+		s.log.ErrorContext(ctx, "could not commit demand quantity; the reconciler will", "demand", pr.Demand, "proposal", pr.ID, "error", err.Error())
 	}
 }
 
@@ -231,7 +305,9 @@ func (s *Server) ListProposals(ctx context.Context, req *matchmakingv1.ListPropo
 // endProposal moves a PENDING proposal to DECLINED or CANCELLED and releases its reservations.
 func (s *Server) endProposal(ctx context.Context, pr *domain.Proposal, to, reason string) (*domain.Proposal, error) {
 	prev := pr.Version
-	if pr.State == to {
+	if pr.State == to { // a retry completes what an interrupted end left (idempotent)
+		s.release(ctx, pr.Offer, pr.ID)
+		s.release(ctx, pr.Demand, pr.ID)
 		return pr, nil
 	}
 	if pr.State != domain.ProposalPending {
@@ -246,10 +322,8 @@ func (s *Server) endProposal(ctx context.Context, pr *domain.Proposal, to, reaso
 	if !ok {
 		return nil, apierr.New(codes.Aborted, "CONCURRENT_MODIFICATION", "proposal changed concurrently; read it again", nil)
 	}
-	s.release(ctx, strings.TrimPrefix(pr.Offer, "offers/"), pr.Quantity)
-	if _, err := s.updateDemand(ctx, strings.TrimPrefix(pr.Demand, "demands/"), func(d *domain.Demand) error { d.ReservedQuantity -= pr.Quantity; return nil }); err != nil {
-		s.log.ErrorContext(ctx, "could not release demand quantity", "demand", pr.Demand, "error", err.Error())
-	}
+	s.release(ctx, pr.Offer, pr.ID)
+	s.release(ctx, pr.Demand, pr.ID)
 	return &next, nil
 }
 
@@ -312,6 +386,7 @@ func (s *Server) AcceptProposal(ctx context.Context, req *matchmakingv1.AcceptPr
 		return nil, apierr.PermissionDenied("only the producer may accept a proposal")
 	}
 	if pr.State == domain.ProposalAccepted {
+		s.commit(ctx, pr) // a retry completes what an interrupted accept left (idempotent)
 		return proposalToProto(pr), nil
 	}
 	if pr.State != domain.ProposalPending {
@@ -361,29 +436,7 @@ func (s *Server) AcceptProposal(ctx context.Context, req *matchmakingv1.AcceptPr
 		}
 		return nil, apierr.FailedPrecondition("INVALID_STATE", "proposal is "+cur.State, map[string]string{"state": cur.State})
 	}
-	if _, err := s.updateOffer(ctx, o.ID, func(o *domain.Offer) error {
-		o.ReservedQuantity -= pr.Quantity
-		o.CommittedQuantity += pr.Quantity
-		if o.Available() <= 0 && o.State == domain.OfferOpen {
-			o.State = domain.OfferExhausted
-		}
-		return nil
-	}); err != nil {
-		s.log.ErrorContext(ctx, "could not commit offer capacity", "offer", o.ID, "error", err.Error())
-	}
-	if _, err := s.updateDemand(ctx, d.ID, func(d *domain.Demand) error {
-		d.ReservedQuantity -= pr.Quantity
-		d.AllocatedQuantity += pr.Quantity
-		if d.State == domain.DemandOpen || d.State == domain.DemandPartiallyAllocated {
-			d.State = domain.DemandPartiallyAllocated
-			if d.AllocatedQuantity >= d.Quantity {
-				d.State = domain.DemandFilled
-			}
-		}
-		return nil
-	}); err != nil {
-		s.log.ErrorContext(ctx, "could not commit demand quantity", "demand", d.ID, "error", err.Error())
-	}
+	s.commit(ctx, &next)
 	return proposalToProto(&next), nil
 }
 

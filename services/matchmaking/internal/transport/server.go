@@ -77,11 +77,13 @@ func Register(ctx context.Context, s *grpc.Server, d service.Deps) error {
 	if err != nil {
 		return err
 	}
-	matchmakingv1.RegisterMatchmakingServiceServer(s, &Server{
+	srv := &Server{
 		st: st, registry: registryv1.NewRegistryServiceClient(rc), contracts: contractsv1.NewContractsServiceClient(cc),
 		weights: w, transport: int64(d.Env.Int("TRANSPORT_VND_PER_UNIT_KM", 2)), log: d.Log, now: time.Now,
 		batchNodes: d.Env.Int("MATCH_BATCH_MAX_NODES", domain.BatchMaxNodes),
-	})
+	}
+	matchmakingv1.RegisterMatchmakingServiceServer(s, srv)
+	go srv.reconcileLoop(ctx, d.Env.Duration("HOLD_RECONCILE_INTERVAL", time.Minute), d.Env.Duration("HOLD_GRACE", 10*time.Minute))
 	return nil
 }
 

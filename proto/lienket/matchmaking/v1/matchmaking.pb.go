@@ -217,7 +217,8 @@ func (Proposal_State) EnumDescriptor() ([]byte, []int) {
 type InclusionPreference struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Minimum share of the quantity, in basis points, to come from groups in which at least
-	// half of the households are poor or near-poor.
+	// half of the households are poor or near-poor. Allocation meets it as far as poor groups'
+	// capacity and the minimum lot allow, before anything else, and reports any shortfall.
 	MinPoorShareBps int32 `protobuf:"varint,1,opt,name=min_poor_share_bps,json=minPoorShareBps,proto3" json:"min_poor_share_bps,omitempty"`
 	// Prefer women-led groups.
 	PreferWomenLed bool `protobuf:"varint,2,opt,name=prefer_women_led,json=preferWomenLed,proto3" json:"prefer_women_led,omitempty"`
@@ -1741,8 +1742,11 @@ type MatchDemandResponse struct {
 	UnallocatedQuantity int64 `protobuf:"varint,4,opt,name=unallocated_quantity,json=unallocatedQuantity,proto3" json:"unallocated_quantity,omitempty"`
 	// Units short of the demand's requested poor/near-poor share.
 	InclusionShortfall int64 `protobuf:"varint,5,opt,name=inclusion_shortfall,json=inclusionShortfall,proto3" json:"inclusion_shortfall,omitempty"`
-	unknownFields      protoimpl.UnknownFields
-	sizeCache          protoimpl.SizeCache
+	// True when the allocation is proven optimal. False only for very many candidates, when the
+	// exact search reached its budget: the allocation is then the best found.
+	Optimal       bool `protobuf:"varint,6,opt,name=optimal,proto3" json:"optimal,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *MatchDemandResponse) Reset() {
@@ -1808,6 +1812,13 @@ func (x *MatchDemandResponse) GetInclusionShortfall() int64 {
 		return x.InclusionShortfall
 	}
 	return 0
+}
+
+func (x *MatchDemandResponse) GetOptimal() bool {
+	if x != nil {
+		return x.Optimal
+	}
+	return false
 }
 
 // Request for BatchAllocate.
@@ -2714,7 +2725,7 @@ const file_lienket_matchmaking_v1_matchmaking_proto_rawDesc = "" +
 	"\bcost_vnd\x18\x05 \x01(\x03R\acostVnd\"O\n" +
 	"\x12MatchDemandRequest\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12%\n" +
-	"\x0emax_candidates\x18\x02 \x01(\x05R\rmaxCandidates\"\xaa\x02\n" +
+	"\x0emax_candidates\x18\x02 \x01(\x05R\rmaxCandidates\"\xc4\x02\n" +
 	"\x13MatchDemandResponse\x12A\n" +
 	"\n" +
 	"candidates\x18\x01 \x03(\v2!.lienket.matchmaking.v1.CandidateR\n" +
@@ -2724,7 +2735,8 @@ const file_lienket_matchmaking_v1_matchmaking_proto_rawDesc = "" +
 	"allocation\x12$\n" +
 	"\x0etotal_cost_vnd\x18\x03 \x01(\x03R\ftotalCostVnd\x121\n" +
 	"\x14unallocated_quantity\x18\x04 \x01(\x03R\x13unallocatedQuantity\x12/\n" +
-	"\x13inclusion_shortfall\x18\x05 \x01(\x03R\x12inclusionShortfall\"H\n" +
+	"\x13inclusion_shortfall\x18\x05 \x01(\x03R\x12inclusionShortfall\x12\x18\n" +
+	"\aoptimal\x18\x06 \x01(\bR\aoptimal\"H\n" +
 	"\x14BatchAllocateRequest\x12\x18\n" +
 	"\ademands\x18\x01 \x03(\tR\ademands\x12\x16\n" +
 	"\x06offers\x18\x02 \x03(\tR\x06offers\"\xed\x04\n" +

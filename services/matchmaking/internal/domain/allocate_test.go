@@ -255,6 +255,19 @@ func TestBatchOfOneIsAllocate(t *testing.T) {
 		}
 		want, err := Allocate(p)
 		require.NoError(t, err)
+		bounded, optimal, err := AllocateBounded(context.Background(), p, 0)
+		require.NoError(t, err)
+		require.True(t, optimal)
+		require.Equal(t, [4]int64{want.Allocated, want.Cost, want.Unallocated, want.InclusionShortfall},
+			[4]int64{bounded.Allocated, bounded.Cost, bounded.Unallocated, bounded.InclusionShortfall}, "instance %d: %+v", n, p)
+		var sum int64
+		for _, l := range bounded.Lines {
+			s := p.Supplies[mustAtoi(t, l.ID)]
+			require.Equal(t, l.Quantity*s.UnitCost, l.Cost, "lines keep their supplier's id")
+			require.LessOrEqual(t, l.Quantity, s.Capacity)
+			sum += l.Quantity
+		}
+		require.Equal(t, bounded.Allocated, sum)
 		got, err := BatchAllocate(context.Background(), bp)
 		require.NoError(t, err)
 		require.True(t, got.Optimal)
@@ -263,6 +276,13 @@ func TestBatchOfOneIsAllocate(t *testing.T) {
 		require.Equal(t, want.Cost, got.Cost, "instance %d: %+v", n, p)
 		require.Equal(t, want.InclusionShortfall, got.InclusionShortfall[0], "instance %d: %+v", n, p)
 	}
+}
+
+func mustAtoi(t *testing.T, s string) int {
+	var i int
+	_, err := fmt.Sscan(s, &i)
+	require.NoError(t, err)
+	return i
 }
 
 // TestBatchAllocateBudget: a search cut short still returns a feasible plan, marked not optimal.

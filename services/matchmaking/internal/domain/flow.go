@@ -212,6 +212,27 @@ func BatchAllocate(ctx context.Context, p BatchProblem) (BatchPlan, error) {
 	return plan, nil
 }
 
+// AllocateBounded allocates one demand like Allocate, but with the batch allocator's bounded
+// search (maxNodes per component; 0 = BatchMaxNodes): for demands with more candidates than
+// Allocate's exact search can take, it returns the best plan found and whether it is proven
+// optimal.
+func AllocateBounded(ctx context.Context, p Problem, maxNodes int) (Plan, bool, error) {
+	bp := BatchProblem{Demands: []BatchDemand{{Quantity: p.Quantity, MinLot: p.MinLot, MinPoorShareBps: p.MinPoorShareBps}}, MaxNodes: maxNodes}
+	for i, s := range p.Supplies {
+		bp.Offers = append(bp.Offers, BatchOffer{Capacity: s.Capacity, Poor: s.Poor})
+		bp.Arcs = append(bp.Arcs, Arc{Demand: 0, Offer: i, UnitCost: s.UnitCost})
+	}
+	res, err := BatchAllocate(ctx, bp)
+	if err != nil {
+		return Plan{}, false, err
+	}
+	plan := Plan{Allocated: res.Allocated, Cost: res.Cost, Unallocated: res.Unallocated[0], InclusionShortfall: res.InclusionShortfall[0]}
+	for _, l := range res.Lines {
+		plan.Lines = append(plan.Lines, Line{ID: p.Supplies[l.Offer].ID, Quantity: l.Quantity, Cost: l.Cost})
+	}
+	return plan, res.Optimal, nil
+}
+
 func need(d BatchDemand) int64 {
 	if d.Quantity <= 0 {
 		return 0

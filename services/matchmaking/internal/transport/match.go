@@ -253,12 +253,19 @@ func (s *Server) MatchDemand(ctx context.Context, req *matchmakingv1.MatchDemand
 		prob.Supplies = append(prob.Supplies, domain.Supply{ID: c.o.ID, Capacity: c.o.Available(), UnitCost: uc, Poor: c.poor})
 	}
 	plan, err := domain.Allocate(prob)
+	optimal := true
 	if errors.Is(err, domain.ErrTooLarge) {
-		return nil, apierr.FailedPrecondition("ALLOCATION_TOO_LARGE", "too many candidates for an exact allocation; narrow the demand (standard, window) and retry", nil)
+		// Too many candidates for the single-demand search: the batch search with its budget
+		// gives the best plan it finds, and says whether it is proven optimal.
+		plan, optimal, err = domain.AllocateBounded(ctx, prob, s.batchNodes)
+	}
+	if errors.Is(err, domain.ErrTooLarge) {
+		return nil, apierr.FailedPrecondition("ALLOCATION_TOO_LARGE", "quantities and prices too large to allocate exactly; narrow the demand and retry", nil)
 	}
 	if err != nil {
 		return nil, s.internal(ctx, "allocate", err)
 	}
+	resp.Optimal = optimal
 	for _, l := range plan.Lines {
 		resp.Allocation = append(resp.Allocation, &matchmakingv1.AllocationLine{Demand: req.GetName(), Offer: "offers/" + l.ID, Quantity: l.Quantity, UnitCostVnd: costs[l.ID], CostVnd: l.Cost})
 	}

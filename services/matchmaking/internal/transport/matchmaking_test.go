@@ -129,6 +129,8 @@ func TestMatchRankAllocateProposeAccept(t *testing.T) {
 	buyer := w.mmAs(t, orgUser(auth.RoleBusiness, w.buyer))
 	m, err := buyer.MatchDemand(ctx, &matchmakingv1.MatchDemandRequest{Name: d.Name})
 	require.NoError(t, err)
+	require.True(t, m.Optimal, "a small allocation is proven optimal")
+	require.Zero(t, m.InclusionShortfall, "the poor group covers the 30%% share")
 	require.Len(t, m.Candidates, 3, "the uncertified offer fails the hard constraint")
 	for _, c := range m.Candidates {
 		require.NotEmpty(t, c.Breakdown.Explanation)

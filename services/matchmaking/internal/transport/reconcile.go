@@ -36,46 +36,35 @@ func (s *Server) reconcileLoop(ctx context.Context, interval, grace time.Duratio
 // step) is released once older than grace, which leaves a client time to retry with the same
 // request_id. It returns how many holds it fixed.
 func (s *Server) Reconcile(ctx context.Context, grace time.Duration) (int, error) {
-	filter := bson.D{{Key: "pending_holds", Value: bson.D{{Key: "$gt", Value: 0}}}}
-	fixed := 0
-	offers, err := pendingDocs(ctx, s.st.Offers, filter, func(o *domain.Offer) string { return o.ID })
+	n, err := reconcileAll(ctx, s, s.st.Offers, "offers/", func(o *domain.Offer) (string, domain.Ledger) { return o.ID, o.Holds }, grace)
 	if err != nil {
-		return fixed, err
+		return n, err
 	}
-	for _, o := range offers {
-		n, err := s.reconcileHolds(ctx, "offers/"+o.ID, o.Holds, grace)
-		fixed += n
-		if err != nil {
-			return fixed, err
-		}
-	}
-	demands, err := pendingDocs(ctx, s.st.Demands, filter, func(d *domain.Demand) string { return d.ID })
-	if err != nil {
-		return fixed, err
-	}
-	for _, d := range demands {
-		n, err := s.reconcileHolds(ctx, "demands/"+d.ID, d.Holds, grace)
-		fixed += n
-		if err != nil {
-			return fixed, err
-		}
-	}
-	return fixed, nil
+	m, err := reconcileAll(ctx, s, s.st.Demands, "demands/", func(d *domain.Demand) (string, domain.Ledger) { return d.ID, d.Holds }, grace)
+	return n + m, err
 }
 
-func pendingDocs[T any](ctx context.Context, repo mongostore.Repo[T], filter bson.D, id func(*T) string) ([]T, error) {
-	var out []T
-	after := ""
+// reconcileAll reconciles the holds of every document of repo that has pending ones.
+func reconcileAll[T any](ctx context.Context, s *Server, repo mongostore.Repo[T], prefix string, holds func(*T) (string, domain.Ledger), grace time.Duration) (int, error) {
+	filter := bson.D{{Key: "pending_holds", Value: bson.D{{Key: "$gt", Value: 0}}}}
+	fixed, after := 0, ""
 	for {
 		page, more, err := repo.List(ctx, filter, after, 500)
 		if err != nil {
-			return nil, err
+			return fixed, err
 		}
-		out = append(out, page...)
+		for i := range page {
+			id, l := holds(&page[i])
+			n, err := s.reconcileHolds(ctx, prefix+id, l, grace)
+			fixed += n
+			if err != nil {
+				return fixed, err
+			}
+			after = id
+		}
 		if !more || len(page) == 0 {
-			return out, nil
+			return fixed, nil
 		}
-		after = id(&page[len(page)-1])
 	}
 }
 

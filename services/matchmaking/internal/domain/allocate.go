@@ -61,9 +61,9 @@ const MaxNodes = 200_000
 // of MinPoorShareBps × Quantity from Poor offers), the largest quantity allocated, and the
 // smallest cost — the same rule as BatchAllocate, of which this is the one-demand case.
 //
-// It is exact. Unallocated quantity is modelled as a virtual supplier of unlimited capacity
-// whose unit cost exceeds any real allocation's total cost, so minimising cost maximises the
-// quantity first. The minimum lot makes the problem non-convex (each supplier gets 0 or
+// It is exact. Unallocated quantity is modelled as a virtual supplier, used last, and plans
+// are compared on (inclusion shortfall, unallocated, cost) — no big-M price, so large
+// quantities cannot overflow. The minimum lot makes the problem non-convex (each supplier gets 0 or
 // between MinLot and its capacity); branch-and-bound over the suppliers whose relaxed share
 // violates it solves it, and each node's relaxation is solved exactly by relax (greedy, which
 // is optimal for linear costs with one "at least" class, by an exchange argument).
@@ -89,7 +89,7 @@ func allocate(p Problem, want int64, maxNodes int) (Plan, error) {
 			}
 		}
 	}
-	if maxCost > 0 && p.Quantity > math.MaxInt64/4/(maxCost+1) {
+	if maxCost > 0 && p.Quantity > math.MaxInt64/4/maxCost {
 		return Plan{}, ErrTooLarge // costs would overflow int64
 	}
 	need := min(want, poorCap)
@@ -98,8 +98,9 @@ func allocate(p Problem, want int64, maxNodes int) (Plan, error) {
 		poorID[s.ID] = s.Poor
 	}
 	sort.SliceStable(usable, func(i, j int) bool { return usable[i].UnitCost < usable[j].UnitCost })
-	shortfall := Supply{ID: "", Capacity: p.Quantity, UnitCost: (maxCost + 1) * p.Quantity}
-	all := append(usable, shortfall) // most expensive: last in cost order
+	// Unallocated quantity is a virtual supplier, last in fill order; plans are compared on
+	// (inclusion shortfall, unallocated, cost), so it needs no price of its own.
+	all := append(usable, Supply{ID: "", Capacity: p.Quantity})
 	plan, ok, err := solveTotal(all, p.MinLot, p.Quantity, need, maxNodes)
 	if err != nil || !ok {
 		return Plan{Unallocated: p.Quantity, InclusionShortfall: want}, err
@@ -123,7 +124,8 @@ func allocate(p Problem, want int64, maxNodes int) (Plan, error) {
 // solveTotal finds the allocation of exactly t with the smallest shortfall below need poor
 // units, then the smallest cost (ok=false when none exists).
 func solveTotal(s []Supply, minLot, t, need int64, maxNodes int) (Plan, bool, error) {
-	bestShort, bestCost := int64(math.MaxInt64), int64(math.MaxInt64)
+	var best lex
+	found := false
 	var bestX []int64
 	x := make([]int64, len(s))
 	state := make([]int8, len(s)) // 0 free, 1 forced in (≥ min lot), -1 forced out
@@ -134,8 +136,8 @@ func solveTotal(s []Supply, minLot, t, need int64, maxNodes int) (Plan, bool, er
 		if nodes > maxNodes {
 			return ErrTooLarge
 		}
-		short, cost, ok := relax(s, state, minLot, t, need, x)
-		if !ok || short > bestShort || (short == bestShort && cost >= bestCost) {
+		v, ok := relax(s, state, minLot, t, need, x)
+		if !ok || (found && !v.less(best)) {
 			return nil
 		}
 		// Branch on a used supplier below the minimum lot.
@@ -147,7 +149,7 @@ func solveTotal(s []Supply, minLot, t, need int64, maxNodes int) (Plan, bool, er
 			}
 		}
 		if frac < 0 {
-			bestShort, bestCost = short, cost
+			best, found = v, true
 			bestX = append(bestX[:0], x...)
 			return nil
 		}
@@ -168,7 +170,7 @@ func solveTotal(s []Supply, minLot, t, need int64, maxNodes int) (Plan, bool, er
 	if bestX == nil {
 		return Plan{}, false, nil
 	}
-	plan := Plan{Allocated: t, Cost: bestCost}
+	plan := Plan{Allocated: t, Cost: best.money}
 	for i, q := range bestX {
 		if q > 0 {
 			plan.Lines = append(plan.Lines, Line{ID: s[i].ID, Quantity: q, Cost: q * s[i].UnitCost})
@@ -180,15 +182,15 @@ func solveTotal(s []Supply, minLot, t, need int64, maxNodes int) (Plan, bool, er
 // relax solves the continuous relaxation at a node exactly: forced-in suppliers get their
 // minimum lot, forced-out get nothing; then as much of the poor requirement as fits is met
 // from the cheapest remaining poor capacity; then the rest from the cheapest remaining
-// capacity. s is sorted by unit cost. It writes the allocation into x and returns the poor
-// shortfall and the cost.
-func relax(s []Supply, state []int8, minLot, t, need int64, x []int64) (int64, int64, bool) {
+// capacity. s is sorted by unit cost, with the virtual unallocated supplier (ID "") last. It
+// writes the allocation into x and returns its value: poor shortfall, unallocated, cost.
+func relax(s []Supply, state []int8, minLot, t, need int64, x []int64) (lex, bool) {
 	var total, poor int64
 	for i := range s {
 		x[i] = 0
 		if state[i] == 1 {
 			if s[i].Capacity < minLot {
-				return 0, 0, false
+				return lex{}, false
 			}
 			x[i] = minLot
 			total += minLot
@@ -198,7 +200,7 @@ func relax(s []Supply, state []int8, minLot, t, need int64, x []int64) (int64, i
 		}
 	}
 	if total > t {
-		return 0, 0, false
+		return lex{}, false
 	}
 	fill := func(onlyPoor bool, upTo int64) {
 		for i := range s {
@@ -229,13 +231,17 @@ func relax(s []Supply, state []int8, minLot, t, need int64, x []int64) (int64, i
 	fill(true, t)
 	fill(false, t)
 	if total != t {
-		return 0, 0, false
+		return lex{}, false
 	}
-	var cost int64
+	v := lex{short: max(need-poor, 0)}
 	for i := range s {
-		cost += x[i] * s[i].UnitCost
+		if s[i].ID == "" {
+			v.unalloc += x[i]
+		} else {
+			v.money += x[i] * s[i].UnitCost
+		}
 	}
-	return max(need-poor, 0), cost, true
+	return v, true
 }
 
 func ceilDiv(a, b int64) int64 {

@@ -35,6 +35,18 @@ func TestAllocateExamples(t *testing.T) {
 	require.EqualValues(t, 10, plan.Unallocated)
 }
 
+// TestAllocateLargeQuantities: 10,000 tonnes (in kg) at 300,000 VND/kg with a 6,000-tonne
+// lot: one offer of 6,000 t or one of 9,000 t (both together exceed the demand). The larger
+// wins. A big-M price for unallocated units (cost × quantity per unit) overflows int64 here
+// and picked the smaller.
+func TestAllocateLargeQuantities(t *testing.T) {
+	plan, err := Allocate(Problem{Quantity: 10_000_000, MinLot: 6_000_000, Supplies: []Supply{
+		{ID: "A", Capacity: 6_000_000, UnitCost: 300_000}, {ID: "B", Capacity: 9_000_000, UnitCost: 300_000}}})
+	require.NoError(t, err)
+	require.Equal(t, []Line{{"B", 9_000_000, 2_700_000_000_000}}, plan.Lines)
+	require.EqualValues(t, 1_000_000, plan.Unallocated)
+}
+
 // bruteForce enumerates every integer allocation and ranks plans by inclusion shortfall,
 // then quantity (more is better), then cost.
 func bruteForce(p Problem) (allocated, cost, short int64) {

@@ -613,7 +613,7 @@ func newComponent(p BatchProblem, idx []int) (*component, error) {
 		}
 	}
 	nd, no := len(c.dem), len(offs)
-	// Overflow guard: every plan's VND total, and every path sum the search forms, must fit.
+	// Overflow guard: every plan's VND total must fit.
 	var totalQ, maxCost int64
 	for _, d := range c.dem {
 		totalQ += p.Demands[d].Quantity
@@ -624,7 +624,9 @@ func newComponent(p BatchProblem, idx []int) (*component, error) {
 	for _, i := range idx {
 		maxCost = max(maxCost, p.Arcs[i].UnitCost)
 	}
-	if maxCost > 0 && totalQ > math.MaxInt64/8/(maxCost+1)/int64(len(idx)+nd+no+2) {
+	// The objective is at most totalQ × maxCost; potentials and path sums are at most the
+	// number of edges × maxCost, far smaller.
+	if maxCost > 0 && totalQ > math.MaxInt64/8/maxCost {
 		return nil, ErrTooLarge
 	}
 	// Nodes: demand i, its poor collector nd+i, offer 2nd+j, sink 2nd+no.

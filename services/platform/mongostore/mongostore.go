@@ -81,8 +81,13 @@ func EnsureIndexes(ctx context.Context, coll *mongo.Collection, models ...mongo.
 	if len(models) == 0 {
 		return nil
 	}
-	if _, err := coll.Indexes().CreateMany(ctx, models); err != nil {
-		return fmt.Errorf("indexes on %s: %w", coll.Name(), err)
+	// One index per command: FerretDB 1.24 panics (and drops the connection) when one
+	// createIndexes names several indexes some of which exist already — which is every
+	// restart against an existing store (FerretDB/FerretDB#3858).
+	for _, m := range models {
+		if _, err := coll.Indexes().CreateOne(ctx, m); err != nil {
+			return fmt.Errorf("indexes on %s: %w", coll.Name(), err)
+		}
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/lienket/lienket/services/platform/mongostore"
 	"github.com/lienket/lienket/services/platform/testkit"
@@ -150,4 +151,18 @@ func TestConcurrentConditionalReplace(t *testing.T) {
 	}
 	wg.Wait()
 	require.EqualValues(t, 1, wins.Load())
+}
+
+// TestEnsureIndexesIsRepeatable: a restart creates the same indexes again, over existing data,
+// from another client (another replica) too.
+func TestEnsureIndexesIsRepeatable(t *testing.T) {
+	ctx := context.Background()
+	db := testkit.Database(t)
+	models := []mongo.IndexModel{{Keys: bson.D{{Key: "a", Value: 1}}}, {Keys: bson.D{{Key: "b", Value: 1}, {Key: "c", Value: 1}}}, {Keys: bson.D{{Key: "d", Value: 1}}}}
+	require.NoError(t, mongostore.EnsureIndexes(ctx, db.Collection("idx"), models...))
+	_, err := db.Collection("idx").InsertOne(ctx, bson.D{{Key: "_id", Value: "x"}, {Key: "a", Value: 1}})
+	require.NoError(t, err)
+	require.NoError(t, mongostore.EnsureIndexes(ctx, db.Collection("idx"), models...))
+	other := testkit.Database(t)
+	require.NoError(t, mongostore.EnsureIndexes(ctx, other.Client().Database(db.Name()).Collection("idx"), models...))
 }

@@ -29,6 +29,12 @@ import (
 type Store struct {
 	Contracts mongostore.Repo[domain.Contract]
 	Events    mongostore.Repo[EventDoc]
+	// Materialize, when set, is called for every outbox event before it is moved to the
+	// events collection, to write (idempotently) the document the event stands for. A record
+	// whose checks must be atomic with the contract (a payment against the balance) is written
+	// this way: it is decided in the contract's conditional replace, carried by its event, and
+	// cannot be lost, since any later reader or writer flushes the outbox first.
+	Materialize func(ctx context.Context, e domain.Event) error
 }
 
 // EventDoc is an audit event as stored.
@@ -71,6 +77,11 @@ func (s *Store) flush(ctx context.Context, c *domain.Contract) error {
 		return nil
 	}
 	for _, e := range c.PendingEvents {
+		if s.Materialize != nil {
+			if err := s.Materialize(ctx, e); err != nil {
+				return fmt.Errorf("materialize event %d: %w", e.Seq, err)
+			}
+		}
 		if _, _, err := s.Events.Insert(ctx, EventID(c.ID, e.Seq), &EventDoc{ID: EventID(c.ID, e.Seq), Event: e}); err != nil {
 			return fmt.Errorf("flush event %d: %w", e.Seq, err)
 		}

@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -72,4 +73,41 @@ func TestOutboxRecovery(t *testing.T) {
 	require.Len(t, evs, 5)
 	require.Equal(t, "contract.signed", evs[3].Type)
 	require.Nil(t, domain.VerifyChain(evs))
+}
+
+// TestOutboxMaterializes: the documents that events stand for are written by whoever flushes
+// the outbox — after a crash, the next reader — and before the outbox is cleared; a flush that
+// cannot write them leaves the outbox for the next one.
+func TestOutboxMaterializes(t *testing.T) {
+	ctx := context.Background()
+	st := storage.New(testkit.Database(t))
+	require.NoError(t, st.EnsureIndexes(ctx))
+	now := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	var written []string
+	fail := true
+	st.Materialize = func(_ context.Context, e domain.Event) error {
+		if e.Type == "payment.recorded" && fail {
+			return errors.New("store unavailable")
+		}
+		written = append(written, e.Type)
+		return nil
+	}
+	c := &domain.Contract{ID: "c2", State: domain.StateActive, Version: 1}
+	c.Append("payment.recorded", "users/a", "business", map[string]any{"payment": "p1"}, now)
+	_, err := st.Contracts.C.InsertOne(ctx, c) // the writer died before flushing
+	require.NoError(t, err)
+
+	_, err = st.Get(ctx, "c2")
+	require.Error(t, err, "the flush reports what it could not write")
+	got, err := st.Contracts.Get(ctx, "c2")
+	require.NoError(t, err)
+	require.Len(t, got.PendingEvents, 1, "and leaves the outbox in place")
+
+	fail = false
+	_, err = st.Get(ctx, "c2")
+	require.NoError(t, err)
+	require.Equal(t, []string{"payment.recorded"}, written)
+	got, err = st.Contracts.Get(ctx, "c2")
+	require.NoError(t, err)
+	require.Empty(t, got.PendingEvents)
 }

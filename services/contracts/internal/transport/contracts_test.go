@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.opentelemetry.io/otel/metric"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -37,6 +38,7 @@ type world struct {
 	buyer, producer, authority string
 	households                 []string
 	mandated                   string
+	db                         *mongo.Database
 }
 
 var admin = auth.Principal{Subject: "users/admin", Role: auth.RoleAdmin}
@@ -46,7 +48,7 @@ func newWorld(t *testing.T, nHouseholds int) *world {
 	ctx := context.Background()
 	a := testkit.NewAuth(t)
 	db := testkit.Database(t)
-	w := &world{a: a}
+	w := &world{a: a, db: db}
 	w.regAddr = testkit.Serve(t, a, func(s *grpc.Server) {
 		require.NoError(t, registryapp.Register(ctx, s, testkit.Deps(t, a, "registry", db, nil)))
 	})
@@ -80,6 +82,14 @@ func newWorld(t *testing.T, nHouseholds int) *world {
 		w.households = append(w.households, h.Name)
 	}
 	return w
+}
+
+// replica runs a second contracts service on the same store (as a second pod would) and
+// returns its address.
+func (w *world) replica(t *testing.T) string {
+	return testkit.Serve(t, w.a, func(s *grpc.Server) {
+		require.NoError(t, app.Register(context.Background(), s, testkit.Deps(t, w.a, "contracts", w.db, map[string]string{"REGISTRY_ADDR": w.regAddr})))
+	})
 }
 
 func (w *world) client(t *testing.T, p auth.Principal) contractsv1.ContractsServiceClient {

@@ -2,6 +2,7 @@ package transport
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -528,13 +529,20 @@ func (s *Server) CreatePayment(ctx context.Context, req *contractsv1.CreatePayme
 		return nil, apierr.FailedPrecondition("INVALID_STATE", "payments are recorded under an ACTIVE, SUSPENDED or TERMINATED contract; it is "+c.State, map[string]string{"state": c.State})
 	}
 	id := aip.IDForRequest("CreatePayment\x00"+p.Subject+"\x00"+c.ID, req.GetRequestId())
-	pm := &storage.Payment{ID: id, Contract: c.ID, Payee: in.GetPayee(), Household: household, AmountVND: in.GetAmountVnd(), Method: method, Reference: in.GetReference(), Date: in.GetPaymentDate(), CreateTime: s.now().UTC()}
 	if existing, err := s.ex.Payments.Get(ctx, id); err != nil {
 		return nil, s.fail(ctx, req.GetParent(), err)
-	} else if existing == nil {
+	} else if existing != nil {
+		return paymentToProto(existing), nil
+	}
+	// The balance check and the payment are one conditional replace of the contract: the
+	// payment travels in its audit event and is written from there (materialize). Concurrent
+	// payments are serialised by the contract's version, and each sees the ones before it, so
+	// together they can never exceed the balance.
+	pay := paymentEvent{Payment: id, Payee: in.GetPayee(), Household: household, AmountVND: in.GetAmountVnd(), Method: method, Reference: in.GetReference(), Date: in.GetPaymentDate()}
+	c, err = s.record(ctx, p, c, reqKey("CreatePayment", p, id), "payment.recorded", pay, func(c *domain.Contract) error {
 		st, _, err := s.statement(ctx, c)
 		if err != nil {
-			return nil, s.fail(ctx, req.GetParent(), err)
+			return err
 		}
 		var bal int64
 		for _, l := range st.Households {
@@ -542,22 +550,50 @@ func (s *Server) CreatePayment(ctx context.Context, req *contractsv1.CreatePayme
 				bal = l.BalanceVND
 			}
 		}
-		if pm.AmountVND > bal {
-			return nil, apierr.FailedPrecondition("OVERPAYMENT", "the payment exceeds the household's balance", map[string]string{"balance_vnd": itoa(bal)})
+		if pay.AmountVND > bal {
+			return apierr.FailedPrecondition("OVERPAYMENT", "the payment exceeds the household's balance", map[string]string{"balance_vnd": itoa(bal)})
 		}
+		return nil
+	}, domain.StateActive, domain.StateSuspended, domain.StateTerminated)
+	if err != nil {
+		return nil, err
 	}
-	stored, _, err := s.ex.Payments.Insert(ctx, id, pm)
+	stored, err := s.ex.Payments.Get(ctx, id)
 	if err != nil {
 		return nil, s.fail(ctx, req.GetParent(), err)
 	}
-	c, err = s.record(ctx, p, c, reqKey("CreatePayment", p, id), "payment.recorded", map[string]any{"payment": id, "household": household, "amount_vnd": pm.AmountVND, "method": method}, nil)
-	if err != nil {
-		return nil, err
+	if stored == nil { // recorded, not yet written: the next reader or writer of the contract writes it
+		return nil, apierr.Unavailable("payments")
 	}
 	if _, err := s.maybeComplete(ctx, p, c); err != nil {
 		return nil, err
 	}
 	return paymentToProto(stored), nil
+}
+
+// paymentEvent is the payload of payment.recorded: the whole payment, which materialize writes.
+type paymentEvent struct {
+	Payment   string `json:"payment"`
+	Payee     string `json:"payee"`
+	Household string `json:"household"`
+	AmountVND int64  `json:"amount_vnd"`
+	Method    string `json:"method"`
+	Reference string `json:"reference,omitempty"`
+	Date      string `json:"payment_date"`
+}
+
+// materialize writes the document an outbox event stands for (storage.Store.Materialize).
+func (s *Server) materialize(ctx context.Context, e domain.Event) error {
+	if e.Type != "payment.recorded" {
+		return nil
+	}
+	var pe paymentEvent
+	if err := json.Unmarshal([]byte(e.Payload), &pe); err != nil || pe.Payment == "" || pe.Payee == "" {
+		return nil // not a whole payment (events from before payments travelled in them)
+	}
+	_, _, err := s.ex.Payments.Insert(ctx, pe.Payment, &storage.Payment{ID: pe.Payment, Contract: e.Contract, Payee: pe.Payee, Household: pe.Household,
+		AmountVND: pe.AmountVND, Method: pe.Method, Reference: pe.Reference, Date: pe.Date, CreateTime: e.Time})
+	return err
 }
 
 func paymentToProto(p *storage.Payment) *contractsv1.Payment {

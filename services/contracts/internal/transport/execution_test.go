@@ -3,6 +3,7 @@ package transport_test
 import (
 	"context"
 	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -13,6 +14,7 @@ import (
 	"github.com/lienket/lienket/services/contracts/internal/domain"
 	"github.com/lienket/lienket/services/platform/apierr"
 	"github.com/lienket/lienket/services/platform/auth"
+	"github.com/lienket/lienket/services/platform/testkit"
 )
 
 // activeContract takes a contract with the given terms through signatures and witness.
@@ -205,4 +207,67 @@ func TestFullSeason(t *testing.T) {
 	require.Len(t, deliveries.Deliveries, 1, "households see their own deliveries")
 	require.EqualValues(t, 10, deliveries.Deliveries[0].RejectedQuantity)
 	_ = auth.RoleAdmin
+}
+
+// TestConcurrentPaymentsNeverOverpay: 24 payments of an eighth of a household's balance race
+// through two replicas of the service; exactly eight are recorded, the rest are refused as
+// overpayments, and the household is never paid more than it is owed.
+func TestConcurrentPaymentsNeverOverpay(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t, 2)
+	second := w.replica(t)
+	c := w.activeContract(t, w.terms())
+	buyer, producer := w.client(t, w.buyerUser()), w.client(t, w.producerUser())
+	h := w.households[0]
+	del, err := buyer.CreateDelivery(ctx, &contractsv1.CreateDeliveryRequest{Parent: c.Name, Delivery: &contractsv1.Delivery{Household: h, Lot: "lot-1", DeliveryDate: "2026-06-10", Quantity: 100, AcceptedQuantity: 100, Grade: "A", MarketPriceVnd: 40000}})
+	require.NoError(t, err)
+	_, err = producer.ConfirmDelivery(ctx, &contractsv1.ConfirmDeliveryRequest{Name: del.Name})
+	require.NoError(t, err)
+	balance := func() int64 {
+		st, err := buyer.GetSettlement(ctx, &contractsv1.GetSettlementRequest{Name: c.Name + "/settlement"})
+		require.NoError(t, err)
+		for _, l := range st.Households {
+			if l.Household == h {
+				return l.BalanceVnd
+			}
+		}
+		return -1
+	}
+	owed := balance()
+	require.Positive(t, owed)
+	amount := owed / 8
+
+	other := contractsv1.NewContractsServiceClient(testkit.Dial(t, second, w.a.Token(t, w.buyerUser())))
+	pay := func(i int) error {
+		cl := buyer
+		if i%2 == 1 {
+			cl = other
+		}
+		_, err := cl.CreatePayment(ctx, &contractsv1.CreatePaymentRequest{Parent: c.Name, RequestId: fmt.Sprint("race-", i), Payment: &contractsv1.Payment{
+			Payee: h, AmountVnd: amount, Method: contractsv1.PaymentMethod_PAYMENT_METHOD_BANK_TRANSFER, PaymentDate: "2026-06-25"}})
+		return err
+	}
+	errs := make([]error, 24)
+	var wg sync.WaitGroup
+	for i := range errs {
+		wg.Add(1)
+		go func() { defer wg.Done(); errs[i] = pay(i) }()
+	}
+	wg.Wait()
+	paid := 0
+	for i, err := range errs {
+		for code(err) == codes.Aborted { // contention across replicas: the client retries
+			err = pay(i)
+		}
+		if err == nil {
+			paid++
+			continue
+		}
+		require.Equal(t, "OVERPAYMENT", apierr.Reason(err), "payment %d: %v", i, err)
+	}
+	require.Equal(t, 8, paid)
+	require.Equal(t, owed-8*amount, balance())
+	list, err := buyer.ListPayments(ctx, &contractsv1.ListPaymentsRequest{Parent: c.Name, PageSize: 100})
+	require.NoError(t, err)
+	require.Len(t, list.Payments, 8)
 }

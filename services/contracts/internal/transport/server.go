@@ -78,6 +78,7 @@ func Register(ctx context.Context, s *grpc.Server, d service.Deps) error {
 	if err := srv.registerExecution(ctx, d); err != nil {
 		return err
 	}
+	st.Materialize = srv.materialize
 	contractsv1.RegisterContractsServiceServer(s, srv)
 	return nil
 }

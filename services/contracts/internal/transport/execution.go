@@ -236,40 +236,52 @@ func (s *Server) CreateDelivery(ctx context.Context, req *contractsv1.CreateDeli
 		return nil, apierr.Field("delivery.accepted_quantity", "AMOUNT_RANGE", "accepted quantity × unit price overflows")
 	}
 	id := aip.IDForRequest("CreateDelivery\x00"+p.Subject+"\x00"+c.ID, req.GetRequestId())
-	if existing, err := s.ex.Deliveries.Get(ctx, id); err != nil {
+	stored, err := s.ex.Deliveries.Get(ctx, id)
+	if err != nil {
 		return nil, s.fail(ctx, req.GetParent(), err)
-	} else if existing == nil {
-		// Tolerance: against the household's allocation and the lot.
-		dels, err := storage.All(ctx, s.ex.Deliveries, c.ID)
+	}
+	if stored == nil {
+		// The tolerance checks and the delivery are one conditional replace of the contract:
+		// the delivery travels in its delivery.recorded event and is written from there
+		// (materialize), so concurrent deliveries see each other and cannot exceed together.
+		ev := deliveryEvent{Delivery: id, Household: al.Household, Lot: lt.ID, Date: in.GetDeliveryDate(), Quantity: q, Accepted: acc, Grade: in.GetGrade(),
+			RejectionReason: in.GetRejectionReason(), MarketPriceVND: market, UnitPriceVND: unit, GrossVND: gross}
+		c, err = s.record(ctx, p, c, reqKey("CreateDelivery", p, id), "delivery.recorded", ev, func(c *domain.Contract) error {
+			for _, ex := range c.ExcusedLots {
+				if ex == lt.ID {
+					return apierr.FailedPrecondition("LOT_EXCUSED", "lot "+lt.ID+" was excused by an accepted force majeure", nil)
+				}
+			}
+			dels, err := storage.All(ctx, s.ex.Deliveries, c.ID)
+			if err != nil {
+				return err
+			}
+			var hh, lq int64
+			for _, d := range dels {
+				if d.Household == al.Household {
+					hh += d.Quantity
+				}
+				if d.Lot == lt.ID {
+					lq += d.Quantity
+				}
+			}
+			if !domain.WithinTolerance(hh+q, al.Quantity, c.Terms.ToleranceBps) {
+				return apierr.FailedPrecondition("TOLERANCE_EXCEEDED", "the household would deliver more than its allocation plus tolerance", map[string]string{"allocation": itoa(al.Quantity), "delivered": itoa(hh)})
+			}
+			if !domain.WithinTolerance(lq+q, lt.Quantity, c.Terms.ToleranceBps) {
+				return apierr.FailedPrecondition("TOLERANCE_EXCEEDED", "the lot would receive more than its quantity plus tolerance", map[string]string{"lot": itoa(lt.Quantity), "delivered": itoa(lq)})
+			}
+			return nil
+		}, domain.StateActive)
 		if err != nil {
+			return nil, err
+		}
+		if stored, err = s.ex.Deliveries.Get(ctx, id); err != nil {
 			return nil, s.fail(ctx, req.GetParent(), err)
 		}
-		var hh, lq int64
-		for _, d := range dels {
-			if d.Household == al.Household {
-				hh += d.Quantity
-			}
-			if d.Lot == lt.ID {
-				lq += d.Quantity
-			}
+		if stored == nil { // recorded, not yet written: the next reader or writer of the contract writes it
+			return nil, apierr.Unavailable("deliveries")
 		}
-		if !domain.WithinTolerance(hh+q, al.Quantity, c.Terms.ToleranceBps) {
-			return nil, apierr.FailedPrecondition("TOLERANCE_EXCEEDED", "the household would deliver more than its allocation plus tolerance", map[string]string{"allocation": itoa(al.Quantity), "delivered": itoa(hh)})
-		}
-		if !domain.WithinTolerance(lq+q, lt.Quantity, c.Terms.ToleranceBps) {
-			return nil, apierr.FailedPrecondition("TOLERANCE_EXCEEDED", "the lot would receive more than its quantity plus tolerance", map[string]string{"lot": itoa(lt.Quantity), "delivered": itoa(lq)})
-		}
-	}
-	d := &storage.Delivery{ID: id, Contract: c.ID, Household: al.Household, Lot: lt.ID, Date: in.GetDeliveryDate(), Quantity: q, Grade: in.GetGrade(),
-		AcceptedQuantity: acc, RejectedQuantity: q - acc, RejectionReason: in.GetRejectionReason(), MarketPriceVND: market, UnitPriceVND: unit,
-		GrossVND: gross, State: "RECORDED", CreateTime: s.now().UTC(), Version: 1}
-	stored, _, err := s.ex.Deliveries.Insert(ctx, id, d)
-	if err != nil {
-		return nil, s.fail(ctx, req.GetParent(), err)
-	}
-	c, err = s.record(ctx, p, c, reqKey("CreateDelivery", p, id), "delivery.recorded", map[string]any{"delivery": id, "household": d.Household, "lot": d.Lot, "quantity": q, "accepted": acc, "unit_price_vnd": unit, "gross_vnd": gross}, nil, domain.StateActive)
-	if err != nil {
-		return nil, err
 	}
 	st, _, err := s.statement(ctx, c)
 	if err != nil {
@@ -279,6 +291,22 @@ func (s *Server) CreateDelivery(ctx context.Context, req *contractsv1.CreateDeli
 		return nil, err
 	}
 	return deliveryToProto(stored, st.Recovered[stored.ID]), nil
+}
+
+// deliveryEvent is the payload of delivery.recorded: the whole delivery, which materialize
+// writes.
+type deliveryEvent struct {
+	Delivery        string `json:"delivery"`
+	Household       string `json:"household"`
+	Lot             string `json:"lot"`
+	Date            string `json:"delivery_date"`
+	Quantity        int64  `json:"quantity"`
+	Accepted        int64  `json:"accepted"`
+	Grade           string `json:"grade,omitempty"`
+	RejectionReason string `json:"rejection_reason,omitempty"`
+	MarketPriceVND  int64  `json:"market_price_vnd,omitempty"`
+	UnitPriceVND    int64  `json:"unit_price_vnd"`
+	GrossVND        int64  `json:"gross_vnd"`
 }
 
 func (s *Server) loadDelivery(ctx context.Context, p auth.Principal, name string) (*domain.Contract, *storage.Delivery, error) {
@@ -583,13 +611,30 @@ type paymentEvent struct {
 }
 
 // materialize writes the document an outbox event stands for (storage.Store.Materialize).
+// Events from before records travelled in them carry only a reference: those records were
+// written first, and there is nothing to do.
 func (s *Server) materialize(ctx context.Context, e domain.Event) error {
-	if e.Type != "payment.recorded" {
-		return nil
+	switch e.Type {
+	case "payment.recorded":
+		return s.materializePayment(ctx, e)
+	case "delivery.recorded":
+		var de deliveryEvent
+		if err := json.Unmarshal([]byte(e.Payload), &de); err != nil || de.Delivery == "" || de.Date == "" {
+			return nil
+		}
+		_, _, err := s.ex.Deliveries.Insert(ctx, de.Delivery, &storage.Delivery{ID: de.Delivery, Contract: e.Contract, Household: de.Household, Lot: de.Lot,
+			Date: de.Date, Quantity: de.Quantity, Grade: de.Grade, AcceptedQuantity: de.Accepted, RejectedQuantity: de.Quantity - de.Accepted,
+			RejectionReason: de.RejectionReason, MarketPriceVND: de.MarketPriceVND, UnitPriceVND: de.UnitPriceVND, GrossVND: de.GrossVND,
+			State: "RECORDED", CreateTime: e.Time, Version: 1})
+		return err
 	}
+	return nil
+}
+
+func (s *Server) materializePayment(ctx context.Context, e domain.Event) error {
 	var pe paymentEvent
 	if err := json.Unmarshal([]byte(e.Payload), &pe); err != nil || pe.Payment == "" || pe.Payee == "" {
-		return nil // not a whole payment (events from before payments travelled in them)
+		return nil
 	}
 	_, _, err := s.ex.Payments.Insert(ctx, pe.Payment, &storage.Payment{ID: pe.Payment, Contract: e.Contract, Payee: pe.Payee, Household: pe.Household,
 		AmountVND: pe.AmountVND, Method: pe.Method, Reference: pe.Reference, Date: pe.Date, CreateTime: e.Time})

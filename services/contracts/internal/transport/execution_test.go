@@ -271,3 +271,48 @@ func TestConcurrentPaymentsNeverOverpay(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, list.Payments, 8)
 }
+
+// TestConcurrentDeliveriesStayWithinTolerance: 24 deliveries of 10 for a household allocated
+// 100 (tolerance 5%: at most 105) race through two replicas; exactly ten are recorded.
+func TestConcurrentDeliveriesStayWithinTolerance(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t, 2)
+	second := w.replica(t)
+	c := w.activeContract(t, w.terms())
+	buyer := w.client(t, w.buyerUser())
+	other := contractsv1.NewContractsServiceClient(testkit.Dial(t, second, w.a.Token(t, w.buyerUser())))
+	deliver := func(i int) error {
+		cl := buyer
+		if i%2 == 1 {
+			cl = other
+		}
+		_, err := cl.CreateDelivery(ctx, &contractsv1.CreateDeliveryRequest{Parent: c.Name, RequestId: fmt.Sprint("race-", i), Delivery: &contractsv1.Delivery{
+			Household: w.households[0], Lot: "lot-1", DeliveryDate: "2026-06-10", Quantity: 10, AcceptedQuantity: 10, Grade: "A", MarketPriceVnd: 40000}})
+		return err
+	}
+	errs := make([]error, 24)
+	var wg sync.WaitGroup
+	for i := range errs {
+		wg.Add(1)
+		go func() { defer wg.Done(); errs[i] = deliver(i) }()
+	}
+	wg.Wait()
+	recorded := 0
+	for i, err := range errs {
+		for code(err) == codes.Aborted {
+			err = deliver(i)
+		}
+		if err == nil {
+			recorded++
+			continue
+		}
+		require.Equal(t, "TOLERANCE_EXCEEDED", apierr.Reason(err), "delivery %d: %v", i, err)
+	}
+	require.Equal(t, 10, recorded)
+	st, err := buyer.GetSettlement(ctx, &contractsv1.GetSettlementRequest{Name: c.Name + "/settlement"})
+	require.NoError(t, err)
+	require.EqualValues(t, 100, st.Total.DeliveredQuantity)
+	evs, err := buyer.ListContractEvents(ctx, &contractsv1.ListContractEventsRequest{Parent: c.Name, PageSize: 500})
+	require.NoError(t, err)
+	require.Nil(t, domain.VerifyChain(toDomain(evs.Events, c.Name[len("contracts/"):])))
+}

@@ -88,6 +88,16 @@ const (
 )
 
 // Household is a smallholder household.
+// Claim reserves a unique key (a national ID number's keyed hash) for its owner: inserting a
+// claim is atomic, so two registrations of the same person cannot both succeed.
+type Claim struct {
+	ID      string    `bson:"_id"`
+	Owner   string    `bson:"owner"`
+	Time    time.Time `bson:"time"`
+	Version int64     `bson:"version"`
+}
+
+// Household is a smallholder household.
 type Household struct {
 	ID                string           `bson:"_id"`
 	HeadName          string           `bson:"head_name"`

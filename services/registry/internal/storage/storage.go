@@ -27,6 +27,7 @@ type Store struct {
 	Products    mongostore.Repo[domain.Product]
 	Standards   mongostore.Repo[domain.Standard]
 	APIKeys     mongostore.Repo[domain.APIKey]
+	Claims      mongostore.Repo[domain.Claim]
 }
 
 // New returns the store over db.
@@ -40,6 +41,7 @@ func New(db *mongo.Database) *Store {
 		Products:    mongostore.NewRepo[domain.Product](db, "products"),
 		Standards:   mongostore.NewRepo[domain.Standard](db, "standards"),
 		APIKeys:     mongostore.NewRepo[domain.APIKey](db, "api_keys"),
+		Claims:      mongostore.NewRepo[domain.Claim](db, "claims"),
 	}
 }
 

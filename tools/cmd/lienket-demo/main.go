@@ -3,12 +3,14 @@
 // issuer's key that `make run` keeps under ./data/keys.
 //
 // Settings: GATEWAY_URL (default http://127.0.0.1:8080), DEV_ISSUER_KEY
-// (./data/keys/dev-issuer.pem), JWT_ISSUER (lienket-dev), JWT_AUDIENCE (lienket).
+// ($LIENKET_DATA_DIR/keys/dev-issuer.pem, LIENKET_DATA_DIR defaulting to ./data, as for
+// `make run`), JWT_ISSUER (lienket-dev), JWT_AUDIENCE (lienket).
 package main
 
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/lienket/lienket/gateway/story"
@@ -27,7 +29,7 @@ func main() {
 func run() error {
 	e := config.FromOS()
 	base := e.String("GATEWAY_URL", "http://127.0.0.1:8080")
-	key, err := auth.LoadPrivateKey(e.String("DEV_ISSUER_KEY", "./data/keys/dev-issuer.pem"))
+	key, err := auth.LoadPrivateKey(e.String("DEV_ISSUER_KEY", filepath.Join(e.String("LIENKET_DATA_DIR", "./data"), "keys", "dev-issuer.pem")))
 	if err != nil {
 		return fmt.Errorf("%w (start the suite with `make run` first)", err)
 	}

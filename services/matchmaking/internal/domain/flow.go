@@ -294,6 +294,22 @@ type graph struct {
 	prev []int32
 	done []bool
 	heap lexHeap
+
+	// trail records (edge, residual capacity before) for every change while tracing, so a
+	// state can be restored by undoing only what changed since (see snapshot).
+	trail   []capChange
+	tracing bool
+}
+
+type capChange struct {
+	edge int32
+	cap  int64
+}
+
+func (g *graph) remember(e int) {
+	if g.tracing {
+		g.trail = append(g.trail, capChange{int32(e), g.edges[e].cap})
+	}
 }
 
 func newGraph(n int) *graph {
@@ -318,6 +334,8 @@ func (g *graph) residual(e int) int { return int(g.edges[e].cap) }
 
 // move pushes q units along residual edge e (q may be negative to push back).
 func (g *graph) move(e int, q int64) {
+	g.remember(e)
+	g.remember(e ^ 1)
 	g.edges[e].cap -= q
 	g.edges[e^1].cap += q
 	g.excess[g.from(e)] -= q
@@ -334,6 +352,7 @@ func (g *graph) set(e int, ub int64, c lex) {
 	}
 	g.obj = g.obj.add(c.sub(g.edges[e].cost).times(g.flow(e)))
 	g.edges[e].cost, g.edges[e^1].cost = c, c.neg()
+	g.remember(e)
 	g.edges[e].cap = ub - g.flow(e)
 	switch g.reduced(e).sign() {
 	case -1:
@@ -729,34 +748,31 @@ func (c *component) x(k int) int64 {
 	return q
 }
 
-// snapshot is a network state to return to: residual capacities, potentials, objective.
+// snapshot is a network state to return to: a mark in the undo trail of residual
+// capacities, the potentials, the objective.
 type snapshot struct {
-	caps []int64
+	mark int
 	pot  []lex
 	obj  lex
 }
 
 func (c *component) save(buf *snapshot) {
 	g := c.g
-	buf.caps = buf.caps[:0]
-	for i := range g.edges {
-		buf.caps = append(buf.caps, g.edges[i].cap)
-	}
+	g.tracing = true
+	buf.mark = len(g.trail)
 	buf.pot = append(buf.pot[:0], g.pot...)
 	buf.obj = g.obj
 }
 
-// restore returns to a saved state. Lot edges added since carry no flow there; costs changed
-// since are reset by the caller.
+// restore returns to a saved state by undoing the capacity changes since, newest first. Lot
+// edges added since go back to their initial capacity 0 this way. Costs changed since are
+// reset by the caller.
 func (c *component) restore(buf *snapshot) {
 	g := c.g
-	for i := range g.edges {
-		if i < len(buf.caps) {
-			g.edges[i].cap = buf.caps[i]
-		} else {
-			g.edges[i].cap = 0
-		}
+	for i := len(g.trail) - 1; i >= buf.mark; i-- {
+		g.edges[g.trail[i].edge].cap = g.trail[i].cap
 	}
+	g.trail = g.trail[:buf.mark]
 	copy(g.pot, buf.pot)
 	g.obj = buf.obj
 	clear(g.excess)

@@ -26,10 +26,12 @@ type facts struct {
 	orgs      map[string]*registryv1.Organization
 	poverty   map[string][2]float64 // offer id → (poor share, minority share)
 	records   map[string]float64    // producer → delivery record
+	// households caches registry households by name (nil: not shown).
+	households map[string]*registryv1.Household
 }
 
 func (s *Server) newFacts() *facts {
-	return &facts{s: s, areas: map[string]*registryv1.AdminArea{}, standards: map[string][]string{}, orgs: map[string]*registryv1.Organization{}, poverty: map[string][2]float64{}, records: map[string]float64{}}
+	return &facts{s: s, areas: map[string]*registryv1.AdminArea{}, standards: map[string][]string{}, orgs: map[string]*registryv1.Organization{}, poverty: map[string][2]float64{}, records: map[string]float64{}, households: map[string]*registryv1.Household{}}
 }
 
 func (f *facts) area(ctx context.Context, code string) *registryv1.AdminArea {
@@ -111,8 +113,15 @@ func (f *facts) shares(ctx context.Context, o *domain.Offer) (float64, float64) 
 		hs = hs[:200] // a sample is enough for a share
 	}
 	for _, h := range hs {
-		hh, err := f.s.registry.GetHousehold(ctx, &registryv1.GetHouseholdRequest{Name: h})
-		if err != nil {
+		hh, ok := f.households[h]
+		if !ok { // offers of one group share households: look each up once per request
+			got, err := f.s.registry.GetHousehold(ctx, &registryv1.GetHouseholdRequest{Name: h})
+			if err != nil {
+				got = nil
+			}
+			hh, f.households[h] = got, got
+		}
+		if hh == nil {
 			continue
 		}
 		if hh.GetPovertyStatus() == registryv1.PovertyStatus_POVERTY_STATUS_POOR || hh.GetPovertyStatus() == registryv1.PovertyStatus_POVERTY_STATUS_NEAR_POOR {

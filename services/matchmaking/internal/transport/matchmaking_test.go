@@ -45,7 +45,7 @@ var admin = auth.Principal{Subject: "users/admin", Role: auth.RoleAdmin}
 func code(err error) codes.Code { return status.Code(err) }
 
 // newWorld runs registry, contracts and matchmaking on loopback against one embedded store.
-func newWorld(t *testing.T) *world {
+func newWorld(t testing.TB) *world {
 	ctx := context.Background()
 	a := testkit.NewAuth(t)
 	db := testkit.Database(t)
@@ -89,7 +89,7 @@ func newWorld(t *testing.T) *world {
 	return w
 }
 
-func (w *world) mmAs(t *testing.T, p auth.Principal) matchmakingv1.MatchmakingServiceClient {
+func (w *world) mmAs(t testing.TB, p auth.Principal) matchmakingv1.MatchmakingServiceClient {
 	return matchmakingv1.NewMatchmakingServiceClient(testkit.Dial(t, w.mm, w.a.Token(t, p)))
 }
 
@@ -99,7 +99,7 @@ func orgUser(role auth.Role, org string) auth.Principal {
 
 func window(s, e string) *typesv1.DateWindow { return &typesv1.DateWindow{StartDate: s, EndDate: e} }
 
-func (w *world) offer(t *testing.T, producer string, hh []string, qty, price int64, certs ...string) *matchmakingv1.Offer {
+func (w *world) offer(t testing.TB, producer string, hh []string, qty, price int64, certs ...string) *matchmakingv1.Offer {
 	o, err := w.mmAs(t, orgUser(auth.RoleProducer, producer)).CreateOffer(context.Background(), &matchmakingv1.CreateOfferRequest{Offer: &matchmakingv1.Offer{
 		Producer: producer, Product: "products/cinnamon-bark", Quantity: qty, HarvestWindow: window("2026-05-01", "2026-07-31"),
 		Certifications: certs, MinPriceVnd: price, Households: hh}})
@@ -107,7 +107,7 @@ func (w *world) offer(t *testing.T, producer string, hh []string, qty, price int
 	return o
 }
 
-func (w *world) demand(t *testing.T, qty, minLot int64, poorBps int32) *matchmakingv1.Demand {
+func (w *world) demand(t testing.TB, qty, minLot int64, poorBps int32) *matchmakingv1.Demand {
 	d, err := w.mmAs(t, orgUser(auth.RoleBusiness, w.buyer)).CreateDemand(context.Background(), &matchmakingv1.CreateDemandRequest{Demand: &matchmakingv1.Demand{
 		Buyer: w.buyer, Product: "products/cinnamon-bark", RequiredStandard: "standards/VIETGAP", Quantity: qty, MinLotQuantity: minLot,
 		DeliveryWindow: window("2026-06-01", "2026-06-30"), DeliveryCommuneCode: "02794", DeliveryPlace: "Kho Bảo Hà",

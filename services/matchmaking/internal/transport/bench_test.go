@@ -1,0 +1,70 @@
+package transport_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	matchmakingv1 "github.com/lienket/lienket/proto/lienket/matchmaking/v1"
+	"github.com/lienket/lienket/services/matchmaking/internal/domain"
+	"github.com/lienket/lienket/services/matchmaking/internal/storage"
+)
+
+// BenchmarkBatchAllocateRPC: BatchAllocate over gRPC on a store holding 200 open demands
+// (minimum lots of 300–1,500; a third want 30% from poor groups) and 2,000 open offers from
+// three producer groups — what the transport adds to the domain's allocation: listing,
+// hard constraints per pair, distances, households' poverty look-ups, the response.
+func BenchmarkBatchAllocateRPC(b *testing.B) {
+	ctx := context.Background()
+	w := newWorld(b)
+	st := storage.New(w.db)
+	var seeds []domain.Offer
+	for _, s := range []struct {
+		org string
+		hh  []string
+	}{{w.near, w.nearHH}, {w.far, w.farHH}, {w.poorGroup, w.poorHH}} {
+		o := w.offer(b, s.org, s.hh, 1000, 36000, "standards/VIETGAP")
+		got, err := st.Offers.Get(ctx, strings.TrimPrefix(o.Name, "offers/"))
+		require.NoError(b, err)
+		seeds = append(seeds, *got)
+	}
+	d := w.demand(b, 1000, 0, 0)
+	seedD, err := st.Demands.Get(ctx, strings.TrimPrefix(d.Name, "demands/"))
+	require.NoError(b, err)
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := 0; i < 2000; i++ {
+		o := seeds[i%3]
+		o.ID, o.Quantity, o.MinPriceVND = fmt.Sprintf("bench-o-%05d", i), 200+r.Int64N(3_000), 30_000+r.Int64N(10_000)
+		_, _, err := st.Offers.Insert(ctx, o.ID, &o)
+		require.NoError(b, err)
+	}
+	for i := 0; i < 200; i++ {
+		dm := *seedD
+		dm.ID, dm.Quantity, dm.MinLotQuantity = fmt.Sprintf("bench-d-%05d", i), 1_000+r.Int64N(20_000), 300+r.Int64N(1_200)
+		if i%3 == 0 {
+			dm.MinPoorShareBps = 3000
+		}
+		_, _, err := st.Demands.Insert(ctx, dm.ID, &dm)
+		require.NoError(b, err)
+	}
+	admin := w.mmAs(b, admin)
+	for b.Loop() {
+		res, err := admin.BatchAllocate(ctx, &matchmakingv1.BatchAllocateRequest{})
+		require.NoError(b, err)
+		var total int64
+		for _, l := range res.Allocation {
+			total += l.Quantity
+		}
+		b.ReportMetric(float64(total), "allocated")
+		b.ReportMetric(float64(len(res.Allocation)), "lines")
+		opt := 0.0
+		if res.Optimal {
+			opt = 1
+		}
+		b.ReportMetric(opt, "optimal")
+	}
+}

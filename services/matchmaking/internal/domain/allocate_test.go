@@ -454,3 +454,16 @@ func BenchmarkBatchAllocate1000x10000Lots(b *testing.B) {
 		b.ReportMetric(opt, "optimal")
 	}
 }
+
+// TestInclusionMeetsItsBound: on small markets where poor groups' capacity is contested, the
+// plan's inclusion shortfall equals the proven minimum — demands short of their share take
+// poor capacity from demands that do not need it (the local search's pair moves).
+func TestInclusionMeetsItsBound(t *testing.T) {
+	for seed := uint64(1); seed <= 12; seed++ {
+		p := market(rand.New(rand.NewPCG(seed, 8)), 20, 150, 1, true)
+		plan, err := BatchAllocate(context.Background(), p)
+		require.NoError(t, err)
+		checkBatch(t, p, plan)
+		require.Equal(t, plan.LowerBound.InclusionShortfall, plan.Value.InclusionShortfall, "seed %d", seed)
+	}
+}

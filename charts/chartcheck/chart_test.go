@@ -38,7 +38,18 @@ var valueSets = map[string]map[string]any{
 		"secrets": map[string]any{"existingSecret": "vault-lienket"},
 		"mongodb": map[string]any{"existingSecret": "vault-mongo"},
 		"config":  map[string]any{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://otel-collector:4318"},
+		"jwt":     map[string]any{"jwks": "https://idp.example.vn/.well-known/jwks.json"},
 	},
+}
+
+// TestJWKSSetting: the identity provider's key set reaches every process's configuration only
+// when it is set.
+func TestJWKSSetting(t *testing.T) {
+	for name, want := range map[string]bool{"defaults": false, "existing secrets": true} {
+		cm := render(t, valueSets[name])["lienket/templates/config.yaml"]
+		require.Equal(t, want, strings.Contains(cm, `JWT_JWKS: "https://idp.example.vn/.well-known/jwks.json"`), name)
+		require.Equal(t, want, strings.Contains(cm, `JWT_JWKS_REFRESH: "10m"`), name)
+	}
 }
 
 func TestLint(t *testing.T) {

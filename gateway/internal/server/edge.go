@@ -66,7 +66,7 @@ type keyVerifier interface {
 
 // Authenticator verifies callers at the edge.
 type Authenticator struct {
-	verifier TokenVerifier
+	verifier auth.TokenVerifier
 	issuer   *auth.Issuer // mints partner tokens for API keys
 	keys     keyVerifier
 	ttl      time.Duration

@@ -56,10 +56,6 @@ type Config struct {
 	// that miss the cache and reach the registry.
 	KeyLookupRPS   float64
 	KeyLookupBurst int
-	// JWKS is a JSON Web Key Set (file path or http(s) URL) whose Ed25519 keys are trusted for
-	// Bearer tokens in addition to JWT_PUBLIC_KEY_FILES; reloaded every JWKSRefresh.
-	JWKS        string
-	JWKSRefresh time.Duration
 	// ShutdownTimeout bounds graceful shutdown.
 	ShutdownTimeout time.Duration
 }
@@ -76,10 +72,8 @@ func LoadConfig(e *config.Env) Config {
 		RateRPS:         float64(e.Int("RATE_LIMIT_RPS", 50)),
 		RateBurst:       e.Int("RATE_LIMIT_BURST", 100),
 		APIKeyTTL:       e.Duration("API_KEY_CACHE_TTL", 30*time.Second),
-		JWKS:            e.String("JWT_JWKS", ""),
 		KeyLookupRPS:    float64(e.Int("API_KEY_LOOKUP_RPS", 5)),
 		KeyLookupBurst:  e.Int("API_KEY_LOOKUP_BURST", 20),
-		JWKSRefresh:     e.Duration("JWT_JWKS_REFRESH", 10*time.Minute),
 		ShutdownTimeout: e.Duration("SHUTDOWN_TIMEOUT", 15*time.Second),
 	}
 }
@@ -87,7 +81,7 @@ func LoadConfig(e *config.Env) Config {
 // Edge holds what the gateway needs to authenticate callers.
 type Edge struct {
 	// Verifier checks Bearer tokens (an *auth.Verifier over key files, or a KeySet with JWKS).
-	Verifier TokenVerifier
+	Verifier auth.TokenVerifier
 	// Issuer mints the short-lived partner tokens that stand for API keys.
 	Issuer *auth.Issuer
 	// Log is the gateway logger.
@@ -246,14 +240,9 @@ func Run(ctx context.Context) error {
 		return err
 	}
 	defer regSvc.Close()
-	var verifier TokenVerifier = auth.NewVerifier(common.JWTIssuer, common.JWTAudience, keys...)
-	if cfg.JWKS != "" {
-		ks, err := NewKeySet(ctx, common.JWTIssuer, common.JWTAudience, cfg.JWKS, keys...)
-		if err != nil {
-			return fmt.Errorf("trusted token keys (JWT_JWKS): %w", err)
-		}
-		go ks.Run(ctx, cfg.JWKSRefresh, log)
-		verifier = ks
+	verifier, err := auth.NewTokenVerifier(ctx, common.JWTIssuer, common.JWTAudience, common.JWKS, common.JWKSRefresh, log, keys...)
+	if err != nil {
+		return fmt.Errorf("trusted token keys (JWT_JWKS): %w", err)
 	}
 	h, err := Handler(ctx, cfg, Edge{Verifier: verifier, Issuer: issuer, Log: log, Keys: registryv1.NewRegistryServiceClient(regSvc)}, conns[0], conns[1], conns[2])
 	if err != nil {

@@ -26,7 +26,7 @@ func isPublic(method string) bool {
 	return public[method] || strings.HasPrefix(method, "/grpc.reflection.")
 }
 
-func (v *Verifier) authenticate(ctx context.Context, method string) (context.Context, error) {
+func authenticate(v TokenVerifier, ctx context.Context, method string) (context.Context, error) {
 	if isPublic(method) {
 		return ctx, nil
 	}
@@ -47,9 +47,15 @@ func (v *Verifier) authenticate(ctx context.Context, method string) (context.Con
 }
 
 // UnaryInterceptor verifies the caller of every unary RPC.
-func (v *Verifier) UnaryInterceptor() grpc.UnaryServerInterceptor {
+func (v *Verifier) UnaryInterceptor() grpc.UnaryServerInterceptor { return UnaryInterceptor(v) }
+
+// StreamInterceptor verifies the caller of every streaming RPC.
+func (v *Verifier) StreamInterceptor() grpc.StreamServerInterceptor { return StreamInterceptor(v) }
+
+// UnaryInterceptor verifies the caller of every unary RPC with v (a Verifier, or a KeySet).
+func UnaryInterceptor(v TokenVerifier) grpc.UnaryServerInterceptor {
 	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
-		ctx, err := v.authenticate(ctx, info.FullMethod)
+		ctx, err := authenticate(v, ctx, info.FullMethod)
 		if err != nil {
 			return nil, err
 		}
@@ -57,10 +63,10 @@ func (v *Verifier) UnaryInterceptor() grpc.UnaryServerInterceptor {
 	}
 }
 
-// StreamInterceptor verifies the caller of every streaming RPC.
-func (v *Verifier) StreamInterceptor() grpc.StreamServerInterceptor {
+// StreamInterceptor verifies the caller of every streaming RPC with v.
+func StreamInterceptor(v TokenVerifier) grpc.StreamServerInterceptor {
 	return func(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, h grpc.StreamHandler) error {
-		ctx, err := v.authenticate(ss.Context(), info.FullMethod)
+		ctx, err := authenticate(v, ss.Context(), info.FullMethod)
 		if err != nil {
 			return err
 		}

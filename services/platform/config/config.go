@@ -138,6 +138,10 @@ type Common struct {
 	JWTAudience string
 	// ServiceKeyFile is this service's Ed25519 private key (PEM) for calls to other services.
 	ServiceKeyFile string
+	// JWKS is a JSON Web Key Set (file path or http(s) URL) whose Ed25519 keys are trusted for
+	// caller tokens in addition to JWTPublicKeyFiles; reloaded every JWKSRefresh.
+	JWKS        string
+	JWKSRefresh time.Duration
 }
 
 // LoadCommon reads the shared settings; defGRPC and defHTTP are the service's default ports.
@@ -157,5 +161,7 @@ func LoadCommon(e *Env, service, defGRPC, defHTTP string) Common {
 		JWTIssuer:         e.String("JWT_ISSUER", "lienket-dev"),
 		JWTAudience:       e.String("JWT_AUDIENCE", "lienket"),
 		ServiceKeyFile:    e.String("SERVICE_KEY_FILE", "./data/keys/dev-issuer.pem"),
+		JWKS:              e.String("JWT_JWKS", ""),
+		JWKSRefresh:       e.Duration("JWT_JWKS_REFRESH", 10*time.Minute),
 	}
 }

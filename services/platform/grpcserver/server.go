@@ -33,7 +33,7 @@ type Options struct {
 	Logger *slog.Logger
 	// Verifier authenticates callers; nil disables authentication (only for tests of
 	// unauthenticated plumbing).
-	Verifier *auth.Verifier
+	Verifier auth.TokenVerifier
 	// DefaultDeadline applies when a call arrives without one.
 	DefaultDeadline time.Duration
 	// ServerOptions are appended (stats handlers for tracing, etc.).
@@ -65,8 +65,8 @@ func New(o Options) *Server {
 	}
 	stream := []grpc.StreamServerInterceptor{streamRecovery(o.Logger)}
 	if o.Verifier != nil {
-		unary = append(unary, o.Verifier.UnaryInterceptor())
-		stream = append(stream, o.Verifier.StreamInterceptor())
+		unary = append(unary, auth.UnaryInterceptor(o.Verifier))
+		stream = append(stream, auth.StreamInterceptor(o.Verifier))
 	}
 	unary = append(unary, o.UnaryInterceptors...)
 	opts := append([]grpc.ServerOption{

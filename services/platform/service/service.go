@@ -75,7 +75,10 @@ func Run(ctx context.Context, spec Spec) error {
 	if err != nil {
 		return fmt.Errorf("trusted token keys (JWT_PUBLIC_KEY_FILES): %w", err)
 	}
-	verifier := auth.NewVerifier(cfg.JWTIssuer, cfg.JWTAudience, keys...)
+	verifier, err := auth.NewTokenVerifier(ctx, cfg.JWTIssuer, cfg.JWTAudience, cfg.JWKS, cfg.JWKSRefresh, log, keys...)
+	if err != nil {
+		return fmt.Errorf("trusted token keys (JWT_JWKS): %w", err)
+	}
 	var svcKey ed25519.PrivateKey
 	if cfg.ServiceKeyFile != "" {
 		if svcKey, err = auth.LoadPrivateKey(cfg.ServiceKeyFile); err != nil {

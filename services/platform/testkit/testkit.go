@@ -109,7 +109,7 @@ func Serve(t testing.TB, a *Auth, register func(*grpc.Server), opts ...grpc.Serv
 	if err != nil {
 		t.Fatal(err)
 	}
-	var v *auth.Verifier
+	var v auth.TokenVerifier // nil (no authentication) unless a is given: not a nil *Verifier
 	if a != nil {
 		v = a.Verifier
 	}

@@ -1,4 +1,4 @@
-package server
+package auth_test
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -18,6 +19,10 @@ import (
 	"github.com/go-jose/go-jose/v4"
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
 
 	"github.com/lienket/lienket/services/platform/auth"
 )
@@ -74,7 +79,7 @@ func TestKeySetFromURLRotatesAndKeepsKeysOnFailure(t *testing.T) {
 	t.Cleanup(srv.Close)
 	ctx := context.Background()
 
-	ks, err := NewKeySet(ctx, "idp", "lienket", srv.URL)
+	ks, err := auth.NewKeySet(ctx, "idp", "lienket", srv.URL)
 	require.NoError(t, err)
 	p, err := ks.Verify(mintWith(t, a))
 	require.NoError(t, err)
@@ -116,7 +121,7 @@ func TestKeySetFromFileWithStaticKeys(t *testing.T) {
 	a, static := edKey(t), edKey(t)
 	path := filepath.Join(t.TempDir(), "jwks.json")
 	require.NoError(t, os.WriteFile(path, jwksOf(t, jose.JSONWebKey{Key: a.Public(), KeyID: "a"}), 0o600))
-	ks, err := NewKeySet(context.Background(), "idp", "lienket", path, static.Public().(ed25519.PublicKey))
+	ks, err := auth.NewKeySet(context.Background(), "idp", "lienket", path, static.Public().(ed25519.PublicKey))
 	require.NoError(t, err)
 	for _, k := range []ed25519.PrivateKey{a, static} {
 		_, err := ks.Verify(mintWith(t, k))
@@ -133,9 +138,41 @@ func TestKeySetFromFileWithStaticKeys(t *testing.T) {
 		"not json":        []byte("<html>"),
 	} {
 		require.NoError(t, os.WriteFile(path, doc, 0o600))
-		_, err := NewKeySet(context.Background(), "idp", "lienket", path)
+		_, err := auth.NewKeySet(context.Background(), "idp", "lienket", path)
 		require.Error(t, err, name)
 	}
-	_, err = NewKeySet(context.Background(), "idp", "lienket", filepath.Join(t.TempDir(), "missing.json"))
+	_, err = auth.NewKeySet(context.Background(), "idp", "lienket", filepath.Join(t.TempDir(), "missing.json"))
 	require.Error(t, err)
+}
+
+// TestServicesTrustJWKS: the verifier the services build (NewTokenVerifier, as service.Run does
+// with JWT_JWKS) authenticates gRPC calls signed by a key that is only in the JWK Set, and
+// refuses others; without a set it is the plain key-file verifier.
+func TestServicesTrustJWKS(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	idp, stranger := edKey(t), edKey(t)
+	path := filepath.Join(t.TempDir(), "jwks.json")
+	require.NoError(t, os.WriteFile(path, jwksOf(t, jose.JSONWebKey{Key: idp.Public(), KeyID: "idp-1", Algorithm: "EdDSA", Use: "sig"}), 0o600))
+	v, err := auth.NewTokenVerifier(ctx, "idp", "lienket", path, time.Minute, slog.Default())
+	require.NoError(t, err)
+	call := func(tok string) (auth.Principal, error) {
+		var got auth.Principal
+		in := metadata.NewIncomingContext(ctx, metadata.Pairs(auth.MetadataKey, "Bearer "+tok))
+		_, err := auth.UnaryInterceptor(v)(in, nil, &grpc.UnaryServerInfo{FullMethod: "/lienket.contracts.v1.ContractsService/GetContract"}, func(ctx context.Context, _ any) (any, error) {
+			got, _ = auth.FromContext(ctx)
+			return nil, nil
+		})
+		return got, err
+	}
+	p, err := call(mintWith(t, idp))
+	require.NoError(t, err)
+	require.Equal(t, "users/a", p.Subject)
+	_, err = call(mintWith(t, stranger))
+	require.Equal(t, codes.Unauthenticated, status.Code(err))
+
+	plain, err := auth.NewTokenVerifier(ctx, "idp", "lienket", "", time.Minute, slog.Default(), stranger.Public().(ed25519.PublicKey))
+	require.NoError(t, err)
+	_, isVerifier := plain.(*auth.Verifier)
+	require.True(t, isVerifier)
 }

@@ -1,4 +1,4 @@
-package server
+package auth
 
 import (
 	"context"
@@ -15,25 +15,38 @@ import (
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
-
-	"github.com/lienket/lienket/services/platform/auth"
 )
 
 // TokenVerifier checks a bearer token and returns its principal.
 type TokenVerifier interface {
-	Verify(token string) (auth.Principal, error)
+	Verify(token string) (Principal, error)
 }
 
 // KeySet verifies tokens against the statically configured keys plus the Ed25519 keys of a
 // JSON Web Key Set (a file or an https URL), reloaded by Refresh. Only OKP/Ed25519 signing keys
 // are taken from the set: RSA, EC and symmetric keys are ignored, so the algorithm pin
-// (EdDSA only, see auth.Verifier) holds whatever the set contains.
+// (EdDSA only, see Verifier) holds whatever the set contains.
 type KeySet struct {
 	issuer, audience string
 	static           []ed25519.PublicKey
 	source           string // file path or http(s) URL
 	client           *http.Client
-	current          atomic.Pointer[auth.Verifier]
+	current          atomic.Pointer[Verifier]
+}
+
+// NewTokenVerifier trusts keys and, when jwks (a JWK Set file or URL) is set, the Ed25519 keys
+// of that set too, reloaded every refresh until ctx ends (a failed reload is logged and the
+// keys already loaded stay in force).
+func NewTokenVerifier(ctx context.Context, issuer, audience, jwks string, refresh time.Duration, log *slog.Logger, keys ...ed25519.PublicKey) (TokenVerifier, error) {
+	if jwks == "" {
+		return NewVerifier(issuer, audience, keys...), nil
+	}
+	ks, err := NewKeySet(ctx, issuer, audience, jwks, keys...)
+	if err != nil {
+		return nil, err
+	}
+	go ks.Run(ctx, refresh, log)
+	return ks, nil
 }
 
 // maxJWKSBytes bounds a key set document.
@@ -50,7 +63,7 @@ func NewKeySet(ctx context.Context, issuer, audience, source string, static ...e
 }
 
 // Verify checks token with the keys of the last successful load.
-func (ks *KeySet) Verify(token string) (auth.Principal, error) {
+func (ks *KeySet) Verify(token string) (Principal, error) {
 	return ks.current.Load().Verify(token)
 }
 
@@ -64,7 +77,7 @@ func (ks *KeySet) Refresh(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("JWKS %s: %w", ks.source, err)
 	}
-	ks.current.Store(auth.NewVerifier(ks.issuer, ks.audience, append(append([]ed25519.PublicKey{}, ks.static...), keys...)...))
+	ks.current.Store(NewVerifier(ks.issuer, ks.audience, append(append([]ed25519.PublicKey{}, ks.static...), keys...)...))
 	return nil
 }
 

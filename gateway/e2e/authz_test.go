@@ -259,6 +259,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		}, allow: []string{"producer"}, mode: authorized}, // signed by the producer under the recorded mandate
 		{rpc: "WitnessContract", method: "POST", path: "/v1/" + contract + ":witness", body: func() any { return map[string]any{"terms_hash": amendmentHash()} }, allow: []string{"official"}, mode: authorized},
 		{rpc: "RejectWitnessContract", method: "POST", path: "/v1/" + contract + ":rejectWitness", body: map[string]any{"reason": "Thiếu chữ ký"}, allow: []string{"official"}, mode: authorized},
+		{rpc: "ResumeContract", method: "POST", path: "/v1/" + contract + ":resume", body: map[string]any{"reason": "Hết bão"}, allow: []string{"official"}, mode: authorized}, // the commune ends a suspension
 		{rpc: "TerminateContract", method: "POST", path: "/v1/" + contract + ":terminate", body: map[string]any{"reason": "Chấm dứt"}, allow: edit, mode: authorized},
 	}
 	// CreateMembership needs a fresh household per caller, in the body.

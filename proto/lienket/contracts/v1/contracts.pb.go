@@ -470,7 +470,7 @@ func (x Delivery_State) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use Delivery_State.Descriptor instead.
 func (Delivery_State) EnumDescriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{38, 0}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{39, 0}
 }
 
 // Kind.
@@ -535,7 +535,7 @@ func (x Incident_Kind) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use Incident_Kind.Descriptor instead.
 func (Incident_Kind) EnumDescriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{56, 0}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{57, 0}
 }
 
 // State.
@@ -592,7 +592,7 @@ func (x Incident_State) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use Incident_State.Descriptor instead.
 func (Incident_State) EnumDescriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{56, 1}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{57, 1}
 }
 
 // Force-majeure verification by the commune.
@@ -645,7 +645,7 @@ func (x Incident_Verification) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use Incident_Verification.Descriptor instead.
 func (Incident_Verification) EnumDescriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{56, 2}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{57, 2}
 }
 
 // A quality grade and how it adjusts the price.
@@ -2983,6 +2983,70 @@ func (x *TerminateContractRequest) GetRequestId() string {
 	return ""
 }
 
+// Request for ResumeContract.
+type ResumeContractRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// contracts/{id}.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// Reason (e.g. the commune's finding that the event is over); required.
+	Reason string `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
+	// Idempotency key.
+	RequestId     string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ResumeContractRequest) Reset() {
+	*x = ResumeContractRequest{}
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[31]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ResumeContractRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ResumeContractRequest) ProtoMessage() {}
+
+func (x *ResumeContractRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[31]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ResumeContractRequest.ProtoReflect.Descriptor instead.
+func (*ResumeContractRequest) Descriptor() ([]byte, []int) {
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{31}
+}
+
+func (x *ResumeContractRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *ResumeContractRequest) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *ResumeContractRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
 // Request for AcknowledgeSettlement.
 type AcknowledgeSettlementRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -2996,7 +3060,7 @@ type AcknowledgeSettlementRequest struct {
 
 func (x *AcknowledgeSettlementRequest) Reset() {
 	*x = AcknowledgeSettlementRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[31]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3008,7 +3072,7 @@ func (x *AcknowledgeSettlementRequest) String() string {
 func (*AcknowledgeSettlementRequest) ProtoMessage() {}
 
 func (x *AcknowledgeSettlementRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[31]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3021,7 +3085,7 @@ func (x *AcknowledgeSettlementRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AcknowledgeSettlementRequest.ProtoReflect.Descriptor instead.
 func (*AcknowledgeSettlementRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{31}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *AcknowledgeSettlementRequest) GetName() string {
@@ -3065,7 +3129,7 @@ type ContractEvent struct {
 
 func (x *ContractEvent) Reset() {
 	*x = ContractEvent{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[32]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3077,7 +3141,7 @@ func (x *ContractEvent) String() string {
 func (*ContractEvent) ProtoMessage() {}
 
 func (x *ContractEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[32]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3090,7 +3154,7 @@ func (x *ContractEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ContractEvent.ProtoReflect.Descriptor instead.
 func (*ContractEvent) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{32}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *ContractEvent) GetName() string {
@@ -3171,7 +3235,7 @@ type ListContractEventsRequest struct {
 
 func (x *ListContractEventsRequest) Reset() {
 	*x = ListContractEventsRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[33]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3183,7 +3247,7 @@ func (x *ListContractEventsRequest) String() string {
 func (*ListContractEventsRequest) ProtoMessage() {}
 
 func (x *ListContractEventsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[33]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3196,7 +3260,7 @@ func (x *ListContractEventsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListContractEventsRequest.ProtoReflect.Descriptor instead.
 func (*ListContractEventsRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{33}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *ListContractEventsRequest) GetParent() string {
@@ -3233,7 +3297,7 @@ type ListContractEventsResponse struct {
 
 func (x *ListContractEventsResponse) Reset() {
 	*x = ListContractEventsResponse{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[34]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3245,7 +3309,7 @@ func (x *ListContractEventsResponse) String() string {
 func (*ListContractEventsResponse) ProtoMessage() {}
 
 func (x *ListContractEventsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[34]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3258,7 +3322,7 @@ func (x *ListContractEventsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListContractEventsResponse.ProtoReflect.Descriptor instead.
 func (*ListContractEventsResponse) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{34}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *ListContractEventsResponse) GetEvents() []*ContractEvent {
@@ -3294,7 +3358,7 @@ type Rulebook struct {
 
 func (x *Rulebook) Reset() {
 	*x = Rulebook{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[35]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3306,7 +3370,7 @@ func (x *Rulebook) String() string {
 func (*Rulebook) ProtoMessage() {}
 
 func (x *Rulebook) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[35]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3319,7 +3383,7 @@ func (x *Rulebook) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Rulebook.ProtoReflect.Descriptor instead.
 func (*Rulebook) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{35}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *Rulebook) GetId() string {
@@ -3366,7 +3430,7 @@ type ListRulebooksRequest struct {
 
 func (x *ListRulebooksRequest) Reset() {
 	*x = ListRulebooksRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[36]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3378,7 +3442,7 @@ func (x *ListRulebooksRequest) String() string {
 func (*ListRulebooksRequest) ProtoMessage() {}
 
 func (x *ListRulebooksRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[36]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3391,7 +3455,7 @@ func (x *ListRulebooksRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListRulebooksRequest.ProtoReflect.Descriptor instead.
 func (*ListRulebooksRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{36}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{37}
 }
 
 // Response for ListRulebooks.
@@ -3405,7 +3469,7 @@ type ListRulebooksResponse struct {
 
 func (x *ListRulebooksResponse) Reset() {
 	*x = ListRulebooksResponse{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[37]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3417,7 +3481,7 @@ func (x *ListRulebooksResponse) String() string {
 func (*ListRulebooksResponse) ProtoMessage() {}
 
 func (x *ListRulebooksResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[37]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3430,7 +3494,7 @@ func (x *ListRulebooksResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListRulebooksResponse.ProtoReflect.Descriptor instead.
 func (*ListRulebooksResponse) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{37}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *ListRulebooksResponse) GetRulebooks() []*Rulebook {
@@ -3484,7 +3548,7 @@ type Delivery struct {
 
 func (x *Delivery) Reset() {
 	*x = Delivery{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[38]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3496,7 +3560,7 @@ func (x *Delivery) String() string {
 func (*Delivery) ProtoMessage() {}
 
 func (x *Delivery) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[38]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3509,7 +3573,7 @@ func (x *Delivery) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Delivery.ProtoReflect.Descriptor instead.
 func (*Delivery) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{38}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *Delivery) GetName() string {
@@ -3646,7 +3710,7 @@ type CreateDeliveryRequest struct {
 
 func (x *CreateDeliveryRequest) Reset() {
 	*x = CreateDeliveryRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[39]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3658,7 +3722,7 @@ func (x *CreateDeliveryRequest) String() string {
 func (*CreateDeliveryRequest) ProtoMessage() {}
 
 func (x *CreateDeliveryRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[39]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3671,7 +3735,7 @@ func (x *CreateDeliveryRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateDeliveryRequest.ProtoReflect.Descriptor instead.
 func (*CreateDeliveryRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{39}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *CreateDeliveryRequest) GetParent() string {
@@ -3706,7 +3770,7 @@ type GetDeliveryRequest struct {
 
 func (x *GetDeliveryRequest) Reset() {
 	*x = GetDeliveryRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[40]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3718,7 +3782,7 @@ func (x *GetDeliveryRequest) String() string {
 func (*GetDeliveryRequest) ProtoMessage() {}
 
 func (x *GetDeliveryRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[40]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3731,7 +3795,7 @@ func (x *GetDeliveryRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetDeliveryRequest.ProtoReflect.Descriptor instead.
 func (*GetDeliveryRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{40}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *GetDeliveryRequest) GetName() string {
@@ -3758,7 +3822,7 @@ type ListDeliveriesRequest struct {
 
 func (x *ListDeliveriesRequest) Reset() {
 	*x = ListDeliveriesRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[41]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3770,7 +3834,7 @@ func (x *ListDeliveriesRequest) String() string {
 func (*ListDeliveriesRequest) ProtoMessage() {}
 
 func (x *ListDeliveriesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[41]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3783,7 +3847,7 @@ func (x *ListDeliveriesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListDeliveriesRequest.ProtoReflect.Descriptor instead.
 func (*ListDeliveriesRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{41}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *ListDeliveriesRequest) GetParent() string {
@@ -3827,7 +3891,7 @@ type ListDeliveriesResponse struct {
 
 func (x *ListDeliveriesResponse) Reset() {
 	*x = ListDeliveriesResponse{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[42]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3839,7 +3903,7 @@ func (x *ListDeliveriesResponse) String() string {
 func (*ListDeliveriesResponse) ProtoMessage() {}
 
 func (x *ListDeliveriesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[42]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3852,7 +3916,7 @@ func (x *ListDeliveriesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListDeliveriesResponse.ProtoReflect.Descriptor instead.
 func (*ListDeliveriesResponse) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{42}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *ListDeliveriesResponse) GetDeliveries() []*Delivery {
@@ -3884,7 +3948,7 @@ type ConfirmDeliveryRequest struct {
 
 func (x *ConfirmDeliveryRequest) Reset() {
 	*x = ConfirmDeliveryRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[43]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3896,7 +3960,7 @@ func (x *ConfirmDeliveryRequest) String() string {
 func (*ConfirmDeliveryRequest) ProtoMessage() {}
 
 func (x *ConfirmDeliveryRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[43]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3909,7 +3973,7 @@ func (x *ConfirmDeliveryRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConfirmDeliveryRequest.ProtoReflect.Descriptor instead.
 func (*ConfirmDeliveryRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{43}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *ConfirmDeliveryRequest) GetName() string {
@@ -3950,7 +4014,7 @@ type DisputeDeliveryRequest struct {
 
 func (x *DisputeDeliveryRequest) Reset() {
 	*x = DisputeDeliveryRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[44]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3962,7 +4026,7 @@ func (x *DisputeDeliveryRequest) String() string {
 func (*DisputeDeliveryRequest) ProtoMessage() {}
 
 func (x *DisputeDeliveryRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[44]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3975,7 +4039,7 @@ func (x *DisputeDeliveryRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DisputeDeliveryRequest.ProtoReflect.Descriptor instead.
 func (*DisputeDeliveryRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{44}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *DisputeDeliveryRequest) GetName() string {
@@ -4031,7 +4095,7 @@ type InputAdvance struct {
 
 func (x *InputAdvance) Reset() {
 	*x = InputAdvance{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[45]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4043,7 +4107,7 @@ func (x *InputAdvance) String() string {
 func (*InputAdvance) ProtoMessage() {}
 
 func (x *InputAdvance) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[45]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4056,7 +4120,7 @@ func (x *InputAdvance) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InputAdvance.ProtoReflect.Descriptor instead.
 func (*InputAdvance) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{45}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *InputAdvance) GetName() string {
@@ -4130,7 +4194,7 @@ type CreateInputAdvanceRequest struct {
 
 func (x *CreateInputAdvanceRequest) Reset() {
 	*x = CreateInputAdvanceRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[46]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4142,7 +4206,7 @@ func (x *CreateInputAdvanceRequest) String() string {
 func (*CreateInputAdvanceRequest) ProtoMessage() {}
 
 func (x *CreateInputAdvanceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[46]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4155,7 +4219,7 @@ func (x *CreateInputAdvanceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateInputAdvanceRequest.ProtoReflect.Descriptor instead.
 func (*CreateInputAdvanceRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{46}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *CreateInputAdvanceRequest) GetParent() string {
@@ -4194,7 +4258,7 @@ type ListInputAdvancesRequest struct {
 
 func (x *ListInputAdvancesRequest) Reset() {
 	*x = ListInputAdvancesRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[47]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4206,7 +4270,7 @@ func (x *ListInputAdvancesRequest) String() string {
 func (*ListInputAdvancesRequest) ProtoMessage() {}
 
 func (x *ListInputAdvancesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[47]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4219,7 +4283,7 @@ func (x *ListInputAdvancesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListInputAdvancesRequest.ProtoReflect.Descriptor instead.
 func (*ListInputAdvancesRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{47}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *ListInputAdvancesRequest) GetParent() string {
@@ -4256,7 +4320,7 @@ type ListInputAdvancesResponse struct {
 
 func (x *ListInputAdvancesResponse) Reset() {
 	*x = ListInputAdvancesResponse{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[48]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4268,7 +4332,7 @@ func (x *ListInputAdvancesResponse) String() string {
 func (*ListInputAdvancesResponse) ProtoMessage() {}
 
 func (x *ListInputAdvancesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[48]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4281,7 +4345,7 @@ func (x *ListInputAdvancesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListInputAdvancesResponse.ProtoReflect.Descriptor instead.
 func (*ListInputAdvancesResponse) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{48}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *ListInputAdvancesResponse) GetInputAdvances() []*InputAdvance {
@@ -4323,7 +4387,7 @@ type Payment struct {
 
 func (x *Payment) Reset() {
 	*x = Payment{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[49]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4335,7 +4399,7 @@ func (x *Payment) String() string {
 func (*Payment) ProtoMessage() {}
 
 func (x *Payment) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[49]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4348,7 +4412,7 @@ func (x *Payment) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Payment.ProtoReflect.Descriptor instead.
 func (*Payment) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{49}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *Payment) GetName() string {
@@ -4422,7 +4486,7 @@ type CreatePaymentRequest struct {
 
 func (x *CreatePaymentRequest) Reset() {
 	*x = CreatePaymentRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[50]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[51]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4434,7 +4498,7 @@ func (x *CreatePaymentRequest) String() string {
 func (*CreatePaymentRequest) ProtoMessage() {}
 
 func (x *CreatePaymentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[50]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[51]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4447,7 +4511,7 @@ func (x *CreatePaymentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreatePaymentRequest.ProtoReflect.Descriptor instead.
 func (*CreatePaymentRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{50}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{51}
 }
 
 func (x *CreatePaymentRequest) GetParent() string {
@@ -4486,7 +4550,7 @@ type ListPaymentsRequest struct {
 
 func (x *ListPaymentsRequest) Reset() {
 	*x = ListPaymentsRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[51]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[52]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4498,7 +4562,7 @@ func (x *ListPaymentsRequest) String() string {
 func (*ListPaymentsRequest) ProtoMessage() {}
 
 func (x *ListPaymentsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[51]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[52]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4511,7 +4575,7 @@ func (x *ListPaymentsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPaymentsRequest.ProtoReflect.Descriptor instead.
 func (*ListPaymentsRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{51}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{52}
 }
 
 func (x *ListPaymentsRequest) GetParent() string {
@@ -4548,7 +4612,7 @@ type ListPaymentsResponse struct {
 
 func (x *ListPaymentsResponse) Reset() {
 	*x = ListPaymentsResponse{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[52]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[53]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4560,7 +4624,7 @@ func (x *ListPaymentsResponse) String() string {
 func (*ListPaymentsResponse) ProtoMessage() {}
 
 func (x *ListPaymentsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[52]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[53]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4573,7 +4637,7 @@ func (x *ListPaymentsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPaymentsResponse.ProtoReflect.Descriptor instead.
 func (*ListPaymentsResponse) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{52}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{53}
 }
 
 func (x *ListPaymentsResponse) GetPayments() []*Payment {
@@ -4617,7 +4681,7 @@ type SettlementLine struct {
 
 func (x *SettlementLine) Reset() {
 	*x = SettlementLine{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[53]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[54]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4629,7 +4693,7 @@ func (x *SettlementLine) String() string {
 func (*SettlementLine) ProtoMessage() {}
 
 func (x *SettlementLine) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[53]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[54]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4642,7 +4706,7 @@ func (x *SettlementLine) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SettlementLine.ProtoReflect.Descriptor instead.
 func (*SettlementLine) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{53}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{54}
 }
 
 func (x *SettlementLine) GetHousehold() string {
@@ -4727,7 +4791,7 @@ type Settlement struct {
 
 func (x *Settlement) Reset() {
 	*x = Settlement{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[54]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[55]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4739,7 +4803,7 @@ func (x *Settlement) String() string {
 func (*Settlement) ProtoMessage() {}
 
 func (x *Settlement) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[54]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[55]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4752,7 +4816,7 @@ func (x *Settlement) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Settlement.ProtoReflect.Descriptor instead.
 func (*Settlement) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{54}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{55}
 }
 
 func (x *Settlement) GetName() string {
@@ -4801,7 +4865,7 @@ type GetSettlementRequest struct {
 
 func (x *GetSettlementRequest) Reset() {
 	*x = GetSettlementRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[55]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[56]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4813,7 +4877,7 @@ func (x *GetSettlementRequest) String() string {
 func (*GetSettlementRequest) ProtoMessage() {}
 
 func (x *GetSettlementRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[55]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[56]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4826,7 +4890,7 @@ func (x *GetSettlementRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSettlementRequest.ProtoReflect.Descriptor instead.
 func (*GetSettlementRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{55}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{56}
 }
 
 func (x *GetSettlementRequest) GetName() string {
@@ -4879,7 +4943,7 @@ type Incident struct {
 
 func (x *Incident) Reset() {
 	*x = Incident{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[56]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[57]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4891,7 +4955,7 @@ func (x *Incident) String() string {
 func (*Incident) ProtoMessage() {}
 
 func (x *Incident) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[56]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[57]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4904,7 +4968,7 @@ func (x *Incident) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Incident.ProtoReflect.Descriptor instead.
 func (*Incident) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{56}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{57}
 }
 
 func (x *Incident) GetName() string {
@@ -5041,7 +5105,7 @@ type CreateIncidentRequest struct {
 
 func (x *CreateIncidentRequest) Reset() {
 	*x = CreateIncidentRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[57]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[58]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5053,7 +5117,7 @@ func (x *CreateIncidentRequest) String() string {
 func (*CreateIncidentRequest) ProtoMessage() {}
 
 func (x *CreateIncidentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[57]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[58]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5066,7 +5130,7 @@ func (x *CreateIncidentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateIncidentRequest.ProtoReflect.Descriptor instead.
 func (*CreateIncidentRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{57}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{58}
 }
 
 func (x *CreateIncidentRequest) GetParent() string {
@@ -5101,7 +5165,7 @@ type GetIncidentRequest struct {
 
 func (x *GetIncidentRequest) Reset() {
 	*x = GetIncidentRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[58]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[59]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5113,7 +5177,7 @@ func (x *GetIncidentRequest) String() string {
 func (*GetIncidentRequest) ProtoMessage() {}
 
 func (x *GetIncidentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[58]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[59]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5126,7 +5190,7 @@ func (x *GetIncidentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetIncidentRequest.ProtoReflect.Descriptor instead.
 func (*GetIncidentRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{58}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{59}
 }
 
 func (x *GetIncidentRequest) GetName() string {
@@ -5153,7 +5217,7 @@ type ListIncidentsRequest struct {
 
 func (x *ListIncidentsRequest) Reset() {
 	*x = ListIncidentsRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[59]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[60]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5165,7 +5229,7 @@ func (x *ListIncidentsRequest) String() string {
 func (*ListIncidentsRequest) ProtoMessage() {}
 
 func (x *ListIncidentsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[59]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[60]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5178,7 +5242,7 @@ func (x *ListIncidentsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListIncidentsRequest.ProtoReflect.Descriptor instead.
 func (*ListIncidentsRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{59}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{60}
 }
 
 func (x *ListIncidentsRequest) GetParent() string {
@@ -5222,7 +5286,7 @@ type ListIncidentsResponse struct {
 
 func (x *ListIncidentsResponse) Reset() {
 	*x = ListIncidentsResponse{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[60]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[61]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5234,7 +5298,7 @@ func (x *ListIncidentsResponse) String() string {
 func (*ListIncidentsResponse) ProtoMessage() {}
 
 func (x *ListIncidentsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[60]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[61]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5247,7 +5311,7 @@ func (x *ListIncidentsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListIncidentsResponse.ProtoReflect.Descriptor instead.
 func (*ListIncidentsResponse) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{60}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{61}
 }
 
 func (x *ListIncidentsResponse) GetIncidents() []*Incident {
@@ -5283,7 +5347,7 @@ type VerifyIncidentRequest struct {
 
 func (x *VerifyIncidentRequest) Reset() {
 	*x = VerifyIncidentRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[61]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[62]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5295,7 +5359,7 @@ func (x *VerifyIncidentRequest) String() string {
 func (*VerifyIncidentRequest) ProtoMessage() {}
 
 func (x *VerifyIncidentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[61]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[62]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5308,7 +5372,7 @@ func (x *VerifyIncidentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VerifyIncidentRequest.ProtoReflect.Descriptor instead.
 func (*VerifyIncidentRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{61}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{62}
 }
 
 func (x *VerifyIncidentRequest) GetName() string {
@@ -5363,7 +5427,7 @@ type MediateIncidentRequest struct {
 
 func (x *MediateIncidentRequest) Reset() {
 	*x = MediateIncidentRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[62]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[63]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5375,7 +5439,7 @@ func (x *MediateIncidentRequest) String() string {
 func (*MediateIncidentRequest) ProtoMessage() {}
 
 func (x *MediateIncidentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[62]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[63]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5388,7 +5452,7 @@ func (x *MediateIncidentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MediateIncidentRequest.ProtoReflect.Descriptor instead.
 func (*MediateIncidentRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{62}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{63}
 }
 
 func (x *MediateIncidentRequest) GetName() string {
@@ -5438,7 +5502,7 @@ type ResolveIncidentRequest struct {
 
 func (x *ResolveIncidentRequest) Reset() {
 	*x = ResolveIncidentRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[63]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[64]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5450,7 +5514,7 @@ func (x *ResolveIncidentRequest) String() string {
 func (*ResolveIncidentRequest) ProtoMessage() {}
 
 func (x *ResolveIncidentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[63]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[64]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5463,7 +5527,7 @@ func (x *ResolveIncidentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResolveIncidentRequest.ProtoReflect.Descriptor instead.
 func (*ResolveIncidentRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{63}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{64}
 }
 
 func (x *ResolveIncidentRequest) GetName() string {
@@ -5520,7 +5584,7 @@ type MarketPrice struct {
 
 func (x *MarketPrice) Reset() {
 	*x = MarketPrice{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[64]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[65]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5532,7 +5596,7 @@ func (x *MarketPrice) String() string {
 func (*MarketPrice) ProtoMessage() {}
 
 func (x *MarketPrice) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[64]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[65]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5545,7 +5609,7 @@ func (x *MarketPrice) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MarketPrice.ProtoReflect.Descriptor instead.
 func (*MarketPrice) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{64}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{65}
 }
 
 func (x *MarketPrice) GetName() string {
@@ -5596,7 +5660,7 @@ type CreateMarketPriceRequest struct {
 
 func (x *CreateMarketPriceRequest) Reset() {
 	*x = CreateMarketPriceRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[65]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[66]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5608,7 +5672,7 @@ func (x *CreateMarketPriceRequest) String() string {
 func (*CreateMarketPriceRequest) ProtoMessage() {}
 
 func (x *CreateMarketPriceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[65]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[66]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5621,7 +5685,7 @@ func (x *CreateMarketPriceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateMarketPriceRequest.ProtoReflect.Descriptor instead.
 func (*CreateMarketPriceRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{65}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{66}
 }
 
 func (x *CreateMarketPriceRequest) GetMarketPrice() *MarketPrice {
@@ -5653,7 +5717,7 @@ type ListMarketPricesRequest struct {
 
 func (x *ListMarketPricesRequest) Reset() {
 	*x = ListMarketPricesRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[66]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[67]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5665,7 +5729,7 @@ func (x *ListMarketPricesRequest) String() string {
 func (*ListMarketPricesRequest) ProtoMessage() {}
 
 func (x *ListMarketPricesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[66]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[67]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5678,7 +5742,7 @@ func (x *ListMarketPricesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListMarketPricesRequest.ProtoReflect.Descriptor instead.
 func (*ListMarketPricesRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{66}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{67}
 }
 
 func (x *ListMarketPricesRequest) GetPageSize() int32 {
@@ -5715,7 +5779,7 @@ type ListMarketPricesResponse struct {
 
 func (x *ListMarketPricesResponse) Reset() {
 	*x = ListMarketPricesResponse{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[67]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[68]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5727,7 +5791,7 @@ func (x *ListMarketPricesResponse) String() string {
 func (*ListMarketPricesResponse) ProtoMessage() {}
 
 func (x *ListMarketPricesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[67]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[68]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5740,7 +5804,7 @@ func (x *ListMarketPricesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListMarketPricesResponse.ProtoReflect.Descriptor instead.
 func (*ListMarketPricesResponse) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{67}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{68}
 }
 
 func (x *ListMarketPricesResponse) GetMarketPrices() []*MarketPrice {
@@ -5962,6 +6026,11 @@ const file_lienket_contracts_v1_contracts_proto_rawDesc = "" +
 	"\n" +
 	"request_id\x18\x05 \x01(\tR\trequestId\"e\n" +
 	"\x18TerminateContractRequest\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n" +
+	"\x06reason\x18\x02 \x01(\tR\x06reason\x12\x1d\n" +
+	"\n" +
+	"request_id\x18\x03 \x01(\tR\trequestId\"b\n" +
+	"\x15ResumeContractRequest\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n" +
 	"\x06reason\x18\x02 \x01(\tR\x06reason\x12\x1d\n" +
 	"\n" +
@@ -6251,7 +6320,7 @@ const file_lienket_contracts_v1_contracts_proto_rawDesc = "" +
 	"\x18DISPUTE_STEP_NEGOTIATION\x10\x01\x12\"\n" +
 	"\x1eDISPUTE_STEP_COMMUNE_MEDIATION\x10\x02\x12\x16\n" +
 	"\x12DISPUTE_STEP_COURT\x10\x03\x12\x1c\n" +
-	"\x18DISPUTE_STEP_ARBITRATION\x10\x042\x87\x1a\n" +
+	"\x18DISPUTE_STEP_ARBITRATION\x10\x042\xe6\x1a\n" +
 	"\x10ContractsService\x12]\n" +
 	"\x0eCreateContract\x12+.lienket.contracts.v1.CreateContractRequest\x1a\x1e.lienket.contracts.v1.Contract\x12W\n" +
 	"\vGetContract\x12(.lienket.contracts.v1.GetContractRequest\x1a\x1e.lienket.contracts.v1.Contract\x12h\n" +
@@ -6264,7 +6333,8 @@ const file_lienket_contracts_v1_contracts_proto_rawDesc = "" +
 	"\x15RejectWitnessContract\x122.lienket.contracts.v1.RejectWitnessContractRequest\x1a\x1e.lienket.contracts.v1.Contract\x12]\n" +
 	"\x0eCancelContract\x12+.lienket.contracts.v1.CancelContractRequest\x1a\x1e.lienket.contracts.v1.Contract\x12[\n" +
 	"\rAmendContract\x12*.lienket.contracts.v1.AmendContractRequest\x1a\x1e.lienket.contracts.v1.Contract\x12c\n" +
-	"\x11TerminateContract\x12..lienket.contracts.v1.TerminateContractRequest\x1a\x1e.lienket.contracts.v1.Contract\x12k\n" +
+	"\x11TerminateContract\x12..lienket.contracts.v1.TerminateContractRequest\x1a\x1e.lienket.contracts.v1.Contract\x12]\n" +
+	"\x0eResumeContract\x12+.lienket.contracts.v1.ResumeContractRequest\x1a\x1e.lienket.contracts.v1.Contract\x12k\n" +
 	"\x15AcknowledgeSettlement\x122.lienket.contracts.v1.AcknowledgeSettlementRequest\x1a\x1e.lienket.contracts.v1.Contract\x12w\n" +
 	"\x12ListContractEvents\x12/.lienket.contracts.v1.ListContractEventsRequest\x1a0.lienket.contracts.v1.ListContractEventsResponse\x12h\n" +
 	"\rListRulebooks\x12*.lienket.contracts.v1.ListRulebooksRequest\x1a+.lienket.contracts.v1.ListRulebooksResponse\x12]\n" +
@@ -6300,7 +6370,7 @@ func file_lienket_contracts_v1_contracts_proto_rawDescGZIP() []byte {
 }
 
 var file_lienket_contracts_v1_contracts_proto_enumTypes = make([]protoimpl.EnumInfo, 10)
-var file_lienket_contracts_v1_contracts_proto_msgTypes = make([]protoimpl.MessageInfo, 68)
+var file_lienket_contracts_v1_contracts_proto_msgTypes = make([]protoimpl.MessageInfo, 69)
 var file_lienket_contracts_v1_contracts_proto_goTypes = []any{
 	(ContractState)(0),                   // 0: lienket.contracts.v1.ContractState
 	(LinkageForm)(0),                     // 1: lienket.contracts.v1.LinkageForm
@@ -6343,51 +6413,52 @@ var file_lienket_contracts_v1_contracts_proto_goTypes = []any{
 	(*CancelContractRequest)(nil),        // 38: lienket.contracts.v1.CancelContractRequest
 	(*AmendContractRequest)(nil),         // 39: lienket.contracts.v1.AmendContractRequest
 	(*TerminateContractRequest)(nil),     // 40: lienket.contracts.v1.TerminateContractRequest
-	(*AcknowledgeSettlementRequest)(nil), // 41: lienket.contracts.v1.AcknowledgeSettlementRequest
-	(*ContractEvent)(nil),                // 42: lienket.contracts.v1.ContractEvent
-	(*ListContractEventsRequest)(nil),    // 43: lienket.contracts.v1.ListContractEventsRequest
-	(*ListContractEventsResponse)(nil),   // 44: lienket.contracts.v1.ListContractEventsResponse
-	(*Rulebook)(nil),                     // 45: lienket.contracts.v1.Rulebook
-	(*ListRulebooksRequest)(nil),         // 46: lienket.contracts.v1.ListRulebooksRequest
-	(*ListRulebooksResponse)(nil),        // 47: lienket.contracts.v1.ListRulebooksResponse
-	(*Delivery)(nil),                     // 48: lienket.contracts.v1.Delivery
-	(*CreateDeliveryRequest)(nil),        // 49: lienket.contracts.v1.CreateDeliveryRequest
-	(*GetDeliveryRequest)(nil),           // 50: lienket.contracts.v1.GetDeliveryRequest
-	(*ListDeliveriesRequest)(nil),        // 51: lienket.contracts.v1.ListDeliveriesRequest
-	(*ListDeliveriesResponse)(nil),       // 52: lienket.contracts.v1.ListDeliveriesResponse
-	(*ConfirmDeliveryRequest)(nil),       // 53: lienket.contracts.v1.ConfirmDeliveryRequest
-	(*DisputeDeliveryRequest)(nil),       // 54: lienket.contracts.v1.DisputeDeliveryRequest
-	(*InputAdvance)(nil),                 // 55: lienket.contracts.v1.InputAdvance
-	(*CreateInputAdvanceRequest)(nil),    // 56: lienket.contracts.v1.CreateInputAdvanceRequest
-	(*ListInputAdvancesRequest)(nil),     // 57: lienket.contracts.v1.ListInputAdvancesRequest
-	(*ListInputAdvancesResponse)(nil),    // 58: lienket.contracts.v1.ListInputAdvancesResponse
-	(*Payment)(nil),                      // 59: lienket.contracts.v1.Payment
-	(*CreatePaymentRequest)(nil),         // 60: lienket.contracts.v1.CreatePaymentRequest
-	(*ListPaymentsRequest)(nil),          // 61: lienket.contracts.v1.ListPaymentsRequest
-	(*ListPaymentsResponse)(nil),         // 62: lienket.contracts.v1.ListPaymentsResponse
-	(*SettlementLine)(nil),               // 63: lienket.contracts.v1.SettlementLine
-	(*Settlement)(nil),                   // 64: lienket.contracts.v1.Settlement
-	(*GetSettlementRequest)(nil),         // 65: lienket.contracts.v1.GetSettlementRequest
-	(*Incident)(nil),                     // 66: lienket.contracts.v1.Incident
-	(*CreateIncidentRequest)(nil),        // 67: lienket.contracts.v1.CreateIncidentRequest
-	(*GetIncidentRequest)(nil),           // 68: lienket.contracts.v1.GetIncidentRequest
-	(*ListIncidentsRequest)(nil),         // 69: lienket.contracts.v1.ListIncidentsRequest
-	(*ListIncidentsResponse)(nil),        // 70: lienket.contracts.v1.ListIncidentsResponse
-	(*VerifyIncidentRequest)(nil),        // 71: lienket.contracts.v1.VerifyIncidentRequest
-	(*MediateIncidentRequest)(nil),       // 72: lienket.contracts.v1.MediateIncidentRequest
-	(*ResolveIncidentRequest)(nil),       // 73: lienket.contracts.v1.ResolveIncidentRequest
-	(*MarketPrice)(nil),                  // 74: lienket.contracts.v1.MarketPrice
-	(*CreateMarketPriceRequest)(nil),     // 75: lienket.contracts.v1.CreateMarketPriceRequest
-	(*ListMarketPricesRequest)(nil),      // 76: lienket.contracts.v1.ListMarketPricesRequest
-	(*ListMarketPricesResponse)(nil),     // 77: lienket.contracts.v1.ListMarketPricesResponse
-	(*v1.DateWindow)(nil),                // 78: lienket.types.v1.DateWindow
-	(*v1.PriceTerms)(nil),                // 79: lienket.types.v1.PriceTerms
-	(*timestamppb.Timestamp)(nil),        // 80: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),        // 81: google.protobuf.FieldMask
+	(*ResumeContractRequest)(nil),        // 41: lienket.contracts.v1.ResumeContractRequest
+	(*AcknowledgeSettlementRequest)(nil), // 42: lienket.contracts.v1.AcknowledgeSettlementRequest
+	(*ContractEvent)(nil),                // 43: lienket.contracts.v1.ContractEvent
+	(*ListContractEventsRequest)(nil),    // 44: lienket.contracts.v1.ListContractEventsRequest
+	(*ListContractEventsResponse)(nil),   // 45: lienket.contracts.v1.ListContractEventsResponse
+	(*Rulebook)(nil),                     // 46: lienket.contracts.v1.Rulebook
+	(*ListRulebooksRequest)(nil),         // 47: lienket.contracts.v1.ListRulebooksRequest
+	(*ListRulebooksResponse)(nil),        // 48: lienket.contracts.v1.ListRulebooksResponse
+	(*Delivery)(nil),                     // 49: lienket.contracts.v1.Delivery
+	(*CreateDeliveryRequest)(nil),        // 50: lienket.contracts.v1.CreateDeliveryRequest
+	(*GetDeliveryRequest)(nil),           // 51: lienket.contracts.v1.GetDeliveryRequest
+	(*ListDeliveriesRequest)(nil),        // 52: lienket.contracts.v1.ListDeliveriesRequest
+	(*ListDeliveriesResponse)(nil),       // 53: lienket.contracts.v1.ListDeliveriesResponse
+	(*ConfirmDeliveryRequest)(nil),       // 54: lienket.contracts.v1.ConfirmDeliveryRequest
+	(*DisputeDeliveryRequest)(nil),       // 55: lienket.contracts.v1.DisputeDeliveryRequest
+	(*InputAdvance)(nil),                 // 56: lienket.contracts.v1.InputAdvance
+	(*CreateInputAdvanceRequest)(nil),    // 57: lienket.contracts.v1.CreateInputAdvanceRequest
+	(*ListInputAdvancesRequest)(nil),     // 58: lienket.contracts.v1.ListInputAdvancesRequest
+	(*ListInputAdvancesResponse)(nil),    // 59: lienket.contracts.v1.ListInputAdvancesResponse
+	(*Payment)(nil),                      // 60: lienket.contracts.v1.Payment
+	(*CreatePaymentRequest)(nil),         // 61: lienket.contracts.v1.CreatePaymentRequest
+	(*ListPaymentsRequest)(nil),          // 62: lienket.contracts.v1.ListPaymentsRequest
+	(*ListPaymentsResponse)(nil),         // 63: lienket.contracts.v1.ListPaymentsResponse
+	(*SettlementLine)(nil),               // 64: lienket.contracts.v1.SettlementLine
+	(*Settlement)(nil),                   // 65: lienket.contracts.v1.Settlement
+	(*GetSettlementRequest)(nil),         // 66: lienket.contracts.v1.GetSettlementRequest
+	(*Incident)(nil),                     // 67: lienket.contracts.v1.Incident
+	(*CreateIncidentRequest)(nil),        // 68: lienket.contracts.v1.CreateIncidentRequest
+	(*GetIncidentRequest)(nil),           // 69: lienket.contracts.v1.GetIncidentRequest
+	(*ListIncidentsRequest)(nil),         // 70: lienket.contracts.v1.ListIncidentsRequest
+	(*ListIncidentsResponse)(nil),        // 71: lienket.contracts.v1.ListIncidentsResponse
+	(*VerifyIncidentRequest)(nil),        // 72: lienket.contracts.v1.VerifyIncidentRequest
+	(*MediateIncidentRequest)(nil),       // 73: lienket.contracts.v1.MediateIncidentRequest
+	(*ResolveIncidentRequest)(nil),       // 74: lienket.contracts.v1.ResolveIncidentRequest
+	(*MarketPrice)(nil),                  // 75: lienket.contracts.v1.MarketPrice
+	(*CreateMarketPriceRequest)(nil),     // 76: lienket.contracts.v1.CreateMarketPriceRequest
+	(*ListMarketPricesRequest)(nil),      // 77: lienket.contracts.v1.ListMarketPricesRequest
+	(*ListMarketPricesResponse)(nil),     // 78: lienket.contracts.v1.ListMarketPricesResponse
+	(*v1.DateWindow)(nil),                // 79: lienket.types.v1.DateWindow
+	(*v1.PriceTerms)(nil),                // 80: lienket.types.v1.PriceTerms
+	(*timestamppb.Timestamp)(nil),        // 81: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil),        // 82: google.protobuf.FieldMask
 }
 var file_lienket_contracts_v1_contracts_proto_depIdxs = []int32{
 	12, // 0: lienket.contracts.v1.Allocation.mandate:type_name -> lienket.contracts.v1.Mandate
-	78, // 1: lienket.contracts.v1.DeliveryLot.window:type_name -> lienket.types.v1.DateWindow
+	79, // 1: lienket.contracts.v1.DeliveryLot.window:type_name -> lienket.types.v1.DateWindow
 	2,  // 2: lienket.contracts.v1.PaymentTerms.method:type_name -> lienket.contracts.v1.PaymentMethod
 	15, // 3: lienket.contracts.v1.InputSupply.items:type_name -> lienket.contracts.v1.InputItem
 	4,  // 4: lienket.contracts.v1.DisputeResolution.steps:type_name -> lienket.contracts.v1.DisputeStep
@@ -6395,62 +6466,62 @@ var file_lienket_contracts_v1_contracts_proto_depIdxs = []int32{
 	10, // 6: lienket.contracts.v1.ContractTerms.grading_rules:type_name -> lienket.contracts.v1.GradingRule
 	11, // 7: lienket.contracts.v1.ContractTerms.allocations:type_name -> lienket.contracts.v1.Allocation
 	13, // 8: lienket.contracts.v1.ContractTerms.lots:type_name -> lienket.contracts.v1.DeliveryLot
-	79, // 9: lienket.contracts.v1.ContractTerms.price_terms:type_name -> lienket.types.v1.PriceTerms
+	80, // 9: lienket.contracts.v1.ContractTerms.price_terms:type_name -> lienket.types.v1.PriceTerms
 	14, // 10: lienket.contracts.v1.ContractTerms.payment_terms:type_name -> lienket.contracts.v1.PaymentTerms
 	16, // 11: lienket.contracts.v1.ContractTerms.input_supply:type_name -> lienket.contracts.v1.InputSupply
 	17, // 12: lienket.contracts.v1.ContractTerms.obligations:type_name -> lienket.contracts.v1.Obligations
 	18, // 13: lienket.contracts.v1.ContractTerms.breach:type_name -> lienket.contracts.v1.BreachClause
 	3,  // 14: lienket.contracts.v1.ContractTerms.force_majeure_events:type_name -> lienket.contracts.v1.ForceMajeureEvent
 	19, // 15: lienket.contracts.v1.ContractTerms.dispute_resolution:type_name -> lienket.contracts.v1.DisputeResolution
-	78, // 16: lienket.contracts.v1.ContractTerms.period:type_name -> lienket.types.v1.DateWindow
+	79, // 16: lienket.contracts.v1.ContractTerms.period:type_name -> lienket.types.v1.DateWindow
 	20, // 17: lienket.contracts.v1.ContractTerms.co_investment:type_name -> lienket.contracts.v1.CoInvestment
 	5,  // 18: lienket.contracts.v1.Signature.party:type_name -> lienket.contracts.v1.Signature.Party
-	80, // 19: lienket.contracts.v1.Signature.sign_time:type_name -> google.protobuf.Timestamp
-	80, // 20: lienket.contracts.v1.Witness.witness_time:type_name -> google.protobuf.Timestamp
+	81, // 19: lienket.contracts.v1.Signature.sign_time:type_name -> google.protobuf.Timestamp
+	81, // 20: lienket.contracts.v1.Witness.witness_time:type_name -> google.protobuf.Timestamp
 	21, // 21: lienket.contracts.v1.Amendment.terms:type_name -> lienket.contracts.v1.ContractTerms
 	22, // 22: lienket.contracts.v1.Amendment.signatures:type_name -> lienket.contracts.v1.Signature
-	80, // 23: lienket.contracts.v1.Amendment.create_time:type_name -> google.protobuf.Timestamp
+	81, // 23: lienket.contracts.v1.Amendment.create_time:type_name -> google.protobuf.Timestamp
 	21, // 24: lienket.contracts.v1.Contract.terms:type_name -> lienket.contracts.v1.ContractTerms
 	0,  // 25: lienket.contracts.v1.Contract.state:type_name -> lienket.contracts.v1.ContractState
 	22, // 26: lienket.contracts.v1.Contract.signatures:type_name -> lienket.contracts.v1.Signature
 	23, // 27: lienket.contracts.v1.Contract.witness:type_name -> lienket.contracts.v1.Witness
 	24, // 28: lienket.contracts.v1.Contract.pending_amendment:type_name -> lienket.contracts.v1.Amendment
-	80, // 29: lienket.contracts.v1.Contract.create_time:type_name -> google.protobuf.Timestamp
-	80, // 30: lienket.contracts.v1.Contract.update_time:type_name -> google.protobuf.Timestamp
+	81, // 29: lienket.contracts.v1.Contract.create_time:type_name -> google.protobuf.Timestamp
+	81, // 30: lienket.contracts.v1.Contract.update_time:type_name -> google.protobuf.Timestamp
 	25, // 31: lienket.contracts.v1.CreateContractRequest.contract:type_name -> lienket.contracts.v1.Contract
 	25, // 32: lienket.contracts.v1.ListContractsResponse.contracts:type_name -> lienket.contracts.v1.Contract
 	25, // 33: lienket.contracts.v1.UpdateContractRequest.contract:type_name -> lienket.contracts.v1.Contract
-	81, // 34: lienket.contracts.v1.UpdateContractRequest.update_mask:type_name -> google.protobuf.FieldMask
+	82, // 34: lienket.contracts.v1.UpdateContractRequest.update_mask:type_name -> google.protobuf.FieldMask
 	31, // 35: lienket.contracts.v1.ValidateContractResponse.violations:type_name -> lienket.contracts.v1.RuleViolation
 	5,  // 36: lienket.contracts.v1.SignContractRequest.party:type_name -> lienket.contracts.v1.Signature.Party
 	21, // 37: lienket.contracts.v1.AmendContractRequest.terms:type_name -> lienket.contracts.v1.ContractTerms
-	80, // 38: lienket.contracts.v1.ContractEvent.time:type_name -> google.protobuf.Timestamp
-	42, // 39: lienket.contracts.v1.ListContractEventsResponse.events:type_name -> lienket.contracts.v1.ContractEvent
-	45, // 40: lienket.contracts.v1.ListRulebooksResponse.rulebooks:type_name -> lienket.contracts.v1.Rulebook
+	81, // 38: lienket.contracts.v1.ContractEvent.time:type_name -> google.protobuf.Timestamp
+	43, // 39: lienket.contracts.v1.ListContractEventsResponse.events:type_name -> lienket.contracts.v1.ContractEvent
+	46, // 40: lienket.contracts.v1.ListRulebooksResponse.rulebooks:type_name -> lienket.contracts.v1.Rulebook
 	6,  // 41: lienket.contracts.v1.Delivery.state:type_name -> lienket.contracts.v1.Delivery.State
-	80, // 42: lienket.contracts.v1.Delivery.create_time:type_name -> google.protobuf.Timestamp
-	48, // 43: lienket.contracts.v1.CreateDeliveryRequest.delivery:type_name -> lienket.contracts.v1.Delivery
-	48, // 44: lienket.contracts.v1.ListDeliveriesResponse.deliveries:type_name -> lienket.contracts.v1.Delivery
-	80, // 45: lienket.contracts.v1.InputAdvance.create_time:type_name -> google.protobuf.Timestamp
-	55, // 46: lienket.contracts.v1.CreateInputAdvanceRequest.input_advance:type_name -> lienket.contracts.v1.InputAdvance
-	55, // 47: lienket.contracts.v1.ListInputAdvancesResponse.input_advances:type_name -> lienket.contracts.v1.InputAdvance
+	81, // 42: lienket.contracts.v1.Delivery.create_time:type_name -> google.protobuf.Timestamp
+	49, // 43: lienket.contracts.v1.CreateDeliveryRequest.delivery:type_name -> lienket.contracts.v1.Delivery
+	49, // 44: lienket.contracts.v1.ListDeliveriesResponse.deliveries:type_name -> lienket.contracts.v1.Delivery
+	81, // 45: lienket.contracts.v1.InputAdvance.create_time:type_name -> google.protobuf.Timestamp
+	56, // 46: lienket.contracts.v1.CreateInputAdvanceRequest.input_advance:type_name -> lienket.contracts.v1.InputAdvance
+	56, // 47: lienket.contracts.v1.ListInputAdvancesResponse.input_advances:type_name -> lienket.contracts.v1.InputAdvance
 	2,  // 48: lienket.contracts.v1.Payment.method:type_name -> lienket.contracts.v1.PaymentMethod
-	80, // 49: lienket.contracts.v1.Payment.create_time:type_name -> google.protobuf.Timestamp
-	59, // 50: lienket.contracts.v1.CreatePaymentRequest.payment:type_name -> lienket.contracts.v1.Payment
-	59, // 51: lienket.contracts.v1.ListPaymentsResponse.payments:type_name -> lienket.contracts.v1.Payment
-	63, // 52: lienket.contracts.v1.Settlement.households:type_name -> lienket.contracts.v1.SettlementLine
-	63, // 53: lienket.contracts.v1.Settlement.total:type_name -> lienket.contracts.v1.SettlementLine
-	80, // 54: lienket.contracts.v1.Settlement.compute_time:type_name -> google.protobuf.Timestamp
+	81, // 49: lienket.contracts.v1.Payment.create_time:type_name -> google.protobuf.Timestamp
+	60, // 50: lienket.contracts.v1.CreatePaymentRequest.payment:type_name -> lienket.contracts.v1.Payment
+	60, // 51: lienket.contracts.v1.ListPaymentsResponse.payments:type_name -> lienket.contracts.v1.Payment
+	64, // 52: lienket.contracts.v1.Settlement.households:type_name -> lienket.contracts.v1.SettlementLine
+	64, // 53: lienket.contracts.v1.Settlement.total:type_name -> lienket.contracts.v1.SettlementLine
+	81, // 54: lienket.contracts.v1.Settlement.compute_time:type_name -> google.protobuf.Timestamp
 	7,  // 55: lienket.contracts.v1.Incident.kind:type_name -> lienket.contracts.v1.Incident.Kind
 	8,  // 56: lienket.contracts.v1.Incident.state:type_name -> lienket.contracts.v1.Incident.State
 	3,  // 57: lienket.contracts.v1.Incident.force_majeure_event:type_name -> lienket.contracts.v1.ForceMajeureEvent
 	9,  // 58: lienket.contracts.v1.Incident.verification:type_name -> lienket.contracts.v1.Incident.Verification
-	80, // 59: lienket.contracts.v1.Incident.create_time:type_name -> google.protobuf.Timestamp
-	80, // 60: lienket.contracts.v1.Incident.update_time:type_name -> google.protobuf.Timestamp
-	66, // 61: lienket.contracts.v1.CreateIncidentRequest.incident:type_name -> lienket.contracts.v1.Incident
-	66, // 62: lienket.contracts.v1.ListIncidentsResponse.incidents:type_name -> lienket.contracts.v1.Incident
-	74, // 63: lienket.contracts.v1.CreateMarketPriceRequest.market_price:type_name -> lienket.contracts.v1.MarketPrice
-	74, // 64: lienket.contracts.v1.ListMarketPricesResponse.market_prices:type_name -> lienket.contracts.v1.MarketPrice
+	81, // 59: lienket.contracts.v1.Incident.create_time:type_name -> google.protobuf.Timestamp
+	81, // 60: lienket.contracts.v1.Incident.update_time:type_name -> google.protobuf.Timestamp
+	67, // 61: lienket.contracts.v1.CreateIncidentRequest.incident:type_name -> lienket.contracts.v1.Incident
+	67, // 62: lienket.contracts.v1.ListIncidentsResponse.incidents:type_name -> lienket.contracts.v1.Incident
+	75, // 63: lienket.contracts.v1.CreateMarketPriceRequest.market_price:type_name -> lienket.contracts.v1.MarketPrice
+	75, // 64: lienket.contracts.v1.ListMarketPricesResponse.market_prices:type_name -> lienket.contracts.v1.MarketPrice
 	26, // 65: lienket.contracts.v1.ContractsService.CreateContract:input_type -> lienket.contracts.v1.CreateContractRequest
 	27, // 66: lienket.contracts.v1.ContractsService.GetContract:input_type -> lienket.contracts.v1.GetContractRequest
 	28, // 67: lienket.contracts.v1.ContractsService.ListContracts:input_type -> lienket.contracts.v1.ListContractsRequest
@@ -6463,62 +6534,64 @@ var file_lienket_contracts_v1_contracts_proto_depIdxs = []int32{
 	38, // 74: lienket.contracts.v1.ContractsService.CancelContract:input_type -> lienket.contracts.v1.CancelContractRequest
 	39, // 75: lienket.contracts.v1.ContractsService.AmendContract:input_type -> lienket.contracts.v1.AmendContractRequest
 	40, // 76: lienket.contracts.v1.ContractsService.TerminateContract:input_type -> lienket.contracts.v1.TerminateContractRequest
-	41, // 77: lienket.contracts.v1.ContractsService.AcknowledgeSettlement:input_type -> lienket.contracts.v1.AcknowledgeSettlementRequest
-	43, // 78: lienket.contracts.v1.ContractsService.ListContractEvents:input_type -> lienket.contracts.v1.ListContractEventsRequest
-	46, // 79: lienket.contracts.v1.ContractsService.ListRulebooks:input_type -> lienket.contracts.v1.ListRulebooksRequest
-	49, // 80: lienket.contracts.v1.ContractsService.CreateDelivery:input_type -> lienket.contracts.v1.CreateDeliveryRequest
-	50, // 81: lienket.contracts.v1.ContractsService.GetDelivery:input_type -> lienket.contracts.v1.GetDeliveryRequest
-	51, // 82: lienket.contracts.v1.ContractsService.ListDeliveries:input_type -> lienket.contracts.v1.ListDeliveriesRequest
-	53, // 83: lienket.contracts.v1.ContractsService.ConfirmDelivery:input_type -> lienket.contracts.v1.ConfirmDeliveryRequest
-	54, // 84: lienket.contracts.v1.ContractsService.DisputeDelivery:input_type -> lienket.contracts.v1.DisputeDeliveryRequest
-	56, // 85: lienket.contracts.v1.ContractsService.CreateInputAdvance:input_type -> lienket.contracts.v1.CreateInputAdvanceRequest
-	57, // 86: lienket.contracts.v1.ContractsService.ListInputAdvances:input_type -> lienket.contracts.v1.ListInputAdvancesRequest
-	60, // 87: lienket.contracts.v1.ContractsService.CreatePayment:input_type -> lienket.contracts.v1.CreatePaymentRequest
-	61, // 88: lienket.contracts.v1.ContractsService.ListPayments:input_type -> lienket.contracts.v1.ListPaymentsRequest
-	65, // 89: lienket.contracts.v1.ContractsService.GetSettlement:input_type -> lienket.contracts.v1.GetSettlementRequest
-	67, // 90: lienket.contracts.v1.ContractsService.CreateIncident:input_type -> lienket.contracts.v1.CreateIncidentRequest
-	68, // 91: lienket.contracts.v1.ContractsService.GetIncident:input_type -> lienket.contracts.v1.GetIncidentRequest
-	69, // 92: lienket.contracts.v1.ContractsService.ListIncidents:input_type -> lienket.contracts.v1.ListIncidentsRequest
-	71, // 93: lienket.contracts.v1.ContractsService.VerifyIncident:input_type -> lienket.contracts.v1.VerifyIncidentRequest
-	72, // 94: lienket.contracts.v1.ContractsService.MediateIncident:input_type -> lienket.contracts.v1.MediateIncidentRequest
-	73, // 95: lienket.contracts.v1.ContractsService.ResolveIncident:input_type -> lienket.contracts.v1.ResolveIncidentRequest
-	75, // 96: lienket.contracts.v1.ContractsService.CreateMarketPrice:input_type -> lienket.contracts.v1.CreateMarketPriceRequest
-	76, // 97: lienket.contracts.v1.ContractsService.ListMarketPrices:input_type -> lienket.contracts.v1.ListMarketPricesRequest
-	25, // 98: lienket.contracts.v1.ContractsService.CreateContract:output_type -> lienket.contracts.v1.Contract
-	25, // 99: lienket.contracts.v1.ContractsService.GetContract:output_type -> lienket.contracts.v1.Contract
-	29, // 100: lienket.contracts.v1.ContractsService.ListContracts:output_type -> lienket.contracts.v1.ListContractsResponse
-	25, // 101: lienket.contracts.v1.ContractsService.UpdateContract:output_type -> lienket.contracts.v1.Contract
-	33, // 102: lienket.contracts.v1.ContractsService.ValidateContract:output_type -> lienket.contracts.v1.ValidateContractResponse
-	25, // 103: lienket.contracts.v1.ContractsService.SubmitContract:output_type -> lienket.contracts.v1.Contract
-	25, // 104: lienket.contracts.v1.ContractsService.SignContract:output_type -> lienket.contracts.v1.Contract
-	25, // 105: lienket.contracts.v1.ContractsService.WitnessContract:output_type -> lienket.contracts.v1.Contract
-	25, // 106: lienket.contracts.v1.ContractsService.RejectWitnessContract:output_type -> lienket.contracts.v1.Contract
-	25, // 107: lienket.contracts.v1.ContractsService.CancelContract:output_type -> lienket.contracts.v1.Contract
-	25, // 108: lienket.contracts.v1.ContractsService.AmendContract:output_type -> lienket.contracts.v1.Contract
-	25, // 109: lienket.contracts.v1.ContractsService.TerminateContract:output_type -> lienket.contracts.v1.Contract
-	25, // 110: lienket.contracts.v1.ContractsService.AcknowledgeSettlement:output_type -> lienket.contracts.v1.Contract
-	44, // 111: lienket.contracts.v1.ContractsService.ListContractEvents:output_type -> lienket.contracts.v1.ListContractEventsResponse
-	47, // 112: lienket.contracts.v1.ContractsService.ListRulebooks:output_type -> lienket.contracts.v1.ListRulebooksResponse
-	48, // 113: lienket.contracts.v1.ContractsService.CreateDelivery:output_type -> lienket.contracts.v1.Delivery
-	48, // 114: lienket.contracts.v1.ContractsService.GetDelivery:output_type -> lienket.contracts.v1.Delivery
-	52, // 115: lienket.contracts.v1.ContractsService.ListDeliveries:output_type -> lienket.contracts.v1.ListDeliveriesResponse
-	48, // 116: lienket.contracts.v1.ContractsService.ConfirmDelivery:output_type -> lienket.contracts.v1.Delivery
-	48, // 117: lienket.contracts.v1.ContractsService.DisputeDelivery:output_type -> lienket.contracts.v1.Delivery
-	55, // 118: lienket.contracts.v1.ContractsService.CreateInputAdvance:output_type -> lienket.contracts.v1.InputAdvance
-	58, // 119: lienket.contracts.v1.ContractsService.ListInputAdvances:output_type -> lienket.contracts.v1.ListInputAdvancesResponse
-	59, // 120: lienket.contracts.v1.ContractsService.CreatePayment:output_type -> lienket.contracts.v1.Payment
-	62, // 121: lienket.contracts.v1.ContractsService.ListPayments:output_type -> lienket.contracts.v1.ListPaymentsResponse
-	64, // 122: lienket.contracts.v1.ContractsService.GetSettlement:output_type -> lienket.contracts.v1.Settlement
-	66, // 123: lienket.contracts.v1.ContractsService.CreateIncident:output_type -> lienket.contracts.v1.Incident
-	66, // 124: lienket.contracts.v1.ContractsService.GetIncident:output_type -> lienket.contracts.v1.Incident
-	70, // 125: lienket.contracts.v1.ContractsService.ListIncidents:output_type -> lienket.contracts.v1.ListIncidentsResponse
-	66, // 126: lienket.contracts.v1.ContractsService.VerifyIncident:output_type -> lienket.contracts.v1.Incident
-	66, // 127: lienket.contracts.v1.ContractsService.MediateIncident:output_type -> lienket.contracts.v1.Incident
-	66, // 128: lienket.contracts.v1.ContractsService.ResolveIncident:output_type -> lienket.contracts.v1.Incident
-	74, // 129: lienket.contracts.v1.ContractsService.CreateMarketPrice:output_type -> lienket.contracts.v1.MarketPrice
-	77, // 130: lienket.contracts.v1.ContractsService.ListMarketPrices:output_type -> lienket.contracts.v1.ListMarketPricesResponse
-	98, // [98:131] is the sub-list for method output_type
-	65, // [65:98] is the sub-list for method input_type
+	41, // 77: lienket.contracts.v1.ContractsService.ResumeContract:input_type -> lienket.contracts.v1.ResumeContractRequest
+	42, // 78: lienket.contracts.v1.ContractsService.AcknowledgeSettlement:input_type -> lienket.contracts.v1.AcknowledgeSettlementRequest
+	44, // 79: lienket.contracts.v1.ContractsService.ListContractEvents:input_type -> lienket.contracts.v1.ListContractEventsRequest
+	47, // 80: lienket.contracts.v1.ContractsService.ListRulebooks:input_type -> lienket.contracts.v1.ListRulebooksRequest
+	50, // 81: lienket.contracts.v1.ContractsService.CreateDelivery:input_type -> lienket.contracts.v1.CreateDeliveryRequest
+	51, // 82: lienket.contracts.v1.ContractsService.GetDelivery:input_type -> lienket.contracts.v1.GetDeliveryRequest
+	52, // 83: lienket.contracts.v1.ContractsService.ListDeliveries:input_type -> lienket.contracts.v1.ListDeliveriesRequest
+	54, // 84: lienket.contracts.v1.ContractsService.ConfirmDelivery:input_type -> lienket.contracts.v1.ConfirmDeliveryRequest
+	55, // 85: lienket.contracts.v1.ContractsService.DisputeDelivery:input_type -> lienket.contracts.v1.DisputeDeliveryRequest
+	57, // 86: lienket.contracts.v1.ContractsService.CreateInputAdvance:input_type -> lienket.contracts.v1.CreateInputAdvanceRequest
+	58, // 87: lienket.contracts.v1.ContractsService.ListInputAdvances:input_type -> lienket.contracts.v1.ListInputAdvancesRequest
+	61, // 88: lienket.contracts.v1.ContractsService.CreatePayment:input_type -> lienket.contracts.v1.CreatePaymentRequest
+	62, // 89: lienket.contracts.v1.ContractsService.ListPayments:input_type -> lienket.contracts.v1.ListPaymentsRequest
+	66, // 90: lienket.contracts.v1.ContractsService.GetSettlement:input_type -> lienket.contracts.v1.GetSettlementRequest
+	68, // 91: lienket.contracts.v1.ContractsService.CreateIncident:input_type -> lienket.contracts.v1.CreateIncidentRequest
+	69, // 92: lienket.contracts.v1.ContractsService.GetIncident:input_type -> lienket.contracts.v1.GetIncidentRequest
+	70, // 93: lienket.contracts.v1.ContractsService.ListIncidents:input_type -> lienket.contracts.v1.ListIncidentsRequest
+	72, // 94: lienket.contracts.v1.ContractsService.VerifyIncident:input_type -> lienket.contracts.v1.VerifyIncidentRequest
+	73, // 95: lienket.contracts.v1.ContractsService.MediateIncident:input_type -> lienket.contracts.v1.MediateIncidentRequest
+	74, // 96: lienket.contracts.v1.ContractsService.ResolveIncident:input_type -> lienket.contracts.v1.ResolveIncidentRequest
+	76, // 97: lienket.contracts.v1.ContractsService.CreateMarketPrice:input_type -> lienket.contracts.v1.CreateMarketPriceRequest
+	77, // 98: lienket.contracts.v1.ContractsService.ListMarketPrices:input_type -> lienket.contracts.v1.ListMarketPricesRequest
+	25, // 99: lienket.contracts.v1.ContractsService.CreateContract:output_type -> lienket.contracts.v1.Contract
+	25, // 100: lienket.contracts.v1.ContractsService.GetContract:output_type -> lienket.contracts.v1.Contract
+	29, // 101: lienket.contracts.v1.ContractsService.ListContracts:output_type -> lienket.contracts.v1.ListContractsResponse
+	25, // 102: lienket.contracts.v1.ContractsService.UpdateContract:output_type -> lienket.contracts.v1.Contract
+	33, // 103: lienket.contracts.v1.ContractsService.ValidateContract:output_type -> lienket.contracts.v1.ValidateContractResponse
+	25, // 104: lienket.contracts.v1.ContractsService.SubmitContract:output_type -> lienket.contracts.v1.Contract
+	25, // 105: lienket.contracts.v1.ContractsService.SignContract:output_type -> lienket.contracts.v1.Contract
+	25, // 106: lienket.contracts.v1.ContractsService.WitnessContract:output_type -> lienket.contracts.v1.Contract
+	25, // 107: lienket.contracts.v1.ContractsService.RejectWitnessContract:output_type -> lienket.contracts.v1.Contract
+	25, // 108: lienket.contracts.v1.ContractsService.CancelContract:output_type -> lienket.contracts.v1.Contract
+	25, // 109: lienket.contracts.v1.ContractsService.AmendContract:output_type -> lienket.contracts.v1.Contract
+	25, // 110: lienket.contracts.v1.ContractsService.TerminateContract:output_type -> lienket.contracts.v1.Contract
+	25, // 111: lienket.contracts.v1.ContractsService.ResumeContract:output_type -> lienket.contracts.v1.Contract
+	25, // 112: lienket.contracts.v1.ContractsService.AcknowledgeSettlement:output_type -> lienket.contracts.v1.Contract
+	45, // 113: lienket.contracts.v1.ContractsService.ListContractEvents:output_type -> lienket.contracts.v1.ListContractEventsResponse
+	48, // 114: lienket.contracts.v1.ContractsService.ListRulebooks:output_type -> lienket.contracts.v1.ListRulebooksResponse
+	49, // 115: lienket.contracts.v1.ContractsService.CreateDelivery:output_type -> lienket.contracts.v1.Delivery
+	49, // 116: lienket.contracts.v1.ContractsService.GetDelivery:output_type -> lienket.contracts.v1.Delivery
+	53, // 117: lienket.contracts.v1.ContractsService.ListDeliveries:output_type -> lienket.contracts.v1.ListDeliveriesResponse
+	49, // 118: lienket.contracts.v1.ContractsService.ConfirmDelivery:output_type -> lienket.contracts.v1.Delivery
+	49, // 119: lienket.contracts.v1.ContractsService.DisputeDelivery:output_type -> lienket.contracts.v1.Delivery
+	56, // 120: lienket.contracts.v1.ContractsService.CreateInputAdvance:output_type -> lienket.contracts.v1.InputAdvance
+	59, // 121: lienket.contracts.v1.ContractsService.ListInputAdvances:output_type -> lienket.contracts.v1.ListInputAdvancesResponse
+	60, // 122: lienket.contracts.v1.ContractsService.CreatePayment:output_type -> lienket.contracts.v1.Payment
+	63, // 123: lienket.contracts.v1.ContractsService.ListPayments:output_type -> lienket.contracts.v1.ListPaymentsResponse
+	65, // 124: lienket.contracts.v1.ContractsService.GetSettlement:output_type -> lienket.contracts.v1.Settlement
+	67, // 125: lienket.contracts.v1.ContractsService.CreateIncident:output_type -> lienket.contracts.v1.Incident
+	67, // 126: lienket.contracts.v1.ContractsService.GetIncident:output_type -> lienket.contracts.v1.Incident
+	71, // 127: lienket.contracts.v1.ContractsService.ListIncidents:output_type -> lienket.contracts.v1.ListIncidentsResponse
+	67, // 128: lienket.contracts.v1.ContractsService.VerifyIncident:output_type -> lienket.contracts.v1.Incident
+	67, // 129: lienket.contracts.v1.ContractsService.MediateIncident:output_type -> lienket.contracts.v1.Incident
+	67, // 130: lienket.contracts.v1.ContractsService.ResolveIncident:output_type -> lienket.contracts.v1.Incident
+	75, // 131: lienket.contracts.v1.ContractsService.CreateMarketPrice:output_type -> lienket.contracts.v1.MarketPrice
+	78, // 132: lienket.contracts.v1.ContractsService.ListMarketPrices:output_type -> lienket.contracts.v1.ListMarketPricesResponse
+	99, // [99:133] is the sub-list for method output_type
+	65, // [65:99] is the sub-list for method input_type
 	65, // [65:65] is the sub-list for extension type_name
 	65, // [65:65] is the sub-list for extension extendee
 	0,  // [0:65] is the sub-list for field type_name
@@ -6535,7 +6608,7 @@ func file_lienket_contracts_v1_contracts_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_lienket_contracts_v1_contracts_proto_rawDesc), len(file_lienket_contracts_v1_contracts_proto_rawDesc)),
 			NumEnums:      10,
-			NumMessages:   68,
+			NumMessages:   69,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

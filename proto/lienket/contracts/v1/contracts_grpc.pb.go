@@ -37,6 +37,7 @@ const (
 	ContractsService_CancelContract_FullMethodName        = "/lienket.contracts.v1.ContractsService/CancelContract"
 	ContractsService_AmendContract_FullMethodName         = "/lienket.contracts.v1.ContractsService/AmendContract"
 	ContractsService_TerminateContract_FullMethodName     = "/lienket.contracts.v1.ContractsService/TerminateContract"
+	ContractsService_ResumeContract_FullMethodName        = "/lienket.contracts.v1.ContractsService/ResumeContract"
 	ContractsService_AcknowledgeSettlement_FullMethodName = "/lienket.contracts.v1.ContractsService/AcknowledgeSettlement"
 	ContractsService_ListContractEvents_FullMethodName    = "/lienket.contracts.v1.ContractsService/ListContractEvents"
 	ContractsService_ListRulebooks_FullMethodName         = "/lienket.contracts.v1.ContractsService/ListRulebooks"
@@ -88,10 +89,14 @@ type ContractsServiceClient interface {
 	// Cancels a contract before it is ACTIVE.
 	CancelContract(ctx context.Context, in *CancelContractRequest, opts ...grpc.CallOption) (*Contract, error)
 	// Proposes an amendment of the terms of a signed or active contract; it needs the same
-	// signatures and witness again before it takes effect.
+	// signatures and witness again before it takes effect. Also while SUSPENDED (e.g. to
+	// reduce quantities after a disaster).
 	AmendContract(ctx context.Context, in *AmendContractRequest, opts ...grpc.CallOption) (*Contract, error)
 	// Terminates an ACTIVE or SUSPENDED contract early, with a reason.
 	TerminateContract(ctx context.Context, in *TerminateContractRequest, opts ...grpc.CallOption) (*Contract, error)
+	// Resumes a SUSPENDED contract once the force majeure is over: an official of the producer's
+	// commune (which verified it), with a reason. SUSPENDED → ACTIVE.
+	ResumeContract(ctx context.Context, in *ResumeContractRequest, opts ...grpc.CallOption) (*Contract, error)
 	// Acknowledges the final settlement of a COMPLETED contract; when both sides have,
 	// the contract becomes LIQUIDATED.
 	AcknowledgeSettlement(ctx context.Context, in *AcknowledgeSettlementRequest, opts ...grpc.CallOption) (*Contract, error)
@@ -259,6 +264,16 @@ func (c *contractsServiceClient) TerminateContract(ctx context.Context, in *Term
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(Contract)
 	err := c.cc.Invoke(ctx, ContractsService_TerminateContract_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *contractsServiceClient) ResumeContract(ctx context.Context, in *ResumeContractRequest, opts ...grpc.CallOption) (*Contract, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Contract)
+	err := c.cc.Invoke(ctx, ContractsService_ResumeContract_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -503,10 +518,14 @@ type ContractsServiceServer interface {
 	// Cancels a contract before it is ACTIVE.
 	CancelContract(context.Context, *CancelContractRequest) (*Contract, error)
 	// Proposes an amendment of the terms of a signed or active contract; it needs the same
-	// signatures and witness again before it takes effect.
+	// signatures and witness again before it takes effect. Also while SUSPENDED (e.g. to
+	// reduce quantities after a disaster).
 	AmendContract(context.Context, *AmendContractRequest) (*Contract, error)
 	// Terminates an ACTIVE or SUSPENDED contract early, with a reason.
 	TerminateContract(context.Context, *TerminateContractRequest) (*Contract, error)
+	// Resumes a SUSPENDED contract once the force majeure is over: an official of the producer's
+	// commune (which verified it), with a reason. SUSPENDED → ACTIVE.
+	ResumeContract(context.Context, *ResumeContractRequest) (*Contract, error)
 	// Acknowledges the final settlement of a COMPLETED contract; when both sides have,
 	// the contract becomes LIQUIDATED.
 	AcknowledgeSettlement(context.Context, *AcknowledgeSettlementRequest) (*Contract, error)
@@ -595,6 +614,9 @@ func (UnimplementedContractsServiceServer) AmendContract(context.Context, *Amend
 }
 func (UnimplementedContractsServiceServer) TerminateContract(context.Context, *TerminateContractRequest) (*Contract, error) {
 	return nil, status.Error(codes.Unimplemented, "method TerminateContract not implemented")
+}
+func (UnimplementedContractsServiceServer) ResumeContract(context.Context, *ResumeContractRequest) (*Contract, error) {
+	return nil, status.Error(codes.Unimplemented, "method ResumeContract not implemented")
 }
 func (UnimplementedContractsServiceServer) AcknowledgeSettlement(context.Context, *AcknowledgeSettlementRequest) (*Contract, error) {
 	return nil, status.Error(codes.Unimplemented, "method AcknowledgeSettlement not implemented")
@@ -892,6 +914,24 @@ func _ContractsService_TerminateContract_Handler(srv interface{}, ctx context.Co
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(ContractsServiceServer).TerminateContract(ctx, req.(*TerminateContractRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _ContractsService_ResumeContract_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ResumeContractRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ContractsServiceServer).ResumeContract(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ContractsService_ResumeContract_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ContractsServiceServer).ResumeContract(ctx, req.(*ResumeContractRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -1328,6 +1368,10 @@ var ContractsService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "TerminateContract",
 			Handler:    _ContractsService_TerminateContract_Handler,
+		},
+		{
+			MethodName: "ResumeContract",
+			Handler:    _ContractsService_ResumeContract_Handler,
 		},
 		{
 			MethodName: "AcknowledgeSettlement",

@@ -256,7 +256,20 @@ func TestLifecycleHappyPath(t *testing.T) {
 	require.Nil(t, c.PendingAmendment)
 
 	require.NoError(t, c.Suspend("bão"))
+	require.Error(t, c.Suspend("again"), "already suspended")
+	// While suspended, the parties may amend (a disaster cut the harvest): the amendment takes
+	// effect on witness and the contract stays suspended until resumed.
+	cut := c.Terms
+	cut.TotalQuantity = c.Terms.TotalQuantity / 2
+	require.NoError(t, c.Amend(cut, "bão làm giảm sản lượng", now))
+	signAll(t, c, c.PendingAmendment.TermsHash)
+	require.NoError(t, c.WitnessBy(official, "authorities/w", c.PendingAmendment.TermsHash, now))
+	require.Equal(t, StateSuspended, c.State)
+	require.Equal(t, cut.TotalQuantity, c.Terms.TotalQuantity)
+	require.EqualValues(t, 2, c.AmendmentCount)
 	require.NoError(t, c.Resume())
+	require.Equal(t, StateActive, c.State)
+	require.Error(t, c.Resume(), "only a suspended contract resumes")
 	require.NoError(t, c.Complete())
 	require.NoError(t, c.Acknowledge(buyerUser))
 	require.Equal(t, StateCompleted, c.State)

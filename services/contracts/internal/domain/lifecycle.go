@@ -115,10 +115,10 @@ func (c *Contract) Sign(a Actor, party, household, termsHash string, now time.Ti
 	amendment := int32(0)
 	switch {
 	case c.State == StatePendingSignatures:
-	case c.State == StateActive && c.PendingAmendment != nil:
+	case c.amendable() && c.PendingAmendment != nil:
 		terms, hash, sigs, amendment = c.PendingAmendment.Terms, c.PendingAmendment.TermsHash, &c.PendingAmendment.Signatures, c.PendingAmendment.Number
 	default:
-		return stateErr(c, "sign", StatePendingSignatures, StateActive+" with a pending amendment")
+		return stateErr(c, "sign", StatePendingSignatures, StateActive+" or "+StateSuspended+" with a pending amendment")
 	}
 	s := Signature{Party: party, Signer: a.Subject, SignerRole: a.Role, TermsHash: hash, Time: now.UTC(), Amendment: amendment}
 	switch party {
@@ -182,7 +182,7 @@ func (c *Contract) checkOfficial(a Actor) error {
 }
 
 // WitnessBy records the commune's witness: PENDING_WITNESS → ACTIVE, or applies a fully signed
-// amendment of an ACTIVE contract.
+// amendment of an ACTIVE or SUSPENDED contract (which keeps its state).
 func (c *Contract) WitnessBy(a Actor, authority, termsHash string, now time.Time) error {
 	if err := c.checkOfficial(a); err != nil {
 		return err
@@ -195,7 +195,7 @@ func (c *Contract) WitnessBy(a Actor, authority, termsHash string, now time.Time
 		c.Witness = &Witness{Official: a.Subject, Authority: authority, TermsHash: c.TermsHash, Time: now.UTC()}
 		c.State, c.StateReason = StateActive, ""
 		return nil
-	case c.State == StateActive && c.AmendmentReady():
+	case c.amendable() && c.AmendmentReady():
 		am := c.PendingAmendment
 		if termsHash != am.TermsHash {
 			return &StateError{Reason: "TERMS_CHANGED", State: c.State, Message: "terms_hash does not match the signed amendment"}
@@ -207,7 +207,7 @@ func (c *Contract) WitnessBy(a Actor, authority, termsHash string, now time.Time
 		c.PendingAmendment = nil
 		return nil
 	}
-	return stateErr(c, "witness", StatePendingWitness, StateActive+" with a fully signed amendment")
+	return stateErr(c, "witness", StatePendingWitness, StateActive+" or "+StateSuspended+" with a fully signed amendment")
 }
 
 // RejectWitness records the commune's refusal with a reason: PENDING_WITNESS →
@@ -223,13 +223,13 @@ func (c *Contract) RejectWitness(a Actor, authority, reason string, now time.Tim
 		c.Witness, c.State, c.StateReason = w, StateWitnessRejected, reason
 		c.Signatures = nil
 		return nil
-	case c.State == StateActive && c.AmendmentReady():
+	case c.amendable() && c.AmendmentReady():
 		w.TermsHash, w.Amendment = c.PendingAmendment.TermsHash, c.PendingAmendment.Number
 		c.PendingAmendment = nil
 		c.StateReason = "amendment rejected by the witness: " + reason
 		return nil
 	}
-	return stateErr(c, "reject the witness of", StatePendingWitness, StateActive+" with a fully signed amendment")
+	return stateErr(c, "reject the witness of", StatePendingWitness, StateActive+" or "+StateSuspended+" with a fully signed amendment")
 }
 
 // Cancel ends a contract that has not become active.
@@ -241,11 +241,15 @@ func (c *Contract) Cancel(reason string) error {
 	return nil
 }
 
-// Amend proposes new terms for an active contract; the same signatures and witness are needed
-// again before they take effect.
+// amendable: the terms of a signed and witnessed contract change only by amendment, while it
+// is in force (ACTIVE) or suspended by force majeure (SUSPENDED: e.g. to reduce quantities).
+func (c *Contract) amendable() bool { return oneOf(c.State, StateActive, StateSuspended) }
+
+// Amend proposes new terms for an active or suspended contract; the same signatures and
+// witness are needed again before they take effect.
 func (c *Contract) Amend(t Terms, reason string, now time.Time) error {
-	if c.State != StateActive {
-		return stateErr(c, "amend", StateActive)
+	if !c.amendable() {
+		return stateErr(c, "amend", StateActive, StateSuspended)
 	}
 	if c.PendingAmendment != nil {
 		return &StateError{Reason: "AMENDMENT_PENDING", State: c.State, Message: fmt.Sprintf("amendment %d is still pending: have it signed and witnessed, or rejected, first", c.PendingAmendment.Number)}

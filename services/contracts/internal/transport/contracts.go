@@ -437,12 +437,7 @@ func (s *Server) WitnessContract(ctx context.Context, req *contractsv1.WitnessCo
 // officialOnly admits only commune officials of the producer's commune (others are denied
 // explicitly: they can see that the contract exists only if their scope allows).
 func (s *Server) officialOnly(p auth.Principal) func(*domain.Contract) error {
-	return func(c *domain.Contract) error {
-		if !p.Is(auth.RoleCommuneOfficial) || p.AdminArea != c.ProducerCommuneCode {
-			return apierr.PermissionDenied("only an official of the producer's commune (" + c.ProducerCommuneCode + ") may do this")
-		}
-		return nil
-	}
+	return func(c *domain.Contract) error { return s.officialOf(p, c) }
 }
 
 // RejectWitnessContract implements the RPC.
@@ -533,6 +528,24 @@ func (s *Server) AmendContract(ctx context.Context, req *contractsv1.AmendContra
 			return "", nil, err
 		}
 		return "contract.amendment_proposed", map[string]any{"number": c.PendingAmendment.Number, "terms_hash": c.PendingAmendment.TermsHash, "reason": req.GetReason()}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return contractToProto(c), nil
+}
+
+// ResumeContract implements the RPC: the producer's commune ends a force-majeure suspension.
+func (s *Server) ResumeContract(ctx context.Context, req *contractsv1.ResumeContractRequest) (*contractsv1.Contract, error) {
+	p, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := reason(req.GetReason()); err != nil {
+		return nil, err
+	}
+	c, err := s.mutate(ctx, p, req.GetName(), "", "ResumeContract", req.GetRequestId(), s.officialOnly(p), func(c *domain.Contract) (string, any, error) {
+		return "contract.resumed", map[string]any{"reason": req.GetReason()}, c.Resume()
 	})
 	if err != nil {
 		return nil, err

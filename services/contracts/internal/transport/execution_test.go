@@ -306,3 +306,55 @@ func race(t *testing.T, n int, call func(i int) error, refused string) int {
 	}
 	return ok
 }
+
+// TestSuspendAndResume: an accepted force majeure suspends the contract (no deliveries); the
+// parties may amend it meanwhile; only the producer's commune resumes it, with a reason, and
+// deliveries go on.
+func TestSuspendAndResume(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t, 2)
+	c := w.activeContract(t, w.terms())
+	buyer, producer, commune := w.client(t, w.buyerUser()), w.client(t, w.producerUser()), w.client(t, official)
+	inc, err := producer.CreateIncident(ctx, &contractsv1.CreateIncidentRequest{Parent: c.Name, Incident: &contractsv1.Incident{
+		Kind: contractsv1.Incident_KIND_FORCE_MAJEURE, ForceMajeureEvent: contractsv1.ForceMajeureEvent_FORCE_MAJEURE_EVENT_NATURAL_DISASTER,
+		Description: "Lũ quét cuốn trôi vườn quế", SuspendContract: true}})
+	require.NoError(t, err)
+	_, err = commune.VerifyIncident(ctx, &contractsv1.VerifyIncidentRequest{Name: inc.Name, Accept: true, Note: "Đã xác minh"})
+	require.NoError(t, err)
+	got, err := buyer.GetContract(ctx, &contractsv1.GetContractRequest{Name: c.Name})
+	require.NoError(t, err)
+	require.Equal(t, contractsv1.ContractState_CONTRACT_STATE_SUSPENDED, got.State)
+	delivery := &contractsv1.CreateDeliveryRequest{Parent: c.Name, Delivery: &contractsv1.Delivery{Household: w.households[0], Lot: "lot-1", DeliveryDate: "2026-06-20", Quantity: 50, AcceptedQuantity: 50, Grade: "A", MarketPriceVnd: 40000}}
+	_, err = buyer.CreateDelivery(ctx, delivery)
+	require.Equal(t, codes.FailedPrecondition, code(err), "no deliveries while suspended")
+
+	// An amendment while suspended.
+	terms := got.Terms
+	terms.Lots[0].Window.EndDate = "2026-09-30"
+	_, err = buyer.AmendContract(ctx, &contractsv1.AmendContractRequest{Name: c.Name, Etag: got.Etag, Terms: terms, Reason: "Lùi hạn giao sau lũ"})
+	require.NoError(t, err)
+
+	_, err = buyer.ResumeContract(ctx, &contractsv1.ResumeContractRequest{Name: c.Name, Reason: "Hết lũ"})
+	require.Equal(t, codes.PermissionDenied, code(err), "a party cannot end the suspension alone")
+	_, err = commune.ResumeContract(ctx, &contractsv1.ResumeContractRequest{Name: c.Name})
+	require.Equal(t, codes.InvalidArgument, code(err), "a reason is required")
+	got, err = commune.ResumeContract(ctx, &contractsv1.ResumeContractRequest{Name: c.Name, Reason: "UBND xã xác nhận đã khắc phục hậu quả lũ", RequestId: "resume-1"})
+	require.NoError(t, err)
+	require.Equal(t, contractsv1.ContractState_CONTRACT_STATE_ACTIVE, got.State)
+	require.NotNil(t, got.PendingAmendment, "the amendment is still on the table")
+	again, err := commune.ResumeContract(ctx, &contractsv1.ResumeContractRequest{Name: c.Name, Reason: "UBND xã xác nhận đã khắc phục hậu quả lũ", RequestId: "resume-1"})
+	require.NoError(t, err, "a retry returns the first result")
+	require.Equal(t, got.Etag, again.Etag)
+	_, err = commune.ResumeContract(ctx, &contractsv1.ResumeContractRequest{Name: c.Name, Reason: "lần nữa"})
+	require.Equal(t, codes.FailedPrecondition, code(err), "only a suspended contract resumes")
+	_, err = buyer.CreateDelivery(ctx, delivery)
+	require.NoError(t, err, "deliveries go on")
+	evs, err := buyer.ListContractEvents(ctx, &contractsv1.ListContractEventsRequest{Parent: c.Name, PageSize: 500})
+	require.NoError(t, err)
+	var types []string
+	for _, e := range evs.Events {
+		types = append(types, e.Type)
+	}
+	require.Contains(t, types, "contract.resumed")
+	require.Contains(t, types, "contract.amendment_proposed")
+}

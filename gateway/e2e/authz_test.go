@@ -22,6 +22,7 @@ import (
 	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
 	"github.com/lienket/lienket/services/platform/auth"
 	"github.com/lienket/lienket/services/platform/testkit"
+	"github.com/lienket/lienket/services/registry/taxcode"
 )
 
 // The authorization matrix: every RPC of every service × every role, for the caller's own and
@@ -64,6 +65,8 @@ type matrixRow struct {
 
 var principalNames = []string{"admin", "business", "business-other", "producer", "producer-other", "household", "household-other",
 	"official", "official-other", "province", "province-other", "partner", "partner-other"}
+
+var taxSeq int64
 
 func TestAuthorizationMatrix(t *testing.T) {
 	s := start(t, server.Config{})
@@ -164,7 +167,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 	seeHousehold := []string{"admin", "producer", "household", "official", "province"}
 	rows := []matrixRow{
 		// registry
-		{rpc: "CreateOrganization", method: "POST", path: "/v1/organizations", body: map[string]any{"kind": "KIND_BUSINESS", "display_name": "X", "tax_code": "0300588569", "address": map[string]any{"commune_code": "02794"}}, allow: []string{"admin"}},
+		{rpc: "CreateOrganization", method: "POST", path: "/v1/organizations", body: func() any { // tax codes are unique: a fresh one per call
+			taxSeq++
+			return map[string]any{"kind": "KIND_BUSINESS", "display_name": "X", "tax_code": taxcode.From(200_000_000 + 11*taxSeq), "address": map[string]any{"commune_code": "02794"}}
+		}, allow: []string{"admin"}},
 		{rpc: "GetOrganization", method: "GET", path: "/v1/" + biz, allow: all},
 		{rpc: "ListOrganizations", method: "GET", path: "/v1/organizations", allow: all, mode: listed, listKey: "organizations"},
 		{rpc: "UpdateOrganization", method: "PATCH", path: "/v1/" + biz + "?update_mask=women_led", body: map[string]any{"women_led": true}, allow: []string{"admin", "business", "partner"}},

@@ -16,6 +16,7 @@ import (
 
 	"github.com/lienket/lienket/services/contracts/auditchain"
 	"github.com/lienket/lienket/services/platform/auth"
+	"github.com/lienket/lienket/services/registry/taxcode"
 )
 
 // Minter mints a bearer token for a principal.
@@ -154,12 +155,12 @@ func Active(base string, mint Minter, log func(string)) (f Fixture, err error) {
 }
 
 func run(c *client, stopWhenActive bool) Fixture {
-	run := time.Now().UnixNano() % 1_000_000_000 // national ID numbers are unique per run
+	run := time.Now().UnixNano() % 1_000_000_000 // national ID numbers and tax codes are unique per run
 	admin := c.token(auth.Principal{Subject: "users/admin", Role: auth.RoleAdmin})
 
 	c.step("admin registers the business, the cooperative, the commune and the households")
-	biz := c.must(c.call("POST", "/v1/organizations", admin, map[string]any{"kind": "KIND_BUSINESS", "display_name": "Công ty CP Quế Hồi Việt Nam", "tax_code": "0300588569", "address": map[string]any{"commune_code": "02794"}}), 200).str("name")
-	coop := c.must(c.call("POST", "/v1/organizations", admin, map[string]any{"kind": "KIND_COOPERATIVE", "display_name": "HTX Quế Châu Quế", "tax_code": "0100109106", "address": map[string]any{"commune_code": "04477"}, "women_led": true}), 200).str("name")
+	biz := c.must(c.call("POST", "/v1/organizations", admin, map[string]any{"kind": "KIND_BUSINESS", "display_name": "Công ty CP Quế Hồi Việt Nam", "tax_code": taxcode.From(run), "address": map[string]any{"commune_code": "02794"}}), 200).str("name")
+	coop := c.must(c.call("POST", "/v1/organizations", admin, map[string]any{"kind": "KIND_COOPERATIVE", "display_name": "HTX Quế Châu Quế", "tax_code": taxcode.From(run + 500_000_000), "address": map[string]any{"commune_code": "04477"}, "women_led": true}), 200).str("name")
 	// The commune's People's Committee is registered once (a rerun against the same store finds it).
 	witness := ""
 	if found := c.must(c.call("GET", "/v1/authorities?filter=admin_area_code%20%3D%20%2204477%22", admin, nil), 200).list("authorities"); len(found) > 0 {

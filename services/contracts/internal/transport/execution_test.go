@@ -3,7 +3,6 @@ package transport_test
 import (
 	"context"
 	"fmt"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -247,7 +246,7 @@ func TestConcurrentPaymentsNeverOverpay(t *testing.T) {
 			Payee: h, AmountVnd: amount, Method: contractsv1.PaymentMethod_PAYMENT_METHOD_BANK_TRANSFER, PaymentDate: "2026-06-25"}})
 		return err
 	}
-	require.Equal(t, 8, race(t, 24, pay, "OVERPAYMENT"))
+	require.Equal(t, 8, testkit.Race(t, 24, pay, "OVERPAYMENT"))
 	require.Equal(t, owed-8*amount, balance())
 	list, err := buyer.ListPayments(ctx, &contractsv1.ListPaymentsRequest{Parent: c.Name, PageSize: 100})
 	require.NoError(t, err)
@@ -272,39 +271,13 @@ func TestConcurrentDeliveriesStayWithinTolerance(t *testing.T) {
 			Household: w.households[0], Lot: "lot-1", DeliveryDate: "2026-06-10", Quantity: 10, AcceptedQuantity: 10, Grade: "A", MarketPriceVnd: 40000}})
 		return err
 	}
-	require.Equal(t, 10, race(t, 24, deliver, "TOLERANCE_EXCEEDED"))
+	require.Equal(t, 10, testkit.Race(t, 24, deliver, "TOLERANCE_EXCEEDED"))
 	st, err := buyer.GetSettlement(ctx, &contractsv1.GetSettlementRequest{Name: c.Name + "/settlement"})
 	require.NoError(t, err)
 	require.EqualValues(t, 100, st.Total.DeliveredQuantity)
 	evs, err := buyer.ListContractEvents(ctx, &contractsv1.ListContractEventsRequest{Parent: c.Name, PageSize: 500})
 	require.NoError(t, err)
 	require.Nil(t, domain.VerifyChain(toDomain(evs.Events, c.Name[len("contracts/"):])))
-}
-
-// race runs call(0..n-1) concurrently, retries those that lost to contention (ABORTED, as a
-// client would), requires every refusal to carry the reason refused, and returns how many
-// succeeded.
-func race(t *testing.T, n int, call func(i int) error, refused string) int {
-	t.Helper()
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	for i := range errs {
-		wg.Add(1)
-		go func() { defer wg.Done(); errs[i] = call(i) }()
-	}
-	wg.Wait()
-	ok := 0
-	for i, err := range errs {
-		for code(err) == codes.Aborted {
-			err = call(i)
-		}
-		if err == nil {
-			ok++
-			continue
-		}
-		require.Equal(t, refused, apierr.Reason(err), "call %d: %v", i, err)
-	}
-	return ok
 }
 
 // TestSuspendAndResume: an accepted force majeure suspends the contract (no deliveries); the

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/lienket/lienket/services/platform/apierr"
+	"github.com/lienket/lienket/services/registry/taxcode"
 )
 
 func TestTaxCode(t *testing.T) {
@@ -47,7 +48,7 @@ func FuzzTaxCode(f *testing.F) {
 			require.Len(t, branch, 3)
 			require.NotEqual(t, "000", branch)
 		}
-		d, ok := TaxCodeCheckDigit(main[:9])
+		d, ok := taxcode.CheckDigit(main[:9])
 		require.True(t, ok)
 		require.Equal(t, d, main[9])
 	})

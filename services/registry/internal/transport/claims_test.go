@@ -3,12 +3,12 @@ package transport_test
 import (
 	"context"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
@@ -24,19 +24,8 @@ import (
 // through two replicas, on update, after delete, and after a registration that died halfway.
 func TestNationalIDsAreUnique(t *testing.T) {
 	ctx := context.Background()
-	a := testkit.NewAuth(t)
-	db := testkit.Database(t)
 	env := map[string]string{"NATIONAL_ID_HASH_KEY": "test-national-id-key"}
-	serve := func() string {
-		return testkit.Serve(t, a, func(s *grpc.Server) {
-			require.NoError(t, app.Register(ctx, s, testkit.Deps(t, a, "registry", db, env)))
-		})
-	}
-	one, two := serve(), serve()
-	clients := []registryv1.RegistryServiceClient{
-		registryv1.NewRegistryServiceClient(testkit.Dial(t, one, a.Token(t, admin))),
-		registryv1.NewRegistryServiceClient(testkit.Dial(t, two, a.Token(t, admin))),
-	}
+	clients, db := replicas(t, env)
 	create := func(i int, nid string) (*registryv1.Household, error) {
 		h := household("04477")
 		h.NationalId = nid
@@ -44,25 +33,7 @@ func TestNationalIDsAreUnique(t *testing.T) {
 	}
 
 	// 16 concurrent registrations of one person: exactly one household.
-	errs := make([]error, 16)
-	var wg sync.WaitGroup
-	for i := range errs {
-		wg.Add(1)
-		go func() { defer wg.Done(); _, errs[i] = create(i, "001203000001") }()
-	}
-	wg.Wait()
-	created := 0
-	for i, err := range errs {
-		for apierr.Reason(err) == "CONCURRENT_MODIFICATION" {
-			_, err = create(i, "001203000001")
-		}
-		if err == nil {
-			created++
-			continue
-		}
-		require.Equal(t, "NATIONAL_ID_REGISTERED", apierr.Reason(err), "registration %d: %v", i, err)
-	}
-	require.Equal(t, 1, created)
+	require.Equal(t, 1, testkit.Race(t, 16, func(i int) error { _, err := create(i, "001203000001"); return err }, "NATIONAL_ID_REGISTERED"))
 
 	// Update: to a number already registered is refused; to a new one frees the old.
 	other, err := create(100, "001203000002")
@@ -98,4 +69,51 @@ func TestNationalIDsAreUnique(t *testing.T) {
 	claim("001203000005", time.Now().Add(-time.Hour).UTC())
 	_, err = create(104, "001203000005")
 	require.NoError(t, err, "an abandoned claim is taken over")
+}
+
+// TestTaxCodesAreUnique: one tax code, one organisation — under concurrent registrations
+// through two replicas, on update, and after delete.
+func TestTaxCodesAreUnique(t *testing.T) {
+	ctx := context.Background()
+	clients, _ := replicas(t, nil)
+	taken := freshTaxCode()
+	create := func(i int, tax string) (*registryv1.Organization, error) {
+		o := coop(fmt.Sprint("HTX ", i), "04477")
+		o.TaxCode = tax
+		return clients[i%2].CreateOrganization(ctx, &registryv1.CreateOrganizationRequest{Organization: o, RequestId: fmt.Sprintf("org-%s-%d", tax, i)})
+	}
+	require.Equal(t, 1, testkit.Race(t, 16, func(i int) error { _, err := create(i, taken); return err }, "TAX_CODE_REGISTERED"))
+
+	other, err := create(100, freshTaxCode())
+	require.NoError(t, err)
+	upd := func(o *registryv1.Organization, tax string) (*registryv1.Organization, error) {
+		return clients[1].UpdateOrganization(ctx, &registryv1.UpdateOrganizationRequest{Organization: &registryv1.Organization{Name: o.Name, Etag: o.Etag, TaxCode: tax},
+			UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"tax_code"}}})
+	}
+	_, err = upd(other, taken)
+	require.Equal(t, codes.AlreadyExists, code(err))
+	freed := other.TaxCode
+	other, err = upd(other, freshTaxCode())
+	require.NoError(t, err)
+	_, err = create(101, freed)
+	require.NoError(t, err, "the code given up is free again")
+	_, err = clients[0].DeleteOrganization(ctx, &registryv1.DeleteOrganizationRequest{Name: other.Name, Etag: other.Etag})
+	require.NoError(t, err)
+	_, err = create(102, other.TaxCode)
+	require.NoError(t, err, "a deleted organisation's code is free again")
+}
+
+// replicas runs two registry services on one store (as two pods would) and returns an
+// operator's client of each, and the store.
+func replicas(t *testing.T, env map[string]string) ([]registryv1.RegistryServiceClient, *mongo.Database) {
+	a := testkit.NewAuth(t)
+	db := testkit.Database(t)
+	var clients []registryv1.RegistryServiceClient
+	for range 2 {
+		addr := testkit.Serve(t, a, func(s *grpc.Server) {
+			require.NoError(t, app.Register(context.Background(), s, testkit.Deps(t, a, "registry", db, env)))
+		})
+		clients = append(clients, registryv1.NewRegistryServiceClient(testkit.Dial(t, addr, a.Token(t, admin))))
+	}
+	return clients, db
 }

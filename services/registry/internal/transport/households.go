@@ -3,10 +3,8 @@ package transport
 import (
 	"context"
 	"strings"
-	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"google.golang.org/grpc/codes"
 	"google.golang.org/protobuf/types/known/emptypb"
 
 	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
@@ -52,84 +50,16 @@ func (s *Server) CreateHousehold(ctx context.Context, req *registryv1.CreateHous
 	now := s.now().UTC()
 	h.ID = aip.IDForRequest("CreateHousehold\x00"+p.Subject, req.GetRequestId())
 	h.CreateTime, h.UpdateTime, h.Version = now, now, 1
-	if err := s.claimNationalID(ctx, h.NationalIDHash, h.ID); err != nil {
+	var stored *domain.Household
+	if err := s.changeUnique(ctx, h.ID, "", h.NationalIDHash, s.nationalID, func() (err error) {
+		if stored, _, err = s.st.Households.Insert(ctx, h.ID, h); err != nil {
+			return s.internal(ctx, "insert household", err)
+		}
+		return nil
+	}); err != nil {
 		return nil, err
 	}
-	stored, _, err := s.st.Households.Insert(ctx, h.ID, h)
-	if err != nil {
-		s.releaseNationalID(ctx, h.NationalIDHash, h.ID)
-		return nil, s.internal(ctx, "insert household", err)
-	}
 	return householdToProto(stored), nil
-}
-
-// claimGrace is how long a claim whose household was never written (a create that died
-// between the two writes) blocks its national ID before another registration may take it.
-const claimGrace = 2 * time.Minute
-
-var errNationalIDTaken = apierr.New(codes.AlreadyExists, "NATIONAL_ID_REGISTERED", "a household with this national ID number is already registered", nil)
-
-// claimNationalID reserves a national ID (its keyed hash; "" = none) for household id. The
-// claim's insert on its unique key is the atomic step: of two concurrent registrations of one
-// person, one gets the claim and the other ALREADY_EXISTS. A claim held by a household that
-// no longer has that number, or by one that was never written (after claimGrace), is taken
-// over. Households registered before claims existed are found by their hash.
-func (s *Server) claimNationalID(ctx context.Context, hash, id string) error {
-	if hash == "" {
-		return nil
-	}
-	key := "national_id/" + hash
-	now := s.now().UTC()
-	claimed := false
-	for attempt := 0; attempt < 3 && !claimed; attempt++ {
-		c, created, err := s.st.Claims.Insert(ctx, key, &domain.Claim{ID: key, Owner: id, Time: now, Version: 1})
-		if err != nil {
-			return s.internal(ctx, "claim national id", err)
-		}
-		if created || c.Owner == id {
-			claimed = true
-			break
-		}
-		owner, err := s.st.Households.Get(ctx, c.Owner)
-		if err != nil {
-			return s.internal(ctx, "get claim owner", err)
-		}
-		if (owner != nil && owner.NationalIDHash == hash) || (owner == nil && now.Sub(c.Time) < claimGrace) {
-			return errNationalIDTaken
-		}
-		ok, err := s.st.Claims.Replace(ctx, key, c.Version, &domain.Claim{ID: key, Owner: id, Time: now, Version: c.Version + 1})
-		if err != nil {
-			return s.internal(ctx, "take over claim", err)
-		}
-		claimed = ok
-	}
-	if !claimed {
-		return apierr.New(codes.Aborted, "CONCURRENT_MODIFICATION", "the national ID number is being registered concurrently; retry", nil)
-	}
-	dup, err := s.st.Households.FindOne(ctx, bsonEq("national_id_hash", hash))
-	if err != nil {
-		return s.internal(ctx, "find national id", err)
-	}
-	if dup != nil && dup.ID != id {
-		s.releaseNationalID(ctx, hash, id)
-		return errNationalIDTaken
-	}
-	return nil
-}
-
-// releaseNationalID drops household id's claim on a national ID (if it holds it).
-func (s *Server) releaseNationalID(ctx context.Context, hash, id string) {
-	if hash == "" {
-		return
-	}
-	key := "national_id/" + hash
-	c, err := s.st.Claims.Get(ctx, key)
-	if err == nil && c != nil && c.Owner == id {
-		_, err = s.st.Claims.Delete(ctx, key, c.Version)
-	}
-	if err != nil {
-		s.log.WarnContext(ctx, "could not release a national ID claim; it will be taken over when needed", "household", id, "error", err.Error())
-	}
 }
 
 func (s *Server) getHousehold(ctx context.Context, p auth.Principal, field, name string) (*domain.Household, error) {
@@ -297,29 +227,20 @@ func (s *Server) UpdateHousehold(ctx context.Context, req *registryv1.UpdateHous
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	if h.NationalIDHash != oldHash {
-		if err := s.claimNationalID(ctx, h.NationalIDHash, h.ID); err != nil {
-			return nil, err
-		}
-	}
 	prev := h.Version
 	h.Version++
 	h.UpdateTime = s.now().UTC()
-	ok, err := s.st.Households.Replace(ctx, h.ID, prev, h)
-	if err == nil && !ok {
-		err = apierr.EtagMismatch(in.GetName())
-	}
-	if err != nil {
-		if h.NationalIDHash != oldHash {
-			s.releaseNationalID(ctx, h.NationalIDHash, h.ID)
+	if err := s.changeUnique(ctx, h.ID, oldHash, h.NationalIDHash, s.nationalID, func() error {
+		ok, err := s.st.Households.Replace(ctx, h.ID, prev, h)
+		if err != nil {
+			return s.internal(ctx, "replace household", err)
 		}
-		if apierr.IsStatus(err) {
-			return nil, err
+		if !ok {
+			return apierr.EtagMismatch(in.GetName())
 		}
-		return nil, s.internal(ctx, "replace household", err)
-	}
-	if h.NationalIDHash != oldHash {
-		s.releaseNationalID(ctx, oldHash, h.ID)
+		return nil
+	}); err != nil {
+		return nil, err
 	}
 	return householdToProto(h), nil
 }
@@ -351,6 +272,8 @@ func (s *Server) DeleteHousehold(ctx context.Context, req *registryv1.DeleteHous
 	if !ok {
 		return nil, apierr.EtagMismatch(req.GetName())
 	}
-	s.releaseNationalID(ctx, h.NationalIDHash, h.ID)
+	if h.NationalIDHash != "" {
+		s.release(ctx, s.nationalID(h.NationalIDHash).key, h.ID)
+	}
 	return &emptypb.Empty{}, nil
 }

@@ -36,9 +36,14 @@ func (s *Server) CreateOrganization(ctx context.Context, req *registryv1.CreateO
 	now := s.now().UTC()
 	o.ID = aip.IDForRequest("CreateOrganization\x00"+p.Subject, req.GetRequestId())
 	o.CreateTime, o.UpdateTime, o.Version = now, now, 1
-	stored, _, err := s.st.Orgs.Insert(ctx, o.ID, o)
-	if err != nil {
-		return nil, s.internal(ctx, "insert org", err)
+	var stored *domain.Organization
+	if err := s.changeUnique(ctx, o.ID, "", o.TaxCode, s.taxCode, func() (err error) {
+		if stored, _, err = s.st.Orgs.Insert(ctx, o.ID, o); err != nil {
+			return s.internal(ctx, "insert org", err)
+		}
+		return nil
+	}); err != nil {
+		return nil, err
 	}
 	return orgToProto(stored), nil
 }
@@ -115,6 +120,7 @@ func (s *Server) UpdateOrganization(ctx context.Context, req *registryv1.UpdateO
 		return nil, err
 	}
 	src := orgToDomain(in)
+	oldTax := o.TaxCode
 	var v apierr.Violations
 	paths := req.GetUpdateMask().GetPaths()
 	if len(paths) == 0 {
@@ -154,12 +160,17 @@ func (s *Server) UpdateOrganization(ctx context.Context, req *registryv1.UpdateO
 	prev := o.Version
 	o.Version++
 	o.UpdateTime = s.now().UTC()
-	ok, err := s.st.Orgs.Replace(ctx, o.ID, prev, o)
-	if err != nil {
-		return nil, s.internal(ctx, "replace org", err)
-	}
-	if !ok {
-		return nil, apierr.EtagMismatch(in.GetName())
+	if err := s.changeUnique(ctx, o.ID, oldTax, o.TaxCode, s.taxCode, func() error {
+		ok, err := s.st.Orgs.Replace(ctx, o.ID, prev, o)
+		if err != nil {
+			return s.internal(ctx, "replace org", err)
+		}
+		if !ok {
+			return apierr.EtagMismatch(in.GetName())
+		}
+		return nil
+	}); err != nil {
+		return nil, err
 	}
 	return orgToProto(o), nil
 }
@@ -190,6 +201,9 @@ func (s *Server) DeleteOrganization(ctx context.Context, req *registryv1.DeleteO
 	}
 	if !ok {
 		return nil, apierr.EtagMismatch(req.GetName())
+	}
+	if o.TaxCode != "" {
+		s.release(ctx, s.taxCode(o.TaxCode).key, o.ID)
 	}
 	return &emptypb.Empty{}, nil
 }

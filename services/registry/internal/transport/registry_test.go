@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -18,6 +19,7 @@ import (
 	"github.com/lienket/lienket/services/platform/auth"
 	"github.com/lienket/lienket/services/platform/testkit"
 	"github.com/lienket/lienket/services/registry/app"
+	"github.com/lienket/lienket/services/registry/taxcode"
 )
 
 func TestMain(m *testing.M) { testkit.Main(m) }
@@ -43,9 +45,15 @@ func (e *env) client(t *testing.T, p auth.Principal) registryv1.RegistryServiceC
 
 var admin = auth.Principal{Subject: "users/admin", Role: auth.RoleAdmin}
 
+var taxSeq atomic.Int64
+
+// freshTaxCode returns a valid tax code not handed out before: tax codes are unique across
+// organisations.
+func freshTaxCode() string { return taxcode.From(10_000_000 + 11*taxSeq.Add(1)) }
+
 func coop(name, commune string) *registryv1.Organization {
 	return &registryv1.Organization{
-		Kind: registryv1.Organization_KIND_COOPERATIVE, DisplayName: name, TaxCode: "0100109106",
+		Kind: registryv1.Organization_KIND_COOPERATIVE, DisplayName: name, TaxCode: freshTaxCode(),
 		Address:             &registryv1.Address{Line: "Thôn 3", CommuneCode: commune},
 		LegalRepresentative: &registryv1.LegalRepresentative{Name: "Hoàng Văn Sơn", Position: "Giám đốc", Phone: "0912 345 678"},
 		WomenLed:            true,

@@ -15,7 +15,7 @@ BINARIES := \
 	./tools/cmd/lienket-run \
 	./tools/cmd/lienketctl
 
-.PHONY: all run build test test-charts demo test-short lint generate check-generated codegen-tools ci clean fuzz bench
+.PHONY: api-baseline all run build test test-charts demo test-short lint generate check-generated codegen-tools ci clean fuzz bench
 
 all: build
 
@@ -64,15 +64,21 @@ check-generated: generate
 		git status --porcelain -- proto gateway/openapi; exit 1; fi
 	@echo "generated code is up to date"
 
-## lint: buf lint, gofmt and go vet
+## lint: buf lint, buf breaking (against proto/api-baseline.binpb), gofmt and go vet
 lint: codegen-tools
 	PATH="$(BIN):$$PATH" buf lint
+	PATH="$(BIN):$$PATH" buf breaking --against proto/api-baseline.binpb
 	@out=$$(gofmt -l $$(git ls-files -co --exclude-standard '*.go')); \
 		if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	go vet $(PKGS)
 
 ## ci: what .ci/run runs
 ci: lint check-generated test
+
+## api-baseline: record the current API as the one later changes must stay compatible with
+## (at a release, or with a deliberate, announced breaking change)
+api-baseline: codegen-tools
+	PATH="$(BIN):$$PATH" buf build -o proto/api-baseline.binpb
 
 ## fuzz: run each fuzz target briefly (FUZZTIME=30s for longer)
 FUZZTIME ?= 10s

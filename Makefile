@@ -15,7 +15,7 @@ BINARIES := \
 	./tools/cmd/lienket-run \
 	./tools/cmd/lienketctl
 
-.PHONY: api-baseline all run build test test-charts demo test-short lint generate check-generated codegen-tools ci clean fuzz bench
+.PHONY: api-baseline lint-tools all run build test test-charts demo test-short lint generate check-generated codegen-tools ci clean fuzz bench
 
 all: build
 
@@ -64,13 +64,19 @@ check-generated: generate
 		git status --porcelain -- proto gateway/openapi; exit 1; fi
 	@echo "generated code is up to date"
 
-## lint: buf lint, buf breaking (against proto/api-baseline.binpb), gofmt and go vet
-lint: codegen-tools
+## lint-tools: build staticcheck, pinned in tools/lint/go.mod
+lint-tools:
+	@mkdir -p $(BIN)
+	cd tools/lint && GOWORK=off go build -o $(BIN)/ honnef.co/go/tools/cmd/staticcheck
+
+## lint: buf lint, buf breaking (against proto/api-baseline.binpb), gofmt, go vet, staticcheck
+lint: codegen-tools lint-tools
 	PATH="$(BIN):$$PATH" buf lint
 	PATH="$(BIN):$$PATH" buf breaking --against proto/api-baseline.binpb
 	@out=$$(gofmt -l $$(git ls-files -co --exclude-standard '*.go')); \
 		if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	go vet $(PKGS)
+	$(BIN)/staticcheck $(PKGS)
 
 ## ci: what .ci/run runs
 ci: lint check-generated test

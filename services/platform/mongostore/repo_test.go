@@ -30,6 +30,7 @@ func TestRepo(t *testing.T) {
 	got, created, err := r.Insert(ctx, "a", &thing{ID: "a", Kind: "x", Version: 1})
 	require.NoError(t, err)
 	require.True(t, created)
+	require.Equal(t, "x", got.Kind, "a create returns the stored document")
 	got, created, err = r.Insert(ctx, "a", &thing{ID: "a", Kind: "DIFFERENT", Version: 1})
 	require.NoError(t, err)
 	require.False(t, created, "retry returns the first result")

@@ -330,7 +330,6 @@ func (g *graph) flow(e int) int64 { return g.edges[e^1].cap }
 func (g *graph) reduced(e int) lex {
 	return g.edges[e].cost.add(g.pot[g.from(e)]).sub(g.pot[g.edges[e].to])
 }
-func (g *graph) residual(e int) int { return int(g.edges[e].cap) }
 
 // move pushes q units along residual edge e (q may be negative to push back).
 func (g *graph) move(e int, q int64) {

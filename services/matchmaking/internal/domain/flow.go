@@ -104,12 +104,14 @@ const BatchMaxNodes = 200
 // it whenever it can) and "that pair gets nothing" (arcs closed). Each branch re-optimises the
 // previous flow incrementally: changed arcs are repaired (saturated or emptied to restore
 // non-negative reduced costs), the resulting excesses are routed by shortest paths, and
-// backtracking restores a snapshot. Each demand's quantity and inclusion target are first
-// tightened to what it could reach with the offers to itself (an exact cut).
+// backtracking undoes the changes (an undo trail of residual capacities). Each demand's
+// quantity and inclusion target are first tightened to what it could reach with the offers to
+// itself (an exact cut).
 //
 // Incumbents: rounding the relaxed flow down (dropping pairs below the lot) is feasible at
-// every node; at the root it is then improved by a local search that re-solves each demand
-// exactly with Allocate while the others stay fixed. The search is exact; when a component
+// every node; each new incumbent is then improved by a local search (improve) that re-solves
+// demands exactly with Allocate while the others stay fixed, and lets a demand short of its
+// poor share take poor capacity from another. The search is exact; when a component
 // needs more than MaxNodes nodes it stops there, and the plan (the best found) comes with
 // Optimal false and a proven LowerBound: the smallest relaxation value among the subtrees left
 // unexplored. Small batches are solved to proven optimality (the tests compare with

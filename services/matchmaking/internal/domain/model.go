@@ -188,24 +188,30 @@ func (d *Demand) Open() int64 { return d.Quantity - d.AllocatedQuantity - d.Rese
 
 // Offer is a producer organisation's supply offer.
 type Offer struct {
-	ID                string    `bson:"_id"`
-	Producer          string    `bson:"producer"`
-	Product           string    `bson:"product"`
-	Quantity          int64     `bson:"quantity"`
-	HarvestWindow     Window    `bson:"harvest_window"`
-	Certifications    []string  `bson:"certifications,omitempty"`
-	MinPriceVND       int64     `bson:"min_price_vnd"`
-	Households        []string  `bson:"households,omitempty"`
-	CommuneCode       string    `bson:"commune_code"`
-	ProvinceCode      string    `bson:"province_code"`
-	ReservedQuantity  int64     `bson:"reserved_quantity"`  // Σ pending holds
-	CommittedQuantity int64     `bson:"committed_quantity"` // Σ committed holds
-	Holds             Ledger    `bson:"holds,omitempty"`
-	PendingHolds      int       `bson:"pending_holds"`
-	State             string    `bson:"state"`
-	CreateTime        time.Time `bson:"create_time"`
-	UpdateTime        time.Time `bson:"update_time"`
-	Version           int64     `bson:"version"`
+	ID                string   `bson:"_id"`
+	Producer          string   `bson:"producer"`
+	Product           string   `bson:"product"`
+	Quantity          int64    `bson:"quantity"`
+	HarvestWindow     Window   `bson:"harvest_window"`
+	Certifications    []string `bson:"certifications,omitempty"`
+	MinPriceVND       int64    `bson:"min_price_vnd"`
+	Households        []string `bson:"households,omitempty"`
+	CommuneCode       string   `bson:"commune_code"`
+	ProvinceCode      string   `bson:"province_code"`
+	ReservedQuantity  int64    `bson:"reserved_quantity"`  // Σ pending holds
+	CommittedQuantity int64    `bson:"committed_quantity"` // Σ committed holds
+	Holds             Ledger   `bson:"holds,omitempty"`
+	PendingHolds      int      `bson:"pending_holds"`
+	// Shares of the offer's households that are poor or near-poor, and of ethnic-minority
+	// households, taken from the registry when the offer is posted (its households cannot
+	// change afterwards). SharesKnown is false for offers stored before they were recorded.
+	PoorShare     float64   `bson:"poor_share"`
+	MinorityShare float64   `bson:"minority_share"`
+	SharesKnown   bool      `bson:"shares_known"`
+	State         string    `bson:"state"`
+	CreateTime    time.Time `bson:"create_time"`
+	UpdateTime    time.Time `bson:"update_time"`
+	Version       int64     `bson:"version"`
 }
 
 // Available is what can still be proposed.

@@ -344,6 +344,11 @@ func (s *Server) CreateOffer(ctx context.Context, req *matchmakingv1.CreateOffer
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
+	// Record the households' shares once, over all of them, for every later match.
+	if o.PoorShare, o.MinorityShare, err = s.newFacts().householdShares(ctx, o.Households); err != nil {
+		return nil, err
+	}
+	o.SharesKnown = true
 	now := s.now().UTC()
 	o.ID = aip.IDForRequest("CreateOffer\x00"+p.Subject, req.GetRequestId())
 	o.CreateTime, o.UpdateTime, o.Version = now, now, 1

@@ -102,21 +102,36 @@ func (f *facts) org(ctx context.Context, name string) *registryv1.Organization {
 }
 
 // shares returns the share of poor/near-poor and of ethnic-minority households behind an
-// offer (households the registry will not show count as neither).
+// offer: recorded when it was posted, or (offers stored before that) looked up now from its
+// first 200 households, as a sample; an unavailable registry then counts as no share.
 func (f *facts) shares(ctx context.Context, o *domain.Offer) (float64, float64) {
+	if o.SharesKnown {
+		return o.PoorShare, o.MinorityShare
+	}
 	if v, ok := f.poverty[o.ID]; ok {
 		return v[0], v[1]
 	}
-	var poor, minority float64
 	hs := o.Households
 	if len(hs) > 200 {
-		hs = hs[:200] // a sample is enough for a share
+		hs = hs[:200]
 	}
+	p, m, _ := f.householdShares(ctx, hs)
+	f.poverty[o.ID] = [2]float64{p, m}
+	return p, m
+}
+
+// householdShares returns the shares of poor/near-poor and of ethnic-minority households among
+// hs. Households the registry does not show count as neither; an unavailable registry is an
+// error.
+func (f *facts) householdShares(ctx context.Context, hs []string) (float64, float64, error) {
+	var poor, minority float64
 	for _, h := range hs {
 		hh, ok := f.households[h]
 		if !ok { // offers of one group share households: look each up once per request
 			got, err := f.s.registry.GetHousehold(ctx, &registryv1.GetHouseholdRequest{Name: h})
-			if err != nil {
+			if found, err := lookup(err); err != nil {
+				return 0, 0, err
+			} else if !found {
 				got = nil
 			}
 			hh, f.households[h] = got, got
@@ -131,12 +146,10 @@ func (f *facts) shares(ctx context.Context, o *domain.Offer) (float64, float64) 
 			minority++
 		}
 	}
-	var p, m float64
-	if len(hs) > 0 {
-		p, m = poor/float64(len(hs)), minority/float64(len(hs))
+	if len(hs) == 0 {
+		return 0, 0, nil
 	}
-	f.poverty[o.ID] = [2]float64{p, m}
-	return p, m
+	return poor / float64(len(hs)), minority / float64(len(hs)), nil
 }
 
 // recordContracts bounds how many ended contracts per state feed a producer's delivery record.

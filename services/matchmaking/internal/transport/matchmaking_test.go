@@ -22,6 +22,7 @@ import (
 	typesv1 "github.com/lienket/lienket/proto/lienket/types/v1"
 	contractsapp "github.com/lienket/lienket/services/contracts/app"
 	"github.com/lienket/lienket/services/matchmaking/app"
+	"github.com/lienket/lienket/services/matchmaking/internal/storage"
 	"github.com/lienket/lienket/services/platform/aip"
 	"github.com/lienket/lienket/services/platform/apierr"
 	"github.com/lienket/lienket/services/platform/auth"
@@ -414,4 +415,23 @@ func TestReconcilerRepairsInterruptedFlows(t *testing.T) {
 	require.True(t, strings.HasSuffix(pr4.Name, "/"+pid4))
 	require.EqualValues(t, 800, offerNow().ReservedQuantity, "held once")
 	require.EqualValues(t, 800, demandNow().ReservedQuantity)
+}
+
+// TestOfferRecordsHouseholdShares: an offer records, when posted, the share of poor/near-poor
+// and ethnic-minority households behind it, over all its households; matching reads them from
+// the offer instead of asking the registry again.
+func TestOfferRecordsHouseholdShares(t *testing.T) {
+	w := newWorld(t)
+	st := storage.New(w.db)
+	for _, tc := range []struct {
+		org  string
+		hh   []string
+		poor float64
+	}{{w.poorGroup, w.poorHH, 1}, {w.far, w.farHH, 0}} {
+		o := w.offer(t, tc.org, tc.hh, 1000, 36000, "standards/VIETGAP")
+		got, err := st.Offers.Get(context.Background(), strings.TrimPrefix(o.Name, "offers/"))
+		require.NoError(t, err)
+		require.True(t, got.SharesKnown)
+		require.Equal(t, tc.poor, got.PoorShare, tc.org)
+	}
 }

@@ -252,9 +252,10 @@ func (s *Server) demandTransition(ctx context.Context, name, etag, to string) (*
 	}
 	if to == domain.DemandCancelled {
 		// Cancel the pending proposals first, releasing the capacity they hold.
-		props, _, err := s.st.Proposals.List(ctx, bson.D{{Key: "demand", Value: name}, {Key: "state", Value: domain.ProposalPending}}, "", 10_000)
+		props, err := listAll(ctx, s, s.st.Proposals, bson.D{{Key: "demand", Value: name}, {Key: "state", Value: domain.ProposalPending}},
+			func(p *domain.Proposal) string { return p.ID }, 100_000, "pending proposals", "cancel some of them first")
 		if err != nil {
-			return nil, s.internal(ctx, "list proposals", err)
+			return nil, err
 		}
 		for i := range props {
 			if _, err := s.endProposal(ctx, &props[i], domain.ProposalCancelled, "demand cancelled"); err != nil {

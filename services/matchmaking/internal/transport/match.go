@@ -228,9 +228,10 @@ func (s *Server) MatchDemand(ctx context.Context, req *matchmakingv1.MatchDemand
 	if max == 0 {
 		max = 20
 	}
-	offers, _, err := s.st.Offers.List(ctx, bson.D{{Key: "product", Value: d.Product}, {Key: "state", Value: domain.OfferOpen}}, "", 5000)
+	offers, err := listAll(ctx, s, s.st.Offers, bson.D{{Key: "product", Value: d.Product}, {Key: "state", Value: domain.OfferOpen}}, offerID, s.maxOffers,
+		"open offers of "+d.Product, "allocate with :allocate over named offers")
 	if err != nil {
-		return nil, s.internal(ctx, "list offers", err)
+		return nil, err
 	}
 	f := s.newFacts()
 	type cand struct {
@@ -295,6 +296,11 @@ func (s *Server) MatchDemand(ctx context.Context, req *matchmakingv1.MatchDemand
 	return resp, nil
 }
 
+// maxBatchDemands bounds the demands of one batch.
+const maxBatchDemands = 5000
+
+func offerID(o *domain.Offer) string { return o.ID }
+
 // BatchAllocate implements the RPC: an optimal allocation of many demands against many offers
 // under capacities, minimum lots and inclusion shares (see domain.BatchAllocate for the
 // ranking and the proof of optimality). It suggests; it reserves nothing.
@@ -302,14 +308,15 @@ func (s *Server) BatchAllocate(ctx context.Context, req *matchmakingv1.BatchAllo
 	if _, err := auth.RequireRole(ctx, auth.RoleAdmin, auth.RoleService); err != nil {
 		return nil, err
 	}
-	if len(req.GetDemands()) > 5000 || len(req.GetOffers()) > 50000 {
-		return nil, apierr.Field("demands", "MAX_ITEMS", "at most 5000 demands and 50000 offers per batch")
+	if len(req.GetDemands()) > maxBatchDemands || len(req.GetOffers()) > s.maxOffers {
+		return nil, apierr.Field("demands", "MAX_ITEMS", "at most %d demands and %d offers per batch", maxBatchDemands, s.maxOffers)
 	}
 	var demands []domain.Demand
 	if len(req.GetDemands()) == 0 {
-		ds, _, err := s.st.Demands.List(ctx, bson.D{{Key: "state", Value: bson.D{{Key: "$in", Value: bson.A{domain.DemandOpen, domain.DemandPartiallyAllocated}}}}}, "", 5000)
+		ds, err := listAll(ctx, s, s.st.Demands, bson.D{{Key: "state", Value: bson.D{{Key: "$in", Value: bson.A{domain.DemandOpen, domain.DemandPartiallyAllocated}}}}},
+			func(d *domain.Demand) string { return d.ID }, maxBatchDemands, "open demands", "name the demands to allocate, in several batches")
 		if err != nil {
-			return nil, s.internal(ctx, "list demands", err)
+			return nil, err
 		}
 		demands = ds
 	} else {
@@ -323,9 +330,9 @@ func (s *Server) BatchAllocate(ctx context.Context, req *matchmakingv1.BatchAllo
 	}
 	var offers []domain.Offer
 	if len(req.GetOffers()) == 0 {
-		os, _, err := s.st.Offers.List(ctx, bson.D{{Key: "state", Value: domain.OfferOpen}}, "", 50000)
+		os, err := listAll(ctx, s, s.st.Offers, bson.D{{Key: "state", Value: domain.OfferOpen}}, offerID, s.maxOffers, "open offers", "name the offers to allocate from")
 		if err != nil {
-			return nil, s.internal(ctx, "list offers", err)
+			return nil, err
 		}
 		offers = os
 	} else {

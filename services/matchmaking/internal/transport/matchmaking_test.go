@@ -59,7 +59,7 @@ func newWorld(t testing.TB) *world {
 	})
 	w.mm = testkit.Serve(t, a, func(s *grpc.Server) {
 		require.NoError(t, app.Register(ctx, s, testkit.Deps(t, a, "matchmaking", db, map[string]string{"REGISTRY_ADDR": w.reg, "CONTRACTS_ADDR": w.contracts,
-			"HOLD_RECONCILE_INTERVAL": "100ms", "HOLD_GRACE": "1m"})))
+			"HOLD_RECONCILE_INTERVAL": "100ms", "HOLD_GRACE": "1m", "MATCH_MAX_OFFERS": "1000"})))
 	})
 	r := registryv1.NewRegistryServiceClient(testkit.Dial(t, w.reg, a.Token(t, admin)))
 	org := func(kind registryv1.Organization_Kind, name, tax, commune string, womenLed bool) string {
@@ -434,4 +434,41 @@ func TestOfferRecordsHouseholdShares(t *testing.T) {
 		require.True(t, got.SharesKnown)
 		require.Equal(t, tc.poor, got.PoorShare, tc.org)
 	}
+}
+
+// TestMatchSeesEveryOffer: matching reads every open offer of the product, page after page, and
+// refuses — rather than silently cuts — when there are more than MATCH_MAX_OFFERS (1,000 here).
+func TestMatchSeesEveryOffer(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	st := storage.New(w.db)
+	seed := w.offer(t, w.far, w.farHH, 100, 36000, "standards/VIETGAP")
+	o, err := st.Offers.Get(ctx, strings.TrimPrefix(seed.Name, "offers/"))
+	require.NoError(t, err)
+	insert := func(from, to int, capacity func(i int) int64) {
+		for i := from; i < to; i++ {
+			c := *o
+			c.ID, c.Quantity = fmt.Sprintf("zz-%05d", i), capacity(i)
+			_, _, err := st.Offers.Insert(ctx, c.ID, &c)
+			require.NoError(t, err)
+		}
+	}
+	// 700 offers over two pages; only the last one listed can take the demand's 5,000 lot.
+	insert(0, 700, func(i int) int64 {
+		if i == 699 {
+			return 5000
+		}
+		return 100
+	})
+	d := w.demand(t, 5000, 5000, 0)
+	buyer := w.mmAs(t, orgUser(auth.RoleBusiness, w.buyer))
+	m, err := buyer.MatchDemand(ctx, &matchmakingv1.MatchDemandRequest{Name: d.Name})
+	require.NoError(t, err)
+	require.Len(t, m.Allocation, 1)
+	require.Equal(t, "offers/zz-00699", m.Allocation[0].Offer)
+
+	insert(700, 1100, func(int) int64 { return 100 })
+	_, err = buyer.MatchDemand(ctx, &matchmakingv1.MatchDemandRequest{Name: d.Name})
+	require.Equal(t, codes.FailedPrecondition, code(err))
+	require.Equal(t, "TOO_MANY", apierr.Reason(err))
 }

@@ -5,7 +5,11 @@
 // contracts services); MATCH_WEIGHTS (e.g. "distance=20,standard=15,window=15,price=20,
 // capacity=10,record=10,inclusion=10"); TRANSPORT_VND_PER_UNIT_KM (transport cost used by the
 // allocator, default 2 VND per unit per km); MATCH_BATCH_MAX_NODES (branch-and-bound budget per
-// independent group in a batch allocation, default domain.BatchMaxNodes).
+// independent group in a batch allocation, default domain.BatchMaxNodes); MATCH_MAX_OFFERS (the
+// most offers one match or batch considers, default 50,000: beyond it the call is refused, not
+// silently cut); HOLD_RECONCILE_INTERVAL (1m) and HOLD_GRACE (10m): how often holds are
+// reconciled with proposals, and how long a hold without a proposal waits for its create to be
+// retried.
 package transport
 
 import (
@@ -55,8 +59,10 @@ type Server struct {
 	transport int64 // VND per unit per km
 	// batchNodes is the batch allocator's search budget per component.
 	batchNodes int
-	log        *slog.Logger
-	now        func() time.Time
+	// maxOffers bounds the offers one allocation considers (MATCH_MAX_OFFERS).
+	maxOffers int
+	log       *slog.Logger
+	now       func() time.Time
 }
 
 // Register wires the service into s.
@@ -81,6 +87,7 @@ func Register(ctx context.Context, s *grpc.Server, d service.Deps) error {
 		st: st, registry: registryv1.NewRegistryServiceClient(rc), contracts: contractsv1.NewContractsServiceClient(cc),
 		weights: w, transport: int64(d.Env.Int("TRANSPORT_VND_PER_UNIT_KM", 2)), log: d.Log, now: time.Now,
 		batchNodes: d.Env.Int("MATCH_BATCH_MAX_NODES", domain.BatchMaxNodes),
+		maxOffers:  d.Env.Int("MATCH_MAX_OFFERS", 50_000),
 	}
 	matchmakingv1.RegisterMatchmakingServiceServer(s, srv)
 	go srv.reconcileLoop(ctx, d.Env.Duration("HOLD_RECONCILE_INTERVAL", time.Minute), d.Env.Duration("HOLD_GRACE", 10*time.Minute))

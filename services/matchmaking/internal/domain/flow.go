@@ -292,10 +292,11 @@ type graph struct {
 	excess []int64
 	obj    lex
 
-	dist []lex
-	prev []int32
-	done []bool
-	heap lexHeap
+	dist    []lex
+	prev    []int32
+	done    []bool
+	heap    lexHeap
+	reached []int32 // nodes settled by the last dijkstra
 
 	// trail records (edge, residual capacity before) for every change while tracing, so a
 	// state can be restored by undoing only what changed since (see snapshot).
@@ -404,7 +405,7 @@ func (g *graph) dijkstra(src int) int {
 	}
 	g.dist[src] = lex{}
 	g.heap = append(g.heap[:0], lexItem{int32(src), lex{}})
-	reached := make([]int32, 0, 64)
+	g.reached = g.reached[:0]
 	found := -1
 	for len(g.heap) > 0 {
 		it := g.heap.pop()
@@ -413,7 +414,7 @@ func (g *graph) dijkstra(src int) int {
 			continue
 		}
 		g.done[u] = true
-		reached = append(reached, int32(u))
+		g.reached = append(g.reached, int32(u))
 		if g.excess[u] < 0 {
 			found = u
 			break
@@ -437,7 +438,7 @@ func (g *graph) dijkstra(src int) int {
 	// Settled nodes move by their distance, the others by the target's: reduced costs stay
 	// non-negative and the path's become zero.
 	dt := g.dist[found]
-	for _, v := range reached {
+	for _, v := range g.reached {
 		g.pot[v] = g.pot[v].add(g.dist[v]).sub(dt)
 	}
 	return found
@@ -503,8 +504,6 @@ type component struct {
 	from         []int // local arc → its tail node (demand or poor collector)
 	to           []int // local arc → offer node
 	state        []int8
-	bonus        []int // per local demand: bonus edge or -1
-	unalloc      []int // per local demand: unallocated edge
 	offerCap     []int64
 	arcOffer     []int32
 	forcedD      []int64 // lot units forced per local demand
@@ -558,14 +557,8 @@ func (c *component) improve() {
 		}
 	}
 	var obj lex
-	alloc := make([]int64, len(c.dem))
-	for k, q := range c.best {
-		alloc[c.arcD[k]] += q
-		obj.money += q * c.arcCost[k]
-	}
 	for i := range c.dem {
-		obj.short -= min(c.need[i], c.bestPoor[i])
-		obj.unalloc += c.q[i] - alloc[i]
+		obj = obj.add(ls.value(i))
 	}
 	c.bestObj = obj
 }
@@ -780,12 +773,10 @@ func newComponent(p BatchProblem, idx []int) (*component, error) {
 		c.need = append(c.need, min(need(bd), reach(poorCaps[i], lot, bd.Quantity)))
 		c.cut.unalloc += bd.Quantity - q
 		bd.Quantity = q
-		c.unalloc = append(c.unalloc, g.add(i, sink, bd.Quantity, lex{unalloc: 1}))
-		b := -1
+		g.add(i, sink, bd.Quantity, lex{unalloc: 1})
 		if c.need[i] > 0 {
-			b = g.add(i, nd+i, c.need[i], lex{short: -1})
+			g.add(i, nd+i, c.need[i], lex{short: -1})
 		}
-		c.bonus = append(c.bonus, b)
 		g.add(i, nd+i, bd.Quantity, lex{})
 		g.excess[i] = bd.Quantity
 		g.excess[sink] -= bd.Quantity

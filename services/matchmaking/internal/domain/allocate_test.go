@@ -467,3 +467,17 @@ func TestInclusionMeetsItsBound(t *testing.T) {
 		require.Equal(t, plan.LowerBound.InclusionShortfall, plan.Value.InclusionShortfall, "seed %d", seed)
 	}
 }
+
+// TestBatchAllocateIsDeterministic: the same batch gives the same plan, line for line.
+func TestBatchAllocateIsDeterministic(t *testing.T) {
+	for seed := uint64(1); seed <= 6; seed++ {
+		p := market(rand.New(rand.NewPCG(seed, 8)), 20, 150, 1, true)
+		first, err := BatchAllocate(context.Background(), p)
+		require.NoError(t, err)
+		for range 5 {
+			again, err := BatchAllocate(context.Background(), p)
+			require.NoError(t, err)
+			require.Equal(t, first, again, "seed %d", seed)
+		}
+	}
+}

@@ -661,14 +661,17 @@ func (ls *localSearch) pairMoves(i int) bool {
 			offers[c.arcOffer[k]] = true
 		}
 	}
-	partners := map[int32]bool{}
+	// Partners in arc order, not map order: the same batch must give the same plan.
+	var partners []int32
+	seen := map[int32]bool{}
 	for k, q := range c.best {
-		if q > 0 && int(c.arcD[k]) != i && offers[c.arcOffer[k]] && len(partners) < maxPairs {
-			partners[c.arcD[k]] = true
+		if d := c.arcD[k]; q > 0 && int(d) != i && offers[c.arcOffer[k]] && !seen[d] && len(partners) < maxPairs {
+			seen[d] = true
+			partners = append(partners, d)
 		}
 	}
 	improved := false
-	for j32 := range partners {
+	for _, j32 := range partners {
 		j := int(j32)
 		if c.need[i] <= c.bestPoor[i] {
 			break

@@ -93,10 +93,6 @@ func allocate(p Problem, want int64, maxNodes int) (Plan, error) {
 		return Plan{}, ErrTooLarge // costs would overflow int64
 	}
 	need := min(want, poorCap)
-	poorID := map[string]bool{}
-	for _, s := range usable {
-		poorID[s.ID] = s.Poor
-	}
 	sort.SliceStable(usable, func(i, j int) bool { return usable[i].UnitCost < usable[j].UnitCost })
 	// Unallocated quantity is a virtual supplier, last in fill order; plans are compared on
 	// (inclusion shortfall, unallocated, cost), so it needs no price of its own.
@@ -105,16 +101,14 @@ func allocate(p Problem, want int64, maxNodes int) (Plan, error) {
 	if err != nil || !ok {
 		return Plan{Unallocated: p.Quantity, InclusionShortfall: want}, err
 	}
-	out := Plan{InclusionShortfall: want}
+	// The search's shortfall is below need; what need leaves out of want is beyond any plan.
+	out := Plan{InclusionShortfall: want - need + plan.InclusionShortfall}
 	for _, l := range plan.Lines {
 		if l.ID == "" {
 			out.Unallocated = l.Quantity
 			continue
 		}
 		out.Lines = append(out.Lines, l)
-		if poorID[l.ID] {
-			out.InclusionShortfall = max(out.InclusionShortfall-l.Quantity, 0)
-		}
 		out.Allocated += l.Quantity
 		out.Cost += l.Cost
 	}
@@ -170,7 +164,7 @@ func solveTotal(s []Supply, minLot, t, need int64, maxNodes int) (Plan, bool, er
 	if bestX == nil {
 		return Plan{}, false, nil
 	}
-	plan := Plan{Allocated: t, Cost: best.money}
+	plan := Plan{Allocated: t, Cost: best.money, InclusionShortfall: best.short}
 	for i, q := range bestX {
 		if q > 0 {
 			plan.Lines = append(plan.Lines, Line{ID: s[i].ID, Quantity: q, Cost: q * s[i].UnitCost})

@@ -253,7 +253,7 @@ func (s *Server) demandTransition(ctx context.Context, name, etag, to string) (*
 	if to == domain.DemandCancelled {
 		// Cancel the pending proposals first, releasing the capacity they hold.
 		props, err := listAll(ctx, s, s.st.Proposals, bson.D{{Key: "demand", Value: name}, {Key: "state", Value: domain.ProposalPending}},
-			func(p *domain.Proposal) string { return p.ID }, 100_000, "pending proposals", "cancel some of them first")
+			100_000, "pending proposals", "cancel some of them first")
 		if err != nil {
 			return nil, err
 		}

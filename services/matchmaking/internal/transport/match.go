@@ -228,7 +228,7 @@ func (s *Server) MatchDemand(ctx context.Context, req *matchmakingv1.MatchDemand
 	if max == 0 {
 		max = 20
 	}
-	offers, err := listAll(ctx, s, s.st.Offers, bson.D{{Key: "product", Value: d.Product}, {Key: "state", Value: domain.OfferOpen}}, offerID, s.maxOffers,
+	offers, err := listAll(ctx, s, s.st.Offers, bson.D{{Key: "product", Value: d.Product}, {Key: "state", Value: domain.OfferOpen}}, s.maxOffers,
 		"open offers of "+d.Product, "allocate with :allocate over named offers")
 	if err != nil {
 		return nil, err
@@ -299,8 +299,6 @@ func (s *Server) MatchDemand(ctx context.Context, req *matchmakingv1.MatchDemand
 // maxBatchDemands bounds the demands of one batch.
 const maxBatchDemands = 5000
 
-func offerID(o *domain.Offer) string { return o.ID }
-
 // BatchAllocate implements the RPC: an optimal allocation of many demands against many offers
 // under capacities, minimum lots and inclusion shares (see domain.BatchAllocate for the
 // ranking and the proof of optimality). It suggests; it reserves nothing.
@@ -314,7 +312,7 @@ func (s *Server) BatchAllocate(ctx context.Context, req *matchmakingv1.BatchAllo
 	var demands []domain.Demand
 	if len(req.GetDemands()) == 0 {
 		ds, err := listAll(ctx, s, s.st.Demands, bson.D{{Key: "state", Value: bson.D{{Key: "$in", Value: bson.A{domain.DemandOpen, domain.DemandPartiallyAllocated}}}}},
-			func(d *domain.Demand) string { return d.ID }, maxBatchDemands, "open demands", "name the demands to allocate, in several batches")
+			maxBatchDemands, "open demands", "name the demands to allocate, in several batches")
 		if err != nil {
 			return nil, err
 		}
@@ -330,7 +328,7 @@ func (s *Server) BatchAllocate(ctx context.Context, req *matchmakingv1.BatchAllo
 	}
 	var offers []domain.Offer
 	if len(req.GetOffers()) == 0 {
-		os, err := listAll(ctx, s, s.st.Offers, bson.D{{Key: "state", Value: domain.OfferOpen}}, offerID, s.maxOffers, "open offers", "name the offers to allocate from")
+		os, err := listAll(ctx, s, s.st.Offers, bson.D{{Key: "state", Value: domain.OfferOpen}}, s.maxOffers, "open offers", "name the offers to allocate from")
 		if err != nil {
 			return nil, err
 		}

@@ -74,7 +74,7 @@ func TestKeyFiles(t *testing.T) {
 
 func TestInterceptor(t *testing.T) {
 	iss, ver := newPair(t)
-	ic := ver.UnaryInterceptor()
+	ic := UnaryInterceptor(ver)
 	h := func(ctx context.Context, _ any) (any, error) {
 		p, err := Require(ctx)
 		return p, err

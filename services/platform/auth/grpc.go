@@ -46,12 +46,6 @@ func authenticate(v TokenVerifier, ctx context.Context, method string) (context.
 	return WithPrincipal(ctx, p), nil
 }
 
-// UnaryInterceptor verifies the caller of every unary RPC.
-func (v *Verifier) UnaryInterceptor() grpc.UnaryServerInterceptor { return UnaryInterceptor(v) }
-
-// StreamInterceptor verifies the caller of every streaming RPC.
-func (v *Verifier) StreamInterceptor() grpc.StreamServerInterceptor { return StreamInterceptor(v) }
-
 // UnaryInterceptor verifies the caller of every unary RPC with v (a Verifier, or a KeySet).
 func UnaryInterceptor(v TokenVerifier) grpc.UnaryServerInterceptor {
 	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {

@@ -40,7 +40,7 @@ func TestAPIKeyVerify(t *testing.T) {
 	v := auth.NewVerifier("lienket-dev", "lienket", k.Public().(ed25519.PublicKey))
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
-	gs := grpc.NewServer(grpc.UnaryInterceptor(v.UnaryInterceptor()))
+	gs := grpc.NewServer(grpc.UnaryInterceptor(auth.UnaryInterceptor(v)))
 	registryv1.RegisterRegistryServiceServer(gs, keyRegistry{})
 	go func() { _ = gs.Serve(lis) }()
 	t.Cleanup(gs.Stop)

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 	"google.golang.org/grpc"
 
 	"github.com/lienket/lienket/gateway/internal/server"
@@ -23,6 +24,7 @@ import (
 	contractsapp "github.com/lienket/lienket/services/contracts/app"
 	matchapp "github.com/lienket/lienket/services/matchmaking/app"
 	"github.com/lienket/lienket/services/platform/auth"
+	"github.com/lienket/lienket/services/platform/config"
 	"github.com/lienket/lienket/services/platform/testkit"
 	registryapp "github.com/lienket/lienket/services/registry/app"
 )
@@ -40,17 +42,21 @@ type suite struct {
 }
 
 func start(t *testing.T, cfg server.Config) *suite {
+	return startOn(t, cfg, testkit.Database(t))
+}
+
+// startOn runs the suite on db (a store of the test's own, for outage tests).
+func startOn(t *testing.T, cfg server.Config, db *mongo.Database) *suite {
 	ctx := context.Background()
 	a := testkit.NewAuth(t)
-	db := testkit.Database(t)
 	reg := testkit.Serve(t, a, func(s *grpc.Server) {
-		require.NoError(t, registryapp.Register(ctx, s, testkit.Deps(t, a, "registry", db, nil)))
+		require.NoError(t, registryapp.Register(ctx, s, testkit.Deps(t, a, "registry", db), registryapp.LoadConfig(config.FromMap(nil))))
 	})
 	con := testkit.Serve(t, a, func(s *grpc.Server) {
-		require.NoError(t, contractsapp.Register(ctx, s, testkit.Deps(t, a, "contracts", db, map[string]string{"REGISTRY_ADDR": reg})))
+		require.NoError(t, contractsapp.Register(ctx, s, testkit.Deps(t, a, "contracts", db), contractsapp.LoadConfig(config.FromMap(map[string]string{"REGISTRY_ADDR": reg}))))
 	})
 	mm := testkit.Serve(t, a, func(s *grpc.Server) {
-		require.NoError(t, matchapp.Register(ctx, s, testkit.Deps(t, a, "matchmaking", db, map[string]string{"REGISTRY_ADDR": reg, "CONTRACTS_ADDR": con})))
+		require.NoError(t, matchapp.Register(ctx, s, testkit.Deps(t, a, "matchmaking", db), matchapp.LoadConfig(config.FromMap(map[string]string{"REGISTRY_ADDR": reg, "CONTRACTS_ADDR": con}))))
 	})
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = 1 << 20
@@ -144,4 +150,16 @@ func (s *suite) must(r resp, want int) resp {
 	s.t.Helper()
 	require.Equal(s.t, want, r.code, r.raw)
 	return r
+}
+
+// reason is the ErrorInfo reason of an error response ("" when there is none).
+func reason(r resp) string {
+	details, _ := r.body["details"].([]any)
+	for _, d := range details {
+		if m, ok := d.(map[string]any); ok && m["@type"] == "type.googleapis.com/google.rpc.ErrorInfo" {
+			s, _ := m["reason"].(string)
+			return s
+		}
+	}
+	return ""
 }

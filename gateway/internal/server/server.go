@@ -63,10 +63,10 @@ type Config struct {
 // LoadConfig reads the gateway settings from the environment.
 func LoadConfig(e *config.Env) Config {
 	return Config{
-		HTTPAddr:        e.String("HTTP_ADDR", "127.0.0.1:8080"),
-		RegistryAddr:    e.String("REGISTRY_ADDR", "127.0.0.1:9101"),
-		ContractsAddr:   e.String("CONTRACTS_ADDR", "127.0.0.1:9102"),
-		MatchmakingAddr: e.String("MATCHMAKING_ADDR", "127.0.0.1:9103"),
+		HTTPAddr:        e.Addr("HTTP_ADDR", config.DefaultGatewayAddr),
+		RegistryAddr:    e.Addr("REGISTRY_ADDR", config.DefaultRegistryAddr),
+		ContractsAddr:   e.Addr("CONTRACTS_ADDR", config.DefaultContractsAddr),
+		MatchmakingAddr: e.Addr("MATCHMAKING_ADDR", config.DefaultMatchmakingAddr),
 		MaxBodyBytes:    int64(e.Int("MAX_BODY_BYTES", 1<<20)),
 		CORSOrigins:     e.List("CORS_ALLOWED_ORIGINS", nil),
 		RateRPS:         float64(e.Int("RATE_LIMIT_RPS", 50)),

@@ -18,6 +18,7 @@ import (
 
 	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
 	"github.com/lienket/lienket/services/platform/auth"
+	"github.com/lienket/lienket/services/platform/config"
 	"github.com/lienket/lienket/services/platform/telemetry"
 	"github.com/lienket/lienket/services/platform/testkit"
 	registryapp "github.com/lienket/lienket/services/registry/app"
@@ -38,7 +39,7 @@ func TestOneRESTCallIsOneTrace(t *testing.T) {
 	a := testkit.NewAuth(t)
 	db := testkit.Database(t, func(o *options.ClientOptions) { o.SetMonitor(telemetry.MongoMonitor()) })
 	reg := testkit.Serve(t, a, func(s *grpc.Server) {
-		require.NoError(t, registryapp.Register(ctx, s, testkit.Deps(t, a, "registry", db, nil)))
+		require.NoError(t, registryapp.Register(ctx, s, testkit.Deps(t, a, "registry", db), registryapp.LoadConfig(config.FromMap(nil))))
 	}, telemetry.ServerOption())
 	cc := testkit.Dial(t, reg, "", dialOptions()...)
 	h, err := Handler(ctx, Config{MaxBodyBytes: 1 << 20, APIKeyTTL: time.Second}, Edge{Verifier: a.Verifier, Issuer: a.Issuer, Keys: registryv1.NewRegistryServiceClient(cc)}, cc, cc, cc)

@@ -9,17 +9,18 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/lienket/lienket/services/contracts/internal/transport"
+	"github.com/lienket/lienket/services/platform/config"
 	"github.com/lienket/lienket/services/platform/service"
 )
 
 // Register creates indexes, loads reference data and registers the contracts gRPC API on s.
-func Register(ctx context.Context, s *grpc.Server, d service.Deps) error {
-	return transport.Register(ctx, s, d)
+func Register(ctx context.Context, s *grpc.Server, d service.Deps, cfg Config) error {
+	return transport.Register(ctx, s, d, cfg)
 }
 
 // Spec describes the contracts process.
-func Spec() service.Spec {
-	return service.Spec{Name: "contracts", DefaultGRPCAddr: "127.0.0.1:9102", DefaultHTTPAddr: "127.0.0.1:9202", Register: Register}
+func Spec() service.Spec[Config] {
+	return service.Spec[Config]{Name: "contracts", DefaultGRPCAddr: config.DefaultContractsAddr, DefaultHTTPAddr: config.DefaultContractsHTTP, Load: LoadConfig, Register: Register}
 }
 
 // Run runs the contracts service until ctx ends.

@@ -9,17 +9,18 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/lienket/lienket/services/matchmaking/internal/transport"
+	"github.com/lienket/lienket/services/platform/config"
 	"github.com/lienket/lienket/services/platform/service"
 )
 
 // Register creates indexes, loads reference data and registers the matchmaking gRPC API on s.
-func Register(ctx context.Context, s *grpc.Server, d service.Deps) error {
-	return transport.Register(ctx, s, d)
+func Register(ctx context.Context, s *grpc.Server, d service.Deps, cfg Config) error {
+	return transport.Register(ctx, s, d, cfg)
 }
 
 // Spec describes the matchmaking process.
-func Spec() service.Spec {
-	return service.Spec{Name: "matchmaking", DefaultGRPCAddr: "127.0.0.1:9103", DefaultHTTPAddr: "127.0.0.1:9203", Register: Register}
+func Spec() service.Spec[Config] {
+	return service.Spec[Config]{Name: "matchmaking", DefaultGRPCAddr: config.DefaultMatchmakingAddr, DefaultHTTPAddr: config.DefaultMatchmakingHTTP, Load: LoadConfig, Register: Register}
 }
 
 // Run runs the matchmaking service until ctx ends.

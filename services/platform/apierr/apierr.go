@@ -56,14 +56,38 @@ func Unauthenticated(msg string) error {
 	return New(codes.Unauthenticated, "UNAUTHENTICATED", msg, nil)
 }
 
-// Internal hides an unexpected error behind a generic message; log err before calling.
-func Internal() error {
-	return New(codes.Internal, "INTERNAL", "internal error", nil)
+// Reasons every service uses the same way.
+const (
+	// ReasonInternal marks an unexpected failure; the response carries only an error id.
+	ReasonInternal = "INTERNAL"
+	// ReasonBackendUnavailable marks a store or another service that cannot be reached.
+	ReasonBackendUnavailable = "BACKEND_UNAVAILABLE"
+	// ReasonDeadlineExceeded marks a call that ran out of its caller's deadline.
+	ReasonDeadlineExceeded = "DEADLINE_EXCEEDED"
+	// ReasonCancelled marks a call its caller cancelled.
+	ReasonCancelled = "CANCELLED"
+)
+
+// Internal hides an unexpected error behind a generic message and an opaque id; the caller
+// logs the cause with the same id, so an operator can find it and a client learns nothing.
+func Internal(errorID string) error {
+	return New(codes.Internal, ReasonInternal, "internal error (id "+errorID+")", map[string]string{"error_id": errorID})
 }
 
-// Unavailable reports a dependency that cannot be reached.
-func Unavailable(what string) error {
-	return New(codes.Unavailable, "DEPENDENCY_UNAVAILABLE", what+" is unavailable, retry later", map[string]string{"dependency": what})
+// BackendUnavailable reports that a backend this call needs (the store, another service) cannot
+// be reached. The message is stable and names no address; the cause belongs in the log.
+func BackendUnavailable() error {
+	return New(codes.Unavailable, ReasonBackendUnavailable, "a backend this call needs is unavailable; retry later", nil)
+}
+
+// DeadlineExceeded reports a call that ran out of its caller's deadline.
+func DeadlineExceeded() error {
+	return New(codes.DeadlineExceeded, ReasonDeadlineExceeded, "deadline exceeded", nil)
+}
+
+// Cancelled reports a call its caller cancelled.
+func Cancelled() error {
+	return New(codes.Canceled, ReasonCancelled, "cancelled by the caller", nil)
 }
 
 // Violation is one broken rule on one field.
@@ -175,6 +199,23 @@ func FieldViolations(err error) []*errdetails.BadRequest_FieldViolation {
 func IsStatus(err error) bool {
 	var se interface{ GRPCStatus() *status.Status }
 	return errors.As(err, &se)
+}
+
+// IsLienket reports whether err is a status built by this package (here or in another Lienket
+// service): it carries an ErrorInfo in the Lienket domain. A status without one comes from the
+// gRPC machinery itself (a refused connection, a transport failure) and must not reach a
+// client as it is, since its message names internal addresses.
+func IsLienket(err error) bool {
+	st, ok := status.FromError(err)
+	if !ok {
+		return false
+	}
+	for _, d := range st.Details() {
+		if ei, ok := d.(*errdetails.ErrorInfo); ok && ei.Domain == Domain {
+			return true
+		}
+	}
+	return false
 }
 
 // RuleViolations reports a resource that breaks business rules (e.g. a contract submitted

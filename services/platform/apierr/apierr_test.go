@@ -29,5 +29,8 @@ func TestReasons(t *testing.T) {
 	require.Equal(t, codes.Aborted, status.Code(EtagMismatch("x")))
 	require.Equal(t, "RESOURCE_NOT_FOUND", Reason(NotFound("x")))
 	require.Equal(t, "STATE", Reason(FailedPrecondition("STATE", "m", nil)))
-	require.True(t, IsStatus(Internal()))
+	require.True(t, IsStatus(Internal("x")))
+	require.Equal(t, ReasonBackendUnavailable, Reason(BackendUnavailable()))
+	require.True(t, IsLienket(BackendUnavailable()))
+	require.False(t, IsLienket(status.Error(codes.Unavailable, "dial tcp")))
 }

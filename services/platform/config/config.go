@@ -6,10 +6,27 @@ package config
 
 import (
 	"fmt"
+	"net"
 	"os"
 	"strconv"
 	"strings"
 	"time"
+)
+
+// Default addresses, defined once: servers listen on them and clients (other services, the
+// gateway, the supervisor, the CLI) look for them there unless told otherwise.
+const (
+	DefaultRegistryAddr    = "127.0.0.1:9101"
+	DefaultContractsAddr   = "127.0.0.1:9102"
+	DefaultMatchmakingAddr = "127.0.0.1:9103"
+	DefaultSupportAddr     = "127.0.0.1:9104"
+	DefaultRegistryHTTP    = "127.0.0.1:9201"
+	DefaultContractsHTTP   = "127.0.0.1:9202"
+	DefaultMatchmakingHTTP = "127.0.0.1:9203"
+	DefaultSupportHTTP     = "127.0.0.1:9204"
+	DefaultGatewayAddr     = "127.0.0.1:8080"
+	DefaultStoreAddr       = "127.0.0.1:27018"
+	DefaultDataDir         = "./data"
 )
 
 // Env reads typed values from the environment and remembers the first error.
@@ -55,6 +72,37 @@ func (e *Env) Int(key string, def int) int {
 		return def
 	}
 	return n
+}
+
+// Addr returns the host:port value of key or def; a value that is not host:port is an error.
+func (e *Env) Addr(key, def string) string {
+	v, ok := e.get(key)
+	if !ok {
+		return def
+	}
+	if _, port, err := net.SplitHostPort(v); err != nil || port == "" {
+		e.errs = append(e.errs, fmt.Sprintf("%s: %q is not host:port", key, v))
+		return def
+	}
+	return v
+}
+
+// Positive returns the integer value of key or def; zero or negative values are errors.
+func (e *Env) Positive(key string, def int) int {
+	n := e.Int(key, def)
+	if n <= 0 {
+		e.errs = append(e.errs, fmt.Sprintf("%s: %d must be positive", key, n))
+		return def
+	}
+	return n
+}
+
+// Check records an error about key when ok is false (a rule across settings, or a value
+// checked by its own parser).
+func (e *Env) Check(ok bool, key, format string, args ...any) {
+	if !ok {
+		e.errs = append(e.errs, key+": "+fmt.Sprintf(format, args...))
+	}
 }
 
 // Bool returns the boolean value of key or def.
@@ -142,17 +190,20 @@ type Common struct {
 	// caller tokens in addition to JWTPublicKeyFiles; reloaded every JWKSRefresh.
 	JWKS        string
 	JWKSRefresh time.Duration
+	// StoreTimeout bounds how long a call waits to reach the store (server selection and
+	// connect) before it fails as unavailable.
+	StoreTimeout time.Duration
 }
 
 // LoadCommon reads the shared settings; defGRPC and defHTTP are the service's default ports.
 func LoadCommon(e *Env, service, defGRPC, defHTTP string) Common {
 	return Common{
 		Service:           service,
-		GRPCAddr:          e.String("GRPC_ADDR", defGRPC),
-		HTTPAddr:          e.String("HTTP_ADDR", defHTTP),
+		GRPCAddr:          e.Addr("GRPC_ADDR", defGRPC),
+		HTTPAddr:          httpAddr(e, defHTTP),
 		MongoURI:          e.String("MONGODB_URI", ""),
 		MongoDatabase:     e.String("MONGODB_DATABASE", "lienket"),
-		DataDir:           e.String("LIENKET_DATA_DIR", "./data"),
+		DataDir:           e.String("LIENKET_DATA_DIR", DefaultDataDir),
 		LogLevel:          e.String("LOG_LEVEL", "info"),
 		LogFormat:         e.String("LOG_FORMAT", "json"),
 		ShutdownTimeout:   e.Duration("SHUTDOWN_TIMEOUT", 15*time.Second),
@@ -163,5 +214,14 @@ func LoadCommon(e *Env, service, defGRPC, defHTTP string) Common {
 		ServiceKeyFile:    e.String("SERVICE_KEY_FILE", "./data/keys/dev-issuer.pem"),
 		JWKS:              e.String("JWT_JWKS", ""),
 		JWKSRefresh:       e.Duration("JWT_JWKS_REFRESH", 10*time.Minute),
+		StoreTimeout:      e.Duration("STORE_TIMEOUT", 2*time.Second),
 	}
+}
+
+// httpAddr reads HTTP_ADDR: host:port, or "off" for no operational HTTP server.
+func httpAddr(e *Env, def string) string {
+	if v, ok := e.get("HTTP_ADDR"); ok && v == "off" {
+		return v
+	}
+	return e.Addr("HTTP_ADDR", def)
 }

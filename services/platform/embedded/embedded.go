@@ -90,6 +90,3 @@ func (s *Store) Stop() {
 	<-s.done
 	s.done <- nil // let a second Stop return at once
 }
-
-// Done is closed-ish: it yields Run's result when the store stops by itself.
-func (s *Store) Done() <-chan error { return s.done }

@@ -14,14 +14,12 @@ import (
 	"time"
 
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/reflection"
 	"google.golang.org/grpc/status"
 
-	"github.com/lienket/lienket/services/platform/apierr"
 	"github.com/lienket/lienket/services/platform/auth"
 )
 
@@ -40,6 +38,9 @@ type Options struct {
 	ServerOptions []grpc.ServerOption
 	// UnaryInterceptors run after the built-in ones.
 	UnaryInterceptors []grpc.UnaryServerInterceptor
+	// Unavailable reports whether an error means the store cannot be reached (the error
+	// mapper answers those UNAVAILABLE / BACKEND_UNAVAILABLE); nil: never.
+	Unavailable func(error) bool
 }
 
 // Server is a gRPC server with health.
@@ -58,12 +59,16 @@ func New(o Options) *Server {
 	if o.DefaultDeadline == 0 {
 		o.DefaultDeadline = 30 * time.Second
 	}
+	// Outside in: the access log sees the code the client gets; the error mapper turns every
+	// error (a recovered panic included) into the API error; the deadline bounds the handler.
+	mapper := NewErrorMapper(o.Logger, o.Unavailable)
 	unary := []grpc.UnaryServerInterceptor{
-		recovery(o.Logger),
 		accessLog(o.Logger),
+		mapper.Unary(),
+		recovery(o.Logger),
 		deadline(o.DefaultDeadline),
 	}
-	stream := []grpc.StreamServerInterceptor{streamRecovery(o.Logger)}
+	stream := []grpc.StreamServerInterceptor{mapper.Stream(), streamRecovery(o.Logger)}
 	if o.Verifier != nil {
 		unary = append(unary, auth.UnaryInterceptor(o.Verifier))
 		stream = append(stream, auth.StreamInterceptor(o.Verifier))
@@ -130,7 +135,7 @@ func recovery(log *slog.Logger) grpc.UnaryServerInterceptor {
 		defer func() {
 			if r := recover(); r != nil {
 				log.ErrorContext(ctx, "panic in handler", "method", info.FullMethod, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
-				resp, err = nil, apierr.Internal()
+				resp, err = nil, fmt.Errorf("panic: %v", r)
 			}
 		}()
 		return h(ctx, req)
@@ -141,8 +146,8 @@ func streamRecovery(log *slog.Logger) grpc.StreamServerInterceptor {
 	return func(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, h grpc.StreamHandler) (err error) {
 		defer func() {
 			if r := recover(); r != nil {
-				log.ErrorContext(ss.Context(), "panic in stream handler", "method", info.FullMethod, "panic", fmt.Sprint(r))
-				err = apierr.Internal()
+				log.ErrorContext(ss.Context(), "panic in stream handler", "method", info.FullMethod, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+				err = fmt.Errorf("panic: %v", r)
 			}
 		}()
 		return h(srv, ss)
@@ -164,8 +169,6 @@ func accessLog(log *slog.Logger) grpc.UnaryServerInterceptor {
 			}
 		}
 		switch {
-		case code == codes.Internal || code == codes.Unknown || code == codes.DataLoss:
-			log.ErrorContext(ctx, "rpc", append(attrs, "error", err.Error())...)
 		case err != nil:
 			log.InfoContext(ctx, "rpc", append(attrs, "error", status.Convert(err).Message())...)
 		default:

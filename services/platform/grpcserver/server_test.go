@@ -3,14 +3,18 @@ package grpcserver
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 
+	"github.com/lienket/lienket/services/platform/apierr"
 	"github.com/lienket/lienket/services/platform/logging"
 )
 
@@ -19,9 +23,13 @@ func TestInterceptors(t *testing.T) {
 	log := logging.New(&buf, "test", "json", "debug")
 	info := &grpc.UnaryServerInfo{FullMethod: "/x.Y/Z"}
 
-	// A panic becomes INTERNAL with no detail, and is logged.
-	_, err := recovery(log)(context.Background(), nil, info, func(context.Context, any) (any, error) { panic("boom") })
+	// A panic becomes INTERNAL with an error id and no detail, and is logged with its stack.
+	m := NewErrorMapper(log, nil)
+	_, err := m.Unary()(context.Background(), nil, info, func(ctx context.Context, req any) (any, error) {
+		return recovery(log)(ctx, req, info, func(context.Context, any) (any, error) { panic("boom") })
+	})
 	require.Equal(t, codes.Internal, status.Code(err))
+	require.Equal(t, apierr.ReasonInternal, apierr.Reason(err))
 	require.NotContains(t, err.Error(), "boom")
 	require.Contains(t, buf.String(), "panic in handler")
 
@@ -38,4 +46,66 @@ func TestInterceptors(t *testing.T) {
 		require.True(t, ok)
 		return nil, nil
 	})
+}
+
+var errStoreDown = errors.New("server selection error: dial tcp 127.0.0.1:27018: connect: connection refused")
+
+// TestErrorMapper: one mapper for every service. Lienket errors pass through; the caller's
+// deadline and cancellation stay what they are; an unreachable store or service is
+// UNAVAILABLE / BACKEND_UNAVAILABLE; anything else is INTERNAL with an error id that is
+// logged with the cause — and no cause, address or query ever reaches the client.
+func TestErrorMapper(t *testing.T) {
+	var buf bytes.Buffer
+	m := NewErrorMapper(logging.New(&buf, "test", "json", "debug"), func(err error) bool { return errors.Is(err, errStoreDown) })
+	live := context.Background()
+	expired, cancel := context.WithTimeout(live, -1)
+	defer cancel()
+	cancelled, cancel2 := context.WithCancel(live)
+	cancel2()
+	notFound := apierr.NotFound("organizations/x")
+
+	for _, tc := range []struct {
+		name   string
+		ctx    context.Context
+		err    error
+		code   codes.Code
+		reason string
+	}{
+		{"a Lienket error passes through", live, notFound, codes.NotFound, "RESOURCE_NOT_FOUND"},
+		{"a wrapped Lienket error passes through", live, fmt.Errorf("get: %w", notFound), codes.NotFound, "RESOURCE_NOT_FOUND"},
+		{"a store that cannot be reached", live, fmt.Errorf("find: %w", errStoreDown), codes.Unavailable, apierr.ReasonBackendUnavailable},
+		{"another service that cannot be reached", live, status.Error(codes.Unavailable, "connection error: desc = dial tcp 127.0.0.1:9101: connect: connection refused"), codes.Unavailable, apierr.ReasonBackendUnavailable},
+		{"the caller's deadline passed", expired, fmt.Errorf("find: %w", context.DeadlineExceeded), codes.DeadlineExceeded, apierr.ReasonDeadlineExceeded},
+		{"the caller's deadline passed while the store was down", expired, errStoreDown, codes.DeadlineExceeded, apierr.ReasonDeadlineExceeded},
+		{"the caller cancelled", cancelled, context.Canceled, codes.Canceled, apierr.ReasonCancelled},
+		{"a deadline inside the call is not the caller's", live, fmt.Errorf("wait: %w", context.DeadlineExceeded), codes.Internal, apierr.ReasonInternal},
+		{"a bare status of another code", live, status.Error(codes.FailedPrecondition, "secret detail"), codes.Internal, apierr.ReasonInternal},
+		{"anything unexpected", live, errors.New("decode households.national_id_hash: secret detail"), codes.Internal, apierr.ReasonInternal},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			buf.Reset()
+			err := m.Map(tc.ctx, "/x.Y/Z", tc.err)
+			require.Equal(t, tc.code, status.Code(err))
+			require.Equal(t, tc.reason, apierr.Reason(err))
+			if tc.err != notFound && !errors.Is(tc.err, notFound) {
+				msg := status.Convert(err).Message()
+				require.NotContains(t, msg, "127.0.0.1")
+				require.NotContains(t, msg, "secret")
+			}
+			if tc.code == codes.Internal {
+				st := status.Convert(err)
+				var id string
+				for _, d := range st.Details() {
+					if ei, ok := d.(*errdetails.ErrorInfo); ok {
+						id = ei.Metadata["error_id"]
+					}
+				}
+				require.Len(t, id, 16)
+				require.Contains(t, st.Message(), id)
+				require.Contains(t, buf.String(), `"error_id":"`+id+`"`, "the cause is logged under the id the client sees")
+				require.Contains(t, buf.String(), tc.err.Error())
+			}
+		})
+	}
+	require.NoError(t, m.Map(live, "/x.Y/Z", nil))
 }

@@ -10,18 +10,42 @@ import (
 	"path/filepath"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"go.mongodb.org/mongo-driver/v2/x/mongo/driver/topology"
 
 	"github.com/lienket/lienket/services/platform/embedded"
 )
 
+// Database is a MongoDB database handle. Packages outside storage pass it along without
+// importing the driver.
+type Database = mongo.Database
+
+// Client is a MongoDB client handle.
+type Client = mongo.Client
+
 // ClientOption adjusts the driver options (e.g. adds a tracing monitor).
 type ClientOption func(*options.ClientOptions)
 
+// DefaultTimeout is how long an operation waits to find a reachable store (server selection)
+// and to open a connection: past it the call fails as unavailable instead of waiting for the
+// caller's whole deadline.
+const DefaultTimeout = 2 * time.Second
+
+// WithTimeout sets the server-selection and connect timeouts (STORE_TIMEOUT).
+func WithTimeout(d time.Duration) ClientOption {
+	return func(o *options.ClientOptions) {
+		if d > 0 {
+			o.SetServerSelectionTimeout(d).SetConnectTimeout(d)
+		}
+	}
+}
+
 // Connect opens a client to uri and pings it.
 func Connect(ctx context.Context, uri string, opts ...ClientOption) (*mongo.Client, error) {
-	co := options.Client().ApplyURI(uri).SetTimeout(20 * time.Second).SetConnectTimeout(5 * time.Second)
+	co := options.Client().ApplyURI(uri).SetTimeout(20 * time.Second).
+		SetServerSelectionTimeout(DefaultTimeout).SetConnectTimeout(DefaultTimeout)
 	for _, o := range opts {
 		o(co)
 	}
@@ -73,8 +97,35 @@ func Open(ctx context.Context, uri, dataDir, service string, log *slog.Logger, o
 // IsDuplicateKey reports a unique-index violation (an idempotent retry, or a real conflict).
 func IsDuplicateKey(err error) bool { return mongo.IsDuplicateKeyError(err) }
 
-// IsNotFound reports a FindOne without a match.
-func IsNotFound(err error) bool { return errors.Is(err, mongo.ErrNoDocuments) }
+// IsUnavailable reports an error that means the store cannot be reached or did not answer in
+// time: no server could be selected, the network failed, the client was closed, or the
+// driver's own operation timeout passed. The gRPC error mapper answers these
+// UNAVAILABLE / BACKEND_UNAVAILABLE (checking the caller's own deadline first).
+func IsUnavailable(err error) bool {
+	if err == nil {
+		return false
+	}
+	var sse topology.ServerSelectionError
+	return errors.As(err, &sse) || mongo.IsNetworkError(err) || mongo.IsTimeout(err) ||
+		errors.Is(err, mongo.ErrClientDisconnected) || errors.Is(err, topology.ErrTopologyClosed)
+}
+
+// Index is an ascending index on keys, in order (equality fields first, then sort, then
+// ranges).
+func Index(keys ...string) mongo.IndexModel {
+	d := bson.D{}
+	for _, k := range keys {
+		d = append(d, bson.E{Key: k, Value: 1})
+	}
+	return mongo.IndexModel{Keys: d}
+}
+
+// UniqueIndex is a unique ascending index on keys.
+func UniqueIndex(keys ...string) mongo.IndexModel {
+	m := Index(keys...)
+	m.Options = options.Index().SetUnique(true)
+	return m
+}
 
 // EnsureIndexes creates indexes idempotently (creating an existing identical index is a no-op).
 func EnsureIndexes(ctx context.Context, coll *mongo.Collection, models ...mongo.IndexModel) error {

@@ -13,7 +13,6 @@ import (
 	"net/http"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/mongo"
 	"golang.org/x/sync/errgroup"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
@@ -24,7 +23,6 @@ import (
 	"github.com/lienket/lienket/services/platform/logging"
 	"github.com/lienket/lienket/services/platform/mongostore"
 	"github.com/lienket/lienket/services/platform/telemetry"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 	"go.opentelemetry.io/otel/metric"
 )
 
@@ -32,12 +30,10 @@ import (
 type Deps struct {
 	// Config holds the common settings.
 	Config config.Common
-	// Env reads service-specific settings.
-	Env *config.Env
 	// Log is the process logger.
 	Log *slog.Logger
-	// DB is the service's database.
-	DB *mongo.Database
+	// DB is the service's database (handed to its storage package).
+	DB *mongostore.Database
 	// Dial connects to another Lienket service with this service's own credentials.
 	Dial func(addr string) (*grpc.ClientConn, error)
 	// Mux is the operational HTTP mux (/healthz and /metrics are registered).
@@ -46,14 +42,17 @@ type Deps struct {
 	Meter metric.MeterProvider
 }
 
-// Spec describes one service.
-type Spec struct {
+// Spec describes one service whose own settings are a C.
+type Spec[C any] struct {
 	// Name of the service, e.g. "registry".
 	Name string
 	// DefaultGRPCAddr and DefaultHTTPAddr are the default listen addresses.
 	DefaultGRPCAddr, DefaultHTTPAddr string
+	// Load reads the service's own settings (malformed values are recorded by env). It runs
+	// with the common settings, before anything dials, creates indexes or listens.
+	Load func(env *config.Env) C
 	// Register creates indexes, loads reference data and registers gRPC services.
-	Register func(ctx context.Context, s *grpc.Server, d Deps) error
+	Register func(ctx context.Context, s *grpc.Server, d Deps, cfg C) error
 	// ServerOptions are extra gRPC server options (stats handlers).
 	ServerOptions []grpc.ServerOption
 	// ClientOptions are extra dial options for outgoing calls.
@@ -62,10 +61,12 @@ type Spec struct {
 	MongoOptions []mongostore.ClientOption
 }
 
-// Run runs the service until ctx ends.
-func Run(ctx context.Context, spec Spec) error {
+// Run runs the service until ctx ends. Every setting is read and checked first: a malformed
+// configuration stops the process with every problem listed, before anything else happens.
+func Run[C any](ctx context.Context, spec Spec[C]) error {
 	env := config.FromOS()
 	cfg := config.LoadCommon(env, spec.Name, spec.DefaultGRPCAddr, spec.DefaultHTTPAddr)
+	own := spec.Load(env)
 	if err := env.Err(); err != nil {
 		return err
 	}
@@ -95,7 +96,7 @@ func Run(ctx context.Context, spec Spec) error {
 		defer cancel()
 		_ = tel.Shutdown(sctx)
 	}()
-	mongoOpts := append([]mongostore.ClientOption{func(o *options.ClientOptions) { o.SetMonitor(telemetry.MongoMonitor()) }}, spec.MongoOptions...)
+	mongoOpts := append([]mongostore.ClientOption{telemetry.MongoMonitorOption(), mongostore.WithTimeout(cfg.StoreTimeout)}, spec.MongoOptions...)
 	client, closeStore, err := mongostore.Open(ctx, cfg.MongoURI, cfg.DataDir, spec.Name, log, mongoOpts...)
 	if err != nil {
 		return err
@@ -114,14 +115,12 @@ func Run(ctx context.Context, spec Spec) error {
 	srv := grpcserver.New(grpcserver.Options{
 		Name: spec.Name, Logger: log, Verifier: verifier,
 		DefaultDeadline: cfg.DefaultDeadline, ServerOptions: append([]grpc.ServerOption{telemetry.ServerOption()}, spec.ServerOptions...),
+		Unavailable: mongostore.IsUnavailable,
 	})
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	mux.Handle("GET /metrics", tel.MetricsHandler())
-	if err := spec.Register(ctx, srv.Server, Deps{Config: cfg, Env: env, Log: log, DB: client.Database(cfg.MongoDatabase), Dial: dial, Mux: mux, Meter: tel.Meter}); err != nil {
-		return err
-	}
-	if err := env.Err(); err != nil {
+	if err := spec.Register(ctx, srv.Server, Deps{Config: cfg, Log: log, DB: client.Database(cfg.MongoDatabase), Dial: dial, Mux: mux, Meter: tel.Meter}, own); err != nil {
 		return err
 	}
 	lis, err := net.Listen("tcp", cfg.GRPCAddr)

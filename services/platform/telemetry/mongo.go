@@ -6,11 +6,17 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/event"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/trace"
 )
+
+// MongoMonitorOption sets MongoMonitor on a client's options (a mongostore.ClientOption).
+func MongoMonitorOption() func(*options.ClientOptions) {
+	return func(o *options.ClientOptions) { o.SetMonitor(MongoMonitor()) }
+}
 
 // MongoMonitor returns a command monitor that records a client span per MongoDB command
 // (db.system=mongodb, db.operation.name, db.collection.name, db.namespace), as a child of the

@@ -20,7 +20,6 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
 	otelprom "go.opentelemetry.io/otel/exporters/prometheus"
-	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/propagation"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/resource"
@@ -106,16 +105,6 @@ func DialOption() grpc.DialOption { return grpc.WithStatsHandler(otelgrpc.NewCli
 
 // HTTP instruments an HTTP handler (server spans, http.server.* metrics).
 func HTTP(h http.Handler, operation string) http.Handler { return otelhttp.NewHandler(h, operation) }
-
-// Counter returns a counter of the lienket meter (domain counters: contract events by type,
-// deliveries, incidents).
-func Counter(name, description string) metric.Int64Counter {
-	c, err := otel.Meter("lienket").Int64Counter(name, metric.WithDescription(description))
-	if err != nil {
-		c, _ = otel.Meter("lienket").Int64Counter("lienket.invalid_counter")
-	}
-	return c
-}
 
 // Attr is a shorthand for a string attribute.
 func Attr(k, v string) attribute.KeyValue { return attribute.String(k, v) }

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -65,13 +66,64 @@ func StoreURI(t testing.TB) string {
 // Database returns a client and a fresh, uniquely named database for one test.
 func Database(t testing.TB, opts ...mongostore.ClientOption) *mongo.Database {
 	t.Helper()
-	c, err := mongostore.Connect(context.Background(), StoreURI(t), opts...)
+	return DatabaseAt(t, StoreURI(t), opts...)
+}
+
+// DatabaseAt returns a client of the store at uri and a fresh, uniquely named database.
+func DatabaseAt(t testing.TB, uri string, opts ...mongostore.ClientOption) *mongo.Database {
+	t.Helper()
+	c, err := mongostore.Connect(context.Background(), uri, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = c.Disconnect(context.Background()) })
 	name := fmt.Sprintf("t%d", time.Now().UnixNano())
 	return c.Database(name)
+}
+
+// Store is an embedded store of a test's own, for tests that stop it under a running
+// service and start it again (outages). Most tests share the package's store through Database.
+type Store struct {
+	t    testing.TB
+	dir  string
+	addr string
+	uri  string
+	s    *embedded.Store
+}
+
+// NewStore starts an embedded store in a temporary directory; it stops when the test ends.
+func NewStore(t testing.TB) *Store {
+	t.Helper()
+	st := &Store{t: t, dir: t.TempDir(), addr: "127.0.0.1:0"}
+	st.Start()
+	t.Cleanup(st.Stop)
+	return st
+}
+
+// URI is the store's mongodb:// URI; it stays the same across Stop and Start.
+func (st *Store) URI() string { return st.uri }
+
+// Start (re)starts the store on its address, over the same files.
+func (st *Store) Start() {
+	st.t.Helper()
+	if st.s != nil {
+		return
+	}
+	quiet := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+	s, err := embedded.Start(context.Background(), st.dir, st.addr, quiet)
+	if err != nil {
+		st.t.Fatal(err)
+	}
+	st.s, st.uri = s, s.URI()
+	st.addr = strings.TrimSuffix(strings.TrimPrefix(s.URI(), "mongodb://"), "/")
+}
+
+// Stop stops the store (an outage); Start brings it back.
+func (st *Store) Stop() {
+	if st.s != nil {
+		st.s.Stop()
+		st.s = nil
+	}
 }
 
 // Auth is a development issuer and the verifier that trusts it.
@@ -113,7 +165,7 @@ func Serve(t testing.TB, a *Auth, register func(*grpc.Server), opts ...grpc.Serv
 	if a != nil {
 		v = a.Verifier
 	}
-	s := grpcserver.New(grpcserver.Options{Name: t.Name(), Logger: logging.New(os.Stderr, "test", "text", "error"), Verifier: v, ServerOptions: opts})
+	s := grpcserver.New(grpcserver.Options{Name: t.Name(), Logger: logging.New(os.Stderr, "test", "text", "error"), Verifier: v, ServerOptions: opts, Unavailable: mongostore.IsUnavailable})
 	register(s.Server)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -139,13 +191,13 @@ func Dial(t testing.TB, addr, token string, extra ...grpc.DialOption) *grpc.Clie
 
 // Deps returns service dependencies for registering a service in a test: db (share one
 // between services that work together), a quiet logger, and a Dial that calls other services
-// with a service token from a.
-func Deps(t testing.TB, a *Auth, name string, db *mongo.Database, env map[string]string) service.Deps {
+// with a service token from a. The service's own settings are its app.LoadConfig over
+// config.FromMap: tests never read the caller's environment.
+func Deps(t testing.TB, a *Auth, name string, db *mongo.Database) service.Deps {
 	t.Helper()
 	creds := auth.NewServiceCredentials(a.Issuer, name)
 	return service.Deps{
 		Config: config.Common{Service: name, MongoDatabase: db.Name()},
-		Env:    config.FromMap(env),
 		Log:    logging.New(os.Stderr, name, "text", "error"),
 		DB:     db,
 		Dial: func(addr string) (*grpc.ClientConn, error) {

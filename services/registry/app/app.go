@@ -8,18 +8,19 @@ import (
 
 	"google.golang.org/grpc"
 
+	"github.com/lienket/lienket/services/platform/config"
 	"github.com/lienket/lienket/services/platform/service"
 	"github.com/lienket/lienket/services/registry/internal/transport"
 )
 
 // Register creates indexes, loads reference data and registers the registry gRPC API on s.
-func Register(ctx context.Context, s *grpc.Server, d service.Deps) error {
-	return transport.Register(ctx, s, d)
+func Register(ctx context.Context, s *grpc.Server, d service.Deps, cfg Config) error {
+	return transport.Register(ctx, s, d, cfg)
 }
 
 // Spec describes the registry process.
-func Spec() service.Spec {
-	return service.Spec{Name: "registry", DefaultGRPCAddr: "127.0.0.1:9101", DefaultHTTPAddr: "127.0.0.1:9201", Register: Register}
+func Spec() service.Spec[Config] {
+	return service.Spec[Config]{Name: "registry", DefaultGRPCAddr: config.DefaultRegistryAddr, DefaultHTTPAddr: config.DefaultRegistryHTTP, Load: LoadConfig, Register: Register}
 }
 
 // Run runs the registry service until ctx ends.

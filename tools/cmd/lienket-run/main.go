@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/lienket/lienket/services/platform/config"
 	"github.com/lienket/lienket/tools/internal/supervisor"
 )
 
@@ -24,7 +25,7 @@ func main() {
 }
 
 func run(ctx context.Context) error {
-	cfg, err := supervisor.LoadConfig()
+	cfg, err := supervisor.LoadConfig(config.FromOS())
 	if err != nil {
 		return err
 	}

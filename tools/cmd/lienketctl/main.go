@@ -22,6 +22,7 @@ import (
 	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
 
 	"github.com/lienket/lienket/services/platform/auth"
+	"github.com/lienket/lienket/services/platform/config"
 )
 
 func main() {
@@ -108,7 +109,7 @@ func keygen(args []string, out io.Writer) error {
 func verifyKey(args []string, secret string, in io.Reader, out io.Writer) error {
 	fs := flag.NewFlagSet("apikey verify", flag.ContinueOnError)
 	key := fs.String("key", "./data/keys/dev-issuer.pem", "issuer private key (PEM) for the service token")
-	registry := fs.String("registry", "127.0.0.1:9101", "registry gRPC address")
+	registry := fs.String("registry", config.DefaultRegistryAddr, "registry gRPC address")
 	issuer := fs.String("issuer", "lienket-dev", "iss claim")
 	audience := fs.String("audience", "lienket", "aud claim")
 	if err := fs.Parse(args); err != nil {

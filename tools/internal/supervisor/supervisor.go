@@ -35,20 +35,19 @@ type Config struct {
 	StartTimeout                                 time.Duration
 }
 
-// LoadConfig reads the supervisor settings.
-func LoadConfig() (Config, error) {
-	e := config.FromOS()
+// LoadConfig reads the supervisor settings from e (config.FromOS() in main).
+func LoadConfig(e *config.Env) (Config, error) {
 	c := Config{
 		BinDir:          e.String("BIN_DIR", "./bin"),
-		DataDir:         e.String("LIENKET_DATA_DIR", "./data"),
-		StoreAddr:       e.String("STORE_ADDR", "127.0.0.1:27018"),
-		RegistryGRPC:    e.String("REGISTRY_ADDR", "127.0.0.1:9101"),
-		ContractsGRPC:   e.String("CONTRACTS_ADDR", "127.0.0.1:9102"),
-		MatchmakingGRPC: e.String("MATCHMAKING_ADDR", "127.0.0.1:9103"),
-		RegistryHTTP:    e.String("REGISTRY_HTTP_ADDR", "127.0.0.1:9201"),
-		ContractsHTTP:   e.String("CONTRACTS_HTTP_ADDR", "127.0.0.1:9202"),
-		MatchmakingHTTP: e.String("MATCHMAKING_HTTP_ADDR", "127.0.0.1:9203"),
-		GatewayHTTP:     e.String("GATEWAY_ADDR", "127.0.0.1:8080"),
+		DataDir:         e.String("LIENKET_DATA_DIR", config.DefaultDataDir),
+		StoreAddr:       e.Addr("STORE_ADDR", config.DefaultStoreAddr),
+		RegistryGRPC:    e.Addr("REGISTRY_ADDR", config.DefaultRegistryAddr),
+		ContractsGRPC:   e.Addr("CONTRACTS_ADDR", config.DefaultContractsAddr),
+		MatchmakingGRPC: e.Addr("MATCHMAKING_ADDR", config.DefaultMatchmakingAddr),
+		RegistryHTTP:    e.Addr("REGISTRY_HTTP_ADDR", config.DefaultRegistryHTTP),
+		ContractsHTTP:   e.Addr("CONTRACTS_HTTP_ADDR", config.DefaultContractsHTTP),
+		MatchmakingHTTP: e.Addr("MATCHMAKING_HTTP_ADDR", config.DefaultMatchmakingHTTP),
+		GatewayHTTP:     e.Addr("GATEWAY_ADDR", config.DefaultGatewayAddr),
 		MongoURI:        e.String("MONGODB_URI", ""),
 		StartTimeout:    e.Duration("START_TIMEOUT", 60*time.Second),
 	}

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/lienket/lienket/services/platform/config"
 )
 
 func TestPrefixerPrefixesEachLine(t *testing.T) {
@@ -29,16 +31,17 @@ func TestPrefixerPrefixesEachLine(t *testing.T) {
 	require.Contains(t, out.String(), "[registry]   one\n")
 }
 
+// TestLoadConfigDefaults reads a given environment, never the caller's: a developer who has
+// exported REGISTRY_ADDR must not see it fail.
 func TestLoadConfigDefaults(t *testing.T) {
-	t.Setenv("GATEWAY_ADDR", "127.0.0.1:18080")
-	c, err := LoadConfig()
+	c, err := LoadConfig(config.FromMap(map[string]string{"GATEWAY_ADDR": "127.0.0.1:18080"}))
 	require.NoError(t, err)
 	require.Equal(t, "127.0.0.1:18080", c.GatewayHTTP)
 	require.Equal(t, "127.0.0.1:9101", c.RegistryGRPC)
 	require.Equal(t, "./data", c.DataDir)
-	t.Setenv("START_TIMEOUT", "soon")
-	_, err = LoadConfig()
-	require.Error(t, err)
+	_, err = LoadConfig(config.FromMap(map[string]string{"START_TIMEOUT": "soon", "REGISTRY_ADDR": "nowhere"}))
+	require.ErrorContains(t, err, `START_TIMEOUT: "soon" is not a duration`)
+	require.ErrorContains(t, err, `REGISTRY_ADDR: "nowhere" is not host:port`)
 }
 
 func TestHealthChecks(t *testing.T) {

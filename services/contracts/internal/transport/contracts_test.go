@@ -22,6 +22,7 @@ import (
 	"github.com/lienket/lienket/services/contracts/internal/domain"
 	"github.com/lienket/lienket/services/platform/apierr"
 	"github.com/lienket/lienket/services/platform/auth"
+	"github.com/lienket/lienket/services/platform/config"
 	"github.com/lienket/lienket/services/platform/testkit"
 	registryapp "github.com/lienket/lienket/services/registry/app"
 )
@@ -50,14 +51,14 @@ func newWorld(t *testing.T, nHouseholds int) *world {
 	db := testkit.Database(t)
 	w := &world{a: a, db: db}
 	w.regAddr = testkit.Serve(t, a, func(s *grpc.Server) {
-		require.NoError(t, registryapp.Register(ctx, s, testkit.Deps(t, a, "registry", db, nil)))
+		require.NoError(t, registryapp.Register(ctx, s, testkit.Deps(t, a, "registry", db), registryapp.LoadConfig(config.FromMap(nil))))
 	})
 	w.addr = testkit.Serve(t, a, func(s *grpc.Server) {
-		d := testkit.Deps(t, a, "contracts", db, map[string]string{"REGISTRY_ADDR": w.regAddr})
+		d := testkit.Deps(t, a, "contracts", db)
 		if meterProvider != nil {
 			d.Meter = meterProvider
 		}
-		require.NoError(t, app.Register(ctx, s, d))
+		require.NoError(t, app.Register(ctx, s, d, app.LoadConfig(config.FromMap(map[string]string{"REGISTRY_ADDR": w.regAddr}))))
 	})
 	reg := registryv1.NewRegistryServiceClient(testkit.Dial(t, w.regAddr, a.Token(t, admin)))
 	b, err := reg.CreateOrganization(ctx, &registryv1.CreateOrganizationRequest{Organization: &registryv1.Organization{
@@ -88,7 +89,7 @@ func newWorld(t *testing.T, nHouseholds int) *world {
 // returns its address.
 func (w *world) replica(t *testing.T) string {
 	return testkit.Serve(t, w.a, func(s *grpc.Server) {
-		require.NoError(t, app.Register(context.Background(), s, testkit.Deps(t, w.a, "contracts", w.db, map[string]string{"REGISTRY_ADDR": w.regAddr})))
+		require.NoError(t, app.Register(context.Background(), s, testkit.Deps(t, w.a, "contracts", w.db), app.LoadConfig(config.FromMap(map[string]string{"REGISTRY_ADDR": w.regAddr}))))
 	})
 }
 

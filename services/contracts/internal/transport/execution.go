@@ -280,7 +280,7 @@ func (s *Server) CreateDelivery(ctx context.Context, req *contractsv1.CreateDeli
 			return nil, s.fail(ctx, req.GetParent(), err)
 		}
 		if stored == nil { // recorded, not yet written: the next reader or writer of the contract writes it
-			return nil, apierr.Unavailable("deliveries")
+			return nil, apierr.BackendUnavailable()
 		}
 	}
 	st, _, err := s.statement(ctx, c)
@@ -591,7 +591,7 @@ func (s *Server) CreatePayment(ctx context.Context, req *contractsv1.CreatePayme
 		return nil, s.fail(ctx, req.GetParent(), err)
 	}
 	if stored == nil { // recorded, not yet written: the next reader or writer of the contract writes it
-		return nil, apierr.Unavailable("payments")
+		return nil, apierr.BackendUnavailable()
 	}
 	if _, err := s.maybeComplete(ctx, p, c); err != nil {
 		return nil, err

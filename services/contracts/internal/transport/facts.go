@@ -9,7 +9,6 @@ import (
 
 	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
 	"github.com/lienket/lienket/services/contracts/internal/domain"
-	"github.com/lienket/lienket/services/platform/apierr"
 )
 
 // found reports whether a registry lookup succeeded; NOT_FOUND and malformed names are
@@ -21,7 +20,7 @@ func found(err error) (bool, error) {
 	case codes.NotFound, codes.InvalidArgument:
 		return false, nil
 	}
-	return false, apierr.Unavailable("registry")
+	return false, err // the error mapper tells an unreachable registry from the rest
 }
 
 func enum(s, prefix string) string { return enumName(s, prefix) }

@@ -1,12 +1,12 @@
 // Package transport maps the lienket.contracts.v1 gRPC API onto the domain and storage packages
 // and enforces who may do what.
-//
-// Settings (environment): REGISTRY_ADDR (the registry's gRPC address, default 127.0.0.1:9101).
+
 package transport
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -48,8 +48,14 @@ type Server struct {
 	events   metric.Int64Counter
 }
 
+// Config is the contracts service's own settings.
+type Config struct {
+	// RegistryAddr is the registry's gRPC address (REGISTRY_ADDR).
+	RegistryAddr string
+}
+
 // Register wires the service into s.
-func Register(ctx context.Context, s *grpc.Server, d service.Deps) error {
+func Register(ctx context.Context, s *grpc.Server, d service.Deps, cfg Config) error {
 	st := storage.New(d.DB)
 	if err := st.EnsureIndexes(ctx); err != nil {
 		return err
@@ -58,7 +64,7 @@ func Register(ctx context.Context, s *grpc.Server, d service.Deps) error {
 	if err != nil {
 		return err
 	}
-	cc, err := d.Dial(d.Env.String("REGISTRY_ADDR", "127.0.0.1:9101"))
+	cc, err := d.Dial(cfg.RegistryAddr)
 	if err != nil {
 		return err
 	}
@@ -100,11 +106,8 @@ func (s *Server) fail(ctx context.Context, name string, err error) error {
 		return apierr.NotFound(name)
 	case errors.Is(err, storage.ErrConflict):
 		return apierr.New(codes.Aborted, "CONCURRENT_MODIFICATION", name+" is being modified concurrently; retry", nil)
-	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
-		return apierr.New(codes.DeadlineExceeded, "DEADLINE_EXCEEDED", "deadline exceeded", nil)
 	}
-	s.log.ErrorContext(ctx, "unexpected error", "resource", name, "error", err.Error())
-	return apierr.Internal()
+	return fmt.Errorf("%s: %w", name, err) // the error mapper logs it and answers the client
 }
 
 // count records an appended audit event (domain counters: state transitions, deliveries,

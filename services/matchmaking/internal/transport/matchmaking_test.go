@@ -26,6 +26,7 @@ import (
 	"github.com/lienket/lienket/services/platform/aip"
 	"github.com/lienket/lienket/services/platform/apierr"
 	"github.com/lienket/lienket/services/platform/auth"
+	"github.com/lienket/lienket/services/platform/config"
 	"github.com/lienket/lienket/services/platform/testkit"
 	registryapp "github.com/lienket/lienket/services/registry/app"
 )
@@ -52,14 +53,14 @@ func newWorld(t testing.TB) *world {
 	db := testkit.Database(t)
 	w := &world{a: a, db: db}
 	w.reg = testkit.Serve(t, a, func(s *grpc.Server) {
-		require.NoError(t, registryapp.Register(ctx, s, testkit.Deps(t, a, "registry", db, nil)))
+		require.NoError(t, registryapp.Register(ctx, s, testkit.Deps(t, a, "registry", db), registryapp.LoadConfig(config.FromMap(nil))))
 	})
 	w.contracts = testkit.Serve(t, a, func(s *grpc.Server) {
-		require.NoError(t, contractsapp.Register(ctx, s, testkit.Deps(t, a, "contracts", db, map[string]string{"REGISTRY_ADDR": w.reg})))
+		require.NoError(t, contractsapp.Register(ctx, s, testkit.Deps(t, a, "contracts", db), contractsapp.LoadConfig(config.FromMap(map[string]string{"REGISTRY_ADDR": w.reg}))))
 	})
 	w.mm = testkit.Serve(t, a, func(s *grpc.Server) {
-		require.NoError(t, app.Register(ctx, s, testkit.Deps(t, a, "matchmaking", db, map[string]string{"REGISTRY_ADDR": w.reg, "CONTRACTS_ADDR": w.contracts,
-			"HOLD_RECONCILE_INTERVAL": "100ms", "HOLD_GRACE": "1m", "MATCH_MAX_OFFERS": "1000"})))
+		require.NoError(t, app.Register(ctx, s, testkit.Deps(t, a, "matchmaking", db), app.LoadConfig(config.FromMap(map[string]string{"REGISTRY_ADDR": w.reg, "CONTRACTS_ADDR": w.contracts,
+			"HOLD_RECONCILE_INTERVAL": "100ms", "HOLD_GRACE": "1m", "MATCH_MAX_OFFERS": "1000"}))))
 	})
 	r := registryv1.NewRegistryServiceClient(testkit.Dial(t, w.reg, a.Token(t, admin)))
 	org := func(kind registryv1.Organization_Kind, name, tax, commune string, womenLed bool) string {

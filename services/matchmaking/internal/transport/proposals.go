@@ -404,7 +404,7 @@ func (s *Server) AcceptProposal(ctx context.Context, req *matchmakingv1.AcceptPr
 	if witness == "" {
 		list, err := s.registry.ListAuthorities(ctx, &registryv1.ListAuthoritiesRequest{Filter: fmt.Sprintf(`admin_area_code = %q AND kind = "KIND_COMMUNE_PEOPLES_COMMITTEE"`, o.CommuneCode), PageSize: 1})
 		if err != nil {
-			return nil, apierr.Unavailable("registry")
+			return nil, err
 		}
 		if len(list.GetAuthorities()) > 0 {
 			witness = list.GetAuthorities()[0].GetName()
@@ -412,10 +412,7 @@ func (s *Server) AcceptProposal(ctx context.Context, req *matchmakingv1.AcceptPr
 	}
 	c, err := s.contracts.CreateContract(ctx, &contractsv1.CreateContractRequest{Contract: draft(d, o, pr, witness), RequestId: proposalToProto(pr).Name})
 	if err != nil {
-		if st, ok := status.FromError(err); ok && st.Code() != codes.Unavailable && st.Code() != codes.Internal {
-			return nil, err
-		}
-		return nil, apierr.Unavailable("contracts")
+		return nil, err // the error mapper answers an unreachable contracts service as unavailable
 	}
 	prev := pr.Version
 	next := *pr

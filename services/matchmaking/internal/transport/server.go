@@ -14,7 +14,7 @@ package transport
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -65,32 +65,44 @@ type Server struct {
 	now       func() time.Time
 }
 
+// Config is the matchmaking service's own settings.
+type Config struct {
+	// RegistryAddr and ContractsAddr are the other services (REGISTRY_ADDR, CONTRACTS_ADDR).
+	RegistryAddr, ContractsAddr string
+	// Weights of the soft match criteria (MATCH_WEIGHTS).
+	Weights domain.Weights
+	// TransportVNDPerUnitKm is the transport cost the allocator adds (TRANSPORT_VND_PER_UNIT_KM).
+	TransportVNDPerUnitKm int64
+	// BatchMaxNodes is the batch allocator's search budget per component (MATCH_BATCH_MAX_NODES).
+	BatchMaxNodes int
+	// MaxOffers bounds the offers one allocation considers (MATCH_MAX_OFFERS).
+	MaxOffers int
+	// ReconcileInterval and HoldGrace drive the hold reconciler (HOLD_RECONCILE_INTERVAL, HOLD_GRACE).
+	ReconcileInterval, HoldGrace time.Duration
+}
+
 // Register wires the service into s.
-func Register(ctx context.Context, s *grpc.Server, d service.Deps) error {
+func Register(ctx context.Context, s *grpc.Server, d service.Deps, cfg Config) error {
 	st := storage.New(d.DB)
 	if err := st.EnsureIndexes(ctx); err != nil {
 		return err
 	}
-	w, err := domain.ParseWeights(d.Env.String("MATCH_WEIGHTS", ""))
+	rc, err := d.Dial(cfg.RegistryAddr)
 	if err != nil {
 		return err
 	}
-	rc, err := d.Dial(d.Env.String("REGISTRY_ADDR", "127.0.0.1:9101"))
-	if err != nil {
-		return err
-	}
-	cc, err := d.Dial(d.Env.String("CONTRACTS_ADDR", "127.0.0.1:9102"))
+	cc, err := d.Dial(cfg.ContractsAddr)
 	if err != nil {
 		return err
 	}
 	srv := &Server{
 		st: st, registry: registryv1.NewRegistryServiceClient(rc), contracts: contractsv1.NewContractsServiceClient(cc),
-		weights: w, transport: int64(d.Env.Int("TRANSPORT_VND_PER_UNIT_KM", 2)), log: d.Log, now: time.Now,
-		batchNodes: d.Env.Int("MATCH_BATCH_MAX_NODES", domain.BatchMaxNodes),
-		maxOffers:  d.Env.Int("MATCH_MAX_OFFERS", 50_000),
+		weights: cfg.Weights, transport: cfg.TransportVNDPerUnitKm, log: d.Log, now: time.Now,
+		batchNodes: cfg.BatchMaxNodes,
+		maxOffers:  cfg.MaxOffers,
 	}
 	matchmakingv1.RegisterMatchmakingServiceServer(s, srv)
-	go srv.reconcileLoop(ctx, d.Env.Duration("HOLD_RECONCILE_INTERVAL", time.Minute), d.Env.Duration("HOLD_GRACE", 10*time.Minute))
+	go srv.reconcileLoop(ctx, cfg.ReconcileInterval, cfg.HoldGrace)
 	return nil
 }
 
@@ -98,11 +110,7 @@ func (s *Server) internal(ctx context.Context, op string, err error) error {
 	if apierr.IsStatus(err) {
 		return err
 	}
-	if errors.Is(err, context.DeadlineExceeded) {
-		return status.Error(codes.DeadlineExceeded, "deadline exceeded")
-	}
-	s.log.ErrorContext(ctx, "unexpected error", "op", op, "error", err.Error())
-	return apierr.Internal()
+	return fmt.Errorf("%s: %w", op, err) // the error mapper logs it and answers the client
 }
 
 // lookup classifies a registry answer: found, absent (NOT_FOUND / malformed), or unavailable.
@@ -113,5 +121,5 @@ func lookup(err error) (bool, error) {
 	case codes.NotFound, codes.InvalidArgument:
 		return false, nil
 	}
-	return false, apierr.Unavailable("registry")
+	return false, err // the error mapper tells an unreachable registry from the rest
 }

@@ -26,7 +26,7 @@ func main() {
 
 func run(ctx context.Context) error {
 	env := config.FromOS()
-	addr := env.String("STORE_ADDR", "127.0.0.1:27018")
+	addr := env.Addr("STORE_ADDR", config.DefaultStoreAddr)
 	dir := filepath.Join(env.String("LIENKET_DATA_DIR", "./data"), "store")
 	format := env.String("LOG_FORMAT", "json")
 	log := logging.Setup("store", format, env.String("LOG_LEVEL", "info"))

@@ -15,6 +15,7 @@ import (
 
 	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
 	"github.com/lienket/lienket/services/platform/apierr"
+	"github.com/lienket/lienket/services/platform/config"
 	"github.com/lienket/lienket/services/platform/testkit"
 	"github.com/lienket/lienket/services/registry/app"
 	"github.com/lienket/lienket/services/registry/internal/domain"
@@ -111,7 +112,7 @@ func replicas(t *testing.T, env map[string]string) ([]registryv1.RegistryService
 	var clients []registryv1.RegistryServiceClient
 	for range 2 {
 		addr := testkit.Serve(t, a, func(s *grpc.Server) {
-			require.NoError(t, app.Register(context.Background(), s, testkit.Deps(t, a, "registry", db, env)))
+			require.NoError(t, app.Register(context.Background(), s, testkit.Deps(t, a, "registry", db), app.LoadConfig(config.FromMap(env))))
 		})
 		clients = append(clients, registryv1.NewRegistryServiceClient(testkit.Dial(t, addr, a.Token(t, admin))))
 	}

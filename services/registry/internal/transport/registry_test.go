@@ -17,6 +17,7 @@ import (
 	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
 	"github.com/lienket/lienket/services/platform/apierr"
 	"github.com/lienket/lienket/services/platform/auth"
+	"github.com/lienket/lienket/services/platform/config"
 	"github.com/lienket/lienket/services/platform/testkit"
 	"github.com/lienket/lienket/services/registry/app"
 	"github.com/lienket/lienket/services/registry/taxcode"
@@ -34,7 +35,7 @@ func start(t *testing.T) *env {
 	a := testkit.NewAuth(t)
 	db := testkit.Database(t)
 	addr := testkit.Serve(t, a, func(s *grpc.Server) {
-		require.NoError(t, app.Register(context.Background(), s, testkit.Deps(t, a, "registry", db, nil)))
+		require.NoError(t, app.Register(context.Background(), s, testkit.Deps(t, a, "registry", db), app.LoadConfig(config.FromMap(nil))))
 	})
 	return &env{a: a, addr: addr}
 }

@@ -8,13 +8,13 @@ package transport
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"time"
 
 	"google.golang.org/grpc"
 
 	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
-	"github.com/lienket/lienket/services/platform/apierr"
 	"github.com/lienket/lienket/services/platform/service"
 	"github.com/lienket/lienket/services/registry/internal/storage"
 )
@@ -31,17 +31,26 @@ type Server struct {
 	now   func() time.Time
 }
 
+// Config is the registry's own settings.
+type Config struct {
+	// AdminAreasFile replaces the shipped administrative units (ADMIN_AREAS_FILE).
+	AdminAreasFile string
+	// NationalIDHashKey keys the hash of national ID numbers (NATIONAL_ID_HASH_KEY); empty
+	// means the development key, with a warning.
+	NationalIDHashKey string
+}
+
 // Register wires the service into s: indexes, reference data, handlers.
-func Register(ctx context.Context, s *grpc.Server, d service.Deps) error {
+func Register(ctx context.Context, s *grpc.Server, d service.Deps, cfg Config) error {
 	st := storage.New(d.DB)
 	if err := st.EnsureIndexes(ctx); err != nil {
 		return err
 	}
-	ref, err := st.LoadReferenceData(ctx, d.Env.String("ADMIN_AREAS_FILE", ""))
+	ref, err := st.LoadReferenceData(ctx, cfg.AdminAreasFile)
 	if err != nil {
 		return err
 	}
-	key := d.Env.String("NATIONAL_ID_HASH_KEY", "")
+	key := cfg.NationalIDHashKey
 	if key == "" {
 		d.Log.Warn("NATIONAL_ID_HASH_KEY not set: using the development key; set a secret key in production")
 		key = devNationalIDKey
@@ -52,6 +61,5 @@ func Register(ctx context.Context, s *grpc.Server, d service.Deps) error {
 
 // internal logs an unexpected storage error and hides it from the caller.
 func (s *Server) internal(ctx context.Context, op string, err error) error {
-	s.log.ErrorContext(ctx, "storage error", "op", op, "error", err.Error())
-	return apierr.Internal()
+	return fmt.Errorf("%s: %w", op, err) // the error mapper logs it and answers the client
 }

@@ -64,12 +64,17 @@ check-generated: generate
 		git status --porcelain -- proto gateway/openapi; exit 1; fi
 	@echo "generated code is up to date"
 
-## lint-tools: build staticcheck, pinned in tools/lint/go.mod
+## lint-tools: build staticcheck and gocognit, pinned in tools/lint/go.mod
 lint-tools:
 	@mkdir -p $(BIN)
-	cd tools/lint && GOWORK=off go build -o $(BIN)/ honnef.co/go/tools/cmd/staticcheck
+	cd tools/lint && GOWORK=off go build -o $(BIN)/ honnef.co/go/tools/cmd/staticcheck github.com/uudashr/gocognit/cmd/gocognit
 
-## lint: buf lint, buf breaking (against proto/api-baseline.binpb), gofmt, go vet, staticcheck
+# Cognitive complexity (gocognit) above which a function fails lint. Generated code is not
+# checked; a function may opt out only with a //gocognit:ignore directive and a comment saying
+# why (the allocation solver's search loops).
+COGNIT_MAX := 20
+
+## lint: buf lint, buf breaking (against proto/api-baseline.binpb), gofmt, go vet, staticcheck, gocognit
 lint: codegen-tools lint-tools
 	PATH="$(BIN):$$PATH" buf lint
 	PATH="$(BIN):$$PATH" buf breaking --against proto/api-baseline.binpb
@@ -77,6 +82,8 @@ lint: codegen-tools lint-tools
 		if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	go vet $(PKGS)
 	$(BIN)/staticcheck $(PKGS)
+	@out=$$($(BIN)/gocognit -test=false -over $(COGNIT_MAX) $$(git ls-files -co --exclude-standard '*.go' | grep -v -e '_test\.go$$$$' -e '\.pb\.' -e '^tools/codegen/' -e '^tools/lint/' -e '^charts/chartcheck/')); \
+		if [ -n "$$out" ]; then echo "cognitive complexity above $(COGNIT_MAX) (split the function, or //gocognit:ignore with a reason):"; echo "$$out"; exit 1; fi
 
 ## ci: what .ci/run runs
 ci: lint check-generated test

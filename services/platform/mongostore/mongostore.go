@@ -127,6 +127,29 @@ func UniqueIndex(keys ...string) mongo.IndexModel {
 	return m
 }
 
+// Collection declares one collection and the indexes its queries need, in one place per
+// service next to the queries (storage/indexes.go), so that start-up creates them and a test
+// can check every query against them.
+type Collection struct {
+	// Name of the collection.
+	Name string
+	// Indexes the queries on it use (besides _id).
+	Indexes []mongo.IndexModel
+	// Bounded marks a small reference collection (products, admin areas) that is read whole
+	// into memory, so its queries need no index.
+	Bounded bool
+}
+
+// EnsureCollections creates the declared indexes of every collection; idempotent.
+func EnsureCollections(ctx context.Context, db *mongo.Database, cs []Collection) error {
+	for _, c := range cs {
+		if err := EnsureIndexes(ctx, db.Collection(c.Name), c.Indexes...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // EnsureIndexes creates indexes idempotently (creating an existing identical index is a no-op).
 func EnsureIndexes(ctx context.Context, coll *mongo.Collection, models ...mongo.IndexModel) error {
 	if len(models) == 0 {

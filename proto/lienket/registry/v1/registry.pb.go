@@ -544,6 +544,75 @@ func (AdminArea_Level) EnumDescriptor() ([]byte, []int) {
 	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{31, 0}
 }
 
+// Role granted.
+type Grant_Role int32
+
+const (
+	// Unset; invalid.
+	Grant_ROLE_UNSPECIFIED Grant_Role = 0
+	// Operator: manages reference data and every grant.
+	Grant_ROLE_ADMIN Grant_Role = 1
+	// Acts for a business (organization required).
+	Grant_ROLE_BUSINESS Grant_Role = 2
+	// Acts for a producer organisation: cooperative, union, group (organization required).
+	Grant_ROLE_PRODUCER Grant_Role = 3
+	// A household's own person (household required).
+	Grant_ROLE_HOUSEHOLD Grant_Role = 4
+	// Official of a commune People's Committee (authority required, of that kind).
+	Grant_ROLE_COMMUNE_OFFICIAL Grant_Role = 5
+	// Official of a province People's Committee (authority required, of that kind).
+	Grant_ROLE_PROVINCE_OFFICIAL Grant_Role = 6
+)
+
+// Enum value maps for Grant_Role.
+var (
+	Grant_Role_name = map[int32]string{
+		0: "ROLE_UNSPECIFIED",
+		1: "ROLE_ADMIN",
+		2: "ROLE_BUSINESS",
+		3: "ROLE_PRODUCER",
+		4: "ROLE_HOUSEHOLD",
+		5: "ROLE_COMMUNE_OFFICIAL",
+		6: "ROLE_PROVINCE_OFFICIAL",
+	}
+	Grant_Role_value = map[string]int32{
+		"ROLE_UNSPECIFIED":       0,
+		"ROLE_ADMIN":             1,
+		"ROLE_BUSINESS":          2,
+		"ROLE_PRODUCER":          3,
+		"ROLE_HOUSEHOLD":         4,
+		"ROLE_COMMUNE_OFFICIAL":  5,
+		"ROLE_PROVINCE_OFFICIAL": 6,
+	}
+)
+
+func (x Grant_Role) Enum() *Grant_Role {
+	p := new(Grant_Role)
+	*p = x
+	return p
+}
+
+func (x Grant_Role) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (Grant_Role) Descriptor() protoreflect.EnumDescriptor {
+	return file_lienket_registry_v1_registry_proto_enumTypes[9].Descriptor()
+}
+
+func (Grant_Role) Type() protoreflect.EnumType {
+	return &file_lienket_registry_v1_registry_proto_enumTypes[9]
+}
+
+func (x Grant_Role) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use Grant_Role.Descriptor instead.
+func (Grant_Role) EnumDescriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{52, 0}
+}
+
 // Address of an organisation or household.
 type Address struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -3844,6 +3913,858 @@ func (x *VerifyApiKeyRequest) GetSecret() string {
 	return ""
 }
 
+// An OpenID identity bound to a person: the provider's issuer and the person's subject there.
+type Identity struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Issuer URL of the OpenID provider, exactly as in its ID tokens' "iss".
+	Issuer string `protobuf:"bytes,1,opt,name=issuer,proto3" json:"issuer,omitempty"`
+	// Subject ("sub") of the person at that provider.
+	Subject       string `protobuf:"bytes,2,opt,name=subject,proto3" json:"subject,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Identity) Reset() {
+	*x = Identity{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[50]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Identity) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Identity) ProtoMessage() {}
+
+func (x *Identity) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[50]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Identity.ProtoReflect.Descriptor instead.
+func (*Identity) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{50}
+}
+
+func (x *Identity) GetIssuer() string {
+	if x != nil {
+		return x.Issuer
+	}
+	return ""
+}
+
+func (x *Identity) GetSubject() string {
+	if x != nil {
+		return x.Subject
+	}
+	return ""
+}
+
+// A person who signs in to the console.
+type User struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// users/{user}; output only.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// Full name.
+	DisplayName string `protobuf:"bytes,2,opt,name=display_name,json=displayName,proto3" json:"display_name,omitempty"`
+	// Phone, accepted in Vietnamese formats, stored and returned in E.164 (+84...).
+	Phone string `protobuf:"bytes,3,opt,name=phone,proto3" json:"phone,omitempty"`
+	// E-mail address; optional.
+	Email string `protobuf:"bytes,4,opt,name=email,proto3" json:"email,omitempty"`
+	// OpenID identities bound to this person; each is bound to one person only.
+	Identities []*Identity `protobuf:"bytes,5,rep,name=identities,proto3" json:"identities,omitempty"`
+	// The person's active grants; output only (managed with CreateGrant / DeleteGrant).
+	Grants []*Grant `protobuf:"bytes,6,rep,name=grants,proto3" json:"grants,omitempty"`
+	// Creation time; output only.
+	CreateTime *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
+	// Entity tag.
+	Etag          string `protobuf:"bytes,8,opt,name=etag,proto3" json:"etag,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *User) Reset() {
+	*x = User{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[51]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *User) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*User) ProtoMessage() {}
+
+func (x *User) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[51]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use User.ProtoReflect.Descriptor instead.
+func (*User) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{51}
+}
+
+func (x *User) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *User) GetDisplayName() string {
+	if x != nil {
+		return x.DisplayName
+	}
+	return ""
+}
+
+func (x *User) GetPhone() string {
+	if x != nil {
+		return x.Phone
+	}
+	return ""
+}
+
+func (x *User) GetEmail() string {
+	if x != nil {
+		return x.Email
+	}
+	return ""
+}
+
+func (x *User) GetIdentities() []*Identity {
+	if x != nil {
+		return x.Identities
+	}
+	return nil
+}
+
+func (x *User) GetGrants() []*Grant {
+	if x != nil {
+		return x.Grants
+	}
+	return nil
+}
+
+func (x *User) GetCreateTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CreateTime
+	}
+	return nil
+}
+
+func (x *User) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
+// A role a person may act in, and what it applies to. One person may hold several grants (a
+// cooperative member who is also a commune official) and picks the one that acts.
+type Grant struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// users/{user}/grants/{grant}; output only.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// Role; required.
+	Role Grant_Role `protobuf:"varint,2,opt,name=role,proto3,enum=lienket.registry.v1.Grant_Role" json:"role,omitempty"`
+	// organizations/{id}, for business and producer roles.
+	Organization string `protobuf:"bytes,3,opt,name=organization,proto3" json:"organization,omitempty"`
+	// households/{id}, for the household role.
+	Household string `protobuf:"bytes,4,opt,name=household,proto3" json:"household,omitempty"`
+	// authorities/{id}, for official roles.
+	Authority string `protobuf:"bytes,5,opt,name=authority,proto3" json:"authority,omitempty"`
+	// Admin area code the grant covers; output only (the authority's area).
+	AdminAreaCode string `protobuf:"bytes,6,opt,name=admin_area_code,json=adminAreaCode,proto3" json:"admin_area_code,omitempty"`
+	// The grant also administers its organisation or authority: it may register people and
+	// grant them roles there (an organisation's leader, an authority's administrator).
+	Administrator bool `protobuf:"varint,7,opt,name=administrator,proto3" json:"administrator,omitempty"`
+	// Display label, e.g. "HTX Nông nghiệp Bát Xát — producer"; output only.
+	DisplayName string `protobuf:"bytes,8,opt,name=display_name,json=displayName,proto3" json:"display_name,omitempty"`
+	// Creation time; output only.
+	CreateTime *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
+	// Entity tag.
+	Etag          string `protobuf:"bytes,10,opt,name=etag,proto3" json:"etag,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Grant) Reset() {
+	*x = Grant{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[52]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Grant) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Grant) ProtoMessage() {}
+
+func (x *Grant) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[52]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Grant.ProtoReflect.Descriptor instead.
+func (*Grant) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{52}
+}
+
+func (x *Grant) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *Grant) GetRole() Grant_Role {
+	if x != nil {
+		return x.Role
+	}
+	return Grant_ROLE_UNSPECIFIED
+}
+
+func (x *Grant) GetOrganization() string {
+	if x != nil {
+		return x.Organization
+	}
+	return ""
+}
+
+func (x *Grant) GetHousehold() string {
+	if x != nil {
+		return x.Household
+	}
+	return ""
+}
+
+func (x *Grant) GetAuthority() string {
+	if x != nil {
+		return x.Authority
+	}
+	return ""
+}
+
+func (x *Grant) GetAdminAreaCode() string {
+	if x != nil {
+		return x.AdminAreaCode
+	}
+	return ""
+}
+
+func (x *Grant) GetAdministrator() bool {
+	if x != nil {
+		return x.Administrator
+	}
+	return false
+}
+
+func (x *Grant) GetDisplayName() string {
+	if x != nil {
+		return x.DisplayName
+	}
+	return ""
+}
+
+func (x *Grant) GetCreateTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CreateTime
+	}
+	return nil
+}
+
+func (x *Grant) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
+// Request for CreateUser.
+type CreateUserRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The person.
+	User *User `protobuf:"bytes,1,opt,name=user,proto3" json:"user,omitempty"`
+	// Idempotency key.
+	RequestId     string `protobuf:"bytes,2,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateUserRequest) Reset() {
+	*x = CreateUserRequest{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[53]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateUserRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateUserRequest) ProtoMessage() {}
+
+func (x *CreateUserRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[53]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateUserRequest.ProtoReflect.Descriptor instead.
+func (*CreateUserRequest) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{53}
+}
+
+func (x *CreateUserRequest) GetUser() *User {
+	if x != nil {
+		return x.User
+	}
+	return nil
+}
+
+func (x *CreateUserRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+// Request for GetUser.
+type GetUserRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// users/{user}.
+	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetUserRequest) Reset() {
+	*x = GetUserRequest{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[54]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetUserRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetUserRequest) ProtoMessage() {}
+
+func (x *GetUserRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[54]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetUserRequest.ProtoReflect.Descriptor instead.
+func (*GetUserRequest) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{54}
+}
+
+func (x *GetUserRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+// Request for ListUsers.
+type ListUsersRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Page size.
+	PageSize int32 `protobuf:"varint,1,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// Page token.
+	PageToken string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	// Filter: organization = "organizations/{id}" or authority = "authorities/{id}".
+	Filter        string `protobuf:"bytes,3,opt,name=filter,proto3" json:"filter,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListUsersRequest) Reset() {
+	*x = ListUsersRequest{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[55]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListUsersRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListUsersRequest) ProtoMessage() {}
+
+func (x *ListUsersRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[55]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListUsersRequest.ProtoReflect.Descriptor instead.
+func (*ListUsersRequest) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{55}
+}
+
+func (x *ListUsersRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListUsersRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+func (x *ListUsersRequest) GetFilter() string {
+	if x != nil {
+		return x.Filter
+	}
+	return ""
+}
+
+// Response for ListUsers.
+type ListUsersResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The page.
+	Users []*User `protobuf:"bytes,1,rep,name=users,proto3" json:"users,omitempty"`
+	// Next page token.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListUsersResponse) Reset() {
+	*x = ListUsersResponse{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[56]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListUsersResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListUsersResponse) ProtoMessage() {}
+
+func (x *ListUsersResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[56]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListUsersResponse.ProtoReflect.Descriptor instead.
+func (*ListUsersResponse) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{56}
+}
+
+func (x *ListUsersResponse) GetUsers() []*User {
+	if x != nil {
+		return x.Users
+	}
+	return nil
+}
+
+func (x *ListUsersResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
+// Request for UpdateUser.
+type UpdateUserRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The person, with name and etag.
+	User *User `protobuf:"bytes,1,opt,name=user,proto3" json:"user,omitempty"`
+	// Fields to update.
+	UpdateMask    *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UpdateUserRequest) Reset() {
+	*x = UpdateUserRequest{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[57]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UpdateUserRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UpdateUserRequest) ProtoMessage() {}
+
+func (x *UpdateUserRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[57]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UpdateUserRequest.ProtoReflect.Descriptor instead.
+func (*UpdateUserRequest) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{57}
+}
+
+func (x *UpdateUserRequest) GetUser() *User {
+	if x != nil {
+		return x.User
+	}
+	return nil
+}
+
+func (x *UpdateUserRequest) GetUpdateMask() *fieldmaskpb.FieldMask {
+	if x != nil {
+		return x.UpdateMask
+	}
+	return nil
+}
+
+// Request for CreateGrant.
+type CreateGrantRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// users/{user}.
+	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
+	// The grant.
+	Grant *Grant `protobuf:"bytes,2,opt,name=grant,proto3" json:"grant,omitempty"`
+	// Idempotency key.
+	RequestId     string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateGrantRequest) Reset() {
+	*x = CreateGrantRequest{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[58]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateGrantRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateGrantRequest) ProtoMessage() {}
+
+func (x *CreateGrantRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[58]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateGrantRequest.ProtoReflect.Descriptor instead.
+func (*CreateGrantRequest) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{58}
+}
+
+func (x *CreateGrantRequest) GetParent() string {
+	if x != nil {
+		return x.Parent
+	}
+	return ""
+}
+
+func (x *CreateGrantRequest) GetGrant() *Grant {
+	if x != nil {
+		return x.Grant
+	}
+	return nil
+}
+
+func (x *CreateGrantRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+// Request for ListGrants.
+type ListGrantsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// users/{user}.
+	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
+	// Page size.
+	PageSize int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// Page token.
+	PageToken     string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListGrantsRequest) Reset() {
+	*x = ListGrantsRequest{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[59]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListGrantsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListGrantsRequest) ProtoMessage() {}
+
+func (x *ListGrantsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[59]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListGrantsRequest.ProtoReflect.Descriptor instead.
+func (*ListGrantsRequest) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{59}
+}
+
+func (x *ListGrantsRequest) GetParent() string {
+	if x != nil {
+		return x.Parent
+	}
+	return ""
+}
+
+func (x *ListGrantsRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListGrantsRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+// Response for ListGrants.
+type ListGrantsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The page.
+	Grants []*Grant `protobuf:"bytes,1,rep,name=grants,proto3" json:"grants,omitempty"`
+	// Next page token.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListGrantsResponse) Reset() {
+	*x = ListGrantsResponse{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[60]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListGrantsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListGrantsResponse) ProtoMessage() {}
+
+func (x *ListGrantsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[60]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListGrantsResponse.ProtoReflect.Descriptor instead.
+func (*ListGrantsResponse) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{60}
+}
+
+func (x *ListGrantsResponse) GetGrants() []*Grant {
+	if x != nil {
+		return x.Grants
+	}
+	return nil
+}
+
+func (x *ListGrantsResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
+// Request for DeleteGrant.
+type DeleteGrantRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// users/{user}/grants/{grant}.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// Entity tag; empty means no precondition.
+	Etag          string `protobuf:"bytes,2,opt,name=etag,proto3" json:"etag,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeleteGrantRequest) Reset() {
+	*x = DeleteGrantRequest{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[61]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteGrantRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteGrantRequest) ProtoMessage() {}
+
+func (x *DeleteGrantRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[61]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteGrantRequest.ProtoReflect.Descriptor instead.
+func (*DeleteGrantRequest) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{61}
+}
+
+func (x *DeleteGrantRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *DeleteGrantRequest) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
+// Request for LookupIdentity.
+type LookupIdentityRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The identity to find.
+	Identity      *Identity `protobuf:"bytes,1,opt,name=identity,proto3" json:"identity,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *LookupIdentityRequest) Reset() {
+	*x = LookupIdentityRequest{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[62]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LookupIdentityRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LookupIdentityRequest) ProtoMessage() {}
+
+func (x *LookupIdentityRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[62]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LookupIdentityRequest.ProtoReflect.Descriptor instead.
+func (*LookupIdentityRequest) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{62}
+}
+
+func (x *LookupIdentityRequest) GetIdentity() *Identity {
+	if x != nil {
+		return x.Identity
+	}
+	return nil
+}
+
 var File_lienket_registry_v1_registry_proto protoreflect.FileDescriptor
 
 const file_lienket_registry_v1_registry_proto_rawDesc = "" +
@@ -4127,7 +5048,80 @@ const file_lienket_registry_v1_registry_proto_rawDesc = "" +
 	"\x13RevokeApiKeyRequest\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\"-\n" +
 	"\x13VerifyApiKeyRequest\x12\x16\n" +
-	"\x06secret\x18\x01 \x01(\tR\x06secret*\xa8\x01\n" +
+	"\x06secret\x18\x01 \x01(\tR\x06secret\"<\n" +
+	"\bIdentity\x12\x16\n" +
+	"\x06issuer\x18\x01 \x01(\tR\x06issuer\x12\x18\n" +
+	"\asubject\x18\x02 \x01(\tR\asubject\"\xad\x02\n" +
+	"\x04User\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12!\n" +
+	"\fdisplay_name\x18\x02 \x01(\tR\vdisplayName\x12\x14\n" +
+	"\x05phone\x18\x03 \x01(\tR\x05phone\x12\x14\n" +
+	"\x05email\x18\x04 \x01(\tR\x05email\x12=\n" +
+	"\n" +
+	"identities\x18\x05 \x03(\v2\x1d.lienket.registry.v1.IdentityR\n" +
+	"identities\x122\n" +
+	"\x06grants\x18\x06 \x03(\v2\x1a.lienket.registry.v1.GrantR\x06grants\x12;\n" +
+	"\vcreate_time\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"createTime\x12\x12\n" +
+	"\x04etag\x18\b \x01(\tR\x04etag\"\x92\x04\n" +
+	"\x05Grant\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x123\n" +
+	"\x04role\x18\x02 \x01(\x0e2\x1f.lienket.registry.v1.Grant.RoleR\x04role\x12\"\n" +
+	"\forganization\x18\x03 \x01(\tR\forganization\x12\x1c\n" +
+	"\thousehold\x18\x04 \x01(\tR\thousehold\x12\x1c\n" +
+	"\tauthority\x18\x05 \x01(\tR\tauthority\x12&\n" +
+	"\x0fadmin_area_code\x18\x06 \x01(\tR\radminAreaCode\x12$\n" +
+	"\radministrator\x18\a \x01(\bR\radministrator\x12!\n" +
+	"\fdisplay_name\x18\b \x01(\tR\vdisplayName\x12;\n" +
+	"\vcreate_time\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"createTime\x12\x12\n" +
+	"\x04etag\x18\n" +
+	" \x01(\tR\x04etag\"\x9d\x01\n" +
+	"\x04Role\x12\x14\n" +
+	"\x10ROLE_UNSPECIFIED\x10\x00\x12\x0e\n" +
+	"\n" +
+	"ROLE_ADMIN\x10\x01\x12\x11\n" +
+	"\rROLE_BUSINESS\x10\x02\x12\x11\n" +
+	"\rROLE_PRODUCER\x10\x03\x12\x12\n" +
+	"\x0eROLE_HOUSEHOLD\x10\x04\x12\x19\n" +
+	"\x15ROLE_COMMUNE_OFFICIAL\x10\x05\x12\x1a\n" +
+	"\x16ROLE_PROVINCE_OFFICIAL\x10\x06\"a\n" +
+	"\x11CreateUserRequest\x12-\n" +
+	"\x04user\x18\x01 \x01(\v2\x19.lienket.registry.v1.UserR\x04user\x12\x1d\n" +
+	"\n" +
+	"request_id\x18\x02 \x01(\tR\trequestId\"$\n" +
+	"\x0eGetUserRequest\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\"f\n" +
+	"\x10ListUsersRequest\x12\x1b\n" +
+	"\tpage_size\x18\x01 \x01(\x05R\bpageSize\x12\x1d\n" +
+	"\n" +
+	"page_token\x18\x02 \x01(\tR\tpageToken\x12\x16\n" +
+	"\x06filter\x18\x03 \x01(\tR\x06filter\"l\n" +
+	"\x11ListUsersResponse\x12/\n" +
+	"\x05users\x18\x01 \x03(\v2\x19.lienket.registry.v1.UserR\x05users\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x7f\n" +
+	"\x11UpdateUserRequest\x12-\n" +
+	"\x04user\x18\x01 \x01(\v2\x19.lienket.registry.v1.UserR\x04user\x12;\n" +
+	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskR\n" +
+	"updateMask\"}\n" +
+	"\x12CreateGrantRequest\x12\x16\n" +
+	"\x06parent\x18\x01 \x01(\tR\x06parent\x120\n" +
+	"\x05grant\x18\x02 \x01(\v2\x1a.lienket.registry.v1.GrantR\x05grant\x12\x1d\n" +
+	"\n" +
+	"request_id\x18\x03 \x01(\tR\trequestId\"g\n" +
+	"\x11ListGrantsRequest\x12\x16\n" +
+	"\x06parent\x18\x01 \x01(\tR\x06parent\x12\x1b\n" +
+	"\tpage_size\x18\x02 \x01(\x05R\bpageSize\x12\x1d\n" +
+	"\n" +
+	"page_token\x18\x03 \x01(\tR\tpageToken\"p\n" +
+	"\x12ListGrantsResponse\x122\n" +
+	"\x06grants\x18\x01 \x03(\v2\x1a.lienket.registry.v1.GrantR\x06grants\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"<\n" +
+	"\x12DeleteGrantRequest\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12\x12\n" +
+	"\x04etag\x18\x02 \x01(\tR\x04etag\"R\n" +
+	"\x15LookupIdentityRequest\x129\n" +
+	"\bidentity\x18\x01 \x01(\v2\x1d.lienket.registry.v1.IdentityR\bidentity*\xa8\x01\n" +
 	"\rPovertyStatus\x12\x1e\n" +
 	"\x1aPOVERTY_STATUS_UNSPECIFIED\x10\x00\x12\x17\n" +
 	"\x13POVERTY_STATUS_POOR\x10\x01\x12\x1c\n" +
@@ -4145,7 +5139,7 @@ const file_lienket_registry_v1_registry_proto_rawDesc = "" +
 	"\x1aPRODUCT_CATEGORY_LIVESTOCK\x10\x02\x12\x1d\n" +
 	"\x19PRODUCT_CATEGORY_FORESTRY\x10\x03\x12 \n" +
 	"\x1cPRODUCT_CATEGORY_AQUACULTURE\x10\x04\x12\x1f\n" +
-	"\x1bPRODUCT_CATEGORY_HANDICRAFT\x10\x052\xba\x15\n" +
+	"\x1bPRODUCT_CATEGORY_HANDICRAFT\x10\x052\xdf\x1a\n" +
 	"\x0fRegistryService\x12g\n" +
 	"\x12CreateOrganization\x12..lienket.registry.v1.CreateOrganizationRequest\x1a!.lienket.registry.v1.Organization\x12a\n" +
 	"\x0fGetOrganization\x12+.lienket.registry.v1.GetOrganizationRequest\x1a!.lienket.registry.v1.Organization\x12r\n" +
@@ -4175,7 +5169,18 @@ const file_lienket_registry_v1_registry_proto_rawDesc = "" +
 	"\fCreateApiKey\x12(.lienket.registry.v1.CreateApiKeyRequest\x1a).lienket.registry.v1.CreateApiKeyResponse\x12`\n" +
 	"\vListApiKeys\x12'.lienket.registry.v1.ListApiKeysRequest\x1a(.lienket.registry.v1.ListApiKeysResponse\x12U\n" +
 	"\fRevokeApiKey\x12(.lienket.registry.v1.RevokeApiKeyRequest\x1a\x1b.lienket.registry.v1.ApiKey\x12U\n" +
-	"\fVerifyApiKey\x12(.lienket.registry.v1.VerifyApiKeyRequest\x1a\x1b.lienket.registry.v1.ApiKeyBAZ?github.com/lienket/lienket/proto/lienket/registry/v1;registryv1b\x06proto3"
+	"\fVerifyApiKey\x12(.lienket.registry.v1.VerifyApiKeyRequest\x1a\x1b.lienket.registry.v1.ApiKey\x12O\n" +
+	"\n" +
+	"CreateUser\x12&.lienket.registry.v1.CreateUserRequest\x1a\x19.lienket.registry.v1.User\x12I\n" +
+	"\aGetUser\x12#.lienket.registry.v1.GetUserRequest\x1a\x19.lienket.registry.v1.User\x12Z\n" +
+	"\tListUsers\x12%.lienket.registry.v1.ListUsersRequest\x1a&.lienket.registry.v1.ListUsersResponse\x12O\n" +
+	"\n" +
+	"UpdateUser\x12&.lienket.registry.v1.UpdateUserRequest\x1a\x19.lienket.registry.v1.User\x12R\n" +
+	"\vCreateGrant\x12'.lienket.registry.v1.CreateGrantRequest\x1a\x1a.lienket.registry.v1.Grant\x12]\n" +
+	"\n" +
+	"ListGrants\x12&.lienket.registry.v1.ListGrantsRequest\x1a'.lienket.registry.v1.ListGrantsResponse\x12N\n" +
+	"\vDeleteGrant\x12'.lienket.registry.v1.DeleteGrantRequest\x1a\x16.google.protobuf.Empty\x12W\n" +
+	"\x0eLookupIdentity\x12*.lienket.registry.v1.LookupIdentityRequest\x1a\x19.lienket.registry.v1.UserBAZ?github.com/lienket/lienket/proto/lienket/registry/v1;registryv1b\x06proto3"
 
 var (
 	file_lienket_registry_v1_registry_proto_rawDescOnce sync.Once
@@ -4189,8 +5194,8 @@ func file_lienket_registry_v1_registry_proto_rawDescGZIP() []byte {
 	return file_lienket_registry_v1_registry_proto_rawDescData
 }
 
-var file_lienket_registry_v1_registry_proto_enumTypes = make([]protoimpl.EnumInfo, 9)
-var file_lienket_registry_v1_registry_proto_msgTypes = make([]protoimpl.MessageInfo, 50)
+var file_lienket_registry_v1_registry_proto_enumTypes = make([]protoimpl.EnumInfo, 10)
+var file_lienket_registry_v1_registry_proto_msgTypes = make([]protoimpl.MessageInfo, 63)
 var file_lienket_registry_v1_registry_proto_goTypes = []any{
 	(PovertyStatus)(0),                // 0: lienket.registry.v1.PovertyStatus
 	(Gender)(0),                       // 1: lienket.registry.v1.Gender
@@ -4201,165 +5206,207 @@ var file_lienket_registry_v1_registry_proto_goTypes = []any{
 	(Membership_State)(0),             // 6: lienket.registry.v1.Membership.State
 	(Authority_Kind)(0),               // 7: lienket.registry.v1.Authority.Kind
 	(AdminArea_Level)(0),              // 8: lienket.registry.v1.AdminArea.Level
-	(*Address)(nil),                   // 9: lienket.registry.v1.Address
-	(*LegalRepresentative)(nil),       // 10: lienket.registry.v1.LegalRepresentative
-	(*Certification)(nil),             // 11: lienket.registry.v1.Certification
-	(*Organization)(nil),              // 12: lienket.registry.v1.Organization
-	(*CreateOrganizationRequest)(nil), // 13: lienket.registry.v1.CreateOrganizationRequest
-	(*GetOrganizationRequest)(nil),    // 14: lienket.registry.v1.GetOrganizationRequest
-	(*ListOrganizationsRequest)(nil),  // 15: lienket.registry.v1.ListOrganizationsRequest
-	(*ListOrganizationsResponse)(nil), // 16: lienket.registry.v1.ListOrganizationsResponse
-	(*UpdateOrganizationRequest)(nil), // 17: lienket.registry.v1.UpdateOrganizationRequest
-	(*DeleteOrganizationRequest)(nil), // 18: lienket.registry.v1.DeleteOrganizationRequest
-	(*CultivatedArea)(nil),            // 19: lienket.registry.v1.CultivatedArea
-	(*DataConsent)(nil),               // 20: lienket.registry.v1.DataConsent
-	(*Household)(nil),                 // 21: lienket.registry.v1.Household
-	(*CreateHouseholdRequest)(nil),    // 22: lienket.registry.v1.CreateHouseholdRequest
-	(*GetHouseholdRequest)(nil),       // 23: lienket.registry.v1.GetHouseholdRequest
-	(*ListHouseholdsRequest)(nil),     // 24: lienket.registry.v1.ListHouseholdsRequest
-	(*ListHouseholdsResponse)(nil),    // 25: lienket.registry.v1.ListHouseholdsResponse
-	(*UpdateHouseholdRequest)(nil),    // 26: lienket.registry.v1.UpdateHouseholdRequest
-	(*DeleteHouseholdRequest)(nil),    // 27: lienket.registry.v1.DeleteHouseholdRequest
-	(*Membership)(nil),                // 28: lienket.registry.v1.Membership
-	(*CreateMembershipRequest)(nil),   // 29: lienket.registry.v1.CreateMembershipRequest
-	(*GetMembershipRequest)(nil),      // 30: lienket.registry.v1.GetMembershipRequest
-	(*ListMembershipsRequest)(nil),    // 31: lienket.registry.v1.ListMembershipsRequest
-	(*ListMembershipsResponse)(nil),   // 32: lienket.registry.v1.ListMembershipsResponse
-	(*UpdateMembershipRequest)(nil),   // 33: lienket.registry.v1.UpdateMembershipRequest
-	(*DeleteMembershipRequest)(nil),   // 34: lienket.registry.v1.DeleteMembershipRequest
-	(*Authority)(nil),                 // 35: lienket.registry.v1.Authority
-	(*CreateAuthorityRequest)(nil),    // 36: lienket.registry.v1.CreateAuthorityRequest
-	(*GetAuthorityRequest)(nil),       // 37: lienket.registry.v1.GetAuthorityRequest
-	(*ListAuthoritiesRequest)(nil),    // 38: lienket.registry.v1.ListAuthoritiesRequest
-	(*ListAuthoritiesResponse)(nil),   // 39: lienket.registry.v1.ListAuthoritiesResponse
-	(*AdminArea)(nil),                 // 40: lienket.registry.v1.AdminArea
-	(*GetAdminAreaRequest)(nil),       // 41: lienket.registry.v1.GetAdminAreaRequest
-	(*ListAdminAreasRequest)(nil),     // 42: lienket.registry.v1.ListAdminAreasRequest
-	(*ListAdminAreasResponse)(nil),    // 43: lienket.registry.v1.ListAdminAreasResponse
-	(*Product)(nil),                   // 44: lienket.registry.v1.Product
-	(*GetProductRequest)(nil),         // 45: lienket.registry.v1.GetProductRequest
-	(*ListProductsRequest)(nil),       // 46: lienket.registry.v1.ListProductsRequest
-	(*ListProductsResponse)(nil),      // 47: lienket.registry.v1.ListProductsResponse
-	(*Standard)(nil),                  // 48: lienket.registry.v1.Standard
-	(*GetStandardRequest)(nil),        // 49: lienket.registry.v1.GetStandardRequest
-	(*ListStandardsRequest)(nil),      // 50: lienket.registry.v1.ListStandardsRequest
-	(*ListStandardsResponse)(nil),     // 51: lienket.registry.v1.ListStandardsResponse
-	(*ApiKey)(nil),                    // 52: lienket.registry.v1.ApiKey
-	(*CreateApiKeyRequest)(nil),       // 53: lienket.registry.v1.CreateApiKeyRequest
-	(*CreateApiKeyResponse)(nil),      // 54: lienket.registry.v1.CreateApiKeyResponse
-	(*ListApiKeysRequest)(nil),        // 55: lienket.registry.v1.ListApiKeysRequest
-	(*ListApiKeysResponse)(nil),       // 56: lienket.registry.v1.ListApiKeysResponse
-	(*RevokeApiKeyRequest)(nil),       // 57: lienket.registry.v1.RevokeApiKeyRequest
-	(*VerifyApiKeyRequest)(nil),       // 58: lienket.registry.v1.VerifyApiKeyRequest
-	(*timestamppb.Timestamp)(nil),     // 59: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),     // 60: google.protobuf.FieldMask
-	(*emptypb.Empty)(nil),             // 61: google.protobuf.Empty
+	(Grant_Role)(0),                   // 9: lienket.registry.v1.Grant.Role
+	(*Address)(nil),                   // 10: lienket.registry.v1.Address
+	(*LegalRepresentative)(nil),       // 11: lienket.registry.v1.LegalRepresentative
+	(*Certification)(nil),             // 12: lienket.registry.v1.Certification
+	(*Organization)(nil),              // 13: lienket.registry.v1.Organization
+	(*CreateOrganizationRequest)(nil), // 14: lienket.registry.v1.CreateOrganizationRequest
+	(*GetOrganizationRequest)(nil),    // 15: lienket.registry.v1.GetOrganizationRequest
+	(*ListOrganizationsRequest)(nil),  // 16: lienket.registry.v1.ListOrganizationsRequest
+	(*ListOrganizationsResponse)(nil), // 17: lienket.registry.v1.ListOrganizationsResponse
+	(*UpdateOrganizationRequest)(nil), // 18: lienket.registry.v1.UpdateOrganizationRequest
+	(*DeleteOrganizationRequest)(nil), // 19: lienket.registry.v1.DeleteOrganizationRequest
+	(*CultivatedArea)(nil),            // 20: lienket.registry.v1.CultivatedArea
+	(*DataConsent)(nil),               // 21: lienket.registry.v1.DataConsent
+	(*Household)(nil),                 // 22: lienket.registry.v1.Household
+	(*CreateHouseholdRequest)(nil),    // 23: lienket.registry.v1.CreateHouseholdRequest
+	(*GetHouseholdRequest)(nil),       // 24: lienket.registry.v1.GetHouseholdRequest
+	(*ListHouseholdsRequest)(nil),     // 25: lienket.registry.v1.ListHouseholdsRequest
+	(*ListHouseholdsResponse)(nil),    // 26: lienket.registry.v1.ListHouseholdsResponse
+	(*UpdateHouseholdRequest)(nil),    // 27: lienket.registry.v1.UpdateHouseholdRequest
+	(*DeleteHouseholdRequest)(nil),    // 28: lienket.registry.v1.DeleteHouseholdRequest
+	(*Membership)(nil),                // 29: lienket.registry.v1.Membership
+	(*CreateMembershipRequest)(nil),   // 30: lienket.registry.v1.CreateMembershipRequest
+	(*GetMembershipRequest)(nil),      // 31: lienket.registry.v1.GetMembershipRequest
+	(*ListMembershipsRequest)(nil),    // 32: lienket.registry.v1.ListMembershipsRequest
+	(*ListMembershipsResponse)(nil),   // 33: lienket.registry.v1.ListMembershipsResponse
+	(*UpdateMembershipRequest)(nil),   // 34: lienket.registry.v1.UpdateMembershipRequest
+	(*DeleteMembershipRequest)(nil),   // 35: lienket.registry.v1.DeleteMembershipRequest
+	(*Authority)(nil),                 // 36: lienket.registry.v1.Authority
+	(*CreateAuthorityRequest)(nil),    // 37: lienket.registry.v1.CreateAuthorityRequest
+	(*GetAuthorityRequest)(nil),       // 38: lienket.registry.v1.GetAuthorityRequest
+	(*ListAuthoritiesRequest)(nil),    // 39: lienket.registry.v1.ListAuthoritiesRequest
+	(*ListAuthoritiesResponse)(nil),   // 40: lienket.registry.v1.ListAuthoritiesResponse
+	(*AdminArea)(nil),                 // 41: lienket.registry.v1.AdminArea
+	(*GetAdminAreaRequest)(nil),       // 42: lienket.registry.v1.GetAdminAreaRequest
+	(*ListAdminAreasRequest)(nil),     // 43: lienket.registry.v1.ListAdminAreasRequest
+	(*ListAdminAreasResponse)(nil),    // 44: lienket.registry.v1.ListAdminAreasResponse
+	(*Product)(nil),                   // 45: lienket.registry.v1.Product
+	(*GetProductRequest)(nil),         // 46: lienket.registry.v1.GetProductRequest
+	(*ListProductsRequest)(nil),       // 47: lienket.registry.v1.ListProductsRequest
+	(*ListProductsResponse)(nil),      // 48: lienket.registry.v1.ListProductsResponse
+	(*Standard)(nil),                  // 49: lienket.registry.v1.Standard
+	(*GetStandardRequest)(nil),        // 50: lienket.registry.v1.GetStandardRequest
+	(*ListStandardsRequest)(nil),      // 51: lienket.registry.v1.ListStandardsRequest
+	(*ListStandardsResponse)(nil),     // 52: lienket.registry.v1.ListStandardsResponse
+	(*ApiKey)(nil),                    // 53: lienket.registry.v1.ApiKey
+	(*CreateApiKeyRequest)(nil),       // 54: lienket.registry.v1.CreateApiKeyRequest
+	(*CreateApiKeyResponse)(nil),      // 55: lienket.registry.v1.CreateApiKeyResponse
+	(*ListApiKeysRequest)(nil),        // 56: lienket.registry.v1.ListApiKeysRequest
+	(*ListApiKeysResponse)(nil),       // 57: lienket.registry.v1.ListApiKeysResponse
+	(*RevokeApiKeyRequest)(nil),       // 58: lienket.registry.v1.RevokeApiKeyRequest
+	(*VerifyApiKeyRequest)(nil),       // 59: lienket.registry.v1.VerifyApiKeyRequest
+	(*Identity)(nil),                  // 60: lienket.registry.v1.Identity
+	(*User)(nil),                      // 61: lienket.registry.v1.User
+	(*Grant)(nil),                     // 62: lienket.registry.v1.Grant
+	(*CreateUserRequest)(nil),         // 63: lienket.registry.v1.CreateUserRequest
+	(*GetUserRequest)(nil),            // 64: lienket.registry.v1.GetUserRequest
+	(*ListUsersRequest)(nil),          // 65: lienket.registry.v1.ListUsersRequest
+	(*ListUsersResponse)(nil),         // 66: lienket.registry.v1.ListUsersResponse
+	(*UpdateUserRequest)(nil),         // 67: lienket.registry.v1.UpdateUserRequest
+	(*CreateGrantRequest)(nil),        // 68: lienket.registry.v1.CreateGrantRequest
+	(*ListGrantsRequest)(nil),         // 69: lienket.registry.v1.ListGrantsRequest
+	(*ListGrantsResponse)(nil),        // 70: lienket.registry.v1.ListGrantsResponse
+	(*DeleteGrantRequest)(nil),        // 71: lienket.registry.v1.DeleteGrantRequest
+	(*LookupIdentityRequest)(nil),     // 72: lienket.registry.v1.LookupIdentityRequest
+	(*timestamppb.Timestamp)(nil),     // 73: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil),     // 74: google.protobuf.FieldMask
+	(*emptypb.Empty)(nil),             // 75: google.protobuf.Empty
 }
 var file_lienket_registry_v1_registry_proto_depIdxs = []int32{
 	3,  // 0: lienket.registry.v1.Organization.kind:type_name -> lienket.registry.v1.Organization.Kind
-	9,  // 1: lienket.registry.v1.Organization.address:type_name -> lienket.registry.v1.Address
-	10, // 2: lienket.registry.v1.Organization.legal_representative:type_name -> lienket.registry.v1.LegalRepresentative
-	11, // 3: lienket.registry.v1.Organization.certifications:type_name -> lienket.registry.v1.Certification
+	10, // 1: lienket.registry.v1.Organization.address:type_name -> lienket.registry.v1.Address
+	11, // 2: lienket.registry.v1.Organization.legal_representative:type_name -> lienket.registry.v1.LegalRepresentative
+	12, // 3: lienket.registry.v1.Organization.certifications:type_name -> lienket.registry.v1.Certification
 	4,  // 4: lienket.registry.v1.Organization.state:type_name -> lienket.registry.v1.Organization.State
-	59, // 5: lienket.registry.v1.Organization.create_time:type_name -> google.protobuf.Timestamp
-	59, // 6: lienket.registry.v1.Organization.update_time:type_name -> google.protobuf.Timestamp
-	12, // 7: lienket.registry.v1.CreateOrganizationRequest.organization:type_name -> lienket.registry.v1.Organization
-	12, // 8: lienket.registry.v1.ListOrganizationsResponse.organizations:type_name -> lienket.registry.v1.Organization
-	12, // 9: lienket.registry.v1.UpdateOrganizationRequest.organization:type_name -> lienket.registry.v1.Organization
-	60, // 10: lienket.registry.v1.UpdateOrganizationRequest.update_mask:type_name -> google.protobuf.FieldMask
+	73, // 5: lienket.registry.v1.Organization.create_time:type_name -> google.protobuf.Timestamp
+	73, // 6: lienket.registry.v1.Organization.update_time:type_name -> google.protobuf.Timestamp
+	13, // 7: lienket.registry.v1.CreateOrganizationRequest.organization:type_name -> lienket.registry.v1.Organization
+	13, // 8: lienket.registry.v1.ListOrganizationsResponse.organizations:type_name -> lienket.registry.v1.Organization
+	13, // 9: lienket.registry.v1.UpdateOrganizationRequest.organization:type_name -> lienket.registry.v1.Organization
+	74, // 10: lienket.registry.v1.UpdateOrganizationRequest.update_mask:type_name -> google.protobuf.FieldMask
 	1,  // 11: lienket.registry.v1.Household.head_gender:type_name -> lienket.registry.v1.Gender
 	0,  // 12: lienket.registry.v1.Household.poverty_status:type_name -> lienket.registry.v1.PovertyStatus
-	19, // 13: lienket.registry.v1.Household.cultivated_areas:type_name -> lienket.registry.v1.CultivatedArea
-	20, // 14: lienket.registry.v1.Household.consent:type_name -> lienket.registry.v1.DataConsent
-	59, // 15: lienket.registry.v1.Household.create_time:type_name -> google.protobuf.Timestamp
-	59, // 16: lienket.registry.v1.Household.update_time:type_name -> google.protobuf.Timestamp
-	21, // 17: lienket.registry.v1.CreateHouseholdRequest.household:type_name -> lienket.registry.v1.Household
-	21, // 18: lienket.registry.v1.ListHouseholdsResponse.households:type_name -> lienket.registry.v1.Household
-	21, // 19: lienket.registry.v1.UpdateHouseholdRequest.household:type_name -> lienket.registry.v1.Household
-	60, // 20: lienket.registry.v1.UpdateHouseholdRequest.update_mask:type_name -> google.protobuf.FieldMask
+	20, // 13: lienket.registry.v1.Household.cultivated_areas:type_name -> lienket.registry.v1.CultivatedArea
+	21, // 14: lienket.registry.v1.Household.consent:type_name -> lienket.registry.v1.DataConsent
+	73, // 15: lienket.registry.v1.Household.create_time:type_name -> google.protobuf.Timestamp
+	73, // 16: lienket.registry.v1.Household.update_time:type_name -> google.protobuf.Timestamp
+	22, // 17: lienket.registry.v1.CreateHouseholdRequest.household:type_name -> lienket.registry.v1.Household
+	22, // 18: lienket.registry.v1.ListHouseholdsResponse.households:type_name -> lienket.registry.v1.Household
+	22, // 19: lienket.registry.v1.UpdateHouseholdRequest.household:type_name -> lienket.registry.v1.Household
+	74, // 20: lienket.registry.v1.UpdateHouseholdRequest.update_mask:type_name -> google.protobuf.FieldMask
 	5,  // 21: lienket.registry.v1.Membership.role:type_name -> lienket.registry.v1.Membership.Role
 	6,  // 22: lienket.registry.v1.Membership.state:type_name -> lienket.registry.v1.Membership.State
-	59, // 23: lienket.registry.v1.Membership.create_time:type_name -> google.protobuf.Timestamp
-	59, // 24: lienket.registry.v1.Membership.update_time:type_name -> google.protobuf.Timestamp
-	28, // 25: lienket.registry.v1.CreateMembershipRequest.membership:type_name -> lienket.registry.v1.Membership
-	28, // 26: lienket.registry.v1.ListMembershipsResponse.memberships:type_name -> lienket.registry.v1.Membership
-	28, // 27: lienket.registry.v1.UpdateMembershipRequest.membership:type_name -> lienket.registry.v1.Membership
-	60, // 28: lienket.registry.v1.UpdateMembershipRequest.update_mask:type_name -> google.protobuf.FieldMask
+	73, // 23: lienket.registry.v1.Membership.create_time:type_name -> google.protobuf.Timestamp
+	73, // 24: lienket.registry.v1.Membership.update_time:type_name -> google.protobuf.Timestamp
+	29, // 25: lienket.registry.v1.CreateMembershipRequest.membership:type_name -> lienket.registry.v1.Membership
+	29, // 26: lienket.registry.v1.ListMembershipsResponse.memberships:type_name -> lienket.registry.v1.Membership
+	29, // 27: lienket.registry.v1.UpdateMembershipRequest.membership:type_name -> lienket.registry.v1.Membership
+	74, // 28: lienket.registry.v1.UpdateMembershipRequest.update_mask:type_name -> google.protobuf.FieldMask
 	7,  // 29: lienket.registry.v1.Authority.kind:type_name -> lienket.registry.v1.Authority.Kind
-	59, // 30: lienket.registry.v1.Authority.create_time:type_name -> google.protobuf.Timestamp
-	35, // 31: lienket.registry.v1.CreateAuthorityRequest.authority:type_name -> lienket.registry.v1.Authority
-	35, // 32: lienket.registry.v1.ListAuthoritiesResponse.authorities:type_name -> lienket.registry.v1.Authority
+	73, // 30: lienket.registry.v1.Authority.create_time:type_name -> google.protobuf.Timestamp
+	36, // 31: lienket.registry.v1.CreateAuthorityRequest.authority:type_name -> lienket.registry.v1.Authority
+	36, // 32: lienket.registry.v1.ListAuthoritiesResponse.authorities:type_name -> lienket.registry.v1.Authority
 	8,  // 33: lienket.registry.v1.AdminArea.level:type_name -> lienket.registry.v1.AdminArea.Level
-	40, // 34: lienket.registry.v1.ListAdminAreasResponse.admin_areas:type_name -> lienket.registry.v1.AdminArea
+	41, // 34: lienket.registry.v1.ListAdminAreasResponse.admin_areas:type_name -> lienket.registry.v1.AdminArea
 	2,  // 35: lienket.registry.v1.Product.category:type_name -> lienket.registry.v1.ProductCategory
-	44, // 36: lienket.registry.v1.ListProductsResponse.products:type_name -> lienket.registry.v1.Product
-	48, // 37: lienket.registry.v1.ListStandardsResponse.standards:type_name -> lienket.registry.v1.Standard
-	59, // 38: lienket.registry.v1.ApiKey.create_time:type_name -> google.protobuf.Timestamp
-	59, // 39: lienket.registry.v1.ApiKey.revoke_time:type_name -> google.protobuf.Timestamp
-	52, // 40: lienket.registry.v1.CreateApiKeyRequest.api_key:type_name -> lienket.registry.v1.ApiKey
-	52, // 41: lienket.registry.v1.CreateApiKeyResponse.api_key:type_name -> lienket.registry.v1.ApiKey
-	52, // 42: lienket.registry.v1.ListApiKeysResponse.api_keys:type_name -> lienket.registry.v1.ApiKey
-	13, // 43: lienket.registry.v1.RegistryService.CreateOrganization:input_type -> lienket.registry.v1.CreateOrganizationRequest
-	14, // 44: lienket.registry.v1.RegistryService.GetOrganization:input_type -> lienket.registry.v1.GetOrganizationRequest
-	15, // 45: lienket.registry.v1.RegistryService.ListOrganizations:input_type -> lienket.registry.v1.ListOrganizationsRequest
-	17, // 46: lienket.registry.v1.RegistryService.UpdateOrganization:input_type -> lienket.registry.v1.UpdateOrganizationRequest
-	18, // 47: lienket.registry.v1.RegistryService.DeleteOrganization:input_type -> lienket.registry.v1.DeleteOrganizationRequest
-	22, // 48: lienket.registry.v1.RegistryService.CreateHousehold:input_type -> lienket.registry.v1.CreateHouseholdRequest
-	23, // 49: lienket.registry.v1.RegistryService.GetHousehold:input_type -> lienket.registry.v1.GetHouseholdRequest
-	24, // 50: lienket.registry.v1.RegistryService.ListHouseholds:input_type -> lienket.registry.v1.ListHouseholdsRequest
-	26, // 51: lienket.registry.v1.RegistryService.UpdateHousehold:input_type -> lienket.registry.v1.UpdateHouseholdRequest
-	27, // 52: lienket.registry.v1.RegistryService.DeleteHousehold:input_type -> lienket.registry.v1.DeleteHouseholdRequest
-	29, // 53: lienket.registry.v1.RegistryService.CreateMembership:input_type -> lienket.registry.v1.CreateMembershipRequest
-	30, // 54: lienket.registry.v1.RegistryService.GetMembership:input_type -> lienket.registry.v1.GetMembershipRequest
-	31, // 55: lienket.registry.v1.RegistryService.ListMemberships:input_type -> lienket.registry.v1.ListMembershipsRequest
-	33, // 56: lienket.registry.v1.RegistryService.UpdateMembership:input_type -> lienket.registry.v1.UpdateMembershipRequest
-	34, // 57: lienket.registry.v1.RegistryService.DeleteMembership:input_type -> lienket.registry.v1.DeleteMembershipRequest
-	36, // 58: lienket.registry.v1.RegistryService.CreateAuthority:input_type -> lienket.registry.v1.CreateAuthorityRequest
-	37, // 59: lienket.registry.v1.RegistryService.GetAuthority:input_type -> lienket.registry.v1.GetAuthorityRequest
-	38, // 60: lienket.registry.v1.RegistryService.ListAuthorities:input_type -> lienket.registry.v1.ListAuthoritiesRequest
-	41, // 61: lienket.registry.v1.RegistryService.GetAdminArea:input_type -> lienket.registry.v1.GetAdminAreaRequest
-	42, // 62: lienket.registry.v1.RegistryService.ListAdminAreas:input_type -> lienket.registry.v1.ListAdminAreasRequest
-	45, // 63: lienket.registry.v1.RegistryService.GetProduct:input_type -> lienket.registry.v1.GetProductRequest
-	46, // 64: lienket.registry.v1.RegistryService.ListProducts:input_type -> lienket.registry.v1.ListProductsRequest
-	49, // 65: lienket.registry.v1.RegistryService.GetStandard:input_type -> lienket.registry.v1.GetStandardRequest
-	50, // 66: lienket.registry.v1.RegistryService.ListStandards:input_type -> lienket.registry.v1.ListStandardsRequest
-	53, // 67: lienket.registry.v1.RegistryService.CreateApiKey:input_type -> lienket.registry.v1.CreateApiKeyRequest
-	55, // 68: lienket.registry.v1.RegistryService.ListApiKeys:input_type -> lienket.registry.v1.ListApiKeysRequest
-	57, // 69: lienket.registry.v1.RegistryService.RevokeApiKey:input_type -> lienket.registry.v1.RevokeApiKeyRequest
-	58, // 70: lienket.registry.v1.RegistryService.VerifyApiKey:input_type -> lienket.registry.v1.VerifyApiKeyRequest
-	12, // 71: lienket.registry.v1.RegistryService.CreateOrganization:output_type -> lienket.registry.v1.Organization
-	12, // 72: lienket.registry.v1.RegistryService.GetOrganization:output_type -> lienket.registry.v1.Organization
-	16, // 73: lienket.registry.v1.RegistryService.ListOrganizations:output_type -> lienket.registry.v1.ListOrganizationsResponse
-	12, // 74: lienket.registry.v1.RegistryService.UpdateOrganization:output_type -> lienket.registry.v1.Organization
-	61, // 75: lienket.registry.v1.RegistryService.DeleteOrganization:output_type -> google.protobuf.Empty
-	21, // 76: lienket.registry.v1.RegistryService.CreateHousehold:output_type -> lienket.registry.v1.Household
-	21, // 77: lienket.registry.v1.RegistryService.GetHousehold:output_type -> lienket.registry.v1.Household
-	25, // 78: lienket.registry.v1.RegistryService.ListHouseholds:output_type -> lienket.registry.v1.ListHouseholdsResponse
-	21, // 79: lienket.registry.v1.RegistryService.UpdateHousehold:output_type -> lienket.registry.v1.Household
-	61, // 80: lienket.registry.v1.RegistryService.DeleteHousehold:output_type -> google.protobuf.Empty
-	28, // 81: lienket.registry.v1.RegistryService.CreateMembership:output_type -> lienket.registry.v1.Membership
-	28, // 82: lienket.registry.v1.RegistryService.GetMembership:output_type -> lienket.registry.v1.Membership
-	32, // 83: lienket.registry.v1.RegistryService.ListMemberships:output_type -> lienket.registry.v1.ListMembershipsResponse
-	28, // 84: lienket.registry.v1.RegistryService.UpdateMembership:output_type -> lienket.registry.v1.Membership
-	61, // 85: lienket.registry.v1.RegistryService.DeleteMembership:output_type -> google.protobuf.Empty
-	35, // 86: lienket.registry.v1.RegistryService.CreateAuthority:output_type -> lienket.registry.v1.Authority
-	35, // 87: lienket.registry.v1.RegistryService.GetAuthority:output_type -> lienket.registry.v1.Authority
-	39, // 88: lienket.registry.v1.RegistryService.ListAuthorities:output_type -> lienket.registry.v1.ListAuthoritiesResponse
-	40, // 89: lienket.registry.v1.RegistryService.GetAdminArea:output_type -> lienket.registry.v1.AdminArea
-	43, // 90: lienket.registry.v1.RegistryService.ListAdminAreas:output_type -> lienket.registry.v1.ListAdminAreasResponse
-	44, // 91: lienket.registry.v1.RegistryService.GetProduct:output_type -> lienket.registry.v1.Product
-	47, // 92: lienket.registry.v1.RegistryService.ListProducts:output_type -> lienket.registry.v1.ListProductsResponse
-	48, // 93: lienket.registry.v1.RegistryService.GetStandard:output_type -> lienket.registry.v1.Standard
-	51, // 94: lienket.registry.v1.RegistryService.ListStandards:output_type -> lienket.registry.v1.ListStandardsResponse
-	54, // 95: lienket.registry.v1.RegistryService.CreateApiKey:output_type -> lienket.registry.v1.CreateApiKeyResponse
-	56, // 96: lienket.registry.v1.RegistryService.ListApiKeys:output_type -> lienket.registry.v1.ListApiKeysResponse
-	52, // 97: lienket.registry.v1.RegistryService.RevokeApiKey:output_type -> lienket.registry.v1.ApiKey
-	52, // 98: lienket.registry.v1.RegistryService.VerifyApiKey:output_type -> lienket.registry.v1.ApiKey
-	71, // [71:99] is the sub-list for method output_type
-	43, // [43:71] is the sub-list for method input_type
-	43, // [43:43] is the sub-list for extension type_name
-	43, // [43:43] is the sub-list for extension extendee
-	0,  // [0:43] is the sub-list for field type_name
+	45, // 36: lienket.registry.v1.ListProductsResponse.products:type_name -> lienket.registry.v1.Product
+	49, // 37: lienket.registry.v1.ListStandardsResponse.standards:type_name -> lienket.registry.v1.Standard
+	73, // 38: lienket.registry.v1.ApiKey.create_time:type_name -> google.protobuf.Timestamp
+	73, // 39: lienket.registry.v1.ApiKey.revoke_time:type_name -> google.protobuf.Timestamp
+	53, // 40: lienket.registry.v1.CreateApiKeyRequest.api_key:type_name -> lienket.registry.v1.ApiKey
+	53, // 41: lienket.registry.v1.CreateApiKeyResponse.api_key:type_name -> lienket.registry.v1.ApiKey
+	53, // 42: lienket.registry.v1.ListApiKeysResponse.api_keys:type_name -> lienket.registry.v1.ApiKey
+	60, // 43: lienket.registry.v1.User.identities:type_name -> lienket.registry.v1.Identity
+	62, // 44: lienket.registry.v1.User.grants:type_name -> lienket.registry.v1.Grant
+	73, // 45: lienket.registry.v1.User.create_time:type_name -> google.protobuf.Timestamp
+	9,  // 46: lienket.registry.v1.Grant.role:type_name -> lienket.registry.v1.Grant.Role
+	73, // 47: lienket.registry.v1.Grant.create_time:type_name -> google.protobuf.Timestamp
+	61, // 48: lienket.registry.v1.CreateUserRequest.user:type_name -> lienket.registry.v1.User
+	61, // 49: lienket.registry.v1.ListUsersResponse.users:type_name -> lienket.registry.v1.User
+	61, // 50: lienket.registry.v1.UpdateUserRequest.user:type_name -> lienket.registry.v1.User
+	74, // 51: lienket.registry.v1.UpdateUserRequest.update_mask:type_name -> google.protobuf.FieldMask
+	62, // 52: lienket.registry.v1.CreateGrantRequest.grant:type_name -> lienket.registry.v1.Grant
+	62, // 53: lienket.registry.v1.ListGrantsResponse.grants:type_name -> lienket.registry.v1.Grant
+	60, // 54: lienket.registry.v1.LookupIdentityRequest.identity:type_name -> lienket.registry.v1.Identity
+	14, // 55: lienket.registry.v1.RegistryService.CreateOrganization:input_type -> lienket.registry.v1.CreateOrganizationRequest
+	15, // 56: lienket.registry.v1.RegistryService.GetOrganization:input_type -> lienket.registry.v1.GetOrganizationRequest
+	16, // 57: lienket.registry.v1.RegistryService.ListOrganizations:input_type -> lienket.registry.v1.ListOrganizationsRequest
+	18, // 58: lienket.registry.v1.RegistryService.UpdateOrganization:input_type -> lienket.registry.v1.UpdateOrganizationRequest
+	19, // 59: lienket.registry.v1.RegistryService.DeleteOrganization:input_type -> lienket.registry.v1.DeleteOrganizationRequest
+	23, // 60: lienket.registry.v1.RegistryService.CreateHousehold:input_type -> lienket.registry.v1.CreateHouseholdRequest
+	24, // 61: lienket.registry.v1.RegistryService.GetHousehold:input_type -> lienket.registry.v1.GetHouseholdRequest
+	25, // 62: lienket.registry.v1.RegistryService.ListHouseholds:input_type -> lienket.registry.v1.ListHouseholdsRequest
+	27, // 63: lienket.registry.v1.RegistryService.UpdateHousehold:input_type -> lienket.registry.v1.UpdateHouseholdRequest
+	28, // 64: lienket.registry.v1.RegistryService.DeleteHousehold:input_type -> lienket.registry.v1.DeleteHouseholdRequest
+	30, // 65: lienket.registry.v1.RegistryService.CreateMembership:input_type -> lienket.registry.v1.CreateMembershipRequest
+	31, // 66: lienket.registry.v1.RegistryService.GetMembership:input_type -> lienket.registry.v1.GetMembershipRequest
+	32, // 67: lienket.registry.v1.RegistryService.ListMemberships:input_type -> lienket.registry.v1.ListMembershipsRequest
+	34, // 68: lienket.registry.v1.RegistryService.UpdateMembership:input_type -> lienket.registry.v1.UpdateMembershipRequest
+	35, // 69: lienket.registry.v1.RegistryService.DeleteMembership:input_type -> lienket.registry.v1.DeleteMembershipRequest
+	37, // 70: lienket.registry.v1.RegistryService.CreateAuthority:input_type -> lienket.registry.v1.CreateAuthorityRequest
+	38, // 71: lienket.registry.v1.RegistryService.GetAuthority:input_type -> lienket.registry.v1.GetAuthorityRequest
+	39, // 72: lienket.registry.v1.RegistryService.ListAuthorities:input_type -> lienket.registry.v1.ListAuthoritiesRequest
+	42, // 73: lienket.registry.v1.RegistryService.GetAdminArea:input_type -> lienket.registry.v1.GetAdminAreaRequest
+	43, // 74: lienket.registry.v1.RegistryService.ListAdminAreas:input_type -> lienket.registry.v1.ListAdminAreasRequest
+	46, // 75: lienket.registry.v1.RegistryService.GetProduct:input_type -> lienket.registry.v1.GetProductRequest
+	47, // 76: lienket.registry.v1.RegistryService.ListProducts:input_type -> lienket.registry.v1.ListProductsRequest
+	50, // 77: lienket.registry.v1.RegistryService.GetStandard:input_type -> lienket.registry.v1.GetStandardRequest
+	51, // 78: lienket.registry.v1.RegistryService.ListStandards:input_type -> lienket.registry.v1.ListStandardsRequest
+	54, // 79: lienket.registry.v1.RegistryService.CreateApiKey:input_type -> lienket.registry.v1.CreateApiKeyRequest
+	56, // 80: lienket.registry.v1.RegistryService.ListApiKeys:input_type -> lienket.registry.v1.ListApiKeysRequest
+	58, // 81: lienket.registry.v1.RegistryService.RevokeApiKey:input_type -> lienket.registry.v1.RevokeApiKeyRequest
+	59, // 82: lienket.registry.v1.RegistryService.VerifyApiKey:input_type -> lienket.registry.v1.VerifyApiKeyRequest
+	63, // 83: lienket.registry.v1.RegistryService.CreateUser:input_type -> lienket.registry.v1.CreateUserRequest
+	64, // 84: lienket.registry.v1.RegistryService.GetUser:input_type -> lienket.registry.v1.GetUserRequest
+	65, // 85: lienket.registry.v1.RegistryService.ListUsers:input_type -> lienket.registry.v1.ListUsersRequest
+	67, // 86: lienket.registry.v1.RegistryService.UpdateUser:input_type -> lienket.registry.v1.UpdateUserRequest
+	68, // 87: lienket.registry.v1.RegistryService.CreateGrant:input_type -> lienket.registry.v1.CreateGrantRequest
+	69, // 88: lienket.registry.v1.RegistryService.ListGrants:input_type -> lienket.registry.v1.ListGrantsRequest
+	71, // 89: lienket.registry.v1.RegistryService.DeleteGrant:input_type -> lienket.registry.v1.DeleteGrantRequest
+	72, // 90: lienket.registry.v1.RegistryService.LookupIdentity:input_type -> lienket.registry.v1.LookupIdentityRequest
+	13, // 91: lienket.registry.v1.RegistryService.CreateOrganization:output_type -> lienket.registry.v1.Organization
+	13, // 92: lienket.registry.v1.RegistryService.GetOrganization:output_type -> lienket.registry.v1.Organization
+	17, // 93: lienket.registry.v1.RegistryService.ListOrganizations:output_type -> lienket.registry.v1.ListOrganizationsResponse
+	13, // 94: lienket.registry.v1.RegistryService.UpdateOrganization:output_type -> lienket.registry.v1.Organization
+	75, // 95: lienket.registry.v1.RegistryService.DeleteOrganization:output_type -> google.protobuf.Empty
+	22, // 96: lienket.registry.v1.RegistryService.CreateHousehold:output_type -> lienket.registry.v1.Household
+	22, // 97: lienket.registry.v1.RegistryService.GetHousehold:output_type -> lienket.registry.v1.Household
+	26, // 98: lienket.registry.v1.RegistryService.ListHouseholds:output_type -> lienket.registry.v1.ListHouseholdsResponse
+	22, // 99: lienket.registry.v1.RegistryService.UpdateHousehold:output_type -> lienket.registry.v1.Household
+	75, // 100: lienket.registry.v1.RegistryService.DeleteHousehold:output_type -> google.protobuf.Empty
+	29, // 101: lienket.registry.v1.RegistryService.CreateMembership:output_type -> lienket.registry.v1.Membership
+	29, // 102: lienket.registry.v1.RegistryService.GetMembership:output_type -> lienket.registry.v1.Membership
+	33, // 103: lienket.registry.v1.RegistryService.ListMemberships:output_type -> lienket.registry.v1.ListMembershipsResponse
+	29, // 104: lienket.registry.v1.RegistryService.UpdateMembership:output_type -> lienket.registry.v1.Membership
+	75, // 105: lienket.registry.v1.RegistryService.DeleteMembership:output_type -> google.protobuf.Empty
+	36, // 106: lienket.registry.v1.RegistryService.CreateAuthority:output_type -> lienket.registry.v1.Authority
+	36, // 107: lienket.registry.v1.RegistryService.GetAuthority:output_type -> lienket.registry.v1.Authority
+	40, // 108: lienket.registry.v1.RegistryService.ListAuthorities:output_type -> lienket.registry.v1.ListAuthoritiesResponse
+	41, // 109: lienket.registry.v1.RegistryService.GetAdminArea:output_type -> lienket.registry.v1.AdminArea
+	44, // 110: lienket.registry.v1.RegistryService.ListAdminAreas:output_type -> lienket.registry.v1.ListAdminAreasResponse
+	45, // 111: lienket.registry.v1.RegistryService.GetProduct:output_type -> lienket.registry.v1.Product
+	48, // 112: lienket.registry.v1.RegistryService.ListProducts:output_type -> lienket.registry.v1.ListProductsResponse
+	49, // 113: lienket.registry.v1.RegistryService.GetStandard:output_type -> lienket.registry.v1.Standard
+	52, // 114: lienket.registry.v1.RegistryService.ListStandards:output_type -> lienket.registry.v1.ListStandardsResponse
+	55, // 115: lienket.registry.v1.RegistryService.CreateApiKey:output_type -> lienket.registry.v1.CreateApiKeyResponse
+	57, // 116: lienket.registry.v1.RegistryService.ListApiKeys:output_type -> lienket.registry.v1.ListApiKeysResponse
+	53, // 117: lienket.registry.v1.RegistryService.RevokeApiKey:output_type -> lienket.registry.v1.ApiKey
+	53, // 118: lienket.registry.v1.RegistryService.VerifyApiKey:output_type -> lienket.registry.v1.ApiKey
+	61, // 119: lienket.registry.v1.RegistryService.CreateUser:output_type -> lienket.registry.v1.User
+	61, // 120: lienket.registry.v1.RegistryService.GetUser:output_type -> lienket.registry.v1.User
+	66, // 121: lienket.registry.v1.RegistryService.ListUsers:output_type -> lienket.registry.v1.ListUsersResponse
+	61, // 122: lienket.registry.v1.RegistryService.UpdateUser:output_type -> lienket.registry.v1.User
+	62, // 123: lienket.registry.v1.RegistryService.CreateGrant:output_type -> lienket.registry.v1.Grant
+	70, // 124: lienket.registry.v1.RegistryService.ListGrants:output_type -> lienket.registry.v1.ListGrantsResponse
+	75, // 125: lienket.registry.v1.RegistryService.DeleteGrant:output_type -> google.protobuf.Empty
+	61, // 126: lienket.registry.v1.RegistryService.LookupIdentity:output_type -> lienket.registry.v1.User
+	91, // [91:127] is the sub-list for method output_type
+	55, // [55:91] is the sub-list for method input_type
+	55, // [55:55] is the sub-list for extension type_name
+	55, // [55:55] is the sub-list for extension extendee
+	0,  // [0:55] is the sub-list for field type_name
 }
 
 func init() { file_lienket_registry_v1_registry_proto_init() }
@@ -4372,8 +5419,8 @@ func file_lienket_registry_v1_registry_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_lienket_registry_v1_registry_proto_rawDesc), len(file_lienket_registry_v1_registry_proto_rawDesc)),
-			NumEnums:      9,
-			NumMessages:   50,
+			NumEnums:      10,
+			NumMessages:   63,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

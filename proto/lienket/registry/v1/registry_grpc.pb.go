@@ -51,6 +51,14 @@ const (
 	RegistryService_ListApiKeys_FullMethodName        = "/lienket.registry.v1.RegistryService/ListApiKeys"
 	RegistryService_RevokeApiKey_FullMethodName       = "/lienket.registry.v1.RegistryService/RevokeApiKey"
 	RegistryService_VerifyApiKey_FullMethodName       = "/lienket.registry.v1.RegistryService/VerifyApiKey"
+	RegistryService_CreateUser_FullMethodName         = "/lienket.registry.v1.RegistryService/CreateUser"
+	RegistryService_GetUser_FullMethodName            = "/lienket.registry.v1.RegistryService/GetUser"
+	RegistryService_ListUsers_FullMethodName          = "/lienket.registry.v1.RegistryService/ListUsers"
+	RegistryService_UpdateUser_FullMethodName         = "/lienket.registry.v1.RegistryService/UpdateUser"
+	RegistryService_CreateGrant_FullMethodName        = "/lienket.registry.v1.RegistryService/CreateGrant"
+	RegistryService_ListGrants_FullMethodName         = "/lienket.registry.v1.RegistryService/ListGrants"
+	RegistryService_DeleteGrant_FullMethodName        = "/lienket.registry.v1.RegistryService/DeleteGrant"
+	RegistryService_LookupIdentity_FullMethodName     = "/lienket.registry.v1.RegistryService/LookupIdentity"
 )
 
 // RegistryServiceClient is the client API for RegistryService service.
@@ -116,6 +124,30 @@ type RegistryServiceClient interface {
 	RevokeApiKey(ctx context.Context, in *RevokeApiKeyRequest, opts ...grpc.CallOption) (*ApiKey, error)
 	// Verifies a presented API key secret and returns the key it belongs to. Used by the gateway.
 	VerifyApiKey(ctx context.Context, in *VerifyApiKeyRequest, opts ...grpc.CallOption) (*ApiKey, error)
+	// Registers a person. Idempotent on request_id. Admins; an organisation's or authority's
+	// administrator registers the people it then grants roles to.
+	CreateUser(ctx context.Context, in *CreateUserRequest, opts ...grpc.CallOption) (*User, error)
+	// Gets a person: the person themselves, admins, and administrators of an organisation or
+	// authority the person holds a grant of.
+	GetUser(ctx context.Context, in *GetUserRequest, opts ...grpc.CallOption) (*User, error)
+	// Lists people. Filter fields: organization, authority (people holding a grant there);
+	// administrators must filter by their own organisation or authority.
+	ListUsers(ctx context.Context, in *ListUsersRequest, opts ...grpc.CallOption) (*ListUsersResponse, error)
+	// Updates a person (update_mask: display_name, phone, email, identities; etag).
+	UpdateUser(ctx context.Context, in *UpdateUserRequest, opts ...grpc.CallOption) (*User, error)
+	// Grants a person a role for an organisation, a household or an authority:
+	// users/{user}/grants/{grant}. Admins grant anything; an organisation's administrator grants
+	// roles for that organisation; an authority's administrator grants its officials.
+	// Idempotent on request_id.
+	CreateGrant(ctx context.Context, in *CreateGrantRequest, opts ...grpc.CallOption) (*Grant, error)
+	// Lists a person's grants (parent users/{user}).
+	ListGrants(ctx context.Context, in *ListGrantsRequest, opts ...grpc.CallOption) (*ListGrantsResponse, error)
+	// Revokes a grant (etag).
+	DeleteGrant(ctx context.Context, in *DeleteGrantRequest, opts ...grpc.CallOption) (*emptypb.Empty, error)
+	// Finds the person bound to an OpenID identity (issuer + subject), with their active
+	// grants. Used by the gateway to exchange a verified ID token for a Lienket token; the
+	// service role only, not reachable over REST.
+	LookupIdentity(ctx context.Context, in *LookupIdentityRequest, opts ...grpc.CallOption) (*User, error)
 }
 
 type registryServiceClient struct {
@@ -406,6 +438,86 @@ func (c *registryServiceClient) VerifyApiKey(ctx context.Context, in *VerifyApiK
 	return out, nil
 }
 
+func (c *registryServiceClient) CreateUser(ctx context.Context, in *CreateUserRequest, opts ...grpc.CallOption) (*User, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(User)
+	err := c.cc.Invoke(ctx, RegistryService_CreateUser_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *registryServiceClient) GetUser(ctx context.Context, in *GetUserRequest, opts ...grpc.CallOption) (*User, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(User)
+	err := c.cc.Invoke(ctx, RegistryService_GetUser_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *registryServiceClient) ListUsers(ctx context.Context, in *ListUsersRequest, opts ...grpc.CallOption) (*ListUsersResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListUsersResponse)
+	err := c.cc.Invoke(ctx, RegistryService_ListUsers_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *registryServiceClient) UpdateUser(ctx context.Context, in *UpdateUserRequest, opts ...grpc.CallOption) (*User, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(User)
+	err := c.cc.Invoke(ctx, RegistryService_UpdateUser_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *registryServiceClient) CreateGrant(ctx context.Context, in *CreateGrantRequest, opts ...grpc.CallOption) (*Grant, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Grant)
+	err := c.cc.Invoke(ctx, RegistryService_CreateGrant_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *registryServiceClient) ListGrants(ctx context.Context, in *ListGrantsRequest, opts ...grpc.CallOption) (*ListGrantsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListGrantsResponse)
+	err := c.cc.Invoke(ctx, RegistryService_ListGrants_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *registryServiceClient) DeleteGrant(ctx context.Context, in *DeleteGrantRequest, opts ...grpc.CallOption) (*emptypb.Empty, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(emptypb.Empty)
+	err := c.cc.Invoke(ctx, RegistryService_DeleteGrant_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *registryServiceClient) LookupIdentity(ctx context.Context, in *LookupIdentityRequest, opts ...grpc.CallOption) (*User, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(User)
+	err := c.cc.Invoke(ctx, RegistryService_LookupIdentity_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // RegistryServiceServer is the server API for RegistryService service.
 // All implementations must embed UnimplementedRegistryServiceServer
 // for forward compatibility.
@@ -469,6 +581,30 @@ type RegistryServiceServer interface {
 	RevokeApiKey(context.Context, *RevokeApiKeyRequest) (*ApiKey, error)
 	// Verifies a presented API key secret and returns the key it belongs to. Used by the gateway.
 	VerifyApiKey(context.Context, *VerifyApiKeyRequest) (*ApiKey, error)
+	// Registers a person. Idempotent on request_id. Admins; an organisation's or authority's
+	// administrator registers the people it then grants roles to.
+	CreateUser(context.Context, *CreateUserRequest) (*User, error)
+	// Gets a person: the person themselves, admins, and administrators of an organisation or
+	// authority the person holds a grant of.
+	GetUser(context.Context, *GetUserRequest) (*User, error)
+	// Lists people. Filter fields: organization, authority (people holding a grant there);
+	// administrators must filter by their own organisation or authority.
+	ListUsers(context.Context, *ListUsersRequest) (*ListUsersResponse, error)
+	// Updates a person (update_mask: display_name, phone, email, identities; etag).
+	UpdateUser(context.Context, *UpdateUserRequest) (*User, error)
+	// Grants a person a role for an organisation, a household or an authority:
+	// users/{user}/grants/{grant}. Admins grant anything; an organisation's administrator grants
+	// roles for that organisation; an authority's administrator grants its officials.
+	// Idempotent on request_id.
+	CreateGrant(context.Context, *CreateGrantRequest) (*Grant, error)
+	// Lists a person's grants (parent users/{user}).
+	ListGrants(context.Context, *ListGrantsRequest) (*ListGrantsResponse, error)
+	// Revokes a grant (etag).
+	DeleteGrant(context.Context, *DeleteGrantRequest) (*emptypb.Empty, error)
+	// Finds the person bound to an OpenID identity (issuer + subject), with their active
+	// grants. Used by the gateway to exchange a verified ID token for a Lienket token; the
+	// service role only, not reachable over REST.
+	LookupIdentity(context.Context, *LookupIdentityRequest) (*User, error)
 	mustEmbedUnimplementedRegistryServiceServer()
 }
 
@@ -562,6 +698,30 @@ func (UnimplementedRegistryServiceServer) RevokeApiKey(context.Context, *RevokeA
 }
 func (UnimplementedRegistryServiceServer) VerifyApiKey(context.Context, *VerifyApiKeyRequest) (*ApiKey, error) {
 	return nil, status.Error(codes.Unimplemented, "method VerifyApiKey not implemented")
+}
+func (UnimplementedRegistryServiceServer) CreateUser(context.Context, *CreateUserRequest) (*User, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateUser not implemented")
+}
+func (UnimplementedRegistryServiceServer) GetUser(context.Context, *GetUserRequest) (*User, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetUser not implemented")
+}
+func (UnimplementedRegistryServiceServer) ListUsers(context.Context, *ListUsersRequest) (*ListUsersResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListUsers not implemented")
+}
+func (UnimplementedRegistryServiceServer) UpdateUser(context.Context, *UpdateUserRequest) (*User, error) {
+	return nil, status.Error(codes.Unimplemented, "method UpdateUser not implemented")
+}
+func (UnimplementedRegistryServiceServer) CreateGrant(context.Context, *CreateGrantRequest) (*Grant, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateGrant not implemented")
+}
+func (UnimplementedRegistryServiceServer) ListGrants(context.Context, *ListGrantsRequest) (*ListGrantsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListGrants not implemented")
+}
+func (UnimplementedRegistryServiceServer) DeleteGrant(context.Context, *DeleteGrantRequest) (*emptypb.Empty, error) {
+	return nil, status.Error(codes.Unimplemented, "method DeleteGrant not implemented")
+}
+func (UnimplementedRegistryServiceServer) LookupIdentity(context.Context, *LookupIdentityRequest) (*User, error) {
+	return nil, status.Error(codes.Unimplemented, "method LookupIdentity not implemented")
 }
 func (UnimplementedRegistryServiceServer) mustEmbedUnimplementedRegistryServiceServer() {}
 func (UnimplementedRegistryServiceServer) testEmbeddedByValue()                         {}
@@ -1088,6 +1248,150 @@ func _RegistryService_VerifyApiKey_Handler(srv interface{}, ctx context.Context,
 	return interceptor(ctx, in, info, handler)
 }
 
+func _RegistryService_CreateUser_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateUserRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RegistryServiceServer).CreateUser(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RegistryService_CreateUser_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RegistryServiceServer).CreateUser(ctx, req.(*CreateUserRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _RegistryService_GetUser_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetUserRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RegistryServiceServer).GetUser(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RegistryService_GetUser_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RegistryServiceServer).GetUser(ctx, req.(*GetUserRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _RegistryService_ListUsers_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListUsersRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RegistryServiceServer).ListUsers(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RegistryService_ListUsers_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RegistryServiceServer).ListUsers(ctx, req.(*ListUsersRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _RegistryService_UpdateUser_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(UpdateUserRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RegistryServiceServer).UpdateUser(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RegistryService_UpdateUser_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RegistryServiceServer).UpdateUser(ctx, req.(*UpdateUserRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _RegistryService_CreateGrant_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateGrantRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RegistryServiceServer).CreateGrant(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RegistryService_CreateGrant_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RegistryServiceServer).CreateGrant(ctx, req.(*CreateGrantRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _RegistryService_ListGrants_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListGrantsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RegistryServiceServer).ListGrants(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RegistryService_ListGrants_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RegistryServiceServer).ListGrants(ctx, req.(*ListGrantsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _RegistryService_DeleteGrant_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeleteGrantRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RegistryServiceServer).DeleteGrant(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RegistryService_DeleteGrant_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RegistryServiceServer).DeleteGrant(ctx, req.(*DeleteGrantRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _RegistryService_LookupIdentity_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(LookupIdentityRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RegistryServiceServer).LookupIdentity(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RegistryService_LookupIdentity_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RegistryServiceServer).LookupIdentity(ctx, req.(*LookupIdentityRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // RegistryService_ServiceDesc is the grpc.ServiceDesc for RegistryService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -1206,6 +1510,38 @@ var RegistryService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "VerifyApiKey",
 			Handler:    _RegistryService_VerifyApiKey_Handler,
+		},
+		{
+			MethodName: "CreateUser",
+			Handler:    _RegistryService_CreateUser_Handler,
+		},
+		{
+			MethodName: "GetUser",
+			Handler:    _RegistryService_GetUser_Handler,
+		},
+		{
+			MethodName: "ListUsers",
+			Handler:    _RegistryService_ListUsers_Handler,
+		},
+		{
+			MethodName: "UpdateUser",
+			Handler:    _RegistryService_UpdateUser_Handler,
+		},
+		{
+			MethodName: "CreateGrant",
+			Handler:    _RegistryService_CreateGrant_Handler,
+		},
+		{
+			MethodName: "ListGrants",
+			Handler:    _RegistryService_ListGrants_Handler,
+		},
+		{
+			MethodName: "DeleteGrant",
+			Handler:    _RegistryService_DeleteGrant_Handler,
+		},
+		{
+			MethodName: "LookupIdentity",
+			Handler:    _RegistryService_LookupIdentity_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
 
 	"github.com/lienket/lienket/services/platform/apierr"
@@ -41,7 +42,7 @@ func authenticate(v TokenVerifier, ctx context.Context, method string) (context.
 	}
 	p, err := v.Verify(tok)
 	if err != nil {
-		return nil, apierr.Unauthenticated("invalid token: " + err.Error())
+		return nil, apierr.New(codes.Unauthenticated, "UNAUTHENTICATED", "invalid token: "+err.Error(), map[string]string{"token_error": RefusalReason(err)})
 	}
 	return WithPrincipal(ctx, p), nil
 }

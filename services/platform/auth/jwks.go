@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
+
+	"github.com/lienket/lienket/services/platform/config"
 )
 
 // TokenVerifier checks a bearer token and returns its principal.
@@ -28,25 +30,58 @@ type TokenVerifier interface {
 // (EdDSA only, see Verifier) holds whatever the set contains.
 type KeySet struct {
 	issuer, audience string
+	policy           Policy
 	static           []ed25519.PublicKey
 	source           string // file path or http(s) URL
 	client           *http.Client
 	current          atomic.Pointer[Verifier]
 }
 
-// NewTokenVerifier trusts keys and, when jwks (a JWK Set file or URL) is set, the Ed25519 keys
-// of that set too, reloaded every refresh until ctx ends (a failed reload is logged and the
-// keys already loaded stay in force).
-func NewTokenVerifier(ctx context.Context, issuer, audience, jwks string, refresh time.Duration, log *slog.Logger, keys ...ed25519.PublicKey) (TokenVerifier, error) {
-	if jwks == "" {
-		return NewVerifier(issuer, audience, keys...), nil
+// VerifierConfig describes the tokens a process trusts.
+type VerifierConfig struct {
+	// Issuer and Audience expected in every token.
+	Issuer, Audience string
+	// Keys are trusted Ed25519 public keys.
+	Keys []ed25519.PublicKey
+	// JWKS, when set, is a JWK Set file or URL whose Ed25519 keys are trusted too, reloaded
+	// every Refresh (a failed reload is logged and the keys already loaded stay in force).
+	JWKS    string
+	Refresh time.Duration
+	// Policy bounds lifetimes and clock skew (zero: DefaultPolicy).
+	Policy Policy
+	// CacheSize bounds the cache of verified tokens (0: no cache). A cached verification is
+	// reused, by the token's hash, only until the token expires and at most CacheTTL.
+	CacheSize int
+	CacheTTL  time.Duration
+}
+
+// ConfigFrom is the VerifierConfig of a process's common settings, trusting keys.
+func ConfigFrom(c config.Common, keys []ed25519.PublicKey) VerifierConfig {
+	return VerifierConfig{
+		Issuer: c.JWTIssuer, Audience: c.JWTAudience, Keys: keys, JWKS: c.JWKS, Refresh: c.JWKSRefresh,
+		Policy:    Policy{MaxLifetime: c.JWTMaxLifetime, MaxPartnerLifetime: c.JWTMaxPartnerLifetime, Skew: DefaultPolicy.Skew},
+		CacheSize: c.TokenCacheSize,
 	}
-	ks, err := NewKeySet(ctx, issuer, audience, jwks, keys...)
-	if err != nil {
-		return nil, err
+}
+
+// NewTokenVerifier builds the verifier of cfg; the JWKS refresh runs until ctx ends.
+func NewTokenVerifier(ctx context.Context, cfg VerifierConfig, log *slog.Logger) (TokenVerifier, error) {
+	if cfg.Policy == (Policy{}) {
+		cfg.Policy = DefaultPolicy
 	}
-	go ks.Run(ctx, refresh, log)
-	return ks, nil
+	var v TokenVerifier = NewVerifier(cfg.Issuer, cfg.Audience, cfg.Keys...).WithPolicy(cfg.Policy)
+	if cfg.JWKS != "" {
+		ks := newKeySet(cfg.Issuer, cfg.Audience, cfg.JWKS, cfg.Policy, cfg.Keys...)
+		if err := ks.Refresh(ctx); err != nil {
+			return nil, err
+		}
+		go ks.Run(ctx, cfg.Refresh, log)
+		v = ks
+	}
+	if cfg.CacheSize > 0 {
+		v = NewCache(v, cfg.CacheSize, cfg.CacheTTL)
+	}
+	return v, nil
 }
 
 // maxJWKSBytes bounds a key set document.
@@ -55,11 +90,15 @@ const maxJWKSBytes = 1 << 20
 // NewKeySet loads the key set at source (a path, or an http:// or https:// URL) and trusts its
 // Ed25519 keys together with static.
 func NewKeySet(ctx context.Context, issuer, audience, source string, static ...ed25519.PublicKey) (*KeySet, error) {
-	ks := &KeySet{issuer: issuer, audience: audience, static: static, source: source, client: &http.Client{Timeout: 10 * time.Second}}
+	ks := newKeySet(issuer, audience, source, DefaultPolicy, static...)
 	if err := ks.Refresh(ctx); err != nil {
 		return nil, err
 	}
 	return ks, nil
+}
+
+func newKeySet(issuer, audience, source string, policy Policy, static ...ed25519.PublicKey) *KeySet {
+	return &KeySet{issuer: issuer, audience: audience, policy: policy, static: static, source: source, client: &http.Client{Timeout: 10 * time.Second}}
 }
 
 // Verify checks token with the keys of the last successful load.
@@ -77,7 +116,7 @@ func (ks *KeySet) Refresh(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("JWKS %s: %w", ks.source, err)
 	}
-	ks.current.Store(NewVerifier(ks.issuer, ks.audience, append(append([]ed25519.PublicKey{}, ks.static...), keys...)...))
+	ks.current.Store(NewVerifier(ks.issuer, ks.audience, append(append([]ed25519.PublicKey{}, ks.static...), keys...)...).WithPolicy(ks.policy))
 	return nil
 }
 

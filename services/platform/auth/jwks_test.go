@@ -85,18 +85,18 @@ func TestKeySetFromURLRotatesAndKeepsKeysOnFailure(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "organizations/x", p.Organization)
 	_, err = ks.Verify(mintWith(t, b))
-	require.Error(t, err, "a key not in the set")
+	require.Equal(t, auth.TokenSignature, auth.RefusalReason(err), "a key not in the set")
 
 	// The RSA and symmetric keys of the set never verify anything: EdDSA is pinned.
 	claims := jwt.MapClaims{"iss": "idp", "aud": "lienket", "sub": "users/a", "role": "admin", "exp": time.Now().Add(time.Hour).Unix()}
 	hs, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(secret)
 	require.NoError(t, err)
 	_, err = ks.Verify(hs)
-	require.Error(t, err, "HS256 with a symmetric key from the set")
+	require.Equal(t, auth.TokenAlgorithm, auth.RefusalReason(err), "HS256 with a symmetric key from the set")
 	rs, err := jwt.NewWithClaims(jwt.SigningMethodRS256, claims).SignedString(rsaKey)
 	require.NoError(t, err)
 	_, err = ks.Verify(rs)
-	require.Error(t, err, "RS256 with an RSA key from the set")
+	require.Equal(t, auth.TokenAlgorithm, auth.RefusalReason(err), "RS256 with an RSA key from the set")
 
 	// Rotation: the issuer publishes b instead of a.
 	src.set(jwksOf(t, jose.JSONWebKey{Key: b.Public(), KeyID: "b", Use: "sig"}), http.StatusOK)
@@ -104,13 +104,13 @@ func TestKeySetFromURLRotatesAndKeepsKeysOnFailure(t *testing.T) {
 	_, err = ks.Verify(mintWith(t, b))
 	require.NoError(t, err)
 	_, err = ks.Verify(mintWith(t, a))
-	require.Error(t, err, "a retired key")
+	require.Equal(t, auth.TokenSignature, auth.RefusalReason(err), "a retired key")
 
 	// The issuer is down or publishes garbage: the keys already loaded stay in force.
 	src.set(nil, http.StatusInternalServerError)
-	require.Error(t, ks.Refresh(ctx))
+	require.ErrorContains(t, ks.Refresh(ctx), "500")
 	src.set([]byte(`{"keys": "nope"}`), http.StatusOK)
-	require.Error(t, ks.Refresh(ctx))
+	require.ErrorContains(t, ks.Refresh(ctx), "json")
 	src.set([]byte(`{"keys": [`+strings.Repeat(`{"kty":"oct","k":"AAAA"},`, 50000)+`{"kty":"oct","k":"AAAA"}]}`), http.StatusOK)
 	require.ErrorContains(t, ks.Refresh(ctx), "1 MiB")
 	_, err = ks.Verify(mintWith(t, b))
@@ -154,7 +154,7 @@ func TestServicesTrustJWKS(t *testing.T) {
 	idp, stranger := edKey(t), edKey(t)
 	path := filepath.Join(t.TempDir(), "jwks.json")
 	require.NoError(t, os.WriteFile(path, jwksOf(t, jose.JSONWebKey{Key: idp.Public(), KeyID: "idp-1", Algorithm: "EdDSA", Use: "sig"}), 0o600))
-	v, err := auth.NewTokenVerifier(ctx, "idp", "lienket", path, time.Minute, slog.Default())
+	v, err := auth.NewTokenVerifier(ctx, auth.VerifierConfig{Issuer: "idp", Audience: "lienket", JWKS: path, Refresh: time.Minute}, slog.Default())
 	require.NoError(t, err)
 	call := func(tok string) (auth.Principal, error) {
 		var got auth.Principal
@@ -170,8 +170,9 @@ func TestServicesTrustJWKS(t *testing.T) {
 	require.Equal(t, "users/a", p.Subject)
 	_, err = call(mintWith(t, stranger))
 	require.Equal(t, codes.Unauthenticated, status.Code(err))
+	require.Contains(t, status.Convert(err).Message(), "bad signature", "the refusal says why")
 
-	plain, err := auth.NewTokenVerifier(ctx, "idp", "lienket", "", time.Minute, slog.Default(), stranger.Public().(ed25519.PublicKey))
+	plain, err := auth.NewTokenVerifier(ctx, auth.VerifierConfig{Issuer: "idp", Audience: "lienket", Keys: []ed25519.PublicKey{stranger.Public().(ed25519.PublicKey)}, Refresh: time.Minute}, slog.Default())
 	require.NoError(t, err)
 	_, isVerifier := plain.(*auth.Verifier)
 	require.True(t, isVerifier)

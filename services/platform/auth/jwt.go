@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -23,26 +24,117 @@ type Claims struct {
 	Area      string `json:"area,omitempty"`
 }
 
+// Policy bounds the tokens a Verifier accepts beyond their signature, issuer and audience.
+type Policy struct {
+	// MaxLifetime is the longest a token may be valid (exp − iat, or exp − now without iat).
+	MaxLifetime time.Duration
+	// MaxPartnerLifetime is the same for partner tokens (exchanged from API keys at the edge).
+	MaxPartnerLifetime time.Duration
+	// Skew is the clock difference tolerated on exp, nbf and iat.
+	Skew time.Duration
+}
+
+// DefaultPolicy: 12 h for people and services, 15 min for partner tokens, 30 s of skew.
+var DefaultPolicy = Policy{MaxLifetime: 12 * time.Hour, MaxPartnerLifetime: 15 * time.Minute, Skew: 30 * time.Second}
+
+// Why a token was refused: the metadata "token_error" of an UNAUTHENTICATED error, so a client
+// (and a test) can tell an expired token from a forged one.
+const (
+	TokenMalformed      = "MALFORMED"
+	TokenAlgorithm      = "ALGORITHM_NOT_ALLOWED"
+	TokenSignature      = "BAD_SIGNATURE"
+	TokenIssuer         = "WRONG_ISSUER"
+	TokenAudience       = "WRONG_AUDIENCE"
+	TokenExpired        = "EXPIRED"
+	TokenNoExpiry       = "NO_EXPIRY"
+	TokenNotYetValid    = "NOT_YET_VALID"
+	TokenIssuedInFuture = "ISSUED_IN_FUTURE"
+	TokenTooLong        = "LIFETIME_TOO_LONG"
+	TokenClaims         = "BAD_CLAIMS"
+	TokenNoKeys         = "NO_TRUSTED_KEYS"
+)
+
+// RefusedError says why a token was refused (Reason is one of the Token* constants).
+type RefusedError struct {
+	Reason string
+	Err    error
+}
+
+func (e *RefusedError) Error() string {
+	return strings.ToLower(strings.ReplaceAll(e.Reason, "_", " ")) + ": " + e.Err.Error()
+}
+func (e *RefusedError) Unwrap() error { return e.Err }
+
+// RefusalReason returns the Token* reason of a verification error ("" for nil).
+func RefusalReason(err error) string {
+	var re *RefusedError
+	if errors.As(err, &re) {
+		return re.Reason
+	}
+	if err != nil {
+		return TokenMalformed
+	}
+	return ""
+}
+
+func refused(reason string, err error) error { return &RefusedError{Reason: reason, Err: err} }
+
+// classify names the reason of a jwt library error.
+func classify(err error) error {
+	for _, c := range []struct {
+		target error
+		reason string
+	}{
+		{jwt.ErrTokenSignatureInvalid, TokenSignature},
+		{jwt.ErrTokenExpired, TokenExpired},
+		{jwt.ErrTokenNotValidYet, TokenNotYetValid},
+		{jwt.ErrTokenUsedBeforeIssued, TokenIssuedInFuture},
+		{jwt.ErrTokenInvalidIssuer, TokenIssuer},
+		{jwt.ErrTokenInvalidAudience, TokenAudience},
+		{jwt.ErrTokenRequiredClaimMissing, TokenNoExpiry},
+		{jwt.ErrTokenUnverifiable, TokenAlgorithm},
+	} {
+		if errors.Is(err, c.target) {
+			return refused(c.reason, err)
+		}
+	}
+	return refused(TokenMalformed, err)
+}
+
 // Verifier checks tokens: EdDSA only (no "none", no HS/RS confusion), the configured issuer and
-// audience, expiry with a small leeway, and a signature by one of the trusted keys.
+// audience, a signature by one of the trusted keys, and the Policy: exp required, nbf and iat
+// not in the future beyond the skew, and a bounded lifetime.
 type Verifier struct {
 	keys     []ed25519.PublicKey
 	issuer   string
 	audience string
+	policy   Policy
+	now      func() time.Time
 }
 
-// NewVerifier trusts keys for tokens of issuer and audience.
+// NewVerifier trusts keys for tokens of issuer and audience, under DefaultPolicy.
 func NewVerifier(issuer, audience string, keys ...ed25519.PublicKey) *Verifier {
-	return &Verifier{keys: keys, issuer: issuer, audience: audience}
+	return &Verifier{keys: keys, issuer: issuer, audience: audience, policy: DefaultPolicy, now: time.Now}
+}
+
+// WithPolicy returns a copy of v that applies p.
+func (v *Verifier) WithPolicy(p Policy) *Verifier {
+	c := *v
+	c.policy = p
+	return &c
 }
 
 // ErrNoKeys means no trusted key was configured.
 var ErrNoKeys = errors.New("no trusted token keys configured")
 
-// Verify parses and verifies a compact JWT and returns its principal.
+// Verify parses and verifies a compact JWT and returns its principal. Errors are
+// *RefusedError naming why.
 func (v *Verifier) Verify(token string) (Principal, error) {
 	if len(v.keys) == 0 {
-		return Principal{}, ErrNoKeys
+		return Principal{}, refused(TokenNoKeys, ErrNoKeys)
+	}
+	if err := checkAlgorithm(token); err != nil {
+		return Principal{}, err
 	}
 	var lastErr error
 	for _, k := range v.keys {
@@ -52,21 +144,52 @@ func (v *Verifier) Verify(token string) (Principal, error) {
 			jwt.WithIssuer(v.issuer),
 			jwt.WithAudience(v.audience),
 			jwt.WithExpirationRequired(),
-			jwt.WithLeeway(30*time.Second),
+			jwt.WithIssuedAt(),
+			jwt.WithLeeway(v.policy.Skew),
+			jwt.WithTimeFunc(v.now),
 		)
 		if err == nil {
-			p := Principal{Subject: c.Subject, Role: Role(c.Role), Organization: c.Org, Household: c.Household, AdminArea: c.Area}
-			if err := p.Validate(); err != nil {
-				return Principal{}, fmt.Errorf("token claims: %w", err)
-			}
-			return p, nil
+			return v.principal(&c)
 		}
-		lastErr = err
+		lastErr = classify(err)
 		if !errors.Is(err, jwt.ErrTokenSignatureInvalid) {
 			break
 		}
 	}
 	return Principal{}, lastErr
+}
+
+// checkAlgorithm refuses any token whose header names another algorithm than EdDSA ("none",
+// HMAC keyed with a public key, RSA…) before any key is tried.
+func checkAlgorithm(token string) error {
+	t, _, err := jwt.NewParser().ParseUnverified(token, &Claims{})
+	if err != nil {
+		return refused(TokenMalformed, err)
+	}
+	if alg, _ := t.Header["alg"].(string); alg != jwt.SigningMethodEdDSA.Alg() {
+		return refused(TokenAlgorithm, fmt.Errorf("algorithm %q is not allowed (EdDSA only)", alg))
+	}
+	return nil
+}
+
+// principal checks the lifetime and the claims' scope of a verified token.
+func (v *Verifier) principal(c *Claims) (Principal, error) {
+	p := Principal{Subject: c.Subject, Role: Role(c.Role), Organization: c.Org, Household: c.Household, AdminArea: c.Area}
+	if err := p.Validate(); err != nil {
+		return Principal{}, refused(TokenClaims, err)
+	}
+	from := v.now()
+	if c.IssuedAt != nil {
+		from = c.IssuedAt.Time
+	}
+	limit := v.policy.MaxLifetime
+	if p.Role == RolePartner {
+		limit = v.policy.MaxPartnerLifetime
+	}
+	if life := c.ExpiresAt.Sub(from); limit > 0 && life > limit+v.policy.Skew {
+		return Principal{}, refused(TokenTooLong, fmt.Errorf("valid for %s; %s tokens may be valid for at most %s", life.Round(time.Second), p.Role, limit))
+	}
+	return p, nil
 }
 
 // Issuer mints tokens with an Ed25519 private key: the development issuer, and each service's

@@ -193,28 +193,36 @@ type Common struct {
 	// StoreTimeout bounds how long a call waits to reach the store (server selection and
 	// connect) before it fails as unavailable.
 	StoreTimeout time.Duration
+	// JWTMaxLifetime and JWTMaxPartnerLifetime bound how long a caller token may be valid
+	// (people and services; partner tokens exchanged from API keys).
+	JWTMaxLifetime, JWTMaxPartnerLifetime time.Duration
+	// TokenCacheSize bounds the cache of verified tokens (0 disables it).
+	TokenCacheSize int
 }
 
 // LoadCommon reads the shared settings; defGRPC and defHTTP are the service's default ports.
 func LoadCommon(e *Env, service, defGRPC, defHTTP string) Common {
 	return Common{
-		Service:           service,
-		GRPCAddr:          e.Addr("GRPC_ADDR", defGRPC),
-		HTTPAddr:          httpAddr(e, defHTTP),
-		MongoURI:          e.String("MONGODB_URI", ""),
-		MongoDatabase:     e.String("MONGODB_DATABASE", "lienket"),
-		DataDir:           e.String("LIENKET_DATA_DIR", DefaultDataDir),
-		LogLevel:          e.String("LOG_LEVEL", "info"),
-		LogFormat:         e.String("LOG_FORMAT", "json"),
-		ShutdownTimeout:   e.Duration("SHUTDOWN_TIMEOUT", 15*time.Second),
-		DefaultDeadline:   e.Duration("RPC_DEFAULT_DEADLINE", 30*time.Second),
-		JWTPublicKeyFiles: e.List("JWT_PUBLIC_KEY_FILES", []string{"./data/keys/dev-issuer.pub.pem"}),
-		JWTIssuer:         e.String("JWT_ISSUER", "lienket-dev"),
-		JWTAudience:       e.String("JWT_AUDIENCE", "lienket"),
-		ServiceKeyFile:    e.String("SERVICE_KEY_FILE", "./data/keys/dev-issuer.pem"),
-		JWKS:              e.String("JWT_JWKS", ""),
-		JWKSRefresh:       e.Duration("JWT_JWKS_REFRESH", 10*time.Minute),
-		StoreTimeout:      e.Duration("STORE_TIMEOUT", 2*time.Second),
+		Service:               service,
+		GRPCAddr:              e.Addr("GRPC_ADDR", defGRPC),
+		HTTPAddr:              httpAddr(e, defHTTP),
+		MongoURI:              e.String("MONGODB_URI", ""),
+		MongoDatabase:         e.String("MONGODB_DATABASE", "lienket"),
+		DataDir:               e.String("LIENKET_DATA_DIR", DefaultDataDir),
+		LogLevel:              e.String("LOG_LEVEL", "info"),
+		LogFormat:             e.String("LOG_FORMAT", "json"),
+		ShutdownTimeout:       e.Duration("SHUTDOWN_TIMEOUT", 15*time.Second),
+		DefaultDeadline:       e.Duration("RPC_DEFAULT_DEADLINE", 30*time.Second),
+		JWTPublicKeyFiles:     e.List("JWT_PUBLIC_KEY_FILES", []string{"./data/keys/dev-issuer.pub.pem"}),
+		JWTIssuer:             e.String("JWT_ISSUER", "lienket-dev"),
+		JWTAudience:           e.String("JWT_AUDIENCE", "lienket"),
+		ServiceKeyFile:        e.String("SERVICE_KEY_FILE", "./data/keys/dev-issuer.pem"),
+		JWKS:                  e.String("JWT_JWKS", ""),
+		JWKSRefresh:           e.Duration("JWT_JWKS_REFRESH", 10*time.Minute),
+		StoreTimeout:          e.Duration("STORE_TIMEOUT", 2*time.Second),
+		JWTMaxLifetime:        e.Duration("JWT_MAX_LIFETIME", 12*time.Hour),
+		JWTMaxPartnerLifetime: e.Duration("JWT_MAX_PARTNER_LIFETIME", 15*time.Minute),
+		TokenCacheSize:        e.Int("TOKEN_CACHE_SIZE", 10_000),
 	}
 }
 

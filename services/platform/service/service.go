@@ -76,7 +76,7 @@ func Run[C any](ctx context.Context, spec Spec[C]) error {
 	if err != nil {
 		return fmt.Errorf("trusted token keys (JWT_PUBLIC_KEY_FILES): %w", err)
 	}
-	verifier, err := auth.NewTokenVerifier(ctx, cfg.JWTIssuer, cfg.JWTAudience, cfg.JWKS, cfg.JWKSRefresh, log, keys...)
+	verifier, err := auth.NewTokenVerifier(ctx, auth.ConfigFrom(cfg, keys), log)
 	if err != nil {
 		return fmt.Errorf("trusted token keys (JWT_JWKS): %w", err)
 	}

@@ -195,3 +195,45 @@ func TestUnknownAPIKeysCannotFloodTheRegistry(t *testing.T) {
 	s.must(s.call("GET", "/v1/demands", "", nil, "X-API-Key", secret), 200)       // nor does a cached key
 	s.must(s.call("GET", "/v1/demands", admin, nil), 200)                         // bearer tokens are not affected
 }
+
+// TestAPIKeysThroughARegistryOutage: while the registry is down, a key verified recently keeps
+// working (its cached verification is served for API_KEY_STALE_FOR), and a key never seen is
+// answered 503 BACKEND_UNAVAILABLE with Retry-After — never 401, which would tell a partner
+// its key was revoked.
+func TestAPIKeysThroughARegistryOutage(t *testing.T) {
+	s := start(t, server.Config{APIKeyTTL: time.Millisecond, APIKeyStaleFor: time.Minute})
+	admin := s.token(auth.Principal{Subject: "users/admin", Role: auth.RoleAdmin})
+	biz := s.must(s.call("POST", "/v1/organizations", admin, map[string]any{"kind": "KIND_BUSINESS", "display_name": "Công ty", "tax_code": "0300588569", "address": map[string]any{"commune_code": "02794"}}), 200).str("name")
+	known := s.must(s.call("POST", "/v1/"+biz+"/apiKeys", admin, map[string]any{"display_name": "ERP"}), 200).str("secret")
+	unseen := s.must(s.call("POST", "/v1/"+biz+"/apiKeys", admin, map[string]any{"display_name": "BI"}), 200).str("secret")
+	s.must(s.call("GET", "/v1/demands", "", nil, "X-API-Key", known), 200)
+
+	s.stopRegistry()
+	time.Sleep(5 * time.Millisecond) // the known key's verification is no longer fresh
+	s.must(s.call("GET", "/v1/demands", "", nil, "X-API-Key", known), 200)
+	for _, key := range []string{unseen, "lk_never_issued"} {
+		r := s.call("GET", "/v1/demands", "", nil, "X-API-Key", key)
+		require.Equal(t, http.StatusServiceUnavailable, r.code, r.raw)
+		require.Equal(t, "BACKEND_UNAVAILABLE", reason(r))
+		require.Equal(t, "5", r.hdr.Get("Retry-After"))
+		require.NotContains(t, r.raw, "127.0.0.1")
+	}
+}
+
+// TestRevokedKeyStopsAtOnce: the gateway that handles a revocation evicts the key from its
+// cache, so the next call with it is refused although the cache would keep it for a minute.
+func TestRevokedKeyStopsAtOnce(t *testing.T) {
+	s := start(t, server.Config{APIKeyTTL: time.Minute})
+	admin := s.token(auth.Principal{Subject: "users/admin", Role: auth.RoleAdmin})
+	biz := s.must(s.call("POST", "/v1/organizations", admin, map[string]any{"kind": "KIND_BUSINESS", "display_name": "Công ty", "tax_code": "0300588569", "address": map[string]any{"commune_code": "02794"}}), 200).str("name")
+	key := s.must(s.call("POST", "/v1/"+biz+"/apiKeys", admin, map[string]any{"display_name": "ERP"}), 200)
+	secret := key.str("secret")
+	other := s.must(s.call("POST", "/v1/"+biz+"/apiKeys", admin, map[string]any{"display_name": "BI"}), 200).str("secret")
+	s.must(s.call("GET", "/v1/demands", "", nil, "X-API-Key", secret), 200) // now cached
+	s.must(s.call("GET", "/v1/demands", "", nil, "X-API-Key", other), 200)
+
+	s.must(s.call("POST", "/v1/"+key.str("api_key", "name")+":revoke", admin, map[string]any{}), 200)
+	r := s.call("GET", "/v1/demands", "", nil, "X-API-Key", secret)
+	require.Equal(t, http.StatusUnauthorized, r.code, r.raw)
+	s.must(s.call("GET", "/v1/demands", "", nil, "X-API-Key", other), 200) // the other key is untouched
+}

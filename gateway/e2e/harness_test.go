@@ -39,6 +39,8 @@ type suite struct {
 	// edgeKey is trusted by the gateway but not by the services: tokens it signs pass the
 	// edge and must still be refused by every service, which verifies tokens itself.
 	edgeKey ed25519.PrivateKey
+	// stopRegistry takes the registry down (outage tests).
+	stopRegistry func()
 }
 
 func start(t *testing.T, cfg server.Config) *suite {
@@ -49,7 +51,7 @@ func start(t *testing.T, cfg server.Config) *suite {
 func startOn(t *testing.T, cfg server.Config, db *mongo.Database) *suite {
 	ctx := context.Background()
 	a := testkit.NewAuth(t)
-	reg := testkit.Serve(t, a, func(s *grpc.Server) {
+	reg, stopRegistry := testkit.ServeStoppable(t, a, func(s *grpc.Server) {
 		require.NoError(t, registryapp.Register(ctx, s, testkit.Deps(t, a, "registry", db), registryapp.LoadConfig(config.FromMap(nil))))
 	})
 	con := testkit.Serve(t, a, func(s *grpc.Server) {
@@ -72,7 +74,7 @@ func startOn(t *testing.T, cfg server.Config, db *mongo.Database) *suite {
 	require.NoError(t, err)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return &suite{t: t, a: a, url: srv.URL, registry: reg, edgeKey: edgeKey}
+	return &suite{t: t, a: a, url: srv.URL, registry: reg, edgeKey: edgeKey, stopRegistry: stopRegistry}
 }
 
 // resp is a decoded JSON response.

@@ -50,8 +50,14 @@ type Config struct {
 	// RateRPS and RateBurst limit each principal.
 	RateRPS   float64
 	RateBurst int
-	// APIKeyTTL is how long API-key verifications are cached.
+	// APIKeyTTL is how long an API-key verification is fresh.
 	APIKeyTTL time.Duration
+	// APIKeyStaleFor is how long a key verified before is still served while the registry
+	// cannot be asked (an outage); keys never seen get 503 meanwhile.
+	APIKeyStaleFor time.Duration
+	// PartnerTokenTTL is the lifetime of the tokens minted for API keys (at most the services'
+	// JWT_MAX_PARTNER_LIFETIME).
+	PartnerTokenTTL time.Duration
 	// KeyLookupRPS and KeyLookupBurst limit, per client address, the API-key verifications
 	// that miss the cache and reach the registry.
 	KeyLookupRPS   float64
@@ -72,6 +78,8 @@ func LoadConfig(e *config.Env) Config {
 		RateRPS:         float64(e.Int("RATE_LIMIT_RPS", 50)),
 		RateBurst:       e.Int("RATE_LIMIT_BURST", 100),
 		APIKeyTTL:       e.Duration("API_KEY_CACHE_TTL", 30*time.Second),
+		APIKeyStaleFor:  e.Duration("API_KEY_STALE_FOR", 10*time.Minute),
+		PartnerTokenTTL: e.Duration("JWT_MAX_PARTNER_LIFETIME", 15*time.Minute),
 		KeyLookupRPS:    float64(e.Int("API_KEY_LOOKUP_RPS", 5)),
 		KeyLookupBurst:  e.Int("API_KEY_LOOKUP_BURST", 20),
 		ShutdownTimeout: e.Duration("SHUTDOWN_TIMEOUT", 15*time.Second),
@@ -115,7 +123,12 @@ func routingErrorHandler(ctx context.Context, mux *runtime.ServeMux, m runtime.M
 
 // Handler builds the gateway's HTTP handler over already-open backend connections.
 func Handler(ctx context.Context, cfg Config, edge Edge, registry, contracts, matchmaking *grpc.ClientConn) (http.Handler, error) {
+	if edge.Log == nil {
+		edge.Log = slog.Default()
+	}
+	authn := newAuthenticator(cfg, edge)
 	gw := runtime.NewServeMux(
+		runtime.WithForwardResponseOption(authn.evictRevoked),
 		runtime.WithMarshalerOption(runtime.MIMEWildcard, &runtime.JSONPb{
 			MarshalOptions:   protojson.MarshalOptions{UseProtoNames: true},
 			UnmarshalOptions: protojson.UnmarshalOptions{DiscardUnknown: false},
@@ -141,10 +154,6 @@ func Handler(ctx context.Context, cfg Config, edge Edge, registry, contracts, ma
 	if err := matchmakingv1.RegisterMatchmakingServiceHandler(ctx, gw, matchmaking); err != nil {
 		return nil, err
 	}
-	if edge.Log == nil {
-		edge.Log = slog.Default()
-	}
-	authn := &Authenticator{verifier: edge.Verifier, issuer: edge.Issuer, keys: keyClient{edge.Keys}, ttl: cfg.APIKeyTTL, cache: map[string]cachedKey{}, log: edge.Log, lookups: NewRateLimiter(cfg.KeyLookupRPS, cfg.KeyLookupBurst)}
 	limiter := NewRateLimiter(cfg.RateRPS, cfg.RateBurst)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
@@ -240,7 +249,7 @@ func Run(ctx context.Context) error {
 		return err
 	}
 	defer regSvc.Close()
-	verifier, err := auth.NewTokenVerifier(ctx, common.JWTIssuer, common.JWTAudience, common.JWKS, common.JWKSRefresh, log, keys...)
+	verifier, err := auth.NewTokenVerifier(ctx, auth.ConfigFrom(common, keys), log)
 	if err != nil {
 		return fmt.Errorf("trusted token keys (JWT_JWKS): %w", err)
 	}

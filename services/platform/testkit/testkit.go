@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -157,6 +158,14 @@ func (a *Auth) Token(t testing.TB, p auth.Principal) string {
 // It stops when the test ends.
 func Serve(t testing.TB, a *Auth, register func(*grpc.Server), opts ...grpc.ServerOption) string {
 	t.Helper()
+	addr, _ := ServeStoppable(t, a, register, opts...)
+	return addr
+}
+
+// ServeStoppable is Serve with a stop function, for tests of a service going down under its
+// callers (stop is idempotent; the test's end stops it too).
+func ServeStoppable(t testing.TB, a *Auth, register func(*grpc.Server), opts ...grpc.ServerOption) (string, func()) {
+	t.Helper()
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -170,8 +179,10 @@ func Serve(t testing.TB, a *Auth, register func(*grpc.Server), opts ...grpc.Serv
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- s.Serve(ctx, lis, time.Second) }()
-	t.Cleanup(func() { cancel(); <-done })
-	return lis.Addr().String()
+	var once sync.Once
+	stop := func() { once.Do(func() { cancel(); <-done }) }
+	t.Cleanup(stop)
+	return lis.Addr().String(), stop
 }
 
 // Dial connects to addr on loopback; with a token, every call carries it.

@@ -2,7 +2,7 @@
 // (`make run`), printing each step: `make demo`. Tokens are minted with the development
 // issuer's key that `make run` keeps under ./data/keys.
 //
-// Settings: GATEWAY_URL (default http://127.0.0.1:8080), DEV_ISSUER_KEY
+// Settings: GATEWAY_ADDR (default 127.0.0.1:8080, as make run), DEV_ISSUER_KEY
 // ($LIENKET_DATA_DIR/keys/dev-issuer.pem, LIENKET_DATA_DIR defaulting to ./data, as for
 // `make run`), JWT_ISSUER (lienket-dev), JWT_AUDIENCE (lienket).
 package main
@@ -28,7 +28,7 @@ func main() {
 
 func run() error {
 	e := config.FromOS()
-	base := e.String("GATEWAY_URL", "http://127.0.0.1:8080")
+	base := "http://" + e.Addr("GATEWAY_ADDR", config.DefaultGatewayAddr)
 	key, err := auth.LoadPrivateKey(e.String("DEV_ISSUER_KEY", filepath.Join(e.String("LIENKET_DATA_DIR", "./data"), "keys", "dev-issuer.pem")))
 	if err != nil {
 		return fmt.Errorf("%w (start the suite with `make run` first)", err)

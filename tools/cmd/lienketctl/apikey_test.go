@@ -16,6 +16,7 @@ import (
 
 	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
 	"github.com/lienket/lienket/services/platform/auth"
+	"github.com/lienket/lienket/services/platform/config"
 )
 
 // keyRegistry answers VerifyApiKey like the registry: only to a verified service caller.
@@ -45,22 +46,25 @@ func TestAPIKeyVerify(t *testing.T) {
 	go func() { _ = gs.Serve(lis) }()
 	t.Cleanup(gs.Stop)
 	args := []string{"--key", keyPath, "--registry", lis.Addr().String()}
+	d := defaultsFrom(noEnv())
 
 	var out bytes.Buffer
-	require.NoError(t, verifyKey(args, "lk_abc_secret", nil, &out))
+	require.NoError(t, verifyKey(args, d, "lk_abc_secret", nil, &out))
 	require.Equal(t, "valid: organizations/o1/apiKeys/k1 (prefix lk_abc) for organizations/o1\n", out.String())
 	out.Reset()
-	require.NoError(t, verifyKey(args, "", strings.NewReader("lk_abc_secret\n"), &out), "the key on stdin")
+	require.NoError(t, verifyKey(args, d, "", strings.NewReader("lk_abc_secret\n"), &out), "the key on stdin")
 	require.Contains(t, out.String(), "organizations/o1")
 
-	err = verifyKey(args, "lk_wrong", nil, &bytes.Buffer{})
+	err = verifyKey(args, d, "lk_wrong", nil, &bytes.Buffer{})
 	require.ErrorContains(t, err, "not valid")
 	require.NotContains(t, err.Error(), "lk_wrong", "the key is not echoed")
-	require.ErrorContains(t, verifyKey(args, "", strings.NewReader(""), &bytes.Buffer{}), "no API key")
-	require.Error(t, run([]string{"apikey"}, &bytes.Buffer{}))
+	require.ErrorContains(t, verifyKey(args, d, "", strings.NewReader(""), &bytes.Buffer{}), "no API key")
+	out.Reset()
+	require.NoError(t, run(append([]string{"apikey", "verify"}, args...), config.FromMap(map[string]string{"LIENKET_API_KEY": "lk_abc_secret"}), nil, &out), "wired into the CLI")
+	require.Contains(t, out.String(), "organizations/o1")
 	other, err := auth.GenerateKey()
 	require.NoError(t, err)
 	otherPath := filepath.Join(t.TempDir(), "other.pem")
 	require.NoError(t, auth.WriteKeyPair(otherPath, other))
-	require.ErrorContains(t, verifyKey([]string{"--key", otherPath, "--registry", lis.Addr().String()}, "lk_abc_secret", nil, &bytes.Buffer{}), "not valid", "an untrusted issuer key")
+	require.ErrorContains(t, verifyKey([]string{"--key", otherPath, "--registry", lis.Addr().String()}, d, "lk_abc_secret", nil, &bytes.Buffer{}), "not valid", "an untrusted issuer key")
 }

@@ -1,17 +1,23 @@
 // Command lienketctl is the developer CLI. `lienketctl token` mints a development JWT with the
-// key of the development issuer that `make run` creates under ./data/keys.
+// key of the development issuer that `make run` creates under $LIENKET_DATA_DIR/keys.
 //
 //	lienketctl token --role commune_official --area 08001 --sub users/can-bo-xa
 //	lienketctl token --role business --org organizations/abc
 //	lienketctl keygen --out deploy/keys/issuer.pem
+//	LIENKET_API_KEY=lk_… lienketctl apikey verify
+//
+// It reads the same variables as the servers: LIENKET_DATA_DIR (or DEV_ISSUER_KEY) for the
+// development key, JWT_ISSUER, JWT_AUDIENCE, REGISTRY_ADDR.
 package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -26,37 +32,68 @@ import (
 )
 
 func main() {
-	if err := run(os.Args[1:], os.Stdout); err != nil {
+	if err := run(os.Args[1:], config.FromOS(), os.Stdin, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "lienketctl:", err)
 		os.Exit(2)
 	}
 }
 
-func run(args []string, out io.Writer) error {
+const usage = "usage: lienketctl token|keygen|apikey verify [flags]"
+
+func run(args []string, env *config.Env, in io.Reader, out io.Writer) error {
 	if len(args) == 0 {
-		return fmt.Errorf("usage: lienketctl token|keygen [flags]")
+		return errors.New(usage)
 	}
-	switch args[0] {
-	case "token":
-		return token(args[1:], out)
-	case "keygen":
+	d := defaultsFrom(env)
+	if err := env.Err(); err != nil {
+		return err
+	}
+	switch {
+	case args[0] == "token":
+		return token(args[1:], d, out)
+	case args[0] == "keygen":
 		return keygen(args[1:], out)
+	case args[0] == "apikey" && len(args) > 1 && args[1] == "verify":
+		return verifyKey(args[2:], d, env.String("LIENKET_API_KEY", ""), in, out)
 	default:
-		return fmt.Errorf("unknown command %q (commands: token, keygen)", args[0])
+		return fmt.Errorf("unknown command %q (%s)", strings.Join(args, " "), usage)
 	}
 }
 
-func token(args []string, out io.Writer) error {
+// defaults are the flags' defaults, from the same variables the servers read.
+type defaults struct {
+	key, issuer, audience, registry string
+}
+
+func defaultsFrom(e *config.Env) defaults {
+	dataDir := e.String("LIENKET_DATA_DIR", config.DefaultDataDir)
+	return defaults{
+		key:      e.String("DEV_ISSUER_KEY", filepath.Join(dataDir, "keys", "dev-issuer.pem")),
+		issuer:   e.String("JWT_ISSUER", "lienket-dev"),
+		audience: e.String("JWT_AUDIENCE", "lienket"),
+		registry: e.Addr("REGISTRY_ADDR", config.DefaultRegistryAddr),
+	}
+}
+
+func roleNames() string {
+	var names []string
+	for _, r := range auth.Roles {
+		names = append(names, string(r))
+	}
+	return strings.Join(names, ", ")
+}
+
+func token(args []string, d defaults, out io.Writer) error {
 	fs := flag.NewFlagSet("token", flag.ContinueOnError)
-	key := fs.String("key", "./data/keys/dev-issuer.pem", "development issuer private key (PEM)")
-	role := fs.String("role", "", "role: admin, business, producer, household, commune_official, province_official, partner")
+	key := fs.String("key", d.key, "development issuer private key (PEM)")
+	role := fs.String("role", "", "role: "+roleNames())
 	sub := fs.String("sub", "", "subject, e.g. users/nguyen-van-a (default users/<role>)")
 	org := fs.String("org", "", "organisation scope: organizations/{id}")
 	household := fs.String("household", "", "household scope: households/{id}")
 	area := fs.String("area", "", "admin-area scope (commune or province code)")
-	issuer := fs.String("issuer", "lienket-dev", "iss claim")
-	audience := fs.String("audience", "lienket", "aud claim")
-	ttl := fs.Duration("ttl", 12*time.Hour, "lifetime")
+	issuer := fs.String("issuer", d.issuer, "iss claim")
+	audience := fs.String("audience", d.audience, "aud claim")
+	ttl := fs.Duration("ttl", 12*time.Hour, "lifetime (the services accept at most JWT_MAX_LIFETIME, 12 h by default)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -106,12 +143,12 @@ func keygen(args []string, out io.Writer) error {
 // verifyKey asks the registry which organisation an API key belongs to, as the gateway does,
 // with a service token minted from the development issuer's key. The key is read from the
 // environment or stdin, never from the command line (shell history, ps).
-func verifyKey(args []string, secret string, in io.Reader, out io.Writer) error {
+func verifyKey(args []string, d defaults, secret string, in io.Reader, out io.Writer) error {
 	fs := flag.NewFlagSet("apikey verify", flag.ContinueOnError)
-	key := fs.String("key", "./data/keys/dev-issuer.pem", "issuer private key (PEM) for the service token")
-	registry := fs.String("registry", config.DefaultRegistryAddr, "registry gRPC address")
-	issuer := fs.String("issuer", "lienket-dev", "iss claim")
-	audience := fs.String("audience", "lienket", "aud claim")
+	key := fs.String("key", d.key, "issuer private key (PEM) for the service token")
+	registry := fs.String("registry", d.registry, "registry gRPC address")
+	issuer := fs.String("issuer", d.issuer, "iss claim")
+	audience := fs.String("audience", d.audience, "aud claim")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

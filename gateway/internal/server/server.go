@@ -34,6 +34,7 @@ import (
 	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
 	"github.com/lienket/lienket/services/platform/auth"
 	"github.com/lienket/lienket/services/platform/config"
+	"github.com/lienket/lienket/services/platform/health"
 	"github.com/lienket/lienket/services/platform/logging"
 )
 
@@ -156,7 +157,7 @@ func Handler(ctx context.Context, cfg Config, edge Edge, registry, contracts, ma
 	}
 	limiter := NewRateLimiter(cfg.RateRPS, cfg.RateBurst)
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
+	health.Register(mux, "gateway", health.Instance(), nil)
 	mux.HandleFunc("GET /openapi.json", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write(openapi.JSON)

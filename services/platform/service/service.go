@@ -20,6 +20,7 @@ import (
 	"github.com/lienket/lienket/services/platform/auth"
 	"github.com/lienket/lienket/services/platform/config"
 	"github.com/lienket/lienket/services/platform/grpcserver"
+	"github.com/lienket/lienket/services/platform/health"
 	"github.com/lienket/lienket/services/platform/logging"
 	"github.com/lienket/lienket/services/platform/mongostore"
 	"github.com/lienket/lienket/services/platform/telemetry"
@@ -60,6 +61,9 @@ type Spec[C any] struct {
 	// MongoOptions adjust the driver (monitors).
 	MongoOptions []mongostore.ClientOption
 }
+
+// healthEvery is how often the gRPC health status follows the store's reachability.
+const healthEvery = 5 * time.Second
 
 // Run runs the service until ctx ends. Every setting is read and checked first: a malformed
 // configuration stops the process with every problem listed, before anything else happens.
@@ -118,7 +122,8 @@ func Run[C any](ctx context.Context, spec Spec[C]) error {
 		Unavailable: mongostore.IsUnavailable,
 	})
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
+	ready := func(ctx context.Context) error { return client.Ping(ctx, nil) }
+	health.Register(mux, spec.Name, health.Instance(), ready)
 	mux.Handle("GET /metrics", tel.MetricsHandler())
 	if err := spec.Register(ctx, srv.Server, Deps{Config: cfg, Log: log, DB: client.Database(cfg.MongoDatabase), Dial: dial, Mux: mux, Meter: tel.Meter}, own); err != nil {
 		return err
@@ -129,6 +134,7 @@ func Run[C any](ctx context.Context, spec Spec[C]) error {
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return srv.Serve(gctx, lis, cfg.ShutdownTimeout) })
+	g.Go(func() error { health.Watch(gctx, srv.Health, ready, healthEvery); return nil })
 	if cfg.HTTPAddr != "" && cfg.HTTPAddr != "off" {
 		g.Go(func() error { return grpcserver.ServeHTTP(gctx, cfg.HTTPAddr, mux, cfg.ShutdownTimeout) })
 	}

@@ -1,7 +1,9 @@
-// Command lienket-run is the small supervisor behind `make run`: it starts the embedded store,
-// the registry, contracts and matchmaking services and the gateway as separate processes,
-// prefixes their logs, waits for each to be healthy, prints the URLs, and stops them all on
-// Ctrl-C (exit 0). If any process dies, it stops the others and exits 1.
+// Command lienket-run is the supervisor behind `make run`: it starts the embedded store, the
+// registry, contracts and matchmaking services and the gateway as separate processes,
+// prefixes their logs, waits for each to be healthy (and to be the process it started, not a
+// stranger on its port), prints the URLs, restarts a process that crashes (with backoff), and
+// stops them all on Ctrl-C (exit 0). It gives up, stopping everything with exit 1, when a
+// process cannot start or crashes five times within two minutes.
 package main
 
 import (

@@ -1,238 +1,268 @@
-// Package supervisor starts and stops the Lienket processes for local runs.
+// Package supervisor starts, watches and stops the Lienket processes for local runs (`make
+// run`): it starts them in stages, waits until each is healthy — and is the process it
+// started, not a stranger holding its port — restarts a process that crashes, with backoff,
+// and gives up only after repeated fast failures.
 package supervisor
 
 import (
 	"bufio"
 	"context"
-	"errors"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"sync"
 	"syscall"
 	"time"
 
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
-	healthpb "google.golang.org/grpc/health/grpc_health_v1"
-
-	"github.com/lienket/lienket/services/platform/auth"
-	"github.com/lienket/lienket/services/platform/config"
+	"github.com/lienket/lienket/services/platform/health"
 )
 
-// Config holds ports and paths; every value has an environment variable (see README).
-type Config struct {
-	BinDir, DataDir                              string
-	StoreAddr                                    string
-	RegistryGRPC, ContractsGRPC, MatchmakingGRPC string
-	RegistryHTTP, ContractsHTTP, MatchmakingHTTP string
-	GatewayHTTP                                  string
-	MongoURI                                     string
-	StartTimeout                                 time.Duration
+// Addr is an address a process listens on, and the variable that moves it.
+type Addr struct {
+	Addr string
+	Var  string
 }
 
-// LoadConfig reads the supervisor settings from e (config.FromOS() in main).
-func LoadConfig(e *config.Env) (Config, error) {
-	c := Config{
-		BinDir:          e.String("BIN_DIR", "./bin"),
-		DataDir:         e.String("LIENKET_DATA_DIR", config.DefaultDataDir),
-		StoreAddr:       e.Addr("STORE_ADDR", config.DefaultStoreAddr),
-		RegistryGRPC:    e.Addr("REGISTRY_ADDR", config.DefaultRegistryAddr),
-		ContractsGRPC:   e.Addr("CONTRACTS_ADDR", config.DefaultContractsAddr),
-		MatchmakingGRPC: e.Addr("MATCHMAKING_ADDR", config.DefaultMatchmakingAddr),
-		RegistryHTTP:    e.Addr("REGISTRY_HTTP_ADDR", config.DefaultRegistryHTTP),
-		ContractsHTTP:   e.Addr("CONTRACTS_HTTP_ADDR", config.DefaultContractsHTTP),
-		MatchmakingHTTP: e.Addr("MATCHMAKING_HTTP_ADDR", config.DefaultMatchmakingHTTP),
-		GatewayHTTP:     e.Addr("GATEWAY_ADDR", config.DefaultGatewayAddr),
-		MongoURI:        e.String("MONGODB_URI", ""),
-		StartTimeout:    e.Duration("START_TIMEOUT", 60*time.Second),
-	}
-	return c, e.Err()
+// Process is one program the supervisor runs.
+type Process struct {
+	// Name appears in the log prefix and in messages.
+	Name string
+	// Path of the program; Args its arguments.
+	Path string
+	Args []string
+	// Env is added to the supervisor's environment.
+	Env []string
+	// Listen are the addresses it listens on: each must be free before it starts.
+	Listen []Addr
+	// Ready reports whether the process started as instance is up and serving (nil: as soon
+	// as it runs).
+	Ready func(ctx context.Context, instance string) error
 }
 
-type proc struct {
-	name string
-	cmd  *exec.Cmd
-	done chan error
+// RestartPolicy says how crashed processes are restarted.
+type RestartPolicy struct {
+	// Backoff before the first restart, doubled for each further crash within Window, up to
+	// MaxBackoff.
+	Backoff, MaxBackoff time.Duration
+	// GiveUp is how many crashes of one process within Window end the run.
+	GiveUp int
+	Window time.Duration
 }
 
-// Run starts everything, waits until ctx ends or a process dies, then stops everything.
-func Run(ctx context.Context, c Config, out io.Writer) error {
-	keyPath := filepath.Join(c.DataDir, "keys", "dev-issuer.pem")
-	if _, err := auth.EnsureKeyPair(keyPath); err != nil {
-		return fmt.Errorf("development issuer key: %w", err)
-	}
-	common := []string{
-		"LIENKET_DATA_DIR=" + c.DataDir,
-		"JWT_PUBLIC_KEY_FILES=" + auth.PublicPath(keyPath),
-		"SERVICE_KEY_FILE=" + keyPath,
-		"REGISTRY_ADDR=" + c.RegistryGRPC,
-		"CONTRACTS_ADDR=" + c.ContractsGRPC,
-		"MATCHMAKING_ADDR=" + c.MatchmakingGRPC,
-	}
-	var mu sync.Mutex
-	logw := &prefixer{mu: &mu, out: out}
-	var procs []*proc
-	died := make(chan string, 8)
-	stopAll := func() {
-		for i := len(procs) - 1; i >= 0; i-- {
-			p := procs[i]
-			_ = p.cmd.Process.Signal(syscall.SIGTERM)
-			select {
-			case <-p.done:
-			case <-time.After(20 * time.Second):
-				_ = p.cmd.Process.Kill()
-				<-p.done
-			}
-		}
-	}
-	start := func(name, bin string, env ...string) error {
-		cmd := exec.Command(filepath.Join(c.BinDir, bin))
-		cmd.Env = append(append(os.Environ(), common...), env...)
-		cmd.Stdout = logw.writer(name)
-		cmd.Stderr = logw.writer(name)
-		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // Ctrl-C reaches us, not them
-		if err := cmd.Start(); err != nil {
-			return fmt.Errorf("start %s: %w", name, err)
-		}
-		p := &proc{name: name, cmd: cmd, done: make(chan error, 1)}
-		go func() {
-			err := cmd.Wait()
-			p.done <- err
-			close(p.done)
-			died <- name
-		}()
-		procs = append(procs, p)
-		return nil
-	}
-	wait := func(name string, check func(context.Context) error) error {
-		wctx, cancel := context.WithTimeout(ctx, c.StartTimeout)
-		defer cancel()
-		for {
-			if err := check(wctx); err == nil {
-				fmt.Fprintf(out, "lienket-run: %s is healthy\n", name)
-				return nil
-			}
-			select {
-			case <-wctx.Done():
-				return fmt.Errorf("%s did not become healthy within %s", name, c.StartTimeout)
-			case n := <-died:
-				return fmt.Errorf("%s exited during start-up", n)
-			case <-time.After(200 * time.Millisecond):
-			}
-		}
-	}
+// DefaultRestartPolicy: 1 s, 2 s, 4 s… up to 30 s; five crashes within two minutes end the run.
+var DefaultRestartPolicy = RestartPolicy{Backoff: time.Second, MaxBackoff: 30 * time.Second, GiveUp: 5, Window: 2 * time.Minute}
 
-	err := func() error {
-		uri := c.MongoURI
-		if uri == "" {
-			if err := start("store", "lienket-store", "STORE_ADDR="+c.StoreAddr); err != nil {
-				return err
-			}
-			if err := wait("store", tcpCheck(c.StoreAddr)); err != nil {
-				return err
-			}
-			uri = "mongodb://" + c.StoreAddr + "/"
-		}
-		for _, s := range []struct{ name, grpc, http string }{
-			{"registry", c.RegistryGRPC, c.RegistryHTTP},
-			{"contracts", c.ContractsGRPC, c.ContractsHTTP},
-			{"matchmaking", c.MatchmakingGRPC, c.MatchmakingHTTP},
-		} {
-			if err := start(s.name, s.name, "MONGODB_URI="+uri, "GRPC_ADDR="+s.grpc, "HTTP_ADDR="+s.http); err != nil {
-				return err
-			}
-		}
-		for _, s := range []struct{ name, addr string }{{"registry", c.RegistryGRPC}, {"contracts", c.ContractsGRPC}, {"matchmaking", c.MatchmakingGRPC}} {
-			if err := wait(s.name, grpcHealth(s.addr)); err != nil {
-				return err
-			}
-		}
-		if err := start("gateway", "gateway", "HTTP_ADDR="+c.GatewayHTTP); err != nil {
+// Supervisor runs stages of processes: every process of a stage is started, then all must be
+// ready before the next stage starts. Once all are ready, a process that exits is restarted.
+type Supervisor struct {
+	// Stages in start order (stopped in reverse).
+	Stages [][]Process
+	// Policy for restarts.
+	Policy RestartPolicy
+	// StartTimeout bounds how long a process may take to become ready.
+	StartTimeout time.Duration
+	// OnReady runs once, when every process is ready.
+	OnReady func()
+	// Out receives the processes' output (prefixed) and the supervisor's messages.
+	Out io.Writer
+
+	log     *prefixer
+	running []*running
+	exits   chan exit
+}
+
+type running struct {
+	p        Process
+	cmd      *exec.Cmd
+	instance string
+	gen      int
+	done     chan struct{}
+	crashes  []time.Time
+}
+
+type exit struct {
+	r   *running
+	gen int
+	err error
+}
+
+// Run starts everything, watches it until ctx ends, then stops everything (nil), or stops
+// everything and returns an error when a process cannot start or keeps crashing.
+func (s *Supervisor) Run(ctx context.Context) error {
+	s.log = &prefixer{mu: &sync.Mutex{}, out: s.Out}
+	s.exits = make(chan exit, 16)
+	defer s.stopAll()
+	for _, stage := range s.Stages {
+		if err := s.startStage(ctx, stage); err != nil {
 			return err
 		}
-		return wait("gateway", httpCheck("http://"+c.GatewayHTTP+"/healthz"))
-	}()
-	if err != nil {
-		stopAll()
-		return err
 	}
-	fmt.Fprintf(out, `
-Lienket is running.
-  REST gateway   http://%[1]s   (OpenAPI: http://%[1]s/openapi.json, health: /healthz)
-  registry       grpc %[2]s    contracts grpc %[3]s    matchmaking grpc %[4]s
-  store          %[5]s
-  token          export TOKEN=$(%[6]s/lienketctl token --role admin --sub users/me)
-                 curl -H "Authorization: Bearer $TOKEN" http://%[1]s/v1/products
-Press Ctrl-C to stop.
-`, c.GatewayHTTP, c.RegistryGRPC, c.ContractsGRPC, c.MatchmakingGRPC, storeDesc(c), c.BinDir)
+	if s.OnReady != nil {
+		s.OnReady()
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			s.say("stopping")
+			return nil
+		case e := <-s.exits:
+			if e.gen != e.r.gen {
+				continue // an earlier run of a process already restarted
+			}
+			if err := s.restart(ctx, e); err != nil {
+				return err
+			}
+		}
+	}
+}
 
+func (s *Supervisor) startStage(ctx context.Context, stage []Process) error {
+	var started []*running
+	for _, p := range stage {
+		r := &running{p: p}
+		if err := s.start(r); err != nil {
+			return err
+		}
+		s.running = append(s.running, r)
+		started = append(started, r)
+	}
+	for _, r := range started {
+		if err := s.waitReady(ctx, r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// start checks that the process's addresses are free and starts it as a new instance.
+func (s *Supervisor) start(r *running) error {
+	for _, a := range r.p.Listen {
+		if err := portFree(a.Addr); err != nil {
+			return fmt.Errorf("%s: %s is already in use by another program (stop it, or set %s to a free address)", r.p.Name, a.Addr, a.Var)
+		}
+	}
+	r.instance = newInstance()
+	cmd := exec.Command(r.p.Path, r.p.Args...)
+	cmd.Env = append(append(os.Environ(), r.p.Env...), health.InstanceEnv+"="+r.instance)
+	out := s.log.writer(r.p.Name)
+	cmd.Stdout, cmd.Stderr = out, out
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // Ctrl-C reaches the supervisor, not them
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("start %s: %w", r.p.Name, err)
+	}
+	r.cmd, r.gen, r.done = cmd, r.gen+1, make(chan struct{})
+	gen, done := r.gen, r.done
+	go func() {
+		err := cmd.Wait()
+		_ = out.Close()
+		close(done)
+		s.exits <- exit{r: r, gen: gen, err: err}
+	}()
+	return nil
+}
+
+// waitReady polls the process's readiness until it is ready, exits, or StartTimeout passes.
+func (s *Supervisor) waitReady(ctx context.Context, r *running) error {
+	wctx, cancel := context.WithTimeout(ctx, s.StartTimeout)
+	defer cancel()
+	for {
+		if r.p.Ready == nil || r.p.Ready(wctx, r.instance) == nil {
+			s.say("%s is healthy", r.p.Name)
+			return nil
+		}
+		select {
+		case <-wctx.Done():
+			if ctx.Err() != nil {
+				return nil // stopping anyway
+			}
+			return fmt.Errorf("%s did not become healthy within %s (is another program answering on its port?)", r.p.Name, s.StartTimeout)
+		case <-r.done:
+			return fmt.Errorf("%s exited during start-up", r.p.Name)
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// restart brings a crashed process back after a backoff, or ends the run after too many
+// crashes within the policy's window.
+func (s *Supervisor) restart(ctx context.Context, e exit) error {
+	r := e.r
+	now := time.Now()
+	recent := r.crashes[:0]
+	for _, t := range r.crashes {
+		if now.Sub(t) < s.Policy.Window {
+			recent = append(recent, t)
+		}
+	}
+	r.crashes = append(recent, now)
+	if len(r.crashes) >= s.Policy.GiveUp {
+		return fmt.Errorf("%s crashed %d times within %s (last: %v); gave up and stopped everything", r.p.Name, len(r.crashes), s.Policy.Window, e.err)
+	}
+	wait := s.Policy.Backoff << (len(r.crashes) - 1)
+	if wait > s.Policy.MaxBackoff || wait <= 0 {
+		wait = s.Policy.MaxBackoff
+	}
+	s.say("%s exited (%v); restarting in %s (crash %d of %d allowed within %s)", r.p.Name, e.err, wait, len(r.crashes), s.Policy.GiveUp-1, s.Policy.Window)
 	select {
 	case <-ctx.Done():
-		fmt.Fprintln(out, "lienket-run: stopping")
-		stopAll()
 		return nil
-	case n := <-died:
-		stopAll()
-		return fmt.Errorf("%s exited unexpectedly; stopped everything", n)
+	case <-time.After(wait):
 	}
-}
-
-func storeDesc(c Config) string {
-	if c.MongoURI != "" {
-		return "external MongoDB (MONGODB_URI)"
-	}
-	return "embedded FerretDB mongodb://" + c.StoreAddr + "/ (data in " + c.DataDir + "/store)"
-}
-
-func tcpCheck(addr string) func(context.Context) error {
-	return func(ctx context.Context) error {
-		d := net.Dialer{Timeout: time.Second}
-		cn, err := d.DialContext(ctx, "tcp", addr)
-		if err == nil {
-			_ = cn.Close()
-		}
+	if err := s.start(r); err != nil {
 		return err
 	}
+	if err := s.waitReady(ctx, r); err != nil {
+		s.say("%s: %v", r.p.Name, err)
+		return nil // it exited again: its exit is queued and counted as a crash
+	}
+	s.say("%s restarted", r.p.Name)
+	return nil
 }
 
-func grpcHealth(addr string) func(context.Context) error {
-	return func(ctx context.Context) error {
-		cc, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
-		if err != nil {
-			return err
+// stopAll stops every process, the last started first: SIGTERM, then SIGKILL after 20 s.
+func (s *Supervisor) stopAll() {
+	for i := len(s.running) - 1; i >= 0; i-- {
+		r := s.running[i]
+		if r.cmd == nil {
+			continue
 		}
-		defer cc.Close()
-		cctx, cancel := context.WithTimeout(ctx, time.Second)
-		defer cancel()
-		r, err := healthpb.NewHealthClient(cc).Check(cctx, &healthpb.HealthCheckRequest{})
-		if err != nil {
-			return err
+		select {
+		case <-r.done:
+			continue
+		default:
 		}
-		if r.Status != healthpb.HealthCheckResponse_SERVING {
-			return errors.New(r.Status.String())
+		_ = r.cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-r.done:
+		case <-time.After(20 * time.Second):
+			_ = r.cmd.Process.Kill()
+			<-r.done
 		}
-		return nil
 	}
 }
 
-func httpCheck(url string) func(context.Context) error {
-	return func(ctx context.Context) error {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-		r, err := http.DefaultClient.Do(req)
-		if err != nil {
-			return err
-		}
-		_ = r.Body.Close()
-		if r.StatusCode != http.StatusOK {
-			return fmt.Errorf("status %d", r.StatusCode)
-		}
-		return nil
+func (s *Supervisor) say(format string, args ...any) {
+	s.log.mu.Lock()
+	defer s.log.mu.Unlock()
+	fmt.Fprintf(s.log.out, "lienket-run: "+format+"\n", args...)
+}
+
+func portFree(addr string) error {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
 	}
+	return l.Close()
+}
+
+func newInstance() string {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }
 
 // prefixer writes each process's output line by line with a "[name]" prefix.
@@ -241,7 +271,7 @@ type prefixer struct {
 	out io.Writer
 }
 
-func (p *prefixer) writer(name string) io.Writer {
+func (p *prefixer) writer(name string) io.WriteCloser {
 	pr, pw := io.Pipe()
 	go func() {
 		sc := bufio.NewScanner(pr)

@@ -237,3 +237,25 @@ func TestRevokedKeyStopsAtOnce(t *testing.T) {
 	require.Equal(t, http.StatusUnauthorized, r.code, r.raw)
 	s.must(s.call("GET", "/v1/demands", "", nil, "X-API-Key", other), 200) // the other key is untouched
 }
+
+// TestIdempotencyKeyHeader: a POST's Idempotency-Key is its request_id: a retry with the same
+// key returns the first result and creates nothing more; a body request_id that differs from
+// the header is refused before anything is written.
+func TestIdempotencyKeyHeader(t *testing.T) {
+	s := start(t, server.Config{})
+	admin := s.token(auth.Principal{Subject: "users/admin", Role: auth.RoleAdmin})
+	org := map[string]any{"kind": "KIND_BUSINESS", "display_name": "Công ty Idem", "tax_code": "0300588569", "address": map[string]any{"commune_code": "02794"}}
+	first := s.must(s.call("POST", "/v1/organizations", admin, org, "Idempotency-Key", "erp-order-1"), 200)
+	again := s.must(s.call("POST", "/v1/organizations", admin, org, "Idempotency-Key", "erp-order-1"), 200)
+	require.Equal(t, first.str("name"), again.str("name"), "the retry returns the first result")
+
+	list := s.must(s.call("GET", "/v1/organizations", admin, nil), 200).list("organizations")
+	require.Len(t, list, 1, "one organisation, however often it was sent")
+
+	// A key given twice, differently: 400, nothing written.
+	r := s.call("POST", "/v1/"+first.str("name")+"/apiKeys?request_id=body-key", admin, map[string]any{"display_name": "ERP"}, "Idempotency-Key", "header-key")
+	require.Equal(t, http.StatusBadRequest, r.code, r.raw)
+	require.Contains(t, r.raw, "IDEMPOTENCY_KEY_MISMATCH")
+	keys := s.must(s.call("GET", "/v1/"+first.str("name")+"/apiKeys", admin, nil), 200).list("api_keys")
+	require.Empty(t, keys)
+}

@@ -146,13 +146,13 @@ func Handler(ctx context.Context, cfg Config, edge Edge, registry, contracts, ma
 			return nil
 		}),
 	)
-	if err := registryv1.RegisterRegistryServiceHandler(ctx, gw, registry); err != nil {
+	if err := registryv1.RegisterRegistryServiceHandlerClient(ctx, gw, registryv1.NewRegistryServiceClient(idempotentConn{registry})); err != nil {
 		return nil, err
 	}
-	if err := contractsv1.RegisterContractsServiceHandler(ctx, gw, contracts); err != nil {
+	if err := contractsv1.RegisterContractsServiceHandlerClient(ctx, gw, contractsv1.NewContractsServiceClient(idempotentConn{contracts})); err != nil {
 		return nil, err
 	}
-	if err := matchmakingv1.RegisterMatchmakingServiceHandler(ctx, gw, matchmaking); err != nil {
+	if err := matchmakingv1.RegisterMatchmakingServiceHandlerClient(ctx, gw, matchmakingv1.NewMatchmakingServiceClient(idempotentConn{matchmaking})); err != nil {
 		return nil, err
 	}
 	limiter := NewRateLimiter(cfg.RateRPS, cfg.RateBurst)
@@ -162,13 +162,13 @@ func Handler(ctx context.Context, cfg Config, edge Edge, registry, contracts, ma
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write(openapi.JSON)
 	})
-	mux.Handle("/v1/", authn.Middleware(limiter.Middleware(http.MaxBytesHandler(gw, cfg.MaxBodyBytes))))
+	mux.Handle("/v1/", authn.Middleware(limiter.Middleware(idempotencyKey(http.MaxBytesHandler(gw, cfg.MaxBodyBytes)))))
 	var h http.Handler = mux
 	if len(cfg.CORSOrigins) > 0 {
 		h = cors.New(cors.Options{
 			AllowedOrigins: cfg.CORSOrigins,
 			AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodPatch, http.MethodDelete},
-			AllowedHeaders: []string{"Authorization", "Content-Type", "X-API-Key", "X-Request-Id"},
+			AllowedHeaders: []string{"Authorization", "Content-Type", "X-API-Key", "X-Request-Id", IdempotencyKeyHeader},
 			ExposedHeaders: []string{"X-Request-Id", "Retry-After"},
 			MaxAge:         600,
 		}).Handler(h)

@@ -15,13 +15,26 @@ BINARIES := \
 	./tools/cmd/lienket-run \
 	./tools/cmd/lienketctl
 
-.PHONY: api-baseline lint-tools all run build test test-charts demo test-short lint generate check-generated codegen-tools ci clean fuzz bench
+.PHONY: postgres api-baseline lint-tools all run build test test-charts demo test-short lint generate check-generated codegen-tools ci clean fuzz bench
 
 all: build
 
 ## run: build everything and start store, services and gateway (Ctrl-C stops all)
 run: build
+	@$(MAKE) --no-print-directory postgres || echo "make run: no PostgreSQL; the store falls back to its SQLite handler (see README, Limits)"
 	$(BIN)/lienket-run
+
+## postgres: make sure PostgreSQL's server programs are installed (the embedded store's
+## PostgreSQL backend; the tests need them): Debian's postgresql package, installed when missing
+## and running as root, otherwise a message with the command to run
+postgres:
+	@if command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Debian's postgresql package"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	else \
+		echo "PostgreSQL server programs are missing: run  sudo apt-get install -y postgresql  (Debian/Ubuntu)"; exit 1; \
+	fi
 
 ## build: compile every binary into ./bin
 build:
@@ -29,7 +42,7 @@ build:
 	go build -o $(BIN)/ $(BINARIES)
 
 ## test: unit and integration tests of every module (embedded store, loopback gRPC)
-test:
+test: postgres
 	go test $(GOTEST_FLAGS) $(PKGS)
 	@if [ -f charts/chartcheck/go.mod ]; then $(MAKE) --no-print-directory test-charts; fi
 

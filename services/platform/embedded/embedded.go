@@ -26,12 +26,41 @@ type Store struct {
 // Start runs FerretDB on addr ("127.0.0.1:0" picks a free port) with its SQLite files in dir,
 // and waits until it accepts connections. It stops when ctx ends or Stop is called.
 func Start(ctx context.Context, dir, addr string, log *slog.Logger) (*Store, error) {
-	abs, err := filepath.Abs(dir)
+	return StartWith(ctx, Options{Dir: dir, Addr: addr, Log: log})
+}
+
+// Options select the store's backend.
+type Options struct {
+	// Addr to listen on ("127.0.0.1:0" picks a free port).
+	Addr string
+	// Dir holds the SQLite files (SQLite handler).
+	Dir string
+	// PostgreSQLURL selects FerretDB's PostgreSQL handler over that database instead.
+	PostgreSQLURL string
+	// Log receives FerretDB's own log.
+	Log *slog.Logger
+}
+
+// Handler names the backend of o: "postgresql" or "sqlite".
+func (o Options) Handler() string {
+	if o.PostgreSQLURL != "" {
+		return "postgresql"
+	}
+	return "sqlite"
+}
+
+// StartWith runs FerretDB as o says and waits until it accepts connections. It stops when ctx
+// ends or Stop is called.
+func StartWith(ctx context.Context, o Options) (*Store, error) {
+	addr, log := o.Addr, o.Log
+	abs, err := filepath.Abs(o.Dir)
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(abs, 0o750); err != nil {
-		return nil, fmt.Errorf("embedded store: %w", err)
+	if o.PostgreSQLURL == "" {
+		if err := os.MkdirAll(abs, 0o750); err != nil {
+			return nil, fmt.Errorf("embedded store: %w", err)
+		}
 	}
 	if addr == "" {
 		addr = "127.0.0.1:0"
@@ -48,12 +77,17 @@ func Start(ctx context.Context, dir, addr string, log *slog.Logger) (*Store, err
 	if log == nil {
 		log = slog.Default()
 	}
-	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: addr},
-		Handler:   "sqlite",
-		SQLiteURL: "file:" + abs + "/",
-		Logger:    log.With("component", "ferretdb"),
-	})
+	fc := &ferretdb.Config{
+		Listener: ferretdb.ListenerConfig{TCP: addr},
+		Handler:  o.Handler(),
+		Logger:   log.With("component", "ferretdb"),
+	}
+	if o.PostgreSQLURL != "" {
+		fc.PostgreSQLURL = o.PostgreSQLURL
+	} else {
+		fc.SQLiteURL = "file:" + abs + "/"
+	}
+	f, err := ferretdb.New(fc)
 	if err != nil {
 		return nil, fmt.Errorf("embedded store: %w", err)
 	}

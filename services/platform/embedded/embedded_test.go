@@ -49,3 +49,51 @@ func TestStoreSurvivesRestartAndEnforcesUniqueness(t *testing.T) {
 	require.NoError(t, c2.Database("lk").Collection("things").FindOne(ctx, bson.M{"_id": "a"}).Decode(&got))
 	require.Equal(t, "S1", got["state"])
 }
+
+// TestPostgreSQLHandler: the store over a private PostgreSQL cluster behaves as the services
+// need (persistence across restarts of both, unique indexes, conditional updates), and an
+// equality filter on an indexed field is pushed down to PostgreSQL.
+func TestPostgreSQLHandler(t *testing.T) {
+	ctx := context.Background()
+	pgDir := t.TempDir()
+	pg, err := StartPostgres(ctx, pgDir, PostgresOptions{}, nil)
+	require.NoError(t, err, "PostgreSQL is needed by the tests: run `make postgres`")
+	defer pg.Stop()
+	s, err := StartWith(ctx, Options{Addr: "127.0.0.1:0", PostgreSQLURL: pg.URL()})
+	require.NoError(t, err)
+	c, err := mongo.Connect(options.Client().ApplyURI(s.URI()))
+	require.NoError(t, err)
+	coll := c.Database("lk").Collection("things")
+	_, err = coll.Indexes().CreateOne(ctx, mongo.IndexModel{Keys: bson.D{{Key: "code", Value: 1}}, Options: options.Index().SetUnique(true)})
+	require.NoError(t, err)
+	_, err = coll.InsertOne(ctx, bson.M{"_id": "a", "code": "x", "version": 1})
+	require.NoError(t, err)
+	_, err = coll.InsertOne(ctx, bson.M{"_id": "b", "code": "x"})
+	require.True(t, mongo.IsDuplicateKeyError(err), "unique index: %v", err)
+	res, err := coll.UpdateOne(ctx, bson.M{"_id": "a", "version": 1}, bson.M{"$set": bson.M{"state": "S1"}, "$inc": bson.M{"version": 1}})
+	require.NoError(t, err)
+	require.EqualValues(t, 1, res.MatchedCount)
+	res, err = coll.UpdateOne(ctx, bson.M{"_id": "a", "version": 1}, bson.M{"$set": bson.M{"state": "S2"}})
+	require.NoError(t, err)
+	require.EqualValues(t, 0, res.MatchedCount, "stale version must not match")
+
+	var explain bson.M
+	require.NoError(t, c.Database("lk").RunCommand(ctx, bson.D{{Key: "explain", Value: bson.D{{Key: "find", Value: "things"}, {Key: "filter", Value: bson.D{{Key: "code", Value: "x"}}}}}}).Decode(&explain))
+	require.Equal(t, true, explain["filterPushdown"], "equality on an indexed field is pushed down: %v", explain)
+	require.NoError(t, c.Disconnect(ctx))
+	s.Stop()
+	pg.Stop()
+
+	pg, err = StartPostgres(ctx, pgDir, PostgresOptions{}, nil)
+	require.NoError(t, err)
+	defer pg.Stop()
+	s, err = StartWith(ctx, Options{Addr: "127.0.0.1:0", PostgreSQLURL: pg.URL()})
+	require.NoError(t, err)
+	defer s.Stop()
+	c, err = mongo.Connect(options.Client().ApplyURI(s.URI()))
+	require.NoError(t, err)
+	defer c.Disconnect(ctx)
+	var got bson.M
+	require.NoError(t, c.Database("lk").Collection("things").FindOne(ctx, bson.M{"_id": "a"}).Decode(&got))
+	require.Equal(t, "S1", got["state"], "data survives a restart of the cluster")
+}

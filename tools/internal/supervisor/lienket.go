@@ -8,7 +8,9 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"google.golang.org/grpc"
@@ -77,6 +79,7 @@ func Plan(c Config, keyPath string) *Supervisor {
 	var stages [][]Process
 	uri := c.MongoURI
 	if uri == "" {
+		_ = os.Remove(filepath.Join(c.DataDir, "store.backend")) // the store writes what it runs
 		stages = append(stages, []Process{{
 			Name: "store", Path: bin("lienket-store"), Env: append(common, "STORE_ADDR="+c.StoreAddr),
 			Listen: []Addr{{c.StoreAddr, "STORE_ADDR"}}, Ready: tcpReady(c.StoreAddr),
@@ -118,7 +121,11 @@ func storeDesc(c Config) string {
 	if c.MongoURI != "" {
 		return "external MongoDB (MONGODB_URI)"
 	}
-	return "embedded FerretDB mongodb://" + c.StoreAddr + "/ (data in " + c.DataDir + "/store)"
+	desc := "embedded, mongodb://" + c.StoreAddr + "/"
+	if b, err := os.ReadFile(filepath.Join(c.DataDir, "store.backend")); err == nil {
+		desc += " — " + strings.TrimSpace(string(b))
+	}
+	return desc
 }
 
 type readyFunc = func(ctx context.Context, instance string) error

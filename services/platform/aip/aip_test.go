@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/lienket/lienket/services/platform/apierr"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 )
@@ -74,6 +76,18 @@ func TestParseFilter(t *testing.T) {
 		_, err := ParseFilter(bad, "kind")
 		require.Equal(t, codes.InvalidArgument, status.Code(err), bad)
 	}
+}
+
+func TestParseFilterFields(t *testing.T) {
+	fields := []FilterField{OneOf("state", "STATE_OPEN", "STATE_CLOSED"), AnyValue("product")}
+	cs, err := ParseFilterFields(`state = "STATE_OPEN" AND product = "products/coffee"`, fields...)
+	require.NoError(t, err)
+	require.Len(t, cs, 2)
+	_, err = ParseFilterFields(`state = "NOPE"`, fields...)
+	require.Equal(t, "FILTER_VALUE", apierr.FieldViolations(err)[0].GetReason())
+	require.Contains(t, err.Error(), "accepted: STATE_OPEN, STATE_CLOSED")
+	_, err = ParseFilterFields(`colour = "red"`, fields...)
+	require.Equal(t, "FILTER_SYNTAX", apierr.FieldViolations(err)[0].GetReason())
 }
 
 func FuzzParseFilter(f *testing.F) {

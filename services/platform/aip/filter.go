@@ -54,6 +54,49 @@ func ParseFilter(filter string, allowed ...string) ([]Condition, error) {
 	return out, nil
 }
 
+// FilterField is a field a filter may name, and the values it may take (nil: any value).
+type FilterField struct {
+	Name   string
+	Values []string
+}
+
+// AnyValue is a filter field that takes any value (a resource name, a code, a date).
+func AnyValue(name string) FilterField { return FilterField{Name: name} }
+
+// OneOf is a filter field that takes only the given values (an enum's names).
+func OneOf(name string, values ...string) FilterField { return FilterField{Name: name, Values: values} }
+
+// ParseFilterFields is ParseFilter with the values checked too: a value a field cannot take
+// (state = "NOPE") is INVALID_ARGUMENT listing the accepted ones, rather than a filter that
+// silently matches nothing.
+func ParseFilterFields(filter string, fields ...FilterField) ([]Condition, error) {
+	names := make([]string, len(fields))
+	for i, f := range fields {
+		names[i] = f.Name
+	}
+	cs, err := ParseFilter(filter, names...)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cs {
+		for _, f := range fields {
+			if f.Name == c.Field && f.Values != nil && !contains(f.Values, c.Value) {
+				return nil, apierr.Field("filter", "FILTER_VALUE", "%s cannot be %q (accepted: %s)", c.Field, c.Value, strings.Join(f.Values, ", "))
+			}
+		}
+	}
+	return cs, nil
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
 func bad(format string, args ...any) error {
 	return apierr.Field("filter", "FILTER_SYNTAX", format, args...)
 }

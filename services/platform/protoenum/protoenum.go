@@ -30,3 +30,15 @@ func Number(d protoreflect.EnumDescriptor, prefix, name string) protoreflect.Enu
 	}
 	return 0
 }
+
+// Names lists the proto names of an enum's values, the unspecified one excepted (for filters
+// that take enum values, and messages listing the accepted ones).
+func Names(d protoreflect.EnumDescriptor) []string {
+	var out []string
+	for i := 0; i < d.Values().Len(); i++ {
+		if v := d.Values().Get(i); v.Number() != 0 {
+			out = append(out, string(v.Name()))
+		}
+	}
+	return out
+}

@@ -16,4 +16,6 @@ func TestRoundTrip(t *testing.T) {
 	require.EqualValues(t, 0, Number(typ.Descriptor(), "TYPE_", ""))
 	require.Equal(t, "", Name(structpb.NullValue_NULL_VALUE, "NULL_"), "the zero value is unspecified")
 	require.Equal(t, "", Name(descriptorpb.FieldDescriptorProto_Type(99), "TYPE_"), "an unknown number has no name")
+	require.Empty(t, Names(structpb.NullValue_NULL_VALUE.Descriptor()), "only the zero value")
+	require.Contains(t, Names(typ.Descriptor()), "TYPE_STRING")
 }

@@ -44,7 +44,7 @@ apilint-tools: tools/apilint/node_modules/.installed
 
 tools/apilint/node_modules/.installed: tools/apilint/package.json tools/apilint/package-lock.json
 	@command -v npm >/dev/null 2>&1 || { echo "npm is needed for the OpenAPI linters: run 'apt-get install -y nodejs npm' (as root), then 'make apilint-tools'"; exit 1; }
-	cd tools/apilint && npm ci --no-audit --no-fund
+	cd tools/apilint && npm ci --no-audit --no-fund --ignore-scripts
 	@touch $@
 
 ## apilint: Redocly and Spectral on the published OpenAPI document (zero errors)

@@ -15,7 +15,7 @@ BINARIES := \
 	./tools/cmd/lienket-run \
 	./tools/cmd/lienketctl
 
-.PHONY: postgres api-baseline lint-tools all run build test test-charts demo test-short lint generate check-generated codegen-tools ci clean fuzz bench
+.PHONY: postgres apilint apilint-tools api-baseline lint-tools all run build test test-charts demo test-short lint generate check-generated codegen-tools ci clean fuzz bench
 
 all: build
 
@@ -42,9 +42,28 @@ build:
 	go build -o $(BIN)/ $(BINARIES)
 
 ## test: unit and integration tests of every module (embedded store, loopback gRPC)
-test: postgres
+test: postgres apilint
 	go test $(GOTEST_FLAGS) $(PKGS)
 	@if [ -f charts/chartcheck/go.mod ]; then $(MAKE) --no-print-directory test-charts; fi
+
+# The published OpenAPI document, linted by two third-party linters pinned in
+# tools/apilint/package-lock.json: Redocly (recommended rules) and Spectral (spectral:oas).
+# Errors fail the build; warnings are printed.
+OPENAPI := gateway/openapi/lienket.swagger.json
+APILINT := tools/apilint/node_modules/.bin
+
+## apilint-tools: install the pinned OpenAPI linters (npm ci in tools/apilint)
+apilint-tools: tools/apilint/node_modules/.installed
+
+tools/apilint/node_modules/.installed: tools/apilint/package.json tools/apilint/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm is needed for the OpenAPI linters: run 'apt-get install -y nodejs npm' (as root), then 'make apilint-tools'"; exit 1; }
+	cd tools/apilint && npm ci --no-audit --no-fund --ignore-scripts
+	@touch $@
+
+## apilint: Redocly and Spectral on the published OpenAPI document (zero errors)
+apilint: apilint-tools
+	REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true $(APILINT)/redocly lint --extends=recommended --format=summary $(OPENAPI)
+	$(APILINT)/spectral lint --ruleset tools/apilint/.spectral.yaml --fail-severity=error $(OPENAPI)
 
 ## test-charts: lint and render the Helm chart and validate every object against the k8s API types
 test-charts:
@@ -69,6 +88,7 @@ generate: codegen-tools
 	find proto -name '*.pb.go' -o -name '*.pb.gw.go' | xargs rm -f
 	rm -f gateway/openapi/lienket.swagger.json
 	PATH="$(BIN):$$PATH" buf generate
+	go run ./tools/cmd/lienket-openapi -in gateway/openapi/lienket.swagger.json -chart charts/lienket/Chart.yaml
 
 ## check-generated: fail when committed generated code is stale
 check-generated: generate

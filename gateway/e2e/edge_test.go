@@ -121,6 +121,10 @@ func TestBadInputNever5xxNeverWrites(t *testing.T) {
 		require.True(t, r.code >= 400 && r.code < 500, "case %d %s %s: got %d %s", i, tc.method, tc.path, r.code, r.raw)
 		if r.code != http.StatusNotFound || strings.HasPrefix(r.raw, "{") {
 			require.NotEmpty(t, r.body["message"], "case %d: a clear message: %s", i, r.raw)
+			require.NotEmpty(t, reason(r), "case %d: one shape, an ErrorInfo reason: %s", i, r.raw)
+		}
+		for h := range r.hdr {
+			require.False(t, strings.HasPrefix(strings.ToLower(h), "grpc-"), "case %d: header %s leaks gRPC metadata", i, h)
 		}
 	}
 	require.Equal(t, orgs, count("/v1/organizations", "organizations", admin), "no organisation written")
@@ -134,6 +138,12 @@ func TestBadInputNever5xxNeverWrites(t *testing.T) {
 	r := s.call("PUT", "/v1/organizations", admin, `{}`)
 	require.Equal(t, http.StatusMethodNotAllowed, r.code, "a wrong method is the client's error, not 501: %s", r.raw)
 	require.Contains(t, r.raw, "METHOD_NOT_ALLOWED")
+	require.Equal(t, "GET, POST", r.hdr.Get("Allow"))
+	r = s.call("POST", "/v1/organizations", admin, `{"kind": "BUSINESS", "display_name": "x"}`)
+	require.Equal(t, http.StatusBadRequest, r.code, r.raw)
+	require.Equal(t, "INVALID_ENUM_VALUE", reason(r))
+	require.Contains(t, r.raw, "organization.kind")
+	require.Contains(t, r.raw, "KIND_COOPERATIVE_GROUP", "the accepted values are listed")
 	r = s.call("POST", "/v1/organizations", admin, huge)
 	require.Equal(t, http.StatusRequestEntityTooLarge, r.code, r.raw)
 	r = s.call("POST", "/v1/organizations", admin, `{"kind": "KIND_BUSINESS", "display_name": "x", "tax_code": "0300588560", "address": {"commune_code": "02794"}}`)

@@ -32,6 +32,7 @@ import (
 	contractsv1 "github.com/lienket/lienket/proto/lienket/contracts/v1"
 	matchmakingv1 "github.com/lienket/lienket/proto/lienket/matchmaking/v1"
 	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
+	"github.com/lienket/lienket/services/platform/apierr"
 	"github.com/lienket/lienket/services/platform/auth"
 	"github.com/lienket/lienket/services/platform/config"
 	"github.com/lienket/lienket/services/platform/health"
@@ -99,43 +100,91 @@ type Edge struct {
 	Keys registryv1.RegistryServiceClient
 }
 
-// errorHandler renders errors as google.rpc.Status JSON; an oversized body is 413.
-func errorHandler(ctx context.Context, mux *runtime.ServeMux, m runtime.Marshaler, w http.ResponseWriter, r *http.Request, err error) {
-	if st, ok := status.FromError(err); ok && strings.Contains(st.Message(), "request body too large") {
-		writeError(w, http.StatusRequestEntityTooLarge, codes.InvalidArgument, "BODY_TOO_LARGE", "request body too large")
-		return
+// errorHandler renders errors as google.rpc.Status JSON, every one with an ErrorInfo: a request
+// the gateway could not decode is 400 with the field and the reason (decode.go); an oversized
+// body is 413; an error without details (the gateway's own, or gRPC's when a backend is
+// unreachable) gets the reason of its code, and no internal address.
+func errorHandler(api *apiIndex) runtime.ErrorHandlerFunc {
+	return func(ctx context.Context, mux *runtime.ServeMux, m runtime.Marshaler, w http.ResponseWriter, r *http.Request, err error) {
+		if st, ok := status.FromError(err); ok && strings.Contains(st.Message(), "request body too large") {
+			writeError(w, http.StatusRequestEntityTooLarge, codes.InvalidArgument, "BODY_TOO_LARGE", "request body too large")
+			return
+		}
+		if derr, ok := api.decodeFailure(ctx, r, err); ok {
+			err = derr
+		} else {
+			err = withErrorInfo(err)
+		}
+		runtime.DefaultHTTPErrorHandler(ctx, mux, m, w, r, err)
 	}
-	runtime.DefaultHTTPErrorHandler(ctx, mux, m, w, r, err)
+}
+
+// withErrorInfo gives a status without details an ErrorInfo; UNAVAILABLE (a backend that cannot
+// be reached: gRPC's message names its address) becomes the platform's BACKEND_UNAVAILABLE.
+func withErrorInfo(err error) error {
+	st := status.Convert(err)
+	if len(st.Details()) > 0 || st.Code() == codes.OK {
+		return err
+	}
+	if st.Code() == codes.Unavailable {
+		return apierr.BackendUnavailable()
+	}
+	return apierr.New(st.Code(), upperSnake(st.Code().String()), st.Message(), nil)
+}
+
+// upperSnake turns a gRPC code name ("DeadlineExceeded") into a reason ("DEADLINE_EXCEEDED").
+func upperSnake(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && r >= 'A' && r <= 'Z' {
+			b.WriteByte('_')
+		}
+		b.WriteRune(r)
+	}
+	return strings.ToUpper(b.String())
 }
 
 // routingErrorHandler answers requests that match no binding. grpc-gateway's default turns a
 // known path with the wrong method into UNIMPLEMENTED, i.e. HTTP 501: a client error must not
-// look like a server fault, so it is 405 here, with a JSON status like every other error.
-func routingErrorHandler(ctx context.Context, mux *runtime.ServeMux, m runtime.Marshaler, w http.ResponseWriter, r *http.Request, httpStatus int) {
-	switch httpStatus {
-	case http.StatusMethodNotAllowed:
-		writeError(w, http.StatusMethodNotAllowed, codes.InvalidArgument, "METHOD_NOT_ALLOWED", r.Method+" is not allowed on "+r.URL.Path)
-	case http.StatusNotFound:
-		writeError(w, http.StatusNotFound, codes.NotFound, "NO_SUCH_PATH", "no API method at "+r.URL.Path)
-	default:
-		runtime.DefaultRoutingErrorHandler(ctx, mux, m, w, r, httpStatus)
+// look like a server fault, so it is 405 here, with the Allow header and a JSON status like
+// every other error.
+func routingErrorHandler(known *apiIndex) runtime.RoutingErrorHandlerFunc {
+	return func(ctx context.Context, mux *runtime.ServeMux, m runtime.Marshaler, w http.ResponseWriter, r *http.Request, httpStatus int) {
+		switch httpStatus {
+		case http.StatusMethodNotAllowed:
+			if allow := known.allow(r.URL.Path); allow != "" {
+				w.Header().Set("Allow", allow)
+			}
+			writeError(w, http.StatusMethodNotAllowed, codes.InvalidArgument, "METHOD_NOT_ALLOWED", r.Method+" is not allowed on "+r.URL.Path)
+		case http.StatusNotFound:
+			writeError(w, http.StatusNotFound, codes.NotFound, "NO_SUCH_PATH", "no API method at "+r.URL.Path)
+		default:
+			runtime.DefaultRoutingErrorHandler(ctx, mux, m, w, r, httpStatus)
+		}
 	}
 }
 
 // Handler builds the gateway's HTTP handler over already-open backend connections.
 func Handler(ctx context.Context, cfg Config, edge Edge, registry, contracts, matchmaking *grpc.ClientConn) (http.Handler, error) {
+	known, err := newAPIIndex(openapi.JSON)
+	if err != nil {
+		return nil, fmt.Errorf("embedded OpenAPI document: %w", err)
+	}
 	if edge.Log == nil {
 		edge.Log = slog.Default()
 	}
 	authn := newAuthenticator(cfg, edge)
 	gw := runtime.NewServeMux(
 		runtime.WithForwardResponseOption(authn.evictRevoked),
-		runtime.WithMarshalerOption(runtime.MIMEWildcard, &runtime.JSONPb{
+		runtime.WithMarshalerOption(runtime.MIMEWildcard, bodyMarshaler{&runtime.JSONPb{
 			MarshalOptions:   protojson.MarshalOptions{UseProtoNames: true},
 			UnmarshalOptions: protojson.UnmarshalOptions{DiscardUnknown: false},
-		}),
-		runtime.WithErrorHandler(errorHandler),
-		runtime.WithRoutingErrorHandler(routingErrorHandler),
+		}}),
+		runtime.WithErrorHandler(errorHandler(known)),
+		runtime.WithRoutingErrorHandler(routingErrorHandler(known)),
+		// No gRPC response metadata or trailers leak as Grpc-Metadata-* / Grpc-Trailer-* headers.
+		runtime.WithOutgoingHeaderMatcher(func(string) (string, bool) { return "", false }),
+		runtime.WithOutgoingTrailerMatcher(func(string) (string, bool) { return "", false }),
 		// Clients set no gRPC metadata of their own (no Grpc-Metadata-* pass-through): the
 		// services get exactly the authorization the edge accepted or minted, and its request id.
 		runtime.WithIncomingHeaderMatcher(func(string) (string, bool) { return "", false }),
@@ -162,7 +211,7 @@ func Handler(ctx context.Context, cfg Config, edge Edge, registry, contracts, ma
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write(openapi.JSON)
 	})
-	mux.Handle("/v1/", authn.Middleware(limiter.Middleware(idempotencyKey(http.MaxBytesHandler(gw, cfg.MaxBodyBytes)))))
+	mux.Handle("/v1/", authn.Middleware(limiter.Middleware(idempotencyKey(http.MaxBytesHandler(captureDecodeErrors(gw), cfg.MaxBodyBytes)))))
 	var h http.Handler = mux
 	if len(cfg.CORSOrigins) > 0 {
 		h = cors.New(cors.Options{

@@ -14,6 +14,7 @@ package contractsv1
 
 import (
 	v1 "github.com/lienket/lienket/proto/lienket/types/v1"
+	_ "google.golang.org/genproto/googleapis/api/annotations"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 	fieldmaskpb "google.golang.org/protobuf/types/known/fieldmaskpb"
@@ -2158,7 +2159,14 @@ type ListContractsRequest struct {
 	PageSize int32 `protobuf:"varint,1,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	// Page token.
 	PageToken string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
-	// Filter.
+	// Filter (AIP-160 subset). Terms `field = "value"` or `field != "value"` (value quoted, or a bare word) joined by AND; at most 1024 characters; any other field is 400 FILTER_SYNTAX.
+	// Fields:
+	//   - state: a ContractState value, e.g. "CONTRACT_STATE_ACTIVE"
+	//   - buyer: organizations/{id}
+	//   - producer: organizations/{id}
+	//   - product: products/{code}
+	//   - witness_authority: authorities/{id}
+	//   - commune_code: commune code of the producer
 	Filter        string `protobuf:"bytes,3,opt,name=filter,proto3" json:"filter,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -3814,7 +3822,11 @@ type ListDeliveriesRequest struct {
 	PageSize int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	// Page token.
 	PageToken string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
-	// Filter on household, lot, state.
+	// Filter (AIP-160 subset). Terms `field = "value"` or `field != "value"` (value quoted, or a bare word) joined by AND; at most 1024 characters; any other field is 400 FILTER_SYNTAX.
+	// Fields:
+	//   - household: households/{id}
+	//   - lot: lot id, e.g. "lot-1"
+	//   - state: a Delivery.State value, e.g. "STATE_CONFIRMED"
 	Filter        string `protobuf:"bytes,4,opt,name=filter,proto3" json:"filter,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -5209,7 +5221,10 @@ type ListIncidentsRequest struct {
 	PageSize int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	// Page token.
 	PageToken string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
-	// Filter on kind, state.
+	// Filter (AIP-160 subset). Terms `field = "value"` or `field != "value"` (value quoted, or a bare word) joined by AND; at most 1024 characters; any other field is 400 FILTER_SYNTAX.
+	// Fields:
+	//   - kind: an Incident.Kind value, e.g. "KIND_FORCE_MAJEURE"
+	//   - state: an Incident.State value, e.g. "STATE_OPEN"
 	Filter        string `protobuf:"bytes,4,opt,name=filter,proto3" json:"filter,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -5709,7 +5724,10 @@ type ListMarketPricesRequest struct {
 	PageSize int32 `protobuf:"varint,1,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	// Page token.
 	PageToken string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
-	// Filter on reference, price_date.
+	// Filter (AIP-160 subset). Terms `field = "value"` or `field != "value"` (value quoted, or a bare word) joined by AND; at most 1024 characters; any other field is 400 FILTER_SYNTAX.
+	// Fields:
+	//   - reference: market reference name
+	//   - price_date: "YYYY-MM-DD"
 	Filter        string `protobuf:"bytes,3,opt,name=filter,proto3" json:"filter,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -5825,14 +5843,14 @@ var File_lienket_contracts_v1_contracts_proto protoreflect.FileDescriptor
 
 const file_lienket_contracts_v1_contracts_proto_rawDesc = "" +
 	"\n" +
-	"$lienket/contracts/v1/contracts.proto\x12\x14lienket.contracts.v1\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1clienket/types/v1/types.proto\"q\n" +
+	"$lienket/contracts/v1/contracts.proto\x12\x14lienket.contracts.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1clienket/types/v1/types.proto\"q\n" +
 	"\vGradingRule\x12\x14\n" +
 	"\x05grade\x18\x01 \x01(\tR\x05grade\x12\x1a\n" +
 	"\bcriteria\x18\x02 \x01(\tR\bcriteria\x120\n" +
-	"\x14price_adjustment_bps\x18\x03 \x01(\x05R\x12priceAdjustmentBps\"\x98\x01\n" +
+	"\x14price_adjustment_bps\x18\x03 \x01(\x05R\x12priceAdjustmentBps\"\x9d\x01\n" +
 	"\n" +
-	"Allocation\x12\x1c\n" +
-	"\thousehold\x18\x01 \x01(\tR\thousehold\x12\x1a\n" +
+	"Allocation\x12!\n" +
+	"\thousehold\x18\x01 \x01(\tB\x03\xe0A\x02R\thousehold\x12\x1a\n" +
 	"\bquantity\x18\x02 \x01(\x03R\bquantity\x12\x17\n" +
 	"\aarea_m2\x18\x03 \x01(\x03R\x06areaM2\x127\n" +
 	"\amandate\x18\x04 \x01(\v2\x1d.lienket.contracts.v1.MandateR\amandate\";\n" +
@@ -5931,38 +5949,38 @@ const file_lienket_contracts_v1_contracts_proto_rawDesc = "" +
 	"signatures\x12\x18\n" +
 	"\aapplied\x18\x06 \x01(\bR\aapplied\x12;\n" +
 	"\vcreate_time\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"createTime\"\x81\a\n" +
-	"\bContract\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x129\n" +
+	"createTime\"\xc7\a\n" +
+	"\bContract\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x03R\x04name\x129\n" +
 	"\x05terms\x18\x02 \x01(\v2#.lienket.contracts.v1.ContractTermsR\x05terms\x12\x1a\n" +
-	"\brulebook\x18\x03 \x01(\tR\brulebook\x12)\n" +
-	"\x10rulebook_version\x18\x04 \x01(\tR\x0frulebookVersion\x129\n" +
-	"\x05state\x18\x05 \x01(\x0e2#.lienket.contracts.v1.ContractStateR\x05state\x12!\n" +
-	"\fstate_reason\x18\x06 \x01(\tR\vstateReason\x12\x1d\n" +
+	"\brulebook\x18\x03 \x01(\tR\brulebook\x12.\n" +
+	"\x10rulebook_version\x18\x04 \x01(\tB\x03\xe0A\x03R\x0frulebookVersion\x12>\n" +
+	"\x05state\x18\x05 \x01(\x0e2#.lienket.contracts.v1.ContractStateB\x03\xe0A\x03R\x05state\x12&\n" +
+	"\fstate_reason\x18\x06 \x01(\tB\x03\xe0A\x03R\vstateReason\x12\"\n" +
 	"\n" +
-	"terms_hash\x18\a \x01(\tR\ttermsHash\x12?\n" +
+	"terms_hash\x18\a \x01(\tB\x03\xe0A\x03R\ttermsHash\x12D\n" +
 	"\n" +
-	"signatures\x18\b \x03(\v2\x1f.lienket.contracts.v1.SignatureR\n" +
-	"signatures\x127\n" +
-	"\awitness\x18\t \x01(\v2\x1d.lienket.contracts.v1.WitnessR\awitness\x12L\n" +
+	"signatures\x18\b \x03(\v2\x1f.lienket.contracts.v1.SignatureB\x03\xe0A\x03R\n" +
+	"signatures\x12<\n" +
+	"\awitness\x18\t \x01(\v2\x1d.lienket.contracts.v1.WitnessB\x03\xe0A\x03R\awitness\x12Q\n" +
 	"\x11pending_amendment\x18\n" +
-	" \x01(\v2\x1f.lienket.contracts.v1.AmendmentR\x10pendingAmendment\x12'\n" +
-	"\x0famendment_count\x18\v \x01(\x05R\x0eamendmentCount\x122\n" +
-	"\x15producer_commune_code\x18\f \x01(\tR\x13producerCommuneCode\x12B\n" +
-	"\x1dbuyer_acknowledged_settlement\x18\r \x01(\bR\x1bbuyerAcknowledgedSettlement\x12H\n" +
-	" producer_acknowledged_settlement\x18\x0e \x01(\bR\x1eproducerAcknowledgedSettlement\x12!\n" +
-	"\fdisplay_name\x18\x0f \x01(\tR\vdisplayName\x12;\n" +
-	"\vcreate_time\x18\x10 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"createTime\x12;\n" +
-	"\vupdate_time\x18\x11 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	" \x01(\v2\x1f.lienket.contracts.v1.AmendmentB\x03\xe0A\x03R\x10pendingAmendment\x12,\n" +
+	"\x0famendment_count\x18\v \x01(\x05B\x03\xe0A\x03R\x0eamendmentCount\x127\n" +
+	"\x15producer_commune_code\x18\f \x01(\tB\x03\xe0A\x03R\x13producerCommuneCode\x12G\n" +
+	"\x1dbuyer_acknowledged_settlement\x18\r \x01(\bB\x03\xe0A\x03R\x1bbuyerAcknowledgedSettlement\x12M\n" +
+	" producer_acknowledged_settlement\x18\x0e \x01(\bB\x03\xe0A\x03R\x1eproducerAcknowledgedSettlement\x12!\n" +
+	"\fdisplay_name\x18\x0f \x01(\tR\vdisplayName\x12@\n" +
+	"\vcreate_time\x18\x10 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
+	"createTime\x12@\n" +
+	"\vupdate_time\x18\x11 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
 	"updateTime\x12\x12\n" +
-	"\x04etag\x18\x12 \x01(\tR\x04etag\"r\n" +
-	"\x15CreateContractRequest\x12:\n" +
-	"\bcontract\x18\x01 \x01(\v2\x1e.lienket.contracts.v1.ContractR\bcontract\x12\x1d\n" +
+	"\x04etag\x18\x12 \x01(\tR\x04etag\"w\n" +
+	"\x15CreateContractRequest\x12?\n" +
+	"\bcontract\x18\x01 \x01(\v2\x1e.lienket.contracts.v1.ContractB\x03\xe0A\x02R\bcontract\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x02 \x01(\tR\trequestId\"(\n" +
-	"\x12GetContractRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\"j\n" +
+	"request_id\x18\x02 \x01(\tR\trequestId\"-\n" +
+	"\x12GetContractRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\"j\n" +
 	"\x14ListContractsRequest\x12\x1b\n" +
 	"\tpage_size\x18\x01 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
@@ -5970,10 +5988,10 @@ const file_lienket_contracts_v1_contracts_proto_rawDesc = "" +
 	"\x06filter\x18\x03 \x01(\tR\x06filter\"}\n" +
 	"\x15ListContractsResponse\x12<\n" +
 	"\tcontracts\x18\x01 \x03(\v2\x1e.lienket.contracts.v1.ContractR\tcontracts\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x90\x01\n" +
-	"\x15UpdateContractRequest\x12:\n" +
-	"\bcontract\x18\x01 \x01(\v2\x1e.lienket.contracts.v1.ContractR\bcontract\x12;\n" +
-	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskR\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x9a\x01\n" +
+	"\x15UpdateContractRequest\x12?\n" +
+	"\bcontract\x18\x01 \x01(\v2\x1e.lienket.contracts.v1.ContractB\x03\xe0A\x02R\bcontract\x12@\n" +
+	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskB\x03\xe0A\x02R\n" +
 	"updateMask\"|\n" +
 	"\rRuleViolation\x12\x17\n" +
 	"\arule_id\x18\x01 \x01(\tR\x06ruleId\x12\x14\n" +
@@ -5981,62 +5999,62 @@ const file_lienket_contracts_v1_contracts_proto_rawDesc = "" +
 	"\n" +
 	"message_vi\x18\x03 \x01(\tR\tmessageVi\x12\x1d\n" +
 	"\n" +
-	"message_en\x18\x04 \x01(\tR\tmessageEn\"-\n" +
-	"\x17ValidateContractRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\"\x8a\x01\n" +
+	"message_en\x18\x04 \x01(\tR\tmessageEn\"2\n" +
+	"\x17ValidateContractRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\"\x8a\x01\n" +
 	"\x18ValidateContractResponse\x12C\n" +
 	"\n" +
 	"violations\x18\x01 \x03(\v2#.lienket.contracts.v1.RuleViolationR\n" +
 	"violations\x12)\n" +
-	"\x10rulebook_version\x18\x02 \x01(\tR\x0frulebookVersion\"^\n" +
-	"\x15SubmitContractRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x12\x12\n" +
+	"\x10rulebook_version\x18\x02 \x01(\tR\x0frulebookVersion\"c\n" +
+	"\x15SubmitContractRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x12\n" +
 	"\x04etag\x18\x02 \x01(\tR\x04etag\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x03 \x01(\tR\trequestId\"\xc2\x01\n" +
-	"\x13SignContractRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x12;\n" +
-	"\x05party\x18\x02 \x01(\x0e2%.lienket.contracts.v1.Signature.PartyR\x05party\x12\x1c\n" +
-	"\thousehold\x18\x03 \x01(\tR\thousehold\x12\x1d\n" +
+	"request_id\x18\x03 \x01(\tR\trequestId\"\xd1\x01\n" +
+	"\x13SignContractRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12@\n" +
+	"\x05party\x18\x02 \x01(\x0e2%.lienket.contracts.v1.Signature.PartyB\x03\xe0A\x02R\x05party\x12\x1c\n" +
+	"\thousehold\x18\x03 \x01(\tR\thousehold\x12\"\n" +
 	"\n" +
-	"terms_hash\x18\x04 \x01(\tR\ttermsHash\x12\x1d\n" +
+	"terms_hash\x18\x04 \x01(\tB\x03\xe0A\x02R\ttermsHash\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x05 \x01(\tR\trequestId\"j\n" +
-	"\x16WitnessContractRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x12\x1d\n" +
+	"request_id\x18\x05 \x01(\tR\trequestId\"t\n" +
+	"\x16WitnessContractRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\"\n" +
 	"\n" +
-	"terms_hash\x18\x02 \x01(\tR\ttermsHash\x12\x1d\n" +
+	"terms_hash\x18\x02 \x01(\tB\x03\xe0A\x02R\ttermsHash\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x03 \x01(\tR\trequestId\"i\n" +
-	"\x1cRejectWitnessContractRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n" +
-	"\x06reason\x18\x02 \x01(\tR\x06reason\x12\x1d\n" +
+	"request_id\x18\x03 \x01(\tR\trequestId\"s\n" +
+	"\x1cRejectWitnessContractRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x1b\n" +
+	"\x06reason\x18\x02 \x01(\tB\x03\xe0A\x02R\x06reason\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x03 \x01(\tR\trequestId\"b\n" +
-	"\x15CancelContractRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n" +
-	"\x06reason\x18\x02 \x01(\tR\x06reason\x12\x1d\n" +
+	"request_id\x18\x03 \x01(\tR\trequestId\"l\n" +
+	"\x15CancelContractRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x1b\n" +
+	"\x06reason\x18\x02 \x01(\tB\x03\xe0A\x02R\x06reason\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x03 \x01(\tR\trequestId\"\xb0\x01\n" +
-	"\x14AmendContractRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x129\n" +
-	"\x05terms\x18\x02 \x01(\v2#.lienket.contracts.v1.ContractTermsR\x05terms\x12\x16\n" +
-	"\x06reason\x18\x03 \x01(\tR\x06reason\x12\x12\n" +
+	"request_id\x18\x03 \x01(\tR\trequestId\"\xbf\x01\n" +
+	"\x14AmendContractRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12>\n" +
+	"\x05terms\x18\x02 \x01(\v2#.lienket.contracts.v1.ContractTermsB\x03\xe0A\x02R\x05terms\x12\x1b\n" +
+	"\x06reason\x18\x03 \x01(\tB\x03\xe0A\x02R\x06reason\x12\x12\n" +
 	"\x04etag\x18\x04 \x01(\tR\x04etag\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x05 \x01(\tR\trequestId\"e\n" +
-	"\x18TerminateContractRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n" +
-	"\x06reason\x18\x02 \x01(\tR\x06reason\x12\x1d\n" +
+	"request_id\x18\x05 \x01(\tR\trequestId\"o\n" +
+	"\x18TerminateContractRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x1b\n" +
+	"\x06reason\x18\x02 \x01(\tB\x03\xe0A\x02R\x06reason\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x03 \x01(\tR\trequestId\"b\n" +
-	"\x15ResumeContractRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n" +
-	"\x06reason\x18\x02 \x01(\tR\x06reason\x12\x1d\n" +
+	"request_id\x18\x03 \x01(\tR\trequestId\"l\n" +
+	"\x15ResumeContractRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x1b\n" +
+	"\x06reason\x18\x02 \x01(\tB\x03\xe0A\x02R\x06reason\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x03 \x01(\tR\trequestId\"Q\n" +
-	"\x1cAcknowledgeSettlementRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x12\x1d\n" +
+	"request_id\x18\x03 \x01(\tR\trequestId\"V\n" +
+	"\x1cAcknowledgeSettlementRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x1d\n" +
 	"\n" +
 	"request_id\x18\x02 \x01(\tR\trequestId\"\x8b\x02\n" +
 	"\rContractEvent\x12\x12\n" +
@@ -6049,9 +6067,9 @@ const file_lienket_contracts_v1_contracts_proto_rawDesc = "" +
 	"\x04time\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\x04time\x12\x18\n" +
 	"\apayload\x18\a \x01(\tR\apayload\x12#\n" +
 	"\rprevious_hash\x18\b \x01(\tR\fpreviousHash\x12\x12\n" +
-	"\x04hash\x18\t \x01(\tR\x04hash\"o\n" +
-	"\x19ListContractEventsRequest\x12\x16\n" +
-	"\x06parent\x18\x01 \x01(\tR\x06parent\x12\x1b\n" +
+	"\x04hash\x18\t \x01(\tR\x04hash\"t\n" +
+	"\x19ListContractEventsRequest\x12\x1b\n" +
+	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x12\x1b\n" +
 	"\tpage_size\x18\x02 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
 	"page_token\x18\x03 \x01(\tR\tpageToken\"\x81\x01\n" +
@@ -6066,41 +6084,41 @@ const file_lienket_contracts_v1_contracts_proto_rawDesc = "" +
 	"\brule_ids\x18\x05 \x03(\tR\aruleIds\"\x16\n" +
 	"\x14ListRulebooksRequest\"U\n" +
 	"\x15ListRulebooksResponse\x12<\n" +
-	"\trulebooks\x18\x01 \x03(\v2\x1e.lienket.contracts.v1.RulebookR\trulebooks\"\xe9\x05\n" +
-	"\bDelivery\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x12\x1c\n" +
-	"\thousehold\x18\x02 \x01(\tR\thousehold\x12\x10\n" +
-	"\x03lot\x18\x03 \x01(\tR\x03lot\x12#\n" +
-	"\rdelivery_date\x18\x04 \x01(\tR\fdeliveryDate\x12\x1a\n" +
-	"\bquantity\x18\x05 \x01(\x03R\bquantity\x12\x14\n" +
+	"\trulebooks\x18\x01 \x03(\v2\x1e.lienket.contracts.v1.RulebookR\trulebooks\"\xa5\x06\n" +
+	"\bDelivery\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x03R\x04name\x12!\n" +
+	"\thousehold\x18\x02 \x01(\tB\x03\xe0A\x02R\thousehold\x12\x15\n" +
+	"\x03lot\x18\x03 \x01(\tB\x03\xe0A\x02R\x03lot\x12(\n" +
+	"\rdelivery_date\x18\x04 \x01(\tB\x03\xe0A\x02R\fdeliveryDate\x12\x1f\n" +
+	"\bquantity\x18\x05 \x01(\x03B\x03\xe0A\x02R\bquantity\x12\x14\n" +
 	"\x05grade\x18\x06 \x01(\tR\x05grade\x12+\n" +
 	"\x11accepted_quantity\x18\a \x01(\x03R\x10acceptedQuantity\x12+\n" +
 	"\x11rejected_quantity\x18\b \x01(\x03R\x10rejectedQuantity\x12)\n" +
 	"\x10rejection_reason\x18\t \x01(\tR\x0frejectionReason\x12(\n" +
 	"\x10market_price_vnd\x18\n" +
-	" \x01(\x03R\x0emarketPriceVnd\x12$\n" +
-	"\x0eunit_price_vnd\x18\v \x01(\x03R\funitPriceVnd\x12(\n" +
-	"\x10gross_amount_vnd\x18\f \x01(\x03R\x0egrossAmountVnd\x122\n" +
-	"\x15recovered_advance_vnd\x18\r \x01(\x03R\x13recoveredAdvanceVnd\x12:\n" +
-	"\x05state\x18\x0e \x01(\x0e2$.lienket.contracts.v1.Delivery.StateR\x05state\x12%\n" +
-	"\x0edispute_reason\x18\x0f \x01(\tR\rdisputeReason\x12;\n" +
-	"\vcreate_time\x18\x10 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"createTime\x12\x12\n" +
-	"\x04etag\x18\x11 \x01(\tR\x04etag\"[\n" +
+	" \x01(\x03R\x0emarketPriceVnd\x12)\n" +
+	"\x0eunit_price_vnd\x18\v \x01(\x03B\x03\xe0A\x03R\funitPriceVnd\x12-\n" +
+	"\x10gross_amount_vnd\x18\f \x01(\x03B\x03\xe0A\x03R\x0egrossAmountVnd\x127\n" +
+	"\x15recovered_advance_vnd\x18\r \x01(\x03B\x03\xe0A\x03R\x13recoveredAdvanceVnd\x12?\n" +
+	"\x05state\x18\x0e \x01(\x0e2$.lienket.contracts.v1.Delivery.StateB\x03\xe0A\x03R\x05state\x12*\n" +
+	"\x0edispute_reason\x18\x0f \x01(\tB\x03\xe0A\x03R\rdisputeReason\x12@\n" +
+	"\vcreate_time\x18\x10 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
+	"createTime\x12\x17\n" +
+	"\x04etag\x18\x11 \x01(\tB\x03\xe0A\x03R\x04etag\"[\n" +
 	"\x05State\x12\x15\n" +
 	"\x11STATE_UNSPECIFIED\x10\x00\x12\x12\n" +
 	"\x0eSTATE_RECORDED\x10\x01\x12\x13\n" +
 	"\x0fSTATE_CONFIRMED\x10\x02\x12\x12\n" +
-	"\x0eSTATE_DISPUTED\x10\x03\"\x8a\x01\n" +
-	"\x15CreateDeliveryRequest\x12\x16\n" +
-	"\x06parent\x18\x01 \x01(\tR\x06parent\x12:\n" +
-	"\bdelivery\x18\x02 \x01(\v2\x1e.lienket.contracts.v1.DeliveryR\bdelivery\x12\x1d\n" +
+	"\x0eSTATE_DISPUTED\x10\x03\"\x94\x01\n" +
+	"\x15CreateDeliveryRequest\x12\x1b\n" +
+	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x12?\n" +
+	"\bdelivery\x18\x02 \x01(\v2\x1e.lienket.contracts.v1.DeliveryB\x03\xe0A\x02R\bdelivery\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x03 \x01(\tR\trequestId\"(\n" +
-	"\x12GetDeliveryRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\"\x83\x01\n" +
-	"\x15ListDeliveriesRequest\x12\x16\n" +
-	"\x06parent\x18\x01 \x01(\tR\x06parent\x12\x1b\n" +
+	"request_id\x18\x03 \x01(\tR\trequestId\"-\n" +
+	"\x12GetDeliveryRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\"\x88\x01\n" +
+	"\x15ListDeliveriesRequest\x12\x1b\n" +
+	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x12\x1b\n" +
 	"\tpage_size\x18\x02 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
 	"page_token\x18\x03 \x01(\tR\tpageToken\x12\x16\n" +
@@ -6109,59 +6127,59 @@ const file_lienket_contracts_v1_contracts_proto_rawDesc = "" +
 	"\n" +
 	"deliveries\x18\x01 \x03(\v2\x1e.lienket.contracts.v1.DeliveryR\n" +
 	"deliveries\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"_\n" +
-	"\x16ConfirmDeliveryRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x12\x12\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"d\n" +
+	"\x16ConfirmDeliveryRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x12\n" +
 	"\x04etag\x18\x02 \x01(\tR\x04etag\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x03 \x01(\tR\trequestId\"w\n" +
-	"\x16DisputeDeliveryRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n" +
-	"\x06reason\x18\x02 \x01(\tR\x06reason\x12\x12\n" +
+	"request_id\x18\x03 \x01(\tR\trequestId\"\x81\x01\n" +
+	"\x16DisputeDeliveryRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x1b\n" +
+	"\x06reason\x18\x02 \x01(\tB\x03\xe0A\x02R\x06reason\x12\x12\n" +
 	"\x04etag\x18\x03 \x01(\tR\x04etag\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x04 \x01(\tR\trequestId\"\xa7\x02\n" +
-	"\fInputAdvance\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x12\x1c\n" +
-	"\thousehold\x18\x02 \x01(\tR\thousehold\x12!\n" +
-	"\fadvance_date\x18\x03 \x01(\tR\vadvanceDate\x12 \n" +
-	"\vdescription\x18\x04 \x01(\tR\vdescription\x12\x1b\n" +
-	"\tvalue_vnd\x18\x05 \x01(\x03R\bvalueVnd\x12#\n" +
-	"\rrecovered_vnd\x18\x06 \x01(\x03R\frecoveredVnd\x12!\n" +
-	"\finterest_vnd\x18\a \x01(\x03R\vinterestVnd\x12;\n" +
-	"\vcreate_time\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"createTime\"\x9b\x01\n" +
-	"\x19CreateInputAdvanceRequest\x12\x16\n" +
-	"\x06parent\x18\x01 \x01(\tR\x06parent\x12G\n" +
-	"\rinput_advance\x18\x02 \x01(\v2\".lienket.contracts.v1.InputAdvanceR\finputAdvance\x12\x1d\n" +
+	"request_id\x18\x04 \x01(\tR\trequestId\"\xcf\x02\n" +
+	"\fInputAdvance\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x03R\x04name\x12!\n" +
+	"\thousehold\x18\x02 \x01(\tB\x03\xe0A\x02R\thousehold\x12&\n" +
+	"\fadvance_date\x18\x03 \x01(\tB\x03\xe0A\x02R\vadvanceDate\x12%\n" +
+	"\vdescription\x18\x04 \x01(\tB\x03\xe0A\x02R\vdescription\x12 \n" +
+	"\tvalue_vnd\x18\x05 \x01(\x03B\x03\xe0A\x02R\bvalueVnd\x12(\n" +
+	"\rrecovered_vnd\x18\x06 \x01(\x03B\x03\xe0A\x03R\frecoveredVnd\x12&\n" +
+	"\finterest_vnd\x18\a \x01(\x03B\x03\xe0A\x03R\vinterestVnd\x12@\n" +
+	"\vcreate_time\x18\b \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
+	"createTime\"\xa5\x01\n" +
+	"\x19CreateInputAdvanceRequest\x12\x1b\n" +
+	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x12L\n" +
+	"\rinput_advance\x18\x02 \x01(\v2\".lienket.contracts.v1.InputAdvanceB\x03\xe0A\x02R\finputAdvance\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x03 \x01(\tR\trequestId\"n\n" +
-	"\x18ListInputAdvancesRequest\x12\x16\n" +
-	"\x06parent\x18\x01 \x01(\tR\x06parent\x12\x1b\n" +
+	"request_id\x18\x03 \x01(\tR\trequestId\"s\n" +
+	"\x18ListInputAdvancesRequest\x12\x1b\n" +
+	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x12\x1b\n" +
 	"\tpage_size\x18\x02 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
 	"page_token\x18\x03 \x01(\tR\tpageToken\"\x8e\x01\n" +
 	"\x19ListInputAdvancesResponse\x12I\n" +
 	"\x0einput_advances\x18\x01 \x03(\v2\".lienket.contracts.v1.InputAdvanceR\rinputAdvances\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xab\x02\n" +
-	"\aPayment\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
-	"\x05payee\x18\x02 \x01(\tR\x05payee\x12\x1c\n" +
-	"\thousehold\x18\x03 \x01(\tR\thousehold\x12\x1d\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xc9\x02\n" +
+	"\aPayment\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x03R\x04name\x12\x19\n" +
+	"\x05payee\x18\x02 \x01(\tB\x03\xe0A\x02R\x05payee\x12\x1c\n" +
+	"\thousehold\x18\x03 \x01(\tR\thousehold\x12\"\n" +
 	"\n" +
-	"amount_vnd\x18\x04 \x01(\x03R\tamountVnd\x12;\n" +
-	"\x06method\x18\x05 \x01(\x0e2#.lienket.contracts.v1.PaymentMethodR\x06method\x12\x1c\n" +
-	"\treference\x18\x06 \x01(\tR\treference\x12!\n" +
-	"\fpayment_date\x18\a \x01(\tR\vpaymentDate\x12;\n" +
-	"\vcreate_time\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"createTime\"\x86\x01\n" +
-	"\x14CreatePaymentRequest\x12\x16\n" +
-	"\x06parent\x18\x01 \x01(\tR\x06parent\x127\n" +
-	"\apayment\x18\x02 \x01(\v2\x1d.lienket.contracts.v1.PaymentR\apayment\x12\x1d\n" +
+	"amount_vnd\x18\x04 \x01(\x03B\x03\xe0A\x02R\tamountVnd\x12@\n" +
+	"\x06method\x18\x05 \x01(\x0e2#.lienket.contracts.v1.PaymentMethodB\x03\xe0A\x02R\x06method\x12\x1c\n" +
+	"\treference\x18\x06 \x01(\tR\treference\x12&\n" +
+	"\fpayment_date\x18\a \x01(\tB\x03\xe0A\x02R\vpaymentDate\x12@\n" +
+	"\vcreate_time\x18\b \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
+	"createTime\"\x90\x01\n" +
+	"\x14CreatePaymentRequest\x12\x1b\n" +
+	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x12<\n" +
+	"\apayment\x18\x02 \x01(\v2\x1d.lienket.contracts.v1.PaymentB\x03\xe0A\x02R\apayment\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x03 \x01(\tR\trequestId\"i\n" +
-	"\x13ListPaymentsRequest\x12\x16\n" +
-	"\x06parent\x18\x01 \x01(\tR\x06parent\x12\x1b\n" +
+	"request_id\x18\x03 \x01(\tR\trequestId\"n\n" +
+	"\x13ListPaymentsRequest\x12\x1b\n" +
+	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x12\x1b\n" +
 	"\tpage_size\x18\x02 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
 	"page_token\x18\x03 \x01(\tR\tpageToken\"y\n" +
@@ -6187,31 +6205,31 @@ const file_lienket_contracts_v1_contracts_proto_rawDesc = "" +
 	"households\x12:\n" +
 	"\x05total\x18\x03 \x01(\v2$.lienket.contracts.v1.SettlementLineR\x05total\x12\x1a\n" +
 	"\brounding\x18\x04 \x01(\tR\brounding\x12=\n" +
-	"\fcompute_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\vcomputeTime\"*\n" +
-	"\x14GetSettlementRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\"\xf1\b\n" +
-	"\bIncident\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x127\n" +
-	"\x04kind\x18\x02 \x01(\x0e2#.lienket.contracts.v1.Incident.KindR\x04kind\x12:\n" +
-	"\x05state\x18\x03 \x01(\x0e2$.lienket.contracts.v1.Incident.StateR\x05state\x12 \n" +
+	"\fcompute_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\vcomputeTime\"/\n" +
+	"\x14GetSettlementRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\"\xa3\t\n" +
+	"\bIncident\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x03R\x04name\x12<\n" +
+	"\x04kind\x18\x02 \x01(\x0e2#.lienket.contracts.v1.Incident.KindB\x03\xe0A\x02R\x04kind\x12?\n" +
+	"\x05state\x18\x03 \x01(\x0e2$.lienket.contracts.v1.Incident.StateB\x03\xe0A\x03R\x05state\x12 \n" +
 	"\vdescription\x18\x04 \x01(\tR\vdescription\x12W\n" +
 	"\x13force_majeure_event\x18\x05 \x01(\x0e2'.lienket.contracts.v1.ForceMajeureEventR\x11forceMajeureEvent\x12#\n" +
 	"\raffected_lots\x18\x06 \x03(\tR\faffectedLots\x12/\n" +
 	"\x13affected_households\x18\a \x03(\tR\x12affectedHouseholds\x12)\n" +
-	"\x10suspend_contract\x18\b \x01(\bR\x0fsuspendContract\x12O\n" +
-	"\fverification\x18\t \x01(\x0e2+.lienket.contracts.v1.Incident.VerificationR\fverification\x12'\n" +
+	"\x10suspend_contract\x18\b \x01(\bR\x0fsuspendContract\x12T\n" +
+	"\fverification\x18\t \x01(\x0e2+.lienket.contracts.v1.Incident.VerificationB\x03\xe0A\x03R\fverification\x12'\n" +
 	"\x0fbreaching_party\x18\n" +
 	" \x01(\tR\x0ebreachingParty\x12,\n" +
-	"\x12breached_value_vnd\x18\v \x01(\x03R\x10breachedValueVnd\x12\x1f\n" +
-	"\vpenalty_vnd\x18\f \x01(\x03R\n" +
-	"penaltyVnd\x12\x18\n" +
-	"\aoutcome\x18\r \x01(\tR\aoutcome\x12\x1a\n" +
-	"\breporter\x18\x0e \x01(\tR\breporter\x12;\n" +
-	"\vcreate_time\x18\x0f \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"createTime\x12;\n" +
-	"\vupdate_time\x18\x10 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"updateTime\x12\x12\n" +
-	"\x04etag\x18\x11 \x01(\tR\x04etag\"\x95\x01\n" +
+	"\x12breached_value_vnd\x18\v \x01(\x03R\x10breachedValueVnd\x12$\n" +
+	"\vpenalty_vnd\x18\f \x01(\x03B\x03\xe0A\x03R\n" +
+	"penaltyVnd\x12\x1d\n" +
+	"\aoutcome\x18\r \x01(\tB\x03\xe0A\x03R\aoutcome\x12\x1f\n" +
+	"\breporter\x18\x0e \x01(\tB\x03\xe0A\x03R\breporter\x12@\n" +
+	"\vcreate_time\x18\x0f \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
+	"createTime\x12@\n" +
+	"\vupdate_time\x18\x10 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
+	"updateTime\x12\x17\n" +
+	"\x04etag\x18\x11 \x01(\tB\x03\xe0A\x03R\x04etag\"\x95\x01\n" +
 	"\x04Kind\x12\x14\n" +
 	"\x10KIND_UNSPECIFIED\x10\x00\x12\x16\n" +
 	"\x12KIND_FORCE_MAJEURE\x10\x01\x12\x15\n" +
@@ -6228,52 +6246,52 @@ const file_lienket_contracts_v1_contracts_proto_rawDesc = "" +
 	"\fVerification\x12\x1c\n" +
 	"\x18VERIFICATION_UNSPECIFIED\x10\x00\x12\x19\n" +
 	"\x15VERIFICATION_ACCEPTED\x10\x01\x12\x19\n" +
-	"\x15VERIFICATION_REJECTED\x10\x02\"\x8a\x01\n" +
-	"\x15CreateIncidentRequest\x12\x16\n" +
-	"\x06parent\x18\x01 \x01(\tR\x06parent\x12:\n" +
-	"\bincident\x18\x02 \x01(\v2\x1e.lienket.contracts.v1.IncidentR\bincident\x12\x1d\n" +
+	"\x15VERIFICATION_REJECTED\x10\x02\"\x94\x01\n" +
+	"\x15CreateIncidentRequest\x12\x1b\n" +
+	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x12?\n" +
+	"\bincident\x18\x02 \x01(\v2\x1e.lienket.contracts.v1.IncidentB\x03\xe0A\x02R\bincident\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x03 \x01(\tR\trequestId\"(\n" +
-	"\x12GetIncidentRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\"\x82\x01\n" +
-	"\x14ListIncidentsRequest\x12\x16\n" +
-	"\x06parent\x18\x01 \x01(\tR\x06parent\x12\x1b\n" +
+	"request_id\x18\x03 \x01(\tR\trequestId\"-\n" +
+	"\x12GetIncidentRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\"\x87\x01\n" +
+	"\x14ListIncidentsRequest\x12\x1b\n" +
+	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x12\x1b\n" +
 	"\tpage_size\x18\x02 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
 	"page_token\x18\x03 \x01(\tR\tpageToken\x12\x16\n" +
 	"\x06filter\x18\x04 \x01(\tR\x06filter\"}\n" +
 	"\x15ListIncidentsResponse\x12<\n" +
 	"\tincidents\x18\x01 \x03(\v2\x1e.lienket.contracts.v1.IncidentR\tincidents\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x8a\x01\n" +
-	"\x15VerifyIncidentRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x8f\x01\n" +
+	"\x15VerifyIncidentRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x16\n" +
 	"\x06accept\x18\x02 \x01(\bR\x06accept\x12\x12\n" +
 	"\x04note\x18\x03 \x01(\tR\x04note\x12\x12\n" +
 	"\x04etag\x18\x04 \x01(\tR\x04etag\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x05 \x01(\tR\trequestId\"s\n" +
-	"\x16MediateIncidentRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x12\x12\n" +
+	"request_id\x18\x05 \x01(\tR\trequestId\"x\n" +
+	"\x16MediateIncidentRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x12\n" +
 	"\x04note\x18\x02 \x01(\tR\x04note\x12\x12\n" +
 	"\x04etag\x18\x03 \x01(\tR\x04etag\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x04 \x01(\tR\trequestId\"\x9e\x01\n" +
-	"\x16ResolveIncidentRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x12\x18\n" +
-	"\aoutcome\x18\x02 \x01(\tR\aoutcome\x12#\n" +
+	"request_id\x18\x04 \x01(\tR\trequestId\"\xa8\x01\n" +
+	"\x16ResolveIncidentRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x1d\n" +
+	"\aoutcome\x18\x02 \x01(\tB\x03\xe0A\x02R\aoutcome\x12#\n" +
 	"\rbreach_upheld\x18\x03 \x01(\bR\fbreachUpheld\x12\x12\n" +
 	"\x04etag\x18\x04 \x01(\tR\x04etag\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x05 \x01(\tR\trequestId\"\x93\x01\n" +
-	"\vMarketPrice\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x12\x1c\n" +
-	"\treference\x18\x02 \x01(\tR\treference\x12\x1d\n" +
+	"request_id\x18\x05 \x01(\tR\trequestId\"\xa7\x01\n" +
+	"\vMarketPrice\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x03R\x04name\x12!\n" +
+	"\treference\x18\x02 \x01(\tB\x03\xe0A\x02R\treference\x12\"\n" +
 	"\n" +
-	"price_date\x18\x03 \x01(\tR\tpriceDate\x12\x1b\n" +
-	"\tprice_vnd\x18\x04 \x01(\x03R\bpriceVnd\x12\x16\n" +
-	"\x06source\x18\x05 \x01(\tR\x06source\"\x7f\n" +
-	"\x18CreateMarketPriceRequest\x12D\n" +
-	"\fmarket_price\x18\x01 \x01(\v2!.lienket.contracts.v1.MarketPriceR\vmarketPrice\x12\x1d\n" +
+	"price_date\x18\x03 \x01(\tB\x03\xe0A\x02R\tpriceDate\x12 \n" +
+	"\tprice_vnd\x18\x04 \x01(\x03B\x03\xe0A\x02R\bpriceVnd\x12\x16\n" +
+	"\x06source\x18\x05 \x01(\tR\x06source\"\x84\x01\n" +
+	"\x18CreateMarketPriceRequest\x12I\n" +
+	"\fmarket_price\x18\x01 \x01(\v2!.lienket.contracts.v1.MarketPriceB\x03\xe0A\x02R\vmarketPrice\x12\x1d\n" +
 	"\n" +
 	"request_id\x18\x02 \x01(\tR\trequestId\"m\n" +
 	"\x17ListMarketPricesRequest\x12\x1b\n" +

@@ -14,6 +14,7 @@ package matchmakingv1
 
 import (
 	v1 "github.com/lienket/lienket/proto/lienket/types/v1"
+	_ "google.golang.org/genproto/googleapis/api/annotations"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 	fieldmaskpb "google.golang.org/protobuf/types/known/fieldmaskpb"
@@ -604,7 +605,13 @@ type ListDemandsRequest struct {
 	PageSize int32 `protobuf:"varint,1,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	// Page token.
 	PageToken string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
-	// Filter.
+	// Filter (AIP-160 subset). Terms `field = "value"` or `field != "value"` (value quoted, or a bare word) joined by AND; at most 1024 characters; any other field is 400 FILTER_SYNTAX.
+	// Fields:
+	//   - product: products/{code}
+	//   - province_code: province of the delivery place
+	//   - state: a Demand.State value, e.g. "STATE_OPEN"
+	//   - window: "YYYY-MM-DD" (only =): demands whose delivery window contains that day
+	//   - buyer: organizations/{id}
 	Filter        string `protobuf:"bytes,3,opt,name=filter,proto3" json:"filter,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1170,7 +1177,13 @@ type ListOffersRequest struct {
 	PageSize int32 `protobuf:"varint,1,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	// Page token.
 	PageToken string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
-	// Filter.
+	// Filter (AIP-160 subset). Terms `field = "value"` or `field != "value"` (value quoted, or a bare word) joined by AND; at most 1024 characters; any other field is 400 FILTER_SYNTAX.
+	// Fields:
+	//   - product: products/{code}
+	//   - province_code: province of the producer
+	//   - state: an Offer.State value, e.g. "STATE_OPEN"
+	//   - window: "YYYY-MM-DD" (only =): offers whose harvest window contains that day
+	//   - producer: organizations/{id}
 	Filter        string `protobuf:"bytes,3,opt,name=filter,proto3" json:"filter,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -2291,7 +2304,10 @@ type ListProposalsRequest struct {
 	PageSize int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	// Page token.
 	PageToken string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
-	// Filter on offer, state.
+	// Filter (AIP-160 subset). Terms `field = "value"` or `field != "value"` (value quoted, or a bare word) joined by AND; at most 1024 characters; any other field is 400 FILTER_SYNTAX.
+	// Fields:
+	//   - offer: offers/{id}
+	//   - state: a Proposal.State value, e.g. "STATE_PENDING"
 	Filter        string `protobuf:"bytes,4,opt,name=filter,proto3" json:"filter,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -2589,34 +2605,34 @@ var File_lienket_matchmaking_v1_matchmaking_proto protoreflect.FileDescriptor
 
 const file_lienket_matchmaking_v1_matchmaking_proto_rawDesc = "" +
 	"\n" +
-	"(lienket/matchmaking/v1/matchmaking.proto\x12\x16lienket.matchmaking.v1\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1clienket/types/v1/types.proto\"\xa2\x01\n" +
+	"(lienket/matchmaking/v1/matchmaking.proto\x12\x16lienket.matchmaking.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1clienket/types/v1/types.proto\"\xa2\x01\n" +
 	"\x13InclusionPreference\x12+\n" +
 	"\x12min_poor_share_bps\x18\x01 \x01(\x05R\x0fminPoorShareBps\x12(\n" +
 	"\x10prefer_women_led\x18\x02 \x01(\bR\x0epreferWomenLed\x124\n" +
-	"\x16prefer_ethnic_minority\x18\x03 \x01(\bR\x14preferEthnicMinority\"\x99\b\n" +
-	"\x06Demand\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
-	"\x05buyer\x18\x02 \x01(\tR\x05buyer\x12\x18\n" +
-	"\aproduct\x18\x03 \x01(\tR\aproduct\x12+\n" +
-	"\x11required_standard\x18\x04 \x01(\tR\x10requiredStandard\x12\x1a\n" +
-	"\bquantity\x18\x05 \x01(\x03R\bquantity\x12(\n" +
-	"\x10min_lot_quantity\x18\x06 \x01(\x03R\x0eminLotQuantity\x12E\n" +
-	"\x0fdelivery_window\x18\a \x01(\v2\x1c.lienket.types.v1.DateWindowR\x0edeliveryWindow\x122\n" +
-	"\x15delivery_commune_code\x18\b \x01(\tR\x13deliveryCommuneCode\x12%\n" +
-	"\x0edelivery_place\x18\t \x01(\tR\rdeliveryPlace\x12=\n" +
+	"\x16prefer_ethnic_minority\x18\x03 \x01(\bR\x14preferEthnicMinority\"\xe8\b\n" +
+	"\x06Demand\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x03R\x04name\x12\x1c\n" +
+	"\x05buyer\x18\x02 \x01(\tB\x06\xe0A\x02\xe0A\x05R\x05buyer\x12 \n" +
+	"\aproduct\x18\x03 \x01(\tB\x06\xe0A\x02\xe0A\x05R\aproduct\x120\n" +
+	"\x11required_standard\x18\x04 \x01(\tB\x03\xe0A\x05R\x10requiredStandard\x12\x1f\n" +
+	"\bquantity\x18\x05 \x01(\x03B\x03\xe0A\x02R\bquantity\x12(\n" +
+	"\x10min_lot_quantity\x18\x06 \x01(\x03R\x0eminLotQuantity\x12J\n" +
+	"\x0fdelivery_window\x18\a \x01(\v2\x1c.lienket.types.v1.DateWindowB\x03\xe0A\x02R\x0edeliveryWindow\x12:\n" +
+	"\x15delivery_commune_code\x18\b \x01(\tB\x06\xe0A\x02\xe0A\x05R\x13deliveryCommuneCode\x12%\n" +
+	"\x0edelivery_place\x18\t \x01(\tR\rdeliveryPlace\x12B\n" +
 	"\vprice_terms\x18\n" +
-	" \x01(\v2\x1c.lienket.types.v1.PriceTermsR\n" +
+	" \x01(\v2\x1c.lienket.types.v1.PriceTermsB\x03\xe0A\x02R\n" +
 	"priceTerms\x12%\n" +
 	"\x0einputs_offered\x18\v \x03(\tR\rinputsOffered\x121\n" +
 	"\x14technical_assistance\x18\f \x01(\tR\x13technicalAssistance\x12I\n" +
-	"\tinclusion\x18\r \x01(\v2+.lienket.matchmaking.v1.InclusionPreferenceR\tinclusion\x12-\n" +
-	"\x12allocated_quantity\x18\x0e \x01(\x03R\x11allocatedQuantity\x12+\n" +
-	"\x11reserved_quantity\x18\x0f \x01(\x03R\x10reservedQuantity\x12:\n" +
-	"\x05state\x18\x10 \x01(\x0e2$.lienket.matchmaking.v1.Demand.StateR\x05state\x12#\n" +
-	"\rprovince_code\x18\x11 \x01(\tR\fprovinceCode\x12;\n" +
-	"\vcreate_time\x18\x12 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"createTime\x12;\n" +
-	"\vupdate_time\x18\x13 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"\tinclusion\x18\r \x01(\v2+.lienket.matchmaking.v1.InclusionPreferenceR\tinclusion\x122\n" +
+	"\x12allocated_quantity\x18\x0e \x01(\x03B\x03\xe0A\x03R\x11allocatedQuantity\x120\n" +
+	"\x11reserved_quantity\x18\x0f \x01(\x03B\x03\xe0A\x03R\x10reservedQuantity\x12?\n" +
+	"\x05state\x18\x10 \x01(\x0e2$.lienket.matchmaking.v1.Demand.StateB\x03\xe0A\x03R\x05state\x12(\n" +
+	"\rprovince_code\x18\x11 \x01(\tB\x03\xe0A\x03R\fprovinceCode\x12@\n" +
+	"\vcreate_time\x18\x12 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
+	"createTime\x12@\n" +
+	"\vupdate_time\x18\x13 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
 	"updateTime\x12\x12\n" +
 	"\x04etag\x18\x14 \x01(\tR\x04etag\"\x86\x01\n" +
 	"\x05State\x12\x15\n" +
@@ -2626,13 +2642,13 @@ const file_lienket_matchmaking_v1_matchmaking_proto_rawDesc = "" +
 	"\x19STATE_PARTIALLY_ALLOCATED\x10\x02\x12\x10\n" +
 	"\fSTATE_FILLED\x10\x03\x12\x10\n" +
 	"\fSTATE_CLOSED\x10\x04\x12\x13\n" +
-	"\x0fSTATE_CANCELLED\x10\x05\"l\n" +
-	"\x13CreateDemandRequest\x126\n" +
-	"\x06demand\x18\x01 \x01(\v2\x1e.lienket.matchmaking.v1.DemandR\x06demand\x12\x1d\n" +
+	"\x0fSTATE_CANCELLED\x10\x05\"q\n" +
+	"\x13CreateDemandRequest\x12;\n" +
+	"\x06demand\x18\x01 \x01(\v2\x1e.lienket.matchmaking.v1.DemandB\x03\xe0A\x02R\x06demand\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x02 \x01(\tR\trequestId\"&\n" +
-	"\x10GetDemandRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\"h\n" +
+	"request_id\x18\x02 \x01(\tR\trequestId\"+\n" +
+	"\x10GetDemandRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\"h\n" +
 	"\x12ListDemandsRequest\x12\x1b\n" +
 	"\tpage_size\x18\x01 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
@@ -2640,37 +2656,37 @@ const file_lienket_matchmaking_v1_matchmaking_proto_rawDesc = "" +
 	"\x06filter\x18\x03 \x01(\tR\x06filter\"w\n" +
 	"\x13ListDemandsResponse\x128\n" +
 	"\ademands\x18\x01 \x03(\v2\x1e.lienket.matchmaking.v1.DemandR\ademands\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x8a\x01\n" +
-	"\x13UpdateDemandRequest\x126\n" +
-	"\x06demand\x18\x01 \x01(\v2\x1e.lienket.matchmaking.v1.DemandR\x06demand\x12;\n" +
-	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskR\n" +
-	"updateMask\"<\n" +
-	"\x12CloseDemandRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x12\x12\n" +
-	"\x04etag\x18\x02 \x01(\tR\x04etag\"=\n" +
-	"\x13CancelDemandRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x12\x12\n" +
-	"\x04etag\x18\x02 \x01(\tR\x04etag\"\xe5\x05\n" +
-	"\x05Offer\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x12\x1a\n" +
-	"\bproducer\x18\x02 \x01(\tR\bproducer\x12\x18\n" +
-	"\aproduct\x18\x03 \x01(\tR\aproduct\x12\x1a\n" +
-	"\bquantity\x18\x04 \x01(\x03R\bquantity\x12C\n" +
-	"\x0eharvest_window\x18\x05 \x01(\v2\x1c.lienket.types.v1.DateWindowR\rharvestWindow\x12&\n" +
-	"\x0ecertifications\x18\x06 \x03(\tR\x0ecertifications\x12\"\n" +
-	"\rmin_price_vnd\x18\a \x01(\x03R\vminPriceVnd\x12\x1e\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x94\x01\n" +
+	"\x13UpdateDemandRequest\x12;\n" +
+	"\x06demand\x18\x01 \x01(\v2\x1e.lienket.matchmaking.v1.DemandB\x03\xe0A\x02R\x06demand\x12@\n" +
+	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskB\x03\xe0A\x02R\n" +
+	"updateMask\"A\n" +
+	"\x12CloseDemandRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x12\n" +
+	"\x04etag\x18\x02 \x01(\tR\x04etag\"B\n" +
+	"\x13CancelDemandRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x12\n" +
+	"\x04etag\x18\x02 \x01(\tR\x04etag\"\xb1\x06\n" +
+	"\x05Offer\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x03R\x04name\x12\"\n" +
+	"\bproducer\x18\x02 \x01(\tB\x06\xe0A\x02\xe0A\x05R\bproducer\x12 \n" +
+	"\aproduct\x18\x03 \x01(\tB\x06\xe0A\x02\xe0A\x05R\aproduct\x12\x1f\n" +
+	"\bquantity\x18\x04 \x01(\x03B\x03\xe0A\x02R\bquantity\x12H\n" +
+	"\x0eharvest_window\x18\x05 \x01(\v2\x1c.lienket.types.v1.DateWindowB\x03\xe0A\x02R\rharvestWindow\x12+\n" +
+	"\x0ecertifications\x18\x06 \x03(\tB\x03\xe0A\x05R\x0ecertifications\x12\"\n" +
+	"\rmin_price_vnd\x18\a \x01(\x03R\vminPriceVnd\x12#\n" +
 	"\n" +
-	"households\x18\b \x03(\tR\n" +
-	"households\x12!\n" +
-	"\fcommune_code\x18\t \x01(\tR\vcommuneCode\x12#\n" +
+	"households\x18\b \x03(\tB\x03\xe0A\x05R\n" +
+	"households\x12&\n" +
+	"\fcommune_code\x18\t \x01(\tB\x03\xe0A\x03R\vcommuneCode\x12(\n" +
 	"\rprovince_code\x18\n" +
-	" \x01(\tR\fprovinceCode\x12+\n" +
-	"\x11reserved_quantity\x18\v \x01(\x03R\x10reservedQuantity\x12-\n" +
-	"\x12committed_quantity\x18\f \x01(\x03R\x11committedQuantity\x129\n" +
-	"\x05state\x18\r \x01(\x0e2#.lienket.matchmaking.v1.Offer.StateR\x05state\x12;\n" +
-	"\vcreate_time\x18\x0e \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"createTime\x12;\n" +
-	"\vupdate_time\x18\x0f \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	" \x01(\tB\x03\xe0A\x03R\fprovinceCode\x120\n" +
+	"\x11reserved_quantity\x18\v \x01(\x03B\x03\xe0A\x03R\x10reservedQuantity\x122\n" +
+	"\x12committed_quantity\x18\f \x01(\x03B\x03\xe0A\x03R\x11committedQuantity\x12>\n" +
+	"\x05state\x18\r \x01(\x0e2#.lienket.matchmaking.v1.Offer.StateB\x03\xe0A\x03R\x05state\x12@\n" +
+	"\vcreate_time\x18\x0e \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
+	"createTime\x12@\n" +
+	"\vupdate_time\x18\x0f \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
 	"updateTime\x12\x12\n" +
 	"\x04etag\x18\x10 \x01(\tR\x04etag\"X\n" +
 	"\x05State\x12\x15\n" +
@@ -2678,13 +2694,13 @@ const file_lienket_matchmaking_v1_matchmaking_proto_rawDesc = "" +
 	"\n" +
 	"STATE_OPEN\x10\x01\x12\x13\n" +
 	"\x0fSTATE_EXHAUSTED\x10\x02\x12\x13\n" +
-	"\x0fSTATE_WITHDRAWN\x10\x03\"h\n" +
-	"\x12CreateOfferRequest\x123\n" +
-	"\x05offer\x18\x01 \x01(\v2\x1d.lienket.matchmaking.v1.OfferR\x05offer\x12\x1d\n" +
+	"\x0fSTATE_WITHDRAWN\x10\x03\"m\n" +
+	"\x12CreateOfferRequest\x128\n" +
+	"\x05offer\x18\x01 \x01(\v2\x1d.lienket.matchmaking.v1.OfferB\x03\xe0A\x02R\x05offer\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x02 \x01(\tR\trequestId\"%\n" +
-	"\x0fGetOfferRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\"g\n" +
+	"request_id\x18\x02 \x01(\tR\trequestId\"*\n" +
+	"\x0fGetOfferRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\"g\n" +
 	"\x11ListOffersRequest\x12\x1b\n" +
 	"\tpage_size\x18\x01 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
@@ -2692,13 +2708,13 @@ const file_lienket_matchmaking_v1_matchmaking_proto_rawDesc = "" +
 	"\x06filter\x18\x03 \x01(\tR\x06filter\"s\n" +
 	"\x12ListOffersResponse\x125\n" +
 	"\x06offers\x18\x01 \x03(\v2\x1d.lienket.matchmaking.v1.OfferR\x06offers\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x86\x01\n" +
-	"\x12UpdateOfferRequest\x123\n" +
-	"\x05offer\x18\x01 \x01(\v2\x1d.lienket.matchmaking.v1.OfferR\x05offer\x12;\n" +
-	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskR\n" +
-	"updateMask\">\n" +
-	"\x14WithdrawOfferRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x12\x12\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x90\x01\n" +
+	"\x12UpdateOfferRequest\x128\n" +
+	"\x05offer\x18\x01 \x01(\v2\x1d.lienket.matchmaking.v1.OfferB\x03\xe0A\x02R\x05offer\x12@\n" +
+	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskB\x03\xe0A\x02R\n" +
+	"updateMask\"C\n" +
+	"\x14WithdrawOfferRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x12\n" +
 	"\x04etag\x18\x02 \x01(\tR\x04etag\"\xb9\x02\n" +
 	"\x0eScoreBreakdown\x12\x1f\n" +
 	"\vdistance_km\x18\x01 \x01(\x01R\n" +
@@ -2722,9 +2738,9 @@ const file_lienket_matchmaking_v1_matchmaking_proto_rawDesc = "" +
 	"\x05offer\x18\x02 \x01(\tR\x05offer\x12\x1a\n" +
 	"\bquantity\x18\x03 \x01(\x03R\bquantity\x12\"\n" +
 	"\runit_cost_vnd\x18\x04 \x01(\x03R\vunitCostVnd\x12\x19\n" +
-	"\bcost_vnd\x18\x05 \x01(\x03R\acostVnd\"O\n" +
-	"\x12MatchDemandRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x12%\n" +
+	"\bcost_vnd\x18\x05 \x01(\x03R\acostVnd\"T\n" +
+	"\x12MatchDemandRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12%\n" +
 	"\x0emax_candidates\x18\x02 \x01(\x05R\rmaxCandidates\"\xc4\x02\n" +
 	"\x13MatchDemandResponse\x12A\n" +
 	"\n" +
@@ -2760,53 +2776,53 @@ const file_lienket_matchmaking_v1_matchmaking_proto_rawDesc = "" +
 	"\x0fAllocationBound\x12/\n" +
 	"\x13inclusion_shortfall\x18\x01 \x01(\x03R\x12inclusionShortfall\x121\n" +
 	"\x14unallocated_quantity\x18\x02 \x01(\x03R\x13unallocatedQuantity\x12$\n" +
-	"\x0etotal_cost_vnd\x18\x03 \x01(\x03R\ftotalCostVnd\"\xda\x03\n" +
-	"\bProposal\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
-	"\x05offer\x18\x02 \x01(\tR\x05offer\x12\x1a\n" +
-	"\bquantity\x18\x03 \x01(\x03R\bquantity\x12\x18\n" +
-	"\amessage\x18\x04 \x01(\tR\amessage\x12<\n" +
-	"\x05state\x18\x05 \x01(\x0e2&.lienket.matchmaking.v1.Proposal.StateR\x05state\x12\x1a\n" +
-	"\bcontract\x18\x06 \x01(\tR\bcontract\x12\x16\n" +
-	"\x06reason\x18\a \x01(\tR\x06reason\x12;\n" +
-	"\vcreate_time\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"createTime\x12;\n" +
-	"\vupdate_time\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"updateTime\x12\x12\n" +
+	"\x0etotal_cost_vnd\x18\x03 \x01(\x03R\ftotalCostVnd\"\x87\x04\n" +
+	"\bProposal\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x03R\x04name\x12\x19\n" +
+	"\x05offer\x18\x02 \x01(\tB\x03\xe0A\x02R\x05offer\x12\x1f\n" +
+	"\bquantity\x18\x03 \x01(\x03B\x03\xe0A\x02R\bquantity\x12\x18\n" +
+	"\amessage\x18\x04 \x01(\tR\amessage\x12A\n" +
+	"\x05state\x18\x05 \x01(\x0e2&.lienket.matchmaking.v1.Proposal.StateB\x03\xe0A\x03R\x05state\x12\x1f\n" +
+	"\bcontract\x18\x06 \x01(\tB\x03\xe0A\x03R\bcontract\x12\x1b\n" +
+	"\x06reason\x18\a \x01(\tB\x03\xe0A\x03R\x06reason\x12@\n" +
+	"\vcreate_time\x18\b \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
+	"createTime\x12@\n" +
+	"\vupdate_time\x18\t \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
+	"updateTime\x12\x17\n" +
 	"\x04etag\x18\n" +
-	" \x01(\tR\x04etag\"n\n" +
+	" \x01(\tB\x03\xe0A\x03R\x04etag\"n\n" +
 	"\x05State\x12\x15\n" +
 	"\x11STATE_UNSPECIFIED\x10\x00\x12\x11\n" +
 	"\rSTATE_PENDING\x10\x01\x12\x12\n" +
 	"\x0eSTATE_ACCEPTED\x10\x02\x12\x12\n" +
 	"\x0eSTATE_DECLINED\x10\x03\x12\x13\n" +
-	"\x0fSTATE_CANCELLED\x10\x04\"\x8c\x01\n" +
-	"\x15CreateProposalRequest\x12\x16\n" +
-	"\x06parent\x18\x01 \x01(\tR\x06parent\x12<\n" +
-	"\bproposal\x18\x02 \x01(\v2 .lienket.matchmaking.v1.ProposalR\bproposal\x12\x1d\n" +
+	"\x0fSTATE_CANCELLED\x10\x04\"\x96\x01\n" +
+	"\x15CreateProposalRequest\x12\x1b\n" +
+	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x12A\n" +
+	"\bproposal\x18\x02 \x01(\v2 .lienket.matchmaking.v1.ProposalB\x03\xe0A\x02R\bproposal\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x03 \x01(\tR\trequestId\"(\n" +
-	"\x12GetProposalRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\"\x82\x01\n" +
-	"\x14ListProposalsRequest\x12\x16\n" +
-	"\x06parent\x18\x01 \x01(\tR\x06parent\x12\x1b\n" +
+	"request_id\x18\x03 \x01(\tR\trequestId\"-\n" +
+	"\x12GetProposalRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\"\x87\x01\n" +
+	"\x14ListProposalsRequest\x12\x1b\n" +
+	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x12\x1b\n" +
 	"\tpage_size\x18\x02 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
 	"page_token\x18\x03 \x01(\tR\tpageToken\x12\x16\n" +
 	"\x06filter\x18\x04 \x01(\tR\x06filter\"\x7f\n" +
 	"\x15ListProposalsResponse\x12>\n" +
 	"\tproposals\x18\x01 \x03(\v2 .lienket.matchmaking.v1.ProposalR\tproposals\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"w\n" +
-	"\x15AcceptProposalRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x12+\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"|\n" +
+	"\x15AcceptProposalRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12+\n" +
 	"\x11witness_authority\x18\x02 \x01(\tR\x10witnessAuthority\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x03 \x01(\tR\trequestId\"D\n" +
-	"\x16DeclineProposalRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n" +
-	"\x06reason\x18\x02 \x01(\tR\x06reason\"C\n" +
-	"\x15CancelProposalRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n" +
+	"request_id\x18\x03 \x01(\tR\trequestId\"I\n" +
+	"\x16DeclineProposalRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x16\n" +
+	"\x06reason\x18\x02 \x01(\tR\x06reason\"H\n" +
+	"\x15CancelProposalRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x16\n" +
 	"\x06reason\x18\x02 \x01(\tR\x06reason2\xbf\x0e\n" +
 	"\x12MatchmakingService\x12[\n" +
 	"\fCreateDemand\x12+.lienket.matchmaking.v1.CreateDemandRequest\x1a\x1e.lienket.matchmaking.v1.Demand\x12U\n" +

@@ -10,6 +10,7 @@
 package registryv1
 
 import (
+	_ "google.golang.org/genproto/googleapis/api/annotations"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 	emptypb "google.golang.org/protobuf/types/known/emptypb"
@@ -1086,7 +1087,12 @@ type ListOrganizationsRequest struct {
 	PageSize int32 `protobuf:"varint,1,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	// Opaque token from a previous response.
 	PageToken string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
-	// Filter, e.g. `kind = "KIND_COOPERATIVE" AND province_code = "10"`.
+	// Filter (AIP-160 subset). Terms `field = "value"` or `field != "value"` (value quoted, or a bare word) joined by AND; at most 1024 characters; any other field is 400 FILTER_SYNTAX.
+	// Fields:
+	//   - kind: an Organization.Kind value, e.g. "KIND_COOPERATIVE"
+	//   - commune_code: commune code of the address
+	//   - province_code: province code of the address
+	//   - state: "STATE_ACTIVE" or "STATE_SUSPENDED"
 	Filter        string `protobuf:"bytes,3,opt,name=filter,proto3" json:"filter,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1743,7 +1749,12 @@ type ListHouseholdsRequest struct {
 	PageSize int32 `protobuf:"varint,1,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	// Opaque token.
 	PageToken string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
-	// Filter on commune_code, province_code, poverty_status, organization.
+	// Filter (AIP-160 subset). Terms `field = "value"` or `field != "value"` (value quoted, or a bare word) joined by AND; at most 1024 characters; any other field is 400 FILTER_SYNTAX.
+	// Fields:
+	//   - commune_code: commune code
+	//   - province_code: province code
+	//   - poverty_status: a PovertyStatus value, e.g. "POVERTY_STATUS_POOR"
+	//   - organization: organizations/{id}, households that are members of it
 	Filter        string `protobuf:"bytes,3,opt,name=filter,proto3" json:"filter,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -2193,7 +2204,10 @@ type ListMembershipsRequest struct {
 	PageSize int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	// Page token.
 	PageToken string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
-	// Filter on role, state.
+	// Filter (AIP-160 subset). Terms `field = "value"` or `field != "value"` (value quoted, or a bare word) joined by AND; at most 1024 characters; any other field is 400 FILTER_SYNTAX.
+	// Fields:
+	//   - role: "ROLE_MEMBER" or "ROLE_LEADER"
+	//   - state: "STATE_ACTIVE" or "STATE_LEFT"
 	Filter        string `protobuf:"bytes,4,opt,name=filter,proto3" json:"filter,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -2621,7 +2635,10 @@ type ListAuthoritiesRequest struct {
 	PageSize int32 `protobuf:"varint,1,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	// Page token.
 	PageToken string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
-	// Filter on kind, admin_area_code.
+	// Filter (AIP-160 subset). Terms `field = "value"` or `field != "value"` (value quoted, or a bare word) joined by AND; at most 1024 characters; any other field is 400 FILTER_SYNTAX.
+	// Fields:
+	//   - kind: "KIND_COMMUNE_PEOPLES_COMMITTEE" or "KIND_PROVINCE_PEOPLES_COMMITTEE"
+	//   - admin_area_code: code of the area governed
 	Filter        string `protobuf:"bytes,3,opt,name=filter,proto3" json:"filter,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -2886,7 +2903,10 @@ type ListAdminAreasRequest struct {
 	PageSize int32 `protobuf:"varint,1,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	// Page token.
 	PageToken string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
-	// Filter on level, parent_code.
+	// Filter (AIP-160 subset). Terms `field = "value"` or `field != "value"` (value quoted, or a bare word) joined by AND; at most 1024 characters; any other field is 400 FILTER_SYNTAX.
+	// Fields:
+	//   - level: "LEVEL_PROVINCE", "LEVEL_DISTRICT" or "LEVEL_COMMUNE"
+	//   - parent_code: code of the parent area
 	Filter        string `protobuf:"bytes,3,opt,name=filter,proto3" json:"filter,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -3151,7 +3171,9 @@ type ListProductsRequest struct {
 	PageSize int32 `protobuf:"varint,1,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	// Page token.
 	PageToken string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
-	// Filter on category.
+	// Filter (AIP-160 subset). Terms `field = "value"` or `field != "value"` (value quoted, or a bare word) joined by AND; at most 1024 characters; any other field is 400 FILTER_SYNTAX.
+	// Fields:
+	//   - category: a ProductCategory value, e.g. "PRODUCT_CATEGORY_CROP"
 	Filter        string `protobuf:"bytes,3,opt,name=filter,proto3" json:"filter,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -4314,7 +4336,10 @@ type ListUsersRequest struct {
 	PageSize int32 `protobuf:"varint,1,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	// Page token.
 	PageToken string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
-	// Filter: organization = "organizations/{id}" or authority = "authorities/{id}".
+	// Filter (AIP-160 subset). Terms `field = "value"` or `field != "value"` (value quoted, or a bare word) joined by AND; at most 1024 characters; any other field is 400 FILTER_SYNTAX.
+	// Fields:
+	//   - organization: organizations/{id}, people holding a grant there
+	//   - authority: authorities/{id}, people holding a grant there
 	Filter        string `protobuf:"bytes,3,opt,name=filter,proto3" json:"filter,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -4769,11 +4794,11 @@ var File_lienket_registry_v1_registry_proto protoreflect.FileDescriptor
 
 const file_lienket_registry_v1_registry_proto_rawDesc = "" +
 	"\n" +
-	"\"lienket/registry/v1/registry.proto\x12\x13lienket.registry.v1\x1a\x1bgoogle/protobuf/empty.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"e\n" +
+	"\"lienket/registry/v1/registry.proto\x12\x13lienket.registry.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"o\n" +
 	"\aAddress\x12\x12\n" +
-	"\x04line\x18\x01 \x01(\tR\x04line\x12!\n" +
-	"\fcommune_code\x18\x02 \x01(\tR\vcommuneCode\x12#\n" +
-	"\rprovince_code\x18\x03 \x01(\tR\fprovinceCode\"[\n" +
+	"\x04line\x18\x01 \x01(\tR\x04line\x12&\n" +
+	"\fcommune_code\x18\x02 \x01(\tB\x03\xe0A\x02R\vcommuneCode\x12(\n" +
+	"\rprovince_code\x18\x03 \x01(\tB\x03\xe0A\x03R\fprovinceCode\"[\n" +
 	"\x13LegalRepresentative\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x1a\n" +
 	"\bposition\x18\x02 \x01(\tR\bposition\x12\x14\n" +
@@ -4784,22 +4809,22 @@ const file_lienket_registry_v1_registry_proto_rawDesc = "" +
 	"\x06issuer\x18\x03 \x01(\tR\x06issuer\x12\x1f\n" +
 	"\vvalid_until\x18\x04 \x01(\tR\n" +
 	"validUntil\x12\x1a\n" +
-	"\bproducts\x18\x05 \x03(\tR\bproducts\"\x93\a\n" +
-	"\fOrganization\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x12:\n" +
-	"\x04kind\x18\x02 \x01(\x0e2&.lienket.registry.v1.Organization.KindR\x04kind\x12!\n" +
-	"\fdisplay_name\x18\x03 \x01(\tR\vdisplayName\x12\x19\n" +
-	"\btax_code\x18\x04 \x01(\tR\ataxCode\x126\n" +
-	"\aaddress\x18\x05 \x01(\v2\x1c.lienket.registry.v1.AddressR\aaddress\x12[\n" +
+	"\bproducts\x18\x05 \x03(\tR\bproducts\"\xb4\a\n" +
+	"\fOrganization\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x03R\x04name\x12B\n" +
+	"\x04kind\x18\x02 \x01(\x0e2&.lienket.registry.v1.Organization.KindB\x06\xe0A\x02\xe0A\x05R\x04kind\x12&\n" +
+	"\fdisplay_name\x18\x03 \x01(\tB\x03\xe0A\x02R\vdisplayName\x12\x19\n" +
+	"\btax_code\x18\x04 \x01(\tR\ataxCode\x12;\n" +
+	"\aaddress\x18\x05 \x01(\v2\x1c.lienket.registry.v1.AddressB\x03\xe0A\x02R\aaddress\x12[\n" +
 	"\x14legal_representative\x18\x06 \x01(\v2(.lienket.registry.v1.LegalRepresentativeR\x13legalRepresentative\x12\x1b\n" +
 	"\twomen_led\x18\a \x01(\bR\bwomenLed\x12D\n" +
 	"\x1fnon_profit_or_social_enterprise\x18\b \x01(\bR\x1bnonProfitOrSocialEnterprise\x12J\n" +
 	"\x0ecertifications\x18\t \x03(\v2\".lienket.registry.v1.CertificationR\x0ecertifications\x12=\n" +
 	"\x05state\x18\n" +
-	" \x01(\x0e2'.lienket.registry.v1.Organization.StateR\x05state\x12;\n" +
-	"\vcreate_time\x18\v \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"createTime\x12;\n" +
-	"\vupdate_time\x18\f \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	" \x01(\x0e2'.lienket.registry.v1.Organization.StateR\x05state\x12@\n" +
+	"\vcreate_time\x18\v \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
+	"createTime\x12@\n" +
+	"\vupdate_time\x18\f \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
 	"updateTime\x12\x12\n" +
 	"\x04etag\x18\r \x01(\tR\x04etag\"\x9c\x01\n" +
 	"\x04Kind\x12\x14\n" +
@@ -4812,13 +4837,13 @@ const file_lienket_registry_v1_registry_proto_rawDesc = "" +
 	"\x05State\x12\x15\n" +
 	"\x11STATE_UNSPECIFIED\x10\x00\x12\x10\n" +
 	"\fSTATE_ACTIVE\x10\x01\x12\x13\n" +
-	"\x0fSTATE_SUSPENDED\x10\x02\"\x81\x01\n" +
-	"\x19CreateOrganizationRequest\x12E\n" +
-	"\forganization\x18\x01 \x01(\v2!.lienket.registry.v1.OrganizationR\forganization\x12\x1d\n" +
+	"\x0fSTATE_SUSPENDED\x10\x02\"\x86\x01\n" +
+	"\x19CreateOrganizationRequest\x12J\n" +
+	"\forganization\x18\x01 \x01(\v2!.lienket.registry.v1.OrganizationB\x03\xe0A\x02R\forganization\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x02 \x01(\tR\trequestId\",\n" +
-	"\x16GetOrganizationRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\"n\n" +
+	"request_id\x18\x02 \x01(\tR\trequestId\"1\n" +
+	"\x16GetOrganizationRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\"n\n" +
 	"\x18ListOrganizationsRequest\x12\x1b\n" +
 	"\tpage_size\x18\x01 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
@@ -4826,52 +4851,52 @@ const file_lienket_registry_v1_registry_proto_rawDesc = "" +
 	"\x06filter\x18\x03 \x01(\tR\x06filter\"\x8c\x01\n" +
 	"\x19ListOrganizationsResponse\x12G\n" +
 	"\rorganizations\x18\x01 \x03(\v2!.lienket.registry.v1.OrganizationR\rorganizations\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x9f\x01\n" +
-	"\x19UpdateOrganizationRequest\x12E\n" +
-	"\forganization\x18\x01 \x01(\v2!.lienket.registry.v1.OrganizationR\forganization\x12;\n" +
-	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskR\n" +
-	"updateMask\"C\n" +
-	"\x19DeleteOrganizationRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x12\x12\n" +
-	"\x04etag\x18\x02 \x01(\tR\x04etag\"C\n" +
-	"\x0eCultivatedArea\x12\x18\n" +
-	"\aproduct\x18\x01 \x01(\tR\aproduct\x12\x17\n" +
-	"\aarea_m2\x18\x02 \x01(\x03R\x06areaM2\"J\n" +
-	"\vDataConsent\x12!\n" +
-	"\fconsent_date\x18\x01 \x01(\tR\vconsentDate\x12\x18\n" +
-	"\apurpose\x18\x02 \x01(\tR\apurpose\"\xf0\x06\n" +
-	"\tHousehold\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x12\x1b\n" +
-	"\thead_name\x18\x02 \x01(\tR\bheadName\x12<\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xa9\x01\n" +
+	"\x19UpdateOrganizationRequest\x12J\n" +
+	"\forganization\x18\x01 \x01(\v2!.lienket.registry.v1.OrganizationB\x03\xe0A\x02R\forganization\x12@\n" +
+	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskB\x03\xe0A\x02R\n" +
+	"updateMask\"H\n" +
+	"\x19DeleteOrganizationRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x12\n" +
+	"\x04etag\x18\x02 \x01(\tR\x04etag\"M\n" +
+	"\x0eCultivatedArea\x12\x1d\n" +
+	"\aproduct\x18\x01 \x01(\tB\x03\xe0A\x02R\aproduct\x12\x1c\n" +
+	"\aarea_m2\x18\x02 \x01(\x03B\x03\xe0A\x02R\x06areaM2\"T\n" +
+	"\vDataConsent\x12&\n" +
+	"\fconsent_date\x18\x01 \x01(\tB\x03\xe0A\x02R\vconsentDate\x12\x1d\n" +
+	"\apurpose\x18\x02 \x01(\tB\x03\xe0A\x02R\apurpose\"\xb1\a\n" +
+	"\tHousehold\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x03R\x04name\x12 \n" +
+	"\thead_name\x18\x02 \x01(\tB\x03\xe0A\x02R\bheadName\x12<\n" +
 	"\vhead_gender\x18\x03 \x01(\x0e2\x1b.lienket.registry.v1.GenderR\n" +
-	"headGender\x12!\n" +
-	"\fmember_count\x18\x04 \x01(\x05R\vmemberCount\x12!\n" +
-	"\fethnic_group\x18\x05 \x01(\tR\vethnicGroup\x12'\n" +
-	"\x0fethnic_minority\x18\x06 \x01(\bR\x0eethnicMinority\x12I\n" +
-	"\x0epoverty_status\x18\a \x01(\x0e2\".lienket.registry.v1.PovertyStatusR\rpovertyStatus\x12.\n" +
-	"\x13poverty_status_year\x18\b \x01(\x05R\x11povertyStatusYear\x12!\n" +
-	"\fcommune_code\x18\t \x01(\tR\vcommuneCode\x12#\n" +
+	"headGender\x12&\n" +
+	"\fmember_count\x18\x04 \x01(\x05B\x03\xe0A\x02R\vmemberCount\x12&\n" +
+	"\fethnic_group\x18\x05 \x01(\tB\x03\xe0A\x02R\vethnicGroup\x12,\n" +
+	"\x0fethnic_minority\x18\x06 \x01(\bB\x03\xe0A\x03R\x0eethnicMinority\x12N\n" +
+	"\x0epoverty_status\x18\a \x01(\x0e2\".lienket.registry.v1.PovertyStatusB\x03\xe0A\x02R\rpovertyStatus\x12.\n" +
+	"\x13poverty_status_year\x18\b \x01(\x05R\x11povertyStatusYear\x12&\n" +
+	"\fcommune_code\x18\t \x01(\tB\x03\xe0A\x02R\vcommuneCode\x12(\n" +
 	"\rprovince_code\x18\n" +
-	" \x01(\tR\fprovinceCode\x12\x18\n" +
+	" \x01(\tB\x03\xe0A\x03R\fprovinceCode\x12\x18\n" +
 	"\avillage\x18\v \x01(\tR\avillage\x12\x14\n" +
 	"\x05phone\x18\f \x01(\tR\x05phone\x12N\n" +
 	"\x10cultivated_areas\x18\r \x03(\v2#.lienket.registry.v1.CultivatedAreaR\x0fcultivatedAreas\x12:\n" +
-	"\aconsent\x18\x0e \x01(\v2 .lienket.registry.v1.DataConsentR\aconsent\x12\x1f\n" +
-	"\vnational_id\x18\x0f \x01(\tR\n" +
-	"nationalId\x12*\n" +
-	"\x11national_id_last4\x18\x10 \x01(\tR\x0fnationalIdLast4\x12+\n" +
-	"\x11contract_eligible\x18\x11 \x01(\bR\x10contractEligible\x12;\n" +
-	"\vcreate_time\x18\x12 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"createTime\x12;\n" +
-	"\vupdate_time\x18\x13 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"\aconsent\x18\x0e \x01(\v2 .lienket.registry.v1.DataConsentR\aconsent\x12$\n" +
+	"\vnational_id\x18\x0f \x01(\tB\x03\xe0A\x04R\n" +
+	"nationalId\x12/\n" +
+	"\x11national_id_last4\x18\x10 \x01(\tB\x03\xe0A\x03R\x0fnationalIdLast4\x120\n" +
+	"\x11contract_eligible\x18\x11 \x01(\bB\x03\xe0A\x03R\x10contractEligible\x12@\n" +
+	"\vcreate_time\x18\x12 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
+	"createTime\x12@\n" +
+	"\vupdate_time\x18\x13 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
 	"updateTime\x12\x12\n" +
-	"\x04etag\x18\x14 \x01(\tR\x04etag\"u\n" +
-	"\x16CreateHouseholdRequest\x12<\n" +
-	"\thousehold\x18\x01 \x01(\v2\x1e.lienket.registry.v1.HouseholdR\thousehold\x12\x1d\n" +
+	"\x04etag\x18\x14 \x01(\tR\x04etag\"z\n" +
+	"\x16CreateHouseholdRequest\x12A\n" +
+	"\thousehold\x18\x01 \x01(\v2\x1e.lienket.registry.v1.HouseholdB\x03\xe0A\x02R\thousehold\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x02 \x01(\tR\trequestId\")\n" +
-	"\x13GetHouseholdRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\"k\n" +
+	"request_id\x18\x02 \x01(\tR\trequestId\".\n" +
+	"\x13GetHouseholdRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\"k\n" +
 	"\x15ListHouseholdsRequest\x12\x1b\n" +
 	"\tpage_size\x18\x01 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
@@ -4881,24 +4906,24 @@ const file_lienket_registry_v1_registry_proto_rawDesc = "" +
 	"\n" +
 	"households\x18\x01 \x03(\v2\x1e.lienket.registry.v1.HouseholdR\n" +
 	"households\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x93\x01\n" +
-	"\x16UpdateHouseholdRequest\x12<\n" +
-	"\thousehold\x18\x01 \x01(\v2\x1e.lienket.registry.v1.HouseholdR\thousehold\x12;\n" +
-	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskR\n" +
-	"updateMask\"@\n" +
-	"\x16DeleteHouseholdRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x12\x12\n" +
-	"\x04etag\x18\x02 \x01(\tR\x04etag\"\xe2\x03\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x9d\x01\n" +
+	"\x16UpdateHouseholdRequest\x12A\n" +
+	"\thousehold\x18\x01 \x01(\v2\x1e.lienket.registry.v1.HouseholdB\x03\xe0A\x02R\thousehold\x12@\n" +
+	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskB\x03\xe0A\x02R\n" +
+	"updateMask\"E\n" +
+	"\x16DeleteHouseholdRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x12\n" +
+	"\x04etag\x18\x02 \x01(\tR\x04etag\"\xf9\x03\n" +
 	"\n" +
-	"Membership\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x12\x1c\n" +
-	"\thousehold\x18\x02 \x01(\tR\thousehold\x128\n" +
+	"Membership\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x03R\x04name\x12$\n" +
+	"\thousehold\x18\x02 \x01(\tB\x06\xe0A\x02\xe0A\x05R\thousehold\x128\n" +
 	"\x04role\x18\x03 \x01(\x0e2$.lienket.registry.v1.Membership.RoleR\x04role\x12\x1b\n" +
 	"\tjoin_date\x18\x04 \x01(\tR\bjoinDate\x12;\n" +
-	"\x05state\x18\x05 \x01(\x0e2%.lienket.registry.v1.Membership.StateR\x05state\x12;\n" +
-	"\vcreate_time\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"createTime\x12;\n" +
-	"\vupdate_time\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"\x05state\x18\x05 \x01(\x0e2%.lienket.registry.v1.Membership.StateR\x05state\x12@\n" +
+	"\vcreate_time\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
+	"createTime\x12@\n" +
+	"\vupdate_time\x18\a \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
 	"updateTime\x12\x12\n" +
 	"\x04etag\x18\b \x01(\tR\x04etag\">\n" +
 	"\x04Role\x12\x14\n" +
@@ -4909,52 +4934,52 @@ const file_lienket_registry_v1_registry_proto_rawDesc = "" +
 	"\x11STATE_UNSPECIFIED\x10\x00\x12\x10\n" +
 	"\fSTATE_ACTIVE\x10\x01\x12\x0e\n" +
 	"\n" +
-	"STATE_LEFT\x10\x02\"\x91\x01\n" +
-	"\x17CreateMembershipRequest\x12\x16\n" +
-	"\x06parent\x18\x01 \x01(\tR\x06parent\x12?\n" +
+	"STATE_LEFT\x10\x02\"\x9b\x01\n" +
+	"\x17CreateMembershipRequest\x12\x1b\n" +
+	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x12D\n" +
 	"\n" +
-	"membership\x18\x02 \x01(\v2\x1f.lienket.registry.v1.MembershipR\n" +
+	"membership\x18\x02 \x01(\v2\x1f.lienket.registry.v1.MembershipB\x03\xe0A\x02R\n" +
 	"membership\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x03 \x01(\tR\trequestId\"*\n" +
-	"\x14GetMembershipRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\"\x84\x01\n" +
-	"\x16ListMembershipsRequest\x12\x16\n" +
-	"\x06parent\x18\x01 \x01(\tR\x06parent\x12\x1b\n" +
+	"request_id\x18\x03 \x01(\tR\trequestId\"/\n" +
+	"\x14GetMembershipRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\"\x89\x01\n" +
+	"\x16ListMembershipsRequest\x12\x1b\n" +
+	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x12\x1b\n" +
 	"\tpage_size\x18\x02 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
 	"page_token\x18\x03 \x01(\tR\tpageToken\x12\x16\n" +
 	"\x06filter\x18\x04 \x01(\tR\x06filter\"\x84\x01\n" +
 	"\x17ListMembershipsResponse\x12A\n" +
 	"\vmemberships\x18\x01 \x03(\v2\x1f.lienket.registry.v1.MembershipR\vmemberships\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x97\x01\n" +
-	"\x17UpdateMembershipRequest\x12?\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xa1\x01\n" +
+	"\x17UpdateMembershipRequest\x12D\n" +
 	"\n" +
-	"membership\x18\x01 \x01(\v2\x1f.lienket.registry.v1.MembershipR\n" +
-	"membership\x12;\n" +
-	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskR\n" +
-	"updateMask\"A\n" +
-	"\x17DeleteMembershipRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x12\x12\n" +
-	"\x04etag\x18\x02 \x01(\tR\x04etag\"\xdb\x02\n" +
-	"\tAuthority\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x127\n" +
-	"\x04kind\x18\x02 \x01(\x0e2#.lienket.registry.v1.Authority.KindR\x04kind\x12!\n" +
-	"\fdisplay_name\x18\x03 \x01(\tR\vdisplayName\x12&\n" +
-	"\x0fadmin_area_code\x18\x04 \x01(\tR\radminAreaCode\x12;\n" +
-	"\vcreate_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"createTime\x12\x12\n" +
-	"\x04etag\x18\x06 \x01(\tR\x04etag\"e\n" +
+	"membership\x18\x01 \x01(\v2\x1f.lienket.registry.v1.MembershipB\x03\xe0A\x02R\n" +
+	"membership\x12@\n" +
+	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskB\x03\xe0A\x02R\n" +
+	"updateMask\"F\n" +
+	"\x17DeleteMembershipRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x12\n" +
+	"\x04etag\x18\x02 \x01(\tR\x04etag\"\xf9\x02\n" +
+	"\tAuthority\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x03R\x04name\x12<\n" +
+	"\x04kind\x18\x02 \x01(\x0e2#.lienket.registry.v1.Authority.KindB\x03\xe0A\x02R\x04kind\x12&\n" +
+	"\fdisplay_name\x18\x03 \x01(\tB\x03\xe0A\x02R\vdisplayName\x12+\n" +
+	"\x0fadmin_area_code\x18\x04 \x01(\tB\x03\xe0A\x02R\radminAreaCode\x12@\n" +
+	"\vcreate_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
+	"createTime\x12\x17\n" +
+	"\x04etag\x18\x06 \x01(\tB\x03\xe0A\x03R\x04etag\"e\n" +
 	"\x04Kind\x12\x14\n" +
 	"\x10KIND_UNSPECIFIED\x10\x00\x12\"\n" +
 	"\x1eKIND_COMMUNE_PEOPLES_COMMITTEE\x10\x01\x12#\n" +
-	"\x1fKIND_PROVINCE_PEOPLES_COMMITTEE\x10\x02\"u\n" +
-	"\x16CreateAuthorityRequest\x12<\n" +
-	"\tauthority\x18\x01 \x01(\v2\x1e.lienket.registry.v1.AuthorityR\tauthority\x12\x1d\n" +
+	"\x1fKIND_PROVINCE_PEOPLES_COMMITTEE\x10\x02\"z\n" +
+	"\x16CreateAuthorityRequest\x12A\n" +
+	"\tauthority\x18\x01 \x01(\v2\x1e.lienket.registry.v1.AuthorityB\x03\xe0A\x02R\tauthority\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x02 \x01(\tR\trequestId\")\n" +
-	"\x13GetAuthorityRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\"l\n" +
+	"request_id\x18\x02 \x01(\tR\trequestId\".\n" +
+	"\x13GetAuthorityRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\"l\n" +
 	"\x16ListAuthoritiesRequest\x12\x1b\n" +
 	"\tpage_size\x18\x01 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
@@ -4976,9 +5001,9 @@ const file_lienket_registry_v1_registry_proto_rawDesc = "" +
 	"\x11LEVEL_UNSPECIFIED\x10\x00\x12\x12\n" +
 	"\x0eLEVEL_PROVINCE\x10\x01\x12\x12\n" +
 	"\x0eLEVEL_DISTRICT\x10\x02\x12\x11\n" +
-	"\rLEVEL_COMMUNE\x10\x03\")\n" +
-	"\x13GetAdminAreaRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\"k\n" +
+	"\rLEVEL_COMMUNE\x10\x03\".\n" +
+	"\x13GetAdminAreaRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\"k\n" +
 	"\x15ListAdminAreasRequest\x12\x1b\n" +
 	"\tpage_size\x18\x01 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
@@ -4995,9 +5020,9 @@ const file_lienket_registry_v1_registry_proto_rawDesc = "" +
 	"\aname_en\x18\x04 \x01(\tR\x06nameEn\x12@\n" +
 	"\bcategory\x18\x05 \x01(\x0e2$.lienket.registry.v1.ProductCategoryR\bcategory\x12\x12\n" +
 	"\x04unit\x18\x06 \x01(\tR\x04unit\x12\x16\n" +
-	"\x06grades\x18\a \x03(\tR\x06grades\"'\n" +
-	"\x11GetProductRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\"i\n" +
+	"\x06grades\x18\a \x03(\tR\x06grades\",\n" +
+	"\x11GetProductRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\"i\n" +
 	"\x13ListProductsRequest\x12\x1b\n" +
 	"\tpage_size\x18\x01 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
@@ -5010,73 +5035,73 @@ const file_lienket_registry_v1_registry_proto_rawDesc = "" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x12\n" +
 	"\x04code\x18\x02 \x01(\tR\x04code\x12!\n" +
 	"\fdisplay_name\x18\x03 \x01(\tR\vdisplayName\x12\x1c\n" +
-	"\tsatisfies\x18\x04 \x03(\tR\tsatisfies\"(\n" +
-	"\x12GetStandardRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\"R\n" +
+	"\tsatisfies\x18\x04 \x03(\tR\tsatisfies\"-\n" +
+	"\x12GetStandardRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\"R\n" +
 	"\x14ListStandardsRequest\x12\x1b\n" +
 	"\tpage_size\x18\x01 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
 	"page_token\x18\x02 \x01(\tR\tpageToken\"|\n" +
 	"\x15ListStandardsResponse\x12;\n" +
 	"\tstandards\x18\x01 \x03(\v2\x1d.lienket.registry.v1.StandardR\tstandards\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xf5\x01\n" +
-	"\x06ApiKey\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x12!\n" +
-	"\fdisplay_name\x18\x02 \x01(\tR\vdisplayName\x12\x16\n" +
-	"\x06prefix\x18\x03 \x01(\tR\x06prefix\x12\"\n" +
-	"\forganization\x18\x04 \x01(\tR\forganization\x12;\n" +
-	"\vcreate_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"createTime\x12;\n" +
-	"\vrevoke_time\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"revokeTime\"\x82\x01\n" +
-	"\x13CreateApiKeyRequest\x12\x16\n" +
-	"\x06parent\x18\x01 \x01(\tR\x06parent\x124\n" +
-	"\aapi_key\x18\x02 \x01(\v2\x1b.lienket.registry.v1.ApiKeyR\x06apiKey\x12\x1d\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x93\x02\n" +
+	"\x06ApiKey\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x03R\x04name\x12&\n" +
+	"\fdisplay_name\x18\x02 \x01(\tB\x03\xe0A\x02R\vdisplayName\x12\x1b\n" +
+	"\x06prefix\x18\x03 \x01(\tB\x03\xe0A\x03R\x06prefix\x12'\n" +
+	"\forganization\x18\x04 \x01(\tB\x03\xe0A\x03R\forganization\x12@\n" +
+	"\vcreate_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
+	"createTime\x12@\n" +
+	"\vrevoke_time\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
+	"revokeTime\"\x8c\x01\n" +
+	"\x13CreateApiKeyRequest\x12\x1b\n" +
+	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x129\n" +
+	"\aapi_key\x18\x02 \x01(\v2\x1b.lienket.registry.v1.ApiKeyB\x03\xe0A\x02R\x06apiKey\x12\x1d\n" +
 	"\n" +
 	"request_id\x18\x03 \x01(\tR\trequestId\"d\n" +
 	"\x14CreateApiKeyResponse\x124\n" +
 	"\aapi_key\x18\x01 \x01(\v2\x1b.lienket.registry.v1.ApiKeyR\x06apiKey\x12\x16\n" +
-	"\x06secret\x18\x02 \x01(\tR\x06secret\"h\n" +
-	"\x12ListApiKeysRequest\x12\x16\n" +
-	"\x06parent\x18\x01 \x01(\tR\x06parent\x12\x1b\n" +
+	"\x06secret\x18\x02 \x01(\tR\x06secret\"m\n" +
+	"\x12ListApiKeysRequest\x12\x1b\n" +
+	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x12\x1b\n" +
 	"\tpage_size\x18\x02 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
 	"page_token\x18\x03 \x01(\tR\tpageToken\"u\n" +
 	"\x13ListApiKeysResponse\x126\n" +
 	"\bapi_keys\x18\x01 \x03(\v2\x1b.lienket.registry.v1.ApiKeyR\aapiKeys\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\")\n" +
-	"\x13RevokeApiKeyRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\"-\n" +
-	"\x13VerifyApiKeyRequest\x12\x16\n" +
-	"\x06secret\x18\x01 \x01(\tR\x06secret\"<\n" +
-	"\bIdentity\x12\x16\n" +
-	"\x06issuer\x18\x01 \x01(\tR\x06issuer\x12\x18\n" +
-	"\asubject\x18\x02 \x01(\tR\asubject\"\xad\x02\n" +
-	"\x04User\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x12!\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\".\n" +
+	"\x13RevokeApiKeyRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\"2\n" +
+	"\x13VerifyApiKeyRequest\x12\x1b\n" +
+	"\x06secret\x18\x01 \x01(\tB\x03\xe0A\x02R\x06secret\"F\n" +
+	"\bIdentity\x12\x1b\n" +
+	"\x06issuer\x18\x01 \x01(\tB\x03\xe0A\x02R\x06issuer\x12\x1d\n" +
+	"\asubject\x18\x02 \x01(\tB\x03\xe0A\x02R\asubject\"\xbc\x02\n" +
+	"\x04User\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x03R\x04name\x12!\n" +
 	"\fdisplay_name\x18\x02 \x01(\tR\vdisplayName\x12\x14\n" +
 	"\x05phone\x18\x03 \x01(\tR\x05phone\x12\x14\n" +
 	"\x05email\x18\x04 \x01(\tR\x05email\x12=\n" +
 	"\n" +
 	"identities\x18\x05 \x03(\v2\x1d.lienket.registry.v1.IdentityR\n" +
-	"identities\x122\n" +
-	"\x06grants\x18\x06 \x03(\v2\x1a.lienket.registry.v1.GrantR\x06grants\x12;\n" +
-	"\vcreate_time\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"identities\x127\n" +
+	"\x06grants\x18\x06 \x03(\v2\x1a.lienket.registry.v1.GrantB\x03\xe0A\x03R\x06grants\x12@\n" +
+	"\vcreate_time\x18\a \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
 	"createTime\x12\x12\n" +
-	"\x04etag\x18\b \x01(\tR\x04etag\"\x92\x04\n" +
-	"\x05Grant\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x123\n" +
-	"\x04role\x18\x02 \x01(\x0e2\x1f.lienket.registry.v1.Grant.RoleR\x04role\x12\"\n" +
+	"\x04etag\x18\b \x01(\tR\x04etag\"\xb0\x04\n" +
+	"\x05Grant\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x03R\x04name\x128\n" +
+	"\x04role\x18\x02 \x01(\x0e2\x1f.lienket.registry.v1.Grant.RoleB\x03\xe0A\x02R\x04role\x12\"\n" +
 	"\forganization\x18\x03 \x01(\tR\forganization\x12\x1c\n" +
 	"\thousehold\x18\x04 \x01(\tR\thousehold\x12\x1c\n" +
-	"\tauthority\x18\x05 \x01(\tR\tauthority\x12&\n" +
-	"\x0fadmin_area_code\x18\x06 \x01(\tR\radminAreaCode\x12$\n" +
-	"\radministrator\x18\a \x01(\bR\radministrator\x12!\n" +
-	"\fdisplay_name\x18\b \x01(\tR\vdisplayName\x12;\n" +
-	"\vcreate_time\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"createTime\x12\x12\n" +
+	"\tauthority\x18\x05 \x01(\tR\tauthority\x12+\n" +
+	"\x0fadmin_area_code\x18\x06 \x01(\tB\x03\xe0A\x03R\radminAreaCode\x12$\n" +
+	"\radministrator\x18\a \x01(\bR\radministrator\x12&\n" +
+	"\fdisplay_name\x18\b \x01(\tB\x03\xe0A\x03R\vdisplayName\x12@\n" +
+	"\vcreate_time\x18\t \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
+	"createTime\x12\x17\n" +
 	"\x04etag\x18\n" +
-	" \x01(\tR\x04etag\"\x9d\x01\n" +
+	" \x01(\tB\x03\xe0A\x03R\x04etag\"\x9d\x01\n" +
 	"\x04Role\x12\x14\n" +
 	"\x10ROLE_UNSPECIFIED\x10\x00\x12\x0e\n" +
 	"\n" +
@@ -5085,13 +5110,13 @@ const file_lienket_registry_v1_registry_proto_rawDesc = "" +
 	"\rROLE_PRODUCER\x10\x03\x12\x12\n" +
 	"\x0eROLE_HOUSEHOLD\x10\x04\x12\x19\n" +
 	"\x15ROLE_COMMUNE_OFFICIAL\x10\x05\x12\x1a\n" +
-	"\x16ROLE_PROVINCE_OFFICIAL\x10\x06\"a\n" +
-	"\x11CreateUserRequest\x12-\n" +
-	"\x04user\x18\x01 \x01(\v2\x19.lienket.registry.v1.UserR\x04user\x12\x1d\n" +
+	"\x16ROLE_PROVINCE_OFFICIAL\x10\x06\"f\n" +
+	"\x11CreateUserRequest\x122\n" +
+	"\x04user\x18\x01 \x01(\v2\x19.lienket.registry.v1.UserB\x03\xe0A\x02R\x04user\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x02 \x01(\tR\trequestId\"$\n" +
-	"\x0eGetUserRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\"f\n" +
+	"request_id\x18\x02 \x01(\tR\trequestId\")\n" +
+	"\x0eGetUserRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\"f\n" +
 	"\x10ListUsersRequest\x12\x1b\n" +
 	"\tpage_size\x18\x01 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
@@ -5099,29 +5124,29 @@ const file_lienket_registry_v1_registry_proto_rawDesc = "" +
 	"\x06filter\x18\x03 \x01(\tR\x06filter\"l\n" +
 	"\x11ListUsersResponse\x12/\n" +
 	"\x05users\x18\x01 \x03(\v2\x19.lienket.registry.v1.UserR\x05users\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x7f\n" +
-	"\x11UpdateUserRequest\x12-\n" +
-	"\x04user\x18\x01 \x01(\v2\x19.lienket.registry.v1.UserR\x04user\x12;\n" +
-	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskR\n" +
-	"updateMask\"}\n" +
-	"\x12CreateGrantRequest\x12\x16\n" +
-	"\x06parent\x18\x01 \x01(\tR\x06parent\x120\n" +
-	"\x05grant\x18\x02 \x01(\v2\x1a.lienket.registry.v1.GrantR\x05grant\x12\x1d\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x89\x01\n" +
+	"\x11UpdateUserRequest\x122\n" +
+	"\x04user\x18\x01 \x01(\v2\x19.lienket.registry.v1.UserB\x03\xe0A\x02R\x04user\x12@\n" +
+	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskB\x03\xe0A\x02R\n" +
+	"updateMask\"\x87\x01\n" +
+	"\x12CreateGrantRequest\x12\x1b\n" +
+	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x125\n" +
+	"\x05grant\x18\x02 \x01(\v2\x1a.lienket.registry.v1.GrantB\x03\xe0A\x02R\x05grant\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x03 \x01(\tR\trequestId\"g\n" +
-	"\x11ListGrantsRequest\x12\x16\n" +
-	"\x06parent\x18\x01 \x01(\tR\x06parent\x12\x1b\n" +
+	"request_id\x18\x03 \x01(\tR\trequestId\"l\n" +
+	"\x11ListGrantsRequest\x12\x1b\n" +
+	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x12\x1b\n" +
 	"\tpage_size\x18\x02 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
 	"page_token\x18\x03 \x01(\tR\tpageToken\"p\n" +
 	"\x12ListGrantsResponse\x122\n" +
 	"\x06grants\x18\x01 \x03(\v2\x1a.lienket.registry.v1.GrantR\x06grants\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"<\n" +
-	"\x12DeleteGrantRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x12\x12\n" +
-	"\x04etag\x18\x02 \x01(\tR\x04etag\"R\n" +
-	"\x15LookupIdentityRequest\x129\n" +
-	"\bidentity\x18\x01 \x01(\v2\x1d.lienket.registry.v1.IdentityR\bidentity*\xa8\x01\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"A\n" +
+	"\x12DeleteGrantRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x12\n" +
+	"\x04etag\x18\x02 \x01(\tR\x04etag\"W\n" +
+	"\x15LookupIdentityRequest\x12>\n" +
+	"\bidentity\x18\x01 \x01(\v2\x1d.lienket.registry.v1.IdentityB\x03\xe0A\x02R\bidentity*\xa8\x01\n" +
 	"\rPovertyStatus\x12\x1e\n" +
 	"\x1aPOVERTY_STATUS_UNSPECIFIED\x10\x00\x12\x17\n" +
 	"\x13POVERTY_STATUS_POOR\x10\x01\x12\x1c\n" +

@@ -184,9 +184,31 @@ func finishOperation(path, method string, op obj, renames map[string]string) {
 			}
 		}
 	}
+	if method == "post" && !hasParam(params, "Idempotency-Key") {
+		op["parameters"] = append(params, idempotencyKeyParam())
+	}
 	responses := op["responses"].(obj)
 	for _, code := range errorCodes(method, strings.Contains(path, "{"), hasBody) {
 		responses[code] = obj{"$ref": "#/responses/" + responseNames[code]}
+	}
+}
+
+func hasParam(params []any, name string) bool {
+	for _, p := range params {
+		if p.(obj)["name"] == name {
+			return true
+		}
+	}
+	return false
+}
+
+// idempotencyKeyParam documents the Idempotency-Key header every POST accepts.
+func idempotencyKeyParam() obj {
+	return obj{
+		"name": "Idempotency-Key", "in": "header", "type": "string", "required": false, "maxLength": 128,
+		"description": "Idempotency key of this request (1–128 letters, digits and `._:/-`), used as its `request_id` " +
+			"when the method takes one: a retry with the same key returns the first result and writes nothing more. " +
+			"A body `request_id` that differs from it is refused (400 `IDEMPOTENCY_KEY_MISMATCH`).",
 	}
 }
 
@@ -276,10 +298,21 @@ func addPublicEndpoints(paths obj) {
 	public := []any{} // an empty security requirement list: no credentials
 	notAllowed := obj{"description": "Only GET and HEAD are allowed; the `Allow` header lists them.",
 		"headers": obj{"Allow": obj{"type": "string", "description": "The allowed methods."}}}
+	report := obj{"type": "object", "properties": obj{
+		"status":   obj{"type": "string", "enum": []any{"ok", "unavailable"}},
+		"service":  obj{"type": "string"},
+		"instance": obj{"type": "string", "description": "Id of the answering process instance."},
+		"reason":   obj{"type": "string"},
+	}}
 	paths["/healthz"] = obj{"get": obj{
-		"summary": "Liveness of the gateway.", "description": "Answers `ok` while the gateway process serves requests.",
-		"operationId": "Gateway_Health", "tags": []any{gatewayTag}, "security": public, "produces": []any{"text/plain"},
-		"responses": obj{"200": obj{"description": "The gateway is up.", "schema": obj{"type": "string"}}, "405": notAllowed},
+		"summary": "Readiness of the gateway.", "description": "Answers a health report while the gateway can serve requests.",
+		"operationId": "Gateway_Health", "tags": []any{gatewayTag}, "security": public, "produces": []any{"application/json"},
+		"responses": obj{"200": obj{"description": "Ready.", "schema": report}, "503": obj{"description": "Not ready.", "schema": report}, "405": notAllowed},
+	}}
+	paths["/livez"] = obj{"get": obj{
+		"summary": "Liveness of the gateway.", "description": "Answers `ok` while the gateway process runs.",
+		"operationId": "Gateway_Live", "tags": []any{gatewayTag}, "security": public, "produces": []any{"text/plain"},
+		"responses": obj{"200": obj{"description": "Running.", "schema": obj{"type": "string"}}, "405": notAllowed},
 	}}
 	paths["/openapi.json"] = obj{"get": obj{
 		"summary": "This OpenAPI document.", "description": "The Swagger 2.0 document of the whole REST API, generated from the protos.",

@@ -3,7 +3,10 @@ package domain
 import (
 	"fmt"
 	"math"
+	"slices"
 	"time"
+
+	"github.com/lienket/lienket/services/platform/apierr"
 )
 
 type finding struct{ field, detail string }
@@ -17,21 +20,14 @@ func one(field, detail string) []finding {
 // Linkage forms, payment methods, force-majeure events and dispute steps.
 var (
 	LinkageForms        = []string{"INPUT_SUPPLY_AND_PURCHASE", "PURCHASE_ONLY", "FULL_CHAIN", "SERVICES_AND_PURCHASE"}
+	PriceTypes          = []string{PriceFixed, PriceFloorWithMarket, PriceCostPlus}
 	PaymentMethods      = []string{"BANK_TRANSFER", "CASH", "MOBILE_MONEY"}
 	ForceMajeureEvents  = []string{"NATURAL_DISASTER", "EPIDEMIC", "EXTREME_WEATHER", "FIRE", "POLICY_CHANGE"}
+	DisputeSteps        = []string{"NEGOTIATION", "COMMUNE_MEDIATION", "COURT", "ARBITRATION"}
 	producerKinds       = []string{"COOPERATIVE", "UNION_OF_COOPERATIVES", "COOPERATIVE_GROUP", "PRODUCTION_GROUP"}
 	buyerKinds          = []string{"BUSINESS", "COOPERATIVE"}
 	householdPovertyNon = "NON_POOR"
 )
-
-func in(s string, set []string) bool {
-	for _, x := range set {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
 
 func parseDate(s string) (time.Time, bool) {
 	t, err := time.Parse(time.DateOnly, s)
@@ -56,7 +52,7 @@ var checks = map[string]check{
 			out = append(out, finding{"terms.buyer", t.Buyer + " does not exist"})
 		case f.Buyer.State != "ACTIVE":
 			out = append(out, finding{"terms.buyer", t.Buyer + " is not active"})
-		case !in(f.Buyer.Kind, buyerKinds):
+		case !slices.Contains(buyerKinds, f.Buyer.Kind):
 			out = append(out, finding{"terms.buyer", "the buyer must be a business or a cooperative"})
 		}
 		switch {
@@ -66,7 +62,7 @@ var checks = map[string]check{
 			out = append(out, finding{"terms.producer", t.Producer + " does not exist"})
 		case f.Producer.State != "ACTIVE":
 			out = append(out, finding{"terms.producer", t.Producer + " is not active"})
-		case !in(f.Producer.Kind, producerKinds):
+		case !slices.Contains(producerKinds, f.Producer.Kind):
 			out = append(out, finding{"terms.producer", "the producer must be a cooperative, union of cooperatives, cooperative group or production group"})
 		}
 		if t.Buyer != "" && t.Buyer == t.Producer {
@@ -88,7 +84,7 @@ var checks = map[string]check{
 		return nil
 	},
 	"D98-LINKAGE-FORM": func(t Terms, _ Facts, _ map[string]int64) []finding {
-		if !in(t.LinkageForm, LinkageForms) {
+		if !slices.Contains(LinkageForms, t.LinkageForm) {
 			return one("", "linkage form is required")
 		}
 		return nil
@@ -123,7 +119,7 @@ var checks = map[string]check{
 				out = append(out, finding{fld + ".grade", "grade " + g.Grade + " appears twice"})
 			}
 			seen[g.Grade] = true
-			if f.Product != nil && !in(g.Grade, f.Product.Grades) {
+			if f.Product != nil && !slices.Contains(f.Product.Grades, g.Grade) {
 				out = append(out, finding{fld + ".grade", fmt.Sprintf("grade %q is not a grade of the product (grades: %v)", g.Grade, f.Product.Grades)})
 			}
 			if a := int64(g.PriceAdjustmentBps); a < -p["max_adjustment_bps"] || a > p["max_adjustment_bps"] {
@@ -185,7 +181,7 @@ var checks = map[string]check{
 			case !h.Eligible:
 				out = append(out, finding{fld, a.Household + " has not consented to data processing"})
 			}
-			if a.Mandate != nil && (a.Mandate.Reference == "" || !validDate(a.Mandate.Date)) {
+			if a.Mandate != nil && (a.Mandate.Reference == "" || !apierr.ValidDate(a.Mandate.Date)) {
 				out = append(out, finding{fmt.Sprintf("terms.allocations[%d].mandate", i), "a mandate needs a reference and a date"})
 			}
 		}
@@ -292,7 +288,7 @@ var checks = map[string]check{
 		if t.Payment.DaysAfterDelivery < 0 || int64(t.Payment.DaysAfterDelivery) > p["max_days"] {
 			out = append(out, finding{"terms.payment_terms.days_after_delivery", fmt.Sprintf("must be between 0 and %d days", p["max_days"])})
 		}
-		if !in(t.Payment.Method, PaymentMethods) {
+		if !slices.Contains(PaymentMethods, t.Payment.Method) {
 			out = append(out, finding{"terms.payment_terms.method", "payment method is required"})
 		}
 		return out
@@ -312,7 +308,7 @@ var checks = map[string]check{
 			if it.Description == "" {
 				out = append(out, finding{fld + ".description", "is required"})
 			}
-			if it.ValueVND <= 0 || it.ValueVND > 1e13 || it.Quantity < 0 {
+			if it.ValueVND <= 0 || it.ValueVND > MaxValueVND || it.Quantity < 0 {
 				out = append(out, finding{fld + ".value_vnd", "value must be positive and quantity not negative"})
 			}
 		}
@@ -346,7 +342,7 @@ var checks = map[string]check{
 			return one("", "list at least one force-majeure event")
 		}
 		for _, e := range t.ForceMajeureEvents {
-			if !in(e, ForceMajeureEvents) {
+			if !slices.Contains(ForceMajeureEvents, e) {
 				return one("", "unknown force-majeure event "+e)
 			}
 		}
@@ -385,8 +381,3 @@ var checks = map[string]check{
 		return nil
 	},
 }
-
-func validDate(s string) bool { _, ok := parseDate(s); return ok }
-
-// In reports whether s is in set.
-func In(s string, set []string) bool { return in(s, set) }

@@ -2,7 +2,6 @@ package domain
 
 import (
 	"fmt"
-	"math"
 	"slices"
 	"time"
 
@@ -32,14 +31,6 @@ var (
 func parseDate(s string) (time.Time, bool) {
 	t, err := time.Parse(time.DateOnly, s)
 	return t, err == nil
-}
-
-// addChecked adds non-negative quantities, reporting overflow.
-func addChecked(a, b int64) (int64, bool) {
-	if b > 0 && a > math.MaxInt64-b {
-		return 0, false
-	}
-	return a + b, true
 }
 
 var checks = map[string]check{
@@ -144,7 +135,7 @@ var checks = map[string]check{
 		}
 		var out []finding
 		var sum int64
-		ok := true
+		var err error
 		seen := map[string]bool{}
 		for i, a := range t.Allocations {
 			fld := fmt.Sprintf("terms.allocations[%d]", i)
@@ -159,7 +150,7 @@ var checks = map[string]check{
 			if a.AreaM2 < 0 {
 				out = append(out, finding{fld + ".area_m2", "must not be negative"})
 			}
-			if sum, ok = addChecked(sum, a.Quantity); !ok {
+			if sum, err = Add(sum, a.Quantity); err != nil {
 				return append(out, finding{"terms.allocations", "allocations overflow"})
 			}
 		}
@@ -193,7 +184,7 @@ var checks = map[string]check{
 		}
 		var out []finding
 		var sum int64
-		ok := true
+		var err error
 		seen := map[string]bool{}
 		for i, l := range t.Lots {
 			fld := fmt.Sprintf("terms.lots[%d]", i)
@@ -215,7 +206,7 @@ var checks = map[string]check{
 				out = append(out, finding{fld + ".quantity", "must be positive"})
 				continue
 			}
-			if sum, ok = addChecked(sum, l.Quantity); !ok {
+			if sum, err = Add(sum, l.Quantity); err != nil {
 				return append(out, finding{"terms.lots", "lot quantities overflow"})
 			}
 		}

@@ -171,7 +171,7 @@ func (v Visibility) filter() bson.D {
 	return bson.D{}
 }
 
-// ContractFilterFields are the fields a contract listing filters on, and where they are
+// contractFilterFields are the fields a contract listing filters on, and where they are
 // stored.
 var contractFilterFields = map[string]string{
 	"state": "state", "buyer": "terms.buyer", "producer": "terms.producer", "product": "terms.product",

@@ -74,6 +74,16 @@ func (s *Service) commit(ctx context.Context, p auth.Principal, id string, ch ch
 	return out, nil
 }
 
+// appendEvent appends an event to contract id that changes nothing else (a record stored on
+// its own was created or changed), under the idempotency key key, in one of states (any when
+// none are given).
+func (s *Service) appendEvent(ctx context.Context, p auth.Principal, id, key string, states []string, eventType string, payload any) error {
+	_, err := s.commit(ctx, p, id, change{key: key, states: states, apply: func(*domain.Contract) (string, any, error) {
+		return eventType, payload, nil
+	}})
+	return err
+}
+
 // edit is the common path of the contract operations: check the request id and the etag, load
 // the contract the caller may see, authorise (allow), then commit the change (under the
 // idempotency key of method and the request id).

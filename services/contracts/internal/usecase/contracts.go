@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/lienket/lienket/services/contracts/internal/domain"
+	"github.com/lienket/lienket/services/contracts/internal/storage"
 	"github.com/lienket/lienket/services/platform/aip"
 	"github.com/lienket/lienket/services/platform/apierr"
 	"github.com/lienket/lienket/services/platform/auth"
@@ -57,7 +58,7 @@ func (s *Service) GetContract(ctx context.Context, p auth.Principal, name string
 // ListContracts lists the contracts the caller may see. Filters: state, buyer, producer,
 // product, witness_authority, commune_code.
 func (s *Service) ListContracts(ctx context.Context, p auth.Principal, q ListQuery) (Page[domain.Contract], error) {
-	cs, err := aip.ParseFilter(q.Filter, "state", "buyer", "producer", "product", "witness_authority", "commune_code")
+	cs, err := aip.ParseFilter(q.Filter, storage.ContractFilterFields()...)
 	if err != nil {
 		return Page[domain.Contract]{}, err
 	}

@@ -25,7 +25,7 @@ func (s *Service) RecordDelivery(ctx context.Context, p auth.Principal, parent, 
 	if err != nil {
 		return Delivery{}, err
 	}
-	if err := checkDelivery(c, requestID, in); err != nil {
+	if err := checkBody(requestID, "delivery", in, c.CheckDelivery); err != nil {
 		return Delivery{}, err
 	}
 	if err := c.CanRecordDelivery(in.Lot); err != nil {
@@ -45,17 +45,6 @@ func (s *Service) RecordDelivery(ctx context.Context, p auth.Principal, parent, 
 		}
 	}
 	return s.deliveryDone(ctx, p, c, stored)
-}
-
-func checkDelivery(c *domain.Contract, requestID string, in *domain.DeliveryInput) error {
-	var v apierr.Violations
-	aip.CheckRequestID(&v, "request_id", requestID)
-	if in == nil {
-		v.Add("delivery", "REQUIRED", "is required")
-		return v.Err()
-	}
-	c.CheckDelivery(&v, *in)
-	return v.Err()
 }
 
 // priceDelivery prices the delivery: the market price of its date comes from the request or,
@@ -120,22 +109,9 @@ func (s *Service) deliveryDone(ctx context.Context, p auth.Principal, c *domain.
 // loadDelivery returns a delivery the caller may see (a household sees only its own), with
 // its contract.
 func (s *Service) loadDelivery(ctx context.Context, p auth.Principal, name string) (*domain.Contract, *domain.Delivery, error) {
-	ids, err := aip.ParseName("name", name, "contracts", "deliveries")
-	if err != nil {
-		return nil, nil, err
-	}
-	c, err := s.load(ctx, p, "name", domain.ContractName(ids[0]))
-	if err != nil {
-		return nil, nil, err
-	}
-	d, err := s.st.GetDelivery(ctx, ids[1])
-	if err != nil {
-		return nil, nil, err
-	}
-	if d == nil || d.Contract != c.ID || (p.Is(auth.RoleHousehold) && d.Household != p.Household) {
-		return nil, nil, apierr.NotFound(name)
-	}
-	return c, d, nil
+	return loadRecord(ctx, s, p, name, "deliveries", s.st.GetDelivery, func(d *domain.Delivery, c *domain.Contract) bool {
+		return d.Contract == c.ID && (!p.Is(auth.RoleHousehold) || d.Household == p.Household)
+	})
 }
 
 // GetDelivery returns a delivery.
@@ -185,9 +161,7 @@ func (s *Service) answerDelivery(ctx context.Context, p auth.Principal, t Target
 	if err := s.storeAnswer(ctx, p, c, d, prev, t.Name); err != nil {
 		return Delivery{}, err
 	}
-	_, err = s.commit(ctx, p, c.ID, change{key: requestKey("answerDelivery"+to, p, t.RequestID), apply: func(*domain.Contract) (string, any, error) {
-		return domain.DeliveryAnswered(to), map[string]any{"delivery": d.ID, "reason": reason}, nil
-	}})
+	err = s.appendEvent(ctx, p, c.ID, requestKey("answerDelivery"+to, p, t.RequestID), nil, domain.DeliveryAnswered(to), map[string]any{"delivery": d.ID, "reason": reason})
 	if err != nil {
 		return Delivery{}, err
 	}
@@ -215,24 +189,18 @@ func (s *Service) storeAnswer(ctx context.Context, p auth.Principal, c *domain.C
 // ListDeliveries lists a contract's deliveries (households see only their own). Filters:
 // household, lot, state.
 func (s *Service) ListDeliveries(ctx context.Context, p auth.Principal, parent string, q ListQuery) (Page[Delivery], error) {
-	c, err := s.load(ctx, p, "parent", parent)
-	if err != nil {
-		return Page[Delivery]{}, err
-	}
-	cs, err := aip.ParseFilter(q.Filter, storage.DeliveryFilterFields()...)
-	if err != nil {
-		return Page[Delivery]{}, err
-	}
-	for i := range cs {
-		if cs[i].Field == "state" {
-			cs[i].Value = enumValue(cs[i].Value, "STATE_")
-		}
-	}
-	pg, err := newPager(q, "deliveries\x00"+p.Household+"\x00"+aip.String(cs), c.ID)
-	if err != nil {
-		return Page[Delivery]{}, err
-	}
-	items, more, err := s.st.ListDeliveries(ctx, recordQuery(p, c, cs, pg))
+	c, page, err := listRecords(ctx, s, p, parent, q, listing[domain.Delivery]{
+		fields: storage.DeliveryFilterFields(), value: func(c aip.Condition) string {
+			if c.Field == "state" {
+				return enumValue(c.Value, "STATE_")
+			}
+			return c.Value
+		},
+		scope: func(p auth.Principal, cs []aip.Condition) string {
+			return "deliveries\x00" + p.Household + "\x00" + aip.String(cs)
+		},
+		private: true, list: s.st.ListDeliveries, key: func(d *domain.Delivery) string { return d.ID },
+	})
 	if err != nil {
 		return Page[Delivery]{}, err
 	}
@@ -240,14 +208,9 @@ func (s *Service) ListDeliveries(ctx context.Context, p auth.Principal, parent s
 	if err != nil {
 		return Page[Delivery]{}, err
 	}
-	out := make([]Delivery, len(items))
-	for i, d := range items {
-		out[i] = Delivery{Delivery: d, RecoveredAdvanceVND: st.Recovered[d.ID]}
+	out := Page[Delivery]{Items: make([]Delivery, len(page.Items)), NextPageToken: page.NextPageToken}
+	for i, d := range page.Items {
+		out.Items[i] = Delivery{Delivery: d, RecoveredAdvanceVND: st.Recovered[d.ID]}
 	}
-	return pageOf(pg, out, more, func(d *Delivery) string { return d.ID }), nil
-}
-
-// recordQuery selects a page of c's records; a household sees only its own.
-func recordQuery(p auth.Principal, c *domain.Contract, cs []aip.Condition, pg pager) storage.RecordQuery {
-	return storage.RecordQuery{Contract: c.ID, Conditions: cs, OnlyHousehold: p.Is(auth.RoleHousehold), Household: p.Household, Page: pg.page}
+	return out, nil
 }

@@ -16,14 +16,7 @@ func (s *Service) ReportIncident(ctx context.Context, p auth.Principal, parent, 
 	if err != nil {
 		return nil, err
 	}
-	var v apierr.Violations
-	aip.CheckRequestID(&v, "request_id", requestID)
-	if in == nil {
-		v.Add("incident", "REQUIRED", "is required")
-		return nil, v.Err()
-	}
-	c.CheckIncident(&v, *in)
-	if err := v.Err(); err != nil {
+	if err := checkBody(requestID, "incident", in, c.CheckIncident); err != nil {
 		return nil, err
 	}
 	if err := c.CanReportIncident(); err != nil {
@@ -34,9 +27,7 @@ func (s *Service) ReportIncident(ctx context.Context, p auth.Principal, parent, 
 	if err != nil {
 		return nil, err
 	}
-	_, err = s.commit(ctx, p, c.ID, change{key: requestKey("CreateIncident", p, inc.ID), apply: func(*domain.Contract) (string, any, error) {
-		return domain.EventIncidentOpened, map[string]any{"incident": inc.ID, "kind": inc.Kind}, nil
-	}})
+	err = s.appendEvent(ctx, p, c.ID, requestKey("CreateIncident", p, inc.ID), nil, domain.EventIncidentOpened, map[string]any{"incident": inc.ID, "kind": inc.Kind})
 	if err != nil {
 		return nil, err
 	}
@@ -45,22 +36,7 @@ func (s *Service) ReportIncident(ctx context.Context, p auth.Principal, parent, 
 
 // loadIncident returns an incident of a contract the caller may see, with the contract.
 func (s *Service) loadIncident(ctx context.Context, p auth.Principal, name string) (*domain.Contract, *domain.Incident, error) {
-	ids, err := aip.ParseName("name", name, "contracts", "incidents")
-	if err != nil {
-		return nil, nil, err
-	}
-	c, err := s.load(ctx, p, "name", domain.ContractName(ids[0]))
-	if err != nil {
-		return nil, nil, err
-	}
-	i, err := s.st.GetIncident(ctx, ids[1])
-	if err != nil {
-		return nil, nil, err
-	}
-	if i == nil || i.Contract != c.ID {
-		return nil, nil, apierr.NotFound(name)
-	}
-	return c, i, nil
+	return loadRecord(ctx, s, p, name, "incidents", s.st.GetIncident, func(i *domain.Incident, c *domain.Contract) bool { return i.Contract == c.ID })
 }
 
 // GetIncident returns an incident.
@@ -71,26 +47,12 @@ func (s *Service) GetIncident(ctx context.Context, p auth.Principal, name string
 
 // ListIncidents lists a contract's incidents. Filters: kind, state.
 func (s *Service) ListIncidents(ctx context.Context, p auth.Principal, parent string, q ListQuery) (Page[domain.Incident], error) {
-	c, err := s.load(ctx, p, "parent", parent)
-	if err != nil {
-		return Page[domain.Incident]{}, err
-	}
-	cs, err := aip.ParseFilter(q.Filter, storage.IncidentFilterFields()...)
-	if err != nil {
-		return Page[domain.Incident]{}, err
-	}
-	for i := range cs {
-		cs[i].Value = enumValue(cs[i].Value, "KIND_", "STATE_")
-	}
-	pg, err := newPager(q, "incidents\x00"+aip.String(cs), c.ID)
-	if err != nil {
-		return Page[domain.Incident]{}, err
-	}
-	items, more, err := s.st.ListIncidents(ctx, storage.RecordQuery{Contract: c.ID, Conditions: cs, Page: pg.page})
-	if err != nil {
-		return Page[domain.Incident]{}, err
-	}
-	return pageOf(pg, items, more, func(i *domain.Incident) string { return i.ID }), nil
+	_, page, err := listRecords(ctx, s, p, parent, q, listing[domain.Incident]{
+		fields: storage.IncidentFilterFields(), value: func(c aip.Condition) string { return enumValue(c.Value, "KIND_", "STATE_") },
+		scope: func(_ auth.Principal, cs []aip.Condition) string { return "incidents\x00" + aip.String(cs) },
+		list:  s.st.ListIncidents, key: func(i *domain.Incident) string { return i.ID },
+	})
+	return page, err
 }
 
 // incidentChange is a change of an incident and, in the same conditional write as its audit

@@ -18,14 +18,7 @@ func (s *Service) RecordAdvance(ctx context.Context, p auth.Principal, parent, r
 	if err != nil {
 		return nil, err
 	}
-	var v apierr.Violations
-	aip.CheckRequestID(&v, "request_id", requestID)
-	if in == nil {
-		v.Add("input_advance", "REQUIRED", "is required")
-		return nil, v.Err()
-	}
-	c.CheckAdvance(&v, *in)
-	if err := v.Err(); err != nil {
+	if err := checkBody(requestID, "input_advance", in, c.CheckAdvance); err != nil {
 		return nil, err
 	}
 	if err := c.CanRecordAdvance(); err != nil {
@@ -36,10 +29,8 @@ func (s *Service) RecordAdvance(ctx context.Context, p auth.Principal, parent, r
 	if err != nil {
 		return nil, err
 	}
-	_, err = s.commit(ctx, p, c.ID, change{key: requestKey("CreateInputAdvance", p, a.ID), states: []string{domain.StateActive},
-		apply: func(*domain.Contract) (string, any, error) {
-			return domain.EventAdvanceRecorded, map[string]any{"advance": a.ID, "household": a.Household, "value_vnd": a.ValueVND}, nil
-		}})
+	err = s.appendEvent(ctx, p, c.ID, requestKey("CreateInputAdvance", p, a.ID), []string{domain.StateActive},
+		domain.EventAdvanceRecorded, map[string]any{"advance": a.ID, "household": a.Household, "value_vnd": a.ValueVND})
 	if err != nil {
 		return nil, err
 	}
@@ -48,19 +39,11 @@ func (s *Service) RecordAdvance(ctx context.Context, p auth.Principal, parent, r
 
 // ListAdvances lists a contract's input advances (households see only their own).
 func (s *Service) ListAdvances(ctx context.Context, p auth.Principal, parent string, q ListQuery) (Page[domain.Advance], error) {
-	c, err := s.load(ctx, p, "parent", parent)
-	if err != nil {
-		return Page[domain.Advance]{}, err
-	}
-	pg, err := newPager(q, "advances\x00"+p.Household, c.ID)
-	if err != nil {
-		return Page[domain.Advance]{}, err
-	}
-	items, more, err := s.st.ListAdvances(ctx, recordQuery(p, c, nil, pg))
-	if err != nil {
-		return Page[domain.Advance]{}, err
-	}
-	return pageOf(pg, items, more, func(a *domain.Advance) string { return a.ID }), nil
+	_, page, err := listRecords(ctx, s, p, parent, q, listing[domain.Advance]{
+		value: asStored, scope: func(p auth.Principal, _ []aip.Condition) string { return "advances\x00" + p.Household },
+		private: true, list: s.st.ListAdvances, key: func(a *domain.Advance) string { return a.ID },
+	})
+	return page, err
 }
 
 // RecordPayment records a payment of the buyer for a household (to the producer or to the
@@ -73,7 +56,10 @@ func (s *Service) RecordPayment(ctx context.Context, p auth.Principal, parent, r
 	if err != nil {
 		return nil, err
 	}
-	if err := checkPayment(c, requestID, in); err != nil {
+	if err := checkBody(requestID, "payment", in, c.CheckPayment); err != nil {
+		return nil, err
+	}
+	if err := c.CanRecordPayment(); err != nil {
 		return nil, err
 	}
 	pay := domain.NewPayment(aip.IDForRequest("CreatePayment\x00"+p.Subject+"\x00"+c.ID, requestID), c.ID, *in)
@@ -104,35 +90,13 @@ func (s *Service) RecordPayment(ctx context.Context, p auth.Principal, parent, r
 	return stored, nil
 }
 
-func checkPayment(c *domain.Contract, requestID string, in *domain.PaymentInput) error {
-	var v apierr.Violations
-	aip.CheckRequestID(&v, "request_id", requestID)
-	if in == nil {
-		v.Add("payment", "REQUIRED", "is required")
-		return v.Err()
-	}
-	c.CheckPayment(&v, *in)
-	if err := v.Err(); err != nil {
-		return err
-	}
-	return c.CanRecordPayment()
-}
-
 // ListPayments lists a contract's payments (households see only their own).
 func (s *Service) ListPayments(ctx context.Context, p auth.Principal, parent string, q ListQuery) (Page[domain.Payment], error) {
-	c, err := s.load(ctx, p, "parent", parent)
-	if err != nil {
-		return Page[domain.Payment]{}, err
-	}
-	pg, err := newPager(q, "payments\x00"+p.Household, c.ID)
-	if err != nil {
-		return Page[domain.Payment]{}, err
-	}
-	items, more, err := s.st.ListPayments(ctx, recordQuery(p, c, nil, pg))
-	if err != nil {
-		return Page[domain.Payment]{}, err
-	}
-	return pageOf(pg, items, more, func(x *domain.Payment) string { return x.ID }), nil
+	_, page, err := listRecords(ctx, s, p, parent, q, listing[domain.Payment]{
+		value: asStored, scope: func(p auth.Principal, _ []aip.Condition) string { return "payments\x00" + p.Household },
+		private: true, list: s.st.ListPayments, key: func(x *domain.Payment) string { return x.ID },
+	})
+	return page, err
 }
 
 // Settlement is a contract's settlement as one caller may see it.

@@ -356,7 +356,7 @@ var checks = map[string]check{
 				nonPoor++
 			}
 		}
-		if int64(nonPoor)*10000 > p["max_non_poor_share_bps"]*int64(len(t.Allocations)) {
+		if int64(nonPoor)*WholeBps > p["max_non_poor_share_bps"]*int64(len(t.Allocations)) {
 			return one("", fmt.Sprintf("%d of %d households are non-poor, above %d bps", nonPoor, len(t.Allocations), p["max_non_poor_share_bps"]))
 		}
 		return nil
@@ -366,7 +366,7 @@ var checks = map[string]check{
 		if ci == nil || ci.TotalValueVND <= 0 {
 			return one("terms.co_investment", "the co-investment (total value and owner share) is required")
 		}
-		if int64(ci.OwnerShareBps) < p["min_owner_share_bps"] || ci.OwnerShareBps > 10000 {
+		if int64(ci.OwnerShareBps) < p["min_owner_share_bps"] || ci.OwnerShareBps > WholeBps {
 			return one("", fmt.Sprintf("owner share %d bps is below %d bps", ci.OwnerShareBps, p["min_owner_share_bps"]))
 		}
 		return nil

@@ -196,7 +196,11 @@ func (s *Store) ListContracts(ctx context.Context, v Visibility, conds []aip.Con
 
 // CountContracts counts the contracts in state.
 func (s *Store) CountContracts(ctx context.Context, state string) (int64, error) {
-	return s.contracts.C.CountDocuments(ctx, bson.D{{Key: "state", Value: state}})
+	n, err := s.contracts.C.CountDocuments(ctx, bson.D{{Key: "state", Value: state}})
+	if err != nil {
+		return 0, fmt.Errorf("count contracts: %w", err)
+	}
+	return n, nil
 }
 
 // restrict adds conditions (field → stored field through fields) to filter. The conditions

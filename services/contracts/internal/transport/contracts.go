@@ -6,11 +6,12 @@ import (
 	contractsv1 "github.com/lienket/lienket/proto/lienket/contracts/v1"
 	"github.com/lienket/lienket/services/contracts/internal/domain"
 	"github.com/lienket/lienket/services/contracts/internal/usecase"
+	"github.com/lienket/lienket/services/platform/auth"
 )
 
 // CreateContract implements the RPC.
 func (s *Server) CreateContract(ctx context.Context, req *contractsv1.CreateContractRequest) (*contractsv1.Contract, error) {
-	p, err := caller(ctx)
+	p, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -24,7 +25,7 @@ func (s *Server) CreateContract(ctx context.Context, req *contractsv1.CreateCont
 
 // GetContract implements the RPC.
 func (s *Server) GetContract(ctx context.Context, req *contractsv1.GetContractRequest) (*contractsv1.Contract, error) {
-	p, err := caller(ctx)
+	p, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -34,7 +35,7 @@ func (s *Server) GetContract(ctx context.Context, req *contractsv1.GetContractRe
 
 // ListContracts implements the RPC.
 func (s *Server) ListContracts(ctx context.Context, req *contractsv1.ListContractsRequest) (*contractsv1.ListContractsResponse, error) {
-	p, err := caller(ctx)
+	p, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -46,7 +47,7 @@ func (s *Server) ListContracts(ctx context.Context, req *contractsv1.ListContrac
 
 // UpdateContract implements the RPC (terms, display_name and rulebook, by update mask).
 func (s *Server) UpdateContract(ctx context.Context, req *contractsv1.UpdateContractRequest) (*contractsv1.Contract, error) {
-	p, err := caller(ctx)
+	p, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -60,7 +61,7 @@ func (s *Server) UpdateContract(ctx context.Context, req *contractsv1.UpdateCont
 
 // ValidateContract implements the RPC.
 func (s *Server) ValidateContract(ctx context.Context, req *contractsv1.ValidateContractRequest) (*contractsv1.ValidateContractResponse, error) {
-	p, err := caller(ctx)
+	p, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -76,7 +77,7 @@ func (s *Server) ValidateContract(ctx context.Context, req *contractsv1.Validate
 
 // SubmitContract implements the RPC.
 func (s *Server) SubmitContract(ctx context.Context, req *contractsv1.SubmitContractRequest) (*contractsv1.Contract, error) {
-	p, err := caller(ctx)
+	p, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -86,7 +87,7 @@ func (s *Server) SubmitContract(ctx context.Context, req *contractsv1.SubmitCont
 
 // SignContract implements the RPC.
 func (s *Server) SignContract(ctx context.Context, req *contractsv1.SignContractRequest) (*contractsv1.Contract, error) {
-	p, err := caller(ctx)
+	p, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -97,7 +98,7 @@ func (s *Server) SignContract(ctx context.Context, req *contractsv1.SignContract
 
 // WitnessContract implements the RPC.
 func (s *Server) WitnessContract(ctx context.Context, req *contractsv1.WitnessContractRequest) (*contractsv1.Contract, error) {
-	p, err := caller(ctx)
+	p, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +108,7 @@ func (s *Server) WitnessContract(ctx context.Context, req *contractsv1.WitnessCo
 
 // RejectWitnessContract implements the RPC.
 func (s *Server) RejectWitnessContract(ctx context.Context, req *contractsv1.RejectWitnessContractRequest) (*contractsv1.Contract, error) {
-	p, err := caller(ctx)
+	p, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -117,7 +118,7 @@ func (s *Server) RejectWitnessContract(ctx context.Context, req *contractsv1.Rej
 
 // CancelContract implements the RPC.
 func (s *Server) CancelContract(ctx context.Context, req *contractsv1.CancelContractRequest) (*contractsv1.Contract, error) {
-	p, err := caller(ctx)
+	p, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -127,7 +128,7 @@ func (s *Server) CancelContract(ctx context.Context, req *contractsv1.CancelCont
 
 // AmendContract implements the RPC.
 func (s *Server) AmendContract(ctx context.Context, req *contractsv1.AmendContractRequest) (*contractsv1.Contract, error) {
-	p, err := caller(ctx)
+	p, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -138,7 +139,7 @@ func (s *Server) AmendContract(ctx context.Context, req *contractsv1.AmendContra
 
 // ResumeContract implements the RPC.
 func (s *Server) ResumeContract(ctx context.Context, req *contractsv1.ResumeContractRequest) (*contractsv1.Contract, error) {
-	p, err := caller(ctx)
+	p, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -148,7 +149,7 @@ func (s *Server) ResumeContract(ctx context.Context, req *contractsv1.ResumeCont
 
 // TerminateContract implements the RPC.
 func (s *Server) TerminateContract(ctx context.Context, req *contractsv1.TerminateContractRequest) (*contractsv1.Contract, error) {
-	p, err := caller(ctx)
+	p, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -158,7 +159,7 @@ func (s *Server) TerminateContract(ctx context.Context, req *contractsv1.Termina
 
 // AcknowledgeSettlement implements the RPC.
 func (s *Server) AcknowledgeSettlement(ctx context.Context, req *contractsv1.AcknowledgeSettlementRequest) (*contractsv1.Contract, error) {
-	p, err := caller(ctx)
+	p, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -168,7 +169,7 @@ func (s *Server) AcknowledgeSettlement(ctx context.Context, req *contractsv1.Ack
 
 // ListContractEvents implements the RPC (oldest first).
 func (s *Server) ListContractEvents(ctx context.Context, req *contractsv1.ListContractEventsRequest) (*contractsv1.ListContractEventsResponse, error) {
-	p, err := caller(ctx)
+	p, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -180,7 +181,7 @@ func (s *Server) ListContractEvents(ctx context.Context, req *contractsv1.ListCo
 
 // ListRulebooks implements the RPC.
 func (s *Server) ListRulebooks(ctx context.Context, _ *contractsv1.ListRulebooksRequest) (*contractsv1.ListRulebooksResponse, error) {
-	p, err := caller(ctx)
+	p, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}

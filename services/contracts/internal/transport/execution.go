@@ -9,6 +9,7 @@ import (
 	"github.com/lienket/lienket/services/contracts/internal/domain"
 	"github.com/lienket/lienket/services/contracts/internal/usecase"
 	"github.com/lienket/lienket/services/platform/aip"
+	"github.com/lienket/lienket/services/platform/auth"
 )
 
 func deliveryToProto(d usecase.Delivery) *contractsv1.Delivery {
@@ -32,7 +33,7 @@ func deliveryInput(d *contractsv1.Delivery) *domain.DeliveryInput {
 
 // CreateDelivery implements the RPC (the buyer records what it received).
 func (s *Server) CreateDelivery(ctx context.Context, req *contractsv1.CreateDeliveryRequest) (*contractsv1.Delivery, error) {
-	p, err := caller(ctx)
+	p, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -42,7 +43,7 @@ func (s *Server) CreateDelivery(ctx context.Context, req *contractsv1.CreateDeli
 
 // GetDelivery implements the RPC.
 func (s *Server) GetDelivery(ctx context.Context, req *contractsv1.GetDeliveryRequest) (*contractsv1.Delivery, error) {
-	p, err := caller(ctx)
+	p, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -52,7 +53,7 @@ func (s *Server) GetDelivery(ctx context.Context, req *contractsv1.GetDeliveryRe
 
 // ConfirmDelivery implements the RPC.
 func (s *Server) ConfirmDelivery(ctx context.Context, req *contractsv1.ConfirmDeliveryRequest) (*contractsv1.Delivery, error) {
-	p, err := caller(ctx)
+	p, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +63,7 @@ func (s *Server) ConfirmDelivery(ctx context.Context, req *contractsv1.ConfirmDe
 
 // DisputeDelivery implements the RPC (opens a QUALITY_DISPUTE incident).
 func (s *Server) DisputeDelivery(ctx context.Context, req *contractsv1.DisputeDeliveryRequest) (*contractsv1.Delivery, error) {
-	p, err := caller(ctx)
+	p, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +73,7 @@ func (s *Server) DisputeDelivery(ctx context.Context, req *contractsv1.DisputeDe
 
 // ListDeliveries implements the RPC.
 func (s *Server) ListDeliveries(ctx context.Context, req *contractsv1.ListDeliveriesRequest) (*contractsv1.ListDeliveriesResponse, error) {
-	p, err := caller(ctx)
+	p, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +90,7 @@ func advanceToProto(a *domain.Advance) *contractsv1.InputAdvance {
 
 // CreateInputAdvance implements the RPC (the buyer records inputs advanced to a household).
 func (s *Server) CreateInputAdvance(ctx context.Context, req *contractsv1.CreateInputAdvanceRequest) (*contractsv1.InputAdvance, error) {
-	p, err := caller(ctx)
+	p, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +104,7 @@ func (s *Server) CreateInputAdvance(ctx context.Context, req *contractsv1.Create
 
 // ListInputAdvances implements the RPC.
 func (s *Server) ListInputAdvances(ctx context.Context, req *contractsv1.ListInputAdvancesRequest) (*contractsv1.ListInputAdvancesResponse, error) {
-	p, err := caller(ctx)
+	p, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -121,7 +122,7 @@ func paymentToProto(p *domain.Payment) *contractsv1.Payment {
 // CreatePayment implements the RPC (the buyer pays the producer for a household, or the
 // household directly).
 func (s *Server) CreatePayment(ctx context.Context, req *contractsv1.CreatePaymentRequest) (*contractsv1.Payment, error) {
-	p, err := caller(ctx)
+	p, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -136,7 +137,7 @@ func (s *Server) CreatePayment(ctx context.Context, req *contractsv1.CreatePayme
 
 // ListPayments implements the RPC.
 func (s *Server) ListPayments(ctx context.Context, req *contractsv1.ListPaymentsRequest) (*contractsv1.ListPaymentsResponse, error) {
-	p, err := caller(ctx)
+	p, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -153,7 +154,7 @@ func lineToProto(l *domain.Line) *contractsv1.SettlementLine {
 
 // GetSettlement implements the RPC (households see only their own line).
 func (s *Server) GetSettlement(ctx context.Context, req *contractsv1.GetSettlementRequest) (*contractsv1.Settlement, error) {
-	p, err := caller(ctx)
+	p, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/lienket/lienket/services/contracts/internal/domain"
 	"github.com/lienket/lienket/services/contracts/internal/usecase"
 	"github.com/lienket/lienket/services/platform/aip"
+	"github.com/lienket/lienket/services/platform/auth"
 )
 
 func incidentToProto(i *domain.Incident) *contractsv1.Incident {
@@ -34,7 +35,7 @@ func incidentInput(i *contractsv1.Incident) *domain.IncidentInput {
 
 // CreateIncident implements the RPC (the buyer or the producer reports).
 func (s *Server) CreateIncident(ctx context.Context, req *contractsv1.CreateIncidentRequest) (*contractsv1.Incident, error) {
-	p, err := caller(ctx)
+	p, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -44,7 +45,7 @@ func (s *Server) CreateIncident(ctx context.Context, req *contractsv1.CreateInci
 
 // GetIncident implements the RPC.
 func (s *Server) GetIncident(ctx context.Context, req *contractsv1.GetIncidentRequest) (*contractsv1.Incident, error) {
-	p, err := caller(ctx)
+	p, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -54,7 +55,7 @@ func (s *Server) GetIncident(ctx context.Context, req *contractsv1.GetIncidentRe
 
 // ListIncidents implements the RPC.
 func (s *Server) ListIncidents(ctx context.Context, req *contractsv1.ListIncidentsRequest) (*contractsv1.ListIncidentsResponse, error) {
-	p, err := caller(ctx)
+	p, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -66,7 +67,7 @@ func (s *Server) ListIncidents(ctx context.Context, req *contractsv1.ListInciden
 
 // VerifyIncident implements the RPC (the producer's commune, on a force-majeure claim).
 func (s *Server) VerifyIncident(ctx context.Context, req *contractsv1.VerifyIncidentRequest) (*contractsv1.Incident, error) {
-	p, err := caller(ctx)
+	p, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +78,7 @@ func (s *Server) VerifyIncident(ctx context.Context, req *contractsv1.VerifyInci
 
 // MediateIncident implements the RPC.
 func (s *Server) MediateIncident(ctx context.Context, req *contractsv1.MediateIncidentRequest) (*contractsv1.Incident, error) {
-	p, err := caller(ctx)
+	p, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -87,7 +88,7 @@ func (s *Server) MediateIncident(ctx context.Context, req *contractsv1.MediateIn
 
 // ResolveIncident implements the RPC.
 func (s *Server) ResolveIncident(ctx context.Context, req *contractsv1.ResolveIncidentRequest) (*contractsv1.Incident, error) {
-	p, err := caller(ctx)
+	p, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +103,7 @@ func marketPriceToProto(m *domain.MarketPrice) *contractsv1.MarketPrice {
 
 // CreateMarketPrice implements the RPC (operators and services keep the price table).
 func (s *Server) CreateMarketPrice(ctx context.Context, req *contractsv1.CreateMarketPriceRequest) (*contractsv1.MarketPrice, error) {
-	p, err := caller(ctx)
+	p, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -114,7 +115,7 @@ func (s *Server) CreateMarketPrice(ctx context.Context, req *contractsv1.CreateM
 
 // ListMarketPrices implements the RPC.
 func (s *Server) ListMarketPrices(ctx context.Context, req *contractsv1.ListMarketPricesRequest) (*contractsv1.ListMarketPricesResponse, error) {
-	p, err := caller(ctx)
+	p, err := auth.Require(ctx)
 	if err != nil {
 		return nil, err
 	}

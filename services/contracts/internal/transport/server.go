@@ -3,13 +3,10 @@
 package transport
 
 import (
-	"context"
-
 	"google.golang.org/grpc"
 
 	contractsv1 "github.com/lienket/lienket/proto/lienket/contracts/v1"
 	"github.com/lienket/lienket/services/contracts/internal/usecase"
-	"github.com/lienket/lienket/services/platform/auth"
 )
 
 // Server implements contractsv1.ContractsServiceServer over the operations.
@@ -22,9 +19,6 @@ type Server struct {
 func Register(s *grpc.Server, uc *usecase.Service) {
 	contractsv1.RegisterContractsServiceServer(s, &Server{uc: uc})
 }
-
-// caller is the verified caller of the RPC.
-func caller(ctx context.Context) (auth.Principal, error) { return auth.Require(ctx) }
 
 // reply maps an operation's result to its proto, or passes its error on (the platform's error
 // mapper makes it an API error).

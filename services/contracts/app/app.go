@@ -5,17 +5,42 @@ package app
 
 import (
 	"context"
+	"fmt"
+	"time"
 
 	"google.golang.org/grpc"
 
+	"github.com/lienket/lienket/services/contracts/internal/domain"
+	"github.com/lienket/lienket/services/contracts/internal/storage"
 	"github.com/lienket/lienket/services/contracts/internal/transport"
+	"github.com/lienket/lienket/services/contracts/internal/usecase"
+	"github.com/lienket/lienket/services/contracts/rulebooks"
 	"github.com/lienket/lienket/services/platform/config"
 	"github.com/lienket/lienket/services/platform/service"
 )
 
-// Register creates indexes, loads reference data and registers the contracts gRPC API on s.
+// Register creates indexes, loads the rulebooks and registers the contracts gRPC API on s:
+// storage → usecase → transport, wired from cfg.
 func Register(ctx context.Context, s *grpc.Server, d service.Deps, cfg Config) error {
-	return transport.Register(ctx, s, d, cfg)
+	st := storage.New(d.DB)
+	if err := st.EnsureIndexes(ctx); err != nil {
+		return err
+	}
+	books, err := domain.LoadRulebooks(rulebooks.FS)
+	if err != nil {
+		return fmt.Errorf("rulebooks: %w", err)
+	}
+	cc, err := d.Dial(cfg.RegistryAddr)
+	if err != nil {
+		return fmt.Errorf("dial registry: %w", err)
+	}
+	appended, err := registerMetrics(d, st)
+	if err != nil {
+		return err
+	}
+	uc := usecase.New(usecase.Deps{Store: st, Rulebooks: books, Registry: transport.NewRegistry(cc), Now: time.Now, EventAppended: appended})
+	transport.Register(s, uc)
+	return nil
 }
 
 // Spec describes the contracts process.

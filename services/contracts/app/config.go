@@ -1,12 +1,14 @@
 package app
 
 import (
-	"github.com/lienket/lienket/services/contracts/internal/transport"
 	"github.com/lienket/lienket/services/platform/config"
 )
 
 // Config is the contracts service's own settings (the common ones are config.Common).
-type Config = transport.Config
+type Config struct {
+	// RegistryAddr is the registry's gRPC address (REGISTRY_ADDR).
+	RegistryAddr string
+}
 
 // LoadConfig reads the contracts service's settings; malformed values are recorded by e.
 func LoadConfig(e *config.Env) Config {

@@ -13,7 +13,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -21,10 +20,7 @@ import (
 	"strings"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
-
+	contractsapp "github.com/lienket/lienket/services/contracts/app"
 	"github.com/lienket/lienket/services/contracts/auditchain"
 )
 
@@ -48,7 +44,7 @@ func run(ctx context.Context, args []string, out, errw io.Writer) int {
 	case *file != "":
 		events, err = fromFile(*file)
 	case *uri != "" && *contract != "":
-		events, err = fromStore(ctx, *uri, *db, strings.TrimPrefix(*contract, "contracts/"))
+		events, err = contractsapp.AuditEvents(ctx, *uri, *db, *contract)
 	default:
 		fmt.Fprintln(errw, "usage: lienket-audit --file events.json | --mongodb-uri URI --contract contracts/{id}")
 		return 2
@@ -119,24 +115,4 @@ func fromFile(path string) ([]auditchain.Event, error) {
 		out = append(out, auditchain.Event{Contract: parts[1], Seq: seq, Type: r.Type, Actor: r.Actor, ActorRole: r.ActorRole, Time: r.Time, Payload: r.Payload, PreviousHash: r.PreviousHash, Hash: r.Hash})
 	}
 	return out, nil
-}
-
-func fromStore(ctx context.Context, uri, db, id string) ([]auditchain.Event, error) {
-	c, err := mongo.Connect(options.Client().ApplyURI(uri))
-	if err != nil {
-		return nil, err
-	}
-	defer c.Disconnect(ctx)
-	cur, err := c.Database(db).Collection("contract_events").Find(ctx, bson.D{{Key: "contract", Value: id}}, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
-	if err != nil {
-		return nil, err
-	}
-	var evs []auditchain.Event
-	if err := cur.All(ctx, &evs); err != nil {
-		return nil, err
-	}
-	if len(evs) == 0 {
-		return nil, errors.New("no events for contracts/" + id)
-	}
-	return evs, nil
 }

@@ -12,8 +12,10 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/lienket/lienket/services/contracts/auditchain"
+	"github.com/lienket/lienket/services/platform/testkit"
 )
 
 func chain(n int) []map[string]any {
@@ -56,4 +58,43 @@ func TestVerifyFile(t *testing.T) {
 
 	require.Equal(t, 2, run(context.Background(), nil, &out, &errw))
 	require.Equal(t, 2, run(context.Background(), []string{"--file", filepath.Join(t.TempDir(), "none.json")}, &out, &errw))
+}
+
+func TestMain(m *testing.M) { testkit.Main(m) }
+
+// TestVerifyStore reads a chain straight from the store, as the contracts service keeps it.
+func TestVerifyStore(t *testing.T) {
+	ctx := context.Background()
+	db := testkit.Database(t)
+	events := db.Collection("contract_events")
+	var hashes []string
+	for i, e := range chain(4) {
+		seq := int64(i + 1)
+		tm, err := time.Parse(time.RFC3339Nano, e["time"].(string))
+		require.NoError(t, err)
+		ev := auditchain.Event{Contract: "c1", Seq: seq, Type: e["type"].(string), Actor: e["actor"].(string), ActorRole: e["actor_role"].(string),
+			Time: tm, Payload: e["payload"].(string), PreviousHash: e["previous_hash"].(string), Hash: e["hash"].(string)}
+		_, err = events.InsertOne(ctx, struct {
+			ID               string `bson:"_id"`
+			auditchain.Event `bson:",inline"`
+		}{fmt.Sprintf("c1/%012d", seq), ev})
+		require.NoError(t, err)
+		hashes = append(hashes, ev.Hash)
+	}
+	args := func(contract string) []string {
+		return []string{"--mongodb-uri", testkit.StoreURI(t), "--database", db.Name(), "--contract", contract}
+	}
+	var out, errw bytes.Buffer
+	require.Equal(t, 0, run(ctx, args("contracts/c1"), &out, &errw), errw.String())
+	require.Equal(t, "OK: 4 events verified; head "+hashes[3]+"\n", out.String())
+
+	_, err := events.UpdateOne(ctx, bson.D{{Key: "_id", Value: "c1/000000000002"}}, bson.D{{Key: "$set", Value: bson.D{{Key: "payload", Value: `{"i":200}`}}}})
+	require.NoError(t, err)
+	out.Reset()
+	require.Equal(t, 1, run(ctx, args("contracts/c1"), &out, &errw))
+	require.Contains(t, out.String(), "BROKEN at event 2")
+
+	errw.Reset()
+	require.Equal(t, 2, run(ctx, args("contracts/none"), &out, &errw))
+	require.Contains(t, errw.String(), "no events for contracts/none")
 }

@@ -2,10 +2,40 @@ package domain
 
 import (
 	"encoding/json"
+	"strings"
 	"time"
 
 	"github.com/lienket/lienket/services/contracts/auditchain"
 )
+
+// Types of the audit events appended to a contract's chain.
+const (
+	EventContractCreated       = "contract.created"
+	EventContractUpdated       = "contract.updated"
+	EventContractSubmitted     = "contract.submitted"
+	EventContractSigned        = "contract.signed"
+	EventContractWitnessed     = "contract.witnessed"
+	EventWitnessRejected       = "contract.witness_rejected"
+	EventContractCancelled     = "contract.cancelled"
+	EventAmendmentProposed     = "contract.amendment_proposed"
+	EventContractResumed       = "contract.resumed"
+	EventContractTerminated    = "contract.terminated"
+	EventSettlementAcknowledge = "contract.settlement_acknowledged"
+	EventContractCompleted     = "contract.completed"
+	// EventDeliveryRecorded carries the whole delivery, which the outbox flush writes.
+	EventDeliveryRecorded = "delivery.recorded"
+	EventAdvanceRecorded  = "advance.recorded"
+	// EventPaymentRecorded carries the whole payment, which the outbox flush writes.
+	EventPaymentRecorded   = "payment.recorded"
+	EventIncidentOpened    = "incident.opened"
+	EventIncidentVerified  = "incident.verified"
+	EventIncidentMediation = "incident.mediation"
+	EventIncidentResolved  = "incident.resolved"
+)
+
+// DeliveryAnswered is the type of the event of the producer's answer (CONFIRMED, DISPUTED) to
+// a delivery: delivery.confirmed, delivery.disputed.
+func DeliveryAnswered(state string) string { return "delivery." + strings.ToLower(state) }
 
 // Event is one audit-log entry (see package auditchain for the chain's encoding).
 type Event = auditchain.Event

@@ -6,9 +6,19 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"github.com/lienket/lienket/services/contracts/rulebooks"
+	"github.com/lienket/lienket/services/platform/apierr"
 )
+
+// requireAPIError asserts the gRPC code and the ErrorInfo reason a domain error answers with.
+func requireAPIError(t *testing.T, err error, c codes.Code, reason string, msgAndArgs ...any) {
+	t.Helper()
+	require.Equal(t, c, status.Code(err), msgAndArgs...)
+	require.Equal(t, reason, apierr.Reason(err), msgAndArgs...)
+}
 
 func books(t testing.TB) Rulebooks {
 	rb, err := LoadRulebooks(rulebooks.FS)
@@ -227,7 +237,9 @@ func signAll(t *testing.T, c *Contract, hash string) {
 func TestLifecycleHappyPath(t *testing.T) {
 	c := submitted()
 	require.Equal(t, StatePendingSignatures, c.State)
-	require.ErrorContains(t, c.Sign(buyerUser, PartyBuyer, "", "stale", now), "terms changed")
+	err := c.Sign(buyerUser, PartyBuyer, "", "stale", now)
+	require.ErrorContains(t, err, "terms changed")
+	requireAPIError(t, err, codes.FailedPrecondition, "TERMS_CHANGED")
 	require.NoError(t, c.Sign(buyerUser, PartyBuyer, "", c.TermsHash, now))
 	require.Equal(t, ErrAlreadyDone, c.Sign(buyerUser, PartyBuyer, "", c.TermsHash, now))
 	require.Equal(t, StatePendingSignatures, c.State)
@@ -239,7 +251,9 @@ func TestLifecycleHappyPath(t *testing.T) {
 	require.Equal(t, "UQ-01", c.Signatures[3].MandateReference)
 
 	var fe *ForbiddenError
-	require.ErrorAs(t, c.WitnessBy(Actor{Subject: "users/x", Role: "commune_official", AdminArea: "04480"}, "authorities/w", c.TermsHash, now), &fe)
+	err = c.WitnessBy(Actor{Subject: "users/x", Role: "commune_official", AdminArea: "04480"}, "authorities/w", c.TermsHash, now)
+	require.ErrorAs(t, err, &fe)
+	requireAPIError(t, err, codes.PermissionDenied, "PERMISSION_DENIED")
 	require.NoError(t, c.WitnessBy(official, "authorities/w", c.TermsHash, now))
 	require.Equal(t, StateActive, c.State)
 
@@ -247,8 +261,8 @@ func TestLifecycleHappyPath(t *testing.T) {
 	nt := c.Terms
 	nt.Price.FloorPriceVND = 40000
 	require.NoError(t, c.Amend(nt, "giá sàn tăng", now))
-	require.Error(t, c.Amend(nt, "again", now), "one amendment at a time")
-	require.Error(t, c.WitnessBy(official, "authorities/w", c.PendingAmendment.TermsHash, now), "not signed yet")
+	requireAPIError(t, c.Amend(nt, "again", now), codes.FailedPrecondition, "AMENDMENT_PENDING", "one amendment at a time")
+	requireAPIError(t, c.WitnessBy(official, "authorities/w", c.PendingAmendment.TermsHash, now), codes.FailedPrecondition, "INVALID_STATE", "not signed yet")
 	signAll(t, c, c.PendingAmendment.TermsHash)
 	require.NoError(t, c.WitnessBy(official, "authorities/w", c.PendingAmendment.TermsHash, now))
 	require.EqualValues(t, 40000, c.Terms.Price.FloorPriceVND)
@@ -256,7 +270,7 @@ func TestLifecycleHappyPath(t *testing.T) {
 	require.Nil(t, c.PendingAmendment)
 
 	require.NoError(t, c.Suspend("bão"))
-	require.Error(t, c.Suspend("again"), "already suspended")
+	requireAPIError(t, c.Suspend("again"), codes.FailedPrecondition, "INVALID_STATE", "already suspended")
 	// While suspended, the parties may amend (a disaster cut the harvest): the amendment takes
 	// effect on witness and the contract stays suspended until resumed.
 	cut := c.Terms
@@ -269,7 +283,7 @@ func TestLifecycleHappyPath(t *testing.T) {
 	require.EqualValues(t, 2, c.AmendmentCount)
 	require.NoError(t, c.Resume())
 	require.Equal(t, StateActive, c.State)
-	require.Error(t, c.Resume(), "only a suspended contract resumes")
+	requireAPIError(t, c.Resume(), codes.FailedPrecondition, "INVALID_STATE", "only a suspended contract resumes")
 	require.NoError(t, c.Complete())
 	require.NoError(t, c.Acknowledge(buyerUser))
 	require.Equal(t, StateCompleted, c.State)
@@ -292,7 +306,9 @@ func TestSigningCapacity(t *testing.T) {
 		"official signing":         {official, PartyBuyer, ""},
 		"unknown party":            {buyerUser, "WITNESS", ""},
 	} {
-		require.ErrorAs(t, c.Sign(tc.a, tc.party, tc.hh, c.TermsHash, now), &fe, name)
+		err := c.Sign(tc.a, tc.party, tc.hh, c.TermsHash, now)
+		require.ErrorAs(t, err, &fe, name)
+		requireAPIError(t, err, codes.PermissionDenied, "PERMISSION_DENIED", name)
 	}
 	require.Empty(t, c.Signatures)
 }
@@ -314,9 +330,14 @@ func TestIllegalTransitionsNameTheState(t *testing.T) {
 	} {
 		require.ErrorAs(t, err, &se, name)
 		require.True(t, strings.Contains(se.Message, "state") || se.Reason != "", name)
+		requireAPIError(t, err, codes.FailedPrecondition, "INVALID_STATE", name)
 	}
 	require.ErrorContains(t, draft.Terminate("x"), "DRAFT")
-	require.ErrorContains(t, (&Contract{State: StateDraft}).Submit([]Violation{{RuleID: "D98-PRICE"}}), "rule")
+	err := (&Contract{State: StateDraft}).Submit([]Violation{{RuleID: "D98-PRICE", Field: "terms.price_terms"}})
+	require.ErrorContains(t, err, "rule")
+	requireAPIError(t, err, codes.FailedPrecondition, "RULES_NOT_SATISFIED")
+	require.Equal(t, "D98-PRICE", apierr.FieldViolations(err)[0].Reason)
+	require.Equal(t, "terms.price_terms", apierr.FieldViolations(err)[0].Field)
 }
 
 func TestWitnessRejectionAndCancel(t *testing.T) {

@@ -12,26 +12,9 @@ import (
 // then the grade's adjustment. marketVND is the market reference price of the delivery date
 // (needed only for FLOOR_WITH_MARKET).
 func UnitPrice(p PriceTerms, grading []GradingRule, grade string, marketVND int64) (int64, error) {
-	var base int64
-	var err error
-	switch p.Type {
-	case PriceFixed:
-		base = p.FixedPriceVND
-	case PriceFloorWithMarket:
-		if marketVND <= 0 {
-			return 0, errors.New("a market reference price for the delivery date is required")
-		}
-		m, err := ApplyBps(marketVND, p.PremiumBps)
-		if err != nil {
-			return 0, err
-		}
-		base = max(p.FloorPriceVND, m)
-	case PriceCostPlus:
-		if base, err = ApplyBps(p.CostPriceVND, p.MarginBps); err != nil {
-			return 0, err
-		}
-	default:
-		return 0, fmt.Errorf("unknown price type %q", p.Type)
+	base, err := basePrice(p, marketVND)
+	if err != nil {
+		return 0, err
 	}
 	if len(grading) == 0 {
 		return base, nil
@@ -44,29 +27,24 @@ func UnitPrice(p PriceTerms, grading []GradingRule, grade string, marketVND int6
 	return 0, fmt.Errorf("grade %q is not in the contract's grading rules", grade)
 }
 
-// Advance is an input advance to a household.
-type Advance struct {
-	ID        string
-	Household string
-	Date      string
-	ValueVND  int64
-}
-
-// DeliveryRecord is a delivery as settlement sees it.
-type DeliveryRecord struct {
-	ID               string
-	Household        string
-	Lot              string
-	Date             string
-	Quantity         int64
-	AcceptedQuantity int64
-	GrossVND         int64
-}
-
-// PaymentRecord is a payment attributed to a household.
-type PaymentRecord struct {
-	Household string
-	AmountVND int64
+// basePrice is the unit price before the grade's adjustment.
+func basePrice(p PriceTerms, marketVND int64) (int64, error) {
+	switch p.Type {
+	case PriceFixed:
+		return p.FixedPriceVND, nil
+	case PriceFloorWithMarket:
+		if marketVND <= 0 {
+			return 0, errors.New("a market reference price for the delivery date is required")
+		}
+		m, err := ApplyBps(marketVND, p.PremiumBps)
+		if err != nil {
+			return 0, err
+		}
+		return max(p.FloorPriceVND, m), nil
+	case PriceCostPlus:
+		return ApplyBps(p.CostPriceVND, p.MarginBps)
+	}
+	return 0, fmt.Errorf("unknown price type %q", p.Type)
 }
 
 // Line is a settlement line (one household, or the total).
@@ -92,6 +70,17 @@ type Statement struct {
 	Recovered map[string]int64
 }
 
+// Balance returns household's balance (0 when it has no line).
+func (st Statement) Balance(household string) int64 {
+	var bal int64
+	for _, l := range st.Households {
+		if l.Household == household {
+			bal = l.BalanceVND
+		}
+	}
+	return bal
+}
+
 // Rounding documents the statement's money rules.
 const Rounding = "integer VND; unit prices, percentages and interest rounded half away from zero to 1 đồng once per computation; interest is simple, on the outstanding principal, per day (actual/365)"
 
@@ -109,129 +98,193 @@ func days(from, to string) int64 {
 // (oldest first: accrued interest, then principal), never more than is owed nor more than the
 // delivery's gross. balance = gross − recovered − paid for every line, and the total line is
 // the sum of the household lines.
-func Settle(t Terms, advances []Advance, deliveries []DeliveryRecord, payments []PaymentRecord) (Statement, error) {
-	lines := map[string]*Line{}
-	order := []string{}
-	line := func(h string) *Line {
-		if l, ok := lines[h]; ok {
-			return l
-		}
-		l := &Line{Household: h}
-		lines[h] = l
-		order = append(order, h)
-		return l
-	}
-	for _, a := range t.Allocations {
-		line(a.Household).Contracted += a.Quantity
-	}
-	var rate int32
-	recover := false
-	if t.InputSupply != nil {
-		rate, recover = t.InputSupply.InterestRateBps, t.InputSupply.RecoveredAtSettlement
-	}
-	type open struct {
-		Advance
-		principal int64
-		since     string
-	}
-	byHH := map[string][]*open{}
-	adv := append([]Advance(nil), advances...)
-	sort.SliceStable(adv, func(i, j int) bool { return adv[i].Date < adv[j].Date })
-	for _, a := range adv {
-		if a.ValueVND < 0 {
-			return Statement{}, errors.New("negative advance")
-		}
-		byHH[a.Household] = append(byHH[a.Household], &open{Advance: a, principal: a.ValueVND, since: a.Date})
-		l := line(a.Household)
-		var err error
-		if l.AdvancesVND, err = Add(l.AdvancesVND, a.ValueVND); err != nil {
-			return Statement{}, err
-		}
+func Settle(t Terms, advances []Advance, deliveries []Delivery, payments []Payment) (Statement, error) {
+	l := newLedger(t)
+	if err := l.advance(advances); err != nil {
+		return Statement{}, err
 	}
 	st := Statement{Recovered: map[string]int64{}}
-	dl := append([]DeliveryRecord(nil), deliveries...)
-	sort.SliceStable(dl, func(i, j int) bool { return dl[i].Date < dl[j].Date })
-	for _, d := range dl {
-		l := line(d.Household)
-		var err error
-		if l.Delivered, err = Add(l.Delivered, d.Quantity); err != nil {
-			return Statement{}, err
-		}
-		if l.Accepted, err = Add(l.Accepted, d.AcceptedQuantity); err != nil {
-			return Statement{}, err
-		}
-		if l.GrossVND, err = Add(l.GrossVND, d.GrossVND); err != nil {
-			return Statement{}, err
-		}
-		if !recover {
-			continue
-		}
-		room := d.GrossVND
-		for _, a := range byHH[d.Household] {
-			if room <= 0 {
-				break
-			}
-			if a.principal <= 0 {
-				continue
-			}
-			yearly, err := ShareBps(a.principal, rate)
-			if err != nil {
-				return Statement{}, err
-			}
-			interest, err := MulDivRound(yearly, days(a.since, d.Date), 365)
-			if err != nil {
-				return Statement{}, err
-			}
-			a.since = d.Date
-			if interest > 0 {
-				l.InterestVND += interest
-				l.AdvancesVND += interest
-			}
-			owed := a.principal + interest
-			take := min(room, owed)
-			room -= take
-			st.Recovered[d.ID] += take
-			l.RecoveredVND += take
-			// Interest first, then principal; unpaid interest is capitalised.
-			a.principal = owed - take
-		}
+	if err := l.deliver(deliveries, st.Recovered); err != nil {
+		return Statement{}, err
 	}
-	for _, p := range payments {
-		l := line(p.Household)
-		var err error
-		if l.PaidVND, err = Add(l.PaidVND, p.AmountVND); err != nil {
-			return Statement{}, err
-		}
+	if err := l.pay(payments); err != nil {
+		return Statement{}, err
 	}
-	for _, h := range order {
-		l := lines[h]
-		var out int64
-		for _, a := range byHH[h] {
-			out += a.principal
-		}
-		l.OutstandingAdvVND = out
-		l.BalanceVND = l.GrossVND - l.RecoveredVND - l.PaidVND
-		st.Households = append(st.Households, *l)
-		t := &st.Total
-		for _, p := range [][2]*int64{{&t.Contracted, &l.Contracted}, {&t.Delivered, &l.Delivered}, {&t.Accepted, &l.Accepted}, {&t.GrossVND, &l.GrossVND},
-			{&t.AdvancesVND, &l.AdvancesVND}, {&t.InterestVND, &l.InterestVND}, {&t.RecoveredVND, &l.RecoveredVND}, {&t.OutstandingAdvVND, &l.OutstandingAdvVND},
-			{&t.PaidVND, &l.PaidVND}, {&t.BalanceVND, &l.BalanceVND}} {
-			var err error
-			if *p[0], err = Add(*p[0], *p[1]); err != nil {
-				return Statement{}, err
-			}
-		}
+	if err := l.close(&st); err != nil {
+		return Statement{}, err
 	}
 	return st, nil
 }
 
+// ledger accumulates the settlement lines, in the order households first appear.
+type ledger struct {
+	lines   map[string]*Line
+	order   []string
+	rate    int32 // interest on advances, bps per year
+	recover bool  // advances are recovered from deliveries
+	open    map[string][]*openAdvance
+}
+
+// openAdvance is an advance being repaid: what remains of it, and since when interest runs.
+type openAdvance struct {
+	Advance
+	principal int64
+	since     string
+}
+
+func newLedger(t Terms) *ledger {
+	l := &ledger{lines: map[string]*Line{}, open: map[string][]*openAdvance{}}
+	for _, a := range t.Allocations {
+		l.line(a.Household).Contracted += a.Quantity
+	}
+	if t.InputSupply != nil {
+		l.rate, l.recover = t.InputSupply.InterestRateBps, t.InputSupply.RecoveredAtSettlement
+	}
+	return l
+}
+
+func (l *ledger) line(h string) *Line {
+	if ln, ok := l.lines[h]; ok {
+		return ln
+	}
+	ln := &Line{Household: h}
+	l.lines[h] = ln
+	l.order = append(l.order, h)
+	return ln
+}
+
+// advance books the advances, oldest first.
+func (l *ledger) advance(advances []Advance) error {
+	adv := append([]Advance(nil), advances...)
+	sort.SliceStable(adv, func(i, j int) bool { return adv[i].Date < adv[j].Date })
+	for _, a := range adv {
+		if a.ValueVND < 0 {
+			return errors.New("negative advance")
+		}
+		l.open[a.Household] = append(l.open[a.Household], &openAdvance{Advance: a, principal: a.ValueVND, since: a.Date})
+		ln := l.line(a.Household)
+		var err error
+		if ln.AdvancesVND, err = Add(ln.AdvancesVND, a.ValueVND); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// deliver books the deliveries in date order, recovering advances from each when the terms
+// say so (recovered per delivery id).
+func (l *ledger) deliver(deliveries []Delivery, recovered map[string]int64) error {
+	dl := append([]Delivery(nil), deliveries...)
+	sort.SliceStable(dl, func(i, j int) bool { return dl[i].Date < dl[j].Date })
+	for _, d := range dl {
+		ln := l.line(d.Household)
+		var err error
+		if ln.Delivered, err = Add(ln.Delivered, d.Quantity); err != nil {
+			return err
+		}
+		if ln.Accepted, err = Add(ln.Accepted, d.AcceptedQuantity); err != nil {
+			return err
+		}
+		if ln.GrossVND, err = Add(ln.GrossVND, d.GrossVND); err != nil {
+			return err
+		}
+		if l.recover {
+			if err := l.recoverFrom(ln, d, recovered); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// recoverFrom repays the household's open advances (oldest first) from delivery d's gross.
+func (l *ledger) recoverFrom(ln *Line, d Delivery, recovered map[string]int64) error {
+	room := d.GrossVND
+	for _, a := range l.open[d.Household] {
+		if room <= 0 {
+			break
+		}
+		if a.principal <= 0 {
+			continue
+		}
+		interest, err := l.interest(a, d.Date)
+		if err != nil {
+			return err
+		}
+		a.since = d.Date
+		if interest > 0 {
+			ln.InterestVND += interest
+			ln.AdvancesVND += interest
+		}
+		owed := a.principal + interest
+		take := min(room, owed)
+		room -= take
+		recovered[d.ID] += take
+		ln.RecoveredVND += take
+		// Interest first, then principal; unpaid interest is capitalised.
+		a.principal = owed - take
+	}
+	return nil
+}
+
+// interest is the simple interest on a's outstanding principal from a.since to date.
+func (l *ledger) interest(a *openAdvance, date string) (int64, error) {
+	yearly, err := ShareBps(a.principal, l.rate)
+	if err != nil {
+		return 0, err
+	}
+	return MulDivRound(yearly, days(a.since, date), DaysPerYear)
+}
+
+func (l *ledger) pay(payments []Payment) error {
+	for _, p := range payments {
+		ln := l.line(p.Household)
+		var err error
+		if ln.PaidVND, err = Add(ln.PaidVND, p.AmountVND); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// close computes the balances and outstanding advances and adds up the total line.
+func (l *ledger) close(st *Statement) error {
+	for _, h := range l.order {
+		ln := l.lines[h]
+		var out int64
+		for _, a := range l.open[h] {
+			out += a.principal
+		}
+		ln.OutstandingAdvVND = out
+		ln.BalanceVND = ln.GrossVND - ln.RecoveredVND - ln.PaidVND
+		st.Households = append(st.Households, *ln)
+		if err := st.Total.add(ln); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// add adds line o to t, field by field.
+func (t *Line) add(o *Line) error {
+	for _, p := range [][2]*int64{{&t.Contracted, &o.Contracted}, {&t.Delivered, &o.Delivered}, {&t.Accepted, &o.Accepted}, {&t.GrossVND, &o.GrossVND},
+		{&t.AdvancesVND, &o.AdvancesVND}, {&t.InterestVND, &o.InterestVND}, {&t.RecoveredVND, &o.RecoveredVND}, {&t.OutstandingAdvVND, &o.OutstandingAdvVND},
+		{&t.PaidVND, &o.PaidVND}, {&t.BalanceVND, &o.BalanceVND}} {
+		var err error
+		if *p[0], err = Add(*p[0], *p[1]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Penalty computes the breach penalty: the clause's share of the breached obligation's value,
-// capped at 8% (800 bps) whatever the clause says.
+// capped at MaxPenaltyBps (8%) whatever the clause says.
 func Penalty(breachedVND int64, penaltyBps int32) (int64, error) {
 	if breachedVND < 0 {
 		return 0, errors.New("negative breached value")
 	}
-	return ShareBps(breachedVND, min(max(penaltyBps, 0), 800))
+	return ShareBps(breachedVND, min(max(penaltyBps, 0), MaxPenaltyBps))
 }
 
 // WithinTolerance reports whether quantity does not exceed limit × (1 + tolerance).
@@ -257,4 +310,17 @@ func LotsDone(t Terms, deliveredByLot map[string]int64, excused []string) bool {
 		}
 	}
 	return true
+}
+
+// Completes reports whether an ACTIVE contract is done: every lot delivered or excused, every
+// balance paid and every advance recovered (st is its settlement over deliveries).
+func (c *Contract) Completes(st Statement, deliveries []Delivery) bool {
+	if c.State != StateActive {
+		return false
+	}
+	byLot := map[string]int64{}
+	for _, d := range deliveries {
+		byLot[d.Lot] += d.Quantity
+	}
+	return LotsDone(c.Terms, byLot, c.ExcusedLots) && st.Total.BalanceVND == 0 && st.Total.OutstandingAdvVND == 0
 }

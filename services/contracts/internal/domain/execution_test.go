@@ -87,11 +87,11 @@ func FuzzMoney(f *testing.F) {
 	})
 }
 
-func randomSettlement(r *rand.Rand) (Terms, []Advance, []DeliveryRecord, []PaymentRecord) {
+func randomSettlement(r *rand.Rand) (Terms, []Advance, []Delivery, []Payment) {
 	t := Terms{InputSupply: &InputSupply{RecoveredAtSettlement: r.IntN(2) == 0, InterestRateBps: int32(r.IntN(1500))}}
 	var adv []Advance
-	var del []DeliveryRecord
-	var pay []PaymentRecord
+	var del []Delivery
+	var pay []Payment
 	for h := 0; h < r.IntN(6)+1; h++ {
 		hh := fmt.Sprint("households/h", h)
 		t.Allocations = append(t.Allocations, Allocation{Household: hh, Quantity: r.Int64N(5000) + 1})
@@ -101,7 +101,7 @@ func randomSettlement(r *rand.Rand) (Terms, []Advance, []DeliveryRecord, []Payme
 		for i := 0; i < r.IntN(4); i++ {
 			q := r.Int64N(2000)
 			acc := r.Int64N(q + 1)
-			del = append(del, DeliveryRecord{ID: fmt.Sprint("d", h, i), Household: hh, Date: fmt.Sprintf("2026-0%d-2%d", r.IntN(5)+4, r.IntN(9)), Quantity: q, AcceptedQuantity: acc, GrossVND: acc * (30000 + r.Int64N(20000))})
+			del = append(del, Delivery{ID: fmt.Sprint("d", h, i), Household: hh, Date: fmt.Sprintf("2026-0%d-2%d", r.IntN(5)+4, r.IntN(9)), Quantity: q, AcceptedQuantity: acc, GrossVND: acc * (30000 + r.Int64N(20000))})
 		}
 	}
 	return t, adv, del, pay
@@ -134,9 +134,9 @@ func TestSettlementProperties(t *testing.T) {
 		for _, d := range del {
 			require.LessOrEqual(t, st.Recovered[d.ID], d.GrossVND)
 		}
-		var pay []PaymentRecord
+		var pay []Payment
 		for _, l := range st.Households {
-			pay = append(pay, PaymentRecord{Household: l.Household, AmountVND: l.BalanceVND})
+			pay = append(pay, Payment{Household: l.Household, AmountVND: l.BalanceVND})
 		}
 		st2, err := Settle(terms, adv, del, pay)
 		require.NoError(t, err)
@@ -148,7 +148,7 @@ func TestAdvanceRecoveryWithInterest(t *testing.T) {
 	terms := Terms{Allocations: []Allocation{{Household: "h", Quantity: 100}}, InputSupply: &InputSupply{RecoveredAtSettlement: true, InterestRateBps: 1200}}
 	adv := []Advance{{ID: "a", Household: "h", Date: "2026-01-01", ValueVND: 10_000_000}}
 	// 181 days at 12%/year on 10,000,000 = 595,068.49… → 595,068.
-	del := []DeliveryRecord{{ID: "d1", Household: "h", Date: "2026-07-01", Quantity: 100, AcceptedQuantity: 100, GrossVND: 4_000_000}, {ID: "d2", Household: "h", Date: "2026-07-01", Quantity: 200, AcceptedQuantity: 200, GrossVND: 8_000_000}}
+	del := []Delivery{{ID: "d1", Household: "h", Date: "2026-07-01", Quantity: 100, AcceptedQuantity: 100, GrossVND: 4_000_000}, {ID: "d2", Household: "h", Date: "2026-07-01", Quantity: 200, AcceptedQuantity: 200, GrossVND: 8_000_000}}
 	st, err := Settle(terms, adv, del, nil)
 	require.NoError(t, err)
 	l := st.Households[0]

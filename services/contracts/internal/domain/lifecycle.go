@@ -2,7 +2,7 @@ package domain
 
 import (
 	"fmt"
-	"strings"
+	"slices"
 	"time"
 )
 
@@ -15,40 +15,8 @@ type Actor struct {
 	AdminArea    string
 }
 
-// StateError is an action not allowed now: FAILED_PRECONDITION with a reason.
-type StateError struct {
-	Reason  string
-	Message string
-	State   string
-}
-
-func (e *StateError) Error() string { return e.Message }
-
-func stateErr(c *Contract, action string, allowed ...string) error {
-	return &StateError{
-		Reason:  "INVALID_STATE",
-		State:   c.State,
-		Message: fmt.Sprintf("cannot %s a contract in state %s (allowed in: %s)", action, c.State, strings.Join(allowed, ", ")),
-	}
-}
-
-// ForbiddenError is an actor acting outside its capacity: PERMISSION_DENIED.
-type ForbiddenError struct{ Message string }
-
-func (e *ForbiddenError) Error() string { return e.Message }
-
-// ErrAlreadyDone marks an action that is already in effect (e.g. the same party signing the
-// same terms again); the caller returns the contract unchanged.
-var ErrAlreadyDone = &StateError{Reason: "ALREADY_DONE", Message: "already done"}
-
-func oneOf(s string, set ...string) bool {
-	for _, x := range set {
-		if s == x {
-			return true
-		}
-	}
-	return false
-}
+// oneOf reports whether s is one of set.
+func oneOf(s string, set ...string) bool { return slices.Contains(set, s) }
 
 // UpdateTerms replaces the terms of an editable contract; editing a contract the witness
 // rejected returns it to DRAFT.
@@ -64,13 +32,14 @@ func (c *Contract) UpdateTerms(t Terms) error {
 }
 
 // Submit moves a draft whose rules all pass to PENDING_SIGNATURES. The caller validates first
-// and passes the violations it found.
+// and passes the violations it found: any violation is FAILED_PRECONDITION RULES_NOT_SATISFIED
+// listing them.
 func (c *Contract) Submit(violations []Violation) error {
 	if !c.Editable() {
 		return stateErr(c, "submit", StateDraft, StateWitnessRejected)
 	}
 	if len(violations) > 0 {
-		return &StateError{Reason: "RULES_NOT_SATISFIED", State: c.State, Message: fmt.Sprintf("%d rule(s) fail: validate the contract and fix them first", len(violations))}
+		return RulesError(violations)
 	}
 	c.State, c.StateReason = StatePendingSignatures, ""
 	c.Signatures, c.Witness = nil, nil
@@ -111,62 +80,87 @@ func Missing(t Terms, sigs []Signature) []string {
 // the last required signature arrives, the contract moves to PENDING_WITNESS (an amendment
 // becomes ready for witness).
 func (c *Contract) Sign(a Actor, party, household, termsHash string, now time.Time) error {
-	terms, hash, sigs := c.Terms, c.TermsHash, &c.Signatures
-	amendment := int32(0)
-	switch {
-	case c.State == StatePendingSignatures:
-	case c.amendable() && c.PendingAmendment != nil:
-		terms, hash, sigs, amendment = c.PendingAmendment.Terms, c.PendingAmendment.TermsHash, &c.PendingAmendment.Signatures, c.PendingAmendment.Number
-	default:
-		return stateErr(c, "sign", StatePendingSignatures, StateActive+" or "+StateSuspended+" with a pending amendment")
+	tb, err := c.signingTable()
+	if err != nil {
+		return err
 	}
-	s := Signature{Party: party, Signer: a.Subject, SignerRole: a.Role, TermsHash: hash, Time: now.UTC(), Amendment: amendment}
-	switch party {
-	case PartyBuyer:
-		if a.Organization != terms.Buyer || !oneOf(a.Role, "business", "producer") {
-			return &ForbiddenError{"only a user of the buyer organisation may sign as buyer"}
-		}
-		s.OnBehalfOf = terms.Buyer
-	case PartyProducer:
-		if a.Organization != terms.Producer || a.Role != "producer" {
-			return &ForbiddenError{"only a user of the producer organisation may sign as producer"}
-		}
-		s.OnBehalfOf = terms.Producer
-	case PartyHousehold:
-		var alloc *Allocation
-		for i := range terms.Allocations {
-			if terms.Allocations[i].Household == household {
-				alloc = &terms.Allocations[i]
-			}
-		}
-		if alloc == nil {
-			return &ForbiddenError{household + " is not a party to this contract"}
-		}
-		switch {
-		case a.Role == "household" && a.Household == household:
-		case a.Role == "producer" && a.Organization == terms.Producer && alloc.Mandate != nil:
-			s.MandateReference = alloc.Mandate.Reference
-		case a.Role == "producer" && a.Organization == terms.Producer:
-			return &ForbiddenError{"the producer may sign for " + household + " only under a mandate recorded in its allocation"}
-		default:
-			return &ForbiddenError{"only the household, or its producer organisation under a recorded mandate, may sign for " + household}
-		}
-		s.OnBehalfOf = household
-	default:
-		return &ForbiddenError{"party must be BUYER, PRODUCER or HOUSEHOLD"}
+	s, err := capacity(a, party, household, tb.terms)
+	if err != nil {
+		return err
 	}
 	// Capacity first, then the terms: a caller who may not sign learns nothing about them.
-	if termsHash != hash {
-		return &StateError{Reason: "TERMS_CHANGED", State: c.State, Message: "the terms changed since you read them: read the contract again and sign its current terms_hash"}
+	if termsHash != tb.hash {
+		return termsChanged(c, "the terms changed since you read them: read the contract again and sign its current terms_hash")
 	}
-	if signed(*sigs, party+"/"+s.OnBehalfOf) {
+	if signed(*tb.sigs, party+"/"+s.OnBehalfOf) {
 		return ErrAlreadyDone
 	}
-	*sigs = append(*sigs, s)
-	if amendment == 0 && len(Missing(terms, *sigs)) == 0 {
+	s.Party, s.Signer, s.SignerRole, s.TermsHash, s.Time, s.Amendment = party, a.Subject, a.Role, tb.hash, now.UTC(), tb.amendment
+	*tb.sigs = append(*tb.sigs, s)
+	if tb.amendment == 0 && len(Missing(tb.terms, *tb.sigs)) == 0 {
 		c.State = StatePendingWitness
 	}
 	return nil
+}
+
+// signingTable is what is on the table to sign: the contract's terms, or its pending
+// amendment's.
+type signingTable struct {
+	terms     Terms
+	hash      string
+	sigs      *[]Signature
+	amendment int32
+}
+
+func (c *Contract) signingTable() (signingTable, error) {
+	switch {
+	case c.State == StatePendingSignatures:
+		return signingTable{terms: c.Terms, hash: c.TermsHash, sigs: &c.Signatures}, nil
+	case c.amendable() && c.PendingAmendment != nil:
+		am := c.PendingAmendment
+		return signingTable{terms: am.Terms, hash: am.TermsHash, sigs: &am.Signatures, amendment: am.Number}, nil
+	}
+	return signingTable{}, stateErr(c, "sign", StatePendingSignatures, StateActive+" or "+StateSuspended+" with a pending amendment")
+}
+
+// capacity checks that a may sign for party under terms and returns the signature's
+// on-behalf-of (and mandate) part.
+func capacity(a Actor, party, household string, terms Terms) (Signature, error) {
+	switch party {
+	case PartyBuyer:
+		if a.Organization != terms.Buyer || !oneOf(a.Role, "business", "producer") {
+			return Signature{}, &ForbiddenError{"only a user of the buyer organisation may sign as buyer"}
+		}
+		return Signature{OnBehalfOf: terms.Buyer}, nil
+	case PartyProducer:
+		if a.Organization != terms.Producer || a.Role != "producer" {
+			return Signature{}, &ForbiddenError{"only a user of the producer organisation may sign as producer"}
+		}
+		return Signature{OnBehalfOf: terms.Producer}, nil
+	case PartyHousehold:
+		return householdCapacity(a, household, terms)
+	}
+	return Signature{}, &ForbiddenError{"party must be BUYER, PRODUCER or HOUSEHOLD"}
+}
+
+// householdCapacity: the household itself, or its producer organisation under a mandate
+// recorded in the household's allocation.
+func householdCapacity(a Actor, household string, terms Terms) (Signature, error) {
+	alloc := terms.Allocation(household)
+	if alloc == nil {
+		return Signature{}, &ForbiddenError{household + " is not a party to this contract"}
+	}
+	s := Signature{OnBehalfOf: household}
+	switch {
+	case a.Role == "household" && a.Household == household:
+	case a.Role == "producer" && a.Organization == terms.Producer && alloc.Mandate != nil:
+		s.MandateReference = alloc.Mandate.Reference
+	case a.Role == "producer" && a.Organization == terms.Producer:
+		return Signature{}, &ForbiddenError{"the producer may sign for " + household + " only under a mandate recorded in its allocation"}
+	default:
+		return Signature{}, &ForbiddenError{"only the household, or its producer organisation under a recorded mandate, may sign for " + household}
+	}
+	return s, nil
 }
 
 // AmendmentReady reports whether the pending amendment has every signature and awaits witness.
@@ -190,7 +184,7 @@ func (c *Contract) WitnessBy(a Actor, authority, termsHash string, now time.Time
 	switch {
 	case c.State == StatePendingWitness:
 		if termsHash != c.TermsHash {
-			return &StateError{Reason: "TERMS_CHANGED", State: c.State, Message: "terms_hash does not match the signed terms"}
+			return termsChanged(c, "terms_hash does not match the signed terms")
 		}
 		c.Witness = &Witness{Official: a.Subject, Authority: authority, TermsHash: c.TermsHash, Time: now.UTC()}
 		c.State, c.StateReason = StateActive, ""
@@ -198,7 +192,7 @@ func (c *Contract) WitnessBy(a Actor, authority, termsHash string, now time.Time
 	case c.amendable() && c.AmendmentReady():
 		am := c.PendingAmendment
 		if termsHash != am.TermsHash {
-			return &StateError{Reason: "TERMS_CHANGED", State: c.State, Message: "terms_hash does not match the signed amendment"}
+			return termsChanged(c, "terms_hash does not match the signed amendment")
 		}
 		c.SetTerms(am.Terms)
 		c.Signatures = am.Signatures
@@ -252,10 +246,10 @@ func (c *Contract) Amend(t Terms, reason string, now time.Time) error {
 		return stateErr(c, "amend", StateActive, StateSuspended)
 	}
 	if c.PendingAmendment != nil {
-		return &StateError{Reason: "AMENDMENT_PENDING", State: c.State, Message: fmt.Sprintf("amendment %d is still pending: have it signed and witnessed, or rejected, first", c.PendingAmendment.Number)}
+		return &StateError{Reason: "AMENDMENT_PENDING", State: c.State, Resource: ContractName(c.ID), Message: fmt.Sprintf("amendment %d is still pending: have it signed and witnessed, or rejected, first", c.PendingAmendment.Number)}
 	}
 	if t.Buyer != c.Terms.Buyer || t.Producer != c.Terms.Producer {
-		return &StateError{Reason: "PARTIES_IMMUTABLE", State: c.State, Message: "an amendment cannot change the buyer or the producer"}
+		return &StateError{Reason: "PARTIES_IMMUTABLE", State: c.State, Resource: ContractName(c.ID), Message: "an amendment cannot change the buyer or the producer"}
 	}
 	c.PendingAmendment = &Amendment{Number: c.AmendmentCount + 1, Terms: t, Reason: reason, TermsHash: t.Hash(), CreateTime: now.UTC()}
 	return nil

@@ -287,3 +287,23 @@ func (c *Contract) RememberRequest(key string) {
 		c.RecentRequests = c.RecentRequests[n-MaxRecentRequests:]
 	}
 }
+
+// Allocation returns the allocation of household, or nil when it is not in the terms.
+func (t Terms) Allocation(household string) *Allocation {
+	for i := range t.Allocations {
+		if t.Allocations[i].Household == household {
+			return &t.Allocations[i]
+		}
+	}
+	return nil
+}
+
+// Lot returns the lot with id, or nil when there is none.
+func (t Terms) Lot(id string) *Lot {
+	for i := range t.Lots {
+		if t.Lots[i].ID == id {
+			return &t.Lots[i]
+		}
+	}
+	return nil
+}

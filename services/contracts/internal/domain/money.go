@@ -46,10 +46,15 @@ func Add(a, b int64) (int64, error) {
 	return s.Int64(), nil
 }
 
+// WholeBps is a whole in basis points (100%).
+const WholeBps = 10_000
+
 // ApplyBps returns round(amount × (10000 + bps) / 10000).
 func ApplyBps(amount int64, bps int32) (int64, error) {
-	return MulDivRound(amount, 10000+int64(bps), 10000)
+	return MulDivRound(amount, WholeBps+int64(bps), WholeBps)
 }
 
 // ShareBps returns round(amount × bps / 10000).
-func ShareBps(amount int64, bps int32) (int64, error) { return MulDivRound(amount, int64(bps), 10000) }
+func ShareBps(amount int64, bps int32) (int64, error) {
+	return MulDivRound(amount, int64(bps), WholeBps)
+}

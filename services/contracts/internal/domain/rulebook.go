@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io/fs"
@@ -26,6 +27,9 @@ type Rulebook struct {
 	Rules   []Rule `json:"rules"`
 }
 
+// maxRulebookChain bounds how many profiles may be layered on a base (and breaks cycles).
+const maxRulebookChain = 8
+
 // Rulebooks are the loaded rulebooks by id.
 type Rulebooks map[string]*Rulebook
 
@@ -38,28 +42,11 @@ func LoadRulebooks(fsys fs.FS) (Rulebooks, error) {
 	}
 	out := Rulebooks{}
 	for _, n := range names {
-		b, err := fs.ReadFile(fsys, n)
+		rb, err := loadRulebook(fsys, n)
 		if err != nil {
 			return nil, err
 		}
-		var rb Rulebook
-		dec := json.NewDecoder(strings.NewReader(string(b)))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&rb); err != nil {
-			return nil, fmt.Errorf("rulebook %s: %w", n, err)
-		}
-		if rb.ID == "" || rb.Version == "" {
-			return nil, fmt.Errorf("rulebook %s: id and version are required", n)
-		}
-		for _, r := range rb.Rules {
-			if _, ok := checks[r.ID]; !ok {
-				return nil, fmt.Errorf("rulebook %s: rule %s has no implementation", rb.ID, r.ID)
-			}
-			if r.MessageVI == "" || r.MessageEN == "" || r.Field == "" {
-				return nil, fmt.Errorf("rulebook %s: rule %s needs field, message_vi and message_en", rb.ID, r.ID)
-			}
-		}
-		out[rb.ID] = &rb
+		out[rb.ID] = rb
 	}
 	for _, rb := range out {
 		if rb.Base != "" && out[rb.Base] == nil {
@@ -69,13 +56,39 @@ func LoadRulebooks(fsys fs.FS) (Rulebooks, error) {
 	return out, nil
 }
 
+// loadRulebook decodes one rulebook file strictly and checks its rules.
+func loadRulebook(fsys fs.FS, name string) (*Rulebook, error) {
+	b, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	var rb Rulebook
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&rb); err != nil {
+		return nil, fmt.Errorf("rulebook %s: %w", name, err)
+	}
+	if rb.ID == "" || rb.Version == "" {
+		return nil, fmt.Errorf("rulebook %s: id and version are required", name)
+	}
+	for _, r := range rb.Rules {
+		if _, ok := checks[r.ID]; !ok {
+			return nil, fmt.Errorf("rulebook %s: rule %s has no implementation", rb.ID, r.ID)
+		}
+		if r.MessageVI == "" || r.MessageEN == "" || r.Field == "" {
+			return nil, fmt.Errorf("rulebook %s: rule %s needs field, message_vi and message_en", rb.ID, r.ID)
+		}
+	}
+	return &rb, nil
+}
+
 // Resolve returns the chain of rulebooks (base first) for id and its version label, e.g.
 // "ntp-sedema@2026.1+decree98@2026.1".
 func (rs Rulebooks) Resolve(id string) ([]*Rulebook, string, bool) {
 	var chain []*Rulebook
 	for cur := id; cur != ""; {
 		rb, ok := rs[cur]
-		if !ok || len(chain) > 8 {
+		if !ok || len(chain) > maxRulebookChain {
 			return nil, "", false
 		}
 		chain = append([]*Rulebook{rb}, chain...)

@@ -2,8 +2,10 @@ package domain
 
 import (
 	"fmt"
-	"math"
+	"slices"
 	"time"
+
+	"github.com/lienket/lienket/services/platform/apierr"
 )
 
 type finding struct{ field, detail string }
@@ -17,33 +19,18 @@ func one(field, detail string) []finding {
 // Linkage forms, payment methods, force-majeure events and dispute steps.
 var (
 	LinkageForms        = []string{"INPUT_SUPPLY_AND_PURCHASE", "PURCHASE_ONLY", "FULL_CHAIN", "SERVICES_AND_PURCHASE"}
+	PriceTypes          = []string{PriceFixed, PriceFloorWithMarket, PriceCostPlus}
 	PaymentMethods      = []string{"BANK_TRANSFER", "CASH", "MOBILE_MONEY"}
 	ForceMajeureEvents  = []string{"NATURAL_DISASTER", "EPIDEMIC", "EXTREME_WEATHER", "FIRE", "POLICY_CHANGE"}
+	DisputeSteps        = []string{"NEGOTIATION", "COMMUNE_MEDIATION", "COURT", "ARBITRATION"}
 	producerKinds       = []string{"COOPERATIVE", "UNION_OF_COOPERATIVES", "COOPERATIVE_GROUP", "PRODUCTION_GROUP"}
 	buyerKinds          = []string{"BUSINESS", "COOPERATIVE"}
 	householdPovertyNon = "NON_POOR"
 )
 
-func in(s string, set []string) bool {
-	for _, x := range set {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 func parseDate(s string) (time.Time, bool) {
 	t, err := time.Parse(time.DateOnly, s)
 	return t, err == nil
-}
-
-// addChecked adds non-negative quantities, reporting overflow.
-func addChecked(a, b int64) (int64, bool) {
-	if b > 0 && a > math.MaxInt64-b {
-		return 0, false
-	}
-	return a + b, true
 }
 
 var checks = map[string]check{
@@ -56,7 +43,7 @@ var checks = map[string]check{
 			out = append(out, finding{"terms.buyer", t.Buyer + " does not exist"})
 		case f.Buyer.State != "ACTIVE":
 			out = append(out, finding{"terms.buyer", t.Buyer + " is not active"})
-		case !in(f.Buyer.Kind, buyerKinds):
+		case !slices.Contains(buyerKinds, f.Buyer.Kind):
 			out = append(out, finding{"terms.buyer", "the buyer must be a business or a cooperative"})
 		}
 		switch {
@@ -66,7 +53,7 @@ var checks = map[string]check{
 			out = append(out, finding{"terms.producer", t.Producer + " does not exist"})
 		case f.Producer.State != "ACTIVE":
 			out = append(out, finding{"terms.producer", t.Producer + " is not active"})
-		case !in(f.Producer.Kind, producerKinds):
+		case !slices.Contains(producerKinds, f.Producer.Kind):
 			out = append(out, finding{"terms.producer", "the producer must be a cooperative, union of cooperatives, cooperative group or production group"})
 		}
 		if t.Buyer != "" && t.Buyer == t.Producer {
@@ -88,7 +75,7 @@ var checks = map[string]check{
 		return nil
 	},
 	"D98-LINKAGE-FORM": func(t Terms, _ Facts, _ map[string]int64) []finding {
-		if !in(t.LinkageForm, LinkageForms) {
+		if !slices.Contains(LinkageForms, t.LinkageForm) {
 			return one("", "linkage form is required")
 		}
 		return nil
@@ -123,7 +110,7 @@ var checks = map[string]check{
 				out = append(out, finding{fld + ".grade", "grade " + g.Grade + " appears twice"})
 			}
 			seen[g.Grade] = true
-			if f.Product != nil && !in(g.Grade, f.Product.Grades) {
+			if f.Product != nil && !slices.Contains(f.Product.Grades, g.Grade) {
 				out = append(out, finding{fld + ".grade", fmt.Sprintf("grade %q is not a grade of the product (grades: %v)", g.Grade, f.Product.Grades)})
 			}
 			if a := int64(g.PriceAdjustmentBps); a < -p["max_adjustment_bps"] || a > p["max_adjustment_bps"] {
@@ -148,7 +135,7 @@ var checks = map[string]check{
 		}
 		var out []finding
 		var sum int64
-		ok := true
+		var err error
 		seen := map[string]bool{}
 		for i, a := range t.Allocations {
 			fld := fmt.Sprintf("terms.allocations[%d]", i)
@@ -163,7 +150,7 @@ var checks = map[string]check{
 			if a.AreaM2 < 0 {
 				out = append(out, finding{fld + ".area_m2", "must not be negative"})
 			}
-			if sum, ok = addChecked(sum, a.Quantity); !ok {
+			if sum, err = Add(sum, a.Quantity); err != nil {
 				return append(out, finding{"terms.allocations", "allocations overflow"})
 			}
 		}
@@ -185,7 +172,7 @@ var checks = map[string]check{
 			case !h.Eligible:
 				out = append(out, finding{fld, a.Household + " has not consented to data processing"})
 			}
-			if a.Mandate != nil && (a.Mandate.Reference == "" || !validDate(a.Mandate.Date)) {
+			if a.Mandate != nil && (a.Mandate.Reference == "" || !apierr.ValidDate(a.Mandate.Date)) {
 				out = append(out, finding{fmt.Sprintf("terms.allocations[%d].mandate", i), "a mandate needs a reference and a date"})
 			}
 		}
@@ -197,7 +184,7 @@ var checks = map[string]check{
 		}
 		var out []finding
 		var sum int64
-		ok := true
+		var err error
 		seen := map[string]bool{}
 		for i, l := range t.Lots {
 			fld := fmt.Sprintf("terms.lots[%d]", i)
@@ -219,7 +206,7 @@ var checks = map[string]check{
 				out = append(out, finding{fld + ".quantity", "must be positive"})
 				continue
 			}
-			if sum, ok = addChecked(sum, l.Quantity); !ok {
+			if sum, err = Add(sum, l.Quantity); err != nil {
 				return append(out, finding{"terms.lots", "lot quantities overflow"})
 			}
 		}
@@ -292,7 +279,7 @@ var checks = map[string]check{
 		if t.Payment.DaysAfterDelivery < 0 || int64(t.Payment.DaysAfterDelivery) > p["max_days"] {
 			out = append(out, finding{"terms.payment_terms.days_after_delivery", fmt.Sprintf("must be between 0 and %d days", p["max_days"])})
 		}
-		if !in(t.Payment.Method, PaymentMethods) {
+		if !slices.Contains(PaymentMethods, t.Payment.Method) {
 			out = append(out, finding{"terms.payment_terms.method", "payment method is required"})
 		}
 		return out
@@ -312,7 +299,7 @@ var checks = map[string]check{
 			if it.Description == "" {
 				out = append(out, finding{fld + ".description", "is required"})
 			}
-			if it.ValueVND <= 0 || it.ValueVND > 1e13 || it.Quantity < 0 {
+			if it.ValueVND <= 0 || it.ValueVND > MaxValueVND || it.Quantity < 0 {
 				out = append(out, finding{fld + ".value_vnd", "value must be positive and quantity not negative"})
 			}
 		}
@@ -346,7 +333,7 @@ var checks = map[string]check{
 			return one("", "list at least one force-majeure event")
 		}
 		for _, e := range t.ForceMajeureEvents {
-			if !in(e, ForceMajeureEvents) {
+			if !slices.Contains(ForceMajeureEvents, e) {
 				return one("", "unknown force-majeure event "+e)
 			}
 		}
@@ -369,7 +356,7 @@ var checks = map[string]check{
 				nonPoor++
 			}
 		}
-		if int64(nonPoor)*10000 > p["max_non_poor_share_bps"]*int64(len(t.Allocations)) {
+		if int64(nonPoor)*WholeBps > p["max_non_poor_share_bps"]*int64(len(t.Allocations)) {
 			return one("", fmt.Sprintf("%d of %d households are non-poor, above %d bps", nonPoor, len(t.Allocations), p["max_non_poor_share_bps"]))
 		}
 		return nil
@@ -379,14 +366,9 @@ var checks = map[string]check{
 		if ci == nil || ci.TotalValueVND <= 0 {
 			return one("terms.co_investment", "the co-investment (total value and owner share) is required")
 		}
-		if int64(ci.OwnerShareBps) < p["min_owner_share_bps"] || ci.OwnerShareBps > 10000 {
+		if int64(ci.OwnerShareBps) < p["min_owner_share_bps"] || ci.OwnerShareBps > WholeBps {
 			return one("", fmt.Sprintf("owner share %d bps is below %d bps", ci.OwnerShareBps, p["min_owner_share_bps"]))
 		}
 		return nil
 	},
 }
-
-func validDate(s string) bool { _, ok := parseDate(s); return ok }
-
-// In reports whether s is in set.
-func In(s string, set []string) bool { return in(s, set) }

@@ -139,6 +139,27 @@ func (w *world) terms() *contractsv1.ContractTerms {
 
 func code(err error) codes.Code { return status.Code(err) }
 
+// requireAPIError asserts err's gRPC code and ErrorInfo reason.
+func requireAPIError(t *testing.T, err error, c codes.Code, reason string, msgAndArgs ...any) {
+	t.Helper()
+	require.Equal(t, c, code(err), msgAndArgs...)
+	require.Equal(t, reason, apierr.Reason(err), msgAndArgs...)
+}
+
+// requireViolation asserts INVALID_ARGUMENT naming field with rule (among others).
+func requireViolation(t *testing.T, err error, field, rule string, msgAndArgs ...any) {
+	t.Helper()
+	requireAPIError(t, err, codes.InvalidArgument, "INVALID_ARGUMENT", msgAndArgs...)
+	var got []string
+	for _, fv := range apierr.FieldViolations(err) {
+		if fv.Field == field && fv.Reason == rule {
+			return
+		}
+		got = append(got, fv.Field+":"+fv.Reason)
+	}
+	require.Failf(t, "missing field violation", "want %s:%s, got %v", field, rule, got)
+}
+
 func toDomain(evs []*contractsv1.ContractEvent, contract string) []domain.Event {
 	out := make([]domain.Event, len(evs))
 	for i, e := range evs {
@@ -168,7 +189,7 @@ func TestFullLifecycleOverGRPC(t *testing.T) {
 
 	// Strangers cannot see it; the witness official and households can.
 	_, err = w.client(t, auth.Principal{Subject: "users/x", Role: auth.RoleBusiness, Organization: "organizations/other"}).GetContract(ctx, &contractsv1.GetContractRequest{Name: c.Name})
-	require.Equal(t, codes.NotFound, code(err))
+	requireAPIError(t, err, codes.NotFound, "RESOURCE_NOT_FOUND")
 	_, err = w.client(t, official).GetContract(ctx, &contractsv1.GetContractRequest{Name: c.Name})
 	require.NoError(t, err)
 	_, err = w.client(t, householdUser(w.households[0])).GetContract(ctx, &contractsv1.GetContractRequest{Name: c.Name})
@@ -176,9 +197,9 @@ func TestFullLifecycleOverGRPC(t *testing.T) {
 
 	// Stale etag → ABORTED; signing a draft → FAILED_PRECONDITION naming the state.
 	_, err = producer.UpdateContract(ctx, &contractsv1.UpdateContractRequest{Contract: &contractsv1.Contract{Name: c.Name, DisplayName: "x", Etag: `"99"`}, UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"display_name"}}})
-	require.Equal(t, codes.Aborted, code(err))
+	requireAPIError(t, err, codes.Aborted, "ETAG_MISMATCH")
 	_, err = buyer.SignContract(ctx, &contractsv1.SignContractRequest{Name: c.Name, Party: contractsv1.Signature_PARTY_BUYER, TermsHash: c.TermsHash})
-	require.Equal(t, codes.FailedPrecondition, code(err))
+	requireAPIError(t, err, codes.FailedPrecondition, "INVALID_STATE")
 	require.Contains(t, status.Convert(err).Message(), "DRAFT")
 
 	c, err = buyer.SubmitContract(ctx, &contractsv1.SubmitContractRequest{Name: c.Name, RequestId: "submit-1"})
@@ -193,7 +214,7 @@ func TestFullLifecycleOverGRPC(t *testing.T) {
 	require.Equal(t, codes.FailedPrecondition, code(err))
 	require.Equal(t, "TERMS_CHANGED", apierr.Reason(err))
 	_, err = buyer.SignContract(ctx, &contractsv1.SignContractRequest{Name: c.Name, Party: contractsv1.Signature_PARTY_PRODUCER, TermsHash: c.TermsHash})
-	require.Equal(t, codes.PermissionDenied, code(err))
+	requireAPIError(t, err, codes.PermissionDenied, "PERMISSION_DENIED")
 	_, err = buyer.SignContract(ctx, &contractsv1.SignContractRequest{Name: c.Name, Party: contractsv1.Signature_PARTY_BUYER, TermsHash: c.TermsHash})
 	require.NoError(t, err)
 	_, err = producer.SignContract(ctx, &contractsv1.SignContractRequest{Name: c.Name, Party: contractsv1.Signature_PARTY_PRODUCER, TermsHash: c.TermsHash})
@@ -209,7 +230,7 @@ func TestFullLifecycleOverGRPC(t *testing.T) {
 	require.Equal(t, "GUQ-2026-01", c.Signatures[4].MandateReference)
 
 	_, err = w.client(t, auth.Principal{Subject: "users/other-xa", Role: auth.RoleCommuneOfficial, AdminArea: "04480"}).WitnessContract(ctx, &contractsv1.WitnessContractRequest{Name: c.Name, TermsHash: c.TermsHash})
-	require.Contains(t, []codes.Code{codes.PermissionDenied, codes.NotFound}, code(err), "an official of another commune")
+	requireAPIError(t, err, codes.NotFound, "RESOURCE_NOT_FOUND", "an official of another commune does not see the contract")
 	c, err = w.client(t, official).WitnessContract(ctx, &contractsv1.WitnessContractRequest{Name: c.Name, TermsHash: c.TermsHash})
 	require.NoError(t, err)
 	require.Equal(t, contractsv1.ContractState_CONTRACT_STATE_ACTIVE, c.State)
@@ -217,7 +238,7 @@ func TestFullLifecycleOverGRPC(t *testing.T) {
 
 	// Cancel is not allowed any more.
 	_, err = buyer.CancelContract(ctx, &contractsv1.CancelContractRequest{Name: c.Name, Reason: "đổi ý"})
-	require.Equal(t, codes.FailedPrecondition, code(err))
+	requireAPIError(t, err, codes.FailedPrecondition, "INVALID_STATE")
 
 	// Amendment: proposed, re-signed by all, witnessed again.
 	nt := w.terms()
@@ -231,7 +252,7 @@ func TestFullLifecycleOverGRPC(t *testing.T) {
 	_, err = producer.SignContract(ctx, &contractsv1.SignContractRequest{Name: c.Name, Party: contractsv1.Signature_PARTY_PRODUCER, TermsHash: ah})
 	require.NoError(t, err)
 	_, err = w.client(t, official).WitnessContract(ctx, &contractsv1.WitnessContractRequest{Name: c.Name, TermsHash: ah})
-	require.Equal(t, codes.FailedPrecondition, code(err), "households have not signed the amendment")
+	requireAPIError(t, err, codes.FailedPrecondition, "INVALID_STATE", "households have not signed the amendment")
 	for _, h := range w.households[:2] {
 		_, err = w.client(t, householdUser(h)).SignContract(ctx, &contractsv1.SignContractRequest{Name: c.Name, Party: contractsv1.Signature_PARTY_HOUSEHOLD, Household: h, TermsHash: ah})
 		require.NoError(t, err)
@@ -291,21 +312,18 @@ func TestValidationAndRulesOverGRPC(t *testing.T) {
 	bad.LinkageForm = 77
 	bad.Buyer = "companies/x"
 	_, err = buyer.CreateContract(ctx, &contractsv1.CreateContractRequest{Contract: &contractsv1.Contract{Terms: bad}})
-	require.Equal(t, codes.InvalidArgument, code(err))
-	fields := map[string]bool{}
-	for _, fv := range apierr.FieldViolations(err) {
-		fields[fv.Field] = true
-	}
-	require.True(t, fields["contract.terms.total_quantity"] && fields["contract.terms.linkage_form"] && fields["contract.terms.buyer"], "%v", fields)
+	requireViolation(t, err, "contract.terms.total_quantity", "RANGE")
+	requireViolation(t, err, "contract.terms.linkage_form", "ENUM_VALUE")
+	requireViolation(t, err, "contract.terms.buyer", "RESOURCE_NAME")
 	_, err = buyer.CreateContract(ctx, &contractsv1.CreateContractRequest{Contract: &contractsv1.Contract{Terms: w.terms(), Rulebook: "no-such-book"}})
-	require.Equal(t, codes.InvalidArgument, code(err))
+	requireViolation(t, err, "contract.rulebook", "RULEBOOK_EXISTS")
 	list, err := buyer.ListContracts(ctx, &contractsv1.ListContractsRequest{})
 	require.NoError(t, err)
 	require.Len(t, list.Contracts, 1)
 
 	// A third party cannot open a contract between others.
 	_, err = w.client(t, auth.Principal{Subject: "users/z", Role: auth.RoleBusiness, Organization: "organizations/zz"}).CreateContract(ctx, &contractsv1.CreateContractRequest{Contract: &contractsv1.Contract{Terms: w.terms()}})
-	require.Equal(t, codes.PermissionDenied, code(err))
+	requireAPIError(t, err, codes.PermissionDenied, "PERMISSION_DENIED")
 
 	// The NTP-SEDEMA profile requires co-investment.
 	c2, err := buyer.CreateContract(ctx, &contractsv1.CreateContractRequest{Contract: &contractsv1.Contract{Terms: w.terms(), Rulebook: "ntp-sedema"}})
@@ -322,9 +340,9 @@ func TestValidationAndRulesOverGRPC(t *testing.T) {
 	_, err = buyer.SubmitContract(ctx, &contractsv1.SubmitContractRequest{Name: c3.Name})
 	require.NoError(t, err)
 	_, err = w.client(t, official).RejectWitnessContract(ctx, &contractsv1.RejectWitnessContractRequest{Name: c3.Name, Reason: "x"})
-	require.Equal(t, codes.FailedPrecondition, code(err), "nothing to witness before signatures")
+	requireAPIError(t, err, codes.FailedPrecondition, "INVALID_STATE", "nothing to witness before signatures")
 	_, err = buyer.CancelContract(ctx, &contractsv1.CancelContractRequest{Name: c3.Name})
-	require.Equal(t, codes.InvalidArgument, code(err), "reason required")
+	requireViolation(t, err, "reason", "REQUIRED", "reason required")
 	c3, err = buyer.CancelContract(ctx, &contractsv1.CancelContractRequest{Name: c3.Name, Reason: "Bên mua rút đơn hàng"})
 	require.NoError(t, err)
 	require.Equal(t, contractsv1.ContractState_CONTRACT_STATE_CANCELLED, c3.State)
@@ -384,6 +402,9 @@ func TestConcurrentSignaturesAndWitness(t *testing.T) {
 			case codes.OK:
 				wins.Add(1)
 			case codes.FailedPrecondition:
+				if r := apierr.Reason(err); r != "INVALID_STATE" {
+					t.Errorf("refused with %s: %v", r, err)
+				}
 				refused.Add(1)
 			default:
 				t.Errorf("unexpected %v", err)

@@ -1,24 +1,26 @@
 package transport
 
 import (
-	"strings"
+	"strconv"
 	"time"
 
+	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	contractsv1 "github.com/lienket/lienket/proto/lienket/contracts/v1"
 	typesv1 "github.com/lienket/lienket/proto/lienket/types/v1"
 	"github.com/lienket/lienket/services/contracts/internal/domain"
 	"github.com/lienket/lienket/services/platform/aip"
+	"github.com/lienket/lienket/services/platform/protoenum"
 )
 
-// enumName strips an enum value's prefix; unset values become "" and unknown numeric values
-// stay unknown (and fail validation).
-func enumName(s, prefix string) string {
-	if strings.HasSuffix(s, "_UNSPECIFIED") {
-		return ""
+// domainEnum is the domain name of a proto enum value (protoenum.Name). An unknown number is
+// kept as its number, so that validation reports an unknown value rather than a missing one.
+func domainEnum(e protoreflect.Enum, prefix string) string {
+	if n := protoenum.Name(e, prefix); n != "" || e.Number() == 0 {
+		return n
 	}
-	return strings.TrimPrefix(s, prefix)
+	return strconv.Itoa(int(e.Number()))
 }
 
 func ts(t time.Time) *timestamppb.Timestamp {
@@ -28,8 +30,6 @@ func ts(t time.Time) *timestamppb.Timestamp {
 	return timestamppb.New(t)
 }
 
-func contractName(id string) string { return "contracts/" + id }
-
 func windowToDomain(w *typesv1.DateWindow) domain.DateWindow {
 	return domain.DateWindow{Start: w.GetStartDate(), End: w.GetEndDate()}
 }
@@ -38,10 +38,9 @@ func windowToProto(w domain.DateWindow) *typesv1.DateWindow {
 	return &typesv1.DateWindow{StartDate: w.Start, EndDate: w.End}
 }
 
-// PriceToDomain converts price terms (also used by execution code).
 func priceToDomain(p *typesv1.PriceTerms) domain.PriceTerms {
 	return domain.PriceTerms{
-		Type: enumName(p.GetType().String(), "PRICE_TYPE_"), FixedPriceVND: p.GetFixedPriceVnd(),
+		Type: domainEnum(p.GetType(), "PRICE_TYPE_"), FixedPriceVND: p.GetFixedPriceVnd(),
 		FloorPriceVND: p.GetFloorPriceVnd(), MarketReference: p.GetMarketReference(), PremiumBps: p.GetPremiumBps(),
 		CostPriceVND: p.GetCostPriceVnd(), MarginBps: p.GetMarginBps(),
 	}
@@ -58,45 +57,56 @@ func priceToProto(p domain.PriceTerms) *typesv1.PriceTerms {
 func termsToDomain(t *contractsv1.ContractTerms) domain.Terms {
 	d := domain.Terms{
 		Buyer: t.GetBuyer(), Producer: t.GetProducer(), WitnessAuthority: t.GetWitnessAuthority(),
-		LinkageForm: enumName(t.GetLinkageForm().String(), "LINKAGE_FORM_"), Product: t.GetProduct(),
+		LinkageForm: domainEnum(t.GetLinkageForm(), "LINKAGE_FORM_"), Product: t.GetProduct(),
 		QualityStandard: t.GetQualityStandard(), TotalQuantity: t.GetTotalQuantity(), ToleranceBps: t.GetToleranceBps(),
 		Price:       priceToDomain(t.GetPriceTerms()),
-		Payment:     domain.PaymentTerms{DaysAfterDelivery: t.GetPaymentTerms().GetDaysAfterDelivery(), Method: enumName(t.GetPaymentTerms().GetMethod().String(), "PAYMENT_METHOD_")},
+		Payment:     domain.PaymentTerms{DaysAfterDelivery: t.GetPaymentTerms().GetDaysAfterDelivery(), Method: domainEnum(t.GetPaymentTerms().GetMethod(), "PAYMENT_METHOD_")},
 		Obligations: domain.Obligations{Buyer: t.GetObligations().GetBuyer(), Producer: t.GetObligations().GetProducer(), Households: t.GetObligations().GetHouseholds()},
 		Breach:      domain.Breach{PenaltyBps: t.GetBreach().GetPenaltyBps(), Damages: t.GetBreach().GetDamages()},
 		Period:      windowToDomain(t.GetPeriod()),
 		Seasons:     t.GetSeasons(),
+		InputSupply: inputSupplyToDomain(t.GetInputSupply()),
 	}
 	for _, g := range t.GetGradingRules() {
 		d.GradingRules = append(d.GradingRules, domain.GradingRule{Grade: g.GetGrade(), Criteria: g.GetCriteria(), PriceAdjustmentBps: g.GetPriceAdjustmentBps()})
 	}
-	for _, a := range t.GetAllocations() {
-		al := domain.Allocation{Household: a.GetHousehold(), Quantity: a.GetQuantity(), AreaM2: a.GetAreaM2()}
-		if m := a.GetMandate(); m != nil {
-			al.Mandate = &domain.Mandate{Reference: m.GetReference(), Date: m.GetDate()}
-		}
-		d.Allocations = append(d.Allocations, al)
-	}
+	d.Allocations = allocationsToDomain(t.GetAllocations())
 	for _, l := range t.GetLots() {
 		d.Lots = append(d.Lots, domain.Lot{ID: l.GetId(), Window: windowToDomain(l.GetWindow()), Place: l.GetPlace(), Quantity: l.GetQuantity()})
 	}
-	if is := t.GetInputSupply(); is != nil {
-		s := &domain.InputSupply{RecoveredAtSettlement: is.GetRecoveredAtSettlement(), InterestRateBps: is.GetInterestRateBps()}
-		for _, it := range is.GetItems() {
-			s.Items = append(s.Items, domain.InputItem{Description: it.GetDescription(), Quantity: it.GetQuantity(), Unit: it.GetUnit(), ValueVND: it.GetValueVnd()})
-		}
-		d.InputSupply = s
-	}
 	for _, e := range t.GetForceMajeureEvents() {
-		d.ForceMajeureEvents = append(d.ForceMajeureEvents, enumName(e.String(), "FORCE_MAJEURE_EVENT_"))
+		d.ForceMajeureEvents = append(d.ForceMajeureEvents, domainEnum(e, "FORCE_MAJEURE_EVENT_"))
 	}
 	for _, s := range t.GetDisputeResolution().GetSteps() {
-		d.DisputeSteps = append(d.DisputeSteps, enumName(s.String(), "DISPUTE_STEP_"))
+		d.DisputeSteps = append(d.DisputeSteps, domainEnum(s, "DISPUTE_STEP_"))
 	}
 	if ci := t.GetCoInvestment(); ci != nil {
 		d.CoInvestment = &domain.CoInvestment{TotalValueVND: ci.GetTotalValueVnd(), OwnerShareBps: ci.GetOwnerShareBps()}
 	}
 	return d
+}
+
+func allocationsToDomain(as []*contractsv1.Allocation) []domain.Allocation {
+	var out []domain.Allocation
+	for _, a := range as {
+		al := domain.Allocation{Household: a.GetHousehold(), Quantity: a.GetQuantity(), AreaM2: a.GetAreaM2()}
+		if m := a.GetMandate(); m != nil {
+			al.Mandate = &domain.Mandate{Reference: m.GetReference(), Date: m.GetDate()}
+		}
+		out = append(out, al)
+	}
+	return out
+}
+
+func inputSupplyToDomain(is *contractsv1.InputSupply) *domain.InputSupply {
+	if is == nil {
+		return nil
+	}
+	s := &domain.InputSupply{RecoveredAtSettlement: is.GetRecoveredAtSettlement(), InterestRateBps: is.GetInterestRateBps()}
+	for _, it := range is.GetItems() {
+		s.Items = append(s.Items, domain.InputItem{Description: it.GetDescription(), Quantity: it.GetQuantity(), Unit: it.GetUnit(), ValueVND: it.GetValueVnd()})
+	}
+	return s
 }
 
 func termsToProto(d domain.Terms) *contractsv1.ContractTerms {
@@ -111,26 +121,14 @@ func termsToProto(d domain.Terms) *contractsv1.ContractTerms {
 		Period:            windowToProto(d.Period),
 		Seasons:           d.Seasons,
 		DisputeResolution: &contractsv1.DisputeResolution{},
+		Allocations:       allocationsToProto(d.Allocations),
+		InputSupply:       inputSupplyToProto(d.InputSupply),
 	}
 	for _, g := range d.GradingRules {
 		t.GradingRules = append(t.GradingRules, &contractsv1.GradingRule{Grade: g.Grade, Criteria: g.Criteria, PriceAdjustmentBps: g.PriceAdjustmentBps})
 	}
-	for _, a := range d.Allocations {
-		al := &contractsv1.Allocation{Household: a.Household, Quantity: a.Quantity, AreaM2: a.AreaM2}
-		if a.Mandate != nil {
-			al.Mandate = &contractsv1.Mandate{Reference: a.Mandate.Reference, Date: a.Mandate.Date}
-		}
-		t.Allocations = append(t.Allocations, al)
-	}
 	for _, l := range d.Lots {
 		t.Lots = append(t.Lots, &contractsv1.DeliveryLot{Id: l.ID, Window: windowToProto(l.Window), Place: l.Place, Quantity: l.Quantity})
-	}
-	if d.InputSupply != nil {
-		is := &contractsv1.InputSupply{RecoveredAtSettlement: d.InputSupply.RecoveredAtSettlement, InterestRateBps: d.InputSupply.InterestRateBps}
-		for _, it := range d.InputSupply.Items {
-			is.Items = append(is.Items, &contractsv1.InputItem{Description: it.Description, Quantity: it.Quantity, Unit: it.Unit, ValueVnd: it.ValueVND})
-		}
-		t.InputSupply = is
 	}
 	for _, e := range d.ForceMajeureEvents {
 		t.ForceMajeureEvents = append(t.ForceMajeureEvents, contractsv1.ForceMajeureEvent(contractsv1.ForceMajeureEvent_value["FORCE_MAJEURE_EVENT_"+e]))
@@ -144,6 +142,29 @@ func termsToProto(d domain.Terms) *contractsv1.ContractTerms {
 	return t
 }
 
+func allocationsToProto(as []domain.Allocation) []*contractsv1.Allocation {
+	var out []*contractsv1.Allocation
+	for _, a := range as {
+		al := &contractsv1.Allocation{Household: a.Household, Quantity: a.Quantity, AreaM2: a.AreaM2}
+		if a.Mandate != nil {
+			al.Mandate = &contractsv1.Mandate{Reference: a.Mandate.Reference, Date: a.Mandate.Date}
+		}
+		out = append(out, al)
+	}
+	return out
+}
+
+func inputSupplyToProto(d *domain.InputSupply) *contractsv1.InputSupply {
+	if d == nil {
+		return nil
+	}
+	is := &contractsv1.InputSupply{RecoveredAtSettlement: d.RecoveredAtSettlement, InterestRateBps: d.InterestRateBps}
+	for _, it := range d.Items {
+		is.Items = append(is.Items, &contractsv1.InputItem{Description: it.Description, Quantity: it.Quantity, Unit: it.Unit, ValueVnd: it.ValueVND})
+	}
+	return is
+}
+
 func signatureToProto(s domain.Signature) *contractsv1.Signature {
 	return &contractsv1.Signature{
 		Party: contractsv1.Signature_Party(contractsv1.Signature_Party_value["PARTY_"+s.Party]), Signer: s.Signer,
@@ -154,7 +175,7 @@ func signatureToProto(s domain.Signature) *contractsv1.Signature {
 
 func contractToProto(c *domain.Contract) *contractsv1.Contract {
 	p := &contractsv1.Contract{
-		Name: contractName(c.ID), Terms: termsToProto(c.Terms), Rulebook: c.Rulebook, RulebookVersion: c.RulebookVersion,
+		Name: domain.ContractName(c.ID), Terms: termsToProto(c.Terms), Rulebook: c.Rulebook, RulebookVersion: c.RulebookVersion,
 		State:       contractsv1.ContractState(contractsv1.ContractState_value["CONTRACT_STATE_"+c.State]),
 		StateReason: c.StateReason, TermsHash: c.TermsHash, AmendmentCount: c.AmendmentCount,
 		ProducerCommuneCode: c.ProducerCommuneCode, BuyerAcknowledgedSettlement: c.BuyerAcknowledged,
@@ -179,14 +200,16 @@ func contractToProto(c *domain.Contract) *contractsv1.Contract {
 
 func eventToProto(e domain.Event) *contractsv1.ContractEvent {
 	return &contractsv1.ContractEvent{
-		Name: contractName(e.Contract) + "/events/" + itoa(e.Seq), Sequence: e.Seq, Type: e.Type, Actor: e.Actor,
+		Name: domain.ContractName(e.Contract) + "/events/" + strconv.FormatInt(e.Seq, 10), Sequence: e.Seq, Type: e.Type, Actor: e.Actor,
 		ActorRole: e.ActorRole, Time: ts(e.Time), Payload: e.Payload, PreviousHash: e.PreviousHash, Hash: e.Hash,
 	}
 }
 
-func itoa(n int64) string {
-	if n < 10 {
-		return string(rune('0' + n))
+// protos maps a page of items to their protos.
+func protos[T, P any](items []T, to func(*T) P) []P {
+	var out []P
+	for i := range items {
+		out = append(out, to(&items[i]))
 	}
-	return itoa(n/10) + string(rune('0'+n%10))
+	return out
 }

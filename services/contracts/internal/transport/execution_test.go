@@ -11,7 +11,6 @@ import (
 	contractsv1 "github.com/lienket/lienket/proto/lienket/contracts/v1"
 	typesv1 "github.com/lienket/lienket/proto/lienket/types/v1"
 	"github.com/lienket/lienket/services/contracts/internal/domain"
-	"github.com/lienket/lienket/services/platform/apierr"
 	"github.com/lienket/lienket/services/platform/auth"
 	"github.com/lienket/lienket/services/platform/testkit"
 )
@@ -63,7 +62,7 @@ func TestFullSeason(t *testing.T) {
 
 	// Market prices for the delivery dates (one above the floor, one below), from the operator.
 	_, err := buyer.CreateMarketPrice(ctx, &contractsv1.CreateMarketPriceRequest{MarketPrice: &contractsv1.MarketPrice{Reference: "yen-bai-cinnamon", PriceDate: "2026-05-15", PriceVnd: 1}})
-	require.Equal(t, codes.PermissionDenied, code(err), "the buyer does not set the reference it pays against")
+	requireAPIError(t, err, codes.PermissionDenied, "PERMISSION_DENIED", "the buyer does not set the reference it pays against")
 	for _, mp := range []struct {
 		date  string
 		price int64
@@ -107,10 +106,9 @@ func TestFullSeason(t *testing.T) {
 	_, err = buyer.CreateDelivery(ctx, &contractsv1.CreateDeliveryRequest{Parent: c.Name, Delivery: &contractsv1.Delivery{Household: w.households[1], Lot: "lot-1", DeliveryDate: "2026-05-15", Quantity: 100, AcceptedQuantity: 100, Grade: "A"}, RequestId: "d-1"})
 	require.NoError(t, err)
 	_, err = buyer.CreateDelivery(ctx, &contractsv1.CreateDeliveryRequest{Parent: c.Name, Delivery: &contractsv1.Delivery{Household: w.households[1], Lot: "lot-1", DeliveryDate: "2026-05-16", Quantity: 50, AcceptedQuantity: 50, Grade: "A", MarketPriceVnd: 40000}})
-	require.Equal(t, codes.FailedPrecondition, code(err))
-	require.Equal(t, "TOLERANCE_EXCEEDED", apierr.Reason(err))
+	requireAPIError(t, err, codes.FailedPrecondition, "TOLERANCE_EXCEEDED")
 	_, err = buyer.CreateDelivery(ctx, &contractsv1.CreateDeliveryRequest{Parent: c.Name, Delivery: &contractsv1.Delivery{Household: w.households[25], Lot: "lot-3", DeliveryDate: "2026-10-02", Quantity: 10, AcceptedQuantity: 20, Grade: "A"}})
-	require.Equal(t, codes.InvalidArgument, code(err), "accepted more than delivered")
+	requireViolation(t, err, "delivery.accepted_quantity", "RANGE", "accepted more than delivered")
 
 	// Typhoon: lot 3 excused once the commune verifies.
 	inc, err := producer.CreateIncident(ctx, &contractsv1.CreateIncidentRequest{Parent: c.Name, Incident: &contractsv1.Incident{
@@ -118,12 +116,12 @@ func TestFullSeason(t *testing.T) {
 		Description: "Bão số 3 gây sạt lở, mất vườn quế", AffectedLots: []string{"lot-3"}, AffectedHouseholds: w.households[20:]}})
 	require.NoError(t, err)
 	_, err = buyer.VerifyIncident(ctx, &contractsv1.VerifyIncidentRequest{Name: inc.Name, Accept: true})
-	require.Equal(t, codes.PermissionDenied, code(err), "only the commune verifies")
+	requireAPIError(t, err, codes.PermissionDenied, "PERMISSION_DENIED", "only the commune verifies")
 	inc, err = w.client(t, official).VerifyIncident(ctx, &contractsv1.VerifyIncidentRequest{Name: inc.Name, Accept: true, Note: "Biên bản xác minh thiệt hại"})
 	require.NoError(t, err)
 	require.Equal(t, contractsv1.Incident_VERIFICATION_ACCEPTED, inc.Verification)
 	_, err = buyer.CreateDelivery(ctx, &contractsv1.CreateDeliveryRequest{Parent: c.Name, Delivery: &contractsv1.Delivery{Household: w.households[25], Lot: "lot-3", DeliveryDate: "2026-10-02", Quantity: 10, AcceptedQuantity: 10, Grade: "A", MarketPriceVnd: 40000}})
-	require.Equal(t, "LOT_EXCUSED", apierr.Reason(err))
+	requireAPIError(t, err, codes.FailedPrecondition, "LOT_EXCUSED")
 
 	// A late-payment breach, mediated and upheld: penalty capped by the clause (8%).
 	brk, err := producer.CreateIncident(ctx, &contractsv1.CreateIncidentRequest{Parent: c.Name, Incident: &contractsv1.Incident{Kind: contractsv1.Incident_KIND_LATE_PAYMENT, Description: "Chậm thanh toán lô 1", BreachingParty: w.buyer, BreachedValueVnd: 10_000_000}})
@@ -158,7 +156,7 @@ func TestFullSeason(t *testing.T) {
 
 	// Overpaying is refused; paying every balance completes the contract.
 	_, err = buyer.CreatePayment(ctx, &contractsv1.CreatePaymentRequest{Parent: c.Name, Payment: &contractsv1.Payment{Payee: w.households[0], AmountVnd: 1_000_000_000, Method: contractsv1.PaymentMethod_PAYMENT_METHOD_BANK_TRANSFER, PaymentDate: "2026-09-01"}})
-	require.Equal(t, "OVERPAYMENT", apierr.Reason(err))
+	requireAPIError(t, err, codes.FailedPrecondition, "OVERPAYMENT")
 	for i, l := range st.Households {
 		if l.BalanceVnd == 0 {
 			continue
@@ -299,7 +297,7 @@ func TestSuspendAndResume(t *testing.T) {
 	require.Equal(t, contractsv1.ContractState_CONTRACT_STATE_SUSPENDED, got.State)
 	delivery := &contractsv1.CreateDeliveryRequest{Parent: c.Name, Delivery: &contractsv1.Delivery{Household: w.households[0], Lot: "lot-1", DeliveryDate: "2026-06-20", Quantity: 50, AcceptedQuantity: 50, Grade: "A", MarketPriceVnd: 40000}}
 	_, err = buyer.CreateDelivery(ctx, delivery)
-	require.Equal(t, codes.FailedPrecondition, code(err), "no deliveries while suspended")
+	requireAPIError(t, err, codes.FailedPrecondition, "INVALID_STATE", "no deliveries while suspended")
 
 	// An amendment while suspended.
 	terms := got.Terms
@@ -308,9 +306,9 @@ func TestSuspendAndResume(t *testing.T) {
 	require.NoError(t, err)
 
 	_, err = buyer.ResumeContract(ctx, &contractsv1.ResumeContractRequest{Name: c.Name, Reason: "Hết lũ"})
-	require.Equal(t, codes.PermissionDenied, code(err), "a party cannot end the suspension alone")
+	requireAPIError(t, err, codes.PermissionDenied, "PERMISSION_DENIED", "a party cannot end the suspension alone")
 	_, err = commune.ResumeContract(ctx, &contractsv1.ResumeContractRequest{Name: c.Name})
-	require.Equal(t, codes.InvalidArgument, code(err), "a reason is required")
+	requireViolation(t, err, "reason", "REQUIRED", "a reason is required")
 	got, err = commune.ResumeContract(ctx, &contractsv1.ResumeContractRequest{Name: c.Name, Reason: "UBND xã xác nhận đã khắc phục hậu quả lũ", RequestId: "resume-1"})
 	require.NoError(t, err)
 	require.Equal(t, contractsv1.ContractState_CONTRACT_STATE_ACTIVE, got.State)
@@ -319,7 +317,7 @@ func TestSuspendAndResume(t *testing.T) {
 	require.NoError(t, err, "a retry returns the first result")
 	require.Equal(t, got.Etag, again.Etag)
 	_, err = commune.ResumeContract(ctx, &contractsv1.ResumeContractRequest{Name: c.Name, Reason: "lần nữa"})
-	require.Equal(t, codes.FailedPrecondition, code(err), "only a suspended contract resumes")
+	requireAPIError(t, err, codes.FailedPrecondition, "INVALID_STATE", "only a suspended contract resumes")
 	_, err = buyer.CreateDelivery(ctx, delivery)
 	require.NoError(t, err, "deliveries go on")
 	evs, err := buyer.ListContractEvents(ctx, &contractsv1.ListContractEventsRequest{Parent: c.Name, PageSize: 500})

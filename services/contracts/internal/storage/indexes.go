@@ -1,0 +1,37 @@
+package storage
+
+import (
+	"go.mongodb.org/mongo-driver/v2/mongo"
+
+	"github.com/lienket/lienket/services/platform/mongostore"
+)
+
+// Collection names.
+const (
+	contractsCollection    = "contracts"
+	eventsCollection       = "contract_events"
+	deliveriesCollection   = "deliveries"
+	advancesCollection     = "input_advances"
+	paymentsCollection     = "payments"
+	incidentsCollection    = "incidents"
+	marketPricesCollection = "market_prices"
+)
+
+// Collections declares the contracts service's collections and the indexes their queries use:
+// contracts are listed by party, producer area, household and state; events and execution
+// records by contract (in _id order); market prices by reference and date.
+func Collections() []mongostore.Collection {
+	byContract := []mongo.IndexModel{mongostore.Index("contract")}
+	return []mongostore.Collection{
+		{Name: contractsCollection, Indexes: []mongo.IndexModel{
+			mongostore.Index("terms.buyer"), mongostore.Index("terms.producer"), mongostore.Index("producer_commune_code"),
+			mongostore.Index("producer_province_code"), mongostore.Index("households"), mongostore.Index("state"),
+		}},
+		{Name: eventsCollection, Indexes: []mongo.IndexModel{mongostore.Index("contract", "seq")}},
+		{Name: deliveriesCollection, Indexes: byContract},
+		{Name: advancesCollection, Indexes: byContract},
+		{Name: paymentsCollection, Indexes: byContract},
+		{Name: incidentsCollection, Indexes: byContract},
+		{Name: marketPricesCollection, Indexes: []mongo.IndexModel{mongostore.Index("reference", "date")}},
+	}
+}

@@ -1,6 +1,9 @@
 package domain
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Organisation kinds.
 const (
@@ -87,9 +90,9 @@ const (
 	PovertyNonPoor         = "NON_POOR"
 )
 
-// Household is a smallholder household.
-// Claim reserves a unique key (a national ID number's keyed hash) for its owner: inserting a
-// claim is atomic, so two registrations of the same person cannot both succeed.
+// Claim reserves a unique value (a national ID number's keyed hash, a tax code, an OpenID
+// identity) for the resource that holds it: inserting a claim is atomic on its _id, so two
+// registrations of the same value cannot both succeed.
 type Claim struct {
 	ID      string    `bson:"_id"`
 	Owner   string    `bson:"owner"`
@@ -143,6 +146,11 @@ type Membership struct {
 	CreateTime   time.Time `bson:"create_time"`
 	UpdateTime   time.Time `bson:"update_time"`
 	Version      int64     `bson:"version"`
+}
+
+// Name is the membership's resource name: organizations/{org}/members/{household}.
+func (m *Membership) Name() string {
+	return m.Organization + "/members/" + strings.TrimPrefix(m.Household, "households/")
 }
 
 // Authority kinds.

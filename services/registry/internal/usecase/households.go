@@ -44,19 +44,8 @@ func (r *Registry) CreateHousehold(ctx context.Context, p auth.Principal, h *dom
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	now := r.now().UTC()
 	h.ID = aip.IDForRequest("CreateHousehold\x00"+p.Subject, requestID)
-	h.CreateTime, h.UpdateTime, h.Version = now, now, 1
-	var stored *domain.Household
-	if err := r.changeUnique(ctx, r.nationalIDs(), h.ID, nil, one(h.NationalIDHash), func() (err error) {
-		if stored, _, err = r.st.Households.Insert(ctx, h.ID, h); err != nil {
-			return fmt.Errorf("insert household: %w", err)
-		}
-		return nil
-	}); err != nil {
-		return nil, err
-	}
-	return stored, nil
+	return createUnique(ctx, r, r.st.Households, r.nationalIDs(), h.ID, one(h.NationalIDHash), h)
 }
 
 // getHousehold loads a household the caller may see; one it may not is NOT_FOUND, as if it did
@@ -186,12 +175,7 @@ func (r *Registry) UpdateHousehold(ctx context.Context, p auth.Principal, u Upda
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	prev := h.Version
-	h.Version++
-	h.UpdateTime = r.now().UTC()
-	if err := r.changeUnique(ctx, r.nationalIDs(), h.ID, one(oldHash), one(h.NationalIDHash), func() error {
-		return replace(ctx, r.st.Households, h.ID, prev, h, u.Name)
-	}); err != nil {
+	if err := saveUnique(ctx, r, r.st.Households, r.nationalIDs(), h.ID, one(oldHash), one(h.NationalIDHash), h, u.Name); err != nil {
 		return nil, err
 	}
 	return h, nil

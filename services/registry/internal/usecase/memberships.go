@@ -33,9 +33,8 @@ func (r *Registry) CreateMembership(ctx context.Context, p auth.Principal, paren
 	if h == nil {
 		return nil, apierr.Field("membership.household", "HOUSEHOLD_EXISTS", "household %s does not exist", m.Household)
 	}
-	now := r.now().UTC()
 	m.Organization, m.ID = orgName(org.ID), membershipID(org.ID, m.Household)
-	m.CreateTime, m.UpdateTime, m.Version = now, now, 1
+	m.Created(r.now().UTC())
 	stored, created, err := r.st.Memberships.Insert(ctx, m.ID, m)
 	if err != nil {
 		return nil, fmt.Errorf("insert membership: %w", err)
@@ -157,10 +156,7 @@ func (r *Registry) UpdateMembership(ctx context.Context, p auth.Principal, u Upd
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	prev := m.Version
-	m.Version++
-	m.UpdateTime = r.now().UTC()
-	if err := replace(ctx, r.st.Memberships, m.ID, prev, m, u.Name); err != nil {
+	if err := replace(ctx, r.st.Memberships, m.ID, m.Updated(r.now().UTC()), m, u.Name); err != nil {
 		return nil, err
 	}
 	return m, nil

@@ -30,19 +30,8 @@ func (r *Registry) CreateOrganization(ctx context.Context, p auth.Principal, o *
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	now := r.now().UTC()
 	o.ID = aip.IDForRequest("CreateOrganization\x00"+p.Subject, requestID)
-	o.CreateTime, o.UpdateTime, o.Version = now, now, 1
-	var stored *domain.Organization
-	if err := r.changeUnique(ctx, r.taxCodes(), o.ID, nil, one(o.TaxCode), func() (err error) {
-		if stored, _, err = r.st.Orgs.Insert(ctx, o.ID, o); err != nil {
-			return fmt.Errorf("insert org: %w", err)
-		}
-		return nil
-	}); err != nil {
-		return nil, err
-	}
-	return stored, nil
+	return createUnique(ctx, r, r.st.Orgs, r.taxCodes(), o.ID, one(o.TaxCode), o)
 }
 
 func (r *Registry) getOrg(ctx context.Context, field, name string) (*domain.Organization, error) {
@@ -91,12 +80,7 @@ func (r *Registry) UpdateOrganization(ctx context.Context, p auth.Principal, u U
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	prev := o.Version
-	o.Version++
-	o.UpdateTime = r.now().UTC()
-	if err := r.changeUnique(ctx, r.taxCodes(), o.ID, one(oldTax), one(o.TaxCode), func() error {
-		return replace(ctx, r.st.Orgs, o.ID, prev, o, u.Name)
-	}); err != nil {
+	if err := saveUnique(ctx, r, r.st.Orgs, r.taxCodes(), o.ID, one(oldTax), one(o.TaxCode), o, u.Name); err != nil {
 		return nil, err
 	}
 	return o, nil

@@ -148,6 +148,36 @@ func replace[T any](ctx context.Context, t storage.Table[T], id string, prev int
 	return nil
 }
 
+// stamped is a resource with a domain.Stamp.
+type stamped[T any] interface {
+	*T
+	Created(time.Time)
+	Updated(time.Time) int64
+}
+
+// createUnique inserts doc under id, stamped as created, after claiming its values of kind u;
+// it returns the stored document (on a retry, the first one).
+func createUnique[T any, P stamped[T]](ctx context.Context, r *Registry, t storage.Table[T], u unique, id string, values []string, doc P) (*T, error) {
+	P.Created(doc, r.now().UTC())
+	var stored *T
+	if err := r.changeUnique(ctx, u, id, nil, values, func() (err error) {
+		if stored, _, err = t.Insert(ctx, id, (*T)(doc)); err != nil {
+			return fmt.Errorf("insert %s: %w", id, err)
+		}
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	return stored, nil
+}
+
+// saveUnique writes doc over its stored version, stamped as updated, moving it from the values
+// from to the values to of kind u; a version that moved on is ABORTED.
+func saveUnique[T any, P stamped[T]](ctx context.Context, r *Registry, t storage.Table[T], u unique, id string, from, to []string, doc P, name string) error {
+	prev := P.Updated(doc, r.now().UTC())
+	return r.changeUnique(ctx, u, id, from, to, func() error { return replace(ctx, t, id, prev, (*T)(doc), name) })
+}
+
 // remove deletes id at version, or answers ABORTED (the etag moved on).
 func remove[T any](ctx context.Context, t storage.Table[T], id string, version int64, name string) error {
 	ok, err := t.Delete(ctx, id, version)

@@ -17,6 +17,8 @@ const (
 	collStandards     = "standards"
 	collAPIKeys       = "api_keys"
 	collClaims        = "claims"
+	collUsers         = "users"
+	collGrants        = "grants"
 )
 
 // Collections declares the registry's collections and the indexes its queries use.
@@ -32,5 +34,7 @@ func Collections() []mongostore.Collection {
 		{Name: collStandards, Bounded: true},
 		{Name: collAPIKeys, Indexes: []mongo.IndexModel{ix("organization"), mongostore.UniqueIndex("prefix")}},
 		{Name: collClaims}, // read by _id only
+		{Name: collUsers, Indexes: []mongo.IndexModel{ix("identity_keys")}},
+		{Name: collGrants, Indexes: []mongo.IndexModel{ix("user"), ix("organization"), ix("authority")}},
 	}
 }

@@ -24,13 +24,15 @@ type Store struct {
 	Standards   Table[domain.Standard]
 	APIKeys     Table[domain.APIKey]
 	Claims      Table[domain.Claim]
+	Users       Table[domain.User]
+	Grants      Table[domain.Grant]
 }
 
 // New returns the store over db.
 func New(db *mongostore.Database) *Store {
 	return &Store{
 		Orgs:        table[domain.Organization](db, collOrganizations, map[string]string{"kind": "kind", "commune_code": "address.commune_code", "province_code": "address.province_code", "state": "state"}),
-		Households:  table[domain.Household](db, collHouseholds, map[string]string{"id": "_id", "commune_code": "commune_code", "province_code": "province_code", "poverty_status": "poverty_status"}),
+		Households:  table[domain.Household](db, collHouseholds, map[string]string{"commune_code": "commune_code", "province_code": "province_code", "poverty_status": "poverty_status"}),
 		Memberships: table[domain.Membership](db, collMemberships, map[string]string{"organization": "organization", "household": "household", "role": "role", "state": "state"}),
 		Authorities: table[domain.Authority](db, collAuthorities, map[string]string{"kind": "kind", "admin_area_code": "admin_area_code"}),
 		Areas:       table[domain.AdminArea](db, collAdminAreas, map[string]string{"level": "level", "parent_code": "parent_code"}),
@@ -38,6 +40,8 @@ func New(db *mongostore.Database) *Store {
 		Standards:   table[domain.Standard](db, collStandards, nil),
 		APIKeys:     table[domain.APIKey](db, collAPIKeys, map[string]string{"organization": "organization"}),
 		Claims:      table[domain.Claim](db, collClaims, nil),
+		Users:       table[domain.User](db, collUsers, nil),
+		Grants:      table[domain.Grant](db, collGrants, map[string]string{"user": "user", "organization": "organization", "authority": "authority"}),
 	}
 }
 
@@ -125,6 +129,9 @@ func (t Table[T]) filter(conds []Cond) (bson.D, error) {
 	f := bson.D{}
 	for _, c := range conds {
 		path, ok := t.fields[c.field]
+		if c.field == "id" {
+			path, ok = "_id", true
+		}
 		if !ok {
 			return nil, fmt.Errorf("storage: %s cannot be filtered on %q", t.repo.C.Name(), c.field)
 		}
@@ -152,6 +159,11 @@ func (s *Store) OrganizationByTaxCode(ctx context.Context, code string) (*domain
 // HouseholdByNationalID returns a household whose national ID number has hash, or nil.
 func (s *Store) HouseholdByNationalID(ctx context.Context, hash string) (*domain.Household, error) {
 	return s.Households.findBy(ctx, "national_id_hash", hash)
+}
+
+// UserByIdentity returns the person bound to the identity whose key is key, or nil.
+func (s *Store) UserByIdentity(ctx context.Context, key string) (*domain.User, error) {
+	return s.Users.findBy(ctx, "identity_keys", key)
 }
 
 // APIKeyByPrefix returns the key whose secret starts with prefix, or nil.

@@ -1,6 +1,7 @@
 package transport_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -13,8 +14,9 @@ import (
 // requireStatus asserts err's gRPC code and ErrorInfo reason.
 func requireStatus(t testing.TB, err error, c codes.Code, reason string, msgAndArgs ...any) {
 	t.Helper()
-	require.Equal(t, c, status.Code(err), append([]any{"%v"}, err, msgAndArgs)...)
-	require.Equal(t, reason, apierr.Reason(err), append([]any{"%v"}, err, msgAndArgs)...)
+	msg := fmt.Sprint(append([]any{err, " "}, msgAndArgs...)...)
+	require.Equal(t, c, status.Code(err), msg)
+	require.Equal(t, reason, apierr.Reason(err), msg)
 }
 
 // requireRule asserts INVALID_ARGUMENT naming field and rule among its violations.

@@ -36,8 +36,7 @@ func (s *Server) ListHouseholds(ctx context.Context, req *registryv1.ListHouseho
 func (s *Server) UpdateHousehold(ctx context.Context, req *registryv1.UpdateHouseholdRequest) (*registryv1.Household, error) {
 	in := req.GetHousehold()
 	return serve(ctx, func(p auth.Principal) (*domain.Household, error) {
-		u := usecase.Update[domain.Household]{Name: in.GetName(), Etag: in.GetEtag(), Paths: req.GetUpdateMask().GetPaths(), Value: householdToDomain(in)}
-		return s.uc.UpdateHousehold(ctx, p, u, in.GetNationalId())
+		return s.uc.UpdateHousehold(ctx, p, update(in, req.GetUpdateMask(), householdToDomain(in)), in.GetNationalId())
 	}, householdToProto)
 }
 

@@ -36,7 +36,7 @@ func (s *Server) ListMemberships(ctx context.Context, req *registryv1.ListMember
 func (s *Server) UpdateMembership(ctx context.Context, req *registryv1.UpdateMembershipRequest) (*registryv1.Membership, error) {
 	in := req.GetMembership()
 	return serve(ctx, func(p auth.Principal) (*domain.Membership, error) {
-		return s.uc.UpdateMembership(ctx, p, usecase.Update[domain.Membership]{Name: in.GetName(), Etag: in.GetEtag(), Paths: req.GetUpdateMask().GetPaths(), Value: membershipToDomain(in)})
+		return s.uc.UpdateMembership(ctx, p, update(in, req.GetUpdateMask(), membershipToDomain(in)))
 	}, membershipToProto)
 }
 

@@ -38,7 +38,7 @@ func (s *Server) ListOrganizations(ctx context.Context, req *registryv1.ListOrga
 func (s *Server) UpdateOrganization(ctx context.Context, req *registryv1.UpdateOrganizationRequest) (*registryv1.Organization, error) {
 	in := req.GetOrganization()
 	return serve(ctx, func(p auth.Principal) (*domain.Organization, error) {
-		return s.uc.UpdateOrganization(ctx, p, usecase.Update[domain.Organization]{Name: in.GetName(), Etag: in.GetEtag(), Paths: req.GetUpdateMask().GetPaths(), Value: orgToDomain(in)})
+		return s.uc.UpdateOrganization(ctx, p, update(in, req.GetUpdateMask(), orgToDomain(in)))
 	}, orgToProto)
 }
 

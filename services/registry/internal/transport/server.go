@@ -8,6 +8,7 @@ import (
 
 	"google.golang.org/grpc"
 	"google.golang.org/protobuf/types/known/emptypb"
+	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
 	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
 	"github.com/lienket/lienket/services/platform/auth"
@@ -52,6 +53,17 @@ type listRequest interface {
 
 func listInput(req listRequest, filter string) usecase.ListInput {
 	return usecase.ListInput{Filter: filter, PageSize: req.GetPageSize(), PageToken: req.GetPageToken()}
+}
+
+// resource is the name and etag of an updated resource.
+type resource interface {
+	GetName() string
+	GetEtag() string
+}
+
+// update asks to change the fields mask names of in to their values in value.
+func update[T any](in resource, mask *fieldmaskpb.FieldMask, value *T) usecase.Update[T] {
+	return usecase.Update[T]{Name: in.GetName(), Etag: in.GetEtag(), Paths: mask.GetPaths(), Value: value}
 }
 
 // each maps every item of a page.

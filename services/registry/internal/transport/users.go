@@ -38,7 +38,7 @@ func (s *Server) ListUsers(ctx context.Context, req *registryv1.ListUsersRequest
 func (s *Server) UpdateUser(ctx context.Context, req *registryv1.UpdateUserRequest) (*registryv1.User, error) {
 	in := req.GetUser()
 	return serve(ctx, func(p auth.Principal) (*usecase.Person, error) {
-		return s.uc.UpdateUser(ctx, p, usecase.Update[domain.User]{Name: in.GetName(), Etag: in.GetEtag(), Paths: req.GetUpdateMask().GetPaths(), Value: userToDomain(in)})
+		return s.uc.UpdateUser(ctx, p, update(in, req.GetUpdateMask(), userToDomain(in)))
 	}, personToProto)
 }
 

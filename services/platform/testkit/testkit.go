@@ -147,7 +147,11 @@ func NewAuth(t testing.TB) *Auth {
 // Token mints a token for p.
 func (a *Auth) Token(t testing.TB, p auth.Principal) string {
 	t.Helper()
-	tok, err := a.Issuer.Mint(p, time.Hour)
+	life := time.Hour
+	if p.Role == auth.RolePartner {
+		life = auth.DefaultPolicy.MaxPartnerLifetime // partner tokens live no longer
+	}
+	tok, err := a.Issuer.Mint(p, life)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -155,6 +155,18 @@ func Active(base string, mint Minter, log func(string)) (f Fixture, err error) {
 }
 
 func run(c *client, stopWhenActive bool) Fixture {
+	fx, cast := activate(c)
+	if !stopWhenActive {
+		execute(c, fx, cast)
+	}
+	return fx
+}
+
+// cast holds the story's tokens.
+type cast struct{ biz, coop string }
+
+// activate registers the parties, makes the market and takes a contract to ACTIVE.
+func activate(c *client) (Fixture, cast) {
 	run := time.Now().UnixNano() % 1_000_000_000 // national ID numbers and tax codes are unique per run
 	admin := c.token(auth.Principal{Subject: "users/admin", Role: auth.RoleAdmin})
 
@@ -239,36 +251,39 @@ func run(c *client, stopWhenActive bool) Fixture {
 	ct = c.must(c.call("POST", "/v1/"+contract+":witness", official, map[string]any{"terms_hash": hash}), 200)
 	c.check(ct.str("state") == "CONTRACT_STATE_ACTIVE", "witnessed: ACTIVE")
 	fx := Fixture{Business: biz, Cooperative: coop, Witness: witness, Households: households, Demand: demand, Offer: offer, Proposal: proposal, Contract: contract, WitnessCommune: "04477"}
-	if stopWhenActive {
-		return fx
-	}
+	return fx, cast{biz: bizTok, coop: coopTok}
+}
+
+// execute runs the contract: advance, deliveries, settlement, payments, liquidation, a new
+// match with the delivery record, and the audit chain.
+func execute(c *client, fx Fixture, t cast) {
 
 	c.step("an advance, deliveries, settlement, payments, liquidation")
 	// Execution: an advance, deliveries (one with a rejected quantity), payments.
-	c.must(c.call("POST", "/v1/"+contract+"/inputAdvances", bizTok, map[string]any{"household": households[0], "advance_date": "2026-03-01", "description": "Phân bón hữu cơ", "value_vnd": "3000000"}), 200)
-	for i, h := range households {
+	c.must(c.call("POST", "/v1/"+fx.Contract+"/inputAdvances", t.biz, map[string]any{"household": fx.Households[0], "advance_date": "2026-03-01", "description": "Phân bón hữu cơ", "value_vnd": "3000000"}), 200)
+	for i, h := range fx.Households {
 		d := map[string]any{"household": h, "lot": "lot-1", "delivery_date": "2026-06-20", "quantity": "1000", "accepted_quantity": "1000", "grade": "A"}
 		if i == 1 {
 			d["accepted_quantity"], d["rejection_reason"] = "950", "Vỏ quế mốc"
 		}
-		del := c.must(c.call("POST", "/v1/"+contract+"/deliveries", bizTok, d), 200)
+		del := c.must(c.call("POST", "/v1/"+fx.Contract+"/deliveries", t.biz, d), 200)
 		c.check(del.str("unit_price_vnd") == "42000", "unit price from the terms")
 		if i == 0 {
 			c.check(del.str("recovered_advance_vnd") == "3000000", "the advance is recovered from the first delivery")
 		}
-		c.must(c.call("POST", "/v1/"+del.str("name")+":confirm", coopTok, map[string]any{}), 200)
+		c.must(c.call("POST", "/v1/"+del.str("name")+":confirm", t.coop, map[string]any{}), 200)
 	}
-	st := c.must(c.call("GET", "/v1/"+contract+"/settlement", bizTok, nil), 200)
+	st := c.must(c.call("GET", "/v1/"+fx.Contract+"/settlement", t.biz, nil), 200)
 	c.check(st.str("total", "gross_vnd") == fmt.Sprint(2950*42000), "gross")
 	c.check(st.str("total", "balance_vnd") == fmt.Sprint(2950*42000-3000000), "balance = gross − recovered")
 	for _, l := range st.list("households") {
-		c.must(c.call("POST", "/v1/"+contract+"/payments", bizTok, map[string]any{"payee": coop, "household": l["household"], "amount_vnd": l["balance_vnd"], "method": "PAYMENT_METHOD_BANK_TRANSFER", "reference": "UNC", "payment_date": "2026-07-05"}), 200)
+		c.must(c.call("POST", "/v1/"+fx.Contract+"/payments", t.biz, map[string]any{"payee": fx.Cooperative, "household": l["household"], "amount_vnd": l["balance_vnd"], "method": "PAYMENT_METHOD_BANK_TRANSFER", "reference": "UNC", "payment_date": "2026-07-05"}), 200)
 	}
-	st = c.must(c.call("GET", "/v1/"+contract+"/settlement", bizTok, nil), 200)
+	st = c.must(c.call("GET", "/v1/"+fx.Contract+"/settlement", t.biz, nil), 200)
 	c.check(st.get("total", "balance_vnd") == nil, "settlement balances to zero")
-	c.check(c.must(c.call("GET", "/v1/"+contract, bizTok, nil), 200).str("state") == "CONTRACT_STATE_COMPLETED", "completed")
-	c.must(c.call("POST", "/v1/"+contract+":acknowledgeSettlement", bizTok, map[string]any{}), 200)
-	ct = c.must(c.call("POST", "/v1/"+contract+":acknowledgeSettlement", coopTok, map[string]any{}), 200)
+	c.check(c.must(c.call("GET", "/v1/"+fx.Contract, t.biz, nil), 200).str("state") == "CONTRACT_STATE_COMPLETED", "completed")
+	c.must(c.call("POST", "/v1/"+fx.Contract+":acknowledgeSettlement", t.biz, map[string]any{}), 200)
+	ct := c.must(c.call("POST", "/v1/"+fx.Contract+":acknowledgeSettlement", t.coop, map[string]any{}), 200)
 	c.check(ct.str("state") == "CONTRACT_STATE_LIQUIDATED", "liquidated")
 
 	// The cooperative now has a delivery record: matching a new demand scores its offer with
@@ -279,12 +294,12 @@ func run(c *client, stopWhenActive bool) Fixture {
 	fmt.Sscan(st.str("total", "contracted_quantity"), &contracted)
 	fmt.Sscan(st.str("total", "accepted_quantity"), &acceptedQty)
 	c.check(contracted > 0 && acceptedQty > 0 && acceptedQty < contracted, "a partly rejected delivery: %v of %v accepted", acceptedQty, contracted)
-	demand2 := c.must(c.call("POST", "/v1/demands", bizTok, map[string]any{"buyer": biz, "product": "products/cinnamon-bark", "required_standard": "standards/VIETGAP", "quantity": "1000",
+	demand2 := c.must(c.call("POST", "/v1/demands", t.biz, map[string]any{"buyer": fx.Business, "product": "products/cinnamon-bark", "required_standard": "standards/VIETGAP", "quantity": "1000",
 		"delivery_window": map[string]any{"start_date": "2026-06-01", "end_date": "2026-07-31"}, "delivery_commune_code": "02794",
 		"price_terms": map[string]any{"type": "PRICE_TYPE_FIXED", "fixed_price_vnd": "42000"}}), 200).str("name")
 	record := -1.0
-	for _, cand := range c.must(c.call("POST", "/v1/"+demand2+":match", bizTok, map[string]any{"max_candidates": 500}), 200).list("candidates") {
-		if cand["offer"] == offer {
+	for _, cand := range c.must(c.call("POST", "/v1/"+demand2+":match", t.biz, map[string]any{"max_candidates": 500}), 200).list("candidates") {
+		if cand["offer"] == fx.Offer {
 			record, _ = cand["breakdown"].(map[string]any)["delivery_record"].(float64)
 		}
 	}
@@ -292,7 +307,7 @@ func run(c *client, stopWhenActive bool) Fixture {
 	c.check(record > want-1e-9 && record < want+1e-9, "delivery record %v, want %v", record, want)
 
 	// The audit chain verifies from the REST export.
-	evs := c.must(c.call("GET", "/v1/"+contract+"/events?page_size=500", bizTok, nil), 200).list("events")
+	evs := c.must(c.call("GET", "/v1/"+fx.Contract+"/events?page_size=500", t.biz, nil), 200).list("events")
 	var chain []auditchain.Event
 	for _, e := range evs {
 		parts := strings.Split(e["name"].(string), "/")
@@ -308,6 +323,5 @@ func run(c *client, stopWhenActive bool) Fixture {
 	}
 	c.check(len(chain) > 15, "events recorded")
 	c.check(auditchain.Verify(chain) == nil, "the audit chain verifies")
-	c.step(fmt.Sprintf("audit chain of %s: %d events verified", contract, len(chain)))
-	return fx
+	c.step(fmt.Sprintf("audit chain of %s: %d events verified", fx.Contract, len(chain)))
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/lienket/lienket/gateway/internal/server"
 	"github.com/lienket/lienket/services/platform/auth"
+	"github.com/lienket/lienket/services/platform/mongostore"
 	"github.com/lienket/lienket/services/platform/testkit"
 )
 
@@ -18,7 +19,7 @@ import (
 // without a restart.
 func TestStoreOutage(t *testing.T) {
 	store := testkit.NewStore(t)
-	s := startOn(t, server.Config{}, testkit.DatabaseAt(t, store.URI()))
+	s := startOn(t, server.Config{}, testkit.DatabaseAt(t, store.URI(), mongostore.WithTimeout(mongostore.DefaultTimeout)))
 	admin := s.token(auth.Principal{Subject: "users/ops", Role: auth.RoleAdmin})
 	paths := map[string]string{
 		"registry":    "/v1/organizations/nope",

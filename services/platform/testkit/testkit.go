@@ -71,9 +71,13 @@ func Database(t testing.TB, opts ...mongostore.ClientOption) *mongo.Database {
 }
 
 // DatabaseAt returns a client of the store at uri and a fresh, uniquely named database.
+//
+// Tests reach the store with a longer timeout than production's 2 s (StoreTimeout): a test
+// machine running many packages at once can be slow to answer, and a test that means to see
+// the store time out says so with mongostore.WithTimeout.
 func DatabaseAt(t testing.TB, uri string, opts ...mongostore.ClientOption) *mongo.Database {
 	t.Helper()
-	c, err := mongostore.Connect(context.Background(), uri, opts...)
+	c, err := mongostore.Connect(context.Background(), uri, append([]mongostore.ClientOption{mongostore.WithTimeout(StoreTimeout)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,6 +85,9 @@ func DatabaseAt(t testing.TB, uri string, opts ...mongostore.ClientOption) *mong
 	name := fmt.Sprintf("t%d", time.Now().UnixNano())
 	return c.Database(name)
 }
+
+// StoreTimeout is the server-selection and connect timeout of test clients.
+const StoreTimeout = 15 * time.Second
 
 // Store is an embedded store of a test's own, for tests that stop it under a running
 // service and start it again (outages). Most tests share the package's store through Database.

@@ -41,6 +41,8 @@ type Options struct {
 	// Unavailable reports whether an error means the store cannot be reached (the error
 	// mapper answers those UNAVAILABLE / BACKEND_UNAVAILABLE); nil: never.
 	Unavailable func(error) bool
+	// Ledger, when set, refuses a request_id reused with other content (REQUEST_ID_REUSED).
+	Ledger Ledger
 }
 
 // Server is a gRPC server with health.
@@ -72,6 +74,9 @@ func New(o Options) *Server {
 	if o.Verifier != nil {
 		unary = append(unary, auth.UnaryInterceptor(o.Verifier))
 		stream = append(stream, auth.StreamInterceptor(o.Verifier))
+	}
+	if o.Ledger != nil {
+		unary = append(unary, requestIDs(o.Ledger))
 	}
 	unary = append(unary, o.UnaryInterceptors...)
 	opts := append([]grpc.ServerOption{

@@ -19,20 +19,24 @@ import (
 func TestRequestLedger(t *testing.T) {
 	ctx := context.Background()
 	l := mongostore.NewRequestLedger(testkit.Database(t))
-	reused, err := l.Claim(ctx, "k", "d1")
+	reused, resp, err := l.Claim(ctx, "k", "d1")
 	require.NoError(t, err)
 	require.False(t, reused)
-	reused, err = l.Claim(ctx, "k", "d1")
+	require.Nil(t, resp)
+	require.NoError(t, l.Complete(ctx, "k", "d1", []byte("first")))
+	require.NoError(t, l.Complete(ctx, "k", "d1", []byte("second")), "the first response stays")
+	reused, resp, err = l.Claim(ctx, "k", "d1")
 	require.NoError(t, err)
 	require.False(t, reused, "a retry")
-	reused, err = l.Claim(ctx, "k", "d2")
+	require.Equal(t, []byte("first"), resp, "with the first response")
+	reused, _, err = l.Claim(ctx, "k", "d2")
 	require.NoError(t, err)
 	require.True(t, reused, "other content")
 	require.NoError(t, l.Release(ctx, "k", "d2"), "releasing another digest is a no-op")
-	reused, _ = l.Claim(ctx, "k", "d2")
+	reused, _, _ = l.Claim(ctx, "k", "d2")
 	require.True(t, reused)
 	require.NoError(t, l.Release(ctx, "k", "d1"))
-	reused, _ = l.Claim(ctx, "k", "d2")
+	reused, _, _ = l.Claim(ctx, "k", "d2")
 	require.False(t, reused, "free after release")
 
 	var wins atomic.Int32
@@ -41,7 +45,7 @@ func TestRequestLedger(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			reused, err := l.Claim(ctx, "race", fmt.Sprint(i))
+			reused, _, err := l.Claim(ctx, "race", fmt.Sprint(i))
 			if err == nil && !reused {
 				wins.Add(1)
 			}

@@ -304,3 +304,16 @@ func TestRequestIDReusedWithOtherContent(t *testing.T) {
 	other := s.token(auth.Principal{Subject: "users/other-admin", Role: auth.RoleAdmin})
 	s.must(s.call("POST", "/v1/organizations?request_id=req-1", other, org("Công ty D")), 200)
 }
+
+// TestTimestampsOnePrecision: a resource's timestamps are the same in the answer of the call
+// that wrote it and in every later read (they were nanoseconds in a create and milliseconds
+// on reads, since the store keeps milliseconds).
+func TestTimestampsOnePrecision(t *testing.T) {
+	s := start(t, server.Config{})
+	admin := s.token(auth.Principal{Subject: "users/admin", Role: auth.RoleAdmin})
+	created := s.must(s.call("POST", "/v1/organizations", admin, map[string]any{"kind": "KIND_BUSINESS", "display_name": "Công ty Giờ", "tax_code": "0300588569", "address": map[string]any{"commune_code": "02794"}}), 200)
+	read := s.must(s.call("GET", "/v1/"+created.str("name"), admin, nil), 200)
+	require.NotEmpty(t, created.str("create_time"))
+	require.Equal(t, created.str("create_time"), read.str("create_time"))
+	require.Equal(t, created.str("update_time"), read.str("update_time"))
+}

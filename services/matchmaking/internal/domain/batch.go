@@ -123,96 +123,130 @@ func BatchAllocate(ctx context.Context, p BatchProblem) (BatchPlan, error) {
 	if budget <= 0 {
 		budget = BatchMaxNodes
 	}
-	nd, no := len(p.Demands), len(p.Offers)
-	plan := BatchPlan{Unallocated: make([]int64, nd), InclusionShortfall: make([]int64, nd), Optimal: true}
+	plan := BatchPlan{Unallocated: make([]int64, len(p.Demands)), InclusionShortfall: make([]int64, len(p.Demands)), Optimal: true}
 	for i, d := range p.Demands {
 		plan.Unallocated[i] = max(d.Quantity, 0)
 		plan.InclusionShortfall[i] = need(d)
 	}
-	// Usable arcs; independent components (union-find over demands and offers).
-	parent := make([]int, nd+no)
-	for i := range parent {
-		parent[i] = i
-	}
-	find := func(x int) int {
-		for parent[x] != x {
-			parent[x] = parent[parent[x]]
-			x = parent[x]
-		}
-		return x
-	}
-	var usable []int
-	for i, a := range p.Arcs {
-		if a.Demand < 0 || a.Demand >= nd || a.Offer < 0 || a.Offer >= no || a.UnitCost < 0 {
-			continue
-		}
-		d, o := p.Demands[a.Demand], p.Offers[a.Offer]
-		lot := max(d.MinLot, 1)
-		if d.Quantity < lot || o.Capacity < lot {
-			continue
-		}
-		usable = append(usable, i)
-		parent[find(a.Demand)] = find(nd + a.Offer)
-	}
-	groups := map[int][]int{}
-	var order []int
-	for _, i := range usable {
-		r := find(p.Arcs[i].Demand)
-		if _, ok := groups[r]; !ok {
-			order = append(order, r)
-		}
-		groups[r] = append(groups[r], i)
-	}
+	groups, inAny := components(p)
 	s := &search{ctx: ctx, budget: budget}
-	inAny := make([]bool, nd)
-	for _, i := range usable {
-		inAny[p.Arcs[i].Demand] = true
-	}
-	for _, r := range order {
-		c, err := newComponent(p, groups[r])
+	for _, arcs := range groups {
+		c, err := newComponent(p, arcs)
 		if err != nil {
 			return BatchPlan{}, err
 		}
 		if err := s.solve(c); err != nil {
 			return BatchPlan{}, err
 		}
-		for k, q := range c.best {
-			if q == 0 {
-				continue
-			}
-			a := p.Arcs[c.arcs[k]]
-			plan.Lines = append(plan.Lines, BatchLine{Demand: a.Demand, Offer: a.Offer, Quantity: q, Cost: q * a.UnitCost})
-			plan.Allocated += q
-			plan.Cost += q * a.UnitCost
-			plan.Unallocated[a.Demand] -= q
-		}
-		var needs int64
-		for i, gd := range c.dem {
-			plan.InclusionShortfall[gd] = max(0, c.needReal[i]-c.bestPoor[i])
-			needs += c.needReal[i]
-		}
-		// Components' values are relative: shortfall counted as −min(need, poor units), which
-		// the tightened targets leave unchanged; unallocated counted against the tightened
-		// quantities, c.cut being what the tightening proved unattainable.
-		plan.LowerBound.InclusionShortfall += needs + c.lower.short
-		plan.LowerBound.Unallocated += c.lower.unalloc + c.cut.unalloc
-		plan.LowerBound.Cost += c.lower.money
+		plan.add(p, c)
 	}
-	for i := range p.Demands {
+	plan.rank(p, inAny)
+	plan.Optimal = !s.exhausted
+	plan.Nodes = s.total
+	return plan, nil
+}
+
+// usable reports whether arc a can carry anything: it joins a demand and an offer of p, its
+// cost is not negative, and both sides can take the demand's minimum lot.
+func usable(p BatchProblem, a Arc) bool {
+	if a.Demand < 0 || a.Demand >= len(p.Demands) || a.Offer < 0 || a.Offer >= len(p.Offers) || a.UnitCost < 0 {
+		return false
+	}
+	d, o := p.Demands[a.Demand], p.Offers[a.Offer]
+	lot := max(d.MinLot, 1)
+	return d.Quantity >= lot && o.Capacity >= lot
+}
+
+// components splits p's usable arcs into independent groups (connected through shared
+// demands or offers), in the order of each group's first arc, and marks the demands that have
+// a usable arc.
+func components(p BatchProblem) ([][]int, []bool) {
+	nd := len(p.Demands)
+	uf := newUnionFind(nd + len(p.Offers)) // demands, then offers
+	var arcs []int
+	inAny := make([]bool, nd)
+	for i, a := range p.Arcs {
+		if usable(p, a) {
+			arcs = append(arcs, i)
+			inAny[a.Demand] = true
+			uf.union(a.Demand, nd+a.Offer)
+		}
+	}
+	group := map[int]int{} // root → index in groups
+	var groups [][]int
+	for _, i := range arcs {
+		r := uf.find(p.Arcs[i].Demand)
+		g, ok := group[r]
+		if !ok {
+			g = len(groups)
+			group[r] = g
+			groups = append(groups, nil)
+		}
+		groups[g] = append(groups[g], i)
+	}
+	return groups, inAny
+}
+
+// unionFind is a disjoint-set forest with path halving.
+type unionFind []int
+
+func newUnionFind(n int) unionFind {
+	uf := make(unionFind, n)
+	for i := range uf {
+		uf[i] = i
+	}
+	return uf
+}
+
+func (uf unionFind) find(x int) int {
+	for uf[x] != x {
+		uf[x] = uf[uf[x]]
+		x = uf[x]
+	}
+	return x
+}
+
+// union joins a's set to b's.
+func (uf unionFind) union(a, b int) { uf[uf.find(a)] = uf.find(b) }
+
+// add takes a solved component's incumbent into the plan and its proven bound into the
+// plan's lower bound.
+func (plan *BatchPlan) add(p BatchProblem, c *component) {
+	for k, q := range c.best {
+		if q == 0 {
+			continue
+		}
+		a := p.Arcs[c.arcs[k]]
+		plan.Lines = append(plan.Lines, BatchLine{Demand: a.Demand, Offer: a.Offer, Quantity: q, Cost: q * a.UnitCost})
+		plan.Allocated += q
+		plan.Cost += q * a.UnitCost
+		plan.Unallocated[a.Demand] -= q
+	}
+	var needs int64
+	for i, gd := range c.dem {
+		plan.InclusionShortfall[gd] = max(0, c.needReal[i]-c.bestPoor[i])
+		needs += c.needReal[i]
+	}
+	// Components' values are relative: shortfall counted as −min(need, poor units), which
+	// the tightened targets leave unchanged; unallocated counted against the tightened
+	// quantities, c.cut being what the tightening proved unattainable.
+	plan.LowerBound.InclusionShortfall += needs + c.lower.short
+	plan.LowerBound.Unallocated += c.lower.unalloc + c.cut.unalloc
+	plan.LowerBound.Cost += c.lower.money
+}
+
+// rank totals the plan's Value, and adds to the lower bound what the demands without a usable
+// arc (inAny false) cannot avoid: their whole shortfall and quantity.
+func (plan *BatchPlan) rank(p BatchProblem, inAny []bool) {
+	for i, d := range p.Demands {
 		plan.Value.InclusionShortfall += plan.InclusionShortfall[i]
 		plan.Value.Unallocated += plan.Unallocated[i]
-	}
-	plan.Value.Cost = plan.Cost
-	// Demands with no usable arc add their fixed shortfall and quantity to the bound.
-	for i, d := range p.Demands {
 		if !inAny[i] {
 			plan.LowerBound.InclusionShortfall += need(d)
 			plan.LowerBound.Unallocated += max(d.Quantity, 0)
 		}
 	}
-	plan.Optimal = !s.exhausted
-	plan.Nodes = s.total
-	return plan, nil
+	plan.Value.Cost = plan.Cost
 }
 
 // AllocateBounded allocates one demand like Allocate, but with the batch allocator's bounded

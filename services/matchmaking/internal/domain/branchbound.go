@@ -176,8 +176,7 @@ func (s *search) node(c *component, depth int) error {
 			return err
 		}
 	}
-	g := c.g
-	if g.obj.viol != -c.forcedTotal {
+	if c.g.obj.viol != -c.forcedTotal {
 		return nil // the forced lots cannot all be delivered
 	}
 	if c.haveBest && !c.bound().less(c.bestObj) {
@@ -195,35 +194,8 @@ func (s *search) node(c *component, depth int) error {
 		s.stack = append(s.stack, snapshot{})
 	}
 	c.save(&s.stack[depth])
-	d, o := c.arcD[branch], c.arcOffer[branch]
-	in := func() error {
-		if c.forcedD[d]+c.lot[d] > c.q[d] || c.forcedO[o]+c.lot[d] > c.offerCap[o] {
-			return nil // the lots already forced leave no room
-		}
-		c.force(branch)
-		err := errNetwork
-		if g.repair() {
-			err = s.node(c, depth+1)
-		}
-		c.unforce(branch)
-		c.restore(&s.stack[depth])
-		return err
-	}
-	out := func() error {
-		c.close(branch)
-		err := errNetwork
-		if g.repair() {
-			err = s.node(c, depth+1)
-		}
-		c.state[branch] = free
-		c.restore(&s.stack[depth])
-		return err
-	}
-	first, second := out, in
-	if score >= 0.5 {
-		first, second = in, out
-	}
-	if err := first(); err != nil {
+	inFirst := score >= 0.5 // most of the lot is there already: try forcing it first
+	if err := s.branch(c, depth, branch, inFirst); err != nil {
 		return err
 	}
 	if !c.bound().less(c.bestObj) {
@@ -233,7 +205,32 @@ func (s *search) node(c *component, depth int) error {
 		s.leaveOpen(c.bound()) // the second branch is bounded by this node's relaxation
 		return nil
 	}
-	return second()
+	return s.branch(c, depth, branch, !inFirst)
+}
+
+// branch explores the child of the node at depth where pair k carries at least its lot (in)
+// or nothing, and returns to the node's state (saved at s.stack[depth]).
+func (s *search) branch(c *component, depth, k int, in bool) error {
+	d, o := c.arcD[k], c.arcOffer[k]
+	if in {
+		if c.forcedD[d]+c.lot[d] > c.q[d] || c.forcedO[o]+c.lot[d] > c.offerCap[o] {
+			return nil // the lots already forced leave no room
+		}
+		c.force(k)
+	} else {
+		c.close(k)
+	}
+	err := errNetwork
+	if c.g.repair() {
+		err = s.node(c, depth+1)
+	}
+	if in {
+		c.unforce(k)
+	} else {
+		c.state[k] = free
+	}
+	c.restore(&s.stack[depth])
+	return err
 }
 
 // leaveOpen records the bound of a subtree the budget leaves unexplored.

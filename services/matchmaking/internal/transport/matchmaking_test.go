@@ -3,6 +3,7 @@ package transport_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -47,7 +48,10 @@ var admin = auth.Principal{Subject: "users/admin", Role: auth.RoleAdmin}
 func code(err error) codes.Code { return status.Code(err) }
 
 // newWorld runs registry, contracts and matchmaking on loopback against one embedded store.
-func newWorld(t testing.TB) *world {
+func newWorld(t testing.TB) *world { return newWorldWith(t, nil) }
+
+// newWorldWith is newWorld with matchmaking settings added to (or replacing) the test's own.
+func newWorldWith(t testing.TB, settings map[string]string) *world {
 	ctx := context.Background()
 	a := testkit.NewAuth(t)
 	db := testkit.Database(t)
@@ -58,9 +62,10 @@ func newWorld(t testing.TB) *world {
 	w.contracts = testkit.Serve(t, a, func(s *grpc.Server) {
 		require.NoError(t, contractsapp.Register(ctx, s, testkit.Deps(t, a, "contracts", db), contractsapp.LoadConfig(config.FromMap(map[string]string{"REGISTRY_ADDR": w.reg}))))
 	})
+	env := map[string]string{"REGISTRY_ADDR": w.reg, "CONTRACTS_ADDR": w.contracts, "HOLD_RECONCILE_INTERVAL": "100ms", "HOLD_GRACE": "1m", "MATCH_MAX_OFFERS": "1000"}
+	maps.Copy(env, settings)
 	w.mm = testkit.Serve(t, a, func(s *grpc.Server) {
-		require.NoError(t, app.Register(ctx, s, testkit.Deps(t, a, "matchmaking", db), app.LoadConfig(config.FromMap(map[string]string{"REGISTRY_ADDR": w.reg, "CONTRACTS_ADDR": w.contracts,
-			"HOLD_RECONCILE_INTERVAL": "100ms", "HOLD_GRACE": "1m", "MATCH_MAX_OFFERS": "1000"}))))
+		require.NoError(t, app.Register(ctx, s, testkit.Deps(t, a, "matchmaking", db), app.LoadConfig(config.FromMap(env))))
 	})
 	r := registryv1.NewRegistryServiceClient(testkit.Dial(t, w.reg, a.Token(t, admin)))
 	org := func(kind registryv1.Organization_Kind, name, tax, commune string, womenLed bool) string {
@@ -430,7 +435,7 @@ func TestOfferRecordsHouseholdShares(t *testing.T) {
 		poor float64
 	}{{w.poorGroup, w.poorHH, 1}, {w.far, w.farHH, 0}} {
 		o := w.offer(t, tc.org, tc.hh, 1000, 36000, "standards/VIETGAP")
-		got, err := st.Offers.Get(context.Background(), strings.TrimPrefix(o.Name, "offers/"))
+		got, err := st.GetOffer(context.Background(), strings.TrimPrefix(o.Name, "offers/"))
 		require.NoError(t, err)
 		require.True(t, got.SharesKnown)
 		require.Equal(t, tc.poor, got.PoorShare, tc.org)
@@ -444,13 +449,13 @@ func TestMatchSeesEveryOffer(t *testing.T) {
 	w := newWorld(t)
 	st := storage.New(w.db)
 	seed := w.offer(t, w.far, w.farHH, 100, 36000, "standards/VIETGAP")
-	o, err := st.Offers.Get(ctx, strings.TrimPrefix(seed.Name, "offers/"))
+	o, err := st.GetOffer(ctx, strings.TrimPrefix(seed.Name, "offers/"))
 	require.NoError(t, err)
 	insert := func(from, to int, capacity func(i int) int64) {
 		for i := from; i < to; i++ {
 			c := *o
 			c.ID, c.Quantity = fmt.Sprintf("zz-%05d", i), capacity(i)
-			_, _, err := st.Offers.Insert(ctx, c.ID, &c)
+			_, err := st.InsertOffer(ctx, &c)
 			require.NoError(t, err)
 		}
 	}

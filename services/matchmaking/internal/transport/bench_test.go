@@ -13,6 +13,7 @@ import (
 	matchmakingv1 "github.com/lienket/lienket/proto/lienket/matchmaking/v1"
 	"github.com/lienket/lienket/services/matchmaking/internal/domain"
 	"github.com/lienket/lienket/services/matchmaking/internal/storage"
+	"github.com/lienket/lienket/services/platform/testkit"
 )
 
 // BenchmarkBatchAllocateRPC: BatchAllocate over gRPC on a store holding 201 open demands
@@ -22,7 +23,7 @@ import (
 // is raised above the tests' 1,000 so that the batch may read them all.
 func BenchmarkBatchAllocateRPC(b *testing.B) {
 	ctx := context.Background()
-	w := newWorldWith(b, map[string]string{"MATCH_MAX_OFFERS": "5000"})
+	w := newWorldOn(b, testkit.Database(b), map[string]string{"MATCH_MAX_OFFERS": "5000"})
 	st := storage.New(w.db)
 	var seeds []domain.Offer
 	for _, s := range []struct {

@@ -71,7 +71,16 @@ func Allocate(p Problem) (Plan, error) {
 	if p.Quantity <= 0 {
 		return Plan{}, nil
 	}
-	return allocate(p, ceilDiv(p.Quantity*min(max(p.MinPoorShareBps, 0), 10000), 10000), MaxNodes)
+	return allocate(p, inclusionTarget(p.Quantity, p.MinPoorShareBps), MaxNodes)
+}
+
+// inclusionTarget is how many of q units are wanted from poor groups at a share of bps basis
+// points (clamped to 0–100%), rounded up.
+func inclusionTarget(q, bps int64) int64 {
+	if q <= 0 {
+		return 0
+	}
+	return ceilDiv(q*min(max(bps, 0), MaxBps), MaxBps)
 }
 
 // allocate is Allocate with the inclusion target given in units (want) and a node budget.

@@ -270,9 +270,5 @@ func AllocateBounded(ctx context.Context, p Problem, maxNodes int) (Plan, bool, 
 	return plan, res.Optimal, nil
 }
 
-func need(d BatchDemand) int64 {
-	if d.Quantity <= 0 {
-		return 0
-	}
-	return ceilDiv(d.Quantity*min(max(d.MinPoorShareBps, 0), 10000), 10000)
-}
+// need is the units demand d wants from poor groups.
+func need(d BatchDemand) int64 { return inclusionTarget(d.Quantity, d.MinPoorShareBps) }

@@ -33,7 +33,7 @@ func (s *Server) ListDemands(ctx context.Context, req *matchmakingv1.ListDemands
 
 // UpdateDemand implements the RPC.
 func (s *Server) UpdateDemand(ctx context.Context, req *matchmakingv1.UpdateDemandRequest) (*matchmakingv1.Demand, error) {
-	in := usecase.UpdateDemandInput{Name: req.GetDemand().GetName(), Etag: req.GetDemand().GetEtag(), Paths: req.GetUpdateMask().GetPaths(), Demand: demandToDomain(req.GetDemand())}
+	in := usecase.Update[domain.Demand]{Name: req.GetDemand().GetName(), Etag: req.GetDemand().GetEtag(), Paths: req.GetUpdateMask().GetPaths(), Patch: demandToDomain(req.GetDemand())}
 	return serve(ctx, func(p auth.Principal) (*domain.Demand, error) { return s.uc.UpdateDemand(ctx, p, in) }, demandToProto)
 }
 

@@ -33,7 +33,7 @@ func (s *Server) ListOffers(ctx context.Context, req *matchmakingv1.ListOffersRe
 
 // UpdateOffer implements the RPC.
 func (s *Server) UpdateOffer(ctx context.Context, req *matchmakingv1.UpdateOfferRequest) (*matchmakingv1.Offer, error) {
-	in := usecase.UpdateOfferInput{Name: req.GetOffer().GetName(), Etag: req.GetOffer().GetEtag(), Paths: req.GetUpdateMask().GetPaths(), Offer: offerToDomain(req.GetOffer())}
+	in := usecase.Update[domain.Offer]{Name: req.GetOffer().GetName(), Etag: req.GetOffer().GetEtag(), Paths: req.GetUpdateMask().GetPaths(), Patch: offerToDomain(req.GetOffer())}
 	return serve(ctx, func(p auth.Principal) (*domain.Offer, error) { return s.uc.UpdateOffer(ctx, p, in) }, offerToProto)
 }
 

@@ -111,20 +111,11 @@ func (u *Service) ListDemands(ctx context.Context, _ auth.Principal, in ListInpu
 	return page(ctx, in, "demands\x00"+aip.String(cs), u.st.ListDemands, f, func(d *domain.Demand) string { return d.ID })
 }
 
-// UpdateDemandInput is an update of a demand.
-type UpdateDemandInput struct {
-	// Name and Etag of the demand (etag "": no precondition).
-	Name, Etag string
-	// Paths (the update mask) name the fields to take from Demand.
-	Paths  []string
-	Demand *domain.Demand
-}
-
 // UpdateDemand changes an OPEN or PARTIALLY_ALLOCATED demand (its buyer, or an operator):
 // quantity (never below what is allocated or reserved), minimum lot, delivery window and
 // place, price, inputs, assistance, inclusion.
-func (u *Service) UpdateDemand(ctx context.Context, p auth.Principal, in UpdateDemandInput) (*domain.Demand, error) {
-	if in.Demand == nil {
+func (u *Service) UpdateDemand(ctx context.Context, p auth.Principal, in Update[domain.Demand]) (*domain.Demand, error) {
+	if in.Patch == nil {
 		return nil, apierr.Field("demand", "REQUIRED", "is required")
 	}
 	cur, err := u.getDemand(ctx, "demand.name", in.Name)
@@ -141,7 +132,7 @@ func (u *Service) UpdateDemand(ctx context.Context, p auth.Principal, in UpdateD
 		if err := aip.CheckEtag("demand.etag", in.Etag, d.Version, in.Name); err != nil {
 			return false, err
 		}
-		return true, d.Change(in.Demand, in.Paths)
+		return true, d.Change(in.Patch, in.Paths)
 	})
 }
 

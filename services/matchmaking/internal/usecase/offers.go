@@ -95,19 +95,10 @@ func (u *Service) ListOffers(ctx context.Context, _ auth.Principal, in ListInput
 	return page(ctx, in, "offers\x00"+aip.String(cs), u.st.ListOffers, f, func(o *domain.Offer) string { return o.ID })
 }
 
-// UpdateOfferInput is an update of an offer.
-type UpdateOfferInput struct {
-	// Name and Etag of the offer (etag "": no precondition).
-	Name, Etag string
-	// Paths (the update mask) name the fields to take from Offer.
-	Paths []string
-	Offer *domain.Offer
-}
-
 // UpdateOffer changes an OPEN or EXHAUSTED offer (its producer, or an operator): quantity
 // (never below what is reserved or committed), harvest window, minimum price.
-func (u *Service) UpdateOffer(ctx context.Context, p auth.Principal, in UpdateOfferInput) (*domain.Offer, error) {
-	if in.Offer == nil {
+func (u *Service) UpdateOffer(ctx context.Context, p auth.Principal, in Update[domain.Offer]) (*domain.Offer, error) {
+	if in.Patch == nil {
 		return nil, apierr.Field("offer", "REQUIRED", "is required")
 	}
 	cur, err := u.getOffer(ctx, "offer.name", in.Name)
@@ -124,7 +115,7 @@ func (u *Service) UpdateOffer(ctx context.Context, p auth.Principal, in UpdateOf
 		if err := aip.CheckEtag("offer.etag", in.Etag, o.Version, in.Name); err != nil {
 			return false, err
 		}
-		return true, o.Change(in.Offer, in.Paths)
+		return true, o.Change(in.Patch, in.Paths)
 	})
 }
 

@@ -72,6 +72,14 @@ func New(st *storage.Store, registry Registry, contracts Contracts, set Settings
 	return &Service{st: st, registry: registry, contracts: contracts, set: set, log: log, now: time.Now}
 }
 
+// Update is an update of a resource: the fields named by Paths (the update mask) are taken
+// from Patch (nil: none sent) if the resource Name still has Etag ("": no precondition).
+type Update[T any] struct {
+	Name, Etag string
+	Paths      []string
+	Patch      *T
+}
+
 // getDemand loads the demand of resource name (request field field).
 func (u *Service) getDemand(ctx context.Context, field, name string) (*domain.Demand, error) {
 	ids, err := aip.ParseName(field, name, "demands")

@@ -31,7 +31,7 @@ func Register(ctx context.Context, s *grpc.Server, d service.Deps, cfg Config) e
 		return err
 	}
 	uc := usecase.New(storage.New(d.DB), transport.NewRegistry(rc), transport.NewContracts(cc), usecase.Settings{
-		Weights: cfg.Weights, TransportVNDPerUnitKm: cfg.TransportVNDPerUnitKm, BatchMaxNodes: cfg.BatchMaxNodes, MaxOffers: cfg.MaxOffers,
+		Weights: cfg.Weights, TransportVNDPerUnitKm: cfg.TransportVNDPerUnitKm, BatchMaxNodes: cfg.BatchMaxNodes, MaxOffers: cfg.MaxOffers, Now: mongostore.Now,
 	}, d.Log)
 	transport.Register(s, uc)
 	go uc.ReconcileLoop(ctx, cfg.ReconcileInterval, cfg.HoldGrace)

@@ -55,6 +55,8 @@ type Settings struct {
 	// MaxOffers bounds the offers one allocation considers: beyond it the call is refused, not
 	// silently cut.
 	MaxOffers int
+	// Now is the clock (nil: time.Now); the app passes the store's precision.
+	Now func() time.Time
 }
 
 // Service implements the operations.
@@ -69,7 +71,11 @@ type Service struct {
 
 // New returns the service over st, asking registry and contracts.
 func New(st *storage.Store, registry Registry, contracts Contracts, set Settings, log *slog.Logger) *Service {
-	return &Service{st: st, registry: registry, contracts: contracts, set: set, log: log, now: time.Now}
+	now := set.Now
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{st: st, registry: registry, contracts: contracts, set: set, log: log, now: now}
 }
 
 // Update is an update of a resource: the fields named by Paths (the update mask) are taken

@@ -36,7 +36,7 @@ func TestMain(m *testing.M) { testkit.Main(m) }
 // in front of them; every gRPC call the services receive from the console is counted at the
 // servers.
 type suite struct {
-	t       *testing.T
+	t       testing.TB
 	a       *testkit.Auth
 	c       *Console
 	srv     *httptest.Server
@@ -53,7 +53,10 @@ type suite struct {
 // own calls to one another are not the page's).
 const consoleMarker = "x-console-test"
 
-func newSuite(t *testing.T) *suite {
+func newSuite(t *testing.T) *suite { return newSuiteB(t) }
+
+// newSuiteB is newSuite for tests and benchmarks.
+func newSuiteB(t testing.TB) *suite {
 	t.Helper()
 	ctx := context.Background()
 	s := &suite{t: t, a: testkit.NewAuth(t)}

@@ -5,6 +5,8 @@
 package demo
 
 import (
+	"github.com/lienket/lienket/tools/internal/devoidc"
+
 	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
 )
 
@@ -135,4 +137,20 @@ func Find(username string) *Person {
 		}
 	}
 	return nil
+}
+
+// ProviderAddr is where the development OpenID provider listens by default (OIDC_DEV_ADDR).
+const ProviderAddr = "127.0.0.1:9400"
+
+// ClientID is the console's client id at the development provider.
+const ClientID = "lienket-console"
+
+// ProviderPeople are the demo people as the development provider knows them, each with
+// password.
+func ProviderPeople(password string) []devoidc.Person {
+	out := make([]devoidc.Person, 0, len(People))
+	for _, p := range People {
+		out = append(out, devoidc.Person{Username: p.Username, Password: password, Subject: p.Subject, Name: p.Name, Email: p.Email, Phone: p.Phone, Does: p.Does})
+	}
+	return out
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -22,6 +23,7 @@ import (
 
 	"github.com/lienket/lienket/services/platform/auth"
 	"github.com/lienket/lienket/services/platform/config"
+	"github.com/lienket/lienket/tools/internal/demo"
 )
 
 // Config holds ports and paths; every value has an environment variable (see README).
@@ -33,6 +35,9 @@ type Config struct {
 	GatewayHTTP                                  string
 	MongoURI                                     string
 	StartTimeout                                 time.Duration
+	// OIDCAddr is the development OpenID provider's address, ConsoleURL where the console is
+	// reached, DemoPassword every demo person's password there.
+	OIDCAddr, ConsoleURL, DemoPassword string
 }
 
 // LoadConfig reads the supervisor settings from e (config.FromOS() in main).
@@ -50,7 +55,10 @@ func LoadConfig(e *config.Env) (Config, error) {
 		GatewayHTTP:     e.Addr("GATEWAY_ADDR", config.DefaultGatewayAddr),
 		MongoURI:        e.String("MONGODB_URI", ""),
 		StartTimeout:    e.Duration("START_TIMEOUT", 60*time.Second),
+		OIDCAddr:        e.Addr("OIDC_DEV_ADDR", demo.ProviderAddr),
+		DemoPassword:    e.String("OIDC_DEMO_PASSWORD", demo.Password),
 	}
+	c.ConsoleURL = strings.TrimRight(e.String("CONSOLE_URL", "http://"+c.GatewayHTTP), "/")
 	return c, e.Err()
 }
 
@@ -65,6 +73,10 @@ func Run(ctx context.Context, c Config, out io.Writer) error {
 	keyPath := filepath.Join(c.DataDir, "keys", "dev-issuer.pem")
 	if _, err := auth.EnsureKeyPair(keyPath); err != nil {
 		return fmt.Errorf("development issuer key: %w", err)
+	}
+	cons, err := c.prepareConsole()
+	if err != nil {
+		return err
 	}
 	common := []string{
 		"LIENKET_DATA_DIR=" + c.DataDir,
@@ -127,7 +139,7 @@ func Run(ctx context.Context, c Config, out io.Writer) error {
 		}
 	}
 
-	err := func() error {
+	err = func() error {
 		uri := c.MongoURI
 		if uri == "" {
 			if err := start("store", "lienket-store", "STORE_ADDR="+c.StoreAddr); err != nil {
@@ -152,10 +164,23 @@ func Run(ctx context.Context, c Config, out io.Writer) error {
 				return err
 			}
 		}
-		if err := start("gateway", "gateway", "HTTP_ADDR="+c.GatewayHTTP); err != nil {
+		if err := start("oidc", "lienket-oidc", append(cons.provider, "OIDC_DEMO_PASSWORD="+c.DemoPassword)...); err != nil {
 			return err
 		}
-		return wait("gateway", httpCheck("http://"+c.GatewayHTTP+"/healthz"))
+		if err := wait("oidc", httpCheck(cons.issuer+"/healthz")); err != nil {
+			return err
+		}
+		if err := start("gateway", "gateway", append(cons.gateway, "HTTP_ADDR="+c.GatewayHTTP)...); err != nil {
+			return err
+		}
+		if err := wait("gateway", httpCheck("http://"+c.GatewayHTTP+"/healthz")); err != nil {
+			return err
+		}
+		if _, err := c.seed(ctx, keyPath, cons.issuer); err != nil {
+			return fmt.Errorf("demo records: %w", err)
+		}
+		fmt.Fprintln(out, "lienket-run: demo organisations, households and people are in the registry")
+		return nil
 	}()
 	if err != nil {
 		stopAll()
@@ -168,8 +193,9 @@ Lienket is running.
   store          %[5]s
   token          export TOKEN=$(%[6]s/lienketctl token --role admin --sub users/me)
                  curl -H "Authorization: Bearer $TOKEN" http://%[1]s/v1/products
-Press Ctrl-C to stop.
 `, c.GatewayHTTP, c.RegistryGRPC, c.ContractsGRPC, c.MatchmakingGRPC, storeDesc(c), c.BinDir)
+	c.printConsole(out, cons.issuer)
+	fmt.Fprintln(out, "Press Ctrl-C to stop.")
 
 	select {
 	case <-ctx.Done():

@@ -23,6 +23,9 @@ const (
 	Province = "15"
 	// ProvinceName is its name in the admin-area file.
 	ProvinceName = "Tỉnh Lào Cai"
+	// CommuneCommitteeName and ProvinceCommitteeName are the People's Committees' names.
+	CommuneCommitteeName  = "UBND xã Châu Quế"
+	ProvinceCommitteeName = "UBND tỉnh Lào Cai"
 	// BuyerCommune is where the business and its warehouse are: Xã Bảo Hà, Lào Cai.
 	BuyerCommune = "02794"
 )
@@ -67,8 +70,8 @@ type Authority struct {
 
 // Authorities are the demo People's Committees.
 var Authorities = []Authority{
-	{Key: CommuneCommittee, Kind: registryv1.Authority_KIND_COMMUNE_PEOPLES_COMMITTEE, DisplayName: "UBND " + CommuneName, Area: Commune},
-	{Key: ProvinceCommittee, Kind: registryv1.Authority_KIND_PROVINCE_PEOPLES_COMMITTEE, DisplayName: "UBND " + ProvinceName, Area: Province},
+	{Key: CommuneCommittee, Kind: registryv1.Authority_KIND_COMMUNE_PEOPLES_COMMITTEE, DisplayName: CommuneCommitteeName, Area: Commune},
+	{Key: ProvinceCommittee, Kind: registryv1.Authority_KIND_PROVINCE_PEOPLES_COMMITTEE, DisplayName: ProvinceCommitteeName, Area: Province},
 }
 
 // Household is a demo household, a member of the cooperative.
@@ -119,9 +122,9 @@ var People = []Person{
 		Grants: []Grant{{Role: registryv1.Grant_ROLE_BUSINESS, On: Business, Administrator: true}}},
 	{Username: "htx", Subject: "demo-cooperative", Name: "Triệu Văn Minh", Phone: "0912000102", Email: "minh@htxquechauque.test", Does: "Chủ nhiệm HTX Quế Châu Quế (hợp tác xã, quản trị tổ chức)",
 		Grants: []Grant{{Role: registryv1.Grant_ROLE_PRODUCER, On: Cooperative, Administrator: true}}},
-	{Username: "canboxa", Subject: "demo-commune-official", Name: "Lý Thị Lan", Phone: "0912000301", Email: "lan@chauque.test", Does: "Cán bộ UBND " + CommuneName + " (chứng thực hợp đồng, quản trị cơ quan)",
+	{Username: "canboxa", Subject: "demo-commune-official", Name: "Lý Thị Lan", Phone: "0912000301", Email: "lan@chauque.test", Does: "Cán bộ " + CommuneCommitteeName + " (chứng thực hợp đồng, quản trị cơ quan)",
 		Grants: []Grant{{Role: registryv1.Grant_ROLE_COMMUNE_OFFICIAL, On: CommuneCommittee, Administrator: true}}},
-	{Username: "canbotinh", Subject: "demo-province-official", Name: "Hoàng Văn Nam", Phone: "0912000401", Email: "nam@laocai.test", Does: "Cán bộ UBND " + ProvinceName + " (xem báo cáo)",
+	{Username: "canbotinh", Subject: "demo-province-official", Name: "Hoàng Văn Nam", Phone: "0912000401", Email: "nam@laocai.test", Does: "Cán bộ " + ProvinceCommitteeName + " (xem báo cáo)",
 		Grants: []Grant{{Role: registryv1.Grant_ROLE_PROVINCE_OFFICIAL, On: ProvinceCommittee}}},
 	{Username: "hodan", Subject: "demo-household", Name: "Triệu Thị Mai", Phone: "0912000201", Does: "Chủ hộ, thành viên HTX Quế Châu Quế (hộ gia đình)",
 		Grants: []Grant{{Role: registryv1.Grant_ROLE_HOUSEHOLD, On: Household1}}},

@@ -123,4 +123,3 @@ func consoleRoutes(cfg ConsoleConfig, gw Config, log *slog.Logger, issuer *auth.
 		}),
 	}, nil
 }
-

@@ -68,6 +68,23 @@ func (v view) Path() string { return v.q.r.URL.Path }
 // Base is the console's mount point.
 func (v view) Base() string { return BasePath }
 
+// navLabels are the sections' names, by path.
+var navLabels = map[string]string{
+	"/demands": "Nhu cầu mua", "/contracts": "Hợp đồng", "/proposals": "Đề nghị liên kết", "/offers": "Chào bán",
+	"/members": "Thành viên", "/inbox": "Chờ chứng thực", "/incidents": "Sự vụ", "/report": "Báo cáo",
+	"/people": "Người dùng", "/apikeys": "Khóa API",
+}
+
+// navByRole are the sections of each role, in order.
+var navByRole = map[string][]string{
+	"business":          {"/demands", "/contracts"},
+	"producer":          {"/proposals", "/offers", "/contracts", "/members"},
+	"commune_official":  {"/inbox", "/contracts", "/incidents"},
+	"province_official": {"/report", "/contracts"},
+	"household":         {"/contracts"},
+	"admin":             {"/contracts"},
+}
+
 type navItem struct {
 	Href, Label string
 	Current     bool
@@ -79,31 +96,17 @@ func (v view) Nav() []navItem {
 	if s == nil || s.Grant == "" {
 		return nil
 	}
-	var items [][2]string
-	switch s.Role {
-	case "business":
-		items = [][2]string{{"/demands", "Nhu cầu mua"}, {"/contracts", "Hợp đồng"}}
-	case "producer":
-		items = [][2]string{{"/proposals", "Đề nghị liên kết"}, {"/offers", "Chào bán"}, {"/contracts", "Hợp đồng"}, {"/members", "Thành viên"}}
-	case "commune_official":
-		items = [][2]string{{"/inbox", "Chờ chứng thực"}, {"/contracts", "Hợp đồng"}, {"/incidents", "Sự vụ"}}
-	case "province_official":
-		items = [][2]string{{"/report", "Báo cáo"}, {"/contracts", "Hợp đồng"}}
-	case "household":
-		items = [][2]string{{"/contracts", "Hợp đồng"}}
-	case "admin":
-		items = [][2]string{{"/contracts", "Hợp đồng"}}
-	}
+	items := append([]string{}, navByRole[s.Role]...)
 	if s.Admin || s.Role == "admin" {
-		items = append(items, [2]string{"/people", "Người dùng"})
+		items = append(items, "/people")
 	}
 	if s.Admin && s.Org != "" {
-		items = append(items, [2]string{"/apikeys", "Khóa API"})
+		items = append(items, "/apikeys")
 	}
 	out := make([]navItem, 0, len(items))
 	for _, it := range items {
-		href := BasePath + it[0]
-		out = append(out, navItem{Href: href, Label: v.T(it[1]), Current: v.q.r.URL.Path == href || strings.HasPrefix(v.q.r.URL.Path, href+"/")})
+		href := BasePath + it
+		out = append(out, navItem{Href: href, Label: v.T(navLabels[it]), Current: v.q.r.URL.Path == href || strings.HasPrefix(v.q.r.URL.Path, href+"/")})
 	}
 	return out
 }

@@ -83,15 +83,35 @@ func TestAuthorizationMatrix(t *testing.T) {
 	require.NotEmpty(t, province, "the witness commune has a province")
 	province = strings.TrimPrefix(province, "adminAreas/")
 
+	// People: the business and official principals are real people, the administrators of the
+	// business and of the witness authority (the registry looks their grants up); the others
+	// are not registered people.
+	persons := 0
+	freshPerson := func() string {
+		persons++
+		return s.must(s.call("POST", "/v1/users", admin, map[string]any{"display_name": fmt.Sprintf("Người %d", persons), "phone": "0912 345 678"}), 200).str("name")
+	}
+	grant := func(user string, g map[string]any) string {
+		return s.must(s.call("POST", "/v1/"+user+"/grants", admin, g), 200).str("name")
+	}
+	bizGrant := map[string]any{"role": "ROLE_BUSINESS", "organization": biz}
+	officialGrant := map[string]any{"role": "ROLE_COMMUNE_OFFICIAL", "authority": fx.Witness}
+	bizAdmin, witnessAdmin := freshPerson(), freshPerson()
+	grant(bizAdmin, map[string]any{"role": "ROLE_BUSINESS", "organization": biz, "administrator": true})
+	grant(witnessAdmin, map[string]any{"role": "ROLE_COMMUNE_OFFICIAL", "authority": fx.Witness, "administrator": true})
+	employee, clerk := freshPerson(), freshPerson()
+	grant(employee, bizGrant)
+	grant(clerk, officialGrant)
+
 	roles := map[string]auth.Principal{
 		"admin":           {Subject: "users/admin", Role: auth.RoleAdmin},
-		"business":        {Subject: "users/biz", Role: auth.RoleBusiness, Organization: biz},
+		"business":        {Subject: bizAdmin, Role: auth.RoleBusiness, Organization: biz},
 		"business-other":  {Subject: "users/biz2", Role: auth.RoleBusiness, Organization: "organizations/another-business"},
 		"producer":        {Subject: "users/coop", Role: auth.RoleProducer, Organization: coop},
 		"producer-other":  {Subject: "users/coop2", Role: auth.RoleProducer, Organization: "organizations/another-group"},
 		"household":       {Subject: "users/hh", Role: auth.RoleHousehold, Household: hh},
 		"household-other": {Subject: "users/hh2", Role: auth.RoleHousehold, Household: "households/someone-else"},
-		"official":        {Subject: "users/o", Role: auth.RoleCommuneOfficial, AdminArea: fx.WitnessCommune},
+		"official":        {Subject: witnessAdmin, Role: auth.RoleCommuneOfficial, AdminArea: fx.WitnessCommune},
 		"official-other":  {Subject: "users/o2", Role: auth.RoleCommuneOfficial, AdminArea: "04480"},
 		"province":        {Subject: "users/p", Role: auth.RoleProvinceOfficial, AdminArea: province},
 		"province-other":  {Subject: "users/p2", Role: auth.RoleProvinceOfficial, AdminArea: "82"},
@@ -199,6 +219,22 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{rpc: "CreateApiKey", method: "POST", path: "/v1/" + biz + "/apiKeys", body: map[string]any{"display_name": "k"}, allow: []string{"admin", "business"}},
 		{rpc: "ListApiKeys", method: "GET", path: "/v1/" + biz + "/apiKeys", allow: []string{"admin", "business"}, mode: listed, listKey: "api_keys"},
 		{rpc: "RevokeApiKey", method: "POST", fresh: freshKey, body: map[string]any{}, allow: []string{"admin", "business"}},
+		// people: operators; the organisation's and the authority's administrators for their own
+		// people and roles; a person reads themselves
+		{rpc: "CreateUser", method: "POST", path: "/v1/users", body: map[string]any{"display_name": "Người mới", "phone": "0912 345 678"}, allow: []string{"admin", "business", "official"}},
+		{rpc: "GetUser", method: "GET", path: "/v1/" + employee, allow: []string{"admin", "business"}},
+		{rpc: "GetUser", method: "GET", path: "/v1/" + clerk, allow: []string{"admin", "official"}},
+		{rpc: "GetUser", method: "GET", path: "/v1/" + bizAdmin, allow: []string{"admin", "business"}}, // the business principal itself
+		{rpc: "ListUsers", method: "GET", path: "/v1/users?filter=" + url.QueryEscape(`organization = "`+biz+`"`), allow: []string{"admin", "business"}, mode: listed, listKey: "users"},
+		{rpc: "ListUsers", method: "GET", path: "/v1/users?filter=" + url.QueryEscape(`authority = "`+fx.Witness+`"`), allow: []string{"admin", "official"}, mode: listed, listKey: "users"},
+		{rpc: "UpdateUser", method: "PATCH", path: "/v1/" + employee + "?update_mask=display_name", body: map[string]any{"display_name": "Người đã sửa"}, allow: []string{"admin"}},
+		{rpc: "CreateGrant", method: "POST", fresh: func() string { return "/v1/" + freshPerson() + "/grants" }, body: bizGrant, allow: []string{"admin", "business"}},
+		{rpc: "CreateGrant", method: "POST", fresh: func() string { return "/v1/" + freshPerson() + "/grants" }, body: officialGrant, allow: []string{"admin", "official"}},
+		{rpc: "CreateGrant", method: "POST", fresh: func() string { return "/v1/" + freshPerson() + "/grants" }, body: map[string]any{"role": "ROLE_ADMIN"}, allow: []string{"admin"}},
+		{rpc: "ListGrants", method: "GET", path: "/v1/" + employee + "/grants", allow: []string{"admin", "business"}, mode: listed, listKey: "grants"},
+		{rpc: "ListGrants", method: "GET", path: "/v1/" + clerk + "/grants", allow: []string{"admin", "official"}, mode: listed, listKey: "grants"},
+		{rpc: "DeleteGrant", method: "DELETE", fresh: func() string { return "/v1/" + grant(freshPerson(), bizGrant) }, allow: []string{"admin", "business"}},
+		{rpc: "DeleteGrant", method: "DELETE", fresh: func() string { return "/v1/" + grant(freshPerson(), officialGrant) }, allow: []string{"admin", "official"}},
 		// contracts
 		{rpc: "CreateContract", method: "POST", path: "/v1/contracts", body: map[string]any{"terms": map[string]any{"buyer": biz, "producer": coop}}, allow: edit},
 		{rpc: "GetContract", method: "GET", path: "/v1/" + contract, allow: seeContract},
@@ -276,8 +312,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 		}
 	}
 
-	// Every RPC with an HTTP binding has at least one row (VerifyApiKey is gRPC-only: below).
-	covered := map[string]bool{"VerifyApiKey": true}
+	// Every RPC with an HTTP binding has at least one row (VerifyApiKey and LookupIdentity are
+	// gRPC-only: below).
+	covered := map[string]bool{"VerifyApiKey": true, "LookupIdentity": true}
 	for _, r := range rows {
 		covered[r.rpc] = true
 	}
@@ -368,6 +405,20 @@ func TestAuthorizationMatrix(t *testing.T) {
 	k, err := svc.VerifyApiKey(context.Background(), &registryv1.VerifyApiKeyRequest{Secret: secret})
 	require.NoError(t, err)
 	require.Equal(t, biz, k.GetOrganization())
+
+	// LookupIdentity has no REST binding: the service role only (the gateway's token
+	// exchange), not even operators.
+	identity := &registryv1.Identity{Issuer: "https://id.lienket.test", Subject: "matrix"}
+	s.must(s.call("POST", "/v1/users", admin, map[string]any{"display_name": "Người đăng nhập", "phone": "0912 345 678",
+		"identities": []any{map[string]any{"issuer": identity.Issuer, "subject": identity.Subject}}}), 200)
+	for _, name := range all {
+		c := registryv1.NewRegistryServiceClient(testkit.Dial(t, s.registry, tokens[name]))
+		_, err := c.LookupIdentity(context.Background(), &registryv1.LookupIdentityRequest{Identity: identity})
+		require.Equal(t, codes.PermissionDenied, status.Code(err), "LookupIdentity as %s: %v", name, err)
+	}
+	u, err := svc.LookupIdentity(context.Background(), &registryv1.LookupIdentityRequest{Identity: identity})
+	require.NoError(t, err)
+	require.Equal(t, "Người đăng nhập", u.GetDisplayName())
 	_, _ = admin, official
 }
 

@@ -9,13 +9,31 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/lienket/lienket/services/platform/config"
+	"github.com/lienket/lienket/services/platform/mongostore"
 	"github.com/lienket/lienket/services/platform/service"
+	"github.com/lienket/lienket/services/registry/internal/storage"
 	"github.com/lienket/lienket/services/registry/internal/transport"
+	"github.com/lienket/lienket/services/registry/internal/usecase"
 )
 
-// Register creates indexes, loads reference data and registers the registry gRPC API on s.
+// Register wires cfg → storage → usecase → transport: it creates the indexes, loads the
+// reference data and registers the registry gRPC API on s.
 func Register(ctx context.Context, s *grpc.Server, d service.Deps, cfg Config) error {
-	return transport.Register(ctx, s, d, cfg)
+	if err := mongostore.EnsureCollections(ctx, d.DB, storage.Collections()); err != nil {
+		return err
+	}
+	st := storage.New(d.DB)
+	ref, err := st.LoadReferenceData(ctx, cfg.AdminAreasFile)
+	if err != nil {
+		return err
+	}
+	key := cfg.NationalIDHashKey
+	if key == "" {
+		d.Log.Warn("NATIONAL_ID_HASH_KEY not set: using the development key; set a secret key in production")
+		key = devNationalIDKey
+	}
+	transport.Register(s, usecase.New(st, ref, []byte(key), d.Log))
+	return nil
 }
 
 // Spec describes the registry process.

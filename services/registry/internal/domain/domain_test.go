@@ -70,7 +70,7 @@ func TestNormalizePhone(t *testing.T) {
 	} {
 		got, err := NormalizePhone(tc.in)
 		if tc.want == "" {
-			require.Error(t, err, tc.in)
+			require.ErrorIs(t, err, ErrPhone, tc.in)
 			continue
 		}
 		require.NoError(t, err, tc.in)
@@ -119,7 +119,7 @@ func TestProtectNationalID(t *testing.T) {
 	require.NotEqual(t, id.Hash, other.Hash, "hash is keyed")
 	for _, bad := range []string{"", "123", "00120300456a", "0012030045678"} {
 		_, err := ProtectNationalID(bad, []byte("k"))
-		require.Error(t, err, bad)
+		require.ErrorIs(t, err, ErrNationalID, bad)
 	}
 }
 

@@ -1,6 +1,28 @@
 package domain
 
-import "time"
+import (
+	"strings"
+	"time"
+)
+
+// Stamp is what every mutable resource carries: when it was created and last changed, and
+// its version (the etag) for optimistic concurrency.
+type Stamp struct {
+	CreateTime time.Time `bson:"create_time"`
+	UpdateTime time.Time `bson:"update_time"`
+	Version    int64     `bson:"version"`
+}
+
+// Created stamps a new resource.
+func (s *Stamp) Created(now time.Time) { s.CreateTime, s.UpdateTime, s.Version = now, now, 1 }
+
+// Updated stamps a change and returns the version it replaces.
+func (s *Stamp) Updated(now time.Time) (prev int64) {
+	prev = s.Version
+	s.Version++
+	s.UpdateTime = now
+	return prev
+}
 
 // Organisation kinds.
 const (
@@ -53,9 +75,7 @@ type Organization struct {
 	NonProfitOrSocialEnterprise bool                `bson:"non_profit_or_social_enterprise"`
 	Certifications              []Certification     `bson:"certifications,omitempty"`
 	State                       string              `bson:"state"`
-	CreateTime                  time.Time           `bson:"create_time"`
-	UpdateTime                  time.Time           `bson:"update_time"`
-	Version                     int64               `bson:"version"`
+	Stamp                       `bson:",inline"`
 }
 
 // IsProducer reports whether the organisation can be the producer party of a contract.
@@ -87,9 +107,9 @@ const (
 	PovertyNonPoor         = "NON_POOR"
 )
 
-// Household is a smallholder household.
-// Claim reserves a unique key (a national ID number's keyed hash) for its owner: inserting a
-// claim is atomic, so two registrations of the same person cannot both succeed.
+// Claim reserves a unique value (a national ID number's keyed hash, a tax code, an OpenID
+// identity) for the resource that holds it: inserting a claim is atomic on its _id, so two
+// registrations of the same value cannot both succeed.
 type Claim struct {
 	ID      string    `bson:"_id"`
 	Owner   string    `bson:"owner"`
@@ -115,9 +135,7 @@ type Household struct {
 	Consent           *Consent         `bson:"consent,omitempty"`
 	NationalIDHash    string           `bson:"national_id_hash,omitempty"`
 	NationalIDLast4   string           `bson:"national_id_last4,omitempty"`
-	CreateTime        time.Time        `bson:"create_time"`
-	UpdateTime        time.Time        `bson:"update_time"`
-	Version           int64            `bson:"version"`
+	Stamp             `bson:",inline"`
 }
 
 // ContractEligible reports whether the household may be put in a contract: consent to data
@@ -134,15 +152,18 @@ const (
 
 // Membership of a household in an organisation; ID is "{org}/{household}".
 type Membership struct {
-	ID           string    `bson:"_id"`
-	Organization string    `bson:"organization"`
-	Household    string    `bson:"household"`
-	Role         string    `bson:"role"`
-	JoinDate     string    `bson:"join_date,omitempty"`
-	State        string    `bson:"state"`
-	CreateTime   time.Time `bson:"create_time"`
-	UpdateTime   time.Time `bson:"update_time"`
-	Version      int64     `bson:"version"`
+	ID           string `bson:"_id"`
+	Organization string `bson:"organization"`
+	Household    string `bson:"household"`
+	Role         string `bson:"role"`
+	JoinDate     string `bson:"join_date,omitempty"`
+	State        string `bson:"state"`
+	Stamp        `bson:",inline"`
+}
+
+// Name is the membership's resource name: organizations/{org}/members/{household}.
+func (m *Membership) Name() string {
+	return m.Organization + "/members/" + strings.TrimPrefix(m.Household, "households/")
 }
 
 // Authority kinds.

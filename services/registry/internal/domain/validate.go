@@ -1,9 +1,9 @@
 package domain
 
 import (
+	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/lienket/lienket/services/platform/apierr"
 )
@@ -15,29 +15,27 @@ type RefData interface {
 	Standard(code string) (Standard, bool)
 }
 
-// Limits on free-text fields.
+// Bounds of the registry's records.
 const (
-	MaxNameLen  = 200
-	MaxShortLen = 100
-	MaxLineLen  = 300
+	// MaxCertifications is the most certifications one organisation lists.
+	MaxCertifications = 50
+	// MaxCultivatedAreas is the most per-product areas one household lists.
+	MaxCultivatedAreas = 50
+	// MinMembers and MaxMembers bound a household's member count.
+	MinMembers, MaxMembers = 1, 50
+	// MaxAreaM2 bounds one cultivated area (10,000 ha).
+	MaxAreaM2 = 100_000_000
+	// FirstPovertyYear is the earliest year a poverty status may have been certified.
+	FirstPovertyYear = 2000
+	// consentClockSkew is how far past today (UTC) a consent date may lie: a date is a day in
+	// Asia/Ho_Chi_Minh, up to 7 hours ahead of UTC.
+	consentClockSkew = 24 * time.Hour
+	// maxAreaDepth bounds the walk from an area up to its province.
+	maxAreaDepth = 4
 )
 
-func text(v *apierr.Violations, field, s string, required bool, max int) {
-	switch {
-	case required && strings.TrimSpace(s) == "":
-		v.Add(field, "REQUIRED", "is required")
-	case !utf8.ValidString(s):
-		v.Add(field, "UTF8", "must be valid UTF-8")
-	case utf8.RuneCountInString(s) > max:
-		v.Add(field, "MAX_LENGTH", "must be at most %d characters", max)
-	}
-}
-
-// ValidDate reports whether s is a calendar date "YYYY-MM-DD".
-func ValidDate(s string) bool {
-	_, err := time.Parse(time.DateOnly, s)
-	return err == nil
-}
+// index renders a repeated field's element path: field[i].
+func index(field string, i int) string { return field + "[" + strconv.Itoa(i) + "]" }
 
 // Commune checks that code names an existing commune and returns its province code.
 func Commune(v *apierr.Violations, ref RefData, field, code string) string {
@@ -59,7 +57,7 @@ func Commune(v *apierr.Violations, ref RefData, field, code string) string {
 
 // ProvinceOf walks up the parents of an area to its province.
 func ProvinceOf(ref RefData, a AdminArea) string {
-	for i := 0; i < 4 && a.Level != LevelProvince; i++ {
+	for i := 0; i < maxAreaDepth && a.Level != LevelProvince; i++ {
 		p, ok := ref.AdminArea(a.ParentCode)
 		if !ok {
 			return ""
@@ -72,6 +70,19 @@ func ProvinceOf(ref RefData, a AdminArea) string {
 	return a.Code
 }
 
+// phone normalises an optional phone number in place (rule PHONE_FORMAT).
+func phone(v *apierr.Violations, field string, p *string) {
+	if *p == "" {
+		return
+	}
+	n, err := NormalizePhone(*p)
+	if err != nil {
+		v.Add(field, "PHONE_FORMAT", "%s", err.Error())
+		return
+	}
+	*p = n
+}
+
 // ValidateOrganization checks o, normalises its phone and derives its province. prefix is the
 // request field path of the organisation (e.g. "organization").
 func ValidateOrganization(v *apierr.Violations, ref RefData, prefix string, o *Organization) {
@@ -80,7 +91,7 @@ func ValidateOrganization(v *apierr.Violations, ref RefData, prefix string, o *O
 	default:
 		v.Add(prefix+".kind", "ENUM_VALUE", "must be one of KIND_BUSINESS, KIND_COOPERATIVE, KIND_UNION_OF_COOPERATIVES, KIND_COOPERATIVE_GROUP, KIND_PRODUCTION_GROUP")
 	}
-	text(v, prefix+".display_name", o.DisplayName, true, MaxNameLen)
+	v.Text(prefix+".display_name", o.DisplayName, true, apierr.MaxNameText)
 	if o.TaxCode == "" {
 		if o.Kind == KindBusiness || o.Kind == KindCooperative {
 			v.Add(prefix+".tax_code", "TAX_CODE_REQUIRED", "is required for businesses and cooperatives")
@@ -88,36 +99,12 @@ func ValidateOrganization(v *apierr.Violations, ref RefData, prefix string, o *O
 	} else if rule, err := ValidateTaxCode(o.TaxCode); err != nil {
 		v.Add(prefix+".tax_code", rule, "%s", err.Error())
 	}
-	text(v, prefix+".address.line", o.Address.Line, false, MaxLineLen)
+	v.Text(prefix+".address.line", o.Address.Line, false, apierr.MaxLineText)
 	o.Address.ProvinceCode = Commune(v, ref, prefix+".address.commune_code", o.Address.CommuneCode)
-	text(v, prefix+".legal_representative.name", o.LegalRepresentative.Name, false, MaxShortLen)
-	text(v, prefix+".legal_representative.position", o.LegalRepresentative.Position, false, MaxShortLen)
-	if o.LegalRepresentative.Phone != "" {
-		if p, err := NormalizePhone(o.LegalRepresentative.Phone); err != nil {
-			v.Add(prefix+".legal_representative.phone", "PHONE_FORMAT", "%s", err.Error())
-		} else {
-			o.LegalRepresentative.Phone = p
-		}
-	}
-	if len(o.Certifications) > 50 {
-		v.Add(prefix+".certifications", "MAX_ITEMS", "at most 50 certifications")
-	}
-	for i, c := range o.Certifications {
-		f := prefix + ".certifications[" + itoa(i) + "]"
-		if _, ok := ref.Standard(c.Standard); !ok {
-			v.Add(f+".standard", "STANDARD_EXISTS", "standard %q does not exist", c.Standard)
-		}
-		text(v, f+".number", c.Number, false, MaxShortLen)
-		text(v, f+".issuer", c.Issuer, false, MaxNameLen)
-		if c.ValidUntil != "" && !ValidDate(c.ValidUntil) {
-			v.Add(f+".valid_until", "DATE_FORMAT", "must be a date YYYY-MM-DD")
-		}
-		for j, p := range c.Products {
-			if _, ok := ref.Product(p); !ok {
-				v.Add(f+".products["+itoa(j)+"]", "PRODUCT_EXISTS", "product %q does not exist", p)
-			}
-		}
-	}
+	v.Text(prefix+".legal_representative.name", o.LegalRepresentative.Name, false, apierr.MaxShortText)
+	v.Text(prefix+".legal_representative.position", o.LegalRepresentative.Position, false, apierr.MaxShortText)
+	phone(v, prefix+".legal_representative.phone", &o.LegalRepresentative.Phone)
+	validateCertifications(v, ref, prefix+".certifications", o.Certifications)
 	switch o.State {
 	case StateActive, StateSuspended:
 	default:
@@ -125,63 +112,85 @@ func ValidateOrganization(v *apierr.Violations, ref RefData, prefix string, o *O
 	}
 }
 
+func validateCertifications(v *apierr.Violations, ref RefData, field string, cs []Certification) {
+	v.Check(len(cs) <= MaxCertifications, field, "MAX_ITEMS", "at most %d certifications", MaxCertifications)
+	for i, c := range cs {
+		f := index(field, i)
+		if _, ok := ref.Standard(c.Standard); !ok {
+			v.Add(f+".standard", "STANDARD_EXISTS", "standard %q does not exist", c.Standard)
+		}
+		v.Text(f+".number", c.Number, false, apierr.MaxShortText)
+		v.Text(f+".issuer", c.Issuer, false, apierr.MaxNameText)
+		v.Date(f+".valid_until", c.ValidUntil, false)
+		for j, p := range c.Products {
+			if _, ok := ref.Product(p); !ok {
+				v.Add(index(f+".products", j), "PRODUCT_EXISTS", "product %q does not exist", p)
+			}
+		}
+	}
+}
+
 // ValidateHousehold checks h, normalises phone and ethnic group, and derives the province and
 // minority flag.
 func ValidateHousehold(v *apierr.Violations, ref RefData, prefix string, h *Household, now time.Time) {
-	text(v, prefix+".head_name", h.HeadName, true, MaxShortLen)
+	v.Text(prefix+".head_name", h.HeadName, true, apierr.MaxShortText)
 	switch h.HeadGender {
 	case "", "FEMALE", "MALE", "OTHER":
 	default:
 		v.Add(prefix+".head_gender", "ENUM_VALUE", "must be GENDER_FEMALE, GENDER_MALE or GENDER_OTHER")
 	}
-	v.Check(h.MemberCount >= 1 && h.MemberCount <= 50, prefix+".member_count", "RANGE", "must be between 1 and 50")
-	if g, ok := CanonicalEthnicGroup(h.EthnicGroup); ok {
-		h.EthnicGroup, h.EthnicMinority = g, IsEthnicMinority(g)
-	} else if h.EthnicGroup == "" {
-		v.Add(prefix+".ethnic_group", "REQUIRED", "is required")
-	} else {
-		v.Add(prefix+".ethnic_group", "ETHNIC_GROUP", "must be one of Vietnam's 54 ethnic groups (e.g. Kinh, Tày, H'Mông, Dao)")
-	}
+	v.Check(h.MemberCount >= MinMembers && h.MemberCount <= MaxMembers, prefix+".member_count", "RANGE", "must be between %d and %d", MinMembers, MaxMembers)
+	validateEthnicGroup(v, prefix+".ethnic_group", h)
 	switch h.PovertyStatus {
 	case PovertyPoor, PovertyNearPoor, PovertyRecentlyEscaped, PovertyNonPoor:
 	default:
 		v.Add(prefix+".poverty_status", "ENUM_VALUE", "must be one of POVERTY_STATUS_POOR, _NEAR_POOR, _RECENTLY_ESCAPED, _NON_POOR")
 	}
 	if h.PovertyStatusYear != 0 {
-		v.Check(h.PovertyStatusYear >= 2000 && int(h.PovertyStatusYear) <= now.Year(), prefix+".poverty_status_year", "RANGE", "must be between 2000 and the current year")
+		v.Check(h.PovertyStatusYear >= FirstPovertyYear && int(h.PovertyStatusYear) <= now.Year(), prefix+".poverty_status_year", "RANGE", "must be between %d and the current year", FirstPovertyYear)
 	}
 	h.ProvinceCode = Commune(v, ref, prefix+".commune_code", h.CommuneCode)
-	text(v, prefix+".village", h.Village, false, MaxShortLen)
-	if h.Phone != "" {
-		if p, err := NormalizePhone(h.Phone); err != nil {
-			v.Add(prefix+".phone", "PHONE_FORMAT", "%s", err.Error())
-		} else {
-			h.Phone = p
-		}
+	v.Text(prefix+".village", h.Village, false, apierr.MaxShortText)
+	phone(v, prefix+".phone", &h.Phone)
+	validateAreas(v, ref, prefix+".cultivated_areas", h.CultivatedAreas)
+	if c := h.Consent; c != nil {
+		validateConsent(v, prefix+".consent", c, now)
 	}
-	if len(h.CultivatedAreas) > 50 {
-		v.Add(prefix+".cultivated_areas", "MAX_ITEMS", "at most 50 entries")
+}
+
+func validateEthnicGroup(v *apierr.Violations, field string, h *Household) {
+	if g, ok := CanonicalEthnicGroup(h.EthnicGroup); ok {
+		h.EthnicGroup, h.EthnicMinority = g, IsEthnicMinority(g)
+	} else if h.EthnicGroup == "" {
+		v.Add(field, "REQUIRED", "is required")
+	} else {
+		v.Add(field, "ETHNIC_GROUP", "must be one of Vietnam's 54 ethnic groups (e.g. Kinh, Tày, H'Mông, Dao)")
 	}
-	for i, a := range h.CultivatedAreas {
-		f := prefix + ".cultivated_areas[" + itoa(i) + "]"
+}
+
+func validateAreas(v *apierr.Violations, ref RefData, field string, as []CultivatedArea) {
+	v.Check(len(as) <= MaxCultivatedAreas, field, "MAX_ITEMS", "at most %d entries", MaxCultivatedAreas)
+	for i, a := range as {
+		f := index(field, i)
 		if _, ok := ref.Product(a.Product); !ok {
 			v.Add(f+".product", "PRODUCT_EXISTS", "product %q does not exist", a.Product)
 		}
-		v.Check(a.AreaM2 > 0 && a.AreaM2 <= 100_000_000, f+".area_m2", "RANGE", "must be between 1 and 100,000,000 m²")
+		v.Check(a.AreaM2 > 0 && a.AreaM2 <= MaxAreaM2, f+".area_m2", "RANGE", "must be between 1 and %d m²", MaxAreaM2)
 	}
-	if c := h.Consent; c != nil {
-		if !ValidDate(c.Date) {
-			v.Add(prefix+".consent.consent_date", "DATE_FORMAT", "must be a date YYYY-MM-DD")
-		} else if d, _ := time.Parse(time.DateOnly, c.Date); d.After(now.Add(24 * time.Hour)) {
-			v.Add(prefix+".consent.consent_date", "DATE_NOT_FUTURE", "must not be in the future")
-		}
-		text(v, prefix+".consent.purpose", c.Purpose, true, MaxLineLen)
+}
+
+func validateConsent(v *apierr.Violations, field string, c *Consent, now time.Time) {
+	if !apierr.ValidDate(c.Date) {
+		v.Add(field+".consent_date", "DATE_FORMAT", "must be a date YYYY-MM-DD")
+	} else if d, _ := time.Parse(time.DateOnly, c.Date); d.After(now.Add(consentClockSkew)) {
+		v.Add(field+".consent_date", "DATE_NOT_FUTURE", "must not be in the future")
 	}
+	v.Text(field+".purpose", c.Purpose, true, apierr.MaxLineText)
 }
 
 // ValidateAuthority checks a and derives its province.
 func ValidateAuthority(v *apierr.Violations, ref RefData, prefix string, a *Authority) {
-	text(v, prefix+".display_name", a.DisplayName, true, MaxNameLen)
+	v.Text(prefix+".display_name", a.DisplayName, true, apierr.MaxNameText)
 	want := ""
 	switch a.Kind {
 	case AuthorityCommune:
@@ -218,14 +227,5 @@ func ValidateMembership(v *apierr.Violations, prefix string, m *Membership) {
 	default:
 		v.Add(prefix+".state", "ENUM_VALUE", "must be STATE_ACTIVE or STATE_LEFT")
 	}
-	if m.JoinDate != "" && !ValidDate(m.JoinDate) {
-		v.Add(prefix+".join_date", "DATE_FORMAT", "must be a date YYYY-MM-DD")
-	}
-}
-
-func itoa(i int) string {
-	if i < 10 {
-		return string(rune('0' + i))
-	}
-	return itoa(i/10) + string(rune('0'+i%10))
+	v.Date(prefix+".join_date", m.JoinDate, false)
 }

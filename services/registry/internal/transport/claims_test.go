@@ -44,7 +44,7 @@ func TestNationalIDsAreUnique(t *testing.T) {
 			UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"national_id"}}})
 	}
 	_, err = upd(other, "001203000001")
-	require.Equal(t, codes.AlreadyExists, code(err))
+	requireStatus(t, err, codes.AlreadyExists, "NATIONAL_ID_REGISTERED")
 	other, err = upd(other, "001203000003")
 	require.NoError(t, err)
 	_, err = create(101, "001203000002")
@@ -92,7 +92,7 @@ func TestTaxCodesAreUnique(t *testing.T) {
 			UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"tax_code"}}})
 	}
 	_, err = upd(other, taken)
-	require.Equal(t, codes.AlreadyExists, code(err))
+	requireStatus(t, err, codes.AlreadyExists, "TAX_CODE_REGISTERED")
 	freed := other.TaxCode
 	other, err = upd(other, freshTaxCode())
 	require.NoError(t, err)

@@ -1,24 +1,16 @@
 package transport
 
 import (
-	"strings"
 	"time"
 
+	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
 	"github.com/lienket/lienket/services/platform/aip"
+	"github.com/lienket/lienket/services/platform/protoenum"
 	"github.com/lienket/lienket/services/registry/internal/domain"
 )
-
-// enumName strips an enum value's prefix: KIND_BUSINESS → BUSINESS. Unknown numeric values
-// (String() is the number) stay unknown and fail validation.
-func enumName(s, prefix string) string {
-	if strings.HasSuffix(s, "_UNSPECIFIED") {
-		return ""
-	}
-	return strings.TrimPrefix(s, prefix)
-}
 
 func ts(t time.Time) *timestamppb.Timestamp {
 	if t.IsZero() {
@@ -27,17 +19,25 @@ func ts(t time.Time) *timestamppb.Timestamp {
 	return timestamppb.New(t)
 }
 
-func orgName(id string) string       { return "organizations/" + id }
-func householdName(id string) string { return "households/" + id }
+// enumOf is the number of domain name under prefix in the enum of zero.
+func enumOf[E interface {
+	~int32
+	protoreflect.Enum
+}](zero E, prefix, name string) E {
+	return E(protoenum.Number(zero.Descriptor(), prefix, name))
+}
 
 func orgToDomain(p *registryv1.Organization) *domain.Organization {
+	if p == nil {
+		return nil
+	}
 	o := &domain.Organization{
-		Kind:                        enumName(p.GetKind().String(), "KIND_"),
+		Kind:                        protoenum.Input(p.GetKind(), "KIND_"),
 		DisplayName:                 p.GetDisplayName(),
 		TaxCode:                     p.GetTaxCode(),
 		WomenLed:                    p.GetWomenLed(),
 		NonProfitOrSocialEnterprise: p.GetNonProfitOrSocialEnterprise(),
-		State:                       enumName(p.GetState().String(), "STATE_"),
+		State:                       protoenum.Input(p.GetState(), "STATE_"),
 	}
 	if a := p.GetAddress(); a != nil {
 		o.Address = domain.Address{Line: a.GetLine(), CommuneCode: a.GetCommuneCode()}
@@ -53,15 +53,15 @@ func orgToDomain(p *registryv1.Organization) *domain.Organization {
 
 func orgToProto(o *domain.Organization) *registryv1.Organization {
 	p := &registryv1.Organization{
-		Name:                        orgName(o.ID),
-		Kind:                        registryv1.Organization_Kind(registryv1.Organization_Kind_value["KIND_"+o.Kind]),
+		Name:                        "organizations/" + o.ID,
+		Kind:                        enumOf(registryv1.Organization_KIND_UNSPECIFIED, "KIND_", o.Kind),
 		DisplayName:                 o.DisplayName,
 		TaxCode:                     o.TaxCode,
 		Address:                     &registryv1.Address{Line: o.Address.Line, CommuneCode: o.Address.CommuneCode, ProvinceCode: o.Address.ProvinceCode},
 		LegalRepresentative:         &registryv1.LegalRepresentative{Name: o.LegalRepresentative.Name, Position: o.LegalRepresentative.Position, Phone: o.LegalRepresentative.Phone},
 		WomenLed:                    o.WomenLed,
 		NonProfitOrSocialEnterprise: o.NonProfitOrSocialEnterprise,
-		State:                       registryv1.Organization_State(registryv1.Organization_State_value["STATE_"+o.State]),
+		State:                       enumOf(registryv1.Organization_STATE_UNSPECIFIED, "STATE_", o.State),
 		CreateTime:                  ts(o.CreateTime),
 		UpdateTime:                  ts(o.UpdateTime),
 		Etag:                        aip.Etag(o.Version),
@@ -73,12 +73,15 @@ func orgToProto(o *domain.Organization) *registryv1.Organization {
 }
 
 func householdToDomain(p *registryv1.Household) *domain.Household {
+	if p == nil {
+		return nil
+	}
 	h := &domain.Household{
 		HeadName:          p.GetHeadName(),
-		HeadGender:        enumName(p.GetHeadGender().String(), "GENDER_"),
+		HeadGender:        protoenum.Input(p.GetHeadGender(), "GENDER_"),
 		MemberCount:       p.GetMemberCount(),
 		EthnicGroup:       p.GetEthnicGroup(),
-		PovertyStatus:     enumName(p.GetPovertyStatus().String(), "POVERTY_STATUS_"),
+		PovertyStatus:     protoenum.Input(p.GetPovertyStatus(), "POVERTY_STATUS_"),
 		PovertyStatusYear: p.GetPovertyStatusYear(),
 		CommuneCode:       p.GetCommuneCode(),
 		Village:           p.GetVillage(),
@@ -95,13 +98,13 @@ func householdToDomain(p *registryv1.Household) *domain.Household {
 
 func householdToProto(h *domain.Household) *registryv1.Household {
 	p := &registryv1.Household{
-		Name:              householdName(h.ID),
+		Name:              "households/" + h.ID,
 		HeadName:          h.HeadName,
-		HeadGender:        registryv1.Gender(registryv1.Gender_value["GENDER_"+h.HeadGender]),
+		HeadGender:        enumOf(registryv1.Gender_GENDER_UNSPECIFIED, "GENDER_", h.HeadGender),
 		MemberCount:       h.MemberCount,
 		EthnicGroup:       h.EthnicGroup,
 		EthnicMinority:    h.EthnicMinority,
-		PovertyStatus:     registryv1.PovertyStatus(registryv1.PovertyStatus_value["POVERTY_STATUS_"+h.PovertyStatus]),
+		PovertyStatus:     enumOf(registryv1.PovertyStatus_POVERTY_STATUS_UNSPECIFIED, "POVERTY_STATUS_", h.PovertyStatus),
 		PovertyStatusYear: h.PovertyStatusYear,
 		CommuneCode:       h.CommuneCode,
 		ProvinceCode:      h.ProvinceCode,
@@ -122,23 +125,37 @@ func householdToProto(h *domain.Household) *registryv1.Household {
 	return p
 }
 
+func membershipToDomain(p *registryv1.Membership) *domain.Membership {
+	if p == nil {
+		return nil
+	}
+	return &domain.Membership{Household: p.GetHousehold(), Role: protoenum.Input(p.GetRole(), "ROLE_"), JoinDate: p.GetJoinDate(), State: protoenum.Input(p.GetState(), "STATE_")}
+}
+
 func membershipToProto(m *domain.Membership) *registryv1.Membership {
 	return &registryv1.Membership{
-		Name:       m.Organization + "/members/" + strings.TrimPrefix(m.Household, "households/"),
+		Name:       m.Name(),
 		Household:  m.Household,
-		Role:       registryv1.Membership_Role(registryv1.Membership_Role_value["ROLE_"+m.Role]),
+		Role:       enumOf(registryv1.Membership_ROLE_UNSPECIFIED, "ROLE_", m.Role),
 		JoinDate:   m.JoinDate,
-		State:      registryv1.Membership_State(registryv1.Membership_State_value["STATE_"+m.State]),
+		State:      enumOf(registryv1.Membership_STATE_UNSPECIFIED, "STATE_", m.State),
 		CreateTime: ts(m.CreateTime),
 		UpdateTime: ts(m.UpdateTime),
 		Etag:       aip.Etag(m.Version),
 	}
 }
 
+func authorityToDomain(p *registryv1.Authority) *domain.Authority {
+	if p == nil {
+		return nil
+	}
+	return &domain.Authority{Kind: protoenum.Input(p.GetKind(), "KIND_"), DisplayName: p.GetDisplayName(), AdminAreaCode: p.GetAdminAreaCode()}
+}
+
 func authorityToProto(a *domain.Authority) *registryv1.Authority {
 	return &registryv1.Authority{
 		Name:          "authorities/" + a.ID,
-		Kind:          registryv1.Authority_Kind(registryv1.Authority_Kind_value["KIND_"+a.Kind]),
+		Kind:          enumOf(registryv1.Authority_KIND_UNSPECIFIED, "KIND_", a.Kind),
 		DisplayName:   a.DisplayName,
 		AdminAreaCode: a.AdminAreaCode,
 		CreateTime:    ts(a.CreateTime),
@@ -149,7 +166,7 @@ func authorityToProto(a *domain.Authority) *registryv1.Authority {
 func areaToProto(a *domain.AdminArea) *registryv1.AdminArea {
 	return &registryv1.AdminArea{
 		Name: "adminAreas/" + a.Code, Code: a.Code,
-		Level:      registryv1.AdminArea_Level(registryv1.AdminArea_Level_value["LEVEL_"+a.Level]),
+		Level:      enumOf(registryv1.AdminArea_LEVEL_UNSPECIFIED, "LEVEL_", a.Level),
 		ParentCode: a.ParentCode, DisplayName: a.Name, Latitude: a.Latitude, Longitude: a.Longitude,
 	}
 }
@@ -157,7 +174,7 @@ func areaToProto(a *domain.AdminArea) *registryv1.AdminArea {
 func productToProto(p *domain.Product) *registryv1.Product {
 	return &registryv1.Product{
 		Name: "products/" + p.Code, Code: p.Code, NameVi: p.NameVI, NameEn: p.NameEN,
-		Category: registryv1.ProductCategory(registryv1.ProductCategory_value["PRODUCT_CATEGORY_"+p.Category]),
+		Category: enumOf(registryv1.ProductCategory_PRODUCT_CATEGORY_UNSPECIFIED, "PRODUCT_CATEGORY_", p.Category),
 		Unit:     p.Unit, Grades: p.Grades,
 	}
 }

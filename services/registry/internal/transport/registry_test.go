@@ -11,7 +11,6 @@ import (
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
 	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
@@ -71,8 +70,6 @@ func household(commune string) *registryv1.Household {
 	}
 }
 
-func code(err error) codes.Code { return status.Code(err) }
-
 func TestReferenceData(t *testing.T) {
 	e := start(t)
 	c := e.client(t, auth.Principal{Subject: "users/b", Role: auth.RoleBusiness, Organization: "organizations/x"})
@@ -100,9 +97,9 @@ func TestReferenceData(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []string{"VIETGAP"}, st.Satisfies)
 	_, err = c.GetProduct(ctx, &registryv1.GetProductRequest{Name: "products/unobtainium"})
-	require.Equal(t, codes.NotFound, code(err))
+	requireStatus(t, err, codes.NotFound, "RESOURCE_NOT_FOUND")
 	_, err = c.GetProduct(ctx, &registryv1.GetProductRequest{Name: "products/../x"})
-	require.Equal(t, codes.InvalidArgument, code(err))
+	requireRule(t, err, "name", "RESOURCE_NAME")
 }
 
 func TestOrganizationLifecycle(t *testing.T) {
@@ -147,32 +144,32 @@ func TestOrganizationLifecycle(t *testing.T) {
 	require.Equal(t, "HTX Quế hữu cơ Châu Quế", o2.DisplayName)
 	require.NotEqual(t, o.Etag, o2.Etag)
 	_, err = c.UpdateOrganization(ctx, &registryv1.UpdateOrganizationRequest{Organization: upd, UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"display_name"}}})
-	require.Equal(t, codes.Aborted, code(err))
+	requireStatus(t, err, codes.Aborted, "ETAG_MISMATCH")
 	require.Equal(t, "ETAG_MISMATCH", apierr.Reason(err))
 	_, err = c.UpdateOrganization(ctx, &registryv1.UpdateOrganizationRequest{Organization: &registryv1.Organization{Name: o.Name, Kind: registryv1.Organization_KIND_BUSINESS}, UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"kind"}}})
-	require.Equal(t, codes.InvalidArgument, code(err))
+	requireRule(t, err, "update_mask", "IMMUTABLE")
 
 	// The organisation's own user may update it but not its state; other organisations may not.
 	own := e.client(t, auth.Principal{Subject: "users/coop", Role: auth.RoleProducer, Organization: o.Name})
 	_, err = own.UpdateOrganization(ctx, &registryv1.UpdateOrganizationRequest{Organization: &registryv1.Organization{Name: o.Name, WomenLed: false}, UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"women_led"}}})
 	require.NoError(t, err)
 	_, err = own.UpdateOrganization(ctx, &registryv1.UpdateOrganizationRequest{Organization: &registryv1.Organization{Name: o.Name, State: registryv1.Organization_STATE_SUSPENDED}, UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"state"}}})
-	require.Equal(t, codes.PermissionDenied, code(err))
+	requireStatus(t, err, codes.PermissionDenied, "PERMISSION_DENIED")
 	other := e.client(t, auth.Principal{Subject: "users/x", Role: auth.RoleBusiness, Organization: "organizations/someone-else"})
 	_, err = other.UpdateOrganization(ctx, &registryv1.UpdateOrganizationRequest{Organization: &registryv1.Organization{Name: o.Name, DisplayName: "hijack"}, UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"display_name"}}})
-	require.Equal(t, codes.PermissionDenied, code(err))
+	requireStatus(t, err, codes.PermissionDenied, "PERMISSION_DENIED")
 	_, err = other.CreateOrganization(ctx, &registryv1.CreateOrganizationRequest{Organization: coop("x", "04477")})
-	require.Equal(t, codes.PermissionDenied, code(err))
+	requireStatus(t, err, codes.PermissionDenied, "PERMISSION_DENIED")
 
 	// Delete with etag.
 	got, err := c.GetOrganization(ctx, &registryv1.GetOrganizationRequest{Name: o.Name})
 	require.NoError(t, err)
 	_, err = c.DeleteOrganization(ctx, &registryv1.DeleteOrganizationRequest{Name: o.Name, Etag: o.Etag})
-	require.Equal(t, codes.Aborted, code(err))
+	requireStatus(t, err, codes.Aborted, "ETAG_MISMATCH")
 	_, err = c.DeleteOrganization(ctx, &registryv1.DeleteOrganizationRequest{Name: o.Name, Etag: got.Etag})
 	require.NoError(t, err)
 	_, err = c.GetOrganization(ctx, &registryv1.GetOrganizationRequest{Name: o.Name})
-	require.Equal(t, codes.NotFound, code(err))
+	requireStatus(t, err, codes.NotFound, "RESOURCE_NOT_FOUND")
 }
 
 func TestValidationWritesNothing(t *testing.T) {
@@ -197,16 +194,10 @@ func TestValidationWritesNothing(t *testing.T) {
 		o := coop("HTX", "04477")
 		tc.mut(o)
 		_, err := c.CreateOrganization(ctx, &registryv1.CreateOrganizationRequest{Organization: o})
-		require.Equal(t, codes.InvalidArgument, code(err), name)
-		fvs := apierr.FieldViolations(err)
-		found := false
-		for _, fv := range fvs {
-			found = found || (fv.Field == tc.field && fv.Reason == tc.rule)
-		}
-		require.True(t, found, "%s: %v", name, err)
+		requireRule(t, err, tc.field, tc.rule, name)
 	}
 	_, err := c.CreateOrganization(ctx, &registryv1.CreateOrganizationRequest{Organization: coop("x", "04477"), RequestId: "bad id with spaces"})
-	require.Equal(t, codes.InvalidArgument, code(err))
+	requireRule(t, err, "request_id", "REQUEST_ID")
 	list, err := c.ListOrganizations(ctx, &registryv1.ListOrganizationsRequest{})
 	require.NoError(t, err)
 	require.Empty(t, list.Organizations, "nothing was written")
@@ -216,7 +207,7 @@ func TestValidationWritesNothing(t *testing.T) {
 	hh.EthnicGroup = "Hobbit"
 	hh.MemberCount = -3
 	_, err = c.CreateHousehold(ctx, &registryv1.CreateHouseholdRequest{Household: hh})
-	require.Equal(t, codes.InvalidArgument, code(err))
+	requireStatus(t, err, codes.InvalidArgument, "INVALID_ARGUMENT")
 	fields := map[string]string{}
 	for _, fv := range apierr.FieldViolations(err) {
 		fields[fv.Field] = fv.Reason
@@ -228,9 +219,9 @@ func TestValidationWritesNothing(t *testing.T) {
 	require.Empty(t, hs.Households)
 
 	_, err = c.ListOrganizations(ctx, &registryv1.ListOrganizationsRequest{Filter: `password = "x"`})
-	require.Equal(t, codes.InvalidArgument, code(err))
+	requireRule(t, err, "filter", "FILTER_SYNTAX")
 	_, err = c.ListOrganizations(ctx, &registryv1.ListOrganizationsRequest{PageSize: -1})
-	require.Equal(t, codes.InvalidArgument, code(err))
+	requireRule(t, err, "page_size", "PAGE_SIZE")
 }
 
 func TestPagingAndFilters(t *testing.T) {
@@ -271,7 +262,7 @@ func TestPagingAndFilters(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, r.Organizations, 2)
 	_, err = c.ListOrganizations(ctx, &registryv1.ListOrganizationsRequest{PageSize: 2, PageToken: r.NextPageToken, Filter: `province_code = "15"`})
-	require.Equal(t, codes.InvalidArgument, code(err), "token is bound to its filter")
+	requireRule(t, err, "page_token", "PAGE_TOKEN", "token is bound to its filter")
 	r, err = c.ListOrganizations(ctx, &registryv1.ListOrganizationsRequest{Filter: `commune_code = "26734" AND kind = "KIND_BUSINESS"`})
 	require.NoError(t, err)
 	require.Len(t, r.Organizations, 1)
@@ -301,16 +292,16 @@ func TestHouseholdsMembershipsAndPrivacy(t *testing.T) {
 
 	// Same national ID again → conflict; the number never appears in the error.
 	_, err = c.CreateHousehold(ctx, &registryv1.CreateHouseholdRequest{Household: household("04477")})
-	require.Equal(t, codes.AlreadyExists, code(err))
+	requireStatus(t, err, codes.AlreadyExists, "NATIONAL_ID_REGISTERED")
 	require.NotContains(t, err.Error(), "001203004567")
 
 	// Businesses cannot register households.
 	_, err = e.client(t, auth.Principal{Subject: "users/b", Role: auth.RoleBusiness, Organization: biz.Name}).CreateHousehold(ctx, &registryv1.CreateHouseholdRequest{Household: household("04477")})
-	require.Equal(t, codes.PermissionDenied, code(err))
+	requireStatus(t, err, codes.PermissionDenied, "PERMISSION_DENIED")
 
 	// Before membership the producer cannot see the household (not found, no leak).
 	_, err = producer.GetHousehold(ctx, &registryv1.GetHouseholdRequest{Name: h.Name})
-	require.Equal(t, codes.NotFound, code(err))
+	requireStatus(t, err, codes.NotFound, "RESOURCE_NOT_FOUND")
 	m, err := producer.CreateMembership(ctx, &registryv1.CreateMembershipRequest{Parent: org.Name, Membership: &registryv1.Membership{Household: h.Name, JoinDate: "2024-01-15"}, RequestId: "m-1"})
 	require.NoError(t, err)
 	require.Equal(t, org.Name+"/members/"+strings.TrimPrefix(h.Name, "households/"), m.Name)
@@ -318,11 +309,11 @@ func TestHouseholdsMembershipsAndPrivacy(t *testing.T) {
 	require.NoError(t, err, "retry")
 	require.Equal(t, m.Name, m2.Name)
 	_, err = producer.CreateMembership(ctx, &registryv1.CreateMembershipRequest{Parent: org.Name, Membership: &registryv1.Membership{Household: h.Name}})
-	require.Equal(t, codes.AlreadyExists, code(err))
+	requireStatus(t, err, codes.AlreadyExists, "RESOURCE_EXISTS")
 	_, err = producer.CreateMembership(ctx, &registryv1.CreateMembershipRequest{Parent: org2.Name, Membership: &registryv1.Membership{Household: h.Name}})
-	require.Equal(t, codes.PermissionDenied, code(err), "another organisation's members")
+	requireStatus(t, err, codes.PermissionDenied, "PERMISSION_DENIED", "another organisation's members")
 	_, err = c.CreateMembership(ctx, &registryv1.CreateMembershipRequest{Parent: biz.Name, Membership: &registryv1.Membership{Household: h.Name}})
-	require.Equal(t, codes.InvalidArgument, code(err), "businesses have no member households")
+	requireRule(t, err, "parent", "PRODUCER_ORGANIZATION", "businesses have no member households")
 	_, err = c.CreateMembership(ctx, &registryv1.CreateMembershipRequest{Parent: org2.Name, Membership: &registryv1.Membership{Household: h.Name, Role: registryv1.Membership_ROLE_LEADER}})
 	require.NoError(t, err, "a household can belong to several organisations")
 
@@ -334,9 +325,9 @@ func TestHouseholdsMembershipsAndPrivacy(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, mine.Households, 1)
 	_, err = producer.ListHouseholds(ctx, &registryv1.ListHouseholdsRequest{})
-	require.Equal(t, codes.PermissionDenied, code(err))
+	requireStatus(t, err, codes.PermissionDenied, "PERMISSION_DENIED")
 	_, err = producer.ListHouseholds(ctx, &registryv1.ListHouseholdsRequest{Filter: `organization = "` + org2.Name + `"`})
-	require.Equal(t, codes.PermissionDenied, code(err))
+	requireStatus(t, err, codes.PermissionDenied, "PERMISSION_DENIED")
 
 	orgs, err := e.client(t, auth.Principal{Subject: "users/h", Role: auth.RoleHousehold, Household: h.Name}).ListMemberships(ctx, &registryv1.ListMembershipsRequest{Parent: h.Name})
 	require.NoError(t, err)
@@ -351,7 +342,7 @@ func TestHouseholdsMembershipsAndPrivacy(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, none.Households, "officials see only their commune")
 	_, err = otherOfficial.GetHousehold(ctx, &registryv1.GetHouseholdRequest{Name: h.Name})
-	require.Equal(t, codes.NotFound, code(err))
+	requireStatus(t, err, codes.NotFound, "RESOURCE_NOT_FOUND")
 
 	// The household withdraws consent: no longer eligible for contracts.
 	self := e.client(t, auth.Principal{Subject: "users/h", Role: auth.RoleHousehold, Household: h.Name})
@@ -361,7 +352,7 @@ func TestHouseholdsMembershipsAndPrivacy(t *testing.T) {
 
 	// Deleting a household with memberships is refused; remove memberships first.
 	_, err = c.DeleteHousehold(ctx, &registryv1.DeleteHouseholdRequest{Name: h.Name})
-	require.Equal(t, codes.FailedPrecondition, code(err))
+	requireStatus(t, err, codes.FailedPrecondition, "HOUSEHOLD_HAS_MEMBERSHIPS")
 }
 
 func TestAuthoritiesAndAPIKeys(t *testing.T) {
@@ -371,7 +362,7 @@ func TestAuthoritiesAndAPIKeys(t *testing.T) {
 	a, err := c.CreateAuthority(ctx, &registryv1.CreateAuthorityRequest{Authority: &registryv1.Authority{Kind: registryv1.Authority_KIND_COMMUNE_PEOPLES_COMMITTEE, DisplayName: "UBND xã Châu Quế", AdminAreaCode: "04477"}})
 	require.NoError(t, err)
 	_, err = c.CreateAuthority(ctx, &registryv1.CreateAuthorityRequest{Authority: &registryv1.Authority{Kind: registryv1.Authority_KIND_PROVINCE_PEOPLES_COMMITTEE, DisplayName: "UBND tỉnh", AdminAreaCode: "04477"}})
-	require.Equal(t, codes.InvalidArgument, code(err), "a province committee must govern a province")
+	requireRule(t, err, "authority.admin_area_code", "ADMIN_AREA_LEVEL", "a province committee must govern a province")
 	list, err := c.ListAuthorities(ctx, &registryv1.ListAuthoritiesRequest{Filter: `admin_area_code = "04477" AND kind = "KIND_COMMUNE_PEOPLES_COMMITTEE"`})
 	require.NoError(t, err)
 	require.Len(t, list.Authorities, 1)
@@ -399,25 +390,25 @@ func TestAuthoritiesAndAPIKeys(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, biz.Name, v.Organization)
 	_, err = gateway.VerifyApiKey(ctx, &registryv1.VerifyApiKeyRequest{Secret: k.Secret + "x"})
-	require.Equal(t, codes.Unauthenticated, code(err))
+	requireStatus(t, err, codes.Unauthenticated, "UNAUTHENTICATED")
 	_, err = owner.VerifyApiKey(ctx, &registryv1.VerifyApiKeyRequest{Secret: k.Secret})
-	require.Equal(t, codes.PermissionDenied, code(err), "only the gateway verifies keys")
+	requireStatus(t, err, codes.PermissionDenied, "PERMISSION_DENIED", "only the gateway verifies keys")
 
 	partner := e.client(t, auth.Principal{Subject: "apiKeys/x", Role: auth.RolePartner, Organization: biz.Name})
 	_, err = partner.CreateApiKey(ctx, &registryv1.CreateApiKeyRequest{Parent: biz.Name, ApiKey: &registryv1.ApiKey{DisplayName: "more"}})
-	require.Equal(t, codes.PermissionDenied, code(err), "partner keys cannot mint keys")
+	requireStatus(t, err, codes.PermissionDenied, "PERMISSION_DENIED", "partner keys cannot mint keys")
 
 	_, err = owner.RevokeApiKey(ctx, &registryv1.RevokeApiKeyRequest{Name: k.ApiKey.Name})
 	require.NoError(t, err)
 	_, err = gateway.VerifyApiKey(ctx, &registryv1.VerifyApiKeyRequest{Secret: k.Secret})
-	require.Equal(t, codes.Unauthenticated, code(err), "revoked")
+	requireStatus(t, err, codes.Unauthenticated, "UNAUTHENTICATED", "revoked")
 }
 
 func TestUnauthenticated(t *testing.T) {
 	e := start(t)
 	c := registryv1.NewRegistryServiceClient(testkit.Dial(t, e.addr, ""))
 	_, err := c.ListProducts(context.Background(), &registryv1.ListProductsRequest{})
-	require.Equal(t, codes.Unauthenticated, code(err))
+	requireStatus(t, err, codes.Unauthenticated, "UNAUTHENTICATED")
 }
 
 func TestOfficialsSeeMembershipsOfTheirAreaOnly(t *testing.T) {
@@ -446,8 +437,31 @@ func TestOfficialsSeeMembershipsOfTheirAreaOnly(t *testing.T) {
 			require.NoError(t, err, tc.p.AdminArea)
 			require.NoError(t, lerr, tc.p.AdminArea)
 		} else {
-			require.Equal(t, codes.NotFound, code(err), tc.p.AdminArea)
-			require.Equal(t, codes.PermissionDenied, code(lerr), tc.p.AdminArea)
+			requireStatus(t, err, codes.NotFound, "RESOURCE_NOT_FOUND", tc.p.AdminArea)
+			requireStatus(t, lerr, codes.PermissionDenied, "PERMISSION_DENIED", tc.p.AdminArea)
 		}
 	}
+}
+
+// TestUnknownEnumNumbersAreRefused: an enum number the API does not define is refused by
+// name, not taken for "unset" (which a membership's role or a household's gender would accept).
+func TestUnknownEnumNumbersAreRefused(t *testing.T) {
+	e := start(t)
+	ctx := context.Background()
+	c := e.client(t, admin)
+	org, err := c.CreateOrganization(ctx, &registryv1.CreateOrganizationRequest{Organization: coop("HTX A", "04477")})
+	require.NoError(t, err)
+	hh := household("04477")
+	hh.HeadGender = 42
+	_, err = c.CreateHousehold(ctx, &registryv1.CreateHouseholdRequest{Household: hh})
+	requireRule(t, err, "household.head_gender", "ENUM_VALUE")
+	h, err := c.CreateHousehold(ctx, &registryv1.CreateHouseholdRequest{Household: household("04477")})
+	require.NoError(t, err)
+	_, err = c.CreateMembership(ctx, &registryv1.CreateMembershipRequest{Parent: org.Name, Membership: &registryv1.Membership{Household: h.Name, Role: 42}})
+	requireRule(t, err, "membership.role", "ENUM_VALUE")
+	_, err = c.CreateMembership(ctx, &registryv1.CreateMembershipRequest{Parent: org.Name, Membership: &registryv1.Membership{Household: h.Name, State: 7}})
+	requireRule(t, err, "membership.state", "ENUM_VALUE")
+	ms, err := c.ListMemberships(ctx, &registryv1.ListMembershipsRequest{Parent: org.Name})
+	require.NoError(t, err)
+	require.Empty(t, ms.Memberships, "nothing was written")
 }

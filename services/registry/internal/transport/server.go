@@ -1,65 +1,64 @@
-// Package transport maps the lienket.registry.v1 gRPC API onto the domain and storage packages
-// and enforces who may do what.
-//
-// Settings (environment): ADMIN_AREAS_FILE (a full national admin-area file replacing the
-// shipped sample), NATIONAL_ID_HASH_KEY (key of the national-ID hash; a development default is
-// used, with a warning, when unset).
+// Package transport maps the lienket.registry.v1 gRPC API onto the usecase layer: each handler
+// turns its request into plain Go values, calls one usecase method and turns the result into
+// the response. Who may do what, validation and storage are the layers' below.
 package transport
 
 import (
 	"context"
-	"fmt"
-	"log/slog"
-	"time"
 
 	"google.golang.org/grpc"
+	"google.golang.org/protobuf/types/known/emptypb"
 
 	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
-	"github.com/lienket/lienket/services/platform/service"
-	"github.com/lienket/lienket/services/registry/internal/storage"
+	"github.com/lienket/lienket/services/platform/auth"
+	"github.com/lienket/lienket/services/registry/internal/usecase"
 )
-
-const devNationalIDKey = "lienket-development-national-id-key-do-not-use-in-production"
 
 // Server implements registryv1.RegistryServiceServer.
 type Server struct {
 	registryv1.UnimplementedRegistryServiceServer
-	st    *storage.Store
-	ref   *storage.RefCache
-	idKey []byte
-	log   *slog.Logger
-	now   func() time.Time
+	uc *usecase.Registry
 }
 
-// Config is the registry's own settings.
-type Config struct {
-	// AdminAreasFile replaces the shipped administrative units (ADMIN_AREAS_FILE).
-	AdminAreasFile string
-	// NationalIDHashKey keys the hash of national ID numbers (NATIONAL_ID_HASH_KEY); empty
-	// means the development key, with a warning.
-	NationalIDHashKey string
+// Register registers the registry's gRPC API, served by uc, on s.
+func Register(s *grpc.Server, uc *usecase.Registry) {
+	registryv1.RegisterRegistryServiceServer(s, &Server{uc: uc})
 }
 
-// Register wires the service into s: indexes, reference data, handlers.
-func Register(ctx context.Context, s *grpc.Server, d service.Deps, cfg Config) error {
-	st := storage.New(d.DB)
-	if err := st.EnsureIndexes(ctx); err != nil {
-		return err
-	}
-	ref, err := st.LoadReferenceData(ctx, cfg.AdminAreasFile)
+// serve runs op for the verified caller of ctx and maps its result with out.
+func serve[T, R any](ctx context.Context, op func(auth.Principal) (T, error), out func(T) R) (R, error) {
+	var zero R
+	p, err := auth.Require(ctx)
 	if err != nil {
-		return err
+		return zero, err
 	}
-	key := cfg.NationalIDHashKey
-	if key == "" {
-		d.Log.Warn("NATIONAL_ID_HASH_KEY not set: using the development key; set a secret key in production")
-		key = devNationalIDKey
+	v, err := op(p)
+	if err != nil {
+		return zero, err
 	}
-	registryv1.RegisterRegistryServiceServer(s, &Server{st: st, ref: ref, idKey: []byte(key), log: d.Log, now: time.Now})
-	return nil
+	return out(v), nil
 }
 
-// internal logs an unexpected storage error and hides it from the caller.
-func (s *Server) internal(ctx context.Context, op string, err error) error {
-	return fmt.Errorf("%s: %w", op, err) // the error mapper logs it and answers the client
+// empty runs op, which answers nothing, for the verified caller of ctx.
+func empty(ctx context.Context, op func(auth.Principal) error) (*emptypb.Empty, error) {
+	return serve(ctx, func(p auth.Principal) (struct{}, error) { return struct{}{}, op(p) }, func(struct{}) *emptypb.Empty { return &emptypb.Empty{} })
+}
+
+// listInput is the paging and filter of a List request.
+type listRequest interface {
+	GetPageSize() int32
+	GetPageToken() string
+}
+
+func listInput(req listRequest, filter string) usecase.ListInput {
+	return usecase.ListInput{Filter: filter, PageSize: req.GetPageSize(), PageToken: req.GetPageToken()}
+}
+
+// each maps every item of a page.
+func each[T, R any](items []T, out func(*T) R) []R {
+	rs := make([]R, 0, len(items))
+	for i := range items {
+		rs = append(rs, out(&items[i]))
+	}
+	return rs
 }

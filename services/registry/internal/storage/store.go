@@ -1,0 +1,192 @@
+// Package storage keeps the registry's resources in MongoDB (or the embedded store). It owns
+// every query: the layers above call typed methods and never see the driver.
+package storage
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/lienket/lienket/services/platform/mongostore"
+	"github.com/lienket/lienket/services/registry/internal/domain"
+)
+
+// Store holds the registry's collections.
+type Store struct {
+	Orgs        Table[domain.Organization]
+	Households  Table[domain.Household]
+	Memberships Table[domain.Membership]
+	Authorities Table[domain.Authority]
+	Areas       Table[domain.AdminArea]
+	Products    Table[domain.Product]
+	Standards   Table[domain.Standard]
+	APIKeys     Table[domain.APIKey]
+	Claims      Table[domain.Claim]
+	Users       Table[domain.User]
+	Grants      Table[domain.Grant]
+}
+
+// New returns the store over db.
+func New(db *mongostore.Database) *Store {
+	return &Store{
+		Orgs:        table[domain.Organization](db, collOrganizations, map[string]string{"kind": "kind", "commune_code": "address.commune_code", "province_code": "address.province_code", "state": "state"}),
+		Households:  table[domain.Household](db, collHouseholds, map[string]string{"commune_code": "commune_code", "province_code": "province_code", "poverty_status": "poverty_status"}),
+		Memberships: table[domain.Membership](db, collMemberships, map[string]string{"organization": "organization", "household": "household", "role": "role", "state": "state"}),
+		Authorities: table[domain.Authority](db, collAuthorities, map[string]string{"kind": "kind", "admin_area_code": "admin_area_code"}),
+		Areas:       table[domain.AdminArea](db, collAdminAreas, map[string]string{"level": "level", "parent_code": "parent_code"}),
+		Products:    table[domain.Product](db, collProducts, map[string]string{"category": "category"}),
+		Standards:   table[domain.Standard](db, collStandards, nil),
+		APIKeys:     table[domain.APIKey](db, collAPIKeys, map[string]string{"organization": "organization"}),
+		Claims:      table[domain.Claim](db, collClaims, nil),
+		Users:       table[domain.User](db, collUsers, nil),
+		Grants:      table[domain.Grant](db, collGrants, map[string]string{"user": "user", "organization": "organization", "authority": "authority"}),
+	}
+}
+
+// Page asks for the documents after the key After (in key order), at most Limit of them.
+type Page struct {
+	After string
+	Limit int
+}
+
+type op int
+
+const (
+	opEq op = iota
+	opNe
+	opIn
+)
+
+// Cond is one condition of a listing, on a field as the API's filters name it.
+type Cond struct {
+	field  string
+	op     op
+	value  string
+	values []string
+}
+
+// Eq: field equals value.
+func Eq(field, value string) Cond { return Cond{field: field, op: opEq, value: value} }
+
+// Ne: field differs from value.
+func Ne(field, value string) Cond { return Cond{field: field, op: opNe, value: value} }
+
+// In: field is one of values (none: nothing matches).
+func In(field string, values []string) Cond {
+	return Cond{field: field, op: opIn, values: append([]string{}, values...)}
+}
+
+// Table is one collection of documents keyed by a string _id and versioned for optimistic
+// concurrency, with the fields its listings may filter on.
+type Table[T any] struct {
+	repo   mongostore.Repo[T]
+	fields map[string]string // filter field → document path
+}
+
+func table[T any](db *mongostore.Database, name string, fields map[string]string) Table[T] {
+	return Table[T]{repo: mongostore.NewRepo[T](db, name), fields: fields}
+}
+
+// Get returns the document id, or nil when there is none.
+func (t Table[T]) Get(ctx context.Context, id string) (*T, error) { return t.repo.Get(ctx, id) }
+
+// Insert stores doc under id; when id exists (an idempotent retry) it returns the stored
+// document and created=false.
+func (t Table[T]) Insert(ctx context.Context, id string, doc *T) (stored *T, created bool, err error) {
+	return t.repo.Insert(ctx, id, doc)
+}
+
+// Replace writes doc over id if its stored version is still prev; false when it moved on or is
+// gone.
+func (t Table[T]) Replace(ctx context.Context, id string, prev int64, doc *T) (bool, error) {
+	return t.repo.Replace(ctx, id, prev, doc)
+}
+
+// Delete removes id at version (0: any); false when it moved on or is gone.
+func (t Table[T]) Delete(ctx context.Context, id string, version int64) (bool, error) {
+	return t.repo.Delete(ctx, id, version)
+}
+
+// List returns a page of the documents matching every condition, in _id order, and whether
+// more follow.
+func (t Table[T]) List(ctx context.Context, conds []Cond, p Page) ([]T, bool, error) {
+	f, err := t.filter(conds)
+	if err != nil {
+		return nil, false, err
+	}
+	return t.repo.List(ctx, f, p.After, p.Limit)
+}
+
+// Any reports whether some document matches every condition.
+func (t Table[T]) Any(ctx context.Context, conds ...Cond) (bool, error) {
+	items, _, err := t.List(ctx, conds, Page{Limit: 1})
+	return len(items) > 0, err
+}
+
+func (t Table[T]) filter(conds []Cond) (bson.D, error) {
+	f := bson.D{}
+	for _, c := range conds {
+		path, ok := t.fields[c.field]
+		if c.field == "id" {
+			path, ok = "_id", true
+		}
+		if !ok {
+			return nil, fmt.Errorf("storage: %s cannot be filtered on %q", t.repo.C.Name(), c.field)
+		}
+		switch c.op {
+		case opNe:
+			f = append(f, bson.E{Key: path, Value: bson.D{{Key: "$ne", Value: c.value}}})
+		case opIn:
+			f = append(f, bson.E{Key: path, Value: bson.D{{Key: "$in", Value: c.values}}})
+		default:
+			f = append(f, bson.E{Key: path, Value: c.value})
+		}
+	}
+	return f, nil
+}
+
+func (t Table[T]) findBy(ctx context.Context, path string, value any) (*T, error) {
+	return t.repo.FindOne(ctx, bson.D{{Key: path, Value: value}})
+}
+
+// OrganizationByTaxCode returns an organisation holding code, or nil.
+func (s *Store) OrganizationByTaxCode(ctx context.Context, code string) (*domain.Organization, error) {
+	return s.Orgs.findBy(ctx, "tax_code", code)
+}
+
+// HouseholdByNationalID returns a household whose national ID number has hash, or nil.
+func (s *Store) HouseholdByNationalID(ctx context.Context, hash string) (*domain.Household, error) {
+	return s.Households.findBy(ctx, "national_id_hash", hash)
+}
+
+// UserByIdentity returns the person bound to the identity whose key is key, or nil.
+func (s *Store) UserByIdentity(ctx context.Context, key string) (*domain.User, error) {
+	return s.Users.findBy(ctx, "identity_keys", key)
+}
+
+// APIKeyByPrefix returns the key whose secret starts with prefix, or nil.
+func (s *Store) APIKeyByPrefix(ctx context.Context, prefix string) (*domain.APIKey, error) {
+	return s.APIKeys.findBy(ctx, "prefix", prefix)
+}
+
+// RevokeAPIKey marks key id revoked at t unless it already is; it reports whether it changed.
+func (s *Store) RevokeAPIKey(ctx context.Context, id string, t time.Time) (bool, error) {
+	return s.APIKeys.repo.UpdateIf(ctx, id, bson.D{{Key: "revoke_time", Value: bson.D{{Key: "$exists", Value: false}}}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "revoke_time", Value: t}}}})
+}
+
+// ActiveMemberHouseholds returns the names of the households that are active members of org,
+// at most limit of them (and whether there are more).
+func (s *Store) ActiveMemberHouseholds(ctx context.Context, org string, limit int) ([]string, bool, error) {
+	ms, more, err := s.Memberships.List(ctx, []Cond{Eq("organization", org), Eq("state", domain.StateActive)}, Page{Limit: limit})
+	if err != nil {
+		return nil, false, err
+	}
+	names := make([]string, 0, len(ms))
+	for _, m := range ms {
+		names = append(names, m.Household)
+	}
+	return names, more, nil
+}

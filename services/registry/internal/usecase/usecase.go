@@ -1,0 +1,199 @@
+// Package usecase is the registry's application layer: one method per operation, each deciding
+// who may do it, validating through the domain, keeping requests idempotent and writing
+// through storage. It knows nothing of protobuf or gRPC: callers pass the verified principal
+// and plain Go values, and get domain values or apierr errors back.
+package usecase
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/lienket/lienket/services/platform/aip"
+	"github.com/lienket/lienket/services/platform/apierr"
+	"github.com/lienket/lienket/services/platform/auth"
+	"github.com/lienket/lienket/services/registry/internal/domain"
+	"github.com/lienket/lienket/services/registry/internal/storage"
+)
+
+// Registry runs the registry's operations.
+type Registry struct {
+	st    *storage.Store
+	ref   domain.RefData
+	idKey []byte
+	log   *slog.Logger
+	now   func() time.Time
+}
+
+// New returns the registry over st, validating against ref and hashing national ID numbers
+// with nationalIDKey.
+func New(st *storage.Store, ref domain.RefData, nationalIDKey []byte, log *slog.Logger) *Registry {
+	return &Registry{st: st, ref: ref, idKey: nationalIDKey, log: log, now: time.Now}
+}
+
+// ListInput is a List request's filter and paging.
+type ListInput struct {
+	Filter    string
+	PageSize  int32
+	PageToken string
+}
+
+// Page is one page of a listing and the token of the next ("" at the end).
+type Page[T any] struct {
+	Items []T
+	Next  string
+}
+
+// Update asks to change the fields that Paths name to their values in Value, on the resource
+// Name if its etag still is Etag ("" means no precondition).
+type Update[T any] struct {
+	Name  string
+	Etag  string
+	Paths []string
+	Value *T
+}
+
+// maxMembersListed bounds the member households an organisation's household listing looks
+// through.
+const maxMembersListed = 100_000
+
+// page runs one page of a keyset listing: it checks page size and token (bound to scope, the
+// query's identity) and returns the items and the next page's token.
+func page[T any](in ListInput, scope string, list func(storage.Page) ([]T, bool, error), key func(*T) string) (Page[T], error) {
+	n, err := aip.PageSize(in.PageSize)
+	if err != nil {
+		return Page[T]{}, err
+	}
+	digest := aip.QueryDigest(scope)
+	after, err := aip.DecodePageToken(in.PageToken, digest)
+	if err != nil {
+		return Page[T]{}, err
+	}
+	items, more, err := list(storage.Page{After: after, Limit: n})
+	if err != nil {
+		return Page[T]{}, fmt.Errorf("list %s: %w", scope, err)
+	}
+	out := Page[T]{Items: items}
+	if more && len(items) > 0 {
+		out.Next = aip.EncodePageToken(key(&items[len(items)-1]), digest)
+	}
+	return out, nil
+}
+
+// filter parses a List filter over the allowed fields into storage conditions; enums maps an
+// enum field to the prefix its API values carry (kind = "KIND_BUSINESS" → BUSINESS).
+func filter(s string, enums map[string]string, allowed ...string) ([]aip.Condition, []storage.Cond, error) {
+	cs, err := aip.ParseFilter(s, allowed...)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cs, conds(cs, enums), nil
+}
+
+func conds(cs []aip.Condition, enums map[string]string) []storage.Cond {
+	out := make([]storage.Cond, 0, len(cs))
+	for _, c := range cs {
+		v := c.Value
+		if prefix, ok := enums[c.Field]; ok {
+			if strings.HasSuffix(v, "_UNSPECIFIED") {
+				v = ""
+			}
+			v = strings.TrimPrefix(v, prefix)
+		}
+		if c.Op == "!=" {
+			out = append(out, storage.Ne(c.Field, v))
+		} else {
+			out = append(out, storage.Eq(c.Field, v))
+		}
+	}
+	return out
+}
+
+// requireRole refuses a principal without one of roles.
+func requireRole(p auth.Principal, roles ...auth.Role) error {
+	if !p.Is(roles...) {
+		return apierr.PermissionDenied("role " + string(p.Role) + " may not call this method")
+	}
+	return nil
+}
+
+// get loads the resource name (pattern collections) from t: INVALID_ARGUMENT naming field when
+// the name is malformed, NOT_FOUND when there is none.
+func get[T any](ctx context.Context, t storage.Table[T], field, name string, collections ...string) (*T, error) {
+	ids, err := aip.ParseName(field, name, collections...)
+	if err != nil {
+		return nil, err
+	}
+	x, err := t.Get(ctx, strings.Join(ids, "/"))
+	if err != nil {
+		return nil, fmt.Errorf("get %s: %w", name, err)
+	}
+	if x == nil {
+		return nil, apierr.NotFound(name)
+	}
+	return x, nil
+}
+
+// replace writes doc over the stored version prev, or answers ABORTED (the etag moved on).
+func replace[T any](ctx context.Context, t storage.Table[T], id string, prev int64, doc *T, name string) error {
+	ok, err := t.Replace(ctx, id, prev, doc)
+	if err != nil {
+		return fmt.Errorf("replace %s: %w", name, err)
+	}
+	if !ok {
+		return apierr.EtagMismatch(name)
+	}
+	return nil
+}
+
+// stamped is a resource with a domain.Stamp.
+type stamped[T any] interface {
+	*T
+	Created(time.Time)
+	Updated(time.Time) int64
+}
+
+// createUnique inserts doc under id, stamped as created, after claiming its values of kind u;
+// it returns the stored document (on a retry, the first one).
+func createUnique[T any, P stamped[T]](ctx context.Context, r *Registry, t storage.Table[T], u unique, id string, values []string, doc P) (*T, error) {
+	P.Created(doc, r.now().UTC())
+	var stored *T
+	if err := r.changeUnique(ctx, u, id, nil, values, func() (err error) {
+		if stored, _, err = t.Insert(ctx, id, (*T)(doc)); err != nil {
+			return fmt.Errorf("insert %s: %w", id, err)
+		}
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	return stored, nil
+}
+
+// saveUnique writes doc over its stored version, stamped as updated, moving it from the values
+// from to the values to of kind u; a version that moved on is ABORTED.
+func saveUnique[T any, P stamped[T]](ctx context.Context, r *Registry, t storage.Table[T], u unique, id string, from, to []string, doc P, name string) error {
+	prev := P.Updated(doc, r.now().UTC())
+	return r.changeUnique(ctx, u, id, from, to, func() error { return replace(ctx, t, id, prev, (*T)(doc), name) })
+}
+
+// remove deletes id at version, or answers ABORTED (the etag moved on).
+func remove[T any](ctx context.Context, t storage.Table[T], id string, version int64, name string) error {
+	ok, err := t.Delete(ctx, id, version)
+	if err != nil {
+		return fmt.Errorf("delete %s: %w", name, err)
+	}
+	if !ok {
+		return apierr.EtagMismatch(name)
+	}
+	return nil
+}
+
+func orgName(id string) string       { return "organizations/" + id }
+func householdName(id string) string { return "households/" + id }
+
+// membershipID is the key of household's membership in org: "{org id}/{household id}".
+func membershipID(org, household string) string {
+	return strings.TrimPrefix(org, "organizations/") + "/" + strings.TrimPrefix(household, "households/")
+}

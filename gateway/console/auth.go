@@ -166,13 +166,28 @@ func (c *Console) act(s *session, u *registryv1.User, g *registryv1.Grant) error
 	s.Grant, s.GrantLabel, s.Role = g.GetName(), g.GetDisplayName(), string(p.Role)
 	s.Org, s.Household, s.Area, s.Authority, s.Admin = p.Organization, p.Household, p.AdminArea, g.GetAuthority(), g.GetAdministrator()
 	s.Token, s.Expires = tok.Value, tok.Expiry.Unix()
-	if s.GrantLabel == "" {
-		s.GrantLabel = string(p.Role)
-	}
+	s.GrantLabel = grantLabel(g)
 	return nil
 }
 
+// grantLabel names a grant in Vietnamese: its role, and where it applies (the registry's
+// display name starts with the organisation's or authority's name).
+func grantLabel(g *registryv1.Grant) string {
+	role := g.GetRole().String()
+	if l, ok := enumLabels[role]; ok {
+		role = l[0]
+	}
+	place, _, _ := strings.Cut(g.GetDisplayName(), " — ")
+	if place == "" {
+		return role
+	}
+	return role + " · " + place
+}
+
 type grantsView struct{ Grants []*registryv1.Grant }
+
+// Label names a grant for the chooser.
+func (grantsView) Label(g *registryv1.Grant) string { return grantLabel(g) }
 
 // grants lets a person with several grants choose the one that acts (again at any time): the
 // grants are read afresh from the registry, so a revoked grant can no longer be chosen.

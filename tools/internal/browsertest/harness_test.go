@@ -263,13 +263,15 @@ func (p *person) text() string {
 	return run(p, chromedp.Evaluate[string](`document.body.innerText`))
 }
 
-// shot writes screenshots of the current page at 360×800 and 1280×800.
+// shot writes screenshots of the current page with a 360×800 and a 1280×800 viewport: what
+// the screen shows (name-360x800.png) and the whole page (name-360x800-full.png).
 func (p *person) shot(name string) {
 	p.t.Helper()
 	for _, size := range [][2]int64{{360, 800}, {1280, 800}} {
 		p.do(chromedp.EmulateViewport(size[0], size[1]))
-		png := run(p, chromedp.FullScreenshot(100))
-		require.NoError(p.t, os.WriteFile(filepath.Join(p.e.out, fmt.Sprintf("%s-%dx%d.png", name, size[0], size[1])), png, 0o644))
+		base := filepath.Join(p.e.out, fmt.Sprintf("%s-%dx%d", name, size[0], size[1]))
+		require.NoError(p.t, os.WriteFile(base+".png", run(p, chromedp.CaptureScreenshot()), 0o644))
+		require.NoError(p.t, os.WriteFile(base+"-full.png", run(p, chromedp.FullScreenshot(100)), 0o644))
 	}
 	p.do(chromedp.EmulateViewport(1280, 800))
 }

@@ -114,7 +114,7 @@ func (s *seeder) households(ctx context.Context) error {
 		hh, err := s.reg.CreateHousehold(ctx, &registryv1.CreateHouseholdRequest{RequestId: "demo-household-" + h.Key, Household: &registryv1.Household{
 			HeadName: h.Head, HeadGender: h.Gender, MemberCount: h.Members, EthnicGroup: h.Ethnic, PovertyStatus: h.Poverty, PovertyStatusYear: 2025,
 			CommuneCode: Commune, Village: h.Village, Phone: h.Phone,
-			CultivatedAreas: []*registryv1.CultivatedArea{{Product: "products/cinnamon-bark", AreaM2: 10_000}},
+			CultivatedAreas: []*registryv1.CultivatedArea{{Product: "cinnamon-bark", AreaM2: 10_000}},
 			Consent:         &registryv1.DataConsent{ConsentDate: "2026-01-10", Purpose: "Hợp đồng liên kết tiêu thụ quế"},
 		}}, s.admin)
 		if err != nil {

@@ -223,12 +223,13 @@ func (c *Console) grants(q *rq) error {
 func (c *Console) signout(q *rq) error {
 	c.revoked.add(q.s.ID, time.Unix(q.s.Expires, 0).Add(time.Minute))
 	c.cookies.clear(q.w, "lienket_session")
-	back := strings.TrimRight(c.cfg.PublicURL, "/") + BasePath + "/signin?reason=signedout"
-	if u := c.signin.EndSessionURL(q.ctx, back); u != "" {
+	// The provider ends its own session and comes back to /signed-out, the URL registered
+	// with it as the console's post-logout redirect.
+	if u := c.signin.EndSessionURL(q.ctx, strings.TrimRight(c.cfg.PublicURL, "/")+BasePath+"/signed-out"); u != "" {
 		http.Redirect(q.w, q.r, u, http.StatusSeeOther)
 		return nil
 	}
-	http.Redirect(q.w, q.r, back, http.StatusSeeOther)
+	http.Redirect(q.w, q.r, BasePath+"/signin?reason=signedout", http.StatusSeeOther)
 	return nil
 }
 

@@ -37,6 +37,9 @@ import (
 
 func TestMain(m *testing.M) { testkit.Main(m) }
 
+// stranger can sign in at the provider but is bound to no one in the registry.
+const stranger = "khach"
+
 //go:embed testdata/axe/axe.min.js
 var axeSource string
 
@@ -52,6 +55,7 @@ type env struct {
 	out        string
 	a          *testkit.Auth
 	conns      [3]*grpc.ClientConn
+	secret     string // the console's client secret at the provider
 }
 
 // listen picks a loopback port for a server whose URL must be known before it is built.
@@ -81,7 +85,6 @@ func start(t *testing.T) *env {
 // startBare starts the suite without the demo records (for pages before sign-in).
 func startBare(t *testing.T) *env {
 	t.Helper()
-	bin := chromium(t)
 	ctx := context.Background()
 	e := &env{t: t, a: testkit.NewAuth(t), out: outputDir(t)}
 	db := testkit.Database(t)
@@ -102,7 +105,10 @@ func startBare(t *testing.T) *env {
 	e.issuer, e.consoleURL = issuer, consoleURL
 
 	secret := randomString(t)
-	idp, err := devoidc.New(devoidc.Config{Issuer: issuer, People: demo.ProviderPeople(demo.Password), Clients: []devoidc.Client{{
+	e.secret = secret
+	// Besides the demo people, someone the provider knows and the registry does not.
+	people := append(demo.ProviderPeople(demo.Password), devoidc.Person{Username: stranger, Password: demo.Password, Subject: "not-registered", Name: "Người lạ"})
+	idp, err := devoidc.New(devoidc.Config{Issuer: issuer, People: people, Clients: []devoidc.Client{{
 		ID: demo.ClientID, Secret: secret, RedirectURIs: []string{consoleURL + "/console/callback"}, PostLogoutRedirectURIs: []string{consoleURL + "/console/signed-out"}}}})
 	require.NoError(t, err)
 	serve(t, idpL, idp)
@@ -119,6 +125,17 @@ func startBare(t *testing.T) *env {
 	mux.Handle("/oauth/token", signin.ExchangeHandler(svc, nil))
 	serve(t, conL, mux)
 
+	return e
+}
+
+// chrome starts Chromium for the suite, once.
+func (e *env) chrome() context.Context {
+	t := e.t
+	t.Helper()
+	if e.alloc != nil {
+		return e.alloc
+	}
+	bin := chromium(t)
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(bin), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
 		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
@@ -132,7 +149,7 @@ func startBare(t *testing.T) *env {
 	t.Cleanup(cancelRoot)
 	require.NoError(t, chromedp.Do(root, chromedp.Navigate("about:blank")), "starting Chromium")
 	e.alloc = root
-	return e
+	return root
 }
 
 func randomString(t *testing.T) string {
@@ -182,7 +199,7 @@ type person struct {
 // browser opens a fresh browser context (no cookies) for username.
 func (e *env) browser(username string) *person {
 	e.t.Helper()
-	ctx, cancel := chromedp.NewContext(e.alloc, chromedp.WithNewBrowserContext())
+	ctx, cancel := chromedp.NewContext(e.chrome(), chromedp.WithNewBrowserContext())
 	e.t.Cleanup(cancel)
 	p := &person{e: e, t: e.t, ctx: ctx, username: username}
 	// The first run makes the tab and must not carry a timeout (the tab lives as long as the

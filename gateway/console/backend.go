@@ -112,47 +112,52 @@ func (b *backend) refs(ctx context.Context) (refs, error) {
 
 func (b *backend) loadRefs(ctx context.Context) error {
 	r := b.ref
-	products, standards, areas := map[string]*registryv1.Product{}, map[string]*registryv1.Standard{}, map[string]*registryv1.AdminArea{}
-	var pl []*registryv1.Product
-	var sl []*registryv1.Standard
-	for tok := ""; ; {
+	pl, err := pages(func(tok string) ([]*registryv1.Product, string, error) {
 		res, err := b.reg.ListProducts(ctx, &registryv1.ListProductsRequest{PageSize: 500, PageToken: tok})
-		if err != nil {
-			return err
-		}
-		for _, p := range res.GetProducts() {
-			products[p.GetName()] = p
-			pl = append(pl, p)
-		}
-		if tok = res.GetNextPageToken(); tok == "" {
-			break
-		}
+		return res.GetProducts(), res.GetNextPageToken(), err
+	}, 0)
+	if err != nil {
+		return err
 	}
-	for tok := ""; ; {
+	sl, err := pages(func(tok string) ([]*registryv1.Standard, string, error) {
 		res, err := b.reg.ListStandards(ctx, &registryv1.ListStandardsRequest{PageSize: 500, PageToken: tok})
-		if err != nil {
-			return err
-		}
-		for _, s := range res.GetStandards() {
-			standards[s.GetName()] = s
-			sl = append(sl, s)
-		}
-		if tok = res.GetNextPageToken(); tok == "" {
-			break
-		}
+		return res.GetStandards(), res.GetNextPageToken(), err
+	}, 0)
+	if err != nil {
+		return err
 	}
-	for tok := ""; ; {
+	al, err := pages(func(tok string) ([]*registryv1.AdminArea, string, error) {
 		res, err := b.reg.ListAdminAreas(ctx, &registryv1.ListAdminAreasRequest{PageSize: 500, PageToken: tok})
+		return res.GetAdminAreas(), res.GetNextPageToken(), err
+	}, 0)
+	if err != nil {
+		return err
+	}
+	r.products, r.standards, r.areas = byKey(pl, (*registryv1.Product).GetName), byKey(sl, (*registryv1.Standard).GetName), byKey(al, (*registryv1.AdminArea).GetCode)
+	r.productL, r.standardL, r.loaded = pl, sl, time.Now()
+	return nil
+}
+
+// pages reads a listing page by page until its end, or until it holds at least max items
+// (max 0: no bound).
+func pages[T any](list func(token string) ([]T, string, error), max int) ([]T, error) {
+	var out []T
+	for tok := ""; ; {
+		items, next, err := list(tok)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		for _, a := range res.GetAdminAreas() {
-			areas[a.GetCode()] = a
-		}
-		if tok = res.GetNextPageToken(); tok == "" {
-			break
+		out = append(out, items...)
+		if tok = next; tok == "" || (max > 0 && len(out) >= max) {
+			return out, nil
 		}
 	}
-	r.products, r.standards, r.areas, r.productL, r.standardL, r.loaded = products, standards, areas, pl, sl, time.Now()
-	return nil
+}
+
+func byKey[T any](items []T, key func(T) string) map[string]T {
+	m := make(map[string]T, len(items))
+	for _, it := range items {
+		m[key(it)] = it
+	}
+	return m
 }

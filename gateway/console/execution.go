@@ -70,16 +70,12 @@ func (c *Console) renderDeliveries(q *rq, code int, f deliveryForm, fe formError
 		return err
 	}
 	b.Errors = fe
-	var all []*contractsv1.Delivery
-	for tok := ""; ; {
+	all, err := pages(func(tok string) ([]*contractsv1.Delivery, string, error) {
 		res, err := c.b.con.ListDeliveries(q.ctx, &contractsv1.ListDeliveriesRequest{Parent: b.C.GetName(), PageSize: 500, PageToken: tok})
-		if err != nil {
-			return err
-		}
-		all = append(all, res.GetDeliveries()...)
-		if tok = res.GetNextPageToken(); tok == "" {
-			break
-		}
+		return res.GetDeliveries(), res.GetNextPageToken(), err
+	}, 0)
+	if err != nil {
+		return err
 	}
 	q.render(code, "deliveries", deliveriesView{execBase: b, Deliveries: all, Form: f})
 	return nil

@@ -184,20 +184,13 @@ func (c *Console) renderOffers(q *rq, code int, f offerForm) error {
 	return nil
 }
 
-// memberHouseholds lists the organisation's member households (page by page).
+// memberHouseholds lists the organisation's member households (page by page, at most 5,000).
 func (c *Console) memberHouseholds(q *rq) ([]*registryv1.Household, error) {
-	var out []*registryv1.Household
 	filter := fmt.Sprintf("organization = %q", q.s.Org)
-	for tok := ""; ; {
+	return pages(func(tok string) ([]*registryv1.Household, string, error) {
 		res, err := c.b.reg.ListHouseholds(q.ctx, &registryv1.ListHouseholdsRequest{Filter: filter, PageSize: 500, PageToken: tok})
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, res.GetHouseholds()...)
-		if tok = res.GetNextPageToken(); tok == "" || len(out) >= 5000 {
-			return out, nil
-		}
-	}
+		return res.GetHouseholds(), res.GetNextPageToken(), err
+	}, 5000)
 }
 
 var offerFields = map[string]string{

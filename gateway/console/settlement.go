@@ -76,16 +76,12 @@ func (c *Console) events(q *rq) error {
 	if err != nil {
 		return err
 	}
-	var all []*contractsv1.ContractEvent
-	for tok := ""; ; {
+	all, err := pages(func(tok string) ([]*contractsv1.ContractEvent, string, error) {
 		res, err := c.b.con.ListContractEvents(q.ctx, &contractsv1.ListContractEventsRequest{Parent: name, PageSize: 500, PageToken: tok})
-		if err != nil {
-			return err
-		}
-		all = append(all, res.GetEvents()...)
-		if tok = res.GetNextPageToken(); tok == "" || len(all) >= 5000 {
-			break
-		}
+		return res.GetEvents(), res.GetNextPageToken(), err
+	}, 5000)
+	if err != nil {
+		return err
 	}
 	q.render(http.StatusOK, "events", eventsView{C: ct, Events: all})
 	return nil

@@ -270,11 +270,6 @@ func (p *person) fill(css, value string) {
 
 func (p *person) location() string { return run(p, chromedp.Location()) }
 
-// html is the page's HTML as the browser holds it.
-func (p *person) html() string {
-	return run(p, chromedp.Evaluate[string](`document.documentElement.outerHTML`))
-}
-
 // text is the page's visible text.
 func (p *person) text() string {
 	return run(p, chromedp.Evaluate[string](`document.body.innerText`))

@@ -65,9 +65,25 @@ func ensureSessionKey(path string) error {
 	return os.WriteFile(path, []byte(base64.StdEncoding.EncodeToString(k)+"\n"), 0o600)
 }
 
+// startProvider starts the development OpenID provider and waits until it answers.
+func (c Config) startProvider(cons consoleEnv, start func(name, bin string, env ...string) error, wait func(string, func(context.Context) error) error) error {
+	if err := start("oidc", "lienket-oidc", append(cons.provider, "OIDC_DEMO_PASSWORD="+c.DemoPassword)...); err != nil {
+		return err
+	}
+	return wait("oidc", httpCheck(cons.issuer+"/healthz"))
+}
+
 // seed creates the demo records through the registry and matchmaking APIs, as the
-// development issuer's operator.
-func (c Config) seed(ctx context.Context, keyPath, oidcIssuer string) (demo.Seeded, error) {
+// development issuer's operator, and says so.
+func (c Config) seed(ctx context.Context, keyPath, oidcIssuer string, out io.Writer) error {
+	if _, err := c.seedRecords(ctx, keyPath, oidcIssuer); err != nil {
+		return fmt.Errorf("demo records: %w", err)
+	}
+	fmt.Fprintln(out, "lienket-run: demo organisations, households and people are in the registry")
+	return nil
+}
+
+func (c Config) seedRecords(ctx context.Context, keyPath, oidcIssuer string) (demo.Seeded, error) {
 	key, err := auth.LoadPrivateKey(keyPath)
 	if err != nil {
 		return demo.Seeded{}, err

@@ -164,10 +164,7 @@ func Run(ctx context.Context, c Config, out io.Writer) error {
 				return err
 			}
 		}
-		if err := start("oidc", "lienket-oidc", append(cons.provider, "OIDC_DEMO_PASSWORD="+c.DemoPassword)...); err != nil {
-			return err
-		}
-		if err := wait("oidc", httpCheck(cons.issuer+"/healthz")); err != nil {
+		if err := c.startProvider(cons, start, wait); err != nil {
 			return err
 		}
 		if err := start("gateway", "gateway", append(cons.gateway, "HTTP_ADDR="+c.GatewayHTTP)...); err != nil {
@@ -176,11 +173,7 @@ func Run(ctx context.Context, c Config, out io.Writer) error {
 		if err := wait("gateway", httpCheck("http://"+c.GatewayHTTP+"/healthz")); err != nil {
 			return err
 		}
-		if _, err := c.seed(ctx, keyPath, cons.issuer); err != nil {
-			return fmt.Errorf("demo records: %w", err)
-		}
-		fmt.Fprintln(out, "lienket-run: demo organisations, households and people are in the registry")
-		return nil
+		return c.seed(ctx, keyPath, cons.issuer, out)
 	}()
 	if err != nil {
 		stopAll()

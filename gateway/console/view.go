@@ -135,20 +135,21 @@ func language(r *http.Request) string {
 }
 
 var funcs = template.FuncMap{
-	"vnd":    vnd,
-	"qty":    qty,
-	"num":    group,
-	"bps":    bps,
-	"day":    day,
-	"moment": moment,
-	"add":    func(a, b int) int { return a + b },
-	"short":  shortID,
-	"pct":    func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
-	"score":  func(f float64) string { return strings.Replace(fmt.Sprintf("%.1f", f), ".", ",", 1) },
-	"km":     func(f float64) string { return strings.Replace(fmt.Sprintf("%.0f km", f), ".", ",", 1) },
-	"join":   strings.Join,
-	"list":   func(xs ...string) []string { return xs },
-	"pctv":   func(n int32) string { return strings.TrimSuffix(bps(n), "%") },
+	"vnd":        vnd,
+	"qty":        qty,
+	"num":        group,
+	"bps":        bps,
+	"day":        day,
+	"moment":     moment,
+	"add":        func(a, b int) int { return a + b },
+	"short":      shortID,
+	"pct":        func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
+	"score":      func(f float64) string { return strings.Replace(fmt.Sprintf("%.1f", f), ".", ",", 1) },
+	"km":         func(f float64) string { return strings.Replace(fmt.Sprintf("%.0f km", f), ".", ",", 1) },
+	"join":       strings.Join,
+	"list":       func(xs ...string) []string { return xs },
+	"grantLabel": grantLabel,
+	"pctv":       func(n int32) string { return strings.TrimSuffix(bps(n), "%") },
 	"hasE": func(list any, name string) bool {
 		for _, x := range reflectList(list) {
 			if fmt.Sprint(x) == name {

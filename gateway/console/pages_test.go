@@ -237,3 +237,23 @@ func formValues(body, action string) url.Values {
 func htmlUnescape(s string) string {
 	return strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">", "&#34;", `"`, "&#39;", "'", "&quot;", `"`).Replace(s)
 }
+
+// TestEnglishOnRequest: Vietnamese by default; the language link switches to English and back,
+// and stays on the page the person was on.
+func TestEnglishOnRequest(t *testing.T) {
+	s := newSuite(t)
+	b := s.signedIn(official(), "Lý Thị Lan", false)
+	require.Contains(t, b.get("/console/inbox").body, "Chờ chứng thực")
+	res := b.get("/console/lang/en?next=/console/inbox")
+	require.Equal(t, http.StatusSeeOther, res.code)
+	require.Equal(t, "/console/inbox", res.hdr.Get("Location"))
+	lang := (&http.Response{Header: res.hdr}).Cookies()[0]
+	require.Equal(t, "en", lang.Value)
+	req, _ := http.NewRequest(http.MethodGet, s.srv.URL+"/console/inbox", nil)
+	req.AddCookie(lang)
+	pg := b.do(req)
+	require.Contains(t, pg.body, `<html lang="en">`)
+	require.Contains(t, pg.body, "Awaiting witness")
+	require.Contains(t, pg.body, "No contract is awaiting witness.")
+	require.Equal(t, "/console/", b.get("/console/lang/en?next=https://evil.example/").hdr.Get("Location"), "only local pages")
+}

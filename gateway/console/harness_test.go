@@ -17,16 +17,13 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/lienket/lienket/gateway/signin"
+	"github.com/lienket/lienket/gateway/testsuite"
 	contractsv1 "github.com/lienket/lienket/proto/lienket/contracts/v1"
 	matchmakingv1 "github.com/lienket/lienket/proto/lienket/matchmaking/v1"
 	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
 	typesv1 "github.com/lienket/lienket/proto/lienket/types/v1"
-	contractsapp "github.com/lienket/lienket/services/contracts/app"
-	matchapp "github.com/lienket/lienket/services/matchmaking/app"
 	"github.com/lienket/lienket/services/platform/auth"
-	"github.com/lienket/lienket/services/platform/config"
 	"github.com/lienket/lienket/services/platform/testkit"
-	registryapp "github.com/lienket/lienket/services/registry/app"
 	"github.com/lienket/lienket/services/registry/taxcode"
 )
 
@@ -58,7 +55,6 @@ func newSuite(t *testing.T) *suite { return newSuiteB(t) }
 // newSuiteB is newSuite for tests and benchmarks.
 func newSuiteB(t testing.TB) *suite {
 	t.Helper()
-	ctx := context.Background()
 	s := &suite{t: t, a: testkit.NewAuth(t)}
 	db := testkit.Database(t)
 	count := grpc.ChainUnaryInterceptor(func(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
@@ -69,15 +65,8 @@ func newSuiteB(t testing.TB) *suite {
 		}
 		return h(ctx, req)
 	})
-	reg := testkit.Serve(t, s.a, func(g *grpc.Server) {
-		require.NoError(t, registryapp.Register(ctx, g, testkit.Deps(t, s.a, "registry", db), registryapp.LoadConfig(config.FromMap(nil))))
-	}, count)
-	con := testkit.Serve(t, s.a, func(g *grpc.Server) {
-		require.NoError(t, contractsapp.Register(ctx, g, testkit.Deps(t, s.a, "contracts", db), contractsapp.LoadConfig(config.FromMap(map[string]string{"REGISTRY_ADDR": reg}))))
-	}, count)
-	mm := testkit.Serve(t, s.a, func(g *grpc.Server) {
-		require.NoError(t, matchapp.Register(ctx, g, testkit.Deps(t, s.a, "matchmaking", db), matchapp.LoadConfig(config.FromMap(map[string]string{"REGISTRY_ADDR": reg, "CONTRACTS_ADDR": con}))))
-	}, count)
+	addrs := testsuite.Start(t, s.a, db, count)
+	reg, con, mm := addrs.Registry, addrs.Contracts, addrs.Matchmaking
 	mark := grpc.WithChainUnaryInterceptor(markConsole)
 	for i, addr := range []string{reg, con, mm} {
 		s.conns[i] = testkit.Dial(t, addr, "", mark)

@@ -24,13 +24,10 @@ import (
 
 	"github.com/lienket/lienket/gateway/console"
 	"github.com/lienket/lienket/gateway/signin"
+	"github.com/lienket/lienket/gateway/testsuite"
 	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
-	contractsapp "github.com/lienket/lienket/services/contracts/app"
-	matchapp "github.com/lienket/lienket/services/matchmaking/app"
 	"github.com/lienket/lienket/services/platform/auth"
-	"github.com/lienket/lienket/services/platform/config"
 	"github.com/lienket/lienket/services/platform/testkit"
-	registryapp "github.com/lienket/lienket/services/registry/app"
 	"github.com/lienket/lienket/tools/internal/demo"
 	"github.com/lienket/lienket/tools/internal/devoidc"
 )
@@ -85,18 +82,10 @@ func start(t *testing.T) *env {
 // startBare starts the suite without the demo records (for pages before sign-in).
 func startBare(t *testing.T) *env {
 	t.Helper()
-	ctx := context.Background()
 	e := &env{t: t, a: testkit.NewAuth(t), out: outputDir(t)}
 	db := testkit.Database(t)
-	reg := testkit.Serve(t, e.a, func(g *grpc.Server) {
-		require.NoError(t, registryapp.Register(ctx, g, testkit.Deps(t, e.a, "registry", db), registryapp.LoadConfig(config.FromMap(nil))))
-	})
-	con := testkit.Serve(t, e.a, func(g *grpc.Server) {
-		require.NoError(t, contractsapp.Register(ctx, g, testkit.Deps(t, e.a, "contracts", db), contractsapp.LoadConfig(config.FromMap(map[string]string{"REGISTRY_ADDR": reg}))))
-	})
-	mm := testkit.Serve(t, e.a, func(g *grpc.Server) {
-		require.NoError(t, matchapp.Register(ctx, g, testkit.Deps(t, e.a, "matchmaking", db), matchapp.LoadConfig(config.FromMap(map[string]string{"REGISTRY_ADDR": reg, "CONTRACTS_ADDR": con}))))
-	})
+	addrs := testsuite.Start(t, e.a, db)
+	reg, con, mm := addrs.Registry, addrs.Contracts, addrs.Matchmaking
 	for i, addr := range []string{reg, con, mm} {
 		e.conns[i] = testkit.Dial(t, addr, "")
 	}

@@ -7,13 +7,10 @@ import (
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc"
 
+	"github.com/lienket/lienket/gateway/testsuite"
 	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
-	contractsapp "github.com/lienket/lienket/services/contracts/app"
-	matchapp "github.com/lienket/lienket/services/matchmaking/app"
 	"github.com/lienket/lienket/services/platform/auth"
-	"github.com/lienket/lienket/services/platform/config"
 	"github.com/lienket/lienket/services/platform/testkit"
-	registryapp "github.com/lienket/lienket/services/registry/app"
 )
 
 func TestMain(m *testing.M) { testkit.Main(m) }
@@ -24,15 +21,8 @@ func TestSeedIsIdempotent(t *testing.T) {
 	ctx := context.Background()
 	a := testkit.NewAuth(t)
 	db := testkit.Database(t)
-	reg := testkit.Serve(t, a, func(g *grpc.Server) {
-		require.NoError(t, registryapp.Register(ctx, g, testkit.Deps(t, a, "registry", db), registryapp.LoadConfig(config.FromMap(nil))))
-	})
-	con := testkit.Serve(t, a, func(g *grpc.Server) {
-		require.NoError(t, contractsapp.Register(ctx, g, testkit.Deps(t, a, "contracts", db), contractsapp.LoadConfig(config.FromMap(map[string]string{"REGISTRY_ADDR": reg}))))
-	})
-	mm := testkit.Serve(t, a, func(g *grpc.Server) {
-		require.NoError(t, matchapp.Register(ctx, g, testkit.Deps(t, a, "matchmaking", db), matchapp.LoadConfig(config.FromMap(map[string]string{"REGISTRY_ADDR": reg, "CONTRACTS_ADDR": con}))))
-	})
+	addrs := testsuite.Start(t, a, db)
+	reg, mm := addrs.Registry, addrs.Matchmaking
 	regConn, mmConn := testkit.Dial(t, reg, ""), testkit.Dial(t, mm, "")
 	const issuer = "http://127.0.0.1:9400"
 	first, err := Seed(ctx, regConn, mmConn, a.Issuer, issuer)

@@ -270,12 +270,21 @@ func (s *storage) SetUserinfoFromRequest(_ context.Context, info *oidc.UserInfo,
 	return s.userinfo(info, req.GetSubject(), scopes)
 }
 
-func (s *storage) SetUserinfoFromToken(_ context.Context, info *oidc.UserInfo, tokenID, subject, _ string) error {
+// token returns a live access token.
+func (s *storage) token(id string) (accessToken, error) {
 	s.mu.Lock()
-	t, ok := s.tokens[tokenID]
+	t, ok := s.tokens[id]
 	s.mu.Unlock()
 	if !ok || s.now().After(t.expires) {
-		return errors.New("token expired or revoked")
+		return accessToken{}, errors.New("token expired or revoked")
+	}
+	return t, nil
+}
+
+func (s *storage) SetUserinfoFromToken(_ context.Context, info *oidc.UserInfo, tokenID, _, _ string) error {
+	t, err := s.token(tokenID)
+	if err != nil {
+		return err
 	}
 	return s.userinfo(info, t.subject, t.scopes)
 }
@@ -300,12 +309,10 @@ func (s *storage) userinfo(info *oidc.UserInfo, subject string, scopes []string)
 	return nil
 }
 
-func (s *storage) SetIntrospectionFromToken(_ context.Context, r *oidc.IntrospectionResponse, tokenID, subject, clientID string) error {
-	s.mu.Lock()
-	t, ok := s.tokens[tokenID]
-	s.mu.Unlock()
-	if !ok || s.now().After(t.expires) {
-		return errors.New("token expired or revoked")
+func (s *storage) SetIntrospectionFromToken(_ context.Context, r *oidc.IntrospectionResponse, tokenID, _, clientID string) error {
+	t, err := s.token(tokenID)
+	if err != nil {
+		return err
 	}
 	r.Active, r.Subject, r.ClientID, r.Scope = true, t.subject, clientID, oidc.SpaceDelimitedArray(t.scopes)
 	return nil

@@ -1,6 +1,9 @@
 package console
 
-import "net/http"
+import (
+	"net/http"
+	"net/url"
+)
 
 func (c *Console) routes() {
 	m := http.NewServeMux()
@@ -65,6 +68,11 @@ func (c *Console) routes() {
 
 	c.mux = http.NewServeMux()
 	// Requests that change something must come from the console's own pages: Go's
-	// cross-origin protection (Sec-Fetch-Site / Origin) in front, the CSRF token behind it.
-	c.mux.Handle("/", http.NewCrossOriginProtection().Handler(m))
+	// cross-origin protection (Sec-Fetch-Site / Origin) in front, the CSRF token behind it. The
+	// console's public origin is trusted even when a proxy changes the Host header.
+	cop := http.NewCrossOriginProtection()
+	if u, err := url.Parse(c.cfg.PublicURL); err == nil {
+		_ = cop.AddTrustedOrigin(u.Scheme + "://" + u.Host)
+	}
+	c.mux.Handle("/", cop.Handler(m))
 }

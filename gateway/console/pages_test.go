@@ -59,6 +59,7 @@ func TestStoryThroughForms(t *testing.T) {
 	pg = coop.get("/console/proposals")
 	require.Equal(t, http.StatusOK, pg.code, pg.body)
 	require.Contains(t, pg.body, "Công ty CP Quế Hồi")
+	require.Contains(t, pg.body, "42.000\u00a0₫/kg", "the price with its unit")
 	accept := action(pg.body, "/accept")
 	require.NotEmpty(t, accept)
 	res = coop.post(accept, url.Values{"request_id": {"acc-1"}})

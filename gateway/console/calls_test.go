@@ -93,10 +93,22 @@ func BenchmarkContractPage(b *testing.B) {
 		}
 		t := ct.GetTerms()
 		var g errgroup.Group
-		g.Go(func() error { _, err := con.ValidateContract(ctx, &contractsv1.ValidateContractRequest{Name: name}, as); return err })
-		g.Go(func() error { _, err := reg.GetOrganization(ctx, &registryv1.GetOrganizationRequest{Name: t.GetBuyer()}, as); return err })
-		g.Go(func() error { _, err := reg.GetOrganization(ctx, &registryv1.GetOrganizationRequest{Name: t.GetProducer()}, as); return err })
-		g.Go(func() error { _, err := reg.GetAuthority(ctx, &registryv1.GetAuthorityRequest{Name: t.GetWitnessAuthority()}, as); return err })
+		g.Go(func() error {
+			_, err := con.ValidateContract(ctx, &contractsv1.ValidateContractRequest{Name: name}, as)
+			return err
+		})
+		g.Go(func() error {
+			_, err := reg.GetOrganization(ctx, &registryv1.GetOrganizationRequest{Name: t.GetBuyer()}, as)
+			return err
+		})
+		g.Go(func() error {
+			_, err := reg.GetOrganization(ctx, &registryv1.GetOrganizationRequest{Name: t.GetProducer()}, as)
+			return err
+		})
+		g.Go(func() error {
+			_, err := reg.GetAuthority(ctx, &registryv1.GetAuthorityRequest{Name: t.GetWitnessAuthority()}, as)
+			return err
+		})
 		g.Go(func() error {
 			_, err := reg.ListHouseholds(ctx, &registryv1.ListHouseholdsRequest{Filter: fmt.Sprintf("organization = %q", t.GetProducer()), PageSize: 500}, as)
 			return err

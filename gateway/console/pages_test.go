@@ -190,49 +190,56 @@ func formValues(body, action string) url.Values {
 	form = form[:strings.Index(form, "</form>")]
 	out := url.Values{}
 	tagRe := regexp.MustCompile(`(?s)<(input|textarea|select)\b([^>]*)>`)
-	attr := func(tag, name string) (string, bool) {
-		m := regexp.MustCompile(`\b` + name + `="([^"]*)"`).FindStringSubmatch(tag)
-		if m == nil {
-			return "", strings.Contains(tag+" ", " "+name+" ")
-		}
-		return htmlUnescape(m[1]), true
-	}
 	for _, loc := range tagRe.FindAllStringSubmatchIndex(form, -1) {
-		kind, tag := form[loc[2]:loc[3]], form[loc[4]:loc[5]]
+		kind, tag, rest := form[loc[2]:loc[3]], form[loc[4]:loc[5]], form[loc[1]:]
 		name, ok := attr(tag, "name")
 		if !ok {
 			continue
 		}
-		switch kind {
-		case "input":
-			typ, _ := attr(tag, "type")
-			val, _ := attr(tag, "value")
-			if typ == "checkbox" || typ == "radio" {
-				if _, checked := attr(tag, "checked"); checked {
-					if val == "" {
-						val = "on"
-					}
-					out.Add(name, val)
-				}
-				continue
-			}
-			out.Add(name, val)
-		case "textarea":
-			end := strings.Index(form[loc[1]:], "</textarea>")
-			out.Add(name, htmlUnescape(form[loc[1]:loc[1]+end]))
-		case "select":
-			end := strings.Index(form[loc[1]:], "</select>")
-			opts := form[loc[1] : loc[1]+end]
-			sel := regexp.MustCompile(`<option value="([^"]*)" selected>`).FindStringSubmatch(opts)
-			if sel == nil {
-				sel = regexp.MustCompile(`<option value="([^"]*)"`).FindStringSubmatch(opts)
-			}
-			if sel != nil {
-				out.Add(name, htmlUnescape(sel[1]))
-			}
+		if v, send := fieldValue(kind, tag, rest); send {
+			out.Add(name, v)
 		}
 	}
 	return out
+}
+
+// fieldValue is what a browser sends for one field, and whether it sends anything.
+func fieldValue(kind, tag, rest string) (string, bool) {
+	switch kind {
+	case "textarea":
+		return htmlUnescape(rest[:strings.Index(rest, "</textarea>")]), true
+	case "select":
+		opts := rest[:strings.Index(rest, "</select>")]
+		sel := regexp.MustCompile(`<option value="([^"]*)" selected>`).FindStringSubmatch(opts)
+		if sel == nil {
+			sel = regexp.MustCompile(`<option value="([^"]*)"`).FindStringSubmatch(opts)
+		}
+		if sel == nil {
+			return "", false
+		}
+		return htmlUnescape(sel[1]), true
+	}
+	typ, _ := attr(tag, "type")
+	val, _ := attr(tag, "value")
+	if typ != "checkbox" && typ != "radio" {
+		return val, true
+	}
+	if _, checked := attr(tag, "checked"); !checked {
+		return "", false
+	}
+	if val == "" {
+		val = "on"
+	}
+	return val, true
+}
+
+// attr reads an attribute of a tag; a bare attribute (checked) is present with no value.
+func attr(tag, name string) (string, bool) {
+	m := regexp.MustCompile(`\b` + name + `="([^"]*)"`).FindStringSubmatch(tag)
+	if m == nil {
+		return "", strings.Contains(tag+" ", " "+name+" ")
+	}
+	return htmlUnescape(m[1]), true
 }
 
 func htmlUnescape(s string) string {

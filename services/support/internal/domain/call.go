@@ -3,6 +3,7 @@ package domain
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/lienket/lienket/services/platform/apierr"
 )
@@ -29,7 +30,7 @@ func (c *Call) Apply(in CallInput, paths map[string]bool) error {
 		c.Description = in.Description
 	}
 	if set("programme") {
-		c.Programme = in.Programme
+		c.Programme = strings.TrimPrefix(in.Programme, "programmes/")
 	}
 	if set("project_types") {
 		c.ProjectTypes = in.ProjectTypes

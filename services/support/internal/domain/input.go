@@ -115,36 +115,29 @@ type CallInput struct {
 // CheckCallInput validates a call's fields (prefix is the request field, e.g. "call"); paths,
 // when given, limits the check to the fields an update names.
 func CheckCallInput(v *apierr.Violations, prefix string, in CallInput, paths map[string]bool) {
-	all := paths == nil
-	if all || paths["investor"] {
-		CheckName(v, prefix+".investor", in.Investor, "authorities", true)
+	checks := []struct {
+		paths []string
+		check func()
+	}{
+		{[]string{"investor"}, func() { CheckName(v, prefix+".investor", in.Investor, "authorities", true) }},
+		{[]string{"display_name"}, func() { v.Text(prefix+".display_name", in.DisplayName, true, apierr.MaxNameText) }},
+		{[]string{"description"}, func() { v.Text(prefix+".description", in.Description, false, apierr.MaxLongText) }},
+		{[]string{"programme"}, func() { CheckName(v, prefix+".programme", in.Programme, "programmes", true) }},
+		{[]string{"project_types"}, func() { checkProjectTypes(v, prefix+".project_types", in.ProjectTypes) }},
+		{[]string{"budget_vnd"}, func() {
+			v.Check(in.BudgetVND > 0 && in.BudgetVND <= MaxVND, prefix+".budget_vnd", "AMOUNT_RANGE", "must be between 1 and %d VND", int64(MaxVND))
+		}},
+		{[]string{"type_ceilings"}, func() { checkTypeCeilings(v, prefix+".type_ceilings", in.TypeCeilings) }},
+		{[]string{"category_ceilings"}, func() { checkCategoryCeilings(v, prefix+".category_ceilings", in.CategoryCeilings) }},
+		{[]string{"submission_window", "submission_window.end_date"}, func() {
+			CheckWindow(v, prefix+".submission_window", in.OpenDate, in.CloseDate, true)
+		}},
+		{[]string{"council_members"}, func() { checkCouncil(v, prefix+".council_members", in.Council) }},
 	}
-	if all || paths["display_name"] {
-		v.Text(prefix+".display_name", in.DisplayName, true, apierr.MaxNameText)
-	}
-	if all || paths["description"] {
-		v.Text(prefix+".description", in.Description, false, apierr.MaxLongText)
-	}
-	if all || paths["programme"] {
-		CheckName(v, prefix+".programme", in.Programme, "programmes", true)
-	}
-	if all || paths["project_types"] {
-		checkProjectTypes(v, prefix+".project_types", in.ProjectTypes)
-	}
-	if all || paths["budget_vnd"] {
-		v.Check(in.BudgetVND > 0 && in.BudgetVND <= MaxVND, prefix+".budget_vnd", "AMOUNT_RANGE", "must be between 1 and %d VND", int64(MaxVND))
-	}
-	if all || paths["type_ceilings"] {
-		checkTypeCeilings(v, prefix+".type_ceilings", in.TypeCeilings)
-	}
-	if all || paths["category_ceilings"] {
-		checkCategoryCeilings(v, prefix+".category_ceilings", in.CategoryCeilings)
-	}
-	if all || paths["submission_window"] || paths["submission_window.end_date"] {
-		CheckWindow(v, prefix+".submission_window", in.OpenDate, in.CloseDate, true)
-	}
-	if all || paths["council_members"] {
-		checkCouncil(v, prefix+".council_members", in.Council)
+	for _, c := range checks {
+		if paths == nil || slices.ContainsFunc(c.paths, func(p string) bool { return paths[p] }) {
+			c.check()
+		}
 	}
 }
 

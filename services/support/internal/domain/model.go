@@ -495,3 +495,15 @@ func (p *Project) Committed() int64 {
 	}
 	return 0
 }
+
+// Journal returns the call's audit chain and outbox (for storage).
+func (c *Call) Journal() *Chain { return &c.Chain }
+
+// Revision returns the call's version counter (for storage).
+func (c *Call) Revision() *int64 { return &c.Version }
+
+// Journal returns the project's audit chain and outbox (for storage).
+func (p *Project) Journal() *Chain { return &p.Chain }
+
+// Revision returns the project's version counter (for storage).
+func (p *Project) Revision() *int64 { return &p.Version }

@@ -11,6 +11,7 @@ BINARIES := \
 	./services/registry/cmd/registry \
 	./services/contracts/cmd/contracts \
 	./services/matchmaking/cmd/matchmaking \
+	./services/support/cmd/support \
 	./gateway/cmd/gateway \
 	./tools/cmd/lienket-run \
 	./tools/cmd/lienketctl
@@ -19,7 +20,7 @@ BINARIES := \
 
 all: build
 
-## run: build everything and start store, services and gateway (Ctrl-C stops all)
+## run: build everything and start store, services (registry, contracts, matchmaking, support) and gateway (Ctrl-C stops all)
 run: build
 	$(BIN)/lienket-run
 

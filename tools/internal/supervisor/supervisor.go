@@ -30,6 +30,7 @@ type Config struct {
 	StoreAddr                                    string
 	RegistryGRPC, ContractsGRPC, MatchmakingGRPC string
 	RegistryHTTP, ContractsHTTP, MatchmakingHTTP string
+	SupportGRPC, SupportHTTP                     string
 	GatewayHTTP                                  string
 	MongoURI                                     string
 	StartTimeout                                 time.Duration
@@ -44,9 +45,11 @@ func LoadConfig(e *config.Env) (Config, error) {
 		RegistryGRPC:    e.Addr("REGISTRY_ADDR", config.DefaultRegistryAddr),
 		ContractsGRPC:   e.Addr("CONTRACTS_ADDR", config.DefaultContractsAddr),
 		MatchmakingGRPC: e.Addr("MATCHMAKING_ADDR", config.DefaultMatchmakingAddr),
+		SupportGRPC:     e.Addr("SUPPORT_ADDR", config.DefaultSupportAddr),
 		RegistryHTTP:    e.Addr("REGISTRY_HTTP_ADDR", config.DefaultRegistryHTTP),
 		ContractsHTTP:   e.Addr("CONTRACTS_HTTP_ADDR", config.DefaultContractsHTTP),
 		MatchmakingHTTP: e.Addr("MATCHMAKING_HTTP_ADDR", config.DefaultMatchmakingHTTP),
+		SupportHTTP:     e.Addr("SUPPORT_HTTP_ADDR", config.DefaultSupportHTTP),
 		GatewayHTTP:     e.Addr("GATEWAY_ADDR", config.DefaultGatewayAddr),
 		MongoURI:        e.String("MONGODB_URI", ""),
 		StartTimeout:    e.Duration("START_TIMEOUT", 60*time.Second),
@@ -73,6 +76,7 @@ func Run(ctx context.Context, c Config, out io.Writer) error {
 		"REGISTRY_ADDR=" + c.RegistryGRPC,
 		"CONTRACTS_ADDR=" + c.ContractsGRPC,
 		"MATCHMAKING_ADDR=" + c.MatchmakingGRPC,
+		"SUPPORT_ADDR=" + c.SupportGRPC,
 	}
 	var mu sync.Mutex
 	logw := &prefixer{mu: &mu, out: out}
@@ -142,12 +146,13 @@ func Run(ctx context.Context, c Config, out io.Writer) error {
 			{"registry", c.RegistryGRPC, c.RegistryHTTP},
 			{"contracts", c.ContractsGRPC, c.ContractsHTTP},
 			{"matchmaking", c.MatchmakingGRPC, c.MatchmakingHTTP},
+			{"support", c.SupportGRPC, c.SupportHTTP},
 		} {
 			if err := start(s.name, s.name, "MONGODB_URI="+uri, "GRPC_ADDR="+s.grpc, "HTTP_ADDR="+s.http); err != nil {
 				return err
 			}
 		}
-		for _, s := range []struct{ name, addr string }{{"registry", c.RegistryGRPC}, {"contracts", c.ContractsGRPC}, {"matchmaking", c.MatchmakingGRPC}} {
+		for _, s := range []struct{ name, addr string }{{"registry", c.RegistryGRPC}, {"contracts", c.ContractsGRPC}, {"matchmaking", c.MatchmakingGRPC}, {"support", c.SupportGRPC}} {
 			if err := wait(s.name, grpcHealth(s.addr)); err != nil {
 				return err
 			}
@@ -164,12 +169,12 @@ func Run(ctx context.Context, c Config, out io.Writer) error {
 	fmt.Fprintf(out, `
 Lienket is running.
   REST gateway   http://%[1]s   (OpenAPI: http://%[1]s/openapi.json, health: /healthz)
-  registry       grpc %[2]s    contracts grpc %[3]s    matchmaking grpc %[4]s
+  registry       grpc %[2]s    contracts grpc %[3]s    matchmaking grpc %[4]s    support grpc %[7]s
   store          %[5]s
   token          export TOKEN=$(%[6]s/lienketctl token --role admin --sub users/me)
                  curl -H "Authorization: Bearer $TOKEN" http://%[1]s/v1/products
 Press Ctrl-C to stop.
-`, c.GatewayHTTP, c.RegistryGRPC, c.ContractsGRPC, c.MatchmakingGRPC, storeDesc(c), c.BinDir)
+`, c.GatewayHTTP, c.RegistryGRPC, c.ContractsGRPC, c.MatchmakingGRPC, storeDesc(c), c.BinDir, c.SupportGRPC)
 
 	select {
 	case <-ctx.Done():

@@ -38,6 +38,8 @@ func TestLoadConfigDefaults(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "127.0.0.1:18080", c.GatewayHTTP)
 	require.Equal(t, "127.0.0.1:9101", c.RegistryGRPC)
+	require.Equal(t, "127.0.0.1:9104", c.SupportGRPC)
+	require.Equal(t, "127.0.0.1:9204", c.SupportHTTP)
 	require.Equal(t, "./data", c.DataDir)
 	_, err = LoadConfig(config.FromMap(map[string]string{"START_TIMEOUT": "soon", "REGISTRY_ADDR": "nowhere"}))
 	require.ErrorContains(t, err, `START_TIMEOUT: "soon" is not a duration`)

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/lienket/lienket/services/platform/aip"
@@ -112,12 +111,6 @@ func filter(expr string, fields map[string]string, value func(field, v string) s
 		out[i] = storage.Cond{Field: c.Field, Op: c.Op, Value: v}
 	}
 	return out, aip.String(cs), nil
-}
-
-// enumValue accepts a filter value as the API's enum name (PROJECT_STATE_SUBMITTED) or the bare
-// name (SUBMITTED).
-func enumValue(prefix string) func(string, string) string {
-	return func(_, v string) string { return strings.TrimPrefix(v, prefix) }
 }
 
 // pageOf pages through items already in memory (a project's spending reports, activities,

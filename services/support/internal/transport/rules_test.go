@@ -7,7 +7,9 @@ import (
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
+	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
 	supportv1 "github.com/lienket/lienket/proto/lienket/support/v1"
 	typesv1 "github.com/lienket/lienket/proto/lienket/types/v1"
 	"github.com/lienket/lienket/services/platform/apierr"
@@ -165,4 +167,35 @@ func TestBudgetAmendmentsAndClosure(t *testing.T) {
 	require.EqualValues(t, 184_000_000, c.CommittedVnd, "only what was disbursed stays committed")
 	_, err = owner.CreateSpendingReport(ctx, &supportv1.CreateSpendingReportRequest{Parent: p.Name, SpendingReport: report})
 	failure(t, err, codes.FailedPrecondition, "INVALID_STATE")
+}
+
+// TestMemberGroupsAddTheirHouseholds: participants are the households of the linked contracts
+// and the active members of the member groups (asked of the registry with the service's own
+// credentials), each once; a group outside the project's communes breaks SUP-HOUSEHOLDS.
+func TestMemberGroupsAddTheirHouseholds(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	k1 := w.activeContract(t, w.poor, 1000)
+	call := w.call(t, 2_000_000_000)
+	owner := w.support(t, w.coopU)
+	prop := proposal(k1)
+	prop.MemberGroups = []string{w.coop}
+	p, err := owner.CreateProject(ctx, &supportv1.CreateProjectRequest{Project: &supportv1.Project{Call: call.Name, Owner: w.coop, Proposal: prop}})
+	require.NoError(t, err)
+	v, err := owner.ValidateProject(ctx, &supportv1.ValidateProjectRequest{Name: p.Name})
+	require.NoError(t, err)
+	require.Empty(t, v.Violations)
+	require.EqualValues(t, 5, v.Participation.Households, "three from the contract, all five members of the cooperative, each once")
+	require.EqualValues(t, 1, v.Participation.NearPoor)
+	require.EqualValues(t, 1, v.Participation.NonPoor)
+
+	far := w.org(t, registryv1.Organization_KIND_PRODUCTION_GROUP, "Tổ sản xuất Tháp Mười", "", "29257")
+	prop.MemberGroups = []string{w.coop, far}
+	_, err = owner.UpdateProject(ctx, &supportv1.UpdateProjectRequest{Project: &supportv1.Project{Name: p.Name, Proposal: prop}, UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"proposal.member_groups"}}})
+	require.NoError(t, err)
+	v, err = owner.ValidateProject(ctx, &supportv1.ValidateProjectRequest{Name: p.Name})
+	require.NoError(t, err)
+	require.Len(t, v.Violations, 1)
+	require.Equal(t, "SUP-HOUSEHOLDS", v.Violations[0].RuleId)
+	require.Equal(t, "proposal.member_groups[1]", v.Violations[0].Field)
 }

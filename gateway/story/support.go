@@ -20,15 +20,7 @@ import (
 // and the call's audit chains verify.
 func Season(base string, mint Minter, log func(string)) (err error) {
 	c := &client{base: strings.TrimRight(base, "/"), mint: mint, log: log, http: &http.Client{Timeout: 30 * time.Second}}
-	defer func() {
-		if r := recover(); r != nil {
-			f, ok := r.(failure)
-			if !ok {
-				panic(r)
-			}
-			err = fmt.Errorf("%s", f.msg)
-		}
-	}()
+	defer recovered(&err)
 	season(c, run(c, true))
 	return nil
 }

@@ -19,6 +19,15 @@ func pair[T any](item T, project string, err error) (of[T], error) {
 	return of[T]{item: item, project: project}, err
 }
 
+// itemsOf converts a page of a project's items and gives its next page token.
+func itemsOf[T, R any](pg of[usecase.Page[T]], conv func(string, T) R) ([]R, string) {
+	out := make([]R, 0, len(pg.item.Items))
+	for _, x := range pg.item.Items {
+		out = append(out, conv(pg.project, x))
+	}
+	return out, pg.item.Next
+}
+
 // EvaluateMilestone implements the RPC.
 func (s *Server) EvaluateMilestone(ctx context.Context, req *supportv1.EvaluateMilestoneRequest) (*supportv1.MilestoneEvaluation, error) {
 	return run(ctx, func(p auth.Principal) (*usecase.Evaluation, error) {
@@ -41,11 +50,8 @@ func (s *Server) ListDisbursements(ctx context.Context, req *supportv1.ListDisbu
 	return run(ctx, func(p auth.Principal) (of[usecase.Page[domain.Disbursement]], error) {
 		return pair(s.uc.ListDisbursements(ctx, p, req.GetParent(), req.GetPageSize(), req.GetPageToken()))
 	}, func(pg of[usecase.Page[domain.Disbursement]]) *supportv1.ListDisbursementsResponse {
-		out := &supportv1.ListDisbursementsResponse{NextPageToken: pg.item.Next}
-		for _, d := range pg.item.Items {
-			out.Disbursements = append(out.Disbursements, disbursementToProto(pg.project, d))
-		}
-		return out
+		items, next := itemsOf(pg, disbursementToProto)
+		return &supportv1.ListDisbursementsResponse{Disbursements: items, NextPageToken: next}
 	})
 }
 
@@ -63,11 +69,8 @@ func (s *Server) ListSpendingReports(ctx context.Context, req *supportv1.ListSpe
 	return run(ctx, func(p auth.Principal) (of[usecase.Page[domain.SpendingReport]], error) {
 		return pair(s.uc.ListSpendingReports(ctx, p, req.GetParent(), req.GetPageSize(), req.GetPageToken()))
 	}, func(pg of[usecase.Page[domain.SpendingReport]]) *supportv1.ListSpendingReportsResponse {
-		out := &supportv1.ListSpendingReportsResponse{NextPageToken: pg.item.Next}
-		for _, r := range pg.item.Items {
-			out.SpendingReports = append(out.SpendingReports, spendingToProto(pg.project, r))
-		}
-		return out
+		items, next := itemsOf(pg, spendingToProto)
+		return &supportv1.ListSpendingReportsResponse{SpendingReports: items, NextPageToken: next}
 	})
 }
 
@@ -83,10 +86,7 @@ func (s *Server) ListActivities(ctx context.Context, req *supportv1.ListActiviti
 	return run(ctx, func(p auth.Principal) (of[usecase.Page[domain.Activity]], error) {
 		return pair(s.uc.ListActivities(ctx, p, req.GetParent(), req.GetPageSize(), req.GetPageToken()))
 	}, func(pg of[usecase.Page[domain.Activity]]) *supportv1.ListActivitiesResponse {
-		out := &supportv1.ListActivitiesResponse{NextPageToken: pg.item.Next}
-		for _, a := range pg.item.Items {
-			out.Activities = append(out.Activities, activityToProto(pg.project, a))
-		}
-		return out
+		items, next := itemsOf(pg, activityToProto)
+		return &supportv1.ListActivitiesResponse{Activities: items, NextPageToken: next}
 	})
 }

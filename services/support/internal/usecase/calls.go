@@ -230,21 +230,11 @@ func (s *Service) changeCall(ctx context.Context, p auth.Principal, name, etag, 
 		return nil, apierr.PermissionDenied("only an official of the investor authority (or an operator) manages its calls")
 	}
 	out, err := s.st.MutateCall(ctx, c.ID, func(c *domain.Call) error {
-		if c.Seen(key) {
-			return storage.ErrUnchanged
+		now, err := s.record(p, c, ver, key, func() (string, any, error) { return fn(c) })
+		if err == nil {
+			c.UpdateTime = now
 		}
-		if ver != 0 && ver != c.Version {
-			return apierr.EtagMismatch(name)
-		}
-		typ, payload, err := fn(c)
-		if err != nil {
-			return err
-		}
-		now := s.now().UTC()
-		c.UpdateTime = now
-		c.Remember(key)
-		c.Append(c.Name(), typ, p.Subject, string(p.Role), payload, now)
-		return nil
+		return err
 	})
 	if err != nil {
 		return nil, err

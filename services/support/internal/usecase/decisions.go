@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/lienket/lienket/services/platform/aip"
 	"github.com/lienket/lienket/services/platform/apierr"
 	"github.com/lienket/lienket/services/platform/auth"
 	"github.com/lienket/lienket/services/support/internal/domain"
@@ -71,28 +70,18 @@ func (s *Service) ApproveProject(ctx context.Context, p auth.Principal, name, re
 	if err := checkRequest(requestID, decision(ref, note)); err != nil {
 		return nil, err
 	}
-	ver, err := aip.ParseEtag("etag", etag)
+	pp, err := s.prepare(ctx, p, name, etag, "ApproveProject", requestID, decider(p, "approves projects"), domain.ActionApprove)
 	if err != nil {
 		return nil, err
 	}
-	pr, c, err := s.loadProject(ctx, p, "name", name)
-	if err != nil {
-		return nil, err
+	if !pp.seen {
+		_, err = s.approve(ctx, p, pp, domain.Decision{Reference: ref, Reason: note, Official: p.Subject, Time: s.now().UTC()})
 	}
-	if err := decider(p, "approves projects")(pr); err != nil {
-		return nil, err
-	}
-	key := requestKey("ApproveProject", p, requestID)
-	if !pr.Seen(key) {
-		if _, err := domain.Next(pr.State, domain.ActionApprove); err != nil {
-			return nil, err
-		}
-		_, err = s.approve(ctx, p, pr, c, ver, key, domain.Decision{Reference: ref, Reason: note, Official: p.Subject, Time: s.now().UTC()})
-	}
-	return s.settle(ctx, p, pr.ID, c.ID, err)
+	return s.settle(ctx, p, pp.pr.ID, pp.c.ID, err)
 }
 
-func (s *Service) approve(ctx context.Context, p auth.Principal, pr *domain.Project, c *domain.Call, ver int64, key string, d domain.Decision) (*domain.Project, error) {
+func (s *Service) approve(ctx context.Context, p auth.Principal, pp *prepared, d domain.Decision) (*domain.Project, error) {
+	pr, c := pp.pr, pp.c
 	vs, label, _, err := s.validate(ctx, pr, c, pr.Proposal)
 	if err != nil {
 		return nil, err
@@ -104,10 +93,9 @@ func (s *Service) approve(ctx context.Context, p auth.Principal, pr *domain.Proj
 	if err := s.reserve(ctx, p, c.ID, pr.ID, pr.Proposal.Totals().ProgrammeVND); err != nil {
 		return nil, err
 	}
-	checked := pr.Version
-	return s.mutateProject(ctx, p, pr.ID, ver, key, func(cur *domain.Project) (string, any, error) {
-		if cur.Version != checked {
-			return "", nil, apierr.FailedPrecondition("PROPOSAL_CHANGED", "the project changed while it was being checked: approve again", nil)
+	return s.mutateProject(ctx, p, pr.ID, pp.ver, pp.key, func(cur *domain.Project) (string, any, error) {
+		if err := pp.stillAsChecked(cur); err != nil {
+			return "", nil, err
 		}
 		if err := cur.Approve(ceiling, d); err != nil {
 			return "", nil, err
@@ -210,28 +198,14 @@ func (s *Service) AmendProject(ctx context.Context, p auth.Principal, name strin
 	}); err != nil {
 		return nil, err
 	}
-	ver, err := aip.ParseEtag("etag", etag)
-	if err != nil {
+	pp, err := s.prepare(ctx, p, name, etag, "AmendProject", requestID, editor(p), domain.ActionAmend)
+	if err != nil || pp.seen {
+		return prOf(pp), err
+	}
+	if err := s.amendmentRules(ctx, pp.pr, pp.c, prop); err != nil {
 		return nil, err
 	}
-	pr, c, err := s.loadProject(ctx, p, "name", name)
-	if err != nil {
-		return nil, err
-	}
-	if err := editor(p)(pr); err != nil {
-		return nil, err
-	}
-	key := requestKey("AmendProject", p, requestID)
-	if pr.Seen(key) {
-		return pr, nil
-	}
-	if _, err := domain.Next(pr.State, domain.ActionAmend); err != nil {
-		return nil, err
-	}
-	if err := s.amendmentRules(ctx, pr, c, prop); err != nil {
-		return nil, err
-	}
-	return s.mutateProject(ctx, p, pr.ID, ver, key, func(cur *domain.Project) (string, any, error) {
+	return s.mutateProject(ctx, p, pp.pr.ID, pp.ver, pp.key, func(cur *domain.Project) (string, any, error) {
 		if err := cur.ProposeAmendment(prop, reason, p.Subject, s.now()); err != nil {
 			return "", nil, err
 		}
@@ -269,24 +243,20 @@ func (s *Service) ApproveAmendment(ctx context.Context, p auth.Principal, name, 
 	if err := checkRequest(requestID, decision(ref, "")); err != nil {
 		return nil, err
 	}
-	pr, c, err := s.loadProject(ctx, p, "name", name)
+	pp, err := s.prepare(ctx, p, name, "", "ApproveAmendment", requestID, decider(p, "approves amendments"), domain.ActionDecideAmendment)
 	if err != nil {
 		return nil, err
 	}
-	if err := decider(p, "approves amendments")(pr); err != nil {
-		return nil, err
+	if !pp.seen {
+		_, err = s.approveAmendment(ctx, p, pp.pr, pp.c, pp.key, ref)
 	}
-	key := requestKey("ApproveAmendment", p, requestID)
-	if !pr.Seen(key) {
-		_, err = s.approveAmendment(ctx, p, pr, c, key, ref)
-	}
-	return s.settle(ctx, p, pr.ID, c.ID, err)
+	return s.settle(ctx, p, pp.pr.ID, pp.c.ID, err)
 }
 
 func (s *Service) approveAmendment(ctx context.Context, p auth.Principal, pr *domain.Project, c *domain.Call, key, ref string) (*domain.Project, error) {
 	a := pr.PendingAmendment
-	if _, err := domain.Next(pr.State, domain.ActionDecideAmendment); err != nil || a == nil {
-		_, err := pr.ApproveAmendment(nil, nil, "", 0) // the domain's refusal
+	if a == nil {
+		_, err := pr.ApproveAmendment(nil, nil, "", 0) // the domain's refusal: nothing pending
 		return nil, err
 	}
 	vs, label, f, err := s.validate(ctx, pr, c, a.Proposal)

@@ -21,35 +21,47 @@ func owner(p auth.Principal) func(*domain.Project) error {
 	}
 }
 
-// CreateSpendingReport records actual spending of an IN_PROGRESS project. Idempotent on
-// request_id: the report's id derives from it, and a retry returns the report recorded.
-func (s *Service) CreateSpendingReport(ctx context.Context, p auth.Principal, parent string, r domain.SpendingReport, requestID string) (*domain.SpendingReport, string, error) {
-	if err := checkRequest(requestID, nil); err != nil {
-		return nil, "", err
-	}
-	r.ID = aip.IDForRequest("CreateSpendingReport\x00"+p.Subject+"\x00"+parent, requestID)
-	r.Reporter = p.Subject
-	r.CreateTime = s.now().UTC()
-	var out *domain.SpendingReport
+// addRecord adds an item to a project (a spending report, an activity) for its owner,
+// idempotently: the item's id derives from the request id, and a retry finds it recorded (find)
+// instead of adding it again (add).
+func addRecord[T any](ctx context.Context, s *Service, p auth.Principal, parent string, find func(*domain.Project) *T, add func(*domain.Project) (*T, string, any, error)) (*T, string, error) {
+	var out *T
 	pr, err := s.changeProject(ctx, p, change{name: parent, allow: owner(p), apply: func(pr *domain.Project, _ *domain.Call) (string, any, error) {
-		if out = findByID(pr.Spending, r.ID, func(x domain.SpendingReport) string { return x.ID }); out != nil {
+		if out = find(pr); out != nil {
 			return "", nil, storage.ErrUnchanged
 		}
-		var v apierr.Violations
-		domain.CheckSpendingInput(&v, "spending_report", r, pr.Proposal.BudgetLines)
-		if err := v.Err(); err != nil {
-			return "", nil, err
-		}
-		if err := pr.AddSpending(r); err != nil {
-			return "", nil, err
-		}
-		out = &pr.Spending[len(pr.Spending)-1]
-		return "spending.reported", map[string]any{"report": out.ID, "lines": out.Lines, "total_vnd": out.TotalVND, "reported_vnd": pr.ReportedVND()}, nil
+		item, typ, payload, err := add(pr)
+		out = item
+		return typ, payload, err
 	}})
 	if err != nil {
 		return nil, "", err
 	}
 	return out, pr.ID, nil
+}
+
+// CreateSpendingReport records actual spending of an IN_PROGRESS project. Idempotent on
+// request_id.
+func (s *Service) CreateSpendingReport(ctx context.Context, p auth.Principal, parent string, r domain.SpendingReport, requestID string) (*domain.SpendingReport, string, error) {
+	if err := checkRequest(requestID, nil); err != nil {
+		return nil, "", err
+	}
+	r.ID = aip.IDForRequest("CreateSpendingReport\x00"+p.Subject+"\x00"+parent, requestID)
+	r.Reporter, r.CreateTime = p.Subject, s.now().UTC()
+	return addRecord(ctx, s, p, parent, func(pr *domain.Project) *domain.SpendingReport {
+		return findByID(pr.Spending, r.ID, func(x domain.SpendingReport) string { return x.ID })
+	}, func(pr *domain.Project) (*domain.SpendingReport, string, any, error) {
+		var v apierr.Violations
+		domain.CheckSpendingInput(&v, "spending_report", r, pr.Proposal.BudgetLines)
+		if err := v.Err(); err != nil {
+			return nil, "", nil, err
+		}
+		if err := pr.AddSpending(r); err != nil {
+			return nil, "", nil, err
+		}
+		out := &pr.Spending[len(pr.Spending)-1]
+		return out, "spending.reported", map[string]any{"report": out.ID, "lines": out.Lines, "total_vnd": out.TotalVND, "reported_vnd": pr.ReportedVND()}, nil
+	})
 }
 
 func findByID[T any](items []T, id string, key func(T) string) *T {
@@ -68,28 +80,20 @@ func (s *Service) CreateActivity(ctx context.Context, p auth.Principal, parent s
 		return nil, "", err
 	}
 	a.ID = aip.IDForRequest("CreateActivity\x00"+p.Subject+"\x00"+parent, requestID)
-	a.Reporter = p.Subject
-	a.CreateTime = s.now().UTC()
-	var out *domain.Activity
-	pr, err := s.changeProject(ctx, p, change{name: parent, allow: owner(p), apply: func(pr *domain.Project, _ *domain.Call) (string, any, error) {
-		if out = findByID(pr.Activities, a.ID, func(x domain.Activity) string { return x.ID }); out != nil {
-			return "", nil, storage.ErrUnchanged
-		}
+	a.Reporter, a.CreateTime = p.Subject, s.now().UTC()
+	return addRecord(ctx, s, p, parent, func(pr *domain.Project) *domain.Activity {
+		return findByID(pr.Activities, a.ID, func(x domain.Activity) string { return x.ID })
+	}, func(pr *domain.Project) (*domain.Activity, string, any, error) {
 		var v apierr.Violations
 		domain.CheckActivityInput(&v, "activity", a, pr.Proposal)
 		if err := v.Err(); err != nil {
-			return "", nil, err
+			return nil, "", nil, err
 		}
 		if err := pr.AddActivity(a); err != nil {
-			return "", nil, err
+			return nil, "", nil, err
 		}
-		out = &pr.Activities[len(pr.Activities)-1]
-		return "activity.recorded", map[string]any{"activity": a.ID, "kind": a.Kind, "milestone": a.Milestone, "attendance": a.Attendance, "date": a.Date}, nil
-	}})
-	if err != nil {
-		return nil, "", err
-	}
-	return out, pr.ID, nil
+		return &pr.Activities[len(pr.Activities)-1], "activity.recorded", map[string]any{"activity": a.ID, "kind": a.Kind, "milestone": a.Milestone, "attendance": a.Attendance, "date": a.Date}, nil
+	})
 }
 
 // subList loads a project the caller may see for one of its lists.

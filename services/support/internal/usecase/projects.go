@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/lienket/lienket/services/platform/aip"
 	"github.com/lienket/lienket/services/platform/apierr"
@@ -147,21 +148,11 @@ func (s *Service) changeProject(ctx context.Context, p auth.Principal, ch change
 // event fn names.
 func (s *Service) mutateProject(ctx context.Context, p auth.Principal, id string, ver int64, key string, fn func(*domain.Project) (string, any, error)) (*domain.Project, error) {
 	out, err := s.st.MutateProject(ctx, id, func(cur *domain.Project) error {
-		if cur.Seen(key) {
-			return storage.ErrUnchanged
+		now, err := s.record(p, cur, ver, key, func() (string, any, error) { return fn(cur) })
+		if err == nil {
+			cur.UpdateTime = now
 		}
-		if ver != 0 && ver != cur.Version {
-			return apierr.EtagMismatch(cur.Name())
-		}
-		typ, payload, err := fn(cur)
-		if err != nil {
-			return err
-		}
-		now := s.now().UTC()
-		cur.UpdateTime = now
-		cur.Remember(key)
-		cur.Append(cur.Name(), typ, p.Subject, string(p.Role), payload, now)
-		return nil
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -170,6 +161,35 @@ func (s *Service) mutateProject(ctx context.Context, p auth.Principal, id string
 		return nil, apierr.NotFound(domain.ProjectName(id))
 	}
 	return out, nil
+}
+
+// journaled is a call or a project: a versioned resource with an audit chain.
+type journaled interface {
+	Name() string
+	Revision() *int64
+	Journal() *domain.Chain
+}
+
+// record applies a change to r by p inside a conditional write: an applied idempotency key
+// leaves r as it is (storage.ErrUnchanged); a stale etag is ABORTED; otherwise fn changes r and
+// the event it names is appended to r's chain. It returns the time of the change (the zero
+// time when nothing changed).
+func (s *Service) record(p auth.Principal, r journaled, ver int64, key string, fn func() (string, any, error)) (time.Time, error) {
+	j := r.Journal()
+	if j.Seen(key) {
+		return time.Time{}, storage.ErrUnchanged
+	}
+	if ver != 0 && ver != *r.Revision() {
+		return time.Time{}, apierr.EtagMismatch(r.Name())
+	}
+	typ, payload, err := fn()
+	if err != nil {
+		return time.Time{}, err
+	}
+	now := s.now().UTC()
+	j.Remember(key)
+	j.Append(r.Name(), typ, p.Subject, string(p.Role), payload, now)
+	return now, nil
 }
 
 func editor(p auth.Principal) func(*domain.Project) error {
@@ -284,11 +304,18 @@ func (s *Service) ValidateProject(ctx context.Context, p auth.Principal, name st
 	return &Validation{Violations: vs, Version: label, Totals: prop.Totals(), Participation: domain.Count(f.Participants)}, nil
 }
 
-// SubmitProject submits a DRAFT whose every rule passes.
-func (s *Service) SubmitProject(ctx context.Context, p auth.Principal, name, etag, requestID string) (*domain.Project, error) {
-	if err := checkRequest(requestID, nil); err != nil {
-		return nil, err
-	}
+// prepared is a project change whose checks need other services (the rules and their facts),
+// made before its conditional write: the project loaded and the caller authorised, the etag
+// parsed, a retried request recognised, and the action allowed in the state read.
+type prepared struct {
+	pr   *domain.Project
+	c    *domain.Call
+	ver  int64
+	key  string
+	seen bool
+}
+
+func (s *Service) prepare(ctx context.Context, p auth.Principal, name, etag, method, requestID string, allow func(*domain.Project) error, action string) (*prepared, error) {
 	ver, err := aip.ParseEtag("etag", etag)
 	if err != nil {
 		return nil, err
@@ -297,30 +324,56 @@ func (s *Service) SubmitProject(ctx context.Context, p auth.Principal, name, eta
 	if err != nil {
 		return nil, err
 	}
-	if err := editor(p)(pr); err != nil {
+	if err := allow(pr); err != nil {
 		return nil, err
 	}
-	key := requestKey("SubmitProject", p, requestID)
-	if pr.Seen(key) {
-		return pr, nil
+	pp := &prepared{pr: pr, c: c, ver: ver, key: requestKey(method, p, requestID)}
+	if pp.seen = pr.Seen(pp.key); !pp.seen {
+		if _, err := domain.Next(pr.State, action); err != nil {
+			return nil, err
+		}
 	}
-	if _, err := domain.Next(pr.State, domain.ActionSubmit); err != nil {
+	return pp, nil
+}
+
+// stillAsChecked refuses a write when the project changed since its checks were made.
+func (pp *prepared) stillAsChecked(cur *domain.Project) error {
+	if cur.Version != pp.pr.Version {
+		return apierr.FailedPrecondition("PROPOSAL_CHANGED", "the project changed while it was being checked: try again", nil)
+	}
+	return nil
+}
+
+// SubmitProject submits a DRAFT whose every rule passes.
+func (s *Service) SubmitProject(ctx context.Context, p auth.Principal, name, etag, requestID string) (*domain.Project, error) {
+	if err := checkRequest(requestID, nil); err != nil {
 		return nil, err
 	}
-	vs, label, f, err := s.validate(ctx, pr, c, pr.Proposal)
+	pp, err := s.prepare(ctx, p, name, etag, "SubmitProject", requestID, editor(p), domain.ActionSubmit)
+	if err != nil || pp.seen {
+		return prOf(pp), err
+	}
+	vs, label, f, err := s.validate(ctx, pp.pr, pp.c, pp.pr.Proposal)
 	if err != nil {
 		return nil, err
 	}
-	checked := pr.Version
-	return s.mutateProject(ctx, p, pr.ID, ver, key, func(cur *domain.Project) (string, any, error) {
-		if cur.Version != checked {
-			return "", nil, apierr.FailedPrecondition("PROPOSAL_CHANGED", "the project changed while it was being checked: submit again", nil)
+	return s.mutateProject(ctx, p, pp.pr.ID, pp.ver, pp.key, func(cur *domain.Project) (string, any, error) {
+		if err := pp.stillAsChecked(cur); err != nil {
+			return "", nil, err
 		}
 		if err := cur.Submit(vs, f.Participants, label); err != nil {
 			return "", nil, err
 		}
 		return "project.submitted", map[string]any{"rulebook_version": label, "totals": cur.Proposal.Totals(), "participation": domain.Count(f.Participants)}, nil
 	})
+}
+
+// prOf is the project a prepared change found (nil when there is none).
+func prOf(pp *prepared) *domain.Project {
+	if pp == nil {
+		return nil
+	}
+	return pp.pr
 }
 
 // ListProjectEvents pages through a project's audit events.

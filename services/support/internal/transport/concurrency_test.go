@@ -106,3 +106,60 @@ func TestConcurrentVerificationsPayOnce(t *testing.T) {
 	require.NoError(t, err)
 	require.EqualValues(t, 490_000_000, got.DisbursedVnd)
 }
+
+// TestConcurrentApprovalsRespectTheBudget: two appraised projects of 490 million each are
+// approved at once under a call whose budget holds one: the reservations on the call are one
+// conditional write each, so exactly one approval goes through and the other is refused with
+// CALL_BUDGET_EXCEEDED, leaving its project APPRAISED and nothing reserved for it.
+func TestConcurrentApprovalsRespectTheBudget(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	k1 := w.activeContract(t, w.poor, 1000)
+	call := w.call(t, 600_000_000)
+	owner, inv := w.support(t, w.coopU), w.support(t, w.investor)
+	var names []string
+	for i := 0; i < 2; i++ {
+		p, err := owner.CreateProject(ctx, &supportv1.CreateProjectRequest{Project: &supportv1.Project{Call: call.Name, Owner: w.coop, Proposal: proposal(k1)}})
+		require.NoError(t, err)
+		_, err = owner.SubmitProject(ctx, &supportv1.SubmitProjectRequest{Name: p.Name})
+		require.NoError(t, err)
+		w.scoreAll(t, p.Name, 80)
+		_, err = inv.AppraiseProject(ctx, &supportv1.AppraiseProjectRequest{Name: p.Name})
+		require.NoError(t, err)
+		names = append(names, p.Name)
+	}
+	other := supportv1.NewSupportServiceClient(testkit.Dial(t, w.replica(t), w.a.Token(t, w.investor)))
+	errs := make([]error, 2)
+	var wg sync.WaitGroup
+	for i, c := range []supportv1.SupportServiceClient{inv, other} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = c.ApproveProject(ctx, &supportv1.ApproveProjectRequest{Name: names[i], DecisionReference: fmt.Sprint("QĐ ", i)})
+		}()
+	}
+	wg.Wait()
+	ok, refused := 0, 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			ok++
+		case status.Code(err) == codes.FailedPrecondition && apierr.Reason(err) == "CALL_BUDGET_EXCEEDED":
+			refused++
+		default:
+			t.Fatalf("unexpected: %v", err)
+		}
+	}
+	require.Equal(t, 1, ok)
+	require.Equal(t, 1, refused)
+	c, err := inv.GetCall(ctx, &supportv1.GetCallRequest{Name: call.Name})
+	require.NoError(t, err)
+	require.EqualValues(t, 490_000_000, c.CommittedVnd)
+	states := map[supportv1.ProjectState]int{}
+	for _, n := range names {
+		p, err := inv.GetProject(ctx, &supportv1.GetProjectRequest{Name: n})
+		require.NoError(t, err)
+		states[p.State]++
+	}
+	require.Equal(t, map[supportv1.ProjectState]int{supportv1.ProjectState_PROJECT_STATE_APPROVED: 1, supportv1.ProjectState_PROJECT_STATE_APPRAISED: 1}, states)
+}

@@ -29,6 +29,7 @@ type Config struct {
 	StoreAddr                                    string
 	RegistryGRPC, ContractsGRPC, MatchmakingGRPC string
 	RegistryHTTP, ContractsHTTP, MatchmakingHTTP string
+	SupportGRPC, SupportHTTP                     string
 	GatewayHTTP                                  string
 	MongoURI                                     string
 	StartTimeout                                 time.Duration
@@ -49,6 +50,8 @@ func LoadConfig(e *config.Env) (Config, error) {
 		RegistryHTTP:    e.Addr("REGISTRY_HTTP_ADDR", config.DefaultRegistryHTTP),
 		ContractsHTTP:   e.Addr("CONTRACTS_HTTP_ADDR", config.DefaultContractsHTTP),
 		MatchmakingHTTP: e.Addr("MATCHMAKING_HTTP_ADDR", config.DefaultMatchmakingHTTP),
+		SupportGRPC:     e.Addr("SUPPORT_ADDR", config.DefaultSupportAddr),
+		SupportHTTP:     e.Addr("SUPPORT_HTTP_ADDR", config.DefaultSupportHTTP),
 		GatewayHTTP:     e.Addr("GATEWAY_ADDR", config.DefaultGatewayAddr),
 		MongoURI:        e.String("MONGODB_URI", ""),
 		StartTimeout:    e.Duration("START_TIMEOUT", 60*time.Second),
@@ -93,6 +96,7 @@ func Plan(c Config, keyPath string, cons consoleEnv) *Supervisor {
 		"REGISTRY_ADDR=" + c.RegistryGRPC,
 		"CONTRACTS_ADDR=" + c.ContractsGRPC,
 		"MATCHMAKING_ADDR=" + c.MatchmakingGRPC,
+		"SUPPORT_ADDR=" + c.SupportGRPC,
 	}
 	bin := func(name string) string { return filepath.Join(c.BinDir, name) }
 	var stages [][]Process
@@ -110,6 +114,7 @@ func Plan(c Config, keyPath string, cons consoleEnv) *Supervisor {
 		{"registry", c.RegistryGRPC, c.RegistryHTTP, "REGISTRY_ADDR", "REGISTRY_HTTP_ADDR"},
 		{"contracts", c.ContractsGRPC, c.ContractsHTTP, "CONTRACTS_ADDR", "CONTRACTS_HTTP_ADDR"},
 		{"matchmaking", c.MatchmakingGRPC, c.MatchmakingHTTP, "MATCHMAKING_ADDR", "MATCHMAKING_HTTP_ADDR"},
+		{"support", c.SupportGRPC, c.SupportHTTP, "SUPPORT_ADDR", "SUPPORT_HTTP_ADDR"},
 	} {
 		services = append(services, Process{
 			Name: sv.name, Path: bin(sv.name), Env: append(append([]string{}, common...), "MONGODB_URI="+uri, "GRPC_ADDR="+sv.grpc, "HTTP_ADDR="+sv.http),
@@ -131,11 +136,11 @@ func banner(out io.Writer, c Config) {
 	fmt.Fprintf(out, `
 Lienket is running.
   REST gateway   http://%[1]s   (OpenAPI: http://%[1]s/openapi.json, health: /healthz)
-  registry       grpc %[2]s    contracts grpc %[3]s    matchmaking grpc %[4]s
+  registry       grpc %[2]s    contracts grpc %[3]s    matchmaking grpc %[4]s    support grpc %[7]s
   store          %[5]s
   token          export TOKEN=$(%[6]s/lienketctl token --role admin --sub users/me)
                  curl -H "Authorization: Bearer $TOKEN" http://%[1]s/v1/products
-`, c.GatewayHTTP, c.RegistryGRPC, c.ContractsGRPC, c.MatchmakingGRPC, storeDesc(c), c.BinDir)
+`, c.GatewayHTTP, c.RegistryGRPC, c.ContractsGRPC, c.MatchmakingGRPC, storeDesc(c), c.BinDir, c.SupportGRPC)
 }
 
 func storeDesc(c Config) string {

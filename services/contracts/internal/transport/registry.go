@@ -128,3 +128,9 @@ func (r *Registry) household(ctx context.Context, name, producer string) (domain
 	hf.ActiveMember = ok && m.GetState() == registryv1.Membership_STATE_ACTIVE
 	return hf, nil
 }
+
+// RecordParties tells the registry who is party to contract.
+func (r *Registry) RecordParties(ctx context.Context, contract string, parties []string) error {
+	_, err := r.c.RecordContractParties(ctx, &registryv1.RecordContractPartiesRequest{Contract: contract, Parties: parties})
+	return err
+}

@@ -22,6 +22,9 @@ type Registry interface {
 	// registry does not know is an absent fact (the rules report it); an unreachable
 	// registry is an error.
 	Facts(ctx context.Context, t domain.Terms) (domain.Facts, error)
+	// RecordParties tells the registry who is party to contract (its organisations then see
+	// each other's contact details); idempotent.
+	RecordParties(ctx context.Context, contract string, parties []string) error
 }
 
 // Deps are what the operations need.

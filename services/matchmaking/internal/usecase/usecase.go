@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/lienket/lienket/services/matchmaking/internal/domain"
@@ -67,6 +68,8 @@ type Service struct {
 	set       Settings
 	log       *slog.Logger
 	now       func() time.Time
+	// sides remembers the market side of organisations partner keys act for (visibility.go).
+	sides sync.Map
 }
 
 // New returns the service over st, asking registry and contracts.

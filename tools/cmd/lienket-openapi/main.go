@@ -11,7 +11,9 @@
 //   - the gateway's own public endpoints (/healthz, /openapi.json), marked as needing no
 //     credentials;
 //   - path parameter names and descriptions: the generator names {delivery} "{deliverie}";
-//   - PATCH bodies without "required": an update sends only the fields it changes.
+//   - PATCH bodies without "required": an update sends only the fields it changes;
+//   - documents (methods returning google.api.HttpBody, which grpc-gateway writes as the raw
+//     body): a file response in PDF or HTML with its headers, not the HttpBody message.
 //
 // It is deterministic (the same input gives the same bytes), so `make check-generated` can
 // tell a stale document.
@@ -108,6 +110,9 @@ func Finish(raw []byte, buildVersion string) ([]byte, error) {
 	}
 	addPublicEndpoints(finished)
 	doc["paths"] = finished
+	if defs, ok := doc["definitions"].(obj); ok {
+		delete(defs, "apiHttpBody") // no operation answers with the message itself (finishDocument)
+	}
 	doc["responses"] = errorResponses()
 	doc["tags"] = withGatewayTag(doc["tags"])
 	var buf bytes.Buffer
@@ -188,8 +193,30 @@ func finishOperation(path, method string, op obj, renames map[string]string) {
 		op["parameters"] = append(params, idempotencyKeyParam())
 	}
 	responses := op["responses"].(obj)
+	finishDocument(op, responses)
 	for _, code := range errorCodes(method, strings.Contains(path, "{"), hasBody) {
 		responses[code] = obj{"$ref": "#/responses/" + responseNames[code]}
+	}
+}
+
+// httpBodyRef is the generator's schema of a method that returns google.api.HttpBody.
+const httpBodyRef = "#/definitions/apiHttpBody"
+
+// finishDocument documents a method returning google.api.HttpBody as what the gateway sends:
+// the document itself (PDF, or HTML with format=html), its SHA-256 and its file name.
+func finishDocument(op, responses obj) {
+	ok, _ := responses["200"].(obj)
+	if schema, _ := ok["schema"].(obj); schema == nil || schema["$ref"] != httpBodyRef {
+		return
+	}
+	op["produces"] = []any{"application/pdf", "text/html"}
+	responses["200"] = obj{
+		"description": "The document: a PDF (`application/pdf`) or, with `format=html`, an HTML page (`text/html; charset=utf-8`).",
+		"schema":      obj{"type": "file"},
+		"headers": obj{
+			"X-Document-Sha256":   obj{"type": "string", "description": "SHA-256 (hex) of the body: what the public verification page compares a copy with."},
+			"Content-Disposition": obj{"type": "string", "description": "`inline`, with the document's file name."},
+		},
 	}
 }
 

@@ -60,7 +60,7 @@ func Contract(in ContractInput) Doc {
 	if in.Reason != "" {
 		b.add(Line{Text: fmt.Sprintf(w.amendmentReason, in.Reason)})
 	}
-	if t, ok := concluded(in.Terms, in.Signatures); ok {
+	if t, ok := domain.Concluded(in.Terms, in.Signatures); ok {
 		b.add(Line{Text: fmt.Sprintf(w.today, w.longDate(t))})
 	} else {
 		b.add(Line{Text: w.todayBlank})
@@ -317,20 +317,6 @@ func householdSigned(w *words, sigs []domain.Signature, a domain.Allocation) str
 		return fmt.Sprintf(w.annexSigned, w.when(s.Time))
 	}
 	return w.annexBlank
-}
-
-// concluded is when the last signature the terms need was given, if all have been.
-func concluded(t domain.Terms, sigs []domain.Signature) (time.Time, bool) {
-	if len(domain.Missing(t, sigs)) > 0 {
-		return time.Time{}, false
-	}
-	var last time.Time
-	for _, s := range sigs {
-		if s.Time.After(last) {
-			last = s.Time
-		}
-	}
-	return last, !last.IsZero()
 }
 
 // latest is the latest time the document shows (signatures, witness), else created.

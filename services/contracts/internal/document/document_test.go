@@ -15,7 +15,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/lienket/lienket/services/contracts/internal/document"
-	"github.com/lienket/lienket/services/contracts/internal/document/doctest"
+	"github.com/lienket/lienket/services/contracts/doctest"
 	"github.com/lienket/lienket/services/contracts/internal/domain"
 )
 

@@ -16,7 +16,7 @@ import (
 
 	contractsv1 "github.com/lienket/lienket/proto/lienket/contracts/v1"
 	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
-	"github.com/lienket/lienket/services/contracts/internal/document/doctest"
+	"github.com/lienket/lienket/services/contracts/doctest"
 	"github.com/lienket/lienket/services/platform/auth"
 	"github.com/lienket/lienket/services/platform/testkit"
 )

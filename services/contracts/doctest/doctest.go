@@ -1,7 +1,7 @@
-// Package doctest reads rendered documents back the way a person does, for tests: the text
-// with pdftotext, the pages as images with pdftoppm (Debian's poppler-utils: `make
-// poppler-utils` installs them; a test without them fails and says so, it is never skipped),
-// and the QR code with a QR decoder.
+// Package doctest reads rendered documents back the way a person does, for tests of this
+// service and of the gateway (hence not internal): the text with pdftotext, the pages as
+// images with pdftoppm (Debian's poppler-utils: `make poppler-utils` installs them; a test
+// without them fails and says so, it is never skipped), and the QR code with a QR decoder.
 package doctest
 
 import (

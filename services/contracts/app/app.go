@@ -6,7 +6,6 @@ package app
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"google.golang.org/grpc"
 
@@ -16,6 +15,7 @@ import (
 	"github.com/lienket/lienket/services/contracts/internal/usecase"
 	"github.com/lienket/lienket/services/contracts/rulebooks"
 	"github.com/lienket/lienket/services/platform/config"
+	"github.com/lienket/lienket/services/platform/mongostore"
 	"github.com/lienket/lienket/services/platform/service"
 )
 
@@ -39,7 +39,7 @@ func Register(ctx context.Context, s *grpc.Server, d service.Deps, cfg Config) e
 		return err
 	}
 	reg := transport.NewRegistry(cc)
-	uc := usecase.New(usecase.Deps{Store: st, Rulebooks: books, Registry: reg, Directory: reg, Now: time.Now, EventAppended: appended, PublicBaseURL: cfg.PublicBaseURL})
+	uc := usecase.New(usecase.Deps{Store: st, Rulebooks: books, Registry: reg, Directory: reg, Now: mongostore.Now, EventAppended: appended, PublicBaseURL: cfg.PublicBaseURL})
 	transport.Register(s, uc)
 	return nil
 }

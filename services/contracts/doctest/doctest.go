@@ -80,6 +80,31 @@ func PageImage(t testing.TB, pdf []byte, page, dpi int) image.Image {
 	return img
 }
 
+// OutputDir is where tests leave page images for people to look at: test-output/documents
+// at the repository root (gitignored), created if needed.
+func OutputDir(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.work")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("no go.work above the test's directory: cannot find the repository root")
+		}
+		dir = parent
+	}
+	out := filepath.Join(dir, "test-output", "documents")
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
 // WritePNG writes img to path (creating its folder).
 func WritePNG(t testing.TB, path string, img image.Image) {
 	t.Helper()

@@ -19,9 +19,6 @@ import (
 	"github.com/lienket/lienket/services/contracts/internal/domain"
 )
 
-// outDir is where the tests leave page images for people to look at (gitignored).
-const outDir = "testout"
-
 // vietnameseLetters are the 134 precomposed Vietnamese letters: the twelve vowels with each
 // tone mark, in both cases, and đ/Đ (the plain ASCII vowels are left out).
 func vietnameseLetters() []rune {
@@ -114,7 +111,7 @@ func TestEnglishIsAConvenienceTranslation(t *testing.T) {
 }
 
 // The QR code in each page's footer decodes to the verification URL; the first page and the
-// annex are left as images in testout/ for people to look at.
+// annex are left as images in test-output/documents/ for people to look at.
 func TestQRCodeLinksToVerification(t *testing.T) {
 	in := signedInput(30, document.Vietnamese)
 	pdf := mustPDF(t, document.Contract(in))
@@ -133,7 +130,7 @@ func TestQRCodeLinksToVerification(t *testing.T) {
 	}{{1, "contract-page1.png"}, {annex, "contract-annex.png"}} {
 		img := doctest.PageImage(t, pdf, p.n, 150)
 		require.Equal(t, in.VerifyURL, doctest.QR(t, img), "page %d", p.n)
-		doctest.WritePNG(t, filepath.Join(outDir, p.name), img)
+		doctest.WritePNG(t, filepath.Join(doctest.OutputDir(t), p.name), img)
 	}
 }
 

@@ -155,7 +155,7 @@ func TestContractDocumentOverGRPC(t *testing.T) {
 	// The QR code leads to the verification page of these terms, which answers for them and
 	// for this very file.
 	page := doctest.PageImage(t, signed.body, 1, 150)
-	doctest.WritePNG(t, filepath.Join("testout", "service-contract-page1.png"), page)
+	doctest.WritePNG(t, filepath.Join(doctest.OutputDir(t), "service-contract-page1.png"), page)
 	url := doctest.QR(t, page)
 	require.Equal(t, "http://127.0.0.1:8080/verify/"+strings.TrimPrefix(c.Name, "contracts/")+"?h="+c.TermsHash, url)
 	_, h, _ := strings.Cut(url, "?h=")

@@ -14,8 +14,8 @@ import (
 	"golang.org/x/image/font/sfnt"
 	"golang.org/x/text/unicode/norm"
 
-	"github.com/lienket/lienket/services/contracts/internal/document"
 	"github.com/lienket/lienket/services/contracts/doctest"
+	"github.com/lienket/lienket/services/contracts/internal/document"
 	"github.com/lienket/lienket/services/contracts/internal/domain"
 )
 

@@ -93,6 +93,21 @@ func statementDate(in StatementInput) time.Time {
 	return t
 }
 
+// byDate is a sorted copy of records by date, then id (key gives both): the order does not
+// depend on how the store returned them.
+func byDate[T any](xs []T, key func(T) (date, id string)) []T {
+	out := append([]T(nil), xs...)
+	sort.SliceStable(out, func(i, j int) bool {
+		di, ii := key(out[i])
+		dj, ij := key(out[j])
+		if di != dj {
+			return di < dj
+		}
+		return ii < ij
+	})
+	return out
+}
+
 func (b *builder) statementDeliveries(in StatementInput, unit string) {
 	w := b.w
 	b.add(Heading{Text: w.deliveriesH})
@@ -100,13 +115,7 @@ func (b *builder) statementDeliveries(in StatementInput, unit string) {
 		b.para("%s", w.none)
 		return
 	}
-	ds := append([]domain.Delivery(nil), in.Deliveries...)
-	sort.SliceStable(ds, func(i, j int) bool {
-		if ds[i].Date != ds[j].Date {
-			return ds[i].Date < ds[j].Date
-		}
-		return ds[i].ID < ds[j].ID
-	})
+	ds := byDate(in.Deliveries, func(d domain.Delivery) (string, string) { return d.Date, d.ID })
 	c := w.deliveryCols
 	t := Table{Columns: []Column{{c[0], 1.5, "L"}, {c[1], 1, "L"}, {c[2] + unitSuffix(unit), 1.2, "R"}, {c[3], 1.2, "R"},
 		{c[4], 0.8, "C"}, {c[5], 1.4, "R"}, {c[6], 1.8, "R"}, {c[7], 1.7, "R"}}}
@@ -127,13 +136,7 @@ func (b *builder) statementAdvances(as []domain.Advance) {
 		b.para("%s", w.none)
 		return
 	}
-	as = append([]domain.Advance(nil), as...)
-	sort.SliceStable(as, func(i, j int) bool {
-		if as[i].Date != as[j].Date {
-			return as[i].Date < as[j].Date
-		}
-		return as[i].ID < as[j].ID
-	})
+	as = byDate(as, func(a domain.Advance) (string, string) { return a.Date, a.ID })
 	t := Table{Columns: []Column{{w.advanceCols[0], 1.5, "L"}, {w.advanceCols[1], 5, "L"}, {w.advanceCols[2], 2, "R"}}}
 	var total int64
 	for _, a := range as {
@@ -151,13 +154,7 @@ func (b *builder) statementPayments(ps []domain.Payment) {
 		b.para("%s", w.none)
 		return
 	}
-	ps = append([]domain.Payment(nil), ps...)
-	sort.SliceStable(ps, func(i, j int) bool {
-		if ps[i].Date != ps[j].Date {
-			return ps[i].Date < ps[j].Date
-		}
-		return ps[i].ID < ps[j].ID
-	})
+	ps = byDate(ps, func(p domain.Payment) (string, string) { return p.Date, p.ID })
 	c := w.paymentCols
 	t := Table{Columns: []Column{{c[0], 1.5, "L"}, {c[1], 2.2, "L"}, {c[2], 2, "L"}, {c[3], 2, "L"}, {c[4], 2, "R"}}}
 	var total int64

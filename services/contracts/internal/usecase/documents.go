@@ -65,14 +65,21 @@ func documentOptions(r DocumentRequest) (options, error) {
 	return options{format: f, lang: l}, v.Err()
 }
 
+// documentOf checks a document request's options and loads the contract (name) the caller
+// may see.
+func (s *Service) documentOf(ctx context.Context, p auth.Principal, r DocumentRequest, name string) (options, *domain.Contract, error) {
+	opt, err := documentOptions(r)
+	if err != nil {
+		return options{}, nil, err
+	}
+	c, err := s.load(ctx, p, "name", name)
+	return opt, c, err
+}
+
 // ContractDocument renders the contract (the terms in force, or amendment r.Version) for a
 // caller who may see it; a PDF issued once the terms are submitted is recorded.
 func (s *Service) ContractDocument(ctx context.Context, p auth.Principal, r DocumentRequest) (Document, error) {
-	opt, err := documentOptions(r)
-	if err != nil {
-		return Document{}, err
-	}
-	c, err := s.load(ctx, p, "name", r.Name)
+	opt, c, err := s.documentOf(ctx, p, r, r.Name)
 	if err != nil {
 		return Document{}, err
 	}
@@ -131,15 +138,11 @@ func versionOf(c *domain.Contract, n int32) (termsVersion, error) {
 // SettlementStatement renders one household's settlement statement: a household gets its
 // own; the parties and officials who may see the contract name the household.
 func (s *Service) SettlementStatement(ctx context.Context, p auth.Principal, r DocumentRequest) (Document, error) {
-	opt, err := documentOptions(r)
-	if err != nil {
-		return Document{}, err
-	}
 	contract, ok := strings.CutSuffix(r.Name, "/settlement")
 	if !ok {
 		return Document{}, apierr.Field("name", "RESOURCE_NAME", "must be contracts/{contract}/settlement")
 	}
-	c, err := s.load(ctx, p, "name", contract)
+	opt, c, err := s.documentOf(ctx, p, r, contract)
 	if err != nil {
 		return Document{}, err
 	}
@@ -192,34 +195,25 @@ func householdRecords(st domain.Statement, r storage.Records, h string) (domain.
 			line = l
 		}
 	}
-	var ds []domain.Delivery
-	for _, d := range r.Deliveries {
-		if d.Household == h {
-			ds = append(ds, d)
+	return line, ofHousehold(r.Deliveries, h, func(d domain.Delivery) string { return d.Household }),
+		ofHousehold(r.Advances, h, func(a domain.Advance) string { return a.Household }),
+		ofHousehold(r.Payments, h, func(p domain.Payment) string { return p.Household })
+}
+
+// ofHousehold keeps the records of household h.
+func ofHousehold[T any](xs []T, h string, household func(T) string) []T {
+	var out []T
+	for _, x := range xs {
+		if household(x) == h {
+			out = append(out, x)
 		}
 	}
-	var as []domain.Advance
-	for _, a := range r.Advances {
-		if a.Household == h {
-			as = append(as, a)
-		}
-	}
-	var ps []domain.Payment
-	for _, x := range r.Payments {
-		if x.Household == h {
-			ps = append(ps, x)
-		}
-	}
-	return line, ds, as, ps
+	return out
 }
 
 // LiquidationRecord renders the liquidation record of a COMPLETED or LIQUIDATED contract.
 func (s *Service) LiquidationRecord(ctx context.Context, p auth.Principal, r DocumentRequest) (Document, error) {
-	opt, err := documentOptions(r)
-	if err != nil {
-		return Document{}, err
-	}
-	c, err := s.load(ctx, p, "name", r.Name)
+	opt, c, err := s.documentOf(ctx, p, r, r.Name)
 	if err != nil {
 		return Document{}, err
 	}

@@ -270,6 +270,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{rpc: "CreatePayment", method: "POST", path: "/v1/" + contract + "/payments", body: map[string]any{"payee": coop, "household": hh, "amount_vnd": "1000", "method": "PAYMENT_METHOD_BANK_TRANSFER", "reference": "UNC", "payment_date": "2026-06-20"}, allow: buyer},
 		{rpc: "ListPayments", method: "GET", path: "/v1/" + contract + "/payments", allow: seeContract, mode: listed, listKey: "payments"},
 		{rpc: "GetSettlement", method: "GET", path: "/v1/" + contract + "/settlement", allow: seeContract},
+		{rpc: "GetContractDocument", method: "GET", path: "/v1/" + contract + ":document", allow: seeContract},
+		{rpc: "GetSettlementStatement", method: "GET", path: "/v1/" + contract + "/settlement:statement?household=" + hh, allow: seeContract},
+		// The fixture is ACTIVE: its liquidation record is refused by state, after authorization.
+		{rpc: "GetLiquidationRecord", method: "GET", path: "/v1/" + contract + ":liquidationRecord", allow: seeContract, mode: authorized},
 		{rpc: "CreateIncident", method: "POST", path: "/v1/" + contract + "/incidents", body: map[string]any{"kind": "KIND_LATE_PAYMENT", "description": "Chậm thanh toán", "breaching_party": biz, "breached_value_vnd": "420000"}, allow: edit},
 		{rpc: "GetIncident", method: "GET", path: "/v1/" + forceMajeure, allow: seeContract},
 		{rpc: "ListIncidents", method: "GET", path: "/v1/" + contract + "/incidents", allow: seeContract, mode: listed, listKey: "incidents"},
@@ -371,9 +375,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 		}
 	}
 
-	// Every RPC with an HTTP binding has at least one row (VerifyApiKey and LookupIdentity are
-	// gRPC-only: below).
-	covered := map[string]bool{"VerifyApiKey": true, "LookupIdentity": true, "RecordContractParties": true}
+	// Every RPC with an HTTP binding has at least one row (VerifyApiKey, LookupIdentity,
+	// RecordContractParties and VerifyContract are gRPC-only: below).
+	covered := map[string]bool{"VerifyApiKey": true, "LookupIdentity": true, "RecordContractParties": true, "VerifyContract": true}
 	for _, r := range rows {
 		covered[r.rpc] = true
 	}
@@ -489,6 +493,20 @@ func TestAuthorizationMatrix(t *testing.T) {
 	}
 	_, err = svc.RecordContractParties(context.Background(), &registryv1.RecordContractPartiesRequest{Contract: contract, Parties: []string{"contracts/x"}})
 	require.Equal(t, "RESOURCE_NAME", apierr.FieldViolations(err)[0].GetReason())
+	// VerifyContract has no REST binding (the public /verify page calls it): services and
+	// operators only.
+	for _, name := range all {
+		c := contractsv1.NewContractsServiceClient(testkit.Dial(t, s.contracts, tokens[name]))
+		_, err := c.VerifyContract(context.Background(), &contractsv1.VerifyContractRequest{Name: contract})
+		if name == "admin" {
+			require.NoError(t, err)
+			continue
+		}
+		require.Equal(t, codes.PermissionDenied, status.Code(err), "VerifyContract as %s: %v", name, err)
+	}
+	vc := contractsv1.NewContractsServiceClient(testkit.Dial(t, s.contracts, s.token(auth.Principal{Subject: "services/gateway", Role: auth.RoleService})))
+	_, err = vc.VerifyContract(context.Background(), &contractsv1.VerifyContractRequest{Name: contract})
+	require.NoError(t, err)
 	_, _ = admin, official
 }
 

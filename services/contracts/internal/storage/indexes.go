@@ -15,11 +15,13 @@ const (
 	paymentsCollection     = "payments"
 	incidentsCollection    = "incidents"
 	marketPricesCollection = "market_prices"
+	documentsCollection    = "issued_documents"
 )
 
 // Collections declares the contracts service's collections and the indexes their queries use:
 // contracts are listed by party, producer area, household and state; events and execution
-// records by contract (in _id order); market prices by reference and date.
+// records by contract (in _id order); market prices by reference and date; issued documents by
+// id.
 func Collections() []mongostore.Collection {
 	byContract := []mongo.IndexModel{mongostore.Index("contract")}
 	return []mongostore.Collection{
@@ -27,11 +29,15 @@ func Collections() []mongostore.Collection {
 			mongostore.Index("terms.buyer"), mongostore.Index("terms.producer"), mongostore.Index("producer_commune_code"),
 			mongostore.Index("producer_province_code"), mongostore.Index("households"), mongostore.Index("state"),
 		}},
-		{Name: eventsCollection, Indexes: []mongo.IndexModel{mongostore.Index("contract", "seq")}},
+		// Events are paged by contract in _id order; the documents read only some types
+		// (witnessed versions, settlement acknowledgements).
+		{Name: eventsCollection, Indexes: []mongo.IndexModel{mongostore.Index("contract", "seq"), mongostore.Index("contract", "type")}},
 		{Name: deliveriesCollection, Indexes: byContract},
 		{Name: advancesCollection, Indexes: byContract},
 		{Name: paymentsCollection, Indexes: byContract},
 		{Name: incidentsCollection, Indexes: byContract},
 		{Name: marketPricesCollection, Indexes: []mongo.IndexModel{mongostore.Index("reference", "date")}},
+		// Issued documents are read by _id (contract/sha256) only.
+		{Name: documentsCollection},
 	}
 }

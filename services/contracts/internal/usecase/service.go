@@ -36,6 +36,11 @@ type Deps struct {
 	Now func() time.Time
 	// EventAppended, when set, is told the type of every audit event appended (metrics).
 	EventAppended func(ctx context.Context, eventType string)
+	// Directory names the parties on documents (nil: documents cannot be rendered).
+	Directory Directory
+	// PublicBaseURL is where the gateway's public verification page is
+	// ("https://lienket.example.vn"): the QR code of every document links under it.
+	PublicBaseURL string
 }
 
 // Service implements the contracts operations.
@@ -45,11 +50,15 @@ type Service struct {
 	registry Registry
 	now      func() time.Time
 	appended func(ctx context.Context, eventType string)
+	dir      Directory
+	// verifyBase is the public base URL, without a trailing slash.
+	verifyBase string
 }
 
 // New returns the operations over d.
 func New(d Deps) *Service {
-	s := &Service{st: d.Store, books: d.Rulebooks, registry: d.Registry, now: d.Now, appended: d.EventAppended}
+	s := &Service{st: d.Store, books: d.Rulebooks, registry: d.Registry, now: d.Now, appended: d.EventAppended,
+		dir: d.Directory, verifyBase: strings.TrimRight(d.PublicBaseURL, "/")}
 	if s.now == nil {
 		s.now = time.Now
 	}

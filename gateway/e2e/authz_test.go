@@ -24,6 +24,7 @@ import (
 	"github.com/lienket/lienket/services/platform/apierr"
 	"github.com/lienket/lienket/services/platform/auth"
 	"github.com/lienket/lienket/services/platform/testkit"
+	"github.com/lienket/lienket/services/platform/testkit/places"
 	"github.com/lienket/lienket/services/registry/taxcode"
 )
 
@@ -114,9 +115,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 		"household":       {Subject: "users/hh", Role: auth.RoleHousehold, Household: hh},
 		"household-other": {Subject: "users/hh2", Role: auth.RoleHousehold, Household: "households/someone-else"},
 		"official":        {Subject: witnessAdmin, Role: auth.RoleCommuneOfficial, AdminArea: fx.WitnessCommune},
-		"official-other":  {Subject: "users/o2", Role: auth.RoleCommuneOfficial, AdminArea: "04480"},
+		"official-other":  {Subject: "users/o2", Role: auth.RoleCommuneOfficial, AdminArea: places.DongCuong},
 		"province":        {Subject: "users/p", Role: auth.RoleProvinceOfficial, AdminArea: province},
-		"province-other":  {Subject: "users/p2", Role: auth.RoleProvinceOfficial, AdminArea: "82"},
+		"province-other":  {Subject: "users/p2", Role: auth.RoleProvinceOfficial, AdminArea: places.DongThap},
 		"partner":         {Subject: "apiKeys/a", Role: auth.RolePartner, Organization: biz},
 		"partner-other":   {Subject: "apiKeys/b", Role: auth.RolePartner, Organization: "organizations/another-business"},
 	}
@@ -167,7 +168,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	}
 	demandBody := func(q string) map[string]any {
 		return map[string]any{"buyer": biz, "product": "products/cinnamon-bark", "quantity": q, "delivery_window": map[string]any{"start_date": "2026-06-01", "end_date": "2026-06-30"},
-			"delivery_commune_code": "02794", "price_terms": map[string]any{"type": "PRICE_TYPE_FIXED", "fixed_price_vnd": "42000"}}
+			"delivery_commune_code": places.BaoHa, "price_terms": map[string]any{"type": "PRICE_TYPE_FIXED", "fixed_price_vnd": "42000"}}
 	}
 	offerBody := map[string]any{"producer": coop, "product": "products/cinnamon-bark", "quantity": "100", "harvest_window": map[string]any{"start_date": "2026-06-01", "end_date": "2026-06-30"}}
 	freshDemand := func(verb string) func() string {
@@ -202,7 +203,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		// registry
 		{rpc: "CreateOrganization", method: "POST", path: "/v1/organizations", body: func() any { // tax codes are unique: a fresh one per call
 			taxSeq++
-			return map[string]any{"kind": "KIND_BUSINESS", "display_name": "X", "tax_code": taxcode.From(200_000_000 + 11*taxSeq), "address": map[string]any{"commune_code": "02794"}}
+			return map[string]any{"kind": "KIND_BUSINESS", "display_name": "X", "tax_code": taxcode.From(200_000_000 + 11*taxSeq), "address": map[string]any{"commune_code": places.BaoHa}}
 		}, allow: []string{"admin"}},
 		{rpc: "GetOrganization", method: "GET", path: "/v1/" + biz, allow: all},
 		{rpc: "ListOrganizations", method: "GET", path: "/v1/organizations", allow: all, mode: listed, listKey: "organizations"},
@@ -220,7 +221,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{rpc: "ListMemberships", method: "GET", path: "/v1/" + hh + "/memberships", allow: seeHousehold, mode: listed, listKey: "memberships"},
 		{rpc: "UpdateMembership", method: "PATCH", path: memberOf(hh) + "?update_mask=role", body: map[string]any{"role": "ROLE_LEADER"}, allow: producer},
 		{rpc: "DeleteMembership", method: "DELETE", fresh: freshMember, allow: producer},
-		{rpc: "CreateAuthority", method: "POST", path: "/v1/authorities", body: map[string]any{"kind": "KIND_COMMUNE_PEOPLES_COMMITTEE", "display_name": "UBND", "admin_area_code": "04480"}, allow: []string{"admin"}},
+		{rpc: "CreateAuthority", method: "POST", path: "/v1/authorities", body: map[string]any{"kind": "KIND_COMMUNE_PEOPLES_COMMITTEE", "display_name": "UBND", "admin_area_code": places.DongCuong}, allow: []string{"admin"}},
 		{rpc: "GetAuthority", method: "GET", path: "/v1/" + fx.Witness, allow: all},
 		{rpc: "ListAuthorities", method: "GET", path: "/v1/authorities", allow: all},
 		{rpc: "GetAdminArea", method: "GET", path: "/v1/adminAreas/" + fx.WitnessCommune, allow: all},

@@ -1,7 +1,7 @@
 // Command lienketctl is the developer CLI. `lienketctl token` mints a development JWT with the
 // key of the development issuer that `make run` creates under $LIENKET_DATA_DIR/keys.
 //
-//	lienketctl token --role commune_official --area 08001 --sub users/can-bo-xa
+//	lienketctl token --role commune_official --area 04387 --sub users/can-bo-xa
 //	lienketctl token --role business --org organizations/abc
 //	lienketctl keygen --out deploy/keys/issuer.pem
 //	LIENKET_API_KEY=lk_… lienketctl apikey verify

@@ -5,6 +5,7 @@
 package demo
 
 import (
+	"github.com/lienket/lienket/services/platform/testkit/places"
 	"github.com/lienket/lienket/tools/internal/devoidc"
 
 	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
@@ -16,7 +17,7 @@ import (
 const (
 	// Commune is the cooperative's and its households' commune, whose People's Committee
 	// witnesses their contracts: Xã Châu Quế, Lào Cai.
-	Commune = "04477"
+	Commune = places.ChauQue
 	// CommuneName is its name in the admin-area file.
 	CommuneName = "Xã Châu Quế"
 	// Province is the commune's province: Tỉnh Lào Cai.
@@ -27,7 +28,7 @@ const (
 	CommuneCommitteeName  = "UBND xã Châu Quế"
 	ProvinceCommitteeName = "UBND tỉnh Lào Cai"
 	// BuyerCommune is where the business and its warehouse are: Xã Bảo Hà, Lào Cai.
-	BuyerCommune = "02794"
+	BuyerCommune = places.BaoHa
 )
 
 // Keys of the demo's organisations, authorities and households, as people's grants name them.

@@ -10,15 +10,16 @@
 package registryv1
 
 import (
+	reflect "reflect"
+	sync "sync"
+	unsafe "unsafe"
+
 	_ "google.golang.org/genproto/googleapis/api/annotations"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 	emptypb "google.golang.org/protobuf/types/known/emptypb"
 	fieldmaskpb "google.golang.org/protobuf/types/known/fieldmaskpb"
 	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
-	reflect "reflect"
-	sync "sync"
-	unsafe "unsafe"
 )
 
 const (
@@ -545,6 +546,71 @@ func (AdminArea_Level) EnumDescriptor() ([]byte, []int) {
 	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{31, 0}
 }
 
+// Kind of unit, as the official list names it.
+type AdminArea_Kind int32
+
+const (
+	// Unset (files that do not say).
+	AdminArea_KIND_UNSPECIFIED AdminArea_Kind = 0
+	// Province (tỉnh).
+	AdminArea_KIND_PROVINCE AdminArea_Kind = 1
+	// Centrally-run city (thành phố trực thuộc trung ương).
+	AdminArea_KIND_CITY AdminArea_Kind = 2
+	// Commune (xã).
+	AdminArea_KIND_COMMUNE AdminArea_Kind = 3
+	// Ward (phường).
+	AdminArea_KIND_WARD AdminArea_Kind = 4
+	// Special zone (đặc khu).
+	AdminArea_KIND_SPECIAL_ZONE AdminArea_Kind = 5
+)
+
+// Enum value maps for AdminArea_Kind.
+var (
+	AdminArea_Kind_name = map[int32]string{
+		0: "KIND_UNSPECIFIED",
+		1: "KIND_PROVINCE",
+		2: "KIND_CITY",
+		3: "KIND_COMMUNE",
+		4: "KIND_WARD",
+		5: "KIND_SPECIAL_ZONE",
+	}
+	AdminArea_Kind_value = map[string]int32{
+		"KIND_UNSPECIFIED":  0,
+		"KIND_PROVINCE":     1,
+		"KIND_CITY":         2,
+		"KIND_COMMUNE":      3,
+		"KIND_WARD":         4,
+		"KIND_SPECIAL_ZONE": 5,
+	}
+)
+
+func (x AdminArea_Kind) Enum() *AdminArea_Kind {
+	p := new(AdminArea_Kind)
+	*p = x
+	return p
+}
+
+func (x AdminArea_Kind) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (AdminArea_Kind) Descriptor() protoreflect.EnumDescriptor {
+	return file_lienket_registry_v1_registry_proto_enumTypes[9].Descriptor()
+}
+
+func (AdminArea_Kind) Type() protoreflect.EnumType {
+	return &file_lienket_registry_v1_registry_proto_enumTypes[9]
+}
+
+func (x AdminArea_Kind) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use AdminArea_Kind.Descriptor instead.
+func (AdminArea_Kind) EnumDescriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{31, 1}
+}
+
 // Role granted.
 type Grant_Role int32
 
@@ -598,11 +664,11 @@ func (x Grant_Role) String() string {
 }
 
 func (Grant_Role) Descriptor() protoreflect.EnumDescriptor {
-	return file_lienket_registry_v1_registry_proto_enumTypes[9].Descriptor()
+	return file_lienket_registry_v1_registry_proto_enumTypes[10].Descriptor()
 }
 
 func (Grant_Role) Type() protoreflect.EnumType {
-	return &file_lienket_registry_v1_registry_proto_enumTypes[9]
+	return &file_lienket_registry_v1_registry_proto_enumTypes[10]
 }
 
 func (x Grant_Role) Number() protoreflect.EnumNumber {
@@ -2777,7 +2843,16 @@ type AdminArea struct {
 	// Centroid latitude.
 	Latitude float64 `protobuf:"fixed64,6,opt,name=latitude,proto3" json:"latitude,omitempty"`
 	// Centroid longitude.
-	Longitude     float64 `protobuf:"fixed64,7,opt,name=longitude,proto3" json:"longitude,omitempty"`
+	Longitude float64 `protobuf:"fixed64,7,opt,name=longitude,proto3" json:"longitude,omitempty"`
+	// English name, e.g. "Chau Que Commune".
+	EnglishName string `protobuf:"bytes,8,opt,name=english_name,json=englishName,proto3" json:"english_name,omitempty"`
+	// Kind of unit.
+	Kind AdminArea_Kind `protobuf:"varint,9,opt,name=kind,proto3,enum=lienket.registry.v1.AdminArea_Kind" json:"kind,omitempty"`
+	// Area in square kilometres.
+	AreaKm2 float64 `protobuf:"fixed64,10,opt,name=area_km2,json=areaKm2,proto3" json:"area_km2,omitempty"`
+	// The unit is no longer in the official list loaded (a newer list merged or renamed it):
+	// records that name it still resolve, new ones may not name it.
+	Retired       bool `protobuf:"varint,11,opt,name=retired,proto3" json:"retired,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2861,6 +2936,34 @@ func (x *AdminArea) GetLongitude() float64 {
 	return 0
 }
 
+func (x *AdminArea) GetEnglishName() string {
+	if x != nil {
+		return x.EnglishName
+	}
+	return ""
+}
+
+func (x *AdminArea) GetKind() AdminArea_Kind {
+	if x != nil {
+		return x.Kind
+	}
+	return AdminArea_KIND_UNSPECIFIED
+}
+
+func (x *AdminArea) GetAreaKm2() float64 {
+	if x != nil {
+		return x.AreaKm2
+	}
+	return 0
+}
+
+func (x *AdminArea) GetRetired() bool {
+	if x != nil {
+		return x.Retired
+	}
+	return false
+}
+
 // Request for GetAdminArea.
 type GetAdminAreaRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -2916,8 +3019,9 @@ type ListAdminAreasRequest struct {
 	PageToken string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
 	// Filter (AIP-160 subset). Terms `field = "value"` or `field != "value"` (value quoted, or a bare word) joined by AND; at most 1024 characters; any other field is 400 FILTER_SYNTAX.
 	// Fields:
-	//   - level: "LEVEL_PROVINCE", "LEVEL_DISTRICT" or "LEVEL_COMMUNE"
+	//   - level: "LEVEL_PROVINCE", "LEVEL_DISTRICT" or "LEVEL_COMMUNE" (or without the prefix, e.g. level=PROVINCE)
 	//   - parent_code: code of the parent area
+	//   - retired: "true" lists the units a newer official list no longer has (default: the current units)
 	Filter        string `protobuf:"bytes,3,opt,name=filter,proto3" json:"filter,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -5054,7 +5158,7 @@ const file_lienket_registry_v1_registry_proto_rawDesc = "" +
 	"\x06filter\x18\x03 \x01(\tR\x06filter\"\x83\x01\n" +
 	"\x17ListAuthoritiesResponse\x12@\n" +
 	"\vauthorities\x18\x01 \x03(\v2\x1e.lienket.registry.v1.AuthorityR\vauthorities\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xc8\x02\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xd1\x04\n" +
 	"\tAdminArea\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x12\n" +
 	"\x04code\x18\x02 \x01(\tR\x04code\x12:\n" +
@@ -5063,12 +5167,24 @@ const file_lienket_registry_v1_registry_proto_rawDesc = "" +
 	"parentCode\x12!\n" +
 	"\fdisplay_name\x18\x05 \x01(\tR\vdisplayName\x12\x1a\n" +
 	"\blatitude\x18\x06 \x01(\x01R\blatitude\x12\x1c\n" +
-	"\tlongitude\x18\a \x01(\x01R\tlongitude\"Y\n" +
+	"\tlongitude\x18\a \x01(\x01R\tlongitude\x12!\n" +
+	"\fenglish_name\x18\b \x01(\tR\venglishName\x127\n" +
+	"\x04kind\x18\t \x01(\x0e2#.lienket.registry.v1.AdminArea.KindR\x04kind\x12\x19\n" +
+	"\barea_km2\x18\n" +
+	" \x01(\x01R\aareaKm2\x12\x18\n" +
+	"\aretired\x18\v \x01(\bR\aretired\"Y\n" +
 	"\x05Level\x12\x15\n" +
 	"\x11LEVEL_UNSPECIFIED\x10\x00\x12\x12\n" +
 	"\x0eLEVEL_PROVINCE\x10\x01\x12\x12\n" +
 	"\x0eLEVEL_DISTRICT\x10\x02\x12\x11\n" +
-	"\rLEVEL_COMMUNE\x10\x03\".\n" +
+	"\rLEVEL_COMMUNE\x10\x03\"v\n" +
+	"\x04Kind\x12\x14\n" +
+	"\x10KIND_UNSPECIFIED\x10\x00\x12\x11\n" +
+	"\rKIND_PROVINCE\x10\x01\x12\r\n" +
+	"\tKIND_CITY\x10\x02\x12\x10\n" +
+	"\fKIND_COMMUNE\x10\x03\x12\r\n" +
+	"\tKIND_WARD\x10\x04\x12\x15\n" +
+	"\x11KIND_SPECIAL_ZONE\x10\x05\".\n" +
 	"\x13GetAdminAreaRequest\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\"k\n" +
 	"\x15ListAdminAreasRequest\x12\x1b\n" +
@@ -5290,7 +5406,7 @@ func file_lienket_registry_v1_registry_proto_rawDescGZIP() []byte {
 	return file_lienket_registry_v1_registry_proto_rawDescData
 }
 
-var file_lienket_registry_v1_registry_proto_enumTypes = make([]protoimpl.EnumInfo, 10)
+var file_lienket_registry_v1_registry_proto_enumTypes = make([]protoimpl.EnumInfo, 11)
 var file_lienket_registry_v1_registry_proto_msgTypes = make([]protoimpl.MessageInfo, 64)
 var file_lienket_registry_v1_registry_proto_goTypes = []any{
 	(PovertyStatus)(0),                   // 0: lienket.registry.v1.PovertyStatus
@@ -5302,210 +5418,212 @@ var file_lienket_registry_v1_registry_proto_goTypes = []any{
 	(Membership_State)(0),                // 6: lienket.registry.v1.Membership.State
 	(Authority_Kind)(0),                  // 7: lienket.registry.v1.Authority.Kind
 	(AdminArea_Level)(0),                 // 8: lienket.registry.v1.AdminArea.Level
-	(Grant_Role)(0),                      // 9: lienket.registry.v1.Grant.Role
-	(*Address)(nil),                      // 10: lienket.registry.v1.Address
-	(*LegalRepresentative)(nil),          // 11: lienket.registry.v1.LegalRepresentative
-	(*Certification)(nil),                // 12: lienket.registry.v1.Certification
-	(*Organization)(nil),                 // 13: lienket.registry.v1.Organization
-	(*CreateOrganizationRequest)(nil),    // 14: lienket.registry.v1.CreateOrganizationRequest
-	(*GetOrganizationRequest)(nil),       // 15: lienket.registry.v1.GetOrganizationRequest
-	(*ListOrganizationsRequest)(nil),     // 16: lienket.registry.v1.ListOrganizationsRequest
-	(*ListOrganizationsResponse)(nil),    // 17: lienket.registry.v1.ListOrganizationsResponse
-	(*UpdateOrganizationRequest)(nil),    // 18: lienket.registry.v1.UpdateOrganizationRequest
-	(*DeleteOrganizationRequest)(nil),    // 19: lienket.registry.v1.DeleteOrganizationRequest
-	(*CultivatedArea)(nil),               // 20: lienket.registry.v1.CultivatedArea
-	(*DataConsent)(nil),                  // 21: lienket.registry.v1.DataConsent
-	(*Household)(nil),                    // 22: lienket.registry.v1.Household
-	(*CreateHouseholdRequest)(nil),       // 23: lienket.registry.v1.CreateHouseholdRequest
-	(*GetHouseholdRequest)(nil),          // 24: lienket.registry.v1.GetHouseholdRequest
-	(*ListHouseholdsRequest)(nil),        // 25: lienket.registry.v1.ListHouseholdsRequest
-	(*ListHouseholdsResponse)(nil),       // 26: lienket.registry.v1.ListHouseholdsResponse
-	(*UpdateHouseholdRequest)(nil),       // 27: lienket.registry.v1.UpdateHouseholdRequest
-	(*DeleteHouseholdRequest)(nil),       // 28: lienket.registry.v1.DeleteHouseholdRequest
-	(*Membership)(nil),                   // 29: lienket.registry.v1.Membership
-	(*CreateMembershipRequest)(nil),      // 30: lienket.registry.v1.CreateMembershipRequest
-	(*GetMembershipRequest)(nil),         // 31: lienket.registry.v1.GetMembershipRequest
-	(*ListMembershipsRequest)(nil),       // 32: lienket.registry.v1.ListMembershipsRequest
-	(*ListMembershipsResponse)(nil),      // 33: lienket.registry.v1.ListMembershipsResponse
-	(*UpdateMembershipRequest)(nil),      // 34: lienket.registry.v1.UpdateMembershipRequest
-	(*DeleteMembershipRequest)(nil),      // 35: lienket.registry.v1.DeleteMembershipRequest
-	(*Authority)(nil),                    // 36: lienket.registry.v1.Authority
-	(*CreateAuthorityRequest)(nil),       // 37: lienket.registry.v1.CreateAuthorityRequest
-	(*GetAuthorityRequest)(nil),          // 38: lienket.registry.v1.GetAuthorityRequest
-	(*ListAuthoritiesRequest)(nil),       // 39: lienket.registry.v1.ListAuthoritiesRequest
-	(*ListAuthoritiesResponse)(nil),      // 40: lienket.registry.v1.ListAuthoritiesResponse
-	(*AdminArea)(nil),                    // 41: lienket.registry.v1.AdminArea
-	(*GetAdminAreaRequest)(nil),          // 42: lienket.registry.v1.GetAdminAreaRequest
-	(*ListAdminAreasRequest)(nil),        // 43: lienket.registry.v1.ListAdminAreasRequest
-	(*ListAdminAreasResponse)(nil),       // 44: lienket.registry.v1.ListAdminAreasResponse
-	(*Product)(nil),                      // 45: lienket.registry.v1.Product
-	(*GetProductRequest)(nil),            // 46: lienket.registry.v1.GetProductRequest
-	(*ListProductsRequest)(nil),          // 47: lienket.registry.v1.ListProductsRequest
-	(*ListProductsResponse)(nil),         // 48: lienket.registry.v1.ListProductsResponse
-	(*Standard)(nil),                     // 49: lienket.registry.v1.Standard
-	(*GetStandardRequest)(nil),           // 50: lienket.registry.v1.GetStandardRequest
-	(*ListStandardsRequest)(nil),         // 51: lienket.registry.v1.ListStandardsRequest
-	(*ListStandardsResponse)(nil),        // 52: lienket.registry.v1.ListStandardsResponse
-	(*ApiKey)(nil),                       // 53: lienket.registry.v1.ApiKey
-	(*CreateApiKeyRequest)(nil),          // 54: lienket.registry.v1.CreateApiKeyRequest
-	(*CreateApiKeyResponse)(nil),         // 55: lienket.registry.v1.CreateApiKeyResponse
-	(*ListApiKeysRequest)(nil),           // 56: lienket.registry.v1.ListApiKeysRequest
-	(*ListApiKeysResponse)(nil),          // 57: lienket.registry.v1.ListApiKeysResponse
-	(*RevokeApiKeyRequest)(nil),          // 58: lienket.registry.v1.RevokeApiKeyRequest
-	(*VerifyApiKeyRequest)(nil),          // 59: lienket.registry.v1.VerifyApiKeyRequest
-	(*Identity)(nil),                     // 60: lienket.registry.v1.Identity
-	(*User)(nil),                         // 61: lienket.registry.v1.User
-	(*Grant)(nil),                        // 62: lienket.registry.v1.Grant
-	(*CreateUserRequest)(nil),            // 63: lienket.registry.v1.CreateUserRequest
-	(*GetUserRequest)(nil),               // 64: lienket.registry.v1.GetUserRequest
-	(*ListUsersRequest)(nil),             // 65: lienket.registry.v1.ListUsersRequest
-	(*ListUsersResponse)(nil),            // 66: lienket.registry.v1.ListUsersResponse
-	(*UpdateUserRequest)(nil),            // 67: lienket.registry.v1.UpdateUserRequest
-	(*CreateGrantRequest)(nil),           // 68: lienket.registry.v1.CreateGrantRequest
-	(*ListGrantsRequest)(nil),            // 69: lienket.registry.v1.ListGrantsRequest
-	(*ListGrantsResponse)(nil),           // 70: lienket.registry.v1.ListGrantsResponse
-	(*DeleteGrantRequest)(nil),           // 71: lienket.registry.v1.DeleteGrantRequest
-	(*LookupIdentityRequest)(nil),        // 72: lienket.registry.v1.LookupIdentityRequest
-	(*RecordContractPartiesRequest)(nil), // 73: lienket.registry.v1.RecordContractPartiesRequest
-	(*timestamppb.Timestamp)(nil),        // 74: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),        // 75: google.protobuf.FieldMask
-	(*emptypb.Empty)(nil),                // 76: google.protobuf.Empty
+	(AdminArea_Kind)(0),                  // 9: lienket.registry.v1.AdminArea.Kind
+	(Grant_Role)(0),                      // 10: lienket.registry.v1.Grant.Role
+	(*Address)(nil),                      // 11: lienket.registry.v1.Address
+	(*LegalRepresentative)(nil),          // 12: lienket.registry.v1.LegalRepresentative
+	(*Certification)(nil),                // 13: lienket.registry.v1.Certification
+	(*Organization)(nil),                 // 14: lienket.registry.v1.Organization
+	(*CreateOrganizationRequest)(nil),    // 15: lienket.registry.v1.CreateOrganizationRequest
+	(*GetOrganizationRequest)(nil),       // 16: lienket.registry.v1.GetOrganizationRequest
+	(*ListOrganizationsRequest)(nil),     // 17: lienket.registry.v1.ListOrganizationsRequest
+	(*ListOrganizationsResponse)(nil),    // 18: lienket.registry.v1.ListOrganizationsResponse
+	(*UpdateOrganizationRequest)(nil),    // 19: lienket.registry.v1.UpdateOrganizationRequest
+	(*DeleteOrganizationRequest)(nil),    // 20: lienket.registry.v1.DeleteOrganizationRequest
+	(*CultivatedArea)(nil),               // 21: lienket.registry.v1.CultivatedArea
+	(*DataConsent)(nil),                  // 22: lienket.registry.v1.DataConsent
+	(*Household)(nil),                    // 23: lienket.registry.v1.Household
+	(*CreateHouseholdRequest)(nil),       // 24: lienket.registry.v1.CreateHouseholdRequest
+	(*GetHouseholdRequest)(nil),          // 25: lienket.registry.v1.GetHouseholdRequest
+	(*ListHouseholdsRequest)(nil),        // 26: lienket.registry.v1.ListHouseholdsRequest
+	(*ListHouseholdsResponse)(nil),       // 27: lienket.registry.v1.ListHouseholdsResponse
+	(*UpdateHouseholdRequest)(nil),       // 28: lienket.registry.v1.UpdateHouseholdRequest
+	(*DeleteHouseholdRequest)(nil),       // 29: lienket.registry.v1.DeleteHouseholdRequest
+	(*Membership)(nil),                   // 30: lienket.registry.v1.Membership
+	(*CreateMembershipRequest)(nil),      // 31: lienket.registry.v1.CreateMembershipRequest
+	(*GetMembershipRequest)(nil),         // 32: lienket.registry.v1.GetMembershipRequest
+	(*ListMembershipsRequest)(nil),       // 33: lienket.registry.v1.ListMembershipsRequest
+	(*ListMembershipsResponse)(nil),      // 34: lienket.registry.v1.ListMembershipsResponse
+	(*UpdateMembershipRequest)(nil),      // 35: lienket.registry.v1.UpdateMembershipRequest
+	(*DeleteMembershipRequest)(nil),      // 36: lienket.registry.v1.DeleteMembershipRequest
+	(*Authority)(nil),                    // 37: lienket.registry.v1.Authority
+	(*CreateAuthorityRequest)(nil),       // 38: lienket.registry.v1.CreateAuthorityRequest
+	(*GetAuthorityRequest)(nil),          // 39: lienket.registry.v1.GetAuthorityRequest
+	(*ListAuthoritiesRequest)(nil),       // 40: lienket.registry.v1.ListAuthoritiesRequest
+	(*ListAuthoritiesResponse)(nil),      // 41: lienket.registry.v1.ListAuthoritiesResponse
+	(*AdminArea)(nil),                    // 42: lienket.registry.v1.AdminArea
+	(*GetAdminAreaRequest)(nil),          // 43: lienket.registry.v1.GetAdminAreaRequest
+	(*ListAdminAreasRequest)(nil),        // 44: lienket.registry.v1.ListAdminAreasRequest
+	(*ListAdminAreasResponse)(nil),       // 45: lienket.registry.v1.ListAdminAreasResponse
+	(*Product)(nil),                      // 46: lienket.registry.v1.Product
+	(*GetProductRequest)(nil),            // 47: lienket.registry.v1.GetProductRequest
+	(*ListProductsRequest)(nil),          // 48: lienket.registry.v1.ListProductsRequest
+	(*ListProductsResponse)(nil),         // 49: lienket.registry.v1.ListProductsResponse
+	(*Standard)(nil),                     // 50: lienket.registry.v1.Standard
+	(*GetStandardRequest)(nil),           // 51: lienket.registry.v1.GetStandardRequest
+	(*ListStandardsRequest)(nil),         // 52: lienket.registry.v1.ListStandardsRequest
+	(*ListStandardsResponse)(nil),        // 53: lienket.registry.v1.ListStandardsResponse
+	(*ApiKey)(nil),                       // 54: lienket.registry.v1.ApiKey
+	(*CreateApiKeyRequest)(nil),          // 55: lienket.registry.v1.CreateApiKeyRequest
+	(*CreateApiKeyResponse)(nil),         // 56: lienket.registry.v1.CreateApiKeyResponse
+	(*ListApiKeysRequest)(nil),           // 57: lienket.registry.v1.ListApiKeysRequest
+	(*ListApiKeysResponse)(nil),          // 58: lienket.registry.v1.ListApiKeysResponse
+	(*RevokeApiKeyRequest)(nil),          // 59: lienket.registry.v1.RevokeApiKeyRequest
+	(*VerifyApiKeyRequest)(nil),          // 60: lienket.registry.v1.VerifyApiKeyRequest
+	(*Identity)(nil),                     // 61: lienket.registry.v1.Identity
+	(*User)(nil),                         // 62: lienket.registry.v1.User
+	(*Grant)(nil),                        // 63: lienket.registry.v1.Grant
+	(*CreateUserRequest)(nil),            // 64: lienket.registry.v1.CreateUserRequest
+	(*GetUserRequest)(nil),               // 65: lienket.registry.v1.GetUserRequest
+	(*ListUsersRequest)(nil),             // 66: lienket.registry.v1.ListUsersRequest
+	(*ListUsersResponse)(nil),            // 67: lienket.registry.v1.ListUsersResponse
+	(*UpdateUserRequest)(nil),            // 68: lienket.registry.v1.UpdateUserRequest
+	(*CreateGrantRequest)(nil),           // 69: lienket.registry.v1.CreateGrantRequest
+	(*ListGrantsRequest)(nil),            // 70: lienket.registry.v1.ListGrantsRequest
+	(*ListGrantsResponse)(nil),           // 71: lienket.registry.v1.ListGrantsResponse
+	(*DeleteGrantRequest)(nil),           // 72: lienket.registry.v1.DeleteGrantRequest
+	(*LookupIdentityRequest)(nil),        // 73: lienket.registry.v1.LookupIdentityRequest
+	(*RecordContractPartiesRequest)(nil), // 74: lienket.registry.v1.RecordContractPartiesRequest
+	(*timestamppb.Timestamp)(nil),        // 75: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil),        // 76: google.protobuf.FieldMask
+	(*emptypb.Empty)(nil),                // 77: google.protobuf.Empty
 }
 var file_lienket_registry_v1_registry_proto_depIdxs = []int32{
 	3,  // 0: lienket.registry.v1.Organization.kind:type_name -> lienket.registry.v1.Organization.Kind
-	10, // 1: lienket.registry.v1.Organization.address:type_name -> lienket.registry.v1.Address
-	11, // 2: lienket.registry.v1.Organization.legal_representative:type_name -> lienket.registry.v1.LegalRepresentative
-	12, // 3: lienket.registry.v1.Organization.certifications:type_name -> lienket.registry.v1.Certification
+	11, // 1: lienket.registry.v1.Organization.address:type_name -> lienket.registry.v1.Address
+	12, // 2: lienket.registry.v1.Organization.legal_representative:type_name -> lienket.registry.v1.LegalRepresentative
+	13, // 3: lienket.registry.v1.Organization.certifications:type_name -> lienket.registry.v1.Certification
 	4,  // 4: lienket.registry.v1.Organization.state:type_name -> lienket.registry.v1.Organization.State
-	74, // 5: lienket.registry.v1.Organization.create_time:type_name -> google.protobuf.Timestamp
-	74, // 6: lienket.registry.v1.Organization.update_time:type_name -> google.protobuf.Timestamp
-	13, // 7: lienket.registry.v1.CreateOrganizationRequest.organization:type_name -> lienket.registry.v1.Organization
-	13, // 8: lienket.registry.v1.ListOrganizationsResponse.organizations:type_name -> lienket.registry.v1.Organization
-	13, // 9: lienket.registry.v1.UpdateOrganizationRequest.organization:type_name -> lienket.registry.v1.Organization
-	75, // 10: lienket.registry.v1.UpdateOrganizationRequest.update_mask:type_name -> google.protobuf.FieldMask
+	75, // 5: lienket.registry.v1.Organization.create_time:type_name -> google.protobuf.Timestamp
+	75, // 6: lienket.registry.v1.Organization.update_time:type_name -> google.protobuf.Timestamp
+	14, // 7: lienket.registry.v1.CreateOrganizationRequest.organization:type_name -> lienket.registry.v1.Organization
+	14, // 8: lienket.registry.v1.ListOrganizationsResponse.organizations:type_name -> lienket.registry.v1.Organization
+	14, // 9: lienket.registry.v1.UpdateOrganizationRequest.organization:type_name -> lienket.registry.v1.Organization
+	76, // 10: lienket.registry.v1.UpdateOrganizationRequest.update_mask:type_name -> google.protobuf.FieldMask
 	1,  // 11: lienket.registry.v1.Household.head_gender:type_name -> lienket.registry.v1.Gender
 	0,  // 12: lienket.registry.v1.Household.poverty_status:type_name -> lienket.registry.v1.PovertyStatus
-	20, // 13: lienket.registry.v1.Household.cultivated_areas:type_name -> lienket.registry.v1.CultivatedArea
-	21, // 14: lienket.registry.v1.Household.consent:type_name -> lienket.registry.v1.DataConsent
-	74, // 15: lienket.registry.v1.Household.create_time:type_name -> google.protobuf.Timestamp
-	74, // 16: lienket.registry.v1.Household.update_time:type_name -> google.protobuf.Timestamp
-	22, // 17: lienket.registry.v1.CreateHouseholdRequest.household:type_name -> lienket.registry.v1.Household
-	22, // 18: lienket.registry.v1.ListHouseholdsResponse.households:type_name -> lienket.registry.v1.Household
-	22, // 19: lienket.registry.v1.UpdateHouseholdRequest.household:type_name -> lienket.registry.v1.Household
-	75, // 20: lienket.registry.v1.UpdateHouseholdRequest.update_mask:type_name -> google.protobuf.FieldMask
+	21, // 13: lienket.registry.v1.Household.cultivated_areas:type_name -> lienket.registry.v1.CultivatedArea
+	22, // 14: lienket.registry.v1.Household.consent:type_name -> lienket.registry.v1.DataConsent
+	75, // 15: lienket.registry.v1.Household.create_time:type_name -> google.protobuf.Timestamp
+	75, // 16: lienket.registry.v1.Household.update_time:type_name -> google.protobuf.Timestamp
+	23, // 17: lienket.registry.v1.CreateHouseholdRequest.household:type_name -> lienket.registry.v1.Household
+	23, // 18: lienket.registry.v1.ListHouseholdsResponse.households:type_name -> lienket.registry.v1.Household
+	23, // 19: lienket.registry.v1.UpdateHouseholdRequest.household:type_name -> lienket.registry.v1.Household
+	76, // 20: lienket.registry.v1.UpdateHouseholdRequest.update_mask:type_name -> google.protobuf.FieldMask
 	5,  // 21: lienket.registry.v1.Membership.role:type_name -> lienket.registry.v1.Membership.Role
 	6,  // 22: lienket.registry.v1.Membership.state:type_name -> lienket.registry.v1.Membership.State
-	74, // 23: lienket.registry.v1.Membership.create_time:type_name -> google.protobuf.Timestamp
-	74, // 24: lienket.registry.v1.Membership.update_time:type_name -> google.protobuf.Timestamp
-	29, // 25: lienket.registry.v1.CreateMembershipRequest.membership:type_name -> lienket.registry.v1.Membership
-	29, // 26: lienket.registry.v1.ListMembershipsResponse.memberships:type_name -> lienket.registry.v1.Membership
-	29, // 27: lienket.registry.v1.UpdateMembershipRequest.membership:type_name -> lienket.registry.v1.Membership
-	75, // 28: lienket.registry.v1.UpdateMembershipRequest.update_mask:type_name -> google.protobuf.FieldMask
+	75, // 23: lienket.registry.v1.Membership.create_time:type_name -> google.protobuf.Timestamp
+	75, // 24: lienket.registry.v1.Membership.update_time:type_name -> google.protobuf.Timestamp
+	30, // 25: lienket.registry.v1.CreateMembershipRequest.membership:type_name -> lienket.registry.v1.Membership
+	30, // 26: lienket.registry.v1.ListMembershipsResponse.memberships:type_name -> lienket.registry.v1.Membership
+	30, // 27: lienket.registry.v1.UpdateMembershipRequest.membership:type_name -> lienket.registry.v1.Membership
+	76, // 28: lienket.registry.v1.UpdateMembershipRequest.update_mask:type_name -> google.protobuf.FieldMask
 	7,  // 29: lienket.registry.v1.Authority.kind:type_name -> lienket.registry.v1.Authority.Kind
-	74, // 30: lienket.registry.v1.Authority.create_time:type_name -> google.protobuf.Timestamp
-	36, // 31: lienket.registry.v1.CreateAuthorityRequest.authority:type_name -> lienket.registry.v1.Authority
-	36, // 32: lienket.registry.v1.ListAuthoritiesResponse.authorities:type_name -> lienket.registry.v1.Authority
+	75, // 30: lienket.registry.v1.Authority.create_time:type_name -> google.protobuf.Timestamp
+	37, // 31: lienket.registry.v1.CreateAuthorityRequest.authority:type_name -> lienket.registry.v1.Authority
+	37, // 32: lienket.registry.v1.ListAuthoritiesResponse.authorities:type_name -> lienket.registry.v1.Authority
 	8,  // 33: lienket.registry.v1.AdminArea.level:type_name -> lienket.registry.v1.AdminArea.Level
-	41, // 34: lienket.registry.v1.ListAdminAreasResponse.admin_areas:type_name -> lienket.registry.v1.AdminArea
-	2,  // 35: lienket.registry.v1.Product.category:type_name -> lienket.registry.v1.ProductCategory
-	45, // 36: lienket.registry.v1.ListProductsResponse.products:type_name -> lienket.registry.v1.Product
-	49, // 37: lienket.registry.v1.ListStandardsResponse.standards:type_name -> lienket.registry.v1.Standard
-	74, // 38: lienket.registry.v1.ApiKey.create_time:type_name -> google.protobuf.Timestamp
-	74, // 39: lienket.registry.v1.ApiKey.revoke_time:type_name -> google.protobuf.Timestamp
-	53, // 40: lienket.registry.v1.CreateApiKeyRequest.api_key:type_name -> lienket.registry.v1.ApiKey
-	53, // 41: lienket.registry.v1.CreateApiKeyResponse.api_key:type_name -> lienket.registry.v1.ApiKey
-	53, // 42: lienket.registry.v1.ListApiKeysResponse.api_keys:type_name -> lienket.registry.v1.ApiKey
-	60, // 43: lienket.registry.v1.User.identities:type_name -> lienket.registry.v1.Identity
-	62, // 44: lienket.registry.v1.User.grants:type_name -> lienket.registry.v1.Grant
-	74, // 45: lienket.registry.v1.User.create_time:type_name -> google.protobuf.Timestamp
-	9,  // 46: lienket.registry.v1.Grant.role:type_name -> lienket.registry.v1.Grant.Role
-	74, // 47: lienket.registry.v1.Grant.create_time:type_name -> google.protobuf.Timestamp
-	61, // 48: lienket.registry.v1.CreateUserRequest.user:type_name -> lienket.registry.v1.User
-	61, // 49: lienket.registry.v1.ListUsersResponse.users:type_name -> lienket.registry.v1.User
-	61, // 50: lienket.registry.v1.UpdateUserRequest.user:type_name -> lienket.registry.v1.User
-	75, // 51: lienket.registry.v1.UpdateUserRequest.update_mask:type_name -> google.protobuf.FieldMask
-	62, // 52: lienket.registry.v1.CreateGrantRequest.grant:type_name -> lienket.registry.v1.Grant
-	62, // 53: lienket.registry.v1.ListGrantsResponse.grants:type_name -> lienket.registry.v1.Grant
-	60, // 54: lienket.registry.v1.LookupIdentityRequest.identity:type_name -> lienket.registry.v1.Identity
-	14, // 55: lienket.registry.v1.RegistryService.CreateOrganization:input_type -> lienket.registry.v1.CreateOrganizationRequest
-	15, // 56: lienket.registry.v1.RegistryService.GetOrganization:input_type -> lienket.registry.v1.GetOrganizationRequest
-	16, // 57: lienket.registry.v1.RegistryService.ListOrganizations:input_type -> lienket.registry.v1.ListOrganizationsRequest
-	18, // 58: lienket.registry.v1.RegistryService.UpdateOrganization:input_type -> lienket.registry.v1.UpdateOrganizationRequest
-	19, // 59: lienket.registry.v1.RegistryService.DeleteOrganization:input_type -> lienket.registry.v1.DeleteOrganizationRequest
-	23, // 60: lienket.registry.v1.RegistryService.CreateHousehold:input_type -> lienket.registry.v1.CreateHouseholdRequest
-	24, // 61: lienket.registry.v1.RegistryService.GetHousehold:input_type -> lienket.registry.v1.GetHouseholdRequest
-	25, // 62: lienket.registry.v1.RegistryService.ListHouseholds:input_type -> lienket.registry.v1.ListHouseholdsRequest
-	27, // 63: lienket.registry.v1.RegistryService.UpdateHousehold:input_type -> lienket.registry.v1.UpdateHouseholdRequest
-	28, // 64: lienket.registry.v1.RegistryService.DeleteHousehold:input_type -> lienket.registry.v1.DeleteHouseholdRequest
-	30, // 65: lienket.registry.v1.RegistryService.CreateMembership:input_type -> lienket.registry.v1.CreateMembershipRequest
-	31, // 66: lienket.registry.v1.RegistryService.GetMembership:input_type -> lienket.registry.v1.GetMembershipRequest
-	32, // 67: lienket.registry.v1.RegistryService.ListMemberships:input_type -> lienket.registry.v1.ListMembershipsRequest
-	34, // 68: lienket.registry.v1.RegistryService.UpdateMembership:input_type -> lienket.registry.v1.UpdateMembershipRequest
-	35, // 69: lienket.registry.v1.RegistryService.DeleteMembership:input_type -> lienket.registry.v1.DeleteMembershipRequest
-	37, // 70: lienket.registry.v1.RegistryService.CreateAuthority:input_type -> lienket.registry.v1.CreateAuthorityRequest
-	38, // 71: lienket.registry.v1.RegistryService.GetAuthority:input_type -> lienket.registry.v1.GetAuthorityRequest
-	39, // 72: lienket.registry.v1.RegistryService.ListAuthorities:input_type -> lienket.registry.v1.ListAuthoritiesRequest
-	42, // 73: lienket.registry.v1.RegistryService.GetAdminArea:input_type -> lienket.registry.v1.GetAdminAreaRequest
-	43, // 74: lienket.registry.v1.RegistryService.ListAdminAreas:input_type -> lienket.registry.v1.ListAdminAreasRequest
-	46, // 75: lienket.registry.v1.RegistryService.GetProduct:input_type -> lienket.registry.v1.GetProductRequest
-	47, // 76: lienket.registry.v1.RegistryService.ListProducts:input_type -> lienket.registry.v1.ListProductsRequest
-	50, // 77: lienket.registry.v1.RegistryService.GetStandard:input_type -> lienket.registry.v1.GetStandardRequest
-	51, // 78: lienket.registry.v1.RegistryService.ListStandards:input_type -> lienket.registry.v1.ListStandardsRequest
-	54, // 79: lienket.registry.v1.RegistryService.CreateApiKey:input_type -> lienket.registry.v1.CreateApiKeyRequest
-	56, // 80: lienket.registry.v1.RegistryService.ListApiKeys:input_type -> lienket.registry.v1.ListApiKeysRequest
-	58, // 81: lienket.registry.v1.RegistryService.RevokeApiKey:input_type -> lienket.registry.v1.RevokeApiKeyRequest
-	59, // 82: lienket.registry.v1.RegistryService.VerifyApiKey:input_type -> lienket.registry.v1.VerifyApiKeyRequest
-	63, // 83: lienket.registry.v1.RegistryService.CreateUser:input_type -> lienket.registry.v1.CreateUserRequest
-	64, // 84: lienket.registry.v1.RegistryService.GetUser:input_type -> lienket.registry.v1.GetUserRequest
-	65, // 85: lienket.registry.v1.RegistryService.ListUsers:input_type -> lienket.registry.v1.ListUsersRequest
-	67, // 86: lienket.registry.v1.RegistryService.UpdateUser:input_type -> lienket.registry.v1.UpdateUserRequest
-	68, // 87: lienket.registry.v1.RegistryService.CreateGrant:input_type -> lienket.registry.v1.CreateGrantRequest
-	69, // 88: lienket.registry.v1.RegistryService.ListGrants:input_type -> lienket.registry.v1.ListGrantsRequest
-	71, // 89: lienket.registry.v1.RegistryService.DeleteGrant:input_type -> lienket.registry.v1.DeleteGrantRequest
-	72, // 90: lienket.registry.v1.RegistryService.LookupIdentity:input_type -> lienket.registry.v1.LookupIdentityRequest
-	73, // 91: lienket.registry.v1.RegistryService.RecordContractParties:input_type -> lienket.registry.v1.RecordContractPartiesRequest
-	13, // 92: lienket.registry.v1.RegistryService.CreateOrganization:output_type -> lienket.registry.v1.Organization
-	13, // 93: lienket.registry.v1.RegistryService.GetOrganization:output_type -> lienket.registry.v1.Organization
-	17, // 94: lienket.registry.v1.RegistryService.ListOrganizations:output_type -> lienket.registry.v1.ListOrganizationsResponse
-	13, // 95: lienket.registry.v1.RegistryService.UpdateOrganization:output_type -> lienket.registry.v1.Organization
-	76, // 96: lienket.registry.v1.RegistryService.DeleteOrganization:output_type -> google.protobuf.Empty
-	22, // 97: lienket.registry.v1.RegistryService.CreateHousehold:output_type -> lienket.registry.v1.Household
-	22, // 98: lienket.registry.v1.RegistryService.GetHousehold:output_type -> lienket.registry.v1.Household
-	26, // 99: lienket.registry.v1.RegistryService.ListHouseholds:output_type -> lienket.registry.v1.ListHouseholdsResponse
-	22, // 100: lienket.registry.v1.RegistryService.UpdateHousehold:output_type -> lienket.registry.v1.Household
-	76, // 101: lienket.registry.v1.RegistryService.DeleteHousehold:output_type -> google.protobuf.Empty
-	29, // 102: lienket.registry.v1.RegistryService.CreateMembership:output_type -> lienket.registry.v1.Membership
-	29, // 103: lienket.registry.v1.RegistryService.GetMembership:output_type -> lienket.registry.v1.Membership
-	33, // 104: lienket.registry.v1.RegistryService.ListMemberships:output_type -> lienket.registry.v1.ListMembershipsResponse
-	29, // 105: lienket.registry.v1.RegistryService.UpdateMembership:output_type -> lienket.registry.v1.Membership
-	76, // 106: lienket.registry.v1.RegistryService.DeleteMembership:output_type -> google.protobuf.Empty
-	36, // 107: lienket.registry.v1.RegistryService.CreateAuthority:output_type -> lienket.registry.v1.Authority
-	36, // 108: lienket.registry.v1.RegistryService.GetAuthority:output_type -> lienket.registry.v1.Authority
-	40, // 109: lienket.registry.v1.RegistryService.ListAuthorities:output_type -> lienket.registry.v1.ListAuthoritiesResponse
-	41, // 110: lienket.registry.v1.RegistryService.GetAdminArea:output_type -> lienket.registry.v1.AdminArea
-	44, // 111: lienket.registry.v1.RegistryService.ListAdminAreas:output_type -> lienket.registry.v1.ListAdminAreasResponse
-	45, // 112: lienket.registry.v1.RegistryService.GetProduct:output_type -> lienket.registry.v1.Product
-	48, // 113: lienket.registry.v1.RegistryService.ListProducts:output_type -> lienket.registry.v1.ListProductsResponse
-	49, // 114: lienket.registry.v1.RegistryService.GetStandard:output_type -> lienket.registry.v1.Standard
-	52, // 115: lienket.registry.v1.RegistryService.ListStandards:output_type -> lienket.registry.v1.ListStandardsResponse
-	55, // 116: lienket.registry.v1.RegistryService.CreateApiKey:output_type -> lienket.registry.v1.CreateApiKeyResponse
-	57, // 117: lienket.registry.v1.RegistryService.ListApiKeys:output_type -> lienket.registry.v1.ListApiKeysResponse
-	53, // 118: lienket.registry.v1.RegistryService.RevokeApiKey:output_type -> lienket.registry.v1.ApiKey
-	53, // 119: lienket.registry.v1.RegistryService.VerifyApiKey:output_type -> lienket.registry.v1.ApiKey
-	61, // 120: lienket.registry.v1.RegistryService.CreateUser:output_type -> lienket.registry.v1.User
-	61, // 121: lienket.registry.v1.RegistryService.GetUser:output_type -> lienket.registry.v1.User
-	66, // 122: lienket.registry.v1.RegistryService.ListUsers:output_type -> lienket.registry.v1.ListUsersResponse
-	61, // 123: lienket.registry.v1.RegistryService.UpdateUser:output_type -> lienket.registry.v1.User
-	62, // 124: lienket.registry.v1.RegistryService.CreateGrant:output_type -> lienket.registry.v1.Grant
-	70, // 125: lienket.registry.v1.RegistryService.ListGrants:output_type -> lienket.registry.v1.ListGrantsResponse
-	76, // 126: lienket.registry.v1.RegistryService.DeleteGrant:output_type -> google.protobuf.Empty
-	61, // 127: lienket.registry.v1.RegistryService.LookupIdentity:output_type -> lienket.registry.v1.User
-	76, // 128: lienket.registry.v1.RegistryService.RecordContractParties:output_type -> google.protobuf.Empty
-	92, // [92:129] is the sub-list for method output_type
-	55, // [55:92] is the sub-list for method input_type
-	55, // [55:55] is the sub-list for extension type_name
-	55, // [55:55] is the sub-list for extension extendee
-	0,  // [0:55] is the sub-list for field type_name
+	9,  // 34: lienket.registry.v1.AdminArea.kind:type_name -> lienket.registry.v1.AdminArea.Kind
+	42, // 35: lienket.registry.v1.ListAdminAreasResponse.admin_areas:type_name -> lienket.registry.v1.AdminArea
+	2,  // 36: lienket.registry.v1.Product.category:type_name -> lienket.registry.v1.ProductCategory
+	46, // 37: lienket.registry.v1.ListProductsResponse.products:type_name -> lienket.registry.v1.Product
+	50, // 38: lienket.registry.v1.ListStandardsResponse.standards:type_name -> lienket.registry.v1.Standard
+	75, // 39: lienket.registry.v1.ApiKey.create_time:type_name -> google.protobuf.Timestamp
+	75, // 40: lienket.registry.v1.ApiKey.revoke_time:type_name -> google.protobuf.Timestamp
+	54, // 41: lienket.registry.v1.CreateApiKeyRequest.api_key:type_name -> lienket.registry.v1.ApiKey
+	54, // 42: lienket.registry.v1.CreateApiKeyResponse.api_key:type_name -> lienket.registry.v1.ApiKey
+	54, // 43: lienket.registry.v1.ListApiKeysResponse.api_keys:type_name -> lienket.registry.v1.ApiKey
+	61, // 44: lienket.registry.v1.User.identities:type_name -> lienket.registry.v1.Identity
+	63, // 45: lienket.registry.v1.User.grants:type_name -> lienket.registry.v1.Grant
+	75, // 46: lienket.registry.v1.User.create_time:type_name -> google.protobuf.Timestamp
+	10, // 47: lienket.registry.v1.Grant.role:type_name -> lienket.registry.v1.Grant.Role
+	75, // 48: lienket.registry.v1.Grant.create_time:type_name -> google.protobuf.Timestamp
+	62, // 49: lienket.registry.v1.CreateUserRequest.user:type_name -> lienket.registry.v1.User
+	62, // 50: lienket.registry.v1.ListUsersResponse.users:type_name -> lienket.registry.v1.User
+	62, // 51: lienket.registry.v1.UpdateUserRequest.user:type_name -> lienket.registry.v1.User
+	76, // 52: lienket.registry.v1.UpdateUserRequest.update_mask:type_name -> google.protobuf.FieldMask
+	63, // 53: lienket.registry.v1.CreateGrantRequest.grant:type_name -> lienket.registry.v1.Grant
+	63, // 54: lienket.registry.v1.ListGrantsResponse.grants:type_name -> lienket.registry.v1.Grant
+	61, // 55: lienket.registry.v1.LookupIdentityRequest.identity:type_name -> lienket.registry.v1.Identity
+	15, // 56: lienket.registry.v1.RegistryService.CreateOrganization:input_type -> lienket.registry.v1.CreateOrganizationRequest
+	16, // 57: lienket.registry.v1.RegistryService.GetOrganization:input_type -> lienket.registry.v1.GetOrganizationRequest
+	17, // 58: lienket.registry.v1.RegistryService.ListOrganizations:input_type -> lienket.registry.v1.ListOrganizationsRequest
+	19, // 59: lienket.registry.v1.RegistryService.UpdateOrganization:input_type -> lienket.registry.v1.UpdateOrganizationRequest
+	20, // 60: lienket.registry.v1.RegistryService.DeleteOrganization:input_type -> lienket.registry.v1.DeleteOrganizationRequest
+	24, // 61: lienket.registry.v1.RegistryService.CreateHousehold:input_type -> lienket.registry.v1.CreateHouseholdRequest
+	25, // 62: lienket.registry.v1.RegistryService.GetHousehold:input_type -> lienket.registry.v1.GetHouseholdRequest
+	26, // 63: lienket.registry.v1.RegistryService.ListHouseholds:input_type -> lienket.registry.v1.ListHouseholdsRequest
+	28, // 64: lienket.registry.v1.RegistryService.UpdateHousehold:input_type -> lienket.registry.v1.UpdateHouseholdRequest
+	29, // 65: lienket.registry.v1.RegistryService.DeleteHousehold:input_type -> lienket.registry.v1.DeleteHouseholdRequest
+	31, // 66: lienket.registry.v1.RegistryService.CreateMembership:input_type -> lienket.registry.v1.CreateMembershipRequest
+	32, // 67: lienket.registry.v1.RegistryService.GetMembership:input_type -> lienket.registry.v1.GetMembershipRequest
+	33, // 68: lienket.registry.v1.RegistryService.ListMemberships:input_type -> lienket.registry.v1.ListMembershipsRequest
+	35, // 69: lienket.registry.v1.RegistryService.UpdateMembership:input_type -> lienket.registry.v1.UpdateMembershipRequest
+	36, // 70: lienket.registry.v1.RegistryService.DeleteMembership:input_type -> lienket.registry.v1.DeleteMembershipRequest
+	38, // 71: lienket.registry.v1.RegistryService.CreateAuthority:input_type -> lienket.registry.v1.CreateAuthorityRequest
+	39, // 72: lienket.registry.v1.RegistryService.GetAuthority:input_type -> lienket.registry.v1.GetAuthorityRequest
+	40, // 73: lienket.registry.v1.RegistryService.ListAuthorities:input_type -> lienket.registry.v1.ListAuthoritiesRequest
+	43, // 74: lienket.registry.v1.RegistryService.GetAdminArea:input_type -> lienket.registry.v1.GetAdminAreaRequest
+	44, // 75: lienket.registry.v1.RegistryService.ListAdminAreas:input_type -> lienket.registry.v1.ListAdminAreasRequest
+	47, // 76: lienket.registry.v1.RegistryService.GetProduct:input_type -> lienket.registry.v1.GetProductRequest
+	48, // 77: lienket.registry.v1.RegistryService.ListProducts:input_type -> lienket.registry.v1.ListProductsRequest
+	51, // 78: lienket.registry.v1.RegistryService.GetStandard:input_type -> lienket.registry.v1.GetStandardRequest
+	52, // 79: lienket.registry.v1.RegistryService.ListStandards:input_type -> lienket.registry.v1.ListStandardsRequest
+	55, // 80: lienket.registry.v1.RegistryService.CreateApiKey:input_type -> lienket.registry.v1.CreateApiKeyRequest
+	57, // 81: lienket.registry.v1.RegistryService.ListApiKeys:input_type -> lienket.registry.v1.ListApiKeysRequest
+	59, // 82: lienket.registry.v1.RegistryService.RevokeApiKey:input_type -> lienket.registry.v1.RevokeApiKeyRequest
+	60, // 83: lienket.registry.v1.RegistryService.VerifyApiKey:input_type -> lienket.registry.v1.VerifyApiKeyRequest
+	64, // 84: lienket.registry.v1.RegistryService.CreateUser:input_type -> lienket.registry.v1.CreateUserRequest
+	65, // 85: lienket.registry.v1.RegistryService.GetUser:input_type -> lienket.registry.v1.GetUserRequest
+	66, // 86: lienket.registry.v1.RegistryService.ListUsers:input_type -> lienket.registry.v1.ListUsersRequest
+	68, // 87: lienket.registry.v1.RegistryService.UpdateUser:input_type -> lienket.registry.v1.UpdateUserRequest
+	69, // 88: lienket.registry.v1.RegistryService.CreateGrant:input_type -> lienket.registry.v1.CreateGrantRequest
+	70, // 89: lienket.registry.v1.RegistryService.ListGrants:input_type -> lienket.registry.v1.ListGrantsRequest
+	72, // 90: lienket.registry.v1.RegistryService.DeleteGrant:input_type -> lienket.registry.v1.DeleteGrantRequest
+	73, // 91: lienket.registry.v1.RegistryService.LookupIdentity:input_type -> lienket.registry.v1.LookupIdentityRequest
+	74, // 92: lienket.registry.v1.RegistryService.RecordContractParties:input_type -> lienket.registry.v1.RecordContractPartiesRequest
+	14, // 93: lienket.registry.v1.RegistryService.CreateOrganization:output_type -> lienket.registry.v1.Organization
+	14, // 94: lienket.registry.v1.RegistryService.GetOrganization:output_type -> lienket.registry.v1.Organization
+	18, // 95: lienket.registry.v1.RegistryService.ListOrganizations:output_type -> lienket.registry.v1.ListOrganizationsResponse
+	14, // 96: lienket.registry.v1.RegistryService.UpdateOrganization:output_type -> lienket.registry.v1.Organization
+	77, // 97: lienket.registry.v1.RegistryService.DeleteOrganization:output_type -> google.protobuf.Empty
+	23, // 98: lienket.registry.v1.RegistryService.CreateHousehold:output_type -> lienket.registry.v1.Household
+	23, // 99: lienket.registry.v1.RegistryService.GetHousehold:output_type -> lienket.registry.v1.Household
+	27, // 100: lienket.registry.v1.RegistryService.ListHouseholds:output_type -> lienket.registry.v1.ListHouseholdsResponse
+	23, // 101: lienket.registry.v1.RegistryService.UpdateHousehold:output_type -> lienket.registry.v1.Household
+	77, // 102: lienket.registry.v1.RegistryService.DeleteHousehold:output_type -> google.protobuf.Empty
+	30, // 103: lienket.registry.v1.RegistryService.CreateMembership:output_type -> lienket.registry.v1.Membership
+	30, // 104: lienket.registry.v1.RegistryService.GetMembership:output_type -> lienket.registry.v1.Membership
+	34, // 105: lienket.registry.v1.RegistryService.ListMemberships:output_type -> lienket.registry.v1.ListMembershipsResponse
+	30, // 106: lienket.registry.v1.RegistryService.UpdateMembership:output_type -> lienket.registry.v1.Membership
+	77, // 107: lienket.registry.v1.RegistryService.DeleteMembership:output_type -> google.protobuf.Empty
+	37, // 108: lienket.registry.v1.RegistryService.CreateAuthority:output_type -> lienket.registry.v1.Authority
+	37, // 109: lienket.registry.v1.RegistryService.GetAuthority:output_type -> lienket.registry.v1.Authority
+	41, // 110: lienket.registry.v1.RegistryService.ListAuthorities:output_type -> lienket.registry.v1.ListAuthoritiesResponse
+	42, // 111: lienket.registry.v1.RegistryService.GetAdminArea:output_type -> lienket.registry.v1.AdminArea
+	45, // 112: lienket.registry.v1.RegistryService.ListAdminAreas:output_type -> lienket.registry.v1.ListAdminAreasResponse
+	46, // 113: lienket.registry.v1.RegistryService.GetProduct:output_type -> lienket.registry.v1.Product
+	49, // 114: lienket.registry.v1.RegistryService.ListProducts:output_type -> lienket.registry.v1.ListProductsResponse
+	50, // 115: lienket.registry.v1.RegistryService.GetStandard:output_type -> lienket.registry.v1.Standard
+	53, // 116: lienket.registry.v1.RegistryService.ListStandards:output_type -> lienket.registry.v1.ListStandardsResponse
+	56, // 117: lienket.registry.v1.RegistryService.CreateApiKey:output_type -> lienket.registry.v1.CreateApiKeyResponse
+	58, // 118: lienket.registry.v1.RegistryService.ListApiKeys:output_type -> lienket.registry.v1.ListApiKeysResponse
+	54, // 119: lienket.registry.v1.RegistryService.RevokeApiKey:output_type -> lienket.registry.v1.ApiKey
+	54, // 120: lienket.registry.v1.RegistryService.VerifyApiKey:output_type -> lienket.registry.v1.ApiKey
+	62, // 121: lienket.registry.v1.RegistryService.CreateUser:output_type -> lienket.registry.v1.User
+	62, // 122: lienket.registry.v1.RegistryService.GetUser:output_type -> lienket.registry.v1.User
+	67, // 123: lienket.registry.v1.RegistryService.ListUsers:output_type -> lienket.registry.v1.ListUsersResponse
+	62, // 124: lienket.registry.v1.RegistryService.UpdateUser:output_type -> lienket.registry.v1.User
+	63, // 125: lienket.registry.v1.RegistryService.CreateGrant:output_type -> lienket.registry.v1.Grant
+	71, // 126: lienket.registry.v1.RegistryService.ListGrants:output_type -> lienket.registry.v1.ListGrantsResponse
+	77, // 127: lienket.registry.v1.RegistryService.DeleteGrant:output_type -> google.protobuf.Empty
+	62, // 128: lienket.registry.v1.RegistryService.LookupIdentity:output_type -> lienket.registry.v1.User
+	77, // 129: lienket.registry.v1.RegistryService.RecordContractParties:output_type -> google.protobuf.Empty
+	93, // [93:130] is the sub-list for method output_type
+	56, // [56:93] is the sub-list for method input_type
+	56, // [56:56] is the sub-list for extension type_name
+	56, // [56:56] is the sub-list for extension extendee
+	0,  // [0:56] is the sub-list for field type_name
 }
 
 func init() { file_lienket_registry_v1_registry_proto_init() }
@@ -5518,7 +5636,7 @@ func file_lienket_registry_v1_registry_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_lienket_registry_v1_registry_proto_rawDesc), len(file_lienket_registry_v1_registry_proto_rawDesc)),
-			NumEnums:      10,
+			NumEnums:      11,
 			NumMessages:   64,
 			NumExtensions: 0,
 			NumServices:   1,

@@ -107,7 +107,8 @@ type RegistryServiceClient interface {
 	ListAuthorities(ctx context.Context, in *ListAuthoritiesRequest, opts ...grpc.CallOption) (*ListAuthoritiesResponse, error)
 	// Gets an administrative area: adminAreas/{code}.
 	GetAdminArea(ctx context.Context, in *GetAdminAreaRequest, opts ...grpc.CallOption) (*AdminArea, error)
-	// Lists administrative areas. Filter fields: level, parent.
+	// Lists administrative areas: the official units in force (34 provinces, 3,321 communes).
+	// Filter fields: level, parent_code, retired.
 	ListAdminAreas(ctx context.Context, in *ListAdminAreasRequest, opts ...grpc.CallOption) (*ListAdminAreasResponse, error)
 	// Gets a product: products/{code}.
 	GetProduct(ctx context.Context, in *GetProductRequest, opts ...grpc.CallOption) (*Product, error)
@@ -578,7 +579,8 @@ type RegistryServiceServer interface {
 	ListAuthorities(context.Context, *ListAuthoritiesRequest) (*ListAuthoritiesResponse, error)
 	// Gets an administrative area: adminAreas/{code}.
 	GetAdminArea(context.Context, *GetAdminAreaRequest) (*AdminArea, error)
-	// Lists administrative areas. Filter fields: level, parent.
+	// Lists administrative areas: the official units in force (34 provinces, 3,321 communes).
+	// Filter fields: level, parent_code, retired.
 	ListAdminAreas(context.Context, *ListAdminAreasRequest) (*ListAdminAreasResponse, error)
 	// Gets a product: products/{code}.
 	GetProduct(context.Context, *GetProductRequest) (*Product, error)

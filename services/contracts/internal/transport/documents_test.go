@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lienket/lienket/services/platform/testkit/places"
+
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -33,7 +35,7 @@ func (w *world) namedHousehold(t *testing.T, head, village string) string {
 	reg := registryv1.NewRegistryServiceClient(testkit.Dial(t, w.regAddr, w.a.Token(t, admin)))
 	h, err := reg.CreateHousehold(ctx, &registryv1.CreateHouseholdRequest{Household: &registryv1.Household{
 		HeadName: head, Village: village, MemberCount: 5, EthnicGroup: "Dao", PovertyStatus: registryv1.PovertyStatus_POVERTY_STATUS_NEAR_POOR,
-		CommuneCode: "04477", NationalId: nationalID, Consent: &registryv1.DataConsent{ConsentDate: "2026-01-02", Purpose: "Hợp đồng liên kết quế"}}})
+		CommuneCode: places.ChauQue, NationalId: nationalID, Consent: &registryv1.DataConsent{ConsentDate: "2026-01-02", Purpose: "Hợp đồng liên kết quế"}}})
 	require.NoError(t, err)
 	_, err = reg.CreateMembership(ctx, &registryv1.CreateMembershipRequest{Parent: w.producer, Membership: &registryv1.Membership{Household: h.Name}})
 	require.NoError(t, err)

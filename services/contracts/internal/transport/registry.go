@@ -134,6 +134,7 @@ func (r *Registry) RecordParties(ctx context.Context, contract string, parties [
 	_, err := r.c.RecordContractParties(ctx, &registryv1.RecordContractPartiesRequest{Contract: contract, Parties: parties})
 	return err
 }
+
 // Names asks the registry how a contract's parties, product and the households listed are
 // named on its documents (usecase.Directory). A party the registry does not know keeps its
 // resource name on the document; an unreachable registry is an error.

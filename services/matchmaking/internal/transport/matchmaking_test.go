@@ -29,6 +29,7 @@ import (
 	"github.com/lienket/lienket/services/platform/auth"
 	"github.com/lienket/lienket/services/platform/config"
 	"github.com/lienket/lienket/services/platform/testkit"
+	"github.com/lienket/lienket/services/platform/testkit/places"
 	registryapp "github.com/lienket/lienket/services/registry/app"
 )
 
@@ -104,13 +105,13 @@ func newWorldOn(t testing.TB, db *mongo.Database, settings map[string]string) *w
 		}
 		return out
 	}
-	w.buyer = org(registryv1.Organization_KIND_BUSINESS, "Công ty Quế", "0300588569", "02794", false) // Bảo Hà, Lào Cai
-	w.near = org(registryv1.Organization_KIND_COOPERATIVE, "HTX gần", "0100109106", "04477", false)   // Châu Quế, Lào Cai
-	w.far = org(registryv1.Organization_KIND_PRODUCTION_GROUP, "Tổ xa", "", "29257", false)           // Tháp Mười, Đồng Tháp
-	w.poorGroup = org(registryv1.Organization_KIND_COOPERATIVE_GROUP, "THT nghèo", "", "04480", true) // Đông Cuông, Lào Cai
-	w.nearHH = hh(w.near, "04477", 2, registryv1.PovertyStatus_POVERTY_STATUS_NON_POOR)
-	w.farHH = hh(w.far, "29257", 2, registryv1.PovertyStatus_POVERTY_STATUS_NON_POOR)
-	w.poorHH = hh(w.poorGroup, "04480", 2, registryv1.PovertyStatus_POVERTY_STATUS_POOR)
+	w.buyer = org(registryv1.Organization_KIND_BUSINESS, "Công ty Quế", "0300588569", places.BaoHa, false)     // Bảo Hà, Lào Cai
+	w.near = org(registryv1.Organization_KIND_COOPERATIVE, "HTX gần", "0100109106", places.ChauQue, false)     // Châu Quế, Lào Cai
+	w.far = org(registryv1.Organization_KIND_PRODUCTION_GROUP, "Tổ xa", "", places.ThapMuoi, false)            // Tháp Mười, Đồng Tháp
+	w.poorGroup = org(registryv1.Organization_KIND_COOPERATIVE_GROUP, "THT nghèo", "", places.DongCuong, true) // Đông Cuông, Lào Cai
+	w.nearHH = hh(w.near, places.ChauQue, 2, registryv1.PovertyStatus_POVERTY_STATUS_NON_POOR)
+	w.farHH = hh(w.far, places.ThapMuoi, 2, registryv1.PovertyStatus_POVERTY_STATUS_NON_POOR)
+	w.poorHH = hh(w.poorGroup, places.DongCuong, 2, registryv1.PovertyStatus_POVERTY_STATUS_POOR)
 	return w
 }
 
@@ -135,7 +136,7 @@ func (w *world) offer(t testing.TB, producer string, hh []string, qty, price int
 func (w *world) demand(t testing.TB, qty, minLot int64, poorBps int32) *matchmakingv1.Demand {
 	d, err := w.mmAs(t, orgUser(auth.RoleBusiness, w.buyer)).CreateDemand(context.Background(), &matchmakingv1.CreateDemandRequest{Demand: &matchmakingv1.Demand{
 		Buyer: w.buyer, Product: "products/cinnamon-bark", RequiredStandard: "standards/VIETGAP", Quantity: qty, MinLotQuantity: minLot,
-		DeliveryWindow: window("2026-06-01", "2026-06-30"), DeliveryCommuneCode: "02794", DeliveryPlace: "Kho Bảo Hà",
+		DeliveryWindow: window("2026-06-01", "2026-06-30"), DeliveryCommuneCode: places.BaoHa, DeliveryPlace: "Kho Bảo Hà",
 		PriceTerms: &typesv1.PriceTerms{Type: typesv1.PriceType_PRICE_TYPE_FIXED, FixedPriceVnd: 40000},
 		Inclusion:  &matchmakingv1.InclusionPreference{MinPoorShareBps: poorBps}}})
 	require.NoError(t, err)
@@ -309,7 +310,7 @@ func TestValidationAndBatch(t *testing.T) {
 	filtered, err := buyer.ListDemands(ctx, &matchmakingv1.ListDemandsRequest{Filter: `product = "products/cinnamon-bark" AND window = "2026-06-15" AND state = "STATE_OPEN"`})
 	require.NoError(t, err)
 	require.Len(t, filtered.Demands, 2)
-	offers, err := buyer.ListOffers(ctx, &matchmakingv1.ListOffersRequest{Filter: `province_code = "82"`})
+	offers, err := buyer.ListOffers(ctx, &matchmakingv1.ListOffersRequest{Filter: `province_code = "` + places.DongThap + `"`})
 	require.NoError(t, err)
 	require.Len(t, offers.Offers, 1)
 

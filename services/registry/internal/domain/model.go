@@ -197,14 +197,35 @@ const (
 	LevelCommune  = "COMMUNE"
 )
 
-// AdminArea is an administrative area (reference data).
+// Kinds of administrative unit (the official list names each unit's kind).
+const (
+	AreaKindProvince    = "PROVINCE"     // tỉnh
+	AreaKindCity        = "CITY"         // thành phố trực thuộc trung ương
+	AreaKindCommune     = "COMMUNE"      // xã
+	AreaKindWard        = "WARD"         // phường
+	AreaKindSpecialZone = "SPECIAL_ZONE" // đặc khu
+)
+
+// AdminArea is an administrative unit (reference data). A unit that a newer file no longer
+// lists is kept, Retired, so that the records naming it still resolve; new records may not
+// name it.
 type AdminArea struct {
-	Code       string  `bson:"_id" json:"code"`
-	Level      string  `bson:"level" json:"level"`
-	ParentCode string  `bson:"parent_code,omitempty" json:"parent_code,omitempty"`
-	Name       string  `bson:"name" json:"name"`
-	Latitude   float64 `bson:"latitude" json:"latitude"`
-	Longitude  float64 `bson:"longitude" json:"longitude"`
+	Code       string  `bson:"_id"`
+	Level      string  `bson:"level"`
+	ParentCode string  `bson:"parent_code,omitempty"`
+	Name       string  `bson:"name"`
+	NameEN     string  `bson:"name_en,omitempty"`
+	Kind       string  `bson:"kind,omitempty"`
+	Latitude   float64 `bson:"latitude"`
+	Longitude  float64 `bson:"longitude"`
+	AreaKm2    float64 `bson:"area_km2,omitempty"`
+	// Boundary is the unit's GeoJSON Polygon or MultiPolygon (simplified), as text. It comes
+	// from the file and is not stored: a retired unit (no longer in the file) has none.
+	Boundary string `bson:"-"`
+	// Digest identifies the unit's content as loaded, to skip unchanged units on reload.
+	Digest     string     `bson:"digest,omitempty"`
+	Retired    bool       `bson:"retired,omitempty"`
+	RetireTime *time.Time `bson:"retire_time,omitempty"`
 }
 
 // Product is an agricultural product (reference data).

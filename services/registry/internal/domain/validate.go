@@ -52,6 +52,9 @@ func Commune(v *apierr.Violations, ref RefData, field, code string) string {
 		v.Add(field, "ADMIN_AREA_LEVEL", "%q is a %s, not a commune", code, strings.ToLower(a.Level))
 		return ""
 	}
+	if a.Retired {
+		v.Add(field, "ADMIN_AREA_RETIRED", "commune %q (%s) is no longer in the official list; use the commune that replaced it", code, a.Name)
+	}
 	return ProvinceOf(ref, a)
 }
 
@@ -208,6 +211,9 @@ func ValidateAuthority(v *apierr.Violations, ref RefData, prefix string, a *Auth
 	if !ok {
 		v.Add(prefix+".admin_area_code", "ADMIN_AREA_EXISTS", "admin area %q does not exist", a.AdminAreaCode)
 		return
+	}
+	if area.Retired {
+		v.Add(prefix+".admin_area_code", "ADMIN_AREA_RETIRED", "admin area %q (%s) is no longer in the official list", a.AdminAreaCode, area.Name)
 	}
 	if want != "" && area.Level != want {
 		v.Add(prefix+".admin_area_code", "ADMIN_AREA_LEVEL", "a %s must govern a %s, %q is a %s", strings.ToLower(a.Kind), strings.ToLower(want), a.AdminAreaCode, strings.ToLower(area.Level))

@@ -20,6 +20,7 @@ const (
 	collUsers         = "users"
 	collGrants        = "grants"
 	collParties       = "contract_parties"
+	collReferenceMeta = "reference_meta"
 )
 
 // Collections declares the registry's collections and the indexes its queries use.
@@ -30,7 +31,8 @@ func Collections() []mongostore.Collection {
 		{Name: collHouseholds, Indexes: []mongo.IndexModel{ix("commune_code"), ix("province_code"), ix("poverty_status"), ix("national_id_hash")}},
 		{Name: collMemberships, Indexes: []mongo.IndexModel{ix("organization"), ix("household")}},
 		{Name: collAuthorities, Indexes: []mongo.IndexModel{ix("admin_area_code"), ix("kind")}},
-		{Name: collAdminAreas, Indexes: []mongo.IndexModel{ix("level"), ix("parent_code")}},
+		{Name: collAdminAreas, Indexes: []mongo.IndexModel{ix("level"), ix("parent_code"), ix("retired")}},
+		{Name: collReferenceMeta}, // read by _id only
 		{Name: collProducts, Bounded: true},
 		{Name: collStandards, Bounded: true},
 		{Name: collAPIKeys, Indexes: []mongo.IndexModel{ix("organization"), mongostore.UniqueIndex("prefix")}},

@@ -26,7 +26,8 @@ type Store struct {
 	Claims      Table[domain.Claim]
 	Users       Table[domain.User]
 	Grants      Table[domain.Grant]
-	db          *mongostore.Database
+
+	db *mongostore.Database
 }
 
 // New returns the store over db.

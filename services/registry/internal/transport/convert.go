@@ -172,6 +172,8 @@ func areaToProto(a *domain.AdminArea) *registryv1.AdminArea {
 		Name: "adminAreas/" + a.Code, Code: a.Code,
 		Level:      enumOf(registryv1.AdminArea_LEVEL_UNSPECIFIED, "LEVEL_", a.Level),
 		ParentCode: a.ParentCode, DisplayName: a.Name, Latitude: a.Latitude, Longitude: a.Longitude,
+		EnglishName: a.NameEN, Kind: enumOf(registryv1.AdminArea_KIND_UNSPECIFIED, "KIND_", a.Kind),
+		AreaKm2: a.AreaKm2, Retired: a.Retired,
 	}
 }
 

@@ -42,6 +42,24 @@ var valueSets = map[string]map[string]any{
 	},
 }
 
+// TestConsoleSettings: the console's sign-in reaches the gateway only when an OpenID issuer
+// is set, its secrets from the chart's Secret; the public address reaches the contracts
+// service (the verification link on documents) through the shared configuration.
+func TestConsoleSettings(t *testing.T) {
+	off := render(t, map[string]any{})["lienket/templates/gateway.yaml"]
+	require.NotContains(t, off, "OIDC_ISSUER")
+	vals := map[string]any{"gateway": map[string]any{"publicUrl": "https://lienket.example.vn", "oidc": map[string]any{"issuer": "https://id.example.vn"}},
+		"secrets": map[string]any{"oidcClientSecret": "s3cret", "consoleSessionKey": "a2V5"}}
+	out := render(t, vals)
+	gw := out["lienket/templates/gateway.yaml"]
+	require.Contains(t, gw, `{name: OIDC_ISSUER, value: "https://id.example.vn"}`)
+	require.Contains(t, gw, `{name: CONSOLE_URL, value: "https://lienket.example.vn"}`)
+	require.Contains(t, gw, "key: OIDC_CLIENT_SECRET")
+	require.Contains(t, gw, "key: CONSOLE_SESSION_KEY")
+	require.Contains(t, out["lienket/templates/config.yaml"], `PUBLIC_BASE_URL: "https://lienket.example.vn"`)
+	decode(t, out) // every object still decodes strictly
+}
+
 // TestJWKSSetting: the identity provider's key set reaches every process's configuration only
 // when it is set.
 func TestJWKSSetting(t *testing.T) {

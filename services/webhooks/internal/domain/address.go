@@ -28,9 +28,9 @@ var internal = prefixes(
 	"127.0.0.0/8", "::1/128", // loopback
 	"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", // RFC 1918 private
 	"169.254.0.0/16", "fe80::/10", // link-local
-	"fc00::/7",      // unique-local
-	"fec0::/10",     // site-local (deprecated, still routed by some stacks)
-	"100.64.0.0/10", // carrier-grade NAT shared space
+	"fc00::/7",                                                                                          // unique-local
+	"fec0::/10",                                                                                         // site-local (deprecated, still routed by some stacks)
+	"100.64.0.0/10",                                                                                     // carrier-grade NAT shared space
 	"192.0.0.0/24", "192.0.2.0/24", "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24", "240.0.0.0/4", // IETF, documentation, benchmarking, reserved
 	"2001:db8::/32", // documentation
 	"::/96",         // IPv4-compatible (deprecated)
@@ -39,7 +39,7 @@ var internal = prefixes(
 
 // Prefixes that embed an IPv4 address: the embedded address is checked too.
 var (
-	nat64   = netip.MustParsePrefix("64:ff9b::/96")
+	nat64     = netip.MustParsePrefix("64:ff9b::/96")
 	sixToFour = netip.MustParsePrefix("2002::/16")
 )
 

@@ -105,11 +105,11 @@ func TestCheckAddress(t *testing.T) {
 		{"fc00::1", false, true},
 		{"fd12:3456::1", false, true},
 		{"100.64.0.1", false, true},
-		{"::ffff:10.0.0.1", false, true},     // IPv4-mapped
-		{"64:ff9b::a00:1", false, true},      // NAT64 of 10.0.0.1
-		{"64:ff9b::5db8:d822", true, true},   // NAT64 of a public address
-		{"2002:a00:1::1", false, true},       // 6to4 of 10.0.0.1
-		{"169.254.169.254", false, false},    // cloud metadata: never
+		{"::ffff:10.0.0.1", false, true},   // IPv4-mapped
+		{"64:ff9b::a00:1", false, true},    // NAT64 of 10.0.0.1
+		{"64:ff9b::5db8:d822", true, true}, // NAT64 of a public address
+		{"2002:a00:1::1", false, true},     // 6to4 of 10.0.0.1
+		{"169.254.169.254", false, false},  // cloud metadata: never
 		{"::ffff:169.254.169.254", false, false},
 		{"fd00:ec2::254", false, false},
 		{"100.100.100.200", false, false},
@@ -141,15 +141,15 @@ func TestWebhookFields(t *testing.T) {
 	require.Empty(t, rules(ok, prod))
 	require.Empty(t, rules(domain.Fields{URL: "https://erp.example.vn/h", EventTypes: []string{"*"}}, prod))
 	for url, rule := range map[string]string{
-		"":                              "REQUIRED",
-		"erp.example.vn/hooks":          "URL_FORMAT",
-		"http://erp.example.vn/hooks":   "URL_SCHEME",
-		"ftp://erp.example.vn/hooks":    "URL_SCHEME",
-		"https://u:p@erp.example.vn/h":  "URL_CREDENTIALS",
-		"https://10.0.0.7/hooks":        "URL_ADDRESS",
-		"https://[::1]:8443/hooks":      "URL_ADDRESS",
-		"https://169.254.169.254/":      "URL_ADDRESS",
-		"https://erp.example.vn/h#frag": "URL_FORMAT",
+		"":                                              "REQUIRED",
+		"erp.example.vn/hooks":                          "URL_FORMAT",
+		"http://erp.example.vn/hooks":                   "URL_SCHEME",
+		"ftp://erp.example.vn/hooks":                    "URL_SCHEME",
+		"https://u:p@erp.example.vn/h":                  "URL_CREDENTIALS",
+		"https://10.0.0.7/hooks":                        "URL_ADDRESS",
+		"https://[::1]:8443/hooks":                      "URL_ADDRESS",
+		"https://169.254.169.254/":                      "URL_ADDRESS",
+		"https://erp.example.vn/h#frag":                 "URL_FORMAT",
 		"https://" + strings.Repeat("a", 2100) + ".vn/": "URL_LENGTH",
 	} {
 		require.Equal(t, []string{"webhook.url:" + rule}, rules(domain.Fields{URL: url, EventTypes: ok.EventTypes}, prod), url)

@@ -197,4 +197,3 @@ func wrap(what string, err error) error {
 
 // notFound reports the driver's "no document".
 func notFound(err error) bool { return errors.Is(err, mongo.ErrNoDocuments) }
-

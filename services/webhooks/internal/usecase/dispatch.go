@@ -232,7 +232,7 @@ func (d *Dispatcher) observe(ctx context.Context, head *domain.Delivery, a domai
 		d.s.log.WarnContext(ctx, "webhook delivery given up", "delivery", head.Name, "attempts", head.Attempts, "last_error", head.LastError)
 	}
 	if prev == 0 && head.Replays == 0 {
-		latency = a.Time.Add(time.Duration(a.DurationMS)*time.Millisecond).Sub(head.EventTime)
+		latency = a.Time.Add(time.Duration(a.DurationMS) * time.Millisecond).Sub(head.EventTime)
 	}
 	d.s.metrics.Attempted(ctx, outcome, latency)
 }

@@ -42,11 +42,12 @@ type Service struct {
 	registry Registry
 	now      func() time.Time
 	appended func(ctx context.Context, eventType string)
+	feed     *feedState
 }
 
 // New returns the operations over d.
 func New(d Deps) *Service {
-	s := &Service{st: d.Store, books: d.Rulebooks, registry: d.Registry, now: d.Now, appended: d.EventAppended}
+	s := &Service{st: d.Store, books: d.Rulebooks, registry: d.Registry, now: d.Now, appended: d.EventAppended, feed: &feedState{}}
 	if s.now == nil {
 		s.now = time.Now
 	}

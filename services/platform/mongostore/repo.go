@@ -162,3 +162,13 @@ func (r Repo[T]) UpsertWith(ctx context.Context, id string, update bson.D) error
 	}
 	return err
 }
+
+// DeleteIf removes the document id when it also matches cond; it reports whether it did.
+func (r Repo[T]) DeleteIf(ctx context.Context, id string, cond bson.D) (bool, error) {
+	defer r.lock(id)()
+	res, err := r.C.DeleteOne(ctx, append(bson.D{{Key: "_id", Value: id}}, cond...))
+	if err != nil {
+		return false, err
+	}
+	return res.DeletedCount == 1, nil
+}

@@ -13,7 +13,7 @@ import (
 // one at a time, in position order, by the dispatcher that holds its lease.
 //
 //   - DueTime: when the stream has work (a new delivery, a retry, a replay); far in the future
-//     when idle or its webhook is disabled.
+//     while its webhook is disabled. A stream without work is removed (Retire).
 //   - Version: incremented by every change of its work (Touch), so that a dispatcher parks an
 //     idle stream only if nothing arrived since it looked (no lost wake-up).
 //   - LeaseOwner, LeaseUntil: the dispatcher working on it, and until when. A dispatcher that
@@ -127,6 +127,14 @@ func (s *Store) Park(ctx context.Context, id, owner string, version int64, due t
 	ok, err := s.streams.UpdateIf(ctx, id, bson.D{{Key: "lease_owner", Value: owner}, {Key: "version", Value: version}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "due_time", Value: due.UTC()}, {Key: "lease_owner", Value: ""}, {Key: "lease_until", Value: epoch}}}})
 	return ok, wrap("park stream", err)
+}
+
+// Retire removes owner's stream id when no work arrived since version was read (it had none
+// then); false otherwise (look again). The next delivery of its subject creates it anew
+// (Touch), so the collection holds only streams with work, or of disabled webhooks.
+func (s *Store) Retire(ctx context.Context, id, owner string, version int64) (bool, error) {
+	ok, err := s.streams.DeleteIf(ctx, id, bson.D{{Key: "lease_owner", Value: owner}, {Key: "version", Value: version}})
+	return ok, wrap("retire stream", err)
 }
 
 // Release gives up owner's lease of stream id, leaving it due at now (another dispatcher, or

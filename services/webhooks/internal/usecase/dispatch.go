@@ -151,12 +151,8 @@ func (d *Dispatcher) drain(ctx context.Context, st *storage.Stream) error {
 		}
 		now := d.s.now()
 		if head == nil || head.NextAttempt.After(now) {
-			due := storage.Never
-			if head != nil {
-				due = head.NextAttempt
-			}
-			parked, err := d.s.st.Park(ctx, cur.ID, d.owner, cur.Version, due)
-			if err != nil || parked {
+			done, err := d.idle(ctx, w, cur, head)
+			if err != nil || done {
 				return err
 			}
 			continue // work arrived since cur was read: look again
@@ -172,6 +168,19 @@ func (d *Dispatcher) drain(ctx context.Context, st *storage.Stream) error {
 		}
 		sent++
 	}
+}
+
+// idle puts away a stream with nothing to send now: removed when it has no pending delivery,
+// parked until its head's next attempt, or parked for good while the webhook is disabled.
+// done is false when work arrived since cur was read.
+func (d *Dispatcher) idle(ctx context.Context, w *domain.Webhook, cur *storage.Stream, head *domain.Delivery) (bool, error) {
+	switch {
+	case head != nil:
+		return d.s.st.Park(ctx, cur.ID, d.owner, cur.Version, head.NextAttempt)
+	case w.State != domain.StateActive:
+		return d.s.st.Park(ctx, cur.ID, d.owner, cur.Version, storage.Never)
+	}
+	return d.s.st.Retire(ctx, cur.ID, d.owner, cur.Version)
 }
 
 // head returns the delivery of subject to send next, or nil when there is none or w is not

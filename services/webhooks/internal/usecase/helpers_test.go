@@ -108,7 +108,7 @@ func events(subject, typ string, n int) []domain.Event {
 // received is one request a receiver got.
 type received struct {
 	id, ts, sig, body string
-	at               time.Time
+	at                time.Time
 }
 
 // receiver is a partner's endpoint: it checks every request's signature with the Standard

@@ -67,6 +67,7 @@ type Service struct {
 	set       Settings
 	log       *slog.Logger
 	now       func() time.Time
+	feed      *feedGate
 }
 
 // New returns the service over st, asking registry and contracts.
@@ -75,7 +76,7 @@ func New(st *storage.Store, registry Registry, contracts Contracts, set Settings
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{st: st, registry: registry, contracts: contracts, set: set, log: log, now: now}
+	return &Service{st: st, registry: registry, contracts: contracts, set: set, log: log, now: now, feed: &feedGate{}}
 }
 
 // Update is an update of a resource: the fields named by Paths (the update mask) are taken

@@ -1,6 +1,6 @@
 // Package e2e tests the suite through the REST gateway only, as a partner system would use it:
-// the three services run in-process on loopback against a fresh embedded store, and the
-// gateway handler serves them over HTTP.
+// the services (registry, contracts, matchmaking, webhooks) run in-process on loopback against
+// a fresh embedded store, and the gateway handler serves them over HTTP.
 package e2e_test
 
 import (
@@ -27,6 +27,7 @@ import (
 	"github.com/lienket/lienket/services/platform/config"
 	"github.com/lienket/lienket/services/platform/testkit"
 	registryapp "github.com/lienket/lienket/services/registry/app"
+	webhooksapp "github.com/lienket/lienket/services/webhooks/app"
 )
 
 func TestMain(m *testing.M) { testkit.Main(m) }
@@ -36,6 +37,8 @@ type suite struct {
 	a        *testkit.Auth
 	url      string
 	registry string // the registry's gRPC address, for gRPC-only methods
+	// contracts and matchmaking are the event sources' gRPC addresses (EventSourceService).
+	contracts, matchmaking string
 	// edgeKey is trusted by the gateway but not by the services: tokens it signs pass the
 	// edge and must still be refused by every service, which verifies tokens itself.
 	edgeKey ed25519.PrivateKey
@@ -60,6 +63,13 @@ func startOn(t *testing.T, cfg server.Config, db *mongo.Database) *suite {
 	mm, _ := testkit.ServeService(t, a, db, func(s *grpc.Server) {
 		require.NoError(t, matchapp.Register(ctx, s, testkit.Deps(t, a, "matchmaking", db), matchapp.LoadConfig(config.FromMap(map[string]string{"REGISTRY_ADDR": reg, "CONTRACTS_ADDR": con}))))
 	})
+	hooksCtx, stopHooks := context.WithCancel(ctx)
+	t.Cleanup(stopHooks)
+	hooks, _ := testkit.ServeService(t, a, db, func(s *grpc.Server) {
+		require.NoError(t, webhooksapp.Register(hooksCtx, s, testkit.Deps(t, a, "webhooks", db), webhooksapp.LoadConfig(config.FromMap(map[string]string{
+			"REGISTRY_ADDR": reg, "CONTRACTS_ADDR": con, "MATCHMAKING_ADDR": mm, "WEBHOOK_ALLOW_INTERNAL_TARGETS": "true",
+			"WEBHOOK_POLL_INTERVAL": "50ms", "WEBHOOK_RETRY_BASE": "50ms", "WEBHOOK_TIMEOUT": "5s", "WEBHOOK_LEASE": "20s"}))))
+	})
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = 1 << 20
 	}
@@ -70,11 +80,11 @@ func startOn(t *testing.T, cfg server.Config, db *mongo.Database) *suite {
 	require.NoError(t, kerr)
 	gwKeys := registryv1.NewRegistryServiceClient(testkit.Dial(t, reg, a.Token(t, auth.Principal{Subject: "services/gateway", Role: auth.RoleService})))
 	h, err := server.Handler(ctx, cfg, server.Edge{Verifier: auth.NewVerifier("lienket-dev", "lienket", a.Issuer.Public(), edgeKey.Public().(ed25519.PublicKey)), Issuer: a.Issuer, Keys: gwKeys},
-		testkit.Dial(t, reg, ""), testkit.Dial(t, con, ""), testkit.Dial(t, mm, ""))
+		testkit.Dial(t, reg, ""), testkit.Dial(t, con, ""), testkit.Dial(t, mm, ""), testkit.Dial(t, hooks, ""))
 	require.NoError(t, err)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return &suite{t: t, a: a, url: srv.URL, registry: reg, edgeKey: edgeKey, stopRegistry: stopRegistry}
+	return &suite{t: t, a: a, url: srv.URL, registry: reg, contracts: con, matchmaking: mm, edgeKey: edgeKey, stopRegistry: stopRegistry}
 }
 
 // resp is a decoded JSON response.

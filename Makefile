@@ -11,6 +11,7 @@ BINARIES := \
 	./services/registry/cmd/registry \
 	./services/contracts/cmd/contracts \
 	./services/matchmaking/cmd/matchmaking \
+	./services/webhooks/cmd/webhooks \
 	./gateway/cmd/gateway \
 	./tools/cmd/lienket-run \
 	./tools/cmd/lienket-oidc \

@@ -12,6 +12,7 @@ BINARIES := \
 	./services/contracts/cmd/contracts \
 	./services/matchmaking/cmd/matchmaking \
 	./services/webhooks/cmd/webhooks \
+	./services/support/cmd/support \
 	./gateway/cmd/gateway \
 	./tools/cmd/lienket-run \
 	./tools/cmd/lienket-oidc \
@@ -21,7 +22,7 @@ BINARIES := \
 
 all: build
 
-## run: build everything and start store, services and gateway (Ctrl-C stops all)
+## run: build everything and start store, services (registry, contracts, matchmaking, support, webhooks) and gateway (Ctrl-C stops all)
 run: build
 	@$(MAKE) --no-print-directory postgres || echo "make run: no PostgreSQL; the store falls back to its SQLite handler (see README, Limits)"
 	$(BIN)/lienket-run

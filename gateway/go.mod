@@ -94,6 +94,7 @@ require (
 	github.com/lienket/lienket/services/contracts v0.0.0
 	github.com/lienket/lienket/services/matchmaking v0.0.0
 	github.com/lienket/lienket/services/registry v0.0.0
+	github.com/lienket/lienket/services/support v0.0.0
 	go.opentelemetry.io/otel v1.47.0 // indirect
 	go.opentelemetry.io/otel/trace v1.47.0
 	golang.org/x/net v0.61.0 // indirect
@@ -113,3 +114,4 @@ replace github.com/lienket/lienket/services/contracts => ../services/contracts
 replace github.com/lienket/lienket/services/matchmaking => ../services/matchmaking
 
 replace github.com/lienket/lienket/services/webhooks => ../services/webhooks
+replace github.com/lienket/lienket/services/support => ../services/support

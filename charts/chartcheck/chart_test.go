@@ -150,12 +150,12 @@ func TestRenderedObjectsAreValid(t *testing.T) {
 					}
 				}
 			}
-			require.Equal(t, 4, count["Deployment"], fmt.Sprint(count))
-			require.Equal(t, 4, count["Service"], fmt.Sprint(count))
+			require.Equal(t, 5, count["Deployment"], fmt.Sprint(count)) // registry, contracts, matchmaking, support, gateway
+			require.Equal(t, 5, count["Service"], fmt.Sprint(count))
 			if name == "defaults" {
-				require.Equal(t, 4, count["HorizontalPodAutoscaler"])
-				require.Equal(t, 4, count["PodDisruptionBudget"])
-				require.Equal(t, 4, count["NetworkPolicy"])
+				require.Equal(t, 5, count["HorizontalPodAutoscaler"])
+				require.Equal(t, 5, count["PodDisruptionBudget"])
+				require.Equal(t, 5, count["NetworkPolicy"])
 				require.Equal(t, 1, count["Secret"])
 			}
 			if name == "existing secrets" {
@@ -163,4 +163,19 @@ func TestRenderedObjectsAreValid(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSupportService: the support service gets its own deployment on its ports, and every
+// process finds it through SUPPORT_ADDR.
+func TestSupportService(t *testing.T) {
+	files := render(t, valueSets["defaults"])
+	require.Contains(t, files["lienket/templates/config.yaml"], `SUPPORT_ADDR: "lk-support:9104"`)
+	var found bool
+	for _, o := range decode(t, files) {
+		if d, ok := o.obj.(*appsv1.Deployment); ok && o.name == "lk-support" {
+			found = true
+			require.Equal(t, int32(9104), d.Spec.Template.Spec.Containers[0].Ports[0].ContainerPort)
+		}
+	}
+	require.True(t, found, "a support deployment")
 }

@@ -21,6 +21,7 @@ import (
 	contractsv1 "github.com/lienket/lienket/proto/lienket/contracts/v1"
 	matchmakingv1 "github.com/lienket/lienket/proto/lienket/matchmaking/v1"
 	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
+	supportv1 "github.com/lienket/lienket/proto/lienket/support/v1"
 	webhooksv1 "github.com/lienket/lienket/proto/lienket/webhooks/v1"
 	"github.com/lienket/lienket/services/platform/auth"
 	"github.com/lienket/lienket/services/platform/testkit"
@@ -179,6 +180,13 @@ func TestAuthorizationMatrix(t *testing.T) {
 		return "/v1/" + s.must(s.call("POST", "/v1/offers", coopTok, offerBody), 200).str("name") + ":withdraw"
 	}
 	openDemand := s.must(s.call("POST", "/v1/demands", bizTok, demandBody("100")), 200).str("name") // the story's demand is FILLED
+	// Support: the province's People's Committee is the investor ("province" is its official);
+	// "official-other" (users/o2) sits on the call's investment council; "producer" owns the
+	// projects. Decisions and verification are the investor officials' acts (not an operator's),
+	// scoring the council's; drafts are the owner's own.
+	sup := newSupportFixture(s, fx, admin, coopTok, tokens["province"], tokens["official-other"])
+	seeProject := []string{"admin", "producer", "province", "official-other"}
+	investor := []string{"province"}
 	memberOf := func(h string) string { return "/v1/" + coop + "/members/" + strings.TrimPrefix(h, "households/") }
 
 	// A webhook of the business, pointing at a receiver of the test's own, with one (test)
@@ -313,6 +321,47 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{rpc: "ReplayWebhookDelivery", method: "POST", path: "/v1/" + hookDelivery + ":replay", body: map[string]any{}, allow: buyer, mode: authorized}, // a test delivery is not replayed: 400 past authorization
 		{rpc: "ReplayWebhookDeliveries", method: "POST", path: "/v1/" + hook + ":replay", body: map[string]any{"start_time": "2026-01-01T00:00:00Z"}, allow: buyer},
 		{rpc: "DeleteWebhook", method: "DELETE", fresh: freshHook, allow: buyer},
+		// support: programmes, calls, projects, milestones, disbursements
+		{rpc: "ListProgrammes", method: "GET", path: "/v1/programmes", allow: all, mode: listed, listKey: "programmes"},
+		{rpc: "GetProgramme", method: "GET", path: "/v1/programmes/ntp-sedema", allow: all},
+		{rpc: "GetProgrammeReport", method: "GET", path: "/v1/programmes/ntp-sedema/report", allow: []string{"admin", "official", "official-other", "province", "province-other"}},
+		{rpc: "CreateCall", method: "POST", path: "/v1/calls", body: map[string]any{"investor": sup.investor, "display_name": "Đợt 2", "programme": "programmes/ntp-sedema",
+			"project_types": []string{"PROJECT_TYPE_LIVELIHOOD"}, "budget_vnd": "1000000", "submission_window": map[string]any{"start_date": supportDay(0), "end_date": supportDay(9)}}, allow: []string{"admin", "province"}},
+		{rpc: "GetCall", method: "GET", path: "/v1/" + sup.call, allow: all},
+		{rpc: "GetCall", method: "GET", path: "/v1/" + sup.draftCall, allow: []string{"admin", "province"}}, // a draft is the investor's (and the province's)
+		{rpc: "ListCalls", method: "GET", path: "/v1/calls", allow: all, mode: listed, listKey: "calls"},
+		{rpc: "UpdateCall", method: "PATCH", path: "/v1/" + sup.draftCall + "?update_mask=description", body: map[string]any{"description": "Ưu tiên vùng đồng bào DTTS"}, allow: []string{"admin", "province"}},
+		{rpc: "PublishCall", method: "POST", path: "/v1/" + sup.draftCall + ":publish", body: map[string]any{}, allow: []string{"admin", "province"}, mode: authorized},
+		{rpc: "ListCallEvents", method: "GET", path: "/v1/" + sup.call + "/events", allow: []string{"admin", "province"}, mode: listed, listKey: "events"},
+		{rpc: "GetCallReport", method: "GET", path: "/v1/" + sup.call + "/report", allow: []string{"admin", "province"}},
+		{rpc: "CreateProject", method: "POST", path: "/v1/projects", body: map[string]any{"call": sup.call, "owner": coop, "proposal": sup.proposal}, allow: []string{"admin", "producer"}},
+		{rpc: "GetProject", method: "GET", path: "/v1/" + sup.draft, allow: []string{"admin", "producer"}}, // a draft is the owner's own
+		{rpc: "GetProject", method: "GET", path: "/v1/" + sup.inProgress, allow: seeProject},
+		{rpc: "ListProjects", method: "GET", path: "/v1/projects?filter=" + url.QueryEscape(`state != "PROJECT_STATE_DRAFT"`), allow: seeProject, mode: listed, listKey: "projects"},
+		{rpc: "UpdateProject", method: "PATCH", path: "/v1/" + sup.draft + "?update_mask=proposal.display_name", body: map[string]any{"proposal": map[string]any{"display_name": "Chuỗi quế Châu Quế"}}, allow: []string{"admin", "producer"}},
+		{rpc: "ValidateProject", method: "POST", path: "/v1/" + sup.draft + ":validate", body: map[string]any{}, allow: []string{"admin", "producer"}},
+		{rpc: "SubmitProject", method: "POST", path: "/v1/" + sup.draft + ":submit", body: map[string]any{}, allow: []string{"admin", "producer"}, mode: authorized},
+		{rpc: "ScoreProject", method: "POST", path: "/v1/" + sup.submitted + ":score", body: matrixScore, allow: []string{"official-other"}}, // the council only, not an operator
+		{rpc: "AppraiseProject", method: "POST", path: "/v1/" + sup.submitted + ":appraise", body: map[string]any{}, allow: investor, mode: authorized},
+		{rpc: "RejectProject", method: "POST", path: "/v1/" + sup.submitted + ":reject", body: map[string]any{"reason": "Chưa khả thi"}, allow: investor, mode: authorized},
+		{rpc: "ApproveProject", method: "POST", path: "/v1/" + sup.submitted + ":approve", body: map[string]any{"decision_reference": "QĐ 2"}, allow: investor, mode: authorized},
+		{rpc: "StartProject", method: "POST", path: "/v1/" + sup.submitted + ":start", body: map[string]any{}, allow: []string{"producer", "province"}, mode: authorized}, // the owner or the investor
+		{rpc: "EvaluateMilestone", method: "POST", path: "/v1/" + sup.inProgress + "/milestones/m1:evaluate", body: map[string]any{}, allow: seeProject},
+		{rpc: "VerifyMilestone", method: "POST", path: "/v1/" + sup.inProgress + "/milestones/m1:verify", body: map[string]any{}, allow: investor, mode: authorized},
+		{rpc: "ListDisbursements", method: "GET", path: "/v1/" + sup.inProgress + "/disbursements", allow: seeProject},
+		{rpc: "CreateSpendingReport", method: "POST", path: "/v1/" + sup.inProgress + "/spendingReports", body: map[string]any{"report_date": supportDay(0), "document_reference": "HĐ 1",
+			"lines": []any{map[string]any{"category": "SUPPORT_CATEGORY_TRAINING", "amount_vnd": "1000"}}}, allow: []string{"admin", "producer"}},
+		{rpc: "ListSpendingReports", method: "GET", path: "/v1/" + sup.inProgress + "/spendingReports", allow: seeProject, mode: listed, listKey: "spending_reports"},
+		{rpc: "CreateActivity", method: "POST", path: "/v1/" + sup.inProgress + "/activities", body: map[string]any{"kind": "ACTIVITY_KIND_TRAINING", "milestone": "m2", "activity_date": supportDay(0),
+			"attendance": 12, "document_reference": "DS 1"}, allow: []string{"admin", "producer"}},
+		{rpc: "ListActivities", method: "GET", path: "/v1/" + sup.inProgress + "/activities", allow: seeProject, mode: listed, listKey: "activities"},
+		{rpc: "ListProjectEvents", method: "GET", path: "/v1/" + sup.inProgress + "/events", allow: seeProject, mode: listed, listKey: "events"},
+		{rpc: "AmendProject", method: "POST", path: "/v1/" + sup.inProgress + ":amend", body: map[string]any{"proposal": sup.proposal, "reason": "Điều chỉnh"}, allow: []string{"admin", "producer"}, mode: authorized},
+		{rpc: "RejectAmendment", method: "POST", path: "/v1/" + sup.inProgress + ":rejectAmendment", body: map[string]any{"reason": "Chưa rõ"}, allow: investor, mode: authorized},
+		{rpc: "ApproveAmendment", method: "POST", path: "/v1/" + sup.inProgress + ":approveAmendment", body: map[string]any{"decision_reference": "QĐ 3"}, allow: investor, mode: authorized},
+		{rpc: "CompleteProject", method: "POST", path: "/v1/" + sup.inProgress + ":complete", body: map[string]any{}, allow: investor, mode: authorized},
+		{rpc: "CloseProject", method: "POST", path: "/v1/" + sup.inProgress + ":close", body: map[string]any{"reason": "Dừng"}, allow: investor, mode: authorized},
+		{rpc: "CloseCall", method: "POST", path: "/v1/" + sup.call + ":close", body: map[string]any{"reason": "Hết hạn"}, allow: []string{"admin", "province"}, mode: authorized},
 		// Last: they change the ACTIVE contract for good (an amendment pending signatures, then
 		// terminated).
 		{rpc: "AmendContract", method: "POST", path: "/v1/" + contract + ":amend", body: func() any {
@@ -348,7 +397,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	}
 	var missing []string
 	for _, fd := range []protoreflect.FileDescriptor{registryv1.File_lienket_registry_v1_registry_proto, contractsv1.File_lienket_contracts_v1_contracts_proto,
-		matchmakingv1.File_lienket_matchmaking_v1_matchmaking_proto, webhooksv1.File_lienket_webhooks_v1_webhooks_proto} {
+		matchmakingv1.File_lienket_matchmaking_v1_matchmaking_proto, supportv1.File_lienket_support_v1_support_proto, webhooksv1.File_lienket_webhooks_v1_webhooks_proto} {
 		for i := 0; i < fd.Services().Len(); i++ {
 			ms := fd.Services().Get(i).Methods()
 			for j := 0; j < ms.Len(); j++ {

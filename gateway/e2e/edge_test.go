@@ -28,6 +28,7 @@ func TestBadInputNever5xxNeverWrites(t *testing.T) {
 	coopTok := s.token(auth.Principal{Subject: "users/c", Role: auth.RoleProducer, Organization: coop})
 	orgs, demands, contracts := count("/v1/organizations", "organizations", admin), count("/v1/demands", "demands", admin), count("/v1/contracts", "contracts", admin)
 	households, offers, authorities := count("/v1/households", "households", admin), count("/v1/offers", "offers", admin), count("/v1/authorities", "authorities", admin)
+	calls, projects := count("/v1/calls", "calls", admin), count("/v1/projects", "projects", admin)
 	household := func(mod map[string]any) map[string]any {
 		b := map[string]any{"head_name": "Hộ A", "member_count": 3, "ethnic_group": "Tày", "poverty_status": "POVERTY_STATUS_POOR", "commune_code": "04477", "consent": map[string]any{"consent_date": "2026-01-01", "purpose": "liên kết"}}
 		for k, v := range mod {
@@ -102,6 +103,18 @@ func TestBadInputNever5xxNeverWrites(t *testing.T) {
 		{"POST", "/v1/contracts/nope/deliveries", bizTok, `{"household": "households/x", "quantity": "-10"}`},
 		{"POST", "/v1/contracts/nope/payments", bizTok, `{"amount_vnd": "abc"}`},
 		{"POST", "/v1/contracts/nope/payments", bizTok, `{"amount_vnd": "-100", "method": "PAYMENT_METHOD_GOLD_BARS"}`},
+		// support: calls, projects, milestones
+		{"POST", "/v1/calls", admin, `{"investor": "authorities/nope", "display_name": "x", "programme": "programmes/ntp-sedema", "project_types": ["PROJECT_TYPE_VALUE_CHAIN"], "budget_vnd": "-1"}`},
+		{"POST", "/v1/calls", admin, `{"project_types": ["PROJECT_TYPE_SPACE_TOURISM"]}`},
+		{"POST", "/v1/calls", admin, `{"budget_vnd": "99999999999999999999"}`},
+		{"POST", "/v1/calls", admin, `{"investor": "authorities/x", "submission_window": {"start_date": "2026-13-01", "end_date": "2026-01-01"}, "programme": "programmes/martian"}`},
+		{"POST", "/v1/projects", bizTok, `{"call": "calls/nope", "owner": "` + biz + `", "proposal": {"budget_lines": [{"category": "SUPPORT_CATEGORY_MAGIC"}]}}`},
+		{"POST", "/v1/projects", bizTok, `{"call": "calls/nope", "owner": "` + biz + `", "proposal": {"budget_lines": [{"category": "SUPPORT_CATEGORY_TRAINING", "programme_vnd": "-5"}], "milestones": [{"id": "M 1", "release_share_bps": 20000}]}}`},
+		{"POST", "/v1/projects", bizTok, `{"call": "calls/nope", "owner": "` + biz + `"}`},
+		{"POST", "/v1/projects/nope/milestones/m1:verify", admin, `{}`},
+		{"POST", "/v1/projects/nope/spendingReports", bizTok, `{"lines": [{"amount_vnd": "abc"}]}`},
+		{"GET", "/v1/projects?filter=" + "budget%20%3D%201", admin, nil},
+		{"GET", "/v1/programmes/nope/report", admin, nil},
 		// JSON shapes
 		{"POST", "/v1/organizations", admin, `{"kind": "KIND_BUSINESS", "kind": "KIND_COOPERATIVE"}`},
 		{"POST", "/v1/organizations", admin, deep},
@@ -134,6 +147,8 @@ func TestBadInputNever5xxNeverWrites(t *testing.T) {
 	require.Equal(t, households, count("/v1/households", "households", admin), "no household written")
 	require.Equal(t, offers, count("/v1/offers", "offers", admin), "no offer written")
 	require.Equal(t, authorities, count("/v1/authorities", "authorities", admin), "no authority written")
+	require.Equal(t, calls, count("/v1/calls", "calls", admin), "no call written")
+	require.Equal(t, projects, count("/v1/projects", "projects", admin), "no project written")
 	require.Equal(t, "Công ty", s.must(s.call("GET", "/v1/"+biz, admin, nil), 200).str("display_name"), "no partial update")
 
 	r := s.call("PUT", "/v1/organizations", admin, `{}`)

@@ -1,5 +1,5 @@
 // Package e2e tests the suite through the REST gateway only, as a partner system would use it:
-// the services (registry, contracts, matchmaking, webhooks) run in-process on loopback against
+// the services (registry, contracts, matchmaking, support, webhooks) run in-process on loopback against
 // a fresh embedded store, and the gateway handler serves them over HTTP.
 package e2e_test
 
@@ -27,6 +27,7 @@ import (
 	"github.com/lienket/lienket/services/platform/config"
 	"github.com/lienket/lienket/services/platform/testkit"
 	registryapp "github.com/lienket/lienket/services/registry/app"
+	supportapp "github.com/lienket/lienket/services/support/app"
 	webhooksapp "github.com/lienket/lienket/services/webhooks/app"
 )
 
@@ -63,6 +64,9 @@ func startOn(t *testing.T, cfg server.Config, db *mongo.Database) *suite {
 	mm, _ := testkit.ServeService(t, a, db, func(s *grpc.Server) {
 		require.NoError(t, matchapp.Register(ctx, s, testkit.Deps(t, a, "matchmaking", db), matchapp.LoadConfig(config.FromMap(map[string]string{"REGISTRY_ADDR": reg, "CONTRACTS_ADDR": con}))))
 	})
+	sup, _ := testkit.ServeService(t, a, db, func(s *grpc.Server) {
+		require.NoError(t, supportapp.Register(ctx, s, testkit.Deps(t, a, "support", db), supportapp.LoadConfig(config.FromMap(map[string]string{"REGISTRY_ADDR": reg, "CONTRACTS_ADDR": con}))))
+	})
 	hooksCtx, stopHooks := context.WithCancel(ctx)
 	t.Cleanup(stopHooks)
 	hooks, _ := testkit.ServeService(t, a, db, func(s *grpc.Server) {
@@ -80,7 +84,7 @@ func startOn(t *testing.T, cfg server.Config, db *mongo.Database) *suite {
 	require.NoError(t, kerr)
 	gwKeys := registryv1.NewRegistryServiceClient(testkit.Dial(t, reg, a.Token(t, auth.Principal{Subject: "services/gateway", Role: auth.RoleService})))
 	h, err := server.Handler(ctx, cfg, server.Edge{Verifier: auth.NewVerifier("lienket-dev", "lienket", a.Issuer.Public(), edgeKey.Public().(ed25519.PublicKey)), Issuer: a.Issuer, Keys: gwKeys},
-		testkit.Dial(t, reg, ""), testkit.Dial(t, con, ""), testkit.Dial(t, mm, ""), testkit.Dial(t, hooks, ""))
+		testkit.Dial(t, reg, ""), testkit.Dial(t, con, ""), testkit.Dial(t, mm, ""), testkit.Dial(t, sup, ""), testkit.Dial(t, hooks, ""))
 	require.NoError(t, err)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)

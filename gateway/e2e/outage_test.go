@@ -25,6 +25,7 @@ func TestStoreOutage(t *testing.T) {
 		"registry":    "/v1/organizations/nope",
 		"contracts":   "/v1/contracts/nope",
 		"matchmaking": "/v1/demands/nope",
+		"support":     "/v1/projects/nope",
 	}
 	for _, path := range paths {
 		s.must(s.call(http.MethodGet, path, admin, nil), http.StatusNotFound) // up: a plain 404

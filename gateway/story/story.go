@@ -113,17 +113,20 @@ func (c *client) step(s string) { c.log("== " + s) }
 // Run runs the story against the gateway at base. log receives one line per step and request.
 func Run(base string, mint Minter, log func(string)) (err error) {
 	c := &client{base: strings.TrimRight(base, "/"), mint: mint, log: log, http: &http.Client{Timeout: 30 * time.Second}}
-	defer func() {
-		if r := recover(); r != nil {
-			f, ok := r.(failure)
-			if !ok {
-				panic(r)
-			}
-			err = fmt.Errorf("%s", f.msg)
-		}
-	}()
+	defer recovered(&err)
 	run(c, false)
 	return nil
+}
+
+// recovered turns a story's failure into its error (any other panic goes on).
+func recovered(err *error) {
+	if r := recover(); r != nil {
+		f, ok := r.(failure)
+		if !ok {
+			panic(r)
+		}
+		*err = fmt.Errorf("%s", f.msg)
+	}
 }
 
 // Fixture names what the story created up to the contract's activation.
@@ -142,15 +145,7 @@ type Fixture struct {
 // that other tests can start from a real contract made over REST.
 func Active(base string, mint Minter, log func(string)) (f Fixture, err error) {
 	c := &client{base: strings.TrimRight(base, "/"), mint: mint, log: log, http: &http.Client{Timeout: 30 * time.Second}}
-	defer func() {
-		if r := recover(); r != nil {
-			fl, ok := r.(failure)
-			if !ok {
-				panic(r)
-			}
-			err = fmt.Errorf("%s", fl.msg)
-		}
-	}()
+	defer recovered(&err)
 	return run(c, true), nil
 }
 

@@ -7,7 +7,7 @@ import (
 	"context"
 	"testing"
 
-	"go.mongodb.org/mongo-driver/v2/mongo"
+	"github.com/lienket/lienket/services/platform/mongostore"
 	"google.golang.org/grpc"
 
 	contractsapp "github.com/lienket/lienket/services/contracts/app"
@@ -22,7 +22,7 @@ type Addrs struct{ Registry, Contracts, Matchmaking string }
 
 // Start serves the three services over db until the test ends; opts apply to each server
 // (e.g. an interceptor that counts calls).
-func Start(t testing.TB, a *testkit.Auth, db *mongo.Database, opts ...grpc.ServerOption) Addrs {
+func Start(t testing.TB, a *testkit.Auth, db *mongostore.Database, opts ...grpc.ServerOption) Addrs {
 	t.Helper()
 	ctx := context.Background()
 	reg := testkit.Serve(t, a, func(g *grpc.Server) {

@@ -83,7 +83,7 @@ func sessionKey(value, file string) ([]byte, error) {
 // consoleRoutes builds the console and the token exchange over the gateway's connections:
 // conns are the services (no credentials of their own: the person's token goes with each
 // call), directory the registry with the gateway's service identity (LookupIdentity).
-func consoleRoutes(cfg ConsoleConfig, gw Config, log *slog.Logger, issuer *auth.Issuer, directory registryv1.RegistryServiceClient, conns [3]*grpc.ClientConn) (map[string]http.Handler, error) {
+func consoleRoutes(cfg ConsoleConfig, gw Config, log *slog.Logger, issuer *auth.Issuer, directory registryv1.RegistryServiceClient, conns [4]*grpc.ClientConn) (map[string]http.Handler, error) {
 	if cfg.OIDC.Issuer == "" {
 		log.Info("console and token exchange off: OIDC_ISSUER is not set")
 		return nil, nil

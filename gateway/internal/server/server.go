@@ -2,7 +2,7 @@
 // document, health, and the edge concerns (authentication, request ids, rate limits, CORS,
 // body limits, JSON errors).
 //
-// Settings (environment): HTTP_ADDR, REGISTRY_ADDR, CONTRACTS_ADDR, MATCHMAKING_ADDR, WEBHOOKS_ADDR,
+// Settings (environment): HTTP_ADDR, REGISTRY_ADDR, CONTRACTS_ADDR, MATCHMAKING_ADDR, SUPPORT_ADDR, WEBHOOKS_ADDR,
 // MAX_BODY_BYTES (1 MiB), CORS_ALLOWED_ORIGINS (comma-separated; empty = CORS off),
 // RATE_LIMIT_RPS (per principal, default 50; 0 disables) and RATE_LIMIT_BURST (100),
 // API_KEY_CACHE_TTL (30s), API_KEY_LOOKUP_RPS (5) and API_KEY_LOOKUP_BURST (20) per client
@@ -32,6 +32,7 @@ import (
 	contractsv1 "github.com/lienket/lienket/proto/lienket/contracts/v1"
 	matchmakingv1 "github.com/lienket/lienket/proto/lienket/matchmaking/v1"
 	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
+	supportv1 "github.com/lienket/lienket/proto/lienket/support/v1"
 	webhooksv1 "github.com/lienket/lienket/proto/lienket/webhooks/v1"
 	"github.com/lienket/lienket/services/platform/apierr"
 	"github.com/lienket/lienket/services/platform/auth"
@@ -44,8 +45,8 @@ import (
 type Config struct {
 	// HTTPAddr is the REST listen address.
 	HTTPAddr string
-	// RegistryAddr, ContractsAddr, MatchmakingAddr, WebhooksAddr are the gRPC backends.
-	RegistryAddr, ContractsAddr, MatchmakingAddr, WebhooksAddr string
+	// RegistryAddr, ContractsAddr, MatchmakingAddr, SupportAddr, WebhooksAddr are the gRPC backends.
+	RegistryAddr, ContractsAddr, MatchmakingAddr, SupportAddr, WebhooksAddr string
 	// MaxBodyBytes bounds request bodies.
 	MaxBodyBytes int64
 	// CORSOrigins are the allowed browser origins (empty: no CORS headers).
@@ -76,6 +77,7 @@ func LoadConfig(e *config.Env) Config {
 		RegistryAddr:    e.Addr("REGISTRY_ADDR", config.DefaultRegistryAddr),
 		ContractsAddr:   e.Addr("CONTRACTS_ADDR", config.DefaultContractsAddr),
 		MatchmakingAddr: e.Addr("MATCHMAKING_ADDR", config.DefaultMatchmakingAddr),
+		SupportAddr:     e.Addr("SUPPORT_ADDR", config.DefaultSupportAddr),
 		WebhooksAddr:    e.Addr("WEBHOOKS_ADDR", config.DefaultWebhooksAddr),
 		MaxBodyBytes:    int64(e.Int("MAX_BODY_BYTES", 1<<20)),
 		CORSOrigins:     e.List("CORS_ALLOWED_ORIGINS", nil),
@@ -170,7 +172,7 @@ func routingErrorHandler(known *apiIndex) runtime.RoutingErrorHandlerFunc {
 
 // Handler builds the gateway's HTTP handler over already-open backend connections.
 // webhooks may be nil: the webhook routes are then not served.
-func Handler(ctx context.Context, cfg Config, edge Edge, registry, contracts, matchmaking, webhooks *grpc.ClientConn) (http.Handler, error) {
+func Handler(ctx context.Context, cfg Config, edge Edge, registry, contracts, matchmaking, support, webhooks *grpc.ClientConn) (http.Handler, error) {
 	known, err := newAPIIndex(openapi.JSON)
 	if err != nil {
 		return nil, fmt.Errorf("embedded OpenAPI document: %w", err)
@@ -207,6 +209,9 @@ func Handler(ctx context.Context, cfg Config, edge Edge, registry, contracts, ma
 		return nil, err
 	}
 	if err := matchmakingv1.RegisterMatchmakingServiceHandlerClient(ctx, gw, matchmakingv1.NewMatchmakingServiceClient(idempotentConn{matchmaking})); err != nil {
+		return nil, err
+	}
+	if err := supportv1.RegisterSupportServiceHandlerClient(ctx, gw, supportv1.NewSupportServiceClient(idempotentConn{support})); err != nil {
 		return nil, err
 	}
 	if webhooks != nil {
@@ -299,8 +304,8 @@ func Run(ctx context.Context) error {
 		}
 		return grpc.NewClient(addr, opts...)
 	}
-	var conns [3]*grpc.ClientConn
-	for i, addr := range []string{cfg.RegistryAddr, cfg.ContractsAddr, cfg.MatchmakingAddr} {
+	var conns [4]*grpc.ClientConn
+	for i, addr := range []string{cfg.RegistryAddr, cfg.ContractsAddr, cfg.MatchmakingAddr, cfg.SupportAddr} {
 		cc, err := dial(addr, false)
 		if err != nil {
 			return fmt.Errorf("dial %s: %w", addr, err)
@@ -327,7 +332,7 @@ func Run(ctx context.Context) error {
 		return fmt.Errorf("dial %s: %w", cfg.WebhooksAddr, err)
 	}
 	defer hooks.Close()
-	h, err := Handler(ctx, cfg, Edge{Verifier: verifier, Issuer: issuer, Log: log, Keys: directory, Routes: routes}, conns[0], conns[1], conns[2], hooks)
+	h, err := Handler(ctx, cfg, Edge{Verifier: verifier, Issuer: issuer, Log: log, Keys: directory, Routes: routes}, conns[0], conns[1], conns[2], conns[3], hooks)
 	if err != nil {
 		return err
 	}

@@ -1,5 +1,6 @@
-// Command lienket-demo runs Lienket's end-to-end story over REST against a running suite
-// (`make run`), printing each step: `make demo`. Tokens are minted with the development
+// Command lienket-demo runs Lienket's end-to-end stories over REST against a running suite
+// (`make run`), printing each step: `make demo` — the contract story, then the support season
+// (a provincial call, a project funded at milestones computed from its contracts). Tokens are minted with the development
 // issuer's key that `make run` keeps under ./data/keys.
 //
 // Settings: GATEWAY_ADDR (default 127.0.0.1:8080, as make run), DEV_ISSUER_KEY
@@ -23,7 +24,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "lienket-demo: FAILED:", err)
 		os.Exit(1)
 	}
-	fmt.Println("lienket-demo: the whole story passed")
+	fmt.Println("lienket-demo: the whole story and the support season passed")
 }
 
 func run() error {
@@ -35,5 +36,8 @@ func run() error {
 	}
 	iss := auth.NewIssuer(key, e.String("JWT_ISSUER", "lienket-dev"), e.String("JWT_AUDIENCE", "lienket"))
 	mint := func(p auth.Principal) (string, error) { return iss.Mint(p, 10*time.Minute) }
-	return story.Run(base, mint, func(line string) { fmt.Println(line) })
+	if err := story.Run(base, mint, func(line string) { fmt.Println(line) }); err != nil {
+		return err
+	}
+	return story.Season(base, mint, func(line string) { fmt.Println(line) })
 }

@@ -29,6 +29,7 @@ type Config struct {
 	StoreAddr                                    string
 	RegistryGRPC, ContractsGRPC, MatchmakingGRPC string
 	RegistryHTTP, ContractsHTTP, MatchmakingHTTP string
+	SupportGRPC, SupportHTTP                     string
 	WebhooksGRPC, WebhooksHTTP                   string
 	GatewayHTTP                                  string
 	MongoURI                                     string
@@ -50,6 +51,8 @@ func LoadConfig(e *config.Env) (Config, error) {
 		RegistryHTTP:    e.Addr("REGISTRY_HTTP_ADDR", config.DefaultRegistryHTTP),
 		ContractsHTTP:   e.Addr("CONTRACTS_HTTP_ADDR", config.DefaultContractsHTTP),
 		MatchmakingHTTP: e.Addr("MATCHMAKING_HTTP_ADDR", config.DefaultMatchmakingHTTP),
+		SupportGRPC:     e.Addr("SUPPORT_ADDR", config.DefaultSupportAddr),
+		SupportHTTP:     e.Addr("SUPPORT_HTTP_ADDR", config.DefaultSupportHTTP),
 		WebhooksGRPC:    e.Addr("WEBHOOKS_ADDR", config.DefaultWebhooksAddr),
 		WebhooksHTTP:    e.Addr("WEBHOOKS_HTTP_ADDR", config.DefaultWebhooksHTTP),
 		GatewayHTTP:     e.Addr("GATEWAY_ADDR", config.DefaultGatewayAddr),
@@ -96,6 +99,7 @@ func Plan(c Config, keyPath string, cons consoleEnv) *Supervisor {
 		"REGISTRY_ADDR=" + c.RegistryGRPC,
 		"CONTRACTS_ADDR=" + c.ContractsGRPC,
 		"MATCHMAKING_ADDR=" + c.MatchmakingGRPC,
+		"SUPPORT_ADDR=" + c.SupportGRPC,
 		"WEBHOOKS_ADDR=" + c.WebhooksGRPC,
 	}
 	bin := func(name string) string { return filepath.Join(c.BinDir, name) }
@@ -120,6 +124,7 @@ func Plan(c Config, keyPath string, cons consoleEnv) *Supervisor {
 		// Development: webhooks may point at http:// and local endpoints (a receiver on this
 		// machine); production refuses them (deploy/README.md).
 		{"webhooks", c.WebhooksGRPC, c.WebhooksHTTP, "WEBHOOKS_ADDR", "WEBHOOKS_HTTP_ADDR", []string{"WEBHOOK_ALLOW_INTERNAL_TARGETS=true"}},
+		{"support", c.SupportGRPC, c.SupportHTTP, "SUPPORT_ADDR", "SUPPORT_HTTP_ADDR", nil},
 	} {
 		services = append(services, Process{
 			Name: sv.name, Path: bin(sv.name), Env: append(append(append([]string{}, common...), "MONGODB_URI="+uri, "GRPC_ADDR="+sv.grpc, "HTTP_ADDR="+sv.http), sv.env...),
@@ -141,12 +146,12 @@ func banner(out io.Writer, c Config) {
 	fmt.Fprintf(out, `
 Lienket is running.
   REST gateway   http://%[1]s   (OpenAPI: http://%[1]s/openapi.json, health: /healthz)
-  registry       grpc %[2]s    contracts grpc %[3]s    matchmaking grpc %[4]s
-  webhooks       grpc %[7]s    (sends partner events; http:// and local endpoints allowed here)
+  registry       grpc %[2]s    contracts grpc %[3]s    matchmaking grpc %[4]s    support grpc %[7]s
+  webhooks       grpc %[8]s    (sends partner events; http:// and local endpoints allowed here)
   store          %[5]s
   token          export TOKEN=$(%[6]s/lienketctl token --role admin --sub users/me)
                  curl -H "Authorization: Bearer $TOKEN" http://%[1]s/v1/products
-`, c.GatewayHTTP, c.RegistryGRPC, c.ContractsGRPC, c.MatchmakingGRPC, storeDesc(c), c.BinDir, c.WebhooksGRPC)
+`, c.GatewayHTTP, c.RegistryGRPC, c.ContractsGRPC, c.MatchmakingGRPC, storeDesc(c), c.BinDir, c.SupportGRPC, c.WebhooksGRPC)
 }
 
 func storeDesc(c Config) string {

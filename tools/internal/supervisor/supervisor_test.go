@@ -40,6 +40,8 @@ func TestLoadConfigDefaults(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "127.0.0.1:18080", c.GatewayHTTP)
 	require.Equal(t, "127.0.0.1:9101", c.RegistryGRPC)
+	require.Equal(t, "127.0.0.1:9104", c.SupportGRPC)
+	require.Equal(t, "127.0.0.1:9204", c.SupportHTTP)
 	require.Equal(t, "./data", c.DataDir)
 	_, err = LoadConfig(config.FromMap(map[string]string{"START_TIMEOUT": "soon", "REGISTRY_ADDR": "nowhere"}))
 	require.ErrorContains(t, err, `START_TIMEOUT: "soon" is not a duration`)
@@ -167,7 +169,7 @@ func TestPlan(t *testing.T) {
 		}
 		names = append(names, n)
 	}
-	require.Equal(t, [][]string{{"store"}, {"registry", "contracts", "matchmaking", "webhooks"}, {"oidc"}, {"gateway"}}, names)
+	require.Equal(t, [][]string{{"store"}, {"registry", "contracts", "matchmaking", "webhooks", "support"}, {"oidc"}, {"gateway"}}, names)
 	hooks := s.Stages[1][3]
 	require.Contains(t, hooks.Env, "WEBHOOK_ALLOW_INTERNAL_TARGETS=true", "make run is development: local receivers allowed")
 	require.Contains(t, s.Stages[3][0].Env, "WEBHOOKS_ADDR="+c.WebhooksGRPC, "the gateway finds the webhooks service")

@@ -3,8 +3,9 @@ module github.com/lienket/lienket/services/webhooks
 go 1.26.0
 
 require (
-	github.com/lienket/lienket/proto v0.0.0-00010101000000-000000000000
+	github.com/lienket/lienket/proto v0.0.0
 	github.com/lienket/lienket/services/platform v0.0.0
+	github.com/lienket/lienket/services/registry v0.0.0
 	github.com/standard-webhooks/standard-webhooks/libraries v0.0.1
 	github.com/stretchr/testify v1.12.1
 	go.mongodb.org/mongo-driver/v2 v2.5.0
@@ -44,6 +45,7 @@ require (
 	github.com/montanaflynn/stats v0.7.1 // indirect
 	github.com/munnerz/goautoneg v0.0.0-20191010083416-a7dc8b61c822 // indirect
 	github.com/ncruces/go-strftime v0.1.9 // indirect
+	github.com/nyaruka/phonenumbers v1.8.1 // indirect
 	github.com/pmezard/go-difflib v1.0.0 // indirect
 	github.com/prometheus/client_golang v1.25.0 // indirect
 	github.com/prometheus/client_model v0.6.3 // indirect
@@ -88,3 +90,5 @@ require (
 replace github.com/lienket/lienket/proto => ../../proto
 
 replace github.com/lienket/lienket/services/platform => ../platform
+
+replace github.com/lienket/lienket/services/registry => ../registry

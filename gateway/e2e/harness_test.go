@@ -34,7 +34,7 @@ import (
 func TestMain(m *testing.M) { testkit.Main(m) }
 
 type suite struct {
-	t        *testing.T
+	t        testing.TB
 	a        *testkit.Auth
 	url      string
 	registry string // the registry's gRPC address, for gRPC-only methods
@@ -47,12 +47,16 @@ type suite struct {
 	stopRegistry func()
 }
 
-func start(t *testing.T, cfg server.Config) *suite {
+// webhookPoll is how often the suite's webhooks service polls the event sources (the tests'
+// pace; the latency benchmark uses the production default).
+var webhookPoll = "50ms"
+
+func start(t testing.TB, cfg server.Config) *suite {
 	return startOn(t, cfg, testkit.Database(t))
 }
 
 // startOn runs the suite on db (a store of the test's own, for outage tests).
-func startOn(t *testing.T, cfg server.Config, db *mongo.Database) *suite {
+func startOn(t testing.TB, cfg server.Config, db *mongo.Database) *suite {
 	ctx := context.Background()
 	a := testkit.NewAuth(t)
 	reg, stopRegistry := testkit.ServeService(t, a, db, func(s *grpc.Server) {
@@ -72,7 +76,7 @@ func startOn(t *testing.T, cfg server.Config, db *mongo.Database) *suite {
 	hooks, _ := testkit.ServeService(t, a, db, func(s *grpc.Server) {
 		require.NoError(t, webhooksapp.Register(hooksCtx, s, testkit.Deps(t, a, "webhooks", db), webhooksapp.LoadConfig(config.FromMap(map[string]string{
 			"REGISTRY_ADDR": reg, "CONTRACTS_ADDR": con, "MATCHMAKING_ADDR": mm, "WEBHOOK_ALLOW_INTERNAL_TARGETS": "true",
-			"WEBHOOK_POLL_INTERVAL": "50ms", "WEBHOOK_RETRY_BASE": "50ms", "WEBHOOK_TIMEOUT": "5s", "WEBHOOK_LEASE": "20s"}))))
+			"WEBHOOK_POLL_INTERVAL": webhookPoll, "WEBHOOK_RETRY_BASE": "50ms", "WEBHOOK_TIMEOUT": "5s", "WEBHOOK_LEASE": "20s"}))))
 	})
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = 1 << 20

@@ -79,7 +79,7 @@ func LoadConfig(e *config.Env) Config {
 	}
 	e.Check(c.Sender.Timeout > 0, "WEBHOOK_TIMEOUT", "must be positive")
 	e.Check(c.Dispatch.Poll > 0, "WEBHOOK_POLL_INTERVAL", "must be positive")
-	e.Check(c.Dispatch.Lease >= c.Sender.Timeout+10*time.Second, "WEBHOOK_LEASE", "must exceed WEBHOOK_TIMEOUT by at least 10s (a stream is not taken over while a request is in flight)")
+	e.Check(c.Dispatch.Lease >= 2*c.Sender.Timeout, "WEBHOOK_LEASE", "must be at least twice WEBHOOK_TIMEOUT (a stream is not taken over while a request is in flight)")
 	e.Check(c.Policy.RetryBase > 0 && c.Policy.RetryMax >= c.Policy.RetryBase, "WEBHOOK_RETRY_MAX", "must be at least WEBHOOK_RETRY_BASE, which must be positive")
 	e.Check(c.Dispatch.Retention >= 24*time.Hour, "WEBHOOK_RETENTION", "must be at least 24h")
 	return c

@@ -30,8 +30,9 @@ func (s *Store) GetDelivery(ctx context.Context, name string) (*domain.Delivery,
 	return d, nil
 }
 
-// HeadDelivery returns the PENDING delivery of webhook's subject with the lowest position: the
-// only one of the subject that may be sent (order), or nil.
+// HeadDelivery returns the PENDING delivery of webhook's subject with the lowest position, or
+// nil: the queue of the subject's stream, found by a query (the dispatcher's check before it
+// removes a stream whose queue is empty).
 func (s *Store) HeadDelivery(ctx context.Context, webhook, subject string) (*domain.Delivery, error) {
 	var d domain.Delivery
 	err := s.deliveries.C.FindOne(ctx,
@@ -46,10 +47,10 @@ func (s *Store) HeadDelivery(ctx context.Context, webhook, subject string) (*dom
 	return &d, nil
 }
 
-// SaveAttempt stores the outcome of an attempt on d, provided the stored delivery is still
-// PENDING with prevAttempts attempts (no other process recorded one meanwhile, no replay
-// restarted it); false otherwise.
-func (s *Store) SaveAttempt(ctx context.Context, d *domain.Delivery, prevAttempts int) (bool, error) {
+// SaveAttempt stores the outcome of an attempt on d. The dispatcher calls it only while it
+// holds d's stream (Renew just before): the lease, not a condition on the delivery, fences
+// it, so the write is by _id alone.
+func (s *Store) SaveAttempt(ctx context.Context, d *domain.Delivery) error {
 	set := bson.D{
 		{Key: "state", Value: d.State}, {Key: "attempts", Value: d.Attempts}, {Key: "next_attempt_time", Value: d.NextAttempt},
 		{Key: "last_status", Value: d.LastStatus}, {Key: "last_error", Value: d.LastError}, {Key: "history", Value: d.History},
@@ -57,9 +58,8 @@ func (s *Store) SaveAttempt(ctx context.Context, d *domain.Delivery, prevAttempt
 	if d.DeliverTime != nil {
 		set = append(set, bson.E{Key: "deliver_time", Value: *d.DeliverTime})
 	}
-	ok, err := s.deliveries.UpdateIf(ctx, d.Name, bson.D{{Key: "state", Value: domain.DeliveryPending}, {Key: "attempts", Value: prevAttempts}},
-		bson.D{{Key: "$set", Value: set}})
-	return ok, wrap("save attempt", err)
+	_, err := s.deliveries.UpdateIf(ctx, d.Name, nil, bson.D{{Key: "$set", Value: set}})
+	return wrap("save attempt", err)
 }
 
 // ReplayDelivery queues d again (d as changed by Replay).

@@ -3,10 +3,14 @@ package storage
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/lienket/lienket/services/webhooks/internal/domain"
 )
 
 // Stream is the schedule of one webhook's deliveries about one subject. Its deliveries are sent
@@ -19,10 +23,14 @@ import (
 //   - LeaseOwner, LeaseUntil: the dispatcher working on it, and until when. A dispatcher that
 //     dies stops renewing; when the lease runs out another takes the stream over and sends
 //     its head delivery again (at least once, same webhook-id).
+//   - Pending: its PENDING deliveries as queue entries (Entry: position, then name), so the
+//     head is the smallest and the dispatcher reaches deliveries by _id only — what every
+//     store, the embedded one included, answers without scanning a collection.
 type Stream struct {
 	ID         string    `bson:"_id"`
 	Webhook    string    `bson:"webhook"`
 	Subject    string    `bson:"subject"`
+	Pending    []string  `bson:"pending"`
 	DueTime    time.Time `bson:"due_time"`
 	Version    int64     `bson:"version"`
 	LeaseOwner string    `bson:"lease_owner"`
@@ -37,16 +45,44 @@ var Never = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
 
 var epoch = time.Unix(0, 0).UTC()
 
-// Touch records new work on webhook's stream of subject (creating the stream): due at now at
-// the latest, version incremented. Call it after the work (a delivery) is stored.
-func (s *Store) Touch(ctx context.Context, webhook, subject string, now time.Time) error {
-	err := s.streams.UpsertWith(ctx, StreamID(webhook, subject), bson.D{
+// Entry is the queue entry of a delivery: its position (zero-padded, so entries sort by it),
+// then its name.
+func Entry(d *domain.Delivery) string { return fmt.Sprintf("%020d|%s", d.Position, d.Name) }
+
+// EntryName is the delivery name of a queue entry.
+func EntryName(entry string) string {
+	_, name, _ := strings.Cut(entry, "|")
+	return name
+}
+
+// Touch records new work on webhook's stream of subject (creating the stream): the entries of
+// its new PENDING deliveries queued, due at now at the latest, version incremented. Call it
+// after the deliveries are stored.
+func (s *Store) Touch(ctx context.Context, webhook, subject string, now time.Time, entries ...string) error {
+	update := bson.D{
 		{Key: "$set", Value: bson.D{{Key: "webhook", Value: webhook}, {Key: "subject", Value: subject}}},
 		{Key: "$min", Value: bson.D{{Key: "due_time", Value: now.UTC()}}},
 		{Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}},
 		{Key: "$setOnInsert", Value: bson.D{{Key: "lease_owner", Value: ""}, {Key: "lease_until", Value: epoch}}},
-	})
-	return wrap("touch stream", err)
+	}
+	if len(entries) > 0 {
+		update = append(update, bson.E{Key: "$addToSet", Value: bson.D{{Key: "pending", Value: bson.D{{Key: "$each", Value: entries}}}}})
+	}
+	return wrap("touch stream", s.streams.UpsertWith(ctx, StreamID(webhook, subject), update))
+}
+
+// Dequeue removes entry from stream id's queue (its delivery is no longer PENDING).
+func (s *Store) Dequeue(ctx context.Context, id, entry string) error {
+	_, err := s.streams.UpdateIf(ctx, id, nil, bson.D{{Key: "$pull", Value: bson.D{{Key: "pending", Value: entry}}}})
+	return wrap("dequeue", err)
+}
+
+// Head is the smallest entry of st's queue ("" when empty).
+func (st *Stream) Head() string {
+	if len(st.Pending) == 0 {
+		return ""
+	}
+	return slices.Min(st.Pending)
 }
 
 // TouchAll makes every stream of webhook due at now (enabled again, or replayed).

@@ -114,7 +114,7 @@ func (s *Service) ReplayDelivery(ctx context.Context, p auth.Principal, name str
 	if err := s.replay(ctx, d); err != nil {
 		return nil, err
 	}
-	if err := s.st.Touch(ctx, d.Webhook, d.Subject, s.now()); err != nil {
+	if err := s.st.Touch(ctx, d.Webhook, d.Subject, s.now(), storage.Entry(d)); err != nil {
 		return nil, err
 	}
 	s.notify()
@@ -155,15 +155,15 @@ func (s *Service) ReplayDeliveries(ctx context.Context, p auth.Principal, r Rang
 		t := ds[ReplayLimit].EventTime
 		resume, ds = &t, ds[:ReplayLimit]
 	}
-	subjects := map[string]bool{}
+	subjects := map[string][]string{}
 	for i := range ds {
 		if err := s.replay(ctx, &ds[i]); err != nil {
 			return 0, nil, err
 		}
-		subjects[ds[i].Subject] = true
+		subjects[ds[i].Subject] = append(subjects[ds[i].Subject], storage.Entry(&ds[i]))
 	}
-	for subj := range subjects {
-		if err := s.st.Touch(ctx, r.Webhook, subj, s.now()); err != nil {
+	for subj, entries := range subjects {
+		if err := s.st.Touch(ctx, r.Webhook, subj, s.now(), entries...); err != nil {
 			return 0, nil, err
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"sync"
 	"time"
 
@@ -38,8 +39,8 @@ type DispatchConfig struct {
 	// Poll is how often idle workers and source pollers look for work.
 	Poll time.Duration
 	// Lease is how long a claimed stream or source stays with its dispatcher without renewal;
-	// it must exceed the send timeout by a margin (a send starts only with a full lease left,
-	// so another dispatcher cannot take the stream over while a request is in flight).
+	// half of it must exceed the send timeout (a send starts only with half a lease left or
+	// more, so another dispatcher cannot take the stream over while a request is in flight).
 	Lease time.Duration
 	// Batch is how many deliveries a worker sends from one stream before it lets others have
 	// a turn.
@@ -145,7 +146,7 @@ func (d *Dispatcher) drain(ctx context.Context, st *storage.Stream) error {
 		if err != nil || cur == nil {
 			return err // nil: the lease was lost (we were too slow); whoever has it carries on
 		}
-		head, err := d.head(ctx, w, cur.Subject)
+		head, err := d.head(ctx, w, cur)
 		if err != nil {
 			return err
 		}
@@ -160,7 +161,7 @@ func (d *Dispatcher) drain(ctx context.Context, st *storage.Stream) error {
 		if sent >= d.cfg.Batch {
 			return d.s.st.Release(ctx, cur.ID, d.owner, now) // let other streams have a turn
 		}
-		if w, err = d.attempt(ctx, w, head); err != nil {
+		if w, err = d.attempt(ctx, w, cur, head); err != nil {
 			if errors.Is(err, errLostLease) { // hand it on (a no-op when another has it)
 				return d.s.st.Release(ctx, cur.ID, d.owner, d.s.now())
 			}
@@ -170,9 +171,33 @@ func (d *Dispatcher) drain(ctx context.Context, st *storage.Stream) error {
 	}
 }
 
-// idle puts away a stream with nothing to send now: removed when it has no pending delivery,
-// parked until its head's next attempt, or parked for good while the webhook is disabled.
-// done is false when work arrived since cur was read.
+// head returns the delivery to send next from cur's queue (the smallest entry), dropping
+// entries whose delivery is no longer PENDING; nil when the queue is empty or w is not ACTIVE.
+func (d *Dispatcher) head(ctx context.Context, w *domain.Webhook, cur *storage.Stream) (*domain.Delivery, error) {
+	for w.State == domain.StateActive {
+		entry := cur.Head()
+		if entry == "" {
+			return nil, nil
+		}
+		del, err := d.s.st.GetDelivery(ctx, storage.EntryName(entry))
+		if err != nil {
+			return nil, err
+		}
+		if del != nil && del.State == domain.DeliveryPending {
+			return del, nil
+		}
+		if err := d.s.st.Dequeue(ctx, cur.ID, entry); err != nil {
+			return nil, err
+		}
+		cur.Pending = slices.DeleteFunc(cur.Pending, func(e string) bool { return e == entry })
+	}
+	return nil, nil
+}
+
+// idle puts away a stream with nothing to send now: parked until its head's next attempt,
+// parked for good while the webhook is disabled, or removed when nothing is pending (after a
+// query for a pending delivery its queue would have missed: a crash between a replay's write
+// and its queueing). done is false when work arrived since cur was read.
 func (d *Dispatcher) idle(ctx context.Context, w *domain.Webhook, cur *storage.Stream, head *domain.Delivery) (bool, error) {
 	switch {
 	case head != nil:
@@ -180,27 +205,31 @@ func (d *Dispatcher) idle(ctx context.Context, w *domain.Webhook, cur *storage.S
 	case w.State != domain.StateActive:
 		return d.s.st.Park(ctx, cur.ID, d.owner, cur.Version, storage.Never)
 	}
+	missed, err := d.s.st.HeadDelivery(ctx, w.Name, cur.Subject)
+	if err != nil {
+		return false, err
+	}
+	if missed != nil {
+		return false, d.s.st.Touch(ctx, w.Name, cur.Subject, d.s.now(), storage.Entry(missed))
+	}
 	return d.s.st.Retire(ctx, cur.ID, d.owner, cur.Version)
 }
 
-// head returns the delivery of subject to send next, or nil when there is none or w is not
-// ACTIVE.
-func (d *Dispatcher) head(ctx context.Context, w *domain.Webhook, subject string) (*domain.Delivery, error) {
-	if w.State != domain.StateActive {
-		return nil, nil
-	}
-	return d.s.st.HeadDelivery(ctx, w.Name, subject)
-}
-
-// attempt sends head once and records the outcome; it returns the webhook as it now is.
-func (d *Dispatcher) attempt(ctx context.Context, w *domain.Webhook, head *domain.Delivery) (*domain.Webhook, error) {
+// attempt sends head once and records the outcome; it returns the webhook as it now is. cur is
+// the stream as just read (its lease). A send starts only with at least half the lease left
+// (renewed otherwise), which exceeds the send timeout: no other dispatcher can take the stream
+// over while the request is in flight; after it, the outcome is recorded only if the lease is
+// still ours (a read), so a dispatcher that was too slow leaves the record to its successor.
+func (d *Dispatcher) attempt(ctx context.Context, w *domain.Webhook, cur *storage.Stream, head *domain.Delivery) (*domain.Webhook, error) {
 	now := d.s.now()
-	ok, err := d.s.st.Renew(ctx, storage.StreamID(w.Name, head.Subject), d.owner, now.Add(d.cfg.Lease))
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		return nil, errLostLease
+	if cur.LeaseUntil.Sub(now) < d.cfg.Lease/2 {
+		ok, err := d.s.st.Renew(ctx, cur.ID, d.owner, now.Add(d.cfg.Lease))
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, errLostLease
+		}
 	}
 	a, err := d.s.send(ctx, w, head, now)
 	if err != nil {
@@ -209,14 +238,23 @@ func (d *Dispatcher) attempt(ctx context.Context, w *domain.Webhook, head *domai
 	if ctx.Err() != nil {
 		return nil, ctx.Err() // stopped mid-request: record nothing (see Run)
 	}
-	prev := head.Attempts
-	head.Record(a, d.s.policy, d.s.rand(), d.s.now())
-	saved, err := d.s.st.SaveAttempt(ctx, head, prev)
+	still, err := d.s.st.Reread(ctx, cur.ID, d.owner)
 	if err != nil {
 		return nil, err
 	}
-	if !saved { // another dispatcher recorded an attempt, or the delivery was replayed meanwhile
+	if still == nil || !still.LeaseUntil.After(d.s.now()) {
 		return nil, errLostLease
+	}
+	id := cur.ID
+	prev := head.Attempts
+	head.Record(a, d.s.policy, d.s.rand(), d.s.now())
+	if err := d.s.st.SaveAttempt(ctx, head); err != nil {
+		return nil, err
+	}
+	if head.State != domain.DeliveryPending {
+		if err := d.s.st.Dequeue(ctx, id, storage.Entry(head)); err != nil {
+			return nil, err
+		}
 	}
 	d.observe(ctx, head, a, prev)
 	if a.OK() {

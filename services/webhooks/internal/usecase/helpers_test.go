@@ -75,7 +75,7 @@ func fixtureOn(t testing.TB, db *mongo.Database, p domain.Policy) *fixture {
 	return &fixture{t: ft, db: db, st: st, svc: svc}
 }
 
-var testDispatch = usecase.DispatchConfig{Workers: 4, Poll: 20 * time.Millisecond, Lease: 3 * time.Second, Batch: 50, PullSize: 100, Retention: 30 * 24 * time.Hour}
+var testDispatch = usecase.DispatchConfig{Workers: 4, Poll: 20 * time.Millisecond, Lease: 5 * time.Second, Batch: 50, PullSize: 100, Retention: 30 * 24 * time.Hour}
 
 // run starts a dispatcher until the test ends (or stop is called).
 func (f *fixture) run(cfg usecase.DispatchConfig, sources ...usecase.Source) (stop func()) {

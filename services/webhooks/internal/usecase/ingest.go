@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/lienket/lienket/services/webhooks/internal/domain"
+	"github.com/lienket/lienket/services/webhooks/internal/storage"
 )
 
 // Ingest queues events for the webhooks that receive them: every webhook of an organisation
@@ -13,9 +14,10 @@ import (
 // Ingest is idempotent (a delivery's id derives from the event's and the webhook's), so a
 // source may hand the same events over again after a crash.
 //
-// Order: every delivery is stored before its stream is touched, and the deliveries of one
-// subject in the order given, so a dispatcher that finds a delivery at the head of its stream
-// has already been able to see every earlier one.
+// Order: every delivery is stored before its stream's queue gets its entry, and a subject's
+// deliveries in the order given; the dispatcher sends the entry with the smallest position,
+// so an event is never sent before an earlier one of its subject that was handed over with
+// or before it. (A re-ingestion after a crash re-queues idempotently: $addToSet.)
 func (s *Service) Ingest(ctx context.Context, events []domain.Event) error {
 	if len(events) == 0 {
 		return nil
@@ -35,6 +37,7 @@ func (s *Service) Ingest(ctx context.Context, events []domain.Event) error {
 	now := s.now()
 	type stream struct{ webhook, subject string }
 	var touched []stream
+	queued := map[stream][]string{}
 	for _, e := range events {
 		payload, err := domain.Payload(e)
 		if err != nil {
@@ -46,16 +49,19 @@ func (s *Service) Ingest(ctx context.Context, events []domain.Event) error {
 			if !slices.Contains(e.Organizations, w.Organization) || !w.Subscribes(e.Type) || e.Time.Before(w.CreateTime) {
 				continue
 			}
-			if _, err := s.st.InsertDelivery(ctx, domain.NewDelivery(w, e, payload, now)); err != nil {
+			d := domain.NewDelivery(w, e, payload, now)
+			if _, err := s.st.InsertDelivery(ctx, d); err != nil {
 				return err
 			}
-			if st := (stream{w.Name, e.Subject}); !slices.Contains(touched, st) {
+			st := stream{w.Name, e.Subject}
+			if !slices.Contains(touched, st) {
 				touched = append(touched, st)
 			}
+			queued[st] = append(queued[st], storage.Entry(d))
 		}
 	}
 	for _, st := range touched {
-		if err := s.st.Touch(ctx, st.webhook, st.subject, now); err != nil {
+		if err := s.st.Touch(ctx, st.webhook, st.subject, now, queued[st]...); err != nil {
 			return err
 		}
 	}

@@ -24,7 +24,7 @@ const (
 	childEnv   = "LIENKET_WEBHOOKS_TEST_CHILD"
 	childURI   = "LIENKET_WEBHOOKS_TEST_URI"
 	childDB    = "LIENKET_WEBHOOKS_TEST_DB"
-	childLease = 3 * time.Second
+	childLease = 5 * time.Second
 )
 
 func runChild() int {

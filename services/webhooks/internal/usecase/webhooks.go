@@ -2,6 +2,8 @@ package usecase
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
@@ -39,7 +41,7 @@ func (s *Service) CreateWebhook(ctx context.Context, p auth.Principal, parent, r
 	scope := "CreateWebhook\x00" + p.Subject
 	name := domain.WebhookName(parent, aip.IDForRequest(scope, requestID))
 	if requestID != "" {
-		if w, sec, done, err := s.retried(ctx, name, scope+"\x00"+requestID); done || err != nil {
+		if w, sec, done, err := s.retried(ctx, name, createdFor(scope, requestID)); done || err != nil {
 			return w, sec, err
 		}
 	}
@@ -62,7 +64,7 @@ func (s *Service) CreateWebhook(ctx context.Context, p auth.Principal, parent, r
 		return nil, "", err
 	}
 	if !created { // a concurrent retry won the insert
-		return s.reveal(stored, scope+"\x00"+requestID)
+		return s.reveal(stored, createdFor(scope, requestID))
 	}
 	return stored, secret, nil
 }
@@ -80,9 +82,19 @@ func (s *Service) newWebhook(name, org string, f domain.Fields, scope, requestID
 	w := &domain.Webhook{Name: name, Organization: org, URL: f.URL, EventTypes: f.EventTypes, Description: f.Description,
 		State: domain.StateActive, Secret: sealed, SecretPrefix: domain.ShownPrefix(secret), CreateTime: now, UpdateTime: now, Version: 1}
 	if requestID != "" {
-		w.CreatedFor = scope + "\x00" + requestID
+		w.CreatedFor = createdFor(scope, requestID)
 	}
 	return w, secret, nil
+}
+
+// createdFor is the stored idempotency scope of a create: a digest of the method, the caller
+// and the request id (stored as hex: the PostgreSQL-backed store refuses NUL in strings).
+func createdFor(scope, requestID string) string {
+	if requestID == "" {
+		return ""
+	}
+	h := sha256.Sum256([]byte(scope + "\x00" + requestID))
+	return hex.EncodeToString(h[:])
 }
 
 // retried returns the webhook a previous call with the same idempotency key created (done).

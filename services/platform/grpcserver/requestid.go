@@ -65,12 +65,18 @@ func requestIDs(l Ledger) grpc.UnaryServerInterceptor {
 			_ = l.Release(context.WithoutCancel(ctx), key, digest) // if it fails, a corrected retry needs a new id
 			return nil, err
 		}
-		if out, ok := resp.(proto.Message); ok && !carriesSecret(out) {
-			if b, merr := (proto.MarshalOptions{Deterministic: true}).Marshal(out); merr == nil {
-				_ = l.Complete(context.WithoutCancel(ctx), key, digest, b) // kept for retries; if lost, retries get the service's own answer
-			}
-		}
+		keep(ctx, l, key, digest, resp)
 		return resp, nil
+	}
+}
+
+// keep stores resp in the ledger for retries of key (if that fails, retries get the service's
+// own answer); a response carrying a secret is not kept.
+func keep(ctx context.Context, l Ledger, key, digest string, resp any) {
+	if out, ok := resp.(proto.Message); ok && !carriesSecret(out) {
+		if b, err := (proto.MarshalOptions{Deterministic: true}).Marshal(out); err == nil {
+			_ = l.Complete(context.WithoutCancel(ctx), key, digest, b)
+		}
 	}
 }
 

@@ -151,24 +151,31 @@ func (d *Dispatcher) drain(ctx context.Context, st *storage.Stream) error {
 			return err
 		}
 		now := d.s.now()
-		if head == nil || head.NextAttempt.After(now) {
+		switch {
+		case head == nil || head.NextAttempt.After(now):
 			done, err := d.idle(ctx, w, cur, head)
 			if err != nil || done {
 				return err
 			}
-			continue // work arrived since cur was read: look again
-		}
-		if sent >= d.cfg.Batch {
+			// work arrived since cur was read: look again
+		case sent >= d.cfg.Batch:
 			return d.s.st.Release(ctx, cur.ID, d.owner, now) // let other streams have a turn
-		}
-		if w, err = d.attempt(ctx, w, cur, head); err != nil {
-			if errors.Is(err, errLostLease) { // hand it on (a no-op when another has it)
-				return d.s.st.Release(ctx, cur.ID, d.owner, d.s.now())
+		default:
+			if w, err = d.attempt(ctx, w, cur, head); err != nil {
+				return d.handOn(ctx, cur, err)
 			}
-			return err
+			sent++
 		}
-		sent++
 	}
+}
+
+// handOn ends a drain that failed: a lost lease is handed on (a no-op when another dispatcher
+// has it), any other error returned.
+func (d *Dispatcher) handOn(ctx context.Context, cur *storage.Stream, err error) error {
+	if errors.Is(err, errLostLease) {
+		return d.s.st.Release(ctx, cur.ID, d.owner, d.s.now())
+	}
+	return err
 }
 
 // head returns the delivery to send next from cur's queue (the smallest entry), dropping

@@ -3,6 +3,7 @@ package usecase
 import (
 	"context"
 	"slices"
+	"time"
 
 	"github.com/lienket/lienket/services/webhooks/internal/domain"
 	"github.com/lienket/lienket/services/webhooks/internal/storage"
@@ -22,6 +23,63 @@ func (s *Service) Ingest(ctx context.Context, events []domain.Event) error {
 	if len(events) == 0 {
 		return nil
 	}
+	hooks, err := s.st.WebhooksOf(ctx, organizationsOf(events))
+	if err != nil || len(hooks) == 0 {
+		return err
+	}
+	q := &queueing{now: s.now(), entries: map[streamKey][]string{}}
+	for _, e := range events {
+		payload, err := domain.Payload(e)
+		if err != nil {
+			s.log.ErrorContext(ctx, "event dropped: its source sent data that is not JSON", "event", e.ID, "type", e.Type)
+			continue
+		}
+		if err := s.queue(ctx, q, hooks, e, payload); err != nil {
+			return err
+		}
+	}
+	for _, k := range q.order {
+		if err := s.st.Touch(ctx, k.webhook, k.subject, q.now, q.entries[k]...); err != nil {
+			return err
+		}
+	}
+	if len(q.order) > 0 {
+		s.notify()
+	}
+	return nil
+}
+
+type streamKey struct{ webhook, subject string }
+
+// queueing collects, per stream (in first-seen order), the entries of the deliveries stored.
+type queueing struct {
+	now     time.Time
+	order   []streamKey
+	entries map[streamKey][]string
+}
+
+// queue stores the deliveries of e to the hooks that receive it.
+func (s *Service) queue(ctx context.Context, q *queueing, hooks []domain.Webhook, e domain.Event, payload string) error {
+	for i := range hooks {
+		w := &hooks[i]
+		if !slices.Contains(e.Organizations, w.Organization) || !w.Subscribes(e.Type) || e.Time.Before(w.CreateTime) {
+			continue
+		}
+		d := domain.NewDelivery(w, e, payload, q.now)
+		if _, err := s.st.InsertDelivery(ctx, d); err != nil {
+			return err
+		}
+		k := streamKey{w.Name, e.Subject}
+		if _, seen := q.entries[k]; !seen {
+			q.order = append(q.order, k)
+		}
+		q.entries[k] = append(q.entries[k], storage.Entry(d))
+	}
+	return nil
+}
+
+// organizationsOf lists the organisations party to events, once each.
+func organizationsOf(events []domain.Event) []string {
 	var orgs []string
 	for _, e := range events {
 		for _, o := range e.Organizations {
@@ -30,43 +88,5 @@ func (s *Service) Ingest(ctx context.Context, events []domain.Event) error {
 			}
 		}
 	}
-	hooks, err := s.st.WebhooksOf(ctx, orgs)
-	if err != nil || len(hooks) == 0 {
-		return err
-	}
-	now := s.now()
-	type stream struct{ webhook, subject string }
-	var touched []stream
-	queued := map[stream][]string{}
-	for _, e := range events {
-		payload, err := domain.Payload(e)
-		if err != nil {
-			s.log.ErrorContext(ctx, "event dropped: its source sent data that is not JSON", "event", e.ID, "type", e.Type)
-			continue
-		}
-		for i := range hooks {
-			w := &hooks[i]
-			if !slices.Contains(e.Organizations, w.Organization) || !w.Subscribes(e.Type) || e.Time.Before(w.CreateTime) {
-				continue
-			}
-			d := domain.NewDelivery(w, e, payload, now)
-			if _, err := s.st.InsertDelivery(ctx, d); err != nil {
-				return err
-			}
-			st := stream{w.Name, e.Subject}
-			if !slices.Contains(touched, st) {
-				touched = append(touched, st)
-			}
-			queued[st] = append(queued[st], storage.Entry(d))
-		}
-	}
-	for _, st := range touched {
-		if err := s.st.Touch(ctx, st.webhook, st.subject, now, queued[st]...); err != nil {
-			return err
-		}
-	}
-	if len(touched) > 0 {
-		s.notify()
-	}
-	return nil
+	return orgs
 }

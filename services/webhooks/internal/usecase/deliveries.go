@@ -79,21 +79,7 @@ func decodeCursor(tok, q string) (*storage.DeliveryCursor, error) {
 
 // loadDelivery returns a delivery of a webhook the caller may manage.
 func (s *Service) loadDelivery(ctx context.Context, p auth.Principal, name string) (*domain.Delivery, error) {
-	ids, err := aip.ParseName("name", name, "organizations", "webhooks", "deliveries")
-	if err != nil {
-		return nil, err
-	}
-	if err := mayManage(p, "organizations/"+ids[0]); err != nil {
-		return nil, err
-	}
-	d, err := s.st.GetDelivery(ctx, name)
-	if err != nil {
-		return nil, err
-	}
-	if d == nil {
-		return nil, apierr.NotFound(name)
-	}
-	return d, nil
+	return owned(ctx, p, "name", name, []string{"organizations", "webhooks", "deliveries"}, s.st.GetDelivery)
 }
 
 // GetDelivery returns a delivery with its attempts.

@@ -121,21 +121,27 @@ func (s *Service) reveal(w *domain.Webhook, key string) (*domain.Webhook, string
 
 // load returns a webhook the caller may manage (the name in field).
 func (s *Service) load(ctx context.Context, p auth.Principal, field, name string) (*domain.Webhook, error) {
-	ids, err := aip.ParseName(field, name, "organizations", "webhooks")
+	return owned(ctx, p, field, name, []string{"organizations", "webhooks"}, s.st.GetWebhook)
+}
+
+// owned parses name (a resource under organizations/{id}, of the given collections), checks
+// that p may manage that organisation's webhooks, and gets the resource (NOT_FOUND if absent).
+func owned[T any](ctx context.Context, p auth.Principal, field, name string, collections []string, get func(context.Context, string) (*T, error)) (*T, error) {
+	ids, err := aip.ParseName(field, name, collections...)
 	if err != nil {
 		return nil, err
 	}
 	if err := mayManage(p, "organizations/"+ids[0]); err != nil {
 		return nil, err
 	}
-	w, err := s.st.GetWebhook(ctx, name)
+	x, err := get(ctx, name)
 	if err != nil {
 		return nil, err
 	}
-	if w == nil {
+	if x == nil {
 		return nil, apierr.NotFound(name)
 	}
-	return w, nil
+	return x, nil
 }
 
 // GetWebhook returns a webhook.

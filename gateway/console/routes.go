@@ -36,6 +36,9 @@ func (c *Console) routes() {
 	m.Handle("POST "+b+"/contracts/{id}/incidents", c.page(c.openIncident))
 	m.Handle("POST "+b+"/contracts/{id}/incidents/{i}/{action}", c.page(c.incidentAction))
 	m.Handle("GET "+b+"/contracts/{id}/events", c.page(c.events))
+	m.Handle("GET "+b+"/contracts/{id}/document", c.page(c.contractDocument))
+	m.Handle("GET "+b+"/contracts/{id}/settlement/statement", c.page(c.statementDocument))
+	m.Handle("GET "+b+"/contracts/{id}/liquidation", c.page(c.liquidationDocument))
 
 	// Commune and province officials.
 	m.Handle("GET "+b+"/inbox", c.page(c.inbox))

@@ -23,6 +23,7 @@ import (
 	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
 	supportv1 "github.com/lienket/lienket/proto/lienket/support/v1"
 	webhooksv1 "github.com/lienket/lienket/proto/lienket/webhooks/v1"
+	"github.com/lienket/lienket/services/platform/apierr"
 	"github.com/lienket/lienket/services/platform/auth"
 	"github.com/lienket/lienket/services/platform/testkit"
 	"github.com/lienket/lienket/services/registry/taxcode"
@@ -206,6 +207,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 	buyer := []string{"admin", "business", "partner"}
 	producer := []string{"admin", "producer"}
 	seeHousehold := []string{"admin", "producer", "household", "official", "province"}
+	officials := []string{"official", "official-other", "province", "province-other"}
+	seeDemand := append([]string{"admin", "business", "partner", "producer"}, officials...)
+	seeOpenDemand := append([]string{"admin", "business", "partner", "producer", "producer-other"}, officials...)
+	seeOffer := append([]string{"admin", "business", "business-other", "partner", "producer"}, officials...)
 	rows := []matrixRow{
 		// registry
 		{rpc: "CreateOrganization", method: "POST", path: "/v1/organizations", body: func() any { // tax codes are unique: a fresh one per call
@@ -278,6 +283,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{rpc: "CreatePayment", method: "POST", path: "/v1/" + contract + "/payments", body: map[string]any{"payee": coop, "household": hh, "amount_vnd": "1000", "method": "PAYMENT_METHOD_BANK_TRANSFER", "reference": "UNC", "payment_date": "2026-06-20"}, allow: buyer},
 		{rpc: "ListPayments", method: "GET", path: "/v1/" + contract + "/payments", allow: seeContract, mode: listed, listKey: "payments"},
 		{rpc: "GetSettlement", method: "GET", path: "/v1/" + contract + "/settlement", allow: seeContract},
+		{rpc: "GetContractDocument", method: "GET", path: "/v1/" + contract + ":document", allow: seeContract},
+		{rpc: "GetSettlementStatement", method: "GET", path: "/v1/" + contract + "/settlement:statement?household=" + hh, allow: seeContract},
+		// The fixture is ACTIVE: its liquidation record is refused by state, after authorization.
+		{rpc: "GetLiquidationRecord", method: "GET", path: "/v1/" + contract + ":liquidationRecord", allow: seeContract, mode: authorized},
 		{rpc: "CreateIncident", method: "POST", path: "/v1/" + contract + "/incidents", body: map[string]any{"kind": "KIND_LATE_PAYMENT", "description": "Chậm thanh toán", "breaching_party": biz, "breached_value_vnd": "420000"}, allow: edit},
 		{rpc: "GetIncident", method: "GET", path: "/v1/" + forceMajeure, allow: seeContract},
 		{rpc: "ListIncidents", method: "GET", path: "/v1/" + contract + "/incidents", allow: seeContract, mode: listed, listKey: "incidents"},
@@ -288,14 +297,19 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{rpc: "ListMarketPrices", method: "GET", path: "/v1/marketPrices", allow: all},
 		// matchmaking
 		{rpc: "CreateDemand", method: "POST", path: "/v1/demands", body: demandBody("1"), allow: buyer},
-		{rpc: "GetDemand", method: "GET", path: "/v1/" + demand, allow: all},
-		{rpc: "ListDemands", method: "GET", path: "/v1/demands", allow: all, mode: listed, listKey: "demands"},
+		// What the marketplace shows (README): a demand is not shown to other buyers or to
+		// households; once it is no longer open, only to its owner, officials and the producers
+		// that made a proposal for it (the story's demand is FILLED; "producer" proposed).
+		{rpc: "GetDemand", method: "GET", path: "/v1/" + demand, allow: seeDemand},
+		{rpc: "GetDemand", method: "GET", path: "/v1/" + openDemand, allow: seeOpenDemand},
+		{rpc: "ListDemands", method: "GET", path: "/v1/demands", allow: seeOpenDemand, mode: listed, listKey: "demands"},
 		{rpc: "UpdateDemand", method: "PATCH", path: "/v1/" + openDemand + "?update_mask=delivery_place", body: map[string]any{"delivery_place": "Kho Văn Yên"}, allow: buyer},
 		{rpc: "CloseDemand", method: "POST", fresh: freshDemand("close"), body: map[string]any{}, allow: buyer},
 		{rpc: "CancelDemand", method: "POST", fresh: freshDemand("cancel"), body: map[string]any{}, allow: buyer},
 		{rpc: "CreateOffer", method: "POST", path: "/v1/offers", body: offerBody, allow: producer},
-		{rpc: "GetOffer", method: "GET", path: "/v1/" + offer, allow: all},
-		{rpc: "ListOffers", method: "GET", path: "/v1/offers", allow: all, mode: listed, listKey: "offers"},
+		// Offers are not shown to other producers or to households.
+		{rpc: "GetOffer", method: "GET", path: "/v1/" + offer, allow: seeOffer},
+		{rpc: "ListOffers", method: "GET", path: "/v1/offers", allow: seeOffer, mode: listed, listKey: "offers"},
 		{rpc: "UpdateOffer", method: "PATCH", path: "/v1/" + offer + "?update_mask=min_price_vnd", body: map[string]any{"min_price_vnd": "39000"}, allow: producer},
 		{rpc: "WithdrawOffer", method: "POST", fresh: freshOffer, body: map[string]any{}, allow: producer},
 		{rpc: "MatchDemand", method: "POST", path: "/v1/" + demand + ":match", body: map[string]any{}, allow: buyer},
@@ -389,9 +403,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 		}
 	}
 
-	// Every RPC with an HTTP binding has at least one row (VerifyApiKey and LookupIdentity are
-	// gRPC-only: below).
-	covered := map[string]bool{"VerifyApiKey": true, "LookupIdentity": true, "PullEvents": true, "AckEvents": true}
+	// Every RPC with an HTTP binding has at least one row (VerifyApiKey, LookupIdentity,
+	// RecordContractParties, VerifyContract and EventSourceService's are gRPC-only: below).
+	covered := map[string]bool{"VerifyApiKey": true, "LookupIdentity": true, "RecordContractParties": true, "VerifyContract": true, "PullEvents": true, "AckEvents": true}
 	for _, r := range rows {
 		covered[r.rpc] = true
 	}
@@ -455,8 +469,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 				}
 			}
 			switch {
-			case unimplemented && len(failures) == 0:
-				t.Skipf("%s is not implemented yet (501): row not checked", r.rpc)
+			case unimplemented:
+				t.Fatalf("%s answers 501: every RPC with a REST binding must be implemented", r.rpc)
 			case r.defect != "" && len(failures) == 0:
 				t.Fatalf("the known defect %q is fixed: remove the note from the row", r.defect)
 			case r.defect != "":
@@ -497,6 +511,31 @@ func TestAuthorizationMatrix(t *testing.T) {
 	u, err := svc.LookupIdentity(context.Background(), &registryv1.LookupIdentityRequest{Identity: identity})
 	require.NoError(t, err)
 	require.Equal(t, "Người đăng nhập", u.GetDisplayName())
+
+	// RecordContractParties has no REST binding: the service role only (the contracts
+	// service), since the parties it records see each other's contact details.
+	record := &registryv1.RecordContractPartiesRequest{Contract: contract, Parties: []string{biz, "organizations/intruder"}}
+	for _, name := range all {
+		c := registryv1.NewRegistryServiceClient(testkit.Dial(t, s.registry, tokens[name]))
+		_, err := c.RecordContractParties(context.Background(), record)
+		require.Equal(t, codes.PermissionDenied, status.Code(err), "RecordContractParties as %s: %v", name, err)
+	}
+	_, err = svc.RecordContractParties(context.Background(), &registryv1.RecordContractPartiesRequest{Contract: contract, Parties: []string{"contracts/x"}})
+	require.Equal(t, "RESOURCE_NAME", apierr.FieldViolations(err)[0].GetReason())
+	// VerifyContract has no REST binding (the public /verify page calls it): services and
+	// operators only.
+	for _, name := range all {
+		c := contractsv1.NewContractsServiceClient(testkit.Dial(t, s.contracts, tokens[name]))
+		_, err := c.VerifyContract(context.Background(), &contractsv1.VerifyContractRequest{Name: contract})
+		if name == "admin" {
+			require.NoError(t, err)
+			continue
+		}
+		require.Equal(t, codes.PermissionDenied, status.Code(err), "VerifyContract as %s: %v", name, err)
+	}
+	vc := contractsv1.NewContractsServiceClient(testkit.Dial(t, s.contracts, s.token(auth.Principal{Subject: "services/gateway", Role: auth.RoleService})))
+	_, err = vc.VerifyContract(context.Background(), &contractsv1.VerifyContractRequest{Name: contract})
+	require.NoError(t, err)
 
 	// EventSourceService (contracts, matchmaking) has no REST binding: the service role only
 	// (the webhooks service pulls partner events), not even operators.

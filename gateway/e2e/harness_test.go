@@ -20,6 +20,7 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/lienket/lienket/gateway/internal/server"
+	contractsv1 "github.com/lienket/lienket/proto/lienket/contracts/v1"
 	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
 	contractsapp "github.com/lienket/lienket/services/contracts/app"
 	matchapp "github.com/lienket/lienket/services/matchmaking/app"
@@ -34,12 +35,13 @@ import (
 func TestMain(m *testing.M) { testkit.Main(m) }
 
 type suite struct {
-	t        testing.TB
-	a        *testkit.Auth
-	url      string
-	registry string // the registry's gRPC address, for gRPC-only methods
-	// contracts and matchmaking are the event sources' gRPC addresses (EventSourceService).
-	contracts, matchmaking string
+	t         testing.TB
+	a         *testkit.Auth
+	url       string
+	registry  string // the registry's gRPC address, for gRPC-only methods
+	contracts string // the contracts service's gRPC address, likewise
+	// matchmaking is, with contracts, an event source (EventSourceService, gRPC-only).
+	matchmaking string
 	// edgeKey is trusted by the gateway but not by the services: tokens it signs pass the
 	// edge and must still be refused by every service, which verifies tokens itself.
 	edgeKey ed25519.PrivateKey
@@ -86,8 +88,10 @@ func startOn(t testing.TB, cfg server.Config, db *mongo.Database) *suite {
 	}
 	edgeKey, kerr := auth.GenerateKey()
 	require.NoError(t, kerr)
-	gwKeys := registryv1.NewRegistryServiceClient(testkit.Dial(t, reg, a.Token(t, auth.Principal{Subject: "services/gateway", Role: auth.RoleService})))
-	h, err := server.Handler(ctx, cfg, server.Edge{Verifier: auth.NewVerifier("lienket-dev", "lienket", a.Issuer.Public(), edgeKey.Public().(ed25519.PublicKey)), Issuer: a.Issuer, Keys: gwKeys},
+	gw := a.Token(t, auth.Principal{Subject: "services/gateway", Role: auth.RoleService})
+	gwKeys := registryv1.NewRegistryServiceClient(testkit.Dial(t, reg, gw))
+	gwContracts := contractsv1.NewContractsServiceClient(testkit.Dial(t, con, gw))
+	h, err := server.Handler(ctx, cfg, server.Edge{Verifier: auth.NewVerifier("lienket-dev", "lienket", a.Issuer.Public(), edgeKey.Public().(ed25519.PublicKey)), Issuer: a.Issuer, Keys: gwKeys, Contracts: gwContracts},
 		testkit.Dial(t, reg, ""), testkit.Dial(t, con, ""), testkit.Dial(t, mm, ""), testkit.Dial(t, sup, ""), testkit.Dial(t, hooks, ""))
 	require.NoError(t, err)
 	srv := httptest.NewServer(h)

@@ -127,7 +127,8 @@ func Plan(c Config, keyPath string, cons consoleEnv) *Supervisor {
 		{"support", c.SupportGRPC, c.SupportHTTP, "SUPPORT_ADDR", "SUPPORT_HTTP_ADDR", nil},
 	} {
 		services = append(services, Process{
-			Name: sv.name, Path: bin(sv.name), Env: append(append(append([]string{}, common...), "MONGODB_URI="+uri, "GRPC_ADDR="+sv.grpc, "HTTP_ADDR="+sv.http), sv.env...),
+			Name: sv.name, Path: bin(sv.name), Env: append(append(append([]string{}, common...), "MONGODB_URI="+uri, "GRPC_ADDR="+sv.grpc, "HTTP_ADDR="+sv.http,
+				"PUBLIC_BASE_URL="+c.ConsoleURL), sv.env...), // the gateway's public address: the documents' QR codes link to it
 			Listen: []Addr{{sv.grpc, sv.grpcVar}, {sv.http, sv.httpVar}},
 			Ready:  allReady(grpcReady(sv.grpc), healthReady("http://"+sv.http+"/healthz")),
 		})

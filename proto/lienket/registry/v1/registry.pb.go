@@ -853,9 +853,13 @@ type Organization struct {
 	// Last update time; output only.
 	UpdateTime *timestamppb.Timestamp `protobuf:"bytes,12,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
 	// Entity tag for optimistic concurrency.
-	Etag          string `protobuf:"bytes,13,opt,name=etag,proto3" json:"etag,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Etag string `protobuf:"bytes,13,opt,name=etag,proto3" json:"etag,omitempty"`
+	// The contact details (legal_representative, address.line) are withheld from this caller:
+	// they are shown to the organisation itself, operators, officials of its commune or province
+	// and the parties of its contracts; output only.
+	ContactWithheld bool `protobuf:"varint,14,opt,name=contact_withheld,json=contactWithheld,proto3" json:"contact_withheld,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *Organization) Reset() {
@@ -977,6 +981,13 @@ func (x *Organization) GetEtag() string {
 		return x.Etag
 	}
 	return ""
+}
+
+func (x *Organization) GetContactWithheld() bool {
+	if x != nil {
+		return x.ContactWithheld
+	}
+	return false
 }
 
 // Request for CreateOrganization.
@@ -4790,6 +4801,61 @@ func (x *LookupIdentityRequest) GetIdentity() *Identity {
 	return nil
 }
 
+// Request for RecordContractParties.
+type RecordContractPartiesRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// contracts/{id}.
+	Contract string `protobuf:"bytes,1,opt,name=contract,proto3" json:"contract,omitempty"`
+	// The organisations (organizations/{id}) and households (households/{id}) party to it.
+	Parties       []string `protobuf:"bytes,2,rep,name=parties,proto3" json:"parties,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordContractPartiesRequest) Reset() {
+	*x = RecordContractPartiesRequest{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[63]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordContractPartiesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordContractPartiesRequest) ProtoMessage() {}
+
+func (x *RecordContractPartiesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[63]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordContractPartiesRequest.ProtoReflect.Descriptor instead.
+func (*RecordContractPartiesRequest) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{63}
+}
+
+func (x *RecordContractPartiesRequest) GetContract() string {
+	if x != nil {
+		return x.Contract
+	}
+	return ""
+}
+
+func (x *RecordContractPartiesRequest) GetParties() []string {
+	if x != nil {
+		return x.Parties
+	}
+	return nil
+}
+
 var File_lienket_registry_v1_registry_proto protoreflect.FileDescriptor
 
 const file_lienket_registry_v1_registry_proto_rawDesc = "" +
@@ -4809,7 +4875,7 @@ const file_lienket_registry_v1_registry_proto_rawDesc = "" +
 	"\x06issuer\x18\x03 \x01(\tR\x06issuer\x12\x1f\n" +
 	"\vvalid_until\x18\x04 \x01(\tR\n" +
 	"validUntil\x12\x1a\n" +
-	"\bproducts\x18\x05 \x03(\tR\bproducts\"\xb4\a\n" +
+	"\bproducts\x18\x05 \x03(\tR\bproducts\"\xe4\a\n" +
 	"\fOrganization\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x03R\x04name\x12B\n" +
 	"\x04kind\x18\x02 \x01(\x0e2&.lienket.registry.v1.Organization.KindB\x06\xe0A\x02\xe0A\x05R\x04kind\x12&\n" +
@@ -4826,7 +4892,8 @@ const file_lienket_registry_v1_registry_proto_rawDesc = "" +
 	"createTime\x12@\n" +
 	"\vupdate_time\x18\f \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
 	"updateTime\x12\x12\n" +
-	"\x04etag\x18\r \x01(\tR\x04etag\"\x9c\x01\n" +
+	"\x04etag\x18\r \x01(\tR\x04etag\x12.\n" +
+	"\x10contact_withheld\x18\x0e \x01(\bB\x03\xe0A\x03R\x0fcontactWithheld\"\x9c\x01\n" +
 	"\x04Kind\x12\x14\n" +
 	"\x10KIND_UNSPECIFIED\x10\x00\x12\x11\n" +
 	"\rKIND_BUSINESS\x10\x01\x12\x14\n" +
@@ -5146,7 +5213,10 @@ const file_lienket_registry_v1_registry_proto_rawDesc = "" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x12\n" +
 	"\x04etag\x18\x02 \x01(\tR\x04etag\"W\n" +
 	"\x15LookupIdentityRequest\x12>\n" +
-	"\bidentity\x18\x01 \x01(\v2\x1d.lienket.registry.v1.IdentityB\x03\xe0A\x02R\bidentity*\xa8\x01\n" +
+	"\bidentity\x18\x01 \x01(\v2\x1d.lienket.registry.v1.IdentityB\x03\xe0A\x02R\bidentity\"^\n" +
+	"\x1cRecordContractPartiesRequest\x12\x1f\n" +
+	"\bcontract\x18\x01 \x01(\tB\x03\xe0A\x02R\bcontract\x12\x1d\n" +
+	"\aparties\x18\x02 \x03(\tB\x03\xe0A\x02R\aparties*\xa8\x01\n" +
 	"\rPovertyStatus\x12\x1e\n" +
 	"\x1aPOVERTY_STATUS_UNSPECIFIED\x10\x00\x12\x17\n" +
 	"\x13POVERTY_STATUS_POOR\x10\x01\x12\x1c\n" +
@@ -5164,7 +5234,7 @@ const file_lienket_registry_v1_registry_proto_rawDesc = "" +
 	"\x1aPRODUCT_CATEGORY_LIVESTOCK\x10\x02\x12\x1d\n" +
 	"\x19PRODUCT_CATEGORY_FORESTRY\x10\x03\x12 \n" +
 	"\x1cPRODUCT_CATEGORY_AQUACULTURE\x10\x04\x12\x1f\n" +
-	"\x1bPRODUCT_CATEGORY_HANDICRAFT\x10\x052\xdf\x1a\n" +
+	"\x1bPRODUCT_CATEGORY_HANDICRAFT\x10\x052\xc3\x1b\n" +
 	"\x0fRegistryService\x12g\n" +
 	"\x12CreateOrganization\x12..lienket.registry.v1.CreateOrganizationRequest\x1a!.lienket.registry.v1.Organization\x12a\n" +
 	"\x0fGetOrganization\x12+.lienket.registry.v1.GetOrganizationRequest\x1a!.lienket.registry.v1.Organization\x12r\n" +
@@ -5205,7 +5275,8 @@ const file_lienket_registry_v1_registry_proto_rawDesc = "" +
 	"\n" +
 	"ListGrants\x12&.lienket.registry.v1.ListGrantsRequest\x1a'.lienket.registry.v1.ListGrantsResponse\x12N\n" +
 	"\vDeleteGrant\x12'.lienket.registry.v1.DeleteGrantRequest\x1a\x16.google.protobuf.Empty\x12W\n" +
-	"\x0eLookupIdentity\x12*.lienket.registry.v1.LookupIdentityRequest\x1a\x19.lienket.registry.v1.UserBAZ?github.com/lienket/lienket/proto/lienket/registry/v1;registryv1b\x06proto3"
+	"\x0eLookupIdentity\x12*.lienket.registry.v1.LookupIdentityRequest\x1a\x19.lienket.registry.v1.User\x12b\n" +
+	"\x15RecordContractParties\x121.lienket.registry.v1.RecordContractPartiesRequest\x1a\x16.google.protobuf.EmptyBAZ?github.com/lienket/lienket/proto/lienket/registry/v1;registryv1b\x06proto3"
 
 var (
 	file_lienket_registry_v1_registry_proto_rawDescOnce sync.Once
@@ -5220,84 +5291,85 @@ func file_lienket_registry_v1_registry_proto_rawDescGZIP() []byte {
 }
 
 var file_lienket_registry_v1_registry_proto_enumTypes = make([]protoimpl.EnumInfo, 10)
-var file_lienket_registry_v1_registry_proto_msgTypes = make([]protoimpl.MessageInfo, 63)
+var file_lienket_registry_v1_registry_proto_msgTypes = make([]protoimpl.MessageInfo, 64)
 var file_lienket_registry_v1_registry_proto_goTypes = []any{
-	(PovertyStatus)(0),                // 0: lienket.registry.v1.PovertyStatus
-	(Gender)(0),                       // 1: lienket.registry.v1.Gender
-	(ProductCategory)(0),              // 2: lienket.registry.v1.ProductCategory
-	(Organization_Kind)(0),            // 3: lienket.registry.v1.Organization.Kind
-	(Organization_State)(0),           // 4: lienket.registry.v1.Organization.State
-	(Membership_Role)(0),              // 5: lienket.registry.v1.Membership.Role
-	(Membership_State)(0),             // 6: lienket.registry.v1.Membership.State
-	(Authority_Kind)(0),               // 7: lienket.registry.v1.Authority.Kind
-	(AdminArea_Level)(0),              // 8: lienket.registry.v1.AdminArea.Level
-	(Grant_Role)(0),                   // 9: lienket.registry.v1.Grant.Role
-	(*Address)(nil),                   // 10: lienket.registry.v1.Address
-	(*LegalRepresentative)(nil),       // 11: lienket.registry.v1.LegalRepresentative
-	(*Certification)(nil),             // 12: lienket.registry.v1.Certification
-	(*Organization)(nil),              // 13: lienket.registry.v1.Organization
-	(*CreateOrganizationRequest)(nil), // 14: lienket.registry.v1.CreateOrganizationRequest
-	(*GetOrganizationRequest)(nil),    // 15: lienket.registry.v1.GetOrganizationRequest
-	(*ListOrganizationsRequest)(nil),  // 16: lienket.registry.v1.ListOrganizationsRequest
-	(*ListOrganizationsResponse)(nil), // 17: lienket.registry.v1.ListOrganizationsResponse
-	(*UpdateOrganizationRequest)(nil), // 18: lienket.registry.v1.UpdateOrganizationRequest
-	(*DeleteOrganizationRequest)(nil), // 19: lienket.registry.v1.DeleteOrganizationRequest
-	(*CultivatedArea)(nil),            // 20: lienket.registry.v1.CultivatedArea
-	(*DataConsent)(nil),               // 21: lienket.registry.v1.DataConsent
-	(*Household)(nil),                 // 22: lienket.registry.v1.Household
-	(*CreateHouseholdRequest)(nil),    // 23: lienket.registry.v1.CreateHouseholdRequest
-	(*GetHouseholdRequest)(nil),       // 24: lienket.registry.v1.GetHouseholdRequest
-	(*ListHouseholdsRequest)(nil),     // 25: lienket.registry.v1.ListHouseholdsRequest
-	(*ListHouseholdsResponse)(nil),    // 26: lienket.registry.v1.ListHouseholdsResponse
-	(*UpdateHouseholdRequest)(nil),    // 27: lienket.registry.v1.UpdateHouseholdRequest
-	(*DeleteHouseholdRequest)(nil),    // 28: lienket.registry.v1.DeleteHouseholdRequest
-	(*Membership)(nil),                // 29: lienket.registry.v1.Membership
-	(*CreateMembershipRequest)(nil),   // 30: lienket.registry.v1.CreateMembershipRequest
-	(*GetMembershipRequest)(nil),      // 31: lienket.registry.v1.GetMembershipRequest
-	(*ListMembershipsRequest)(nil),    // 32: lienket.registry.v1.ListMembershipsRequest
-	(*ListMembershipsResponse)(nil),   // 33: lienket.registry.v1.ListMembershipsResponse
-	(*UpdateMembershipRequest)(nil),   // 34: lienket.registry.v1.UpdateMembershipRequest
-	(*DeleteMembershipRequest)(nil),   // 35: lienket.registry.v1.DeleteMembershipRequest
-	(*Authority)(nil),                 // 36: lienket.registry.v1.Authority
-	(*CreateAuthorityRequest)(nil),    // 37: lienket.registry.v1.CreateAuthorityRequest
-	(*GetAuthorityRequest)(nil),       // 38: lienket.registry.v1.GetAuthorityRequest
-	(*ListAuthoritiesRequest)(nil),    // 39: lienket.registry.v1.ListAuthoritiesRequest
-	(*ListAuthoritiesResponse)(nil),   // 40: lienket.registry.v1.ListAuthoritiesResponse
-	(*AdminArea)(nil),                 // 41: lienket.registry.v1.AdminArea
-	(*GetAdminAreaRequest)(nil),       // 42: lienket.registry.v1.GetAdminAreaRequest
-	(*ListAdminAreasRequest)(nil),     // 43: lienket.registry.v1.ListAdminAreasRequest
-	(*ListAdminAreasResponse)(nil),    // 44: lienket.registry.v1.ListAdminAreasResponse
-	(*Product)(nil),                   // 45: lienket.registry.v1.Product
-	(*GetProductRequest)(nil),         // 46: lienket.registry.v1.GetProductRequest
-	(*ListProductsRequest)(nil),       // 47: lienket.registry.v1.ListProductsRequest
-	(*ListProductsResponse)(nil),      // 48: lienket.registry.v1.ListProductsResponse
-	(*Standard)(nil),                  // 49: lienket.registry.v1.Standard
-	(*GetStandardRequest)(nil),        // 50: lienket.registry.v1.GetStandardRequest
-	(*ListStandardsRequest)(nil),      // 51: lienket.registry.v1.ListStandardsRequest
-	(*ListStandardsResponse)(nil),     // 52: lienket.registry.v1.ListStandardsResponse
-	(*ApiKey)(nil),                    // 53: lienket.registry.v1.ApiKey
-	(*CreateApiKeyRequest)(nil),       // 54: lienket.registry.v1.CreateApiKeyRequest
-	(*CreateApiKeyResponse)(nil),      // 55: lienket.registry.v1.CreateApiKeyResponse
-	(*ListApiKeysRequest)(nil),        // 56: lienket.registry.v1.ListApiKeysRequest
-	(*ListApiKeysResponse)(nil),       // 57: lienket.registry.v1.ListApiKeysResponse
-	(*RevokeApiKeyRequest)(nil),       // 58: lienket.registry.v1.RevokeApiKeyRequest
-	(*VerifyApiKeyRequest)(nil),       // 59: lienket.registry.v1.VerifyApiKeyRequest
-	(*Identity)(nil),                  // 60: lienket.registry.v1.Identity
-	(*User)(nil),                      // 61: lienket.registry.v1.User
-	(*Grant)(nil),                     // 62: lienket.registry.v1.Grant
-	(*CreateUserRequest)(nil),         // 63: lienket.registry.v1.CreateUserRequest
-	(*GetUserRequest)(nil),            // 64: lienket.registry.v1.GetUserRequest
-	(*ListUsersRequest)(nil),          // 65: lienket.registry.v1.ListUsersRequest
-	(*ListUsersResponse)(nil),         // 66: lienket.registry.v1.ListUsersResponse
-	(*UpdateUserRequest)(nil),         // 67: lienket.registry.v1.UpdateUserRequest
-	(*CreateGrantRequest)(nil),        // 68: lienket.registry.v1.CreateGrantRequest
-	(*ListGrantsRequest)(nil),         // 69: lienket.registry.v1.ListGrantsRequest
-	(*ListGrantsResponse)(nil),        // 70: lienket.registry.v1.ListGrantsResponse
-	(*DeleteGrantRequest)(nil),        // 71: lienket.registry.v1.DeleteGrantRequest
-	(*LookupIdentityRequest)(nil),     // 72: lienket.registry.v1.LookupIdentityRequest
-	(*timestamppb.Timestamp)(nil),     // 73: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),     // 74: google.protobuf.FieldMask
-	(*emptypb.Empty)(nil),             // 75: google.protobuf.Empty
+	(PovertyStatus)(0),                   // 0: lienket.registry.v1.PovertyStatus
+	(Gender)(0),                          // 1: lienket.registry.v1.Gender
+	(ProductCategory)(0),                 // 2: lienket.registry.v1.ProductCategory
+	(Organization_Kind)(0),               // 3: lienket.registry.v1.Organization.Kind
+	(Organization_State)(0),              // 4: lienket.registry.v1.Organization.State
+	(Membership_Role)(0),                 // 5: lienket.registry.v1.Membership.Role
+	(Membership_State)(0),                // 6: lienket.registry.v1.Membership.State
+	(Authority_Kind)(0),                  // 7: lienket.registry.v1.Authority.Kind
+	(AdminArea_Level)(0),                 // 8: lienket.registry.v1.AdminArea.Level
+	(Grant_Role)(0),                      // 9: lienket.registry.v1.Grant.Role
+	(*Address)(nil),                      // 10: lienket.registry.v1.Address
+	(*LegalRepresentative)(nil),          // 11: lienket.registry.v1.LegalRepresentative
+	(*Certification)(nil),                // 12: lienket.registry.v1.Certification
+	(*Organization)(nil),                 // 13: lienket.registry.v1.Organization
+	(*CreateOrganizationRequest)(nil),    // 14: lienket.registry.v1.CreateOrganizationRequest
+	(*GetOrganizationRequest)(nil),       // 15: lienket.registry.v1.GetOrganizationRequest
+	(*ListOrganizationsRequest)(nil),     // 16: lienket.registry.v1.ListOrganizationsRequest
+	(*ListOrganizationsResponse)(nil),    // 17: lienket.registry.v1.ListOrganizationsResponse
+	(*UpdateOrganizationRequest)(nil),    // 18: lienket.registry.v1.UpdateOrganizationRequest
+	(*DeleteOrganizationRequest)(nil),    // 19: lienket.registry.v1.DeleteOrganizationRequest
+	(*CultivatedArea)(nil),               // 20: lienket.registry.v1.CultivatedArea
+	(*DataConsent)(nil),                  // 21: lienket.registry.v1.DataConsent
+	(*Household)(nil),                    // 22: lienket.registry.v1.Household
+	(*CreateHouseholdRequest)(nil),       // 23: lienket.registry.v1.CreateHouseholdRequest
+	(*GetHouseholdRequest)(nil),          // 24: lienket.registry.v1.GetHouseholdRequest
+	(*ListHouseholdsRequest)(nil),        // 25: lienket.registry.v1.ListHouseholdsRequest
+	(*ListHouseholdsResponse)(nil),       // 26: lienket.registry.v1.ListHouseholdsResponse
+	(*UpdateHouseholdRequest)(nil),       // 27: lienket.registry.v1.UpdateHouseholdRequest
+	(*DeleteHouseholdRequest)(nil),       // 28: lienket.registry.v1.DeleteHouseholdRequest
+	(*Membership)(nil),                   // 29: lienket.registry.v1.Membership
+	(*CreateMembershipRequest)(nil),      // 30: lienket.registry.v1.CreateMembershipRequest
+	(*GetMembershipRequest)(nil),         // 31: lienket.registry.v1.GetMembershipRequest
+	(*ListMembershipsRequest)(nil),       // 32: lienket.registry.v1.ListMembershipsRequest
+	(*ListMembershipsResponse)(nil),      // 33: lienket.registry.v1.ListMembershipsResponse
+	(*UpdateMembershipRequest)(nil),      // 34: lienket.registry.v1.UpdateMembershipRequest
+	(*DeleteMembershipRequest)(nil),      // 35: lienket.registry.v1.DeleteMembershipRequest
+	(*Authority)(nil),                    // 36: lienket.registry.v1.Authority
+	(*CreateAuthorityRequest)(nil),       // 37: lienket.registry.v1.CreateAuthorityRequest
+	(*GetAuthorityRequest)(nil),          // 38: lienket.registry.v1.GetAuthorityRequest
+	(*ListAuthoritiesRequest)(nil),       // 39: lienket.registry.v1.ListAuthoritiesRequest
+	(*ListAuthoritiesResponse)(nil),      // 40: lienket.registry.v1.ListAuthoritiesResponse
+	(*AdminArea)(nil),                    // 41: lienket.registry.v1.AdminArea
+	(*GetAdminAreaRequest)(nil),          // 42: lienket.registry.v1.GetAdminAreaRequest
+	(*ListAdminAreasRequest)(nil),        // 43: lienket.registry.v1.ListAdminAreasRequest
+	(*ListAdminAreasResponse)(nil),       // 44: lienket.registry.v1.ListAdminAreasResponse
+	(*Product)(nil),                      // 45: lienket.registry.v1.Product
+	(*GetProductRequest)(nil),            // 46: lienket.registry.v1.GetProductRequest
+	(*ListProductsRequest)(nil),          // 47: lienket.registry.v1.ListProductsRequest
+	(*ListProductsResponse)(nil),         // 48: lienket.registry.v1.ListProductsResponse
+	(*Standard)(nil),                     // 49: lienket.registry.v1.Standard
+	(*GetStandardRequest)(nil),           // 50: lienket.registry.v1.GetStandardRequest
+	(*ListStandardsRequest)(nil),         // 51: lienket.registry.v1.ListStandardsRequest
+	(*ListStandardsResponse)(nil),        // 52: lienket.registry.v1.ListStandardsResponse
+	(*ApiKey)(nil),                       // 53: lienket.registry.v1.ApiKey
+	(*CreateApiKeyRequest)(nil),          // 54: lienket.registry.v1.CreateApiKeyRequest
+	(*CreateApiKeyResponse)(nil),         // 55: lienket.registry.v1.CreateApiKeyResponse
+	(*ListApiKeysRequest)(nil),           // 56: lienket.registry.v1.ListApiKeysRequest
+	(*ListApiKeysResponse)(nil),          // 57: lienket.registry.v1.ListApiKeysResponse
+	(*RevokeApiKeyRequest)(nil),          // 58: lienket.registry.v1.RevokeApiKeyRequest
+	(*VerifyApiKeyRequest)(nil),          // 59: lienket.registry.v1.VerifyApiKeyRequest
+	(*Identity)(nil),                     // 60: lienket.registry.v1.Identity
+	(*User)(nil),                         // 61: lienket.registry.v1.User
+	(*Grant)(nil),                        // 62: lienket.registry.v1.Grant
+	(*CreateUserRequest)(nil),            // 63: lienket.registry.v1.CreateUserRequest
+	(*GetUserRequest)(nil),               // 64: lienket.registry.v1.GetUserRequest
+	(*ListUsersRequest)(nil),             // 65: lienket.registry.v1.ListUsersRequest
+	(*ListUsersResponse)(nil),            // 66: lienket.registry.v1.ListUsersResponse
+	(*UpdateUserRequest)(nil),            // 67: lienket.registry.v1.UpdateUserRequest
+	(*CreateGrantRequest)(nil),           // 68: lienket.registry.v1.CreateGrantRequest
+	(*ListGrantsRequest)(nil),            // 69: lienket.registry.v1.ListGrantsRequest
+	(*ListGrantsResponse)(nil),           // 70: lienket.registry.v1.ListGrantsResponse
+	(*DeleteGrantRequest)(nil),           // 71: lienket.registry.v1.DeleteGrantRequest
+	(*LookupIdentityRequest)(nil),        // 72: lienket.registry.v1.LookupIdentityRequest
+	(*RecordContractPartiesRequest)(nil), // 73: lienket.registry.v1.RecordContractPartiesRequest
+	(*timestamppb.Timestamp)(nil),        // 74: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil),        // 75: google.protobuf.FieldMask
+	(*emptypb.Empty)(nil),                // 76: google.protobuf.Empty
 }
 var file_lienket_registry_v1_registry_proto_depIdxs = []int32{
 	3,  // 0: lienket.registry.v1.Organization.kind:type_name -> lienket.registry.v1.Organization.Kind
@@ -5305,32 +5377,32 @@ var file_lienket_registry_v1_registry_proto_depIdxs = []int32{
 	11, // 2: lienket.registry.v1.Organization.legal_representative:type_name -> lienket.registry.v1.LegalRepresentative
 	12, // 3: lienket.registry.v1.Organization.certifications:type_name -> lienket.registry.v1.Certification
 	4,  // 4: lienket.registry.v1.Organization.state:type_name -> lienket.registry.v1.Organization.State
-	73, // 5: lienket.registry.v1.Organization.create_time:type_name -> google.protobuf.Timestamp
-	73, // 6: lienket.registry.v1.Organization.update_time:type_name -> google.protobuf.Timestamp
+	74, // 5: lienket.registry.v1.Organization.create_time:type_name -> google.protobuf.Timestamp
+	74, // 6: lienket.registry.v1.Organization.update_time:type_name -> google.protobuf.Timestamp
 	13, // 7: lienket.registry.v1.CreateOrganizationRequest.organization:type_name -> lienket.registry.v1.Organization
 	13, // 8: lienket.registry.v1.ListOrganizationsResponse.organizations:type_name -> lienket.registry.v1.Organization
 	13, // 9: lienket.registry.v1.UpdateOrganizationRequest.organization:type_name -> lienket.registry.v1.Organization
-	74, // 10: lienket.registry.v1.UpdateOrganizationRequest.update_mask:type_name -> google.protobuf.FieldMask
+	75, // 10: lienket.registry.v1.UpdateOrganizationRequest.update_mask:type_name -> google.protobuf.FieldMask
 	1,  // 11: lienket.registry.v1.Household.head_gender:type_name -> lienket.registry.v1.Gender
 	0,  // 12: lienket.registry.v1.Household.poverty_status:type_name -> lienket.registry.v1.PovertyStatus
 	20, // 13: lienket.registry.v1.Household.cultivated_areas:type_name -> lienket.registry.v1.CultivatedArea
 	21, // 14: lienket.registry.v1.Household.consent:type_name -> lienket.registry.v1.DataConsent
-	73, // 15: lienket.registry.v1.Household.create_time:type_name -> google.protobuf.Timestamp
-	73, // 16: lienket.registry.v1.Household.update_time:type_name -> google.protobuf.Timestamp
+	74, // 15: lienket.registry.v1.Household.create_time:type_name -> google.protobuf.Timestamp
+	74, // 16: lienket.registry.v1.Household.update_time:type_name -> google.protobuf.Timestamp
 	22, // 17: lienket.registry.v1.CreateHouseholdRequest.household:type_name -> lienket.registry.v1.Household
 	22, // 18: lienket.registry.v1.ListHouseholdsResponse.households:type_name -> lienket.registry.v1.Household
 	22, // 19: lienket.registry.v1.UpdateHouseholdRequest.household:type_name -> lienket.registry.v1.Household
-	74, // 20: lienket.registry.v1.UpdateHouseholdRequest.update_mask:type_name -> google.protobuf.FieldMask
+	75, // 20: lienket.registry.v1.UpdateHouseholdRequest.update_mask:type_name -> google.protobuf.FieldMask
 	5,  // 21: lienket.registry.v1.Membership.role:type_name -> lienket.registry.v1.Membership.Role
 	6,  // 22: lienket.registry.v1.Membership.state:type_name -> lienket.registry.v1.Membership.State
-	73, // 23: lienket.registry.v1.Membership.create_time:type_name -> google.protobuf.Timestamp
-	73, // 24: lienket.registry.v1.Membership.update_time:type_name -> google.protobuf.Timestamp
+	74, // 23: lienket.registry.v1.Membership.create_time:type_name -> google.protobuf.Timestamp
+	74, // 24: lienket.registry.v1.Membership.update_time:type_name -> google.protobuf.Timestamp
 	29, // 25: lienket.registry.v1.CreateMembershipRequest.membership:type_name -> lienket.registry.v1.Membership
 	29, // 26: lienket.registry.v1.ListMembershipsResponse.memberships:type_name -> lienket.registry.v1.Membership
 	29, // 27: lienket.registry.v1.UpdateMembershipRequest.membership:type_name -> lienket.registry.v1.Membership
-	74, // 28: lienket.registry.v1.UpdateMembershipRequest.update_mask:type_name -> google.protobuf.FieldMask
+	75, // 28: lienket.registry.v1.UpdateMembershipRequest.update_mask:type_name -> google.protobuf.FieldMask
 	7,  // 29: lienket.registry.v1.Authority.kind:type_name -> lienket.registry.v1.Authority.Kind
-	73, // 30: lienket.registry.v1.Authority.create_time:type_name -> google.protobuf.Timestamp
+	74, // 30: lienket.registry.v1.Authority.create_time:type_name -> google.protobuf.Timestamp
 	36, // 31: lienket.registry.v1.CreateAuthorityRequest.authority:type_name -> lienket.registry.v1.Authority
 	36, // 32: lienket.registry.v1.ListAuthoritiesResponse.authorities:type_name -> lienket.registry.v1.Authority
 	8,  // 33: lienket.registry.v1.AdminArea.level:type_name -> lienket.registry.v1.AdminArea.Level
@@ -5338,20 +5410,20 @@ var file_lienket_registry_v1_registry_proto_depIdxs = []int32{
 	2,  // 35: lienket.registry.v1.Product.category:type_name -> lienket.registry.v1.ProductCategory
 	45, // 36: lienket.registry.v1.ListProductsResponse.products:type_name -> lienket.registry.v1.Product
 	49, // 37: lienket.registry.v1.ListStandardsResponse.standards:type_name -> lienket.registry.v1.Standard
-	73, // 38: lienket.registry.v1.ApiKey.create_time:type_name -> google.protobuf.Timestamp
-	73, // 39: lienket.registry.v1.ApiKey.revoke_time:type_name -> google.protobuf.Timestamp
+	74, // 38: lienket.registry.v1.ApiKey.create_time:type_name -> google.protobuf.Timestamp
+	74, // 39: lienket.registry.v1.ApiKey.revoke_time:type_name -> google.protobuf.Timestamp
 	53, // 40: lienket.registry.v1.CreateApiKeyRequest.api_key:type_name -> lienket.registry.v1.ApiKey
 	53, // 41: lienket.registry.v1.CreateApiKeyResponse.api_key:type_name -> lienket.registry.v1.ApiKey
 	53, // 42: lienket.registry.v1.ListApiKeysResponse.api_keys:type_name -> lienket.registry.v1.ApiKey
 	60, // 43: lienket.registry.v1.User.identities:type_name -> lienket.registry.v1.Identity
 	62, // 44: lienket.registry.v1.User.grants:type_name -> lienket.registry.v1.Grant
-	73, // 45: lienket.registry.v1.User.create_time:type_name -> google.protobuf.Timestamp
+	74, // 45: lienket.registry.v1.User.create_time:type_name -> google.protobuf.Timestamp
 	9,  // 46: lienket.registry.v1.Grant.role:type_name -> lienket.registry.v1.Grant.Role
-	73, // 47: lienket.registry.v1.Grant.create_time:type_name -> google.protobuf.Timestamp
+	74, // 47: lienket.registry.v1.Grant.create_time:type_name -> google.protobuf.Timestamp
 	61, // 48: lienket.registry.v1.CreateUserRequest.user:type_name -> lienket.registry.v1.User
 	61, // 49: lienket.registry.v1.ListUsersResponse.users:type_name -> lienket.registry.v1.User
 	61, // 50: lienket.registry.v1.UpdateUserRequest.user:type_name -> lienket.registry.v1.User
-	74, // 51: lienket.registry.v1.UpdateUserRequest.update_mask:type_name -> google.protobuf.FieldMask
+	75, // 51: lienket.registry.v1.UpdateUserRequest.update_mask:type_name -> google.protobuf.FieldMask
 	62, // 52: lienket.registry.v1.CreateGrantRequest.grant:type_name -> lienket.registry.v1.Grant
 	62, // 53: lienket.registry.v1.ListGrantsResponse.grants:type_name -> lienket.registry.v1.Grant
 	60, // 54: lienket.registry.v1.LookupIdentityRequest.identity:type_name -> lienket.registry.v1.Identity
@@ -5391,44 +5463,46 @@ var file_lienket_registry_v1_registry_proto_depIdxs = []int32{
 	69, // 88: lienket.registry.v1.RegistryService.ListGrants:input_type -> lienket.registry.v1.ListGrantsRequest
 	71, // 89: lienket.registry.v1.RegistryService.DeleteGrant:input_type -> lienket.registry.v1.DeleteGrantRequest
 	72, // 90: lienket.registry.v1.RegistryService.LookupIdentity:input_type -> lienket.registry.v1.LookupIdentityRequest
-	13, // 91: lienket.registry.v1.RegistryService.CreateOrganization:output_type -> lienket.registry.v1.Organization
-	13, // 92: lienket.registry.v1.RegistryService.GetOrganization:output_type -> lienket.registry.v1.Organization
-	17, // 93: lienket.registry.v1.RegistryService.ListOrganizations:output_type -> lienket.registry.v1.ListOrganizationsResponse
-	13, // 94: lienket.registry.v1.RegistryService.UpdateOrganization:output_type -> lienket.registry.v1.Organization
-	75, // 95: lienket.registry.v1.RegistryService.DeleteOrganization:output_type -> google.protobuf.Empty
-	22, // 96: lienket.registry.v1.RegistryService.CreateHousehold:output_type -> lienket.registry.v1.Household
-	22, // 97: lienket.registry.v1.RegistryService.GetHousehold:output_type -> lienket.registry.v1.Household
-	26, // 98: lienket.registry.v1.RegistryService.ListHouseholds:output_type -> lienket.registry.v1.ListHouseholdsResponse
-	22, // 99: lienket.registry.v1.RegistryService.UpdateHousehold:output_type -> lienket.registry.v1.Household
-	75, // 100: lienket.registry.v1.RegistryService.DeleteHousehold:output_type -> google.protobuf.Empty
-	29, // 101: lienket.registry.v1.RegistryService.CreateMembership:output_type -> lienket.registry.v1.Membership
-	29, // 102: lienket.registry.v1.RegistryService.GetMembership:output_type -> lienket.registry.v1.Membership
-	33, // 103: lienket.registry.v1.RegistryService.ListMemberships:output_type -> lienket.registry.v1.ListMembershipsResponse
-	29, // 104: lienket.registry.v1.RegistryService.UpdateMembership:output_type -> lienket.registry.v1.Membership
-	75, // 105: lienket.registry.v1.RegistryService.DeleteMembership:output_type -> google.protobuf.Empty
-	36, // 106: lienket.registry.v1.RegistryService.CreateAuthority:output_type -> lienket.registry.v1.Authority
-	36, // 107: lienket.registry.v1.RegistryService.GetAuthority:output_type -> lienket.registry.v1.Authority
-	40, // 108: lienket.registry.v1.RegistryService.ListAuthorities:output_type -> lienket.registry.v1.ListAuthoritiesResponse
-	41, // 109: lienket.registry.v1.RegistryService.GetAdminArea:output_type -> lienket.registry.v1.AdminArea
-	44, // 110: lienket.registry.v1.RegistryService.ListAdminAreas:output_type -> lienket.registry.v1.ListAdminAreasResponse
-	45, // 111: lienket.registry.v1.RegistryService.GetProduct:output_type -> lienket.registry.v1.Product
-	48, // 112: lienket.registry.v1.RegistryService.ListProducts:output_type -> lienket.registry.v1.ListProductsResponse
-	49, // 113: lienket.registry.v1.RegistryService.GetStandard:output_type -> lienket.registry.v1.Standard
-	52, // 114: lienket.registry.v1.RegistryService.ListStandards:output_type -> lienket.registry.v1.ListStandardsResponse
-	55, // 115: lienket.registry.v1.RegistryService.CreateApiKey:output_type -> lienket.registry.v1.CreateApiKeyResponse
-	57, // 116: lienket.registry.v1.RegistryService.ListApiKeys:output_type -> lienket.registry.v1.ListApiKeysResponse
-	53, // 117: lienket.registry.v1.RegistryService.RevokeApiKey:output_type -> lienket.registry.v1.ApiKey
-	53, // 118: lienket.registry.v1.RegistryService.VerifyApiKey:output_type -> lienket.registry.v1.ApiKey
-	61, // 119: lienket.registry.v1.RegistryService.CreateUser:output_type -> lienket.registry.v1.User
-	61, // 120: lienket.registry.v1.RegistryService.GetUser:output_type -> lienket.registry.v1.User
-	66, // 121: lienket.registry.v1.RegistryService.ListUsers:output_type -> lienket.registry.v1.ListUsersResponse
-	61, // 122: lienket.registry.v1.RegistryService.UpdateUser:output_type -> lienket.registry.v1.User
-	62, // 123: lienket.registry.v1.RegistryService.CreateGrant:output_type -> lienket.registry.v1.Grant
-	70, // 124: lienket.registry.v1.RegistryService.ListGrants:output_type -> lienket.registry.v1.ListGrantsResponse
-	75, // 125: lienket.registry.v1.RegistryService.DeleteGrant:output_type -> google.protobuf.Empty
-	61, // 126: lienket.registry.v1.RegistryService.LookupIdentity:output_type -> lienket.registry.v1.User
-	91, // [91:127] is the sub-list for method output_type
-	55, // [55:91] is the sub-list for method input_type
+	73, // 91: lienket.registry.v1.RegistryService.RecordContractParties:input_type -> lienket.registry.v1.RecordContractPartiesRequest
+	13, // 92: lienket.registry.v1.RegistryService.CreateOrganization:output_type -> lienket.registry.v1.Organization
+	13, // 93: lienket.registry.v1.RegistryService.GetOrganization:output_type -> lienket.registry.v1.Organization
+	17, // 94: lienket.registry.v1.RegistryService.ListOrganizations:output_type -> lienket.registry.v1.ListOrganizationsResponse
+	13, // 95: lienket.registry.v1.RegistryService.UpdateOrganization:output_type -> lienket.registry.v1.Organization
+	76, // 96: lienket.registry.v1.RegistryService.DeleteOrganization:output_type -> google.protobuf.Empty
+	22, // 97: lienket.registry.v1.RegistryService.CreateHousehold:output_type -> lienket.registry.v1.Household
+	22, // 98: lienket.registry.v1.RegistryService.GetHousehold:output_type -> lienket.registry.v1.Household
+	26, // 99: lienket.registry.v1.RegistryService.ListHouseholds:output_type -> lienket.registry.v1.ListHouseholdsResponse
+	22, // 100: lienket.registry.v1.RegistryService.UpdateHousehold:output_type -> lienket.registry.v1.Household
+	76, // 101: lienket.registry.v1.RegistryService.DeleteHousehold:output_type -> google.protobuf.Empty
+	29, // 102: lienket.registry.v1.RegistryService.CreateMembership:output_type -> lienket.registry.v1.Membership
+	29, // 103: lienket.registry.v1.RegistryService.GetMembership:output_type -> lienket.registry.v1.Membership
+	33, // 104: lienket.registry.v1.RegistryService.ListMemberships:output_type -> lienket.registry.v1.ListMembershipsResponse
+	29, // 105: lienket.registry.v1.RegistryService.UpdateMembership:output_type -> lienket.registry.v1.Membership
+	76, // 106: lienket.registry.v1.RegistryService.DeleteMembership:output_type -> google.protobuf.Empty
+	36, // 107: lienket.registry.v1.RegistryService.CreateAuthority:output_type -> lienket.registry.v1.Authority
+	36, // 108: lienket.registry.v1.RegistryService.GetAuthority:output_type -> lienket.registry.v1.Authority
+	40, // 109: lienket.registry.v1.RegistryService.ListAuthorities:output_type -> lienket.registry.v1.ListAuthoritiesResponse
+	41, // 110: lienket.registry.v1.RegistryService.GetAdminArea:output_type -> lienket.registry.v1.AdminArea
+	44, // 111: lienket.registry.v1.RegistryService.ListAdminAreas:output_type -> lienket.registry.v1.ListAdminAreasResponse
+	45, // 112: lienket.registry.v1.RegistryService.GetProduct:output_type -> lienket.registry.v1.Product
+	48, // 113: lienket.registry.v1.RegistryService.ListProducts:output_type -> lienket.registry.v1.ListProductsResponse
+	49, // 114: lienket.registry.v1.RegistryService.GetStandard:output_type -> lienket.registry.v1.Standard
+	52, // 115: lienket.registry.v1.RegistryService.ListStandards:output_type -> lienket.registry.v1.ListStandardsResponse
+	55, // 116: lienket.registry.v1.RegistryService.CreateApiKey:output_type -> lienket.registry.v1.CreateApiKeyResponse
+	57, // 117: lienket.registry.v1.RegistryService.ListApiKeys:output_type -> lienket.registry.v1.ListApiKeysResponse
+	53, // 118: lienket.registry.v1.RegistryService.RevokeApiKey:output_type -> lienket.registry.v1.ApiKey
+	53, // 119: lienket.registry.v1.RegistryService.VerifyApiKey:output_type -> lienket.registry.v1.ApiKey
+	61, // 120: lienket.registry.v1.RegistryService.CreateUser:output_type -> lienket.registry.v1.User
+	61, // 121: lienket.registry.v1.RegistryService.GetUser:output_type -> lienket.registry.v1.User
+	66, // 122: lienket.registry.v1.RegistryService.ListUsers:output_type -> lienket.registry.v1.ListUsersResponse
+	61, // 123: lienket.registry.v1.RegistryService.UpdateUser:output_type -> lienket.registry.v1.User
+	62, // 124: lienket.registry.v1.RegistryService.CreateGrant:output_type -> lienket.registry.v1.Grant
+	70, // 125: lienket.registry.v1.RegistryService.ListGrants:output_type -> lienket.registry.v1.ListGrantsResponse
+	76, // 126: lienket.registry.v1.RegistryService.DeleteGrant:output_type -> google.protobuf.Empty
+	61, // 127: lienket.registry.v1.RegistryService.LookupIdentity:output_type -> lienket.registry.v1.User
+	76, // 128: lienket.registry.v1.RegistryService.RecordContractParties:output_type -> google.protobuf.Empty
+	92, // [92:129] is the sub-list for method output_type
+	55, // [55:92] is the sub-list for method input_type
 	55, // [55:55] is the sub-list for extension type_name
 	55, // [55:55] is the sub-list for extension extendee
 	0,  // [0:55] is the sub-list for field type_name
@@ -5445,7 +5519,7 @@ func file_lienket_registry_v1_registry_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_lienket_registry_v1_registry_proto_rawDesc), len(file_lienket_registry_v1_registry_proto_rawDesc)),
 			NumEnums:      10,
-			NumMessages:   63,
+			NumMessages:   64,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

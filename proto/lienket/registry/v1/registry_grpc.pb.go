@@ -23,42 +23,43 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	RegistryService_CreateOrganization_FullMethodName = "/lienket.registry.v1.RegistryService/CreateOrganization"
-	RegistryService_GetOrganization_FullMethodName    = "/lienket.registry.v1.RegistryService/GetOrganization"
-	RegistryService_ListOrganizations_FullMethodName  = "/lienket.registry.v1.RegistryService/ListOrganizations"
-	RegistryService_UpdateOrganization_FullMethodName = "/lienket.registry.v1.RegistryService/UpdateOrganization"
-	RegistryService_DeleteOrganization_FullMethodName = "/lienket.registry.v1.RegistryService/DeleteOrganization"
-	RegistryService_CreateHousehold_FullMethodName    = "/lienket.registry.v1.RegistryService/CreateHousehold"
-	RegistryService_GetHousehold_FullMethodName       = "/lienket.registry.v1.RegistryService/GetHousehold"
-	RegistryService_ListHouseholds_FullMethodName     = "/lienket.registry.v1.RegistryService/ListHouseholds"
-	RegistryService_UpdateHousehold_FullMethodName    = "/lienket.registry.v1.RegistryService/UpdateHousehold"
-	RegistryService_DeleteHousehold_FullMethodName    = "/lienket.registry.v1.RegistryService/DeleteHousehold"
-	RegistryService_CreateMembership_FullMethodName   = "/lienket.registry.v1.RegistryService/CreateMembership"
-	RegistryService_GetMembership_FullMethodName      = "/lienket.registry.v1.RegistryService/GetMembership"
-	RegistryService_ListMemberships_FullMethodName    = "/lienket.registry.v1.RegistryService/ListMemberships"
-	RegistryService_UpdateMembership_FullMethodName   = "/lienket.registry.v1.RegistryService/UpdateMembership"
-	RegistryService_DeleteMembership_FullMethodName   = "/lienket.registry.v1.RegistryService/DeleteMembership"
-	RegistryService_CreateAuthority_FullMethodName    = "/lienket.registry.v1.RegistryService/CreateAuthority"
-	RegistryService_GetAuthority_FullMethodName       = "/lienket.registry.v1.RegistryService/GetAuthority"
-	RegistryService_ListAuthorities_FullMethodName    = "/lienket.registry.v1.RegistryService/ListAuthorities"
-	RegistryService_GetAdminArea_FullMethodName       = "/lienket.registry.v1.RegistryService/GetAdminArea"
-	RegistryService_ListAdminAreas_FullMethodName     = "/lienket.registry.v1.RegistryService/ListAdminAreas"
-	RegistryService_GetProduct_FullMethodName         = "/lienket.registry.v1.RegistryService/GetProduct"
-	RegistryService_ListProducts_FullMethodName       = "/lienket.registry.v1.RegistryService/ListProducts"
-	RegistryService_GetStandard_FullMethodName        = "/lienket.registry.v1.RegistryService/GetStandard"
-	RegistryService_ListStandards_FullMethodName      = "/lienket.registry.v1.RegistryService/ListStandards"
-	RegistryService_CreateApiKey_FullMethodName       = "/lienket.registry.v1.RegistryService/CreateApiKey"
-	RegistryService_ListApiKeys_FullMethodName        = "/lienket.registry.v1.RegistryService/ListApiKeys"
-	RegistryService_RevokeApiKey_FullMethodName       = "/lienket.registry.v1.RegistryService/RevokeApiKey"
-	RegistryService_VerifyApiKey_FullMethodName       = "/lienket.registry.v1.RegistryService/VerifyApiKey"
-	RegistryService_CreateUser_FullMethodName         = "/lienket.registry.v1.RegistryService/CreateUser"
-	RegistryService_GetUser_FullMethodName            = "/lienket.registry.v1.RegistryService/GetUser"
-	RegistryService_ListUsers_FullMethodName          = "/lienket.registry.v1.RegistryService/ListUsers"
-	RegistryService_UpdateUser_FullMethodName         = "/lienket.registry.v1.RegistryService/UpdateUser"
-	RegistryService_CreateGrant_FullMethodName        = "/lienket.registry.v1.RegistryService/CreateGrant"
-	RegistryService_ListGrants_FullMethodName         = "/lienket.registry.v1.RegistryService/ListGrants"
-	RegistryService_DeleteGrant_FullMethodName        = "/lienket.registry.v1.RegistryService/DeleteGrant"
-	RegistryService_LookupIdentity_FullMethodName     = "/lienket.registry.v1.RegistryService/LookupIdentity"
+	RegistryService_CreateOrganization_FullMethodName    = "/lienket.registry.v1.RegistryService/CreateOrganization"
+	RegistryService_GetOrganization_FullMethodName       = "/lienket.registry.v1.RegistryService/GetOrganization"
+	RegistryService_ListOrganizations_FullMethodName     = "/lienket.registry.v1.RegistryService/ListOrganizations"
+	RegistryService_UpdateOrganization_FullMethodName    = "/lienket.registry.v1.RegistryService/UpdateOrganization"
+	RegistryService_DeleteOrganization_FullMethodName    = "/lienket.registry.v1.RegistryService/DeleteOrganization"
+	RegistryService_CreateHousehold_FullMethodName       = "/lienket.registry.v1.RegistryService/CreateHousehold"
+	RegistryService_GetHousehold_FullMethodName          = "/lienket.registry.v1.RegistryService/GetHousehold"
+	RegistryService_ListHouseholds_FullMethodName        = "/lienket.registry.v1.RegistryService/ListHouseholds"
+	RegistryService_UpdateHousehold_FullMethodName       = "/lienket.registry.v1.RegistryService/UpdateHousehold"
+	RegistryService_DeleteHousehold_FullMethodName       = "/lienket.registry.v1.RegistryService/DeleteHousehold"
+	RegistryService_CreateMembership_FullMethodName      = "/lienket.registry.v1.RegistryService/CreateMembership"
+	RegistryService_GetMembership_FullMethodName         = "/lienket.registry.v1.RegistryService/GetMembership"
+	RegistryService_ListMemberships_FullMethodName       = "/lienket.registry.v1.RegistryService/ListMemberships"
+	RegistryService_UpdateMembership_FullMethodName      = "/lienket.registry.v1.RegistryService/UpdateMembership"
+	RegistryService_DeleteMembership_FullMethodName      = "/lienket.registry.v1.RegistryService/DeleteMembership"
+	RegistryService_CreateAuthority_FullMethodName       = "/lienket.registry.v1.RegistryService/CreateAuthority"
+	RegistryService_GetAuthority_FullMethodName          = "/lienket.registry.v1.RegistryService/GetAuthority"
+	RegistryService_ListAuthorities_FullMethodName       = "/lienket.registry.v1.RegistryService/ListAuthorities"
+	RegistryService_GetAdminArea_FullMethodName          = "/lienket.registry.v1.RegistryService/GetAdminArea"
+	RegistryService_ListAdminAreas_FullMethodName        = "/lienket.registry.v1.RegistryService/ListAdminAreas"
+	RegistryService_GetProduct_FullMethodName            = "/lienket.registry.v1.RegistryService/GetProduct"
+	RegistryService_ListProducts_FullMethodName          = "/lienket.registry.v1.RegistryService/ListProducts"
+	RegistryService_GetStandard_FullMethodName           = "/lienket.registry.v1.RegistryService/GetStandard"
+	RegistryService_ListStandards_FullMethodName         = "/lienket.registry.v1.RegistryService/ListStandards"
+	RegistryService_CreateApiKey_FullMethodName          = "/lienket.registry.v1.RegistryService/CreateApiKey"
+	RegistryService_ListApiKeys_FullMethodName           = "/lienket.registry.v1.RegistryService/ListApiKeys"
+	RegistryService_RevokeApiKey_FullMethodName          = "/lienket.registry.v1.RegistryService/RevokeApiKey"
+	RegistryService_VerifyApiKey_FullMethodName          = "/lienket.registry.v1.RegistryService/VerifyApiKey"
+	RegistryService_CreateUser_FullMethodName            = "/lienket.registry.v1.RegistryService/CreateUser"
+	RegistryService_GetUser_FullMethodName               = "/lienket.registry.v1.RegistryService/GetUser"
+	RegistryService_ListUsers_FullMethodName             = "/lienket.registry.v1.RegistryService/ListUsers"
+	RegistryService_UpdateUser_FullMethodName            = "/lienket.registry.v1.RegistryService/UpdateUser"
+	RegistryService_CreateGrant_FullMethodName           = "/lienket.registry.v1.RegistryService/CreateGrant"
+	RegistryService_ListGrants_FullMethodName            = "/lienket.registry.v1.RegistryService/ListGrants"
+	RegistryService_DeleteGrant_FullMethodName           = "/lienket.registry.v1.RegistryService/DeleteGrant"
+	RegistryService_LookupIdentity_FullMethodName        = "/lienket.registry.v1.RegistryService/LookupIdentity"
+	RegistryService_RecordContractParties_FullMethodName = "/lienket.registry.v1.RegistryService/RecordContractParties"
 )
 
 // RegistryServiceClient is the client API for RegistryService service.
@@ -148,6 +149,10 @@ type RegistryServiceClient interface {
 	// grants. Used by the gateway to exchange a verified ID token for a Lienket token; the
 	// service role only, not reachable over REST.
 	LookupIdentity(ctx context.Context, in *LookupIdentityRequest, opts ...grpc.CallOption) (*User, error)
+	// Records the parties of a contract (its buyer, its producer, its households), so that each
+	// may see the others' contact details. The contracts service calls it when a contract is
+	// created or its households change; the service role only, not reachable over REST.
+	RecordContractParties(ctx context.Context, in *RecordContractPartiesRequest, opts ...grpc.CallOption) (*emptypb.Empty, error)
 }
 
 type registryServiceClient struct {
@@ -518,6 +523,16 @@ func (c *registryServiceClient) LookupIdentity(ctx context.Context, in *LookupId
 	return out, nil
 }
 
+func (c *registryServiceClient) RecordContractParties(ctx context.Context, in *RecordContractPartiesRequest, opts ...grpc.CallOption) (*emptypb.Empty, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(emptypb.Empty)
+	err := c.cc.Invoke(ctx, RegistryService_RecordContractParties_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // RegistryServiceServer is the server API for RegistryService service.
 // All implementations must embed UnimplementedRegistryServiceServer
 // for forward compatibility.
@@ -605,6 +620,10 @@ type RegistryServiceServer interface {
 	// grants. Used by the gateway to exchange a verified ID token for a Lienket token; the
 	// service role only, not reachable over REST.
 	LookupIdentity(context.Context, *LookupIdentityRequest) (*User, error)
+	// Records the parties of a contract (its buyer, its producer, its households), so that each
+	// may see the others' contact details. The contracts service calls it when a contract is
+	// created or its households change; the service role only, not reachable over REST.
+	RecordContractParties(context.Context, *RecordContractPartiesRequest) (*emptypb.Empty, error)
 	mustEmbedUnimplementedRegistryServiceServer()
 }
 
@@ -722,6 +741,9 @@ func (UnimplementedRegistryServiceServer) DeleteGrant(context.Context, *DeleteGr
 }
 func (UnimplementedRegistryServiceServer) LookupIdentity(context.Context, *LookupIdentityRequest) (*User, error) {
 	return nil, status.Error(codes.Unimplemented, "method LookupIdentity not implemented")
+}
+func (UnimplementedRegistryServiceServer) RecordContractParties(context.Context, *RecordContractPartiesRequest) (*emptypb.Empty, error) {
+	return nil, status.Error(codes.Unimplemented, "method RecordContractParties not implemented")
 }
 func (UnimplementedRegistryServiceServer) mustEmbedUnimplementedRegistryServiceServer() {}
 func (UnimplementedRegistryServiceServer) testEmbeddedByValue()                         {}
@@ -1392,6 +1414,24 @@ func _RegistryService_LookupIdentity_Handler(srv interface{}, ctx context.Contex
 	return interceptor(ctx, in, info, handler)
 }
 
+func _RegistryService_RecordContractParties_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RecordContractPartiesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RegistryServiceServer).RecordContractParties(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RegistryService_RecordContractParties_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RegistryServiceServer).RecordContractParties(ctx, req.(*RecordContractPartiesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // RegistryService_ServiceDesc is the grpc.ServiceDesc for RegistryService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -1542,6 +1582,10 @@ var RegistryService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "LookupIdentity",
 			Handler:    _RegistryService_LookupIdentity_Handler,
+		},
+		{
+			MethodName: "RecordContractParties",
+			Handler:    _RegistryService_RecordContractParties_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

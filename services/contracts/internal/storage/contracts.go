@@ -262,3 +262,17 @@ func eventsOf(docs []eventDoc) []domain.Event {
 	}
 	return out
 }
+
+// EventsOfType returns a contract's events of the given types, oldest first (a leftover
+// outbox is flushed first, so the latest events are included).
+func (s *Store) EventsOfType(ctx context.Context, id string, types ...string) ([]domain.Event, error) {
+	if _, err := s.GetContract(ctx, id); err != nil {
+		return nil, err
+	}
+	f := bson.D{{Key: "contract", Value: id}, {Key: "type", Value: bson.D{{Key: "$in", Value: types}}}}
+	docs, _, err := s.events.List(ctx, f, "", maxRecords)
+	if err != nil {
+		return nil, fmt.Errorf("list events: %w", err)
+	}
+	return eventsOf(docs), nil
+}

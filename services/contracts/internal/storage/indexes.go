@@ -15,12 +15,13 @@ const (
 	paymentsCollection     = "payments"
 	incidentsCollection    = "incidents"
 	marketPricesCollection = "market_prices"
+	documentsCollection    = "issued_documents"
 )
 
 // Collections declares the contracts service's collections and the indexes their queries use:
 // contracts are listed by party, producer area, household and state, and found by a leftover
 // outbox; events and execution records by contract (in _id order), events also while unsent;
-// market prices by reference and date.
+// market prices by reference and date; issued documents by id.
 func Collections() []mongostore.Collection {
 	byContract := []mongo.IndexModel{mongostore.Index("contract")}
 	return []mongostore.Collection{
@@ -29,11 +30,16 @@ func Collections() []mongostore.Collection {
 			mongostore.Index("producer_province_code"), mongostore.Index("households"), mongostore.Index("state"),
 			mongostore.Index("pending_events.seq"),
 		}},
-		{Name: eventsCollection, Indexes: []mongo.IndexModel{mongostore.Index("contract", "seq"), mongostore.Index("unsent", "_id")}},
+		// Events are paged by contract in _id order; the documents read only some types
+		// (witnessed versions, settlement acknowledgements); the partner-event feed reads the
+		// unsent ones.
+		{Name: eventsCollection, Indexes: []mongo.IndexModel{mongostore.Index("contract", "seq"), mongostore.Index("contract", "type"), mongostore.Index("unsent", "_id")}},
 		{Name: deliveriesCollection, Indexes: byContract},
 		{Name: advancesCollection, Indexes: byContract},
 		{Name: paymentsCollection, Indexes: byContract},
 		{Name: incidentsCollection, Indexes: byContract},
 		{Name: marketPricesCollection, Indexes: []mongo.IndexModel{mongostore.Index("reference", "date")}},
+		// Issued documents are read by _id (contract/sha256) only.
+		{Name: documentsCollection},
 	}
 }

@@ -24,6 +24,8 @@ func TestMain(m *testing.M) { testkit.Main(m) }
 // facts is a registry that knows every party of the test terms.
 type facts struct{}
 
+func (facts) RecordParties(context.Context, string, []string) error { return nil }
+
 func (facts) Facts(_ context.Context, t domain.Terms) (domain.Facts, error) {
 	f := domain.Facts{
 		Buyer:    &domain.OrgFact{Kind: "BUSINESS", State: "ACTIVE", CommuneCode: "26734"},

@@ -142,6 +142,9 @@ type Offer struct {
 	CreateTime    time.Time `bson:"create_time"`
 	UpdateTime    time.Time `bson:"update_time"`
 	Version       int64     `bson:"version"`
+	// HouseholdsWithheld counts the households behind the offer that are not shown to this
+	// caller (set when reading, never stored).
+	HouseholdsWithheld int `bson:"-"`
 }
 
 // Available is what can still be proposed.

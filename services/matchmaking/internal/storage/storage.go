@@ -6,6 +6,7 @@ package storage
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -52,6 +53,10 @@ type MarketFilter struct {
 	Owner []Term
 	// Days: the posting's window (delivery or harvest) contains each of these dates.
 	Days []string
+	// The caller's visibility, which the terms above can only narrow: ScopeOwner (when set)
+	// is the only owner whose postings may be listed; ScopeOpen lists only open demands.
+	ScopeOwner string
+	ScopeOpen  bool
 }
 
 // ProposalFilter selects proposals; every term must hold.
@@ -200,7 +205,45 @@ func (f MarketFilter) bson(owner, window string) bson.D {
 	for _, day := range f.Days {
 		q = append(q, bson.E{Key: window + ".start", Value: bson.D{{Key: "$lte", Value: day}}}, bson.E{Key: window + ".end", Value: bson.D{{Key: "$gte", Value: day}}})
 	}
-	return q
+	scope := bson.D{}
+	if f.ScopeOwner != "" {
+		scope = append(scope, bson.E{Key: owner, Value: f.ScopeOwner})
+	}
+	if f.ScopeOpen {
+		scope = append(scope, bson.E{Key: "state", Value: bson.D{{Key: "$in", Value: bson.A{domain.DemandOpen, domain.DemandPartiallyAllocated}}}})
+	}
+	if len(scope) == 0 {
+		return q
+	}
+	// In $and, so that a term of the caller's filter can never replace the restriction.
+	return bson.D{{Key: "$and", Value: bson.A{q, scope}}}
+}
+
+// HasProposal reports whether a proposal matches f (Demand and Party).
+func (s *Store) HasProposal(ctx context.Context, f ProposalFilter) (bool, error) {
+	items, _, err := s.ListProposals(ctx, f, Page{Size: 1})
+	if err != nil {
+		return false, fmt.Errorf("find proposal: %w", err)
+	}
+	return len(items) > 0, nil
+}
+
+// OffersAcceptedFor returns which of offers (names) have a proposal of buyer that was
+// accepted.
+func (s *Store) OffersAcceptedFor(ctx context.Context, buyer string, offers []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	if len(offers) == 0 {
+		return out, nil
+	}
+	q := bson.D{{Key: "buyer", Value: buyer}, {Key: "state", Value: domain.ProposalAccepted}, {Key: "offer", Value: bson.D{{Key: "$in", Value: offers}}}}
+	items, _, err := s.proposals.List(ctx, q, "", 1000)
+	if err != nil {
+		return nil, fmt.Errorf("accepted proposals: %w", err)
+	}
+	for _, pr := range items {
+		out[pr.Offer] = true
+	}
+	return out, nil
 }
 
 func appendTerms(q bson.D, key string, ts []Term) bson.D {

@@ -177,9 +177,9 @@ func TestMatchRankAllocateProposeAccept(t *testing.T) {
 	require.Zero(t, m.UnallocatedQuantity)
 	require.GreaterOrEqual(t, byOffer[poor.Name], int64(1200), "30%% from the poor group: %v", byOffer)
 
-	// Other businesses may not match someone else's demand.
+	// Other businesses may not match someone else's demand: for them it does not exist.
 	_, err = w.mmAs(t, orgUser(auth.RoleBusiness, "organizations/other")).MatchDemand(ctx, &matchmakingv1.MatchDemandRequest{Name: d.Name})
-	refused(t, err, codes.PermissionDenied, "PERMISSION_DENIED")
+	refused(t, err, codes.NotFound, "RESOURCE_NOT_FOUND")
 
 	// Propose: capacity and demand are reserved; over-asking is refused.
 	pr, err := buyer.CreateProposal(ctx, &matchmakingv1.CreateProposalRequest{Parent: d.Name, Proposal: &matchmakingv1.Proposal{Offer: near.Name, Quantity: 2500}, RequestId: "p-1"})

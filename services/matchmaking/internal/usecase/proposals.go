@@ -27,7 +27,7 @@ type CreateProposalInput struct {
 // idempotent: a retry resumes an interrupted create, and holds left by a create that never
 // finished are released by the reconciler once their grace period is over.
 func (u *Service) CreateProposal(ctx context.Context, p auth.Principal, in CreateProposalInput) (*domain.Proposal, error) {
-	d, err := u.getDemand(ctx, "parent", in.Parent)
+	d, err := u.visibleDemand(ctx, p, "parent", in.Parent)
 	if err != nil {
 		return nil, err
 	}
@@ -134,8 +134,8 @@ func (u *Service) ListProposals(ctx context.Context, p auth.Principal, in ListIn
 	}
 	f := proposalFilter(p, cs)
 	if in.Parent != "demands/-" {
-		if _, err := aip.ParseName("parent", in.Parent, "demands"); err != nil {
-			return nil, "", err
+		if _, err := u.visibleDemand(ctx, p, "parent", in.Parent); err != nil {
+			return nil, "", err // another buyer's demand does not exist for the caller
 		}
 		f.Demand = in.Parent
 	}

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/lienket/lienket/services/matchmaking/internal/domain"
@@ -67,7 +68,9 @@ type Service struct {
 	set       Settings
 	log       *slog.Logger
 	now       func() time.Time
-	feed      *feedGate
+	// sides remembers the market side of organisations partner keys act for (visibility.go).
+	sides sync.Map
+	feed  *feedGate
 }
 
 // New returns the service over st, asking registry and contracts.

@@ -76,7 +76,14 @@ type Organization struct {
 	Certifications              []Certification     `bson:"certifications,omitempty"`
 	State                       string              `bson:"state"`
 	Stamp                       `bson:",inline"`
+	// ContactWithheld: the contact details were cleared for this caller (set when reading,
+	// never stored).
+	ContactWithheld bool `bson:"-"`
 }
+
+// MaxContractParties bounds the parties recorded for one contract (its two organisations and
+// its households).
+const MaxContractParties = 5002
 
 // IsProducer reports whether the organisation can be the producer party of a contract.
 func (o *Organization) IsProducer() bool {

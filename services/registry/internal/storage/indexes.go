@@ -19,6 +19,7 @@ const (
 	collClaims        = "claims"
 	collUsers         = "users"
 	collGrants        = "grants"
+	collParties       = "contract_parties"
 )
 
 // Collections declares the registry's collections and the indexes its queries use.
@@ -36,5 +37,6 @@ func Collections() []mongostore.Collection {
 		{Name: collClaims}, // read by _id only
 		{Name: collUsers, Indexes: []mongo.IndexModel{ix("identity_keys")}},
 		{Name: collGrants, Indexes: []mongo.IndexModel{ix("user"), ix("organization"), ix("authority")}},
+		{Name: collParties, Indexes: []mongo.IndexModel{ix("parties")}}, // multikey: the contracts a party is in
 	}
 }

@@ -26,6 +26,7 @@ type Store struct {
 	Claims      Table[domain.Claim]
 	Users       Table[domain.User]
 	Grants      Table[domain.Grant]
+	db          *mongostore.Database
 }
 
 // New returns the store over db.
@@ -42,6 +43,7 @@ func New(db *mongostore.Database) *Store {
 		Claims:      table[domain.Claim](db, collClaims, nil),
 		Users:       table[domain.User](db, collUsers, nil),
 		Grants:      table[domain.Grant](db, collGrants, map[string]string{"user": "user", "organization": "organization", "authority": "authority"}),
+		db:          db,
 	}
 }
 

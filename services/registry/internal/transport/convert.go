@@ -65,6 +65,10 @@ func orgToProto(o *domain.Organization) *registryv1.Organization {
 		CreateTime:                  ts(o.CreateTime),
 		UpdateTime:                  ts(o.UpdateTime),
 		Etag:                        aip.Etag(o.Version),
+		ContactWithheld:             o.ContactWithheld,
+	}
+	if o.ContactWithheld {
+		p.LegalRepresentative = nil
 	}
 	for _, c := range o.Certifications {
 		p.Certifications = append(p.Certifications, &registryv1.Certification{Standard: c.Standard, Number: c.Number, Issuer: c.Issuer, ValidUntil: c.ValidUntil, Products: c.Products})

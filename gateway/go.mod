@@ -9,6 +9,7 @@ require (
 	github.com/grpc-ecosystem/grpc-gateway/v2 v2.33.0
 	github.com/lienket/lienket/proto v0.0.0
 	github.com/lienket/lienket/services/platform v0.0.0
+	github.com/lienket/lienket/services/webhooks v0.0.0
 	github.com/rs/cors v1.11.1
 	github.com/stretchr/testify v1.12.1
 	go.mongodb.org/mongo-driver/v2 v2.5.0
@@ -61,6 +62,7 @@ require (
 	github.com/prometheus/procfs v0.22.0 // indirect
 	github.com/remyoudompheng/bigfft v0.0.0-20230129092748-24d4a6f8daec // indirect
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3 // indirect
+	github.com/standard-webhooks/standard-webhooks/libraries v0.0.1 // indirect
 	github.com/xdg-go/pbkdf2 v1.0.0 // indirect
 	github.com/xdg-go/scram v1.2.0 // indirect
 	github.com/xdg-go/stringprep v1.0.4 // indirect
@@ -115,4 +117,5 @@ replace github.com/lienket/lienket/services/contracts => ../services/contracts
 
 replace github.com/lienket/lienket/services/matchmaking => ../services/matchmaking
 
+replace github.com/lienket/lienket/services/webhooks => ../services/webhooks
 replace github.com/lienket/lienket/services/support => ../services/support

@@ -53,12 +53,13 @@ type Service struct {
 	dir      Directory
 	// verifyBase is the public base URL, without a trailing slash.
 	verifyBase string
+	feed       *feedState
 }
 
 // New returns the operations over d.
 func New(d Deps) *Service {
 	s := &Service{st: d.Store, books: d.Rulebooks, registry: d.Registry, now: d.Now, appended: d.EventAppended,
-		dir: d.Directory, verifyBase: strings.TrimRight(d.PublicBaseURL, "/")}
+		dir: d.Directory, verifyBase: strings.TrimRight(d.PublicBaseURL, "/"), feed: &feedState{}}
 	if s.now == nil {
 		s.now = time.Now
 	}

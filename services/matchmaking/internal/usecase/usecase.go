@@ -70,6 +70,7 @@ type Service struct {
 	now       func() time.Time
 	// sides remembers the market side of organisations partner keys act for (visibility.go).
 	sides sync.Map
+	feed  *feedGate
 }
 
 // New returns the service over st, asking registry and contracts.
@@ -78,7 +79,7 @@ func New(st *storage.Store, registry Registry, contracts Contracts, set Settings
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{st: st, registry: registry, contracts: contracts, set: set, log: log, now: now}
+	return &Service{st: st, registry: registry, contracts: contracts, set: set, log: log, now: now, feed: &feedGate{}}
 }
 
 // Update is an update of a resource: the fields named by Paths (the update mask) are taken

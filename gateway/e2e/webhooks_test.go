@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lienket/lienket/services/platform/testkit/places"
+
 	"github.com/stretchr/testify/require"
 
 	"github.com/lienket/lienket/gateway/internal/server"
@@ -129,7 +131,7 @@ func TestWebhooksOverREST(t *testing.T) {
 	// delivery (confirmed), an advance, a payment, an incident opened and resolved; then the
 	// contract is terminated.
 	demand := s.must(s.call("POST", "/v1/demands", bizTok, map[string]any{"buyer": biz, "product": "products/cinnamon-bark", "quantity": "100",
-		"delivery_window": map[string]any{"start_date": "2026-06-01", "end_date": "2026-06-30"}, "delivery_commune_code": "02794",
+		"delivery_window": map[string]any{"start_date": "2026-06-01", "end_date": "2026-06-30"}, "delivery_commune_code": places.BaoHa,
 		"price_terms": map[string]any{"type": "PRICE_TYPE_FIXED", "fixed_price_vnd": "42000"}}), 200).str("name")
 	offer := s.must(s.call("POST", "/v1/offers", coopTok, map[string]any{"producer": coop, "product": "products/cinnamon-bark", "quantity": "100",
 		"harvest_window": map[string]any{"start_date": "2026-06-01", "end_date": "2026-06-30"}}), 200).str("name")

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lienket/lienket/services/platform/testkit/places"
+
 	"github.com/stretchr/testify/require"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -43,7 +45,7 @@ func api(t *testing.T) (func(auth.Principal) webhooksv1.WebhooksServiceClient, *
 	})
 	r := registryv1.NewRegistryServiceClient(testkit.Dial(t, reg, a.Token(t, auth.Principal{Subject: "users/admin", Role: auth.RoleAdmin})))
 	o, err := r.CreateOrganization(ctx, &registryv1.CreateOrganizationRequest{Organization: &registryv1.Organization{
-		Kind: registryv1.Organization_KIND_BUSINESS, DisplayName: "Công ty ERP", TaxCode: "0300588569", Address: &registryv1.Address{CommuneCode: "02794"}}})
+		Kind: registryv1.Organization_KIND_BUSINESS, DisplayName: "Công ty ERP", TaxCode: "0300588569", Address: &registryv1.Address{CommuneCode: places.BaoHa}}})
 	require.NoError(t, err)
 	return func(p auth.Principal) webhooksv1.WebhooksServiceClient {
 		return webhooksv1.NewWebhooksServiceClient(testkit.Dial(t, hooks, a.Token(t, p)))
@@ -78,7 +80,7 @@ func TestWebhookAPI(t *testing.T) {
 
 	for _, p := range []auth.Principal{
 		{Subject: "apiKeys/x", Role: auth.RolePartner, Organization: "organizations/other"},
-		{Subject: "users/o", Role: auth.RoleCommuneOfficial, AdminArea: "02794"},
+		{Subject: "users/o", Role: auth.RoleCommuneOfficial, AdminArea: places.BaoHa},
 		{Subject: "users/h", Role: auth.RoleHousehold, Household: "households/h"},
 	} {
 		_, err := client(p).CreateWebhook(ctx, &webhooksv1.CreateWebhookRequest{Parent: org, Webhook: ok})

@@ -1158,6 +1158,7 @@ type ListOrganizationsRequest struct {
 	//   - commune_code: commune code of the address
 	//   - province_code: province code of the address
 	//   - state: "STATE_ACTIVE" or "STATE_SUSPENDED"
+	//   - name: finds organisations whose display name has a word starting with it, case- and diacritic-insensitively (name = "htx que" finds "HTX Quế Châu Quế"); = only
 	Filter        string `protobuf:"bytes,3,opt,name=filter,proto3" json:"filter,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1500,7 +1501,8 @@ type Household struct {
 	HeadGender Gender `protobuf:"varint,3,opt,name=head_gender,json=headGender,proto3,enum=lienket.registry.v1.Gender" json:"head_gender,omitempty"`
 	// Number of members (1..50).
 	MemberCount int32 `protobuf:"varint,4,opt,name=member_count,json=memberCount,proto3" json:"member_count,omitempty"`
-	// Ethnic group: one of Vietnam's 54 (e.g. "Kinh", "Tày", "H'Mông"); required.
+	// Ethnic group: one of Vietnam's 54, by its official name or a common variant ("Mông",
+	// "Hmong" → "H'Mông"; "Yao" → "Dao"), returned in the official spelling; required.
 	EthnicGroup string `protobuf:"bytes,5,opt,name=ethnic_group,json=ethnicGroup,proto3" json:"ethnic_group,omitempty"`
 	// Ethnic minority (any group other than Kinh); output only.
 	EthnicMinority bool `protobuf:"varint,6,opt,name=ethnic_minority,json=ethnicMinority,proto3" json:"ethnic_minority,omitempty"`
@@ -1820,6 +1822,7 @@ type ListHouseholdsRequest struct {
 	//   - province_code: province code
 	//   - poverty_status: a PovertyStatus value, e.g. "POVERTY_STATUS_POOR"
 	//   - organization: organizations/{id}, households that are members of it
+	//   - name: finds households whose head's name has a word starting with it, case- and diacritic-insensitively (name = "nguyen van a" finds "Nguyễn Văn A"); = only
 	Filter        string `protobuf:"bytes,3,opt,name=filter,proto3" json:"filter,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache

@@ -71,7 +71,7 @@ type RegistryServiceClient interface {
 	CreateOrganization(ctx context.Context, in *CreateOrganizationRequest, opts ...grpc.CallOption) (*Organization, error)
 	// Gets an organisation by name.
 	GetOrganization(ctx context.Context, in *GetOrganizationRequest, opts ...grpc.CallOption) (*Organization, error)
-	// Lists organisations. Filter fields: kind, commune_code, province_code, state.
+	// Lists organisations. Filter fields: kind, commune_code, province_code, state, name.
 	ListOrganizations(ctx context.Context, in *ListOrganizationsRequest, opts ...grpc.CallOption) (*ListOrganizationsResponse, error)
 	// Updates an organisation (update_mask, etag).
 	UpdateOrganization(ctx context.Context, in *UpdateOrganizationRequest, opts ...grpc.CallOption) (*Organization, error)
@@ -81,7 +81,8 @@ type RegistryServiceClient interface {
 	CreateHousehold(ctx context.Context, in *CreateHouseholdRequest, opts ...grpc.CallOption) (*Household, error)
 	// Gets a household by name.
 	GetHousehold(ctx context.Context, in *GetHouseholdRequest, opts ...grpc.CallOption) (*Household, error)
-	// Lists households. Filter fields: commune_code, province_code, poverty_status, organization.
+	// Lists households. Filter fields: commune_code, province_code, poverty_status, organization,
+	// name.
 	ListHouseholds(ctx context.Context, in *ListHouseholdsRequest, opts ...grpc.CallOption) (*ListHouseholdsResponse, error)
 	// Updates a household (update_mask, etag).
 	UpdateHousehold(ctx context.Context, in *UpdateHouseholdRequest, opts ...grpc.CallOption) (*Household, error)
@@ -529,7 +530,7 @@ type RegistryServiceServer interface {
 	CreateOrganization(context.Context, *CreateOrganizationRequest) (*Organization, error)
 	// Gets an organisation by name.
 	GetOrganization(context.Context, *GetOrganizationRequest) (*Organization, error)
-	// Lists organisations. Filter fields: kind, commune_code, province_code, state.
+	// Lists organisations. Filter fields: kind, commune_code, province_code, state, name.
 	ListOrganizations(context.Context, *ListOrganizationsRequest) (*ListOrganizationsResponse, error)
 	// Updates an organisation (update_mask, etag).
 	UpdateOrganization(context.Context, *UpdateOrganizationRequest) (*Organization, error)
@@ -539,7 +540,8 @@ type RegistryServiceServer interface {
 	CreateHousehold(context.Context, *CreateHouseholdRequest) (*Household, error)
 	// Gets a household by name.
 	GetHousehold(context.Context, *GetHouseholdRequest) (*Household, error)
-	// Lists households. Filter fields: commune_code, province_code, poverty_status, organization.
+	// Lists households. Filter fields: commune_code, province_code, poverty_status, organization,
+	// name.
 	ListHouseholds(context.Context, *ListHouseholdsRequest) (*ListHouseholdsResponse, error)
 	// Updates a household (update_mask, etag).
 	UpdateHousehold(context.Context, *UpdateHouseholdRequest) (*Household, error)

@@ -249,3 +249,42 @@ func TestValidateAuthorityAndMembership(t *testing.T) {
 	ValidateMembership(&v, "membership", &Membership{Role: "BOSS", State: StateActive, JoinDate: "x"})
 	require.Equal(t, map[string]string{"membership.role": "ENUM_VALUE", "membership.join_date": "DATE_FORMAT"}, rules(&v))
 }
+
+// TestEthnicVariants: the names people type resolve to the official group; no variant names
+// two groups.
+func TestEthnicVariants(t *testing.T) {
+	for in, want := range map[string]string{
+		"Mông": "H'Mông", "H'Mông": "H'Mông", "Hmong": "H'Mông", "hmông": "H'Mông", "dân tộc Mông": "H'Mông",
+		"Dao": "Dao", "Yao": "Dao", "Dao đỏ": "Dao", "Tay": "Tày", "Ede": "Ê Đê", "Êđê": "Ê Đê",
+		"Jarai": "Gia Rai", "Bahnar": "Ba Na", "Vân Kiều": "Bru - Vân Kiều", "Bru-Vân Kiều": "Bru - Vân Kiều",
+		"Khmu": "Khơ Mú", "Katu": "Cơ Tu", "Việt": "Kinh", "Kinh": "Kinh", "M'Nông": "Mnông", "Khơ-me": "Khmer",
+	} {
+		got, ok := CanonicalEthnicGroup(in)
+		require.True(t, ok, in)
+		require.Equal(t, want, got, in)
+	}
+	for _, bad := range []string{"", "Martian", "dân tộc", "Mèo"} {
+		_, ok := CanonicalEthnicGroup(bad)
+		require.False(t, ok, bad)
+	}
+	seen := map[string]string{}
+	for _, g := range EthnicGroups {
+		for _, n := range append([]string{g}, ethnicVariants[g]...) {
+			if other, dup := seen[foldName(n)]; dup {
+				require.Equal(t, other, g, "%q names both %s and %s", n, other, g)
+			}
+			seen[foldName(n)] = g
+		}
+	}
+	for g := range ethnicVariants {
+		require.Contains(t, EthnicGroups, g, "variants of an unknown group")
+	}
+}
+
+func TestNameKeys(t *testing.T) {
+	require.Equal(t, "nguyen van a", FoldName("  Nguyễn Văn   A "))
+	require.Equal(t, "ho kinh doanh dang thi 2", FoldName("Hộ kinh doanh Đặng-Thị (2)"))
+	require.Equal(t, []string{"nguyen van a", "van a", "a"}, NameKeys("Nguyễn Văn A"))
+	require.Nil(t, NameKeys(" -- "))
+	require.Len(t, NameKeys("a b c d e f g h i j k l m n o p"), MaxNameKeys)
+}

@@ -75,6 +75,8 @@ type Organization struct {
 	NonProfitOrSocialEnterprise bool                `bson:"non_profit_or_social_enterprise"`
 	Certifications              []Certification     `bson:"certifications,omitempty"`
 	State                       string              `bson:"state"`
+	// NameKeys index the display name for searches without diacritics (derived).
+	NameKeys []string `bson:"name_keys,omitempty"`
 	Stamp                       `bson:",inline"`
 }
 
@@ -135,7 +137,9 @@ type Household struct {
 	Consent           *Consent         `bson:"consent,omitempty"`
 	NationalIDHash    string           `bson:"national_id_hash,omitempty"`
 	NationalIDLast4   string           `bson:"national_id_last4,omitempty"`
-	Stamp             `bson:",inline"`
+	// NameKeys index the head's name for searches without diacritics (derived).
+	NameKeys []string `bson:"name_keys,omitempty"`
+	Stamp    `bson:",inline"`
 }
 
 // ContractEligible reports whether the household may be put in a contract: consent to data

@@ -26,8 +26,8 @@ const (
 func Collections() []mongostore.Collection {
 	ix := mongostore.Index
 	return []mongostore.Collection{
-		{Name: collOrganizations, Indexes: []mongo.IndexModel{ix("kind"), ix("address.commune_code"), ix("address.province_code"), ix("tax_code")}},
-		{Name: collHouseholds, Indexes: []mongo.IndexModel{ix("commune_code"), ix("province_code"), ix("poverty_status"), ix("national_id_hash")}},
+		{Name: collOrganizations, Indexes: []mongo.IndexModel{ix("kind"), ix("address.commune_code"), ix("address.province_code"), ix("tax_code"), ix("name_keys")}},
+		{Name: collHouseholds, Indexes: []mongo.IndexModel{ix("commune_code"), ix("province_code"), ix("poverty_status"), ix("national_id_hash"), ix("name_keys")}},
 		{Name: collMemberships, Indexes: []mongo.IndexModel{ix("organization"), ix("household")}},
 		{Name: collAuthorities, Indexes: []mongo.IndexModel{ix("admin_area_code"), ix("kind")}},
 		{Name: collAdminAreas, Indexes: []mongo.IndexModel{ix("level"), ix("parent_code"), ix("retired")}},

@@ -5,6 +5,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -33,8 +34,8 @@ type Store struct {
 // New returns the store over db.
 func New(db *mongostore.Database) *Store {
 	return &Store{
-		Orgs:        table[domain.Organization](db, collOrganizations, map[string]string{"kind": "kind", "commune_code": "address.commune_code", "province_code": "address.province_code", "state": "state"}),
-		Households:  table[domain.Household](db, collHouseholds, map[string]string{"commune_code": "commune_code", "province_code": "province_code", "poverty_status": "poverty_status"}),
+		Orgs:        table[domain.Organization](db, collOrganizations, map[string]string{"kind": "kind", "commune_code": "address.commune_code", "province_code": "address.province_code", "state": "state", "name": "name_keys"}),
+		Households:  table[domain.Household](db, collHouseholds, map[string]string{"commune_code": "commune_code", "province_code": "province_code", "poverty_status": "poverty_status", "name": "name_keys"}),
 		Memberships: table[domain.Membership](db, collMemberships, map[string]string{"organization": "organization", "household": "household", "role": "role", "state": "state"}),
 		Authorities: table[domain.Authority](db, collAuthorities, map[string]string{"kind": "kind", "admin_area_code": "admin_area_code"}),
 		Areas:       table[domain.AdminArea](db, collAdminAreas, map[string]string{"level": "level", "parent_code": "parent_code"}),
@@ -60,6 +61,7 @@ const (
 	opEq op = iota
 	opNe
 	opIn
+	opPrefix
 )
 
 // Cond is one condition of a listing, on a field as the API's filters name it.
@@ -80,6 +82,9 @@ func Ne(field, value string) Cond { return Cond{field: field, op: opNe, value: v
 func In(field string, values []string) Cond {
 	return Cond{field: field, op: opIn, values: append([]string{}, values...)}
 }
+
+// Prefix: field (a folded name's keys) has a value starting with value.
+func Prefix(field, value string) Cond { return Cond{field: field, op: opPrefix, value: value} }
 
 // Table is one collection of documents keyed by a string _id and versioned for optimistic
 // concurrency, with the fields its listings may filter on.
@@ -143,6 +148,8 @@ func (t Table[T]) filter(conds []Cond) (bson.D, error) {
 			f = append(f, bson.E{Key: path, Value: bson.D{{Key: "$ne", Value: c.value}}})
 		case opIn:
 			f = append(f, bson.E{Key: path, Value: bson.D{{Key: "$in", Value: c.values}}})
+		case opPrefix: // anchored and case-sensitive: MongoDB answers it from the index
+			f = append(f, bson.E{Key: path, Value: bson.D{{Key: "$regex", Value: "^" + regexp.QuoteMeta(c.value)}}})
 		default:
 			f = append(f, bson.E{Key: path, Value: c.value})
 		}

@@ -73,7 +73,7 @@ func (r *Registry) GetHousehold(ctx context.Context, p auth.Principal, name stri
 // ListHouseholds lists households. Officials see their own area; organisations list their own
 // members (filter organization = "organizations/{id}"); operators and services see all.
 func (r *Registry) ListHouseholds(ctx context.Context, p auth.Principal, in ListInput) (Page[domain.Household], error) {
-	cs, err := aip.ParseFilter(in.Filter, "commune_code", "province_code", "poverty_status", "organization")
+	cs, err := aip.ParseFilter(in.Filter, "commune_code", "province_code", "poverty_status", "organization", "name")
 	if err != nil {
 		return Page[domain.Household]{}, err
 	}
@@ -81,7 +81,10 @@ func (r *Registry) ListHouseholds(ctx context.Context, p auth.Principal, in List
 	if err != nil {
 		return Page[domain.Household]{}, err
 	}
-	where := conds(rest, map[string]string{"poverty_status": "POVERTY_STATUS_"})
+	where, err := conds(rest, map[string]string{"poverty_status": "POVERTY_STATUS_"})
+	if err != nil {
+		return Page[domain.Household]{}, err
+	}
 	scope, err := householdScope(p, org)
 	if err != nil {
 		return Page[domain.Household]{}, err

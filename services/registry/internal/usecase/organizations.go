@@ -44,9 +44,10 @@ func (r *Registry) GetOrganization(ctx context.Context, _ auth.Principal, name s
 	return r.getOrg(ctx, "name", name)
 }
 
-// ListOrganizations lists organisations (filter: kind, commune_code, province_code, state).
+// ListOrganizations lists organisations (filter: kind, commune_code, province_code, state, and
+// name: the start of any word of the display name, without diacritics).
 func (r *Registry) ListOrganizations(ctx context.Context, _ auth.Principal, in ListInput) (Page[domain.Organization], error) {
-	cs, where, err := filter(in.Filter, map[string]string{"kind": "KIND_", "state": "STATE_"}, "kind", "commune_code", "province_code", "state")
+	cs, where, err := filter(in.Filter, map[string]string{"kind": "KIND_", "state": "STATE_"}, "kind", "commune_code", "province_code", "state", "name")
 	if err != nil {
 		return Page[domain.Organization]{}, err
 	}

@@ -211,6 +211,59 @@ func (ProductCategory) EnumDescriptor() ([]byte, []int) {
 	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{2}
 }
 
+// Format of an import file.
+type ImportFormat int32
+
+const (
+	// Unset; invalid.
+	ImportFormat_IMPORT_FORMAT_UNSPECIFIED ImportFormat = 0
+	// Comma-separated values, UTF-8 (a byte-order mark is accepted), header row first.
+	ImportFormat_IMPORT_FORMAT_CSV ImportFormat = 1
+	// Excel workbook (.xlsx): the first sheet, header row first.
+	ImportFormat_IMPORT_FORMAT_XLSX ImportFormat = 2
+)
+
+// Enum value maps for ImportFormat.
+var (
+	ImportFormat_name = map[int32]string{
+		0: "IMPORT_FORMAT_UNSPECIFIED",
+		1: "IMPORT_FORMAT_CSV",
+		2: "IMPORT_FORMAT_XLSX",
+	}
+	ImportFormat_value = map[string]int32{
+		"IMPORT_FORMAT_UNSPECIFIED": 0,
+		"IMPORT_FORMAT_CSV":         1,
+		"IMPORT_FORMAT_XLSX":        2,
+	}
+)
+
+func (x ImportFormat) Enum() *ImportFormat {
+	p := new(ImportFormat)
+	*p = x
+	return p
+}
+
+func (x ImportFormat) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ImportFormat) Descriptor() protoreflect.EnumDescriptor {
+	return file_lienket_registry_v1_registry_proto_enumTypes[3].Descriptor()
+}
+
+func (ImportFormat) Type() protoreflect.EnumType {
+	return &file_lienket_registry_v1_registry_proto_enumTypes[3]
+}
+
+func (x ImportFormat) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ImportFormat.Descriptor instead.
+func (ImportFormat) EnumDescriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{3}
+}
+
 // Kind of organisation.
 type Organization_Kind int32
 
@@ -260,11 +313,11 @@ func (x Organization_Kind) String() string {
 }
 
 func (Organization_Kind) Descriptor() protoreflect.EnumDescriptor {
-	return file_lienket_registry_v1_registry_proto_enumTypes[3].Descriptor()
+	return file_lienket_registry_v1_registry_proto_enumTypes[4].Descriptor()
 }
 
 func (Organization_Kind) Type() protoreflect.EnumType {
-	return &file_lienket_registry_v1_registry_proto_enumTypes[3]
+	return &file_lienket_registry_v1_registry_proto_enumTypes[4]
 }
 
 func (x Organization_Kind) Number() protoreflect.EnumNumber {
@@ -313,11 +366,11 @@ func (x Organization_State) String() string {
 }
 
 func (Organization_State) Descriptor() protoreflect.EnumDescriptor {
-	return file_lienket_registry_v1_registry_proto_enumTypes[4].Descriptor()
+	return file_lienket_registry_v1_registry_proto_enumTypes[5].Descriptor()
 }
 
 func (Organization_State) Type() protoreflect.EnumType {
-	return &file_lienket_registry_v1_registry_proto_enumTypes[4]
+	return &file_lienket_registry_v1_registry_proto_enumTypes[5]
 }
 
 func (x Organization_State) Number() protoreflect.EnumNumber {
@@ -366,11 +419,11 @@ func (x Membership_Role) String() string {
 }
 
 func (Membership_Role) Descriptor() protoreflect.EnumDescriptor {
-	return file_lienket_registry_v1_registry_proto_enumTypes[5].Descriptor()
+	return file_lienket_registry_v1_registry_proto_enumTypes[6].Descriptor()
 }
 
 func (Membership_Role) Type() protoreflect.EnumType {
-	return &file_lienket_registry_v1_registry_proto_enumTypes[5]
+	return &file_lienket_registry_v1_registry_proto_enumTypes[6]
 }
 
 func (x Membership_Role) Number() protoreflect.EnumNumber {
@@ -419,11 +472,11 @@ func (x Membership_State) String() string {
 }
 
 func (Membership_State) Descriptor() protoreflect.EnumDescriptor {
-	return file_lienket_registry_v1_registry_proto_enumTypes[6].Descriptor()
+	return file_lienket_registry_v1_registry_proto_enumTypes[7].Descriptor()
 }
 
 func (Membership_State) Type() protoreflect.EnumType {
-	return &file_lienket_registry_v1_registry_proto_enumTypes[6]
+	return &file_lienket_registry_v1_registry_proto_enumTypes[7]
 }
 
 func (x Membership_State) Number() protoreflect.EnumNumber {
@@ -472,11 +525,11 @@ func (x Authority_Kind) String() string {
 }
 
 func (Authority_Kind) Descriptor() protoreflect.EnumDescriptor {
-	return file_lienket_registry_v1_registry_proto_enumTypes[7].Descriptor()
+	return file_lienket_registry_v1_registry_proto_enumTypes[8].Descriptor()
 }
 
 func (Authority_Kind) Type() protoreflect.EnumType {
-	return &file_lienket_registry_v1_registry_proto_enumTypes[7]
+	return &file_lienket_registry_v1_registry_proto_enumTypes[8]
 }
 
 func (x Authority_Kind) Number() protoreflect.EnumNumber {
@@ -529,11 +582,11 @@ func (x AdminArea_Level) String() string {
 }
 
 func (AdminArea_Level) Descriptor() protoreflect.EnumDescriptor {
-	return file_lienket_registry_v1_registry_proto_enumTypes[8].Descriptor()
+	return file_lienket_registry_v1_registry_proto_enumTypes[9].Descriptor()
 }
 
 func (AdminArea_Level) Type() protoreflect.EnumType {
-	return &file_lienket_registry_v1_registry_proto_enumTypes[8]
+	return &file_lienket_registry_v1_registry_proto_enumTypes[9]
 }
 
 func (x AdminArea_Level) Number() protoreflect.EnumNumber {
@@ -594,11 +647,11 @@ func (x AdminArea_Kind) String() string {
 }
 
 func (AdminArea_Kind) Descriptor() protoreflect.EnumDescriptor {
-	return file_lienket_registry_v1_registry_proto_enumTypes[9].Descriptor()
+	return file_lienket_registry_v1_registry_proto_enumTypes[10].Descriptor()
 }
 
 func (AdminArea_Kind) Type() protoreflect.EnumType {
-	return &file_lienket_registry_v1_registry_proto_enumTypes[9]
+	return &file_lienket_registry_v1_registry_proto_enumTypes[10]
 }
 
 func (x AdminArea_Kind) Number() protoreflect.EnumNumber {
@@ -663,11 +716,11 @@ func (x Grant_Role) String() string {
 }
 
 func (Grant_Role) Descriptor() protoreflect.EnumDescriptor {
-	return file_lienket_registry_v1_registry_proto_enumTypes[10].Descriptor()
+	return file_lienket_registry_v1_registry_proto_enumTypes[11].Descriptor()
 }
 
 func (Grant_Role) Type() protoreflect.EnumType {
-	return &file_lienket_registry_v1_registry_proto_enumTypes[10]
+	return &file_lienket_registry_v1_registry_proto_enumTypes[11]
 }
 
 func (x Grant_Role) Number() protoreflect.EnumNumber {
@@ -4896,6 +4949,577 @@ func (x *LookupIdentityRequest) GetIdentity() *Identity {
 	return nil
 }
 
+// Request for BatchCreateHouseholds.
+type BatchCreateHouseholdsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The households, 1 to 1,000. Every item is validated before anything is written; if any item
+	// fails, nothing is written and the violations name the item (requests[3].household.commune_code).
+	Requests []*CreateHouseholdRequest `protobuf:"bytes,1,rep,name=requests,proto3" json:"requests,omitempty"`
+	// Idempotency key of the batch: a retry returns the first result (an item's own request_id,
+	// when set, keys that item as CreateHousehold would).
+	RequestId     string `protobuf:"bytes,2,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BatchCreateHouseholdsRequest) Reset() {
+	*x = BatchCreateHouseholdsRequest{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[63]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BatchCreateHouseholdsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BatchCreateHouseholdsRequest) ProtoMessage() {}
+
+func (x *BatchCreateHouseholdsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[63]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BatchCreateHouseholdsRequest.ProtoReflect.Descriptor instead.
+func (*BatchCreateHouseholdsRequest) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{63}
+}
+
+func (x *BatchCreateHouseholdsRequest) GetRequests() []*CreateHouseholdRequest {
+	if x != nil {
+		return x.Requests
+	}
+	return nil
+}
+
+func (x *BatchCreateHouseholdsRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+// Response for BatchCreateHouseholds.
+type BatchCreateHouseholdsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The households, in the order of the requests.
+	Households    []*Household `protobuf:"bytes,1,rep,name=households,proto3" json:"households,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BatchCreateHouseholdsResponse) Reset() {
+	*x = BatchCreateHouseholdsResponse{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[64]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BatchCreateHouseholdsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BatchCreateHouseholdsResponse) ProtoMessage() {}
+
+func (x *BatchCreateHouseholdsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[64]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BatchCreateHouseholdsResponse.ProtoReflect.Descriptor instead.
+func (*BatchCreateHouseholdsResponse) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{64}
+}
+
+func (x *BatchCreateHouseholdsResponse) GetHouseholds() []*Household {
+	if x != nil {
+		return x.Households
+	}
+	return nil
+}
+
+// Request for BatchCreateMemberships.
+type BatchCreateMembershipsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// organizations/{id}: the organisation the households join.
+	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
+	// The memberships, 1 to 1,000; each request's parent is empty or equal to parent. Validated
+	// all first; nothing is written if any item fails.
+	Requests []*CreateMembershipRequest `protobuf:"bytes,2,rep,name=requests,proto3" json:"requests,omitempty"`
+	// Idempotency key of the batch: a retry returns the first result.
+	RequestId     string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BatchCreateMembershipsRequest) Reset() {
+	*x = BatchCreateMembershipsRequest{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[65]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BatchCreateMembershipsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BatchCreateMembershipsRequest) ProtoMessage() {}
+
+func (x *BatchCreateMembershipsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[65]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BatchCreateMembershipsRequest.ProtoReflect.Descriptor instead.
+func (*BatchCreateMembershipsRequest) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{65}
+}
+
+func (x *BatchCreateMembershipsRequest) GetParent() string {
+	if x != nil {
+		return x.Parent
+	}
+	return ""
+}
+
+func (x *BatchCreateMembershipsRequest) GetRequests() []*CreateMembershipRequest {
+	if x != nil {
+		return x.Requests
+	}
+	return nil
+}
+
+func (x *BatchCreateMembershipsRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+// Response for BatchCreateMemberships.
+type BatchCreateMembershipsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The memberships, in the order of the requests.
+	Memberships   []*Membership `protobuf:"bytes,1,rep,name=memberships,proto3" json:"memberships,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BatchCreateMembershipsResponse) Reset() {
+	*x = BatchCreateMembershipsResponse{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[66]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BatchCreateMembershipsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BatchCreateMembershipsResponse) ProtoMessage() {}
+
+func (x *BatchCreateMembershipsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[66]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BatchCreateMembershipsResponse.ProtoReflect.Descriptor instead.
+func (*BatchCreateMembershipsResponse) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{66}
+}
+
+func (x *BatchCreateMembershipsResponse) GetMemberships() []*Membership {
+	if x != nil {
+		return x.Memberships
+	}
+	return nil
+}
+
+// Request for ImportHouseholds.
+type ImportHouseholdsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// organizations/{id}: the producer organisation whose member households the file lists.
+	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
+	// Format of content.
+	Format ImportFormat `protobuf:"varint,2,opt,name=format,proto3,enum=lienket.registry.v1.ImportFormat" json:"format,omitempty"`
+	// The file: the columns of the template (GetHouseholdImportTemplate), headers in Vietnamese
+	// or as the API's field names; at most 10,000 rows. Base64 in JSON.
+	Content []byte `protobuf:"bytes,3,opt,name=content,proto3" json:"content,omitempty"`
+	// Check the file and report, writing nothing.
+	ValidateOnly  bool `protobuf:"varint,4,opt,name=validate_only,json=validateOnly,proto3" json:"validate_only,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ImportHouseholdsRequest) Reset() {
+	*x = ImportHouseholdsRequest{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[67]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ImportHouseholdsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ImportHouseholdsRequest) ProtoMessage() {}
+
+func (x *ImportHouseholdsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[67]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ImportHouseholdsRequest.ProtoReflect.Descriptor instead.
+func (*ImportHouseholdsRequest) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{67}
+}
+
+func (x *ImportHouseholdsRequest) GetParent() string {
+	if x != nil {
+		return x.Parent
+	}
+	return ""
+}
+
+func (x *ImportHouseholdsRequest) GetFormat() ImportFormat {
+	if x != nil {
+		return x.Format
+	}
+	return ImportFormat_IMPORT_FORMAT_UNSPECIFIED
+}
+
+func (x *ImportHouseholdsRequest) GetContent() []byte {
+	if x != nil {
+		return x.Content
+	}
+	return nil
+}
+
+func (x *ImportHouseholdsRequest) GetValidateOnly() bool {
+	if x != nil {
+		return x.ValidateOnly
+	}
+	return false
+}
+
+// A problem with one cell (or row) of an import file.
+type ImportRowError struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Row number as a spreadsheet shows it (the header is row 1).
+	Row int32 `protobuf:"varint,1,opt,name=row,proto3" json:"row,omitempty"`
+	// Column header as in the file ("" for the row as a whole).
+	Column string `protobuf:"bytes,2,opt,name=column,proto3" json:"column,omitempty"`
+	// Rule id, e.g. "ADMIN_AREA_EXISTS", "NATIONAL_ID_FORMAT", "DUPLICATE_ROW".
+	Rule string `protobuf:"bytes,3,opt,name=rule,proto3" json:"rule,omitempty"`
+	// Message in Vietnamese.
+	MessageVi string `protobuf:"bytes,4,opt,name=message_vi,json=messageVi,proto3" json:"message_vi,omitempty"`
+	// Message in English.
+	MessageEn     string `protobuf:"bytes,5,opt,name=message_en,json=messageEn,proto3" json:"message_en,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ImportRowError) Reset() {
+	*x = ImportRowError{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[68]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ImportRowError) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ImportRowError) ProtoMessage() {}
+
+func (x *ImportRowError) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[68]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ImportRowError.ProtoReflect.Descriptor instead.
+func (*ImportRowError) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{68}
+}
+
+func (x *ImportRowError) GetRow() int32 {
+	if x != nil {
+		return x.Row
+	}
+	return 0
+}
+
+func (x *ImportRowError) GetColumn() string {
+	if x != nil {
+		return x.Column
+	}
+	return ""
+}
+
+func (x *ImportRowError) GetRule() string {
+	if x != nil {
+		return x.Rule
+	}
+	return ""
+}
+
+func (x *ImportRowError) GetMessageVi() string {
+	if x != nil {
+		return x.MessageVi
+	}
+	return ""
+}
+
+func (x *ImportRowError) GetMessageEn() string {
+	if x != nil {
+		return x.MessageEn
+	}
+	return ""
+}
+
+// Response for ImportHouseholds: the row-level report.
+type ImportHouseholdsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Data rows read.
+	Rows int32 `protobuf:"varint,1,opt,name=rows,proto3" json:"rows,omitempty"`
+	// Households created by this import.
+	HouseholdsCreated int32 `protobuf:"varint,2,opt,name=households_created,json=householdsCreated,proto3" json:"households_created,omitempty"`
+	// Memberships created by this import.
+	MembershipsCreated int32 `protobuf:"varint,3,opt,name=memberships_created,json=membershipsCreated,proto3" json:"memberships_created,omitempty"`
+	// Rows whose household and membership existed already (a re-import creates nothing new).
+	Unchanged int32 `protobuf:"varint,4,opt,name=unchanged,proto3" json:"unchanged,omitempty"`
+	// The problems found; when there is any, nothing was written.
+	Errors []*ImportRowError `protobuf:"bytes,5,rep,name=errors,proto3" json:"errors,omitempty"`
+	// The household of each data row, in order (empty when nothing was written).
+	Households    []string `protobuf:"bytes,6,rep,name=households,proto3" json:"households,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ImportHouseholdsResponse) Reset() {
+	*x = ImportHouseholdsResponse{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[69]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ImportHouseholdsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ImportHouseholdsResponse) ProtoMessage() {}
+
+func (x *ImportHouseholdsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[69]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ImportHouseholdsResponse.ProtoReflect.Descriptor instead.
+func (*ImportHouseholdsResponse) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{69}
+}
+
+func (x *ImportHouseholdsResponse) GetRows() int32 {
+	if x != nil {
+		return x.Rows
+	}
+	return 0
+}
+
+func (x *ImportHouseholdsResponse) GetHouseholdsCreated() int32 {
+	if x != nil {
+		return x.HouseholdsCreated
+	}
+	return 0
+}
+
+func (x *ImportHouseholdsResponse) GetMembershipsCreated() int32 {
+	if x != nil {
+		return x.MembershipsCreated
+	}
+	return 0
+}
+
+func (x *ImportHouseholdsResponse) GetUnchanged() int32 {
+	if x != nil {
+		return x.Unchanged
+	}
+	return 0
+}
+
+func (x *ImportHouseholdsResponse) GetErrors() []*ImportRowError {
+	if x != nil {
+		return x.Errors
+	}
+	return nil
+}
+
+func (x *ImportHouseholdsResponse) GetHouseholds() []string {
+	if x != nil {
+		return x.Households
+	}
+	return nil
+}
+
+// Request for GetHouseholdImportTemplate.
+type GetHouseholdImportTemplateRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Format of the template.
+	Format        ImportFormat `protobuf:"varint,1,opt,name=format,proto3,enum=lienket.registry.v1.ImportFormat" json:"format,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetHouseholdImportTemplateRequest) Reset() {
+	*x = GetHouseholdImportTemplateRequest{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[70]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetHouseholdImportTemplateRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetHouseholdImportTemplateRequest) ProtoMessage() {}
+
+func (x *GetHouseholdImportTemplateRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[70]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetHouseholdImportTemplateRequest.ProtoReflect.Descriptor instead.
+func (*GetHouseholdImportTemplateRequest) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{70}
+}
+
+func (x *GetHouseholdImportTemplateRequest) GetFormat() ImportFormat {
+	if x != nil {
+		return x.Format
+	}
+	return ImportFormat_IMPORT_FORMAT_UNSPECIFIED
+}
+
+// A file to download.
+type ImportTemplate struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Suggested file name, e.g. "mau-nhap-ho.xlsx".
+	Filename string `protobuf:"bytes,1,opt,name=filename,proto3" json:"filename,omitempty"`
+	// Media type.
+	ContentType string `protobuf:"bytes,2,opt,name=content_type,json=contentType,proto3" json:"content_type,omitempty"`
+	// The file (base64 in JSON).
+	Content       []byte `protobuf:"bytes,3,opt,name=content,proto3" json:"content,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ImportTemplate) Reset() {
+	*x = ImportTemplate{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[71]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ImportTemplate) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ImportTemplate) ProtoMessage() {}
+
+func (x *ImportTemplate) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[71]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ImportTemplate.ProtoReflect.Descriptor instead.
+func (*ImportTemplate) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{71}
+}
+
+func (x *ImportTemplate) GetFilename() string {
+	if x != nil {
+		return x.Filename
+	}
+	return ""
+}
+
+func (x *ImportTemplate) GetContentType() string {
+	if x != nil {
+		return x.ContentType
+	}
+	return ""
+}
+
+func (x *ImportTemplate) GetContent() []byte {
+	if x != nil {
+		return x.Content
+	}
+	return nil
+}
+
 var File_lienket_registry_v1_registry_proto protoreflect.FileDescriptor
 
 const file_lienket_registry_v1_registry_proto_rawDesc = "" +
@@ -5264,7 +5888,50 @@ const file_lienket_registry_v1_registry_proto_rawDesc = "" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x12\n" +
 	"\x04etag\x18\x02 \x01(\tR\x04etag\"W\n" +
 	"\x15LookupIdentityRequest\x12>\n" +
-	"\bidentity\x18\x01 \x01(\v2\x1d.lienket.registry.v1.IdentityB\x03\xe0A\x02R\bidentity*\xa8\x01\n" +
+	"\bidentity\x18\x01 \x01(\v2\x1d.lienket.registry.v1.IdentityB\x03\xe0A\x02R\bidentity\"\x8b\x01\n" +
+	"\x1cBatchCreateHouseholdsRequest\x12L\n" +
+	"\brequests\x18\x01 \x03(\v2+.lienket.registry.v1.CreateHouseholdRequestB\x03\xe0A\x02R\brequests\x12\x1d\n" +
+	"\n" +
+	"request_id\x18\x02 \x01(\tR\trequestId\"_\n" +
+	"\x1dBatchCreateHouseholdsResponse\x12>\n" +
+	"\n" +
+	"households\x18\x01 \x03(\v2\x1e.lienket.registry.v1.HouseholdR\n" +
+	"households\"\xaa\x01\n" +
+	"\x1dBatchCreateMembershipsRequest\x12\x1b\n" +
+	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x12M\n" +
+	"\brequests\x18\x02 \x03(\v2,.lienket.registry.v1.CreateMembershipRequestB\x03\xe0A\x02R\brequests\x12\x1d\n" +
+	"\n" +
+	"request_id\x18\x03 \x01(\tR\trequestId\"c\n" +
+	"\x1eBatchCreateMembershipsResponse\x12A\n" +
+	"\vmemberships\x18\x01 \x03(\v2\x1f.lienket.registry.v1.MembershipR\vmemberships\"\xba\x01\n" +
+	"\x17ImportHouseholdsRequest\x12\x1b\n" +
+	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x12>\n" +
+	"\x06format\x18\x02 \x01(\x0e2!.lienket.registry.v1.ImportFormatB\x03\xe0A\x02R\x06format\x12\x1d\n" +
+	"\acontent\x18\x03 \x01(\fB\x03\xe0A\x02R\acontent\x12#\n" +
+	"\rvalidate_only\x18\x04 \x01(\bR\fvalidateOnly\"\x8c\x01\n" +
+	"\x0eImportRowError\x12\x10\n" +
+	"\x03row\x18\x01 \x01(\x05R\x03row\x12\x16\n" +
+	"\x06column\x18\x02 \x01(\tR\x06column\x12\x12\n" +
+	"\x04rule\x18\x03 \x01(\tR\x04rule\x12\x1d\n" +
+	"\n" +
+	"message_vi\x18\x04 \x01(\tR\tmessageVi\x12\x1d\n" +
+	"\n" +
+	"message_en\x18\x05 \x01(\tR\tmessageEn\"\x89\x02\n" +
+	"\x18ImportHouseholdsResponse\x12\x12\n" +
+	"\x04rows\x18\x01 \x01(\x05R\x04rows\x12-\n" +
+	"\x12households_created\x18\x02 \x01(\x05R\x11householdsCreated\x12/\n" +
+	"\x13memberships_created\x18\x03 \x01(\x05R\x12membershipsCreated\x12\x1c\n" +
+	"\tunchanged\x18\x04 \x01(\x05R\tunchanged\x12;\n" +
+	"\x06errors\x18\x05 \x03(\v2#.lienket.registry.v1.ImportRowErrorR\x06errors\x12\x1e\n" +
+	"\n" +
+	"households\x18\x06 \x03(\tR\n" +
+	"households\"c\n" +
+	"!GetHouseholdImportTemplateRequest\x12>\n" +
+	"\x06format\x18\x01 \x01(\x0e2!.lienket.registry.v1.ImportFormatB\x03\xe0A\x02R\x06format\"i\n" +
+	"\x0eImportTemplate\x12\x1a\n" +
+	"\bfilename\x18\x01 \x01(\tR\bfilename\x12!\n" +
+	"\fcontent_type\x18\x02 \x01(\tR\vcontentType\x12\x18\n" +
+	"\acontent\x18\x03 \x01(\fR\acontent*\xa8\x01\n" +
 	"\rPovertyStatus\x12\x1e\n" +
 	"\x1aPOVERTY_STATUS_UNSPECIFIED\x10\x00\x12\x17\n" +
 	"\x13POVERTY_STATUS_POOR\x10\x01\x12\x1c\n" +
@@ -5282,7 +5949,11 @@ const file_lienket_registry_v1_registry_proto_rawDesc = "" +
 	"\x1aPRODUCT_CATEGORY_LIVESTOCK\x10\x02\x12\x1d\n" +
 	"\x19PRODUCT_CATEGORY_FORESTRY\x10\x03\x12 \n" +
 	"\x1cPRODUCT_CATEGORY_AQUACULTURE\x10\x04\x12\x1f\n" +
-	"\x1bPRODUCT_CATEGORY_HANDICRAFT\x10\x052\xdf\x1a\n" +
+	"\x1bPRODUCT_CATEGORY_HANDICRAFT\x10\x05*\\\n" +
+	"\fImportFormat\x12\x1d\n" +
+	"\x19IMPORT_FORMAT_UNSPECIFIED\x10\x00\x12\x15\n" +
+	"\x11IMPORT_FORMAT_CSV\x10\x01\x12\x16\n" +
+	"\x12IMPORT_FORMAT_XLSX\x10\x022\xcf\x1e\n" +
 	"\x0fRegistryService\x12g\n" +
 	"\x12CreateOrganization\x12..lienket.registry.v1.CreateOrganizationRequest\x1a!.lienket.registry.v1.Organization\x12a\n" +
 	"\x0fGetOrganization\x12+.lienket.registry.v1.GetOrganizationRequest\x1a!.lienket.registry.v1.Organization\x12r\n" +
@@ -5298,7 +5969,11 @@ const file_lienket_registry_v1_registry_proto_rawDesc = "" +
 	"\rGetMembership\x12).lienket.registry.v1.GetMembershipRequest\x1a\x1f.lienket.registry.v1.Membership\x12l\n" +
 	"\x0fListMemberships\x12+.lienket.registry.v1.ListMembershipsRequest\x1a,.lienket.registry.v1.ListMembershipsResponse\x12a\n" +
 	"\x10UpdateMembership\x12,.lienket.registry.v1.UpdateMembershipRequest\x1a\x1f.lienket.registry.v1.Membership\x12X\n" +
-	"\x10DeleteMembership\x12,.lienket.registry.v1.DeleteMembershipRequest\x1a\x16.google.protobuf.Empty\x12^\n" +
+	"\x10DeleteMembership\x12,.lienket.registry.v1.DeleteMembershipRequest\x1a\x16.google.protobuf.Empty\x12~\n" +
+	"\x15BatchCreateHouseholds\x121.lienket.registry.v1.BatchCreateHouseholdsRequest\x1a2.lienket.registry.v1.BatchCreateHouseholdsResponse\x12\x81\x01\n" +
+	"\x16BatchCreateMemberships\x122.lienket.registry.v1.BatchCreateMembershipsRequest\x1a3.lienket.registry.v1.BatchCreateMembershipsResponse\x12o\n" +
+	"\x10ImportHouseholds\x12,.lienket.registry.v1.ImportHouseholdsRequest\x1a-.lienket.registry.v1.ImportHouseholdsResponse\x12y\n" +
+	"\x1aGetHouseholdImportTemplate\x126.lienket.registry.v1.GetHouseholdImportTemplateRequest\x1a#.lienket.registry.v1.ImportTemplate\x12^\n" +
 	"\x0fCreateAuthority\x12+.lienket.registry.v1.CreateAuthorityRequest\x1a\x1e.lienket.registry.v1.Authority\x12X\n" +
 	"\fGetAuthority\x12(.lienket.registry.v1.GetAuthorityRequest\x1a\x1e.lienket.registry.v1.Authority\x12l\n" +
 	"\x0fListAuthorities\x12+.lienket.registry.v1.ListAuthoritiesRequest\x1a,.lienket.registry.v1.ListAuthoritiesResponse\x12X\n" +
@@ -5337,221 +6012,246 @@ func file_lienket_registry_v1_registry_proto_rawDescGZIP() []byte {
 	return file_lienket_registry_v1_registry_proto_rawDescData
 }
 
-var file_lienket_registry_v1_registry_proto_enumTypes = make([]protoimpl.EnumInfo, 11)
-var file_lienket_registry_v1_registry_proto_msgTypes = make([]protoimpl.MessageInfo, 63)
+var file_lienket_registry_v1_registry_proto_enumTypes = make([]protoimpl.EnumInfo, 12)
+var file_lienket_registry_v1_registry_proto_msgTypes = make([]protoimpl.MessageInfo, 72)
 var file_lienket_registry_v1_registry_proto_goTypes = []any{
-	(PovertyStatus)(0),                // 0: lienket.registry.v1.PovertyStatus
-	(Gender)(0),                       // 1: lienket.registry.v1.Gender
-	(ProductCategory)(0),              // 2: lienket.registry.v1.ProductCategory
-	(Organization_Kind)(0),            // 3: lienket.registry.v1.Organization.Kind
-	(Organization_State)(0),           // 4: lienket.registry.v1.Organization.State
-	(Membership_Role)(0),              // 5: lienket.registry.v1.Membership.Role
-	(Membership_State)(0),             // 6: lienket.registry.v1.Membership.State
-	(Authority_Kind)(0),               // 7: lienket.registry.v1.Authority.Kind
-	(AdminArea_Level)(0),              // 8: lienket.registry.v1.AdminArea.Level
-	(AdminArea_Kind)(0),               // 9: lienket.registry.v1.AdminArea.Kind
-	(Grant_Role)(0),                   // 10: lienket.registry.v1.Grant.Role
-	(*Address)(nil),                   // 11: lienket.registry.v1.Address
-	(*LegalRepresentative)(nil),       // 12: lienket.registry.v1.LegalRepresentative
-	(*Certification)(nil),             // 13: lienket.registry.v1.Certification
-	(*Organization)(nil),              // 14: lienket.registry.v1.Organization
-	(*CreateOrganizationRequest)(nil), // 15: lienket.registry.v1.CreateOrganizationRequest
-	(*GetOrganizationRequest)(nil),    // 16: lienket.registry.v1.GetOrganizationRequest
-	(*ListOrganizationsRequest)(nil),  // 17: lienket.registry.v1.ListOrganizationsRequest
-	(*ListOrganizationsResponse)(nil), // 18: lienket.registry.v1.ListOrganizationsResponse
-	(*UpdateOrganizationRequest)(nil), // 19: lienket.registry.v1.UpdateOrganizationRequest
-	(*DeleteOrganizationRequest)(nil), // 20: lienket.registry.v1.DeleteOrganizationRequest
-	(*CultivatedArea)(nil),            // 21: lienket.registry.v1.CultivatedArea
-	(*DataConsent)(nil),               // 22: lienket.registry.v1.DataConsent
-	(*Household)(nil),                 // 23: lienket.registry.v1.Household
-	(*CreateHouseholdRequest)(nil),    // 24: lienket.registry.v1.CreateHouseholdRequest
-	(*GetHouseholdRequest)(nil),       // 25: lienket.registry.v1.GetHouseholdRequest
-	(*ListHouseholdsRequest)(nil),     // 26: lienket.registry.v1.ListHouseholdsRequest
-	(*ListHouseholdsResponse)(nil),    // 27: lienket.registry.v1.ListHouseholdsResponse
-	(*UpdateHouseholdRequest)(nil),    // 28: lienket.registry.v1.UpdateHouseholdRequest
-	(*DeleteHouseholdRequest)(nil),    // 29: lienket.registry.v1.DeleteHouseholdRequest
-	(*Membership)(nil),                // 30: lienket.registry.v1.Membership
-	(*CreateMembershipRequest)(nil),   // 31: lienket.registry.v1.CreateMembershipRequest
-	(*GetMembershipRequest)(nil),      // 32: lienket.registry.v1.GetMembershipRequest
-	(*ListMembershipsRequest)(nil),    // 33: lienket.registry.v1.ListMembershipsRequest
-	(*ListMembershipsResponse)(nil),   // 34: lienket.registry.v1.ListMembershipsResponse
-	(*UpdateMembershipRequest)(nil),   // 35: lienket.registry.v1.UpdateMembershipRequest
-	(*DeleteMembershipRequest)(nil),   // 36: lienket.registry.v1.DeleteMembershipRequest
-	(*Authority)(nil),                 // 37: lienket.registry.v1.Authority
-	(*CreateAuthorityRequest)(nil),    // 38: lienket.registry.v1.CreateAuthorityRequest
-	(*GetAuthorityRequest)(nil),       // 39: lienket.registry.v1.GetAuthorityRequest
-	(*ListAuthoritiesRequest)(nil),    // 40: lienket.registry.v1.ListAuthoritiesRequest
-	(*ListAuthoritiesResponse)(nil),   // 41: lienket.registry.v1.ListAuthoritiesResponse
-	(*AdminArea)(nil),                 // 42: lienket.registry.v1.AdminArea
-	(*GetAdminAreaRequest)(nil),       // 43: lienket.registry.v1.GetAdminAreaRequest
-	(*ListAdminAreasRequest)(nil),     // 44: lienket.registry.v1.ListAdminAreasRequest
-	(*ListAdminAreasResponse)(nil),    // 45: lienket.registry.v1.ListAdminAreasResponse
-	(*Product)(nil),                   // 46: lienket.registry.v1.Product
-	(*GetProductRequest)(nil),         // 47: lienket.registry.v1.GetProductRequest
-	(*ListProductsRequest)(nil),       // 48: lienket.registry.v1.ListProductsRequest
-	(*ListProductsResponse)(nil),      // 49: lienket.registry.v1.ListProductsResponse
-	(*Standard)(nil),                  // 50: lienket.registry.v1.Standard
-	(*GetStandardRequest)(nil),        // 51: lienket.registry.v1.GetStandardRequest
-	(*ListStandardsRequest)(nil),      // 52: lienket.registry.v1.ListStandardsRequest
-	(*ListStandardsResponse)(nil),     // 53: lienket.registry.v1.ListStandardsResponse
-	(*ApiKey)(nil),                    // 54: lienket.registry.v1.ApiKey
-	(*CreateApiKeyRequest)(nil),       // 55: lienket.registry.v1.CreateApiKeyRequest
-	(*CreateApiKeyResponse)(nil),      // 56: lienket.registry.v1.CreateApiKeyResponse
-	(*ListApiKeysRequest)(nil),        // 57: lienket.registry.v1.ListApiKeysRequest
-	(*ListApiKeysResponse)(nil),       // 58: lienket.registry.v1.ListApiKeysResponse
-	(*RevokeApiKeyRequest)(nil),       // 59: lienket.registry.v1.RevokeApiKeyRequest
-	(*VerifyApiKeyRequest)(nil),       // 60: lienket.registry.v1.VerifyApiKeyRequest
-	(*Identity)(nil),                  // 61: lienket.registry.v1.Identity
-	(*User)(nil),                      // 62: lienket.registry.v1.User
-	(*Grant)(nil),                     // 63: lienket.registry.v1.Grant
-	(*CreateUserRequest)(nil),         // 64: lienket.registry.v1.CreateUserRequest
-	(*GetUserRequest)(nil),            // 65: lienket.registry.v1.GetUserRequest
-	(*ListUsersRequest)(nil),          // 66: lienket.registry.v1.ListUsersRequest
-	(*ListUsersResponse)(nil),         // 67: lienket.registry.v1.ListUsersResponse
-	(*UpdateUserRequest)(nil),         // 68: lienket.registry.v1.UpdateUserRequest
-	(*CreateGrantRequest)(nil),        // 69: lienket.registry.v1.CreateGrantRequest
-	(*ListGrantsRequest)(nil),         // 70: lienket.registry.v1.ListGrantsRequest
-	(*ListGrantsResponse)(nil),        // 71: lienket.registry.v1.ListGrantsResponse
-	(*DeleteGrantRequest)(nil),        // 72: lienket.registry.v1.DeleteGrantRequest
-	(*LookupIdentityRequest)(nil),     // 73: lienket.registry.v1.LookupIdentityRequest
-	(*timestamppb.Timestamp)(nil),     // 74: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),     // 75: google.protobuf.FieldMask
-	(*emptypb.Empty)(nil),             // 76: google.protobuf.Empty
+	(PovertyStatus)(0),                        // 0: lienket.registry.v1.PovertyStatus
+	(Gender)(0),                               // 1: lienket.registry.v1.Gender
+	(ProductCategory)(0),                      // 2: lienket.registry.v1.ProductCategory
+	(ImportFormat)(0),                         // 3: lienket.registry.v1.ImportFormat
+	(Organization_Kind)(0),                    // 4: lienket.registry.v1.Organization.Kind
+	(Organization_State)(0),                   // 5: lienket.registry.v1.Organization.State
+	(Membership_Role)(0),                      // 6: lienket.registry.v1.Membership.Role
+	(Membership_State)(0),                     // 7: lienket.registry.v1.Membership.State
+	(Authority_Kind)(0),                       // 8: lienket.registry.v1.Authority.Kind
+	(AdminArea_Level)(0),                      // 9: lienket.registry.v1.AdminArea.Level
+	(AdminArea_Kind)(0),                       // 10: lienket.registry.v1.AdminArea.Kind
+	(Grant_Role)(0),                           // 11: lienket.registry.v1.Grant.Role
+	(*Address)(nil),                           // 12: lienket.registry.v1.Address
+	(*LegalRepresentative)(nil),               // 13: lienket.registry.v1.LegalRepresentative
+	(*Certification)(nil),                     // 14: lienket.registry.v1.Certification
+	(*Organization)(nil),                      // 15: lienket.registry.v1.Organization
+	(*CreateOrganizationRequest)(nil),         // 16: lienket.registry.v1.CreateOrganizationRequest
+	(*GetOrganizationRequest)(nil),            // 17: lienket.registry.v1.GetOrganizationRequest
+	(*ListOrganizationsRequest)(nil),          // 18: lienket.registry.v1.ListOrganizationsRequest
+	(*ListOrganizationsResponse)(nil),         // 19: lienket.registry.v1.ListOrganizationsResponse
+	(*UpdateOrganizationRequest)(nil),         // 20: lienket.registry.v1.UpdateOrganizationRequest
+	(*DeleteOrganizationRequest)(nil),         // 21: lienket.registry.v1.DeleteOrganizationRequest
+	(*CultivatedArea)(nil),                    // 22: lienket.registry.v1.CultivatedArea
+	(*DataConsent)(nil),                       // 23: lienket.registry.v1.DataConsent
+	(*Household)(nil),                         // 24: lienket.registry.v1.Household
+	(*CreateHouseholdRequest)(nil),            // 25: lienket.registry.v1.CreateHouseholdRequest
+	(*GetHouseholdRequest)(nil),               // 26: lienket.registry.v1.GetHouseholdRequest
+	(*ListHouseholdsRequest)(nil),             // 27: lienket.registry.v1.ListHouseholdsRequest
+	(*ListHouseholdsResponse)(nil),            // 28: lienket.registry.v1.ListHouseholdsResponse
+	(*UpdateHouseholdRequest)(nil),            // 29: lienket.registry.v1.UpdateHouseholdRequest
+	(*DeleteHouseholdRequest)(nil),            // 30: lienket.registry.v1.DeleteHouseholdRequest
+	(*Membership)(nil),                        // 31: lienket.registry.v1.Membership
+	(*CreateMembershipRequest)(nil),           // 32: lienket.registry.v1.CreateMembershipRequest
+	(*GetMembershipRequest)(nil),              // 33: lienket.registry.v1.GetMembershipRequest
+	(*ListMembershipsRequest)(nil),            // 34: lienket.registry.v1.ListMembershipsRequest
+	(*ListMembershipsResponse)(nil),           // 35: lienket.registry.v1.ListMembershipsResponse
+	(*UpdateMembershipRequest)(nil),           // 36: lienket.registry.v1.UpdateMembershipRequest
+	(*DeleteMembershipRequest)(nil),           // 37: lienket.registry.v1.DeleteMembershipRequest
+	(*Authority)(nil),                         // 38: lienket.registry.v1.Authority
+	(*CreateAuthorityRequest)(nil),            // 39: lienket.registry.v1.CreateAuthorityRequest
+	(*GetAuthorityRequest)(nil),               // 40: lienket.registry.v1.GetAuthorityRequest
+	(*ListAuthoritiesRequest)(nil),            // 41: lienket.registry.v1.ListAuthoritiesRequest
+	(*ListAuthoritiesResponse)(nil),           // 42: lienket.registry.v1.ListAuthoritiesResponse
+	(*AdminArea)(nil),                         // 43: lienket.registry.v1.AdminArea
+	(*GetAdminAreaRequest)(nil),               // 44: lienket.registry.v1.GetAdminAreaRequest
+	(*ListAdminAreasRequest)(nil),             // 45: lienket.registry.v1.ListAdminAreasRequest
+	(*ListAdminAreasResponse)(nil),            // 46: lienket.registry.v1.ListAdminAreasResponse
+	(*Product)(nil),                           // 47: lienket.registry.v1.Product
+	(*GetProductRequest)(nil),                 // 48: lienket.registry.v1.GetProductRequest
+	(*ListProductsRequest)(nil),               // 49: lienket.registry.v1.ListProductsRequest
+	(*ListProductsResponse)(nil),              // 50: lienket.registry.v1.ListProductsResponse
+	(*Standard)(nil),                          // 51: lienket.registry.v1.Standard
+	(*GetStandardRequest)(nil),                // 52: lienket.registry.v1.GetStandardRequest
+	(*ListStandardsRequest)(nil),              // 53: lienket.registry.v1.ListStandardsRequest
+	(*ListStandardsResponse)(nil),             // 54: lienket.registry.v1.ListStandardsResponse
+	(*ApiKey)(nil),                            // 55: lienket.registry.v1.ApiKey
+	(*CreateApiKeyRequest)(nil),               // 56: lienket.registry.v1.CreateApiKeyRequest
+	(*CreateApiKeyResponse)(nil),              // 57: lienket.registry.v1.CreateApiKeyResponse
+	(*ListApiKeysRequest)(nil),                // 58: lienket.registry.v1.ListApiKeysRequest
+	(*ListApiKeysResponse)(nil),               // 59: lienket.registry.v1.ListApiKeysResponse
+	(*RevokeApiKeyRequest)(nil),               // 60: lienket.registry.v1.RevokeApiKeyRequest
+	(*VerifyApiKeyRequest)(nil),               // 61: lienket.registry.v1.VerifyApiKeyRequest
+	(*Identity)(nil),                          // 62: lienket.registry.v1.Identity
+	(*User)(nil),                              // 63: lienket.registry.v1.User
+	(*Grant)(nil),                             // 64: lienket.registry.v1.Grant
+	(*CreateUserRequest)(nil),                 // 65: lienket.registry.v1.CreateUserRequest
+	(*GetUserRequest)(nil),                    // 66: lienket.registry.v1.GetUserRequest
+	(*ListUsersRequest)(nil),                  // 67: lienket.registry.v1.ListUsersRequest
+	(*ListUsersResponse)(nil),                 // 68: lienket.registry.v1.ListUsersResponse
+	(*UpdateUserRequest)(nil),                 // 69: lienket.registry.v1.UpdateUserRequest
+	(*CreateGrantRequest)(nil),                // 70: lienket.registry.v1.CreateGrantRequest
+	(*ListGrantsRequest)(nil),                 // 71: lienket.registry.v1.ListGrantsRequest
+	(*ListGrantsResponse)(nil),                // 72: lienket.registry.v1.ListGrantsResponse
+	(*DeleteGrantRequest)(nil),                // 73: lienket.registry.v1.DeleteGrantRequest
+	(*LookupIdentityRequest)(nil),             // 74: lienket.registry.v1.LookupIdentityRequest
+	(*BatchCreateHouseholdsRequest)(nil),      // 75: lienket.registry.v1.BatchCreateHouseholdsRequest
+	(*BatchCreateHouseholdsResponse)(nil),     // 76: lienket.registry.v1.BatchCreateHouseholdsResponse
+	(*BatchCreateMembershipsRequest)(nil),     // 77: lienket.registry.v1.BatchCreateMembershipsRequest
+	(*BatchCreateMembershipsResponse)(nil),    // 78: lienket.registry.v1.BatchCreateMembershipsResponse
+	(*ImportHouseholdsRequest)(nil),           // 79: lienket.registry.v1.ImportHouseholdsRequest
+	(*ImportRowError)(nil),                    // 80: lienket.registry.v1.ImportRowError
+	(*ImportHouseholdsResponse)(nil),          // 81: lienket.registry.v1.ImportHouseholdsResponse
+	(*GetHouseholdImportTemplateRequest)(nil), // 82: lienket.registry.v1.GetHouseholdImportTemplateRequest
+	(*ImportTemplate)(nil),                    // 83: lienket.registry.v1.ImportTemplate
+	(*timestamppb.Timestamp)(nil),             // 84: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil),             // 85: google.protobuf.FieldMask
+	(*emptypb.Empty)(nil),                     // 86: google.protobuf.Empty
 }
 var file_lienket_registry_v1_registry_proto_depIdxs = []int32{
-	3,  // 0: lienket.registry.v1.Organization.kind:type_name -> lienket.registry.v1.Organization.Kind
-	11, // 1: lienket.registry.v1.Organization.address:type_name -> lienket.registry.v1.Address
-	12, // 2: lienket.registry.v1.Organization.legal_representative:type_name -> lienket.registry.v1.LegalRepresentative
-	13, // 3: lienket.registry.v1.Organization.certifications:type_name -> lienket.registry.v1.Certification
-	4,  // 4: lienket.registry.v1.Organization.state:type_name -> lienket.registry.v1.Organization.State
-	74, // 5: lienket.registry.v1.Organization.create_time:type_name -> google.protobuf.Timestamp
-	74, // 6: lienket.registry.v1.Organization.update_time:type_name -> google.protobuf.Timestamp
-	14, // 7: lienket.registry.v1.CreateOrganizationRequest.organization:type_name -> lienket.registry.v1.Organization
-	14, // 8: lienket.registry.v1.ListOrganizationsResponse.organizations:type_name -> lienket.registry.v1.Organization
-	14, // 9: lienket.registry.v1.UpdateOrganizationRequest.organization:type_name -> lienket.registry.v1.Organization
-	75, // 10: lienket.registry.v1.UpdateOrganizationRequest.update_mask:type_name -> google.protobuf.FieldMask
-	1,  // 11: lienket.registry.v1.Household.head_gender:type_name -> lienket.registry.v1.Gender
-	0,  // 12: lienket.registry.v1.Household.poverty_status:type_name -> lienket.registry.v1.PovertyStatus
-	21, // 13: lienket.registry.v1.Household.cultivated_areas:type_name -> lienket.registry.v1.CultivatedArea
-	22, // 14: lienket.registry.v1.Household.consent:type_name -> lienket.registry.v1.DataConsent
-	74, // 15: lienket.registry.v1.Household.create_time:type_name -> google.protobuf.Timestamp
-	74, // 16: lienket.registry.v1.Household.update_time:type_name -> google.protobuf.Timestamp
-	23, // 17: lienket.registry.v1.CreateHouseholdRequest.household:type_name -> lienket.registry.v1.Household
-	23, // 18: lienket.registry.v1.ListHouseholdsResponse.households:type_name -> lienket.registry.v1.Household
-	23, // 19: lienket.registry.v1.UpdateHouseholdRequest.household:type_name -> lienket.registry.v1.Household
-	75, // 20: lienket.registry.v1.UpdateHouseholdRequest.update_mask:type_name -> google.protobuf.FieldMask
-	5,  // 21: lienket.registry.v1.Membership.role:type_name -> lienket.registry.v1.Membership.Role
-	6,  // 22: lienket.registry.v1.Membership.state:type_name -> lienket.registry.v1.Membership.State
-	74, // 23: lienket.registry.v1.Membership.create_time:type_name -> google.protobuf.Timestamp
-	74, // 24: lienket.registry.v1.Membership.update_time:type_name -> google.protobuf.Timestamp
-	30, // 25: lienket.registry.v1.CreateMembershipRequest.membership:type_name -> lienket.registry.v1.Membership
-	30, // 26: lienket.registry.v1.ListMembershipsResponse.memberships:type_name -> lienket.registry.v1.Membership
-	30, // 27: lienket.registry.v1.UpdateMembershipRequest.membership:type_name -> lienket.registry.v1.Membership
-	75, // 28: lienket.registry.v1.UpdateMembershipRequest.update_mask:type_name -> google.protobuf.FieldMask
-	7,  // 29: lienket.registry.v1.Authority.kind:type_name -> lienket.registry.v1.Authority.Kind
-	74, // 30: lienket.registry.v1.Authority.create_time:type_name -> google.protobuf.Timestamp
-	37, // 31: lienket.registry.v1.CreateAuthorityRequest.authority:type_name -> lienket.registry.v1.Authority
-	37, // 32: lienket.registry.v1.ListAuthoritiesResponse.authorities:type_name -> lienket.registry.v1.Authority
-	8,  // 33: lienket.registry.v1.AdminArea.level:type_name -> lienket.registry.v1.AdminArea.Level
-	9,  // 34: lienket.registry.v1.AdminArea.kind:type_name -> lienket.registry.v1.AdminArea.Kind
-	42, // 35: lienket.registry.v1.ListAdminAreasResponse.admin_areas:type_name -> lienket.registry.v1.AdminArea
-	2,  // 36: lienket.registry.v1.Product.category:type_name -> lienket.registry.v1.ProductCategory
-	46, // 37: lienket.registry.v1.ListProductsResponse.products:type_name -> lienket.registry.v1.Product
-	50, // 38: lienket.registry.v1.ListStandardsResponse.standards:type_name -> lienket.registry.v1.Standard
-	74, // 39: lienket.registry.v1.ApiKey.create_time:type_name -> google.protobuf.Timestamp
-	74, // 40: lienket.registry.v1.ApiKey.revoke_time:type_name -> google.protobuf.Timestamp
-	54, // 41: lienket.registry.v1.CreateApiKeyRequest.api_key:type_name -> lienket.registry.v1.ApiKey
-	54, // 42: lienket.registry.v1.CreateApiKeyResponse.api_key:type_name -> lienket.registry.v1.ApiKey
-	54, // 43: lienket.registry.v1.ListApiKeysResponse.api_keys:type_name -> lienket.registry.v1.ApiKey
-	61, // 44: lienket.registry.v1.User.identities:type_name -> lienket.registry.v1.Identity
-	63, // 45: lienket.registry.v1.User.grants:type_name -> lienket.registry.v1.Grant
-	74, // 46: lienket.registry.v1.User.create_time:type_name -> google.protobuf.Timestamp
-	10, // 47: lienket.registry.v1.Grant.role:type_name -> lienket.registry.v1.Grant.Role
-	74, // 48: lienket.registry.v1.Grant.create_time:type_name -> google.protobuf.Timestamp
-	62, // 49: lienket.registry.v1.CreateUserRequest.user:type_name -> lienket.registry.v1.User
-	62, // 50: lienket.registry.v1.ListUsersResponse.users:type_name -> lienket.registry.v1.User
-	62, // 51: lienket.registry.v1.UpdateUserRequest.user:type_name -> lienket.registry.v1.User
-	75, // 52: lienket.registry.v1.UpdateUserRequest.update_mask:type_name -> google.protobuf.FieldMask
-	63, // 53: lienket.registry.v1.CreateGrantRequest.grant:type_name -> lienket.registry.v1.Grant
-	63, // 54: lienket.registry.v1.ListGrantsResponse.grants:type_name -> lienket.registry.v1.Grant
-	61, // 55: lienket.registry.v1.LookupIdentityRequest.identity:type_name -> lienket.registry.v1.Identity
-	15, // 56: lienket.registry.v1.RegistryService.CreateOrganization:input_type -> lienket.registry.v1.CreateOrganizationRequest
-	16, // 57: lienket.registry.v1.RegistryService.GetOrganization:input_type -> lienket.registry.v1.GetOrganizationRequest
-	17, // 58: lienket.registry.v1.RegistryService.ListOrganizations:input_type -> lienket.registry.v1.ListOrganizationsRequest
-	19, // 59: lienket.registry.v1.RegistryService.UpdateOrganization:input_type -> lienket.registry.v1.UpdateOrganizationRequest
-	20, // 60: lienket.registry.v1.RegistryService.DeleteOrganization:input_type -> lienket.registry.v1.DeleteOrganizationRequest
-	24, // 61: lienket.registry.v1.RegistryService.CreateHousehold:input_type -> lienket.registry.v1.CreateHouseholdRequest
-	25, // 62: lienket.registry.v1.RegistryService.GetHousehold:input_type -> lienket.registry.v1.GetHouseholdRequest
-	26, // 63: lienket.registry.v1.RegistryService.ListHouseholds:input_type -> lienket.registry.v1.ListHouseholdsRequest
-	28, // 64: lienket.registry.v1.RegistryService.UpdateHousehold:input_type -> lienket.registry.v1.UpdateHouseholdRequest
-	29, // 65: lienket.registry.v1.RegistryService.DeleteHousehold:input_type -> lienket.registry.v1.DeleteHouseholdRequest
-	31, // 66: lienket.registry.v1.RegistryService.CreateMembership:input_type -> lienket.registry.v1.CreateMembershipRequest
-	32, // 67: lienket.registry.v1.RegistryService.GetMembership:input_type -> lienket.registry.v1.GetMembershipRequest
-	33, // 68: lienket.registry.v1.RegistryService.ListMemberships:input_type -> lienket.registry.v1.ListMembershipsRequest
-	35, // 69: lienket.registry.v1.RegistryService.UpdateMembership:input_type -> lienket.registry.v1.UpdateMembershipRequest
-	36, // 70: lienket.registry.v1.RegistryService.DeleteMembership:input_type -> lienket.registry.v1.DeleteMembershipRequest
-	38, // 71: lienket.registry.v1.RegistryService.CreateAuthority:input_type -> lienket.registry.v1.CreateAuthorityRequest
-	39, // 72: lienket.registry.v1.RegistryService.GetAuthority:input_type -> lienket.registry.v1.GetAuthorityRequest
-	40, // 73: lienket.registry.v1.RegistryService.ListAuthorities:input_type -> lienket.registry.v1.ListAuthoritiesRequest
-	43, // 74: lienket.registry.v1.RegistryService.GetAdminArea:input_type -> lienket.registry.v1.GetAdminAreaRequest
-	44, // 75: lienket.registry.v1.RegistryService.ListAdminAreas:input_type -> lienket.registry.v1.ListAdminAreasRequest
-	47, // 76: lienket.registry.v1.RegistryService.GetProduct:input_type -> lienket.registry.v1.GetProductRequest
-	48, // 77: lienket.registry.v1.RegistryService.ListProducts:input_type -> lienket.registry.v1.ListProductsRequest
-	51, // 78: lienket.registry.v1.RegistryService.GetStandard:input_type -> lienket.registry.v1.GetStandardRequest
-	52, // 79: lienket.registry.v1.RegistryService.ListStandards:input_type -> lienket.registry.v1.ListStandardsRequest
-	55, // 80: lienket.registry.v1.RegistryService.CreateApiKey:input_type -> lienket.registry.v1.CreateApiKeyRequest
-	57, // 81: lienket.registry.v1.RegistryService.ListApiKeys:input_type -> lienket.registry.v1.ListApiKeysRequest
-	59, // 82: lienket.registry.v1.RegistryService.RevokeApiKey:input_type -> lienket.registry.v1.RevokeApiKeyRequest
-	60, // 83: lienket.registry.v1.RegistryService.VerifyApiKey:input_type -> lienket.registry.v1.VerifyApiKeyRequest
-	64, // 84: lienket.registry.v1.RegistryService.CreateUser:input_type -> lienket.registry.v1.CreateUserRequest
-	65, // 85: lienket.registry.v1.RegistryService.GetUser:input_type -> lienket.registry.v1.GetUserRequest
-	66, // 86: lienket.registry.v1.RegistryService.ListUsers:input_type -> lienket.registry.v1.ListUsersRequest
-	68, // 87: lienket.registry.v1.RegistryService.UpdateUser:input_type -> lienket.registry.v1.UpdateUserRequest
-	69, // 88: lienket.registry.v1.RegistryService.CreateGrant:input_type -> lienket.registry.v1.CreateGrantRequest
-	70, // 89: lienket.registry.v1.RegistryService.ListGrants:input_type -> lienket.registry.v1.ListGrantsRequest
-	72, // 90: lienket.registry.v1.RegistryService.DeleteGrant:input_type -> lienket.registry.v1.DeleteGrantRequest
-	73, // 91: lienket.registry.v1.RegistryService.LookupIdentity:input_type -> lienket.registry.v1.LookupIdentityRequest
-	14, // 92: lienket.registry.v1.RegistryService.CreateOrganization:output_type -> lienket.registry.v1.Organization
-	14, // 93: lienket.registry.v1.RegistryService.GetOrganization:output_type -> lienket.registry.v1.Organization
-	18, // 94: lienket.registry.v1.RegistryService.ListOrganizations:output_type -> lienket.registry.v1.ListOrganizationsResponse
-	14, // 95: lienket.registry.v1.RegistryService.UpdateOrganization:output_type -> lienket.registry.v1.Organization
-	76, // 96: lienket.registry.v1.RegistryService.DeleteOrganization:output_type -> google.protobuf.Empty
-	23, // 97: lienket.registry.v1.RegistryService.CreateHousehold:output_type -> lienket.registry.v1.Household
-	23, // 98: lienket.registry.v1.RegistryService.GetHousehold:output_type -> lienket.registry.v1.Household
-	27, // 99: lienket.registry.v1.RegistryService.ListHouseholds:output_type -> lienket.registry.v1.ListHouseholdsResponse
-	23, // 100: lienket.registry.v1.RegistryService.UpdateHousehold:output_type -> lienket.registry.v1.Household
-	76, // 101: lienket.registry.v1.RegistryService.DeleteHousehold:output_type -> google.protobuf.Empty
-	30, // 102: lienket.registry.v1.RegistryService.CreateMembership:output_type -> lienket.registry.v1.Membership
-	30, // 103: lienket.registry.v1.RegistryService.GetMembership:output_type -> lienket.registry.v1.Membership
-	34, // 104: lienket.registry.v1.RegistryService.ListMemberships:output_type -> lienket.registry.v1.ListMembershipsResponse
-	30, // 105: lienket.registry.v1.RegistryService.UpdateMembership:output_type -> lienket.registry.v1.Membership
-	76, // 106: lienket.registry.v1.RegistryService.DeleteMembership:output_type -> google.protobuf.Empty
-	37, // 107: lienket.registry.v1.RegistryService.CreateAuthority:output_type -> lienket.registry.v1.Authority
-	37, // 108: lienket.registry.v1.RegistryService.GetAuthority:output_type -> lienket.registry.v1.Authority
-	41, // 109: lienket.registry.v1.RegistryService.ListAuthorities:output_type -> lienket.registry.v1.ListAuthoritiesResponse
-	42, // 110: lienket.registry.v1.RegistryService.GetAdminArea:output_type -> lienket.registry.v1.AdminArea
-	45, // 111: lienket.registry.v1.RegistryService.ListAdminAreas:output_type -> lienket.registry.v1.ListAdminAreasResponse
-	46, // 112: lienket.registry.v1.RegistryService.GetProduct:output_type -> lienket.registry.v1.Product
-	49, // 113: lienket.registry.v1.RegistryService.ListProducts:output_type -> lienket.registry.v1.ListProductsResponse
-	50, // 114: lienket.registry.v1.RegistryService.GetStandard:output_type -> lienket.registry.v1.Standard
-	53, // 115: lienket.registry.v1.RegistryService.ListStandards:output_type -> lienket.registry.v1.ListStandardsResponse
-	56, // 116: lienket.registry.v1.RegistryService.CreateApiKey:output_type -> lienket.registry.v1.CreateApiKeyResponse
-	58, // 117: lienket.registry.v1.RegistryService.ListApiKeys:output_type -> lienket.registry.v1.ListApiKeysResponse
-	54, // 118: lienket.registry.v1.RegistryService.RevokeApiKey:output_type -> lienket.registry.v1.ApiKey
-	54, // 119: lienket.registry.v1.RegistryService.VerifyApiKey:output_type -> lienket.registry.v1.ApiKey
-	62, // 120: lienket.registry.v1.RegistryService.CreateUser:output_type -> lienket.registry.v1.User
-	62, // 121: lienket.registry.v1.RegistryService.GetUser:output_type -> lienket.registry.v1.User
-	67, // 122: lienket.registry.v1.RegistryService.ListUsers:output_type -> lienket.registry.v1.ListUsersResponse
-	62, // 123: lienket.registry.v1.RegistryService.UpdateUser:output_type -> lienket.registry.v1.User
-	63, // 124: lienket.registry.v1.RegistryService.CreateGrant:output_type -> lienket.registry.v1.Grant
-	71, // 125: lienket.registry.v1.RegistryService.ListGrants:output_type -> lienket.registry.v1.ListGrantsResponse
-	76, // 126: lienket.registry.v1.RegistryService.DeleteGrant:output_type -> google.protobuf.Empty
-	62, // 127: lienket.registry.v1.RegistryService.LookupIdentity:output_type -> lienket.registry.v1.User
-	92, // [92:128] is the sub-list for method output_type
-	56, // [56:92] is the sub-list for method input_type
-	56, // [56:56] is the sub-list for extension type_name
-	56, // [56:56] is the sub-list for extension extendee
-	0,  // [0:56] is the sub-list for field type_name
+	4,   // 0: lienket.registry.v1.Organization.kind:type_name -> lienket.registry.v1.Organization.Kind
+	12,  // 1: lienket.registry.v1.Organization.address:type_name -> lienket.registry.v1.Address
+	13,  // 2: lienket.registry.v1.Organization.legal_representative:type_name -> lienket.registry.v1.LegalRepresentative
+	14,  // 3: lienket.registry.v1.Organization.certifications:type_name -> lienket.registry.v1.Certification
+	5,   // 4: lienket.registry.v1.Organization.state:type_name -> lienket.registry.v1.Organization.State
+	84,  // 5: lienket.registry.v1.Organization.create_time:type_name -> google.protobuf.Timestamp
+	84,  // 6: lienket.registry.v1.Organization.update_time:type_name -> google.protobuf.Timestamp
+	15,  // 7: lienket.registry.v1.CreateOrganizationRequest.organization:type_name -> lienket.registry.v1.Organization
+	15,  // 8: lienket.registry.v1.ListOrganizationsResponse.organizations:type_name -> lienket.registry.v1.Organization
+	15,  // 9: lienket.registry.v1.UpdateOrganizationRequest.organization:type_name -> lienket.registry.v1.Organization
+	85,  // 10: lienket.registry.v1.UpdateOrganizationRequest.update_mask:type_name -> google.protobuf.FieldMask
+	1,   // 11: lienket.registry.v1.Household.head_gender:type_name -> lienket.registry.v1.Gender
+	0,   // 12: lienket.registry.v1.Household.poverty_status:type_name -> lienket.registry.v1.PovertyStatus
+	22,  // 13: lienket.registry.v1.Household.cultivated_areas:type_name -> lienket.registry.v1.CultivatedArea
+	23,  // 14: lienket.registry.v1.Household.consent:type_name -> lienket.registry.v1.DataConsent
+	84,  // 15: lienket.registry.v1.Household.create_time:type_name -> google.protobuf.Timestamp
+	84,  // 16: lienket.registry.v1.Household.update_time:type_name -> google.protobuf.Timestamp
+	24,  // 17: lienket.registry.v1.CreateHouseholdRequest.household:type_name -> lienket.registry.v1.Household
+	24,  // 18: lienket.registry.v1.ListHouseholdsResponse.households:type_name -> lienket.registry.v1.Household
+	24,  // 19: lienket.registry.v1.UpdateHouseholdRequest.household:type_name -> lienket.registry.v1.Household
+	85,  // 20: lienket.registry.v1.UpdateHouseholdRequest.update_mask:type_name -> google.protobuf.FieldMask
+	6,   // 21: lienket.registry.v1.Membership.role:type_name -> lienket.registry.v1.Membership.Role
+	7,   // 22: lienket.registry.v1.Membership.state:type_name -> lienket.registry.v1.Membership.State
+	84,  // 23: lienket.registry.v1.Membership.create_time:type_name -> google.protobuf.Timestamp
+	84,  // 24: lienket.registry.v1.Membership.update_time:type_name -> google.protobuf.Timestamp
+	31,  // 25: lienket.registry.v1.CreateMembershipRequest.membership:type_name -> lienket.registry.v1.Membership
+	31,  // 26: lienket.registry.v1.ListMembershipsResponse.memberships:type_name -> lienket.registry.v1.Membership
+	31,  // 27: lienket.registry.v1.UpdateMembershipRequest.membership:type_name -> lienket.registry.v1.Membership
+	85,  // 28: lienket.registry.v1.UpdateMembershipRequest.update_mask:type_name -> google.protobuf.FieldMask
+	8,   // 29: lienket.registry.v1.Authority.kind:type_name -> lienket.registry.v1.Authority.Kind
+	84,  // 30: lienket.registry.v1.Authority.create_time:type_name -> google.protobuf.Timestamp
+	38,  // 31: lienket.registry.v1.CreateAuthorityRequest.authority:type_name -> lienket.registry.v1.Authority
+	38,  // 32: lienket.registry.v1.ListAuthoritiesResponse.authorities:type_name -> lienket.registry.v1.Authority
+	9,   // 33: lienket.registry.v1.AdminArea.level:type_name -> lienket.registry.v1.AdminArea.Level
+	10,  // 34: lienket.registry.v1.AdminArea.kind:type_name -> lienket.registry.v1.AdminArea.Kind
+	43,  // 35: lienket.registry.v1.ListAdminAreasResponse.admin_areas:type_name -> lienket.registry.v1.AdminArea
+	2,   // 36: lienket.registry.v1.Product.category:type_name -> lienket.registry.v1.ProductCategory
+	47,  // 37: lienket.registry.v1.ListProductsResponse.products:type_name -> lienket.registry.v1.Product
+	51,  // 38: lienket.registry.v1.ListStandardsResponse.standards:type_name -> lienket.registry.v1.Standard
+	84,  // 39: lienket.registry.v1.ApiKey.create_time:type_name -> google.protobuf.Timestamp
+	84,  // 40: lienket.registry.v1.ApiKey.revoke_time:type_name -> google.protobuf.Timestamp
+	55,  // 41: lienket.registry.v1.CreateApiKeyRequest.api_key:type_name -> lienket.registry.v1.ApiKey
+	55,  // 42: lienket.registry.v1.CreateApiKeyResponse.api_key:type_name -> lienket.registry.v1.ApiKey
+	55,  // 43: lienket.registry.v1.ListApiKeysResponse.api_keys:type_name -> lienket.registry.v1.ApiKey
+	62,  // 44: lienket.registry.v1.User.identities:type_name -> lienket.registry.v1.Identity
+	64,  // 45: lienket.registry.v1.User.grants:type_name -> lienket.registry.v1.Grant
+	84,  // 46: lienket.registry.v1.User.create_time:type_name -> google.protobuf.Timestamp
+	11,  // 47: lienket.registry.v1.Grant.role:type_name -> lienket.registry.v1.Grant.Role
+	84,  // 48: lienket.registry.v1.Grant.create_time:type_name -> google.protobuf.Timestamp
+	63,  // 49: lienket.registry.v1.CreateUserRequest.user:type_name -> lienket.registry.v1.User
+	63,  // 50: lienket.registry.v1.ListUsersResponse.users:type_name -> lienket.registry.v1.User
+	63,  // 51: lienket.registry.v1.UpdateUserRequest.user:type_name -> lienket.registry.v1.User
+	85,  // 52: lienket.registry.v1.UpdateUserRequest.update_mask:type_name -> google.protobuf.FieldMask
+	64,  // 53: lienket.registry.v1.CreateGrantRequest.grant:type_name -> lienket.registry.v1.Grant
+	64,  // 54: lienket.registry.v1.ListGrantsResponse.grants:type_name -> lienket.registry.v1.Grant
+	62,  // 55: lienket.registry.v1.LookupIdentityRequest.identity:type_name -> lienket.registry.v1.Identity
+	25,  // 56: lienket.registry.v1.BatchCreateHouseholdsRequest.requests:type_name -> lienket.registry.v1.CreateHouseholdRequest
+	24,  // 57: lienket.registry.v1.BatchCreateHouseholdsResponse.households:type_name -> lienket.registry.v1.Household
+	32,  // 58: lienket.registry.v1.BatchCreateMembershipsRequest.requests:type_name -> lienket.registry.v1.CreateMembershipRequest
+	31,  // 59: lienket.registry.v1.BatchCreateMembershipsResponse.memberships:type_name -> lienket.registry.v1.Membership
+	3,   // 60: lienket.registry.v1.ImportHouseholdsRequest.format:type_name -> lienket.registry.v1.ImportFormat
+	80,  // 61: lienket.registry.v1.ImportHouseholdsResponse.errors:type_name -> lienket.registry.v1.ImportRowError
+	3,   // 62: lienket.registry.v1.GetHouseholdImportTemplateRequest.format:type_name -> lienket.registry.v1.ImportFormat
+	16,  // 63: lienket.registry.v1.RegistryService.CreateOrganization:input_type -> lienket.registry.v1.CreateOrganizationRequest
+	17,  // 64: lienket.registry.v1.RegistryService.GetOrganization:input_type -> lienket.registry.v1.GetOrganizationRequest
+	18,  // 65: lienket.registry.v1.RegistryService.ListOrganizations:input_type -> lienket.registry.v1.ListOrganizationsRequest
+	20,  // 66: lienket.registry.v1.RegistryService.UpdateOrganization:input_type -> lienket.registry.v1.UpdateOrganizationRequest
+	21,  // 67: lienket.registry.v1.RegistryService.DeleteOrganization:input_type -> lienket.registry.v1.DeleteOrganizationRequest
+	25,  // 68: lienket.registry.v1.RegistryService.CreateHousehold:input_type -> lienket.registry.v1.CreateHouseholdRequest
+	26,  // 69: lienket.registry.v1.RegistryService.GetHousehold:input_type -> lienket.registry.v1.GetHouseholdRequest
+	27,  // 70: lienket.registry.v1.RegistryService.ListHouseholds:input_type -> lienket.registry.v1.ListHouseholdsRequest
+	29,  // 71: lienket.registry.v1.RegistryService.UpdateHousehold:input_type -> lienket.registry.v1.UpdateHouseholdRequest
+	30,  // 72: lienket.registry.v1.RegistryService.DeleteHousehold:input_type -> lienket.registry.v1.DeleteHouseholdRequest
+	32,  // 73: lienket.registry.v1.RegistryService.CreateMembership:input_type -> lienket.registry.v1.CreateMembershipRequest
+	33,  // 74: lienket.registry.v1.RegistryService.GetMembership:input_type -> lienket.registry.v1.GetMembershipRequest
+	34,  // 75: lienket.registry.v1.RegistryService.ListMemberships:input_type -> lienket.registry.v1.ListMembershipsRequest
+	36,  // 76: lienket.registry.v1.RegistryService.UpdateMembership:input_type -> lienket.registry.v1.UpdateMembershipRequest
+	37,  // 77: lienket.registry.v1.RegistryService.DeleteMembership:input_type -> lienket.registry.v1.DeleteMembershipRequest
+	75,  // 78: lienket.registry.v1.RegistryService.BatchCreateHouseholds:input_type -> lienket.registry.v1.BatchCreateHouseholdsRequest
+	77,  // 79: lienket.registry.v1.RegistryService.BatchCreateMemberships:input_type -> lienket.registry.v1.BatchCreateMembershipsRequest
+	79,  // 80: lienket.registry.v1.RegistryService.ImportHouseholds:input_type -> lienket.registry.v1.ImportHouseholdsRequest
+	82,  // 81: lienket.registry.v1.RegistryService.GetHouseholdImportTemplate:input_type -> lienket.registry.v1.GetHouseholdImportTemplateRequest
+	39,  // 82: lienket.registry.v1.RegistryService.CreateAuthority:input_type -> lienket.registry.v1.CreateAuthorityRequest
+	40,  // 83: lienket.registry.v1.RegistryService.GetAuthority:input_type -> lienket.registry.v1.GetAuthorityRequest
+	41,  // 84: lienket.registry.v1.RegistryService.ListAuthorities:input_type -> lienket.registry.v1.ListAuthoritiesRequest
+	44,  // 85: lienket.registry.v1.RegistryService.GetAdminArea:input_type -> lienket.registry.v1.GetAdminAreaRequest
+	45,  // 86: lienket.registry.v1.RegistryService.ListAdminAreas:input_type -> lienket.registry.v1.ListAdminAreasRequest
+	48,  // 87: lienket.registry.v1.RegistryService.GetProduct:input_type -> lienket.registry.v1.GetProductRequest
+	49,  // 88: lienket.registry.v1.RegistryService.ListProducts:input_type -> lienket.registry.v1.ListProductsRequest
+	52,  // 89: lienket.registry.v1.RegistryService.GetStandard:input_type -> lienket.registry.v1.GetStandardRequest
+	53,  // 90: lienket.registry.v1.RegistryService.ListStandards:input_type -> lienket.registry.v1.ListStandardsRequest
+	56,  // 91: lienket.registry.v1.RegistryService.CreateApiKey:input_type -> lienket.registry.v1.CreateApiKeyRequest
+	58,  // 92: lienket.registry.v1.RegistryService.ListApiKeys:input_type -> lienket.registry.v1.ListApiKeysRequest
+	60,  // 93: lienket.registry.v1.RegistryService.RevokeApiKey:input_type -> lienket.registry.v1.RevokeApiKeyRequest
+	61,  // 94: lienket.registry.v1.RegistryService.VerifyApiKey:input_type -> lienket.registry.v1.VerifyApiKeyRequest
+	65,  // 95: lienket.registry.v1.RegistryService.CreateUser:input_type -> lienket.registry.v1.CreateUserRequest
+	66,  // 96: lienket.registry.v1.RegistryService.GetUser:input_type -> lienket.registry.v1.GetUserRequest
+	67,  // 97: lienket.registry.v1.RegistryService.ListUsers:input_type -> lienket.registry.v1.ListUsersRequest
+	69,  // 98: lienket.registry.v1.RegistryService.UpdateUser:input_type -> lienket.registry.v1.UpdateUserRequest
+	70,  // 99: lienket.registry.v1.RegistryService.CreateGrant:input_type -> lienket.registry.v1.CreateGrantRequest
+	71,  // 100: lienket.registry.v1.RegistryService.ListGrants:input_type -> lienket.registry.v1.ListGrantsRequest
+	73,  // 101: lienket.registry.v1.RegistryService.DeleteGrant:input_type -> lienket.registry.v1.DeleteGrantRequest
+	74,  // 102: lienket.registry.v1.RegistryService.LookupIdentity:input_type -> lienket.registry.v1.LookupIdentityRequest
+	15,  // 103: lienket.registry.v1.RegistryService.CreateOrganization:output_type -> lienket.registry.v1.Organization
+	15,  // 104: lienket.registry.v1.RegistryService.GetOrganization:output_type -> lienket.registry.v1.Organization
+	19,  // 105: lienket.registry.v1.RegistryService.ListOrganizations:output_type -> lienket.registry.v1.ListOrganizationsResponse
+	15,  // 106: lienket.registry.v1.RegistryService.UpdateOrganization:output_type -> lienket.registry.v1.Organization
+	86,  // 107: lienket.registry.v1.RegistryService.DeleteOrganization:output_type -> google.protobuf.Empty
+	24,  // 108: lienket.registry.v1.RegistryService.CreateHousehold:output_type -> lienket.registry.v1.Household
+	24,  // 109: lienket.registry.v1.RegistryService.GetHousehold:output_type -> lienket.registry.v1.Household
+	28,  // 110: lienket.registry.v1.RegistryService.ListHouseholds:output_type -> lienket.registry.v1.ListHouseholdsResponse
+	24,  // 111: lienket.registry.v1.RegistryService.UpdateHousehold:output_type -> lienket.registry.v1.Household
+	86,  // 112: lienket.registry.v1.RegistryService.DeleteHousehold:output_type -> google.protobuf.Empty
+	31,  // 113: lienket.registry.v1.RegistryService.CreateMembership:output_type -> lienket.registry.v1.Membership
+	31,  // 114: lienket.registry.v1.RegistryService.GetMembership:output_type -> lienket.registry.v1.Membership
+	35,  // 115: lienket.registry.v1.RegistryService.ListMemberships:output_type -> lienket.registry.v1.ListMembershipsResponse
+	31,  // 116: lienket.registry.v1.RegistryService.UpdateMembership:output_type -> lienket.registry.v1.Membership
+	86,  // 117: lienket.registry.v1.RegistryService.DeleteMembership:output_type -> google.protobuf.Empty
+	76,  // 118: lienket.registry.v1.RegistryService.BatchCreateHouseholds:output_type -> lienket.registry.v1.BatchCreateHouseholdsResponse
+	78,  // 119: lienket.registry.v1.RegistryService.BatchCreateMemberships:output_type -> lienket.registry.v1.BatchCreateMembershipsResponse
+	81,  // 120: lienket.registry.v1.RegistryService.ImportHouseholds:output_type -> lienket.registry.v1.ImportHouseholdsResponse
+	83,  // 121: lienket.registry.v1.RegistryService.GetHouseholdImportTemplate:output_type -> lienket.registry.v1.ImportTemplate
+	38,  // 122: lienket.registry.v1.RegistryService.CreateAuthority:output_type -> lienket.registry.v1.Authority
+	38,  // 123: lienket.registry.v1.RegistryService.GetAuthority:output_type -> lienket.registry.v1.Authority
+	42,  // 124: lienket.registry.v1.RegistryService.ListAuthorities:output_type -> lienket.registry.v1.ListAuthoritiesResponse
+	43,  // 125: lienket.registry.v1.RegistryService.GetAdminArea:output_type -> lienket.registry.v1.AdminArea
+	46,  // 126: lienket.registry.v1.RegistryService.ListAdminAreas:output_type -> lienket.registry.v1.ListAdminAreasResponse
+	47,  // 127: lienket.registry.v1.RegistryService.GetProduct:output_type -> lienket.registry.v1.Product
+	50,  // 128: lienket.registry.v1.RegistryService.ListProducts:output_type -> lienket.registry.v1.ListProductsResponse
+	51,  // 129: lienket.registry.v1.RegistryService.GetStandard:output_type -> lienket.registry.v1.Standard
+	54,  // 130: lienket.registry.v1.RegistryService.ListStandards:output_type -> lienket.registry.v1.ListStandardsResponse
+	57,  // 131: lienket.registry.v1.RegistryService.CreateApiKey:output_type -> lienket.registry.v1.CreateApiKeyResponse
+	59,  // 132: lienket.registry.v1.RegistryService.ListApiKeys:output_type -> lienket.registry.v1.ListApiKeysResponse
+	55,  // 133: lienket.registry.v1.RegistryService.RevokeApiKey:output_type -> lienket.registry.v1.ApiKey
+	55,  // 134: lienket.registry.v1.RegistryService.VerifyApiKey:output_type -> lienket.registry.v1.ApiKey
+	63,  // 135: lienket.registry.v1.RegistryService.CreateUser:output_type -> lienket.registry.v1.User
+	63,  // 136: lienket.registry.v1.RegistryService.GetUser:output_type -> lienket.registry.v1.User
+	68,  // 137: lienket.registry.v1.RegistryService.ListUsers:output_type -> lienket.registry.v1.ListUsersResponse
+	63,  // 138: lienket.registry.v1.RegistryService.UpdateUser:output_type -> lienket.registry.v1.User
+	64,  // 139: lienket.registry.v1.RegistryService.CreateGrant:output_type -> lienket.registry.v1.Grant
+	72,  // 140: lienket.registry.v1.RegistryService.ListGrants:output_type -> lienket.registry.v1.ListGrantsResponse
+	86,  // 141: lienket.registry.v1.RegistryService.DeleteGrant:output_type -> google.protobuf.Empty
+	63,  // 142: lienket.registry.v1.RegistryService.LookupIdentity:output_type -> lienket.registry.v1.User
+	103, // [103:143] is the sub-list for method output_type
+	63,  // [63:103] is the sub-list for method input_type
+	63,  // [63:63] is the sub-list for extension type_name
+	63,  // [63:63] is the sub-list for extension extendee
+	0,   // [0:63] is the sub-list for field type_name
 }
 
 func init() { file_lienket_registry_v1_registry_proto_init() }
@@ -5564,8 +6264,8 @@ func file_lienket_registry_v1_registry_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_lienket_registry_v1_registry_proto_rawDesc), len(file_lienket_registry_v1_registry_proto_rawDesc)),
-			NumEnums:      11,
-			NumMessages:   63,
+			NumEnums:      12,
+			NumMessages:   72,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -23,42 +23,46 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	RegistryService_CreateOrganization_FullMethodName = "/lienket.registry.v1.RegistryService/CreateOrganization"
-	RegistryService_GetOrganization_FullMethodName    = "/lienket.registry.v1.RegistryService/GetOrganization"
-	RegistryService_ListOrganizations_FullMethodName  = "/lienket.registry.v1.RegistryService/ListOrganizations"
-	RegistryService_UpdateOrganization_FullMethodName = "/lienket.registry.v1.RegistryService/UpdateOrganization"
-	RegistryService_DeleteOrganization_FullMethodName = "/lienket.registry.v1.RegistryService/DeleteOrganization"
-	RegistryService_CreateHousehold_FullMethodName    = "/lienket.registry.v1.RegistryService/CreateHousehold"
-	RegistryService_GetHousehold_FullMethodName       = "/lienket.registry.v1.RegistryService/GetHousehold"
-	RegistryService_ListHouseholds_FullMethodName     = "/lienket.registry.v1.RegistryService/ListHouseholds"
-	RegistryService_UpdateHousehold_FullMethodName    = "/lienket.registry.v1.RegistryService/UpdateHousehold"
-	RegistryService_DeleteHousehold_FullMethodName    = "/lienket.registry.v1.RegistryService/DeleteHousehold"
-	RegistryService_CreateMembership_FullMethodName   = "/lienket.registry.v1.RegistryService/CreateMembership"
-	RegistryService_GetMembership_FullMethodName      = "/lienket.registry.v1.RegistryService/GetMembership"
-	RegistryService_ListMemberships_FullMethodName    = "/lienket.registry.v1.RegistryService/ListMemberships"
-	RegistryService_UpdateMembership_FullMethodName   = "/lienket.registry.v1.RegistryService/UpdateMembership"
-	RegistryService_DeleteMembership_FullMethodName   = "/lienket.registry.v1.RegistryService/DeleteMembership"
-	RegistryService_CreateAuthority_FullMethodName    = "/lienket.registry.v1.RegistryService/CreateAuthority"
-	RegistryService_GetAuthority_FullMethodName       = "/lienket.registry.v1.RegistryService/GetAuthority"
-	RegistryService_ListAuthorities_FullMethodName    = "/lienket.registry.v1.RegistryService/ListAuthorities"
-	RegistryService_GetAdminArea_FullMethodName       = "/lienket.registry.v1.RegistryService/GetAdminArea"
-	RegistryService_ListAdminAreas_FullMethodName     = "/lienket.registry.v1.RegistryService/ListAdminAreas"
-	RegistryService_GetProduct_FullMethodName         = "/lienket.registry.v1.RegistryService/GetProduct"
-	RegistryService_ListProducts_FullMethodName       = "/lienket.registry.v1.RegistryService/ListProducts"
-	RegistryService_GetStandard_FullMethodName        = "/lienket.registry.v1.RegistryService/GetStandard"
-	RegistryService_ListStandards_FullMethodName      = "/lienket.registry.v1.RegistryService/ListStandards"
-	RegistryService_CreateApiKey_FullMethodName       = "/lienket.registry.v1.RegistryService/CreateApiKey"
-	RegistryService_ListApiKeys_FullMethodName        = "/lienket.registry.v1.RegistryService/ListApiKeys"
-	RegistryService_RevokeApiKey_FullMethodName       = "/lienket.registry.v1.RegistryService/RevokeApiKey"
-	RegistryService_VerifyApiKey_FullMethodName       = "/lienket.registry.v1.RegistryService/VerifyApiKey"
-	RegistryService_CreateUser_FullMethodName         = "/lienket.registry.v1.RegistryService/CreateUser"
-	RegistryService_GetUser_FullMethodName            = "/lienket.registry.v1.RegistryService/GetUser"
-	RegistryService_ListUsers_FullMethodName          = "/lienket.registry.v1.RegistryService/ListUsers"
-	RegistryService_UpdateUser_FullMethodName         = "/lienket.registry.v1.RegistryService/UpdateUser"
-	RegistryService_CreateGrant_FullMethodName        = "/lienket.registry.v1.RegistryService/CreateGrant"
-	RegistryService_ListGrants_FullMethodName         = "/lienket.registry.v1.RegistryService/ListGrants"
-	RegistryService_DeleteGrant_FullMethodName        = "/lienket.registry.v1.RegistryService/DeleteGrant"
-	RegistryService_LookupIdentity_FullMethodName     = "/lienket.registry.v1.RegistryService/LookupIdentity"
+	RegistryService_CreateOrganization_FullMethodName         = "/lienket.registry.v1.RegistryService/CreateOrganization"
+	RegistryService_GetOrganization_FullMethodName            = "/lienket.registry.v1.RegistryService/GetOrganization"
+	RegistryService_ListOrganizations_FullMethodName          = "/lienket.registry.v1.RegistryService/ListOrganizations"
+	RegistryService_UpdateOrganization_FullMethodName         = "/lienket.registry.v1.RegistryService/UpdateOrganization"
+	RegistryService_DeleteOrganization_FullMethodName         = "/lienket.registry.v1.RegistryService/DeleteOrganization"
+	RegistryService_CreateHousehold_FullMethodName            = "/lienket.registry.v1.RegistryService/CreateHousehold"
+	RegistryService_GetHousehold_FullMethodName               = "/lienket.registry.v1.RegistryService/GetHousehold"
+	RegistryService_ListHouseholds_FullMethodName             = "/lienket.registry.v1.RegistryService/ListHouseholds"
+	RegistryService_UpdateHousehold_FullMethodName            = "/lienket.registry.v1.RegistryService/UpdateHousehold"
+	RegistryService_DeleteHousehold_FullMethodName            = "/lienket.registry.v1.RegistryService/DeleteHousehold"
+	RegistryService_CreateMembership_FullMethodName           = "/lienket.registry.v1.RegistryService/CreateMembership"
+	RegistryService_GetMembership_FullMethodName              = "/lienket.registry.v1.RegistryService/GetMembership"
+	RegistryService_ListMemberships_FullMethodName            = "/lienket.registry.v1.RegistryService/ListMemberships"
+	RegistryService_UpdateMembership_FullMethodName           = "/lienket.registry.v1.RegistryService/UpdateMembership"
+	RegistryService_DeleteMembership_FullMethodName           = "/lienket.registry.v1.RegistryService/DeleteMembership"
+	RegistryService_BatchCreateHouseholds_FullMethodName      = "/lienket.registry.v1.RegistryService/BatchCreateHouseholds"
+	RegistryService_BatchCreateMemberships_FullMethodName     = "/lienket.registry.v1.RegistryService/BatchCreateMemberships"
+	RegistryService_ImportHouseholds_FullMethodName           = "/lienket.registry.v1.RegistryService/ImportHouseholds"
+	RegistryService_GetHouseholdImportTemplate_FullMethodName = "/lienket.registry.v1.RegistryService/GetHouseholdImportTemplate"
+	RegistryService_CreateAuthority_FullMethodName            = "/lienket.registry.v1.RegistryService/CreateAuthority"
+	RegistryService_GetAuthority_FullMethodName               = "/lienket.registry.v1.RegistryService/GetAuthority"
+	RegistryService_ListAuthorities_FullMethodName            = "/lienket.registry.v1.RegistryService/ListAuthorities"
+	RegistryService_GetAdminArea_FullMethodName               = "/lienket.registry.v1.RegistryService/GetAdminArea"
+	RegistryService_ListAdminAreas_FullMethodName             = "/lienket.registry.v1.RegistryService/ListAdminAreas"
+	RegistryService_GetProduct_FullMethodName                 = "/lienket.registry.v1.RegistryService/GetProduct"
+	RegistryService_ListProducts_FullMethodName               = "/lienket.registry.v1.RegistryService/ListProducts"
+	RegistryService_GetStandard_FullMethodName                = "/lienket.registry.v1.RegistryService/GetStandard"
+	RegistryService_ListStandards_FullMethodName              = "/lienket.registry.v1.RegistryService/ListStandards"
+	RegistryService_CreateApiKey_FullMethodName               = "/lienket.registry.v1.RegistryService/CreateApiKey"
+	RegistryService_ListApiKeys_FullMethodName                = "/lienket.registry.v1.RegistryService/ListApiKeys"
+	RegistryService_RevokeApiKey_FullMethodName               = "/lienket.registry.v1.RegistryService/RevokeApiKey"
+	RegistryService_VerifyApiKey_FullMethodName               = "/lienket.registry.v1.RegistryService/VerifyApiKey"
+	RegistryService_CreateUser_FullMethodName                 = "/lienket.registry.v1.RegistryService/CreateUser"
+	RegistryService_GetUser_FullMethodName                    = "/lienket.registry.v1.RegistryService/GetUser"
+	RegistryService_ListUsers_FullMethodName                  = "/lienket.registry.v1.RegistryService/ListUsers"
+	RegistryService_UpdateUser_FullMethodName                 = "/lienket.registry.v1.RegistryService/UpdateUser"
+	RegistryService_CreateGrant_FullMethodName                = "/lienket.registry.v1.RegistryService/CreateGrant"
+	RegistryService_ListGrants_FullMethodName                 = "/lienket.registry.v1.RegistryService/ListGrants"
+	RegistryService_DeleteGrant_FullMethodName                = "/lienket.registry.v1.RegistryService/DeleteGrant"
+	RegistryService_LookupIdentity_FullMethodName             = "/lienket.registry.v1.RegistryService/LookupIdentity"
 )
 
 // RegistryServiceClient is the client API for RegistryService service.
@@ -99,6 +103,17 @@ type RegistryServiceClient interface {
 	UpdateMembership(ctx context.Context, in *UpdateMembershipRequest, opts ...grpc.CallOption) (*Membership, error)
 	// Removes a household from an organisation (etag).
 	DeleteMembership(ctx context.Context, in *DeleteMembershipRequest, opts ...grpc.CallOption) (*emptypb.Empty, error)
+	// Creates up to 1,000 households at once (AIP-233): all validated first, none written if
+	// any fails. Idempotent on request_id.
+	BatchCreateHouseholds(ctx context.Context, in *BatchCreateHouseholdsRequest, opts ...grpc.CallOption) (*BatchCreateHouseholdsResponse, error)
+	// Adds up to 1,000 households to an organisation at once (AIP-233): all validated first,
+	// none written if any fails. Idempotent on request_id.
+	BatchCreateMemberships(ctx context.Context, in *BatchCreateMembershipsRequest, opts ...grpc.CallOption) (*BatchCreateMembershipsResponse, error)
+	// Imports an organisation's member households from a CSV or XLSX file: a row-level report;
+	// nothing is written if any row is wrong; importing the same file again creates nothing.
+	ImportHouseholds(ctx context.Context, in *ImportHouseholdsRequest, opts ...grpc.CallOption) (*ImportHouseholdsResponse, error)
+	// The import file template, with Vietnamese column headers and an example row.
+	GetHouseholdImportTemplate(ctx context.Context, in *GetHouseholdImportTemplateRequest, opts ...grpc.CallOption) (*ImportTemplate, error)
 	// Creates a local authority. Idempotent on request_id.
 	CreateAuthority(ctx context.Context, in *CreateAuthorityRequest, opts ...grpc.CallOption) (*Authority, error)
 	// Gets a local authority.
@@ -304,6 +319,46 @@ func (c *registryServiceClient) DeleteMembership(ctx context.Context, in *Delete
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(emptypb.Empty)
 	err := c.cc.Invoke(ctx, RegistryService_DeleteMembership_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *registryServiceClient) BatchCreateHouseholds(ctx context.Context, in *BatchCreateHouseholdsRequest, opts ...grpc.CallOption) (*BatchCreateHouseholdsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(BatchCreateHouseholdsResponse)
+	err := c.cc.Invoke(ctx, RegistryService_BatchCreateHouseholds_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *registryServiceClient) BatchCreateMemberships(ctx context.Context, in *BatchCreateMembershipsRequest, opts ...grpc.CallOption) (*BatchCreateMembershipsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(BatchCreateMembershipsResponse)
+	err := c.cc.Invoke(ctx, RegistryService_BatchCreateMemberships_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *registryServiceClient) ImportHouseholds(ctx context.Context, in *ImportHouseholdsRequest, opts ...grpc.CallOption) (*ImportHouseholdsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ImportHouseholdsResponse)
+	err := c.cc.Invoke(ctx, RegistryService_ImportHouseholds_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *registryServiceClient) GetHouseholdImportTemplate(ctx context.Context, in *GetHouseholdImportTemplateRequest, opts ...grpc.CallOption) (*ImportTemplate, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ImportTemplate)
+	err := c.cc.Invoke(ctx, RegistryService_GetHouseholdImportTemplate_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -558,6 +613,17 @@ type RegistryServiceServer interface {
 	UpdateMembership(context.Context, *UpdateMembershipRequest) (*Membership, error)
 	// Removes a household from an organisation (etag).
 	DeleteMembership(context.Context, *DeleteMembershipRequest) (*emptypb.Empty, error)
+	// Creates up to 1,000 households at once (AIP-233): all validated first, none written if
+	// any fails. Idempotent on request_id.
+	BatchCreateHouseholds(context.Context, *BatchCreateHouseholdsRequest) (*BatchCreateHouseholdsResponse, error)
+	// Adds up to 1,000 households to an organisation at once (AIP-233): all validated first,
+	// none written if any fails. Idempotent on request_id.
+	BatchCreateMemberships(context.Context, *BatchCreateMembershipsRequest) (*BatchCreateMembershipsResponse, error)
+	// Imports an organisation's member households from a CSV or XLSX file: a row-level report;
+	// nothing is written if any row is wrong; importing the same file again creates nothing.
+	ImportHouseholds(context.Context, *ImportHouseholdsRequest) (*ImportHouseholdsResponse, error)
+	// The import file template, with Vietnamese column headers and an example row.
+	GetHouseholdImportTemplate(context.Context, *GetHouseholdImportTemplateRequest) (*ImportTemplate, error)
 	// Creates a local authority. Idempotent on request_id.
 	CreateAuthority(context.Context, *CreateAuthorityRequest) (*Authority, error)
 	// Gets a local authority.
@@ -663,6 +729,18 @@ func (UnimplementedRegistryServiceServer) UpdateMembership(context.Context, *Upd
 }
 func (UnimplementedRegistryServiceServer) DeleteMembership(context.Context, *DeleteMembershipRequest) (*emptypb.Empty, error) {
 	return nil, status.Error(codes.Unimplemented, "method DeleteMembership not implemented")
+}
+func (UnimplementedRegistryServiceServer) BatchCreateHouseholds(context.Context, *BatchCreateHouseholdsRequest) (*BatchCreateHouseholdsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method BatchCreateHouseholds not implemented")
+}
+func (UnimplementedRegistryServiceServer) BatchCreateMemberships(context.Context, *BatchCreateMembershipsRequest) (*BatchCreateMembershipsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method BatchCreateMemberships not implemented")
+}
+func (UnimplementedRegistryServiceServer) ImportHouseholds(context.Context, *ImportHouseholdsRequest) (*ImportHouseholdsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ImportHouseholds not implemented")
+}
+func (UnimplementedRegistryServiceServer) GetHouseholdImportTemplate(context.Context, *GetHouseholdImportTemplateRequest) (*ImportTemplate, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetHouseholdImportTemplate not implemented")
 }
 func (UnimplementedRegistryServiceServer) CreateAuthority(context.Context, *CreateAuthorityRequest) (*Authority, error) {
 	return nil, status.Error(codes.Unimplemented, "method CreateAuthority not implemented")
@@ -1014,6 +1092,78 @@ func _RegistryService_DeleteMembership_Handler(srv interface{}, ctx context.Cont
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(RegistryServiceServer).DeleteMembership(ctx, req.(*DeleteMembershipRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _RegistryService_BatchCreateHouseholds_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(BatchCreateHouseholdsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RegistryServiceServer).BatchCreateHouseholds(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RegistryService_BatchCreateHouseholds_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RegistryServiceServer).BatchCreateHouseholds(ctx, req.(*BatchCreateHouseholdsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _RegistryService_BatchCreateMemberships_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(BatchCreateMembershipsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RegistryServiceServer).BatchCreateMemberships(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RegistryService_BatchCreateMemberships_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RegistryServiceServer).BatchCreateMemberships(ctx, req.(*BatchCreateMembershipsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _RegistryService_ImportHouseholds_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ImportHouseholdsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RegistryServiceServer).ImportHouseholds(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RegistryService_ImportHouseholds_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RegistryServiceServer).ImportHouseholds(ctx, req.(*ImportHouseholdsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _RegistryService_GetHouseholdImportTemplate_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetHouseholdImportTemplateRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RegistryServiceServer).GetHouseholdImportTemplate(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RegistryService_GetHouseholdImportTemplate_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RegistryServiceServer).GetHouseholdImportTemplate(ctx, req.(*GetHouseholdImportTemplateRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -1462,6 +1612,22 @@ var RegistryService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "DeleteMembership",
 			Handler:    _RegistryService_DeleteMembership_Handler,
+		},
+		{
+			MethodName: "BatchCreateHouseholds",
+			Handler:    _RegistryService_BatchCreateHouseholds_Handler,
+		},
+		{
+			MethodName: "BatchCreateMemberships",
+			Handler:    _RegistryService_BatchCreateMemberships_Handler,
+		},
+		{
+			MethodName: "ImportHouseholds",
+			Handler:    _RegistryService_ImportHouseholds_Handler,
+		},
+		{
+			MethodName: "GetHouseholdImportTemplate",
+			Handler:    _RegistryService_GetHouseholdImportTemplate_Handler,
 		},
 		{
 			MethodName: "CreateAuthority",

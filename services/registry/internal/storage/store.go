@@ -35,7 +35,7 @@ type Store struct {
 func New(db *mongostore.Database) *Store {
 	return &Store{
 		Orgs:        table[domain.Organization](db, collOrganizations, map[string]string{"kind": "kind", "commune_code": "address.commune_code", "province_code": "address.province_code", "state": "state", "name": "name_keys"}),
-		Households:  table[domain.Household](db, collHouseholds, map[string]string{"commune_code": "commune_code", "province_code": "province_code", "poverty_status": "poverty_status", "name": "name_keys"}),
+		Households:  table[domain.Household](db, collHouseholds, map[string]string{"commune_code": "commune_code", "province_code": "province_code", "poverty_status": "poverty_status", "name": "name_keys", "national_id_hash": "national_id_hash"}),
 		Memberships: table[domain.Membership](db, collMemberships, map[string]string{"organization": "organization", "household": "household", "role": "role", "state": "state"}),
 		Authorities: table[domain.Authority](db, collAuthorities, map[string]string{"kind": "kind", "admin_area_code": "admin_area_code"}),
 		Areas:       table[domain.AdminArea](db, collAdminAreas, map[string]string{"level": "level", "parent_code": "parent_code"}),

@@ -16,9 +16,14 @@ import (
 // protectNationalID records on h the protected form of a national ID number given in the
 // request (rule NATIONAL_ID_FORMAT); the number itself is kept nowhere.
 func (r *Registry) protectNationalID(v *apierr.Violations, number string, h *domain.Household) {
+	r.protectNationalIDAt(v, "household.national_id", number, h)
+}
+
+// protectNationalIDAt is protectNationalID with the request field named.
+func (r *Registry) protectNationalIDAt(v *apierr.Violations, field, number string, h *domain.Household) {
 	nid, err := domain.ProtectNationalID(number, r.idKey)
 	if err != nil {
-		v.Add("household.national_id", "NATIONAL_ID_FORMAT", "%s", err.Error())
+		v.Add(field, "NATIONAL_ID_FORMAT", "%s", err.Error())
 	}
 	h.NationalIDHash, h.NationalIDLast4 = nid.Hash, nid.Last4
 }

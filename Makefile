@@ -13,9 +13,10 @@ BINARIES := \
 	./services/matchmaking/cmd/matchmaking \
 	./gateway/cmd/gateway \
 	./tools/cmd/lienket-run \
+	./tools/cmd/lienket-oidc \
 	./tools/cmd/lienketctl
 
-.PHONY: postgres apilint apilint-tools api-baseline lint-tools all run build test test-charts demo test-short lint generate check-generated codegen-tools ci clean fuzz bench
+.PHONY: postgres apilint apilint-tools chromium api-baseline lint-tools all run build test test-charts demo test-short lint generate check-generated codegen-tools ci clean fuzz bench
 
 all: build
 
@@ -41,10 +42,26 @@ build:
 	@mkdir -p $(BIN)
 	go build -o $(BIN)/ $(BINARIES)
 
-## test: unit and integration tests of every module (embedded store, loopback gRPC)
-test: postgres apilint
-	go test $(GOTEST_FLAGS) $(PKGS)
+## test: unit and integration tests of every module (embedded store, loopback gRPC), and the
+## console's browser tests (headless Chromium, see `make chromium`)
+test: postgres apilint chromium
+	LIENKET_CHROMIUM="$$(cat $(BIN)/.chromium)" go test $(GOTEST_FLAGS) $(PKGS)
 	@if [ -f charts/chartcheck/go.mod ]; then $(MAKE) --no-print-directory test-charts; fi
+
+## chromium: find the Chromium the browser tests drive (CHROMIUM, or chromium on PATH); as root
+## on Debian, install Debian's package when there is none; otherwise fail with the command to run
+chromium:
+	@mkdir -p $(BIN)
+	@bin="$${CHROMIUM:-$$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)}"; \
+	if [ -z "$$bin" ] && [ "$$(id -u)" = 0 ] && [ -f /etc/debian_version ]; then \
+		echo "installing Debian's chromium package for the console's browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null && bin="$$(command -v chromium)"; \
+	fi; \
+	if [ -z "$$bin" ]; then \
+		echo "make test needs Chromium for the console's browser tests: run 'sudo apt-get install -y chromium' (Debian/Ubuntu) or set CHROMIUM=/path/to/chromium"; exit 1; \
+	fi; \
+	echo "$$bin" > $(BIN)/.chromium; echo "browser tests use $$bin"
+
 
 # The published OpenAPI document, linted by two third-party linters pinned in
 # tools/apilint/package-lock.json: Redocly (recommended rules) and Spectral (spectral:oas).

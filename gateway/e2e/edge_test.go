@@ -12,6 +12,7 @@ import (
 	"github.com/lienket/lienket/gateway/internal/server"
 	"github.com/lienket/lienket/services/platform/auth"
 	"github.com/lienket/lienket/services/platform/testkit/places"
+	"github.com/lienket/lienket/services/registry/taxcode"
 )
 
 // TestBadInputNever5xxNeverWrites sends a corpus of malformed requests: every answer is a 4xx
@@ -269,4 +270,51 @@ func TestIdempotencyKeyHeader(t *testing.T) {
 	require.Contains(t, r.raw, "IDEMPOTENCY_KEY_MISMATCH")
 	keys := s.must(s.call("GET", "/v1/"+first.str("name")+"/apiKeys", admin, nil), 200).list("api_keys")
 	require.Empty(t, keys)
+}
+
+// TestRequestIDReusedWithOtherContent (AIP-155): a retry with the same request_id and the same
+// content returns the first result; the same request_id with other content — a 5,000 VND
+// payment sent under the id of a 1,000 VND one — is 409 REQUEST_ID_REUSED and writes nothing;
+// a request that failed may be corrected and sent again with its id.
+func TestRequestIDReusedWithOtherContent(t *testing.T) {
+	s := start(t, server.Config{})
+	admin := s.token(auth.Principal{Subject: "users/admin", Role: auth.RoleAdmin})
+	org := func(name string) map[string]any { // a tax code of its own per name
+		return map[string]any{"kind": "KIND_BUSINESS", "display_name": name, "tax_code": taxcode.From(int64(name[len(name)-1])), "address": map[string]any{"commune_code": places.BaoHa}}
+	}
+	first := s.must(s.call("POST", "/v1/organizations?request_id=req-1", admin, org("Công ty A")), 200)
+	again := s.must(s.call("POST", "/v1/organizations?request_id=req-1", admin, org("Công ty A")), 200)
+	require.Equal(t, first.str("name"), again.str("name"))
+
+	r := s.call("POST", "/v1/organizations?request_id=req-1", admin, org("Công ty B"))
+	require.Equal(t, http.StatusConflict, r.code, r.raw)
+	require.Equal(t, "REQUEST_ID_REUSED", reason(r))
+	r = s.call("POST", "/v1/organizations", admin, org("Công ty B"), "Idempotency-Key", "req-1")
+	require.Equal(t, "REQUEST_ID_REUSED", reason(r), "the header is the same id")
+	list := s.must(s.call("GET", "/v1/organizations", admin, nil), 200).list("organizations")
+	require.Len(t, list, 1, "nothing written")
+	require.Equal(t, "Công ty A", list[0]["display_name"])
+
+	bad := org("Công ty C")
+	bad["tax_code"] = "0300588560" // wrong check digit
+	require.NotEqual(t, org("Công ty C")["tax_code"], bad["tax_code"])
+	require.Equal(t, http.StatusBadRequest, s.call("POST", "/v1/organizations?request_id=req-2", admin, bad).code)
+	s.must(s.call("POST", "/v1/organizations?request_id=req-2", admin, org("Công ty C")), 200) // corrected, same id
+
+	// Another caller's request_id is its own.
+	other := s.token(auth.Principal{Subject: "users/other-admin", Role: auth.RoleAdmin})
+	s.must(s.call("POST", "/v1/organizations?request_id=req-1", other, org("Công ty D")), 200)
+}
+
+// TestTimestampsOnePrecision: a resource's timestamps are the same in the answer of the call
+// that wrote it and in every later read (they were nanoseconds in a create and milliseconds
+// on reads, since the store keeps milliseconds).
+func TestTimestampsOnePrecision(t *testing.T) {
+	s := start(t, server.Config{})
+	admin := s.token(auth.Principal{Subject: "users/admin", Role: auth.RoleAdmin})
+	created := s.must(s.call("POST", "/v1/organizations", admin, map[string]any{"kind": "KIND_BUSINESS", "display_name": "Công ty Giờ", "tax_code": "0300588569", "address": map[string]any{"commune_code": places.BaoHa}}), 200)
+	read := s.must(s.call("GET", "/v1/"+created.str("name"), admin, nil), 200)
+	require.NotEmpty(t, created.str("create_time"))
+	require.Equal(t, created.str("create_time"), read.str("create_time"))
+	require.Equal(t, created.str("update_time"), read.str("update_time"))
 }

@@ -51,13 +51,13 @@ func start(t *testing.T, cfg server.Config) *suite {
 func startOn(t *testing.T, cfg server.Config, db *mongo.Database) *suite {
 	ctx := context.Background()
 	a := testkit.NewAuth(t)
-	reg, stopRegistry := testkit.ServeStoppable(t, a, func(s *grpc.Server) {
+	reg, stopRegistry := testkit.ServeService(t, a, db, func(s *grpc.Server) {
 		require.NoError(t, registryapp.Register(ctx, s, testkit.Deps(t, a, "registry", db), registryapp.LoadConfig(config.FromMap(nil))))
 	})
-	con := testkit.Serve(t, a, func(s *grpc.Server) {
+	con, _ := testkit.ServeService(t, a, db, func(s *grpc.Server) {
 		require.NoError(t, contractsapp.Register(ctx, s, testkit.Deps(t, a, "contracts", db), contractsapp.LoadConfig(config.FromMap(map[string]string{"REGISTRY_ADDR": reg}))))
 	})
-	mm := testkit.Serve(t, a, func(s *grpc.Server) {
+	mm, _ := testkit.ServeService(t, a, db, func(s *grpc.Server) {
 		require.NoError(t, matchapp.Register(ctx, s, testkit.Deps(t, a, "matchmaking", db), matchapp.LoadConfig(config.FromMap(map[string]string{"REGISTRY_ADDR": reg, "CONTRACTS_ADDR": con}))))
 	})
 	if cfg.MaxBodyBytes == 0 {

@@ -98,6 +98,8 @@ type Edge struct {
 	Log *slog.Logger
 	// Keys verifies API keys: the registry, called with the gateway's own service identity.
 	Keys registryv1.RegistryServiceClient
+	// Routes are further handlers by ServeMux pattern (the console, the token exchange).
+	Routes map[string]http.Handler
 }
 
 // errorHandler renders errors as google.rpc.Status JSON, every one with an ErrorInfo: a request
@@ -212,6 +214,9 @@ func Handler(ctx context.Context, cfg Config, edge Edge, registry, contracts, ma
 		_, _ = w.Write(openapi.JSON)
 	})
 	mux.Handle("/v1/", authn.Middleware(limiter.Middleware(idempotencyKey(http.MaxBytesHandler(captureDecodeErrors(gw), cfg.MaxBodyBytes)))))
+	for pattern, h := range edge.Routes {
+		mux.Handle(pattern, h)
+	}
 	var h http.Handler = mux
 	if len(cfg.CORSOrigins) > 0 {
 		h = cors.New(cors.Options{
@@ -258,6 +263,7 @@ func accessLog(log *slog.Logger, next http.Handler) http.Handler {
 func Run(ctx context.Context) error {
 	env := config.FromOS()
 	cfg := LoadConfig(env)
+	ccfg := LoadConsoleConfig(env, cfg.HTTPAddr)
 	common := config.LoadCommon(env, "gateway", "", cfg.HTTPAddr)
 	log := logging.Setup("gateway", env.String("LOG_FORMAT", "json"), env.String("LOG_LEVEL", "info"))
 	if err := env.Err(); err != nil {
@@ -303,7 +309,12 @@ func Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("trusted token keys (JWT_JWKS): %w", err)
 	}
-	h, err := Handler(ctx, cfg, Edge{Verifier: verifier, Issuer: issuer, Log: log, Keys: registryv1.NewRegistryServiceClient(regSvc)}, conns[0], conns[1], conns[2])
+	directory := registryv1.NewRegistryServiceClient(regSvc)
+	routes, err := consoleRoutes(ccfg, cfg, log, issuer, directory, conns)
+	if err != nil {
+		return err
+	}
+	h, err := Handler(ctx, cfg, Edge{Verifier: verifier, Issuer: issuer, Log: log, Keys: directory, Routes: routes}, conns[0], conns[1], conns[2])
 	if err != nil {
 		return err
 	}

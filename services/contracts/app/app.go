@@ -6,7 +6,6 @@ package app
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"google.golang.org/grpc"
 
@@ -16,6 +15,7 @@ import (
 	"github.com/lienket/lienket/services/contracts/internal/usecase"
 	"github.com/lienket/lienket/services/contracts/rulebooks"
 	"github.com/lienket/lienket/services/platform/config"
+	"github.com/lienket/lienket/services/platform/mongostore"
 	"github.com/lienket/lienket/services/platform/service"
 )
 
@@ -38,7 +38,7 @@ func Register(ctx context.Context, s *grpc.Server, d service.Deps, cfg Config) e
 	if err != nil {
 		return err
 	}
-	uc := usecase.New(usecase.Deps{Store: st, Rulebooks: books, Registry: transport.NewRegistry(cc), Now: time.Now, EventAppended: appended})
+	uc := usecase.New(usecase.Deps{Store: st, Rulebooks: books, Registry: transport.NewRegistry(cc), Now: mongostore.Now, EventAppended: appended})
 	transport.Register(s, uc)
 	return nil
 }

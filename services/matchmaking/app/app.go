@@ -8,14 +8,34 @@ import (
 
 	"google.golang.org/grpc"
 
+	"github.com/lienket/lienket/services/matchmaking/internal/storage"
 	"github.com/lienket/lienket/services/matchmaking/internal/transport"
+	"github.com/lienket/lienket/services/matchmaking/internal/usecase"
 	"github.com/lienket/lienket/services/platform/config"
+	"github.com/lienket/lienket/services/platform/mongostore"
 	"github.com/lienket/lienket/services/platform/service"
 )
 
-// Register creates indexes, loads reference data and registers the matchmaking gRPC API on s.
+// Register creates the indexes, wires storage → usecase → transport from cfg, registers the
+// matchmaking gRPC API on s, and starts the hold reconciler (until ctx ends).
 func Register(ctx context.Context, s *grpc.Server, d service.Deps, cfg Config) error {
-	return transport.Register(ctx, s, d, cfg)
+	if err := mongostore.EnsureCollections(ctx, d.DB, storage.Collections()); err != nil {
+		return err
+	}
+	rc, err := d.Dial(cfg.RegistryAddr)
+	if err != nil {
+		return err
+	}
+	cc, err := d.Dial(cfg.ContractsAddr)
+	if err != nil {
+		return err
+	}
+	uc := usecase.New(storage.New(d.DB), transport.NewRegistry(rc), transport.NewContracts(cc), usecase.Settings{
+		Weights: cfg.Weights, TransportVNDPerUnitKm: cfg.TransportVNDPerUnitKm, BatchMaxNodes: cfg.BatchMaxNodes, MaxOffers: cfg.MaxOffers, Now: mongostore.Now,
+	}, d.Log)
+	transport.Register(s, uc)
+	go uc.ReconcileLoop(ctx, cfg.ReconcileInterval, cfg.HoldGrace)
+	return nil
 }
 
 // Spec describes the matchmaking process.

@@ -4,12 +4,37 @@ import (
 	"time"
 
 	"github.com/lienket/lienket/services/matchmaking/internal/domain"
-	"github.com/lienket/lienket/services/matchmaking/internal/transport"
 	"github.com/lienket/lienket/services/platform/config"
 )
 
-// Config is the matchmaking service's own settings (the common ones are config.Common).
-type Config = transport.Config
+// Config is the matchmaking service's own settings (the common ones are config.Common), read
+// from the environment:
+//
+//   - REGISTRY_ADDR, CONTRACTS_ADDR: gRPC addresses of the registry and contracts services;
+//   - MATCH_WEIGHTS: weights of the soft match criteria, e.g. "distance=20,standard=15,
+//     window=15,price=20,capacity=10,record=10,inclusion=10" (unnamed ones keep their default);
+//   - TRANSPORT_VND_PER_UNIT_KM: the transport cost the allocator adds (default 2 VND per unit
+//     per km);
+//   - MATCH_BATCH_MAX_NODES: the branch-and-bound budget per independent group of a batch
+//     allocation (default domain.BatchMaxNodes);
+//   - MATCH_MAX_OFFERS: the most offers one match or batch considers (default 50,000): beyond
+//     it the call is refused, not silently cut;
+//   - HOLD_RECONCILE_INTERVAL (1m) and HOLD_GRACE (10m): how often holds are reconciled with
+//     proposals, and how long a hold without a proposal waits for its create to be retried.
+type Config struct {
+	// RegistryAddr and ContractsAddr are the other services.
+	RegistryAddr, ContractsAddr string
+	// Weights of the soft match criteria.
+	Weights domain.Weights
+	// TransportVNDPerUnitKm is the transport cost the allocator adds.
+	TransportVNDPerUnitKm int64
+	// BatchMaxNodes is the batch allocator's search budget per component.
+	BatchMaxNodes int
+	// MaxOffers bounds the offers one allocation considers.
+	MaxOffers int
+	// ReconcileInterval and HoldGrace drive the hold reconciler.
+	ReconcileInterval, HoldGrace time.Duration
+}
 
 // Defaults of the matchmaking settings.
 const (

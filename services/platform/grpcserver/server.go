@@ -41,6 +41,8 @@ type Options struct {
 	// Unavailable reports whether an error means the store cannot be reached (the error
 	// mapper answers those UNAVAILABLE / BACKEND_UNAVAILABLE); nil: never.
 	Unavailable func(error) bool
+	// Ledger, when set, refuses a request_id reused with other content (REQUEST_ID_REUSED).
+	Ledger Ledger
 }
 
 // Server is a gRPC server with health.
@@ -49,6 +51,7 @@ type Server struct {
 	Health *health.Server
 	name   string
 	log    *slog.Logger
+	unary  []grpc.UnaryServerInterceptor // the chain, for tests
 }
 
 // New builds the server; register services on it, then call Serve.
@@ -59,19 +62,23 @@ func New(o Options) *Server {
 	if o.DefaultDeadline == 0 {
 		o.DefaultDeadline = 30 * time.Second
 	}
-	// Outside in: the access log sees the code the client gets; the error mapper turns every
-	// error (a recovered panic included) into the API error; the deadline bounds the handler.
+	// Outside in: the access log sees the code the client gets; the deadline bounds the call
+	// (so the error mapper sees it passing as the caller's); the error mapper turns every error
+	// (a recovered panic included) into the API error.
 	mapper := NewErrorMapper(o.Logger, o.Unavailable)
 	unary := []grpc.UnaryServerInterceptor{
 		accessLog(o.Logger),
+		deadline(o.DefaultDeadline), // outside the mapper: a default deadline that passes is DEADLINE_EXCEEDED
 		mapper.Unary(),
 		recovery(o.Logger),
-		deadline(o.DefaultDeadline),
 	}
 	stream := []grpc.StreamServerInterceptor{mapper.Stream(), streamRecovery(o.Logger)}
 	if o.Verifier != nil {
 		unary = append(unary, auth.UnaryInterceptor(o.Verifier))
 		stream = append(stream, auth.StreamInterceptor(o.Verifier))
+	}
+	if o.Ledger != nil {
+		unary = append(unary, requestIDs(o.Ledger))
 	}
 	unary = append(unary, o.UnaryInterceptors...)
 	opts := append([]grpc.ServerOption{
@@ -79,7 +86,7 @@ func New(o Options) *Server {
 		grpc.ChainStreamInterceptor(stream...),
 		grpc.MaxRecvMsgSize(4 << 20),
 	}, o.ServerOptions...)
-	s := &Server{Server: grpc.NewServer(opts...), Health: health.NewServer(), name: o.Name, log: o.Logger}
+	s := &Server{Server: grpc.NewServer(opts...), Health: health.NewServer(), name: o.Name, log: o.Logger, unary: unary}
 	healthpb.RegisterHealthServer(s.Server, s.Health)
 	reflection.Register(s.Server)
 	return s

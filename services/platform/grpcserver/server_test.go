@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
@@ -108,4 +109,30 @@ func TestErrorMapper(t *testing.T) {
 		})
 	}
 	require.NoError(t, m.Map(live, "/x.Y/Z", nil))
+}
+
+// TestDefaultDeadlineIsTheCallers: a call that arrived without a deadline and outlives the
+// default one is DEADLINE_EXCEEDED, not taken for an unreachable store (the store's timeout
+// errors also wrap context.DeadlineExceeded).
+func TestDefaultDeadlineIsTheCallers(t *testing.T) {
+	s := New(Options{Name: "t", DefaultDeadline: 20 * time.Millisecond, Unavailable: func(err error) bool { return errors.Is(err, context.DeadlineExceeded) }})
+	info := &grpc.UnaryServerInfo{FullMethod: "/x.Y/Z"}
+	slow := func(ctx context.Context, _ any) (any, error) {
+		<-ctx.Done()
+		return nil, fmt.Errorf("find: %w", ctx.Err())
+	}
+	_, err := chain(s.unary)(context.Background(), nil, info, slow)
+	require.Equal(t, codes.DeadlineExceeded, status.Code(err))
+	require.Equal(t, apierr.ReasonDeadlineExceeded, apierr.Reason(err))
+}
+
+// chain runs interceptors around a handler, outermost first.
+func chain(ics []grpc.UnaryServerInterceptor) grpc.UnaryServerInterceptor {
+	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
+		for i := len(ics) - 1; i >= 0; i-- {
+			ic, next := ics[i], h
+			h = func(ctx context.Context, req any) (any, error) { return ic(ctx, req, info, next) }
+		}
+		return h(ctx, req)
+	}
 }

@@ -165,3 +165,8 @@ func EnsureIndexes(ctx context.Context, coll *mongo.Collection, models ...mongo.
 	}
 	return nil
 }
+
+// Now is the current time in UTC at the store's precision (BSON dates keep milliseconds), so a
+// resource returned by the call that wrote it carries the same timestamps as every later read
+// of it. Services use it as their clock.
+func Now() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }

@@ -120,6 +120,7 @@ func Run[C any](ctx context.Context, spec Spec[C]) error {
 		Name: spec.Name, Logger: log, Verifier: verifier,
 		DefaultDeadline: cfg.DefaultDeadline, ServerOptions: append([]grpc.ServerOption{telemetry.ServerOption()}, spec.ServerOptions...),
 		Unavailable: mongostore.IsUnavailable,
+		Ledger:      mongostore.NewRequestLedger(client.Database(cfg.MongoDatabase)),
 	})
 	mux := http.NewServeMux()
 	ready := func(ctx context.Context) error { return client.Ping(ctx, nil) }

@@ -177,6 +177,17 @@ func Serve(t testing.TB, a *Auth, register func(*grpc.Server), opts ...grpc.Serv
 // callers (stop is idempotent; the test's end stops it too).
 func ServeStoppable(t testing.TB, a *Auth, register func(*grpc.Server), opts ...grpc.ServerOption) (string, func()) {
 	t.Helper()
+	return serve(t, a, nil, register, opts...)
+}
+
+// ServeService is ServeStoppable for a service as service.Run serves it, with the request-id
+// ledger of db (a request_id reused with other content is refused).
+func ServeService(t testing.TB, a *Auth, db *mongo.Database, register func(*grpc.Server)) (string, func()) {
+	t.Helper()
+	return serve(t, a, mongostore.NewRequestLedger(db), register)
+}
+
+func serve(t testing.TB, a *Auth, ledger grpcserver.Ledger, register func(*grpc.Server), opts ...grpc.ServerOption) (string, func()) {
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -185,7 +196,11 @@ func ServeStoppable(t testing.TB, a *Auth, register func(*grpc.Server), opts ...
 	if a != nil {
 		v = a.Verifier
 	}
-	s := grpcserver.New(grpcserver.Options{Name: t.Name(), Logger: logging.New(os.Stderr, "test", "text", "error"), Verifier: v, ServerOptions: opts, Unavailable: mongostore.IsUnavailable})
+	o := grpcserver.Options{Name: t.Name(), Logger: logging.New(os.Stderr, "test", "text", "error"), Verifier: v, ServerOptions: opts, Unavailable: mongostore.IsUnavailable}
+	if ledger != nil {
+		o.Ledger = ledger
+	}
+	s := grpcserver.New(o)
 	register(s.Server)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)

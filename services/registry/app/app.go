@@ -40,7 +40,7 @@ func Register(ctx context.Context, s *grpc.Server, d service.Deps, cfg Config) e
 		d.Log.Warn("NATIONAL_ID_HASH_KEY not set: using the development key; set a secret key in production")
 		key = devNationalIDKey
 	}
-	transport.Register(s, usecase.New(st, ref, []byte(key), d.Log))
+	transport.Register(s, usecase.New(st, ref, []byte(key), d.Log, mongostore.Now))
 	return nil
 }
 

@@ -20,6 +20,7 @@ import (
 	"github.com/lienket/lienket/services/platform/auth"
 	"github.com/lienket/lienket/services/platform/config"
 	"github.com/lienket/lienket/services/platform/health"
+	"github.com/lienket/lienket/tools/internal/demo"
 )
 
 // Config holds ports and paths; every value has an environment variable (see README).
@@ -31,6 +32,9 @@ type Config struct {
 	GatewayHTTP                                  string
 	MongoURI                                     string
 	StartTimeout                                 time.Duration
+	// OIDCAddr is the development OpenID provider's address, ConsoleURL where the console is
+	// reached, DemoPassword every demo person's password there.
+	OIDCAddr, ConsoleURL, DemoPassword string
 }
 
 // LoadConfig reads the supervisor settings from e (config.FromOS() in main).
@@ -48,7 +52,10 @@ func LoadConfig(e *config.Env) (Config, error) {
 		GatewayHTTP:     e.Addr("GATEWAY_ADDR", config.DefaultGatewayAddr),
 		MongoURI:        e.String("MONGODB_URI", ""),
 		StartTimeout:    e.Duration("START_TIMEOUT", 60*time.Second),
+		OIDCAddr:        e.Addr("OIDC_DEV_ADDR", demo.ProviderAddr),
+		DemoPassword:    e.String("OIDC_DEMO_PASSWORD", demo.Password),
 	}
+	c.ConsoleURL = strings.TrimRight(e.String("CONSOLE_URL", "http://"+c.GatewayHTTP), "/")
 	return c, e.Err()
 }
 
@@ -58,15 +65,27 @@ func Run(ctx context.Context, c Config, out io.Writer) error {
 	if _, err := auth.EnsureKeyPair(keyPath); err != nil {
 		return fmt.Errorf("development issuer key: %w", err)
 	}
-	s := Plan(c, keyPath)
+	cons, err := c.prepareConsole()
+	if err != nil {
+		return err
+	}
+	s := Plan(c, keyPath, cons)
 	s.Out = out
-	s.OnReady = func() { banner(out, c) }
+	s.OnReady = func(ctx context.Context) error {
+		if err := c.seed(ctx, keyPath, cons.issuer, out); err != nil {
+			return err
+		}
+		banner(out, c)
+		c.printConsole(out, cons.issuer)
+		fmt.Fprintln(out, "A process that crashes is restarted. Press Ctrl-C to stop.")
+		return nil
+	}
 	return s.Run(ctx)
 }
 
 // Plan is the suite as stages: the embedded store (unless MONGODB_URI names one), the
-// services, the gateway.
-func Plan(c Config, keyPath string) *Supervisor {
+// services, the development OpenID provider, the gateway (with the console).
+func Plan(c Config, keyPath string, cons consoleEnv) *Supervisor {
 	common := []string{
 		"LIENKET_DATA_DIR=" + c.DataDir,
 		"JWT_PUBLIC_KEY_FILES=" + auth.PublicPath(keyPath),
@@ -99,7 +118,10 @@ func Plan(c Config, keyPath string) *Supervisor {
 		})
 	}
 	stages = append(stages, services, []Process{{
-		Name: "gateway", Path: bin("gateway"), Env: append(append([]string{}, common...), "HTTP_ADDR="+c.GatewayHTTP),
+		Name: "oidc", Path: bin("lienket-oidc"), Env: append(append([]string{}, cons.provider...), "OIDC_DEMO_PASSWORD="+c.DemoPassword),
+		Listen: []Addr{{c.OIDCAddr, "OIDC_DEV_ADDR"}}, Ready: httpOK(cons.issuer + "/healthz"),
+	}}, []Process{{
+		Name: "gateway", Path: bin("gateway"), Env: append(append(append([]string{}, common...), cons.gateway...), "HTTP_ADDR="+c.GatewayHTTP),
 		Listen: []Addr{{c.GatewayHTTP, "GATEWAY_ADDR"}}, Ready: healthReady("http://" + c.GatewayHTTP + "/healthz"),
 	}})
 	return &Supervisor{Stages: stages, Policy: DefaultRestartPolicy, StartTimeout: c.StartTimeout}
@@ -113,7 +135,6 @@ Lienket is running.
   store          %[5]s
   token          export TOKEN=$(%[6]s/lienketctl token --role admin --sub users/me)
                  curl -H "Authorization: Bearer $TOKEN" http://%[1]s/v1/products
-A process that crashes is restarted. Press Ctrl-C to stop.
 `, c.GatewayHTTP, c.RegistryGRPC, c.ContractsGRPC, c.MatchmakingGRPC, storeDesc(c), c.BinDir)
 }
 
@@ -170,6 +191,23 @@ func grpcReady(addr string) readyFunc {
 		}
 		if r.Status != healthpb.HealthCheckResponse_SERVING {
 			return errors.New(r.Status.String())
+		}
+		return nil
+	}
+}
+
+// httpOK: url answers 200 (the development OpenID provider, which has no instance id; its port
+// was free before it started).
+func httpOK(url string) readyFunc {
+	return func(ctx context.Context, _ string) error {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		r, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return err
+		}
+		_ = r.Body.Close()
+		if r.StatusCode != http.StatusOK {
+			return fmt.Errorf("%s: status %d", url, r.StatusCode)
 		}
 		return nil
 	}

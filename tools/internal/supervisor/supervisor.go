@@ -65,8 +65,9 @@ type Supervisor struct {
 	Policy RestartPolicy
 	// StartTimeout bounds how long a process may take to become ready.
 	StartTimeout time.Duration
-	// OnReady runs once, when every process is ready.
-	OnReady func()
+	// OnReady runs once, when every process is ready (seeding, the banner); an error stops
+	// everything.
+	OnReady func(ctx context.Context) error
 	// Out receives the processes' output (prefixed) and the supervisor's messages.
 	Out io.Writer
 
@@ -102,7 +103,9 @@ func (s *Supervisor) Run(ctx context.Context) error {
 		}
 	}
 	if s.OnReady != nil {
-		s.OnReady()
+		if err := s.OnReady(ctx); err != nil {
+			return err
+		}
 	}
 	for {
 		select {

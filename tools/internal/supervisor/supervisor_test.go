@@ -155,7 +155,8 @@ func TestPortHeldByAStranger(t *testing.T) {
 func TestPlan(t *testing.T) {
 	c, err := LoadConfig(config.FromMap(nil))
 	require.NoError(t, err)
-	s := Plan(c, "/tmp/k.pem")
+	cons := consoleEnv{issuer: "http://" + c.OIDCAddr}
+	s := Plan(c, "/tmp/k.pem", cons)
 	var names [][]string
 	for _, st := range s.Stages {
 		var n []string
@@ -166,7 +167,7 @@ func TestPlan(t *testing.T) {
 		}
 		names = append(names, n)
 	}
-	require.Equal(t, [][]string{{"store"}, {"registry", "contracts", "matchmaking"}, {"gateway"}}, names)
+	require.Equal(t, [][]string{{"store"}, {"registry", "contracts", "matchmaking"}, {"oidc"}, {"gateway"}}, names)
 	c.MongoURI = "mongodb://db:27017"
-	require.Len(t, Plan(c, "/tmp/k.pem").Stages, 2, "no embedded store with MONGODB_URI")
+	require.Len(t, Plan(c, "/tmp/k.pem", cons).Stages, 3, "no embedded store with MONGODB_URI")
 }

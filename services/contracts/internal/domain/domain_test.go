@@ -374,3 +374,17 @@ func TestAuditChain(t *testing.T) {
 	require.EqualValues(t, 4, VerifyChain(relinked).Seq)
 	require.Equal(t, ev[1].Time, ev[1].Time.Truncate(time.Millisecond), "times are stored at BSON precision")
 }
+
+// TestSignMessageSaysWhy: an ACTIVE contract with nothing to sign is refused with a message
+// that does not contradict itself (it used to say "cannot sign in state ACTIVE (allowed in:
+// PENDING_SIGNATURES, ACTIVE…)").
+func TestSignMessageSaysWhy(t *testing.T) {
+	c := &Contract{ID: "c1", State: StateActive}
+	_, err := c.signingTable()
+	require.Equal(t, "INVALID_STATE", apierr.Reason(err))
+	require.Contains(t, err.Error(), "no amendment awaiting signatures")
+	require.NotContains(t, err.Error(), "allowed in")
+	c.State = StateCompleted
+	_, err = c.signingTable()
+	require.Contains(t, err.Error(), "cannot sign a contract in state COMPLETED")
+}

@@ -120,6 +120,10 @@ func (c *Contract) signingTable() (signingTable, error) {
 		am := c.PendingAmendment
 		return signingTable{terms: am.Terms, hash: am.TermsHash, sigs: &am.Signatures, amendment: am.Number}, nil
 	}
+	if c.amendable() {
+		return signingTable{}, &StateError{Reason: "INVALID_STATE", State: c.State, Resource: ContractName(c.ID),
+			Message: fmt.Sprintf("nothing to sign: the contract is %s with no amendment awaiting signatures (a %s contract is signed only to approve an amendment)", c.State, c.State)}
+	}
 	return signingTable{}, stateErr(c, "sign", StatePendingSignatures, StateActive+" or "+StateSuspended+" with a pending amendment")
 }
 

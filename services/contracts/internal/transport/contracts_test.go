@@ -13,6 +13,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
 	contractsv1 "github.com/lienket/lienket/proto/lienket/contracts/v1"
@@ -54,7 +55,7 @@ func newWorld(t *testing.T, nHouseholds int) *world {
 	w.regAddr = testkit.Serve(t, a, func(s *grpc.Server) {
 		require.NoError(t, registryapp.Register(ctx, s, testkit.Deps(t, a, "registry", db), registryapp.LoadConfig(config.FromMap(nil))))
 	})
-	w.addr = testkit.Serve(t, a, func(s *grpc.Server) {
+	w.addr, _ = testkit.ServeService(t, a, db, func(s *grpc.Server) {
 		d := testkit.Deps(t, a, "contracts", db)
 		if meterProvider != nil {
 			d.Meter = meterProvider
@@ -179,9 +180,11 @@ func TestFullLifecycleOverGRPC(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, contractsv1.ContractState_CONTRACT_STATE_DRAFT, c.State)
 	require.Equal(t, places.ChauQue, c.ProducerCommuneCode)
-	again, err := buyer.CreateContract(ctx, &contractsv1.CreateContractRequest{Contract: &contractsv1.Contract{Terms: w.terms()}, RequestId: "c-1"})
+	again, err := buyer.CreateContract(ctx, &contractsv1.CreateContractRequest{Contract: &contractsv1.Contract{DisplayName: "Quế vụ 2026", Terms: w.terms(), Rulebook: "decree98"}, RequestId: "c-1"})
 	require.NoError(t, err)
 	require.Equal(t, c.Name, again.Name, "idempotent create")
+	_, err = buyer.CreateContract(ctx, &contractsv1.CreateContractRequest{Contract: &contractsv1.Contract{Terms: w.terms()}, RequestId: "c-1"})
+	requireAPIError(t, err, codes.AlreadyExists, "REQUEST_ID_REUSED", "the same request id with other content")
 
 	v, err := buyer.ValidateContract(ctx, &contractsv1.ValidateContractRequest{Name: c.Name})
 	require.NoError(t, err)
@@ -224,18 +227,33 @@ func TestFullLifecycleOverGRPC(t *testing.T) {
 		_, err = w.client(t, householdUser(h)).SignContract(ctx, &contractsv1.SignContractRequest{Name: c.Name, Party: contractsv1.Signature_PARTY_HOUSEHOLD, Household: h, TermsHash: c.TermsHash})
 		require.NoError(t, err)
 	}
-	c, err = producer.SignContract(ctx, &contractsv1.SignContractRequest{Name: c.Name, Party: contractsv1.Signature_PARTY_HOUSEHOLD, Household: w.mandated, TermsHash: c.TermsHash})
+	lastSign := &contractsv1.SignContractRequest{Name: c.Name, Party: contractsv1.Signature_PARTY_HOUSEHOLD, Household: w.mandated, TermsHash: c.TermsHash, RequestId: "sign-last"}
+	c, err = producer.SignContract(ctx, lastSign)
 	require.NoError(t, err)
 	require.Equal(t, contractsv1.ContractState_CONTRACT_STATE_PENDING_WITNESS, c.State)
 	require.Len(t, c.Signatures, 5)
 	require.Equal(t, "GUQ-2026-01", c.Signatures[4].MandateReference)
+	signed := c
 
 	_, err = w.client(t, auth.Principal{Subject: "users/other-xa", Role: auth.RoleCommuneOfficial, AdminArea: places.DongCuong}).WitnessContract(ctx, &contractsv1.WitnessContractRequest{Name: c.Name, TermsHash: c.TermsHash})
 	requireAPIError(t, err, codes.NotFound, "RESOURCE_NOT_FOUND", "an official of another commune does not see the contract")
-	c, err = w.client(t, official).WitnessContract(ctx, &contractsv1.WitnessContractRequest{Name: c.Name, TermsHash: c.TermsHash})
+	witness := &contractsv1.WitnessContractRequest{Name: c.Name, TermsHash: c.TermsHash, RequestId: "witness-1"}
+	c, err = w.client(t, official).WitnessContract(ctx, witness)
 	require.NoError(t, err)
 	require.Equal(t, contractsv1.ContractState_CONTRACT_STATE_ACTIVE, c.State)
 	require.Equal(t, w.authority, c.Witness.Authority)
+
+	// Retries after the contract moved on get the first calls' results (AIP-155), not an
+	// error about the state it is in now.
+	again, err = producer.SignContract(ctx, lastSign)
+	require.NoError(t, err, "the last signature retried after the witness")
+	require.True(t, proto.Equal(signed, again), "the first result: %v", again.State)
+	witnessed, err := w.client(t, official).WitnessContract(ctx, witness)
+	require.NoError(t, err, "the witness retried")
+	require.True(t, proto.Equal(c, witnessed))
+	lastSign.TermsHash = "0000"
+	_, err = producer.SignContract(ctx, lastSign)
+	requireAPIError(t, err, codes.AlreadyExists, "REQUEST_ID_REUSED", "the same request id for another request")
 
 	// Cancel is not allowed any more.
 	_, err = buyer.CancelContract(ctx, &contractsv1.CancelContractRequest{Name: c.Name, Reason: "đổi ý"})

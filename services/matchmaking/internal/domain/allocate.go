@@ -71,7 +71,16 @@ func Allocate(p Problem) (Plan, error) {
 	if p.Quantity <= 0 {
 		return Plan{}, nil
 	}
-	return allocate(p, ceilDiv(p.Quantity*min(max(p.MinPoorShareBps, 0), 10000), 10000), MaxNodes)
+	return allocate(p, inclusionTarget(p.Quantity, p.MinPoorShareBps), MaxNodes)
+}
+
+// inclusionTarget is how many of q units are wanted from poor groups at a share of bps basis
+// points (clamped to 0–100%), rounded up.
+func inclusionTarget(q, bps int64) int64 {
+	if q <= 0 {
+		return 0
+	}
+	return ceilDiv(q*min(max(bps, 0), MaxBps), MaxBps)
 }
 
 // allocate is Allocate with the inclusion target given in units (want) and a node budget.
@@ -118,59 +127,70 @@ func allocate(p Problem, want int64, maxNodes int) (Plan, error) {
 // solveTotal finds the allocation of exactly t with the smallest shortfall below need poor
 // units, then the smallest cost (ok=false when none exists).
 func solveTotal(s []Supply, minLot, t, need int64, maxNodes int) (Plan, bool, error) {
-	var best lex
-	found := false
-	var bestX []int64
-	x := make([]int64, len(s))
-	state := make([]int8, len(s)) // 0 free, 1 forced in (≥ min lot), -1 forced out
-	nodes := 0
-	var rec func() error
-	rec = func() error {
-		nodes++
-		if nodes > maxNodes {
-			return ErrTooLarge
-		}
-		v, ok := relax(s, state, minLot, t, need, x)
-		if !ok || (found && !v.less(best)) {
-			return nil
-		}
-		// Branch on a used supplier below the minimum lot.
-		frac := -1
-		for i := range s {
-			if s[i].ID != "" && x[i] > 0 && x[i] < minLot && state[i] == 0 {
-				frac = i
-				break
-			}
-		}
-		if frac < 0 {
-			best, found = v, true
-			bestX = append(bestX[:0], x...)
-			return nil
-		}
-		state[frac] = 1
-		if err := rec(); err != nil {
-			return err
-		}
-		state[frac] = -1
-		if err := rec(); err != nil {
-			return err
-		}
-		state[frac] = 0
-		return nil
-	}
-	if err := rec(); err != nil {
+	e := &exactSearch{s: s, minLot: minLot, t: t, need: need, maxNodes: maxNodes, x: make([]int64, len(s)), state: make([]int8, len(s))}
+	if err := e.node(); err != nil {
 		return Plan{}, false, err
 	}
-	if bestX == nil {
+	if e.bestX == nil {
 		return Plan{}, false, nil
 	}
-	plan := Plan{Allocated: t, Cost: best.money, InclusionShortfall: best.short}
-	for i, q := range bestX {
+	plan := Plan{Allocated: t, Cost: e.best.money, InclusionShortfall: e.best.short}
+	for i, q := range e.bestX {
 		if q > 0 {
 			plan.Lines = append(plan.Lines, Line{ID: s[i].ID, Quantity: q, Cost: q * s[i].UnitCost})
 		}
 	}
 	return plan, true, nil
+}
+
+// exactSearch is solveTotal's branch-and-bound: a node relaxes the problem exactly (relax),
+// and branches on a used supplier below the minimum lot into "at least the lot" and "nothing".
+type exactSearch struct {
+	s               []Supply
+	minLot, t, need int64
+	maxNodes, nodes int
+	x               []int64 // the relaxed allocation at the current node
+	state           []int8  // 0 free, 1 forced in (≥ min lot), -1 forced out
+	best            lex
+	bestX           []int64 // the incumbent (nil until one is found)
+	found           bool
+}
+
+// node explores the subtree at the current states; it leaves them as it found them.
+func (e *exactSearch) node() error {
+	e.nodes++
+	if e.nodes > e.maxNodes {
+		return ErrTooLarge
+	}
+	v, ok := relax(e.s, e.state, e.minLot, e.t, e.need, e.x)
+	if !ok || (e.found && !v.less(e.best)) {
+		return nil
+	}
+	frac := e.belowLot()
+	if frac < 0 {
+		e.best, e.found = v, true
+		e.bestX = append(e.bestX[:0], e.x...)
+		return nil
+	}
+	for _, st := range [...]int8{1, -1} {
+		e.state[frac] = st
+		if err := e.node(); err != nil {
+			return err
+		}
+	}
+	e.state[frac] = 0
+	return nil
+}
+
+// belowLot returns the first free, used supplier whose relaxed share is below the minimum lot,
+// or -1 when the relaxed allocation respects every lot.
+func (e *exactSearch) belowLot() int {
+	for i := range e.s {
+		if e.s[i].ID != "" && e.x[i] > 0 && e.x[i] < e.minLot && e.state[i] == 0 {
+			return i
+		}
+	}
+	return -1
 }
 
 // relax solves the continuous relaxation at a node exactly: forced-in suppliers get their
@@ -179,63 +199,83 @@ func solveTotal(s []Supply, minLot, t, need int64, maxNodes int) (Plan, bool, er
 // capacity. s is sorted by unit cost, with the virtual unallocated supplier (ID "") last. It
 // writes the allocation into x and returns its value: poor shortfall, unallocated, cost.
 func relax(s []Supply, state []int8, minLot, t, need int64, x []int64) (lex, bool) {
-	var total, poor int64
-	for i := range s {
-		x[i] = 0
-		if state[i] == 1 {
-			if s[i].Capacity < minLot {
-				return lex{}, false
-			}
-			x[i] = minLot
-			total += minLot
-			if s[i].Poor {
-				poor += minLot
-			}
-		}
-	}
-	if total > t {
+	r := relaxation{s: s, state: state, x: x, need: need}
+	if !r.placeForced(minLot) || r.total > t {
 		return lex{}, false
 	}
-	fill := func(onlyPoor bool, upTo int64) {
-		for i := range s {
-			if total >= upTo || (onlyPoor && poor >= need) {
-				return
-			}
-			if state[i] == -1 || (onlyPoor && !s[i].Poor) {
-				continue
-			}
-			room := s[i].Capacity - x[i]
-			want := upTo - total
-			if onlyPoor && need-poor < want {
-				want = need - poor
-			}
-			if room > want {
-				room = want
-			}
-			if room <= 0 {
-				continue
-			}
-			x[i] += room
-			total += room
-			if s[i].Poor {
-				poor += room
-			}
-		}
-	}
-	fill(true, t)
-	fill(false, t)
-	if total != t {
+	r.fill(true, t)
+	r.fill(false, t)
+	if r.total != t {
 		return lex{}, false
 	}
-	v := lex{short: max(need-poor, 0)}
-	for i := range s {
-		if s[i].ID == "" {
-			v.unalloc += x[i]
+	return r.value(), true
+}
+
+// relaxation is relax's work at one node: the allocation x being built and its totals.
+type relaxation struct {
+	s           []Supply
+	state       []int8
+	x           []int64
+	total, poor int64
+	need        int64
+}
+
+// placeForced clears x and gives each forced-in supplier its minimum lot; it reports false
+// when one cannot take it.
+func (r *relaxation) placeForced(minLot int64) bool {
+	for i := range r.s {
+		r.x[i] = 0
+		if r.state[i] != 1 {
+			continue
+		}
+		if r.s[i].Capacity < minLot {
+			return false
+		}
+		r.x[i] = minLot
+		r.total += minLot
+		if r.s[i].Poor {
+			r.poor += minLot
+		}
+	}
+	return true
+}
+
+// fill adds the cheapest remaining capacity (only poor capacity, and only up to need poor
+// units, when onlyPoor) until the total reaches upTo.
+func (r *relaxation) fill(onlyPoor bool, upTo int64) {
+	for i := range r.s {
+		if r.total >= upTo || (onlyPoor && r.poor >= r.need) {
+			return
+		}
+		if r.state[i] == -1 || (onlyPoor && !r.s[i].Poor) {
+			continue
+		}
+		room := min(r.s[i].Capacity-r.x[i], upTo-r.total)
+		if onlyPoor {
+			room = min(room, r.need-r.poor)
+		}
+		if room <= 0 {
+			continue
+		}
+		r.x[i] += room
+		r.total += room
+		if r.s[i].Poor {
+			r.poor += room
+		}
+	}
+}
+
+// value ranks the relaxed allocation: poor shortfall, unallocated, cost.
+func (r *relaxation) value() lex {
+	v := lex{short: max(r.need-r.poor, 0)}
+	for i := range r.s {
+		if r.s[i].ID == "" {
+			v.unalloc += r.x[i]
 		} else {
-			v.money += x[i] * s[i].UnitCost
+			v.money += r.x[i] * r.s[i].UnitCost
 		}
 	}
-	return v, true
+	return v
 }
 
 func ceilDiv(a, b int64) int64 {

@@ -47,9 +47,10 @@ func TestParseWeights(t *testing.T) {
 	require.Equal(t, 50.0, w.Price)
 	require.Equal(t, 0.0, w.Distance)
 	require.Equal(t, DefaultWeights.Standard, w.Standard)
-	for _, bad := range []string{"price", "price=-1", "speed=3", "price=abc"} {
+	for bad, why := range map[string]string{"price": "want name=non-negative number", "price=-1": "want name=non-negative number",
+		"speed=3": `unknown weight "speed"`, "price=abc": "want name=non-negative number"} {
 		_, err := ParseWeights(bad)
-		require.Error(t, err, bad)
+		require.ErrorContains(t, err, why, bad)
 	}
 }
 

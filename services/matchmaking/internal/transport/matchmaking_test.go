@@ -3,6 +3,7 @@ package transport_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -47,11 +48,32 @@ var admin = auth.Principal{Subject: "users/admin", Role: auth.RoleAdmin}
 
 func code(err error) codes.Code { return status.Code(err) }
 
+// refused checks that err has code c and ErrorInfo reason.
+func refused(t testing.TB, err error, c codes.Code, reason string, msg ...any) {
+	t.Helper()
+	require.Equal(t, c, code(err), msg...)
+	require.Equal(t, reason, apierr.Reason(err), msg...)
+}
+
+// invalid checks that err is INVALID_ARGUMENT with, among its violations, field broken by rule.
+func invalid(t testing.TB, err error, field, rule string, msg ...any) {
+	t.Helper()
+	refused(t, err, codes.InvalidArgument, "INVALID_ARGUMENT", msg...)
+	got := map[string]string{}
+	for _, fv := range apierr.FieldViolations(err) {
+		got[fv.Field] = fv.Reason
+	}
+	require.Equal(t, rule, got[field], "%s in %v", field, got)
+}
+
 // newWorld runs registry, contracts and matchmaking on loopback against one embedded store.
-func newWorld(t testing.TB) *world {
+func newWorld(t testing.TB) *world { return newWorldOn(t, testkit.Database(t), nil) }
+
+// newWorldOn is newWorld over db, with matchmaking settings added to (or replacing) the
+// test's own.
+func newWorldOn(t testing.TB, db *mongo.Database, settings map[string]string) *world {
 	ctx := context.Background()
 	a := testkit.NewAuth(t)
-	db := testkit.Database(t)
 	w := &world{a: a, db: db}
 	w.reg = testkit.Serve(t, a, func(s *grpc.Server) {
 		require.NoError(t, registryapp.Register(ctx, s, testkit.Deps(t, a, "registry", db), registryapp.LoadConfig(config.FromMap(nil))))
@@ -59,9 +81,10 @@ func newWorld(t testing.TB) *world {
 	w.contracts = testkit.Serve(t, a, func(s *grpc.Server) {
 		require.NoError(t, contractsapp.Register(ctx, s, testkit.Deps(t, a, "contracts", db), contractsapp.LoadConfig(config.FromMap(map[string]string{"REGISTRY_ADDR": w.reg}))))
 	})
+	env := map[string]string{"REGISTRY_ADDR": w.reg, "CONTRACTS_ADDR": w.contracts, "HOLD_RECONCILE_INTERVAL": "100ms", "HOLD_GRACE": "1m", "MATCH_MAX_OFFERS": "1000"}
+	maps.Copy(env, settings)
 	w.mm = testkit.Serve(t, a, func(s *grpc.Server) {
-		require.NoError(t, app.Register(ctx, s, testkit.Deps(t, a, "matchmaking", db), app.LoadConfig(config.FromMap(map[string]string{"REGISTRY_ADDR": w.reg, "CONTRACTS_ADDR": w.contracts,
-			"HOLD_RECONCILE_INTERVAL": "100ms", "HOLD_GRACE": "1m", "MATCH_MAX_OFFERS": "1000"}))))
+		require.NoError(t, app.Register(ctx, s, testkit.Deps(t, a, "matchmaking", db), app.LoadConfig(config.FromMap(env))))
 	})
 	r := registryv1.NewRegistryServiceClient(testkit.Dial(t, w.reg, a.Token(t, admin)))
 	org := func(kind registryv1.Organization_Kind, name, tax, commune string, womenLed bool) string {
@@ -157,7 +180,7 @@ func TestMatchRankAllocateProposeAccept(t *testing.T) {
 
 	// Other businesses may not match someone else's demand.
 	_, err = w.mmAs(t, orgUser(auth.RoleBusiness, "organizations/other")).MatchDemand(ctx, &matchmakingv1.MatchDemandRequest{Name: d.Name})
-	require.Equal(t, codes.PermissionDenied, code(err))
+	refused(t, err, codes.PermissionDenied, "PERMISSION_DENIED")
 
 	// Propose: capacity and demand are reserved; over-asking is refused.
 	pr, err := buyer.CreateProposal(ctx, &matchmakingv1.CreateProposalRequest{Parent: d.Name, Proposal: &matchmakingv1.Proposal{Offer: near.Name, Quantity: 2500}, RequestId: "p-1"})
@@ -166,8 +189,7 @@ func TestMatchRankAllocateProposeAccept(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, pr.Name, again.Name, "idempotent")
 	_, err = buyer.CreateProposal(ctx, &matchmakingv1.CreateProposalRequest{Parent: d.Name, Proposal: &matchmakingv1.Proposal{Offer: near.Name, Quantity: 600}})
-	require.Equal(t, codes.FailedPrecondition, code(err), "only 500 left on the offer")
-	require.Equal(t, "OFFER_CAPACITY", apierr.Reason(err))
+	refused(t, err, codes.FailedPrecondition, "OFFER_CAPACITY", "only 500 left on the offer")
 	o, err := buyer.GetOffer(ctx, &matchmakingv1.GetOfferRequest{Name: near.Name})
 	require.NoError(t, err)
 	require.EqualValues(t, 2500, o.ReservedQuantity, "a refused proposal reserves nothing")
@@ -175,7 +197,7 @@ func TestMatchRankAllocateProposeAccept(t *testing.T) {
 	// The producer accepts twice: one contract.
 	producer := w.mmAs(t, orgUser(auth.RoleProducer, w.near))
 	_, err = w.mmAs(t, orgUser(auth.RoleProducer, w.far)).AcceptProposal(ctx, &matchmakingv1.AcceptProposalRequest{Name: pr.Name})
-	require.Equal(t, codes.NotFound, code(err), "another producer")
+	refused(t, err, codes.NotFound, "RESOURCE_NOT_FOUND", "another producer")
 	acc, err := producer.AcceptProposal(ctx, &matchmakingv1.AcceptProposalRequest{Name: pr.Name})
 	require.NoError(t, err)
 	require.Equal(t, matchmakingv1.Proposal_STATE_ACCEPTED, acc.State)
@@ -211,7 +233,7 @@ func TestMatchRankAllocateProposeAccept(t *testing.T) {
 	require.NoError(t, err)
 	require.Zero(t, fo.ReservedQuantity)
 	_, err = w.mmAs(t, orgUser(auth.RoleProducer, w.far)).AcceptProposal(ctx, &matchmakingv1.AcceptProposalRequest{Name: pr2.Name})
-	require.Equal(t, codes.FailedPrecondition, code(err))
+	refused(t, err, codes.FailedPrecondition, "INVALID_STATE", "a declined proposal")
 }
 
 func TestConcurrentProposalsNeverOverReserve(t *testing.T) {
@@ -222,17 +244,24 @@ func TestConcurrentProposalsNeverOverReserve(t *testing.T) {
 	buyer := w.mmAs(t, orgUser(auth.RoleBusiness, w.buyer))
 	var ok atomic.Int64
 	var wg sync.WaitGroup
+	refusals := make(chan error, 30)
 	for i := 0; i < 30; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			if _, err := buyer.CreateProposal(ctx, &matchmakingv1.CreateProposalRequest{Parent: d.Name, Proposal: &matchmakingv1.Proposal{Offer: o.Name, Quantity: 100}}); err == nil {
 				ok.Add(1)
+			} else {
+				refusals <- err
 			}
 		}()
 	}
 	wg.Wait()
+	close(refusals)
 	require.EqualValues(t, 10, ok.Load(), "exactly the offer's capacity is reserved")
+	for err := range refusals {
+		refused(t, err, codes.FailedPrecondition, "OFFER_CAPACITY", "the others find the offer full")
+	}
 	got, err := buyer.GetOffer(ctx, &matchmakingv1.GetOfferRequest{Name: o.Name})
 	require.NoError(t, err)
 	require.EqualValues(t, 1000, got.ReservedQuantity)
@@ -265,10 +294,11 @@ func TestValidationAndBatch(t *testing.T) {
 	require.Equal(t, "ADMIN_AREA_EXISTS", fields["demand.delivery_commune_code"])
 	require.Equal(t, "ENUM_VALUE", fields["demand.price_terms.type"])
 	_, err = buyer.CreateDemand(ctx, &matchmakingv1.CreateDemandRequest{Demand: &matchmakingv1.Demand{Buyer: w.near, Product: "products/cinnamon-bark", Quantity: 1}})
-	require.Equal(t, codes.PermissionDenied, code(err), "posting for another organisation")
+	refused(t, err, codes.PermissionDenied, "PERMISSION_DENIED", "posting for another organisation")
 	_, err = w.mmAs(t, orgUser(auth.RoleProducer, w.near)).CreateOffer(ctx, &matchmakingv1.CreateOfferRequest{Offer: &matchmakingv1.Offer{
 		Producer: w.near, Product: "products/cinnamon-bark", Quantity: 10, HarvestWindow: window("2026-05-01", "2026-07-31"), Households: w.farHH}})
-	require.Equal(t, codes.InvalidArgument, code(err), "households of another group")
+	invalid(t, err, "offer.households[0]", "HOUSEHOLD_MEMBER", "households of another group")
+	invalid(t, err, "offer.households[1]", "HOUSEHOLD_MEMBER", "households of another group")
 	list, err := buyer.ListDemands(ctx, &matchmakingv1.ListDemandsRequest{})
 	require.NoError(t, err)
 	require.Empty(t, list.Demands, "nothing written")
@@ -285,7 +315,7 @@ func TestValidationAndBatch(t *testing.T) {
 	require.Len(t, offers.Offers, 1)
 
 	_, err = buyer.BatchAllocate(ctx, &matchmakingv1.BatchAllocateRequest{})
-	require.Equal(t, codes.PermissionDenied, code(err))
+	refused(t, err, codes.PermissionDenied, "PERMISSION_DENIED")
 	b, err := w.mmAs(t, admin).BatchAllocate(ctx, &matchmakingv1.BatchAllocateRequest{})
 	require.NoError(t, err)
 	var total int64
@@ -431,7 +461,7 @@ func TestOfferRecordsHouseholdShares(t *testing.T) {
 		poor float64
 	}{{w.poorGroup, w.poorHH, 1}, {w.far, w.farHH, 0}} {
 		o := w.offer(t, tc.org, tc.hh, 1000, 36000, "standards/VIETGAP")
-		got, err := st.Offers.Get(context.Background(), strings.TrimPrefix(o.Name, "offers/"))
+		got, err := st.GetOffer(context.Background(), strings.TrimPrefix(o.Name, "offers/"))
 		require.NoError(t, err)
 		require.True(t, got.SharesKnown)
 		require.Equal(t, tc.poor, got.PoorShare, tc.org)
@@ -445,13 +475,13 @@ func TestMatchSeesEveryOffer(t *testing.T) {
 	w := newWorld(t)
 	st := storage.New(w.db)
 	seed := w.offer(t, w.far, w.farHH, 100, 36000, "standards/VIETGAP")
-	o, err := st.Offers.Get(ctx, strings.TrimPrefix(seed.Name, "offers/"))
+	o, err := st.GetOffer(ctx, strings.TrimPrefix(seed.Name, "offers/"))
 	require.NoError(t, err)
 	insert := func(from, to int, capacity func(i int) int64) {
 		for i := from; i < to; i++ {
 			c := *o
 			c.ID, c.Quantity = fmt.Sprintf("zz-%05d", i), capacity(i)
-			_, _, err := st.Offers.Insert(ctx, c.ID, &c)
+			_, err := st.InsertOffer(ctx, &c)
 			require.NoError(t, err)
 		}
 	}
@@ -471,6 +501,5 @@ func TestMatchSeesEveryOffer(t *testing.T) {
 
 	insert(700, 1100, func(int) int64 { return 100 })
 	_, err = buyer.MatchDemand(ctx, &matchmakingv1.MatchDemandRequest{Name: d.Name})
-	require.Equal(t, codes.FailedPrecondition, code(err))
-	require.Equal(t, "TOO_MANY", apierr.Reason(err))
+	refused(t, err, codes.FailedPrecondition, "TOO_MANY")
 }

@@ -9,7 +9,6 @@ import (
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
 	matchmakingv1 "github.com/lienket/lienket/proto/lienket/matchmaking/v1"
-	"github.com/lienket/lienket/services/platform/apierr"
 	"github.com/lienket/lienket/services/platform/auth"
 )
 
@@ -30,20 +29,19 @@ func TestUpdateDemandAndOffer(t *testing.T) {
 	require.NoError(t, err)
 	require.EqualValues(t, 4000, d2.Quantity)
 	_, err = buyer.UpdateDemand(ctx, &matchmakingv1.UpdateDemandRequest{Demand: &matchmakingv1.Demand{Name: d.Name, Quantity: 3000, Etag: d.Etag}, UpdateMask: mask("quantity")})
-	require.Equal(t, codes.Aborted, code(err), "stale etag")
+	refused(t, err, codes.Aborted, "ETAG_MISMATCH", "stale etag")
 	_, err = buyer.UpdateDemand(ctx, &matchmakingv1.UpdateDemandRequest{Demand: &matchmakingv1.Demand{Name: d.Name, Quantity: 500}, UpdateMask: mask("quantity")})
-	require.Equal(t, codes.InvalidArgument, code(err), "below the reserved 800")
-	require.Equal(t, "INVALID_ARGUMENT", apierr.Reason(err))
+	invalid(t, err, "demand.quantity", "BELOW_COMMITTED", "below the reserved 800")
 	_, err = buyer.UpdateDemand(ctx, &matchmakingv1.UpdateDemandRequest{Demand: &matchmakingv1.Demand{Name: d.Name, Buyer: w.near}, UpdateMask: mask("buyer")})
-	require.Equal(t, codes.InvalidArgument, code(err), "the buyer is immutable")
+	invalid(t, err, "update_mask", "UPDATE_MASK_PATH", "the buyer is immutable")
 	_, err = producer.UpdateDemand(ctx, &matchmakingv1.UpdateDemandRequest{Demand: &matchmakingv1.Demand{Name: d.Name, Quantity: 9000}, UpdateMask: mask("quantity")})
-	require.Equal(t, codes.PermissionDenied, code(err))
+	refused(t, err, codes.PermissionDenied, "PERMISSION_DENIED")
 
 	o2, err := producer.UpdateOffer(ctx, &matchmakingv1.UpdateOfferRequest{Offer: &matchmakingv1.Offer{Name: o.Name, Quantity: 800}, UpdateMask: mask("quantity")})
 	require.NoError(t, err)
 	require.Equal(t, matchmakingv1.Offer_STATE_EXHAUSTED, o2.State, "all of it is reserved")
 	_, err = producer.UpdateOffer(ctx, &matchmakingv1.UpdateOfferRequest{Offer: &matchmakingv1.Offer{Name: o.Name, Quantity: 700}, UpdateMask: mask("quantity")})
-	require.Equal(t, codes.InvalidArgument, code(err))
+	invalid(t, err, "offer.quantity", "BELOW_COMMITTED", "below the reserved 800")
 	_, err = buyer.UpdateOffer(ctx, &matchmakingv1.UpdateOfferRequest{Offer: &matchmakingv1.Offer{Name: o.Name, Quantity: 2000}, UpdateMask: mask("quantity")})
-	require.Equal(t, codes.PermissionDenied, code(err))
+	refused(t, err, codes.PermissionDenied, "PERMISSION_DENIED")
 }

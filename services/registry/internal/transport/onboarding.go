@@ -5,6 +5,7 @@ import (
 
 	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
 	"github.com/lienket/lienket/services/platform/auth"
+	"github.com/lienket/lienket/services/platform/protoenum"
 	"github.com/lienket/lienket/services/registry/internal/domain"
 	"github.com/lienket/lienket/services/registry/internal/usecase"
 )
@@ -32,5 +33,29 @@ func (s *Server) BatchCreateMemberships(ctx context.Context, req *registryv1.Bat
 		return s.uc.BatchCreateMemberships(ctx, p, req.GetParent(), items, req.GetRequestId())
 	}, func(ms []domain.Membership) *registryv1.BatchCreateMembershipsResponse {
 		return &registryv1.BatchCreateMembershipsResponse{Memberships: each(ms, membershipToProto)}
+	})
+}
+
+// ImportHouseholds implements the RPC.
+func (s *Server) ImportHouseholds(ctx context.Context, req *registryv1.ImportHouseholdsRequest) (*registryv1.ImportHouseholdsResponse, error) {
+	in := usecase.ImportInput{Parent: req.GetParent(), Format: protoenum.Input(req.GetFormat(), "IMPORT_FORMAT_"), Content: req.GetContent(), ValidateOnly: req.GetValidateOnly()}
+	return serve(ctx, func(p auth.Principal) (*usecase.ImportReport, error) { return s.uc.ImportHouseholds(ctx, p, in) }, importReportToProto)
+}
+
+func importReportToProto(r *usecase.ImportReport) *registryv1.ImportHouseholdsResponse {
+	out := &registryv1.ImportHouseholdsResponse{Rows: int32(r.Rows), HouseholdsCreated: int32(r.HouseholdsCreated), MembershipsCreated: int32(r.MembershipsCreated),
+		Unchanged: int32(r.Unchanged), Households: r.Households}
+	for _, e := range r.Errors {
+		out.Errors = append(out.Errors, &registryv1.ImportRowError{Row: int32(e.Row), Column: e.Column, Rule: e.Rule, MessageVi: e.MessageVI, MessageEn: e.MessageEN})
+	}
+	return out
+}
+
+// GetHouseholdImportTemplate implements the RPC.
+func (s *Server) GetHouseholdImportTemplate(ctx context.Context, req *registryv1.GetHouseholdImportTemplateRequest) (*registryv1.ImportTemplate, error) {
+	return serve(ctx, func(p auth.Principal) (*usecase.Template, error) {
+		return s.uc.HouseholdImportTemplate(ctx, p, protoenum.Input(req.GetFormat(), "IMPORT_FORMAT_"))
+	}, func(t *usecase.Template) *registryv1.ImportTemplate {
+		return &registryv1.ImportTemplate{Filename: t.Filename, ContentType: t.ContentType, Content: t.Content}
 	})
 }

@@ -28,9 +28,9 @@ type Registry struct {
 }
 
 // New returns the registry over st, validating against ref and hashing national ID numbers
-// with nationalIDKey.
-func New(st *storage.Store, ref domain.RefData, nationalIDKey []byte, log *slog.Logger) *Registry {
-	return &Registry{st: st, ref: ref, idKey: nationalIDKey, log: log, now: time.Now}
+// with nationalIDKey; now is the clock (timestamps at the store's precision).
+func New(st *storage.Store, ref domain.RefData, nationalIDKey []byte, log *slog.Logger, now func() time.Time) *Registry {
+	return &Registry{st: st, ref: ref, idKey: nationalIDKey, log: log, now: now}
 }
 
 // ListInput is a List request's filter and paging.

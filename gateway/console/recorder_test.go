@@ -1,0 +1,5 @@
+package console
+
+import "net/http/httptest"
+
+func newRecorder() *httptest.ResponseRecorder { return httptest.NewRecorder() }

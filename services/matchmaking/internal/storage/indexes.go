@@ -1,0 +1,28 @@
+package storage
+
+import (
+	"go.mongodb.org/mongo-driver/v2/mongo"
+
+	"github.com/lienket/lienket/services/platform/mongostore"
+)
+
+// Collection names.
+const (
+	demandsCollection   = "demands"
+	offersCollection    = "offers"
+	proposalsCollection = "proposals"
+)
+
+// Collections declares matchmaking's collections and the indexes its queries use.
+func Collections() []mongostore.Collection {
+	return []mongostore.Collection{
+		// ListDemands (product, province_code, state, buyer), OpenDemands (state),
+		// DemandsWithPendingHolds.
+		{Name: demandsCollection, Indexes: []mongo.IndexModel{mongostore.Index("product", "state"), mongostore.Index("province_code"), mongostore.Index("buyer"), mongostore.Index("pending_holds")}},
+		// ListOffers (product, province_code, state, producer), OpenOffers (product, state),
+		// OffersWithPendingHolds.
+		{Name: offersCollection, Indexes: []mongo.IndexModel{mongostore.Index("product", "state"), mongostore.Index("province_code"), mongostore.Index("producer"), mongostore.Index("pending_holds")}},
+		// ListProposals (demand; buyer or producer), PendingProposals (demand, state).
+		{Name: proposalsCollection, Indexes: []mongo.IndexModel{mongostore.Index("demand"), mongostore.Index("offer"), mongostore.Index("producer", "state"), mongostore.Index("buyer")}},
+	}
+}

@@ -1,0 +1,99 @@
+package usecase
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/lienket/lienket/services/matchmaking/internal/storage"
+	"github.com/lienket/lienket/services/platform/aip"
+	"github.com/lienket/lienket/services/platform/apierr"
+	"github.com/lienket/lienket/services/platform/auth"
+)
+
+// ListInput is a list request: an AIP filter, a page size and the token of the page to read.
+type ListInput struct {
+	Parent, Filter string
+	PageSize       int32
+	PageToken      string
+}
+
+// page reads one page of what list returns under filter f, for a query identified by scope
+// (page tokens are bound to it), and returns the items and the next page's token ("" at the
+// end).
+func page[T, F any](ctx context.Context, in ListInput, scope string, list func(context.Context, F, storage.Page) ([]T, bool, error), f F, key func(*T) string) ([]T, string, error) {
+	n, err := aip.PageSize(in.PageSize)
+	if err != nil {
+		return nil, "", err
+	}
+	digest := aip.QueryDigest(scope)
+	after, err := aip.DecodePageToken(in.PageToken, digest)
+	if err != nil {
+		return nil, "", err
+	}
+	items, more, err := list(ctx, f, storage.Page{After: after, Size: n})
+	if err != nil {
+		return nil, "", fmt.Errorf("list: %w", err)
+	}
+	next := ""
+	if more && len(items) > 0 {
+		next = aip.EncodePageToken(key(&items[len(items)-1]), digest)
+	}
+	return items, next, nil
+}
+
+// marketFilter reads a filter over demands or offers: product, province_code, state (by its
+// API name, STATE_OPEN, or its domain name), window (the posting's window contains that day)
+// and owner (buyer or producer).
+func marketFilter(filter, owner string) (storage.MarketFilter, []aip.Condition, error) {
+	var f storage.MarketFilter
+	cs, err := aip.ParseFilter(filter, "product", "province_code", "state", "window", owner)
+	if err != nil {
+		return f, nil, err
+	}
+	for _, c := range cs {
+		t := storage.Term{Value: c.Value, Not: c.Op == "!="}
+		switch c.Field {
+		case "window":
+			if !apierr.ValidDate(c.Value) || c.Op != "=" {
+				return f, nil, apierr.Field("filter", "FILTER_SYNTAX", `window = "YYYY-MM-DD" selects postings whose window contains that day`)
+			}
+			f.Days = append(f.Days, c.Value)
+		case "product":
+			f.Product = append(f.Product, t)
+		case "province_code":
+			f.Province = append(f.Province, t)
+		case "state":
+			t.Value = stateName(c.Value)
+			f.State = append(f.State, t)
+		default: // owner
+			f.Owner = append(f.Owner, t)
+		}
+	}
+	return f, cs, nil
+}
+
+// stateName is the domain name of a state a filter names: STATE_OPEN and OPEN are OPEN; an
+// unspecified state is "".
+func stateName(s string) string {
+	if strings.HasSuffix(s, "_UNSPECIFIED") {
+		return ""
+	}
+	return strings.TrimPrefix(s, "STATE_")
+}
+
+// proposalFilter reads a filter over proposals (offer, state) for principal p, who sees only
+// the proposals its organisation is party to unless it is an operator or a service.
+func proposalFilter(p auth.Principal, cs []aip.Condition) storage.ProposalFilter {
+	f := storage.ProposalFilter{Everyone: p.Privileged(), Party: p.Organization}
+	for _, c := range cs {
+		t := storage.Term{Value: c.Value, Not: c.Op == "!="}
+		if c.Field == "state" {
+			t.Value = stateName(c.Value)
+			f.State = append(f.State, t)
+		} else {
+			f.Offer = append(f.Offer, t)
+		}
+	}
+	return f
+}

@@ -77,7 +77,7 @@ type Organization struct {
 	State                       string              `bson:"state"`
 	// NameKeys index the display name for searches without diacritics (derived).
 	NameKeys []string `bson:"name_keys,omitempty"`
-	Stamp                       `bson:",inline"`
+	Stamp    `bson:",inline"`
 }
 
 // IsProducer reports whether the organisation can be the producer party of a contract.

@@ -17,7 +17,9 @@ import (
 func (s *Store) BackfillNameKeys(ctx context.Context) (int, error) {
 	n := 0
 	missing := bson.D{{Key: "name_keys", Value: bson.D{{Key: "$exists", Value: false}}}}
-	set := func(keys []string) bson.D { return bson.D{{Key: "$set", Value: bson.D{{Key: "name_keys", Value: keys}}}} }
+	set := func(keys []string) bson.D {
+		return bson.D{{Key: "$set", Value: bson.D{{Key: "name_keys", Value: keys}}}}
+	}
 	for _, q := range []struct {
 		c      *mongo.Collection
 		name   string

@@ -15,6 +15,7 @@ import (
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 	emptypb "google.golang.org/protobuf/types/known/emptypb"
 	fieldmaskpb "google.golang.org/protobuf/types/known/fieldmaskpb"
+	structpb "google.golang.org/protobuf/types/known/structpb"
 	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
 	reflect "reflect"
 	sync "sync"
@@ -732,6 +733,71 @@ func (Grant_Role) EnumDescriptor() ([]byte, []int) {
 	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{52, 0}
 }
 
+// Kind of land-use document.
+type Plot_LandUseCertificateType int32
+
+const (
+	// None given.
+	Plot_LAND_USE_CERTIFICATE_TYPE_UNSPECIFIED Plot_LandUseCertificateType = 0
+	// Certificate of land-use rights (Giấy chứng nhận quyền sử dụng đất, "sổ đỏ").
+	Plot_LAND_USE_CERTIFICATE_TYPE_LAND_USE_RIGHTS Plot_LandUseCertificateType = 1
+	// Certificate of land-use rights and ownership of houses and assets ("sổ hồng").
+	Plot_LAND_USE_CERTIFICATE_TYPE_LAND_AND_ASSETS Plot_LandUseCertificateType = 2
+	// Forest land allocation decision or contract (giao đất, giao rừng).
+	Plot_LAND_USE_CERTIFICATE_TYPE_FOREST_ALLOCATION Plot_LandUseCertificateType = 3
+	// Land lease contract (hợp đồng thuê đất).
+	Plot_LAND_USE_CERTIFICATE_TYPE_LEASE Plot_LandUseCertificateType = 4
+	// Another document.
+	Plot_LAND_USE_CERTIFICATE_TYPE_OTHER Plot_LandUseCertificateType = 5
+)
+
+// Enum value maps for Plot_LandUseCertificateType.
+var (
+	Plot_LandUseCertificateType_name = map[int32]string{
+		0: "LAND_USE_CERTIFICATE_TYPE_UNSPECIFIED",
+		1: "LAND_USE_CERTIFICATE_TYPE_LAND_USE_RIGHTS",
+		2: "LAND_USE_CERTIFICATE_TYPE_LAND_AND_ASSETS",
+		3: "LAND_USE_CERTIFICATE_TYPE_FOREST_ALLOCATION",
+		4: "LAND_USE_CERTIFICATE_TYPE_LEASE",
+		5: "LAND_USE_CERTIFICATE_TYPE_OTHER",
+	}
+	Plot_LandUseCertificateType_value = map[string]int32{
+		"LAND_USE_CERTIFICATE_TYPE_UNSPECIFIED":       0,
+		"LAND_USE_CERTIFICATE_TYPE_LAND_USE_RIGHTS":   1,
+		"LAND_USE_CERTIFICATE_TYPE_LAND_AND_ASSETS":   2,
+		"LAND_USE_CERTIFICATE_TYPE_FOREST_ALLOCATION": 3,
+		"LAND_USE_CERTIFICATE_TYPE_LEASE":             4,
+		"LAND_USE_CERTIFICATE_TYPE_OTHER":             5,
+	}
+)
+
+func (x Plot_LandUseCertificateType) Enum() *Plot_LandUseCertificateType {
+	p := new(Plot_LandUseCertificateType)
+	*p = x
+	return p
+}
+
+func (x Plot_LandUseCertificateType) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (Plot_LandUseCertificateType) Descriptor() protoreflect.EnumDescriptor {
+	return file_lienket_registry_v1_registry_proto_enumTypes[12].Descriptor()
+}
+
+func (Plot_LandUseCertificateType) Type() protoreflect.EnumType {
+	return &file_lienket_registry_v1_registry_proto_enumTypes[12]
+}
+
+func (x Plot_LandUseCertificateType) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use Plot_LandUseCertificateType.Descriptor instead.
+func (Plot_LandUseCertificateType) EnumDescriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{72, 0}
+}
+
 // Address of an organisation or household.
 type Address struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1438,8 +1504,12 @@ type CultivatedArea struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Product code (products/{code} must exist).
 	Product string `protobuf:"bytes,1,opt,name=product,proto3" json:"product,omitempty"`
-	// Area in square metres.
-	AreaM2        int64 `protobuf:"varint,2,opt,name=area_m2,json=areaM2,proto3" json:"area_m2,omitempty"`
+	// Area in square metres. For a product the household has plots of, the sum of those plots'
+	// computed areas.
+	AreaM2 int64 `protobuf:"varint,2,opt,name=area_m2,json=areaM2,proto3" json:"area_m2,omitempty"`
+	// The area is the sum of the household's plots of the product (not the declared figure);
+	// output only.
+	FromPlots     bool `protobuf:"varint,3,opt,name=from_plots,json=fromPlots,proto3" json:"from_plots,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1486,6 +1556,13 @@ func (x *CultivatedArea) GetAreaM2() int64 {
 		return x.AreaM2
 	}
 	return 0
+}
+
+func (x *CultivatedArea) GetFromPlots() bool {
+	if x != nil {
+		return x.FromPlots
+	}
+	return false
 }
 
 // Consent of the household to the processing of its personal data.
@@ -5520,11 +5597,454 @@ func (x *ImportTemplate) GetContent() []byte {
 	return nil
 }
 
+// A production plot of a household.
+type Plot struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// households/{household}/plots/{plot}; output only.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// Local name of the plot, e.g. "Đồi quế Khe Lóng".
+	DisplayName string `protobuf:"bytes,2,opt,name=display_name,json=displayName,proto3" json:"display_name,omitempty"`
+	// Product codes grown on it (products/{code} must exist), 1 to 10.
+	Products []string `protobuf:"bytes,3,rep,name=products,proto3" json:"products,omitempty"`
+	// GeoJSON geometry (WGS 84 longitude, latitude): a Polygon or MultiPolygon, or a Point for
+	// a plot of at most 4 ha. Rings closed, no self-intersection, inside Vietnam and inside the
+	// household's commune (or within 250 m of its boundary, which is simplified to ~200 m).
+	Geometry *structpb.Struct `protobuf:"bytes,4,opt,name=geometry,proto3" json:"geometry,omitempty"`
+	// Area computed from the geometry, hectares (for a Point, the declared area); output only.
+	AreaHa float64 `protobuf:"fixed64,5,opt,name=area_ha,json=areaHa,proto3" json:"area_ha,omitempty"`
+	// Declared area, hectares: required for a Point; for a polygon the computed area must be
+	// within 10% (at least 0.05 ha) of it.
+	DeclaredAreaHa float64 `protobuf:"fixed64,6,opt,name=declared_area_ha,json=declaredAreaHa,proto3" json:"declared_area_ha,omitempty"`
+	// Kind of land-use document.
+	LandUseCertificateType Plot_LandUseCertificateType `protobuf:"varint,7,opt,name=land_use_certificate_type,json=landUseCertificateType,proto3,enum=lienket.registry.v1.Plot_LandUseCertificateType" json:"land_use_certificate_type,omitempty"`
+	// Number of the land-use document: input only, stored as a keyed hash (like national IDs).
+	LandUseCertificateNumber string `protobuf:"bytes,8,opt,name=land_use_certificate_number,json=landUseCertificateNumber,proto3" json:"land_use_certificate_number,omitempty"`
+	// Last 4 characters of the document's number; output only.
+	LandUseCertificateLast4 string `protobuf:"bytes,9,opt,name=land_use_certificate_last4,json=landUseCertificateLast4,proto3" json:"land_use_certificate_last4,omitempty"`
+	// Commune the plot lies in (the household's); output only.
+	CommuneCode string `protobuf:"bytes,10,opt,name=commune_code,json=communeCode,proto3" json:"commune_code,omitempty"`
+	// Creation time; output only.
+	CreateTime *timestamppb.Timestamp `protobuf:"bytes,11,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
+	// Entity tag; output only.
+	Etag          string `protobuf:"bytes,12,opt,name=etag,proto3" json:"etag,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Plot) Reset() {
+	*x = Plot{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[72]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Plot) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Plot) ProtoMessage() {}
+
+func (x *Plot) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[72]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Plot.ProtoReflect.Descriptor instead.
+func (*Plot) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{72}
+}
+
+func (x *Plot) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *Plot) GetDisplayName() string {
+	if x != nil {
+		return x.DisplayName
+	}
+	return ""
+}
+
+func (x *Plot) GetProducts() []string {
+	if x != nil {
+		return x.Products
+	}
+	return nil
+}
+
+func (x *Plot) GetGeometry() *structpb.Struct {
+	if x != nil {
+		return x.Geometry
+	}
+	return nil
+}
+
+func (x *Plot) GetAreaHa() float64 {
+	if x != nil {
+		return x.AreaHa
+	}
+	return 0
+}
+
+func (x *Plot) GetDeclaredAreaHa() float64 {
+	if x != nil {
+		return x.DeclaredAreaHa
+	}
+	return 0
+}
+
+func (x *Plot) GetLandUseCertificateType() Plot_LandUseCertificateType {
+	if x != nil {
+		return x.LandUseCertificateType
+	}
+	return Plot_LAND_USE_CERTIFICATE_TYPE_UNSPECIFIED
+}
+
+func (x *Plot) GetLandUseCertificateNumber() string {
+	if x != nil {
+		return x.LandUseCertificateNumber
+	}
+	return ""
+}
+
+func (x *Plot) GetLandUseCertificateLast4() string {
+	if x != nil {
+		return x.LandUseCertificateLast4
+	}
+	return ""
+}
+
+func (x *Plot) GetCommuneCode() string {
+	if x != nil {
+		return x.CommuneCode
+	}
+	return ""
+}
+
+func (x *Plot) GetCreateTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CreateTime
+	}
+	return nil
+}
+
+func (x *Plot) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
+// Request for CreatePlot.
+type CreatePlotRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// households/{household}.
+	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
+	// The plot.
+	Plot *Plot `protobuf:"bytes,2,opt,name=plot,proto3" json:"plot,omitempty"`
+	// Idempotency key.
+	RequestId     string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreatePlotRequest) Reset() {
+	*x = CreatePlotRequest{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[73]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreatePlotRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreatePlotRequest) ProtoMessage() {}
+
+func (x *CreatePlotRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[73]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreatePlotRequest.ProtoReflect.Descriptor instead.
+func (*CreatePlotRequest) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{73}
+}
+
+func (x *CreatePlotRequest) GetParent() string {
+	if x != nil {
+		return x.Parent
+	}
+	return ""
+}
+
+func (x *CreatePlotRequest) GetPlot() *Plot {
+	if x != nil {
+		return x.Plot
+	}
+	return nil
+}
+
+func (x *CreatePlotRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+// Request for GetPlot.
+type GetPlotRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// households/{household}/plots/{plot}.
+	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetPlotRequest) Reset() {
+	*x = GetPlotRequest{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[74]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetPlotRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetPlotRequest) ProtoMessage() {}
+
+func (x *GetPlotRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[74]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetPlotRequest.ProtoReflect.Descriptor instead.
+func (*GetPlotRequest) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{74}
+}
+
+func (x *GetPlotRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+// Request for ListPlots.
+type ListPlotsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// households/{household}.
+	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
+	// Page size.
+	PageSize int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// Page token.
+	PageToken string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	// Filter (AIP-160 subset). Terms `field = "value"` or `field != "value"` (value quoted, or a bare word) joined by AND; at most 1024 characters; any other field is 400 FILTER_SYNTAX.
+	// Fields:
+	//   - product: a product code grown on the plot
+	Filter        string `protobuf:"bytes,4,opt,name=filter,proto3" json:"filter,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListPlotsRequest) Reset() {
+	*x = ListPlotsRequest{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[75]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListPlotsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListPlotsRequest) ProtoMessage() {}
+
+func (x *ListPlotsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[75]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListPlotsRequest.ProtoReflect.Descriptor instead.
+func (*ListPlotsRequest) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{75}
+}
+
+func (x *ListPlotsRequest) GetParent() string {
+	if x != nil {
+		return x.Parent
+	}
+	return ""
+}
+
+func (x *ListPlotsRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListPlotsRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+func (x *ListPlotsRequest) GetFilter() string {
+	if x != nil {
+		return x.Filter
+	}
+	return ""
+}
+
+// Response for ListPlots.
+type ListPlotsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The page.
+	Plots []*Plot `protobuf:"bytes,1,rep,name=plots,proto3" json:"plots,omitempty"`
+	// Next page token.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListPlotsResponse) Reset() {
+	*x = ListPlotsResponse{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[76]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListPlotsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListPlotsResponse) ProtoMessage() {}
+
+func (x *ListPlotsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[76]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListPlotsResponse.ProtoReflect.Descriptor instead.
+func (*ListPlotsResponse) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{76}
+}
+
+func (x *ListPlotsResponse) GetPlots() []*Plot {
+	if x != nil {
+		return x.Plots
+	}
+	return nil
+}
+
+func (x *ListPlotsResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
+// Request for DeletePlot.
+type DeletePlotRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// households/{household}/plots/{plot}.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// Optional etag.
+	Etag          string `protobuf:"bytes,2,opt,name=etag,proto3" json:"etag,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeletePlotRequest) Reset() {
+	*x = DeletePlotRequest{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[77]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeletePlotRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeletePlotRequest) ProtoMessage() {}
+
+func (x *DeletePlotRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[77]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeletePlotRequest.ProtoReflect.Descriptor instead.
+func (*DeletePlotRequest) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{77}
+}
+
+func (x *DeletePlotRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *DeletePlotRequest) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
 var File_lienket_registry_v1_registry_proto protoreflect.FileDescriptor
 
 const file_lienket_registry_v1_registry_proto_rawDesc = "" +
 	"\n" +
-	"\"lienket/registry/v1/registry.proto\x12\x13lienket.registry.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"o\n" +
+	"\"lienket/registry/v1/registry.proto\x12\x13lienket.registry.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a google/protobuf/field_mask.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"o\n" +
 	"\aAddress\x12\x12\n" +
 	"\x04line\x18\x01 \x01(\tR\x04line\x12&\n" +
 	"\fcommune_code\x18\x02 \x01(\tB\x03\xe0A\x02R\vcommuneCode\x12(\n" +
@@ -5588,10 +6108,12 @@ const file_lienket_registry_v1_registry_proto_rawDesc = "" +
 	"updateMask\"H\n" +
 	"\x19DeleteOrganizationRequest\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x12\n" +
-	"\x04etag\x18\x02 \x01(\tR\x04etag\"M\n" +
+	"\x04etag\x18\x02 \x01(\tR\x04etag\"q\n" +
 	"\x0eCultivatedArea\x12\x1d\n" +
 	"\aproduct\x18\x01 \x01(\tB\x03\xe0A\x02R\aproduct\x12\x1c\n" +
-	"\aarea_m2\x18\x02 \x01(\x03B\x03\xe0A\x02R\x06areaM2\"T\n" +
+	"\aarea_m2\x18\x02 \x01(\x03B\x03\xe0A\x02R\x06areaM2\x12\"\n" +
+	"\n" +
+	"from_plots\x18\x03 \x01(\bB\x03\xe0A\x03R\tfromPlots\"T\n" +
 	"\vDataConsent\x12&\n" +
 	"\fconsent_date\x18\x01 \x01(\tB\x03\xe0A\x02R\vconsentDate\x12\x1d\n" +
 	"\apurpose\x18\x02 \x01(\tB\x03\xe0A\x02R\apurpose\"\xb1\a\n" +
@@ -5931,7 +6453,48 @@ const file_lienket_registry_v1_registry_proto_rawDesc = "" +
 	"\x0eImportTemplate\x12\x1a\n" +
 	"\bfilename\x18\x01 \x01(\tR\bfilename\x12!\n" +
 	"\fcontent_type\x18\x02 \x01(\tR\vcontentType\x12\x18\n" +
-	"\acontent\x18\x03 \x01(\fR\acontent*\xa8\x01\n" +
+	"\acontent\x18\x03 \x01(\fR\acontent\"\xfa\x06\n" +
+	"\x04Plot\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x03R\x04name\x12!\n" +
+	"\fdisplay_name\x18\x02 \x01(\tR\vdisplayName\x12\x1f\n" +
+	"\bproducts\x18\x03 \x03(\tB\x03\xe0A\x02R\bproducts\x128\n" +
+	"\bgeometry\x18\x04 \x01(\v2\x17.google.protobuf.StructB\x03\xe0A\x02R\bgeometry\x12\x1c\n" +
+	"\aarea_ha\x18\x05 \x01(\x01B\x03\xe0A\x03R\x06areaHa\x12(\n" +
+	"\x10declared_area_ha\x18\x06 \x01(\x01R\x0edeclaredAreaHa\x12k\n" +
+	"\x19land_use_certificate_type\x18\a \x01(\x0e20.lienket.registry.v1.Plot.LandUseCertificateTypeR\x16landUseCertificateType\x12B\n" +
+	"\x1bland_use_certificate_number\x18\b \x01(\tB\x03\xe0A\x04R\x18landUseCertificateNumber\x12@\n" +
+	"\x1aland_use_certificate_last4\x18\t \x01(\tB\x03\xe0A\x03R\x17landUseCertificateLast4\x12&\n" +
+	"\fcommune_code\x18\n" +
+	" \x01(\tB\x03\xe0A\x03R\vcommuneCode\x12@\n" +
+	"\vcreate_time\x18\v \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
+	"createTime\x12\x17\n" +
+	"\x04etag\x18\f \x01(\tB\x03\xe0A\x03R\x04etag\"\x9c\x02\n" +
+	"\x16LandUseCertificateType\x12)\n" +
+	"%LAND_USE_CERTIFICATE_TYPE_UNSPECIFIED\x10\x00\x12-\n" +
+	")LAND_USE_CERTIFICATE_TYPE_LAND_USE_RIGHTS\x10\x01\x12-\n" +
+	")LAND_USE_CERTIFICATE_TYPE_LAND_AND_ASSETS\x10\x02\x12/\n" +
+	"+LAND_USE_CERTIFICATE_TYPE_FOREST_ALLOCATION\x10\x03\x12#\n" +
+	"\x1fLAND_USE_CERTIFICATE_TYPE_LEASE\x10\x04\x12#\n" +
+	"\x1fLAND_USE_CERTIFICATE_TYPE_OTHER\x10\x05\"\x83\x01\n" +
+	"\x11CreatePlotRequest\x12\x1b\n" +
+	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x122\n" +
+	"\x04plot\x18\x02 \x01(\v2\x19.lienket.registry.v1.PlotB\x03\xe0A\x02R\x04plot\x12\x1d\n" +
+	"\n" +
+	"request_id\x18\x03 \x01(\tR\trequestId\")\n" +
+	"\x0eGetPlotRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\"\x83\x01\n" +
+	"\x10ListPlotsRequest\x12\x1b\n" +
+	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x12\x1b\n" +
+	"\tpage_size\x18\x02 \x01(\x05R\bpageSize\x12\x1d\n" +
+	"\n" +
+	"page_token\x18\x03 \x01(\tR\tpageToken\x12\x16\n" +
+	"\x06filter\x18\x04 \x01(\tR\x06filter\"l\n" +
+	"\x11ListPlotsResponse\x12/\n" +
+	"\x05plots\x18\x01 \x03(\v2\x19.lienket.registry.v1.PlotR\x05plots\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"@\n" +
+	"\x11DeletePlotRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x12\n" +
+	"\x04etag\x18\x02 \x01(\tR\x04etag*\xa8\x01\n" +
 	"\rPovertyStatus\x12\x1e\n" +
 	"\x1aPOVERTY_STATUS_UNSPECIFIED\x10\x00\x12\x17\n" +
 	"\x13POVERTY_STATUS_POOR\x10\x01\x12\x1c\n" +
@@ -5953,7 +6516,7 @@ const file_lienket_registry_v1_registry_proto_rawDesc = "" +
 	"\fImportFormat\x12\x1d\n" +
 	"\x19IMPORT_FORMAT_UNSPECIFIED\x10\x00\x12\x15\n" +
 	"\x11IMPORT_FORMAT_CSV\x10\x01\x12\x16\n" +
-	"\x12IMPORT_FORMAT_XLSX\x10\x022\xcf\x1e\n" +
+	"\x12IMPORT_FORMAT_XLSX\x10\x022\x95!\n" +
 	"\x0fRegistryService\x12g\n" +
 	"\x12CreateOrganization\x12..lienket.registry.v1.CreateOrganizationRequest\x1a!.lienket.registry.v1.Organization\x12a\n" +
 	"\x0fGetOrganization\x12+.lienket.registry.v1.GetOrganizationRequest\x1a!.lienket.registry.v1.Organization\x12r\n" +
@@ -5973,7 +6536,13 @@ const file_lienket_registry_v1_registry_proto_rawDesc = "" +
 	"\x15BatchCreateHouseholds\x121.lienket.registry.v1.BatchCreateHouseholdsRequest\x1a2.lienket.registry.v1.BatchCreateHouseholdsResponse\x12\x81\x01\n" +
 	"\x16BatchCreateMemberships\x122.lienket.registry.v1.BatchCreateMembershipsRequest\x1a3.lienket.registry.v1.BatchCreateMembershipsResponse\x12o\n" +
 	"\x10ImportHouseholds\x12,.lienket.registry.v1.ImportHouseholdsRequest\x1a-.lienket.registry.v1.ImportHouseholdsResponse\x12y\n" +
-	"\x1aGetHouseholdImportTemplate\x126.lienket.registry.v1.GetHouseholdImportTemplateRequest\x1a#.lienket.registry.v1.ImportTemplate\x12^\n" +
+	"\x1aGetHouseholdImportTemplate\x126.lienket.registry.v1.GetHouseholdImportTemplateRequest\x1a#.lienket.registry.v1.ImportTemplate\x12O\n" +
+	"\n" +
+	"CreatePlot\x12&.lienket.registry.v1.CreatePlotRequest\x1a\x19.lienket.registry.v1.Plot\x12I\n" +
+	"\aGetPlot\x12#.lienket.registry.v1.GetPlotRequest\x1a\x19.lienket.registry.v1.Plot\x12Z\n" +
+	"\tListPlots\x12%.lienket.registry.v1.ListPlotsRequest\x1a&.lienket.registry.v1.ListPlotsResponse\x12L\n" +
+	"\n" +
+	"DeletePlot\x12&.lienket.registry.v1.DeletePlotRequest\x1a\x16.google.protobuf.Empty\x12^\n" +
 	"\x0fCreateAuthority\x12+.lienket.registry.v1.CreateAuthorityRequest\x1a\x1e.lienket.registry.v1.Authority\x12X\n" +
 	"\fGetAuthority\x12(.lienket.registry.v1.GetAuthorityRequest\x1a\x1e.lienket.registry.v1.Authority\x12l\n" +
 	"\x0fListAuthorities\x12+.lienket.registry.v1.ListAuthoritiesRequest\x1a,.lienket.registry.v1.ListAuthoritiesResponse\x12X\n" +
@@ -6012,8 +6581,8 @@ func file_lienket_registry_v1_registry_proto_rawDescGZIP() []byte {
 	return file_lienket_registry_v1_registry_proto_rawDescData
 }
 
-var file_lienket_registry_v1_registry_proto_enumTypes = make([]protoimpl.EnumInfo, 12)
-var file_lienket_registry_v1_registry_proto_msgTypes = make([]protoimpl.MessageInfo, 72)
+var file_lienket_registry_v1_registry_proto_enumTypes = make([]protoimpl.EnumInfo, 13)
+var file_lienket_registry_v1_registry_proto_msgTypes = make([]protoimpl.MessageInfo, 78)
 var file_lienket_registry_v1_registry_proto_goTypes = []any{
 	(PovertyStatus)(0),                        // 0: lienket.registry.v1.PovertyStatus
 	(Gender)(0),                               // 1: lienket.registry.v1.Gender
@@ -6027,231 +6596,252 @@ var file_lienket_registry_v1_registry_proto_goTypes = []any{
 	(AdminArea_Level)(0),                      // 9: lienket.registry.v1.AdminArea.Level
 	(AdminArea_Kind)(0),                       // 10: lienket.registry.v1.AdminArea.Kind
 	(Grant_Role)(0),                           // 11: lienket.registry.v1.Grant.Role
-	(*Address)(nil),                           // 12: lienket.registry.v1.Address
-	(*LegalRepresentative)(nil),               // 13: lienket.registry.v1.LegalRepresentative
-	(*Certification)(nil),                     // 14: lienket.registry.v1.Certification
-	(*Organization)(nil),                      // 15: lienket.registry.v1.Organization
-	(*CreateOrganizationRequest)(nil),         // 16: lienket.registry.v1.CreateOrganizationRequest
-	(*GetOrganizationRequest)(nil),            // 17: lienket.registry.v1.GetOrganizationRequest
-	(*ListOrganizationsRequest)(nil),          // 18: lienket.registry.v1.ListOrganizationsRequest
-	(*ListOrganizationsResponse)(nil),         // 19: lienket.registry.v1.ListOrganizationsResponse
-	(*UpdateOrganizationRequest)(nil),         // 20: lienket.registry.v1.UpdateOrganizationRequest
-	(*DeleteOrganizationRequest)(nil),         // 21: lienket.registry.v1.DeleteOrganizationRequest
-	(*CultivatedArea)(nil),                    // 22: lienket.registry.v1.CultivatedArea
-	(*DataConsent)(nil),                       // 23: lienket.registry.v1.DataConsent
-	(*Household)(nil),                         // 24: lienket.registry.v1.Household
-	(*CreateHouseholdRequest)(nil),            // 25: lienket.registry.v1.CreateHouseholdRequest
-	(*GetHouseholdRequest)(nil),               // 26: lienket.registry.v1.GetHouseholdRequest
-	(*ListHouseholdsRequest)(nil),             // 27: lienket.registry.v1.ListHouseholdsRequest
-	(*ListHouseholdsResponse)(nil),            // 28: lienket.registry.v1.ListHouseholdsResponse
-	(*UpdateHouseholdRequest)(nil),            // 29: lienket.registry.v1.UpdateHouseholdRequest
-	(*DeleteHouseholdRequest)(nil),            // 30: lienket.registry.v1.DeleteHouseholdRequest
-	(*Membership)(nil),                        // 31: lienket.registry.v1.Membership
-	(*CreateMembershipRequest)(nil),           // 32: lienket.registry.v1.CreateMembershipRequest
-	(*GetMembershipRequest)(nil),              // 33: lienket.registry.v1.GetMembershipRequest
-	(*ListMembershipsRequest)(nil),            // 34: lienket.registry.v1.ListMembershipsRequest
-	(*ListMembershipsResponse)(nil),           // 35: lienket.registry.v1.ListMembershipsResponse
-	(*UpdateMembershipRequest)(nil),           // 36: lienket.registry.v1.UpdateMembershipRequest
-	(*DeleteMembershipRequest)(nil),           // 37: lienket.registry.v1.DeleteMembershipRequest
-	(*Authority)(nil),                         // 38: lienket.registry.v1.Authority
-	(*CreateAuthorityRequest)(nil),            // 39: lienket.registry.v1.CreateAuthorityRequest
-	(*GetAuthorityRequest)(nil),               // 40: lienket.registry.v1.GetAuthorityRequest
-	(*ListAuthoritiesRequest)(nil),            // 41: lienket.registry.v1.ListAuthoritiesRequest
-	(*ListAuthoritiesResponse)(nil),           // 42: lienket.registry.v1.ListAuthoritiesResponse
-	(*AdminArea)(nil),                         // 43: lienket.registry.v1.AdminArea
-	(*GetAdminAreaRequest)(nil),               // 44: lienket.registry.v1.GetAdminAreaRequest
-	(*ListAdminAreasRequest)(nil),             // 45: lienket.registry.v1.ListAdminAreasRequest
-	(*ListAdminAreasResponse)(nil),            // 46: lienket.registry.v1.ListAdminAreasResponse
-	(*Product)(nil),                           // 47: lienket.registry.v1.Product
-	(*GetProductRequest)(nil),                 // 48: lienket.registry.v1.GetProductRequest
-	(*ListProductsRequest)(nil),               // 49: lienket.registry.v1.ListProductsRequest
-	(*ListProductsResponse)(nil),              // 50: lienket.registry.v1.ListProductsResponse
-	(*Standard)(nil),                          // 51: lienket.registry.v1.Standard
-	(*GetStandardRequest)(nil),                // 52: lienket.registry.v1.GetStandardRequest
-	(*ListStandardsRequest)(nil),              // 53: lienket.registry.v1.ListStandardsRequest
-	(*ListStandardsResponse)(nil),             // 54: lienket.registry.v1.ListStandardsResponse
-	(*ApiKey)(nil),                            // 55: lienket.registry.v1.ApiKey
-	(*CreateApiKeyRequest)(nil),               // 56: lienket.registry.v1.CreateApiKeyRequest
-	(*CreateApiKeyResponse)(nil),              // 57: lienket.registry.v1.CreateApiKeyResponse
-	(*ListApiKeysRequest)(nil),                // 58: lienket.registry.v1.ListApiKeysRequest
-	(*ListApiKeysResponse)(nil),               // 59: lienket.registry.v1.ListApiKeysResponse
-	(*RevokeApiKeyRequest)(nil),               // 60: lienket.registry.v1.RevokeApiKeyRequest
-	(*VerifyApiKeyRequest)(nil),               // 61: lienket.registry.v1.VerifyApiKeyRequest
-	(*Identity)(nil),                          // 62: lienket.registry.v1.Identity
-	(*User)(nil),                              // 63: lienket.registry.v1.User
-	(*Grant)(nil),                             // 64: lienket.registry.v1.Grant
-	(*CreateUserRequest)(nil),                 // 65: lienket.registry.v1.CreateUserRequest
-	(*GetUserRequest)(nil),                    // 66: lienket.registry.v1.GetUserRequest
-	(*ListUsersRequest)(nil),                  // 67: lienket.registry.v1.ListUsersRequest
-	(*ListUsersResponse)(nil),                 // 68: lienket.registry.v1.ListUsersResponse
-	(*UpdateUserRequest)(nil),                 // 69: lienket.registry.v1.UpdateUserRequest
-	(*CreateGrantRequest)(nil),                // 70: lienket.registry.v1.CreateGrantRequest
-	(*ListGrantsRequest)(nil),                 // 71: lienket.registry.v1.ListGrantsRequest
-	(*ListGrantsResponse)(nil),                // 72: lienket.registry.v1.ListGrantsResponse
-	(*DeleteGrantRequest)(nil),                // 73: lienket.registry.v1.DeleteGrantRequest
-	(*LookupIdentityRequest)(nil),             // 74: lienket.registry.v1.LookupIdentityRequest
-	(*BatchCreateHouseholdsRequest)(nil),      // 75: lienket.registry.v1.BatchCreateHouseholdsRequest
-	(*BatchCreateHouseholdsResponse)(nil),     // 76: lienket.registry.v1.BatchCreateHouseholdsResponse
-	(*BatchCreateMembershipsRequest)(nil),     // 77: lienket.registry.v1.BatchCreateMembershipsRequest
-	(*BatchCreateMembershipsResponse)(nil),    // 78: lienket.registry.v1.BatchCreateMembershipsResponse
-	(*ImportHouseholdsRequest)(nil),           // 79: lienket.registry.v1.ImportHouseholdsRequest
-	(*ImportRowError)(nil),                    // 80: lienket.registry.v1.ImportRowError
-	(*ImportHouseholdsResponse)(nil),          // 81: lienket.registry.v1.ImportHouseholdsResponse
-	(*GetHouseholdImportTemplateRequest)(nil), // 82: lienket.registry.v1.GetHouseholdImportTemplateRequest
-	(*ImportTemplate)(nil),                    // 83: lienket.registry.v1.ImportTemplate
-	(*timestamppb.Timestamp)(nil),             // 84: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),             // 85: google.protobuf.FieldMask
-	(*emptypb.Empty)(nil),                     // 86: google.protobuf.Empty
+	(Plot_LandUseCertificateType)(0),          // 12: lienket.registry.v1.Plot.LandUseCertificateType
+	(*Address)(nil),                           // 13: lienket.registry.v1.Address
+	(*LegalRepresentative)(nil),               // 14: lienket.registry.v1.LegalRepresentative
+	(*Certification)(nil),                     // 15: lienket.registry.v1.Certification
+	(*Organization)(nil),                      // 16: lienket.registry.v1.Organization
+	(*CreateOrganizationRequest)(nil),         // 17: lienket.registry.v1.CreateOrganizationRequest
+	(*GetOrganizationRequest)(nil),            // 18: lienket.registry.v1.GetOrganizationRequest
+	(*ListOrganizationsRequest)(nil),          // 19: lienket.registry.v1.ListOrganizationsRequest
+	(*ListOrganizationsResponse)(nil),         // 20: lienket.registry.v1.ListOrganizationsResponse
+	(*UpdateOrganizationRequest)(nil),         // 21: lienket.registry.v1.UpdateOrganizationRequest
+	(*DeleteOrganizationRequest)(nil),         // 22: lienket.registry.v1.DeleteOrganizationRequest
+	(*CultivatedArea)(nil),                    // 23: lienket.registry.v1.CultivatedArea
+	(*DataConsent)(nil),                       // 24: lienket.registry.v1.DataConsent
+	(*Household)(nil),                         // 25: lienket.registry.v1.Household
+	(*CreateHouseholdRequest)(nil),            // 26: lienket.registry.v1.CreateHouseholdRequest
+	(*GetHouseholdRequest)(nil),               // 27: lienket.registry.v1.GetHouseholdRequest
+	(*ListHouseholdsRequest)(nil),             // 28: lienket.registry.v1.ListHouseholdsRequest
+	(*ListHouseholdsResponse)(nil),            // 29: lienket.registry.v1.ListHouseholdsResponse
+	(*UpdateHouseholdRequest)(nil),            // 30: lienket.registry.v1.UpdateHouseholdRequest
+	(*DeleteHouseholdRequest)(nil),            // 31: lienket.registry.v1.DeleteHouseholdRequest
+	(*Membership)(nil),                        // 32: lienket.registry.v1.Membership
+	(*CreateMembershipRequest)(nil),           // 33: lienket.registry.v1.CreateMembershipRequest
+	(*GetMembershipRequest)(nil),              // 34: lienket.registry.v1.GetMembershipRequest
+	(*ListMembershipsRequest)(nil),            // 35: lienket.registry.v1.ListMembershipsRequest
+	(*ListMembershipsResponse)(nil),           // 36: lienket.registry.v1.ListMembershipsResponse
+	(*UpdateMembershipRequest)(nil),           // 37: lienket.registry.v1.UpdateMembershipRequest
+	(*DeleteMembershipRequest)(nil),           // 38: lienket.registry.v1.DeleteMembershipRequest
+	(*Authority)(nil),                         // 39: lienket.registry.v1.Authority
+	(*CreateAuthorityRequest)(nil),            // 40: lienket.registry.v1.CreateAuthorityRequest
+	(*GetAuthorityRequest)(nil),               // 41: lienket.registry.v1.GetAuthorityRequest
+	(*ListAuthoritiesRequest)(nil),            // 42: lienket.registry.v1.ListAuthoritiesRequest
+	(*ListAuthoritiesResponse)(nil),           // 43: lienket.registry.v1.ListAuthoritiesResponse
+	(*AdminArea)(nil),                         // 44: lienket.registry.v1.AdminArea
+	(*GetAdminAreaRequest)(nil),               // 45: lienket.registry.v1.GetAdminAreaRequest
+	(*ListAdminAreasRequest)(nil),             // 46: lienket.registry.v1.ListAdminAreasRequest
+	(*ListAdminAreasResponse)(nil),            // 47: lienket.registry.v1.ListAdminAreasResponse
+	(*Product)(nil),                           // 48: lienket.registry.v1.Product
+	(*GetProductRequest)(nil),                 // 49: lienket.registry.v1.GetProductRequest
+	(*ListProductsRequest)(nil),               // 50: lienket.registry.v1.ListProductsRequest
+	(*ListProductsResponse)(nil),              // 51: lienket.registry.v1.ListProductsResponse
+	(*Standard)(nil),                          // 52: lienket.registry.v1.Standard
+	(*GetStandardRequest)(nil),                // 53: lienket.registry.v1.GetStandardRequest
+	(*ListStandardsRequest)(nil),              // 54: lienket.registry.v1.ListStandardsRequest
+	(*ListStandardsResponse)(nil),             // 55: lienket.registry.v1.ListStandardsResponse
+	(*ApiKey)(nil),                            // 56: lienket.registry.v1.ApiKey
+	(*CreateApiKeyRequest)(nil),               // 57: lienket.registry.v1.CreateApiKeyRequest
+	(*CreateApiKeyResponse)(nil),              // 58: lienket.registry.v1.CreateApiKeyResponse
+	(*ListApiKeysRequest)(nil),                // 59: lienket.registry.v1.ListApiKeysRequest
+	(*ListApiKeysResponse)(nil),               // 60: lienket.registry.v1.ListApiKeysResponse
+	(*RevokeApiKeyRequest)(nil),               // 61: lienket.registry.v1.RevokeApiKeyRequest
+	(*VerifyApiKeyRequest)(nil),               // 62: lienket.registry.v1.VerifyApiKeyRequest
+	(*Identity)(nil),                          // 63: lienket.registry.v1.Identity
+	(*User)(nil),                              // 64: lienket.registry.v1.User
+	(*Grant)(nil),                             // 65: lienket.registry.v1.Grant
+	(*CreateUserRequest)(nil),                 // 66: lienket.registry.v1.CreateUserRequest
+	(*GetUserRequest)(nil),                    // 67: lienket.registry.v1.GetUserRequest
+	(*ListUsersRequest)(nil),                  // 68: lienket.registry.v1.ListUsersRequest
+	(*ListUsersResponse)(nil),                 // 69: lienket.registry.v1.ListUsersResponse
+	(*UpdateUserRequest)(nil),                 // 70: lienket.registry.v1.UpdateUserRequest
+	(*CreateGrantRequest)(nil),                // 71: lienket.registry.v1.CreateGrantRequest
+	(*ListGrantsRequest)(nil),                 // 72: lienket.registry.v1.ListGrantsRequest
+	(*ListGrantsResponse)(nil),                // 73: lienket.registry.v1.ListGrantsResponse
+	(*DeleteGrantRequest)(nil),                // 74: lienket.registry.v1.DeleteGrantRequest
+	(*LookupIdentityRequest)(nil),             // 75: lienket.registry.v1.LookupIdentityRequest
+	(*BatchCreateHouseholdsRequest)(nil),      // 76: lienket.registry.v1.BatchCreateHouseholdsRequest
+	(*BatchCreateHouseholdsResponse)(nil),     // 77: lienket.registry.v1.BatchCreateHouseholdsResponse
+	(*BatchCreateMembershipsRequest)(nil),     // 78: lienket.registry.v1.BatchCreateMembershipsRequest
+	(*BatchCreateMembershipsResponse)(nil),    // 79: lienket.registry.v1.BatchCreateMembershipsResponse
+	(*ImportHouseholdsRequest)(nil),           // 80: lienket.registry.v1.ImportHouseholdsRequest
+	(*ImportRowError)(nil),                    // 81: lienket.registry.v1.ImportRowError
+	(*ImportHouseholdsResponse)(nil),          // 82: lienket.registry.v1.ImportHouseholdsResponse
+	(*GetHouseholdImportTemplateRequest)(nil), // 83: lienket.registry.v1.GetHouseholdImportTemplateRequest
+	(*ImportTemplate)(nil),                    // 84: lienket.registry.v1.ImportTemplate
+	(*Plot)(nil),                              // 85: lienket.registry.v1.Plot
+	(*CreatePlotRequest)(nil),                 // 86: lienket.registry.v1.CreatePlotRequest
+	(*GetPlotRequest)(nil),                    // 87: lienket.registry.v1.GetPlotRequest
+	(*ListPlotsRequest)(nil),                  // 88: lienket.registry.v1.ListPlotsRequest
+	(*ListPlotsResponse)(nil),                 // 89: lienket.registry.v1.ListPlotsResponse
+	(*DeletePlotRequest)(nil),                 // 90: lienket.registry.v1.DeletePlotRequest
+	(*timestamppb.Timestamp)(nil),             // 91: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil),             // 92: google.protobuf.FieldMask
+	(*structpb.Struct)(nil),                   // 93: google.protobuf.Struct
+	(*emptypb.Empty)(nil),                     // 94: google.protobuf.Empty
 }
 var file_lienket_registry_v1_registry_proto_depIdxs = []int32{
 	4,   // 0: lienket.registry.v1.Organization.kind:type_name -> lienket.registry.v1.Organization.Kind
-	12,  // 1: lienket.registry.v1.Organization.address:type_name -> lienket.registry.v1.Address
-	13,  // 2: lienket.registry.v1.Organization.legal_representative:type_name -> lienket.registry.v1.LegalRepresentative
-	14,  // 3: lienket.registry.v1.Organization.certifications:type_name -> lienket.registry.v1.Certification
+	13,  // 1: lienket.registry.v1.Organization.address:type_name -> lienket.registry.v1.Address
+	14,  // 2: lienket.registry.v1.Organization.legal_representative:type_name -> lienket.registry.v1.LegalRepresentative
+	15,  // 3: lienket.registry.v1.Organization.certifications:type_name -> lienket.registry.v1.Certification
 	5,   // 4: lienket.registry.v1.Organization.state:type_name -> lienket.registry.v1.Organization.State
-	84,  // 5: lienket.registry.v1.Organization.create_time:type_name -> google.protobuf.Timestamp
-	84,  // 6: lienket.registry.v1.Organization.update_time:type_name -> google.protobuf.Timestamp
-	15,  // 7: lienket.registry.v1.CreateOrganizationRequest.organization:type_name -> lienket.registry.v1.Organization
-	15,  // 8: lienket.registry.v1.ListOrganizationsResponse.organizations:type_name -> lienket.registry.v1.Organization
-	15,  // 9: lienket.registry.v1.UpdateOrganizationRequest.organization:type_name -> lienket.registry.v1.Organization
-	85,  // 10: lienket.registry.v1.UpdateOrganizationRequest.update_mask:type_name -> google.protobuf.FieldMask
+	91,  // 5: lienket.registry.v1.Organization.create_time:type_name -> google.protobuf.Timestamp
+	91,  // 6: lienket.registry.v1.Organization.update_time:type_name -> google.protobuf.Timestamp
+	16,  // 7: lienket.registry.v1.CreateOrganizationRequest.organization:type_name -> lienket.registry.v1.Organization
+	16,  // 8: lienket.registry.v1.ListOrganizationsResponse.organizations:type_name -> lienket.registry.v1.Organization
+	16,  // 9: lienket.registry.v1.UpdateOrganizationRequest.organization:type_name -> lienket.registry.v1.Organization
+	92,  // 10: lienket.registry.v1.UpdateOrganizationRequest.update_mask:type_name -> google.protobuf.FieldMask
 	1,   // 11: lienket.registry.v1.Household.head_gender:type_name -> lienket.registry.v1.Gender
 	0,   // 12: lienket.registry.v1.Household.poverty_status:type_name -> lienket.registry.v1.PovertyStatus
-	22,  // 13: lienket.registry.v1.Household.cultivated_areas:type_name -> lienket.registry.v1.CultivatedArea
-	23,  // 14: lienket.registry.v1.Household.consent:type_name -> lienket.registry.v1.DataConsent
-	84,  // 15: lienket.registry.v1.Household.create_time:type_name -> google.protobuf.Timestamp
-	84,  // 16: lienket.registry.v1.Household.update_time:type_name -> google.protobuf.Timestamp
-	24,  // 17: lienket.registry.v1.CreateHouseholdRequest.household:type_name -> lienket.registry.v1.Household
-	24,  // 18: lienket.registry.v1.ListHouseholdsResponse.households:type_name -> lienket.registry.v1.Household
-	24,  // 19: lienket.registry.v1.UpdateHouseholdRequest.household:type_name -> lienket.registry.v1.Household
-	85,  // 20: lienket.registry.v1.UpdateHouseholdRequest.update_mask:type_name -> google.protobuf.FieldMask
+	23,  // 13: lienket.registry.v1.Household.cultivated_areas:type_name -> lienket.registry.v1.CultivatedArea
+	24,  // 14: lienket.registry.v1.Household.consent:type_name -> lienket.registry.v1.DataConsent
+	91,  // 15: lienket.registry.v1.Household.create_time:type_name -> google.protobuf.Timestamp
+	91,  // 16: lienket.registry.v1.Household.update_time:type_name -> google.protobuf.Timestamp
+	25,  // 17: lienket.registry.v1.CreateHouseholdRequest.household:type_name -> lienket.registry.v1.Household
+	25,  // 18: lienket.registry.v1.ListHouseholdsResponse.households:type_name -> lienket.registry.v1.Household
+	25,  // 19: lienket.registry.v1.UpdateHouseholdRequest.household:type_name -> lienket.registry.v1.Household
+	92,  // 20: lienket.registry.v1.UpdateHouseholdRequest.update_mask:type_name -> google.protobuf.FieldMask
 	6,   // 21: lienket.registry.v1.Membership.role:type_name -> lienket.registry.v1.Membership.Role
 	7,   // 22: lienket.registry.v1.Membership.state:type_name -> lienket.registry.v1.Membership.State
-	84,  // 23: lienket.registry.v1.Membership.create_time:type_name -> google.protobuf.Timestamp
-	84,  // 24: lienket.registry.v1.Membership.update_time:type_name -> google.protobuf.Timestamp
-	31,  // 25: lienket.registry.v1.CreateMembershipRequest.membership:type_name -> lienket.registry.v1.Membership
-	31,  // 26: lienket.registry.v1.ListMembershipsResponse.memberships:type_name -> lienket.registry.v1.Membership
-	31,  // 27: lienket.registry.v1.UpdateMembershipRequest.membership:type_name -> lienket.registry.v1.Membership
-	85,  // 28: lienket.registry.v1.UpdateMembershipRequest.update_mask:type_name -> google.protobuf.FieldMask
+	91,  // 23: lienket.registry.v1.Membership.create_time:type_name -> google.protobuf.Timestamp
+	91,  // 24: lienket.registry.v1.Membership.update_time:type_name -> google.protobuf.Timestamp
+	32,  // 25: lienket.registry.v1.CreateMembershipRequest.membership:type_name -> lienket.registry.v1.Membership
+	32,  // 26: lienket.registry.v1.ListMembershipsResponse.memberships:type_name -> lienket.registry.v1.Membership
+	32,  // 27: lienket.registry.v1.UpdateMembershipRequest.membership:type_name -> lienket.registry.v1.Membership
+	92,  // 28: lienket.registry.v1.UpdateMembershipRequest.update_mask:type_name -> google.protobuf.FieldMask
 	8,   // 29: lienket.registry.v1.Authority.kind:type_name -> lienket.registry.v1.Authority.Kind
-	84,  // 30: lienket.registry.v1.Authority.create_time:type_name -> google.protobuf.Timestamp
-	38,  // 31: lienket.registry.v1.CreateAuthorityRequest.authority:type_name -> lienket.registry.v1.Authority
-	38,  // 32: lienket.registry.v1.ListAuthoritiesResponse.authorities:type_name -> lienket.registry.v1.Authority
+	91,  // 30: lienket.registry.v1.Authority.create_time:type_name -> google.protobuf.Timestamp
+	39,  // 31: lienket.registry.v1.CreateAuthorityRequest.authority:type_name -> lienket.registry.v1.Authority
+	39,  // 32: lienket.registry.v1.ListAuthoritiesResponse.authorities:type_name -> lienket.registry.v1.Authority
 	9,   // 33: lienket.registry.v1.AdminArea.level:type_name -> lienket.registry.v1.AdminArea.Level
 	10,  // 34: lienket.registry.v1.AdminArea.kind:type_name -> lienket.registry.v1.AdminArea.Kind
-	43,  // 35: lienket.registry.v1.ListAdminAreasResponse.admin_areas:type_name -> lienket.registry.v1.AdminArea
+	44,  // 35: lienket.registry.v1.ListAdminAreasResponse.admin_areas:type_name -> lienket.registry.v1.AdminArea
 	2,   // 36: lienket.registry.v1.Product.category:type_name -> lienket.registry.v1.ProductCategory
-	47,  // 37: lienket.registry.v1.ListProductsResponse.products:type_name -> lienket.registry.v1.Product
-	51,  // 38: lienket.registry.v1.ListStandardsResponse.standards:type_name -> lienket.registry.v1.Standard
-	84,  // 39: lienket.registry.v1.ApiKey.create_time:type_name -> google.protobuf.Timestamp
-	84,  // 40: lienket.registry.v1.ApiKey.revoke_time:type_name -> google.protobuf.Timestamp
-	55,  // 41: lienket.registry.v1.CreateApiKeyRequest.api_key:type_name -> lienket.registry.v1.ApiKey
-	55,  // 42: lienket.registry.v1.CreateApiKeyResponse.api_key:type_name -> lienket.registry.v1.ApiKey
-	55,  // 43: lienket.registry.v1.ListApiKeysResponse.api_keys:type_name -> lienket.registry.v1.ApiKey
-	62,  // 44: lienket.registry.v1.User.identities:type_name -> lienket.registry.v1.Identity
-	64,  // 45: lienket.registry.v1.User.grants:type_name -> lienket.registry.v1.Grant
-	84,  // 46: lienket.registry.v1.User.create_time:type_name -> google.protobuf.Timestamp
+	48,  // 37: lienket.registry.v1.ListProductsResponse.products:type_name -> lienket.registry.v1.Product
+	52,  // 38: lienket.registry.v1.ListStandardsResponse.standards:type_name -> lienket.registry.v1.Standard
+	91,  // 39: lienket.registry.v1.ApiKey.create_time:type_name -> google.protobuf.Timestamp
+	91,  // 40: lienket.registry.v1.ApiKey.revoke_time:type_name -> google.protobuf.Timestamp
+	56,  // 41: lienket.registry.v1.CreateApiKeyRequest.api_key:type_name -> lienket.registry.v1.ApiKey
+	56,  // 42: lienket.registry.v1.CreateApiKeyResponse.api_key:type_name -> lienket.registry.v1.ApiKey
+	56,  // 43: lienket.registry.v1.ListApiKeysResponse.api_keys:type_name -> lienket.registry.v1.ApiKey
+	63,  // 44: lienket.registry.v1.User.identities:type_name -> lienket.registry.v1.Identity
+	65,  // 45: lienket.registry.v1.User.grants:type_name -> lienket.registry.v1.Grant
+	91,  // 46: lienket.registry.v1.User.create_time:type_name -> google.protobuf.Timestamp
 	11,  // 47: lienket.registry.v1.Grant.role:type_name -> lienket.registry.v1.Grant.Role
-	84,  // 48: lienket.registry.v1.Grant.create_time:type_name -> google.protobuf.Timestamp
-	63,  // 49: lienket.registry.v1.CreateUserRequest.user:type_name -> lienket.registry.v1.User
-	63,  // 50: lienket.registry.v1.ListUsersResponse.users:type_name -> lienket.registry.v1.User
-	63,  // 51: lienket.registry.v1.UpdateUserRequest.user:type_name -> lienket.registry.v1.User
-	85,  // 52: lienket.registry.v1.UpdateUserRequest.update_mask:type_name -> google.protobuf.FieldMask
-	64,  // 53: lienket.registry.v1.CreateGrantRequest.grant:type_name -> lienket.registry.v1.Grant
-	64,  // 54: lienket.registry.v1.ListGrantsResponse.grants:type_name -> lienket.registry.v1.Grant
-	62,  // 55: lienket.registry.v1.LookupIdentityRequest.identity:type_name -> lienket.registry.v1.Identity
-	25,  // 56: lienket.registry.v1.BatchCreateHouseholdsRequest.requests:type_name -> lienket.registry.v1.CreateHouseholdRequest
-	24,  // 57: lienket.registry.v1.BatchCreateHouseholdsResponse.households:type_name -> lienket.registry.v1.Household
-	32,  // 58: lienket.registry.v1.BatchCreateMembershipsRequest.requests:type_name -> lienket.registry.v1.CreateMembershipRequest
-	31,  // 59: lienket.registry.v1.BatchCreateMembershipsResponse.memberships:type_name -> lienket.registry.v1.Membership
+	91,  // 48: lienket.registry.v1.Grant.create_time:type_name -> google.protobuf.Timestamp
+	64,  // 49: lienket.registry.v1.CreateUserRequest.user:type_name -> lienket.registry.v1.User
+	64,  // 50: lienket.registry.v1.ListUsersResponse.users:type_name -> lienket.registry.v1.User
+	64,  // 51: lienket.registry.v1.UpdateUserRequest.user:type_name -> lienket.registry.v1.User
+	92,  // 52: lienket.registry.v1.UpdateUserRequest.update_mask:type_name -> google.protobuf.FieldMask
+	65,  // 53: lienket.registry.v1.CreateGrantRequest.grant:type_name -> lienket.registry.v1.Grant
+	65,  // 54: lienket.registry.v1.ListGrantsResponse.grants:type_name -> lienket.registry.v1.Grant
+	63,  // 55: lienket.registry.v1.LookupIdentityRequest.identity:type_name -> lienket.registry.v1.Identity
+	26,  // 56: lienket.registry.v1.BatchCreateHouseholdsRequest.requests:type_name -> lienket.registry.v1.CreateHouseholdRequest
+	25,  // 57: lienket.registry.v1.BatchCreateHouseholdsResponse.households:type_name -> lienket.registry.v1.Household
+	33,  // 58: lienket.registry.v1.BatchCreateMembershipsRequest.requests:type_name -> lienket.registry.v1.CreateMembershipRequest
+	32,  // 59: lienket.registry.v1.BatchCreateMembershipsResponse.memberships:type_name -> lienket.registry.v1.Membership
 	3,   // 60: lienket.registry.v1.ImportHouseholdsRequest.format:type_name -> lienket.registry.v1.ImportFormat
-	80,  // 61: lienket.registry.v1.ImportHouseholdsResponse.errors:type_name -> lienket.registry.v1.ImportRowError
+	81,  // 61: lienket.registry.v1.ImportHouseholdsResponse.errors:type_name -> lienket.registry.v1.ImportRowError
 	3,   // 62: lienket.registry.v1.GetHouseholdImportTemplateRequest.format:type_name -> lienket.registry.v1.ImportFormat
-	16,  // 63: lienket.registry.v1.RegistryService.CreateOrganization:input_type -> lienket.registry.v1.CreateOrganizationRequest
-	17,  // 64: lienket.registry.v1.RegistryService.GetOrganization:input_type -> lienket.registry.v1.GetOrganizationRequest
-	18,  // 65: lienket.registry.v1.RegistryService.ListOrganizations:input_type -> lienket.registry.v1.ListOrganizationsRequest
-	20,  // 66: lienket.registry.v1.RegistryService.UpdateOrganization:input_type -> lienket.registry.v1.UpdateOrganizationRequest
-	21,  // 67: lienket.registry.v1.RegistryService.DeleteOrganization:input_type -> lienket.registry.v1.DeleteOrganizationRequest
-	25,  // 68: lienket.registry.v1.RegistryService.CreateHousehold:input_type -> lienket.registry.v1.CreateHouseholdRequest
-	26,  // 69: lienket.registry.v1.RegistryService.GetHousehold:input_type -> lienket.registry.v1.GetHouseholdRequest
-	27,  // 70: lienket.registry.v1.RegistryService.ListHouseholds:input_type -> lienket.registry.v1.ListHouseholdsRequest
-	29,  // 71: lienket.registry.v1.RegistryService.UpdateHousehold:input_type -> lienket.registry.v1.UpdateHouseholdRequest
-	30,  // 72: lienket.registry.v1.RegistryService.DeleteHousehold:input_type -> lienket.registry.v1.DeleteHouseholdRequest
-	32,  // 73: lienket.registry.v1.RegistryService.CreateMembership:input_type -> lienket.registry.v1.CreateMembershipRequest
-	33,  // 74: lienket.registry.v1.RegistryService.GetMembership:input_type -> lienket.registry.v1.GetMembershipRequest
-	34,  // 75: lienket.registry.v1.RegistryService.ListMemberships:input_type -> lienket.registry.v1.ListMembershipsRequest
-	36,  // 76: lienket.registry.v1.RegistryService.UpdateMembership:input_type -> lienket.registry.v1.UpdateMembershipRequest
-	37,  // 77: lienket.registry.v1.RegistryService.DeleteMembership:input_type -> lienket.registry.v1.DeleteMembershipRequest
-	75,  // 78: lienket.registry.v1.RegistryService.BatchCreateHouseholds:input_type -> lienket.registry.v1.BatchCreateHouseholdsRequest
-	77,  // 79: lienket.registry.v1.RegistryService.BatchCreateMemberships:input_type -> lienket.registry.v1.BatchCreateMembershipsRequest
-	79,  // 80: lienket.registry.v1.RegistryService.ImportHouseholds:input_type -> lienket.registry.v1.ImportHouseholdsRequest
-	82,  // 81: lienket.registry.v1.RegistryService.GetHouseholdImportTemplate:input_type -> lienket.registry.v1.GetHouseholdImportTemplateRequest
-	39,  // 82: lienket.registry.v1.RegistryService.CreateAuthority:input_type -> lienket.registry.v1.CreateAuthorityRequest
-	40,  // 83: lienket.registry.v1.RegistryService.GetAuthority:input_type -> lienket.registry.v1.GetAuthorityRequest
-	41,  // 84: lienket.registry.v1.RegistryService.ListAuthorities:input_type -> lienket.registry.v1.ListAuthoritiesRequest
-	44,  // 85: lienket.registry.v1.RegistryService.GetAdminArea:input_type -> lienket.registry.v1.GetAdminAreaRequest
-	45,  // 86: lienket.registry.v1.RegistryService.ListAdminAreas:input_type -> lienket.registry.v1.ListAdminAreasRequest
-	48,  // 87: lienket.registry.v1.RegistryService.GetProduct:input_type -> lienket.registry.v1.GetProductRequest
-	49,  // 88: lienket.registry.v1.RegistryService.ListProducts:input_type -> lienket.registry.v1.ListProductsRequest
-	52,  // 89: lienket.registry.v1.RegistryService.GetStandard:input_type -> lienket.registry.v1.GetStandardRequest
-	53,  // 90: lienket.registry.v1.RegistryService.ListStandards:input_type -> lienket.registry.v1.ListStandardsRequest
-	56,  // 91: lienket.registry.v1.RegistryService.CreateApiKey:input_type -> lienket.registry.v1.CreateApiKeyRequest
-	58,  // 92: lienket.registry.v1.RegistryService.ListApiKeys:input_type -> lienket.registry.v1.ListApiKeysRequest
-	60,  // 93: lienket.registry.v1.RegistryService.RevokeApiKey:input_type -> lienket.registry.v1.RevokeApiKeyRequest
-	61,  // 94: lienket.registry.v1.RegistryService.VerifyApiKey:input_type -> lienket.registry.v1.VerifyApiKeyRequest
-	65,  // 95: lienket.registry.v1.RegistryService.CreateUser:input_type -> lienket.registry.v1.CreateUserRequest
-	66,  // 96: lienket.registry.v1.RegistryService.GetUser:input_type -> lienket.registry.v1.GetUserRequest
-	67,  // 97: lienket.registry.v1.RegistryService.ListUsers:input_type -> lienket.registry.v1.ListUsersRequest
-	69,  // 98: lienket.registry.v1.RegistryService.UpdateUser:input_type -> lienket.registry.v1.UpdateUserRequest
-	70,  // 99: lienket.registry.v1.RegistryService.CreateGrant:input_type -> lienket.registry.v1.CreateGrantRequest
-	71,  // 100: lienket.registry.v1.RegistryService.ListGrants:input_type -> lienket.registry.v1.ListGrantsRequest
-	73,  // 101: lienket.registry.v1.RegistryService.DeleteGrant:input_type -> lienket.registry.v1.DeleteGrantRequest
-	74,  // 102: lienket.registry.v1.RegistryService.LookupIdentity:input_type -> lienket.registry.v1.LookupIdentityRequest
-	15,  // 103: lienket.registry.v1.RegistryService.CreateOrganization:output_type -> lienket.registry.v1.Organization
-	15,  // 104: lienket.registry.v1.RegistryService.GetOrganization:output_type -> lienket.registry.v1.Organization
-	19,  // 105: lienket.registry.v1.RegistryService.ListOrganizations:output_type -> lienket.registry.v1.ListOrganizationsResponse
-	15,  // 106: lienket.registry.v1.RegistryService.UpdateOrganization:output_type -> lienket.registry.v1.Organization
-	86,  // 107: lienket.registry.v1.RegistryService.DeleteOrganization:output_type -> google.protobuf.Empty
-	24,  // 108: lienket.registry.v1.RegistryService.CreateHousehold:output_type -> lienket.registry.v1.Household
-	24,  // 109: lienket.registry.v1.RegistryService.GetHousehold:output_type -> lienket.registry.v1.Household
-	28,  // 110: lienket.registry.v1.RegistryService.ListHouseholds:output_type -> lienket.registry.v1.ListHouseholdsResponse
-	24,  // 111: lienket.registry.v1.RegistryService.UpdateHousehold:output_type -> lienket.registry.v1.Household
-	86,  // 112: lienket.registry.v1.RegistryService.DeleteHousehold:output_type -> google.protobuf.Empty
-	31,  // 113: lienket.registry.v1.RegistryService.CreateMembership:output_type -> lienket.registry.v1.Membership
-	31,  // 114: lienket.registry.v1.RegistryService.GetMembership:output_type -> lienket.registry.v1.Membership
-	35,  // 115: lienket.registry.v1.RegistryService.ListMemberships:output_type -> lienket.registry.v1.ListMembershipsResponse
-	31,  // 116: lienket.registry.v1.RegistryService.UpdateMembership:output_type -> lienket.registry.v1.Membership
-	86,  // 117: lienket.registry.v1.RegistryService.DeleteMembership:output_type -> google.protobuf.Empty
-	76,  // 118: lienket.registry.v1.RegistryService.BatchCreateHouseholds:output_type -> lienket.registry.v1.BatchCreateHouseholdsResponse
-	78,  // 119: lienket.registry.v1.RegistryService.BatchCreateMemberships:output_type -> lienket.registry.v1.BatchCreateMembershipsResponse
-	81,  // 120: lienket.registry.v1.RegistryService.ImportHouseholds:output_type -> lienket.registry.v1.ImportHouseholdsResponse
-	83,  // 121: lienket.registry.v1.RegistryService.GetHouseholdImportTemplate:output_type -> lienket.registry.v1.ImportTemplate
-	38,  // 122: lienket.registry.v1.RegistryService.CreateAuthority:output_type -> lienket.registry.v1.Authority
-	38,  // 123: lienket.registry.v1.RegistryService.GetAuthority:output_type -> lienket.registry.v1.Authority
-	42,  // 124: lienket.registry.v1.RegistryService.ListAuthorities:output_type -> lienket.registry.v1.ListAuthoritiesResponse
-	43,  // 125: lienket.registry.v1.RegistryService.GetAdminArea:output_type -> lienket.registry.v1.AdminArea
-	46,  // 126: lienket.registry.v1.RegistryService.ListAdminAreas:output_type -> lienket.registry.v1.ListAdminAreasResponse
-	47,  // 127: lienket.registry.v1.RegistryService.GetProduct:output_type -> lienket.registry.v1.Product
-	50,  // 128: lienket.registry.v1.RegistryService.ListProducts:output_type -> lienket.registry.v1.ListProductsResponse
-	51,  // 129: lienket.registry.v1.RegistryService.GetStandard:output_type -> lienket.registry.v1.Standard
-	54,  // 130: lienket.registry.v1.RegistryService.ListStandards:output_type -> lienket.registry.v1.ListStandardsResponse
-	57,  // 131: lienket.registry.v1.RegistryService.CreateApiKey:output_type -> lienket.registry.v1.CreateApiKeyResponse
-	59,  // 132: lienket.registry.v1.RegistryService.ListApiKeys:output_type -> lienket.registry.v1.ListApiKeysResponse
-	55,  // 133: lienket.registry.v1.RegistryService.RevokeApiKey:output_type -> lienket.registry.v1.ApiKey
-	55,  // 134: lienket.registry.v1.RegistryService.VerifyApiKey:output_type -> lienket.registry.v1.ApiKey
-	63,  // 135: lienket.registry.v1.RegistryService.CreateUser:output_type -> lienket.registry.v1.User
-	63,  // 136: lienket.registry.v1.RegistryService.GetUser:output_type -> lienket.registry.v1.User
-	68,  // 137: lienket.registry.v1.RegistryService.ListUsers:output_type -> lienket.registry.v1.ListUsersResponse
-	63,  // 138: lienket.registry.v1.RegistryService.UpdateUser:output_type -> lienket.registry.v1.User
-	64,  // 139: lienket.registry.v1.RegistryService.CreateGrant:output_type -> lienket.registry.v1.Grant
-	72,  // 140: lienket.registry.v1.RegistryService.ListGrants:output_type -> lienket.registry.v1.ListGrantsResponse
-	86,  // 141: lienket.registry.v1.RegistryService.DeleteGrant:output_type -> google.protobuf.Empty
-	63,  // 142: lienket.registry.v1.RegistryService.LookupIdentity:output_type -> lienket.registry.v1.User
-	103, // [103:143] is the sub-list for method output_type
-	63,  // [63:103] is the sub-list for method input_type
-	63,  // [63:63] is the sub-list for extension type_name
-	63,  // [63:63] is the sub-list for extension extendee
-	0,   // [0:63] is the sub-list for field type_name
+	93,  // 63: lienket.registry.v1.Plot.geometry:type_name -> google.protobuf.Struct
+	12,  // 64: lienket.registry.v1.Plot.land_use_certificate_type:type_name -> lienket.registry.v1.Plot.LandUseCertificateType
+	91,  // 65: lienket.registry.v1.Plot.create_time:type_name -> google.protobuf.Timestamp
+	85,  // 66: lienket.registry.v1.CreatePlotRequest.plot:type_name -> lienket.registry.v1.Plot
+	85,  // 67: lienket.registry.v1.ListPlotsResponse.plots:type_name -> lienket.registry.v1.Plot
+	17,  // 68: lienket.registry.v1.RegistryService.CreateOrganization:input_type -> lienket.registry.v1.CreateOrganizationRequest
+	18,  // 69: lienket.registry.v1.RegistryService.GetOrganization:input_type -> lienket.registry.v1.GetOrganizationRequest
+	19,  // 70: lienket.registry.v1.RegistryService.ListOrganizations:input_type -> lienket.registry.v1.ListOrganizationsRequest
+	21,  // 71: lienket.registry.v1.RegistryService.UpdateOrganization:input_type -> lienket.registry.v1.UpdateOrganizationRequest
+	22,  // 72: lienket.registry.v1.RegistryService.DeleteOrganization:input_type -> lienket.registry.v1.DeleteOrganizationRequest
+	26,  // 73: lienket.registry.v1.RegistryService.CreateHousehold:input_type -> lienket.registry.v1.CreateHouseholdRequest
+	27,  // 74: lienket.registry.v1.RegistryService.GetHousehold:input_type -> lienket.registry.v1.GetHouseholdRequest
+	28,  // 75: lienket.registry.v1.RegistryService.ListHouseholds:input_type -> lienket.registry.v1.ListHouseholdsRequest
+	30,  // 76: lienket.registry.v1.RegistryService.UpdateHousehold:input_type -> lienket.registry.v1.UpdateHouseholdRequest
+	31,  // 77: lienket.registry.v1.RegistryService.DeleteHousehold:input_type -> lienket.registry.v1.DeleteHouseholdRequest
+	33,  // 78: lienket.registry.v1.RegistryService.CreateMembership:input_type -> lienket.registry.v1.CreateMembershipRequest
+	34,  // 79: lienket.registry.v1.RegistryService.GetMembership:input_type -> lienket.registry.v1.GetMembershipRequest
+	35,  // 80: lienket.registry.v1.RegistryService.ListMemberships:input_type -> lienket.registry.v1.ListMembershipsRequest
+	37,  // 81: lienket.registry.v1.RegistryService.UpdateMembership:input_type -> lienket.registry.v1.UpdateMembershipRequest
+	38,  // 82: lienket.registry.v1.RegistryService.DeleteMembership:input_type -> lienket.registry.v1.DeleteMembershipRequest
+	76,  // 83: lienket.registry.v1.RegistryService.BatchCreateHouseholds:input_type -> lienket.registry.v1.BatchCreateHouseholdsRequest
+	78,  // 84: lienket.registry.v1.RegistryService.BatchCreateMemberships:input_type -> lienket.registry.v1.BatchCreateMembershipsRequest
+	80,  // 85: lienket.registry.v1.RegistryService.ImportHouseholds:input_type -> lienket.registry.v1.ImportHouseholdsRequest
+	83,  // 86: lienket.registry.v1.RegistryService.GetHouseholdImportTemplate:input_type -> lienket.registry.v1.GetHouseholdImportTemplateRequest
+	86,  // 87: lienket.registry.v1.RegistryService.CreatePlot:input_type -> lienket.registry.v1.CreatePlotRequest
+	87,  // 88: lienket.registry.v1.RegistryService.GetPlot:input_type -> lienket.registry.v1.GetPlotRequest
+	88,  // 89: lienket.registry.v1.RegistryService.ListPlots:input_type -> lienket.registry.v1.ListPlotsRequest
+	90,  // 90: lienket.registry.v1.RegistryService.DeletePlot:input_type -> lienket.registry.v1.DeletePlotRequest
+	40,  // 91: lienket.registry.v1.RegistryService.CreateAuthority:input_type -> lienket.registry.v1.CreateAuthorityRequest
+	41,  // 92: lienket.registry.v1.RegistryService.GetAuthority:input_type -> lienket.registry.v1.GetAuthorityRequest
+	42,  // 93: lienket.registry.v1.RegistryService.ListAuthorities:input_type -> lienket.registry.v1.ListAuthoritiesRequest
+	45,  // 94: lienket.registry.v1.RegistryService.GetAdminArea:input_type -> lienket.registry.v1.GetAdminAreaRequest
+	46,  // 95: lienket.registry.v1.RegistryService.ListAdminAreas:input_type -> lienket.registry.v1.ListAdminAreasRequest
+	49,  // 96: lienket.registry.v1.RegistryService.GetProduct:input_type -> lienket.registry.v1.GetProductRequest
+	50,  // 97: lienket.registry.v1.RegistryService.ListProducts:input_type -> lienket.registry.v1.ListProductsRequest
+	53,  // 98: lienket.registry.v1.RegistryService.GetStandard:input_type -> lienket.registry.v1.GetStandardRequest
+	54,  // 99: lienket.registry.v1.RegistryService.ListStandards:input_type -> lienket.registry.v1.ListStandardsRequest
+	57,  // 100: lienket.registry.v1.RegistryService.CreateApiKey:input_type -> lienket.registry.v1.CreateApiKeyRequest
+	59,  // 101: lienket.registry.v1.RegistryService.ListApiKeys:input_type -> lienket.registry.v1.ListApiKeysRequest
+	61,  // 102: lienket.registry.v1.RegistryService.RevokeApiKey:input_type -> lienket.registry.v1.RevokeApiKeyRequest
+	62,  // 103: lienket.registry.v1.RegistryService.VerifyApiKey:input_type -> lienket.registry.v1.VerifyApiKeyRequest
+	66,  // 104: lienket.registry.v1.RegistryService.CreateUser:input_type -> lienket.registry.v1.CreateUserRequest
+	67,  // 105: lienket.registry.v1.RegistryService.GetUser:input_type -> lienket.registry.v1.GetUserRequest
+	68,  // 106: lienket.registry.v1.RegistryService.ListUsers:input_type -> lienket.registry.v1.ListUsersRequest
+	70,  // 107: lienket.registry.v1.RegistryService.UpdateUser:input_type -> lienket.registry.v1.UpdateUserRequest
+	71,  // 108: lienket.registry.v1.RegistryService.CreateGrant:input_type -> lienket.registry.v1.CreateGrantRequest
+	72,  // 109: lienket.registry.v1.RegistryService.ListGrants:input_type -> lienket.registry.v1.ListGrantsRequest
+	74,  // 110: lienket.registry.v1.RegistryService.DeleteGrant:input_type -> lienket.registry.v1.DeleteGrantRequest
+	75,  // 111: lienket.registry.v1.RegistryService.LookupIdentity:input_type -> lienket.registry.v1.LookupIdentityRequest
+	16,  // 112: lienket.registry.v1.RegistryService.CreateOrganization:output_type -> lienket.registry.v1.Organization
+	16,  // 113: lienket.registry.v1.RegistryService.GetOrganization:output_type -> lienket.registry.v1.Organization
+	20,  // 114: lienket.registry.v1.RegistryService.ListOrganizations:output_type -> lienket.registry.v1.ListOrganizationsResponse
+	16,  // 115: lienket.registry.v1.RegistryService.UpdateOrganization:output_type -> lienket.registry.v1.Organization
+	94,  // 116: lienket.registry.v1.RegistryService.DeleteOrganization:output_type -> google.protobuf.Empty
+	25,  // 117: lienket.registry.v1.RegistryService.CreateHousehold:output_type -> lienket.registry.v1.Household
+	25,  // 118: lienket.registry.v1.RegistryService.GetHousehold:output_type -> lienket.registry.v1.Household
+	29,  // 119: lienket.registry.v1.RegistryService.ListHouseholds:output_type -> lienket.registry.v1.ListHouseholdsResponse
+	25,  // 120: lienket.registry.v1.RegistryService.UpdateHousehold:output_type -> lienket.registry.v1.Household
+	94,  // 121: lienket.registry.v1.RegistryService.DeleteHousehold:output_type -> google.protobuf.Empty
+	32,  // 122: lienket.registry.v1.RegistryService.CreateMembership:output_type -> lienket.registry.v1.Membership
+	32,  // 123: lienket.registry.v1.RegistryService.GetMembership:output_type -> lienket.registry.v1.Membership
+	36,  // 124: lienket.registry.v1.RegistryService.ListMemberships:output_type -> lienket.registry.v1.ListMembershipsResponse
+	32,  // 125: lienket.registry.v1.RegistryService.UpdateMembership:output_type -> lienket.registry.v1.Membership
+	94,  // 126: lienket.registry.v1.RegistryService.DeleteMembership:output_type -> google.protobuf.Empty
+	77,  // 127: lienket.registry.v1.RegistryService.BatchCreateHouseholds:output_type -> lienket.registry.v1.BatchCreateHouseholdsResponse
+	79,  // 128: lienket.registry.v1.RegistryService.BatchCreateMemberships:output_type -> lienket.registry.v1.BatchCreateMembershipsResponse
+	82,  // 129: lienket.registry.v1.RegistryService.ImportHouseholds:output_type -> lienket.registry.v1.ImportHouseholdsResponse
+	84,  // 130: lienket.registry.v1.RegistryService.GetHouseholdImportTemplate:output_type -> lienket.registry.v1.ImportTemplate
+	85,  // 131: lienket.registry.v1.RegistryService.CreatePlot:output_type -> lienket.registry.v1.Plot
+	85,  // 132: lienket.registry.v1.RegistryService.GetPlot:output_type -> lienket.registry.v1.Plot
+	89,  // 133: lienket.registry.v1.RegistryService.ListPlots:output_type -> lienket.registry.v1.ListPlotsResponse
+	94,  // 134: lienket.registry.v1.RegistryService.DeletePlot:output_type -> google.protobuf.Empty
+	39,  // 135: lienket.registry.v1.RegistryService.CreateAuthority:output_type -> lienket.registry.v1.Authority
+	39,  // 136: lienket.registry.v1.RegistryService.GetAuthority:output_type -> lienket.registry.v1.Authority
+	43,  // 137: lienket.registry.v1.RegistryService.ListAuthorities:output_type -> lienket.registry.v1.ListAuthoritiesResponse
+	44,  // 138: lienket.registry.v1.RegistryService.GetAdminArea:output_type -> lienket.registry.v1.AdminArea
+	47,  // 139: lienket.registry.v1.RegistryService.ListAdminAreas:output_type -> lienket.registry.v1.ListAdminAreasResponse
+	48,  // 140: lienket.registry.v1.RegistryService.GetProduct:output_type -> lienket.registry.v1.Product
+	51,  // 141: lienket.registry.v1.RegistryService.ListProducts:output_type -> lienket.registry.v1.ListProductsResponse
+	52,  // 142: lienket.registry.v1.RegistryService.GetStandard:output_type -> lienket.registry.v1.Standard
+	55,  // 143: lienket.registry.v1.RegistryService.ListStandards:output_type -> lienket.registry.v1.ListStandardsResponse
+	58,  // 144: lienket.registry.v1.RegistryService.CreateApiKey:output_type -> lienket.registry.v1.CreateApiKeyResponse
+	60,  // 145: lienket.registry.v1.RegistryService.ListApiKeys:output_type -> lienket.registry.v1.ListApiKeysResponse
+	56,  // 146: lienket.registry.v1.RegistryService.RevokeApiKey:output_type -> lienket.registry.v1.ApiKey
+	56,  // 147: lienket.registry.v1.RegistryService.VerifyApiKey:output_type -> lienket.registry.v1.ApiKey
+	64,  // 148: lienket.registry.v1.RegistryService.CreateUser:output_type -> lienket.registry.v1.User
+	64,  // 149: lienket.registry.v1.RegistryService.GetUser:output_type -> lienket.registry.v1.User
+	69,  // 150: lienket.registry.v1.RegistryService.ListUsers:output_type -> lienket.registry.v1.ListUsersResponse
+	64,  // 151: lienket.registry.v1.RegistryService.UpdateUser:output_type -> lienket.registry.v1.User
+	65,  // 152: lienket.registry.v1.RegistryService.CreateGrant:output_type -> lienket.registry.v1.Grant
+	73,  // 153: lienket.registry.v1.RegistryService.ListGrants:output_type -> lienket.registry.v1.ListGrantsResponse
+	94,  // 154: lienket.registry.v1.RegistryService.DeleteGrant:output_type -> google.protobuf.Empty
+	64,  // 155: lienket.registry.v1.RegistryService.LookupIdentity:output_type -> lienket.registry.v1.User
+	112, // [112:156] is the sub-list for method output_type
+	68,  // [68:112] is the sub-list for method input_type
+	68,  // [68:68] is the sub-list for extension type_name
+	68,  // [68:68] is the sub-list for extension extendee
+	0,   // [0:68] is the sub-list for field type_name
 }
 
 func init() { file_lienket_registry_v1_registry_proto_init() }
@@ -6264,8 +6854,8 @@ func file_lienket_registry_v1_registry_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_lienket_registry_v1_registry_proto_rawDesc), len(file_lienket_registry_v1_registry_proto_rawDesc)),
-			NumEnums:      12,
-			NumMessages:   72,
+			NumEnums:      13,
+			NumMessages:   78,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

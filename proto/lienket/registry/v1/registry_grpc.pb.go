@@ -42,6 +42,10 @@ const (
 	RegistryService_BatchCreateMemberships_FullMethodName     = "/lienket.registry.v1.RegistryService/BatchCreateMemberships"
 	RegistryService_ImportHouseholds_FullMethodName           = "/lienket.registry.v1.RegistryService/ImportHouseholds"
 	RegistryService_GetHouseholdImportTemplate_FullMethodName = "/lienket.registry.v1.RegistryService/GetHouseholdImportTemplate"
+	RegistryService_CreatePlot_FullMethodName                 = "/lienket.registry.v1.RegistryService/CreatePlot"
+	RegistryService_GetPlot_FullMethodName                    = "/lienket.registry.v1.RegistryService/GetPlot"
+	RegistryService_ListPlots_FullMethodName                  = "/lienket.registry.v1.RegistryService/ListPlots"
+	RegistryService_DeletePlot_FullMethodName                 = "/lienket.registry.v1.RegistryService/DeletePlot"
 	RegistryService_CreateAuthority_FullMethodName            = "/lienket.registry.v1.RegistryService/CreateAuthority"
 	RegistryService_GetAuthority_FullMethodName               = "/lienket.registry.v1.RegistryService/GetAuthority"
 	RegistryService_ListAuthorities_FullMethodName            = "/lienket.registry.v1.RegistryService/ListAuthorities"
@@ -114,6 +118,16 @@ type RegistryServiceClient interface {
 	ImportHouseholds(ctx context.Context, in *ImportHouseholdsRequest, opts ...grpc.CallOption) (*ImportHouseholdsResponse, error)
 	// The import file template, with Vietnamese column headers and an example row.
 	GetHouseholdImportTemplate(ctx context.Context, in *GetHouseholdImportTemplateRequest, opts ...grpc.CallOption) (*ImportTemplate, error)
+	// Records a production plot of a household: households/{household}/plots/{plot}. The
+	// geometry is checked (valid rings, no self-intersection, in Vietnam, inside the household's
+	// commune, area near the declared one). Idempotent on request_id.
+	CreatePlot(ctx context.Context, in *CreatePlotRequest, opts ...grpc.CallOption) (*Plot, error)
+	// Gets a plot.
+	GetPlot(ctx context.Context, in *GetPlotRequest, opts ...grpc.CallOption) (*Plot, error)
+	// Lists a household's plots. Filter fields: product.
+	ListPlots(ctx context.Context, in *ListPlotsRequest, opts ...grpc.CallOption) (*ListPlotsResponse, error)
+	// Deletes a plot (etag).
+	DeletePlot(ctx context.Context, in *DeletePlotRequest, opts ...grpc.CallOption) (*emptypb.Empty, error)
 	// Creates a local authority. Idempotent on request_id.
 	CreateAuthority(ctx context.Context, in *CreateAuthorityRequest, opts ...grpc.CallOption) (*Authority, error)
 	// Gets a local authority.
@@ -359,6 +373,46 @@ func (c *registryServiceClient) GetHouseholdImportTemplate(ctx context.Context, 
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(ImportTemplate)
 	err := c.cc.Invoke(ctx, RegistryService_GetHouseholdImportTemplate_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *registryServiceClient) CreatePlot(ctx context.Context, in *CreatePlotRequest, opts ...grpc.CallOption) (*Plot, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Plot)
+	err := c.cc.Invoke(ctx, RegistryService_CreatePlot_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *registryServiceClient) GetPlot(ctx context.Context, in *GetPlotRequest, opts ...grpc.CallOption) (*Plot, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Plot)
+	err := c.cc.Invoke(ctx, RegistryService_GetPlot_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *registryServiceClient) ListPlots(ctx context.Context, in *ListPlotsRequest, opts ...grpc.CallOption) (*ListPlotsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListPlotsResponse)
+	err := c.cc.Invoke(ctx, RegistryService_ListPlots_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *registryServiceClient) DeletePlot(ctx context.Context, in *DeletePlotRequest, opts ...grpc.CallOption) (*emptypb.Empty, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(emptypb.Empty)
+	err := c.cc.Invoke(ctx, RegistryService_DeletePlot_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -624,6 +678,16 @@ type RegistryServiceServer interface {
 	ImportHouseholds(context.Context, *ImportHouseholdsRequest) (*ImportHouseholdsResponse, error)
 	// The import file template, with Vietnamese column headers and an example row.
 	GetHouseholdImportTemplate(context.Context, *GetHouseholdImportTemplateRequest) (*ImportTemplate, error)
+	// Records a production plot of a household: households/{household}/plots/{plot}. The
+	// geometry is checked (valid rings, no self-intersection, in Vietnam, inside the household's
+	// commune, area near the declared one). Idempotent on request_id.
+	CreatePlot(context.Context, *CreatePlotRequest) (*Plot, error)
+	// Gets a plot.
+	GetPlot(context.Context, *GetPlotRequest) (*Plot, error)
+	// Lists a household's plots. Filter fields: product.
+	ListPlots(context.Context, *ListPlotsRequest) (*ListPlotsResponse, error)
+	// Deletes a plot (etag).
+	DeletePlot(context.Context, *DeletePlotRequest) (*emptypb.Empty, error)
 	// Creates a local authority. Idempotent on request_id.
 	CreateAuthority(context.Context, *CreateAuthorityRequest) (*Authority, error)
 	// Gets a local authority.
@@ -741,6 +805,18 @@ func (UnimplementedRegistryServiceServer) ImportHouseholds(context.Context, *Imp
 }
 func (UnimplementedRegistryServiceServer) GetHouseholdImportTemplate(context.Context, *GetHouseholdImportTemplateRequest) (*ImportTemplate, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetHouseholdImportTemplate not implemented")
+}
+func (UnimplementedRegistryServiceServer) CreatePlot(context.Context, *CreatePlotRequest) (*Plot, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreatePlot not implemented")
+}
+func (UnimplementedRegistryServiceServer) GetPlot(context.Context, *GetPlotRequest) (*Plot, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetPlot not implemented")
+}
+func (UnimplementedRegistryServiceServer) ListPlots(context.Context, *ListPlotsRequest) (*ListPlotsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListPlots not implemented")
+}
+func (UnimplementedRegistryServiceServer) DeletePlot(context.Context, *DeletePlotRequest) (*emptypb.Empty, error) {
+	return nil, status.Error(codes.Unimplemented, "method DeletePlot not implemented")
 }
 func (UnimplementedRegistryServiceServer) CreateAuthority(context.Context, *CreateAuthorityRequest) (*Authority, error) {
 	return nil, status.Error(codes.Unimplemented, "method CreateAuthority not implemented")
@@ -1164,6 +1240,78 @@ func _RegistryService_GetHouseholdImportTemplate_Handler(srv interface{}, ctx co
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(RegistryServiceServer).GetHouseholdImportTemplate(ctx, req.(*GetHouseholdImportTemplateRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _RegistryService_CreatePlot_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreatePlotRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RegistryServiceServer).CreatePlot(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RegistryService_CreatePlot_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RegistryServiceServer).CreatePlot(ctx, req.(*CreatePlotRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _RegistryService_GetPlot_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetPlotRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RegistryServiceServer).GetPlot(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RegistryService_GetPlot_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RegistryServiceServer).GetPlot(ctx, req.(*GetPlotRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _RegistryService_ListPlots_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListPlotsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RegistryServiceServer).ListPlots(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RegistryService_ListPlots_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RegistryServiceServer).ListPlots(ctx, req.(*ListPlotsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _RegistryService_DeletePlot_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeletePlotRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RegistryServiceServer).DeletePlot(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RegistryService_DeletePlot_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RegistryServiceServer).DeletePlot(ctx, req.(*DeletePlotRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -1628,6 +1776,22 @@ var RegistryService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetHouseholdImportTemplate",
 			Handler:    _RegistryService_GetHouseholdImportTemplate_Handler,
+		},
+		{
+			MethodName: "CreatePlot",
+			Handler:    _RegistryService_CreatePlot_Handler,
+		},
+		{
+			MethodName: "GetPlot",
+			Handler:    _RegistryService_GetPlot_Handler,
+		},
+		{
+			MethodName: "ListPlots",
+			Handler:    _RegistryService_ListPlots_Handler,
+		},
+		{
+			MethodName: "DeletePlot",
+			Handler:    _RegistryService_DeletePlot_Handler,
 		},
 		{
 			MethodName: "CreateAuthority",

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paulmach/orb"
 	"github.com/stretchr/testify/require"
 
 	"github.com/lienket/lienket/services/platform/apierr"
@@ -129,6 +130,7 @@ type fakeRef map[string]AdminArea
 func (f fakeRef) AdminArea(c string) (AdminArea, bool) { a, ok := f[c]; return a, ok }
 func (fakeRef) Product(c string) (Product, bool)       { return Product{Code: c}, c == "cinnamon-bark" }
 func (fakeRef) Standard(c string) (Standard, bool)     { return Standard{Code: c}, c == "VIETGAP" }
+func (fakeRef) Boundary(string) (orb.Geometry, bool)   { return nil, false }
 
 var ref = fakeRef{
 	places.LaoCai:  {Code: places.LaoCai, Level: LevelProvince},

@@ -2,6 +2,8 @@ package domain
 
 import (
 	"strconv"
+
+	"github.com/paulmach/orb"
 	"strings"
 	"time"
 
@@ -11,6 +13,8 @@ import (
 // RefData answers lookups of reference data during validation.
 type RefData interface {
 	AdminArea(code string) (AdminArea, bool)
+	// Boundary is an area's boundary, a Polygon or MultiPolygon (false when the file had none).
+	Boundary(code string) (orb.Geometry, bool)
 	Product(code string) (Product, bool)
 	Standard(code string) (Standard, bool)
 }

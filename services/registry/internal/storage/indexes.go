@@ -20,6 +20,7 @@ const (
 	collUsers         = "users"
 	collGrants        = "grants"
 	collReferenceMeta = "reference_meta"
+	collPlots         = "plots"
 )
 
 // Collections declares the registry's collections and the indexes its queries use.
@@ -32,6 +33,7 @@ func Collections() []mongostore.Collection {
 		{Name: collAuthorities, Indexes: []mongo.IndexModel{ix("admin_area_code"), ix("kind")}},
 		{Name: collAdminAreas, Indexes: []mongo.IndexModel{ix("level"), ix("parent_code"), ix("retired")}},
 		{Name: collReferenceMeta}, // read by _id only
+		{Name: collPlots, Indexes: []mongo.IndexModel{ix("household"), ix("products")}},
 		{Name: collProducts, Bounded: true},
 		{Name: collStandards, Bounded: true},
 		{Name: collAPIKeys, Indexes: []mongo.IndexModel{ix("organization"), mongostore.UniqueIndex("prefix")}},

@@ -27,6 +27,7 @@ type Store struct {
 	Claims      Table[domain.Claim]
 	Users       Table[domain.User]
 	Grants      Table[domain.Grant]
+	Plots       Table[domain.Plot]
 
 	db *mongostore.Database
 }
@@ -45,6 +46,7 @@ func New(db *mongostore.Database) *Store {
 		Claims:      table[domain.Claim](db, collClaims, nil),
 		Users:       table[domain.User](db, collUsers, nil),
 		Grants:      table[domain.Grant](db, collGrants, map[string]string{"user": "user", "organization": "organization", "authority": "authority"}),
+		Plots:       table[domain.Plot](db, collPlots, map[string]string{"household": "household", "product": "products"}),
 		db:          db,
 	}
 }
@@ -185,6 +187,12 @@ func (s *Store) APIKeyByPrefix(ctx context.Context, prefix string) (*domain.APIK
 func (s *Store) RevokeAPIKey(ctx context.Context, id string, t time.Time) (bool, error) {
 	return s.APIKeys.repo.UpdateIf(ctx, id, bson.D{{Key: "revoke_time", Value: bson.D{{Key: "$exists", Value: false}}}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "revoke_time", Value: t}}}})
+}
+
+// SetPlotAreas records a household's area per product from its plots.
+func (s *Store) SetPlotAreas(ctx context.Context, household string, areas []domain.CultivatedArea) error {
+	_, err := s.Households.repo.UpdateIf(ctx, household, nil, bson.D{{Key: "$set", Value: bson.D{{Key: "plot_areas", Value: areas}}}})
+	return err
 }
 
 // ActiveMemberHouseholds returns the names of the households that are active members of org,

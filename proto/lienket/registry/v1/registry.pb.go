@@ -798,6 +798,67 @@ func (Plot_LandUseCertificateType) EnumDescriptor() ([]byte, []int) {
 	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{72, 0}
 }
 
+// State of a certification.
+type CertificationRecord_State int32
+
+const (
+	// Unset.
+	CertificationRecord_STATE_UNSPECIFIED CertificationRecord_State = 0
+	// Requested by the organisation; not held until approved.
+	CertificationRecord_STATE_REQUESTED CertificationRecord_State = 1
+	// Recorded (or approved) by an operator or an official: held.
+	CertificationRecord_STATE_RECORDED CertificationRecord_State = 2
+	// The request was rejected.
+	CertificationRecord_STATE_REJECTED CertificationRecord_State = 3
+	// Revoked after it was recorded.
+	CertificationRecord_STATE_REVOKED CertificationRecord_State = 4
+)
+
+// Enum value maps for CertificationRecord_State.
+var (
+	CertificationRecord_State_name = map[int32]string{
+		0: "STATE_UNSPECIFIED",
+		1: "STATE_REQUESTED",
+		2: "STATE_RECORDED",
+		3: "STATE_REJECTED",
+		4: "STATE_REVOKED",
+	}
+	CertificationRecord_State_value = map[string]int32{
+		"STATE_UNSPECIFIED": 0,
+		"STATE_REQUESTED":   1,
+		"STATE_RECORDED":    2,
+		"STATE_REJECTED":    3,
+		"STATE_REVOKED":     4,
+	}
+)
+
+func (x CertificationRecord_State) Enum() *CertificationRecord_State {
+	p := new(CertificationRecord_State)
+	*p = x
+	return p
+}
+
+func (x CertificationRecord_State) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (CertificationRecord_State) Descriptor() protoreflect.EnumDescriptor {
+	return file_lienket_registry_v1_registry_proto_enumTypes[13].Descriptor()
+}
+
+func (CertificationRecord_State) Type() protoreflect.EnumType {
+	return &file_lienket_registry_v1_registry_proto_enumTypes[13]
+}
+
+func (x CertificationRecord_State) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use CertificationRecord_State.Descriptor instead.
+func (CertificationRecord_State) EnumDescriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{78, 0}
+}
+
 // Address of an organisation or household.
 type Address struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -926,7 +987,8 @@ func (x *LegalRepresentative) GetPhone() string {
 	return ""
 }
 
-// A certification held by an organisation.
+// A certification as an organisation declares it on itself (not checked: offers and
+// matchmaking rely on the certifications recorded under organizations/{o}/certifications).
 type Certification struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Standard code: standards/{code} must exist (e.g. "VIETGAP").
@@ -6040,6 +6102,605 @@ func (x *DeletePlotRequest) GetEtag() string {
 	return ""
 }
 
+// A certification of an organisation (or of some of its members' plots), as a certifying body
+// issued it: organizations/{organization}/certifications/{certification}.
+type CertificationRecord struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// organizations/{organization}/certifications/{certification}; output only.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// Standard: standards/{code} or the bare code (e.g. "VIETGAP"); required, immutable.
+	Standard string `protobuf:"bytes,2,opt,name=standard,proto3" json:"standard,omitempty"`
+	// Certificate number; required.
+	Number string `protobuf:"bytes,3,opt,name=number,proto3" json:"number,omitempty"`
+	// Issuing (certifying) body; required.
+	Issuer string `protobuf:"bytes,4,opt,name=issuer,proto3" json:"issuer,omitempty"`
+	// Product codes covered (products/{code} must exist), 1 to 20; required.
+	Products []string `protobuf:"bytes,5,rep,name=products,proto3" json:"products,omitempty"`
+	// Valid from, "YYYY-MM-DD"; required.
+	ValidFrom string `protobuf:"bytes,6,opt,name=valid_from,json=validFrom,proto3" json:"valid_from,omitempty"`
+	// Valid until (inclusive), "YYYY-MM-DD"; required.
+	ValidUntil string `protobuf:"bytes,7,opt,name=valid_until,json=validUntil,proto3" json:"valid_until,omitempty"`
+	// Plots covered (households/{h}/plots/{p} of member households), when the certificate names them.
+	Plots []string `protobuf:"bytes,8,rep,name=plots,proto3" json:"plots,omitempty"`
+	// State; output only.
+	State CertificationRecord_State `protobuf:"varint,9,opt,name=state,proto3,enum=lienket.registry.v1.CertificationRecord_State" json:"state,omitempty"`
+	// Who requested it (the organisation's principal), when it was requested; output only.
+	RequestedBy string `protobuf:"bytes,10,opt,name=requested_by,json=requestedBy,proto3" json:"requested_by,omitempty"`
+	// Who recorded or approved it (an operator or official); output only.
+	RecordedBy string `protobuf:"bytes,11,opt,name=recorded_by,json=recordedBy,proto3" json:"recorded_by,omitempty"`
+	// When it was recorded or approved; output only.
+	RecordTime *timestamppb.Timestamp `protobuf:"bytes,12,opt,name=record_time,json=recordTime,proto3" json:"record_time,omitempty"`
+	// Reason of a rejection or revocation; output only.
+	Reason string `protobuf:"bytes,13,opt,name=reason,proto3" json:"reason,omitempty"`
+	// Creation time; output only.
+	CreateTime *timestamppb.Timestamp `protobuf:"bytes,14,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
+	// Entity tag; output only (the state-changing methods take it as a request field).
+	Etag          string `protobuf:"bytes,15,opt,name=etag,proto3" json:"etag,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CertificationRecord) Reset() {
+	*x = CertificationRecord{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[78]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CertificationRecord) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CertificationRecord) ProtoMessage() {}
+
+func (x *CertificationRecord) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[78]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CertificationRecord.ProtoReflect.Descriptor instead.
+func (*CertificationRecord) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{78}
+}
+
+func (x *CertificationRecord) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *CertificationRecord) GetStandard() string {
+	if x != nil {
+		return x.Standard
+	}
+	return ""
+}
+
+func (x *CertificationRecord) GetNumber() string {
+	if x != nil {
+		return x.Number
+	}
+	return ""
+}
+
+func (x *CertificationRecord) GetIssuer() string {
+	if x != nil {
+		return x.Issuer
+	}
+	return ""
+}
+
+func (x *CertificationRecord) GetProducts() []string {
+	if x != nil {
+		return x.Products
+	}
+	return nil
+}
+
+func (x *CertificationRecord) GetValidFrom() string {
+	if x != nil {
+		return x.ValidFrom
+	}
+	return ""
+}
+
+func (x *CertificationRecord) GetValidUntil() string {
+	if x != nil {
+		return x.ValidUntil
+	}
+	return ""
+}
+
+func (x *CertificationRecord) GetPlots() []string {
+	if x != nil {
+		return x.Plots
+	}
+	return nil
+}
+
+func (x *CertificationRecord) GetState() CertificationRecord_State {
+	if x != nil {
+		return x.State
+	}
+	return CertificationRecord_STATE_UNSPECIFIED
+}
+
+func (x *CertificationRecord) GetRequestedBy() string {
+	if x != nil {
+		return x.RequestedBy
+	}
+	return ""
+}
+
+func (x *CertificationRecord) GetRecordedBy() string {
+	if x != nil {
+		return x.RecordedBy
+	}
+	return ""
+}
+
+func (x *CertificationRecord) GetRecordTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.RecordTime
+	}
+	return nil
+}
+
+func (x *CertificationRecord) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *CertificationRecord) GetCreateTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CreateTime
+	}
+	return nil
+}
+
+func (x *CertificationRecord) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
+// Request for CreateCertification.
+type CreateCertificationRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// organizations/{organization}.
+	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
+	// The certification.
+	Certification *CertificationRecord `protobuf:"bytes,2,opt,name=certification,proto3" json:"certification,omitempty"`
+	// Idempotency key.
+	RequestId     string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateCertificationRequest) Reset() {
+	*x = CreateCertificationRequest{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[79]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateCertificationRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateCertificationRequest) ProtoMessage() {}
+
+func (x *CreateCertificationRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[79]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateCertificationRequest.ProtoReflect.Descriptor instead.
+func (*CreateCertificationRequest) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{79}
+}
+
+func (x *CreateCertificationRequest) GetParent() string {
+	if x != nil {
+		return x.Parent
+	}
+	return ""
+}
+
+func (x *CreateCertificationRequest) GetCertification() *CertificationRecord {
+	if x != nil {
+		return x.Certification
+	}
+	return nil
+}
+
+func (x *CreateCertificationRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+// Request for GetCertification.
+type GetCertificationRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// organizations/{organization}/certifications/{certification}.
+	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetCertificationRequest) Reset() {
+	*x = GetCertificationRequest{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[80]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetCertificationRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetCertificationRequest) ProtoMessage() {}
+
+func (x *GetCertificationRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[80]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetCertificationRequest.ProtoReflect.Descriptor instead.
+func (*GetCertificationRequest) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{80}
+}
+
+func (x *GetCertificationRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+// Request for ListCertifications.
+type ListCertificationsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// organizations/{organization}, or organizations/- for every organisation.
+	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
+	// Page size.
+	PageSize int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// Page token.
+	PageToken string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	// Filter (AIP-160 subset). Terms `field = "value"` or `field != "value"` (value quoted, or a bare word) joined by AND; at most 1024 characters; any other field is 400 FILTER_SYNTAX.
+	// Fields:
+	//   - standard: a standard code, e.g. "VIETGAP"
+	//   - product: a product code covered
+	//   - state: "STATE_REQUESTED", "STATE_RECORDED", "STATE_REJECTED" or "STATE_REVOKED"
+	//   - expiring_within_days: 1 to 366; recorded certifications whose validity ends between today and that many days from today (Asia/Ho_Chi_Minh), e.g. expiring_within_days = 60
+	Filter        string `protobuf:"bytes,4,opt,name=filter,proto3" json:"filter,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListCertificationsRequest) Reset() {
+	*x = ListCertificationsRequest{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[81]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListCertificationsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListCertificationsRequest) ProtoMessage() {}
+
+func (x *ListCertificationsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[81]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListCertificationsRequest.ProtoReflect.Descriptor instead.
+func (*ListCertificationsRequest) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{81}
+}
+
+func (x *ListCertificationsRequest) GetParent() string {
+	if x != nil {
+		return x.Parent
+	}
+	return ""
+}
+
+func (x *ListCertificationsRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListCertificationsRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+func (x *ListCertificationsRequest) GetFilter() string {
+	if x != nil {
+		return x.Filter
+	}
+	return ""
+}
+
+// Response for ListCertifications.
+type ListCertificationsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The page.
+	Certifications []*CertificationRecord `protobuf:"bytes,1,rep,name=certifications,proto3" json:"certifications,omitempty"`
+	// Next page token.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListCertificationsResponse) Reset() {
+	*x = ListCertificationsResponse{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[82]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListCertificationsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListCertificationsResponse) ProtoMessage() {}
+
+func (x *ListCertificationsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[82]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListCertificationsResponse.ProtoReflect.Descriptor instead.
+func (*ListCertificationsResponse) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{82}
+}
+
+func (x *ListCertificationsResponse) GetCertifications() []*CertificationRecord {
+	if x != nil {
+		return x.Certifications
+	}
+	return nil
+}
+
+func (x *ListCertificationsResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
+// Request for ApproveCertification.
+type ApproveCertificationRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// organizations/{organization}/certifications/{certification}.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// Optional etag.
+	Etag          string `protobuf:"bytes,2,opt,name=etag,proto3" json:"etag,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ApproveCertificationRequest) Reset() {
+	*x = ApproveCertificationRequest{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[83]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ApproveCertificationRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ApproveCertificationRequest) ProtoMessage() {}
+
+func (x *ApproveCertificationRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[83]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ApproveCertificationRequest.ProtoReflect.Descriptor instead.
+func (*ApproveCertificationRequest) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{83}
+}
+
+func (x *ApproveCertificationRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *ApproveCertificationRequest) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
+// Request for RejectCertification.
+type RejectCertificationRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// organizations/{organization}/certifications/{certification}.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// Why; required.
+	Reason string `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
+	// Optional etag.
+	Etag          string `protobuf:"bytes,3,opt,name=etag,proto3" json:"etag,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RejectCertificationRequest) Reset() {
+	*x = RejectCertificationRequest{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[84]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RejectCertificationRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RejectCertificationRequest) ProtoMessage() {}
+
+func (x *RejectCertificationRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[84]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RejectCertificationRequest.ProtoReflect.Descriptor instead.
+func (*RejectCertificationRequest) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{84}
+}
+
+func (x *RejectCertificationRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *RejectCertificationRequest) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *RejectCertificationRequest) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
+// Request for RevokeCertification.
+type RevokeCertificationRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// organizations/{organization}/certifications/{certification}.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// Why; required.
+	Reason string `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
+	// Optional etag.
+	Etag          string `protobuf:"bytes,3,opt,name=etag,proto3" json:"etag,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RevokeCertificationRequest) Reset() {
+	*x = RevokeCertificationRequest{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[85]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RevokeCertificationRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RevokeCertificationRequest) ProtoMessage() {}
+
+func (x *RevokeCertificationRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[85]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RevokeCertificationRequest.ProtoReflect.Descriptor instead.
+func (*RevokeCertificationRequest) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{85}
+}
+
+func (x *RevokeCertificationRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *RevokeCertificationRequest) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *RevokeCertificationRequest) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
 var File_lienket_registry_v1_registry_proto protoreflect.FileDescriptor
 
 const file_lienket_registry_v1_registry_proto_rawDesc = "" +
@@ -6494,7 +7155,62 @@ const file_lienket_registry_v1_registry_proto_rawDesc = "" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"@\n" +
 	"\x11DeletePlotRequest\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x12\n" +
-	"\x04etag\x18\x02 \x01(\tR\x04etag*\xa8\x01\n" +
+	"\x04etag\x18\x02 \x01(\tR\x04etag\"\xd0\x05\n" +
+	"\x13CertificationRecord\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x03R\x04name\x12\"\n" +
+	"\bstandard\x18\x02 \x01(\tB\x06\xe0A\x02\xe0A\x05R\bstandard\x12\x1b\n" +
+	"\x06number\x18\x03 \x01(\tB\x03\xe0A\x02R\x06number\x12\x1b\n" +
+	"\x06issuer\x18\x04 \x01(\tB\x03\xe0A\x02R\x06issuer\x12\x1f\n" +
+	"\bproducts\x18\x05 \x03(\tB\x03\xe0A\x02R\bproducts\x12\"\n" +
+	"\n" +
+	"valid_from\x18\x06 \x01(\tB\x03\xe0A\x02R\tvalidFrom\x12$\n" +
+	"\vvalid_until\x18\a \x01(\tB\x03\xe0A\x02R\n" +
+	"validUntil\x12\x14\n" +
+	"\x05plots\x18\b \x03(\tR\x05plots\x12I\n" +
+	"\x05state\x18\t \x01(\x0e2..lienket.registry.v1.CertificationRecord.StateB\x03\xe0A\x03R\x05state\x12&\n" +
+	"\frequested_by\x18\n" +
+	" \x01(\tB\x03\xe0A\x03R\vrequestedBy\x12$\n" +
+	"\vrecorded_by\x18\v \x01(\tB\x03\xe0A\x03R\n" +
+	"recordedBy\x12@\n" +
+	"\vrecord_time\x18\f \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
+	"recordTime\x12\x1b\n" +
+	"\x06reason\x18\r \x01(\tB\x03\xe0A\x03R\x06reason\x12@\n" +
+	"\vcreate_time\x18\x0e \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
+	"createTime\x12\x17\n" +
+	"\x04etag\x18\x0f \x01(\tB\x03\xe0A\x03R\x04etag\"n\n" +
+	"\x05State\x12\x15\n" +
+	"\x11STATE_UNSPECIFIED\x10\x00\x12\x13\n" +
+	"\x0fSTATE_REQUESTED\x10\x01\x12\x12\n" +
+	"\x0eSTATE_RECORDED\x10\x02\x12\x12\n" +
+	"\x0eSTATE_REJECTED\x10\x03\x12\x11\n" +
+	"\rSTATE_REVOKED\x10\x04\"\xad\x01\n" +
+	"\x1aCreateCertificationRequest\x12\x1b\n" +
+	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x12S\n" +
+	"\rcertification\x18\x02 \x01(\v2(.lienket.registry.v1.CertificationRecordB\x03\xe0A\x02R\rcertification\x12\x1d\n" +
+	"\n" +
+	"request_id\x18\x03 \x01(\tR\trequestId\"2\n" +
+	"\x17GetCertificationRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\"\x8c\x01\n" +
+	"\x19ListCertificationsRequest\x12\x1b\n" +
+	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x12\x1b\n" +
+	"\tpage_size\x18\x02 \x01(\x05R\bpageSize\x12\x1d\n" +
+	"\n" +
+	"page_token\x18\x03 \x01(\tR\tpageToken\x12\x16\n" +
+	"\x06filter\x18\x04 \x01(\tR\x06filter\"\x96\x01\n" +
+	"\x1aListCertificationsResponse\x12P\n" +
+	"\x0ecertifications\x18\x01 \x03(\v2(.lienket.registry.v1.CertificationRecordR\x0ecertifications\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"J\n" +
+	"\x1bApproveCertificationRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x12\n" +
+	"\x04etag\x18\x02 \x01(\tR\x04etag\"f\n" +
+	"\x1aRejectCertificationRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x1b\n" +
+	"\x06reason\x18\x02 \x01(\tB\x03\xe0A\x02R\x06reason\x12\x12\n" +
+	"\x04etag\x18\x03 \x01(\tR\x04etag\"f\n" +
+	"\x1aRevokeCertificationRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x1b\n" +
+	"\x06reason\x18\x02 \x01(\tB\x03\xe0A\x02R\x06reason\x12\x12\n" +
+	"\x04etag\x18\x03 \x01(\tR\x04etag*\xa8\x01\n" +
 	"\rPovertyStatus\x12\x1e\n" +
 	"\x1aPOVERTY_STATUS_UNSPECIFIED\x10\x00\x12\x17\n" +
 	"\x13POVERTY_STATUS_POOR\x10\x01\x12\x1c\n" +
@@ -6516,7 +7232,7 @@ const file_lienket_registry_v1_registry_proto_rawDesc = "" +
 	"\fImportFormat\x12\x1d\n" +
 	"\x19IMPORT_FORMAT_UNSPECIFIED\x10\x00\x12\x15\n" +
 	"\x11IMPORT_FORMAT_CSV\x10\x01\x12\x16\n" +
-	"\x12IMPORT_FORMAT_XLSX\x10\x022\x95!\n" +
+	"\x12IMPORT_FORMAT_XLSX\x10\x022\xc2&\n" +
 	"\x0fRegistryService\x12g\n" +
 	"\x12CreateOrganization\x12..lienket.registry.v1.CreateOrganizationRequest\x1a!.lienket.registry.v1.Organization\x12a\n" +
 	"\x0fGetOrganization\x12+.lienket.registry.v1.GetOrganizationRequest\x1a!.lienket.registry.v1.Organization\x12r\n" +
@@ -6542,7 +7258,13 @@ const file_lienket_registry_v1_registry_proto_rawDesc = "" +
 	"\aGetPlot\x12#.lienket.registry.v1.GetPlotRequest\x1a\x19.lienket.registry.v1.Plot\x12Z\n" +
 	"\tListPlots\x12%.lienket.registry.v1.ListPlotsRequest\x1a&.lienket.registry.v1.ListPlotsResponse\x12L\n" +
 	"\n" +
-	"DeletePlot\x12&.lienket.registry.v1.DeletePlotRequest\x1a\x16.google.protobuf.Empty\x12^\n" +
+	"DeletePlot\x12&.lienket.registry.v1.DeletePlotRequest\x1a\x16.google.protobuf.Empty\x12p\n" +
+	"\x13CreateCertification\x12/.lienket.registry.v1.CreateCertificationRequest\x1a(.lienket.registry.v1.CertificationRecord\x12j\n" +
+	"\x10GetCertification\x12,.lienket.registry.v1.GetCertificationRequest\x1a(.lienket.registry.v1.CertificationRecord\x12u\n" +
+	"\x12ListCertifications\x12..lienket.registry.v1.ListCertificationsRequest\x1a/.lienket.registry.v1.ListCertificationsResponse\x12r\n" +
+	"\x14ApproveCertification\x120.lienket.registry.v1.ApproveCertificationRequest\x1a(.lienket.registry.v1.CertificationRecord\x12p\n" +
+	"\x13RejectCertification\x12/.lienket.registry.v1.RejectCertificationRequest\x1a(.lienket.registry.v1.CertificationRecord\x12p\n" +
+	"\x13RevokeCertification\x12/.lienket.registry.v1.RevokeCertificationRequest\x1a(.lienket.registry.v1.CertificationRecord\x12^\n" +
 	"\x0fCreateAuthority\x12+.lienket.registry.v1.CreateAuthorityRequest\x1a\x1e.lienket.registry.v1.Authority\x12X\n" +
 	"\fGetAuthority\x12(.lienket.registry.v1.GetAuthorityRequest\x1a\x1e.lienket.registry.v1.Authority\x12l\n" +
 	"\x0fListAuthorities\x12+.lienket.registry.v1.ListAuthoritiesRequest\x1a,.lienket.registry.v1.ListAuthoritiesResponse\x12X\n" +
@@ -6581,8 +7303,8 @@ func file_lienket_registry_v1_registry_proto_rawDescGZIP() []byte {
 	return file_lienket_registry_v1_registry_proto_rawDescData
 }
 
-var file_lienket_registry_v1_registry_proto_enumTypes = make([]protoimpl.EnumInfo, 13)
-var file_lienket_registry_v1_registry_proto_msgTypes = make([]protoimpl.MessageInfo, 78)
+var file_lienket_registry_v1_registry_proto_enumTypes = make([]protoimpl.EnumInfo, 14)
+var file_lienket_registry_v1_registry_proto_msgTypes = make([]protoimpl.MessageInfo, 86)
 var file_lienket_registry_v1_registry_proto_goTypes = []any{
 	(PovertyStatus)(0),                        // 0: lienket.registry.v1.PovertyStatus
 	(Gender)(0),                               // 1: lienket.registry.v1.Gender
@@ -6597,251 +7319,277 @@ var file_lienket_registry_v1_registry_proto_goTypes = []any{
 	(AdminArea_Kind)(0),                       // 10: lienket.registry.v1.AdminArea.Kind
 	(Grant_Role)(0),                           // 11: lienket.registry.v1.Grant.Role
 	(Plot_LandUseCertificateType)(0),          // 12: lienket.registry.v1.Plot.LandUseCertificateType
-	(*Address)(nil),                           // 13: lienket.registry.v1.Address
-	(*LegalRepresentative)(nil),               // 14: lienket.registry.v1.LegalRepresentative
-	(*Certification)(nil),                     // 15: lienket.registry.v1.Certification
-	(*Organization)(nil),                      // 16: lienket.registry.v1.Organization
-	(*CreateOrganizationRequest)(nil),         // 17: lienket.registry.v1.CreateOrganizationRequest
-	(*GetOrganizationRequest)(nil),            // 18: lienket.registry.v1.GetOrganizationRequest
-	(*ListOrganizationsRequest)(nil),          // 19: lienket.registry.v1.ListOrganizationsRequest
-	(*ListOrganizationsResponse)(nil),         // 20: lienket.registry.v1.ListOrganizationsResponse
-	(*UpdateOrganizationRequest)(nil),         // 21: lienket.registry.v1.UpdateOrganizationRequest
-	(*DeleteOrganizationRequest)(nil),         // 22: lienket.registry.v1.DeleteOrganizationRequest
-	(*CultivatedArea)(nil),                    // 23: lienket.registry.v1.CultivatedArea
-	(*DataConsent)(nil),                       // 24: lienket.registry.v1.DataConsent
-	(*Household)(nil),                         // 25: lienket.registry.v1.Household
-	(*CreateHouseholdRequest)(nil),            // 26: lienket.registry.v1.CreateHouseholdRequest
-	(*GetHouseholdRequest)(nil),               // 27: lienket.registry.v1.GetHouseholdRequest
-	(*ListHouseholdsRequest)(nil),             // 28: lienket.registry.v1.ListHouseholdsRequest
-	(*ListHouseholdsResponse)(nil),            // 29: lienket.registry.v1.ListHouseholdsResponse
-	(*UpdateHouseholdRequest)(nil),            // 30: lienket.registry.v1.UpdateHouseholdRequest
-	(*DeleteHouseholdRequest)(nil),            // 31: lienket.registry.v1.DeleteHouseholdRequest
-	(*Membership)(nil),                        // 32: lienket.registry.v1.Membership
-	(*CreateMembershipRequest)(nil),           // 33: lienket.registry.v1.CreateMembershipRequest
-	(*GetMembershipRequest)(nil),              // 34: lienket.registry.v1.GetMembershipRequest
-	(*ListMembershipsRequest)(nil),            // 35: lienket.registry.v1.ListMembershipsRequest
-	(*ListMembershipsResponse)(nil),           // 36: lienket.registry.v1.ListMembershipsResponse
-	(*UpdateMembershipRequest)(nil),           // 37: lienket.registry.v1.UpdateMembershipRequest
-	(*DeleteMembershipRequest)(nil),           // 38: lienket.registry.v1.DeleteMembershipRequest
-	(*Authority)(nil),                         // 39: lienket.registry.v1.Authority
-	(*CreateAuthorityRequest)(nil),            // 40: lienket.registry.v1.CreateAuthorityRequest
-	(*GetAuthorityRequest)(nil),               // 41: lienket.registry.v1.GetAuthorityRequest
-	(*ListAuthoritiesRequest)(nil),            // 42: lienket.registry.v1.ListAuthoritiesRequest
-	(*ListAuthoritiesResponse)(nil),           // 43: lienket.registry.v1.ListAuthoritiesResponse
-	(*AdminArea)(nil),                         // 44: lienket.registry.v1.AdminArea
-	(*GetAdminAreaRequest)(nil),               // 45: lienket.registry.v1.GetAdminAreaRequest
-	(*ListAdminAreasRequest)(nil),             // 46: lienket.registry.v1.ListAdminAreasRequest
-	(*ListAdminAreasResponse)(nil),            // 47: lienket.registry.v1.ListAdminAreasResponse
-	(*Product)(nil),                           // 48: lienket.registry.v1.Product
-	(*GetProductRequest)(nil),                 // 49: lienket.registry.v1.GetProductRequest
-	(*ListProductsRequest)(nil),               // 50: lienket.registry.v1.ListProductsRequest
-	(*ListProductsResponse)(nil),              // 51: lienket.registry.v1.ListProductsResponse
-	(*Standard)(nil),                          // 52: lienket.registry.v1.Standard
-	(*GetStandardRequest)(nil),                // 53: lienket.registry.v1.GetStandardRequest
-	(*ListStandardsRequest)(nil),              // 54: lienket.registry.v1.ListStandardsRequest
-	(*ListStandardsResponse)(nil),             // 55: lienket.registry.v1.ListStandardsResponse
-	(*ApiKey)(nil),                            // 56: lienket.registry.v1.ApiKey
-	(*CreateApiKeyRequest)(nil),               // 57: lienket.registry.v1.CreateApiKeyRequest
-	(*CreateApiKeyResponse)(nil),              // 58: lienket.registry.v1.CreateApiKeyResponse
-	(*ListApiKeysRequest)(nil),                // 59: lienket.registry.v1.ListApiKeysRequest
-	(*ListApiKeysResponse)(nil),               // 60: lienket.registry.v1.ListApiKeysResponse
-	(*RevokeApiKeyRequest)(nil),               // 61: lienket.registry.v1.RevokeApiKeyRequest
-	(*VerifyApiKeyRequest)(nil),               // 62: lienket.registry.v1.VerifyApiKeyRequest
-	(*Identity)(nil),                          // 63: lienket.registry.v1.Identity
-	(*User)(nil),                              // 64: lienket.registry.v1.User
-	(*Grant)(nil),                             // 65: lienket.registry.v1.Grant
-	(*CreateUserRequest)(nil),                 // 66: lienket.registry.v1.CreateUserRequest
-	(*GetUserRequest)(nil),                    // 67: lienket.registry.v1.GetUserRequest
-	(*ListUsersRequest)(nil),                  // 68: lienket.registry.v1.ListUsersRequest
-	(*ListUsersResponse)(nil),                 // 69: lienket.registry.v1.ListUsersResponse
-	(*UpdateUserRequest)(nil),                 // 70: lienket.registry.v1.UpdateUserRequest
-	(*CreateGrantRequest)(nil),                // 71: lienket.registry.v1.CreateGrantRequest
-	(*ListGrantsRequest)(nil),                 // 72: lienket.registry.v1.ListGrantsRequest
-	(*ListGrantsResponse)(nil),                // 73: lienket.registry.v1.ListGrantsResponse
-	(*DeleteGrantRequest)(nil),                // 74: lienket.registry.v1.DeleteGrantRequest
-	(*LookupIdentityRequest)(nil),             // 75: lienket.registry.v1.LookupIdentityRequest
-	(*BatchCreateHouseholdsRequest)(nil),      // 76: lienket.registry.v1.BatchCreateHouseholdsRequest
-	(*BatchCreateHouseholdsResponse)(nil),     // 77: lienket.registry.v1.BatchCreateHouseholdsResponse
-	(*BatchCreateMembershipsRequest)(nil),     // 78: lienket.registry.v1.BatchCreateMembershipsRequest
-	(*BatchCreateMembershipsResponse)(nil),    // 79: lienket.registry.v1.BatchCreateMembershipsResponse
-	(*ImportHouseholdsRequest)(nil),           // 80: lienket.registry.v1.ImportHouseholdsRequest
-	(*ImportRowError)(nil),                    // 81: lienket.registry.v1.ImportRowError
-	(*ImportHouseholdsResponse)(nil),          // 82: lienket.registry.v1.ImportHouseholdsResponse
-	(*GetHouseholdImportTemplateRequest)(nil), // 83: lienket.registry.v1.GetHouseholdImportTemplateRequest
-	(*ImportTemplate)(nil),                    // 84: lienket.registry.v1.ImportTemplate
-	(*Plot)(nil),                              // 85: lienket.registry.v1.Plot
-	(*CreatePlotRequest)(nil),                 // 86: lienket.registry.v1.CreatePlotRequest
-	(*GetPlotRequest)(nil),                    // 87: lienket.registry.v1.GetPlotRequest
-	(*ListPlotsRequest)(nil),                  // 88: lienket.registry.v1.ListPlotsRequest
-	(*ListPlotsResponse)(nil),                 // 89: lienket.registry.v1.ListPlotsResponse
-	(*DeletePlotRequest)(nil),                 // 90: lienket.registry.v1.DeletePlotRequest
-	(*timestamppb.Timestamp)(nil),             // 91: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),             // 92: google.protobuf.FieldMask
-	(*structpb.Struct)(nil),                   // 93: google.protobuf.Struct
-	(*emptypb.Empty)(nil),                     // 94: google.protobuf.Empty
+	(CertificationRecord_State)(0),            // 13: lienket.registry.v1.CertificationRecord.State
+	(*Address)(nil),                           // 14: lienket.registry.v1.Address
+	(*LegalRepresentative)(nil),               // 15: lienket.registry.v1.LegalRepresentative
+	(*Certification)(nil),                     // 16: lienket.registry.v1.Certification
+	(*Organization)(nil),                      // 17: lienket.registry.v1.Organization
+	(*CreateOrganizationRequest)(nil),         // 18: lienket.registry.v1.CreateOrganizationRequest
+	(*GetOrganizationRequest)(nil),            // 19: lienket.registry.v1.GetOrganizationRequest
+	(*ListOrganizationsRequest)(nil),          // 20: lienket.registry.v1.ListOrganizationsRequest
+	(*ListOrganizationsResponse)(nil),         // 21: lienket.registry.v1.ListOrganizationsResponse
+	(*UpdateOrganizationRequest)(nil),         // 22: lienket.registry.v1.UpdateOrganizationRequest
+	(*DeleteOrganizationRequest)(nil),         // 23: lienket.registry.v1.DeleteOrganizationRequest
+	(*CultivatedArea)(nil),                    // 24: lienket.registry.v1.CultivatedArea
+	(*DataConsent)(nil),                       // 25: lienket.registry.v1.DataConsent
+	(*Household)(nil),                         // 26: lienket.registry.v1.Household
+	(*CreateHouseholdRequest)(nil),            // 27: lienket.registry.v1.CreateHouseholdRequest
+	(*GetHouseholdRequest)(nil),               // 28: lienket.registry.v1.GetHouseholdRequest
+	(*ListHouseholdsRequest)(nil),             // 29: lienket.registry.v1.ListHouseholdsRequest
+	(*ListHouseholdsResponse)(nil),            // 30: lienket.registry.v1.ListHouseholdsResponse
+	(*UpdateHouseholdRequest)(nil),            // 31: lienket.registry.v1.UpdateHouseholdRequest
+	(*DeleteHouseholdRequest)(nil),            // 32: lienket.registry.v1.DeleteHouseholdRequest
+	(*Membership)(nil),                        // 33: lienket.registry.v1.Membership
+	(*CreateMembershipRequest)(nil),           // 34: lienket.registry.v1.CreateMembershipRequest
+	(*GetMembershipRequest)(nil),              // 35: lienket.registry.v1.GetMembershipRequest
+	(*ListMembershipsRequest)(nil),            // 36: lienket.registry.v1.ListMembershipsRequest
+	(*ListMembershipsResponse)(nil),           // 37: lienket.registry.v1.ListMembershipsResponse
+	(*UpdateMembershipRequest)(nil),           // 38: lienket.registry.v1.UpdateMembershipRequest
+	(*DeleteMembershipRequest)(nil),           // 39: lienket.registry.v1.DeleteMembershipRequest
+	(*Authority)(nil),                         // 40: lienket.registry.v1.Authority
+	(*CreateAuthorityRequest)(nil),            // 41: lienket.registry.v1.CreateAuthorityRequest
+	(*GetAuthorityRequest)(nil),               // 42: lienket.registry.v1.GetAuthorityRequest
+	(*ListAuthoritiesRequest)(nil),            // 43: lienket.registry.v1.ListAuthoritiesRequest
+	(*ListAuthoritiesResponse)(nil),           // 44: lienket.registry.v1.ListAuthoritiesResponse
+	(*AdminArea)(nil),                         // 45: lienket.registry.v1.AdminArea
+	(*GetAdminAreaRequest)(nil),               // 46: lienket.registry.v1.GetAdminAreaRequest
+	(*ListAdminAreasRequest)(nil),             // 47: lienket.registry.v1.ListAdminAreasRequest
+	(*ListAdminAreasResponse)(nil),            // 48: lienket.registry.v1.ListAdminAreasResponse
+	(*Product)(nil),                           // 49: lienket.registry.v1.Product
+	(*GetProductRequest)(nil),                 // 50: lienket.registry.v1.GetProductRequest
+	(*ListProductsRequest)(nil),               // 51: lienket.registry.v1.ListProductsRequest
+	(*ListProductsResponse)(nil),              // 52: lienket.registry.v1.ListProductsResponse
+	(*Standard)(nil),                          // 53: lienket.registry.v1.Standard
+	(*GetStandardRequest)(nil),                // 54: lienket.registry.v1.GetStandardRequest
+	(*ListStandardsRequest)(nil),              // 55: lienket.registry.v1.ListStandardsRequest
+	(*ListStandardsResponse)(nil),             // 56: lienket.registry.v1.ListStandardsResponse
+	(*ApiKey)(nil),                            // 57: lienket.registry.v1.ApiKey
+	(*CreateApiKeyRequest)(nil),               // 58: lienket.registry.v1.CreateApiKeyRequest
+	(*CreateApiKeyResponse)(nil),              // 59: lienket.registry.v1.CreateApiKeyResponse
+	(*ListApiKeysRequest)(nil),                // 60: lienket.registry.v1.ListApiKeysRequest
+	(*ListApiKeysResponse)(nil),               // 61: lienket.registry.v1.ListApiKeysResponse
+	(*RevokeApiKeyRequest)(nil),               // 62: lienket.registry.v1.RevokeApiKeyRequest
+	(*VerifyApiKeyRequest)(nil),               // 63: lienket.registry.v1.VerifyApiKeyRequest
+	(*Identity)(nil),                          // 64: lienket.registry.v1.Identity
+	(*User)(nil),                              // 65: lienket.registry.v1.User
+	(*Grant)(nil),                             // 66: lienket.registry.v1.Grant
+	(*CreateUserRequest)(nil),                 // 67: lienket.registry.v1.CreateUserRequest
+	(*GetUserRequest)(nil),                    // 68: lienket.registry.v1.GetUserRequest
+	(*ListUsersRequest)(nil),                  // 69: lienket.registry.v1.ListUsersRequest
+	(*ListUsersResponse)(nil),                 // 70: lienket.registry.v1.ListUsersResponse
+	(*UpdateUserRequest)(nil),                 // 71: lienket.registry.v1.UpdateUserRequest
+	(*CreateGrantRequest)(nil),                // 72: lienket.registry.v1.CreateGrantRequest
+	(*ListGrantsRequest)(nil),                 // 73: lienket.registry.v1.ListGrantsRequest
+	(*ListGrantsResponse)(nil),                // 74: lienket.registry.v1.ListGrantsResponse
+	(*DeleteGrantRequest)(nil),                // 75: lienket.registry.v1.DeleteGrantRequest
+	(*LookupIdentityRequest)(nil),             // 76: lienket.registry.v1.LookupIdentityRequest
+	(*BatchCreateHouseholdsRequest)(nil),      // 77: lienket.registry.v1.BatchCreateHouseholdsRequest
+	(*BatchCreateHouseholdsResponse)(nil),     // 78: lienket.registry.v1.BatchCreateHouseholdsResponse
+	(*BatchCreateMembershipsRequest)(nil),     // 79: lienket.registry.v1.BatchCreateMembershipsRequest
+	(*BatchCreateMembershipsResponse)(nil),    // 80: lienket.registry.v1.BatchCreateMembershipsResponse
+	(*ImportHouseholdsRequest)(nil),           // 81: lienket.registry.v1.ImportHouseholdsRequest
+	(*ImportRowError)(nil),                    // 82: lienket.registry.v1.ImportRowError
+	(*ImportHouseholdsResponse)(nil),          // 83: lienket.registry.v1.ImportHouseholdsResponse
+	(*GetHouseholdImportTemplateRequest)(nil), // 84: lienket.registry.v1.GetHouseholdImportTemplateRequest
+	(*ImportTemplate)(nil),                    // 85: lienket.registry.v1.ImportTemplate
+	(*Plot)(nil),                              // 86: lienket.registry.v1.Plot
+	(*CreatePlotRequest)(nil),                 // 87: lienket.registry.v1.CreatePlotRequest
+	(*GetPlotRequest)(nil),                    // 88: lienket.registry.v1.GetPlotRequest
+	(*ListPlotsRequest)(nil),                  // 89: lienket.registry.v1.ListPlotsRequest
+	(*ListPlotsResponse)(nil),                 // 90: lienket.registry.v1.ListPlotsResponse
+	(*DeletePlotRequest)(nil),                 // 91: lienket.registry.v1.DeletePlotRequest
+	(*CertificationRecord)(nil),               // 92: lienket.registry.v1.CertificationRecord
+	(*CreateCertificationRequest)(nil),        // 93: lienket.registry.v1.CreateCertificationRequest
+	(*GetCertificationRequest)(nil),           // 94: lienket.registry.v1.GetCertificationRequest
+	(*ListCertificationsRequest)(nil),         // 95: lienket.registry.v1.ListCertificationsRequest
+	(*ListCertificationsResponse)(nil),        // 96: lienket.registry.v1.ListCertificationsResponse
+	(*ApproveCertificationRequest)(nil),       // 97: lienket.registry.v1.ApproveCertificationRequest
+	(*RejectCertificationRequest)(nil),        // 98: lienket.registry.v1.RejectCertificationRequest
+	(*RevokeCertificationRequest)(nil),        // 99: lienket.registry.v1.RevokeCertificationRequest
+	(*timestamppb.Timestamp)(nil),             // 100: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil),             // 101: google.protobuf.FieldMask
+	(*structpb.Struct)(nil),                   // 102: google.protobuf.Struct
+	(*emptypb.Empty)(nil),                     // 103: google.protobuf.Empty
 }
 var file_lienket_registry_v1_registry_proto_depIdxs = []int32{
 	4,   // 0: lienket.registry.v1.Organization.kind:type_name -> lienket.registry.v1.Organization.Kind
-	13,  // 1: lienket.registry.v1.Organization.address:type_name -> lienket.registry.v1.Address
-	14,  // 2: lienket.registry.v1.Organization.legal_representative:type_name -> lienket.registry.v1.LegalRepresentative
-	15,  // 3: lienket.registry.v1.Organization.certifications:type_name -> lienket.registry.v1.Certification
+	14,  // 1: lienket.registry.v1.Organization.address:type_name -> lienket.registry.v1.Address
+	15,  // 2: lienket.registry.v1.Organization.legal_representative:type_name -> lienket.registry.v1.LegalRepresentative
+	16,  // 3: lienket.registry.v1.Organization.certifications:type_name -> lienket.registry.v1.Certification
 	5,   // 4: lienket.registry.v1.Organization.state:type_name -> lienket.registry.v1.Organization.State
-	91,  // 5: lienket.registry.v1.Organization.create_time:type_name -> google.protobuf.Timestamp
-	91,  // 6: lienket.registry.v1.Organization.update_time:type_name -> google.protobuf.Timestamp
-	16,  // 7: lienket.registry.v1.CreateOrganizationRequest.organization:type_name -> lienket.registry.v1.Organization
-	16,  // 8: lienket.registry.v1.ListOrganizationsResponse.organizations:type_name -> lienket.registry.v1.Organization
-	16,  // 9: lienket.registry.v1.UpdateOrganizationRequest.organization:type_name -> lienket.registry.v1.Organization
-	92,  // 10: lienket.registry.v1.UpdateOrganizationRequest.update_mask:type_name -> google.protobuf.FieldMask
+	100, // 5: lienket.registry.v1.Organization.create_time:type_name -> google.protobuf.Timestamp
+	100, // 6: lienket.registry.v1.Organization.update_time:type_name -> google.protobuf.Timestamp
+	17,  // 7: lienket.registry.v1.CreateOrganizationRequest.organization:type_name -> lienket.registry.v1.Organization
+	17,  // 8: lienket.registry.v1.ListOrganizationsResponse.organizations:type_name -> lienket.registry.v1.Organization
+	17,  // 9: lienket.registry.v1.UpdateOrganizationRequest.organization:type_name -> lienket.registry.v1.Organization
+	101, // 10: lienket.registry.v1.UpdateOrganizationRequest.update_mask:type_name -> google.protobuf.FieldMask
 	1,   // 11: lienket.registry.v1.Household.head_gender:type_name -> lienket.registry.v1.Gender
 	0,   // 12: lienket.registry.v1.Household.poverty_status:type_name -> lienket.registry.v1.PovertyStatus
-	23,  // 13: lienket.registry.v1.Household.cultivated_areas:type_name -> lienket.registry.v1.CultivatedArea
-	24,  // 14: lienket.registry.v1.Household.consent:type_name -> lienket.registry.v1.DataConsent
-	91,  // 15: lienket.registry.v1.Household.create_time:type_name -> google.protobuf.Timestamp
-	91,  // 16: lienket.registry.v1.Household.update_time:type_name -> google.protobuf.Timestamp
-	25,  // 17: lienket.registry.v1.CreateHouseholdRequest.household:type_name -> lienket.registry.v1.Household
-	25,  // 18: lienket.registry.v1.ListHouseholdsResponse.households:type_name -> lienket.registry.v1.Household
-	25,  // 19: lienket.registry.v1.UpdateHouseholdRequest.household:type_name -> lienket.registry.v1.Household
-	92,  // 20: lienket.registry.v1.UpdateHouseholdRequest.update_mask:type_name -> google.protobuf.FieldMask
+	24,  // 13: lienket.registry.v1.Household.cultivated_areas:type_name -> lienket.registry.v1.CultivatedArea
+	25,  // 14: lienket.registry.v1.Household.consent:type_name -> lienket.registry.v1.DataConsent
+	100, // 15: lienket.registry.v1.Household.create_time:type_name -> google.protobuf.Timestamp
+	100, // 16: lienket.registry.v1.Household.update_time:type_name -> google.protobuf.Timestamp
+	26,  // 17: lienket.registry.v1.CreateHouseholdRequest.household:type_name -> lienket.registry.v1.Household
+	26,  // 18: lienket.registry.v1.ListHouseholdsResponse.households:type_name -> lienket.registry.v1.Household
+	26,  // 19: lienket.registry.v1.UpdateHouseholdRequest.household:type_name -> lienket.registry.v1.Household
+	101, // 20: lienket.registry.v1.UpdateHouseholdRequest.update_mask:type_name -> google.protobuf.FieldMask
 	6,   // 21: lienket.registry.v1.Membership.role:type_name -> lienket.registry.v1.Membership.Role
 	7,   // 22: lienket.registry.v1.Membership.state:type_name -> lienket.registry.v1.Membership.State
-	91,  // 23: lienket.registry.v1.Membership.create_time:type_name -> google.protobuf.Timestamp
-	91,  // 24: lienket.registry.v1.Membership.update_time:type_name -> google.protobuf.Timestamp
-	32,  // 25: lienket.registry.v1.CreateMembershipRequest.membership:type_name -> lienket.registry.v1.Membership
-	32,  // 26: lienket.registry.v1.ListMembershipsResponse.memberships:type_name -> lienket.registry.v1.Membership
-	32,  // 27: lienket.registry.v1.UpdateMembershipRequest.membership:type_name -> lienket.registry.v1.Membership
-	92,  // 28: lienket.registry.v1.UpdateMembershipRequest.update_mask:type_name -> google.protobuf.FieldMask
+	100, // 23: lienket.registry.v1.Membership.create_time:type_name -> google.protobuf.Timestamp
+	100, // 24: lienket.registry.v1.Membership.update_time:type_name -> google.protobuf.Timestamp
+	33,  // 25: lienket.registry.v1.CreateMembershipRequest.membership:type_name -> lienket.registry.v1.Membership
+	33,  // 26: lienket.registry.v1.ListMembershipsResponse.memberships:type_name -> lienket.registry.v1.Membership
+	33,  // 27: lienket.registry.v1.UpdateMembershipRequest.membership:type_name -> lienket.registry.v1.Membership
+	101, // 28: lienket.registry.v1.UpdateMembershipRequest.update_mask:type_name -> google.protobuf.FieldMask
 	8,   // 29: lienket.registry.v1.Authority.kind:type_name -> lienket.registry.v1.Authority.Kind
-	91,  // 30: lienket.registry.v1.Authority.create_time:type_name -> google.protobuf.Timestamp
-	39,  // 31: lienket.registry.v1.CreateAuthorityRequest.authority:type_name -> lienket.registry.v1.Authority
-	39,  // 32: lienket.registry.v1.ListAuthoritiesResponse.authorities:type_name -> lienket.registry.v1.Authority
+	100, // 30: lienket.registry.v1.Authority.create_time:type_name -> google.protobuf.Timestamp
+	40,  // 31: lienket.registry.v1.CreateAuthorityRequest.authority:type_name -> lienket.registry.v1.Authority
+	40,  // 32: lienket.registry.v1.ListAuthoritiesResponse.authorities:type_name -> lienket.registry.v1.Authority
 	9,   // 33: lienket.registry.v1.AdminArea.level:type_name -> lienket.registry.v1.AdminArea.Level
 	10,  // 34: lienket.registry.v1.AdminArea.kind:type_name -> lienket.registry.v1.AdminArea.Kind
-	44,  // 35: lienket.registry.v1.ListAdminAreasResponse.admin_areas:type_name -> lienket.registry.v1.AdminArea
+	45,  // 35: lienket.registry.v1.ListAdminAreasResponse.admin_areas:type_name -> lienket.registry.v1.AdminArea
 	2,   // 36: lienket.registry.v1.Product.category:type_name -> lienket.registry.v1.ProductCategory
-	48,  // 37: lienket.registry.v1.ListProductsResponse.products:type_name -> lienket.registry.v1.Product
-	52,  // 38: lienket.registry.v1.ListStandardsResponse.standards:type_name -> lienket.registry.v1.Standard
-	91,  // 39: lienket.registry.v1.ApiKey.create_time:type_name -> google.protobuf.Timestamp
-	91,  // 40: lienket.registry.v1.ApiKey.revoke_time:type_name -> google.protobuf.Timestamp
-	56,  // 41: lienket.registry.v1.CreateApiKeyRequest.api_key:type_name -> lienket.registry.v1.ApiKey
-	56,  // 42: lienket.registry.v1.CreateApiKeyResponse.api_key:type_name -> lienket.registry.v1.ApiKey
-	56,  // 43: lienket.registry.v1.ListApiKeysResponse.api_keys:type_name -> lienket.registry.v1.ApiKey
-	63,  // 44: lienket.registry.v1.User.identities:type_name -> lienket.registry.v1.Identity
-	65,  // 45: lienket.registry.v1.User.grants:type_name -> lienket.registry.v1.Grant
-	91,  // 46: lienket.registry.v1.User.create_time:type_name -> google.protobuf.Timestamp
+	49,  // 37: lienket.registry.v1.ListProductsResponse.products:type_name -> lienket.registry.v1.Product
+	53,  // 38: lienket.registry.v1.ListStandardsResponse.standards:type_name -> lienket.registry.v1.Standard
+	100, // 39: lienket.registry.v1.ApiKey.create_time:type_name -> google.protobuf.Timestamp
+	100, // 40: lienket.registry.v1.ApiKey.revoke_time:type_name -> google.protobuf.Timestamp
+	57,  // 41: lienket.registry.v1.CreateApiKeyRequest.api_key:type_name -> lienket.registry.v1.ApiKey
+	57,  // 42: lienket.registry.v1.CreateApiKeyResponse.api_key:type_name -> lienket.registry.v1.ApiKey
+	57,  // 43: lienket.registry.v1.ListApiKeysResponse.api_keys:type_name -> lienket.registry.v1.ApiKey
+	64,  // 44: lienket.registry.v1.User.identities:type_name -> lienket.registry.v1.Identity
+	66,  // 45: lienket.registry.v1.User.grants:type_name -> lienket.registry.v1.Grant
+	100, // 46: lienket.registry.v1.User.create_time:type_name -> google.protobuf.Timestamp
 	11,  // 47: lienket.registry.v1.Grant.role:type_name -> lienket.registry.v1.Grant.Role
-	91,  // 48: lienket.registry.v1.Grant.create_time:type_name -> google.protobuf.Timestamp
-	64,  // 49: lienket.registry.v1.CreateUserRequest.user:type_name -> lienket.registry.v1.User
-	64,  // 50: lienket.registry.v1.ListUsersResponse.users:type_name -> lienket.registry.v1.User
-	64,  // 51: lienket.registry.v1.UpdateUserRequest.user:type_name -> lienket.registry.v1.User
-	92,  // 52: lienket.registry.v1.UpdateUserRequest.update_mask:type_name -> google.protobuf.FieldMask
-	65,  // 53: lienket.registry.v1.CreateGrantRequest.grant:type_name -> lienket.registry.v1.Grant
-	65,  // 54: lienket.registry.v1.ListGrantsResponse.grants:type_name -> lienket.registry.v1.Grant
-	63,  // 55: lienket.registry.v1.LookupIdentityRequest.identity:type_name -> lienket.registry.v1.Identity
-	26,  // 56: lienket.registry.v1.BatchCreateHouseholdsRequest.requests:type_name -> lienket.registry.v1.CreateHouseholdRequest
-	25,  // 57: lienket.registry.v1.BatchCreateHouseholdsResponse.households:type_name -> lienket.registry.v1.Household
-	33,  // 58: lienket.registry.v1.BatchCreateMembershipsRequest.requests:type_name -> lienket.registry.v1.CreateMembershipRequest
-	32,  // 59: lienket.registry.v1.BatchCreateMembershipsResponse.memberships:type_name -> lienket.registry.v1.Membership
+	100, // 48: lienket.registry.v1.Grant.create_time:type_name -> google.protobuf.Timestamp
+	65,  // 49: lienket.registry.v1.CreateUserRequest.user:type_name -> lienket.registry.v1.User
+	65,  // 50: lienket.registry.v1.ListUsersResponse.users:type_name -> lienket.registry.v1.User
+	65,  // 51: lienket.registry.v1.UpdateUserRequest.user:type_name -> lienket.registry.v1.User
+	101, // 52: lienket.registry.v1.UpdateUserRequest.update_mask:type_name -> google.protobuf.FieldMask
+	66,  // 53: lienket.registry.v1.CreateGrantRequest.grant:type_name -> lienket.registry.v1.Grant
+	66,  // 54: lienket.registry.v1.ListGrantsResponse.grants:type_name -> lienket.registry.v1.Grant
+	64,  // 55: lienket.registry.v1.LookupIdentityRequest.identity:type_name -> lienket.registry.v1.Identity
+	27,  // 56: lienket.registry.v1.BatchCreateHouseholdsRequest.requests:type_name -> lienket.registry.v1.CreateHouseholdRequest
+	26,  // 57: lienket.registry.v1.BatchCreateHouseholdsResponse.households:type_name -> lienket.registry.v1.Household
+	34,  // 58: lienket.registry.v1.BatchCreateMembershipsRequest.requests:type_name -> lienket.registry.v1.CreateMembershipRequest
+	33,  // 59: lienket.registry.v1.BatchCreateMembershipsResponse.memberships:type_name -> lienket.registry.v1.Membership
 	3,   // 60: lienket.registry.v1.ImportHouseholdsRequest.format:type_name -> lienket.registry.v1.ImportFormat
-	81,  // 61: lienket.registry.v1.ImportHouseholdsResponse.errors:type_name -> lienket.registry.v1.ImportRowError
+	82,  // 61: lienket.registry.v1.ImportHouseholdsResponse.errors:type_name -> lienket.registry.v1.ImportRowError
 	3,   // 62: lienket.registry.v1.GetHouseholdImportTemplateRequest.format:type_name -> lienket.registry.v1.ImportFormat
-	93,  // 63: lienket.registry.v1.Plot.geometry:type_name -> google.protobuf.Struct
+	102, // 63: lienket.registry.v1.Plot.geometry:type_name -> google.protobuf.Struct
 	12,  // 64: lienket.registry.v1.Plot.land_use_certificate_type:type_name -> lienket.registry.v1.Plot.LandUseCertificateType
-	91,  // 65: lienket.registry.v1.Plot.create_time:type_name -> google.protobuf.Timestamp
-	85,  // 66: lienket.registry.v1.CreatePlotRequest.plot:type_name -> lienket.registry.v1.Plot
-	85,  // 67: lienket.registry.v1.ListPlotsResponse.plots:type_name -> lienket.registry.v1.Plot
-	17,  // 68: lienket.registry.v1.RegistryService.CreateOrganization:input_type -> lienket.registry.v1.CreateOrganizationRequest
-	18,  // 69: lienket.registry.v1.RegistryService.GetOrganization:input_type -> lienket.registry.v1.GetOrganizationRequest
-	19,  // 70: lienket.registry.v1.RegistryService.ListOrganizations:input_type -> lienket.registry.v1.ListOrganizationsRequest
-	21,  // 71: lienket.registry.v1.RegistryService.UpdateOrganization:input_type -> lienket.registry.v1.UpdateOrganizationRequest
-	22,  // 72: lienket.registry.v1.RegistryService.DeleteOrganization:input_type -> lienket.registry.v1.DeleteOrganizationRequest
-	26,  // 73: lienket.registry.v1.RegistryService.CreateHousehold:input_type -> lienket.registry.v1.CreateHouseholdRequest
-	27,  // 74: lienket.registry.v1.RegistryService.GetHousehold:input_type -> lienket.registry.v1.GetHouseholdRequest
-	28,  // 75: lienket.registry.v1.RegistryService.ListHouseholds:input_type -> lienket.registry.v1.ListHouseholdsRequest
-	30,  // 76: lienket.registry.v1.RegistryService.UpdateHousehold:input_type -> lienket.registry.v1.UpdateHouseholdRequest
-	31,  // 77: lienket.registry.v1.RegistryService.DeleteHousehold:input_type -> lienket.registry.v1.DeleteHouseholdRequest
-	33,  // 78: lienket.registry.v1.RegistryService.CreateMembership:input_type -> lienket.registry.v1.CreateMembershipRequest
-	34,  // 79: lienket.registry.v1.RegistryService.GetMembership:input_type -> lienket.registry.v1.GetMembershipRequest
-	35,  // 80: lienket.registry.v1.RegistryService.ListMemberships:input_type -> lienket.registry.v1.ListMembershipsRequest
-	37,  // 81: lienket.registry.v1.RegistryService.UpdateMembership:input_type -> lienket.registry.v1.UpdateMembershipRequest
-	38,  // 82: lienket.registry.v1.RegistryService.DeleteMembership:input_type -> lienket.registry.v1.DeleteMembershipRequest
-	76,  // 83: lienket.registry.v1.RegistryService.BatchCreateHouseholds:input_type -> lienket.registry.v1.BatchCreateHouseholdsRequest
-	78,  // 84: lienket.registry.v1.RegistryService.BatchCreateMemberships:input_type -> lienket.registry.v1.BatchCreateMembershipsRequest
-	80,  // 85: lienket.registry.v1.RegistryService.ImportHouseholds:input_type -> lienket.registry.v1.ImportHouseholdsRequest
-	83,  // 86: lienket.registry.v1.RegistryService.GetHouseholdImportTemplate:input_type -> lienket.registry.v1.GetHouseholdImportTemplateRequest
-	86,  // 87: lienket.registry.v1.RegistryService.CreatePlot:input_type -> lienket.registry.v1.CreatePlotRequest
-	87,  // 88: lienket.registry.v1.RegistryService.GetPlot:input_type -> lienket.registry.v1.GetPlotRequest
-	88,  // 89: lienket.registry.v1.RegistryService.ListPlots:input_type -> lienket.registry.v1.ListPlotsRequest
-	90,  // 90: lienket.registry.v1.RegistryService.DeletePlot:input_type -> lienket.registry.v1.DeletePlotRequest
-	40,  // 91: lienket.registry.v1.RegistryService.CreateAuthority:input_type -> lienket.registry.v1.CreateAuthorityRequest
-	41,  // 92: lienket.registry.v1.RegistryService.GetAuthority:input_type -> lienket.registry.v1.GetAuthorityRequest
-	42,  // 93: lienket.registry.v1.RegistryService.ListAuthorities:input_type -> lienket.registry.v1.ListAuthoritiesRequest
-	45,  // 94: lienket.registry.v1.RegistryService.GetAdminArea:input_type -> lienket.registry.v1.GetAdminAreaRequest
-	46,  // 95: lienket.registry.v1.RegistryService.ListAdminAreas:input_type -> lienket.registry.v1.ListAdminAreasRequest
-	49,  // 96: lienket.registry.v1.RegistryService.GetProduct:input_type -> lienket.registry.v1.GetProductRequest
-	50,  // 97: lienket.registry.v1.RegistryService.ListProducts:input_type -> lienket.registry.v1.ListProductsRequest
-	53,  // 98: lienket.registry.v1.RegistryService.GetStandard:input_type -> lienket.registry.v1.GetStandardRequest
-	54,  // 99: lienket.registry.v1.RegistryService.ListStandards:input_type -> lienket.registry.v1.ListStandardsRequest
-	57,  // 100: lienket.registry.v1.RegistryService.CreateApiKey:input_type -> lienket.registry.v1.CreateApiKeyRequest
-	59,  // 101: lienket.registry.v1.RegistryService.ListApiKeys:input_type -> lienket.registry.v1.ListApiKeysRequest
-	61,  // 102: lienket.registry.v1.RegistryService.RevokeApiKey:input_type -> lienket.registry.v1.RevokeApiKeyRequest
-	62,  // 103: lienket.registry.v1.RegistryService.VerifyApiKey:input_type -> lienket.registry.v1.VerifyApiKeyRequest
-	66,  // 104: lienket.registry.v1.RegistryService.CreateUser:input_type -> lienket.registry.v1.CreateUserRequest
-	67,  // 105: lienket.registry.v1.RegistryService.GetUser:input_type -> lienket.registry.v1.GetUserRequest
-	68,  // 106: lienket.registry.v1.RegistryService.ListUsers:input_type -> lienket.registry.v1.ListUsersRequest
-	70,  // 107: lienket.registry.v1.RegistryService.UpdateUser:input_type -> lienket.registry.v1.UpdateUserRequest
-	71,  // 108: lienket.registry.v1.RegistryService.CreateGrant:input_type -> lienket.registry.v1.CreateGrantRequest
-	72,  // 109: lienket.registry.v1.RegistryService.ListGrants:input_type -> lienket.registry.v1.ListGrantsRequest
-	74,  // 110: lienket.registry.v1.RegistryService.DeleteGrant:input_type -> lienket.registry.v1.DeleteGrantRequest
-	75,  // 111: lienket.registry.v1.RegistryService.LookupIdentity:input_type -> lienket.registry.v1.LookupIdentityRequest
-	16,  // 112: lienket.registry.v1.RegistryService.CreateOrganization:output_type -> lienket.registry.v1.Organization
-	16,  // 113: lienket.registry.v1.RegistryService.GetOrganization:output_type -> lienket.registry.v1.Organization
-	20,  // 114: lienket.registry.v1.RegistryService.ListOrganizations:output_type -> lienket.registry.v1.ListOrganizationsResponse
-	16,  // 115: lienket.registry.v1.RegistryService.UpdateOrganization:output_type -> lienket.registry.v1.Organization
-	94,  // 116: lienket.registry.v1.RegistryService.DeleteOrganization:output_type -> google.protobuf.Empty
-	25,  // 117: lienket.registry.v1.RegistryService.CreateHousehold:output_type -> lienket.registry.v1.Household
-	25,  // 118: lienket.registry.v1.RegistryService.GetHousehold:output_type -> lienket.registry.v1.Household
-	29,  // 119: lienket.registry.v1.RegistryService.ListHouseholds:output_type -> lienket.registry.v1.ListHouseholdsResponse
-	25,  // 120: lienket.registry.v1.RegistryService.UpdateHousehold:output_type -> lienket.registry.v1.Household
-	94,  // 121: lienket.registry.v1.RegistryService.DeleteHousehold:output_type -> google.protobuf.Empty
-	32,  // 122: lienket.registry.v1.RegistryService.CreateMembership:output_type -> lienket.registry.v1.Membership
-	32,  // 123: lienket.registry.v1.RegistryService.GetMembership:output_type -> lienket.registry.v1.Membership
-	36,  // 124: lienket.registry.v1.RegistryService.ListMemberships:output_type -> lienket.registry.v1.ListMembershipsResponse
-	32,  // 125: lienket.registry.v1.RegistryService.UpdateMembership:output_type -> lienket.registry.v1.Membership
-	94,  // 126: lienket.registry.v1.RegistryService.DeleteMembership:output_type -> google.protobuf.Empty
-	77,  // 127: lienket.registry.v1.RegistryService.BatchCreateHouseholds:output_type -> lienket.registry.v1.BatchCreateHouseholdsResponse
-	79,  // 128: lienket.registry.v1.RegistryService.BatchCreateMemberships:output_type -> lienket.registry.v1.BatchCreateMembershipsResponse
-	82,  // 129: lienket.registry.v1.RegistryService.ImportHouseholds:output_type -> lienket.registry.v1.ImportHouseholdsResponse
-	84,  // 130: lienket.registry.v1.RegistryService.GetHouseholdImportTemplate:output_type -> lienket.registry.v1.ImportTemplate
-	85,  // 131: lienket.registry.v1.RegistryService.CreatePlot:output_type -> lienket.registry.v1.Plot
-	85,  // 132: lienket.registry.v1.RegistryService.GetPlot:output_type -> lienket.registry.v1.Plot
-	89,  // 133: lienket.registry.v1.RegistryService.ListPlots:output_type -> lienket.registry.v1.ListPlotsResponse
-	94,  // 134: lienket.registry.v1.RegistryService.DeletePlot:output_type -> google.protobuf.Empty
-	39,  // 135: lienket.registry.v1.RegistryService.CreateAuthority:output_type -> lienket.registry.v1.Authority
-	39,  // 136: lienket.registry.v1.RegistryService.GetAuthority:output_type -> lienket.registry.v1.Authority
-	43,  // 137: lienket.registry.v1.RegistryService.ListAuthorities:output_type -> lienket.registry.v1.ListAuthoritiesResponse
-	44,  // 138: lienket.registry.v1.RegistryService.GetAdminArea:output_type -> lienket.registry.v1.AdminArea
-	47,  // 139: lienket.registry.v1.RegistryService.ListAdminAreas:output_type -> lienket.registry.v1.ListAdminAreasResponse
-	48,  // 140: lienket.registry.v1.RegistryService.GetProduct:output_type -> lienket.registry.v1.Product
-	51,  // 141: lienket.registry.v1.RegistryService.ListProducts:output_type -> lienket.registry.v1.ListProductsResponse
-	52,  // 142: lienket.registry.v1.RegistryService.GetStandard:output_type -> lienket.registry.v1.Standard
-	55,  // 143: lienket.registry.v1.RegistryService.ListStandards:output_type -> lienket.registry.v1.ListStandardsResponse
-	58,  // 144: lienket.registry.v1.RegistryService.CreateApiKey:output_type -> lienket.registry.v1.CreateApiKeyResponse
-	60,  // 145: lienket.registry.v1.RegistryService.ListApiKeys:output_type -> lienket.registry.v1.ListApiKeysResponse
-	56,  // 146: lienket.registry.v1.RegistryService.RevokeApiKey:output_type -> lienket.registry.v1.ApiKey
-	56,  // 147: lienket.registry.v1.RegistryService.VerifyApiKey:output_type -> lienket.registry.v1.ApiKey
-	64,  // 148: lienket.registry.v1.RegistryService.CreateUser:output_type -> lienket.registry.v1.User
-	64,  // 149: lienket.registry.v1.RegistryService.GetUser:output_type -> lienket.registry.v1.User
-	69,  // 150: lienket.registry.v1.RegistryService.ListUsers:output_type -> lienket.registry.v1.ListUsersResponse
-	64,  // 151: lienket.registry.v1.RegistryService.UpdateUser:output_type -> lienket.registry.v1.User
-	65,  // 152: lienket.registry.v1.RegistryService.CreateGrant:output_type -> lienket.registry.v1.Grant
-	73,  // 153: lienket.registry.v1.RegistryService.ListGrants:output_type -> lienket.registry.v1.ListGrantsResponse
-	94,  // 154: lienket.registry.v1.RegistryService.DeleteGrant:output_type -> google.protobuf.Empty
-	64,  // 155: lienket.registry.v1.RegistryService.LookupIdentity:output_type -> lienket.registry.v1.User
-	112, // [112:156] is the sub-list for method output_type
-	68,  // [68:112] is the sub-list for method input_type
-	68,  // [68:68] is the sub-list for extension type_name
-	68,  // [68:68] is the sub-list for extension extendee
-	0,   // [0:68] is the sub-list for field type_name
+	100, // 65: lienket.registry.v1.Plot.create_time:type_name -> google.protobuf.Timestamp
+	86,  // 66: lienket.registry.v1.CreatePlotRequest.plot:type_name -> lienket.registry.v1.Plot
+	86,  // 67: lienket.registry.v1.ListPlotsResponse.plots:type_name -> lienket.registry.v1.Plot
+	13,  // 68: lienket.registry.v1.CertificationRecord.state:type_name -> lienket.registry.v1.CertificationRecord.State
+	100, // 69: lienket.registry.v1.CertificationRecord.record_time:type_name -> google.protobuf.Timestamp
+	100, // 70: lienket.registry.v1.CertificationRecord.create_time:type_name -> google.protobuf.Timestamp
+	92,  // 71: lienket.registry.v1.CreateCertificationRequest.certification:type_name -> lienket.registry.v1.CertificationRecord
+	92,  // 72: lienket.registry.v1.ListCertificationsResponse.certifications:type_name -> lienket.registry.v1.CertificationRecord
+	18,  // 73: lienket.registry.v1.RegistryService.CreateOrganization:input_type -> lienket.registry.v1.CreateOrganizationRequest
+	19,  // 74: lienket.registry.v1.RegistryService.GetOrganization:input_type -> lienket.registry.v1.GetOrganizationRequest
+	20,  // 75: lienket.registry.v1.RegistryService.ListOrganizations:input_type -> lienket.registry.v1.ListOrganizationsRequest
+	22,  // 76: lienket.registry.v1.RegistryService.UpdateOrganization:input_type -> lienket.registry.v1.UpdateOrganizationRequest
+	23,  // 77: lienket.registry.v1.RegistryService.DeleteOrganization:input_type -> lienket.registry.v1.DeleteOrganizationRequest
+	27,  // 78: lienket.registry.v1.RegistryService.CreateHousehold:input_type -> lienket.registry.v1.CreateHouseholdRequest
+	28,  // 79: lienket.registry.v1.RegistryService.GetHousehold:input_type -> lienket.registry.v1.GetHouseholdRequest
+	29,  // 80: lienket.registry.v1.RegistryService.ListHouseholds:input_type -> lienket.registry.v1.ListHouseholdsRequest
+	31,  // 81: lienket.registry.v1.RegistryService.UpdateHousehold:input_type -> lienket.registry.v1.UpdateHouseholdRequest
+	32,  // 82: lienket.registry.v1.RegistryService.DeleteHousehold:input_type -> lienket.registry.v1.DeleteHouseholdRequest
+	34,  // 83: lienket.registry.v1.RegistryService.CreateMembership:input_type -> lienket.registry.v1.CreateMembershipRequest
+	35,  // 84: lienket.registry.v1.RegistryService.GetMembership:input_type -> lienket.registry.v1.GetMembershipRequest
+	36,  // 85: lienket.registry.v1.RegistryService.ListMemberships:input_type -> lienket.registry.v1.ListMembershipsRequest
+	38,  // 86: lienket.registry.v1.RegistryService.UpdateMembership:input_type -> lienket.registry.v1.UpdateMembershipRequest
+	39,  // 87: lienket.registry.v1.RegistryService.DeleteMembership:input_type -> lienket.registry.v1.DeleteMembershipRequest
+	77,  // 88: lienket.registry.v1.RegistryService.BatchCreateHouseholds:input_type -> lienket.registry.v1.BatchCreateHouseholdsRequest
+	79,  // 89: lienket.registry.v1.RegistryService.BatchCreateMemberships:input_type -> lienket.registry.v1.BatchCreateMembershipsRequest
+	81,  // 90: lienket.registry.v1.RegistryService.ImportHouseholds:input_type -> lienket.registry.v1.ImportHouseholdsRequest
+	84,  // 91: lienket.registry.v1.RegistryService.GetHouseholdImportTemplate:input_type -> lienket.registry.v1.GetHouseholdImportTemplateRequest
+	87,  // 92: lienket.registry.v1.RegistryService.CreatePlot:input_type -> lienket.registry.v1.CreatePlotRequest
+	88,  // 93: lienket.registry.v1.RegistryService.GetPlot:input_type -> lienket.registry.v1.GetPlotRequest
+	89,  // 94: lienket.registry.v1.RegistryService.ListPlots:input_type -> lienket.registry.v1.ListPlotsRequest
+	91,  // 95: lienket.registry.v1.RegistryService.DeletePlot:input_type -> lienket.registry.v1.DeletePlotRequest
+	93,  // 96: lienket.registry.v1.RegistryService.CreateCertification:input_type -> lienket.registry.v1.CreateCertificationRequest
+	94,  // 97: lienket.registry.v1.RegistryService.GetCertification:input_type -> lienket.registry.v1.GetCertificationRequest
+	95,  // 98: lienket.registry.v1.RegistryService.ListCertifications:input_type -> lienket.registry.v1.ListCertificationsRequest
+	97,  // 99: lienket.registry.v1.RegistryService.ApproveCertification:input_type -> lienket.registry.v1.ApproveCertificationRequest
+	98,  // 100: lienket.registry.v1.RegistryService.RejectCertification:input_type -> lienket.registry.v1.RejectCertificationRequest
+	99,  // 101: lienket.registry.v1.RegistryService.RevokeCertification:input_type -> lienket.registry.v1.RevokeCertificationRequest
+	41,  // 102: lienket.registry.v1.RegistryService.CreateAuthority:input_type -> lienket.registry.v1.CreateAuthorityRequest
+	42,  // 103: lienket.registry.v1.RegistryService.GetAuthority:input_type -> lienket.registry.v1.GetAuthorityRequest
+	43,  // 104: lienket.registry.v1.RegistryService.ListAuthorities:input_type -> lienket.registry.v1.ListAuthoritiesRequest
+	46,  // 105: lienket.registry.v1.RegistryService.GetAdminArea:input_type -> lienket.registry.v1.GetAdminAreaRequest
+	47,  // 106: lienket.registry.v1.RegistryService.ListAdminAreas:input_type -> lienket.registry.v1.ListAdminAreasRequest
+	50,  // 107: lienket.registry.v1.RegistryService.GetProduct:input_type -> lienket.registry.v1.GetProductRequest
+	51,  // 108: lienket.registry.v1.RegistryService.ListProducts:input_type -> lienket.registry.v1.ListProductsRequest
+	54,  // 109: lienket.registry.v1.RegistryService.GetStandard:input_type -> lienket.registry.v1.GetStandardRequest
+	55,  // 110: lienket.registry.v1.RegistryService.ListStandards:input_type -> lienket.registry.v1.ListStandardsRequest
+	58,  // 111: lienket.registry.v1.RegistryService.CreateApiKey:input_type -> lienket.registry.v1.CreateApiKeyRequest
+	60,  // 112: lienket.registry.v1.RegistryService.ListApiKeys:input_type -> lienket.registry.v1.ListApiKeysRequest
+	62,  // 113: lienket.registry.v1.RegistryService.RevokeApiKey:input_type -> lienket.registry.v1.RevokeApiKeyRequest
+	63,  // 114: lienket.registry.v1.RegistryService.VerifyApiKey:input_type -> lienket.registry.v1.VerifyApiKeyRequest
+	67,  // 115: lienket.registry.v1.RegistryService.CreateUser:input_type -> lienket.registry.v1.CreateUserRequest
+	68,  // 116: lienket.registry.v1.RegistryService.GetUser:input_type -> lienket.registry.v1.GetUserRequest
+	69,  // 117: lienket.registry.v1.RegistryService.ListUsers:input_type -> lienket.registry.v1.ListUsersRequest
+	71,  // 118: lienket.registry.v1.RegistryService.UpdateUser:input_type -> lienket.registry.v1.UpdateUserRequest
+	72,  // 119: lienket.registry.v1.RegistryService.CreateGrant:input_type -> lienket.registry.v1.CreateGrantRequest
+	73,  // 120: lienket.registry.v1.RegistryService.ListGrants:input_type -> lienket.registry.v1.ListGrantsRequest
+	75,  // 121: lienket.registry.v1.RegistryService.DeleteGrant:input_type -> lienket.registry.v1.DeleteGrantRequest
+	76,  // 122: lienket.registry.v1.RegistryService.LookupIdentity:input_type -> lienket.registry.v1.LookupIdentityRequest
+	17,  // 123: lienket.registry.v1.RegistryService.CreateOrganization:output_type -> lienket.registry.v1.Organization
+	17,  // 124: lienket.registry.v1.RegistryService.GetOrganization:output_type -> lienket.registry.v1.Organization
+	21,  // 125: lienket.registry.v1.RegistryService.ListOrganizations:output_type -> lienket.registry.v1.ListOrganizationsResponse
+	17,  // 126: lienket.registry.v1.RegistryService.UpdateOrganization:output_type -> lienket.registry.v1.Organization
+	103, // 127: lienket.registry.v1.RegistryService.DeleteOrganization:output_type -> google.protobuf.Empty
+	26,  // 128: lienket.registry.v1.RegistryService.CreateHousehold:output_type -> lienket.registry.v1.Household
+	26,  // 129: lienket.registry.v1.RegistryService.GetHousehold:output_type -> lienket.registry.v1.Household
+	30,  // 130: lienket.registry.v1.RegistryService.ListHouseholds:output_type -> lienket.registry.v1.ListHouseholdsResponse
+	26,  // 131: lienket.registry.v1.RegistryService.UpdateHousehold:output_type -> lienket.registry.v1.Household
+	103, // 132: lienket.registry.v1.RegistryService.DeleteHousehold:output_type -> google.protobuf.Empty
+	33,  // 133: lienket.registry.v1.RegistryService.CreateMembership:output_type -> lienket.registry.v1.Membership
+	33,  // 134: lienket.registry.v1.RegistryService.GetMembership:output_type -> lienket.registry.v1.Membership
+	37,  // 135: lienket.registry.v1.RegistryService.ListMemberships:output_type -> lienket.registry.v1.ListMembershipsResponse
+	33,  // 136: lienket.registry.v1.RegistryService.UpdateMembership:output_type -> lienket.registry.v1.Membership
+	103, // 137: lienket.registry.v1.RegistryService.DeleteMembership:output_type -> google.protobuf.Empty
+	78,  // 138: lienket.registry.v1.RegistryService.BatchCreateHouseholds:output_type -> lienket.registry.v1.BatchCreateHouseholdsResponse
+	80,  // 139: lienket.registry.v1.RegistryService.BatchCreateMemberships:output_type -> lienket.registry.v1.BatchCreateMembershipsResponse
+	83,  // 140: lienket.registry.v1.RegistryService.ImportHouseholds:output_type -> lienket.registry.v1.ImportHouseholdsResponse
+	85,  // 141: lienket.registry.v1.RegistryService.GetHouseholdImportTemplate:output_type -> lienket.registry.v1.ImportTemplate
+	86,  // 142: lienket.registry.v1.RegistryService.CreatePlot:output_type -> lienket.registry.v1.Plot
+	86,  // 143: lienket.registry.v1.RegistryService.GetPlot:output_type -> lienket.registry.v1.Plot
+	90,  // 144: lienket.registry.v1.RegistryService.ListPlots:output_type -> lienket.registry.v1.ListPlotsResponse
+	103, // 145: lienket.registry.v1.RegistryService.DeletePlot:output_type -> google.protobuf.Empty
+	92,  // 146: lienket.registry.v1.RegistryService.CreateCertification:output_type -> lienket.registry.v1.CertificationRecord
+	92,  // 147: lienket.registry.v1.RegistryService.GetCertification:output_type -> lienket.registry.v1.CertificationRecord
+	96,  // 148: lienket.registry.v1.RegistryService.ListCertifications:output_type -> lienket.registry.v1.ListCertificationsResponse
+	92,  // 149: lienket.registry.v1.RegistryService.ApproveCertification:output_type -> lienket.registry.v1.CertificationRecord
+	92,  // 150: lienket.registry.v1.RegistryService.RejectCertification:output_type -> lienket.registry.v1.CertificationRecord
+	92,  // 151: lienket.registry.v1.RegistryService.RevokeCertification:output_type -> lienket.registry.v1.CertificationRecord
+	40,  // 152: lienket.registry.v1.RegistryService.CreateAuthority:output_type -> lienket.registry.v1.Authority
+	40,  // 153: lienket.registry.v1.RegistryService.GetAuthority:output_type -> lienket.registry.v1.Authority
+	44,  // 154: lienket.registry.v1.RegistryService.ListAuthorities:output_type -> lienket.registry.v1.ListAuthoritiesResponse
+	45,  // 155: lienket.registry.v1.RegistryService.GetAdminArea:output_type -> lienket.registry.v1.AdminArea
+	48,  // 156: lienket.registry.v1.RegistryService.ListAdminAreas:output_type -> lienket.registry.v1.ListAdminAreasResponse
+	49,  // 157: lienket.registry.v1.RegistryService.GetProduct:output_type -> lienket.registry.v1.Product
+	52,  // 158: lienket.registry.v1.RegistryService.ListProducts:output_type -> lienket.registry.v1.ListProductsResponse
+	53,  // 159: lienket.registry.v1.RegistryService.GetStandard:output_type -> lienket.registry.v1.Standard
+	56,  // 160: lienket.registry.v1.RegistryService.ListStandards:output_type -> lienket.registry.v1.ListStandardsResponse
+	59,  // 161: lienket.registry.v1.RegistryService.CreateApiKey:output_type -> lienket.registry.v1.CreateApiKeyResponse
+	61,  // 162: lienket.registry.v1.RegistryService.ListApiKeys:output_type -> lienket.registry.v1.ListApiKeysResponse
+	57,  // 163: lienket.registry.v1.RegistryService.RevokeApiKey:output_type -> lienket.registry.v1.ApiKey
+	57,  // 164: lienket.registry.v1.RegistryService.VerifyApiKey:output_type -> lienket.registry.v1.ApiKey
+	65,  // 165: lienket.registry.v1.RegistryService.CreateUser:output_type -> lienket.registry.v1.User
+	65,  // 166: lienket.registry.v1.RegistryService.GetUser:output_type -> lienket.registry.v1.User
+	70,  // 167: lienket.registry.v1.RegistryService.ListUsers:output_type -> lienket.registry.v1.ListUsersResponse
+	65,  // 168: lienket.registry.v1.RegistryService.UpdateUser:output_type -> lienket.registry.v1.User
+	66,  // 169: lienket.registry.v1.RegistryService.CreateGrant:output_type -> lienket.registry.v1.Grant
+	74,  // 170: lienket.registry.v1.RegistryService.ListGrants:output_type -> lienket.registry.v1.ListGrantsResponse
+	103, // 171: lienket.registry.v1.RegistryService.DeleteGrant:output_type -> google.protobuf.Empty
+	65,  // 172: lienket.registry.v1.RegistryService.LookupIdentity:output_type -> lienket.registry.v1.User
+	123, // [123:173] is the sub-list for method output_type
+	73,  // [73:123] is the sub-list for method input_type
+	73,  // [73:73] is the sub-list for extension type_name
+	73,  // [73:73] is the sub-list for extension extendee
+	0,   // [0:73] is the sub-list for field type_name
 }
 
 func init() { file_lienket_registry_v1_registry_proto_init() }
@@ -6854,8 +7602,8 @@ func file_lienket_registry_v1_registry_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_lienket_registry_v1_registry_proto_rawDesc), len(file_lienket_registry_v1_registry_proto_rawDesc)),
-			NumEnums:      13,
-			NumMessages:   78,
+			NumEnums:      14,
+			NumMessages:   86,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -46,6 +46,12 @@ const (
 	RegistryService_GetPlot_FullMethodName                    = "/lienket.registry.v1.RegistryService/GetPlot"
 	RegistryService_ListPlots_FullMethodName                  = "/lienket.registry.v1.RegistryService/ListPlots"
 	RegistryService_DeletePlot_FullMethodName                 = "/lienket.registry.v1.RegistryService/DeletePlot"
+	RegistryService_CreateCertification_FullMethodName        = "/lienket.registry.v1.RegistryService/CreateCertification"
+	RegistryService_GetCertification_FullMethodName           = "/lienket.registry.v1.RegistryService/GetCertification"
+	RegistryService_ListCertifications_FullMethodName         = "/lienket.registry.v1.RegistryService/ListCertifications"
+	RegistryService_ApproveCertification_FullMethodName       = "/lienket.registry.v1.RegistryService/ApproveCertification"
+	RegistryService_RejectCertification_FullMethodName        = "/lienket.registry.v1.RegistryService/RejectCertification"
+	RegistryService_RevokeCertification_FullMethodName        = "/lienket.registry.v1.RegistryService/RevokeCertification"
 	RegistryService_CreateAuthority_FullMethodName            = "/lienket.registry.v1.RegistryService/CreateAuthority"
 	RegistryService_GetAuthority_FullMethodName               = "/lienket.registry.v1.RegistryService/GetAuthority"
 	RegistryService_ListAuthorities_FullMethodName            = "/lienket.registry.v1.RegistryService/ListAuthorities"
@@ -128,6 +134,24 @@ type RegistryServiceClient interface {
 	ListPlots(ctx context.Context, in *ListPlotsRequest, opts ...grpc.CallOption) (*ListPlotsResponse, error)
 	// Deletes a plot (etag).
 	DeletePlot(ctx context.Context, in *DeletePlotRequest, opts ...grpc.CallOption) (*emptypb.Empty, error)
+	// Records a certification of an organisation:
+	// organizations/{organization}/certifications/{certification}. Recorded by an operator or an
+	// official of the organisation's commune or province (state RECORDED); requested by the
+	// organisation itself (state REQUESTED, until an operator or official approves it).
+	// Idempotent on request_id.
+	CreateCertification(ctx context.Context, in *CreateCertificationRequest, opts ...grpc.CallOption) (*CertificationRecord, error)
+	// Gets a certification (any authenticated caller: certifications are public).
+	GetCertification(ctx context.Context, in *GetCertificationRequest, opts ...grpc.CallOption) (*CertificationRecord, error)
+	// Lists an organisation's certifications, or every organisation's (parent organizations/-).
+	// Filter fields: standard, product, state, expiring_within_days.
+	ListCertifications(ctx context.Context, in *ListCertificationsRequest, opts ...grpc.CallOption) (*ListCertificationsResponse, error)
+	// Approves a requested certification (operators and officials of the organisation's area).
+	ApproveCertification(ctx context.Context, in *ApproveCertificationRequest, opts ...grpc.CallOption) (*CertificationRecord, error)
+	// Rejects a requested certification, with a reason (operators and officials).
+	RejectCertification(ctx context.Context, in *RejectCertificationRequest, opts ...grpc.CallOption) (*CertificationRecord, error)
+	// Revokes a recorded certification, with a reason (operators and officials); offers can no
+	// longer claim it and matchmaking no longer counts it.
+	RevokeCertification(ctx context.Context, in *RevokeCertificationRequest, opts ...grpc.CallOption) (*CertificationRecord, error)
 	// Creates a local authority. Idempotent on request_id.
 	CreateAuthority(ctx context.Context, in *CreateAuthorityRequest, opts ...grpc.CallOption) (*Authority, error)
 	// Gets a local authority.
@@ -419,6 +443,66 @@ func (c *registryServiceClient) DeletePlot(ctx context.Context, in *DeletePlotRe
 	return out, nil
 }
 
+func (c *registryServiceClient) CreateCertification(ctx context.Context, in *CreateCertificationRequest, opts ...grpc.CallOption) (*CertificationRecord, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CertificationRecord)
+	err := c.cc.Invoke(ctx, RegistryService_CreateCertification_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *registryServiceClient) GetCertification(ctx context.Context, in *GetCertificationRequest, opts ...grpc.CallOption) (*CertificationRecord, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CertificationRecord)
+	err := c.cc.Invoke(ctx, RegistryService_GetCertification_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *registryServiceClient) ListCertifications(ctx context.Context, in *ListCertificationsRequest, opts ...grpc.CallOption) (*ListCertificationsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListCertificationsResponse)
+	err := c.cc.Invoke(ctx, RegistryService_ListCertifications_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *registryServiceClient) ApproveCertification(ctx context.Context, in *ApproveCertificationRequest, opts ...grpc.CallOption) (*CertificationRecord, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CertificationRecord)
+	err := c.cc.Invoke(ctx, RegistryService_ApproveCertification_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *registryServiceClient) RejectCertification(ctx context.Context, in *RejectCertificationRequest, opts ...grpc.CallOption) (*CertificationRecord, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CertificationRecord)
+	err := c.cc.Invoke(ctx, RegistryService_RejectCertification_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *registryServiceClient) RevokeCertification(ctx context.Context, in *RevokeCertificationRequest, opts ...grpc.CallOption) (*CertificationRecord, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CertificationRecord)
+	err := c.cc.Invoke(ctx, RegistryService_RevokeCertification_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *registryServiceClient) CreateAuthority(ctx context.Context, in *CreateAuthorityRequest, opts ...grpc.CallOption) (*Authority, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(Authority)
@@ -688,6 +772,24 @@ type RegistryServiceServer interface {
 	ListPlots(context.Context, *ListPlotsRequest) (*ListPlotsResponse, error)
 	// Deletes a plot (etag).
 	DeletePlot(context.Context, *DeletePlotRequest) (*emptypb.Empty, error)
+	// Records a certification of an organisation:
+	// organizations/{organization}/certifications/{certification}. Recorded by an operator or an
+	// official of the organisation's commune or province (state RECORDED); requested by the
+	// organisation itself (state REQUESTED, until an operator or official approves it).
+	// Idempotent on request_id.
+	CreateCertification(context.Context, *CreateCertificationRequest) (*CertificationRecord, error)
+	// Gets a certification (any authenticated caller: certifications are public).
+	GetCertification(context.Context, *GetCertificationRequest) (*CertificationRecord, error)
+	// Lists an organisation's certifications, or every organisation's (parent organizations/-).
+	// Filter fields: standard, product, state, expiring_within_days.
+	ListCertifications(context.Context, *ListCertificationsRequest) (*ListCertificationsResponse, error)
+	// Approves a requested certification (operators and officials of the organisation's area).
+	ApproveCertification(context.Context, *ApproveCertificationRequest) (*CertificationRecord, error)
+	// Rejects a requested certification, with a reason (operators and officials).
+	RejectCertification(context.Context, *RejectCertificationRequest) (*CertificationRecord, error)
+	// Revokes a recorded certification, with a reason (operators and officials); offers can no
+	// longer claim it and matchmaking no longer counts it.
+	RevokeCertification(context.Context, *RevokeCertificationRequest) (*CertificationRecord, error)
 	// Creates a local authority. Idempotent on request_id.
 	CreateAuthority(context.Context, *CreateAuthorityRequest) (*Authority, error)
 	// Gets a local authority.
@@ -817,6 +919,24 @@ func (UnimplementedRegistryServiceServer) ListPlots(context.Context, *ListPlotsR
 }
 func (UnimplementedRegistryServiceServer) DeletePlot(context.Context, *DeletePlotRequest) (*emptypb.Empty, error) {
 	return nil, status.Error(codes.Unimplemented, "method DeletePlot not implemented")
+}
+func (UnimplementedRegistryServiceServer) CreateCertification(context.Context, *CreateCertificationRequest) (*CertificationRecord, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateCertification not implemented")
+}
+func (UnimplementedRegistryServiceServer) GetCertification(context.Context, *GetCertificationRequest) (*CertificationRecord, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetCertification not implemented")
+}
+func (UnimplementedRegistryServiceServer) ListCertifications(context.Context, *ListCertificationsRequest) (*ListCertificationsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListCertifications not implemented")
+}
+func (UnimplementedRegistryServiceServer) ApproveCertification(context.Context, *ApproveCertificationRequest) (*CertificationRecord, error) {
+	return nil, status.Error(codes.Unimplemented, "method ApproveCertification not implemented")
+}
+func (UnimplementedRegistryServiceServer) RejectCertification(context.Context, *RejectCertificationRequest) (*CertificationRecord, error) {
+	return nil, status.Error(codes.Unimplemented, "method RejectCertification not implemented")
+}
+func (UnimplementedRegistryServiceServer) RevokeCertification(context.Context, *RevokeCertificationRequest) (*CertificationRecord, error) {
+	return nil, status.Error(codes.Unimplemented, "method RevokeCertification not implemented")
 }
 func (UnimplementedRegistryServiceServer) CreateAuthority(context.Context, *CreateAuthorityRequest) (*Authority, error) {
 	return nil, status.Error(codes.Unimplemented, "method CreateAuthority not implemented")
@@ -1316,6 +1436,114 @@ func _RegistryService_DeletePlot_Handler(srv interface{}, ctx context.Context, d
 	return interceptor(ctx, in, info, handler)
 }
 
+func _RegistryService_CreateCertification_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateCertificationRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RegistryServiceServer).CreateCertification(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RegistryService_CreateCertification_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RegistryServiceServer).CreateCertification(ctx, req.(*CreateCertificationRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _RegistryService_GetCertification_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetCertificationRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RegistryServiceServer).GetCertification(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RegistryService_GetCertification_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RegistryServiceServer).GetCertification(ctx, req.(*GetCertificationRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _RegistryService_ListCertifications_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListCertificationsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RegistryServiceServer).ListCertifications(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RegistryService_ListCertifications_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RegistryServiceServer).ListCertifications(ctx, req.(*ListCertificationsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _RegistryService_ApproveCertification_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ApproveCertificationRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RegistryServiceServer).ApproveCertification(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RegistryService_ApproveCertification_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RegistryServiceServer).ApproveCertification(ctx, req.(*ApproveCertificationRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _RegistryService_RejectCertification_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RejectCertificationRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RegistryServiceServer).RejectCertification(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RegistryService_RejectCertification_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RegistryServiceServer).RejectCertification(ctx, req.(*RejectCertificationRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _RegistryService_RevokeCertification_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RevokeCertificationRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RegistryServiceServer).RevokeCertification(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RegistryService_RevokeCertification_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RegistryServiceServer).RevokeCertification(ctx, req.(*RevokeCertificationRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _RegistryService_CreateAuthority_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(CreateAuthorityRequest)
 	if err := dec(in); err != nil {
@@ -1792,6 +2020,30 @@ var RegistryService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "DeletePlot",
 			Handler:    _RegistryService_DeletePlot_Handler,
+		},
+		{
+			MethodName: "CreateCertification",
+			Handler:    _RegistryService_CreateCertification_Handler,
+		},
+		{
+			MethodName: "GetCertification",
+			Handler:    _RegistryService_GetCertification_Handler,
+		},
+		{
+			MethodName: "ListCertifications",
+			Handler:    _RegistryService_ListCertifications_Handler,
+		},
+		{
+			MethodName: "ApproveCertification",
+			Handler:    _RegistryService_ApproveCertification_Handler,
+		},
+		{
+			MethodName: "RejectCertification",
+			Handler:    _RegistryService_RejectCertification_Handler,
+		},
+		{
+			MethodName: "RevokeCertification",
+			Handler:    _RegistryService_RevokeCertification_Handler,
 		},
 		{
 			MethodName: "CreateAuthority",

@@ -27,7 +27,7 @@ const (
 	// MaxPlotVertices bounds a plot geometry.
 	MaxPlotVertices = 10_000
 	// MaxPlotHa bounds a plot's area (a smallholder plot, not a province).
-	MaxPlotHa = 10_000.0
+	MaxPlotHa       = 10_000.0
 	metresPerDegree = 111_320.0
 )
 

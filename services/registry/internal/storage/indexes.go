@@ -8,19 +8,20 @@ import (
 
 // Collection names.
 const (
-	collOrganizations = "organizations"
-	collHouseholds    = "households"
-	collMemberships   = "memberships"
-	collAuthorities   = "authorities"
-	collAdminAreas    = "admin_areas"
-	collProducts      = "products"
-	collStandards     = "standards"
-	collAPIKeys       = "api_keys"
-	collClaims        = "claims"
-	collUsers         = "users"
-	collGrants        = "grants"
-	collReferenceMeta = "reference_meta"
-	collPlots         = "plots"
+	collOrganizations  = "organizations"
+	collHouseholds     = "households"
+	collMemberships    = "memberships"
+	collAuthorities    = "authorities"
+	collAdminAreas     = "admin_areas"
+	collProducts       = "products"
+	collStandards      = "standards"
+	collAPIKeys        = "api_keys"
+	collClaims         = "claims"
+	collUsers          = "users"
+	collGrants         = "grants"
+	collReferenceMeta  = "reference_meta"
+	collPlots          = "plots"
+	collCertifications = "certifications"
 )
 
 // Collections declares the registry's collections and the indexes its queries use.
@@ -34,6 +35,7 @@ func Collections() []mongostore.Collection {
 		{Name: collAdminAreas, Indexes: []mongo.IndexModel{ix("level"), ix("parent_code"), ix("retired")}},
 		{Name: collReferenceMeta}, // read by _id only
 		{Name: collPlots, Indexes: []mongo.IndexModel{ix("household"), ix("products")}},
+		{Name: collCertifications, Indexes: []mongo.IndexModel{ix("organization"), ix("state", "valid_until"), ix("standard")}},
 		{Name: collProducts, Bounded: true},
 		{Name: collStandards, Bounded: true},
 		{Name: collAPIKeys, Indexes: []mongo.IndexModel{ix("organization"), mongostore.UniqueIndex("prefix")}},

@@ -28,6 +28,7 @@ type Store struct {
 	Users       Table[domain.User]
 	Grants      Table[domain.Grant]
 	Plots       Table[domain.Plot]
+	Certs       Table[domain.CertificationRecord]
 
 	db *mongostore.Database
 }
@@ -47,7 +48,9 @@ func New(db *mongostore.Database) *Store {
 		Users:       table[domain.User](db, collUsers, nil),
 		Grants:      table[domain.Grant](db, collGrants, map[string]string{"user": "user", "organization": "organization", "authority": "authority"}),
 		Plots:       table[domain.Plot](db, collPlots, map[string]string{"household": "household", "product": "products"}),
-		db:          db,
+		Certs: table[domain.CertificationRecord](db, collCertifications, map[string]string{"organization": "organization", "standard": "standard", "product": "products",
+			"state": "state", "valid_until": "valid_until"}),
+		db: db,
 	}
 }
 
@@ -64,6 +67,8 @@ const (
 	opNe
 	opIn
 	opPrefix
+	opGte
+	opLte
 )
 
 // Cond is one condition of a listing, on a field as the API's filters name it.
@@ -84,6 +89,12 @@ func Ne(field, value string) Cond { return Cond{field: field, op: opNe, value: v
 func In(field string, values []string) Cond {
 	return Cond{field: field, op: opIn, values: append([]string{}, values...)}
 }
+
+// Gte: field is at least value (strings compare as stored: dates YYYY-MM-DD in order).
+func Gte(field, value string) Cond { return Cond{field: field, op: opGte, value: value} }
+
+// Lte: field is at most value.
+func Lte(field, value string) Cond { return Cond{field: field, op: opLte, value: value} }
 
 // Prefix: field (a folded name's keys) has a value starting with value.
 func Prefix(field, value string) Cond { return Cond{field: field, op: opPrefix, value: value} }
@@ -150,6 +161,8 @@ func (t Table[T]) filter(conds []Cond) (bson.D, error) {
 			f = append(f, bson.E{Key: path, Value: bson.D{{Key: "$ne", Value: c.value}}})
 		case opIn:
 			f = append(f, bson.E{Key: path, Value: bson.D{{Key: "$in", Value: c.values}}})
+		case opGte, opLte:
+			f = append(f, bson.E{Key: path, Value: bson.D{{Key: map[op]string{opGte: "$gte", opLte: "$lte"}[c.op], Value: c.value}}})
 		case opPrefix: // anchored and case-sensitive: MongoDB answers it from the index
 			f = append(f, bson.E{Key: path, Value: bson.D{{Key: "$regex", Value: "^" + regexp.QuoteMeta(c.value)}}})
 		default:

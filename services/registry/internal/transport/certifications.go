@@ -19,7 +19,9 @@ func (s *Server) CreateCertification(ctx context.Context, req *registryv1.Create
 
 // GetCertification implements the RPC.
 func (s *Server) GetCertification(ctx context.Context, req *registryv1.GetCertificationRequest) (*registryv1.CertificationRecord, error) {
-	return serve(ctx, func(p auth.Principal) (*domain.CertificationRecord, error) { return s.uc.GetCertification(ctx, p, req.GetName()) }, certToProto)
+	return serve(ctx, func(p auth.Principal) (*domain.CertificationRecord, error) {
+		return s.uc.GetCertification(ctx, p, req.GetName())
+	}, certToProto)
 }
 
 // ListCertifications implements the RPC.

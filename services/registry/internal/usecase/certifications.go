@@ -133,7 +133,9 @@ func (r *Registry) ListCertifications(ctx context.Context, _ auth.Principal, par
 	if parent != "organizations/-" {
 		where = append(where, storage.Eq("organization", parent))
 	}
-	return page(in, "certs\x00"+parent+"\x00"+aip.String(cs)+domain.LocalDate(r.now()), func(pg storage.Page) ([]domain.CertificationRecord, bool, error) { return r.st.Certs.List(ctx, where, pg) },
+	return page(in, "certs\x00"+parent+"\x00"+aip.String(cs)+domain.LocalDate(r.now()), func(pg storage.Page) ([]domain.CertificationRecord, bool, error) {
+		return r.st.Certs.List(ctx, where, pg)
+	},
 		func(c *domain.CertificationRecord) string { return c.ID })
 }
 

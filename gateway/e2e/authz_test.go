@@ -305,6 +305,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{rpc: "ResumeContract", method: "POST", path: "/v1/" + contract + ":resume", body: map[string]any{"reason": "Hết bão"}, allow: []string{"official"}, mode: authorized}, // the commune ends a suspension
 		{rpc: "TerminateContract", method: "POST", path: "/v1/" + contract + ":terminate", body: map[string]any{"reason": "Chấm dứt"}, allow: edit, mode: authorized},
 	}
+	rows = append(rows, depthRows(s, coop, hh, fx.WitnessCommune, coopTok, admin)...)
 	// CreateMembership needs a fresh household per caller, in the body.
 	for i := range rows {
 		if rows[i].rpc == "CreateMembership" {

@@ -14,6 +14,7 @@ require (
 	github.com/felixge/httpsnoop v1.1.0 // indirect
 	github.com/go-jose/go-jose/v4 v4.1.4 // indirect
 	github.com/nyaruka/phonenumbers v1.8.1 // indirect
+	github.com/paulmach/orb v0.14.0 // indirect
 	github.com/prometheus/otlptranslator v1.0.0 // indirect
 	github.com/richardlehane/mscfb v1.0.9 // indirect
 	github.com/richardlehane/msoleps v1.0.6 // indirect

@@ -29,7 +29,12 @@ type registry struct {
 	orgs       map[string]*domain.Organization
 	households map[string]*domain.Household
 	members    map[string]bool // org + "|" + household
+	certs      map[string][]domain.Certification
 	down       error
+}
+
+func (r *registry) Certifications(_ context.Context, org string) ([]domain.Certification, error) {
+	return r.certs[org], r.down
 }
 
 func (r *registry) ProductExists(context.Context, string) (bool, error) { return r.down == nil, r.down }

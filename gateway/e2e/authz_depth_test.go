@@ -14,7 +14,9 @@ func depthRows(s *suite, coop, hh, commune, coopTok, admin string) []matrixRow {
 	point := map[string]any{"type": "Point", "coordinates": []any{lng, lat}}
 	plotBody := map[string]any{"products": []string{"cinnamon-bark"}, "geometry": point, "declared_area_ha": 1}
 	plot := s.must(s.call("POST", "/v1/"+hh+"/plots", coopTok, plotBody), 200).str("name")
-	freshPlot := func() string { return "/v1/" + s.must(s.call("POST", "/v1/"+hh+"/plots", coopTok, plotBody), 200).str("name") }
+	freshPlot := func() string {
+		return "/v1/" + s.must(s.call("POST", "/v1/"+hh+"/plots", coopTok, plotBody), 200).str("name")
+	}
 	cert := map[string]any{"standard": "standards/VIETGAP", "number": "VG-1", "issuer": "QUACERT", "products": []string{"cinnamon-bark"}, "valid_from": "2026-01-01", "valid_until": "2027-12-31"}
 	recorded := s.must(s.call("POST", "/v1/"+coop+"/certifications", admin, cert), 200).str("name")
 	freshCert := func(tok, verb string) func() string {

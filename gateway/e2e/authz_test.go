@@ -239,6 +239,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		// contracts
 		{rpc: "CreateContract", method: "POST", path: "/v1/contracts", body: map[string]any{"terms": map[string]any{"buyer": biz, "producer": coop}}, allow: edit},
 		{rpc: "GetContract", method: "GET", path: "/v1/" + contract, allow: seeContract},
+		{rpc: "ExportContractPlots", method: "GET", path: "/v1/" + contract + ":plots", allow: seeContract},
 		{rpc: "ListContracts", method: "GET", path: "/v1/contracts", allow: all}, // each sees its own slice
 		{rpc: "UpdateContract", method: "PATCH", path: "/v1/" + draft + "?update_mask=display_name", body: map[string]any{"display_name": "HĐ"}, allow: edit},
 		{rpc: "ValidateContract", method: "POST", path: "/v1/" + draft + ":validate", body: map[string]any{}, allow: []string{"admin", "business", "producer", "household", "official", "province", "partner"}},

@@ -18,6 +18,7 @@ import (
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 	fieldmaskpb "google.golang.org/protobuf/types/known/fieldmaskpb"
+	structpb "google.golang.org/protobuf/types/known/structpb"
 	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
 	reflect "reflect"
 	sync "sync"
@@ -723,7 +724,10 @@ type Allocation struct {
 	// Area under contract in square metres.
 	AreaM2 int64 `protobuf:"varint,3,opt,name=area_m2,json=areaM2,proto3" json:"area_m2,omitempty"`
 	// If the producer organisation signs for this household, the mandate it holds.
-	Mandate       *Mandate `protobuf:"bytes,4,opt,name=mandate,proto3" json:"mandate,omitempty"`
+	Mandate *Mandate `protobuf:"bytes,4,opt,name=mandate,proto3" json:"mandate,omitempty"`
+	// The household's plots where the allocation is grown (households/{h}/plots/{p}, of this
+	// allocation's household), at most 50: they make the contract's GeoJSON export (:plots).
+	Plots         []string `protobuf:"bytes,5,rep,name=plots,proto3" json:"plots,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -782,6 +786,13 @@ func (x *Allocation) GetAreaM2() int64 {
 func (x *Allocation) GetMandate() *Mandate {
 	if x != nil {
 		return x.Mandate
+	}
+	return nil
+}
+
+func (x *Allocation) GetPlots() []string {
+	if x != nil {
+		return x.Plots
 	}
 	return nil
 }
@@ -5839,21 +5850,116 @@ func (x *ListMarketPricesResponse) GetNextPageToken() string {
 	return ""
 }
 
+// Request for ExportContractPlots.
+type ExportContractPlotsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// contracts/{contract}.
+	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ExportContractPlotsRequest) Reset() {
+	*x = ExportContractPlotsRequest{}
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[69]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ExportContractPlotsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ExportContractPlotsRequest) ProtoMessage() {}
+
+func (x *ExportContractPlotsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[69]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ExportContractPlotsRequest.ProtoReflect.Descriptor instead.
+func (*ExportContractPlotsRequest) Descriptor() ([]byte, []int) {
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{69}
+}
+
+func (x *ExportContractPlotsRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+// The plots of a contract.
+type ContractPlots struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// A GeoJSON FeatureCollection: one Feature per plot (its geometry; properties plot,
+	// producer_country "VN", area_ha, declared_area_ha, products, commodity (the contract's
+	// product), commune_code, contract, allocated_quantity (the plot's household's allocation)).
+	FeatureCollection *structpb.Struct `protobuf:"bytes,1,opt,name=feature_collection,json=featureCollection,proto3" json:"feature_collection,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
+}
+
+func (x *ContractPlots) Reset() {
+	*x = ContractPlots{}
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[70]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ContractPlots) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ContractPlots) ProtoMessage() {}
+
+func (x *ContractPlots) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[70]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ContractPlots.ProtoReflect.Descriptor instead.
+func (*ContractPlots) Descriptor() ([]byte, []int) {
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{70}
+}
+
+func (x *ContractPlots) GetFeatureCollection() *structpb.Struct {
+	if x != nil {
+		return x.FeatureCollection
+	}
+	return nil
+}
+
 var File_lienket_contracts_v1_contracts_proto protoreflect.FileDescriptor
 
 const file_lienket_contracts_v1_contracts_proto_rawDesc = "" +
 	"\n" +
-	"$lienket/contracts/v1/contracts.proto\x12\x14lienket.contracts.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1clienket/types/v1/types.proto\"q\n" +
+	"$lienket/contracts/v1/contracts.proto\x12\x14lienket.contracts.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a google/protobuf/field_mask.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1clienket/types/v1/types.proto\"q\n" +
 	"\vGradingRule\x12\x14\n" +
 	"\x05grade\x18\x01 \x01(\tR\x05grade\x12\x1a\n" +
 	"\bcriteria\x18\x02 \x01(\tR\bcriteria\x120\n" +
-	"\x14price_adjustment_bps\x18\x03 \x01(\x05R\x12priceAdjustmentBps\"\x9d\x01\n" +
+	"\x14price_adjustment_bps\x18\x03 \x01(\x05R\x12priceAdjustmentBps\"\xb3\x01\n" +
 	"\n" +
 	"Allocation\x12!\n" +
 	"\thousehold\x18\x01 \x01(\tB\x03\xe0A\x02R\thousehold\x12\x1a\n" +
 	"\bquantity\x18\x02 \x01(\x03R\bquantity\x12\x17\n" +
 	"\aarea_m2\x18\x03 \x01(\x03R\x06areaM2\x127\n" +
-	"\amandate\x18\x04 \x01(\v2\x1d.lienket.contracts.v1.MandateR\amandate\";\n" +
+	"\amandate\x18\x04 \x01(\v2\x1d.lienket.contracts.v1.MandateR\amandate\x12\x14\n" +
+	"\x05plots\x18\x05 \x03(\tR\x05plots\";\n" +
 	"\aMandate\x12\x1c\n" +
 	"\treference\x18\x01 \x01(\tR\treference\x12\x12\n" +
 	"\x04date\x18\x02 \x01(\tR\x04date\"\x85\x01\n" +
@@ -6301,7 +6407,11 @@ const file_lienket_contracts_v1_contracts_proto_rawDesc = "" +
 	"\x06filter\x18\x03 \x01(\tR\x06filter\"\x8a\x01\n" +
 	"\x18ListMarketPricesResponse\x12F\n" +
 	"\rmarket_prices\x18\x01 \x03(\v2!.lienket.contracts.v1.MarketPriceR\fmarketPrices\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken*\xec\x02\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"5\n" +
+	"\x1aExportContractPlotsRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\"W\n" +
+	"\rContractPlots\x12F\n" +
+	"\x12feature_collection\x18\x01 \x01(\v2\x17.google.protobuf.StructR\x11featureCollection*\xec\x02\n" +
 	"\rContractState\x12\x1e\n" +
 	"\x1aCONTRACT_STATE_UNSPECIFIED\x10\x00\x12\x18\n" +
 	"\x14CONTRACT_STATE_DRAFT\x10\x01\x12%\n" +
@@ -6338,10 +6448,11 @@ const file_lienket_contracts_v1_contracts_proto_rawDesc = "" +
 	"\x18DISPUTE_STEP_NEGOTIATION\x10\x01\x12\"\n" +
 	"\x1eDISPUTE_STEP_COMMUNE_MEDIATION\x10\x02\x12\x16\n" +
 	"\x12DISPUTE_STEP_COURT\x10\x03\x12\x1c\n" +
-	"\x18DISPUTE_STEP_ARBITRATION\x10\x042\xe6\x1a\n" +
+	"\x18DISPUTE_STEP_ARBITRATION\x10\x042\xd4\x1b\n" +
 	"\x10ContractsService\x12]\n" +
 	"\x0eCreateContract\x12+.lienket.contracts.v1.CreateContractRequest\x1a\x1e.lienket.contracts.v1.Contract\x12W\n" +
-	"\vGetContract\x12(.lienket.contracts.v1.GetContractRequest\x1a\x1e.lienket.contracts.v1.Contract\x12h\n" +
+	"\vGetContract\x12(.lienket.contracts.v1.GetContractRequest\x1a\x1e.lienket.contracts.v1.Contract\x12l\n" +
+	"\x13ExportContractPlots\x120.lienket.contracts.v1.ExportContractPlotsRequest\x1a#.lienket.contracts.v1.ContractPlots\x12h\n" +
 	"\rListContracts\x12*.lienket.contracts.v1.ListContractsRequest\x1a+.lienket.contracts.v1.ListContractsResponse\x12]\n" +
 	"\x0eUpdateContract\x12+.lienket.contracts.v1.UpdateContractRequest\x1a\x1e.lienket.contracts.v1.Contract\x12q\n" +
 	"\x10ValidateContract\x12-.lienket.contracts.v1.ValidateContractRequest\x1a..lienket.contracts.v1.ValidateContractResponse\x12]\n" +
@@ -6388,7 +6499,7 @@ func file_lienket_contracts_v1_contracts_proto_rawDescGZIP() []byte {
 }
 
 var file_lienket_contracts_v1_contracts_proto_enumTypes = make([]protoimpl.EnumInfo, 10)
-var file_lienket_contracts_v1_contracts_proto_msgTypes = make([]protoimpl.MessageInfo, 69)
+var file_lienket_contracts_v1_contracts_proto_msgTypes = make([]protoimpl.MessageInfo, 71)
 var file_lienket_contracts_v1_contracts_proto_goTypes = []any{
 	(ContractState)(0),                   // 0: lienket.contracts.v1.ContractState
 	(LinkageForm)(0),                     // 1: lienket.contracts.v1.LinkageForm
@@ -6469,150 +6580,156 @@ var file_lienket_contracts_v1_contracts_proto_goTypes = []any{
 	(*CreateMarketPriceRequest)(nil),     // 76: lienket.contracts.v1.CreateMarketPriceRequest
 	(*ListMarketPricesRequest)(nil),      // 77: lienket.contracts.v1.ListMarketPricesRequest
 	(*ListMarketPricesResponse)(nil),     // 78: lienket.contracts.v1.ListMarketPricesResponse
-	(*v1.DateWindow)(nil),                // 79: lienket.types.v1.DateWindow
-	(*v1.PriceTerms)(nil),                // 80: lienket.types.v1.PriceTerms
-	(*timestamppb.Timestamp)(nil),        // 81: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),        // 82: google.protobuf.FieldMask
+	(*ExportContractPlotsRequest)(nil),   // 79: lienket.contracts.v1.ExportContractPlotsRequest
+	(*ContractPlots)(nil),                // 80: lienket.contracts.v1.ContractPlots
+	(*v1.DateWindow)(nil),                // 81: lienket.types.v1.DateWindow
+	(*v1.PriceTerms)(nil),                // 82: lienket.types.v1.PriceTerms
+	(*timestamppb.Timestamp)(nil),        // 83: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil),        // 84: google.protobuf.FieldMask
+	(*structpb.Struct)(nil),              // 85: google.protobuf.Struct
 }
 var file_lienket_contracts_v1_contracts_proto_depIdxs = []int32{
-	12, // 0: lienket.contracts.v1.Allocation.mandate:type_name -> lienket.contracts.v1.Mandate
-	79, // 1: lienket.contracts.v1.DeliveryLot.window:type_name -> lienket.types.v1.DateWindow
-	2,  // 2: lienket.contracts.v1.PaymentTerms.method:type_name -> lienket.contracts.v1.PaymentMethod
-	15, // 3: lienket.contracts.v1.InputSupply.items:type_name -> lienket.contracts.v1.InputItem
-	4,  // 4: lienket.contracts.v1.DisputeResolution.steps:type_name -> lienket.contracts.v1.DisputeStep
-	1,  // 5: lienket.contracts.v1.ContractTerms.linkage_form:type_name -> lienket.contracts.v1.LinkageForm
-	10, // 6: lienket.contracts.v1.ContractTerms.grading_rules:type_name -> lienket.contracts.v1.GradingRule
-	11, // 7: lienket.contracts.v1.ContractTerms.allocations:type_name -> lienket.contracts.v1.Allocation
-	13, // 8: lienket.contracts.v1.ContractTerms.lots:type_name -> lienket.contracts.v1.DeliveryLot
-	80, // 9: lienket.contracts.v1.ContractTerms.price_terms:type_name -> lienket.types.v1.PriceTerms
-	14, // 10: lienket.contracts.v1.ContractTerms.payment_terms:type_name -> lienket.contracts.v1.PaymentTerms
-	16, // 11: lienket.contracts.v1.ContractTerms.input_supply:type_name -> lienket.contracts.v1.InputSupply
-	17, // 12: lienket.contracts.v1.ContractTerms.obligations:type_name -> lienket.contracts.v1.Obligations
-	18, // 13: lienket.contracts.v1.ContractTerms.breach:type_name -> lienket.contracts.v1.BreachClause
-	3,  // 14: lienket.contracts.v1.ContractTerms.force_majeure_events:type_name -> lienket.contracts.v1.ForceMajeureEvent
-	19, // 15: lienket.contracts.v1.ContractTerms.dispute_resolution:type_name -> lienket.contracts.v1.DisputeResolution
-	79, // 16: lienket.contracts.v1.ContractTerms.period:type_name -> lienket.types.v1.DateWindow
-	20, // 17: lienket.contracts.v1.ContractTerms.co_investment:type_name -> lienket.contracts.v1.CoInvestment
-	5,  // 18: lienket.contracts.v1.Signature.party:type_name -> lienket.contracts.v1.Signature.Party
-	81, // 19: lienket.contracts.v1.Signature.sign_time:type_name -> google.protobuf.Timestamp
-	81, // 20: lienket.contracts.v1.Witness.witness_time:type_name -> google.protobuf.Timestamp
-	21, // 21: lienket.contracts.v1.Amendment.terms:type_name -> lienket.contracts.v1.ContractTerms
-	22, // 22: lienket.contracts.v1.Amendment.signatures:type_name -> lienket.contracts.v1.Signature
-	81, // 23: lienket.contracts.v1.Amendment.create_time:type_name -> google.protobuf.Timestamp
-	21, // 24: lienket.contracts.v1.Contract.terms:type_name -> lienket.contracts.v1.ContractTerms
-	0,  // 25: lienket.contracts.v1.Contract.state:type_name -> lienket.contracts.v1.ContractState
-	22, // 26: lienket.contracts.v1.Contract.signatures:type_name -> lienket.contracts.v1.Signature
-	23, // 27: lienket.contracts.v1.Contract.witness:type_name -> lienket.contracts.v1.Witness
-	24, // 28: lienket.contracts.v1.Contract.pending_amendment:type_name -> lienket.contracts.v1.Amendment
-	81, // 29: lienket.contracts.v1.Contract.create_time:type_name -> google.protobuf.Timestamp
-	81, // 30: lienket.contracts.v1.Contract.update_time:type_name -> google.protobuf.Timestamp
-	25, // 31: lienket.contracts.v1.CreateContractRequest.contract:type_name -> lienket.contracts.v1.Contract
-	25, // 32: lienket.contracts.v1.ListContractsResponse.contracts:type_name -> lienket.contracts.v1.Contract
-	25, // 33: lienket.contracts.v1.UpdateContractRequest.contract:type_name -> lienket.contracts.v1.Contract
-	82, // 34: lienket.contracts.v1.UpdateContractRequest.update_mask:type_name -> google.protobuf.FieldMask
-	31, // 35: lienket.contracts.v1.ValidateContractResponse.violations:type_name -> lienket.contracts.v1.RuleViolation
-	5,  // 36: lienket.contracts.v1.SignContractRequest.party:type_name -> lienket.contracts.v1.Signature.Party
-	21, // 37: lienket.contracts.v1.AmendContractRequest.terms:type_name -> lienket.contracts.v1.ContractTerms
-	81, // 38: lienket.contracts.v1.ContractEvent.time:type_name -> google.protobuf.Timestamp
-	43, // 39: lienket.contracts.v1.ListContractEventsResponse.events:type_name -> lienket.contracts.v1.ContractEvent
-	46, // 40: lienket.contracts.v1.ListRulebooksResponse.rulebooks:type_name -> lienket.contracts.v1.Rulebook
-	6,  // 41: lienket.contracts.v1.Delivery.state:type_name -> lienket.contracts.v1.Delivery.State
-	81, // 42: lienket.contracts.v1.Delivery.create_time:type_name -> google.protobuf.Timestamp
-	49, // 43: lienket.contracts.v1.CreateDeliveryRequest.delivery:type_name -> lienket.contracts.v1.Delivery
-	49, // 44: lienket.contracts.v1.ListDeliveriesResponse.deliveries:type_name -> lienket.contracts.v1.Delivery
-	81, // 45: lienket.contracts.v1.InputAdvance.create_time:type_name -> google.protobuf.Timestamp
-	56, // 46: lienket.contracts.v1.CreateInputAdvanceRequest.input_advance:type_name -> lienket.contracts.v1.InputAdvance
-	56, // 47: lienket.contracts.v1.ListInputAdvancesResponse.input_advances:type_name -> lienket.contracts.v1.InputAdvance
-	2,  // 48: lienket.contracts.v1.Payment.method:type_name -> lienket.contracts.v1.PaymentMethod
-	81, // 49: lienket.contracts.v1.Payment.create_time:type_name -> google.protobuf.Timestamp
-	60, // 50: lienket.contracts.v1.CreatePaymentRequest.payment:type_name -> lienket.contracts.v1.Payment
-	60, // 51: lienket.contracts.v1.ListPaymentsResponse.payments:type_name -> lienket.contracts.v1.Payment
-	64, // 52: lienket.contracts.v1.Settlement.households:type_name -> lienket.contracts.v1.SettlementLine
-	64, // 53: lienket.contracts.v1.Settlement.total:type_name -> lienket.contracts.v1.SettlementLine
-	81, // 54: lienket.contracts.v1.Settlement.compute_time:type_name -> google.protobuf.Timestamp
-	7,  // 55: lienket.contracts.v1.Incident.kind:type_name -> lienket.contracts.v1.Incident.Kind
-	8,  // 56: lienket.contracts.v1.Incident.state:type_name -> lienket.contracts.v1.Incident.State
-	3,  // 57: lienket.contracts.v1.Incident.force_majeure_event:type_name -> lienket.contracts.v1.ForceMajeureEvent
-	9,  // 58: lienket.contracts.v1.Incident.verification:type_name -> lienket.contracts.v1.Incident.Verification
-	81, // 59: lienket.contracts.v1.Incident.create_time:type_name -> google.protobuf.Timestamp
-	81, // 60: lienket.contracts.v1.Incident.update_time:type_name -> google.protobuf.Timestamp
-	67, // 61: lienket.contracts.v1.CreateIncidentRequest.incident:type_name -> lienket.contracts.v1.Incident
-	67, // 62: lienket.contracts.v1.ListIncidentsResponse.incidents:type_name -> lienket.contracts.v1.Incident
-	75, // 63: lienket.contracts.v1.CreateMarketPriceRequest.market_price:type_name -> lienket.contracts.v1.MarketPrice
-	75, // 64: lienket.contracts.v1.ListMarketPricesResponse.market_prices:type_name -> lienket.contracts.v1.MarketPrice
-	26, // 65: lienket.contracts.v1.ContractsService.CreateContract:input_type -> lienket.contracts.v1.CreateContractRequest
-	27, // 66: lienket.contracts.v1.ContractsService.GetContract:input_type -> lienket.contracts.v1.GetContractRequest
-	28, // 67: lienket.contracts.v1.ContractsService.ListContracts:input_type -> lienket.contracts.v1.ListContractsRequest
-	30, // 68: lienket.contracts.v1.ContractsService.UpdateContract:input_type -> lienket.contracts.v1.UpdateContractRequest
-	32, // 69: lienket.contracts.v1.ContractsService.ValidateContract:input_type -> lienket.contracts.v1.ValidateContractRequest
-	34, // 70: lienket.contracts.v1.ContractsService.SubmitContract:input_type -> lienket.contracts.v1.SubmitContractRequest
-	35, // 71: lienket.contracts.v1.ContractsService.SignContract:input_type -> lienket.contracts.v1.SignContractRequest
-	36, // 72: lienket.contracts.v1.ContractsService.WitnessContract:input_type -> lienket.contracts.v1.WitnessContractRequest
-	37, // 73: lienket.contracts.v1.ContractsService.RejectWitnessContract:input_type -> lienket.contracts.v1.RejectWitnessContractRequest
-	38, // 74: lienket.contracts.v1.ContractsService.CancelContract:input_type -> lienket.contracts.v1.CancelContractRequest
-	39, // 75: lienket.contracts.v1.ContractsService.AmendContract:input_type -> lienket.contracts.v1.AmendContractRequest
-	40, // 76: lienket.contracts.v1.ContractsService.TerminateContract:input_type -> lienket.contracts.v1.TerminateContractRequest
-	41, // 77: lienket.contracts.v1.ContractsService.ResumeContract:input_type -> lienket.contracts.v1.ResumeContractRequest
-	42, // 78: lienket.contracts.v1.ContractsService.AcknowledgeSettlement:input_type -> lienket.contracts.v1.AcknowledgeSettlementRequest
-	44, // 79: lienket.contracts.v1.ContractsService.ListContractEvents:input_type -> lienket.contracts.v1.ListContractEventsRequest
-	47, // 80: lienket.contracts.v1.ContractsService.ListRulebooks:input_type -> lienket.contracts.v1.ListRulebooksRequest
-	50, // 81: lienket.contracts.v1.ContractsService.CreateDelivery:input_type -> lienket.contracts.v1.CreateDeliveryRequest
-	51, // 82: lienket.contracts.v1.ContractsService.GetDelivery:input_type -> lienket.contracts.v1.GetDeliveryRequest
-	52, // 83: lienket.contracts.v1.ContractsService.ListDeliveries:input_type -> lienket.contracts.v1.ListDeliveriesRequest
-	54, // 84: lienket.contracts.v1.ContractsService.ConfirmDelivery:input_type -> lienket.contracts.v1.ConfirmDeliveryRequest
-	55, // 85: lienket.contracts.v1.ContractsService.DisputeDelivery:input_type -> lienket.contracts.v1.DisputeDeliveryRequest
-	57, // 86: lienket.contracts.v1.ContractsService.CreateInputAdvance:input_type -> lienket.contracts.v1.CreateInputAdvanceRequest
-	58, // 87: lienket.contracts.v1.ContractsService.ListInputAdvances:input_type -> lienket.contracts.v1.ListInputAdvancesRequest
-	61, // 88: lienket.contracts.v1.ContractsService.CreatePayment:input_type -> lienket.contracts.v1.CreatePaymentRequest
-	62, // 89: lienket.contracts.v1.ContractsService.ListPayments:input_type -> lienket.contracts.v1.ListPaymentsRequest
-	66, // 90: lienket.contracts.v1.ContractsService.GetSettlement:input_type -> lienket.contracts.v1.GetSettlementRequest
-	68, // 91: lienket.contracts.v1.ContractsService.CreateIncident:input_type -> lienket.contracts.v1.CreateIncidentRequest
-	69, // 92: lienket.contracts.v1.ContractsService.GetIncident:input_type -> lienket.contracts.v1.GetIncidentRequest
-	70, // 93: lienket.contracts.v1.ContractsService.ListIncidents:input_type -> lienket.contracts.v1.ListIncidentsRequest
-	72, // 94: lienket.contracts.v1.ContractsService.VerifyIncident:input_type -> lienket.contracts.v1.VerifyIncidentRequest
-	73, // 95: lienket.contracts.v1.ContractsService.MediateIncident:input_type -> lienket.contracts.v1.MediateIncidentRequest
-	74, // 96: lienket.contracts.v1.ContractsService.ResolveIncident:input_type -> lienket.contracts.v1.ResolveIncidentRequest
-	76, // 97: lienket.contracts.v1.ContractsService.CreateMarketPrice:input_type -> lienket.contracts.v1.CreateMarketPriceRequest
-	77, // 98: lienket.contracts.v1.ContractsService.ListMarketPrices:input_type -> lienket.contracts.v1.ListMarketPricesRequest
-	25, // 99: lienket.contracts.v1.ContractsService.CreateContract:output_type -> lienket.contracts.v1.Contract
-	25, // 100: lienket.contracts.v1.ContractsService.GetContract:output_type -> lienket.contracts.v1.Contract
-	29, // 101: lienket.contracts.v1.ContractsService.ListContracts:output_type -> lienket.contracts.v1.ListContractsResponse
-	25, // 102: lienket.contracts.v1.ContractsService.UpdateContract:output_type -> lienket.contracts.v1.Contract
-	33, // 103: lienket.contracts.v1.ContractsService.ValidateContract:output_type -> lienket.contracts.v1.ValidateContractResponse
-	25, // 104: lienket.contracts.v1.ContractsService.SubmitContract:output_type -> lienket.contracts.v1.Contract
-	25, // 105: lienket.contracts.v1.ContractsService.SignContract:output_type -> lienket.contracts.v1.Contract
-	25, // 106: lienket.contracts.v1.ContractsService.WitnessContract:output_type -> lienket.contracts.v1.Contract
-	25, // 107: lienket.contracts.v1.ContractsService.RejectWitnessContract:output_type -> lienket.contracts.v1.Contract
-	25, // 108: lienket.contracts.v1.ContractsService.CancelContract:output_type -> lienket.contracts.v1.Contract
-	25, // 109: lienket.contracts.v1.ContractsService.AmendContract:output_type -> lienket.contracts.v1.Contract
-	25, // 110: lienket.contracts.v1.ContractsService.TerminateContract:output_type -> lienket.contracts.v1.Contract
-	25, // 111: lienket.contracts.v1.ContractsService.ResumeContract:output_type -> lienket.contracts.v1.Contract
-	25, // 112: lienket.contracts.v1.ContractsService.AcknowledgeSettlement:output_type -> lienket.contracts.v1.Contract
-	45, // 113: lienket.contracts.v1.ContractsService.ListContractEvents:output_type -> lienket.contracts.v1.ListContractEventsResponse
-	48, // 114: lienket.contracts.v1.ContractsService.ListRulebooks:output_type -> lienket.contracts.v1.ListRulebooksResponse
-	49, // 115: lienket.contracts.v1.ContractsService.CreateDelivery:output_type -> lienket.contracts.v1.Delivery
-	49, // 116: lienket.contracts.v1.ContractsService.GetDelivery:output_type -> lienket.contracts.v1.Delivery
-	53, // 117: lienket.contracts.v1.ContractsService.ListDeliveries:output_type -> lienket.contracts.v1.ListDeliveriesResponse
-	49, // 118: lienket.contracts.v1.ContractsService.ConfirmDelivery:output_type -> lienket.contracts.v1.Delivery
-	49, // 119: lienket.contracts.v1.ContractsService.DisputeDelivery:output_type -> lienket.contracts.v1.Delivery
-	56, // 120: lienket.contracts.v1.ContractsService.CreateInputAdvance:output_type -> lienket.contracts.v1.InputAdvance
-	59, // 121: lienket.contracts.v1.ContractsService.ListInputAdvances:output_type -> lienket.contracts.v1.ListInputAdvancesResponse
-	60, // 122: lienket.contracts.v1.ContractsService.CreatePayment:output_type -> lienket.contracts.v1.Payment
-	63, // 123: lienket.contracts.v1.ContractsService.ListPayments:output_type -> lienket.contracts.v1.ListPaymentsResponse
-	65, // 124: lienket.contracts.v1.ContractsService.GetSettlement:output_type -> lienket.contracts.v1.Settlement
-	67, // 125: lienket.contracts.v1.ContractsService.CreateIncident:output_type -> lienket.contracts.v1.Incident
-	67, // 126: lienket.contracts.v1.ContractsService.GetIncident:output_type -> lienket.contracts.v1.Incident
-	71, // 127: lienket.contracts.v1.ContractsService.ListIncidents:output_type -> lienket.contracts.v1.ListIncidentsResponse
-	67, // 128: lienket.contracts.v1.ContractsService.VerifyIncident:output_type -> lienket.contracts.v1.Incident
-	67, // 129: lienket.contracts.v1.ContractsService.MediateIncident:output_type -> lienket.contracts.v1.Incident
-	67, // 130: lienket.contracts.v1.ContractsService.ResolveIncident:output_type -> lienket.contracts.v1.Incident
-	75, // 131: lienket.contracts.v1.ContractsService.CreateMarketPrice:output_type -> lienket.contracts.v1.MarketPrice
-	78, // 132: lienket.contracts.v1.ContractsService.ListMarketPrices:output_type -> lienket.contracts.v1.ListMarketPricesResponse
-	99, // [99:133] is the sub-list for method output_type
-	65, // [65:99] is the sub-list for method input_type
-	65, // [65:65] is the sub-list for extension type_name
-	65, // [65:65] is the sub-list for extension extendee
-	0,  // [0:65] is the sub-list for field type_name
+	12,  // 0: lienket.contracts.v1.Allocation.mandate:type_name -> lienket.contracts.v1.Mandate
+	81,  // 1: lienket.contracts.v1.DeliveryLot.window:type_name -> lienket.types.v1.DateWindow
+	2,   // 2: lienket.contracts.v1.PaymentTerms.method:type_name -> lienket.contracts.v1.PaymentMethod
+	15,  // 3: lienket.contracts.v1.InputSupply.items:type_name -> lienket.contracts.v1.InputItem
+	4,   // 4: lienket.contracts.v1.DisputeResolution.steps:type_name -> lienket.contracts.v1.DisputeStep
+	1,   // 5: lienket.contracts.v1.ContractTerms.linkage_form:type_name -> lienket.contracts.v1.LinkageForm
+	10,  // 6: lienket.contracts.v1.ContractTerms.grading_rules:type_name -> lienket.contracts.v1.GradingRule
+	11,  // 7: lienket.contracts.v1.ContractTerms.allocations:type_name -> lienket.contracts.v1.Allocation
+	13,  // 8: lienket.contracts.v1.ContractTerms.lots:type_name -> lienket.contracts.v1.DeliveryLot
+	82,  // 9: lienket.contracts.v1.ContractTerms.price_terms:type_name -> lienket.types.v1.PriceTerms
+	14,  // 10: lienket.contracts.v1.ContractTerms.payment_terms:type_name -> lienket.contracts.v1.PaymentTerms
+	16,  // 11: lienket.contracts.v1.ContractTerms.input_supply:type_name -> lienket.contracts.v1.InputSupply
+	17,  // 12: lienket.contracts.v1.ContractTerms.obligations:type_name -> lienket.contracts.v1.Obligations
+	18,  // 13: lienket.contracts.v1.ContractTerms.breach:type_name -> lienket.contracts.v1.BreachClause
+	3,   // 14: lienket.contracts.v1.ContractTerms.force_majeure_events:type_name -> lienket.contracts.v1.ForceMajeureEvent
+	19,  // 15: lienket.contracts.v1.ContractTerms.dispute_resolution:type_name -> lienket.contracts.v1.DisputeResolution
+	81,  // 16: lienket.contracts.v1.ContractTerms.period:type_name -> lienket.types.v1.DateWindow
+	20,  // 17: lienket.contracts.v1.ContractTerms.co_investment:type_name -> lienket.contracts.v1.CoInvestment
+	5,   // 18: lienket.contracts.v1.Signature.party:type_name -> lienket.contracts.v1.Signature.Party
+	83,  // 19: lienket.contracts.v1.Signature.sign_time:type_name -> google.protobuf.Timestamp
+	83,  // 20: lienket.contracts.v1.Witness.witness_time:type_name -> google.protobuf.Timestamp
+	21,  // 21: lienket.contracts.v1.Amendment.terms:type_name -> lienket.contracts.v1.ContractTerms
+	22,  // 22: lienket.contracts.v1.Amendment.signatures:type_name -> lienket.contracts.v1.Signature
+	83,  // 23: lienket.contracts.v1.Amendment.create_time:type_name -> google.protobuf.Timestamp
+	21,  // 24: lienket.contracts.v1.Contract.terms:type_name -> lienket.contracts.v1.ContractTerms
+	0,   // 25: lienket.contracts.v1.Contract.state:type_name -> lienket.contracts.v1.ContractState
+	22,  // 26: lienket.contracts.v1.Contract.signatures:type_name -> lienket.contracts.v1.Signature
+	23,  // 27: lienket.contracts.v1.Contract.witness:type_name -> lienket.contracts.v1.Witness
+	24,  // 28: lienket.contracts.v1.Contract.pending_amendment:type_name -> lienket.contracts.v1.Amendment
+	83,  // 29: lienket.contracts.v1.Contract.create_time:type_name -> google.protobuf.Timestamp
+	83,  // 30: lienket.contracts.v1.Contract.update_time:type_name -> google.protobuf.Timestamp
+	25,  // 31: lienket.contracts.v1.CreateContractRequest.contract:type_name -> lienket.contracts.v1.Contract
+	25,  // 32: lienket.contracts.v1.ListContractsResponse.contracts:type_name -> lienket.contracts.v1.Contract
+	25,  // 33: lienket.contracts.v1.UpdateContractRequest.contract:type_name -> lienket.contracts.v1.Contract
+	84,  // 34: lienket.contracts.v1.UpdateContractRequest.update_mask:type_name -> google.protobuf.FieldMask
+	31,  // 35: lienket.contracts.v1.ValidateContractResponse.violations:type_name -> lienket.contracts.v1.RuleViolation
+	5,   // 36: lienket.contracts.v1.SignContractRequest.party:type_name -> lienket.contracts.v1.Signature.Party
+	21,  // 37: lienket.contracts.v1.AmendContractRequest.terms:type_name -> lienket.contracts.v1.ContractTerms
+	83,  // 38: lienket.contracts.v1.ContractEvent.time:type_name -> google.protobuf.Timestamp
+	43,  // 39: lienket.contracts.v1.ListContractEventsResponse.events:type_name -> lienket.contracts.v1.ContractEvent
+	46,  // 40: lienket.contracts.v1.ListRulebooksResponse.rulebooks:type_name -> lienket.contracts.v1.Rulebook
+	6,   // 41: lienket.contracts.v1.Delivery.state:type_name -> lienket.contracts.v1.Delivery.State
+	83,  // 42: lienket.contracts.v1.Delivery.create_time:type_name -> google.protobuf.Timestamp
+	49,  // 43: lienket.contracts.v1.CreateDeliveryRequest.delivery:type_name -> lienket.contracts.v1.Delivery
+	49,  // 44: lienket.contracts.v1.ListDeliveriesResponse.deliveries:type_name -> lienket.contracts.v1.Delivery
+	83,  // 45: lienket.contracts.v1.InputAdvance.create_time:type_name -> google.protobuf.Timestamp
+	56,  // 46: lienket.contracts.v1.CreateInputAdvanceRequest.input_advance:type_name -> lienket.contracts.v1.InputAdvance
+	56,  // 47: lienket.contracts.v1.ListInputAdvancesResponse.input_advances:type_name -> lienket.contracts.v1.InputAdvance
+	2,   // 48: lienket.contracts.v1.Payment.method:type_name -> lienket.contracts.v1.PaymentMethod
+	83,  // 49: lienket.contracts.v1.Payment.create_time:type_name -> google.protobuf.Timestamp
+	60,  // 50: lienket.contracts.v1.CreatePaymentRequest.payment:type_name -> lienket.contracts.v1.Payment
+	60,  // 51: lienket.contracts.v1.ListPaymentsResponse.payments:type_name -> lienket.contracts.v1.Payment
+	64,  // 52: lienket.contracts.v1.Settlement.households:type_name -> lienket.contracts.v1.SettlementLine
+	64,  // 53: lienket.contracts.v1.Settlement.total:type_name -> lienket.contracts.v1.SettlementLine
+	83,  // 54: lienket.contracts.v1.Settlement.compute_time:type_name -> google.protobuf.Timestamp
+	7,   // 55: lienket.contracts.v1.Incident.kind:type_name -> lienket.contracts.v1.Incident.Kind
+	8,   // 56: lienket.contracts.v1.Incident.state:type_name -> lienket.contracts.v1.Incident.State
+	3,   // 57: lienket.contracts.v1.Incident.force_majeure_event:type_name -> lienket.contracts.v1.ForceMajeureEvent
+	9,   // 58: lienket.contracts.v1.Incident.verification:type_name -> lienket.contracts.v1.Incident.Verification
+	83,  // 59: lienket.contracts.v1.Incident.create_time:type_name -> google.protobuf.Timestamp
+	83,  // 60: lienket.contracts.v1.Incident.update_time:type_name -> google.protobuf.Timestamp
+	67,  // 61: lienket.contracts.v1.CreateIncidentRequest.incident:type_name -> lienket.contracts.v1.Incident
+	67,  // 62: lienket.contracts.v1.ListIncidentsResponse.incidents:type_name -> lienket.contracts.v1.Incident
+	75,  // 63: lienket.contracts.v1.CreateMarketPriceRequest.market_price:type_name -> lienket.contracts.v1.MarketPrice
+	75,  // 64: lienket.contracts.v1.ListMarketPricesResponse.market_prices:type_name -> lienket.contracts.v1.MarketPrice
+	85,  // 65: lienket.contracts.v1.ContractPlots.feature_collection:type_name -> google.protobuf.Struct
+	26,  // 66: lienket.contracts.v1.ContractsService.CreateContract:input_type -> lienket.contracts.v1.CreateContractRequest
+	27,  // 67: lienket.contracts.v1.ContractsService.GetContract:input_type -> lienket.contracts.v1.GetContractRequest
+	79,  // 68: lienket.contracts.v1.ContractsService.ExportContractPlots:input_type -> lienket.contracts.v1.ExportContractPlotsRequest
+	28,  // 69: lienket.contracts.v1.ContractsService.ListContracts:input_type -> lienket.contracts.v1.ListContractsRequest
+	30,  // 70: lienket.contracts.v1.ContractsService.UpdateContract:input_type -> lienket.contracts.v1.UpdateContractRequest
+	32,  // 71: lienket.contracts.v1.ContractsService.ValidateContract:input_type -> lienket.contracts.v1.ValidateContractRequest
+	34,  // 72: lienket.contracts.v1.ContractsService.SubmitContract:input_type -> lienket.contracts.v1.SubmitContractRequest
+	35,  // 73: lienket.contracts.v1.ContractsService.SignContract:input_type -> lienket.contracts.v1.SignContractRequest
+	36,  // 74: lienket.contracts.v1.ContractsService.WitnessContract:input_type -> lienket.contracts.v1.WitnessContractRequest
+	37,  // 75: lienket.contracts.v1.ContractsService.RejectWitnessContract:input_type -> lienket.contracts.v1.RejectWitnessContractRequest
+	38,  // 76: lienket.contracts.v1.ContractsService.CancelContract:input_type -> lienket.contracts.v1.CancelContractRequest
+	39,  // 77: lienket.contracts.v1.ContractsService.AmendContract:input_type -> lienket.contracts.v1.AmendContractRequest
+	40,  // 78: lienket.contracts.v1.ContractsService.TerminateContract:input_type -> lienket.contracts.v1.TerminateContractRequest
+	41,  // 79: lienket.contracts.v1.ContractsService.ResumeContract:input_type -> lienket.contracts.v1.ResumeContractRequest
+	42,  // 80: lienket.contracts.v1.ContractsService.AcknowledgeSettlement:input_type -> lienket.contracts.v1.AcknowledgeSettlementRequest
+	44,  // 81: lienket.contracts.v1.ContractsService.ListContractEvents:input_type -> lienket.contracts.v1.ListContractEventsRequest
+	47,  // 82: lienket.contracts.v1.ContractsService.ListRulebooks:input_type -> lienket.contracts.v1.ListRulebooksRequest
+	50,  // 83: lienket.contracts.v1.ContractsService.CreateDelivery:input_type -> lienket.contracts.v1.CreateDeliveryRequest
+	51,  // 84: lienket.contracts.v1.ContractsService.GetDelivery:input_type -> lienket.contracts.v1.GetDeliveryRequest
+	52,  // 85: lienket.contracts.v1.ContractsService.ListDeliveries:input_type -> lienket.contracts.v1.ListDeliveriesRequest
+	54,  // 86: lienket.contracts.v1.ContractsService.ConfirmDelivery:input_type -> lienket.contracts.v1.ConfirmDeliveryRequest
+	55,  // 87: lienket.contracts.v1.ContractsService.DisputeDelivery:input_type -> lienket.contracts.v1.DisputeDeliveryRequest
+	57,  // 88: lienket.contracts.v1.ContractsService.CreateInputAdvance:input_type -> lienket.contracts.v1.CreateInputAdvanceRequest
+	58,  // 89: lienket.contracts.v1.ContractsService.ListInputAdvances:input_type -> lienket.contracts.v1.ListInputAdvancesRequest
+	61,  // 90: lienket.contracts.v1.ContractsService.CreatePayment:input_type -> lienket.contracts.v1.CreatePaymentRequest
+	62,  // 91: lienket.contracts.v1.ContractsService.ListPayments:input_type -> lienket.contracts.v1.ListPaymentsRequest
+	66,  // 92: lienket.contracts.v1.ContractsService.GetSettlement:input_type -> lienket.contracts.v1.GetSettlementRequest
+	68,  // 93: lienket.contracts.v1.ContractsService.CreateIncident:input_type -> lienket.contracts.v1.CreateIncidentRequest
+	69,  // 94: lienket.contracts.v1.ContractsService.GetIncident:input_type -> lienket.contracts.v1.GetIncidentRequest
+	70,  // 95: lienket.contracts.v1.ContractsService.ListIncidents:input_type -> lienket.contracts.v1.ListIncidentsRequest
+	72,  // 96: lienket.contracts.v1.ContractsService.VerifyIncident:input_type -> lienket.contracts.v1.VerifyIncidentRequest
+	73,  // 97: lienket.contracts.v1.ContractsService.MediateIncident:input_type -> lienket.contracts.v1.MediateIncidentRequest
+	74,  // 98: lienket.contracts.v1.ContractsService.ResolveIncident:input_type -> lienket.contracts.v1.ResolveIncidentRequest
+	76,  // 99: lienket.contracts.v1.ContractsService.CreateMarketPrice:input_type -> lienket.contracts.v1.CreateMarketPriceRequest
+	77,  // 100: lienket.contracts.v1.ContractsService.ListMarketPrices:input_type -> lienket.contracts.v1.ListMarketPricesRequest
+	25,  // 101: lienket.contracts.v1.ContractsService.CreateContract:output_type -> lienket.contracts.v1.Contract
+	25,  // 102: lienket.contracts.v1.ContractsService.GetContract:output_type -> lienket.contracts.v1.Contract
+	80,  // 103: lienket.contracts.v1.ContractsService.ExportContractPlots:output_type -> lienket.contracts.v1.ContractPlots
+	29,  // 104: lienket.contracts.v1.ContractsService.ListContracts:output_type -> lienket.contracts.v1.ListContractsResponse
+	25,  // 105: lienket.contracts.v1.ContractsService.UpdateContract:output_type -> lienket.contracts.v1.Contract
+	33,  // 106: lienket.contracts.v1.ContractsService.ValidateContract:output_type -> lienket.contracts.v1.ValidateContractResponse
+	25,  // 107: lienket.contracts.v1.ContractsService.SubmitContract:output_type -> lienket.contracts.v1.Contract
+	25,  // 108: lienket.contracts.v1.ContractsService.SignContract:output_type -> lienket.contracts.v1.Contract
+	25,  // 109: lienket.contracts.v1.ContractsService.WitnessContract:output_type -> lienket.contracts.v1.Contract
+	25,  // 110: lienket.contracts.v1.ContractsService.RejectWitnessContract:output_type -> lienket.contracts.v1.Contract
+	25,  // 111: lienket.contracts.v1.ContractsService.CancelContract:output_type -> lienket.contracts.v1.Contract
+	25,  // 112: lienket.contracts.v1.ContractsService.AmendContract:output_type -> lienket.contracts.v1.Contract
+	25,  // 113: lienket.contracts.v1.ContractsService.TerminateContract:output_type -> lienket.contracts.v1.Contract
+	25,  // 114: lienket.contracts.v1.ContractsService.ResumeContract:output_type -> lienket.contracts.v1.Contract
+	25,  // 115: lienket.contracts.v1.ContractsService.AcknowledgeSettlement:output_type -> lienket.contracts.v1.Contract
+	45,  // 116: lienket.contracts.v1.ContractsService.ListContractEvents:output_type -> lienket.contracts.v1.ListContractEventsResponse
+	48,  // 117: lienket.contracts.v1.ContractsService.ListRulebooks:output_type -> lienket.contracts.v1.ListRulebooksResponse
+	49,  // 118: lienket.contracts.v1.ContractsService.CreateDelivery:output_type -> lienket.contracts.v1.Delivery
+	49,  // 119: lienket.contracts.v1.ContractsService.GetDelivery:output_type -> lienket.contracts.v1.Delivery
+	53,  // 120: lienket.contracts.v1.ContractsService.ListDeliveries:output_type -> lienket.contracts.v1.ListDeliveriesResponse
+	49,  // 121: lienket.contracts.v1.ContractsService.ConfirmDelivery:output_type -> lienket.contracts.v1.Delivery
+	49,  // 122: lienket.contracts.v1.ContractsService.DisputeDelivery:output_type -> lienket.contracts.v1.Delivery
+	56,  // 123: lienket.contracts.v1.ContractsService.CreateInputAdvance:output_type -> lienket.contracts.v1.InputAdvance
+	59,  // 124: lienket.contracts.v1.ContractsService.ListInputAdvances:output_type -> lienket.contracts.v1.ListInputAdvancesResponse
+	60,  // 125: lienket.contracts.v1.ContractsService.CreatePayment:output_type -> lienket.contracts.v1.Payment
+	63,  // 126: lienket.contracts.v1.ContractsService.ListPayments:output_type -> lienket.contracts.v1.ListPaymentsResponse
+	65,  // 127: lienket.contracts.v1.ContractsService.GetSettlement:output_type -> lienket.contracts.v1.Settlement
+	67,  // 128: lienket.contracts.v1.ContractsService.CreateIncident:output_type -> lienket.contracts.v1.Incident
+	67,  // 129: lienket.contracts.v1.ContractsService.GetIncident:output_type -> lienket.contracts.v1.Incident
+	71,  // 130: lienket.contracts.v1.ContractsService.ListIncidents:output_type -> lienket.contracts.v1.ListIncidentsResponse
+	67,  // 131: lienket.contracts.v1.ContractsService.VerifyIncident:output_type -> lienket.contracts.v1.Incident
+	67,  // 132: lienket.contracts.v1.ContractsService.MediateIncident:output_type -> lienket.contracts.v1.Incident
+	67,  // 133: lienket.contracts.v1.ContractsService.ResolveIncident:output_type -> lienket.contracts.v1.Incident
+	75,  // 134: lienket.contracts.v1.ContractsService.CreateMarketPrice:output_type -> lienket.contracts.v1.MarketPrice
+	78,  // 135: lienket.contracts.v1.ContractsService.ListMarketPrices:output_type -> lienket.contracts.v1.ListMarketPricesResponse
+	101, // [101:136] is the sub-list for method output_type
+	66,  // [66:101] is the sub-list for method input_type
+	66,  // [66:66] is the sub-list for extension type_name
+	66,  // [66:66] is the sub-list for extension extendee
+	0,   // [0:66] is the sub-list for field type_name
 }
 
 func init() { file_lienket_contracts_v1_contracts_proto_init() }
@@ -6626,7 +6743,7 @@ func file_lienket_contracts_v1_contracts_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_lienket_contracts_v1_contracts_proto_rawDesc), len(file_lienket_contracts_v1_contracts_proto_rawDesc)),
 			NumEnums:      10,
-			NumMessages:   69,
+			NumMessages:   71,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -22,6 +22,8 @@ type Registry interface {
 	// registry does not know is an absent fact (the rules report it); an unreachable
 	// registry is an error.
 	Facts(ctx context.Context, t domain.Terms) (domain.Facts, error)
+	// Plots describes the named plots the registry knows (the others are left out).
+	Plots(ctx context.Context, names []string) (map[string]domain.PlotFact, error)
 }
 
 // Deps are what the operations need.

@@ -30,9 +30,7 @@ func TestBatchCreateHouseholds(t *testing.T) {
 	e := start(t)
 	ctx := context.Background()
 	c := e.client(t, admin)
-	org, err := c.CreateOrganization(ctx, &registryv1.CreateOrganizationRequest{Organization: coop("HTX Quế Châu Quế", places.ChauQue)})
-	require.NoError(t, err)
-	producer := e.client(t, auth.Principal{Subject: "users/p", Role: auth.RoleProducer, Organization: org.Name})
+	_, producer := e.chauQueCoop(t)
 	reqs := func(from, n int) []*registryv1.CreateHouseholdRequest {
 		var out []*registryv1.CreateHouseholdRequest
 		for i := from; i < from+n; i++ {
@@ -46,7 +44,7 @@ func TestBatchCreateHouseholds(t *testing.T) {
 	bad[1].Household.CommuneCode = "99999"
 	bad[2].Household.Phone = "12345"
 	bad[3].Household.NationalId = bad[0].Household.NationalId
-	_, err = producer.BatchCreateHouseholds(ctx, &registryv1.BatchCreateHouseholdsRequest{Requests: bad, RequestId: "batch-1"})
+	_, err := producer.BatchCreateHouseholds(ctx, &registryv1.BatchCreateHouseholdsRequest{Requests: bad, RequestId: "batch-1"})
 	requireRule(t, err, "requests[1].household.commune_code", "ADMIN_AREA_EXISTS")
 	requireRule(t, err, "requests[2].household.phone", "PHONE_FORMAT")
 	requireRule(t, err, "requests[3].household.national_id", "DUPLICATE_IN_BATCH")
@@ -95,15 +93,13 @@ func TestBatchCreateMemberships(t *testing.T) {
 	e := start(t)
 	ctx := context.Background()
 	c := e.client(t, admin)
-	org, err := c.CreateOrganization(ctx, &registryv1.CreateOrganizationRequest{Organization: coop("HTX Quế Châu Quế", places.ChauQue)})
-	require.NoError(t, err)
+	org, producer := e.chauQueCoop(t)
 	var reqs []*registryv1.CreateHouseholdRequest
 	for i := range 5 {
 		reqs = append(reqs, &registryv1.CreateHouseholdRequest{Household: householdNumbered(i)})
 	}
 	hs, err := c.BatchCreateHouseholds(ctx, &registryv1.BatchCreateHouseholdsRequest{Requests: reqs})
 	require.NoError(t, err)
-	producer := e.client(t, auth.Principal{Subject: "users/p", Role: auth.RoleProducer, Organization: org.Name})
 	members := func(names ...string) []*registryv1.CreateMembershipRequest {
 		var out []*registryv1.CreateMembershipRequest
 		for _, n := range names {
@@ -111,12 +107,12 @@ func TestBatchCreateMemberships(t *testing.T) {
 		}
 		return out
 	}
-	_, err = producer.BatchCreateMemberships(ctx, &registryv1.BatchCreateMembershipsRequest{Parent: org.Name,
+	_, err = producer.BatchCreateMemberships(ctx, &registryv1.BatchCreateMembershipsRequest{Parent: org,
 		Requests: members(hs.Households[0].Name, "households/nobody", hs.Households[0].Name)})
 	requireRule(t, err, "requests[2].membership.household", "DUPLICATE_IN_BATCH")
-	_, err = producer.BatchCreateMemberships(ctx, &registryv1.BatchCreateMembershipsRequest{Parent: org.Name, Requests: members(hs.Households[0].Name, "households/nobody")})
+	_, err = producer.BatchCreateMemberships(ctx, &registryv1.BatchCreateMembershipsRequest{Parent: org, Requests: members(hs.Households[0].Name, "households/nobody")})
 	requireRule(t, err, "requests[1].membership.household", "HOUSEHOLD_EXISTS")
-	list, err := c.ListMemberships(ctx, &registryv1.ListMembershipsRequest{Parent: org.Name})
+	list, err := c.ListMemberships(ctx, &registryv1.ListMembershipsRequest{Parent: org})
 	require.NoError(t, err)
 	require.Empty(t, list.Memberships, "nothing written")
 
@@ -124,17 +120,17 @@ func TestBatchCreateMemberships(t *testing.T) {
 	for _, h := range hs.Households {
 		names = append(names, h.Name)
 	}
-	r, err := producer.BatchCreateMemberships(ctx, &registryv1.BatchCreateMembershipsRequest{Parent: org.Name, Requests: members(names...), RequestId: "join-1"})
+	r, err := producer.BatchCreateMemberships(ctx, &registryv1.BatchCreateMembershipsRequest{Parent: org, Requests: members(names...), RequestId: "join-1"})
 	require.NoError(t, err)
 	require.Len(t, r.Memberships, 5)
 	require.Equal(t, registryv1.Membership_ROLE_MEMBER, r.Memberships[3].Role)
-	again, err := producer.BatchCreateMemberships(ctx, &registryv1.BatchCreateMembershipsRequest{Parent: org.Name, Requests: members(names...), RequestId: "join-1"})
+	again, err := producer.BatchCreateMemberships(ctx, &registryv1.BatchCreateMembershipsRequest{Parent: org, Requests: members(names...), RequestId: "join-1"})
 	require.NoError(t, err)
 	require.Equal(t, r.Memberships[4].Name, again.Memberships[4].Name)
-	_, err = producer.BatchCreateMemberships(ctx, &registryv1.BatchCreateMembershipsRequest{Parent: org.Name, Requests: members(names[1])})
+	_, err = producer.BatchCreateMemberships(ctx, &registryv1.BatchCreateMembershipsRequest{Parent: org, Requests: members(names[1])})
 	requireRule(t, err, "requests[0].membership.household", "ALREADY_MEMBER")
 
 	other := e.client(t, auth.Principal{Subject: "users/q", Role: auth.RoleProducer, Organization: "organizations/other"})
-	_, err = other.BatchCreateMemberships(ctx, &registryv1.BatchCreateMembershipsRequest{Parent: org.Name, Requests: members(names[1])})
+	_, err = other.BatchCreateMemberships(ctx, &registryv1.BatchCreateMembershipsRequest{Parent: org, Requests: members(names[1])})
 	requireStatus(t, err, 7, "PERMISSION_DENIED")
 }

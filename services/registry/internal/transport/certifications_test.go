@@ -29,13 +29,11 @@ func TestCertifications(t *testing.T) {
 	e := start(t)
 	ctx := context.Background()
 	c := e.client(t, admin)
-	org, err := c.CreateOrganization(ctx, &registryv1.CreateOrganizationRequest{Organization: coop("HTX Quế Châu Quế", places.ChauQue)})
-	require.NoError(t, err)
-	producer := e.client(t, auth.Principal{Subject: "users/p", Role: auth.RoleProducer, Organization: org.Name})
+	org, producer := e.chauQueCoop(t)
 	official := e.client(t, auth.Principal{Subject: "users/o", Role: auth.RoleCommuneOfficial, AdminArea: places.ChauQue})
 	otherOfficial := e.client(t, auth.Principal{Subject: "users/o2", Role: auth.RoleCommuneOfficial, AdminArea: places.DongCuong})
 
-	req, err := producer.CreateCertification(ctx, &registryv1.CreateCertificationRequest{Parent: org.Name, Certification: vietGAP(daysFromToday(30)), RequestId: "cert-1"})
+	req, err := producer.CreateCertification(ctx, &registryv1.CreateCertificationRequest{Parent: org, Certification: vietGAP(daysFromToday(30)), RequestId: "cert-1"})
 	require.NoError(t, err)
 	require.Equal(t, registryv1.CertificationRecord_STATE_REQUESTED, req.State)
 	require.Equal(t, "users/p", req.RequestedBy)
@@ -51,10 +49,10 @@ func TestCertifications(t *testing.T) {
 	_, err = official.RejectCertification(ctx, &registryv1.RejectCertificationRequest{Name: req.Name, Reason: "sai số"})
 	requireStatus(t, err, codes.FailedPrecondition, "CERTIFICATION_STATE")
 
-	later, err := c.CreateCertification(ctx, &registryv1.CreateCertificationRequest{Parent: org.Name, Certification: vietGAP(daysFromToday(200))})
+	later, err := c.CreateCertification(ctx, &registryv1.CreateCertificationRequest{Parent: org, Certification: vietGAP(daysFromToday(200))})
 	require.NoError(t, err)
 	require.Equal(t, registryv1.CertificationRecord_STATE_RECORDED, later.State, "an operator records directly")
-	_, err = producer.CreateCertification(ctx, &registryv1.CreateCertificationRequest{Parent: org.Name, Certification: vietGAP(daysFromToday(10))})
+	_, err = producer.CreateCertification(ctx, &registryv1.CreateCertificationRequest{Parent: org, Certification: vietGAP(daysFromToday(10))})
 	require.NoError(t, err, "a request expiring soon is not held, so not listed")
 
 	expiring := func(parent, filter string) []string {
@@ -67,11 +65,11 @@ func TestCertifications(t *testing.T) {
 		}
 		return out
 	}
-	require.Equal(t, []string{held.Name}, expiring(org.Name, "expiring_within_days = 60"))
+	require.Equal(t, []string{held.Name}, expiring(org, "expiring_within_days = 60"))
 	require.Equal(t, []string{held.Name}, expiring("organizations/-", "expiring_within_days = 60 AND standard = VIETGAP"))
-	require.ElementsMatch(t, []string{held.Name, later.Name}, expiring(org.Name, "expiring_within_days = 366"))
-	require.Len(t, expiring(org.Name, "state = STATE_REQUESTED"), 1)
-	_, err = c.ListCertifications(ctx, &registryv1.ListCertificationsRequest{Parent: org.Name, Filter: "expiring_within_days = 0"})
+	require.ElementsMatch(t, []string{held.Name, later.Name}, expiring(org, "expiring_within_days = 366"))
+	require.Len(t, expiring(org, "state = STATE_REQUESTED"), 1)
+	_, err = c.ListCertifications(ctx, &registryv1.ListCertificationsRequest{Parent: org, Filter: "expiring_within_days = 0"})
 	requireRule(t, err, "filter", "FILTER_VALUE")
 
 	_, err = official.RevokeCertification(ctx, &registryv1.RevokeCertificationRequest{Name: later.Name})
@@ -83,11 +81,11 @@ func TestCertifications(t *testing.T) {
 	bad := vietGAP(daysFromToday(-400))
 	bad.Standard = "standards/NOPE"
 	bad.Plots = []string{"households/nobody/plots/x"}
-	_, err = producer.CreateCertification(ctx, &registryv1.CreateCertificationRequest{Parent: org.Name, Certification: bad})
+	_, err = producer.CreateCertification(ctx, &registryv1.CreateCertificationRequest{Parent: org, Certification: bad})
 	requireRule(t, err, "certification.valid_until", "DATE_ORDER")
 	requireRule(t, err, "certification.standard", "STANDARD_EXISTS")
 	requireRule(t, err, "certification.plots[0]", "PLOT_EXISTS")
 	stranger := e.client(t, auth.Principal{Subject: "users/q", Role: auth.RoleProducer, Organization: "organizations/other"})
-	_, err = stranger.CreateCertification(ctx, &registryv1.CreateCertificationRequest{Parent: org.Name, Certification: vietGAP(daysFromToday(30))})
+	_, err = stranger.CreateCertification(ctx, &registryv1.CreateCertificationRequest{Parent: org, Certification: vietGAP(daysFromToday(30))})
 	requireStatus(t, err, codes.PermissionDenied, "PERMISSION_DENIED")
 }

@@ -37,9 +37,8 @@ type importer struct {
 
 func newImporter(t *testing.T) (*env, *importer) {
 	e := start(t)
-	org, err := e.client(t, admin).CreateOrganization(context.Background(), &registryv1.CreateOrganizationRequest{Organization: coop("HTX Quế Châu Quế", places.ChauQue)})
-	require.NoError(t, err)
-	return e, &importer{t: t, c: e.client(t, auth.Principal{Subject: "users/p", Role: auth.RoleProducer, Organization: org.Name}), org: org.Name}
+	org, producer := e.chauQueCoop(t)
+	return e, &importer{t: t, c: producer, org: org}
 }
 
 func (im *importer) run(format registryv1.ImportFormat, content []byte, validateOnly bool) *registryv1.ImportHouseholdsResponse {

@@ -290,3 +290,19 @@ func TestNameKeys(t *testing.T) {
 	require.Nil(t, NameKeys(" -- "))
 	require.Len(t, NameKeys("a b c d e f g h i j k l m n o p"), MaxNameKeys)
 }
+
+// TestImportHeaderAliases: no header names two columns.
+func TestImportHeaderAliases(t *testing.T) {
+	seen := map[string]string{}
+	for _, c := range ImportColumns {
+		for _, h := range append([]string{c.Header, c.Key}, importAliases[c.Key]...) {
+			if other, dup := seen[foldName(h)]; dup {
+				require.Equal(t, other, c.Key, "%q names %s and %s", h, other, c.Key)
+			}
+			seen[foldName(h)] = c.Key
+		}
+	}
+	for key := range importAliases {
+		require.Contains(t, seen, foldName(key), "aliases of an unknown column %s", key)
+	}
+}

@@ -44,6 +44,21 @@ var ImportColumns = []ImportColumn{
 	{"Ngày gia nhập", "join_date", false, "15/01/2024", "dd/mm/yyyy"},
 }
 
+// importAliases are other headers people give the columns.
+var importAliases = map[string][]string{
+	"head_name":      {"Họ tên chủ hộ", "Chủ hộ", "Họ và tên", "Họ tên"},
+	"head_gender":    {"Giới tính"},
+	"member_count":   {"Số khẩu", "Nhân khẩu", "Số người"},
+	"poverty_status": {"Diện hộ", "Hộ nghèo/cận nghèo", "Phân loại hộ"},
+	"commune_code":   {"Mã xã/phường", "Mã đơn vị hành chính", "Mã ĐVHC"},
+	"village":        {"Thôn", "Bản", "Thôn/bản", "Thôn/xóm", "Xóm", "Ấp"},
+	"phone":          {"Điện thoại", "SĐT", "Số ĐT"},
+	"national_id":    {"CCCD", "Số CMND/CCCD", "CMND/CCCD", "Số căn cước", "Căn cước công dân"},
+	"product":        {"Sản phẩm"},
+	"area_m2":        {"Diện tích (m²)", "Diện tích (m2)", "Diện tích"},
+	"role":           {"Vai trò"},
+}
+
 // ImportRow is one valid data row: the household (validated), its national ID number as
 // written, and its membership of the importing organisation.
 type ImportRow struct {
@@ -100,6 +115,9 @@ func readHeader(cells []string) (*sheet, []RowError) {
 	known := map[string]string{}
 	for _, c := range ImportColumns {
 		known[foldName(c.Header)], known[foldName(c.Key)] = c.Key, c.Key
+		for _, a := range importAliases[c.Key] {
+			known[foldName(a)] = c.Key
+		}
 	}
 	var errs []RowError
 	for i, h := range cells {

@@ -77,7 +77,7 @@ func (c *Console) loadContract(q *rq, name string) (*contractView, error) {
 	if v.Product != nil {
 		v.Unit = v.Product.GetUnit()
 	}
-	if a := refs.Areas[ct.GetProducerCommuneCode()]; a != nil {
+	if a := c.b.area(q.ctx, ct.GetProducerCommuneCode()); a != nil {
 		v.Commune = a.GetDisplayName()
 	}
 	households := map[string]*registryv1.Household{}

@@ -265,6 +265,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		// contracts
 		{rpc: "CreateContract", method: "POST", path: "/v1/contracts", body: map[string]any{"terms": map[string]any{"buyer": biz, "producer": coop}}, allow: edit},
 		{rpc: "GetContract", method: "GET", path: "/v1/" + contract, allow: seeContract},
+		{rpc: "ExportContractPlots", method: "GET", path: "/v1/" + contract + ":plots", allow: seeContract},
 		{rpc: "ListContracts", method: "GET", path: "/v1/contracts", allow: all}, // each sees its own slice
 		{rpc: "UpdateContract", method: "PATCH", path: "/v1/" + draft + "?update_mask=display_name", body: map[string]any{"display_name": "HĐ"}, allow: edit},
 		{rpc: "ValidateContract", method: "POST", path: "/v1/" + draft + ":validate", body: map[string]any{}, allow: []string{"admin", "business", "producer", "household", "official", "province", "partner"}},
@@ -396,6 +397,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{rpc: "ResumeContract", method: "POST", path: "/v1/" + contract + ":resume", body: map[string]any{"reason": "Hết bão"}, allow: []string{"official"}, mode: authorized}, // the commune ends a suspension
 		{rpc: "TerminateContract", method: "POST", path: "/v1/" + contract + ":terminate", body: map[string]any{"reason": "Chấm dứt"}, allow: edit, mode: authorized},
 	}
+	rows = append(rows, depthRows(s, coop, hh, fx.WitnessCommune, coopTok, admin)...)
 	// CreateMembership needs a fresh household per caller, in the body.
 	for i := range rows {
 		if rows[i].rpc == "CreateMembership" {

@@ -25,6 +25,8 @@ type Registry interface {
 	// RecordParties tells the registry who is party to contract (its organisations then see
 	// each other's contact details); idempotent.
 	RecordParties(ctx context.Context, contract string, parties []string) error
+	// Plots describes the named plots the registry knows (the others are left out).
+	Plots(ctx context.Context, names []string) (map[string]domain.PlotFact, error)
 }
 
 // Deps are what the operations need.

@@ -31,6 +31,9 @@ type Registry interface {
 	Household(ctx context.Context, name string) (*domain.Household, error)
 	// CommuneAuthority returns the People's Committee of commune code ("" when none).
 	CommuneAuthority(ctx context.Context, code string) (string, error)
+	// Certifications returns the certifications org holds (recorded by an operator or an
+	// official; not the requested, rejected or revoked ones).
+	Certifications(ctx context.Context, org string) ([]domain.Certification, error)
 }
 
 // Contracts is what matchmaking asks the contracts service.

@@ -120,8 +120,8 @@ func householdToProto(h *domain.Household) *registryv1.Household {
 		UpdateTime:        ts(h.UpdateTime),
 		Etag:              aip.Etag(h.Version),
 	}
-	for _, a := range h.CultivatedAreas {
-		p.CultivatedAreas = append(p.CultivatedAreas, &registryv1.CultivatedArea{Product: a.Product, AreaM2: a.AreaM2})
+	for _, a := range h.Areas() {
+		p.CultivatedAreas = append(p.CultivatedAreas, &registryv1.CultivatedArea{Product: a.Product, AreaM2: a.AreaM2, FromPlots: a.FromPlots})
 	}
 	if h.Consent != nil {
 		p.Consent = &registryv1.DataConsent{ConsentDate: h.Consent.Date, Purpose: h.Consent.Purpose}

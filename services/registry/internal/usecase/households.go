@@ -16,9 +16,14 @@ import (
 // protectNationalID records on h the protected form of a national ID number given in the
 // request (rule NATIONAL_ID_FORMAT); the number itself is kept nowhere.
 func (r *Registry) protectNationalID(v *apierr.Violations, number string, h *domain.Household) {
+	r.protectNationalIDAt(v, "household.national_id", number, h)
+}
+
+// protectNationalIDAt is protectNationalID with the request field named.
+func (r *Registry) protectNationalIDAt(v *apierr.Violations, field, number string, h *domain.Household) {
 	nid, err := domain.ProtectNationalID(number, r.idKey)
 	if err != nil {
-		v.Add("household.national_id", "NATIONAL_ID_FORMAT", "%s", err.Error())
+		v.Add(field, "NATIONAL_ID_FORMAT", "%s", err.Error())
 	}
 	h.NationalIDHash, h.NationalIDLast4 = nid.Hash, nid.Last4
 }
@@ -73,7 +78,7 @@ func (r *Registry) GetHousehold(ctx context.Context, p auth.Principal, name stri
 // ListHouseholds lists households. Officials see their own area; organisations list their own
 // members (filter organization = "organizations/{id}"); operators and services see all.
 func (r *Registry) ListHouseholds(ctx context.Context, p auth.Principal, in ListInput) (Page[domain.Household], error) {
-	cs, err := aip.ParseFilter(in.Filter, "commune_code", "province_code", "poverty_status", "organization")
+	cs, err := aip.ParseFilter(in.Filter, "commune_code", "province_code", "poverty_status", "organization", "name")
 	if err != nil {
 		return Page[domain.Household]{}, err
 	}
@@ -81,7 +86,10 @@ func (r *Registry) ListHouseholds(ctx context.Context, p auth.Principal, in List
 	if err != nil {
 		return Page[domain.Household]{}, err
 	}
-	where := conds(rest, map[string]string{"poverty_status": "POVERTY_STATUS_"})
+	where, err := conds(rest, map[string]string{"poverty_status": "POVERTY_STATUS_"})
+	if err != nil {
+		return Page[domain.Household]{}, err
+	}
 	scope, err := householdScope(p, org)
 	if err != nil {
 		return Page[domain.Household]{}, err

@@ -12,6 +12,7 @@ import (
 	contractsv1 "github.com/lienket/lienket/proto/lienket/contracts/v1"
 	matchmakingv1 "github.com/lienket/lienket/proto/lienket/matchmaking/v1"
 	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
+	webhooksv1 "github.com/lienket/lienket/proto/lienket/webhooks/v1"
 )
 
 // The console calls the services over gRPC as the signed-in person: every call carries the
@@ -71,6 +72,8 @@ type backend struct {
 	reg registryv1.RegistryServiceClient
 	con contractsv1.ContractsServiceClient
 	mm  matchmakingv1.MatchmakingServiceClient
+	// wh is nil when the console runs without the webhooks service.
+	wh  webhooksv1.WebhooksServiceClient
 	ref *reference
 }
 

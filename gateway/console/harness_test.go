@@ -42,7 +42,7 @@ type suite struct {
 	reg     registryv1.RegistryServiceClient
 	con     contractsv1.ContractsServiceClient
 	mm      matchmakingv1.MatchmakingServiceClient
-	conns   [3]*grpc.ClientConn
+	conns   [4]*grpc.ClientConn
 	calls   atomic.Int64 // calls the services received from the console
 	counted sync.Map     // method → count
 }
@@ -68,8 +68,9 @@ func newSuiteB(t testing.TB) *suite {
 	})
 	addrs := testsuite.Start(t, s.a, db, count)
 	reg, con, mm := addrs.Registry, addrs.Contracts, addrs.Matchmaking
+	hooks := testsuite.StartWebhooks(t, s.a, db, addrs, count)
 	mark := grpc.WithChainUnaryInterceptor(markConsole)
-	for i, addr := range []string{reg, con, mm} {
+	for i, addr := range []string{reg, con, mm, hooks} {
 		s.conns[i] = testkit.Dial(t, addr, "", mark)
 	}
 	s.admin = s.as(auth.Principal{Subject: "users/test-admin", Role: auth.RoleAdmin})
@@ -81,7 +82,7 @@ func newSuiteB(t testing.TB) *suite {
 	si := signin.New(signin.Config{Issuer: "http://127.0.0.1:1", ClientID: "console"}, nil, s.a.Issuer, nil)
 	s.srv = httptest.NewUnstartedServer(nil)
 	var err error
-	s.c, err = New(Config{PublicURL: "http://" + s.srv.Listener.Addr().String(), SessionKey: key}, Deps{Registry: s.conns[0], Contracts: s.conns[1], Matchmaking: s.conns[2], SignIn: si})
+	s.c, err = New(Config{PublicURL: "http://" + s.srv.Listener.Addr().String(), SessionKey: key}, Deps{Registry: s.conns[0], Contracts: s.conns[1], Matchmaking: s.conns[2], Webhooks: s.conns[3], SignIn: si})
 	require.NoError(t, err)
 	s.srv.Config.Handler = s.c
 	s.srv.Start()

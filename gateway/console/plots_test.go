@@ -97,7 +97,7 @@ func TestPlotPages(t *testing.T) {
 	require.Contains(t, pg.body, "Đã thêm lô đất.")
 	require.Contains(t, pg.body, "Đồi quế Khe Lóng")
 	require.Contains(t, pg.body, "Quế")
-	require.Contains(t, pg.body, `<span class="luc">…7654</span>`, "the last four characters of the document")
+	require.Contains(t, pg.body, `<span class="luc nowrap">…7654</span>`, "the last four characters of the document")
 	require.NotContains(t, pg.body, "987654", "never more than the last four")
 	require.Contains(t, pg.body, "0,5\u00a0ha")
 	require.Regexp(t, "<dd class=\"area\">(0,99\\d*|1(,000\\d)?)\u00a0ha</dd>", pg.body, "the computed area")

@@ -1,7 +1,11 @@
 package demo
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
+	"net/http/httptest"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -9,6 +13,7 @@ import (
 
 	"github.com/lienket/lienket/gateway/testsuite"
 	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
+	webhooksv1 "github.com/lienket/lienket/proto/lienket/webhooks/v1"
 	"github.com/lienket/lienket/services/platform/auth"
 	"github.com/lienket/lienket/services/platform/testkit"
 )
@@ -44,4 +49,72 @@ func TestSeedIsIdempotent(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, ms.GetMemberships(), len(Households))
 	require.NotEmpty(t, first.Offer)
+	plots, err := client.ListPlots(ctx, &registryv1.ListPlotsRequest{Parent: first.Names[Household1]}, admin)
+	require.NoError(t, err)
+	require.Len(t, plots.GetPlots(), 1, "one plot, however many runs")
+	require.Equal(t, PlotName, plots.GetPlots()[0].GetDisplayName())
+	require.InDelta(t, 1, plots.GetPlots()[0].GetAreaHa(), 0.01)
+	certs, err := client.ListCertifications(ctx, &registryv1.ListCertificationsRequest{Parent: first.Names[Cooperative], Filter: `state = "STATE_RECORDED"`}, admin)
+	require.NoError(t, err)
+	require.Len(t, certs.GetCertifications(), 1)
+}
+
+// TestSeedWebhook: the business's demo webhook to the development receiver is made once (a
+// second run returns the same webhook and secret); a test send reaches the receiver, which
+// prints it with its signature verified, and says so when a secret does not verify.
+func TestSeedWebhook(t *testing.T) {
+	ctx := context.Background()
+	a := testkit.NewAuth(t)
+	db := testkit.Database(t)
+	addrs := testsuite.Start(t, a, db)
+	hooks := testkit.Dial(t, testsuite.StartWebhooks(t, a, db, addrs), "")
+	seeded, err := Seed(ctx, testkit.Dial(t, addrs.Registry, ""), testkit.Dial(t, addrs.Matchmaking, ""), a.Issuer, "http://127.0.0.1:9400")
+	require.NoError(t, err)
+	var out lockedBuffer
+	rcv := &Receiver{Out: &out}
+	srv := httptest.NewServer(rcv)
+	t.Cleanup(srv.Close)
+
+	name, secret, err := SeedWebhook(ctx, hooks, a.Issuer, seeded.Names[Business], srv.URL+"/")
+	require.NoError(t, err)
+	again, secretAgain, err := SeedWebhook(ctx, hooks, a.Issuer, seeded.Names[Business], srv.URL+"/")
+	require.NoError(t, err)
+	require.Equal(t, name, again)
+	require.Equal(t, secret, secretAgain)
+
+	admin := grpc.PerRPCCredentials(auth.TokenCredentials(a.Token(t, auth.Principal{Subject: "users/t", Role: auth.RoleAdmin})))
+	client := webhooksv1.NewWebhooksServiceClient(hooks)
+	list, err := client.ListWebhooks(ctx, &webhooksv1.ListWebhooksRequest{Parent: seeded.Names[Business]}, admin)
+	require.NoError(t, err)
+	require.Len(t, list.GetWebhooks(), 1)
+	require.Equal(t, []string{"*"}, list.GetWebhooks()[0].GetEventTypes())
+
+	rcv.SetSecret(secret)
+	d, err := client.TestWebhook(ctx, &webhooksv1.TestWebhookRequest{Name: name}, admin)
+	require.NoError(t, err)
+	require.EqualValues(t, 204, d.GetLastStatusCode())
+	require.Contains(t, out.String(), "webhook received: webhook.test")
+	require.Contains(t, out.String(), "signature verified")
+	rcv.SetSecret("whsec_" + base64.StdEncoding.EncodeToString(make([]byte, 32)))
+	_, err = client.TestWebhook(ctx, &webhooksv1.TestWebhookRequest{Name: name}, admin)
+	require.NoError(t, err)
+	require.Contains(t, out.String(), "SIGNATURE DOES NOT VERIFY")
+}
+
+// lockedBuffer is a bytes.Buffer for writers on several goroutines.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

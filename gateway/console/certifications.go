@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
 )
 
@@ -112,13 +114,7 @@ func (c *Console) ownCerts(q *rq, refs refs, v *certsView) error {
 // the whole country, the organisations named one call each.
 func (c *Console) areaCerts(q *rq, refs refs, v *certsView) error {
 	v.Official = true
-	area := ""
-	switch q.s.Role {
-	case "commune_official":
-		area = fmt.Sprintf("commune_code = %q", q.s.Area)
-	case "province_official":
-		area = fmt.Sprintf("province_code = %q", q.s.Area)
-	}
+	area := areaFilter(q.s)
 	if a := c.b.area(q.ctx, q.s.Area); a != nil && area != "" {
 		v.AreaName = a.GetDisplayName()
 	}
@@ -128,50 +124,60 @@ func (c *Console) areaCerts(q *rq, refs refs, v *certsView) error {
 		}
 		return area + " AND " + f
 	}
-	lists := []string{and(`state = "STATE_REQUESTED"`), and(fmt.Sprintf("expiring_within_days = %d", expiringDays)), and(`state = "STATE_RECORDED"`)}
-	found := make([][]*registryv1.CertificationRecord, len(lists))
-	var next string
-	errs := make(chan error, len(lists)+1)
-	for i, filter := range lists {
-		go func() {
-			tok := ""
-			if i == 2 {
-				tok = q.r.URL.Query().Get("page")
-			}
-			res, err := c.b.reg.ListCertifications(q.ctx, &registryv1.ListCertificationsRequest{Parent: "organizations/-", Filter: filter, PageSize: 100, PageToken: tok})
-			found[i] = res.GetCertifications()
-			if i == 2 {
-				next = res.GetNextPageToken()
-			}
-			errs <- err
-		}()
-	}
-	go func() {
-		var err error
-		if area != "" {
-			v.Orgs, err = c.areaOrgs(q, area)
-		}
-		errs <- err
-	}()
-	for range len(lists) + 1 {
-		if err := <-errs; err != nil {
+	var requests, expiring, recorded *registryv1.ListCertificationsResponse
+	g, ctx := errgroup.WithContext(q.ctx)
+	list := func(out **registryv1.ListCertificationsResponse, filter, token string) {
+		g.Go(func() (err error) {
+			*out, err = c.b.reg.ListCertifications(ctx, &registryv1.ListCertificationsRequest{Parent: "organizations/-", Filter: filter, PageSize: 100, PageToken: token})
 			return err
-		}
+		})
 	}
+	list(&requests, and(`state = "STATE_REQUESTED"`), "")
+	list(&expiring, and(fmt.Sprintf("expiring_within_days = %d", expiringDays)), "")
+	list(&recorded, and(`state = "STATE_RECORDED"`), q.r.URL.Query().Get("page"))
+	if area != "" {
+		g.Go(func() (err error) {
+			v.Orgs, err = c.areaOrgs(q, area)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	names := c.certOrgNames(q, area != "", v.Orgs, requests, expiring, recorded)
+	v.Requests, v.Expiring = certRows(q, refs, requests.GetCertifications(), names), certRows(q, refs, expiring.GetCertifications(), names)
+	v.Recorded, v.Next = certRows(q, refs, recorded.GetCertifications(), names), recorded.GetNextPageToken()
+	return nil
+}
+
+// areaFilter narrows a listing to an official's area ("" for an operator: the country).
+func areaFilter(s *session) string {
+	switch s.Role {
+	case "commune_official":
+		return fmt.Sprintf("commune_code = %q", s.Area)
+	case "province_official":
+		return fmt.Sprintf("province_code = %q", s.Area)
+	}
+	return ""
+}
+
+// certOrgNames names the organisations of the listed certifications: from the area's
+// organisations (inArea), or (an operator's page, the whole country) each looked up.
+func (c *Console) certOrgNames(q *rq, inArea bool, orgs []*registryv1.Organization, lists ...*registryv1.ListCertificationsResponse) map[string]string {
 	names := map[string]string{}
-	for _, o := range v.Orgs {
+	for _, o := range orgs {
 		names[o.GetName()] = o.GetDisplayName()
 	}
-	if area == "" {
-		for _, l := range found {
-			for _, cr := range l {
-				names[orgOfCert(cr.GetName())] = ""
-			}
-		}
-		c.fillOrgNames(q, names)
+	if inArea {
+		return names
 	}
-	v.Requests, v.Expiring, v.Recorded, v.Next = certRows(q, refs, found[0], names), certRows(q, refs, found[1], names), certRows(q, refs, found[2], names), next
-	return nil
+	for _, l := range lists {
+		for _, cr := range l.GetCertifications() {
+			names[orgOfCert(cr.GetName())] = ""
+		}
+	}
+	c.fillOrgNames(q, names)
+	return names
 }
 
 // areaOrgs lists the organisations of the area (page by page, at most 5,000).

@@ -144,6 +144,14 @@ func TestCertificationPages(t *testing.T) {
 	require.Equal(t, http.StatusOK, pg.code, pg.body)
 	require.Contains(t, pg.body, "DC-REQ-1", "Đông Cuông is in Lào Cai")
 	require.Contains(t, pg.body, "VG-DIRECT")
+
+	// An operator's page is the whole country, each organisation named.
+	adm := s.signedIn(operator(), "Nguyễn Quản Trị", false)
+	pg = adm.get("/console/certifications")
+	require.Equal(t, http.StatusOK, pg.code, pg.body)
+	requests = between(pg.body, `id="requests"`, `</section>`)
+	require.Contains(t, requests, "DC-REQ-1")
+	require.Contains(t, requests, "HTX Đông Cuông")
 }
 
 // TestCertificationPageCalls: an official's certifications page makes four calls (the area's

@@ -82,7 +82,7 @@ var navByRole = map[string][]string{
 	"commune_official":  {"/inbox", "/contracts", "/incidents", "/certifications"},
 	"province_official": {"/report", "/contracts", "/certifications"},
 	"household":         {"/contracts"},
-	"admin":             {"/contracts"},
+	"admin":             {"/contracts", "/certifications"},
 }
 
 type navItem struct {

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"golang.org/x/sync/errgroup"
 	"google.golang.org/protobuf/types/known/structpb"
 
 	contractsv1 "github.com/lienket/lienket/proto/lienket/contracts/v1"
@@ -69,25 +70,22 @@ func (c *Console) plots(q *rq) error {
 // commune come from the reference cache) and renders the page.
 func (c *Console) renderPlots(q *rq, code int, f plotForm, fe formErrors) error {
 	parent := householdOf(q)
-	type listed struct {
-		plots []*registryv1.Plot
-		err   error
-	}
-	ch := make(chan listed, 1)
-	go func() {
-		ps, err := pages(func(tok string) ([]*registryv1.Plot, string, error) {
-			res, err := c.b.reg.ListPlots(q.ctx, &registryv1.ListPlotsRequest{Parent: parent, PageSize: 500, PageToken: tok})
+	var h *registryv1.Household
+	var plots []*registryv1.Plot
+	g, ctx := errgroup.WithContext(q.ctx)
+	g.Go(func() (err error) {
+		h, err = c.b.reg.GetHousehold(ctx, &registryv1.GetHouseholdRequest{Name: parent})
+		return err
+	})
+	g.Go(func() (err error) {
+		plots, err = pages(func(tok string) ([]*registryv1.Plot, string, error) {
+			res, err := c.b.reg.ListPlots(ctx, &registryv1.ListPlotsRequest{Parent: parent, PageSize: 500, PageToken: tok})
 			return res.GetPlots(), res.GetNextPageToken(), err
 		}, 500)
-		ch <- listed{ps, err}
-	}()
-	h, err := c.b.reg.GetHousehold(q.ctx, &registryv1.GetHouseholdRequest{Name: parent})
-	l := <-ch
-	if err != nil {
 		return err
-	}
-	if l.err != nil {
-		return l.err
+	})
+	if err := g.Wait(); err != nil {
+		return err
 	}
 	refs, err := c.b.refs(q.ctx)
 	if err != nil {
@@ -98,7 +96,7 @@ func (c *Console) renderPlots(q *rq, code int, f plotForm, fe formErrors) error 
 		v.Commune = a.GetDisplayName()
 	}
 	total := 0.0
-	for _, p := range l.plots {
+	for _, p := range plots {
 		row := plotRow{P: p, Shape: outline(p.GetGeometry(), p.GetAreaHa()), Area: hectares(p.GetAreaHa())}
 		if p.GetDeclaredAreaHa() > 0 {
 			row.Declared = hectares(p.GetDeclaredAreaHa())

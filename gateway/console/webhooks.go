@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/sync/errgroup"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
@@ -199,24 +200,21 @@ func (c *Console) renderWebhook(q *rq, code int, v webhookView) error {
 	if v.Event != "" {
 		terms = append(terms, fmt.Sprintf("event_type = %q", v.Event))
 	}
-	type listed struct {
-		res *webhooksv1.ListWebhookDeliveriesResponse
-		err error
-	}
-	ch := make(chan listed, 1)
-	go func() {
-		res, err := c.b.wh.ListWebhookDeliveries(q.ctx, &webhooksv1.ListWebhookDeliveriesRequest{Parent: name, PageSize: 50, PageToken: query.Get("page"), Filter: strings.Join(terms, " AND ")})
-		ch <- listed{res, err}
-	}()
-	w, err := c.b.wh.GetWebhook(q.ctx, &webhooksv1.GetWebhookRequest{Name: name})
-	l := <-ch
-	if err != nil {
+	var w *webhooksv1.Webhook
+	var l *webhooksv1.ListWebhookDeliveriesResponse
+	g, ctx := errgroup.WithContext(q.ctx)
+	g.Go(func() (err error) {
+		w, err = c.b.wh.GetWebhook(ctx, &webhooksv1.GetWebhookRequest{Name: name})
+		return err
+	})
+	g.Go(func() (err error) {
+		l, err = c.b.wh.ListWebhookDeliveries(ctx, &webhooksv1.ListWebhookDeliveriesRequest{Parent: name, PageSize: 50, PageToken: query.Get("page"), Filter: strings.Join(terms, " AND ")})
+		return err
+	})
+	if err := g.Wait(); err != nil {
 		return err
 	}
-	if l.err != nil {
-		return l.err
-	}
-	v.W, v.Deliveries, v.Next, v.States, v.Groups, v.Labels = w, l.res.GetDeliveries(), l.res.GetNextPageToken(), deliveryStates, eventGroups, eventLabels
+	v.W, v.Deliveries, v.Next, v.States, v.Groups, v.Labels = w, l.GetDeliveries(), l.GetNextPageToken(), deliveryStates, eventGroups, eventLabels
 	if !v.typed {
 		v.Form = webhookForm{URL: w.GetUrl(), Description: w.GetDescription(), Events: w.GetEventTypes()}
 	}

@@ -1,12 +1,11 @@
 package demo
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"net/http/httptest"
-	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc"
@@ -70,8 +69,8 @@ func TestSeedWebhook(t *testing.T) {
 	hooks := testkit.Dial(t, testsuite.StartWebhooks(t, a, db, addrs), "")
 	seeded, err := Seed(ctx, testkit.Dial(t, addrs.Registry, ""), testkit.Dial(t, addrs.Matchmaking, ""), a.Issuer, "http://127.0.0.1:9400")
 	require.NoError(t, err)
-	var out lockedBuffer
-	rcv := &Receiver{Out: &out}
+	out := make(lines, 4)
+	rcv := &Receiver{Out: out}
 	srv := httptest.NewServer(rcv)
 	t.Cleanup(srv.Close)
 
@@ -93,28 +92,31 @@ func TestSeedWebhook(t *testing.T) {
 	d, err := client.TestWebhook(ctx, &webhooksv1.TestWebhookRequest{Name: name}, admin)
 	require.NoError(t, err)
 	require.EqualValues(t, 204, d.GetLastStatusCode())
-	require.Contains(t, out.String(), "webhook received: webhook.test")
-	require.Contains(t, out.String(), "signature verified")
+	line := out.next(t)
+	require.Contains(t, line, "webhook received: webhook.test")
+	require.Contains(t, line, "signature verified")
 	rcv.SetSecret("whsec_" + base64.StdEncoding.EncodeToString(make([]byte, 32)))
 	_, err = client.TestWebhook(ctx, &webhooksv1.TestWebhookRequest{Name: name}, admin)
 	require.NoError(t, err)
-	require.Contains(t, out.String(), "SIGNATURE DOES NOT VERIFY")
+	require.Contains(t, out.next(t), "SIGNATURE DOES NOT VERIFY")
 }
 
-// lockedBuffer is a bytes.Buffer for writers on several goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+// lines receives what the receiver prints, one write (a line) at a time.
+type lines chan string
+
+func (l lines) Write(p []byte) (int, error) {
+	l <- string(p)
+	return len(p), nil
 }
 
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
+// next is the next line printed (failing after five seconds without one).
+func (l lines) next(t *testing.T) string {
+	t.Helper()
+	select {
+	case s := <-l:
+		return s
+	case <-time.After(5 * time.Second):
+		t.Fatal("the receiver printed nothing")
+		return ""
+	}
 }

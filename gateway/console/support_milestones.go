@@ -55,18 +55,8 @@ func (c *Console) loadMilestone(q *rq) (*milestoneView, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := &milestoneView{P: p}
 	id := q.r.PathValue("m")
-	for _, m := range p.GetProposal().GetMilestones() {
-		if m.GetId() == id {
-			v.M = m
-		}
-	}
-	for _, s := range p.GetMilestones() {
-		if s.GetMilestone() == milestoneName(q.r) {
-			v.Status = s
-		}
-	}
+	v := &milestoneView{P: p, M: planned(p, id), Status: milestoneStatus(p, milestoneName(q.r))}
 	if v.M == nil {
 		return nil, errNotFound
 	}
@@ -99,13 +89,39 @@ func (c *Console) loadMilestone(q *rq) (*milestoneView, error) {
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	for _, d := range ds {
-		if d.GetName() == v.Status.GetDisbursement() {
-			v.Disbursement = d
-		}
-	}
+	v.Disbursement = disbursement(ds, v.Status.GetDisbursement())
 	v.arrange(q)
 	return v, nil
+}
+
+// planned is the milestone id of the project's plan (nil when it has none).
+func planned(p *supportv1.Project, id string) *supportv1.Milestone {
+	for _, m := range p.GetProposal().GetMilestones() {
+		if m.GetId() == id {
+			return m
+		}
+	}
+	return nil
+}
+
+// milestoneStatus is the state of the milestone name of an approved project (nil before).
+func milestoneStatus(p *supportv1.Project, name string) *supportv1.MilestoneStatus {
+	for _, s := range p.GetMilestones() {
+		if s.GetMilestone() == name {
+			return s
+		}
+	}
+	return nil
+}
+
+// disbursement finds name among ds (nil when absent or name is empty).
+func disbursement(ds []*supportv1.Disbursement, name string) *supportv1.Disbursement {
+	for _, d := range ds {
+		if name != "" && d.GetName() == name {
+			return d
+		}
+	}
+	return nil
 }
 
 func (v *milestoneView) arrange(q *rq) {
@@ -117,7 +133,8 @@ func (v *milestoneView) arrange(q *rq) {
 		v.Indicators = append(v.Indicators, iv)
 		v.NeedsEvidence = v.NeedsEvidence || r.GetRequiresConfirmation()
 	}
-	if l := v.E.GetLimits(); l != nil {
+	// Once paid, the limits of a new verification say nothing of this milestone.
+	if l := v.E.GetLimits(); l != nil && v.Status.GetState() != supportv1.MilestoneState_MILESTONE_STATE_DISBURSED {
 		b := l.GetBlockedBy()
 		v.Limits = []limitLine{
 			{Label: "Khoản hỗ trợ của mốc (theo tỉ lệ mốc trên kinh phí được duyệt)", VND: l.GetMilestoneAmountVnd()},

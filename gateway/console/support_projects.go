@@ -66,6 +66,8 @@ type proposalView struct {
 	Kinds      []string
 	Errors     formErrors
 	Findings   int
+	// Producer: the owner is a producer organisation (its members may take part).
+	Producer bool
 }
 
 func projectName(r *http.Request) string { return "projects/" + r.PathValue("id") }
@@ -110,7 +112,7 @@ func (c *Console) newProject(q *rq) error {
 	if err != nil {
 		return err
 	}
-	f := proposalForm{Budget: formOf(nil).Budget}.withBlankRows()
+	f := proposalForm{Budget: formOf(nil).Budget, Owner: q.s.Org}.withBlankRows()
 	if ts := call.GetProjectTypes(); len(ts) > 0 {
 		f.Type = ts[0].String()
 	}
@@ -135,7 +137,7 @@ func (c *Console) renderProposal(q *rq, code int, p *supportv1.Project, call *su
 		return err
 	}
 	v := proposalView{P: p, Call: call, F: f, Refs: r, Contracts: contractChoices(own, f.Contracts), Categories: categories, Kinds: indicatorKinds,
-		Errors: fe, Findings: n, Communes: communeNames(r, f.Communes)}
+		Errors: fe, Findings: n, Communes: communeNames(r, f.Communes), Producer: q.s.Role == "producer"}
 	for _, t := range call.GetProjectTypes() {
 		v.Types = append(v.Types, t.String())
 	}
@@ -145,6 +147,7 @@ func (c *Console) renderProposal(q *rq, code int, p *supportv1.Project, call *su
 
 func (c *Console) createProject(q *rq) error {
 	f := readProposalForm(q.r.PostForm)
+	f.Owner = q.s.Org
 	call, err := c.b.sup.GetCall(q.ctx, &supportv1.GetCallRequest{Name: q.r.PostForm.Get("call")})
 	if err != nil {
 		return err
@@ -196,7 +199,7 @@ func (c *Console) editProject(q *rq) error {
 		return err
 	}
 	fe := findings(q.lang, vs)
-	v := formOf(p.GetProposal())
+	v := formOf(p.GetProposal()).ownedBy(p.GetOwner())
 	return c.renderProposal(q, http.StatusOK, p, call, v, fe, len(vs))
 }
 
@@ -227,7 +230,7 @@ func (c *Console) projectForEdit(q *rq) (*supportv1.Project, *supportv1.Call, []
 
 func communeNames(r refs, typed string) []string {
 	var out []string
-	for _, code := range strings.FieldsFunc(typed, func(c rune) bool { return c == ',' || c == ' ' || c == ';' || c == '\n' }) {
+	for _, code := range splitCodes(typed) {
 		if a := r.Areas[code]; a != nil {
 			out = append(out, a.GetDisplayName()+" ("+code+")")
 		}
@@ -237,6 +240,7 @@ func communeNames(r refs, typed string) []string {
 
 func (c *Console) saveProject(q *rq) error {
 	f := readProposalForm(q.r.PostForm)
+	f.Owner = q.s.Org
 	var fe formErrors
 	prop := f.toProto(&fe)
 	name := projectName(q.r)
@@ -624,22 +628,10 @@ func (c *Console) recordActivity(q *rq) error {
 
 // milestoneTitle names a milestone id of the project (for lists of activities).
 func (v projectView) MilestoneTitle(id string) string {
-	for _, m := range v.Prop.GetMilestones() {
-		if m.GetId() == id {
-			return m.GetTitle()
-		}
+	if m := planned(v.P, id); m != nil {
+		return m.GetTitle()
 	}
 	return id
-}
-
-// DisbursementOf is the disbursement a milestone released, if listed.
-func (v projectView) DisbursementOf(name string) *supportv1.Disbursement {
-	for _, d := range v.Disbursements {
-		if d.GetName() == name {
-			return d
-		}
-	}
-	return nil
 }
 
 // OwnerContribution is the owner's part of the budget (templates).

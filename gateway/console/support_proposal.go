@@ -71,6 +71,25 @@ type proposalForm struct {
 	Contracts                                                                  []string
 	Budget                                                                     []budgetRow
 	Milestones                                                                 []milestoneRow
+	// OwnMembers: the owner's own member households take part (the owner among the member
+	// groups); Owner is the owner organisation.
+	OwnMembers bool
+	Owner      string
+}
+
+// ownedBy moves the owner out of the typed member groups into OwnMembers.
+func (f proposalForm) ownedBy(owner string) proposalForm {
+	f.Owner = owner
+	var rest []string
+	for _, g := range lines(f.Groups) {
+		if g == owner {
+			f.OwnMembers = true
+		} else {
+			rest = append(rest, g)
+		}
+	}
+	f.Groups = strings.Join(rest, "\n")
+	return f
 }
 
 // Blank rows offered for new milestones and indicators.
@@ -150,7 +169,8 @@ func targetText(k supportv1.IndicatorKind, target int64) string {
 func readProposalForm(v url.Values) proposalForm {
 	g := func(k string) string { return strings.TrimSpace(v.Get(k)) }
 	f := proposalForm{Type: g("project_type"), Title: g("display_name"), Summary: g("summary"), Product: g("product"), Communes: g("communes"),
-		Start: g("period_start"), End: g("period_end"), Justification: g("justification"), Groups: v.Get("member_groups"), Contracts: v["contracts"]}
+		Start: g("period_start"), End: g("period_end"), Justification: g("justification"), Groups: v.Get("member_groups"), Contracts: v["contracts"],
+		OwnMembers: v.Get("own_members") == "on"}
 	for _, cat := range categories {
 		f.Budget = append(f.Budget, budgetRow{Category: cat, Description: g("bl-" + cat + "-desc"), Programme: g("bl-" + cat + "-programme"),
 			Cash: g("bl-" + cat + "-cash"), Kind: g("bl-" + cat + "-kind"), Labour: g("bl-" + cat + "-labour"), Cycle: g("bl-" + cat + "-cycles")})
@@ -175,21 +195,42 @@ func readProposalForm(v url.Values) proposalForm {
 func (f proposalForm) toProto(fe *formErrors) *supportv1.ProjectProposal {
 	n := numbers{fe}
 	p := &supportv1.ProjectProposal{ProjectType: supportv1.ProjectType(supportv1.ProjectType_value[f.Type]), DisplayName: f.Title, Summary: f.Summary,
-		Product: f.Product, CoInvestmentJustification: f.Justification, Contracts: f.Contracts, MemberGroups: lines(f.Groups)}
-	for _, c := range strings.FieldsFunc(f.Communes, func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\n' }) {
-		p.CommuneCodes = append(p.CommuneCodes, c)
+		Product: f.Product, CoInvestmentJustification: f.Justification, Contracts: f.Contracts, CommuneCodes: splitCodes(f.Communes)}
+	if f.OwnMembers && f.Owner != "" {
+		p.MemberGroups = append(p.MemberGroups, f.Owner)
+	}
+	for _, g := range lines(f.Groups) {
+		if !slices.Contains(p.MemberGroups, g) {
+			p.MemberGroups = append(p.MemberGroups, g)
+		}
 	}
 	if f.Start != "" || f.End != "" {
 		p.Period = &typesv1.DateWindow{StartDate: n.date(secPeriod, f.Start), EndDate: n.date(secPeriod, f.End)}
 	}
+	p.BudgetLines, p.Milestones = f.budgetLines(n), f.milestones(n)
+	return p
+}
+
+// splitCodes reads codes typed with commas, semicolons, spaces or new lines between them.
+func splitCodes(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\n' || r == '\r' })
+}
+
+func (f proposalForm) budgetLines(n numbers) []*supportv1.BudgetLine {
+	var out []*supportv1.BudgetLine
 	for _, r := range f.Budget {
-		if r.Description == "" && r.Programme == "" && r.Cash == "" && r.Kind == "" && r.Labour == "" && r.Cycle == "" {
+		if r == (budgetRow{Category: r.Category}) {
 			continue
 		}
-		p.BudgetLines = append(p.BudgetLines, &supportv1.BudgetLine{Category: supportv1.SupportCategory(supportv1.SupportCategory_value[r.Category]), Description: r.Description,
+		out = append(out, &supportv1.BudgetLine{Category: supportv1.SupportCategory(supportv1.SupportCategory_value[r.Category]), Description: r.Description,
 			ProgrammeVnd: n.amount(secBudget, r.Programme, false), OwnerCashVnd: n.amount(secBudget, r.Cash, false), OwnerInKindVnd: n.amount(secBudget, r.Kind, false),
 			OwnerLabourVnd: n.amount(secBudget, r.Labour, false), ProductionCycles: int32(n.amount(secBudget, r.Cycle, false))})
 	}
+	return out
+}
+
+func (f proposalForm) milestones(n numbers) []*supportv1.Milestone {
+	var out []*supportv1.Milestone
 	for _, m := range f.Milestones {
 		if m.ID == "" && m.Title == "" && m.Due == "" && m.Share == "" && len(m.Indicators) == 0 {
 			continue
@@ -197,14 +238,15 @@ func (f proposalForm) toProto(fe *formErrors) *supportv1.ProjectProposal {
 		ms := &supportv1.Milestone{Id: m.ID, Title: m.Title, DueDate: n.date(secMilestones, m.Due), ReleaseShareBps: n.percent(secMilestones, m.Share)}
 		for _, ind := range m.Indicators {
 			if ind.Kind == "" {
+				n.fe.add(secMilestones, ruleVI["ENUM_VALUE"]) // a target without its indicator
 				continue
 			}
 			k := supportv1.IndicatorKind(supportv1.IndicatorKind_value[ind.Kind])
 			ms.Indicators = append(ms.Indicators, &supportv1.Indicator{Kind: k, Target: readTarget(n, k, ind.Target)})
 		}
-		p.Milestones = append(p.Milestones, ms)
+		out = append(out, ms)
 	}
-	return p
+	return out
 }
 
 // readTarget reads an indicator's target in the unit of its kind (see targetText).

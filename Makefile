@@ -11,6 +11,7 @@ BINARIES := \
 	./services/registry/cmd/registry \
 	./services/contracts/cmd/contracts \
 	./services/matchmaking/cmd/matchmaking \
+	./services/webhooks/cmd/webhooks \
 	./services/support/cmd/support \
 	./gateway/cmd/gateway \
 	./tools/cmd/lienket-run \
@@ -21,7 +22,7 @@ BINARIES := \
 
 all: build
 
-## run: build everything and start store, services (registry, contracts, matchmaking, support) and gateway (Ctrl-C stops all)
+## run: build everything and start store, services (registry, contracts, matchmaking, support, webhooks) and gateway (Ctrl-C stops all)
 run: build
 	@$(MAKE) --no-print-directory postgres || echo "make run: no PostgreSQL; the store falls back to its SQLite handler (see README, Limits)"
 	$(BIN)/lienket-run

@@ -13,8 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lienket/lienket/services/platform/testkit/places"
-
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc"
 
@@ -27,6 +25,7 @@ import (
 	typesv1 "github.com/lienket/lienket/proto/lienket/types/v1"
 	"github.com/lienket/lienket/services/platform/auth"
 	"github.com/lienket/lienket/services/platform/testkit"
+	"github.com/lienket/lienket/services/platform/testkit/places"
 	"github.com/lienket/lienket/services/registry/taxcode"
 )
 
@@ -181,7 +180,12 @@ func (s *suite) world(households int, names ...string) world {
 	coop, err := s.reg.CreateOrganization(ctx, &registryv1.CreateOrganizationRequest{Organization: &registryv1.Organization{Kind: registryv1.Organization_KIND_COOPERATIVE, DisplayName: "HTX Quế Châu Quế", TaxCode: taxcode.From(run + 500_000_000), Address: &registryv1.Address{CommuneCode: places.ChauQue}}}, s.admin)
 	require.NoError(s.t, err)
 	w := world{business: biz.GetName(), coop: coop.GetName()}
-	found, err := s.reg.ListAuthorities(ctx, &registryv1.ListAuthoritiesRequest{Filter: `admin_area_code = places.ChauQue`}, s.admin)
+	// The cooperative holds VietGAP for cinnamon bark (recorded by an operator): its offers may
+	// claim it.
+	_, err = s.reg.CreateCertification(ctx, &registryv1.CreateCertificationRequest{Parent: w.coop, Certification: &registryv1.CertificationRecord{Standard: "standards/VIETGAP",
+		Number: "VietGAP-TT-01", Issuer: "QUACERT", Products: []string{"cinnamon-bark"}, ValidFrom: "2026-01-01", ValidUntil: "2028-12-31"}}, s.admin)
+	require.NoError(s.t, err)
+	found, err := s.reg.ListAuthorities(ctx, &registryv1.ListAuthoritiesRequest{Filter: `admin_area_code = "` + places.ChauQue + `"`}, s.admin)
 	require.NoError(s.t, err)
 	if len(found.GetAuthorities()) > 0 {
 		w.authority = found.GetAuthorities()[0].GetName()

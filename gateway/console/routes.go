@@ -59,6 +59,8 @@ func (c *Console) routes() {
 	m.Handle("POST "+b+"/offers", c.page(c.createOffer))
 	m.Handle("GET "+b+"/members", c.page(c.members))
 	m.Handle("POST "+b+"/members", c.page(c.addMember))
+	m.Handle("GET "+b+"/members/template", c.page(c.importTemplate))
+	m.Handle("POST "+b+"/members/import", c.page(c.importMembers))
 
 	// Administrators of an organisation or authority, and operators.
 	m.Handle("GET "+b+"/people", c.page(c.people))

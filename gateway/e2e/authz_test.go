@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"sort"
@@ -21,6 +22,7 @@ import (
 	matchmakingv1 "github.com/lienket/lienket/proto/lienket/matchmaking/v1"
 	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
 	supportv1 "github.com/lienket/lienket/proto/lienket/support/v1"
+	webhooksv1 "github.com/lienket/lienket/proto/lienket/webhooks/v1"
 	"github.com/lienket/lienket/services/platform/apierr"
 	"github.com/lienket/lienket/services/platform/auth"
 	"github.com/lienket/lienket/services/platform/testkit"
@@ -189,6 +191,17 @@ func TestAuthorizationMatrix(t *testing.T) {
 	investor := []string{"province"}
 	memberOf := func(h string) string { return "/v1/" + coop + "/members/" + strings.TrimPrefix(h, "households/") }
 
+	// A webhook of the business, pointing at a receiver of the test's own, with one (test)
+	// delivery.
+	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) }))
+	t.Cleanup(receiver.Close)
+	hookBody := map[string]any{"url": receiver.URL + "/hooks", "event_types": []string{"contract.activated", "payment.recorded"}}
+	hook := s.must(s.call("POST", "/v1/"+biz+"/webhooks", bizTok, hookBody), 200).str("webhook", "name")
+	hookDelivery := s.must(s.call("POST", "/v1/"+hook+":test", bizTok, map[string]any{}), 200).str("name")
+	freshHook := func() string {
+		return "/v1/" + s.must(s.call("POST", "/v1/"+biz+"/webhooks", bizTok, hookBody), 200).str("webhook", "name")
+	}
+
 	all := principalNames
 	seeContract := []string{"admin", "business", "producer", "household", "official", "province", "partner"}
 	edit := []string{"admin", "business", "producer", "partner"}
@@ -252,6 +265,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		// contracts
 		{rpc: "CreateContract", method: "POST", path: "/v1/contracts", body: map[string]any{"terms": map[string]any{"buyer": biz, "producer": coop}}, allow: edit},
 		{rpc: "GetContract", method: "GET", path: "/v1/" + contract, allow: seeContract},
+		{rpc: "ExportContractPlots", method: "GET", path: "/v1/" + contract + ":plots", allow: seeContract},
 		{rpc: "ListContracts", method: "GET", path: "/v1/contracts", allow: all}, // each sees its own slice
 		{rpc: "UpdateContract", method: "PATCH", path: "/v1/" + draft + "?update_mask=display_name", body: map[string]any{"display_name": "HĐ"}, allow: edit},
 		{rpc: "ValidateContract", method: "POST", path: "/v1/" + draft + ":validate", body: map[string]any{}, allow: []string{"admin", "business", "producer", "household", "official", "province", "partner"}},
@@ -308,6 +322,21 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{rpc: "AcceptProposal", method: "POST", path: "/v1/" + proposal + ":accept", body: map[string]any{}, allow: producer, mode: authorized},
 		{rpc: "DeclineProposal", method: "POST", path: "/v1/" + proposal + ":decline", body: map[string]any{"reason": "x"}, allow: producer, mode: authorized},
 		{rpc: "CancelProposal", method: "POST", path: "/v1/" + proposal + ":cancel", body: map[string]any{"reason": "x"}, allow: buyer, mode: authorized},
+		// webhooks: the organisation (its people and API keys) and operators
+		{rpc: "CreateWebhook", method: "POST", path: "/v1/" + biz + "/webhooks", body: hookBody, allow: buyer},
+		{rpc: "CreateWebhook", method: "POST", path: "/v1/" + coop + "/webhooks", body: hookBody, allow: producer},
+		{rpc: "GetWebhook", method: "GET", path: "/v1/" + hook, allow: buyer},
+		{rpc: "ListWebhooks", method: "GET", path: "/v1/" + biz + "/webhooks", allow: buyer, mode: listed, listKey: "webhooks"},
+		{rpc: "UpdateWebhook", method: "PATCH", path: "/v1/" + hook + "?update_mask=description", body: map[string]any{"description": "ERP"}, allow: buyer},
+		{rpc: "DisableWebhook", method: "POST", path: "/v1/" + hook + ":disable", body: map[string]any{}, allow: buyer},
+		{rpc: "EnableWebhook", method: "POST", path: "/v1/" + hook + ":enable", body: map[string]any{}, allow: buyer},
+		{rpc: "RotateWebhookSecret", method: "POST", path: "/v1/" + hook + ":rotateSecret", body: map[string]any{}, allow: buyer},
+		{rpc: "TestWebhook", method: "POST", path: "/v1/" + hook + ":test", body: map[string]any{}, allow: buyer},
+		{rpc: "ListWebhookDeliveries", method: "GET", path: "/v1/" + hook + "/deliveries", allow: buyer, mode: listed, listKey: "deliveries"},
+		{rpc: "GetWebhookDelivery", method: "GET", path: "/v1/" + hookDelivery, allow: buyer},
+		{rpc: "ReplayWebhookDelivery", method: "POST", path: "/v1/" + hookDelivery + ":replay", body: map[string]any{}, allow: buyer, mode: authorized}, // a test delivery is not replayed: 400 past authorization
+		{rpc: "ReplayWebhookDeliveries", method: "POST", path: "/v1/" + hook + ":replay", body: map[string]any{"start_time": "2026-01-01T00:00:00Z"}, allow: buyer},
+		{rpc: "DeleteWebhook", method: "DELETE", fresh: freshHook, allow: buyer},
 		// support: programmes, calls, projects, milestones, disbursements
 		{rpc: "ListProgrammes", method: "GET", path: "/v1/programmes", allow: all, mode: listed, listKey: "programmes"},
 		{rpc: "GetProgramme", method: "GET", path: "/v1/programmes/ntp-sedema", allow: all},
@@ -368,6 +397,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{rpc: "ResumeContract", method: "POST", path: "/v1/" + contract + ":resume", body: map[string]any{"reason": "Hết bão"}, allow: []string{"official"}, mode: authorized}, // the commune ends a suspension
 		{rpc: "TerminateContract", method: "POST", path: "/v1/" + contract + ":terminate", body: map[string]any{"reason": "Chấm dứt"}, allow: edit, mode: authorized},
 	}
+	rows = append(rows, depthRows(s, coop, hh, fx.WitnessCommune, coopTok, admin)...)
 	// CreateMembership needs a fresh household per caller, in the body.
 	for i := range rows {
 		if rows[i].rpc == "CreateMembership" {
@@ -377,13 +407,14 @@ func TestAuthorizationMatrix(t *testing.T) {
 	}
 
 	// Every RPC with an HTTP binding has at least one row (VerifyApiKey, LookupIdentity,
-	// RecordContractParties and VerifyContract are gRPC-only: below).
-	covered := map[string]bool{"VerifyApiKey": true, "LookupIdentity": true, "RecordContractParties": true, "VerifyContract": true}
+	// RecordContractParties, VerifyContract and EventSourceService's are gRPC-only: below).
+	covered := map[string]bool{"VerifyApiKey": true, "LookupIdentity": true, "RecordContractParties": true, "VerifyContract": true, "PullEvents": true, "AckEvents": true}
 	for _, r := range rows {
 		covered[r.rpc] = true
 	}
 	var missing []string
-	for _, fd := range []protoreflect.FileDescriptor{registryv1.File_lienket_registry_v1_registry_proto, contractsv1.File_lienket_contracts_v1_contracts_proto, matchmakingv1.File_lienket_matchmaking_v1_matchmaking_proto, supportv1.File_lienket_support_v1_support_proto} {
+	for _, fd := range []protoreflect.FileDescriptor{registryv1.File_lienket_registry_v1_registry_proto, contractsv1.File_lienket_contracts_v1_contracts_proto,
+		matchmakingv1.File_lienket_matchmaking_v1_matchmaking_proto, supportv1.File_lienket_support_v1_support_proto, webhooksv1.File_lienket_webhooks_v1_webhooks_proto} {
 		for i := 0; i < fd.Services().Len(); i++ {
 			ms := fd.Services().Get(i).Methods()
 			for j := 0; j < ms.Len(); j++ {
@@ -508,6 +539,21 @@ func TestAuthorizationMatrix(t *testing.T) {
 	vc := contractsv1.NewContractsServiceClient(testkit.Dial(t, s.contracts, s.token(auth.Principal{Subject: "services/gateway", Role: auth.RoleService})))
 	_, err = vc.VerifyContract(context.Background(), &contractsv1.VerifyContractRequest{Name: contract})
 	require.NoError(t, err)
+
+	// EventSourceService (contracts, matchmaking) has no REST binding: the service role only
+	// (the webhooks service pulls partner events), not even operators.
+	for _, addr := range []string{s.contracts, s.matchmaking} {
+		for _, name := range all {
+			c := webhooksv1.NewEventSourceServiceClient(testkit.Dial(t, addr, tokens[name]))
+			_, err := c.PullEvents(context.Background(), &webhooksv1.PullEventsRequest{PageSize: 1})
+			require.Equal(t, codes.PermissionDenied, status.Code(err), "PullEvents as %s: %v", name, err)
+			_, err = c.AckEvents(context.Background(), &webhooksv1.AckEventsRequest{Ids: []string{"x"}})
+			require.Equal(t, codes.PermissionDenied, status.Code(err), "AckEvents as %s: %v", name, err)
+		}
+		c := webhooksv1.NewEventSourceServiceClient(testkit.Dial(t, addr, s.token(auth.Principal{Subject: "services/webhooks", Role: auth.RoleService})))
+		_, err := c.PullEvents(context.Background(), &webhooksv1.PullEventsRequest{PageSize: 1})
+		require.NoError(t, err)
+	}
 	_, _ = admin, official
 }
 

@@ -186,7 +186,10 @@ func activate(c *client) (Fixture, cast) {
 		c.must(c.call("POST", "/v1/"+coop+"/members", coopTok, map[string]any{"household": h.str("name")}), 200)
 	}
 
-	c.step("the business posts demand; the cooperative posts an offer; match")
+	c.step("the commune records the cooperative's VietGAP certification; the business posts demand; the cooperative posts an offer; match")
+	certifier := c.token(auth.Principal{Subject: "users/can-bo-xa", Role: auth.RoleCommuneOfficial, AdminArea: places.ChauQue})
+	c.must(c.call("POST", "/v1/"+coop+"/certifications", certifier, map[string]any{"standard": "standards/VIETGAP", "number": fmt.Sprintf("VietGAP-TT-%d", run),
+		"issuer": "Trung tâm Chứng nhận Phù hợp (QUACERT)", "products": []string{"cinnamon-bark"}, "valid_from": "2026-01-01", "valid_until": "2027-12-31"}), 200)
 	demand := c.must(c.call("POST", "/v1/demands", bizTok, map[string]any{"buyer": biz, "product": "products/cinnamon-bark", "required_standard": "standards/VIETGAP", "quantity": "3000", "min_lot_quantity": "500",
 		"delivery_window": map[string]any{"start_date": "2026-06-01", "end_date": "2026-07-31"}, "delivery_commune_code": places.BaoHa, "delivery_place": "Kho Bảo Hà",
 		"price_terms": map[string]any{"type": "PRICE_TYPE_FIXED", "fixed_price_vnd": "42000"}, "inclusion": map[string]any{"min_poor_share_bps": 3000}}), 200).str("name")

@@ -63,7 +63,7 @@ func startGateway(t *testing.T) *gatewayUnderTest {
 	require.NoError(t, err)
 	iss := auth.NewIssuer(key, "lienket-dev", "lienket")
 	h, err := Handler(context.Background(), Config{MaxBodyBytes: 1 << 16},
-		Edge{Verifier: auth.NewVerifier("lienket-dev", "lienket", key.Public().(ed25519Pub)), Issuer: iss}, cc, cc, cc, cc)
+		Edge{Verifier: auth.NewVerifier("lienket-dev", "lienket", key.Public().(ed25519Pub)), Issuer: iss}, cc, cc, cc, cc, cc)
 	require.NoError(t, err)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)

@@ -2,7 +2,7 @@
 // document, health, and the edge concerns (authentication, request ids, rate limits, CORS,
 // body limits, JSON errors).
 //
-// Settings (environment): HTTP_ADDR, REGISTRY_ADDR, CONTRACTS_ADDR, MATCHMAKING_ADDR, SUPPORT_ADDR,
+// Settings (environment): HTTP_ADDR, REGISTRY_ADDR, CONTRACTS_ADDR, MATCHMAKING_ADDR, SUPPORT_ADDR, WEBHOOKS_ADDR,
 // MAX_BODY_BYTES (1 MiB), CORS_ALLOWED_ORIGINS (comma-separated; empty = CORS off),
 // RATE_LIMIT_RPS (per principal, default 50; 0 disables) and RATE_LIMIT_BURST (100),
 // API_KEY_CACHE_TTL (30s), API_KEY_LOOKUP_RPS (5) and API_KEY_LOOKUP_BURST (20) per client
@@ -34,6 +34,7 @@ import (
 	matchmakingv1 "github.com/lienket/lienket/proto/lienket/matchmaking/v1"
 	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
 	supportv1 "github.com/lienket/lienket/proto/lienket/support/v1"
+	webhooksv1 "github.com/lienket/lienket/proto/lienket/webhooks/v1"
 	"github.com/lienket/lienket/services/platform/apierr"
 	"github.com/lienket/lienket/services/platform/auth"
 	"github.com/lienket/lienket/services/platform/config"
@@ -45,8 +46,8 @@ import (
 type Config struct {
 	// HTTPAddr is the REST listen address.
 	HTTPAddr string
-	// RegistryAddr, ContractsAddr, MatchmakingAddr, SupportAddr are the gRPC backends.
-	RegistryAddr, ContractsAddr, MatchmakingAddr, SupportAddr string
+	// RegistryAddr, ContractsAddr, MatchmakingAddr, SupportAddr, WebhooksAddr are the gRPC backends.
+	RegistryAddr, ContractsAddr, MatchmakingAddr, SupportAddr, WebhooksAddr string
 	// MaxBodyBytes bounds request bodies.
 	MaxBodyBytes int64
 	// CORSOrigins are the allowed browser origins (empty: no CORS headers).
@@ -81,6 +82,7 @@ func LoadConfig(e *config.Env) Config {
 		ContractsAddr:   e.Addr("CONTRACTS_ADDR", config.DefaultContractsAddr),
 		MatchmakingAddr: e.Addr("MATCHMAKING_ADDR", config.DefaultMatchmakingAddr),
 		SupportAddr:     e.Addr("SUPPORT_ADDR", config.DefaultSupportAddr),
+		WebhooksAddr:    e.Addr("WEBHOOKS_ADDR", config.DefaultWebhooksAddr),
 		MaxBodyBytes:    int64(e.Int("MAX_BODY_BYTES", 1<<20)),
 		CORSOrigins:     e.List("CORS_ALLOWED_ORIGINS", nil),
 		RateRPS:         float64(e.Int("RATE_LIMIT_RPS", 50)),
@@ -178,7 +180,8 @@ func routingErrorHandler(known *apiIndex) runtime.RoutingErrorHandlerFunc {
 }
 
 // Handler builds the gateway's HTTP handler over already-open backend connections.
-func Handler(ctx context.Context, cfg Config, edge Edge, registry, contracts, matchmaking, support *grpc.ClientConn) (http.Handler, error) {
+// webhooks may be nil: the webhook routes are then not served.
+func Handler(ctx context.Context, cfg Config, edge Edge, registry, contracts, matchmaking, support, webhooks *grpc.ClientConn) (http.Handler, error) {
 	known, err := newAPIIndex(openapi.JSON)
 	if err != nil {
 		return nil, fmt.Errorf("embedded OpenAPI document: %w", err)
@@ -220,6 +223,11 @@ func Handler(ctx context.Context, cfg Config, edge Edge, registry, contracts, ma
 	}
 	if err := supportv1.RegisterSupportServiceHandlerClient(ctx, gw, supportv1.NewSupportServiceClient(idempotentConn{support})); err != nil {
 		return nil, err
+	}
+	if webhooks != nil {
+		if err := webhooksv1.RegisterWebhooksServiceHandlerClient(ctx, gw, webhooksv1.NewWebhooksServiceClient(idempotentConn{webhooks})); err != nil {
+			return nil, err
+		}
 	}
 	limiter := NewRateLimiter(cfg.RateRPS, cfg.RateBurst)
 	mux := http.NewServeMux()
@@ -349,8 +357,13 @@ func Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	hooks, err := dial(cfg.WebhooksAddr, false)
+	if err != nil {
+		return fmt.Errorf("dial %s: %w", cfg.WebhooksAddr, err)
+	}
+	defer hooks.Close()
 	h, err := Handler(ctx, cfg, Edge{Verifier: verifier, Issuer: issuer, Log: log, Keys: directory, Routes: routes,
-		Contracts: contractsv1.NewContractsServiceClient(conSvc)}, conns[0], conns[1], conns[2], conns[3])
+		Contracts: contractsv1.NewContractsServiceClient(conSvc)}, conns[0], conns[1], conns[2], conns[3], hooks)
 	if err != nil {
 		return err
 	}

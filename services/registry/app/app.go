@@ -30,6 +30,11 @@ func Register(ctx context.Context, s *grpc.Server, d service.Deps, cfg Config) e
 		return err
 	}
 	reportAreaLoad(d.Log, load)
+	if n, err := st.BackfillNameKeys(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		d.Log.Info("indexed names for searches without diacritics", "records", n)
+	}
 	key := cfg.NationalIDHashKey
 	if key == "" {
 		d.Log.Warn("NATIONAL_ID_HASH_KEY not set: using the development key; set a secret key in production")

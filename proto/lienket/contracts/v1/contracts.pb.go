@@ -19,6 +19,7 @@ import (
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 	fieldmaskpb "google.golang.org/protobuf/types/known/fieldmaskpb"
+	structpb "google.golang.org/protobuf/types/known/structpb"
 	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
 	reflect "reflect"
 	sync "sync"
@@ -785,7 +786,10 @@ type Allocation struct {
 	// Area under contract in square metres.
 	AreaM2 int64 `protobuf:"varint,3,opt,name=area_m2,json=areaM2,proto3" json:"area_m2,omitempty"`
 	// If the producer organisation signs for this household, the mandate it holds.
-	Mandate       *Mandate `protobuf:"bytes,4,opt,name=mandate,proto3" json:"mandate,omitempty"`
+	Mandate *Mandate `protobuf:"bytes,4,opt,name=mandate,proto3" json:"mandate,omitempty"`
+	// The household's plots where the allocation is grown (households/{h}/plots/{p}, of this
+	// allocation's household), at most 50: they make the contract's GeoJSON export (:plots).
+	Plots         []string `protobuf:"bytes,5,rep,name=plots,proto3" json:"plots,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -844,6 +848,13 @@ func (x *Allocation) GetAreaM2() int64 {
 func (x *Allocation) GetMandate() *Mandate {
 	if x != nil {
 		return x.Mandate
+	}
+	return nil
+}
+
+func (x *Allocation) GetPlots() []string {
+	if x != nil {
+		return x.Plots
 	}
 	return nil
 }
@@ -6441,21 +6452,116 @@ func (x *ListMarketPricesResponse) GetNextPageToken() string {
 	return ""
 }
 
+// Request for ExportContractPlots.
+type ExportContractPlotsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// contracts/{contract}.
+	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ExportContractPlotsRequest) Reset() {
+	*x = ExportContractPlotsRequest{}
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[75]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ExportContractPlotsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ExportContractPlotsRequest) ProtoMessage() {}
+
+func (x *ExportContractPlotsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[75]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ExportContractPlotsRequest.ProtoReflect.Descriptor instead.
+func (*ExportContractPlotsRequest) Descriptor() ([]byte, []int) {
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{75}
+}
+
+func (x *ExportContractPlotsRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+// The plots of a contract.
+type ContractPlots struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// A GeoJSON FeatureCollection: one Feature per plot (its geometry; properties plot,
+	// producer_country "VN", area_ha, declared_area_ha, products, commodity (the contract's
+	// product), commune_code, contract, allocated_quantity (the plot's household's allocation)).
+	FeatureCollection *structpb.Struct `protobuf:"bytes,1,opt,name=feature_collection,json=featureCollection,proto3" json:"feature_collection,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
+}
+
+func (x *ContractPlots) Reset() {
+	*x = ContractPlots{}
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[76]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ContractPlots) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ContractPlots) ProtoMessage() {}
+
+func (x *ContractPlots) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[76]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ContractPlots.ProtoReflect.Descriptor instead.
+func (*ContractPlots) Descriptor() ([]byte, []int) {
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{76}
+}
+
+func (x *ContractPlots) GetFeatureCollection() *structpb.Struct {
+	if x != nil {
+		return x.FeatureCollection
+	}
+	return nil
+}
+
 var File_lienket_contracts_v1_contracts_proto protoreflect.FileDescriptor
 
 const file_lienket_contracts_v1_contracts_proto_rawDesc = "" +
 	"\n" +
-	"$lienket/contracts/v1/contracts.proto\x12\x14lienket.contracts.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/httpbody.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1clienket/types/v1/types.proto\"q\n" +
+	"$lienket/contracts/v1/contracts.proto\x12\x14lienket.contracts.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/httpbody.proto\x1a google/protobuf/field_mask.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1clienket/types/v1/types.proto\"q\n" +
 	"\vGradingRule\x12\x14\n" +
 	"\x05grade\x18\x01 \x01(\tR\x05grade\x12\x1a\n" +
 	"\bcriteria\x18\x02 \x01(\tR\bcriteria\x120\n" +
-	"\x14price_adjustment_bps\x18\x03 \x01(\x05R\x12priceAdjustmentBps\"\x9d\x01\n" +
+	"\x14price_adjustment_bps\x18\x03 \x01(\x05R\x12priceAdjustmentBps\"\xb3\x01\n" +
 	"\n" +
 	"Allocation\x12!\n" +
 	"\thousehold\x18\x01 \x01(\tB\x03\xe0A\x02R\thousehold\x12\x1a\n" +
 	"\bquantity\x18\x02 \x01(\x03R\bquantity\x12\x17\n" +
 	"\aarea_m2\x18\x03 \x01(\x03R\x06areaM2\x127\n" +
-	"\amandate\x18\x04 \x01(\v2\x1d.lienket.contracts.v1.MandateR\amandate\";\n" +
+	"\amandate\x18\x04 \x01(\v2\x1d.lienket.contracts.v1.MandateR\amandate\x12\x14\n" +
+	"\x05plots\x18\x05 \x03(\tR\x05plots\";\n" +
 	"\aMandate\x12\x1c\n" +
 	"\treference\x18\x01 \x01(\tR\treference\x12\x12\n" +
 	"\x04date\x18\x02 \x01(\tR\x04date\"\x85\x01\n" +
@@ -6958,7 +7064,11 @@ const file_lienket_contracts_v1_contracts_proto_rawDesc = "" +
 	"\x06filter\x18\x03 \x01(\tR\x06filter\"\x8a\x01\n" +
 	"\x18ListMarketPricesResponse\x12F\n" +
 	"\rmarket_prices\x18\x01 \x03(\v2!.lienket.contracts.v1.MarketPriceR\fmarketPrices\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken*\xec\x02\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"5\n" +
+	"\x1aExportContractPlotsRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\"W\n" +
+	"\rContractPlots\x12F\n" +
+	"\x12feature_collection\x18\x01 \x01(\v2\x17.google.protobuf.StructR\x11featureCollection*\xec\x02\n" +
 	"\rContractState\x12\x1e\n" +
 	"\x1aCONTRACT_STATE_UNSPECIFIED\x10\x00\x12\x18\n" +
 	"\x14CONTRACT_STATE_DRAFT\x10\x01\x12%\n" +
@@ -6995,10 +7105,11 @@ const file_lienket_contracts_v1_contracts_proto_rawDesc = "" +
 	"\x18DISPUTE_STEP_NEGOTIATION\x10\x01\x12\"\n" +
 	"\x1eDISPUTE_STEP_COMMUNE_MEDIATION\x10\x02\x12\x16\n" +
 	"\x12DISPUTE_STEP_COURT\x10\x03\x12\x1c\n" +
-	"\x18DISPUTE_STEP_ARBITRATION\x10\x042\xf6\x1d\n" +
+	"\x18DISPUTE_STEP_ARBITRATION\x10\x042\xe4\x1e\n" +
 	"\x10ContractsService\x12]\n" +
 	"\x0eCreateContract\x12+.lienket.contracts.v1.CreateContractRequest\x1a\x1e.lienket.contracts.v1.Contract\x12W\n" +
-	"\vGetContract\x12(.lienket.contracts.v1.GetContractRequest\x1a\x1e.lienket.contracts.v1.Contract\x12h\n" +
+	"\vGetContract\x12(.lienket.contracts.v1.GetContractRequest\x1a\x1e.lienket.contracts.v1.Contract\x12l\n" +
+	"\x13ExportContractPlots\x120.lienket.contracts.v1.ExportContractPlotsRequest\x1a#.lienket.contracts.v1.ContractPlots\x12h\n" +
 	"\rListContracts\x12*.lienket.contracts.v1.ListContractsRequest\x1a+.lienket.contracts.v1.ListContractsResponse\x12]\n" +
 	"\x0eUpdateContract\x12+.lienket.contracts.v1.UpdateContractRequest\x1a\x1e.lienket.contracts.v1.Contract\x12q\n" +
 	"\x10ValidateContract\x12-.lienket.contracts.v1.ValidateContractRequest\x1a..lienket.contracts.v1.ValidateContractResponse\x12]\n" +
@@ -7049,7 +7160,7 @@ func file_lienket_contracts_v1_contracts_proto_rawDescGZIP() []byte {
 }
 
 var file_lienket_contracts_v1_contracts_proto_enumTypes = make([]protoimpl.EnumInfo, 11)
-var file_lienket_contracts_v1_contracts_proto_msgTypes = make([]protoimpl.MessageInfo, 75)
+var file_lienket_contracts_v1_contracts_proto_msgTypes = make([]protoimpl.MessageInfo, 77)
 var file_lienket_contracts_v1_contracts_proto_goTypes = []any{
 	(ContractState)(0),                    // 0: lienket.contracts.v1.ContractState
 	(LinkageForm)(0),                      // 1: lienket.contracts.v1.LinkageForm
@@ -7137,15 +7248,18 @@ var file_lienket_contracts_v1_contracts_proto_goTypes = []any{
 	(*CreateMarketPriceRequest)(nil),      // 83: lienket.contracts.v1.CreateMarketPriceRequest
 	(*ListMarketPricesRequest)(nil),       // 84: lienket.contracts.v1.ListMarketPricesRequest
 	(*ListMarketPricesResponse)(nil),      // 85: lienket.contracts.v1.ListMarketPricesResponse
-	(*v1.DateWindow)(nil),                 // 86: lienket.types.v1.DateWindow
-	(*v1.PriceTerms)(nil),                 // 87: lienket.types.v1.PriceTerms
-	(*timestamppb.Timestamp)(nil),         // 88: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),         // 89: google.protobuf.FieldMask
-	(*httpbody.HttpBody)(nil),             // 90: google.api.HttpBody
+	(*ExportContractPlotsRequest)(nil),    // 86: lienket.contracts.v1.ExportContractPlotsRequest
+	(*ContractPlots)(nil),                 // 87: lienket.contracts.v1.ContractPlots
+	(*v1.DateWindow)(nil),                 // 88: lienket.types.v1.DateWindow
+	(*v1.PriceTerms)(nil),                 // 89: lienket.types.v1.PriceTerms
+	(*timestamppb.Timestamp)(nil),         // 90: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil),         // 91: google.protobuf.FieldMask
+	(*structpb.Struct)(nil),               // 92: google.protobuf.Struct
+	(*httpbody.HttpBody)(nil),             // 93: google.api.HttpBody
 }
 var file_lienket_contracts_v1_contracts_proto_depIdxs = []int32{
 	13,  // 0: lienket.contracts.v1.Allocation.mandate:type_name -> lienket.contracts.v1.Mandate
-	86,  // 1: lienket.contracts.v1.DeliveryLot.window:type_name -> lienket.types.v1.DateWindow
+	88,  // 1: lienket.contracts.v1.DeliveryLot.window:type_name -> lienket.types.v1.DateWindow
 	2,   // 2: lienket.contracts.v1.PaymentTerms.method:type_name -> lienket.contracts.v1.PaymentMethod
 	16,  // 3: lienket.contracts.v1.InputSupply.items:type_name -> lienket.contracts.v1.InputItem
 	4,   // 4: lienket.contracts.v1.DisputeResolution.steps:type_name -> lienket.contracts.v1.DisputeStep
@@ -7153,149 +7267,152 @@ var file_lienket_contracts_v1_contracts_proto_depIdxs = []int32{
 	11,  // 6: lienket.contracts.v1.ContractTerms.grading_rules:type_name -> lienket.contracts.v1.GradingRule
 	12,  // 7: lienket.contracts.v1.ContractTerms.allocations:type_name -> lienket.contracts.v1.Allocation
 	14,  // 8: lienket.contracts.v1.ContractTerms.lots:type_name -> lienket.contracts.v1.DeliveryLot
-	87,  // 9: lienket.contracts.v1.ContractTerms.price_terms:type_name -> lienket.types.v1.PriceTerms
+	89,  // 9: lienket.contracts.v1.ContractTerms.price_terms:type_name -> lienket.types.v1.PriceTerms
 	15,  // 10: lienket.contracts.v1.ContractTerms.payment_terms:type_name -> lienket.contracts.v1.PaymentTerms
 	17,  // 11: lienket.contracts.v1.ContractTerms.input_supply:type_name -> lienket.contracts.v1.InputSupply
 	18,  // 12: lienket.contracts.v1.ContractTerms.obligations:type_name -> lienket.contracts.v1.Obligations
 	19,  // 13: lienket.contracts.v1.ContractTerms.breach:type_name -> lienket.contracts.v1.BreachClause
 	3,   // 14: lienket.contracts.v1.ContractTerms.force_majeure_events:type_name -> lienket.contracts.v1.ForceMajeureEvent
 	20,  // 15: lienket.contracts.v1.ContractTerms.dispute_resolution:type_name -> lienket.contracts.v1.DisputeResolution
-	86,  // 16: lienket.contracts.v1.ContractTerms.period:type_name -> lienket.types.v1.DateWindow
+	88,  // 16: lienket.contracts.v1.ContractTerms.period:type_name -> lienket.types.v1.DateWindow
 	21,  // 17: lienket.contracts.v1.ContractTerms.co_investment:type_name -> lienket.contracts.v1.CoInvestment
 	5,   // 18: lienket.contracts.v1.Signature.party:type_name -> lienket.contracts.v1.Signature.Party
-	88,  // 19: lienket.contracts.v1.Signature.sign_time:type_name -> google.protobuf.Timestamp
-	88,  // 20: lienket.contracts.v1.Witness.witness_time:type_name -> google.protobuf.Timestamp
+	90,  // 19: lienket.contracts.v1.Signature.sign_time:type_name -> google.protobuf.Timestamp
+	90,  // 20: lienket.contracts.v1.Witness.witness_time:type_name -> google.protobuf.Timestamp
 	22,  // 21: lienket.contracts.v1.Amendment.terms:type_name -> lienket.contracts.v1.ContractTerms
 	23,  // 22: lienket.contracts.v1.Amendment.signatures:type_name -> lienket.contracts.v1.Signature
-	88,  // 23: lienket.contracts.v1.Amendment.create_time:type_name -> google.protobuf.Timestamp
+	90,  // 23: lienket.contracts.v1.Amendment.create_time:type_name -> google.protobuf.Timestamp
 	22,  // 24: lienket.contracts.v1.Contract.terms:type_name -> lienket.contracts.v1.ContractTerms
 	0,   // 25: lienket.contracts.v1.Contract.state:type_name -> lienket.contracts.v1.ContractState
 	23,  // 26: lienket.contracts.v1.Contract.signatures:type_name -> lienket.contracts.v1.Signature
 	24,  // 27: lienket.contracts.v1.Contract.witness:type_name -> lienket.contracts.v1.Witness
 	25,  // 28: lienket.contracts.v1.Contract.pending_amendment:type_name -> lienket.contracts.v1.Amendment
-	88,  // 29: lienket.contracts.v1.Contract.create_time:type_name -> google.protobuf.Timestamp
-	88,  // 30: lienket.contracts.v1.Contract.update_time:type_name -> google.protobuf.Timestamp
+	90,  // 29: lienket.contracts.v1.Contract.create_time:type_name -> google.protobuf.Timestamp
+	90,  // 30: lienket.contracts.v1.Contract.update_time:type_name -> google.protobuf.Timestamp
 	26,  // 31: lienket.contracts.v1.CreateContractRequest.contract:type_name -> lienket.contracts.v1.Contract
 	26,  // 32: lienket.contracts.v1.ListContractsResponse.contracts:type_name -> lienket.contracts.v1.Contract
 	26,  // 33: lienket.contracts.v1.UpdateContractRequest.contract:type_name -> lienket.contracts.v1.Contract
-	89,  // 34: lienket.contracts.v1.UpdateContractRequest.update_mask:type_name -> google.protobuf.FieldMask
+	91,  // 34: lienket.contracts.v1.UpdateContractRequest.update_mask:type_name -> google.protobuf.FieldMask
 	32,  // 35: lienket.contracts.v1.ValidateContractResponse.violations:type_name -> lienket.contracts.v1.RuleViolation
 	5,   // 36: lienket.contracts.v1.SignContractRequest.party:type_name -> lienket.contracts.v1.Signature.Party
 	22,  // 37: lienket.contracts.v1.AmendContractRequest.terms:type_name -> lienket.contracts.v1.ContractTerms
-	88,  // 38: lienket.contracts.v1.ContractEvent.time:type_name -> google.protobuf.Timestamp
+	90,  // 38: lienket.contracts.v1.ContractEvent.time:type_name -> google.protobuf.Timestamp
 	44,  // 39: lienket.contracts.v1.ListContractEventsResponse.events:type_name -> lienket.contracts.v1.ContractEvent
-	88,  // 40: lienket.contracts.v1.IssuedDocument.issue_time:type_name -> google.protobuf.Timestamp
+	90,  // 40: lienket.contracts.v1.IssuedDocument.issue_time:type_name -> google.protobuf.Timestamp
 	0,   // 41: lienket.contracts.v1.ContractVerification.state:type_name -> lienket.contracts.v1.ContractState
-	88,  // 42: lienket.contracts.v1.ContractVerification.sign_time:type_name -> google.protobuf.Timestamp
-	88,  // 43: lienket.contracts.v1.ContractVerification.witness_time:type_name -> google.protobuf.Timestamp
+	90,  // 42: lienket.contracts.v1.ContractVerification.sign_time:type_name -> google.protobuf.Timestamp
+	90,  // 43: lienket.contracts.v1.ContractVerification.witness_time:type_name -> google.protobuf.Timestamp
 	6,   // 44: lienket.contracts.v1.ContractVerification.terms_match:type_name -> lienket.contracts.v1.ContractVerification.TermsMatch
 	51,  // 45: lienket.contracts.v1.ContractVerification.document:type_name -> lienket.contracts.v1.IssuedDocument
 	53,  // 46: lienket.contracts.v1.ListRulebooksResponse.rulebooks:type_name -> lienket.contracts.v1.Rulebook
 	7,   // 47: lienket.contracts.v1.Delivery.state:type_name -> lienket.contracts.v1.Delivery.State
-	88,  // 48: lienket.contracts.v1.Delivery.create_time:type_name -> google.protobuf.Timestamp
+	90,  // 48: lienket.contracts.v1.Delivery.create_time:type_name -> google.protobuf.Timestamp
 	56,  // 49: lienket.contracts.v1.CreateDeliveryRequest.delivery:type_name -> lienket.contracts.v1.Delivery
 	56,  // 50: lienket.contracts.v1.ListDeliveriesResponse.deliveries:type_name -> lienket.contracts.v1.Delivery
-	88,  // 51: lienket.contracts.v1.InputAdvance.create_time:type_name -> google.protobuf.Timestamp
+	90,  // 51: lienket.contracts.v1.InputAdvance.create_time:type_name -> google.protobuf.Timestamp
 	63,  // 52: lienket.contracts.v1.CreateInputAdvanceRequest.input_advance:type_name -> lienket.contracts.v1.InputAdvance
 	63,  // 53: lienket.contracts.v1.ListInputAdvancesResponse.input_advances:type_name -> lienket.contracts.v1.InputAdvance
 	2,   // 54: lienket.contracts.v1.Payment.method:type_name -> lienket.contracts.v1.PaymentMethod
-	88,  // 55: lienket.contracts.v1.Payment.create_time:type_name -> google.protobuf.Timestamp
+	90,  // 55: lienket.contracts.v1.Payment.create_time:type_name -> google.protobuf.Timestamp
 	67,  // 56: lienket.contracts.v1.CreatePaymentRequest.payment:type_name -> lienket.contracts.v1.Payment
 	67,  // 57: lienket.contracts.v1.ListPaymentsResponse.payments:type_name -> lienket.contracts.v1.Payment
 	71,  // 58: lienket.contracts.v1.Settlement.households:type_name -> lienket.contracts.v1.SettlementLine
 	71,  // 59: lienket.contracts.v1.Settlement.total:type_name -> lienket.contracts.v1.SettlementLine
-	88,  // 60: lienket.contracts.v1.Settlement.compute_time:type_name -> google.protobuf.Timestamp
+	90,  // 60: lienket.contracts.v1.Settlement.compute_time:type_name -> google.protobuf.Timestamp
 	8,   // 61: lienket.contracts.v1.Incident.kind:type_name -> lienket.contracts.v1.Incident.Kind
 	9,   // 62: lienket.contracts.v1.Incident.state:type_name -> lienket.contracts.v1.Incident.State
 	3,   // 63: lienket.contracts.v1.Incident.force_majeure_event:type_name -> lienket.contracts.v1.ForceMajeureEvent
 	10,  // 64: lienket.contracts.v1.Incident.verification:type_name -> lienket.contracts.v1.Incident.Verification
-	88,  // 65: lienket.contracts.v1.Incident.create_time:type_name -> google.protobuf.Timestamp
-	88,  // 66: lienket.contracts.v1.Incident.update_time:type_name -> google.protobuf.Timestamp
+	90,  // 65: lienket.contracts.v1.Incident.create_time:type_name -> google.protobuf.Timestamp
+	90,  // 66: lienket.contracts.v1.Incident.update_time:type_name -> google.protobuf.Timestamp
 	74,  // 67: lienket.contracts.v1.CreateIncidentRequest.incident:type_name -> lienket.contracts.v1.Incident
 	74,  // 68: lienket.contracts.v1.ListIncidentsResponse.incidents:type_name -> lienket.contracts.v1.Incident
 	82,  // 69: lienket.contracts.v1.CreateMarketPriceRequest.market_price:type_name -> lienket.contracts.v1.MarketPrice
 	82,  // 70: lienket.contracts.v1.ListMarketPricesResponse.market_prices:type_name -> lienket.contracts.v1.MarketPrice
-	27,  // 71: lienket.contracts.v1.ContractsService.CreateContract:input_type -> lienket.contracts.v1.CreateContractRequest
-	28,  // 72: lienket.contracts.v1.ContractsService.GetContract:input_type -> lienket.contracts.v1.GetContractRequest
-	29,  // 73: lienket.contracts.v1.ContractsService.ListContracts:input_type -> lienket.contracts.v1.ListContractsRequest
-	31,  // 74: lienket.contracts.v1.ContractsService.UpdateContract:input_type -> lienket.contracts.v1.UpdateContractRequest
-	33,  // 75: lienket.contracts.v1.ContractsService.ValidateContract:input_type -> lienket.contracts.v1.ValidateContractRequest
-	35,  // 76: lienket.contracts.v1.ContractsService.SubmitContract:input_type -> lienket.contracts.v1.SubmitContractRequest
-	36,  // 77: lienket.contracts.v1.ContractsService.SignContract:input_type -> lienket.contracts.v1.SignContractRequest
-	37,  // 78: lienket.contracts.v1.ContractsService.WitnessContract:input_type -> lienket.contracts.v1.WitnessContractRequest
-	38,  // 79: lienket.contracts.v1.ContractsService.RejectWitnessContract:input_type -> lienket.contracts.v1.RejectWitnessContractRequest
-	39,  // 80: lienket.contracts.v1.ContractsService.CancelContract:input_type -> lienket.contracts.v1.CancelContractRequest
-	40,  // 81: lienket.contracts.v1.ContractsService.AmendContract:input_type -> lienket.contracts.v1.AmendContractRequest
-	41,  // 82: lienket.contracts.v1.ContractsService.TerminateContract:input_type -> lienket.contracts.v1.TerminateContractRequest
-	42,  // 83: lienket.contracts.v1.ContractsService.ResumeContract:input_type -> lienket.contracts.v1.ResumeContractRequest
-	43,  // 84: lienket.contracts.v1.ContractsService.AcknowledgeSettlement:input_type -> lienket.contracts.v1.AcknowledgeSettlementRequest
-	45,  // 85: lienket.contracts.v1.ContractsService.ListContractEvents:input_type -> lienket.contracts.v1.ListContractEventsRequest
-	47,  // 86: lienket.contracts.v1.ContractsService.GetContractDocument:input_type -> lienket.contracts.v1.GetContractDocumentRequest
-	48,  // 87: lienket.contracts.v1.ContractsService.GetSettlementStatement:input_type -> lienket.contracts.v1.GetSettlementStatementRequest
-	49,  // 88: lienket.contracts.v1.ContractsService.GetLiquidationRecord:input_type -> lienket.contracts.v1.GetLiquidationRecordRequest
-	50,  // 89: lienket.contracts.v1.ContractsService.VerifyContract:input_type -> lienket.contracts.v1.VerifyContractRequest
-	54,  // 90: lienket.contracts.v1.ContractsService.ListRulebooks:input_type -> lienket.contracts.v1.ListRulebooksRequest
-	57,  // 91: lienket.contracts.v1.ContractsService.CreateDelivery:input_type -> lienket.contracts.v1.CreateDeliveryRequest
-	58,  // 92: lienket.contracts.v1.ContractsService.GetDelivery:input_type -> lienket.contracts.v1.GetDeliveryRequest
-	59,  // 93: lienket.contracts.v1.ContractsService.ListDeliveries:input_type -> lienket.contracts.v1.ListDeliveriesRequest
-	61,  // 94: lienket.contracts.v1.ContractsService.ConfirmDelivery:input_type -> lienket.contracts.v1.ConfirmDeliveryRequest
-	62,  // 95: lienket.contracts.v1.ContractsService.DisputeDelivery:input_type -> lienket.contracts.v1.DisputeDeliveryRequest
-	64,  // 96: lienket.contracts.v1.ContractsService.CreateInputAdvance:input_type -> lienket.contracts.v1.CreateInputAdvanceRequest
-	65,  // 97: lienket.contracts.v1.ContractsService.ListInputAdvances:input_type -> lienket.contracts.v1.ListInputAdvancesRequest
-	68,  // 98: lienket.contracts.v1.ContractsService.CreatePayment:input_type -> lienket.contracts.v1.CreatePaymentRequest
-	69,  // 99: lienket.contracts.v1.ContractsService.ListPayments:input_type -> lienket.contracts.v1.ListPaymentsRequest
-	73,  // 100: lienket.contracts.v1.ContractsService.GetSettlement:input_type -> lienket.contracts.v1.GetSettlementRequest
-	75,  // 101: lienket.contracts.v1.ContractsService.CreateIncident:input_type -> lienket.contracts.v1.CreateIncidentRequest
-	76,  // 102: lienket.contracts.v1.ContractsService.GetIncident:input_type -> lienket.contracts.v1.GetIncidentRequest
-	77,  // 103: lienket.contracts.v1.ContractsService.ListIncidents:input_type -> lienket.contracts.v1.ListIncidentsRequest
-	79,  // 104: lienket.contracts.v1.ContractsService.VerifyIncident:input_type -> lienket.contracts.v1.VerifyIncidentRequest
-	80,  // 105: lienket.contracts.v1.ContractsService.MediateIncident:input_type -> lienket.contracts.v1.MediateIncidentRequest
-	81,  // 106: lienket.contracts.v1.ContractsService.ResolveIncident:input_type -> lienket.contracts.v1.ResolveIncidentRequest
-	83,  // 107: lienket.contracts.v1.ContractsService.CreateMarketPrice:input_type -> lienket.contracts.v1.CreateMarketPriceRequest
-	84,  // 108: lienket.contracts.v1.ContractsService.ListMarketPrices:input_type -> lienket.contracts.v1.ListMarketPricesRequest
-	26,  // 109: lienket.contracts.v1.ContractsService.CreateContract:output_type -> lienket.contracts.v1.Contract
-	26,  // 110: lienket.contracts.v1.ContractsService.GetContract:output_type -> lienket.contracts.v1.Contract
-	30,  // 111: lienket.contracts.v1.ContractsService.ListContracts:output_type -> lienket.contracts.v1.ListContractsResponse
-	26,  // 112: lienket.contracts.v1.ContractsService.UpdateContract:output_type -> lienket.contracts.v1.Contract
-	34,  // 113: lienket.contracts.v1.ContractsService.ValidateContract:output_type -> lienket.contracts.v1.ValidateContractResponse
-	26,  // 114: lienket.contracts.v1.ContractsService.SubmitContract:output_type -> lienket.contracts.v1.Contract
-	26,  // 115: lienket.contracts.v1.ContractsService.SignContract:output_type -> lienket.contracts.v1.Contract
-	26,  // 116: lienket.contracts.v1.ContractsService.WitnessContract:output_type -> lienket.contracts.v1.Contract
-	26,  // 117: lienket.contracts.v1.ContractsService.RejectWitnessContract:output_type -> lienket.contracts.v1.Contract
-	26,  // 118: lienket.contracts.v1.ContractsService.CancelContract:output_type -> lienket.contracts.v1.Contract
-	26,  // 119: lienket.contracts.v1.ContractsService.AmendContract:output_type -> lienket.contracts.v1.Contract
-	26,  // 120: lienket.contracts.v1.ContractsService.TerminateContract:output_type -> lienket.contracts.v1.Contract
-	26,  // 121: lienket.contracts.v1.ContractsService.ResumeContract:output_type -> lienket.contracts.v1.Contract
-	26,  // 122: lienket.contracts.v1.ContractsService.AcknowledgeSettlement:output_type -> lienket.contracts.v1.Contract
-	46,  // 123: lienket.contracts.v1.ContractsService.ListContractEvents:output_type -> lienket.contracts.v1.ListContractEventsResponse
-	90,  // 124: lienket.contracts.v1.ContractsService.GetContractDocument:output_type -> google.api.HttpBody
-	90,  // 125: lienket.contracts.v1.ContractsService.GetSettlementStatement:output_type -> google.api.HttpBody
-	90,  // 126: lienket.contracts.v1.ContractsService.GetLiquidationRecord:output_type -> google.api.HttpBody
-	52,  // 127: lienket.contracts.v1.ContractsService.VerifyContract:output_type -> lienket.contracts.v1.ContractVerification
-	55,  // 128: lienket.contracts.v1.ContractsService.ListRulebooks:output_type -> lienket.contracts.v1.ListRulebooksResponse
-	56,  // 129: lienket.contracts.v1.ContractsService.CreateDelivery:output_type -> lienket.contracts.v1.Delivery
-	56,  // 130: lienket.contracts.v1.ContractsService.GetDelivery:output_type -> lienket.contracts.v1.Delivery
-	60,  // 131: lienket.contracts.v1.ContractsService.ListDeliveries:output_type -> lienket.contracts.v1.ListDeliveriesResponse
-	56,  // 132: lienket.contracts.v1.ContractsService.ConfirmDelivery:output_type -> lienket.contracts.v1.Delivery
-	56,  // 133: lienket.contracts.v1.ContractsService.DisputeDelivery:output_type -> lienket.contracts.v1.Delivery
-	63,  // 134: lienket.contracts.v1.ContractsService.CreateInputAdvance:output_type -> lienket.contracts.v1.InputAdvance
-	66,  // 135: lienket.contracts.v1.ContractsService.ListInputAdvances:output_type -> lienket.contracts.v1.ListInputAdvancesResponse
-	67,  // 136: lienket.contracts.v1.ContractsService.CreatePayment:output_type -> lienket.contracts.v1.Payment
-	70,  // 137: lienket.contracts.v1.ContractsService.ListPayments:output_type -> lienket.contracts.v1.ListPaymentsResponse
-	72,  // 138: lienket.contracts.v1.ContractsService.GetSettlement:output_type -> lienket.contracts.v1.Settlement
-	74,  // 139: lienket.contracts.v1.ContractsService.CreateIncident:output_type -> lienket.contracts.v1.Incident
-	74,  // 140: lienket.contracts.v1.ContractsService.GetIncident:output_type -> lienket.contracts.v1.Incident
-	78,  // 141: lienket.contracts.v1.ContractsService.ListIncidents:output_type -> lienket.contracts.v1.ListIncidentsResponse
-	74,  // 142: lienket.contracts.v1.ContractsService.VerifyIncident:output_type -> lienket.contracts.v1.Incident
-	74,  // 143: lienket.contracts.v1.ContractsService.MediateIncident:output_type -> lienket.contracts.v1.Incident
-	74,  // 144: lienket.contracts.v1.ContractsService.ResolveIncident:output_type -> lienket.contracts.v1.Incident
-	82,  // 145: lienket.contracts.v1.ContractsService.CreateMarketPrice:output_type -> lienket.contracts.v1.MarketPrice
-	85,  // 146: lienket.contracts.v1.ContractsService.ListMarketPrices:output_type -> lienket.contracts.v1.ListMarketPricesResponse
-	109, // [109:147] is the sub-list for method output_type
-	71,  // [71:109] is the sub-list for method input_type
-	71,  // [71:71] is the sub-list for extension type_name
-	71,  // [71:71] is the sub-list for extension extendee
-	0,   // [0:71] is the sub-list for field type_name
+	92,  // 71: lienket.contracts.v1.ContractPlots.feature_collection:type_name -> google.protobuf.Struct
+	27,  // 72: lienket.contracts.v1.ContractsService.CreateContract:input_type -> lienket.contracts.v1.CreateContractRequest
+	28,  // 73: lienket.contracts.v1.ContractsService.GetContract:input_type -> lienket.contracts.v1.GetContractRequest
+	86,  // 74: lienket.contracts.v1.ContractsService.ExportContractPlots:input_type -> lienket.contracts.v1.ExportContractPlotsRequest
+	29,  // 75: lienket.contracts.v1.ContractsService.ListContracts:input_type -> lienket.contracts.v1.ListContractsRequest
+	31,  // 76: lienket.contracts.v1.ContractsService.UpdateContract:input_type -> lienket.contracts.v1.UpdateContractRequest
+	33,  // 77: lienket.contracts.v1.ContractsService.ValidateContract:input_type -> lienket.contracts.v1.ValidateContractRequest
+	35,  // 78: lienket.contracts.v1.ContractsService.SubmitContract:input_type -> lienket.contracts.v1.SubmitContractRequest
+	36,  // 79: lienket.contracts.v1.ContractsService.SignContract:input_type -> lienket.contracts.v1.SignContractRequest
+	37,  // 80: lienket.contracts.v1.ContractsService.WitnessContract:input_type -> lienket.contracts.v1.WitnessContractRequest
+	38,  // 81: lienket.contracts.v1.ContractsService.RejectWitnessContract:input_type -> lienket.contracts.v1.RejectWitnessContractRequest
+	39,  // 82: lienket.contracts.v1.ContractsService.CancelContract:input_type -> lienket.contracts.v1.CancelContractRequest
+	40,  // 83: lienket.contracts.v1.ContractsService.AmendContract:input_type -> lienket.contracts.v1.AmendContractRequest
+	41,  // 84: lienket.contracts.v1.ContractsService.TerminateContract:input_type -> lienket.contracts.v1.TerminateContractRequest
+	42,  // 85: lienket.contracts.v1.ContractsService.ResumeContract:input_type -> lienket.contracts.v1.ResumeContractRequest
+	43,  // 86: lienket.contracts.v1.ContractsService.AcknowledgeSettlement:input_type -> lienket.contracts.v1.AcknowledgeSettlementRequest
+	45,  // 87: lienket.contracts.v1.ContractsService.ListContractEvents:input_type -> lienket.contracts.v1.ListContractEventsRequest
+	47,  // 88: lienket.contracts.v1.ContractsService.GetContractDocument:input_type -> lienket.contracts.v1.GetContractDocumentRequest
+	48,  // 89: lienket.contracts.v1.ContractsService.GetSettlementStatement:input_type -> lienket.contracts.v1.GetSettlementStatementRequest
+	49,  // 90: lienket.contracts.v1.ContractsService.GetLiquidationRecord:input_type -> lienket.contracts.v1.GetLiquidationRecordRequest
+	50,  // 91: lienket.contracts.v1.ContractsService.VerifyContract:input_type -> lienket.contracts.v1.VerifyContractRequest
+	54,  // 92: lienket.contracts.v1.ContractsService.ListRulebooks:input_type -> lienket.contracts.v1.ListRulebooksRequest
+	57,  // 93: lienket.contracts.v1.ContractsService.CreateDelivery:input_type -> lienket.contracts.v1.CreateDeliveryRequest
+	58,  // 94: lienket.contracts.v1.ContractsService.GetDelivery:input_type -> lienket.contracts.v1.GetDeliveryRequest
+	59,  // 95: lienket.contracts.v1.ContractsService.ListDeliveries:input_type -> lienket.contracts.v1.ListDeliveriesRequest
+	61,  // 96: lienket.contracts.v1.ContractsService.ConfirmDelivery:input_type -> lienket.contracts.v1.ConfirmDeliveryRequest
+	62,  // 97: lienket.contracts.v1.ContractsService.DisputeDelivery:input_type -> lienket.contracts.v1.DisputeDeliveryRequest
+	64,  // 98: lienket.contracts.v1.ContractsService.CreateInputAdvance:input_type -> lienket.contracts.v1.CreateInputAdvanceRequest
+	65,  // 99: lienket.contracts.v1.ContractsService.ListInputAdvances:input_type -> lienket.contracts.v1.ListInputAdvancesRequest
+	68,  // 100: lienket.contracts.v1.ContractsService.CreatePayment:input_type -> lienket.contracts.v1.CreatePaymentRequest
+	69,  // 101: lienket.contracts.v1.ContractsService.ListPayments:input_type -> lienket.contracts.v1.ListPaymentsRequest
+	73,  // 102: lienket.contracts.v1.ContractsService.GetSettlement:input_type -> lienket.contracts.v1.GetSettlementRequest
+	75,  // 103: lienket.contracts.v1.ContractsService.CreateIncident:input_type -> lienket.contracts.v1.CreateIncidentRequest
+	76,  // 104: lienket.contracts.v1.ContractsService.GetIncident:input_type -> lienket.contracts.v1.GetIncidentRequest
+	77,  // 105: lienket.contracts.v1.ContractsService.ListIncidents:input_type -> lienket.contracts.v1.ListIncidentsRequest
+	79,  // 106: lienket.contracts.v1.ContractsService.VerifyIncident:input_type -> lienket.contracts.v1.VerifyIncidentRequest
+	80,  // 107: lienket.contracts.v1.ContractsService.MediateIncident:input_type -> lienket.contracts.v1.MediateIncidentRequest
+	81,  // 108: lienket.contracts.v1.ContractsService.ResolveIncident:input_type -> lienket.contracts.v1.ResolveIncidentRequest
+	83,  // 109: lienket.contracts.v1.ContractsService.CreateMarketPrice:input_type -> lienket.contracts.v1.CreateMarketPriceRequest
+	84,  // 110: lienket.contracts.v1.ContractsService.ListMarketPrices:input_type -> lienket.contracts.v1.ListMarketPricesRequest
+	26,  // 111: lienket.contracts.v1.ContractsService.CreateContract:output_type -> lienket.contracts.v1.Contract
+	26,  // 112: lienket.contracts.v1.ContractsService.GetContract:output_type -> lienket.contracts.v1.Contract
+	87,  // 113: lienket.contracts.v1.ContractsService.ExportContractPlots:output_type -> lienket.contracts.v1.ContractPlots
+	30,  // 114: lienket.contracts.v1.ContractsService.ListContracts:output_type -> lienket.contracts.v1.ListContractsResponse
+	26,  // 115: lienket.contracts.v1.ContractsService.UpdateContract:output_type -> lienket.contracts.v1.Contract
+	34,  // 116: lienket.contracts.v1.ContractsService.ValidateContract:output_type -> lienket.contracts.v1.ValidateContractResponse
+	26,  // 117: lienket.contracts.v1.ContractsService.SubmitContract:output_type -> lienket.contracts.v1.Contract
+	26,  // 118: lienket.contracts.v1.ContractsService.SignContract:output_type -> lienket.contracts.v1.Contract
+	26,  // 119: lienket.contracts.v1.ContractsService.WitnessContract:output_type -> lienket.contracts.v1.Contract
+	26,  // 120: lienket.contracts.v1.ContractsService.RejectWitnessContract:output_type -> lienket.contracts.v1.Contract
+	26,  // 121: lienket.contracts.v1.ContractsService.CancelContract:output_type -> lienket.contracts.v1.Contract
+	26,  // 122: lienket.contracts.v1.ContractsService.AmendContract:output_type -> lienket.contracts.v1.Contract
+	26,  // 123: lienket.contracts.v1.ContractsService.TerminateContract:output_type -> lienket.contracts.v1.Contract
+	26,  // 124: lienket.contracts.v1.ContractsService.ResumeContract:output_type -> lienket.contracts.v1.Contract
+	26,  // 125: lienket.contracts.v1.ContractsService.AcknowledgeSettlement:output_type -> lienket.contracts.v1.Contract
+	46,  // 126: lienket.contracts.v1.ContractsService.ListContractEvents:output_type -> lienket.contracts.v1.ListContractEventsResponse
+	93,  // 127: lienket.contracts.v1.ContractsService.GetContractDocument:output_type -> google.api.HttpBody
+	93,  // 128: lienket.contracts.v1.ContractsService.GetSettlementStatement:output_type -> google.api.HttpBody
+	93,  // 129: lienket.contracts.v1.ContractsService.GetLiquidationRecord:output_type -> google.api.HttpBody
+	52,  // 130: lienket.contracts.v1.ContractsService.VerifyContract:output_type -> lienket.contracts.v1.ContractVerification
+	55,  // 131: lienket.contracts.v1.ContractsService.ListRulebooks:output_type -> lienket.contracts.v1.ListRulebooksResponse
+	56,  // 132: lienket.contracts.v1.ContractsService.CreateDelivery:output_type -> lienket.contracts.v1.Delivery
+	56,  // 133: lienket.contracts.v1.ContractsService.GetDelivery:output_type -> lienket.contracts.v1.Delivery
+	60,  // 134: lienket.contracts.v1.ContractsService.ListDeliveries:output_type -> lienket.contracts.v1.ListDeliveriesResponse
+	56,  // 135: lienket.contracts.v1.ContractsService.ConfirmDelivery:output_type -> lienket.contracts.v1.Delivery
+	56,  // 136: lienket.contracts.v1.ContractsService.DisputeDelivery:output_type -> lienket.contracts.v1.Delivery
+	63,  // 137: lienket.contracts.v1.ContractsService.CreateInputAdvance:output_type -> lienket.contracts.v1.InputAdvance
+	66,  // 138: lienket.contracts.v1.ContractsService.ListInputAdvances:output_type -> lienket.contracts.v1.ListInputAdvancesResponse
+	67,  // 139: lienket.contracts.v1.ContractsService.CreatePayment:output_type -> lienket.contracts.v1.Payment
+	70,  // 140: lienket.contracts.v1.ContractsService.ListPayments:output_type -> lienket.contracts.v1.ListPaymentsResponse
+	72,  // 141: lienket.contracts.v1.ContractsService.GetSettlement:output_type -> lienket.contracts.v1.Settlement
+	74,  // 142: lienket.contracts.v1.ContractsService.CreateIncident:output_type -> lienket.contracts.v1.Incident
+	74,  // 143: lienket.contracts.v1.ContractsService.GetIncident:output_type -> lienket.contracts.v1.Incident
+	78,  // 144: lienket.contracts.v1.ContractsService.ListIncidents:output_type -> lienket.contracts.v1.ListIncidentsResponse
+	74,  // 145: lienket.contracts.v1.ContractsService.VerifyIncident:output_type -> lienket.contracts.v1.Incident
+	74,  // 146: lienket.contracts.v1.ContractsService.MediateIncident:output_type -> lienket.contracts.v1.Incident
+	74,  // 147: lienket.contracts.v1.ContractsService.ResolveIncident:output_type -> lienket.contracts.v1.Incident
+	82,  // 148: lienket.contracts.v1.ContractsService.CreateMarketPrice:output_type -> lienket.contracts.v1.MarketPrice
+	85,  // 149: lienket.contracts.v1.ContractsService.ListMarketPrices:output_type -> lienket.contracts.v1.ListMarketPricesResponse
+	111, // [111:150] is the sub-list for method output_type
+	72,  // [72:111] is the sub-list for method input_type
+	72,  // [72:72] is the sub-list for extension type_name
+	72,  // [72:72] is the sub-list for extension extendee
+	0,   // [0:72] is the sub-list for field type_name
 }
 
 func init() { file_lienket_contracts_v1_contracts_proto_init() }
@@ -7309,7 +7426,7 @@ func file_lienket_contracts_v1_contracts_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_lienket_contracts_v1_contracts_proto_rawDesc), len(file_lienket_contracts_v1_contracts_proto_rawDesc)),
 			NumEnums:      11,
-			NumMessages:   75,
+			NumMessages:   77,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

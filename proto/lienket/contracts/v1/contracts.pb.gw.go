@@ -115,6 +115,45 @@ func local_request_ContractsService_GetContract_0(ctx context.Context, marshaler
 	return msg, metadata, err
 }
 
+func request_ContractsService_ExportContractPlots_0(ctx context.Context, marshaler runtime.Marshaler, client ContractsServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq ExportContractPlotsRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	val, ok := pathParams["name"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "name")
+	}
+	protoReq.Name, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "name", err)
+	}
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+	}
+	msg, err := client.ExportContractPlots(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
+	return msg, metadata, err
+}
+
+func local_request_ContractsService_ExportContractPlots_0(ctx context.Context, marshaler runtime.Marshaler, server ContractsServiceServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq ExportContractPlotsRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	val, ok := pathParams["name"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "name")
+	}
+	protoReq.Name, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "name", err)
+	}
+	msg, err := server.ExportContractPlots(ctx, &protoReq)
+	return msg, metadata, err
+}
+
 var filter_ContractsService_ListContracts_0 = &utilities.DoubleArray{Encoding: map[string]int{}, Base: []int(nil), Check: []int(nil)}
 
 func request_ContractsService_ListContracts_0(ctx context.Context, marshaler runtime.Marshaler, client ContractsServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
@@ -1826,6 +1865,26 @@ func RegisterContractsServiceHandlerServer(ctx context.Context, mux *runtime.Ser
 		}
 		forward_ContractsService_GetContract_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodGet, pattern_ContractsService_ExportContractPlots_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		var stream runtime.ServerTransportStream
+		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/lienket.contracts.v1.ContractsService/ExportContractPlots", runtime.WithHTTPPathPattern("/v1/{name=contracts/*}:plots"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := local_request_ContractsService_ExportContractPlots_0(annotatedContext, inboundMarshaler, server, req, pathParams)
+		md.HeaderMD, md.TrailerMD = metadata.Join(md.HeaderMD, stream.Header()), metadata.Join(md.TrailerMD, stream.Trailer())
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_ContractsService_ExportContractPlots_0(annotatedContext, mux, outboundMarshaler, w, req, response_ContractsService_ExportContractPlots_0{resp.(*ContractPlots)}, mux.GetForwardResponseOptions()...)
+	})
 	mux.Handle(http.MethodGet, pattern_ContractsService_ListContracts_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
@@ -2600,6 +2659,23 @@ func RegisterContractsServiceHandlerClient(ctx context.Context, mux *runtime.Ser
 		}
 		forward_ContractsService_GetContract_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodGet, pattern_ContractsService_ExportContractPlots_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/lienket.contracts.v1.ContractsService/ExportContractPlots", runtime.WithHTTPPathPattern("/v1/{name=contracts/*}:plots"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := request_ContractsService_ExportContractPlots_0(annotatedContext, inboundMarshaler, client, req, pathParams)
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_ContractsService_ExportContractPlots_0(annotatedContext, mux, outboundMarshaler, w, req, response_ContractsService_ExportContractPlots_0{resp.(*ContractPlots)}, mux.GetForwardResponseOptions()...)
+	})
 	mux.Handle(http.MethodGet, pattern_ContractsService_ListContracts_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
@@ -3198,9 +3274,19 @@ func RegisterContractsServiceHandlerClient(ctx context.Context, mux *runtime.Ser
 	return nil
 }
 
+type response_ContractsService_ExportContractPlots_0 struct {
+	*ContractPlots
+}
+
+func (m response_ContractsService_ExportContractPlots_0) XXX_ResponseBody() interface{} {
+	response := m.ContractPlots
+	return response.FeatureCollection
+}
+
 var (
 	pattern_ContractsService_CreateContract_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "contracts"}, ""))
 	pattern_ContractsService_GetContract_0            = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2}, []string{"v1", "contracts", "name"}, ""))
+	pattern_ContractsService_ExportContractPlots_0    = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2}, []string{"v1", "contracts", "name"}, "plots"))
 	pattern_ContractsService_ListContracts_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "contracts"}, ""))
 	pattern_ContractsService_UpdateContract_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2}, []string{"v1", "contracts", "contract.name"}, ""))
 	pattern_ContractsService_ValidateContract_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2}, []string{"v1", "contracts", "name"}, "validate"))
@@ -3241,6 +3327,7 @@ var (
 var (
 	forward_ContractsService_CreateContract_0         = runtime.ForwardResponseMessage
 	forward_ContractsService_GetContract_0            = runtime.ForwardResponseMessage
+	forward_ContractsService_ExportContractPlots_0    = runtime.ForwardResponseMessage
 	forward_ContractsService_ListContracts_0          = runtime.ForwardResponseMessage
 	forward_ContractsService_UpdateContract_0         = runtime.ForwardResponseMessage
 	forward_ContractsService_ValidateContract_0       = runtime.ForwardResponseMessage

@@ -28,6 +28,7 @@ const _ = grpc.SupportPackageIsVersion9
 const (
 	ContractsService_CreateContract_FullMethodName         = "/lienket.contracts.v1.ContractsService/CreateContract"
 	ContractsService_GetContract_FullMethodName            = "/lienket.contracts.v1.ContractsService/GetContract"
+	ContractsService_ExportContractPlots_FullMethodName    = "/lienket.contracts.v1.ContractsService/ExportContractPlots"
 	ContractsService_ListContracts_FullMethodName          = "/lienket.contracts.v1.ContractsService/ListContracts"
 	ContractsService_UpdateContract_FullMethodName         = "/lienket.contracts.v1.ContractsService/UpdateContract"
 	ContractsService_ValidateContract_FullMethodName       = "/lienket.contracts.v1.ContractsService/ValidateContract"
@@ -76,6 +77,11 @@ type ContractsServiceClient interface {
 	CreateContract(ctx context.Context, in *CreateContractRequest, opts ...grpc.CallOption) (*Contract, error)
 	// Gets a contract.
 	GetContract(ctx context.Context, in *GetContractRequest, opts ...grpc.CallOption) (*Contract, error)
+	// The plots the contract's allocations name, as a GeoJSON FeatureCollection with the
+	// properties a due-diligence statement needs (producer country, area, product): GET
+	// /v1/contracts/{id}:plots answers the FeatureCollection itself. Those who may read the
+	// contract.
+	ExportContractPlots(ctx context.Context, in *ExportContractPlotsRequest, opts ...grpc.CallOption) (*ContractPlots, error)
 	// Lists contracts visible to the caller. Filter fields: state, buyer, producer, product,
 	// witness_authority, commune_code.
 	ListContracts(ctx context.Context, in *ListContractsRequest, opts ...grpc.CallOption) (*ListContractsResponse, error)
@@ -192,6 +198,16 @@ func (c *contractsServiceClient) GetContract(ctx context.Context, in *GetContrac
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(Contract)
 	err := c.cc.Invoke(ctx, ContractsService_GetContract_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *contractsServiceClient) ExportContractPlots(ctx context.Context, in *ExportContractPlotsRequest, opts ...grpc.CallOption) (*ContractPlots, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ContractPlots)
+	err := c.cc.Invoke(ctx, ContractsService_ExportContractPlots_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -568,6 +584,11 @@ type ContractsServiceServer interface {
 	CreateContract(context.Context, *CreateContractRequest) (*Contract, error)
 	// Gets a contract.
 	GetContract(context.Context, *GetContractRequest) (*Contract, error)
+	// The plots the contract's allocations name, as a GeoJSON FeatureCollection with the
+	// properties a due-diligence statement needs (producer country, area, product): GET
+	// /v1/contracts/{id}:plots answers the FeatureCollection itself. Those who may read the
+	// contract.
+	ExportContractPlots(context.Context, *ExportContractPlotsRequest) (*ContractPlots, error)
 	// Lists contracts visible to the caller. Filter fields: state, buyer, producer, product,
 	// witness_authority, commune_code.
 	ListContracts(context.Context, *ListContractsRequest) (*ListContractsResponse, error)
@@ -675,6 +696,9 @@ func (UnimplementedContractsServiceServer) CreateContract(context.Context, *Crea
 }
 func (UnimplementedContractsServiceServer) GetContract(context.Context, *GetContractRequest) (*Contract, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetContract not implemented")
+}
+func (UnimplementedContractsServiceServer) ExportContractPlots(context.Context, *ExportContractPlotsRequest) (*ContractPlots, error) {
+	return nil, status.Error(codes.Unimplemented, "method ExportContractPlots not implemented")
 }
 func (UnimplementedContractsServiceServer) ListContracts(context.Context, *ListContractsRequest) (*ListContractsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListContracts not implemented")
@@ -837,6 +861,24 @@ func _ContractsService_GetContract_Handler(srv interface{}, ctx context.Context,
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(ContractsServiceServer).GetContract(ctx, req.(*GetContractRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _ContractsService_ExportContractPlots_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ExportContractPlotsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ContractsServiceServer).ExportContractPlots(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ContractsService_ExportContractPlots_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ContractsServiceServer).ExportContractPlots(ctx, req.(*ExportContractPlotsRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -1503,6 +1545,10 @@ var ContractsService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetContract",
 			Handler:    _ContractsService_GetContract_Handler,
+		},
+		{
+			MethodName: "ExportContractPlots",
+			Handler:    _ContractsService_ExportContractPlots_Handler,
 		},
 		{
 			MethodName: "ListContracts",

@@ -90,6 +90,8 @@ type Allocation struct {
 	Quantity  int64    `bson:"quantity" json:"quantity"`
 	AreaM2    int64    `bson:"area_m2" json:"area_m2"`
 	Mandate   *Mandate `bson:"mandate,omitempty" json:"mandate,omitempty"`
+	// Plots are the household's plots where the allocation is grown.
+	Plots []string `bson:"plots,omitempty" json:"plots,omitempty"`
 }
 
 // Lot is a delivery lot.

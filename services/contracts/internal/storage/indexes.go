@@ -19,19 +19,21 @@ const (
 )
 
 // Collections declares the contracts service's collections and the indexes their queries use:
-// contracts are listed by party, producer area, household and state; events and execution
-// records by contract (in _id order); market prices by reference and date; issued documents by
-// id.
+// contracts are listed by party, producer area, household and state, and found by a leftover
+// outbox; events and execution records by contract (in _id order), events also while unsent;
+// market prices by reference and date; issued documents by id.
 func Collections() []mongostore.Collection {
 	byContract := []mongo.IndexModel{mongostore.Index("contract")}
 	return []mongostore.Collection{
 		{Name: contractsCollection, Indexes: []mongo.IndexModel{
 			mongostore.Index("terms.buyer"), mongostore.Index("terms.producer"), mongostore.Index("producer_commune_code"),
 			mongostore.Index("producer_province_code"), mongostore.Index("households"), mongostore.Index("state"),
+			mongostore.Index("pending_events.seq"),
 		}},
 		// Events are paged by contract in _id order; the documents read only some types
-		// (witnessed versions, settlement acknowledgements).
-		{Name: eventsCollection, Indexes: []mongo.IndexModel{mongostore.Index("contract", "seq"), mongostore.Index("contract", "type")}},
+		// (witnessed versions, settlement acknowledgements); the partner-event feed reads the
+		// unsent ones.
+		{Name: eventsCollection, Indexes: []mongo.IndexModel{mongostore.Index("contract", "seq"), mongostore.Index("contract", "type"), mongostore.Index("unsent", "_id")}},
 		{Name: deliveriesCollection, Indexes: byContract},
 		{Name: advancesCollection, Indexes: byContract},
 		{Name: paymentsCollection, Indexes: byContract},

@@ -7,6 +7,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/encoding/protojson"
 
 	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
 	"github.com/lienket/lienket/services/contracts/internal/domain"
@@ -55,7 +56,9 @@ func (r *Registry) Facts(ctx context.Context, t domain.Terms) (domain.Facts, err
 	if f.Standard, err = r.standard(ctx, t.QualityStandard); err != nil {
 		return f, err
 	}
+	var plots []string
 	for _, a := range t.Allocations {
+		plots = append(plots, a.Plots...)
 		if _, done := f.Households[a.Household]; done || a.Household == "" {
 			continue
 		}
@@ -63,7 +66,32 @@ func (r *Registry) Facts(ctx context.Context, t domain.Terms) (domain.Facts, err
 			return f, err
 		}
 	}
-	return f, nil
+	f.Plots, err = r.Plots(ctx, plots)
+	return f, err
+}
+
+// Plots describes the named plots the registry knows.
+func (r *Registry) Plots(ctx context.Context, names []string) (map[string]domain.PlotFact, error) {
+	out := map[string]domain.PlotFact{}
+	for _, name := range names {
+		if _, done := out[name]; done {
+			continue
+		}
+		p, err := r.c.GetPlot(ctx, &registryv1.GetPlotRequest{Name: name})
+		if ok, err := found(err); err != nil {
+			return nil, err
+		} else if !ok {
+			continue
+		}
+		geometry, err := protojson.Marshal(p.GetGeometry())
+		if err != nil {
+			return nil, err
+		}
+		household, _, _ := strings.Cut(p.GetName(), "/plots/")
+		out[name] = domain.PlotFact{Name: p.GetName(), Household: household, Products: p.GetProducts(), AreaHa: p.GetAreaHa(),
+			DeclaredAreaHa: p.GetDeclaredAreaHa(), CommuneCode: p.GetCommuneCode(), Geometry: string(geometry)}
+	}
+	return out, nil
 }
 
 func (r *Registry) organization(ctx context.Context, name string) (*domain.OrgFact, error) {

@@ -25,6 +25,8 @@ type Registry interface {
 	// RecordParties tells the registry who is party to contract (its organisations then see
 	// each other's contact details); idempotent.
 	RecordParties(ctx context.Context, contract string, parties []string) error
+	// Plots describes the named plots the registry knows (the others are left out).
+	Plots(ctx context.Context, names []string) (map[string]domain.PlotFact, error)
 }
 
 // Deps are what the operations need.
@@ -53,12 +55,13 @@ type Service struct {
 	dir      Directory
 	// verifyBase is the public base URL, without a trailing slash.
 	verifyBase string
+	feed       *feedState
 }
 
 // New returns the operations over d.
 func New(d Deps) *Service {
 	s := &Service{st: d.Store, books: d.Rulebooks, registry: d.Registry, now: d.Now, appended: d.EventAppended,
-		dir: d.Directory, verifyBase: strings.TrimRight(d.PublicBaseURL, "/")}
+		dir: d.Directory, verifyBase: strings.TrimRight(d.PublicBaseURL, "/"), feed: &feedState{}}
 	if s.now == nil {
 		s.now = time.Now
 	}

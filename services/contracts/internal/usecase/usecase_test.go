@@ -41,6 +41,11 @@ func (facts) Facts(_ context.Context, t domain.Terms) (domain.Facts, error) {
 	return f, nil
 }
 
+// Plots knows no plot.
+func (facts) Plots(context.Context, []string) (map[string]domain.PlotFact, error) {
+	return map[string]domain.PlotFact{}, nil
+}
+
 var (
 	buyer    = auth.Principal{Subject: "users/b", Role: auth.RoleBusiness, Organization: "organizations/b"}
 	producer = auth.Principal{Subject: "users/p", Role: auth.RoleProducer, Organization: "organizations/p"}

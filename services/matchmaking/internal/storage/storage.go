@@ -20,6 +20,7 @@ type Store struct {
 	demands   mongostore.Repo[domain.Demand]
 	offers    mongostore.Repo[domain.Offer]
 	proposals mongostore.Repo[domain.Proposal]
+	notices   mongostore.Repo[noticeDoc]
 }
 
 // New returns the store over db.
@@ -28,6 +29,7 @@ func New(db *mongostore.Database) *Store {
 		demands:   mongostore.NewRepo[domain.Demand](db, demandsCollection),
 		offers:    mongostore.NewRepo[domain.Offer](db, offersCollection),
 		proposals: mongostore.NewRepo[domain.Proposal](db, proposalsCollection),
+		notices:   mongostore.NewRepo[noticeDoc](db, noticesCollection),
 	}
 }
 
@@ -148,7 +150,10 @@ func (s *Store) MutateOffer(ctx context.Context, id string, now time.Time, fn fu
 // the first one.
 func (s *Store) InsertProposal(ctx context.Context, pr *domain.Proposal) (*domain.Proposal, error) {
 	stored, _, err := s.proposals.Insert(ctx, pr.ID, pr)
-	return stored, err
+	if err != nil {
+		return nil, err
+	}
+	return stored, s.flushNotices(ctx, stored)
 }
 
 // GetProposal returns the proposal id, or nil.
@@ -159,7 +164,11 @@ func (s *Store) GetProposal(ctx context.Context, id string) (*domain.Proposal, e
 // ReplaceProposal writes pr (its version already incremented) over the stored proposal if
 // that one is still at version prev; it reports false when it moved on meanwhile.
 func (s *Store) ReplaceProposal(ctx context.Context, pr *domain.Proposal, prev int64) (bool, error) {
-	return s.proposals.Replace(ctx, pr.ID, prev, pr)
+	ok, err := s.proposals.Replace(ctx, pr.ID, prev, pr)
+	if err != nil || !ok {
+		return ok, err
+	}
+	return true, s.flushNotices(ctx, pr)
 }
 
 // ListProposals returns a page of the proposals f selects, and whether more follow.

@@ -125,7 +125,22 @@ func orgUser(role auth.Role, org string) auth.Principal {
 
 func window(s, e string) *typesv1.DateWindow { return &typesv1.DateWindow{StartDate: s, EndDate: e} }
 
+// certify records, as an operator, that producer holds standard for cinnamon bark over 2026
+// (idempotently: one certification per producer and standard).
+func (w *world) certify(t testing.TB, producer, standard string) *registryv1.CertificationRecord {
+	r := registryv1.NewRegistryServiceClient(testkit.Dial(t, w.reg, w.a.Token(t, admin)))
+	c, err := r.CreateCertification(context.Background(), &registryv1.CreateCertificationRequest{Parent: producer, RequestId: "cert-" + strings.ReplaceAll(standard, "/", "-"),
+		Certification: &registryv1.CertificationRecord{Standard: standard, Number: "CN-" + standard, Issuer: "QUACERT", Products: []string{"cinnamon-bark"}, ValidFrom: "2026-01-01", ValidUntil: "2026-12-31"}})
+	require.NoError(t, err)
+	return c
+}
+
+// offer posts an offer of cinnamon bark claiming certs, which the producer is first recorded as
+// holding.
 func (w *world) offer(t testing.TB, producer string, hh []string, qty, price int64, certs ...string) *matchmakingv1.Offer {
+	for _, c := range certs {
+		w.certify(t, producer, c)
+	}
 	o, err := w.mmAs(t, orgUser(auth.RoleProducer, producer)).CreateOffer(context.Background(), &matchmakingv1.CreateOfferRequest{Offer: &matchmakingv1.Offer{
 		Producer: producer, Product: "products/cinnamon-bark", Quantity: qty, HarvestWindow: window("2026-05-01", "2026-07-31"),
 		Certifications: certs, MinPriceVnd: price, Households: hh}})

@@ -96,7 +96,7 @@ func (u *Service) rank(ctx context.Context, f *facts, d *domain.Demand, offers [
 		poor, minority := f.offerShares(ctx, o)
 		of := domain.OfferFacts{
 			DistanceKm:  f.distance(ctx, o.CommuneCode, d.DeliveryCommuneCode),
-			StandardFit: f.standardFit(ctx, d.RequiredStandard, o.Certifications),
+			StandardFit: f.standardFit(ctx, d.RequiredStandard, o),
 			PoorShare:   poor, MinorityShare: minority, WomenLed: f.womenLed(ctx, o.Producer),
 			DeliveryRecord: f.deliveryRecord(ctx, o.Producer),
 		}

@@ -68,6 +68,9 @@ func (u *Service) checkOfferRefs(ctx context.Context, v *apierr.Violations, o *d
 	}
 	if v.Check(org != nil && org.Active && !org.Business, "offer.producer", "PRODUCER_ORGANIZATION", "must be an existing, active cooperative or group") {
 		o.CommuneCode, o.ProvinceCode = org.CommuneCode, org.ProvinceCode
+		if err := u.checkClaims(ctx, v, o); err != nil {
+			return err
+		}
 	}
 	for _, i := range o.DistinctHouseholds(v) {
 		h := o.Households[i]
@@ -76,6 +79,24 @@ func (u *Service) checkOfferRefs(ctx context.Context, v *apierr.Violations, o *d
 			return err
 		}
 		v.Check(ok, domain.HouseholdField(i), "HOUSEHOLD_MEMBER", "%s is not an active member of %s", h, o.Producer)
+	}
+	return nil
+}
+
+// checkClaims: every standard the offer claims is held by its producer, recorded for the
+// offer's product and valid over its whole harvest window (rule CERTIFICATION_NOT_HELD).
+func (u *Service) checkClaims(ctx context.Context, v *apierr.Violations, o *domain.Offer) error {
+	if len(o.Certifications) == 0 {
+		return nil
+	}
+	held, err := u.registry.Certifications(ctx, o.Producer)
+	if err != nil {
+		return err
+	}
+	_, missing := domain.HeldClaims(o.Certifications, held, o.Product, o.HarvestWindow)
+	for _, i := range missing {
+		v.Add(domain.CertificationField(i), "CERTIFICATION_NOT_HELD", "%s holds no recorded %s certification for %s valid from %s to %s",
+			o.Producer, o.Certifications[i], o.Product, o.HarvestWindow.Start, o.HarvestWindow.End)
 	}
 	return nil
 }

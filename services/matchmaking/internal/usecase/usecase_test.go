@@ -30,7 +30,12 @@ type registry struct {
 	orgs       map[string]*domain.Organization
 	households map[string]*domain.Household
 	members    map[string]bool // org + "|" + household
+	certs      map[string][]domain.Certification
 	down       error
+}
+
+func (r *registry) Certifications(_ context.Context, org string) ([]domain.Certification, error) {
+	return r.certs[org], r.down
 }
 
 func (r *registry) ProductExists(context.Context, string) (bool, error) { return r.down == nil, r.down }
@@ -97,12 +102,12 @@ type fixture struct {
 func newFixture(t *testing.T) *fixture {
 	reg := &registry{
 		areas: map[string]*domain.AdminArea{
-			places.BaoHa:   {Code: places.BaoHa, Commune: true, ParentCode: "15", Latitude: 22.1, Longitude: 104.3},
-			places.ChauQue: {Code: places.ChauQue, Commune: true, ParentCode: "15", Latitude: 22.2, Longitude: 104.4},
+			places.BaoHa:   {Code: places.BaoHa, Commune: true, ParentCode: places.LaoCai, Latitude: 22.1, Longitude: 104.3},
+			places.ChauQue: {Code: places.ChauQue, Commune: true, ParentCode: places.LaoCai, Latitude: 22.2, Longitude: 104.4},
 		},
 		orgs: map[string]*domain.Organization{
 			"organizations/buyer": {Name: "organizations/buyer", Active: true, Business: true},
-			"organizations/coop":  {Name: "organizations/coop", Active: true, CommuneCode: places.ChauQue, ProvinceCode: "15"},
+			"organizations/coop":  {Name: "organizations/coop", Active: true, CommuneCode: places.ChauQue, ProvinceCode: places.LaoCai},
 		},
 		households: map[string]*domain.Household{"households/h1": {Name: "households/h1", PoorOrNearPoor: true}, "households/h2": {Name: "households/h2"}},
 		members:    map[string]bool{"organizations/coop|households/h1": true, "organizations/coop|households/h2": true},

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paulmach/orb"
 	"github.com/stretchr/testify/require"
 
 	"github.com/lienket/lienket/services/platform/apierr"
@@ -129,6 +130,7 @@ type fakeRef map[string]AdminArea
 func (f fakeRef) AdminArea(c string) (AdminArea, bool) { a, ok := f[c]; return a, ok }
 func (fakeRef) Product(c string) (Product, bool)       { return Product{Code: c}, c == "cinnamon-bark" }
 func (fakeRef) Standard(c string) (Standard, bool)     { return Standard{Code: c}, c == "VIETGAP" }
+func (fakeRef) Boundary(string) (orb.Geometry, bool)   { return nil, false }
 
 var ref = fakeRef{
 	places.LaoCai:  {Code: places.LaoCai, Level: LevelProvince},
@@ -248,4 +250,59 @@ func TestValidateAuthorityAndMembership(t *testing.T) {
 	v = apierr.Violations{}
 	ValidateMembership(&v, "membership", &Membership{Role: "BOSS", State: StateActive, JoinDate: "x"})
 	require.Equal(t, map[string]string{"membership.role": "ENUM_VALUE", "membership.join_date": "DATE_FORMAT"}, rules(&v))
+}
+
+// TestEthnicVariants: the names people type resolve to the official group; no variant names
+// two groups.
+func TestEthnicVariants(t *testing.T) {
+	for in, want := range map[string]string{
+		"Mông": "H'Mông", "H'Mông": "H'Mông", "Hmong": "H'Mông", "hmông": "H'Mông", "dân tộc Mông": "H'Mông",
+		"Dao": "Dao", "Yao": "Dao", "Dao đỏ": "Dao", "Tay": "Tày", "Ede": "Ê Đê", "Êđê": "Ê Đê",
+		"Jarai": "Gia Rai", "Bahnar": "Ba Na", "Vân Kiều": "Bru - Vân Kiều", "Bru-Vân Kiều": "Bru - Vân Kiều",
+		"Khmu": "Khơ Mú", "Katu": "Cơ Tu", "Việt": "Kinh", "Kinh": "Kinh", "M'Nông": "Mnông", "Khơ-me": "Khmer",
+	} {
+		got, ok := CanonicalEthnicGroup(in)
+		require.True(t, ok, in)
+		require.Equal(t, want, got, in)
+	}
+	for _, bad := range []string{"", "Martian", "dân tộc", "Mèo"} {
+		_, ok := CanonicalEthnicGroup(bad)
+		require.False(t, ok, bad)
+	}
+	seen := map[string]string{}
+	for _, g := range EthnicGroups {
+		for _, n := range append([]string{g}, ethnicVariants[g]...) {
+			if other, dup := seen[foldName(n)]; dup {
+				require.Equal(t, other, g, "%q names both %s and %s", n, other, g)
+			}
+			seen[foldName(n)] = g
+		}
+	}
+	for g := range ethnicVariants {
+		require.Contains(t, EthnicGroups, g, "variants of an unknown group")
+	}
+}
+
+func TestNameKeys(t *testing.T) {
+	require.Equal(t, "nguyen van a", FoldName("  Nguyễn Văn   A "))
+	require.Equal(t, "ho kinh doanh dang thi 2", FoldName("Hộ kinh doanh Đặng-Thị (2)"))
+	require.Equal(t, []string{"nguyen van a", "van a", "a"}, NameKeys("Nguyễn Văn A"))
+	require.Nil(t, NameKeys(" -- "))
+	require.Len(t, NameKeys("a b c d e f g h i j k l m n o p"), MaxNameKeys)
+}
+
+// TestImportHeaderAliases: no header names two columns.
+func TestImportHeaderAliases(t *testing.T) {
+	seen := map[string]string{}
+	for _, c := range ImportColumns {
+		for _, h := range append([]string{c.Header, c.Key}, importAliases[c.Key]...) {
+			if other, dup := seen[foldName(h)]; dup {
+				require.Equal(t, other, c.Key, "%q names %s and %s", h, other, c.Key)
+			}
+			seen[foldName(h)] = c.Key
+		}
+	}
+	for key := range importAliases {
+		require.Contains(t, seen, foldName(key), "aliases of an unknown column %s", key)
+	}
 }

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -29,9 +28,6 @@ const areasMeta = "admin_areas"
 
 // maxReportedReferences bounds the resource names listed per retired unit in a load report.
 const maxReportedReferences = 20
-
-// insertBatch is how many units one insert command carries on a first load.
-const insertBatch = 500
 
 // fileArea is one unit of an admin-unit file (vn-admin-units-2025.json, or an older file with
 // code, level, parent_code, name, latitude and longitude only).
@@ -183,7 +179,7 @@ func (s *Store) writeAreas(ctx context.Context, units []domain.AdminArea, now ti
 	for _, a := range stored {
 		have[a.Code] = a
 	}
-	var fresh []any
+	var fresh []*domain.AdminArea
 	for i := range units {
 		u := &units[i]
 		if u.Digest, err = digest(u); err != nil {
@@ -201,8 +197,8 @@ func (s *Store) writeAreas(ctx context.Context, units []domain.AdminArea, now ti
 			written++
 		}
 	}
-	if err := insertAll(ctx, c, fresh); err != nil {
-		return 0, nil, 0, err
+	if _, err := s.Areas.InsertMany(ctx, fresh); err != nil { // another replica's units are no error
+		return 0, nil, 0, fmt.Errorf("admin areas: insert: %w", err)
 	}
 	var gone []string
 	for code, a := range have {
@@ -219,32 +215,6 @@ func (s *Store) writeAreas(ctx context.Context, units []domain.AdminArea, now ti
 		}
 	}
 	return written + len(fresh), retired, len(gone), nil
-}
-
-// insertAll inserts docs in batches; a unit another replica inserted meanwhile is no error.
-func insertAll(ctx context.Context, c *mongo.Collection, docs []any) error {
-	for start := 0; start < len(docs); start += insertBatch {
-		end := min(start+insertBatch, len(docs))
-		_, err := c.InsertMany(ctx, docs[start:end], options.InsertMany().SetOrdered(false))
-		if err != nil && !onlyDuplicates(err) {
-			return fmt.Errorf("admin areas: insert: %w", err)
-		}
-	}
-	return nil
-}
-
-// onlyDuplicates reports a bulk write error whose every failure is a duplicate key.
-func onlyDuplicates(err error) bool {
-	var bwe mongo.BulkWriteException
-	if !errors.As(err, &bwe) || bwe.WriteConcernError != nil || len(bwe.WriteErrors) == 0 {
-		return false
-	}
-	for _, we := range bwe.WriteErrors {
-		if !mongostore.IsDuplicateKey(we) {
-			return false
-		}
-	}
-	return true
 }
 
 // referencesTo lists the records that name one of codes: organisations by address, households

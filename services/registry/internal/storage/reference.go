@@ -7,7 +7,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"sync"
 	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
 
 	"github.com/lienket/lienket/services/registry/data"
 	"github.com/lienket/lienket/services/registry/internal/domain"
@@ -19,6 +23,25 @@ type RefCache struct {
 	areas     map[string]domain.AdminArea
 	products  map[string]domain.Product
 	standards map[string]domain.Standard
+	shapes    sync.Map // code → orb.Geometry, parsed on first use
+}
+
+// Boundary implements domain.RefData: the area's boundary, parsed from the file's GeoJSON on
+// first use (a start parses none of the 3,321).
+func (r *RefCache) Boundary(code string) (orb.Geometry, bool) {
+	if g, ok := r.shapes.Load(code); ok {
+		return g.(orb.Geometry), true
+	}
+	a, ok := r.areas[code]
+	if !ok || a.Boundary == "" {
+		return nil, false
+	}
+	g, err := geojson.UnmarshalGeometry([]byte(a.Boundary))
+	if err != nil || g.Coordinates == nil {
+		return nil, false
+	}
+	r.shapes.Store(code, g.Coordinates)
+	return g.Coordinates, true
 }
 
 // AdminArea implements domain.RefData.

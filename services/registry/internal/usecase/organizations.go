@@ -49,10 +49,11 @@ func (r *Registry) GetOrganization(ctx context.Context, p auth.Principal, name s
 	return o, r.withholdContacts(ctx, p, []*domain.Organization{o})
 }
 
-// ListOrganizations lists organisations (filter: kind, commune_code, province_code, state),
-// their contact details only to those who may see them.
+// ListOrganizations lists organisations (filter: kind, commune_code, province_code, state, and
+// name: the start of any word of the display name, without diacritics), their contact details
+// only to those who may see them.
 func (r *Registry) ListOrganizations(ctx context.Context, p auth.Principal, in ListInput) (Page[domain.Organization], error) {
-	cs, where, err := filter(in.Filter, map[string]string{"kind": "KIND_", "state": "STATE_"}, "kind", "commune_code", "province_code", "state")
+	cs, where, err := filter(in.Filter, map[string]string{"kind": "KIND_", "state": "STATE_"}, "kind", "commune_code", "province_code", "state", "name")
 	if err != nil {
 		return Page[domain.Organization]{}, err
 	}

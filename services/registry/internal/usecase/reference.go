@@ -85,7 +85,10 @@ func (r *Registry) ListAdminAreas(ctx context.Context, _ auth.Principal, in List
 		}
 		rest = append(rest, c)
 	}
-	where := conds(rest, map[string]string{"level": "LEVEL_"})
+	where, err := conds(rest, map[string]string{"level": "LEVEL_"})
+	if err != nil {
+		return Page[domain.AdminArea]{}, err
+	}
 	return page(in, "areas\x00"+aip.String(cs), func(pg storage.Page) ([]domain.AdminArea, bool, error) {
 		return r.st.ListAreas(ctx, where, retired, pg)
 	},

@@ -137,7 +137,7 @@ func (c *Console) renderProposal(q *rq, code int, p *supportv1.Project, call *su
 		return err
 	}
 	v := proposalView{P: p, Call: call, F: f, Refs: r, Contracts: contractChoices(own, f.Contracts), Categories: categories, Kinds: indicatorKinds,
-		Errors: fe, Findings: n, Communes: communeNames(r, f.Communes), Producer: q.s.Role == "producer"}
+		Errors: fe, Findings: n, Communes: c.communeNames(q.ctx, f.Communes), Producer: q.s.Role == "producer"}
 	for _, t := range call.GetProjectTypes() {
 		v.Types = append(v.Types, t.String())
 	}
@@ -228,10 +228,11 @@ func (c *Console) projectForEdit(q *rq) (*supportv1.Project, *supportv1.Call, []
 	return p, call, vs, g.Wait()
 }
 
-func communeNames(r refs, typed string) []string {
+// communeNames names the communes typed (codes the registry does not know are left out).
+func (c *Console) communeNames(ctx context.Context, typed string) []string {
 	var out []string
 	for _, code := range splitCodes(typed) {
-		if a := r.Areas[code]; a != nil {
+		if a := c.b.area(ctx, code); a != nil {
 			out = append(out, a.GetDisplayName()+" ("+code+")")
 		}
 	}
@@ -346,6 +347,7 @@ func (c *Console) loadProject(q *rq, name string) (*projectView, error) {
 	if err != nil {
 		return nil, err
 	}
+	v.Communes = c.communeNames(q.ctx, strings.Join(v.Prop.GetCommuneCodes(), ","))
 	v.arrange(q, r)
 	return v, nil
 }
@@ -404,7 +406,6 @@ func (v *projectView) arrange(q *rq, r refs) {
 			v.Product = pr.GetNameEn()
 		}
 	}
-	v.Communes = communeNames(r, strings.Join(v.Prop.GetCommuneCodes(), ","))
 	v.arrangeMilestones(q.lang)
 	v.arrangeScores(s, q.lang)
 	for _, l := range v.Prop.GetBudgetLines() {

@@ -89,13 +89,9 @@ func (c *Console) scoreForm(q *rq) error {
 // renderScore shows the scoring form; typed holds what was typed (nil: the person's earlier
 // score, if any).
 func (c *Console) renderScore(q *rq, code int, typed map[string]string, comment string, fe formErrors) error {
-	p, err := c.b.sup.GetProject(q.ctx, &supportv1.GetProjectRequest{Name: projectName(q.r)})
+	p, prog, err := c.scored(q)
 	if err != nil {
 		return err
-	}
-	prog := c.b.programme(q.ctx, p.GetProgramme())
-	if prog == nil {
-		return fmt.Errorf("programme %s: %w", p.GetProgramme(), errNotFound)
 	}
 	v := scoreView{P: p, Owner: c.b.displayNames(q.ctx, []string{p.GetOwner()})[p.GetOwner()], Comment: comment, Errors: fe}
 	for _, s := range p.GetScores() {
@@ -123,14 +119,23 @@ func previousScore(s *supportv1.CouncilScore) map[string]string {
 	return out
 }
 
-func (c *Console) scoreProject(q *rq) error {
+// scored is the project being scored and its programme (the criteria).
+func (c *Console) scored(q *rq) (*supportv1.Project, *supportv1.Programme, error) {
 	p, err := c.b.sup.GetProject(q.ctx, &supportv1.GetProjectRequest{Name: projectName(q.r)})
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	prog := c.b.programme(q.ctx, p.GetProgramme())
 	if prog == nil {
-		return fmt.Errorf("programme %s: %w", p.GetProgramme(), errNotFound)
+		return nil, nil, fmt.Errorf("programme %s: %w", p.GetProgramme(), errNotFound)
+	}
+	return p, prog, nil
+}
+
+func (c *Console) scoreProject(q *rq) error {
+	p, prog, err := c.scored(q)
+	if err != nil {
+		return err
 	}
 	typed := map[string]string{}
 	var fe formErrors

@@ -183,15 +183,7 @@ func violationMessage(lang string, v *supportv1.RuleViolation) string {
 }
 
 // sectionOfProposal is the form section of an API field path ("" for the form as a whole).
-func sectionOfProposal(field string) string {
-	best, target := "", ""
-	for k, v := range proposalSections {
-		if (field == k || strings.HasPrefix(field, k+".") || strings.HasPrefix(field, k+"[")) && len(k) > len(best) {
-			best, target = k, v
-		}
-	}
-	return target
-}
+func sectionOfProposal(field string) string { return sectionIn(proposalSections, field) }
 
 func (c *Console) editProject(q *rq) error {
 	p, call, vs, err := c.projectForEdit(q)

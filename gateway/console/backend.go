@@ -12,6 +12,7 @@ import (
 	contractsv1 "github.com/lienket/lienket/proto/lienket/contracts/v1"
 	matchmakingv1 "github.com/lienket/lienket/proto/lienket/matchmaking/v1"
 	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
+	supportv1 "github.com/lienket/lienket/proto/lienket/support/v1"
 	webhooksv1 "github.com/lienket/lienket/proto/lienket/webhooks/v1"
 )
 
@@ -72,9 +73,12 @@ type backend struct {
 	reg registryv1.RegistryServiceClient
 	con contractsv1.ContractsServiceClient
 	mm  matchmakingv1.MatchmakingServiceClient
+	sup supportv1.SupportServiceClient
 	// wh is nil when the console runs without the webhooks service.
 	wh  webhooksv1.WebhooksServiceClient
 	ref *reference
+	// support caches the programmes and organisations' names (support_refs.go).
+	support supportRefs
 }
 
 // reference caches public reference data (products, standards, administrative areas, the

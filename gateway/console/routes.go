@@ -76,6 +76,9 @@ func (c *Console) routes() {
 	c.plotRoutes(m)
 	c.certificationRoutes(m)
 
+	// Programme support: calls, projects, the council (support.go).
+	c.supportRoutes(m)
+
 	c.mux = http.NewServeMux()
 	// Requests that change something must come from the console's own pages: Go's
 	// cross-origin protection (Sec-Fetch-Site / Origin) in front, the CSRF token behind it. The

@@ -73,16 +73,17 @@ var navLabels = map[string]string{
 	"/demands": "Nhu cầu mua", "/contracts": "Hợp đồng", "/proposals": "Đề nghị liên kết", "/offers": "Chào bán",
 	"/members": "Thành viên", "/inbox": "Chờ chứng thực", "/incidents": "Sự vụ", "/report": "Báo cáo",
 	"/people": "Người dùng", "/apikeys": "Khóa API", "/webhooks": "Webhook", "/certifications": "Chứng nhận",
+	"/calls": "Kêu gọi dự án", "/projects": "Dự án hỗ trợ", "/council": "Hội đồng thẩm định",
 }
 
 // navByRole are the sections of each role, in order.
 var navByRole = map[string][]string{
-	"business":          {"/demands", "/contracts"},
-	"producer":          {"/proposals", "/offers", "/contracts", "/members", "/certifications"},
-	"commune_official":  {"/inbox", "/contracts", "/incidents", "/certifications"},
-	"province_official": {"/report", "/contracts", "/certifications"},
+	"business":          {"/demands", "/contracts", "/projects"},
+	"producer":          {"/proposals", "/offers", "/contracts", "/members", "/certifications", "/projects"},
+	"commune_official":  {"/inbox", "/contracts", "/incidents", "/certifications", "/calls", "/projects", "/council"},
+	"province_official": {"/report", "/contracts", "/certifications", "/calls", "/projects", "/council"},
 	"household":         {"/contracts"},
-	"admin":             {"/contracts", "/certifications"},
+	"admin":             {"/contracts", "/certifications", "/calls", "/projects"},
 }
 
 type navItem struct {

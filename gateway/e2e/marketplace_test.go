@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"net/http"
+	"net/url"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -9,6 +10,7 @@ import (
 	"github.com/lienket/lienket/gateway/internal/server"
 	"github.com/lienket/lienket/gateway/story"
 	"github.com/lienket/lienket/services/platform/auth"
+	"github.com/lienket/lienket/services/platform/testkit/places"
 )
 
 // TestWhatTheMarketplaceShows: the rules of the README's "Who sees what", field by field,
@@ -85,4 +87,34 @@ func TestWhatTheMarketplaceShows(t *testing.T) {
 		require.Equal(t, http.StatusNotFound, s.call("GET", "/v1/"+fx.Offer, strangerTok, nil).code, "not to other producers")
 		require.Equal(t, http.StatusForbidden, s.call("GET", "/v1/offers", member, nil).code, "households act through their organisation")
 	})
+}
+
+// TestContractHouseholds: the households of a contract, listed by the contract's parties — the
+// producer sees them whole, the buyer their names and places only —, never by others.
+func TestContractHouseholds(t *testing.T) {
+	s := start(t, server.Config{})
+	mint := func(p auth.Principal) (string, error) { return s.token(p), nil }
+	fx, err := story.Active(s.url, mint, func(string) {})
+	require.NoError(t, err)
+	path := "/v1/households?filter=" + url.QueryEscape(`contract = "`+fx.Contract+`"`)
+	buyer := s.must(s.call("GET", path, s.token(auth.Principal{Subject: "users/b", Role: auth.RoleBusiness, Organization: fx.Business}), nil), 200).list("households")
+	require.Len(t, buyer, len(fx.Households))
+	for _, h := range buyer {
+		require.NotEmpty(t, h["head_name"], "the buyer sees who delivers")
+		require.Equal(t, true, h["details_withheld"])
+		for _, private := range []string{"phone", "poverty_status", "ethnic_group", "national_id_last4", "member_count", "consent", "head_gender"} {
+			require.Nil(t, h[private], "%s is withheld from the buyer", private)
+		}
+	}
+	producer := s.must(s.call("GET", path, s.token(auth.Principal{Subject: "users/c", Role: auth.RoleProducer, Organization: fx.Cooperative}), nil), 200).list("households")
+	require.Len(t, producer, len(fx.Households))
+	require.NotNil(t, producer[0]["poverty_status"], "the producer sees its members whole")
+	require.Nil(t, producer[0]["details_withheld"])
+	rival := s.must(s.call("POST", "/v1/organizations", s.token(auth.Principal{Subject: "users/a", Role: auth.RoleAdmin}), map[string]any{"kind": "KIND_BUSINESS", "display_name": "Đối thủ", "tax_code": "0100109106", "address": map[string]any{"commune_code": places.BaDinh}}), 200).str("name")
+	none := s.must(s.call("GET", path, s.token(auth.Principal{Subject: "users/r", Role: auth.RoleBusiness, Organization: rival}), nil), 200).list("households")
+	require.Empty(t, none, "not a party: nothing")
+	own := s.must(s.call("GET", path, s.token(auth.Principal{Subject: "users/h", Role: auth.RoleHousehold, Household: fx.Households[0]}), nil), 200).list("households")
+	require.Len(t, own, 1, "a household sees itself only")
+	r := s.call("GET", "/v1/households?filter="+url.QueryEscape(`contract = "`+fx.Contract+`" AND organization = "`+fx.Cooperative+`"`), s.token(auth.Principal{Subject: "users/c", Role: auth.RoleProducer, Organization: fx.Cooperative}), nil)
+	require.Equal(t, http.StatusBadRequest, r.code)
 }

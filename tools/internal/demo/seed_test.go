@@ -12,6 +12,7 @@ import (
 
 	"github.com/lienket/lienket/gateway/testsuite"
 	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
+	supportv1 "github.com/lienket/lienket/proto/lienket/support/v1"
 	webhooksv1 "github.com/lienket/lienket/proto/lienket/webhooks/v1"
 	"github.com/lienket/lienket/services/platform/auth"
 	"github.com/lienket/lienket/services/platform/testkit"
@@ -56,6 +57,21 @@ func TestSeedIsIdempotent(t *testing.T) {
 	certs, err := client.ListCertifications(ctx, &registryv1.ListCertificationsRequest{Parent: first.Names[Cooperative], Filter: `state = "STATE_RECORDED"`}, admin)
 	require.NoError(t, err)
 	require.Len(t, certs.GetCertifications(), 1)
+
+	// The province's support call: open, the same on a second run, and on the council sits
+	// the province official who issued it.
+	supConn := testkit.Dial(t, addrs.Support, "")
+	call, err := SeedSupport(ctx, supConn, a.Issuer, first)
+	require.NoError(t, err)
+	again, err := SeedSupport(ctx, supConn, a.Issuer, second)
+	require.NoError(t, err)
+	require.Equal(t, call, again, "a second run makes no second call")
+	c, err := supportv1.NewSupportServiceClient(supConn).GetCall(ctx, &supportv1.GetCallRequest{Name: call}, admin)
+	require.NoError(t, err)
+	require.Equal(t, supportv1.CallState_CALL_STATE_OPEN, c.GetState())
+	require.Equal(t, first.Names[ProvinceCommittee], c.GetInvestor())
+	require.Equal(t, []string{first.People[CallInvestor]}, c.GetCouncilMembers())
+	require.Equal(t, CallTitle, c.GetDisplayName())
 }
 
 // TestSeedWebhook: the business's demo webhook to the development receiver is made once (a

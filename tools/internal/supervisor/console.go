@@ -67,9 +67,9 @@ func ensureSessionKey(path string) error {
 	return os.WriteFile(path, []byte(base64.StdEncoding.EncodeToString(k)+"\n"), 0o600)
 }
 
-// seed creates the demo records through the registry and matchmaking APIs, as the
-// development issuer's operator, and (with a receiver) the business's demo webhook to it, and
-// says so.
+// seed creates the demo records through the registry, matchmaking and support APIs, as the
+// development issuer's operator (and the province official for the support call), and (with a
+// receiver) the business's demo webhook to it, and says so.
 func (c Config) seed(ctx context.Context, keyPath, oidcIssuer string, rcv *demo.Receiver, out io.Writer) error {
 	key, err := auth.LoadPrivateKey(keyPath)
 	if err != nil {
@@ -82,7 +82,7 @@ func (c Config) seed(ctx context.Context, keyPath, oidcIssuer string, rcv *demo.
 	if err != nil {
 		return fmt.Errorf("demo records: %w", err)
 	}
-	fmt.Fprintln(out, "lienket-run: demo organisations, households (one with a plot), a certification and people are in the registry")
+	fmt.Fprintln(out, "lienket-run: demo organisations, households (one with a plot), a certification and people are in the registry; the province's support call is open")
 	if rcv == nil {
 		return nil
 	}
@@ -108,7 +108,17 @@ func (c Config) seedRecords(ctx context.Context, issuer *auth.Issuer, oidcIssuer
 		return demo.Seeded{}, err
 	}
 	defer mm.Close()
-	return demo.Seed(ctx, reg, mm, issuer, oidcIssuer)
+	sup, err := dialInsecure(c.SupportGRPC)
+	if err != nil {
+		return demo.Seeded{}, err
+	}
+	defer sup.Close()
+	seeded, err := demo.Seed(ctx, reg, mm, issuer, oidcIssuer)
+	if err != nil {
+		return seeded, err
+	}
+	_, err = demo.SeedSupport(ctx, sup, issuer, seeded)
+	return seeded, err
 }
 
 // seedWebhook gives the demo business its webhook to the receiver, whose secret the receiver

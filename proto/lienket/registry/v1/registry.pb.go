@@ -1736,9 +1736,12 @@ type Household struct {
 	// Last update time; output only.
 	UpdateTime *timestamppb.Timestamp `protobuf:"bytes,19,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
 	// Entity tag.
-	Etag          string `protobuf:"bytes,20,opt,name=etag,proto3" json:"etag,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Etag string `protobuf:"bytes,20,opt,name=etag,proto3" json:"etag,omitempty"`
+	// Only the household's name and place are shown to this caller (a buyer listing the
+	// households of its contract): the other details are withheld; output only.
+	DetailsWithheld bool `protobuf:"varint,21,opt,name=details_withheld,json=detailsWithheld,proto3" json:"details_withheld,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *Household) Reset() {
@@ -1911,6 +1914,13 @@ func (x *Household) GetEtag() string {
 	return ""
 }
 
+func (x *Household) GetDetailsWithheld() bool {
+	if x != nil {
+		return x.DetailsWithheld
+	}
+	return false
+}
+
 // Request for CreateHousehold.
 type CreateHouseholdRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -2026,6 +2036,7 @@ type ListHouseholdsRequest struct {
 	//   - poverty_status: a PovertyStatus value, e.g. "POVERTY_STATUS_POOR"
 	//   - organization: organizations/{id}, households that are members of it
 	//   - name: finds households whose head's name has a word starting with it, case- and diacritic-insensitively (name = "nguyen van a" finds "Nguyễn Văn A"); = only
+	//   - contract: contracts/{id}, the households party to it (for its parties — the buyer sees their names and places only —, officials and operators); = only, not with organization
 	Filter        string `protobuf:"bytes,3,opt,name=filter,proto3" json:"filter,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -6846,7 +6857,7 @@ const file_lienket_registry_v1_registry_proto_rawDesc = "" +
 	"from_plots\x18\x03 \x01(\bB\x03\xe0A\x03R\tfromPlots\"T\n" +
 	"\vDataConsent\x12&\n" +
 	"\fconsent_date\x18\x01 \x01(\tB\x03\xe0A\x02R\vconsentDate\x12\x1d\n" +
-	"\apurpose\x18\x02 \x01(\tB\x03\xe0A\x02R\apurpose\"\xb1\a\n" +
+	"\apurpose\x18\x02 \x01(\tB\x03\xe0A\x02R\apurpose\"\xe1\a\n" +
 	"\tHousehold\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x03R\x04name\x12 \n" +
 	"\thead_name\x18\x02 \x01(\tB\x03\xe0A\x02R\bheadName\x12<\n" +
@@ -6872,7 +6883,8 @@ const file_lienket_registry_v1_registry_proto_rawDesc = "" +
 	"createTime\x12@\n" +
 	"\vupdate_time\x18\x13 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
 	"updateTime\x12\x12\n" +
-	"\x04etag\x18\x14 \x01(\tR\x04etag\"z\n" +
+	"\x04etag\x18\x14 \x01(\tR\x04etag\x12.\n" +
+	"\x10details_withheld\x18\x15 \x01(\bB\x03\xe0A\x03R\x0fdetailsWithheld\"z\n" +
 	"\x16CreateHouseholdRequest\x12A\n" +
 	"\thousehold\x18\x01 \x01(\v2\x1e.lienket.registry.v1.HouseholdB\x03\xe0A\x02R\thousehold\x12\x1d\n" +
 	"\n" +

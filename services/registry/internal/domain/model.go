@@ -151,6 +151,16 @@ type Household struct {
 	// NameKeys index the head's name for searches without diacritics (derived).
 	NameKeys []string `bson:"name_keys,omitempty"`
 	Stamp    `bson:",inline"`
+	// DetailsWithheld: only the name and place are shown to this caller (set when reading,
+	// never stored).
+	DetailsWithheld bool `bson:"-"`
+}
+
+// NameAndPlace is what a contract's buyer sees of one of its households: the head's name and
+// where the household is; everything else (gender, members, ethnicity, poverty, phone, areas,
+// consent, national ID) is personal data the buyer has no need of.
+func (h *Household) NameAndPlace() *Household {
+	return &Household{ID: h.ID, HeadName: h.HeadName, CommuneCode: h.CommuneCode, ProvinceCode: h.ProvinceCode, Village: h.Village, Stamp: h.Stamp, DetailsWithheld: true}
 }
 
 // Areas is the household's cultivated area per product: its plots' where it has plots of the

@@ -2,10 +2,12 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
@@ -55,4 +57,17 @@ func (s *Store) Counterparties(ctx context.Context, party string, others []strin
 		}
 	}
 	return out, nil
+}
+
+// ContractParties returns the parties recorded for contract (nil when none are).
+func (s *Store) ContractParties(ctx context.Context, contract string) ([]string, error) {
+	var d contractParties
+	err := s.db.Collection(collParties).FindOne(ctx, bson.D{{Key: "_id", Value: contract}}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("contract parties: %w", err)
+	}
+	return d.Parties, nil
 }

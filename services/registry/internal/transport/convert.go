@@ -119,6 +119,10 @@ func householdToProto(h *domain.Household) *registryv1.Household {
 		CreateTime:        ts(h.CreateTime),
 		UpdateTime:        ts(h.UpdateTime),
 		Etag:              aip.Etag(h.Version),
+		DetailsWithheld:   h.DetailsWithheld,
+	}
+	if h.DetailsWithheld {
+		p.ContractEligible, p.Etag = false, "" // nothing beyond the name and place
 	}
 	for _, a := range h.Areas() {
 		p.CultivatedAreas = append(p.CultivatedAreas, &registryv1.CultivatedArea{Product: a.Product, AreaM2: a.AreaM2, FromPlots: a.FromPlots})

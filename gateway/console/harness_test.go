@@ -44,9 +44,9 @@ type suite struct {
 	con     contractsv1.ContractsServiceClient
 	mm      matchmakingv1.MatchmakingServiceClient
 	sup     supportv1.SupportServiceClient
-	conns   [5]*grpc.ClientConn
-	calls   atomic.Int64 // calls the services received from the console
-	counted sync.Map     // method → count
+	conns   [5]*grpc.ClientConn // registry, contracts, matchmaking, support, webhooks
+	calls   atomic.Int64        // calls the services received from the console
+	counted sync.Map            // method → count
 }
 
 // consoleMarker tags the console's calls so that the servers count only those (the services'

@@ -374,7 +374,6 @@ func init() {
 		"URL_CREDENTIALS":   "Địa chỉ không được chứa tên đăng nhập hay mật khẩu: chữ ký đã xác thực Liên Kết với hệ thống của bạn.",
 		"URL_ADDRESS":       "Không gửi đến địa chỉ nội bộ, loopback, link-local hay địa chỉ metadata; hãy dùng một địa chỉ công khai.",
 		"EVENT_TYPE":        "Có loại sự kiện không nằm trong danh sách.",
-		"DUPLICATE":         "Có mục bị lặp lại.",
 		"TOO_MANY_WEBHOOKS": "Mỗi tổ chức có tối đa 20 webhook; hãy xóa bớt một webhook trước.",
 		"TEST_DELIVERY":     "Lần gửi thử không gửi lại được; hãy gửi thử lần mới.",
 		"TIME_ORDER":        "Thời điểm kết thúc phải sau thời điểm bắt đầu.",

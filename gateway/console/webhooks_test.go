@@ -260,7 +260,7 @@ func TestWebhookPageCalls(t *testing.T) {
 func TestEventCatalogueIsTheServices(t *testing.T) {
 	s := newSuite(t)
 	w := s.world(0)
-	hooks := webhooksv1.NewWebhooksServiceClient(testkit.Dial(t, s.conns[3].Target(), ""))
+	hooks := webhooksv1.NewWebhooksServiceClient(testkit.Dial(t, s.conns[4].Target(), ""))
 	_, err := hooks.CreateWebhook(context.Background(), &webhooksv1.CreateWebhookRequest{Parent: w.business,
 		Webhook: &webhooksv1.Webhook{Url: "https://erp.example.vn/hooks", EventTypes: []string{"no.such"}}}, s.as(w.buyer()))
 	vs := apierr.FieldViolations(err)

@@ -52,8 +52,8 @@ type env struct {
 	alloc      context.Context
 	out        string
 	a          *testkit.Auth
-	conns      [5]*grpc.ClientConn
-	secret     string // the console's client secret at the provider
+	conns      [5]*grpc.ClientConn // registry, contracts, matchmaking, support, webhooks
+	secret     string              // the console's client secret at the provider
 }
 
 // listen picks a loopback port for a server whose URL must be known before it is built.

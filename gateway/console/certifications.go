@@ -38,8 +38,8 @@ type certRow struct {
 
 type certsView struct {
 	// Official: the page of an official (or an operator): the area's lists; else an
-	// organisation's own certifications.
-	Official                          bool
+	// organisation's own certifications. Country: an operator's, the whole country's.
+	Official, Country                 bool
 	AreaName                          string
 	Own, Requests, Expiring, Recorded []certRow
 	Next                              string
@@ -115,6 +115,7 @@ func (c *Console) ownCerts(q *rq, refs refs, v *certsView) error {
 func (c *Console) areaCerts(q *rq, refs refs, v *certsView) error {
 	v.Official = true
 	area := areaFilter(q.s)
+	v.Country = area == ""
 	if a := c.b.area(q.ctx, q.s.Area); a != nil && area != "" {
 		v.AreaName = a.GetDisplayName()
 	}
@@ -302,6 +303,7 @@ func init() {
 var englishCerts = map[string]string{
 	"Chứng nhận": "Certifications",
 	"Chứng nhận (VietGAP, hữu cơ, OCOP…) của các tổ chức trong địa bàn. Chỉ chứng nhận đã được ghi nhận mới được dùng khi chào bán và khi xếp hạng kết nối.":                             "Certifications (VietGAP, organic, OCOP…) of the organisations in your area. Only recorded ones may be claimed by offers and count in matching.",
+	"Chứng nhận (VietGAP, hữu cơ, OCOP…) của các tổ chức trong cả nước. Chỉ chứng nhận đã được ghi nhận mới được dùng khi chào bán và khi xếp hạng kết nối.":                             "Certifications (VietGAP, organic, OCOP…) of the organisations in the whole country. Only recorded ones may be claimed by offers and count in matching.",
 	"Chứng nhận của tổ chức. Tổ chức chỉ đề nghị; chứng nhận có hiệu lực khi UBND xã, tỉnh hoặc quản trị hệ thống duyệt. Chỉ chứng nhận đã duyệt và còn hạn mới được dùng khi chào bán.": "Your organisation's certifications. The organisation only requests them; one is held once the commune or province People's Committee or an operator approves it. Only approved, valid certifications may be claimed by offers.",
 	"Đề nghị chờ duyệt":                       "Requests to decide",
 	"Không có đề nghị ghi nhận nào đang chờ.": "No request is waiting.",

@@ -152,6 +152,8 @@ func TestCertificationPages(t *testing.T) {
 	requests = between(pg.body, `id="requests"`, `</section>`)
 	require.Contains(t, requests, "DC-REQ-1")
 	require.Contains(t, requests, "HTX Đông Cuông")
+	require.Contains(t, pg.body, "của các tổ chức trong cả nước", "the page says it is the whole country")
+	require.NotContains(t, off.get("/console/certifications").body, "trong cả nước", "an official's is the area's")
 }
 
 // TestCertificationPageCalls: an official's certifications page makes four calls (the area's

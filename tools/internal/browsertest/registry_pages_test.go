@@ -17,14 +17,19 @@ import (
 // webhook (the secret shown once, with how to verify it) and sends a test that its endpoint
 // answers; the cooperative opens a member's plots from its members page (the demo plot, drawn),
 // sees a self-intersecting boundary refused next to the field, and requests a certification;
-// the commune official approves it. Each page is photographed at 360×800 and 1280×800 and
-// checked with axe-core.
+// the commune official approves it (a rejection without a reason is refused next to that
+// request's reason field); the operator sees the certifications of the whole country, each with
+// its organisation named, and reads the page in English. Each role's menu holds the sections
+// that fit it (webhooks for organisations' administrators, certifications for producers,
+// officials and operators). Each page is photographed at 360×800 and 1280×800 and checked with
+// axe-core.
 func TestWebhookPlotAndCertificationPages(t *testing.T) {
 	e := start(t)
 	endpoint := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) }))
 	t.Cleanup(endpoint.Close)
 
 	biz := e.signIn("doanhnghiep")
+	require.Equal(t, []string{"/console/webhooks"}, menu(biz, "/console/webhooks", "/console/certifications"), "a business: webhooks, no certifications")
 	biz.clickNav(`nav.sections a[href="/console/webhooks"]`)
 	require.Contains(t, biz.text(), "Tổ chức chưa có webhook nào.")
 	biz.fill("#url", endpoint.URL+"/hooks/lienket")
@@ -41,6 +46,7 @@ func TestWebhookPlotAndCertificationPages(t *testing.T) {
 	biz.axe("business-webhook")
 
 	coop := e.signIn("htx")
+	require.Equal(t, []string{"/console/members", "/console/certifications", "/console/webhooks"}, menu(coop, "/console/members", "/console/certifications", "/console/webhooks"), "the cooperative's chair, its administrator")
 	coop.open("/console/members")
 	coop.clickNav(`a.plots-link`)
 	require.Contains(t, coop.text(), demo.PlotName, "the demo household's plot")
@@ -67,10 +73,42 @@ func TestWebhookPlotAndCertificationPages(t *testing.T) {
 	coop.axe("cooperative-certifications")
 
 	off := e.signIn("canboxa")
+	require.Equal(t, []string{"/console/certifications"}, menu(off, "/console/certifications", "/console/webhooks", "/console/members"), "an official: certifications of the area")
 	off.clickNav(`nav.sections a[href="/console/certifications"]`)
 	require.Contains(t, off.text(), "TCVN11041-2026-0815")
 	off.shot("official-certifications")
 	off.axe("official-certifications")
+	require.EqualValues(t, 422, off.clickNav(`#requests form.reject button`), "a rejection needs a reason")
+	require.Equal(t, "true", run(off, chromedp.Evaluate[string](`document.querySelector("#requests form.reject input[name=reason]").getAttribute("aria-invalid")`)), "said next to that request's reason")
+	off.shot("official-certification-reject-errors")
+	off.axe("official-certification-reject-errors")
 	off.clickNav(`#requests button.approve`)
 	require.Contains(t, off.text(), "Đã duyệt chứng nhận.")
+
+	op := e.signIn("admin")
+	require.Equal(t, []string{"/console/certifications"}, menu(op, "/console/certifications", "/console/webhooks", "/console/members"), "an operator: certifications of the country")
+	op.clickNav(`nav.sections a[href="/console/certifications"]`)
+	recorded := run(op, chromedp.Evaluate[string](`document.getElementById("recorded").innerText`))
+	require.Contains(t, recorded, "TCVN11041-2026-0815", "the certification just approved")
+	require.Contains(t, recorded, "HTX Quế Châu Quế", "with its organisation named")
+	op.shot("operator-certifications")
+	op.axe("operator-certifications")
+	op.clickNav(`nav.lang a[hreflang="en"]`)
+	require.Equal(t, "en", run(op, chromedp.Evaluate[string](`document.documentElement.lang`)))
+	require.Contains(t, op.text(), "Recorded certifications")
+	require.Contains(t, op.text(), "Record a certification")
+	op.shot("operator-certifications-en")
+	op.axe("operator-certifications-en")
+}
+
+// menu is which of hrefs the person's section menu holds, in the order given.
+func menu(p *person, hrefs ...string) []string {
+	p.t.Helper()
+	var out []string
+	for _, h := range hrefs {
+		if run(p, chromedp.Evaluate[bool](`document.querySelector('nav.sections a[href="`+h+`"]') !== null`)) {
+			out = append(out, h)
+		}
+	}
+	return out
 }

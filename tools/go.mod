@@ -11,6 +11,7 @@ require (
 	github.com/lienket/lienket/proto v0.0.0
 	github.com/lienket/lienket/services/platform v0.0.0
 	github.com/lienket/lienket/services/registry v0.0.0
+	github.com/standard-webhooks/standard-webhooks/libraries v0.0.1
 	github.com/stretchr/testify v1.12.1
 	github.com/zitadel/oidc/v3 v3.52.0
 	go.mongodb.org/mongo-driver/v2 v2.5.0
@@ -107,6 +108,7 @@ require (
 	github.com/golang-jwt/jwt/v5 v5.3.1 // indirect
 	github.com/lienket/lienket/gateway v0.0.0
 	github.com/lienket/lienket/services/contracts v0.0.0
+	github.com/lienket/lienket/services/webhooks v0.0.0 // indirect
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
 	golang.org/x/net v0.62.0 // indirect
 	golang.org/x/sys v0.49.0 // indirect
@@ -128,3 +130,5 @@ replace github.com/lienket/lienket/gateway => ../gateway
 replace github.com/lienket/lienket/services/matchmaking => ../services/matchmaking
 
 replace github.com/lienket/lienket/services/support => ../services/support
+
+replace github.com/lienket/lienket/services/webhooks => ../services/webhooks

@@ -13,6 +13,7 @@ import (
 	matchmakingv1 "github.com/lienket/lienket/proto/lienket/matchmaking/v1"
 	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
 	supportv1 "github.com/lienket/lienket/proto/lienket/support/v1"
+	webhooksv1 "github.com/lienket/lienket/proto/lienket/webhooks/v1"
 )
 
 // The console calls the services over gRPC as the signed-in person: every call carries the
@@ -73,6 +74,8 @@ type backend struct {
 	con contractsv1.ContractsServiceClient
 	mm  matchmakingv1.MatchmakingServiceClient
 	sup supportv1.SupportServiceClient
+	// wh is nil when the console runs without the webhooks service.
+	wh  webhooksv1.WebhooksServiceClient
 	ref *reference
 	// support caches the programmes and organisations' names (support_refs.go).
 	support supportRefs

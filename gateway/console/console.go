@@ -31,6 +31,7 @@ import (
 	matchmakingv1 "github.com/lienket/lienket/proto/lienket/matchmaking/v1"
 	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
 	supportv1 "github.com/lienket/lienket/proto/lienket/support/v1"
+	webhooksv1 "github.com/lienket/lienket/proto/lienket/webhooks/v1"
 )
 
 // Config of the console.
@@ -51,6 +52,8 @@ type Deps struct {
 	// Registry, Contracts, Matchmaking and Support are connections to the services, without
 	// credentials of their own: each call carries the signed-in person's token.
 	Registry, Contracts, Matchmaking, Support grpc.ClientConnInterface
+	// Webhooks is the webhooks service (nil: the console has no webhook pages).
+	Webhooks grpc.ClientConnInterface
 	// SignIn signs people in.
 	SignIn *signin.Service
 	// Log is the gateway's logger.
@@ -116,6 +119,9 @@ func New(cfg Config, d Deps) (*Console, error) {
 			ref: &reference{},
 		},
 		static: http.StripPrefix(BasePath+"/static/", http.FileServerFS(static)),
+	}
+	if d.Webhooks != nil {
+		c.b.wh = webhooksv1.NewWebhooksServiceClient(conn{d.Webhooks})
 	}
 	c.routes()
 	return c, nil

@@ -44,9 +44,9 @@ type suite struct {
 	con     contractsv1.ContractsServiceClient
 	mm      matchmakingv1.MatchmakingServiceClient
 	sup     supportv1.SupportServiceClient
-	conns   [4]*grpc.ClientConn
-	calls   atomic.Int64 // calls the services received from the console
-	counted sync.Map     // method → count
+	conns   [5]*grpc.ClientConn // registry, contracts, matchmaking, support, webhooks
+	calls   atomic.Int64        // calls the services received from the console
+	counted sync.Map            // method → count
 }
 
 // consoleMarker tags the console's calls so that the servers count only those (the services'
@@ -70,8 +70,9 @@ func newSuiteB(t testing.TB) *suite {
 	})
 	addrs := testsuite.Start(t, s.a, db, count)
 	reg, con, mm := addrs.Registry, addrs.Contracts, addrs.Matchmaking
+	hooks := testsuite.StartWebhooks(t, s.a, db, addrs, count)
 	mark := grpc.WithChainUnaryInterceptor(markConsole)
-	for i, addr := range []string{reg, con, mm, addrs.Support} {
+	for i, addr := range []string{reg, con, mm, addrs.Support, hooks} {
 		s.conns[i] = testkit.Dial(t, addr, "", mark)
 	}
 	s.admin = s.as(auth.Principal{Subject: "users/test-admin", Role: auth.RoleAdmin})
@@ -84,7 +85,7 @@ func newSuiteB(t testing.TB) *suite {
 	si := signin.New(signin.Config{Issuer: "http://127.0.0.1:1", ClientID: "console"}, nil, s.a.Issuer, nil)
 	s.srv = httptest.NewUnstartedServer(nil)
 	var err error
-	s.c, err = New(Config{PublicURL: "http://" + s.srv.Listener.Addr().String(), SessionKey: key}, Deps{Registry: s.conns[0], Contracts: s.conns[1], Matchmaking: s.conns[2], Support: s.conns[3], SignIn: si})
+	s.c, err = New(Config{PublicURL: "http://" + s.srv.Listener.Addr().String(), SessionKey: key}, Deps{Registry: s.conns[0], Contracts: s.conns[1], Matchmaking: s.conns[2], Support: s.conns[3], Webhooks: s.conns[4], SignIn: si})
 	require.NoError(t, err)
 	s.srv.Config.Handler = s.c
 	s.srv.Start()

@@ -70,6 +70,11 @@ func (c *Console) routes() {
 	m.Handle("GET "+b+"/apikeys", c.page(c.apiKeys))
 	m.Handle("POST "+b+"/apikeys", c.page(c.createAPIKey))
 	m.Handle("POST "+b+"/apikeys/{key}/revoke", c.page(c.revokeAPIKey))
+	c.webhookRoutes(m)
+
+	// Production plots (from the members page) and certifications.
+	c.plotRoutes(m)
+	c.certificationRoutes(m)
 
 	// Programme support: calls, projects, the council (support.go).
 	c.supportRoutes(m)

@@ -72,18 +72,18 @@ func (v view) Base() string { return BasePath }
 var navLabels = map[string]string{
 	"/demands": "Nhu cầu mua", "/contracts": "Hợp đồng", "/proposals": "Đề nghị liên kết", "/offers": "Chào bán",
 	"/members": "Thành viên", "/inbox": "Chờ chứng thực", "/incidents": "Sự vụ", "/report": "Báo cáo",
-	"/people": "Người dùng", "/apikeys": "Khóa API",
+	"/people": "Người dùng", "/apikeys": "Khóa API", "/webhooks": "Webhook", "/certifications": "Chứng nhận",
 	"/calls": "Kêu gọi dự án", "/projects": "Dự án hỗ trợ", "/council": "Hội đồng thẩm định",
 }
 
 // navByRole are the sections of each role, in order.
 var navByRole = map[string][]string{
 	"business":          {"/demands", "/contracts", "/projects"},
-	"producer":          {"/proposals", "/offers", "/contracts", "/members", "/projects"},
-	"commune_official":  {"/inbox", "/contracts", "/incidents", "/calls", "/projects", "/council"},
-	"province_official": {"/report", "/contracts", "/calls", "/projects", "/council"},
+	"producer":          {"/proposals", "/offers", "/contracts", "/members", "/certifications", "/projects"},
+	"commune_official":  {"/inbox", "/contracts", "/incidents", "/certifications", "/calls", "/projects", "/council"},
+	"province_official": {"/report", "/contracts", "/certifications", "/calls", "/projects", "/council"},
 	"household":         {"/contracts"},
-	"admin":             {"/contracts", "/calls", "/projects"},
+	"admin":             {"/contracts", "/certifications", "/calls", "/projects"},
 }
 
 type navItem struct {
@@ -103,6 +103,9 @@ func (v view) Nav() []navItem {
 	}
 	if s.Admin && s.Org != "" {
 		items = append(items, "/apikeys")
+		if v.q.c.b.wh != nil {
+			items = append(items, "/webhooks")
+		}
 	}
 	out := make([]navItem, 0, len(items))
 	for _, it := range items {
@@ -148,6 +151,7 @@ var funcs = template.FuncMap{
 	"score":      func(f float64) string { return strings.Replace(fmt.Sprintf("%.1f", f), ".", ",", 1) },
 	"km":         func(f float64) string { return strings.Replace(fmt.Sprintf("%.0f km", f), ".", ",", 1) },
 	"join":       strings.Join,
+	"hasPrefix":  strings.HasPrefix,
 	"list":       func(xs ...string) []string { return xs },
 	"grantLabel": grantLabel,
 	"pctv":       func(n int32) string { return strings.TrimSuffix(bps(n), "%") },

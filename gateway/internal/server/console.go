@@ -81,9 +81,9 @@ func sessionKey(value, file string) ([]byte, error) {
 }
 
 // consoleRoutes builds the console and the token exchange over the gateway's connections:
-// conns are the services (no credentials of their own: the person's token goes with each
-// call), directory the registry with the gateway's service identity (LookupIdentity).
-func consoleRoutes(cfg ConsoleConfig, gw Config, log *slog.Logger, issuer *auth.Issuer, directory registryv1.RegistryServiceClient, conns [4]*grpc.ClientConn) (map[string]http.Handler, error) {
+// conns and webhooks are the services (no credentials of their own: the person's token goes
+// with each call), directory the registry with the gateway's service identity (LookupIdentity).
+func consoleRoutes(cfg ConsoleConfig, gw Config, log *slog.Logger, issuer *auth.Issuer, directory registryv1.RegistryServiceClient, conns [4]*grpc.ClientConn, webhooks *grpc.ClientConn) (map[string]http.Handler, error) {
 	if cfg.OIDC.Issuer == "" {
 		log.Info("console and token exchange off: OIDC_ISSUER is not set")
 		return nil, nil
@@ -97,7 +97,7 @@ func consoleRoutes(cfg ConsoleConfig, gw Config, log *slog.Logger, issuer *auth.
 	}
 	svc := signin.New(cfg.OIDC, directory, issuer, nil)
 	con, err := console.New(console.Config{PublicURL: cfg.PublicURL, SessionKey: cfg.SessionKey, IdleTimeout: cfg.IdleTimeout},
-		console.Deps{Registry: conns[0], Contracts: conns[1], Matchmaking: conns[2], Support: conns[3], SignIn: svc, Log: log})
+		console.Deps{Registry: conns[0], Contracts: conns[1], Matchmaking: conns[2], Support: conns[3], Webhooks: webhooks, SignIn: svc, Log: log})
 	if err != nil {
 		return nil, fmt.Errorf("console: %w", err)
 	}

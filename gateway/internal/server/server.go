@@ -353,15 +353,15 @@ func Run(ctx context.Context) error {
 		return fmt.Errorf("trusted token keys (JWT_JWKS): %w", err)
 	}
 	directory := registryv1.NewRegistryServiceClient(regSvc)
-	routes, err := consoleRoutes(ccfg, cfg, log, issuer, directory, conns)
-	if err != nil {
-		return err
-	}
 	hooks, err := dial(cfg.WebhooksAddr, false)
 	if err != nil {
 		return fmt.Errorf("dial %s: %w", cfg.WebhooksAddr, err)
 	}
 	defer hooks.Close()
+	routes, err := consoleRoutes(ccfg, cfg, log, issuer, directory, conns, hooks)
+	if err != nil {
+		return err
+	}
 	h, err := Handler(ctx, cfg, Edge{Verifier: verifier, Issuer: issuer, Log: log, Keys: directory, Routes: routes,
 		Contracts: contractsv1.NewContractsServiceClient(conSvc)}, conns[0], conns[1], conns[2], conns[3], hooks)
 	if err != nil {

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -56,30 +57,15 @@ func TestOneRESTCallIsOneTrace(t *testing.T) {
 	require.Equal(t, 200, res.StatusCode, string(body))
 	require.NoError(t, tt.Tracer.ForceFlush(ctx))
 
-	var root trace.TraceID
-	kinds := map[string]bool{}
-	for _, s := range rec.Ended() {
-		if isGateway(s) {
-			root = s.SpanContext().TraceID()
-		}
+	// A server span ends once its answer is written, so the client may hold the answer before
+	// the registry's span (or the gateway's own) has ended: wait for them, a bounded while.
+	want := map[string]bool{"gateway": true, "grpc client": true, "service": true, "database": true}
+	kinds := traceKinds(rec.Ended())
+	for deadline := time.Now().Add(5 * time.Second); !maps.Equal(kinds, want) && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+		kinds = traceKinds(rec.Ended())
 	}
-	require.True(t, root.IsValid(), "a gateway server span: %v", names(rec.Ended()))
-	for _, s := range rec.Ended() {
-		if s.SpanContext().TraceID() != root {
-			continue
-		}
-		switch {
-		case isGateway(s):
-			kinds["gateway"] = true
-		case s.SpanKind() == trace.SpanKindClient && strings.HasPrefix(s.Name(), "lienket.registry.v1"):
-			kinds["grpc client"] = true
-		case s.SpanKind() == trace.SpanKindServer && strings.HasPrefix(s.Name(), "lienket.registry.v1"):
-			kinds["service"] = true
-		case strings.HasPrefix(s.Name(), "mongodb "):
-			kinds["database"] = true
-		}
-	}
-	require.Equal(t, map[string]bool{"gateway": true, "grpc client": true, "service": true, "database": true}, kinds, "spans of one trace: %v", names(rec.Ended()))
+	require.Equal(t, want, kinds, "spans of one trace: %v", names(rec.Ended()))
 
 	// /metrics exposes RED metrics of the calls just made.
 	mres, err := http.Get(srv.URL + "/metrics")
@@ -101,4 +87,35 @@ func names(spans []sdktrace.ReadOnlySpan) []string {
 		out = append(out, s.Name()+"/"+s.SpanKind().String())
 	}
 	return out
+}
+
+// traceKinds says which parts of the gateway's trace have ended spans: the gateway's HTTP
+// server, its gRPC client, the registry's gRPC server, the database.
+func traceKinds(ended []sdktrace.ReadOnlySpan) map[string]bool {
+	var root trace.TraceID
+	for _, s := range ended {
+		if isGateway(s) {
+			root = s.SpanContext().TraceID()
+		}
+	}
+	kinds := map[string]bool{}
+	if !root.IsValid() {
+		return kinds
+	}
+	for _, s := range ended {
+		if s.SpanContext().TraceID() != root {
+			continue
+		}
+		switch {
+		case isGateway(s):
+			kinds["gateway"] = true
+		case s.SpanKind() == trace.SpanKindClient && strings.HasPrefix(s.Name(), "lienket.registry.v1"):
+			kinds["grpc client"] = true
+		case s.SpanKind() == trace.SpanKindServer && strings.HasPrefix(s.Name(), "lienket.registry.v1"):
+			kinds["service"] = true
+		case strings.HasPrefix(s.Name(), "mongodb "):
+			kinds["database"] = true
+		}
+	}
+	return kinds
 }

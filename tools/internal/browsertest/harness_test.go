@@ -52,8 +52,8 @@ type env struct {
 	alloc      context.Context
 	out        string
 	a          *testkit.Auth
-	conns      [4]*grpc.ClientConn
-	secret     string // the console's client secret at the provider
+	conns      [5]*grpc.ClientConn // registry, contracts, matchmaking, support, webhooks
+	secret     string              // the console's client secret at the provider
 }
 
 // listen picks a loopback port for a server whose URL must be known before it is built.
@@ -89,7 +89,8 @@ func startBare(t *testing.T) *env {
 	db := testkit.Database(t)
 	addrs := testsuite.Start(t, e.a, db)
 	reg, con, mm := addrs.Registry, addrs.Contracts, addrs.Matchmaking
-	for i, addr := range []string{reg, con, mm, addrs.Support} {
+	hooks := testsuite.StartWebhooks(t, e.a, db, addrs)
+	for i, addr := range []string{reg, con, mm, addrs.Support, hooks} {
 		e.conns[i] = testkit.Dial(t, addr, "")
 	}
 	idpL, issuer := listen(t)
@@ -110,7 +111,7 @@ func startBare(t *testing.T) *env {
 	svc := signin.New(signin.Config{Issuer: issuer, ClientID: demo.ClientID, ClientSecret: secret, RedirectURL: consoleURL + "/console/callback"}, directory, e.a.Issuer, nil)
 	key := make([]byte, 32)
 	_, _ = rand.Read(key)
-	c, err := console.New(console.Config{PublicURL: consoleURL, SessionKey: key}, console.Deps{Registry: e.conns[0], Contracts: e.conns[1], Matchmaking: e.conns[2], Support: e.conns[3], SignIn: svc})
+	c, err := console.New(console.Config{PublicURL: consoleURL, SessionKey: key}, console.Deps{Registry: e.conns[0], Contracts: e.conns[1], Matchmaking: e.conns[2], Support: e.conns[3], Webhooks: e.conns[4], SignIn: svc})
 	require.NoError(t, err)
 	mux := http.NewServeMux()
 	mux.Handle("/console/", c)

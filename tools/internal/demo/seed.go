@@ -25,6 +25,8 @@ type Seeded struct {
 	People map[string]string
 	// Offer is the cooperative's open demo offer.
 	Offer string
+	// Plot is the first household's production plot.
+	Plot string
 }
 
 // seeder calls the registry as the demo's operator; every create carries a fixed request_id, so
@@ -60,7 +62,7 @@ func Seed(ctx context.Context, registry, matchmaking grpc.ClientConnInterface, i
 		admin: grpc.PerRPCCredentials(auth.TokenCredentials(admin)), svc: grpc.PerRPCCredentials(auth.TokenCredentials(svc)),
 		issuer: issuer, oidcIssuer: oidcIssuer, out: Seeded{Names: map[string]string{}, People: map[string]string{}},
 	}
-	for _, step := range []func(context.Context) error{s.orgs, s.authorities, s.households, s.offer, s.people} {
+	for _, step := range []func(context.Context) error{s.orgs, s.authorities, s.households, s.plot, s.offer, s.people} {
 		if err := step(ctx); err != nil {
 			return s.out, err
 		}

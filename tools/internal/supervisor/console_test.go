@@ -2,6 +2,9 @@ package supervisor
 
 import (
 	"bytes"
+	"context"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -56,4 +59,30 @@ func TestConsoleSettings(t *testing.T) {
 	}
 	require.Contains(t, out.String(), "http://127.0.0.1:18080/console/")
 	require.Contains(t, out.String(), demo.Password)
+}
+
+// TestWebhookReceiver: the development receiver answers deliveries on DEMO_WEBHOOK_ADDR and
+// prints them; with its address taken, make run goes on without it and says how to move it.
+func TestWebhookReceiver(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := l.Addr().String()
+	require.NoError(t, l.Close())
+	c, err := LoadConfig(config.FromMap(map[string]string{"DEMO_WEBHOOK_ADDR": addr}))
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out lockedBuffer
+	rcv := c.webhookReceiver(ctx, &out)
+	require.NotNil(t, rcv)
+	res, err := http.Post("http://"+addr+"/", "application/json", strings.NewReader(`{"type":"contract.signed","data":{"resource":"contracts/1"}}`))
+	require.NoError(t, err)
+	res.Body.Close()
+	require.Equal(t, http.StatusNoContent, res.StatusCode)
+	require.Contains(t, out.String(), "lienket-run: webhook received: contract.signed contracts/1")
+	require.Contains(t, out.String(), "SIGNATURE DOES NOT VERIFY", "no secret yet, no signature")
+
+	var taken lockedBuffer
+	require.Nil(t, c.webhookReceiver(ctx, &taken), "the address is in use by the first receiver")
+	require.Contains(t, taken.String(), "set DEMO_WEBHOOK_ADDR to a free address")
 }

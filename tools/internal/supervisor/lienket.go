@@ -37,6 +37,9 @@ type Config struct {
 	// OIDCAddr is the development OpenID provider's address, ConsoleURL where the console is
 	// reached, DemoPassword every demo person's password there.
 	OIDCAddr, ConsoleURL, DemoPassword string
+	// DemoWebhookAddr is where the development webhook receiver listens (the demo business's
+	// webhook points there).
+	DemoWebhookAddr string
 }
 
 // LoadConfig reads the supervisor settings from e (config.FromOS() in main).
@@ -60,6 +63,7 @@ func LoadConfig(e *config.Env) (Config, error) {
 		StartTimeout:    e.Duration("START_TIMEOUT", 60*time.Second),
 		OIDCAddr:        e.Addr("OIDC_DEV_ADDR", demo.ProviderAddr),
 		DemoPassword:    e.String("OIDC_DEMO_PASSWORD", demo.Password),
+		DemoWebhookAddr: e.Addr("DEMO_WEBHOOK_ADDR", demo.WebhookReceiverAddr),
 	}
 	c.ConsoleURL = strings.TrimRight(e.String("CONSOLE_URL", "http://"+c.GatewayHTTP), "/")
 	return c, e.Err()
@@ -77,8 +81,9 @@ func Run(ctx context.Context, c Config, out io.Writer) error {
 	}
 	s := Plan(c, keyPath, cons)
 	s.Out = out
+	rcv := c.webhookReceiver(ctx, out)
 	s.OnReady = func(ctx context.Context) error {
-		if err := c.seed(ctx, keyPath, cons.issuer, out); err != nil {
+		if err := c.seed(ctx, keyPath, cons.issuer, rcv, out); err != nil {
 			return err
 		}
 		banner(out, c)

@@ -6477,6 +6477,8 @@ type ListCertificationsRequest struct {
 	//   - product: a product code covered
 	//   - state: "STATE_REQUESTED", "STATE_RECORDED", "STATE_REJECTED" or "STATE_REVOKED"
 	//   - expiring_within_days: 1 to 366; recorded certifications whose validity ends between today and that many days from today (Asia/Ho_Chi_Minh), e.g. expiring_within_days = 60
+	//   - commune_code: commune code of the organisation's address (an official's commune); = only
+	//   - province_code: province code of the organisation's address; = only
 	Filter        string `protobuf:"bytes,4,opt,name=filter,proto3" json:"filter,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache

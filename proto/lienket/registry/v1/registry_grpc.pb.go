@@ -144,7 +144,8 @@ type RegistryServiceClient interface {
 	// Gets a certification (any authenticated caller: certifications are public).
 	GetCertification(ctx context.Context, in *GetCertificationRequest, opts ...grpc.CallOption) (*CertificationRecord, error)
 	// Lists an organisation's certifications, or every organisation's (parent organizations/-).
-	// Filter fields: standard, product, state, expiring_within_days.
+	// Filter fields: standard, product, state, expiring_within_days, commune_code,
+	// province_code.
 	ListCertifications(ctx context.Context, in *ListCertificationsRequest, opts ...grpc.CallOption) (*ListCertificationsResponse, error)
 	// Approves a requested certification (operators and officials of the organisation's area).
 	ApproveCertification(ctx context.Context, in *ApproveCertificationRequest, opts ...grpc.CallOption) (*CertificationRecord, error)
@@ -796,7 +797,8 @@ type RegistryServiceServer interface {
 	// Gets a certification (any authenticated caller: certifications are public).
 	GetCertification(context.Context, *GetCertificationRequest) (*CertificationRecord, error)
 	// Lists an organisation's certifications, or every organisation's (parent organizations/-).
-	// Filter fields: standard, product, state, expiring_within_days.
+	// Filter fields: standard, product, state, expiring_within_days, commune_code,
+	// province_code.
 	ListCertifications(context.Context, *ListCertificationsRequest) (*ListCertificationsResponse, error)
 	// Approves a requested certification (operators and officials of the organisation's area).
 	ApproveCertification(context.Context, *ApproveCertificationRequest) (*CertificationRecord, error)

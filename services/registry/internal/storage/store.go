@@ -210,6 +210,20 @@ func (s *Store) SetPlotAreas(ctx context.Context, household string, areas []doma
 
 // ActiveMemberHouseholds returns the names of the households that are active members of org,
 // at most limit of them (and whether there are more).
+// OrganizationsIn names the organisations whose address is in an area (field commune_code or
+// province_code), at most limit of them; more says whether there are others.
+func (s *Store) OrganizationsIn(ctx context.Context, field, code string, limit int) ([]string, bool, error) {
+	os, more, err := s.Orgs.List(ctx, []Cond{Eq(field, code)}, Page{Limit: limit})
+	if err != nil {
+		return nil, false, err
+	}
+	names := make([]string, 0, len(os))
+	for _, o := range os {
+		names = append(names, "organizations/"+o.ID)
+	}
+	return names, more, nil
+}
+
 func (s *Store) ActiveMemberHouseholds(ctx context.Context, org string, limit int) ([]string, bool, error) {
 	ms, more, err := s.Memberships.List(ctx, []Cond{Eq("organization", org), Eq("state", domain.StateActive)}, Page{Limit: limit})
 	if err != nil {

@@ -89,3 +89,36 @@ func TestCertifications(t *testing.T) {
 	_, err = stranger.CreateCertification(ctx, &registryv1.CreateCertificationRequest{Parent: org, Certification: vietGAP(daysFromToday(30))})
 	requireStatus(t, err, codes.PermissionDenied, "PERMISSION_DENIED")
 }
+
+// TestCertificationsByArea: commune_code and province_code narrow a listing to the
+// certifications of the organisations whose address is in that area (what an official's page
+// lists), also combined with state and expiring_within_days.
+func TestCertificationsByArea(t *testing.T) {
+	e := start(t)
+	ctx := context.Background()
+	c := e.client(t, admin)
+	record := func(commune string) string {
+		org, err := c.CreateOrganization(ctx, &registryv1.CreateOrganizationRequest{Organization: coop("HTX "+commune, commune)})
+		require.NoError(t, err)
+		cert, err := c.CreateCertification(ctx, &registryv1.CreateCertificationRequest{Parent: org.Name, Certification: vietGAP(daysFromToday(30))})
+		require.NoError(t, err)
+		return cert.Name
+	}
+	chauQue, dongCuong, huongKhe := record(places.ChauQue), record(places.DongCuong), record(places.HuongKhe)
+	list := func(filter string) []string {
+		r, err := c.ListCertifications(ctx, &registryv1.ListCertificationsRequest{Parent: "organizations/-", Filter: filter})
+		require.NoError(t, err, filter)
+		var out []string
+		for _, x := range r.Certifications {
+			out = append(out, x.Name)
+		}
+		return out
+	}
+	require.Equal(t, []string{chauQue}, list(`commune_code = "`+places.ChauQue+`"`))
+	require.ElementsMatch(t, []string{chauQue, dongCuong}, list(`province_code = "`+places.LaoCai+`" AND expiring_within_days = 60`))
+	require.Equal(t, []string{huongKhe}, list(`province_code = "`+places.HaTinh+`" AND state = STATE_RECORDED`))
+	require.Empty(t, list(`province_code = "`+places.HaTinh+`" AND state = STATE_REQUESTED`))
+	require.Empty(t, list(`commune_code = "`+places.TanCuong+`"`), "no organisation there")
+	_, err := c.ListCertifications(ctx, &registryv1.ListCertificationsRequest{Parent: "organizations/-", Filter: `commune_code != "` + places.ChauQue + `"`})
+	requireRule(t, err, "filter", "FILTER_SYNTAX")
+}

@@ -98,32 +98,40 @@ func (r *Registry) GetCertification(ctx context.Context, _ auth.Principal, name 
 	return get(ctx, r.st.Certs, "name", name, "organizations", "certifications")
 }
 
+// maxOrgsInArea bounds the organisations of one commune or province a certification listing
+// filtered by area looks through.
+const maxOrgsInArea = 100_000
+
 // ListCertifications lists an organisation's certifications, or every organisation's (parent
 // organizations/-). Filter: standard, product, state, expiring_within_days (recorded
-// certifications whose validity ends between today and that many days on, in Vietnam).
+// certifications whose validity ends between today and that many days on, in Vietnam),
+// commune_code and province_code (of the organisation's address: an official's area).
 func (r *Registry) ListCertifications(ctx context.Context, _ auth.Principal, parent string, in ListInput) (Page[domain.CertificationRecord], error) {
 	if parent != "organizations/-" {
 		if _, err := aip.ParseName("parent", parent, "organizations"); err != nil {
 			return Page[domain.CertificationRecord]{}, err
 		}
 	}
-	cs, err := aip.ParseFilter(in.Filter, "standard", "product", "state", "expiring_within_days")
+	cs, err := aip.ParseFilter(in.Filter, "standard", "product", "state", "expiring_within_days", "commune_code", "province_code")
 	if err != nil {
 		return Page[domain.CertificationRecord]{}, err
 	}
 	var rest []aip.Condition
 	var where []storage.Cond
 	for _, c := range cs {
-		if c.Field != "expiring_within_days" {
+		var cond []storage.Cond
+		switch c.Field {
+		case "expiring_within_days":
+			cond, err = r.expiringWithin(c)
+		case "commune_code", "province_code":
+			cond, err = r.certsInArea(ctx, c)
+		default:
 			rest = append(rest, c)
-			continue
 		}
-		days, err := strconv.Atoi(c.Value)
-		if c.Op != "=" || err != nil || days < 1 || days > domain.MaxExpiringDays {
-			return Page[domain.CertificationRecord]{}, apierr.Field("filter", "FILTER_VALUE", "expiring_within_days takes one = with 1 to %d days", domain.MaxExpiringDays)
+		if err != nil {
+			return Page[domain.CertificationRecord]{}, err
 		}
-		now := r.now()
-		where = append(where, storage.Eq("state", domain.CertRecorded), storage.Gte("valid_until", domain.LocalDate(now)), storage.Lte("valid_until", domain.LocalDate(now.AddDate(0, 0, days))))
+		where = append(where, cond...)
 	}
 	more, err := conds(rest, map[string]string{"state": "STATE_"})
 	if err != nil {
@@ -137,6 +145,33 @@ func (r *Registry) ListCertifications(ctx context.Context, _ auth.Principal, par
 		return r.st.Certs.List(ctx, where, pg)
 	},
 		func(c *domain.CertificationRecord) string { return c.ID })
+}
+
+// expiringWithin is the condition expiring_within_days = N: recorded, valid until a day
+// between today and N days on.
+func (r *Registry) expiringWithin(c aip.Condition) ([]storage.Cond, error) {
+	days, err := strconv.Atoi(c.Value)
+	if c.Op != "=" || err != nil || days < 1 || days > domain.MaxExpiringDays {
+		return nil, apierr.Field("filter", "FILTER_VALUE", "expiring_within_days takes one = with 1 to %d days", domain.MaxExpiringDays)
+	}
+	now := r.now()
+	return []storage.Cond{storage.Eq("state", domain.CertRecorded), storage.Gte("valid_until", domain.LocalDate(now)), storage.Lte("valid_until", domain.LocalDate(now.AddDate(0, 0, days)))}, nil
+}
+
+// certsInArea is the condition commune_code = X (or province_code = X): certifications of the
+// organisations whose address is in that area, as it is now.
+func (r *Registry) certsInArea(ctx context.Context, c aip.Condition) ([]storage.Cond, error) {
+	if c.Op != "=" {
+		return nil, apierr.Field("filter", "FILTER_SYNTAX", "%s supports a single = condition", c.Field)
+	}
+	orgs, more, err := r.st.OrganizationsIn(ctx, c.Field, c.Value, maxOrgsInArea)
+	if err != nil {
+		return nil, fmt.Errorf("organisations in %s: %w", c.Value, err)
+	}
+	if more {
+		return nil, apierr.FailedPrecondition("TOO_MANY", fmt.Sprintf("more than %d organisations in %s", maxOrgsInArea, c.Value), nil)
+	}
+	return []storage.Cond{storage.In("organization", orgs)}, nil
 }
 
 // certTransition moves a certification from state from to its next state (apply), for an

@@ -47,6 +47,8 @@ type suite struct {
 	conns   [5]*grpc.ClientConn // registry, contracts, matchmaking, support, webhooks
 	calls   atomic.Int64        // calls the services received from the console
 	counted sync.Map            // method → count
+	// pageCalls is, per "role path pattern", the most calls a page made (recordPage).
+	pageCalls sync.Map
 }
 
 // consoleMarker tags the console's calls so that the servers count only those (the services'
@@ -146,7 +148,9 @@ func (b *browser) do(req *http.Request) page {
 func (b *browser) get(path string) page {
 	req, err := http.NewRequest(http.MethodGet, b.s.srv.URL+path, nil)
 	require.NoError(b.s.t, err)
-	return b.do(req)
+	p := b.do(req)
+	b.recordPage(path, p)
+	return p
 }
 
 // post submits a form with the session's CSRF token.

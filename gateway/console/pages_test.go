@@ -160,6 +160,18 @@ func TestStoryThroughForms(t *testing.T) {
 		{prov, "/console/report", "Xã Châu Quế"},
 		{prov, "/console/" + contract, "Đang thực hiện"},
 		{hh, "/console/contracts", "Hợp đồng"},
+		{coop, "/console/proposals", "<h1"},
+		{coop, "/console/offers", "<h1"},
+		{coop, "/console/certifications", "<h1"},
+		{coop, "/console/members/" + strings.TrimPrefix(w.households[0], "households/") + "/plots", "<h1"},
+		{coop, "/console/" + contract + "/settlement", "<h1"},
+		{coop, "/console/" + contract + "/plots", "FeatureCollection"},
+		{buyer, "/console/webhooks", "<h1"},
+		{off, "/console/inbox", "<h1"},
+		{off, "/console/certifications", "<h1"},
+		{off, "/console/" + contract, "<h1"},
+		{off, "/console/report", "<h1"},
+		{hh, "/console/" + contract, "<h1"},
 	} {
 		pg := c.b.get(c.path)
 		require.Equal(t, http.StatusOK, pg.code, "%s: %s", c.path, pg.body)
@@ -168,6 +180,7 @@ func TestStoryThroughForms(t *testing.T) {
 	ct, err := s.con.GetContract(context.Background(), &contractsv1.GetContractRequest{Name: contract}, s.admin)
 	require.NoError(t, err)
 	require.Equal(t, contractsv1.ContractState_CONTRACT_STATE_ACTIVE, ct.GetState())
+	s.checkPageCalls(t)
 }
 
 // action returns the first form action of body that ends with suffix.

@@ -19,7 +19,9 @@ const (
 
 // Collections declares the contracts service's collections and the indexes their queries use:
 // contracts are listed by party, producer area, household and state; events and execution
-// records by contract (in _id order); market prices by reference and date.
+// records by contract (in _id order); market prices by reference and date; report rollups of
+// contracts by province and organisation (a node's rebuild) and by flag, report nodes by flag
+// (the refresher's sweep); the report worklist is read whole (it holds what is not rebuilt yet).
 func Collections() []mongostore.Collection {
 	byContract := []mongo.IndexModel{mongostore.Index("contract")}
 	return []mongostore.Collection{
@@ -33,5 +35,9 @@ func Collections() []mongostore.Collection {
 		{Name: paymentsCollection, Indexes: byContract},
 		{Name: incidentsCollection, Indexes: byContract},
 		{Name: marketPricesCollection, Indexes: []mongo.IndexModel{mongostore.Index("reference", "date")}},
+		{Name: reportContractsCollection, Indexes: []mongo.IndexModel{mongostore.Index("province"), mongostore.Index("orgs"), mongostore.Index("todo")}},
+		{Name: reportAreasCollection, Indexes: []mongo.IndexModel{mongostore.Index("dirty")}},
+		{Name: reportOrgsCollection, Indexes: []mongo.IndexModel{mongostore.Index("dirty")}},
+		{Name: reportWorklistCollection, Bounded: true}, // read whole: what is marked and not rebuilt yet
 	}
 }

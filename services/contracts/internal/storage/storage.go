@@ -34,6 +34,11 @@ type Store struct {
 	payments   mongostore.Repo[domain.Payment]
 	incidents  mongostore.Repo[domain.Incident]
 	prices     mongostore.Repo[domain.MarketPrice]
+	// Report rollups (reports.go).
+	reportContracts mongostore.Repo[reportContractDoc]
+	areaNodes       mongostore.Repo[reportNodeDoc]
+	orgNodes        mongostore.Repo[reportNodeDoc]
+	worklist        mongostore.Repo[workDoc]
 }
 
 // New returns the store over db.
@@ -47,6 +52,11 @@ func New(db *mongo.Database) *Store {
 		payments:   mongostore.NewRepo[domain.Payment](db, paymentsCollection),
 		incidents:  mongostore.NewRepo[domain.Incident](db, incidentsCollection),
 		prices:     mongostore.NewRepo[domain.MarketPrice](db, marketPricesCollection),
+
+		reportContracts: mongostore.NewRepo[reportContractDoc](db, reportContractsCollection),
+		areaNodes:       mongostore.NewRepo[reportNodeDoc](db, reportAreasCollection),
+		orgNodes:        mongostore.NewRepo[reportNodeDoc](db, reportOrgsCollection),
+		worklist:        mongostore.NewRepo[workDoc](db, reportWorklistCollection),
 	}
 }
 

@@ -7,6 +7,8 @@ package usecase
 
 import (
 	"context"
+	"log/slog"
+	"sync"
 	"strings"
 	"time"
 
@@ -22,6 +24,8 @@ type Registry interface {
 	// registry does not know is an absent fact (the rules report it); an unreachable
 	// registry is an error.
 	Facts(ctx context.Context, t domain.Terms) (domain.Facts, error)
+	// Area describes an administrative area (nil when the registry does not know it).
+	Area(ctx context.Context, code string) (*domain.AreaFact, error)
 }
 
 // Deps are what the operations need.
@@ -33,6 +37,9 @@ type Deps struct {
 	Now func() time.Time
 	// EventAppended, when set, is told the type of every audit event appended (metrics).
 	EventAppended func(ctx context.Context, eventType string)
+	// Log receives what background work (the report refresher) cannot return (nil:
+	// slog.Default()).
+	Log *slog.Logger
 }
 
 // Service implements the contracts operations.
@@ -42,11 +49,16 @@ type Service struct {
 	registry Registry
 	now      func() time.Time
 	appended func(ctx context.Context, eventType string)
+	log      *slog.Logger
+	areas    sync.Map // code → *domain.AreaFact
 }
 
 // New returns the operations over d.
 func New(d Deps) *Service {
-	s := &Service{st: d.Store, books: d.Rulebooks, registry: d.Registry, now: d.Now, appended: d.EventAppended}
+	s := &Service{st: d.Store, books: d.Rulebooks, registry: d.Registry, now: d.Now, appended: d.EventAppended, log: d.Log}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
 	if s.now == nil {
 		s.now = time.Now
 	}

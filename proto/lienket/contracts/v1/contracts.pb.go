@@ -360,6 +360,75 @@ func (DisputeStep) EnumDescriptor() ([]byte, []int) {
 	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{4}
 }
 
+// How an incident stands, as reports count it.
+type IncidentOutcome int32
+
+const (
+	// Unset.
+	IncidentOutcome_INCIDENT_OUTCOME_UNSPECIFIED IncidentOutcome = 0
+	// Reported, not yet settled.
+	IncidentOutcome_INCIDENT_OUTCOME_OPEN IncidentOutcome = 1
+	// In the commune's mediation.
+	IncidentOutcome_INCIDENT_OUTCOME_MEDIATION IncidentOutcome = 2
+	// Resolved without a penalty.
+	IncidentOutcome_INCIDENT_OUTCOME_RESOLVED IncidentOutcome = 3
+	// Resolved with a penalty (breach upheld).
+	IncidentOutcome_INCIDENT_OUTCOME_PENALISED IncidentOutcome = 4
+	// Force majeure verified and accepted by the commune.
+	IncidentOutcome_INCIDENT_OUTCOME_FORCE_MAJEURE_ACCEPTED IncidentOutcome = 5
+	// Force majeure rejected by the commune.
+	IncidentOutcome_INCIDENT_OUTCOME_FORCE_MAJEURE_REJECTED IncidentOutcome = 6
+)
+
+// Enum value maps for IncidentOutcome.
+var (
+	IncidentOutcome_name = map[int32]string{
+		0: "INCIDENT_OUTCOME_UNSPECIFIED",
+		1: "INCIDENT_OUTCOME_OPEN",
+		2: "INCIDENT_OUTCOME_MEDIATION",
+		3: "INCIDENT_OUTCOME_RESOLVED",
+		4: "INCIDENT_OUTCOME_PENALISED",
+		5: "INCIDENT_OUTCOME_FORCE_MAJEURE_ACCEPTED",
+		6: "INCIDENT_OUTCOME_FORCE_MAJEURE_REJECTED",
+	}
+	IncidentOutcome_value = map[string]int32{
+		"INCIDENT_OUTCOME_UNSPECIFIED":            0,
+		"INCIDENT_OUTCOME_OPEN":                   1,
+		"INCIDENT_OUTCOME_MEDIATION":              2,
+		"INCIDENT_OUTCOME_RESOLVED":               3,
+		"INCIDENT_OUTCOME_PENALISED":              4,
+		"INCIDENT_OUTCOME_FORCE_MAJEURE_ACCEPTED": 5,
+		"INCIDENT_OUTCOME_FORCE_MAJEURE_REJECTED": 6,
+	}
+)
+
+func (x IncidentOutcome) Enum() *IncidentOutcome {
+	p := new(IncidentOutcome)
+	*p = x
+	return p
+}
+
+func (x IncidentOutcome) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (IncidentOutcome) Descriptor() protoreflect.EnumDescriptor {
+	return file_lienket_contracts_v1_contracts_proto_enumTypes[5].Descriptor()
+}
+
+func (IncidentOutcome) Type() protoreflect.EnumType {
+	return &file_lienket_contracts_v1_contracts_proto_enumTypes[5]
+}
+
+func (x IncidentOutcome) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use IncidentOutcome.Descriptor instead.
+func (IncidentOutcome) EnumDescriptor() ([]byte, []int) {
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{5}
+}
+
 // Capacity in which the party signs.
 type Signature_Party int32
 
@@ -401,11 +470,11 @@ func (x Signature_Party) String() string {
 }
 
 func (Signature_Party) Descriptor() protoreflect.EnumDescriptor {
-	return file_lienket_contracts_v1_contracts_proto_enumTypes[5].Descriptor()
+	return file_lienket_contracts_v1_contracts_proto_enumTypes[6].Descriptor()
 }
 
 func (Signature_Party) Type() protoreflect.EnumType {
-	return &file_lienket_contracts_v1_contracts_proto_enumTypes[5]
+	return &file_lienket_contracts_v1_contracts_proto_enumTypes[6]
 }
 
 func (x Signature_Party) Number() protoreflect.EnumNumber {
@@ -458,11 +527,11 @@ func (x Delivery_State) String() string {
 }
 
 func (Delivery_State) Descriptor() protoreflect.EnumDescriptor {
-	return file_lienket_contracts_v1_contracts_proto_enumTypes[6].Descriptor()
+	return file_lienket_contracts_v1_contracts_proto_enumTypes[7].Descriptor()
 }
 
 func (Delivery_State) Type() protoreflect.EnumType {
-	return &file_lienket_contracts_v1_contracts_proto_enumTypes[6]
+	return &file_lienket_contracts_v1_contracts_proto_enumTypes[7]
 }
 
 func (x Delivery_State) Number() protoreflect.EnumNumber {
@@ -523,11 +592,11 @@ func (x Incident_Kind) String() string {
 }
 
 func (Incident_Kind) Descriptor() protoreflect.EnumDescriptor {
-	return file_lienket_contracts_v1_contracts_proto_enumTypes[7].Descriptor()
+	return file_lienket_contracts_v1_contracts_proto_enumTypes[8].Descriptor()
 }
 
 func (Incident_Kind) Type() protoreflect.EnumType {
-	return &file_lienket_contracts_v1_contracts_proto_enumTypes[7]
+	return &file_lienket_contracts_v1_contracts_proto_enumTypes[8]
 }
 
 func (x Incident_Kind) Number() protoreflect.EnumNumber {
@@ -580,11 +649,11 @@ func (x Incident_State) String() string {
 }
 
 func (Incident_State) Descriptor() protoreflect.EnumDescriptor {
-	return file_lienket_contracts_v1_contracts_proto_enumTypes[8].Descriptor()
+	return file_lienket_contracts_v1_contracts_proto_enumTypes[9].Descriptor()
 }
 
 func (Incident_State) Type() protoreflect.EnumType {
-	return &file_lienket_contracts_v1_contracts_proto_enumTypes[8]
+	return &file_lienket_contracts_v1_contracts_proto_enumTypes[9]
 }
 
 func (x Incident_State) Number() protoreflect.EnumNumber {
@@ -633,11 +702,11 @@ func (x Incident_Verification) String() string {
 }
 
 func (Incident_Verification) Descriptor() protoreflect.EnumDescriptor {
-	return file_lienket_contracts_v1_contracts_proto_enumTypes[9].Descriptor()
+	return file_lienket_contracts_v1_contracts_proto_enumTypes[10].Descriptor()
 }
 
 func (Incident_Verification) Type() protoreflect.EnumType {
-	return &file_lienket_contracts_v1_contracts_proto_enumTypes[9]
+	return &file_lienket_contracts_v1_contracts_proto_enumTypes[10]
 }
 
 func (x Incident_Verification) Number() protoreflect.EnumNumber {
@@ -647,6 +716,120 @@ func (x Incident_Verification) Number() protoreflect.EnumNumber {
 // Deprecated: Use Incident_Verification.Descriptor instead.
 func (Incident_Verification) EnumDescriptor() ([]byte, []int) {
 	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{57, 2}
+}
+
+// What the report covers.
+type ContractReport_ScopeKind int32
+
+const (
+	// Unset.
+	ContractReport_SCOPE_KIND_UNSPECIFIED ContractReport_ScopeKind = 0
+	// The whole country.
+	ContractReport_SCOPE_KIND_NATIONAL ContractReport_ScopeKind = 1
+	// A province.
+	ContractReport_SCOPE_KIND_PROVINCE ContractReport_ScopeKind = 2
+	// A commune.
+	ContractReport_SCOPE_KIND_COMMUNE ContractReport_ScopeKind = 3
+	// An organisation's contracts.
+	ContractReport_SCOPE_KIND_ORGANIZATION ContractReport_ScopeKind = 4
+)
+
+// Enum value maps for ContractReport_ScopeKind.
+var (
+	ContractReport_ScopeKind_name = map[int32]string{
+		0: "SCOPE_KIND_UNSPECIFIED",
+		1: "SCOPE_KIND_NATIONAL",
+		2: "SCOPE_KIND_PROVINCE",
+		3: "SCOPE_KIND_COMMUNE",
+		4: "SCOPE_KIND_ORGANIZATION",
+	}
+	ContractReport_ScopeKind_value = map[string]int32{
+		"SCOPE_KIND_UNSPECIFIED":  0,
+		"SCOPE_KIND_NATIONAL":     1,
+		"SCOPE_KIND_PROVINCE":     2,
+		"SCOPE_KIND_COMMUNE":      3,
+		"SCOPE_KIND_ORGANIZATION": 4,
+	}
+)
+
+func (x ContractReport_ScopeKind) Enum() *ContractReport_ScopeKind {
+	p := new(ContractReport_ScopeKind)
+	*p = x
+	return p
+}
+
+func (x ContractReport_ScopeKind) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ContractReport_ScopeKind) Descriptor() protoreflect.EnumDescriptor {
+	return file_lienket_contracts_v1_contracts_proto_enumTypes[11].Descriptor()
+}
+
+func (ContractReport_ScopeKind) Type() protoreflect.EnumType {
+	return &file_lienket_contracts_v1_contracts_proto_enumTypes[11]
+}
+
+func (x ContractReport_ScopeKind) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ContractReport_ScopeKind.Descriptor instead.
+func (ContractReport_ScopeKind) EnumDescriptor() ([]byte, []int) {
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{70, 0}
+}
+
+// The areas by_area is by.
+type ContractReport_AreaLevel int32
+
+const (
+	// Unset.
+	ContractReport_AREA_LEVEL_UNSPECIFIED ContractReport_AreaLevel = 0
+	// Provinces (a national report).
+	ContractReport_AREA_LEVEL_PROVINCE ContractReport_AreaLevel = 1
+	// Communes.
+	ContractReport_AREA_LEVEL_COMMUNE ContractReport_AreaLevel = 2
+)
+
+// Enum value maps for ContractReport_AreaLevel.
+var (
+	ContractReport_AreaLevel_name = map[int32]string{
+		0: "AREA_LEVEL_UNSPECIFIED",
+		1: "AREA_LEVEL_PROVINCE",
+		2: "AREA_LEVEL_COMMUNE",
+	}
+	ContractReport_AreaLevel_value = map[string]int32{
+		"AREA_LEVEL_UNSPECIFIED": 0,
+		"AREA_LEVEL_PROVINCE":    1,
+		"AREA_LEVEL_COMMUNE":     2,
+	}
+)
+
+func (x ContractReport_AreaLevel) Enum() *ContractReport_AreaLevel {
+	p := new(ContractReport_AreaLevel)
+	*p = x
+	return p
+}
+
+func (x ContractReport_AreaLevel) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ContractReport_AreaLevel) Descriptor() protoreflect.EnumDescriptor {
+	return file_lienket_contracts_v1_contracts_proto_enumTypes[12].Descriptor()
+}
+
+func (ContractReport_AreaLevel) Type() protoreflect.EnumType {
+	return &file_lienket_contracts_v1_contracts_proto_enumTypes[12]
+}
+
+func (x ContractReport_AreaLevel) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ContractReport_AreaLevel.Descriptor instead.
+func (ContractReport_AreaLevel) EnumDescriptor() ([]byte, []int) {
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{70, 1}
 }
 
 // A quality grade and how it adjusts the price.
@@ -5839,6 +6022,888 @@ func (x *ListMarketPricesResponse) GetNextPageToken() string {
 	return ""
 }
 
+// Request for ReportContracts.
+type ReportContractsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// What the report covers: "national"; "adminAreas/{code}", a province or a commune (the
+	// contracts whose producer is there); or "organizations/{id}" (the contracts it is buyer or
+	// producer of). Empty: the caller's own — an official's area, an organisation's contracts,
+	// the country for operators.
+	Scope string `protobuf:"bytes,1,opt,name=scope,proto3" json:"scope,omitempty"`
+	// First month of the period, "YYYY-MM" (default: January of end_month's year, or of the
+	// current year).
+	StartMonth string `protobuf:"bytes,2,opt,name=start_month,json=startMonth,proto3" json:"start_month,omitempty"`
+	// Last month of the period, "YYYY-MM" (default: December of start_month's year, or of the
+	// current year); at most 60 months from start_month.
+	EndMonth string `protobuf:"bytes,3,opt,name=end_month,json=endMonth,proto3" json:"end_month,omitempty"`
+	// Filter (AIP-160 subset). Terms `field = "value"` (value quoted, or a bare word) joined by AND; at most 1024 characters; any other field is 400 FILTER_SYNTAX, and `!=` is 400 FILTER_OPERATOR.
+	// Fields:
+	//   - product: products/{code}
+	//   - rulebook: the rulebook or programme profile, e.g. decree98, ntp-sedema
+	//   - linkage_form: LINKAGE_FORM_INPUT_SUPPLY_AND_PURCHASE, LINKAGE_FORM_PURCHASE_ONLY, LINKAGE_FORM_FULL_CHAIN, LINKAGE_FORM_SERVICES_AND_PURCHASE
+	//   - province_code: the producer's province
+	//   - commune_code: the producer's commune
+	Filter        string `protobuf:"bytes,4,opt,name=filter,proto3" json:"filter,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReportContractsRequest) Reset() {
+	*x = ReportContractsRequest{}
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[69]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReportContractsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReportContractsRequest) ProtoMessage() {}
+
+func (x *ReportContractsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[69]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReportContractsRequest.ProtoReflect.Descriptor instead.
+func (*ReportContractsRequest) Descriptor() ([]byte, []int) {
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{69}
+}
+
+func (x *ReportContractsRequest) GetScope() string {
+	if x != nil {
+		return x.Scope
+	}
+	return ""
+}
+
+func (x *ReportContractsRequest) GetStartMonth() string {
+	if x != nil {
+		return x.StartMonth
+	}
+	return ""
+}
+
+func (x *ReportContractsRequest) GetEndMonth() string {
+	if x != nil {
+		return x.EndMonth
+	}
+	return ""
+}
+
+func (x *ReportContractsRequest) GetFilter() string {
+	if x != nil {
+		return x.Filter
+	}
+	return ""
+}
+
+// A report on linkage contracts. Contract-level figures (contracts, states, linkage forms,
+// households, contracted quantity and value, outstanding advances) count the contracts whose
+// period overlaps the report's; flows (deliveries, payments, advances, incidents) count what
+// is dated inside it. Quantities add up across products only when the report is of one
+// product: read them by product otherwise.
+type ContractReport struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The scope, as resolved: national, adminAreas/{code} or organizations/{id}.
+	Scope string `protobuf:"bytes,1,opt,name=scope,proto3" json:"scope,omitempty"`
+	// What the scope is.
+	ScopeKind ContractReport_ScopeKind `protobuf:"varint,2,opt,name=scope_kind,json=scopeKind,proto3,enum=lienket.contracts.v1.ContractReport_ScopeKind" json:"scope_kind,omitempty"`
+	// First month of the period, "YYYY-MM".
+	StartMonth string `protobuf:"bytes,3,opt,name=start_month,json=startMonth,proto3" json:"start_month,omitempty"`
+	// Last month of the period, "YYYY-MM".
+	EndMonth string `protobuf:"bytes,4,opt,name=end_month,json=endMonth,proto3" json:"end_month,omitempty"`
+	// The filter applied.
+	Filter string `protobuf:"bytes,5,opt,name=filter,proto3" json:"filter,omitempty"`
+	// What by_area is by.
+	AreaLevel ContractReport_AreaLevel `protobuf:"varint,6,opt,name=area_level,json=areaLevel,proto3,enum=lienket.contracts.v1.ContractReport_AreaLevel" json:"area_level,omitempty"`
+	// The whole scope.
+	Total *ReportFigures `protobuf:"bytes,7,opt,name=total,proto3" json:"total,omitempty"`
+	// By the producer's province (national) or commune; key: the area code.
+	ByArea []*ReportLine `protobuf:"bytes,8,rep,name=by_area,json=byArea,proto3" json:"by_area,omitempty"`
+	// By product; key: products/{code}.
+	ByProduct []*ReportLine `protobuf:"bytes,9,rep,name=by_product,json=byProduct,proto3" json:"by_product,omitempty"`
+	// By linkage form; key: the form without its prefix (PURCHASE_ONLY, ...).
+	ByLinkageForm []*ReportLine `protobuf:"bytes,10,rep,name=by_linkage_form,json=byLinkageForm,proto3" json:"by_linkage_form,omitempty"`
+	// By month, every month of the period in order; key: "YYYY-MM". A month counts the
+	// contracts and households whose period overlaps it, and what is dated in it.
+	ByMonth []*ReportLine `protobuf:"bytes,11,rep,name=by_month,json=byMonth,proto3" json:"by_month,omitempty"`
+	// When the report was computed.
+	ComputeTime   *timestamppb.Timestamp `protobuf:"bytes,12,opt,name=compute_time,json=computeTime,proto3" json:"compute_time,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ContractReport) Reset() {
+	*x = ContractReport{}
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[70]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ContractReport) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ContractReport) ProtoMessage() {}
+
+func (x *ContractReport) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[70]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ContractReport.ProtoReflect.Descriptor instead.
+func (*ContractReport) Descriptor() ([]byte, []int) {
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{70}
+}
+
+func (x *ContractReport) GetScope() string {
+	if x != nil {
+		return x.Scope
+	}
+	return ""
+}
+
+func (x *ContractReport) GetScopeKind() ContractReport_ScopeKind {
+	if x != nil {
+		return x.ScopeKind
+	}
+	return ContractReport_SCOPE_KIND_UNSPECIFIED
+}
+
+func (x *ContractReport) GetStartMonth() string {
+	if x != nil {
+		return x.StartMonth
+	}
+	return ""
+}
+
+func (x *ContractReport) GetEndMonth() string {
+	if x != nil {
+		return x.EndMonth
+	}
+	return ""
+}
+
+func (x *ContractReport) GetFilter() string {
+	if x != nil {
+		return x.Filter
+	}
+	return ""
+}
+
+func (x *ContractReport) GetAreaLevel() ContractReport_AreaLevel {
+	if x != nil {
+		return x.AreaLevel
+	}
+	return ContractReport_AREA_LEVEL_UNSPECIFIED
+}
+
+func (x *ContractReport) GetTotal() *ReportFigures {
+	if x != nil {
+		return x.Total
+	}
+	return nil
+}
+
+func (x *ContractReport) GetByArea() []*ReportLine {
+	if x != nil {
+		return x.ByArea
+	}
+	return nil
+}
+
+func (x *ContractReport) GetByProduct() []*ReportLine {
+	if x != nil {
+		return x.ByProduct
+	}
+	return nil
+}
+
+func (x *ContractReport) GetByLinkageForm() []*ReportLine {
+	if x != nil {
+		return x.ByLinkageForm
+	}
+	return nil
+}
+
+func (x *ContractReport) GetByMonth() []*ReportLine {
+	if x != nil {
+		return x.ByMonth
+	}
+	return nil
+}
+
+func (x *ContractReport) GetComputeTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ComputeTime
+	}
+	return nil
+}
+
+// One line of a report.
+type ReportLine struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// What the line is of (an area code, a product, a linkage form, a month).
+	Key string `protobuf:"bytes,1,opt,name=key,proto3" json:"key,omitempty"`
+	// Its figures.
+	Figures       *ReportFigures `protobuf:"bytes,2,opt,name=figures,proto3" json:"figures,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReportLine) Reset() {
+	*x = ReportLine{}
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[71]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReportLine) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReportLine) ProtoMessage() {}
+
+func (x *ReportLine) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[71]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReportLine.ProtoReflect.Descriptor instead.
+func (*ReportLine) Descriptor() ([]byte, []int) {
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{71}
+}
+
+func (x *ReportLine) GetKey() string {
+	if x != nil {
+		return x.Key
+	}
+	return ""
+}
+
+func (x *ReportLine) GetFigures() *ReportFigures {
+	if x != nil {
+		return x.Figures
+	}
+	return nil
+}
+
+// Households taking part, each counted once however many contracts it is in, by the status
+// recorded on the latest of its counted contracts.
+type ReportHouseholds struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Households.
+	Total int64 `protobuf:"varint,1,opt,name=total,proto3" json:"total,omitempty"`
+	// Poor.
+	Poor int64 `protobuf:"varint,2,opt,name=poor,proto3" json:"poor,omitempty"`
+	// Near-poor.
+	NearPoor int64 `protobuf:"varint,3,opt,name=near_poor,json=nearPoor,proto3" json:"near_poor,omitempty"`
+	// Recently escaped poverty.
+	RecentlyEscaped int64 `protobuf:"varint,4,opt,name=recently_escaped,json=recentlyEscaped,proto3" json:"recently_escaped,omitempty"`
+	// Not poor.
+	NonPoor int64 `protobuf:"varint,5,opt,name=non_poor,json=nonPoor,proto3" json:"non_poor,omitempty"`
+	// No status recorded.
+	UnknownStatus int64 `protobuf:"varint,6,opt,name=unknown_status,json=unknownStatus,proto3" json:"unknown_status,omitempty"`
+	// Of an ethnic minority.
+	EthnicMinority int64 `protobuf:"varint,7,opt,name=ethnic_minority,json=ethnicMinority,proto3" json:"ethnic_minority,omitempty"`
+	// Headed by a woman.
+	WomenHeaded   int64 `protobuf:"varint,8,opt,name=women_headed,json=womenHeaded,proto3" json:"women_headed,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReportHouseholds) Reset() {
+	*x = ReportHouseholds{}
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[72]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReportHouseholds) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReportHouseholds) ProtoMessage() {}
+
+func (x *ReportHouseholds) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[72]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReportHouseholds.ProtoReflect.Descriptor instead.
+func (*ReportHouseholds) Descriptor() ([]byte, []int) {
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{72}
+}
+
+func (x *ReportHouseholds) GetTotal() int64 {
+	if x != nil {
+		return x.Total
+	}
+	return 0
+}
+
+func (x *ReportHouseholds) GetPoor() int64 {
+	if x != nil {
+		return x.Poor
+	}
+	return 0
+}
+
+func (x *ReportHouseholds) GetNearPoor() int64 {
+	if x != nil {
+		return x.NearPoor
+	}
+	return 0
+}
+
+func (x *ReportHouseholds) GetRecentlyEscaped() int64 {
+	if x != nil {
+		return x.RecentlyEscaped
+	}
+	return 0
+}
+
+func (x *ReportHouseholds) GetNonPoor() int64 {
+	if x != nil {
+		return x.NonPoor
+	}
+	return 0
+}
+
+func (x *ReportHouseholds) GetUnknownStatus() int64 {
+	if x != nil {
+		return x.UnknownStatus
+	}
+	return 0
+}
+
+func (x *ReportHouseholds) GetEthnicMinority() int64 {
+	if x != nil {
+		return x.EthnicMinority
+	}
+	return 0
+}
+
+func (x *ReportHouseholds) GetWomenHeaded() int64 {
+	if x != nil {
+		return x.WomenHeaded
+	}
+	return 0
+}
+
+// Contracts in one state.
+type ReportStateCount struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The state.
+	State ContractState `protobuf:"varint,1,opt,name=state,proto3,enum=lienket.contracts.v1.ContractState" json:"state,omitempty"`
+	// Contracts.
+	Count         int64 `protobuf:"varint,2,opt,name=count,proto3" json:"count,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReportStateCount) Reset() {
+	*x = ReportStateCount{}
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[73]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReportStateCount) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReportStateCount) ProtoMessage() {}
+
+func (x *ReportStateCount) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[73]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReportStateCount.ProtoReflect.Descriptor instead.
+func (*ReportStateCount) Descriptor() ([]byte, []int) {
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{73}
+}
+
+func (x *ReportStateCount) GetState() ContractState {
+	if x != nil {
+		return x.State
+	}
+	return ContractState_CONTRACT_STATE_UNSPECIFIED
+}
+
+func (x *ReportStateCount) GetCount() int64 {
+	if x != nil {
+		return x.Count
+	}
+	return 0
+}
+
+// Contracts of one linkage form.
+type ReportLinkageFormCount struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The linkage form.
+	LinkageForm LinkageForm `protobuf:"varint,1,opt,name=linkage_form,json=linkageForm,proto3,enum=lienket.contracts.v1.LinkageForm" json:"linkage_form,omitempty"`
+	// Contracts.
+	Count         int64 `protobuf:"varint,2,opt,name=count,proto3" json:"count,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReportLinkageFormCount) Reset() {
+	*x = ReportLinkageFormCount{}
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[74]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReportLinkageFormCount) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReportLinkageFormCount) ProtoMessage() {}
+
+func (x *ReportLinkageFormCount) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[74]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReportLinkageFormCount.ProtoReflect.Descriptor instead.
+func (*ReportLinkageFormCount) Descriptor() ([]byte, []int) {
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{74}
+}
+
+func (x *ReportLinkageFormCount) GetLinkageForm() LinkageForm {
+	if x != nil {
+		return x.LinkageForm
+	}
+	return LinkageForm_LINKAGE_FORM_UNSPECIFIED
+}
+
+func (x *ReportLinkageFormCount) GetCount() int64 {
+	if x != nil {
+		return x.Count
+	}
+	return 0
+}
+
+// Incidents of one kind and outcome.
+type ReportIncidentCount struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Kind.
+	Kind Incident_Kind `protobuf:"varint,1,opt,name=kind,proto3,enum=lienket.contracts.v1.Incident_Kind" json:"kind,omitempty"`
+	// Outcome.
+	Outcome IncidentOutcome `protobuf:"varint,2,opt,name=outcome,proto3,enum=lienket.contracts.v1.IncidentOutcome" json:"outcome,omitempty"`
+	// Incidents.
+	Count         int64 `protobuf:"varint,3,opt,name=count,proto3" json:"count,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReportIncidentCount) Reset() {
+	*x = ReportIncidentCount{}
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[75]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReportIncidentCount) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReportIncidentCount) ProtoMessage() {}
+
+func (x *ReportIncidentCount) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[75]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReportIncidentCount.ProtoReflect.Descriptor instead.
+func (*ReportIncidentCount) Descriptor() ([]byte, []int) {
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{75}
+}
+
+func (x *ReportIncidentCount) GetKind() Incident_Kind {
+	if x != nil {
+		return x.Kind
+	}
+	return Incident_KIND_UNSPECIFIED
+}
+
+func (x *ReportIncidentCount) GetOutcome() IncidentOutcome {
+	if x != nil {
+		return x.Outcome
+	}
+	return IncidentOutcome_INCIDENT_OUTCOME_UNSPECIFIED
+}
+
+func (x *ReportIncidentCount) GetCount() int64 {
+	if x != nil {
+		return x.Count
+	}
+	return 0
+}
+
+// The figures of a report line. Money is integer VND; quantities are in the product's unit.
+type ReportFigures struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Contracts whose period overlaps the report's.
+	Contracts int64 `protobuf:"varint,1,opt,name=contracts,proto3" json:"contracts,omitempty"`
+	// Of them, by state (states with none left out).
+	ContractsByState []*ReportStateCount `protobuf:"bytes,2,rep,name=contracts_by_state,json=contractsByState,proto3" json:"contracts_by_state,omitempty"`
+	// Of them, by linkage form (forms with none left out).
+	ContractsByLinkageForm []*ReportLinkageFormCount `protobuf:"bytes,3,rep,name=contracts_by_linkage_form,json=contractsByLinkageForm,proto3" json:"contracts_by_linkage_form,omitempty"`
+	// Of them, witnessed (ACTIVE, SUSPENDED, COMPLETED, LIQUIDATED, TERMINATED).
+	ContractsInForce int64 `protobuf:"varint,4,opt,name=contracts_in_force,json=contractsInForce,proto3" json:"contracts_in_force,omitempty"`
+	// Households taking part in the contracts in force.
+	Households *ReportHouseholds `protobuf:"bytes,5,opt,name=households,proto3" json:"households,omitempty"`
+	// Household places (allocations) in the contracts in force: a household in two contracts
+	// holds two.
+	HouseholdPlaces int64 `protobuf:"varint,6,opt,name=household_places,json=householdPlaces,proto3" json:"household_places,omitempty"`
+	// Total quantity of the contracts in force.
+	ContractedQuantity int64 `protobuf:"varint,7,opt,name=contracted_quantity,json=contractedQuantity,proto3" json:"contracted_quantity,omitempty"`
+	// Their quantity × base price (fixed price, floor price, or cost plus margin).
+	ContractedValueVnd int64 `protobuf:"varint,8,opt,name=contracted_value_vnd,json=contractedValueVnd,proto3" json:"contracted_value_vnd,omitempty"`
+	// Deliveries dated in the period.
+	Deliveries int64 `protobuf:"varint,9,opt,name=deliveries,proto3" json:"deliveries,omitempty"`
+	// Quantity delivered.
+	DeliveredQuantity int64 `protobuf:"varint,10,opt,name=delivered_quantity,json=deliveredQuantity,proto3" json:"delivered_quantity,omitempty"`
+	// Quantity accepted.
+	AcceptedQuantity int64 `protobuf:"varint,11,opt,name=accepted_quantity,json=acceptedQuantity,proto3" json:"accepted_quantity,omitempty"`
+	// Value of the accepted quantity (gross).
+	AcceptedValueVnd int64 `protobuf:"varint,12,opt,name=accepted_value_vnd,json=acceptedValueVnd,proto3" json:"accepted_value_vnd,omitempty"`
+	// Payments dated in the period.
+	Payments int64 `protobuf:"varint,13,opt,name=payments,proto3" json:"payments,omitempty"`
+	// Amount paid.
+	PaidVnd int64 `protobuf:"varint,14,opt,name=paid_vnd,json=paidVnd,proto3" json:"paid_vnd,omitempty"`
+	// Of it, paid within the contract's payment terms of the delivery it paid for (payments are
+	// matched to the deliveries they pay for first in, first out, by date).
+	PaidWithinTermsVnd int64 `protobuf:"varint,15,opt,name=paid_within_terms_vnd,json=paidWithinTermsVnd,proto3" json:"paid_within_terms_vnd,omitempty"`
+	// paid_within_terms_vnd ÷ paid_vnd, in basis points (0 when nothing was paid).
+	PaidWithinTermsBps int32 `protobuf:"varint,16,opt,name=paid_within_terms_bps,json=paidWithinTermsBps,proto3" json:"paid_within_terms_bps,omitempty"`
+	// Σ amount × days from the delivery to the payment.
+	PaymentDaysVnd int64 `protobuf:"varint,17,opt,name=payment_days_vnd,json=paymentDaysVnd,proto3" json:"payment_days_vnd,omitempty"`
+	// payment_days_vnd ÷ paid_vnd: average days to pay, weighted by amount.
+	AverageDaysToPay float64 `protobuf:"fixed64,18,opt,name=average_days_to_pay,json=averageDaysToPay,proto3" json:"average_days_to_pay,omitempty"`
+	// Input advances dated in the period.
+	Advances int64 `protobuf:"varint,19,opt,name=advances,proto3" json:"advances,omitempty"`
+	// Value advanced.
+	AdvancedVnd int64 `protobuf:"varint,20,opt,name=advanced_vnd,json=advancedVnd,proto3" json:"advanced_vnd,omitempty"`
+	// Advances (with interest) recovered from deliveries dated in the period.
+	RecoveredVnd int64 `protobuf:"varint,21,opt,name=recovered_vnd,json=recoveredVnd,proto3" json:"recovered_vnd,omitempty"`
+	// Advance principal not yet recovered, of the contracts in the period (now).
+	AdvancesOutstandingVnd int64 `protobuf:"varint,22,opt,name=advances_outstanding_vnd,json=advancesOutstandingVnd,proto3" json:"advances_outstanding_vnd,omitempty"`
+	// Incidents reported in the period.
+	Incidents int64 `protobuf:"varint,23,opt,name=incidents,proto3" json:"incidents,omitempty"`
+	// Of them, by kind and outcome (pairs with none left out).
+	IncidentsByOutcome []*ReportIncidentCount `protobuf:"bytes,24,rep,name=incidents_by_outcome,json=incidentsByOutcome,proto3" json:"incidents_by_outcome,omitempty"`
+	// Penalties of upheld breaches among them.
+	PenaltiesVnd int64 `protobuf:"varint,25,opt,name=penalties_vnd,json=penaltiesVnd,proto3" json:"penalties_vnd,omitempty"`
+	// Accepted quantity of deliveries priced with a market reference price.
+	PricedQuantity int64 `protobuf:"varint,26,opt,name=priced_quantity,json=pricedQuantity,proto3" json:"priced_quantity,omitempty"`
+	// Their value.
+	PricedValueVnd int64 `protobuf:"varint,27,opt,name=priced_value_vnd,json=pricedValueVnd,proto3" json:"priced_value_vnd,omitempty"`
+	// Their accepted quantity × the market reference price of the day.
+	MarketValueVnd int64 `protobuf:"varint,28,opt,name=market_value_vnd,json=marketValueVnd,proto3" json:"market_value_vnd,omitempty"`
+	// priced_value_vnd ÷ priced_quantity: average price paid per unit, rounded.
+	AveragePriceVnd int64 `protobuf:"varint,29,opt,name=average_price_vnd,json=averagePriceVnd,proto3" json:"average_price_vnd,omitempty"`
+	// market_value_vnd ÷ priced_quantity: average market reference price per unit, rounded.
+	AverageMarketPriceVnd int64 `protobuf:"varint,30,opt,name=average_market_price_vnd,json=averageMarketPriceVnd,proto3" json:"average_market_price_vnd,omitempty"`
+	unknownFields         protoimpl.UnknownFields
+	sizeCache             protoimpl.SizeCache
+}
+
+func (x *ReportFigures) Reset() {
+	*x = ReportFigures{}
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[76]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReportFigures) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReportFigures) ProtoMessage() {}
+
+func (x *ReportFigures) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[76]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReportFigures.ProtoReflect.Descriptor instead.
+func (*ReportFigures) Descriptor() ([]byte, []int) {
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{76}
+}
+
+func (x *ReportFigures) GetContracts() int64 {
+	if x != nil {
+		return x.Contracts
+	}
+	return 0
+}
+
+func (x *ReportFigures) GetContractsByState() []*ReportStateCount {
+	if x != nil {
+		return x.ContractsByState
+	}
+	return nil
+}
+
+func (x *ReportFigures) GetContractsByLinkageForm() []*ReportLinkageFormCount {
+	if x != nil {
+		return x.ContractsByLinkageForm
+	}
+	return nil
+}
+
+func (x *ReportFigures) GetContractsInForce() int64 {
+	if x != nil {
+		return x.ContractsInForce
+	}
+	return 0
+}
+
+func (x *ReportFigures) GetHouseholds() *ReportHouseholds {
+	if x != nil {
+		return x.Households
+	}
+	return nil
+}
+
+func (x *ReportFigures) GetHouseholdPlaces() int64 {
+	if x != nil {
+		return x.HouseholdPlaces
+	}
+	return 0
+}
+
+func (x *ReportFigures) GetContractedQuantity() int64 {
+	if x != nil {
+		return x.ContractedQuantity
+	}
+	return 0
+}
+
+func (x *ReportFigures) GetContractedValueVnd() int64 {
+	if x != nil {
+		return x.ContractedValueVnd
+	}
+	return 0
+}
+
+func (x *ReportFigures) GetDeliveries() int64 {
+	if x != nil {
+		return x.Deliveries
+	}
+	return 0
+}
+
+func (x *ReportFigures) GetDeliveredQuantity() int64 {
+	if x != nil {
+		return x.DeliveredQuantity
+	}
+	return 0
+}
+
+func (x *ReportFigures) GetAcceptedQuantity() int64 {
+	if x != nil {
+		return x.AcceptedQuantity
+	}
+	return 0
+}
+
+func (x *ReportFigures) GetAcceptedValueVnd() int64 {
+	if x != nil {
+		return x.AcceptedValueVnd
+	}
+	return 0
+}
+
+func (x *ReportFigures) GetPayments() int64 {
+	if x != nil {
+		return x.Payments
+	}
+	return 0
+}
+
+func (x *ReportFigures) GetPaidVnd() int64 {
+	if x != nil {
+		return x.PaidVnd
+	}
+	return 0
+}
+
+func (x *ReportFigures) GetPaidWithinTermsVnd() int64 {
+	if x != nil {
+		return x.PaidWithinTermsVnd
+	}
+	return 0
+}
+
+func (x *ReportFigures) GetPaidWithinTermsBps() int32 {
+	if x != nil {
+		return x.PaidWithinTermsBps
+	}
+	return 0
+}
+
+func (x *ReportFigures) GetPaymentDaysVnd() int64 {
+	if x != nil {
+		return x.PaymentDaysVnd
+	}
+	return 0
+}
+
+func (x *ReportFigures) GetAverageDaysToPay() float64 {
+	if x != nil {
+		return x.AverageDaysToPay
+	}
+	return 0
+}
+
+func (x *ReportFigures) GetAdvances() int64 {
+	if x != nil {
+		return x.Advances
+	}
+	return 0
+}
+
+func (x *ReportFigures) GetAdvancedVnd() int64 {
+	if x != nil {
+		return x.AdvancedVnd
+	}
+	return 0
+}
+
+func (x *ReportFigures) GetRecoveredVnd() int64 {
+	if x != nil {
+		return x.RecoveredVnd
+	}
+	return 0
+}
+
+func (x *ReportFigures) GetAdvancesOutstandingVnd() int64 {
+	if x != nil {
+		return x.AdvancesOutstandingVnd
+	}
+	return 0
+}
+
+func (x *ReportFigures) GetIncidents() int64 {
+	if x != nil {
+		return x.Incidents
+	}
+	return 0
+}
+
+func (x *ReportFigures) GetIncidentsByOutcome() []*ReportIncidentCount {
+	if x != nil {
+		return x.IncidentsByOutcome
+	}
+	return nil
+}
+
+func (x *ReportFigures) GetPenaltiesVnd() int64 {
+	if x != nil {
+		return x.PenaltiesVnd
+	}
+	return 0
+}
+
+func (x *ReportFigures) GetPricedQuantity() int64 {
+	if x != nil {
+		return x.PricedQuantity
+	}
+	return 0
+}
+
+func (x *ReportFigures) GetPricedValueVnd() int64 {
+	if x != nil {
+		return x.PricedValueVnd
+	}
+	return 0
+}
+
+func (x *ReportFigures) GetMarketValueVnd() int64 {
+	if x != nil {
+		return x.MarketValueVnd
+	}
+	return 0
+}
+
+func (x *ReportFigures) GetAveragePriceVnd() int64 {
+	if x != nil {
+		return x.AveragePriceVnd
+	}
+	return 0
+}
+
+func (x *ReportFigures) GetAverageMarketPriceVnd() int64 {
+	if x != nil {
+		return x.AverageMarketPriceVnd
+	}
+	return 0
+}
+
 var File_lienket_contracts_v1_contracts_proto protoreflect.FileDescriptor
 
 const file_lienket_contracts_v1_contracts_proto_rawDesc = "" +
@@ -6301,7 +7366,100 @@ const file_lienket_contracts_v1_contracts_proto_rawDesc = "" +
 	"\x06filter\x18\x03 \x01(\tR\x06filter\"\x8a\x01\n" +
 	"\x18ListMarketPricesResponse\x12F\n" +
 	"\rmarket_prices\x18\x01 \x03(\v2!.lienket.contracts.v1.MarketPriceR\fmarketPrices\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken*\xec\x02\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x84\x01\n" +
+	"\x16ReportContractsRequest\x12\x14\n" +
+	"\x05scope\x18\x01 \x01(\tR\x05scope\x12\x1f\n" +
+	"\vstart_month\x18\x02 \x01(\tR\n" +
+	"startMonth\x12\x1b\n" +
+	"\tend_month\x18\x03 \x01(\tR\bendMonth\x12\x16\n" +
+	"\x06filter\x18\x04 \x01(\tR\x06filter\"\x82\a\n" +
+	"\x0eContractReport\x12\x14\n" +
+	"\x05scope\x18\x01 \x01(\tR\x05scope\x12M\n" +
+	"\n" +
+	"scope_kind\x18\x02 \x01(\x0e2..lienket.contracts.v1.ContractReport.ScopeKindR\tscopeKind\x12\x1f\n" +
+	"\vstart_month\x18\x03 \x01(\tR\n" +
+	"startMonth\x12\x1b\n" +
+	"\tend_month\x18\x04 \x01(\tR\bendMonth\x12\x16\n" +
+	"\x06filter\x18\x05 \x01(\tR\x06filter\x12M\n" +
+	"\n" +
+	"area_level\x18\x06 \x01(\x0e2..lienket.contracts.v1.ContractReport.AreaLevelR\tareaLevel\x129\n" +
+	"\x05total\x18\a \x01(\v2#.lienket.contracts.v1.ReportFiguresR\x05total\x129\n" +
+	"\aby_area\x18\b \x03(\v2 .lienket.contracts.v1.ReportLineR\x06byArea\x12?\n" +
+	"\n" +
+	"by_product\x18\t \x03(\v2 .lienket.contracts.v1.ReportLineR\tbyProduct\x12H\n" +
+	"\x0fby_linkage_form\x18\n" +
+	" \x03(\v2 .lienket.contracts.v1.ReportLineR\rbyLinkageForm\x12;\n" +
+	"\bby_month\x18\v \x03(\v2 .lienket.contracts.v1.ReportLineR\abyMonth\x12=\n" +
+	"\fcompute_time\x18\f \x01(\v2\x1a.google.protobuf.TimestampR\vcomputeTime\"\x8e\x01\n" +
+	"\tScopeKind\x12\x1a\n" +
+	"\x16SCOPE_KIND_UNSPECIFIED\x10\x00\x12\x17\n" +
+	"\x13SCOPE_KIND_NATIONAL\x10\x01\x12\x17\n" +
+	"\x13SCOPE_KIND_PROVINCE\x10\x02\x12\x16\n" +
+	"\x12SCOPE_KIND_COMMUNE\x10\x03\x12\x1b\n" +
+	"\x17SCOPE_KIND_ORGANIZATION\x10\x04\"X\n" +
+	"\tAreaLevel\x12\x1a\n" +
+	"\x16AREA_LEVEL_UNSPECIFIED\x10\x00\x12\x17\n" +
+	"\x13AREA_LEVEL_PROVINCE\x10\x01\x12\x16\n" +
+	"\x12AREA_LEVEL_COMMUNE\x10\x02\"]\n" +
+	"\n" +
+	"ReportLine\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12=\n" +
+	"\afigures\x18\x02 \x01(\v2#.lienket.contracts.v1.ReportFiguresR\afigures\"\x92\x02\n" +
+	"\x10ReportHouseholds\x12\x14\n" +
+	"\x05total\x18\x01 \x01(\x03R\x05total\x12\x12\n" +
+	"\x04poor\x18\x02 \x01(\x03R\x04poor\x12\x1b\n" +
+	"\tnear_poor\x18\x03 \x01(\x03R\bnearPoor\x12)\n" +
+	"\x10recently_escaped\x18\x04 \x01(\x03R\x0frecentlyEscaped\x12\x19\n" +
+	"\bnon_poor\x18\x05 \x01(\x03R\anonPoor\x12%\n" +
+	"\x0eunknown_status\x18\x06 \x01(\x03R\runknownStatus\x12'\n" +
+	"\x0fethnic_minority\x18\a \x01(\x03R\x0eethnicMinority\x12!\n" +
+	"\fwomen_headed\x18\b \x01(\x03R\vwomenHeaded\"c\n" +
+	"\x10ReportStateCount\x129\n" +
+	"\x05state\x18\x01 \x01(\x0e2#.lienket.contracts.v1.ContractStateR\x05state\x12\x14\n" +
+	"\x05count\x18\x02 \x01(\x03R\x05count\"t\n" +
+	"\x16ReportLinkageFormCount\x12D\n" +
+	"\flinkage_form\x18\x01 \x01(\x0e2!.lienket.contracts.v1.LinkageFormR\vlinkageForm\x12\x14\n" +
+	"\x05count\x18\x02 \x01(\x03R\x05count\"\xa5\x01\n" +
+	"\x13ReportIncidentCount\x127\n" +
+	"\x04kind\x18\x01 \x01(\x0e2#.lienket.contracts.v1.Incident.KindR\x04kind\x12?\n" +
+	"\aoutcome\x18\x02 \x01(\x0e2%.lienket.contracts.v1.IncidentOutcomeR\aoutcome\x12\x14\n" +
+	"\x05count\x18\x03 \x01(\x03R\x05count\"\xb0\v\n" +
+	"\rReportFigures\x12\x1c\n" +
+	"\tcontracts\x18\x01 \x01(\x03R\tcontracts\x12T\n" +
+	"\x12contracts_by_state\x18\x02 \x03(\v2&.lienket.contracts.v1.ReportStateCountR\x10contractsByState\x12g\n" +
+	"\x19contracts_by_linkage_form\x18\x03 \x03(\v2,.lienket.contracts.v1.ReportLinkageFormCountR\x16contractsByLinkageForm\x12,\n" +
+	"\x12contracts_in_force\x18\x04 \x01(\x03R\x10contractsInForce\x12F\n" +
+	"\n" +
+	"households\x18\x05 \x01(\v2&.lienket.contracts.v1.ReportHouseholdsR\n" +
+	"households\x12)\n" +
+	"\x10household_places\x18\x06 \x01(\x03R\x0fhouseholdPlaces\x12/\n" +
+	"\x13contracted_quantity\x18\a \x01(\x03R\x12contractedQuantity\x120\n" +
+	"\x14contracted_value_vnd\x18\b \x01(\x03R\x12contractedValueVnd\x12\x1e\n" +
+	"\n" +
+	"deliveries\x18\t \x01(\x03R\n" +
+	"deliveries\x12-\n" +
+	"\x12delivered_quantity\x18\n" +
+	" \x01(\x03R\x11deliveredQuantity\x12+\n" +
+	"\x11accepted_quantity\x18\v \x01(\x03R\x10acceptedQuantity\x12,\n" +
+	"\x12accepted_value_vnd\x18\f \x01(\x03R\x10acceptedValueVnd\x12\x1a\n" +
+	"\bpayments\x18\r \x01(\x03R\bpayments\x12\x19\n" +
+	"\bpaid_vnd\x18\x0e \x01(\x03R\apaidVnd\x121\n" +
+	"\x15paid_within_terms_vnd\x18\x0f \x01(\x03R\x12paidWithinTermsVnd\x121\n" +
+	"\x15paid_within_terms_bps\x18\x10 \x01(\x05R\x12paidWithinTermsBps\x12(\n" +
+	"\x10payment_days_vnd\x18\x11 \x01(\x03R\x0epaymentDaysVnd\x12-\n" +
+	"\x13average_days_to_pay\x18\x12 \x01(\x01R\x10averageDaysToPay\x12\x1a\n" +
+	"\badvances\x18\x13 \x01(\x03R\badvances\x12!\n" +
+	"\fadvanced_vnd\x18\x14 \x01(\x03R\vadvancedVnd\x12#\n" +
+	"\rrecovered_vnd\x18\x15 \x01(\x03R\frecoveredVnd\x128\n" +
+	"\x18advances_outstanding_vnd\x18\x16 \x01(\x03R\x16advancesOutstandingVnd\x12\x1c\n" +
+	"\tincidents\x18\x17 \x01(\x03R\tincidents\x12[\n" +
+	"\x14incidents_by_outcome\x18\x18 \x03(\v2).lienket.contracts.v1.ReportIncidentCountR\x12incidentsByOutcome\x12#\n" +
+	"\rpenalties_vnd\x18\x19 \x01(\x03R\fpenaltiesVnd\x12'\n" +
+	"\x0fpriced_quantity\x18\x1a \x01(\x03R\x0epricedQuantity\x12(\n" +
+	"\x10priced_value_vnd\x18\x1b \x01(\x03R\x0epricedValueVnd\x12(\n" +
+	"\x10market_value_vnd\x18\x1c \x01(\x03R\x0emarketValueVnd\x12*\n" +
+	"\x11average_price_vnd\x18\x1d \x01(\x03R\x0faveragePriceVnd\x127\n" +
+	"\x18average_market_price_vnd\x18\x1e \x01(\x03R\x15averageMarketPriceVnd*\xec\x02\n" +
 	"\rContractState\x12\x1e\n" +
 	"\x1aCONTRACT_STATE_UNSPECIFIED\x10\x00\x12\x18\n" +
 	"\x14CONTRACT_STATE_DRAFT\x10\x01\x12%\n" +
@@ -6338,7 +7496,15 @@ const file_lienket_contracts_v1_contracts_proto_rawDesc = "" +
 	"\x18DISPUTE_STEP_NEGOTIATION\x10\x01\x12\"\n" +
 	"\x1eDISPUTE_STEP_COMMUNE_MEDIATION\x10\x02\x12\x16\n" +
 	"\x12DISPUTE_STEP_COURT\x10\x03\x12\x1c\n" +
-	"\x18DISPUTE_STEP_ARBITRATION\x10\x042\xe6\x1a\n" +
+	"\x18DISPUTE_STEP_ARBITRATION\x10\x04*\x87\x02\n" +
+	"\x0fIncidentOutcome\x12 \n" +
+	"\x1cINCIDENT_OUTCOME_UNSPECIFIED\x10\x00\x12\x19\n" +
+	"\x15INCIDENT_OUTCOME_OPEN\x10\x01\x12\x1e\n" +
+	"\x1aINCIDENT_OUTCOME_MEDIATION\x10\x02\x12\x1d\n" +
+	"\x19INCIDENT_OUTCOME_RESOLVED\x10\x03\x12\x1e\n" +
+	"\x1aINCIDENT_OUTCOME_PENALISED\x10\x04\x12+\n" +
+	"'INCIDENT_OUTCOME_FORCE_MAJEURE_ACCEPTED\x10\x05\x12+\n" +
+	"'INCIDENT_OUTCOME_FORCE_MAJEURE_REJECTED\x10\x062\xcd\x1b\n" +
 	"\x10ContractsService\x12]\n" +
 	"\x0eCreateContract\x12+.lienket.contracts.v1.CreateContractRequest\x1a\x1e.lienket.contracts.v1.Contract\x12W\n" +
 	"\vGetContract\x12(.lienket.contracts.v1.GetContractRequest\x1a\x1e.lienket.contracts.v1.Contract\x12h\n" +
@@ -6373,7 +7539,8 @@ const file_lienket_contracts_v1_contracts_proto_rawDesc = "" +
 	"\x0fMediateIncident\x12,.lienket.contracts.v1.MediateIncidentRequest\x1a\x1e.lienket.contracts.v1.Incident\x12_\n" +
 	"\x0fResolveIncident\x12,.lienket.contracts.v1.ResolveIncidentRequest\x1a\x1e.lienket.contracts.v1.Incident\x12f\n" +
 	"\x11CreateMarketPrice\x12..lienket.contracts.v1.CreateMarketPriceRequest\x1a!.lienket.contracts.v1.MarketPrice\x12q\n" +
-	"\x10ListMarketPrices\x12-.lienket.contracts.v1.ListMarketPricesRequest\x1a..lienket.contracts.v1.ListMarketPricesResponseBCZAgithub.com/lienket/lienket/proto/lienket/contracts/v1;contractsv1b\x06proto3"
+	"\x10ListMarketPrices\x12-.lienket.contracts.v1.ListMarketPricesRequest\x1a..lienket.contracts.v1.ListMarketPricesResponse\x12e\n" +
+	"\x0fReportContracts\x12,.lienket.contracts.v1.ReportContractsRequest\x1a$.lienket.contracts.v1.ContractReportBCZAgithub.com/lienket/lienket/proto/lienket/contracts/v1;contractsv1b\x06proto3"
 
 var (
 	file_lienket_contracts_v1_contracts_proto_rawDescOnce sync.Once
@@ -6387,232 +7554,262 @@ func file_lienket_contracts_v1_contracts_proto_rawDescGZIP() []byte {
 	return file_lienket_contracts_v1_contracts_proto_rawDescData
 }
 
-var file_lienket_contracts_v1_contracts_proto_enumTypes = make([]protoimpl.EnumInfo, 10)
-var file_lienket_contracts_v1_contracts_proto_msgTypes = make([]protoimpl.MessageInfo, 69)
+var file_lienket_contracts_v1_contracts_proto_enumTypes = make([]protoimpl.EnumInfo, 13)
+var file_lienket_contracts_v1_contracts_proto_msgTypes = make([]protoimpl.MessageInfo, 77)
 var file_lienket_contracts_v1_contracts_proto_goTypes = []any{
 	(ContractState)(0),                   // 0: lienket.contracts.v1.ContractState
 	(LinkageForm)(0),                     // 1: lienket.contracts.v1.LinkageForm
 	(PaymentMethod)(0),                   // 2: lienket.contracts.v1.PaymentMethod
 	(ForceMajeureEvent)(0),               // 3: lienket.contracts.v1.ForceMajeureEvent
 	(DisputeStep)(0),                     // 4: lienket.contracts.v1.DisputeStep
-	(Signature_Party)(0),                 // 5: lienket.contracts.v1.Signature.Party
-	(Delivery_State)(0),                  // 6: lienket.contracts.v1.Delivery.State
-	(Incident_Kind)(0),                   // 7: lienket.contracts.v1.Incident.Kind
-	(Incident_State)(0),                  // 8: lienket.contracts.v1.Incident.State
-	(Incident_Verification)(0),           // 9: lienket.contracts.v1.Incident.Verification
-	(*GradingRule)(nil),                  // 10: lienket.contracts.v1.GradingRule
-	(*Allocation)(nil),                   // 11: lienket.contracts.v1.Allocation
-	(*Mandate)(nil),                      // 12: lienket.contracts.v1.Mandate
-	(*DeliveryLot)(nil),                  // 13: lienket.contracts.v1.DeliveryLot
-	(*PaymentTerms)(nil),                 // 14: lienket.contracts.v1.PaymentTerms
-	(*InputItem)(nil),                    // 15: lienket.contracts.v1.InputItem
-	(*InputSupply)(nil),                  // 16: lienket.contracts.v1.InputSupply
-	(*Obligations)(nil),                  // 17: lienket.contracts.v1.Obligations
-	(*BreachClause)(nil),                 // 18: lienket.contracts.v1.BreachClause
-	(*DisputeResolution)(nil),            // 19: lienket.contracts.v1.DisputeResolution
-	(*CoInvestment)(nil),                 // 20: lienket.contracts.v1.CoInvestment
-	(*ContractTerms)(nil),                // 21: lienket.contracts.v1.ContractTerms
-	(*Signature)(nil),                    // 22: lienket.contracts.v1.Signature
-	(*Witness)(nil),                      // 23: lienket.contracts.v1.Witness
-	(*Amendment)(nil),                    // 24: lienket.contracts.v1.Amendment
-	(*Contract)(nil),                     // 25: lienket.contracts.v1.Contract
-	(*CreateContractRequest)(nil),        // 26: lienket.contracts.v1.CreateContractRequest
-	(*GetContractRequest)(nil),           // 27: lienket.contracts.v1.GetContractRequest
-	(*ListContractsRequest)(nil),         // 28: lienket.contracts.v1.ListContractsRequest
-	(*ListContractsResponse)(nil),        // 29: lienket.contracts.v1.ListContractsResponse
-	(*UpdateContractRequest)(nil),        // 30: lienket.contracts.v1.UpdateContractRequest
-	(*RuleViolation)(nil),                // 31: lienket.contracts.v1.RuleViolation
-	(*ValidateContractRequest)(nil),      // 32: lienket.contracts.v1.ValidateContractRequest
-	(*ValidateContractResponse)(nil),     // 33: lienket.contracts.v1.ValidateContractResponse
-	(*SubmitContractRequest)(nil),        // 34: lienket.contracts.v1.SubmitContractRequest
-	(*SignContractRequest)(nil),          // 35: lienket.contracts.v1.SignContractRequest
-	(*WitnessContractRequest)(nil),       // 36: lienket.contracts.v1.WitnessContractRequest
-	(*RejectWitnessContractRequest)(nil), // 37: lienket.contracts.v1.RejectWitnessContractRequest
-	(*CancelContractRequest)(nil),        // 38: lienket.contracts.v1.CancelContractRequest
-	(*AmendContractRequest)(nil),         // 39: lienket.contracts.v1.AmendContractRequest
-	(*TerminateContractRequest)(nil),     // 40: lienket.contracts.v1.TerminateContractRequest
-	(*ResumeContractRequest)(nil),        // 41: lienket.contracts.v1.ResumeContractRequest
-	(*AcknowledgeSettlementRequest)(nil), // 42: lienket.contracts.v1.AcknowledgeSettlementRequest
-	(*ContractEvent)(nil),                // 43: lienket.contracts.v1.ContractEvent
-	(*ListContractEventsRequest)(nil),    // 44: lienket.contracts.v1.ListContractEventsRequest
-	(*ListContractEventsResponse)(nil),   // 45: lienket.contracts.v1.ListContractEventsResponse
-	(*Rulebook)(nil),                     // 46: lienket.contracts.v1.Rulebook
-	(*ListRulebooksRequest)(nil),         // 47: lienket.contracts.v1.ListRulebooksRequest
-	(*ListRulebooksResponse)(nil),        // 48: lienket.contracts.v1.ListRulebooksResponse
-	(*Delivery)(nil),                     // 49: lienket.contracts.v1.Delivery
-	(*CreateDeliveryRequest)(nil),        // 50: lienket.contracts.v1.CreateDeliveryRequest
-	(*GetDeliveryRequest)(nil),           // 51: lienket.contracts.v1.GetDeliveryRequest
-	(*ListDeliveriesRequest)(nil),        // 52: lienket.contracts.v1.ListDeliveriesRequest
-	(*ListDeliveriesResponse)(nil),       // 53: lienket.contracts.v1.ListDeliveriesResponse
-	(*ConfirmDeliveryRequest)(nil),       // 54: lienket.contracts.v1.ConfirmDeliveryRequest
-	(*DisputeDeliveryRequest)(nil),       // 55: lienket.contracts.v1.DisputeDeliveryRequest
-	(*InputAdvance)(nil),                 // 56: lienket.contracts.v1.InputAdvance
-	(*CreateInputAdvanceRequest)(nil),    // 57: lienket.contracts.v1.CreateInputAdvanceRequest
-	(*ListInputAdvancesRequest)(nil),     // 58: lienket.contracts.v1.ListInputAdvancesRequest
-	(*ListInputAdvancesResponse)(nil),    // 59: lienket.contracts.v1.ListInputAdvancesResponse
-	(*Payment)(nil),                      // 60: lienket.contracts.v1.Payment
-	(*CreatePaymentRequest)(nil),         // 61: lienket.contracts.v1.CreatePaymentRequest
-	(*ListPaymentsRequest)(nil),          // 62: lienket.contracts.v1.ListPaymentsRequest
-	(*ListPaymentsResponse)(nil),         // 63: lienket.contracts.v1.ListPaymentsResponse
-	(*SettlementLine)(nil),               // 64: lienket.contracts.v1.SettlementLine
-	(*Settlement)(nil),                   // 65: lienket.contracts.v1.Settlement
-	(*GetSettlementRequest)(nil),         // 66: lienket.contracts.v1.GetSettlementRequest
-	(*Incident)(nil),                     // 67: lienket.contracts.v1.Incident
-	(*CreateIncidentRequest)(nil),        // 68: lienket.contracts.v1.CreateIncidentRequest
-	(*GetIncidentRequest)(nil),           // 69: lienket.contracts.v1.GetIncidentRequest
-	(*ListIncidentsRequest)(nil),         // 70: lienket.contracts.v1.ListIncidentsRequest
-	(*ListIncidentsResponse)(nil),        // 71: lienket.contracts.v1.ListIncidentsResponse
-	(*VerifyIncidentRequest)(nil),        // 72: lienket.contracts.v1.VerifyIncidentRequest
-	(*MediateIncidentRequest)(nil),       // 73: lienket.contracts.v1.MediateIncidentRequest
-	(*ResolveIncidentRequest)(nil),       // 74: lienket.contracts.v1.ResolveIncidentRequest
-	(*MarketPrice)(nil),                  // 75: lienket.contracts.v1.MarketPrice
-	(*CreateMarketPriceRequest)(nil),     // 76: lienket.contracts.v1.CreateMarketPriceRequest
-	(*ListMarketPricesRequest)(nil),      // 77: lienket.contracts.v1.ListMarketPricesRequest
-	(*ListMarketPricesResponse)(nil),     // 78: lienket.contracts.v1.ListMarketPricesResponse
-	(*v1.DateWindow)(nil),                // 79: lienket.types.v1.DateWindow
-	(*v1.PriceTerms)(nil),                // 80: lienket.types.v1.PriceTerms
-	(*timestamppb.Timestamp)(nil),        // 81: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),        // 82: google.protobuf.FieldMask
+	(IncidentOutcome)(0),                 // 5: lienket.contracts.v1.IncidentOutcome
+	(Signature_Party)(0),                 // 6: lienket.contracts.v1.Signature.Party
+	(Delivery_State)(0),                  // 7: lienket.contracts.v1.Delivery.State
+	(Incident_Kind)(0),                   // 8: lienket.contracts.v1.Incident.Kind
+	(Incident_State)(0),                  // 9: lienket.contracts.v1.Incident.State
+	(Incident_Verification)(0),           // 10: lienket.contracts.v1.Incident.Verification
+	(ContractReport_ScopeKind)(0),        // 11: lienket.contracts.v1.ContractReport.ScopeKind
+	(ContractReport_AreaLevel)(0),        // 12: lienket.contracts.v1.ContractReport.AreaLevel
+	(*GradingRule)(nil),                  // 13: lienket.contracts.v1.GradingRule
+	(*Allocation)(nil),                   // 14: lienket.contracts.v1.Allocation
+	(*Mandate)(nil),                      // 15: lienket.contracts.v1.Mandate
+	(*DeliveryLot)(nil),                  // 16: lienket.contracts.v1.DeliveryLot
+	(*PaymentTerms)(nil),                 // 17: lienket.contracts.v1.PaymentTerms
+	(*InputItem)(nil),                    // 18: lienket.contracts.v1.InputItem
+	(*InputSupply)(nil),                  // 19: lienket.contracts.v1.InputSupply
+	(*Obligations)(nil),                  // 20: lienket.contracts.v1.Obligations
+	(*BreachClause)(nil),                 // 21: lienket.contracts.v1.BreachClause
+	(*DisputeResolution)(nil),            // 22: lienket.contracts.v1.DisputeResolution
+	(*CoInvestment)(nil),                 // 23: lienket.contracts.v1.CoInvestment
+	(*ContractTerms)(nil),                // 24: lienket.contracts.v1.ContractTerms
+	(*Signature)(nil),                    // 25: lienket.contracts.v1.Signature
+	(*Witness)(nil),                      // 26: lienket.contracts.v1.Witness
+	(*Amendment)(nil),                    // 27: lienket.contracts.v1.Amendment
+	(*Contract)(nil),                     // 28: lienket.contracts.v1.Contract
+	(*CreateContractRequest)(nil),        // 29: lienket.contracts.v1.CreateContractRequest
+	(*GetContractRequest)(nil),           // 30: lienket.contracts.v1.GetContractRequest
+	(*ListContractsRequest)(nil),         // 31: lienket.contracts.v1.ListContractsRequest
+	(*ListContractsResponse)(nil),        // 32: lienket.contracts.v1.ListContractsResponse
+	(*UpdateContractRequest)(nil),        // 33: lienket.contracts.v1.UpdateContractRequest
+	(*RuleViolation)(nil),                // 34: lienket.contracts.v1.RuleViolation
+	(*ValidateContractRequest)(nil),      // 35: lienket.contracts.v1.ValidateContractRequest
+	(*ValidateContractResponse)(nil),     // 36: lienket.contracts.v1.ValidateContractResponse
+	(*SubmitContractRequest)(nil),        // 37: lienket.contracts.v1.SubmitContractRequest
+	(*SignContractRequest)(nil),          // 38: lienket.contracts.v1.SignContractRequest
+	(*WitnessContractRequest)(nil),       // 39: lienket.contracts.v1.WitnessContractRequest
+	(*RejectWitnessContractRequest)(nil), // 40: lienket.contracts.v1.RejectWitnessContractRequest
+	(*CancelContractRequest)(nil),        // 41: lienket.contracts.v1.CancelContractRequest
+	(*AmendContractRequest)(nil),         // 42: lienket.contracts.v1.AmendContractRequest
+	(*TerminateContractRequest)(nil),     // 43: lienket.contracts.v1.TerminateContractRequest
+	(*ResumeContractRequest)(nil),        // 44: lienket.contracts.v1.ResumeContractRequest
+	(*AcknowledgeSettlementRequest)(nil), // 45: lienket.contracts.v1.AcknowledgeSettlementRequest
+	(*ContractEvent)(nil),                // 46: lienket.contracts.v1.ContractEvent
+	(*ListContractEventsRequest)(nil),    // 47: lienket.contracts.v1.ListContractEventsRequest
+	(*ListContractEventsResponse)(nil),   // 48: lienket.contracts.v1.ListContractEventsResponse
+	(*Rulebook)(nil),                     // 49: lienket.contracts.v1.Rulebook
+	(*ListRulebooksRequest)(nil),         // 50: lienket.contracts.v1.ListRulebooksRequest
+	(*ListRulebooksResponse)(nil),        // 51: lienket.contracts.v1.ListRulebooksResponse
+	(*Delivery)(nil),                     // 52: lienket.contracts.v1.Delivery
+	(*CreateDeliveryRequest)(nil),        // 53: lienket.contracts.v1.CreateDeliveryRequest
+	(*GetDeliveryRequest)(nil),           // 54: lienket.contracts.v1.GetDeliveryRequest
+	(*ListDeliveriesRequest)(nil),        // 55: lienket.contracts.v1.ListDeliveriesRequest
+	(*ListDeliveriesResponse)(nil),       // 56: lienket.contracts.v1.ListDeliveriesResponse
+	(*ConfirmDeliveryRequest)(nil),       // 57: lienket.contracts.v1.ConfirmDeliveryRequest
+	(*DisputeDeliveryRequest)(nil),       // 58: lienket.contracts.v1.DisputeDeliveryRequest
+	(*InputAdvance)(nil),                 // 59: lienket.contracts.v1.InputAdvance
+	(*CreateInputAdvanceRequest)(nil),    // 60: lienket.contracts.v1.CreateInputAdvanceRequest
+	(*ListInputAdvancesRequest)(nil),     // 61: lienket.contracts.v1.ListInputAdvancesRequest
+	(*ListInputAdvancesResponse)(nil),    // 62: lienket.contracts.v1.ListInputAdvancesResponse
+	(*Payment)(nil),                      // 63: lienket.contracts.v1.Payment
+	(*CreatePaymentRequest)(nil),         // 64: lienket.contracts.v1.CreatePaymentRequest
+	(*ListPaymentsRequest)(nil),          // 65: lienket.contracts.v1.ListPaymentsRequest
+	(*ListPaymentsResponse)(nil),         // 66: lienket.contracts.v1.ListPaymentsResponse
+	(*SettlementLine)(nil),               // 67: lienket.contracts.v1.SettlementLine
+	(*Settlement)(nil),                   // 68: lienket.contracts.v1.Settlement
+	(*GetSettlementRequest)(nil),         // 69: lienket.contracts.v1.GetSettlementRequest
+	(*Incident)(nil),                     // 70: lienket.contracts.v1.Incident
+	(*CreateIncidentRequest)(nil),        // 71: lienket.contracts.v1.CreateIncidentRequest
+	(*GetIncidentRequest)(nil),           // 72: lienket.contracts.v1.GetIncidentRequest
+	(*ListIncidentsRequest)(nil),         // 73: lienket.contracts.v1.ListIncidentsRequest
+	(*ListIncidentsResponse)(nil),        // 74: lienket.contracts.v1.ListIncidentsResponse
+	(*VerifyIncidentRequest)(nil),        // 75: lienket.contracts.v1.VerifyIncidentRequest
+	(*MediateIncidentRequest)(nil),       // 76: lienket.contracts.v1.MediateIncidentRequest
+	(*ResolveIncidentRequest)(nil),       // 77: lienket.contracts.v1.ResolveIncidentRequest
+	(*MarketPrice)(nil),                  // 78: lienket.contracts.v1.MarketPrice
+	(*CreateMarketPriceRequest)(nil),     // 79: lienket.contracts.v1.CreateMarketPriceRequest
+	(*ListMarketPricesRequest)(nil),      // 80: lienket.contracts.v1.ListMarketPricesRequest
+	(*ListMarketPricesResponse)(nil),     // 81: lienket.contracts.v1.ListMarketPricesResponse
+	(*ReportContractsRequest)(nil),       // 82: lienket.contracts.v1.ReportContractsRequest
+	(*ContractReport)(nil),               // 83: lienket.contracts.v1.ContractReport
+	(*ReportLine)(nil),                   // 84: lienket.contracts.v1.ReportLine
+	(*ReportHouseholds)(nil),             // 85: lienket.contracts.v1.ReportHouseholds
+	(*ReportStateCount)(nil),             // 86: lienket.contracts.v1.ReportStateCount
+	(*ReportLinkageFormCount)(nil),       // 87: lienket.contracts.v1.ReportLinkageFormCount
+	(*ReportIncidentCount)(nil),          // 88: lienket.contracts.v1.ReportIncidentCount
+	(*ReportFigures)(nil),                // 89: lienket.contracts.v1.ReportFigures
+	(*v1.DateWindow)(nil),                // 90: lienket.types.v1.DateWindow
+	(*v1.PriceTerms)(nil),                // 91: lienket.types.v1.PriceTerms
+	(*timestamppb.Timestamp)(nil),        // 92: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil),        // 93: google.protobuf.FieldMask
 }
 var file_lienket_contracts_v1_contracts_proto_depIdxs = []int32{
-	12, // 0: lienket.contracts.v1.Allocation.mandate:type_name -> lienket.contracts.v1.Mandate
-	79, // 1: lienket.contracts.v1.DeliveryLot.window:type_name -> lienket.types.v1.DateWindow
-	2,  // 2: lienket.contracts.v1.PaymentTerms.method:type_name -> lienket.contracts.v1.PaymentMethod
-	15, // 3: lienket.contracts.v1.InputSupply.items:type_name -> lienket.contracts.v1.InputItem
-	4,  // 4: lienket.contracts.v1.DisputeResolution.steps:type_name -> lienket.contracts.v1.DisputeStep
-	1,  // 5: lienket.contracts.v1.ContractTerms.linkage_form:type_name -> lienket.contracts.v1.LinkageForm
-	10, // 6: lienket.contracts.v1.ContractTerms.grading_rules:type_name -> lienket.contracts.v1.GradingRule
-	11, // 7: lienket.contracts.v1.ContractTerms.allocations:type_name -> lienket.contracts.v1.Allocation
-	13, // 8: lienket.contracts.v1.ContractTerms.lots:type_name -> lienket.contracts.v1.DeliveryLot
-	80, // 9: lienket.contracts.v1.ContractTerms.price_terms:type_name -> lienket.types.v1.PriceTerms
-	14, // 10: lienket.contracts.v1.ContractTerms.payment_terms:type_name -> lienket.contracts.v1.PaymentTerms
-	16, // 11: lienket.contracts.v1.ContractTerms.input_supply:type_name -> lienket.contracts.v1.InputSupply
-	17, // 12: lienket.contracts.v1.ContractTerms.obligations:type_name -> lienket.contracts.v1.Obligations
-	18, // 13: lienket.contracts.v1.ContractTerms.breach:type_name -> lienket.contracts.v1.BreachClause
-	3,  // 14: lienket.contracts.v1.ContractTerms.force_majeure_events:type_name -> lienket.contracts.v1.ForceMajeureEvent
-	19, // 15: lienket.contracts.v1.ContractTerms.dispute_resolution:type_name -> lienket.contracts.v1.DisputeResolution
-	79, // 16: lienket.contracts.v1.ContractTerms.period:type_name -> lienket.types.v1.DateWindow
-	20, // 17: lienket.contracts.v1.ContractTerms.co_investment:type_name -> lienket.contracts.v1.CoInvestment
-	5,  // 18: lienket.contracts.v1.Signature.party:type_name -> lienket.contracts.v1.Signature.Party
-	81, // 19: lienket.contracts.v1.Signature.sign_time:type_name -> google.protobuf.Timestamp
-	81, // 20: lienket.contracts.v1.Witness.witness_time:type_name -> google.protobuf.Timestamp
-	21, // 21: lienket.contracts.v1.Amendment.terms:type_name -> lienket.contracts.v1.ContractTerms
-	22, // 22: lienket.contracts.v1.Amendment.signatures:type_name -> lienket.contracts.v1.Signature
-	81, // 23: lienket.contracts.v1.Amendment.create_time:type_name -> google.protobuf.Timestamp
-	21, // 24: lienket.contracts.v1.Contract.terms:type_name -> lienket.contracts.v1.ContractTerms
-	0,  // 25: lienket.contracts.v1.Contract.state:type_name -> lienket.contracts.v1.ContractState
-	22, // 26: lienket.contracts.v1.Contract.signatures:type_name -> lienket.contracts.v1.Signature
-	23, // 27: lienket.contracts.v1.Contract.witness:type_name -> lienket.contracts.v1.Witness
-	24, // 28: lienket.contracts.v1.Contract.pending_amendment:type_name -> lienket.contracts.v1.Amendment
-	81, // 29: lienket.contracts.v1.Contract.create_time:type_name -> google.protobuf.Timestamp
-	81, // 30: lienket.contracts.v1.Contract.update_time:type_name -> google.protobuf.Timestamp
-	25, // 31: lienket.contracts.v1.CreateContractRequest.contract:type_name -> lienket.contracts.v1.Contract
-	25, // 32: lienket.contracts.v1.ListContractsResponse.contracts:type_name -> lienket.contracts.v1.Contract
-	25, // 33: lienket.contracts.v1.UpdateContractRequest.contract:type_name -> lienket.contracts.v1.Contract
-	82, // 34: lienket.contracts.v1.UpdateContractRequest.update_mask:type_name -> google.protobuf.FieldMask
-	31, // 35: lienket.contracts.v1.ValidateContractResponse.violations:type_name -> lienket.contracts.v1.RuleViolation
-	5,  // 36: lienket.contracts.v1.SignContractRequest.party:type_name -> lienket.contracts.v1.Signature.Party
-	21, // 37: lienket.contracts.v1.AmendContractRequest.terms:type_name -> lienket.contracts.v1.ContractTerms
-	81, // 38: lienket.contracts.v1.ContractEvent.time:type_name -> google.protobuf.Timestamp
-	43, // 39: lienket.contracts.v1.ListContractEventsResponse.events:type_name -> lienket.contracts.v1.ContractEvent
-	46, // 40: lienket.contracts.v1.ListRulebooksResponse.rulebooks:type_name -> lienket.contracts.v1.Rulebook
-	6,  // 41: lienket.contracts.v1.Delivery.state:type_name -> lienket.contracts.v1.Delivery.State
-	81, // 42: lienket.contracts.v1.Delivery.create_time:type_name -> google.protobuf.Timestamp
-	49, // 43: lienket.contracts.v1.CreateDeliveryRequest.delivery:type_name -> lienket.contracts.v1.Delivery
-	49, // 44: lienket.contracts.v1.ListDeliveriesResponse.deliveries:type_name -> lienket.contracts.v1.Delivery
-	81, // 45: lienket.contracts.v1.InputAdvance.create_time:type_name -> google.protobuf.Timestamp
-	56, // 46: lienket.contracts.v1.CreateInputAdvanceRequest.input_advance:type_name -> lienket.contracts.v1.InputAdvance
-	56, // 47: lienket.contracts.v1.ListInputAdvancesResponse.input_advances:type_name -> lienket.contracts.v1.InputAdvance
-	2,  // 48: lienket.contracts.v1.Payment.method:type_name -> lienket.contracts.v1.PaymentMethod
-	81, // 49: lienket.contracts.v1.Payment.create_time:type_name -> google.protobuf.Timestamp
-	60, // 50: lienket.contracts.v1.CreatePaymentRequest.payment:type_name -> lienket.contracts.v1.Payment
-	60, // 51: lienket.contracts.v1.ListPaymentsResponse.payments:type_name -> lienket.contracts.v1.Payment
-	64, // 52: lienket.contracts.v1.Settlement.households:type_name -> lienket.contracts.v1.SettlementLine
-	64, // 53: lienket.contracts.v1.Settlement.total:type_name -> lienket.contracts.v1.SettlementLine
-	81, // 54: lienket.contracts.v1.Settlement.compute_time:type_name -> google.protobuf.Timestamp
-	7,  // 55: lienket.contracts.v1.Incident.kind:type_name -> lienket.contracts.v1.Incident.Kind
-	8,  // 56: lienket.contracts.v1.Incident.state:type_name -> lienket.contracts.v1.Incident.State
-	3,  // 57: lienket.contracts.v1.Incident.force_majeure_event:type_name -> lienket.contracts.v1.ForceMajeureEvent
-	9,  // 58: lienket.contracts.v1.Incident.verification:type_name -> lienket.contracts.v1.Incident.Verification
-	81, // 59: lienket.contracts.v1.Incident.create_time:type_name -> google.protobuf.Timestamp
-	81, // 60: lienket.contracts.v1.Incident.update_time:type_name -> google.protobuf.Timestamp
-	67, // 61: lienket.contracts.v1.CreateIncidentRequest.incident:type_name -> lienket.contracts.v1.Incident
-	67, // 62: lienket.contracts.v1.ListIncidentsResponse.incidents:type_name -> lienket.contracts.v1.Incident
-	75, // 63: lienket.contracts.v1.CreateMarketPriceRequest.market_price:type_name -> lienket.contracts.v1.MarketPrice
-	75, // 64: lienket.contracts.v1.ListMarketPricesResponse.market_prices:type_name -> lienket.contracts.v1.MarketPrice
-	26, // 65: lienket.contracts.v1.ContractsService.CreateContract:input_type -> lienket.contracts.v1.CreateContractRequest
-	27, // 66: lienket.contracts.v1.ContractsService.GetContract:input_type -> lienket.contracts.v1.GetContractRequest
-	28, // 67: lienket.contracts.v1.ContractsService.ListContracts:input_type -> lienket.contracts.v1.ListContractsRequest
-	30, // 68: lienket.contracts.v1.ContractsService.UpdateContract:input_type -> lienket.contracts.v1.UpdateContractRequest
-	32, // 69: lienket.contracts.v1.ContractsService.ValidateContract:input_type -> lienket.contracts.v1.ValidateContractRequest
-	34, // 70: lienket.contracts.v1.ContractsService.SubmitContract:input_type -> lienket.contracts.v1.SubmitContractRequest
-	35, // 71: lienket.contracts.v1.ContractsService.SignContract:input_type -> lienket.contracts.v1.SignContractRequest
-	36, // 72: lienket.contracts.v1.ContractsService.WitnessContract:input_type -> lienket.contracts.v1.WitnessContractRequest
-	37, // 73: lienket.contracts.v1.ContractsService.RejectWitnessContract:input_type -> lienket.contracts.v1.RejectWitnessContractRequest
-	38, // 74: lienket.contracts.v1.ContractsService.CancelContract:input_type -> lienket.contracts.v1.CancelContractRequest
-	39, // 75: lienket.contracts.v1.ContractsService.AmendContract:input_type -> lienket.contracts.v1.AmendContractRequest
-	40, // 76: lienket.contracts.v1.ContractsService.TerminateContract:input_type -> lienket.contracts.v1.TerminateContractRequest
-	41, // 77: lienket.contracts.v1.ContractsService.ResumeContract:input_type -> lienket.contracts.v1.ResumeContractRequest
-	42, // 78: lienket.contracts.v1.ContractsService.AcknowledgeSettlement:input_type -> lienket.contracts.v1.AcknowledgeSettlementRequest
-	44, // 79: lienket.contracts.v1.ContractsService.ListContractEvents:input_type -> lienket.contracts.v1.ListContractEventsRequest
-	47, // 80: lienket.contracts.v1.ContractsService.ListRulebooks:input_type -> lienket.contracts.v1.ListRulebooksRequest
-	50, // 81: lienket.contracts.v1.ContractsService.CreateDelivery:input_type -> lienket.contracts.v1.CreateDeliveryRequest
-	51, // 82: lienket.contracts.v1.ContractsService.GetDelivery:input_type -> lienket.contracts.v1.GetDeliveryRequest
-	52, // 83: lienket.contracts.v1.ContractsService.ListDeliveries:input_type -> lienket.contracts.v1.ListDeliveriesRequest
-	54, // 84: lienket.contracts.v1.ContractsService.ConfirmDelivery:input_type -> lienket.contracts.v1.ConfirmDeliveryRequest
-	55, // 85: lienket.contracts.v1.ContractsService.DisputeDelivery:input_type -> lienket.contracts.v1.DisputeDeliveryRequest
-	57, // 86: lienket.contracts.v1.ContractsService.CreateInputAdvance:input_type -> lienket.contracts.v1.CreateInputAdvanceRequest
-	58, // 87: lienket.contracts.v1.ContractsService.ListInputAdvances:input_type -> lienket.contracts.v1.ListInputAdvancesRequest
-	61, // 88: lienket.contracts.v1.ContractsService.CreatePayment:input_type -> lienket.contracts.v1.CreatePaymentRequest
-	62, // 89: lienket.contracts.v1.ContractsService.ListPayments:input_type -> lienket.contracts.v1.ListPaymentsRequest
-	66, // 90: lienket.contracts.v1.ContractsService.GetSettlement:input_type -> lienket.contracts.v1.GetSettlementRequest
-	68, // 91: lienket.contracts.v1.ContractsService.CreateIncident:input_type -> lienket.contracts.v1.CreateIncidentRequest
-	69, // 92: lienket.contracts.v1.ContractsService.GetIncident:input_type -> lienket.contracts.v1.GetIncidentRequest
-	70, // 93: lienket.contracts.v1.ContractsService.ListIncidents:input_type -> lienket.contracts.v1.ListIncidentsRequest
-	72, // 94: lienket.contracts.v1.ContractsService.VerifyIncident:input_type -> lienket.contracts.v1.VerifyIncidentRequest
-	73, // 95: lienket.contracts.v1.ContractsService.MediateIncident:input_type -> lienket.contracts.v1.MediateIncidentRequest
-	74, // 96: lienket.contracts.v1.ContractsService.ResolveIncident:input_type -> lienket.contracts.v1.ResolveIncidentRequest
-	76, // 97: lienket.contracts.v1.ContractsService.CreateMarketPrice:input_type -> lienket.contracts.v1.CreateMarketPriceRequest
-	77, // 98: lienket.contracts.v1.ContractsService.ListMarketPrices:input_type -> lienket.contracts.v1.ListMarketPricesRequest
-	25, // 99: lienket.contracts.v1.ContractsService.CreateContract:output_type -> lienket.contracts.v1.Contract
-	25, // 100: lienket.contracts.v1.ContractsService.GetContract:output_type -> lienket.contracts.v1.Contract
-	29, // 101: lienket.contracts.v1.ContractsService.ListContracts:output_type -> lienket.contracts.v1.ListContractsResponse
-	25, // 102: lienket.contracts.v1.ContractsService.UpdateContract:output_type -> lienket.contracts.v1.Contract
-	33, // 103: lienket.contracts.v1.ContractsService.ValidateContract:output_type -> lienket.contracts.v1.ValidateContractResponse
-	25, // 104: lienket.contracts.v1.ContractsService.SubmitContract:output_type -> lienket.contracts.v1.Contract
-	25, // 105: lienket.contracts.v1.ContractsService.SignContract:output_type -> lienket.contracts.v1.Contract
-	25, // 106: lienket.contracts.v1.ContractsService.WitnessContract:output_type -> lienket.contracts.v1.Contract
-	25, // 107: lienket.contracts.v1.ContractsService.RejectWitnessContract:output_type -> lienket.contracts.v1.Contract
-	25, // 108: lienket.contracts.v1.ContractsService.CancelContract:output_type -> lienket.contracts.v1.Contract
-	25, // 109: lienket.contracts.v1.ContractsService.AmendContract:output_type -> lienket.contracts.v1.Contract
-	25, // 110: lienket.contracts.v1.ContractsService.TerminateContract:output_type -> lienket.contracts.v1.Contract
-	25, // 111: lienket.contracts.v1.ContractsService.ResumeContract:output_type -> lienket.contracts.v1.Contract
-	25, // 112: lienket.contracts.v1.ContractsService.AcknowledgeSettlement:output_type -> lienket.contracts.v1.Contract
-	45, // 113: lienket.contracts.v1.ContractsService.ListContractEvents:output_type -> lienket.contracts.v1.ListContractEventsResponse
-	48, // 114: lienket.contracts.v1.ContractsService.ListRulebooks:output_type -> lienket.contracts.v1.ListRulebooksResponse
-	49, // 115: lienket.contracts.v1.ContractsService.CreateDelivery:output_type -> lienket.contracts.v1.Delivery
-	49, // 116: lienket.contracts.v1.ContractsService.GetDelivery:output_type -> lienket.contracts.v1.Delivery
-	53, // 117: lienket.contracts.v1.ContractsService.ListDeliveries:output_type -> lienket.contracts.v1.ListDeliveriesResponse
-	49, // 118: lienket.contracts.v1.ContractsService.ConfirmDelivery:output_type -> lienket.contracts.v1.Delivery
-	49, // 119: lienket.contracts.v1.ContractsService.DisputeDelivery:output_type -> lienket.contracts.v1.Delivery
-	56, // 120: lienket.contracts.v1.ContractsService.CreateInputAdvance:output_type -> lienket.contracts.v1.InputAdvance
-	59, // 121: lienket.contracts.v1.ContractsService.ListInputAdvances:output_type -> lienket.contracts.v1.ListInputAdvancesResponse
-	60, // 122: lienket.contracts.v1.ContractsService.CreatePayment:output_type -> lienket.contracts.v1.Payment
-	63, // 123: lienket.contracts.v1.ContractsService.ListPayments:output_type -> lienket.contracts.v1.ListPaymentsResponse
-	65, // 124: lienket.contracts.v1.ContractsService.GetSettlement:output_type -> lienket.contracts.v1.Settlement
-	67, // 125: lienket.contracts.v1.ContractsService.CreateIncident:output_type -> lienket.contracts.v1.Incident
-	67, // 126: lienket.contracts.v1.ContractsService.GetIncident:output_type -> lienket.contracts.v1.Incident
-	71, // 127: lienket.contracts.v1.ContractsService.ListIncidents:output_type -> lienket.contracts.v1.ListIncidentsResponse
-	67, // 128: lienket.contracts.v1.ContractsService.VerifyIncident:output_type -> lienket.contracts.v1.Incident
-	67, // 129: lienket.contracts.v1.ContractsService.MediateIncident:output_type -> lienket.contracts.v1.Incident
-	67, // 130: lienket.contracts.v1.ContractsService.ResolveIncident:output_type -> lienket.contracts.v1.Incident
-	75, // 131: lienket.contracts.v1.ContractsService.CreateMarketPrice:output_type -> lienket.contracts.v1.MarketPrice
-	78, // 132: lienket.contracts.v1.ContractsService.ListMarketPrices:output_type -> lienket.contracts.v1.ListMarketPricesResponse
-	99, // [99:133] is the sub-list for method output_type
-	65, // [65:99] is the sub-list for method input_type
-	65, // [65:65] is the sub-list for extension type_name
-	65, // [65:65] is the sub-list for extension extendee
-	0,  // [0:65] is the sub-list for field type_name
+	15,  // 0: lienket.contracts.v1.Allocation.mandate:type_name -> lienket.contracts.v1.Mandate
+	90,  // 1: lienket.contracts.v1.DeliveryLot.window:type_name -> lienket.types.v1.DateWindow
+	2,   // 2: lienket.contracts.v1.PaymentTerms.method:type_name -> lienket.contracts.v1.PaymentMethod
+	18,  // 3: lienket.contracts.v1.InputSupply.items:type_name -> lienket.contracts.v1.InputItem
+	4,   // 4: lienket.contracts.v1.DisputeResolution.steps:type_name -> lienket.contracts.v1.DisputeStep
+	1,   // 5: lienket.contracts.v1.ContractTerms.linkage_form:type_name -> lienket.contracts.v1.LinkageForm
+	13,  // 6: lienket.contracts.v1.ContractTerms.grading_rules:type_name -> lienket.contracts.v1.GradingRule
+	14,  // 7: lienket.contracts.v1.ContractTerms.allocations:type_name -> lienket.contracts.v1.Allocation
+	16,  // 8: lienket.contracts.v1.ContractTerms.lots:type_name -> lienket.contracts.v1.DeliveryLot
+	91,  // 9: lienket.contracts.v1.ContractTerms.price_terms:type_name -> lienket.types.v1.PriceTerms
+	17,  // 10: lienket.contracts.v1.ContractTerms.payment_terms:type_name -> lienket.contracts.v1.PaymentTerms
+	19,  // 11: lienket.contracts.v1.ContractTerms.input_supply:type_name -> lienket.contracts.v1.InputSupply
+	20,  // 12: lienket.contracts.v1.ContractTerms.obligations:type_name -> lienket.contracts.v1.Obligations
+	21,  // 13: lienket.contracts.v1.ContractTerms.breach:type_name -> lienket.contracts.v1.BreachClause
+	3,   // 14: lienket.contracts.v1.ContractTerms.force_majeure_events:type_name -> lienket.contracts.v1.ForceMajeureEvent
+	22,  // 15: lienket.contracts.v1.ContractTerms.dispute_resolution:type_name -> lienket.contracts.v1.DisputeResolution
+	90,  // 16: lienket.contracts.v1.ContractTerms.period:type_name -> lienket.types.v1.DateWindow
+	23,  // 17: lienket.contracts.v1.ContractTerms.co_investment:type_name -> lienket.contracts.v1.CoInvestment
+	6,   // 18: lienket.contracts.v1.Signature.party:type_name -> lienket.contracts.v1.Signature.Party
+	92,  // 19: lienket.contracts.v1.Signature.sign_time:type_name -> google.protobuf.Timestamp
+	92,  // 20: lienket.contracts.v1.Witness.witness_time:type_name -> google.protobuf.Timestamp
+	24,  // 21: lienket.contracts.v1.Amendment.terms:type_name -> lienket.contracts.v1.ContractTerms
+	25,  // 22: lienket.contracts.v1.Amendment.signatures:type_name -> lienket.contracts.v1.Signature
+	92,  // 23: lienket.contracts.v1.Amendment.create_time:type_name -> google.protobuf.Timestamp
+	24,  // 24: lienket.contracts.v1.Contract.terms:type_name -> lienket.contracts.v1.ContractTerms
+	0,   // 25: lienket.contracts.v1.Contract.state:type_name -> lienket.contracts.v1.ContractState
+	25,  // 26: lienket.contracts.v1.Contract.signatures:type_name -> lienket.contracts.v1.Signature
+	26,  // 27: lienket.contracts.v1.Contract.witness:type_name -> lienket.contracts.v1.Witness
+	27,  // 28: lienket.contracts.v1.Contract.pending_amendment:type_name -> lienket.contracts.v1.Amendment
+	92,  // 29: lienket.contracts.v1.Contract.create_time:type_name -> google.protobuf.Timestamp
+	92,  // 30: lienket.contracts.v1.Contract.update_time:type_name -> google.protobuf.Timestamp
+	28,  // 31: lienket.contracts.v1.CreateContractRequest.contract:type_name -> lienket.contracts.v1.Contract
+	28,  // 32: lienket.contracts.v1.ListContractsResponse.contracts:type_name -> lienket.contracts.v1.Contract
+	28,  // 33: lienket.contracts.v1.UpdateContractRequest.contract:type_name -> lienket.contracts.v1.Contract
+	93,  // 34: lienket.contracts.v1.UpdateContractRequest.update_mask:type_name -> google.protobuf.FieldMask
+	34,  // 35: lienket.contracts.v1.ValidateContractResponse.violations:type_name -> lienket.contracts.v1.RuleViolation
+	6,   // 36: lienket.contracts.v1.SignContractRequest.party:type_name -> lienket.contracts.v1.Signature.Party
+	24,  // 37: lienket.contracts.v1.AmendContractRequest.terms:type_name -> lienket.contracts.v1.ContractTerms
+	92,  // 38: lienket.contracts.v1.ContractEvent.time:type_name -> google.protobuf.Timestamp
+	46,  // 39: lienket.contracts.v1.ListContractEventsResponse.events:type_name -> lienket.contracts.v1.ContractEvent
+	49,  // 40: lienket.contracts.v1.ListRulebooksResponse.rulebooks:type_name -> lienket.contracts.v1.Rulebook
+	7,   // 41: lienket.contracts.v1.Delivery.state:type_name -> lienket.contracts.v1.Delivery.State
+	92,  // 42: lienket.contracts.v1.Delivery.create_time:type_name -> google.protobuf.Timestamp
+	52,  // 43: lienket.contracts.v1.CreateDeliveryRequest.delivery:type_name -> lienket.contracts.v1.Delivery
+	52,  // 44: lienket.contracts.v1.ListDeliveriesResponse.deliveries:type_name -> lienket.contracts.v1.Delivery
+	92,  // 45: lienket.contracts.v1.InputAdvance.create_time:type_name -> google.protobuf.Timestamp
+	59,  // 46: lienket.contracts.v1.CreateInputAdvanceRequest.input_advance:type_name -> lienket.contracts.v1.InputAdvance
+	59,  // 47: lienket.contracts.v1.ListInputAdvancesResponse.input_advances:type_name -> lienket.contracts.v1.InputAdvance
+	2,   // 48: lienket.contracts.v1.Payment.method:type_name -> lienket.contracts.v1.PaymentMethod
+	92,  // 49: lienket.contracts.v1.Payment.create_time:type_name -> google.protobuf.Timestamp
+	63,  // 50: lienket.contracts.v1.CreatePaymentRequest.payment:type_name -> lienket.contracts.v1.Payment
+	63,  // 51: lienket.contracts.v1.ListPaymentsResponse.payments:type_name -> lienket.contracts.v1.Payment
+	67,  // 52: lienket.contracts.v1.Settlement.households:type_name -> lienket.contracts.v1.SettlementLine
+	67,  // 53: lienket.contracts.v1.Settlement.total:type_name -> lienket.contracts.v1.SettlementLine
+	92,  // 54: lienket.contracts.v1.Settlement.compute_time:type_name -> google.protobuf.Timestamp
+	8,   // 55: lienket.contracts.v1.Incident.kind:type_name -> lienket.contracts.v1.Incident.Kind
+	9,   // 56: lienket.contracts.v1.Incident.state:type_name -> lienket.contracts.v1.Incident.State
+	3,   // 57: lienket.contracts.v1.Incident.force_majeure_event:type_name -> lienket.contracts.v1.ForceMajeureEvent
+	10,  // 58: lienket.contracts.v1.Incident.verification:type_name -> lienket.contracts.v1.Incident.Verification
+	92,  // 59: lienket.contracts.v1.Incident.create_time:type_name -> google.protobuf.Timestamp
+	92,  // 60: lienket.contracts.v1.Incident.update_time:type_name -> google.protobuf.Timestamp
+	70,  // 61: lienket.contracts.v1.CreateIncidentRequest.incident:type_name -> lienket.contracts.v1.Incident
+	70,  // 62: lienket.contracts.v1.ListIncidentsResponse.incidents:type_name -> lienket.contracts.v1.Incident
+	78,  // 63: lienket.contracts.v1.CreateMarketPriceRequest.market_price:type_name -> lienket.contracts.v1.MarketPrice
+	78,  // 64: lienket.contracts.v1.ListMarketPricesResponse.market_prices:type_name -> lienket.contracts.v1.MarketPrice
+	11,  // 65: lienket.contracts.v1.ContractReport.scope_kind:type_name -> lienket.contracts.v1.ContractReport.ScopeKind
+	12,  // 66: lienket.contracts.v1.ContractReport.area_level:type_name -> lienket.contracts.v1.ContractReport.AreaLevel
+	89,  // 67: lienket.contracts.v1.ContractReport.total:type_name -> lienket.contracts.v1.ReportFigures
+	84,  // 68: lienket.contracts.v1.ContractReport.by_area:type_name -> lienket.contracts.v1.ReportLine
+	84,  // 69: lienket.contracts.v1.ContractReport.by_product:type_name -> lienket.contracts.v1.ReportLine
+	84,  // 70: lienket.contracts.v1.ContractReport.by_linkage_form:type_name -> lienket.contracts.v1.ReportLine
+	84,  // 71: lienket.contracts.v1.ContractReport.by_month:type_name -> lienket.contracts.v1.ReportLine
+	92,  // 72: lienket.contracts.v1.ContractReport.compute_time:type_name -> google.protobuf.Timestamp
+	89,  // 73: lienket.contracts.v1.ReportLine.figures:type_name -> lienket.contracts.v1.ReportFigures
+	0,   // 74: lienket.contracts.v1.ReportStateCount.state:type_name -> lienket.contracts.v1.ContractState
+	1,   // 75: lienket.contracts.v1.ReportLinkageFormCount.linkage_form:type_name -> lienket.contracts.v1.LinkageForm
+	8,   // 76: lienket.contracts.v1.ReportIncidentCount.kind:type_name -> lienket.contracts.v1.Incident.Kind
+	5,   // 77: lienket.contracts.v1.ReportIncidentCount.outcome:type_name -> lienket.contracts.v1.IncidentOutcome
+	86,  // 78: lienket.contracts.v1.ReportFigures.contracts_by_state:type_name -> lienket.contracts.v1.ReportStateCount
+	87,  // 79: lienket.contracts.v1.ReportFigures.contracts_by_linkage_form:type_name -> lienket.contracts.v1.ReportLinkageFormCount
+	85,  // 80: lienket.contracts.v1.ReportFigures.households:type_name -> lienket.contracts.v1.ReportHouseholds
+	88,  // 81: lienket.contracts.v1.ReportFigures.incidents_by_outcome:type_name -> lienket.contracts.v1.ReportIncidentCount
+	29,  // 82: lienket.contracts.v1.ContractsService.CreateContract:input_type -> lienket.contracts.v1.CreateContractRequest
+	30,  // 83: lienket.contracts.v1.ContractsService.GetContract:input_type -> lienket.contracts.v1.GetContractRequest
+	31,  // 84: lienket.contracts.v1.ContractsService.ListContracts:input_type -> lienket.contracts.v1.ListContractsRequest
+	33,  // 85: lienket.contracts.v1.ContractsService.UpdateContract:input_type -> lienket.contracts.v1.UpdateContractRequest
+	35,  // 86: lienket.contracts.v1.ContractsService.ValidateContract:input_type -> lienket.contracts.v1.ValidateContractRequest
+	37,  // 87: lienket.contracts.v1.ContractsService.SubmitContract:input_type -> lienket.contracts.v1.SubmitContractRequest
+	38,  // 88: lienket.contracts.v1.ContractsService.SignContract:input_type -> lienket.contracts.v1.SignContractRequest
+	39,  // 89: lienket.contracts.v1.ContractsService.WitnessContract:input_type -> lienket.contracts.v1.WitnessContractRequest
+	40,  // 90: lienket.contracts.v1.ContractsService.RejectWitnessContract:input_type -> lienket.contracts.v1.RejectWitnessContractRequest
+	41,  // 91: lienket.contracts.v1.ContractsService.CancelContract:input_type -> lienket.contracts.v1.CancelContractRequest
+	42,  // 92: lienket.contracts.v1.ContractsService.AmendContract:input_type -> lienket.contracts.v1.AmendContractRequest
+	43,  // 93: lienket.contracts.v1.ContractsService.TerminateContract:input_type -> lienket.contracts.v1.TerminateContractRequest
+	44,  // 94: lienket.contracts.v1.ContractsService.ResumeContract:input_type -> lienket.contracts.v1.ResumeContractRequest
+	45,  // 95: lienket.contracts.v1.ContractsService.AcknowledgeSettlement:input_type -> lienket.contracts.v1.AcknowledgeSettlementRequest
+	47,  // 96: lienket.contracts.v1.ContractsService.ListContractEvents:input_type -> lienket.contracts.v1.ListContractEventsRequest
+	50,  // 97: lienket.contracts.v1.ContractsService.ListRulebooks:input_type -> lienket.contracts.v1.ListRulebooksRequest
+	53,  // 98: lienket.contracts.v1.ContractsService.CreateDelivery:input_type -> lienket.contracts.v1.CreateDeliveryRequest
+	54,  // 99: lienket.contracts.v1.ContractsService.GetDelivery:input_type -> lienket.contracts.v1.GetDeliveryRequest
+	55,  // 100: lienket.contracts.v1.ContractsService.ListDeliveries:input_type -> lienket.contracts.v1.ListDeliveriesRequest
+	57,  // 101: lienket.contracts.v1.ContractsService.ConfirmDelivery:input_type -> lienket.contracts.v1.ConfirmDeliveryRequest
+	58,  // 102: lienket.contracts.v1.ContractsService.DisputeDelivery:input_type -> lienket.contracts.v1.DisputeDeliveryRequest
+	60,  // 103: lienket.contracts.v1.ContractsService.CreateInputAdvance:input_type -> lienket.contracts.v1.CreateInputAdvanceRequest
+	61,  // 104: lienket.contracts.v1.ContractsService.ListInputAdvances:input_type -> lienket.contracts.v1.ListInputAdvancesRequest
+	64,  // 105: lienket.contracts.v1.ContractsService.CreatePayment:input_type -> lienket.contracts.v1.CreatePaymentRequest
+	65,  // 106: lienket.contracts.v1.ContractsService.ListPayments:input_type -> lienket.contracts.v1.ListPaymentsRequest
+	69,  // 107: lienket.contracts.v1.ContractsService.GetSettlement:input_type -> lienket.contracts.v1.GetSettlementRequest
+	71,  // 108: lienket.contracts.v1.ContractsService.CreateIncident:input_type -> lienket.contracts.v1.CreateIncidentRequest
+	72,  // 109: lienket.contracts.v1.ContractsService.GetIncident:input_type -> lienket.contracts.v1.GetIncidentRequest
+	73,  // 110: lienket.contracts.v1.ContractsService.ListIncidents:input_type -> lienket.contracts.v1.ListIncidentsRequest
+	75,  // 111: lienket.contracts.v1.ContractsService.VerifyIncident:input_type -> lienket.contracts.v1.VerifyIncidentRequest
+	76,  // 112: lienket.contracts.v1.ContractsService.MediateIncident:input_type -> lienket.contracts.v1.MediateIncidentRequest
+	77,  // 113: lienket.contracts.v1.ContractsService.ResolveIncident:input_type -> lienket.contracts.v1.ResolveIncidentRequest
+	79,  // 114: lienket.contracts.v1.ContractsService.CreateMarketPrice:input_type -> lienket.contracts.v1.CreateMarketPriceRequest
+	80,  // 115: lienket.contracts.v1.ContractsService.ListMarketPrices:input_type -> lienket.contracts.v1.ListMarketPricesRequest
+	82,  // 116: lienket.contracts.v1.ContractsService.ReportContracts:input_type -> lienket.contracts.v1.ReportContractsRequest
+	28,  // 117: lienket.contracts.v1.ContractsService.CreateContract:output_type -> lienket.contracts.v1.Contract
+	28,  // 118: lienket.contracts.v1.ContractsService.GetContract:output_type -> lienket.contracts.v1.Contract
+	32,  // 119: lienket.contracts.v1.ContractsService.ListContracts:output_type -> lienket.contracts.v1.ListContractsResponse
+	28,  // 120: lienket.contracts.v1.ContractsService.UpdateContract:output_type -> lienket.contracts.v1.Contract
+	36,  // 121: lienket.contracts.v1.ContractsService.ValidateContract:output_type -> lienket.contracts.v1.ValidateContractResponse
+	28,  // 122: lienket.contracts.v1.ContractsService.SubmitContract:output_type -> lienket.contracts.v1.Contract
+	28,  // 123: lienket.contracts.v1.ContractsService.SignContract:output_type -> lienket.contracts.v1.Contract
+	28,  // 124: lienket.contracts.v1.ContractsService.WitnessContract:output_type -> lienket.contracts.v1.Contract
+	28,  // 125: lienket.contracts.v1.ContractsService.RejectWitnessContract:output_type -> lienket.contracts.v1.Contract
+	28,  // 126: lienket.contracts.v1.ContractsService.CancelContract:output_type -> lienket.contracts.v1.Contract
+	28,  // 127: lienket.contracts.v1.ContractsService.AmendContract:output_type -> lienket.contracts.v1.Contract
+	28,  // 128: lienket.contracts.v1.ContractsService.TerminateContract:output_type -> lienket.contracts.v1.Contract
+	28,  // 129: lienket.contracts.v1.ContractsService.ResumeContract:output_type -> lienket.contracts.v1.Contract
+	28,  // 130: lienket.contracts.v1.ContractsService.AcknowledgeSettlement:output_type -> lienket.contracts.v1.Contract
+	48,  // 131: lienket.contracts.v1.ContractsService.ListContractEvents:output_type -> lienket.contracts.v1.ListContractEventsResponse
+	51,  // 132: lienket.contracts.v1.ContractsService.ListRulebooks:output_type -> lienket.contracts.v1.ListRulebooksResponse
+	52,  // 133: lienket.contracts.v1.ContractsService.CreateDelivery:output_type -> lienket.contracts.v1.Delivery
+	52,  // 134: lienket.contracts.v1.ContractsService.GetDelivery:output_type -> lienket.contracts.v1.Delivery
+	56,  // 135: lienket.contracts.v1.ContractsService.ListDeliveries:output_type -> lienket.contracts.v1.ListDeliveriesResponse
+	52,  // 136: lienket.contracts.v1.ContractsService.ConfirmDelivery:output_type -> lienket.contracts.v1.Delivery
+	52,  // 137: lienket.contracts.v1.ContractsService.DisputeDelivery:output_type -> lienket.contracts.v1.Delivery
+	59,  // 138: lienket.contracts.v1.ContractsService.CreateInputAdvance:output_type -> lienket.contracts.v1.InputAdvance
+	62,  // 139: lienket.contracts.v1.ContractsService.ListInputAdvances:output_type -> lienket.contracts.v1.ListInputAdvancesResponse
+	63,  // 140: lienket.contracts.v1.ContractsService.CreatePayment:output_type -> lienket.contracts.v1.Payment
+	66,  // 141: lienket.contracts.v1.ContractsService.ListPayments:output_type -> lienket.contracts.v1.ListPaymentsResponse
+	68,  // 142: lienket.contracts.v1.ContractsService.GetSettlement:output_type -> lienket.contracts.v1.Settlement
+	70,  // 143: lienket.contracts.v1.ContractsService.CreateIncident:output_type -> lienket.contracts.v1.Incident
+	70,  // 144: lienket.contracts.v1.ContractsService.GetIncident:output_type -> lienket.contracts.v1.Incident
+	74,  // 145: lienket.contracts.v1.ContractsService.ListIncidents:output_type -> lienket.contracts.v1.ListIncidentsResponse
+	70,  // 146: lienket.contracts.v1.ContractsService.VerifyIncident:output_type -> lienket.contracts.v1.Incident
+	70,  // 147: lienket.contracts.v1.ContractsService.MediateIncident:output_type -> lienket.contracts.v1.Incident
+	70,  // 148: lienket.contracts.v1.ContractsService.ResolveIncident:output_type -> lienket.contracts.v1.Incident
+	78,  // 149: lienket.contracts.v1.ContractsService.CreateMarketPrice:output_type -> lienket.contracts.v1.MarketPrice
+	81,  // 150: lienket.contracts.v1.ContractsService.ListMarketPrices:output_type -> lienket.contracts.v1.ListMarketPricesResponse
+	83,  // 151: lienket.contracts.v1.ContractsService.ReportContracts:output_type -> lienket.contracts.v1.ContractReport
+	117, // [117:152] is the sub-list for method output_type
+	82,  // [82:117] is the sub-list for method input_type
+	82,  // [82:82] is the sub-list for extension type_name
+	82,  // [82:82] is the sub-list for extension extendee
+	0,   // [0:82] is the sub-list for field type_name
 }
 
 func init() { file_lienket_contracts_v1_contracts_proto_init() }
@@ -6625,8 +7822,8 @@ func file_lienket_contracts_v1_contracts_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_lienket_contracts_v1_contracts_proto_rawDesc), len(file_lienket_contracts_v1_contracts_proto_rawDesc)),
-			NumEnums:      10,
-			NumMessages:   69,
+			NumEnums:      13,
+			NumMessages:   77,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

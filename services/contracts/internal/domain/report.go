@@ -247,3 +247,32 @@ type Rollup struct {
 	Entries        []Entry
 	Participations []Participation
 }
+
+// ShareBps is figure num ÷ figure den in basis points, rounded (0 when den is 0).
+func (f *Figures) ShareBps(num, den Fig) int32 {
+	if f[den] == 0 {
+		return 0
+	}
+	v, err := MulDivRound(f[num], WholeBps, f[den])
+	if err != nil {
+		return 0
+	}
+	return int32(v)
+}
+
+// Average is figure num ÷ figure den, rounded to a whole number (0 when den is 0).
+func (f *Figures) Average(num, den Fig) int64 {
+	if f[den] <= 0 {
+		return 0
+	}
+	v, _ := MulDivRound(f[num], 1, f[den])
+	return v
+}
+
+// AverageDaysToPay is the average days from delivery to payment, weighted by amount.
+func (f *Figures) AverageDaysToPay() float64 {
+	if f[FigPaidVND] == 0 {
+		return 0
+	}
+	return float64(f[FigPayDaysVND]) / float64(f[FigPaidVND])
+}

@@ -318,6 +318,9 @@ func (t *Tally) finishAll(by int) ([]ReportLine, error) {
 		if err != nil {
 			return nil, err
 		}
+		if l.Fig.Zero() && l.Households == (Households{}) {
+			continue // only contracts ended before the period
+		}
 		l.Key = k
 		out = append(out, l)
 	}

@@ -164,8 +164,9 @@ type workDoc struct {
 	ID string `bson:"_id"`
 }
 
+// addWork puts item on the worklist (already there: nothing to do).
 func (s *Store) addWork(ctx context.Context, item string) error {
-	if _, _, err := s.worklist.Insert(ctx, item, &workDoc{ID: item}); err != nil {
+	if _, err := s.worklist.C.InsertOne(ctx, &workDoc{ID: item}); err != nil && !mongostore.IsDuplicateKey(err) {
 		return fmt.Errorf("report worklist: %w", err)
 	}
 	return nil

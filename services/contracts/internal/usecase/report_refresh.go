@@ -55,29 +55,44 @@ func (s *Service) RefreshReports(ctx context.Context) error {
 }
 
 // ReportLoop refreshes the reports every interval, and sweeps every sweep for marks a crash
-// left without a worklist entry (also once at start), until ctx ends.
+// left without a worklist entry (also once at start), until ctx ends. A failure is logged when
+// it starts, then at most once a minute while it lasts.
 func (s *Service) ReportLoop(ctx context.Context, interval, sweep time.Duration) {
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
-	lastSweep := time.Time{}
+	var lastSweep, lastLog time.Time
+	failing := false
 	for {
-		if time.Since(lastSweep) >= sweep {
-			lastSweep = time.Now()
-			if n, err := s.st.SweepReports(ctx, worklistLimit); err != nil {
-				s.log.ErrorContext(ctx, "report sweep failed", "error", err)
-			} else if n > 0 {
-				s.log.InfoContext(ctx, "report sweep put marks back on the worklist", "count", n)
-			}
-		}
-		if err := s.RefreshReports(ctx); err != nil && ctx.Err() == nil {
+		err := s.reportPass(ctx, &lastSweep, sweep)
+		switch {
+		case err != nil && ctx.Err() == nil && (!failing || time.Since(lastLog) >= time.Minute):
 			s.log.ErrorContext(ctx, "report refresh failed", "error", err)
+			lastLog = time.Now()
+		case err == nil && failing:
+			s.log.InfoContext(ctx, "report refresh works again")
 		}
+		failing = err != nil
 		select {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
 		}
 	}
+}
+
+// reportPass is one pass of the refresher: a sweep when one is due, then the worklist.
+func (s *Service) reportPass(ctx context.Context, lastSweep *time.Time, sweep time.Duration) error {
+	if time.Since(*lastSweep) >= sweep {
+		n, err := s.st.SweepReports(ctx, worklistLimit)
+		if err != nil {
+			return err
+		}
+		*lastSweep = time.Now()
+		if n > 0 {
+			s.log.InfoContext(ctx, "report sweep put marks back on the worklist", "count", n)
+		}
+	}
+	return s.RefreshReports(ctx)
 }
 
 // refreshContract rebuilds a contract's rollup if it was marked, tells its nodes and household

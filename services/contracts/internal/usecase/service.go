@@ -8,8 +8,8 @@ package usecase
 import (
 	"context"
 	"log/slog"
-	"sync"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/lienket/lienket/services/contracts/internal/domain"

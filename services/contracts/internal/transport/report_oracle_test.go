@@ -60,9 +60,9 @@ func (w *seasonWorld) records(t *testing.T) []*record {
 
 // oracleQuery is a report request and what it should count.
 type oracleQuery struct {
-	kind                                        string // national, province, commune, organization
-	code                                        string // the province, commune or organisation
-	from, to                                    string // months YYYY-MM
+	kind                                       string // national, province, commune, organization
+	code                                       string // the province, commune or organisation
+	from, to                                   string // months YYYY-MM
 	product, rulebook, form, province, commune string // filter
 }
 

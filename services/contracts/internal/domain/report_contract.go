@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"cmp"
 	"slices"
 	"sort"
 	"strings"
@@ -354,13 +355,21 @@ func dateThenID(d1, id1, d2, id2 string) bool {
 // sortRollup puts a rollup in its canonical order.
 func sortRollup(r *Rollup) {
 	sort.Slice(r.Entries, func(i, j int) bool { return entryLess(&r.Entries[i], &r.Entries[j]) })
-	sort.Slice(r.Participations, func(i, j int) bool {
-		a, b := &r.Participations[i], &r.Participations[j]
-		if a.Household != b.Household {
-			return a.Household < b.Household
-		}
-		return a.Contract < b.Contract
+	slices.SortFunc(r.Participations, func(a, b Participation) int {
+		return cmp.Or(cmp.Compare(a.Household, b.Household), cmp.Compare(a.Contract, b.Contract), cmp.Compare(a.Start, b.Start), cmp.Compare(a.End, b.End),
+			cmp.Compare(a.Dims.key(), b.Dims.key()), cmp.Compare(a.Gen, b.Gen), cmp.Compare(a.Poverty, b.Poverty), cmp.Compare(a.HomeProvince, b.HomeProvince),
+			cmpBool(a.EthnicMinority, b.EthnicMinority), cmpBool(a.WomenHeaded, b.WomenHeaded))
 	})
+}
+
+func cmpBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case !a:
+		return -1
+	}
+	return 1
 }
 
 func entryLess(a, b *Entry) bool {

@@ -271,6 +271,12 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{rpc: "VerifyIncident", method: "POST", path: "/v1/" + forceMajeure + ":verify", body: map[string]any{"accept": false, "note": "Không xác minh được"}, allow: []string{"official"}, mode: authorized},
 		{rpc: "MediateIncident", method: "POST", path: "/v1/" + dispute + ":mediate", body: map[string]any{"note": "Hòa giải tại UBND xã"}, allow: []string{"official"}, mode: authorized},
 		{rpc: "ResolveIncident", method: "POST", path: "/v1/" + toResolve + ":resolve", body: map[string]any{"outcome": "Hai bên thống nhất", "breach_upheld": false}, allow: []string{"admin", "business", "producer", "partner", "official"}, mode: authorized},
+		// reports: each scope to whom it belongs (the content check below: nothing of another's)
+		{rpc: "ReportContracts", method: "GET", path: "/v1/contracts:report?scope=national", allow: []string{"admin"}},
+		{rpc: "ReportContracts", method: "GET", path: "/v1/contracts:report?scope=adminAreas/" + province, allow: []string{"admin", "province"}},
+		{rpc: "ReportContracts", method: "GET", path: "/v1/contracts:report?scope=adminAreas/" + fx.WitnessCommune, allow: []string{"admin", "official", "province"}},
+		{rpc: "ReportContracts", method: "GET", path: "/v1/contracts:report?scope=" + biz, allow: []string{"admin", "business", "partner"}},
+		{rpc: "ReportContracts", method: "GET", path: "/v1/contracts:report?scope=" + coop, allow: []string{"admin", "producer"}},
 		{rpc: "CreateMarketPrice", method: "POST", path: "/v1/marketPrices", body: map[string]any{"reference": "que-yen-bai", "price_date": "2026-06-01", "price_vnd": "20000"}, allow: []string{"admin"}},
 		{rpc: "ListMarketPrices", method: "GET", path: "/v1/marketPrices", allow: all},
 		// matchmaking
@@ -437,6 +443,36 @@ func TestAuthorizationMatrix(t *testing.T) {
 			}
 		})
 	}
+
+	// Every caller's own report (no scope named) holds the fixture's contracts when they are
+	// the caller's, and nothing when they are another commune's, province's or organisation's;
+	// households have no reports.
+	t.Run("own_reports", func(t *testing.T) {
+		mine := map[string]bool{"admin": true, "business": true, "producer": true, "official": true, "province": true, "partner": true}
+		for _, name := range all {
+			res := s.call("GET", "/v1/contracts:report?start_month=2026-01&end_month=2026-12", tokens[name], nil)
+			switch {
+			case strings.HasPrefix(name, "household"):
+				require.Equal(t, http.StatusForbidden, res.code, "%s: %s", name, res.raw)
+				continue
+			case res.code == http.StatusNotFound && (name == "official-other" || name == "province-other"):
+				continue // their area is not in the registry's list: no report of it
+			}
+			require.Equal(t, http.StatusOK, res.code, "%s: %s", name, res.raw)
+			contracts := res.str("total", "contracts")
+			if !mine[name] {
+				require.Contains(t, []string{"", "0"}, contracts, "%s sees nothing of another's contracts: %s", name, truncate(res.raw, 400))
+				require.Empty(t, res.list("by_area"), name)
+				continue
+			}
+			require.NotContains(t, []string{"", "0"}, contracts, "%s sees its contracts", name)
+			if name == "official" {
+				for _, l := range res.list("by_area") {
+					require.Equal(t, fx.WitnessCommune, l["key"], "a commune's report is of its commune only")
+				}
+			}
+		}
+	})
 
 	// VerifyApiKey has no REST binding: only services (the gateway) and operators may call it
 	// over gRPC.

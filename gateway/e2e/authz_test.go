@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -277,6 +278,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{rpc: "ReportContracts", method: "GET", path: "/v1/contracts:report?scope=adminAreas/" + fx.WitnessCommune, allow: []string{"admin", "official", "province"}},
 		{rpc: "ReportContracts", method: "GET", path: "/v1/contracts:report?scope=" + biz, allow: []string{"admin", "business", "partner"}},
 		{rpc: "ReportContracts", method: "GET", path: "/v1/contracts:report?scope=" + coop, allow: []string{"admin", "producer"}},
+		{rpc: "ReportDemands", method: "GET", path: "/v1/demands:report?scope=national", allow: []string{"admin"}},
+		{rpc: "ReportDemands", method: "GET", path: "/v1/demands:report?scope=adminAreas/" + province, allow: []string{"admin", "province"}},
+		{rpc: "ReportDemands", method: "GET", path: "/v1/demands:report?scope=adminAreas/" + fx.WitnessCommune, allow: []string{"admin", "official", "province"}},
+		{rpc: "ReportDemands", method: "GET", path: "/v1/demands:report?scope=" + biz, allow: []string{"admin", "business", "partner"}},
 		{rpc: "CreateMarketPrice", method: "POST", path: "/v1/marketPrices", body: map[string]any{"reference": "que-yen-bai", "price_date": "2026-06-01", "price_vnd": "20000"}, allow: []string{"admin"}},
 		{rpc: "ListMarketPrices", method: "GET", path: "/v1/marketPrices", allow: all},
 		// matchmaking
@@ -471,6 +476,14 @@ func TestAuthorizationMatrix(t *testing.T) {
 					require.Equal(t, fx.WitnessCommune, l["key"], "a commune's report is of its commune only")
 				}
 			}
+		}
+		// Demands: the buyer's own report holds its demands; another business's holds none.
+		for name, want := range map[string]bool{"business": true, "partner": true, "business-other": false, "partner-other": false} {
+			res := s.must(s.call("GET", "/v1/demands:report", tokens[name], nil), 200)
+			require.Equal(t, want, !slices.Contains([]string{"", "0"}, res.str("total", "posted")), "%s: %s", name, truncate(res.raw, 300))
+		}
+		for _, name := range []string{"household", "household-other"} {
+			require.Equal(t, http.StatusForbidden, s.call("GET", "/v1/demands:report", tokens[name], nil).code)
 		}
 	})
 

@@ -23,7 +23,7 @@ func (s *Server) ReportContracts(ctx context.Context, req *contractsv1.ReportCon
 
 func reportToProto(r *usecase.ContractReport) *contractsv1.ContractReport {
 	out := &contractsv1.ContractReport{
-		Scope: r.Scope, ScopeKind: contractsv1.ContractReport_ScopeKind(contractsv1.ContractReport_ScopeKind_value["SCOPE_KIND_"+r.Kind]),
+		Scope: r.Scope, ScopeKind: contractsv1.ContractReport_ScopeKind(contractsv1.ContractReport_ScopeKind_value["SCOPE_KIND_"+string(r.Kind)]),
 		StartMonth: r.Query.From.String(), EndMonth: r.Query.To.String(), Filter: r.Filter,
 		AreaLevel: contractsv1.ContractReport_AreaLevel(contractsv1.ContractReport_AreaLevel_value["AREA_LEVEL_"+r.AreaLevel]),
 		Total:     figuresToProto(&r.Total), ComputeTime: timestamppb.New(r.ComputeTime),

@@ -77,12 +77,12 @@ var navLabels = map[string]string{
 
 // navByRole are the sections of each role, in order.
 var navByRole = map[string][]string{
-	"business":          {"/demands", "/contracts"},
-	"producer":          {"/proposals", "/offers", "/contracts", "/members"},
-	"commune_official":  {"/inbox", "/contracts", "/incidents"},
+	"business":          {"/demands", "/contracts", "/report"},
+	"producer":          {"/proposals", "/offers", "/contracts", "/members", "/report"},
+	"commune_official":  {"/inbox", "/contracts", "/incidents", "/report"},
 	"province_official": {"/report", "/contracts"},
 	"household":         {"/contracts"},
-	"admin":             {"/contracts"},
+	"admin":             {"/contracts", "/report"},
 }
 
 type navItem struct {
@@ -150,6 +150,9 @@ var funcs = template.FuncMap{
 	"list":       func(xs ...string) []string { return xs },
 	"grantLabel": grantLabel,
 	"pctv":       func(n int32) string { return strings.TrimSuffix(bps(n), "%") },
+	"share":      share,
+	"days":       func(f float64) string { return strings.Replace(fmt.Sprintf("%.1f", f), ".", ",", 1) },
+	"add64":      func(a, b int64) int64 { return a + b },
 	"hasE": func(list any, name string) bool {
 		for _, x := range reflectList(list) {
 			if fmt.Sprint(x) == name {

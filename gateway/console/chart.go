@@ -69,7 +69,7 @@ type lineSeries struct {
 // lineChart draws lines over labelled points (months), with a value axis of round steps
 // written by axis, a legend, and a dot per point.
 func lineChart(id, title, desc string, xs []string, series []lineSeries, axis func(float64) string) template.HTML {
-	const width, height, left, right, top, bottom = 640, 300, 78, 16, 40, 44
+	const width, height, left, right, top, bottom = 640, 300, 78, 28, 40, 44
 	plotW, plotH := float64(width-left-right), float64(height-top-bottom)
 	var peak int64
 	for _, s := range series {
@@ -95,9 +95,9 @@ func lineChart(id, title, desc string, xs []string, series []lineSeries, axis fu
 		fmt.Fprintf(&b, `<line class="grid" x1="%d" x2="%d" y1="%.1f" y2="%.1f"></line><text class="axis" x="%d" y="%.1f" text-anchor="end">%s</text>`,
 			left, width-right, gy, gy, left-6, gy+4, chartText(axis(v)))
 	}
-	every := max(1, (len(xs)+11)/12)
+	every := max(1, (len(xs)+5)/6) // at most six labels: they never run into each other
 	for i, l := range xs {
-		if i%every == 0 || i == len(xs)-1 {
+		if i%every == 0 {
 			fmt.Fprintf(&b, `<text class="axis" x="%.1f" y="%d" text-anchor="middle">%s</text>`, x(i), height-bottom+18, chartText(l))
 		}
 	}

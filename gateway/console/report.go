@@ -317,6 +317,15 @@ func areaLabel(refs refs, code string) string {
 	return code
 }
 
+// shortMonth writes "YYYY-MM" as mm/yy (chart axes).
+func shortMonth(m string) string {
+	t, err := time.Parse("2006-01", m)
+	if err != nil {
+		return m
+	}
+	return t.Format("01/06")
+}
+
 // monthLabel writes "YYYY-MM" as mm/yyyy.
 func monthLabel(m string) string {
 	t, err := time.Parse("2006-01", m)
@@ -387,7 +396,7 @@ func reportCharts(q *rq, v reportView) []template.HTML {
 	var xs []string
 	accepted, paid := lineSeries{Name: T("Giá trị nghiệm thu")}, lineSeries{Name: T("Đã thanh toán")}
 	for _, l := range v.ByMonth {
-		xs = append(xs, l.Label)
+		xs = append(xs, shortMonth(l.Key))
 		accepted.Values = append(accepted.Values, l.F.GetAcceptedValueVnd())
 		paid.Values = append(paid.Values, l.F.GetPaidVnd())
 	}

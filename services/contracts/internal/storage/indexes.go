@@ -39,5 +39,6 @@ func Collections() []mongostore.Collection {
 		{Name: reportAreasCollection, Indexes: []mongo.IndexModel{mongostore.Index("dirty")}},
 		{Name: reportOrgsCollection, Indexes: []mongo.IndexModel{mongostore.Index("dirty")}},
 		{Name: reportWorklistCollection, Bounded: true}, // read whole: what is marked and not rebuilt yet
+		{Name: datasetCollection, Bounded: true},        // the marker of a generated dataset (by _id)
 	}
 }

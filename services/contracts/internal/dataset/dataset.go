@@ -49,7 +49,7 @@ func (s Spec) ProvinceOf(commune int) int { return commune % s.Provinces }
 // Summary counts what was generated.
 type Summary struct {
 	Contracts, InForce, Deliveries, Payments, Advances, Incidents int
-	Elapsed                                                     time.Duration
+	Elapsed                                                       time.Duration
 }
 
 var (

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"google.golang.org/grpc/codes"
@@ -77,6 +78,11 @@ type reportData struct {
 	D       *matchmakingv1.DemandReport // nil when the person has no demand report
 	Refs    refs
 	ScopeOf string // the scope's name for people: a commune, a province, an organisation
+	// areaName names an area code for people (looked up in the registry, cached).
+	areaName func(code string) string
+	// areas are the areas of the scope's area filter (provinces of the country, communes of
+	// a province).
+	areas []option
 }
 
 // load asks both services for the report of rq.
@@ -91,7 +97,12 @@ func (c *Console) loadReport(q *rq, rqy reportQuery) (*reportData, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &reportData{Q: rqy, C: cr, Refs: refs}
+	d := &reportData{Q: rqy, C: cr, Refs: refs, areaName: func(code string) string {
+		if a := c.b.area(q.ctx, code); a != nil {
+			return a.GetDisplayName()
+		}
+		return code
+	}}
 	dr, err := c.b.mm.ReportDemands(q.ctx, &matchmakingv1.ReportDemandsRequest{Scope: cr.GetScope(), StartMonth: cr.GetStartMonth(), EndMonth: cr.GetEndMonth(), Filter: df})
 	switch status.Code(err) {
 	case codes.OK:
@@ -100,19 +111,19 @@ func (c *Console) loadReport(q *rq, rqy reportQuery) (*reportData, error) {
 	default:
 		return nil, err
 	}
-	d.ScopeOf = c.scopeName(q, cr.GetScope(), refs)
+	d.ScopeOf = c.scopeName(q, d)
+	d.areas = c.scopeAreas(q, cr)
 	return d, nil
 }
 
 // scopeName names a scope for people.
-func (c *Console) scopeName(q *rq, scope string, refs refs) string {
+func (c *Console) scopeName(q *rq, d *reportData) string {
+	scope := d.C.GetScope()
 	switch {
 	case scope == "national":
 		return tr(q.lang, "Toàn quốc")
 	case strings.HasPrefix(scope, "adminAreas/"):
-		if a := refs.Areas[strings.TrimPrefix(scope, "adminAreas/")]; a != nil {
-			return a.GetDisplayName()
-		}
+		return d.areaName(strings.TrimPrefix(scope, "adminAreas/"))
 	case strings.HasPrefix(scope, "organizations/"):
 		names := map[string]string{scope: ""}
 		c.fillOrgNames(q, names)
@@ -244,7 +255,7 @@ func (c *Console) reportView(q *rq, d *reportData) reportView {
 	if d.D != nil {
 		v.Demands = d.D.GetTotal()
 		for _, l := range d.D.GetByArea() {
-			v.DemandsByArea = append(v.DemandsByArea, demandLine{Label: areaLabel(d.Refs, l.GetKey()), F: l.GetFigures()})
+			v.DemandsByArea = append(v.DemandsByArea, demandLine{Label: d.areaName(l.GetKey()), F: l.GetFigures()})
 		}
 	}
 	return v
@@ -256,7 +267,7 @@ func (c *Console) lines(q *rq, d *reportData, ls []*contractsv1.ReportLine, by s
 	out := make([]reportLine, 0, len(ls))
 	drill := q.s.Role == "admin" || (q.s.Role == "province_official" && d.C.GetScopeKind() == contractsv1.ContractReport_SCOPE_KIND_PROVINCE)
 	for _, l := range ls {
-		rl := reportLine{Key: l.GetKey(), F: l.GetFigures(), Label: lineLabel(q, d.Refs, by, l.GetKey())}
+		rl := reportLine{Key: l.GetKey(), F: l.GetFigures(), Label: lineLabel(q, d, by, l.GetKey())}
 		switch by {
 		case "product":
 			if p := d.Refs.Products[l.GetKey()]; p != nil {
@@ -291,12 +302,12 @@ func reportUnit(d *reportData) string {
 }
 
 // lineLabel names a line's key for people.
-func lineLabel(q *rq, refs refs, by, key string) string {
+func lineLabel(q *rq, d *reportData, by, key string) string {
 	switch by {
 	case "area":
-		return areaLabel(refs, key)
+		return d.areaName(key)
 	case "product":
-		if p := refs.Products[key]; p != nil {
+		if p := d.Refs.Products[key]; p != nil {
 			if q.lang == "en" && p.GetNameEn() != "" {
 				return p.GetNameEn()
 			}
@@ -308,13 +319,6 @@ func lineLabel(q *rq, refs refs, by, key string) string {
 		return monthLabel(key)
 	}
 	return key
-}
-
-func areaLabel(refs refs, code string) string {
-	if a := refs.Areas[code]; a != nil {
-		return a.GetDisplayName()
-	}
-	return code
 }
 
 // shortMonth writes "YYYY-MM" as mm/yy (chart axes).
@@ -339,23 +343,53 @@ func monthLabel(m string) string {
 // the areas of the scope (provinces of the country, communes of a province).
 func reportOptions(q *rq, d *reportData) (products, forms, rulebooks, areas []option) {
 	for _, p := range d.Refs.ProductL {
-		products = append(products, option{Value: p.GetName(), Label: lineLabel(q, d.Refs, "product", p.GetName())})
+		products = append(products, option{Value: p.GetName(), Label: lineLabel(q, d, "product", p.GetName())})
 	}
 	for _, f := range []string{"INPUT_SUPPLY_AND_PURCHASE", "PURCHASE_ONLY", "FULL_CHAIN", "SERVICES_AND_PURCHASE"} {
-		forms = append(forms, option{Value: "LINKAGE_FORM_" + f, Label: lineLabel(q, d.Refs, "form", f)})
+		forms = append(forms, option{Value: "LINKAGE_FORM_" + f, Label: lineLabel(q, d, "form", f)})
 	}
 	rulebooks = []option{{Value: "decree98", Label: tr(q.lang, "Nghị định 98 (cơ bản)")}, {Value: "ntp-sedema", Label: tr(q.lang, "CTMTQG vùng đồng bào DTTS&MN")}}
-	kind := d.C.GetScopeKind()
-	for _, a := range d.Refs.Areas {
-		switch {
-		case kind == contractsv1.ContractReport_SCOPE_KIND_NATIONAL && a.GetLevel() == registryv1.AdminArea_LEVEL_PROVINCE,
-			kind == contractsv1.ContractReport_SCOPE_KIND_PROVINCE && a.GetLevel() == registryv1.AdminArea_LEVEL_COMMUNE &&
-				strings.TrimPrefix(a.GetParentCode(), "adminAreas/") == strings.TrimPrefix(d.C.GetScope(), "adminAreas/"):
-			areas = append(areas, option{Value: a.GetCode(), Label: a.GetDisplayName()})
-		}
+	return products, forms, rulebooks, d.areas
+}
+
+// areaLists caches the areas a report filters by (the country's provinces, a province's
+// communes): the registry's official list changes by decree, not while a page is read.
+var areaLists sync.Map // filter → areaList
+
+type areaList struct {
+	at    time.Time
+	areas []option
+}
+
+// scopeAreas are the areas a report of r may be filtered to: the provinces of a national
+// report, the communes of a province's (none otherwise).
+func (c *Console) scopeAreas(q *rq, r *contractsv1.ContractReport) []option {
+	filter := ""
+	switch r.GetScopeKind() {
+	case contractsv1.ContractReport_SCOPE_KIND_NATIONAL:
+		filter = `level = "LEVEL_PROVINCE"`
+	case contractsv1.ContractReport_SCOPE_KIND_PROVINCE:
+		filter = fmt.Sprintf(`parent_code = %q`, strings.TrimPrefix(r.GetScope(), "adminAreas/"))
+	default:
+		return nil
 	}
-	sortOptions(areas)
-	return products, forms, rulebooks, areas
+	if l, ok := areaLists.Load(filter); ok && time.Since(l.(areaList).at) < refTTL {
+		return l.(areaList).areas
+	}
+	list, err := pages(func(tok string) ([]*registryv1.AdminArea, string, error) {
+		res, err := c.b.reg.ListAdminAreas(q.ctx, &registryv1.ListAdminAreasRequest{PageSize: 500, PageToken: tok, Filter: filter})
+		return res.GetAdminAreas(), res.GetNextPageToken(), err
+	}, 0)
+	if err != nil {
+		return nil // the form offers no area choice; the report itself is unaffected
+	}
+	var out []option
+	for _, a := range list {
+		out = append(out, option{Value: a.GetCode(), Label: a.GetDisplayName()})
+	}
+	sortOptions(out)
+	areaLists.Store(filter, areaList{at: time.Now(), areas: out})
+	return out
 }
 
 func sortOptions(os []option) {

@@ -188,7 +188,7 @@ func exportTable(d *reportData, lang string) table {
 		lines     []*contractsv1.ReportLine
 	}{{area, "area", d.C.GetByArea()}, {"Theo sản phẩm", "product", d.C.GetByProduct()}, {"Theo hình thức liên kết", "form", d.C.GetByLinkageForm()}, {"Theo tháng", "month", d.C.GetByMonth()}} {
 		for _, l := range b.lines {
-			row(b.group, l.GetKey(), lineLabel(q, d.Refs, b.by, l.GetKey()), l.GetFigures(), demands[b.by][l.GetKey()])
+			row(b.group, l.GetKey(), lineLabel(q, d, b.by, l.GetKey()), l.GetFigures(), demands[b.by][l.GetKey()])
 		}
 	}
 	_ = lang

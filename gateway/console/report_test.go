@@ -15,6 +15,7 @@ import (
 	contractsv1 "github.com/lienket/lienket/proto/lienket/contracts/v1"
 	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
 	"github.com/lienket/lienket/services/platform/auth"
+	"github.com/lienket/lienket/services/platform/testkit/places"
 )
 
 // season makes an active contract with deliveries, a payment and an incident (2027).
@@ -50,7 +51,7 @@ func TestReportPages(t *testing.T) {
 	ctx := context.Background()
 	w := s.world(3, "Triệu Thị Mai", "Bàn Văn Lực", "Lý Thị Hoa")
 	s.season(w)
-	area, err := s.reg.GetAdminArea(ctx, &registryv1.GetAdminAreaRequest{Name: "adminAreas/04477"}, s.admin)
+	area, err := s.reg.GetAdminArea(ctx, &registryv1.GetAdminAreaRequest{Name: "adminAreas/" + places.ChauQue}, s.admin)
 	require.NoError(t, err)
 	province := strings.TrimPrefix(area.GetParentCode(), "adminAreas/")
 	period := "?from=2026-12&to=2027-12" // the incident is dated today (December 2026)
@@ -66,7 +67,7 @@ func TestReportPages(t *testing.T) {
 	for _, want := range []string{"Báo cáo liên kết", "3 hộ (mỗi hộ tính một lần)", vnd(accepted), area.GetDisplayName(), `<svg class="chart-svg" id="chart-months"`,
 		`id="chart-households"`, `role="img"`, "Thanh toán chậm", `href="/console/report.csv?from=2026-12&amp;to=2027-12"`, `href="/console/report?area=&amp;`} {
 		if strings.HasPrefix(want, `href="/console/report?area`) {
-			require.Contains(t, pg.body, `href="/console/report?from=2026-12&amp;scope=adminAreas%2F04477&amp;to=2027-12"`, "the commune links to its own report")
+			require.Contains(t, pg.body, `href="/console/report?from=2026-12&amp;scope=adminAreas%2F`+places.ChauQue+`&amp;to=2027-12"`, "the commune links to its own report")
 			continue
 		}
 		require.Contains(t, pg.body, want)
@@ -98,7 +99,7 @@ func TestReportPages(t *testing.T) {
 	require.Equal(t, "1", rows[1][col("Sự vụ thanh toán chậm: đang mở")])
 	var communeRow []string
 	for _, r := range rows {
-		if r[0] == "Theo xã" && r[1] == "04477" {
+		if r[0] == "Theo xã" && r[1] == places.ChauQue {
 			communeRow = r
 		}
 	}
@@ -130,7 +131,7 @@ func TestReportPages(t *testing.T) {
 		want bool
 	}{
 		{official(), true}, {w.buyer(), true}, {w.producer(), true},
-		{auth.Principal{Subject: "users/o2", Role: auth.RoleCommuneOfficial, AdminArea: "04480"}, false},
+		{auth.Principal{Subject: "users/o2", Role: auth.RoleCommuneOfficial, AdminArea: places.DongCuong}, false},
 		{auth.Principal{Subject: "users/b2", Role: auth.RoleBusiness, Organization: "organizations/someone-else"}, false},
 		{auth.Principal{Subject: "users/admin", Role: auth.RoleAdmin}, true},
 	} {
@@ -141,7 +142,7 @@ func TestReportPages(t *testing.T) {
 	}
 	hh := s.signedIn(auth.Principal{Subject: "users/h", Role: auth.RoleHousehold, Household: w.households[0]}, "Hộ", false).get("/console/report")
 	require.Equal(t, http.StatusForbidden, hh.code)
-	other := s.signedIn(auth.Principal{Subject: "users/o2", Role: auth.RoleCommuneOfficial, AdminArea: "04480"}, "Cán bộ xã khác", false).get("/console/report.csv?scope=adminAreas/04477")
+	other := s.signedIn(auth.Principal{Subject: "users/o2", Role: auth.RoleCommuneOfficial, AdminArea: places.DongCuong}, "Cán bộ xã khác", false).get("/console/report.csv?scope=adminAreas/" + places.ChauQue)
 	require.Equal(t, http.StatusForbidden, other.code, "another commune's download")
 }
 

@@ -39,7 +39,8 @@ func Register(ctx context.Context, s *grpc.Server, d service.Deps, cfg Config) e
 	if err != nil {
 		return err
 	}
-	uc := usecase.New(usecase.Deps{Store: st, Rulebooks: books, Registry: transport.NewRegistry(cc), Now: mongostore.Now, EventAppended: appended, Log: d.Log})
+	reg := transport.NewRegistry(cc)
+	uc := usecase.New(usecase.Deps{Store: st, Rulebooks: books, Registry: reg, Directory: reg, Now: mongostore.Now, EventAppended: appended, PublicBaseURL: cfg.PublicBaseURL, Log: d.Log})
 	transport.Register(s, uc)
 	go uc.ReportLoop(ctx, cfg.ReportRefreshInterval, cfg.ReportSweepInterval)
 	return nil

@@ -1,10 +1,14 @@
 package app
 
 import (
+	"net/url"
 	"time"
 
 	"github.com/lienket/lienket/services/platform/config"
 )
+
+// DefaultPublicBaseURL is where the gateway answers by default (make run).
+const DefaultPublicBaseURL = "http://" + config.DefaultGatewayAddr
 
 // Config is the contracts service's own settings (the common ones are config.Common).
 type Config struct {
@@ -17,6 +21,9 @@ type Config struct {
 	// ReportSweepInterval is how often marks a crash left off the worklist are looked for
 	// (REPORT_SWEEP_INTERVAL).
 	ReportSweepInterval time.Duration
+	// PublicBaseURL is the public address of the gateway (PUBLIC_BASE_URL): the QR code of
+	// every document links to its verification page, PUBLIC_BASE_URL/verify/{contract}.
+	PublicBaseURL string
 }
 
 // Defaults of the contracts settings.
@@ -27,9 +34,11 @@ const (
 
 // LoadConfig reads the contracts service's settings; malformed values are recorded by e.
 func LoadConfig(e *config.Env) Config {
-	return Config{
-		RegistryAddr:          e.Addr("REGISTRY_ADDR", config.DefaultRegistryAddr),
+	c := Config{RegistryAddr: e.Addr("REGISTRY_ADDR", config.DefaultRegistryAddr), PublicBaseURL: e.String("PUBLIC_BASE_URL", DefaultPublicBaseURL),
 		ReportRefreshInterval: e.Duration("REPORT_REFRESH_INTERVAL", DefaultReportRefreshInterval),
-		ReportSweepInterval:   e.Duration("REPORT_SWEEP_INTERVAL", DefaultReportSweepInterval),
-	}
+		ReportSweepInterval:   e.Duration("REPORT_SWEEP_INTERVAL", DefaultReportSweepInterval)}
+	u, err := url.Parse(c.PublicBaseURL)
+	e.Check(err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && u.RawQuery == "" && u.Fragment == "",
+		"PUBLIC_BASE_URL", "must be an absolute http(s) URL without query, e.g. https://lienket.example.vn (got %q)", c.PublicBaseURL)
+	return c
 }

@@ -5,6 +5,8 @@ package app
 
 import (
 	"context"
+	"log/slog"
+	"strings"
 
 	"google.golang.org/grpc"
 
@@ -23,9 +25,15 @@ func Register(ctx context.Context, s *grpc.Server, d service.Deps, cfg Config) e
 		return err
 	}
 	st := storage.New(d.DB)
-	ref, err := st.LoadReferenceData(ctx, cfg.AdminAreasFile)
+	ref, load, err := st.LoadReferenceData(ctx, cfg.AdminAreasFile)
 	if err != nil {
 		return err
+	}
+	reportAreaLoad(d.Log, load)
+	if n, err := st.BackfillNameKeys(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		d.Log.Info("indexed names for searches without diacritics", "records", n)
 	}
 	key := cfg.NationalIDHashKey
 	if key == "" {
@@ -34,6 +42,17 @@ func Register(ctx context.Context, s *grpc.Server, d service.Deps, cfg Config) e
 	}
 	transport.Register(s, usecase.New(st, ref, []byte(key), d.Log, mongostore.Now))
 	return nil
+}
+
+// reportAreaLoad logs how the admin-unit file was loaded and every retired unit that records
+// still name (they keep resolving, but should be moved to the unit that replaced it).
+func reportAreaLoad(log *slog.Logger, l storage.AreaLoad) {
+	log.Info("admin units loaded", "units", l.Units, "unchanged", l.Unchanged, "written", l.Written,
+		"newly_retired", l.NewlyRetired, "retired", l.Retired, "took_ms", l.Took.Milliseconds())
+	for _, r := range l.InUse {
+		log.Warn("a retired admin unit is still named by records: move them to the unit that replaced it",
+			"code", r.Code, "name", r.Name, "records", r.Count, "some", strings.Join(r.References, ","))
+	}
 }
 
 // Spec describes the registry process.

@@ -15,9 +15,11 @@ package contractsv1
 import (
 	v1 "github.com/lienket/lienket/proto/lienket/types/v1"
 	_ "google.golang.org/genproto/googleapis/api/annotations"
+	httpbody "google.golang.org/genproto/googleapis/api/httpbody"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 	fieldmaskpb "google.golang.org/protobuf/types/known/fieldmaskpb"
+	structpb "google.golang.org/protobuf/types/known/structpb"
 	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
 	reflect "reflect"
 	sync "sync"
@@ -486,6 +488,67 @@ func (Signature_Party) EnumDescriptor() ([]byte, []int) {
 	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{12, 0}
 }
 
+// How a terms hash relates to the contract.
+type ContractVerification_TermsMatch int32
+
+const (
+	// No terms hash was asked about.
+	ContractVerification_TERMS_MATCH_UNSPECIFIED ContractVerification_TermsMatch = 0
+	// The terms in force (or on the table, before the contract is in force).
+	ContractVerification_TERMS_MATCH_CURRENT ContractVerification_TermsMatch = 1
+	// Terms that were in force before an amendment replaced them.
+	ContractVerification_TERMS_MATCH_PAST ContractVerification_TermsMatch = 2
+	// A proposed amendment, not in force yet.
+	ContractVerification_TERMS_MATCH_PENDING ContractVerification_TermsMatch = 3
+	// No version of this contract.
+	ContractVerification_TERMS_MATCH_NONE ContractVerification_TermsMatch = 4
+)
+
+// Enum value maps for ContractVerification_TermsMatch.
+var (
+	ContractVerification_TermsMatch_name = map[int32]string{
+		0: "TERMS_MATCH_UNSPECIFIED",
+		1: "TERMS_MATCH_CURRENT",
+		2: "TERMS_MATCH_PAST",
+		3: "TERMS_MATCH_PENDING",
+		4: "TERMS_MATCH_NONE",
+	}
+	ContractVerification_TermsMatch_value = map[string]int32{
+		"TERMS_MATCH_UNSPECIFIED": 0,
+		"TERMS_MATCH_CURRENT":     1,
+		"TERMS_MATCH_PAST":        2,
+		"TERMS_MATCH_PENDING":     3,
+		"TERMS_MATCH_NONE":        4,
+	}
+)
+
+func (x ContractVerification_TermsMatch) Enum() *ContractVerification_TermsMatch {
+	p := new(ContractVerification_TermsMatch)
+	*p = x
+	return p
+}
+
+func (x ContractVerification_TermsMatch) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ContractVerification_TermsMatch) Descriptor() protoreflect.EnumDescriptor {
+	return file_lienket_contracts_v1_contracts_proto_enumTypes[7].Descriptor()
+}
+
+func (ContractVerification_TermsMatch) Type() protoreflect.EnumType {
+	return &file_lienket_contracts_v1_contracts_proto_enumTypes[7]
+}
+
+func (x ContractVerification_TermsMatch) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ContractVerification_TermsMatch.Descriptor instead.
+func (ContractVerification_TermsMatch) EnumDescriptor() ([]byte, []int) {
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{41, 0}
+}
+
 // State of a delivery.
 type Delivery_State int32
 
@@ -527,11 +590,11 @@ func (x Delivery_State) String() string {
 }
 
 func (Delivery_State) Descriptor() protoreflect.EnumDescriptor {
-	return file_lienket_contracts_v1_contracts_proto_enumTypes[7].Descriptor()
+	return file_lienket_contracts_v1_contracts_proto_enumTypes[8].Descriptor()
 }
 
 func (Delivery_State) Type() protoreflect.EnumType {
-	return &file_lienket_contracts_v1_contracts_proto_enumTypes[7]
+	return &file_lienket_contracts_v1_contracts_proto_enumTypes[8]
 }
 
 func (x Delivery_State) Number() protoreflect.EnumNumber {
@@ -540,7 +603,7 @@ func (x Delivery_State) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use Delivery_State.Descriptor instead.
 func (Delivery_State) EnumDescriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{39, 0}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{45, 0}
 }
 
 // Kind.
@@ -592,11 +655,11 @@ func (x Incident_Kind) String() string {
 }
 
 func (Incident_Kind) Descriptor() protoreflect.EnumDescriptor {
-	return file_lienket_contracts_v1_contracts_proto_enumTypes[8].Descriptor()
+	return file_lienket_contracts_v1_contracts_proto_enumTypes[9].Descriptor()
 }
 
 func (Incident_Kind) Type() protoreflect.EnumType {
-	return &file_lienket_contracts_v1_contracts_proto_enumTypes[8]
+	return &file_lienket_contracts_v1_contracts_proto_enumTypes[9]
 }
 
 func (x Incident_Kind) Number() protoreflect.EnumNumber {
@@ -605,7 +668,7 @@ func (x Incident_Kind) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use Incident_Kind.Descriptor instead.
 func (Incident_Kind) EnumDescriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{57, 0}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{63, 0}
 }
 
 // State.
@@ -649,11 +712,11 @@ func (x Incident_State) String() string {
 }
 
 func (Incident_State) Descriptor() protoreflect.EnumDescriptor {
-	return file_lienket_contracts_v1_contracts_proto_enumTypes[9].Descriptor()
+	return file_lienket_contracts_v1_contracts_proto_enumTypes[10].Descriptor()
 }
 
 func (Incident_State) Type() protoreflect.EnumType {
-	return &file_lienket_contracts_v1_contracts_proto_enumTypes[9]
+	return &file_lienket_contracts_v1_contracts_proto_enumTypes[10]
 }
 
 func (x Incident_State) Number() protoreflect.EnumNumber {
@@ -662,7 +725,7 @@ func (x Incident_State) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use Incident_State.Descriptor instead.
 func (Incident_State) EnumDescriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{57, 1}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{63, 1}
 }
 
 // Force-majeure verification by the commune.
@@ -702,11 +765,11 @@ func (x Incident_Verification) String() string {
 }
 
 func (Incident_Verification) Descriptor() protoreflect.EnumDescriptor {
-	return file_lienket_contracts_v1_contracts_proto_enumTypes[10].Descriptor()
+	return file_lienket_contracts_v1_contracts_proto_enumTypes[11].Descriptor()
 }
 
 func (Incident_Verification) Type() protoreflect.EnumType {
-	return &file_lienket_contracts_v1_contracts_proto_enumTypes[10]
+	return &file_lienket_contracts_v1_contracts_proto_enumTypes[11]
 }
 
 func (x Incident_Verification) Number() protoreflect.EnumNumber {
@@ -715,7 +778,7 @@ func (x Incident_Verification) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use Incident_Verification.Descriptor instead.
 func (Incident_Verification) EnumDescriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{57, 2}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{63, 2}
 }
 
 // What the report covers.
@@ -763,11 +826,11 @@ func (x ContractReport_ScopeKind) String() string {
 }
 
 func (ContractReport_ScopeKind) Descriptor() protoreflect.EnumDescriptor {
-	return file_lienket_contracts_v1_contracts_proto_enumTypes[11].Descriptor()
+	return file_lienket_contracts_v1_contracts_proto_enumTypes[12].Descriptor()
 }
 
 func (ContractReport_ScopeKind) Type() protoreflect.EnumType {
-	return &file_lienket_contracts_v1_contracts_proto_enumTypes[11]
+	return &file_lienket_contracts_v1_contracts_proto_enumTypes[12]
 }
 
 func (x ContractReport_ScopeKind) Number() protoreflect.EnumNumber {
@@ -776,7 +839,7 @@ func (x ContractReport_ScopeKind) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use ContractReport_ScopeKind.Descriptor instead.
 func (ContractReport_ScopeKind) EnumDescriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{70, 0}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{78, 0}
 }
 
 // The areas by_area is by.
@@ -816,11 +879,11 @@ func (x ContractReport_AreaLevel) String() string {
 }
 
 func (ContractReport_AreaLevel) Descriptor() protoreflect.EnumDescriptor {
-	return file_lienket_contracts_v1_contracts_proto_enumTypes[12].Descriptor()
+	return file_lienket_contracts_v1_contracts_proto_enumTypes[13].Descriptor()
 }
 
 func (ContractReport_AreaLevel) Type() protoreflect.EnumType {
-	return &file_lienket_contracts_v1_contracts_proto_enumTypes[12]
+	return &file_lienket_contracts_v1_contracts_proto_enumTypes[13]
 }
 
 func (x ContractReport_AreaLevel) Number() protoreflect.EnumNumber {
@@ -829,7 +892,7 @@ func (x ContractReport_AreaLevel) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use ContractReport_AreaLevel.Descriptor instead.
 func (ContractReport_AreaLevel) EnumDescriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{70, 1}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{78, 1}
 }
 
 // A quality grade and how it adjusts the price.
@@ -906,7 +969,10 @@ type Allocation struct {
 	// Area under contract in square metres.
 	AreaM2 int64 `protobuf:"varint,3,opt,name=area_m2,json=areaM2,proto3" json:"area_m2,omitempty"`
 	// If the producer organisation signs for this household, the mandate it holds.
-	Mandate       *Mandate `protobuf:"bytes,4,opt,name=mandate,proto3" json:"mandate,omitempty"`
+	Mandate *Mandate `protobuf:"bytes,4,opt,name=mandate,proto3" json:"mandate,omitempty"`
+	// The household's plots where the allocation is grown (households/{h}/plots/{p}, of this
+	// allocation's household), at most 50: they make the contract's GeoJSON export (:plots).
+	Plots         []string `protobuf:"bytes,5,rep,name=plots,proto3" json:"plots,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -965,6 +1031,13 @@ func (x *Allocation) GetAreaM2() int64 {
 func (x *Allocation) GetMandate() *Mandate {
 	if x != nil {
 		return x.Mandate
+	}
+	return nil
+}
+
+func (x *Allocation) GetPlots() []string {
+	if x != nil {
+		return x.Plots
 	}
 	return nil
 }
@@ -3530,6 +3603,546 @@ func (x *ListContractEventsResponse) GetNextPageToken() string {
 	return ""
 }
 
+// Request for GetContractDocument.
+type GetContractDocumentRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// contracts/{id}.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// "pdf" (the default) or "html".
+	Format string `protobuf:"bytes,2,opt,name=format,proto3" json:"format,omitempty"`
+	// "vi" (the default: the legal text) or "en" (a convenience translation).
+	Lang string `protobuf:"bytes,3,opt,name=lang,proto3" json:"lang,omitempty"`
+	// Which terms: 0 (the default) the terms in force; N the terms of amendment N, which must
+	// be the amendment in force or the one pending signature. The terms of superseded
+	// versions are not kept (documents issued for them stay verifiable by their SHA-256).
+	Version       int32 `protobuf:"varint,4,opt,name=version,proto3" json:"version,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetContractDocumentRequest) Reset() {
+	*x = GetContractDocumentRequest{}
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[36]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetContractDocumentRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetContractDocumentRequest) ProtoMessage() {}
+
+func (x *GetContractDocumentRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[36]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetContractDocumentRequest.ProtoReflect.Descriptor instead.
+func (*GetContractDocumentRequest) Descriptor() ([]byte, []int) {
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{36}
+}
+
+func (x *GetContractDocumentRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *GetContractDocumentRequest) GetFormat() string {
+	if x != nil {
+		return x.Format
+	}
+	return ""
+}
+
+func (x *GetContractDocumentRequest) GetLang() string {
+	if x != nil {
+		return x.Lang
+	}
+	return ""
+}
+
+func (x *GetContractDocumentRequest) GetVersion() int32 {
+	if x != nil {
+		return x.Version
+	}
+	return 0
+}
+
+// Request for GetSettlementStatement.
+type GetSettlementStatementRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// contracts/{id}/settlement.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// households/{id}: the household whose statement it is; may be omitted by a household,
+	// which gets its own.
+	Household string `protobuf:"bytes,2,opt,name=household,proto3" json:"household,omitempty"`
+	// "pdf" (the default) or "html".
+	Format string `protobuf:"bytes,3,opt,name=format,proto3" json:"format,omitempty"`
+	// "vi" (the default) or "en".
+	Lang          string `protobuf:"bytes,4,opt,name=lang,proto3" json:"lang,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetSettlementStatementRequest) Reset() {
+	*x = GetSettlementStatementRequest{}
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[37]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetSettlementStatementRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetSettlementStatementRequest) ProtoMessage() {}
+
+func (x *GetSettlementStatementRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[37]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetSettlementStatementRequest.ProtoReflect.Descriptor instead.
+func (*GetSettlementStatementRequest) Descriptor() ([]byte, []int) {
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{37}
+}
+
+func (x *GetSettlementStatementRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *GetSettlementStatementRequest) GetHousehold() string {
+	if x != nil {
+		return x.Household
+	}
+	return ""
+}
+
+func (x *GetSettlementStatementRequest) GetFormat() string {
+	if x != nil {
+		return x.Format
+	}
+	return ""
+}
+
+func (x *GetSettlementStatementRequest) GetLang() string {
+	if x != nil {
+		return x.Lang
+	}
+	return ""
+}
+
+// Request for GetLiquidationRecord.
+type GetLiquidationRecordRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// contracts/{id}.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// "pdf" (the default) or "html".
+	Format string `protobuf:"bytes,2,opt,name=format,proto3" json:"format,omitempty"`
+	// "vi" (the default) or "en".
+	Lang          string `protobuf:"bytes,3,opt,name=lang,proto3" json:"lang,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetLiquidationRecordRequest) Reset() {
+	*x = GetLiquidationRecordRequest{}
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[38]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetLiquidationRecordRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetLiquidationRecordRequest) ProtoMessage() {}
+
+func (x *GetLiquidationRecordRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[38]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetLiquidationRecordRequest.ProtoReflect.Descriptor instead.
+func (*GetLiquidationRecordRequest) Descriptor() ([]byte, []int) {
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{38}
+}
+
+func (x *GetLiquidationRecordRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *GetLiquidationRecordRequest) GetFormat() string {
+	if x != nil {
+		return x.Format
+	}
+	return ""
+}
+
+func (x *GetLiquidationRecordRequest) GetLang() string {
+	if x != nil {
+		return x.Lang
+	}
+	return ""
+}
+
+// Request for VerifyContract.
+type VerifyContractRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// contracts/{id}.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// A terms hash to check (64 lowercase hex digits), e.g. the one a printed copy shows.
+	TermsHash string `protobuf:"bytes,2,opt,name=terms_hash,json=termsHash,proto3" json:"terms_hash,omitempty"`
+	// The SHA-256 (64 lowercase hex digits) of a document to check against those issued.
+	DocumentSha256 string `protobuf:"bytes,3,opt,name=document_sha256,json=documentSha256,proto3" json:"document_sha256,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *VerifyContractRequest) Reset() {
+	*x = VerifyContractRequest{}
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[39]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VerifyContractRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VerifyContractRequest) ProtoMessage() {}
+
+func (x *VerifyContractRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[39]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VerifyContractRequest.ProtoReflect.Descriptor instead.
+func (*VerifyContractRequest) Descriptor() ([]byte, []int) {
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{39}
+}
+
+func (x *VerifyContractRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *VerifyContractRequest) GetTermsHash() string {
+	if x != nil {
+		return x.TermsHash
+	}
+	return ""
+}
+
+func (x *VerifyContractRequest) GetDocumentSha256() string {
+	if x != nil {
+		return x.DocumentSha256
+	}
+	return ""
+}
+
+// A document issued for a contract (its SHA-256 is in the audit chain).
+type IssuedDocument struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// "contract", "settlement_statement" or "liquidation_record".
+	Kind string `protobuf:"bytes,1,opt,name=kind,proto3" json:"kind,omitempty"`
+	// Amendment number of the terms it shows (0: the original terms).
+	Amendment int32 `protobuf:"varint,2,opt,name=amendment,proto3" json:"amendment,omitempty"`
+	// "vi" or "en".
+	Lang string `protobuf:"bytes,3,opt,name=lang,proto3" json:"lang,omitempty"`
+	// Hash of the terms it shows.
+	TermsHash string `protobuf:"bytes,4,opt,name=terms_hash,json=termsHash,proto3" json:"terms_hash,omitempty"`
+	// When it was first issued.
+	IssueTime *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=issue_time,json=issueTime,proto3" json:"issue_time,omitempty"`
+	// Its SHA-256.
+	Sha256        string `protobuf:"bytes,6,opt,name=sha256,proto3" json:"sha256,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *IssuedDocument) Reset() {
+	*x = IssuedDocument{}
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[40]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *IssuedDocument) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*IssuedDocument) ProtoMessage() {}
+
+func (x *IssuedDocument) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[40]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use IssuedDocument.ProtoReflect.Descriptor instead.
+func (*IssuedDocument) Descriptor() ([]byte, []int) {
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{40}
+}
+
+func (x *IssuedDocument) GetKind() string {
+	if x != nil {
+		return x.Kind
+	}
+	return ""
+}
+
+func (x *IssuedDocument) GetAmendment() int32 {
+	if x != nil {
+		return x.Amendment
+	}
+	return 0
+}
+
+func (x *IssuedDocument) GetLang() string {
+	if x != nil {
+		return x.Lang
+	}
+	return ""
+}
+
+func (x *IssuedDocument) GetTermsHash() string {
+	if x != nil {
+		return x.TermsHash
+	}
+	return ""
+}
+
+func (x *IssuedDocument) GetIssueTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.IssueTime
+	}
+	return nil
+}
+
+func (x *IssuedDocument) GetSha256() string {
+	if x != nil {
+		return x.Sha256
+	}
+	return ""
+}
+
+// The public facts of a contract.
+type ContractVerification struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// contracts/{id}.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// State.
+	State ContractState `protobuf:"varint,2,opt,name=state,proto3,enum=lienket.contracts.v1.ContractState" json:"state,omitempty"`
+	// The buyer's organisation name.
+	BuyerName string `protobuf:"bytes,3,opt,name=buyer_name,json=buyerName,proto3" json:"buyer_name,omitempty"`
+	// The producer organisation's name.
+	ProducerName string `protobuf:"bytes,4,opt,name=producer_name,json=producerName,proto3" json:"producer_name,omitempty"`
+	// The witness authority's name.
+	WitnessAuthorityName string `protobuf:"bytes,5,opt,name=witness_authority_name,json=witnessAuthorityName,proto3" json:"witness_authority_name,omitempty"`
+	// When the last signature the terms in force need was given (unset until all have signed).
+	SignTime *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=sign_time,json=signTime,proto3" json:"sign_time,omitempty"`
+	// When the commune witnessed the terms in force (unset until it has).
+	WitnessTime *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=witness_time,json=witnessTime,proto3" json:"witness_time,omitempty"`
+	// Amendment number of the terms in force.
+	Amendment int32 `protobuf:"varint,8,opt,name=amendment,proto3" json:"amendment,omitempty"`
+	// Hash of the terms in force.
+	TermsHash string `protobuf:"bytes,9,opt,name=terms_hash,json=termsHash,proto3" json:"terms_hash,omitempty"`
+	// How the terms hash asked about relates to the contract.
+	TermsMatch ContractVerification_TermsMatch `protobuf:"varint,10,opt,name=terms_match,json=termsMatch,proto3,enum=lienket.contracts.v1.ContractVerification_TermsMatch" json:"terms_match,omitempty"`
+	// The amendment number of the matched version (TERMS_MATCH_CURRENT, _PAST, _PENDING).
+	MatchedAmendment int32 `protobuf:"varint,11,opt,name=matched_amendment,json=matchedAmendment,proto3" json:"matched_amendment,omitempty"`
+	// Sequence number of the last event of the audit chain.
+	AuditHeadSequence int64 `protobuf:"varint,12,opt,name=audit_head_sequence,json=auditHeadSequence,proto3" json:"audit_head_sequence,omitempty"`
+	// Hash of the last event of the audit chain.
+	AuditHeadHash string `protobuf:"bytes,13,opt,name=audit_head_hash,json=auditHeadHash,proto3" json:"audit_head_hash,omitempty"`
+	// Whether a document SHA-256 was asked about.
+	DocumentChecked bool `protobuf:"varint,14,opt,name=document_checked,json=documentChecked,proto3" json:"document_checked,omitempty"`
+	// The issued document whose SHA-256 matches (unset when none does).
+	Document      *IssuedDocument `protobuf:"bytes,15,opt,name=document,proto3" json:"document,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ContractVerification) Reset() {
+	*x = ContractVerification{}
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[41]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ContractVerification) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ContractVerification) ProtoMessage() {}
+
+func (x *ContractVerification) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[41]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ContractVerification.ProtoReflect.Descriptor instead.
+func (*ContractVerification) Descriptor() ([]byte, []int) {
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{41}
+}
+
+func (x *ContractVerification) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *ContractVerification) GetState() ContractState {
+	if x != nil {
+		return x.State
+	}
+	return ContractState_CONTRACT_STATE_UNSPECIFIED
+}
+
+func (x *ContractVerification) GetBuyerName() string {
+	if x != nil {
+		return x.BuyerName
+	}
+	return ""
+}
+
+func (x *ContractVerification) GetProducerName() string {
+	if x != nil {
+		return x.ProducerName
+	}
+	return ""
+}
+
+func (x *ContractVerification) GetWitnessAuthorityName() string {
+	if x != nil {
+		return x.WitnessAuthorityName
+	}
+	return ""
+}
+
+func (x *ContractVerification) GetSignTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.SignTime
+	}
+	return nil
+}
+
+func (x *ContractVerification) GetWitnessTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.WitnessTime
+	}
+	return nil
+}
+
+func (x *ContractVerification) GetAmendment() int32 {
+	if x != nil {
+		return x.Amendment
+	}
+	return 0
+}
+
+func (x *ContractVerification) GetTermsHash() string {
+	if x != nil {
+		return x.TermsHash
+	}
+	return ""
+}
+
+func (x *ContractVerification) GetTermsMatch() ContractVerification_TermsMatch {
+	if x != nil {
+		return x.TermsMatch
+	}
+	return ContractVerification_TERMS_MATCH_UNSPECIFIED
+}
+
+func (x *ContractVerification) GetMatchedAmendment() int32 {
+	if x != nil {
+		return x.MatchedAmendment
+	}
+	return 0
+}
+
+func (x *ContractVerification) GetAuditHeadSequence() int64 {
+	if x != nil {
+		return x.AuditHeadSequence
+	}
+	return 0
+}
+
+func (x *ContractVerification) GetAuditHeadHash() string {
+	if x != nil {
+		return x.AuditHeadHash
+	}
+	return ""
+}
+
+func (x *ContractVerification) GetDocumentChecked() bool {
+	if x != nil {
+		return x.DocumentChecked
+	}
+	return false
+}
+
+func (x *ContractVerification) GetDocument() *IssuedDocument {
+	if x != nil {
+		return x.Document
+	}
+	return nil
+}
+
 // A rulebook.
 type Rulebook struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -3549,7 +4162,7 @@ type Rulebook struct {
 
 func (x *Rulebook) Reset() {
 	*x = Rulebook{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[36]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3561,7 +4174,7 @@ func (x *Rulebook) String() string {
 func (*Rulebook) ProtoMessage() {}
 
 func (x *Rulebook) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[36]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3574,7 +4187,7 @@ func (x *Rulebook) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Rulebook.ProtoReflect.Descriptor instead.
 func (*Rulebook) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{36}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *Rulebook) GetId() string {
@@ -3621,7 +4234,7 @@ type ListRulebooksRequest struct {
 
 func (x *ListRulebooksRequest) Reset() {
 	*x = ListRulebooksRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[37]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3633,7 +4246,7 @@ func (x *ListRulebooksRequest) String() string {
 func (*ListRulebooksRequest) ProtoMessage() {}
 
 func (x *ListRulebooksRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[37]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3646,7 +4259,7 @@ func (x *ListRulebooksRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListRulebooksRequest.ProtoReflect.Descriptor instead.
 func (*ListRulebooksRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{37}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{43}
 }
 
 // Response for ListRulebooks.
@@ -3660,7 +4273,7 @@ type ListRulebooksResponse struct {
 
 func (x *ListRulebooksResponse) Reset() {
 	*x = ListRulebooksResponse{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[38]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3672,7 +4285,7 @@ func (x *ListRulebooksResponse) String() string {
 func (*ListRulebooksResponse) ProtoMessage() {}
 
 func (x *ListRulebooksResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[38]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3685,7 +4298,7 @@ func (x *ListRulebooksResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListRulebooksResponse.ProtoReflect.Descriptor instead.
 func (*ListRulebooksResponse) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{38}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *ListRulebooksResponse) GetRulebooks() []*Rulebook {
@@ -3739,7 +4352,7 @@ type Delivery struct {
 
 func (x *Delivery) Reset() {
 	*x = Delivery{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[39]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3751,7 +4364,7 @@ func (x *Delivery) String() string {
 func (*Delivery) ProtoMessage() {}
 
 func (x *Delivery) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[39]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3764,7 +4377,7 @@ func (x *Delivery) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Delivery.ProtoReflect.Descriptor instead.
 func (*Delivery) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{39}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *Delivery) GetName() string {
@@ -3901,7 +4514,7 @@ type CreateDeliveryRequest struct {
 
 func (x *CreateDeliveryRequest) Reset() {
 	*x = CreateDeliveryRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[40]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3913,7 +4526,7 @@ func (x *CreateDeliveryRequest) String() string {
 func (*CreateDeliveryRequest) ProtoMessage() {}
 
 func (x *CreateDeliveryRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[40]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3926,7 +4539,7 @@ func (x *CreateDeliveryRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateDeliveryRequest.ProtoReflect.Descriptor instead.
 func (*CreateDeliveryRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{40}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *CreateDeliveryRequest) GetParent() string {
@@ -3961,7 +4574,7 @@ type GetDeliveryRequest struct {
 
 func (x *GetDeliveryRequest) Reset() {
 	*x = GetDeliveryRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[41]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3973,7 +4586,7 @@ func (x *GetDeliveryRequest) String() string {
 func (*GetDeliveryRequest) ProtoMessage() {}
 
 func (x *GetDeliveryRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[41]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3986,7 +4599,7 @@ func (x *GetDeliveryRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetDeliveryRequest.ProtoReflect.Descriptor instead.
 func (*GetDeliveryRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{41}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *GetDeliveryRequest) GetName() string {
@@ -4017,7 +4630,7 @@ type ListDeliveriesRequest struct {
 
 func (x *ListDeliveriesRequest) Reset() {
 	*x = ListDeliveriesRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[42]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4029,7 +4642,7 @@ func (x *ListDeliveriesRequest) String() string {
 func (*ListDeliveriesRequest) ProtoMessage() {}
 
 func (x *ListDeliveriesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[42]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4042,7 +4655,7 @@ func (x *ListDeliveriesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListDeliveriesRequest.ProtoReflect.Descriptor instead.
 func (*ListDeliveriesRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{42}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *ListDeliveriesRequest) GetParent() string {
@@ -4086,7 +4699,7 @@ type ListDeliveriesResponse struct {
 
 func (x *ListDeliveriesResponse) Reset() {
 	*x = ListDeliveriesResponse{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[43]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4098,7 +4711,7 @@ func (x *ListDeliveriesResponse) String() string {
 func (*ListDeliveriesResponse) ProtoMessage() {}
 
 func (x *ListDeliveriesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[43]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4111,7 +4724,7 @@ func (x *ListDeliveriesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListDeliveriesResponse.ProtoReflect.Descriptor instead.
 func (*ListDeliveriesResponse) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{43}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *ListDeliveriesResponse) GetDeliveries() []*Delivery {
@@ -4143,7 +4756,7 @@ type ConfirmDeliveryRequest struct {
 
 func (x *ConfirmDeliveryRequest) Reset() {
 	*x = ConfirmDeliveryRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[44]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4155,7 +4768,7 @@ func (x *ConfirmDeliveryRequest) String() string {
 func (*ConfirmDeliveryRequest) ProtoMessage() {}
 
 func (x *ConfirmDeliveryRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[44]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4168,7 +4781,7 @@ func (x *ConfirmDeliveryRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConfirmDeliveryRequest.ProtoReflect.Descriptor instead.
 func (*ConfirmDeliveryRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{44}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *ConfirmDeliveryRequest) GetName() string {
@@ -4209,7 +4822,7 @@ type DisputeDeliveryRequest struct {
 
 func (x *DisputeDeliveryRequest) Reset() {
 	*x = DisputeDeliveryRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[45]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[51]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4221,7 +4834,7 @@ func (x *DisputeDeliveryRequest) String() string {
 func (*DisputeDeliveryRequest) ProtoMessage() {}
 
 func (x *DisputeDeliveryRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[45]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[51]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4234,7 +4847,7 @@ func (x *DisputeDeliveryRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DisputeDeliveryRequest.ProtoReflect.Descriptor instead.
 func (*DisputeDeliveryRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{45}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{51}
 }
 
 func (x *DisputeDeliveryRequest) GetName() string {
@@ -4290,7 +4903,7 @@ type InputAdvance struct {
 
 func (x *InputAdvance) Reset() {
 	*x = InputAdvance{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[46]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[52]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4302,7 +4915,7 @@ func (x *InputAdvance) String() string {
 func (*InputAdvance) ProtoMessage() {}
 
 func (x *InputAdvance) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[46]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[52]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4315,7 +4928,7 @@ func (x *InputAdvance) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InputAdvance.ProtoReflect.Descriptor instead.
 func (*InputAdvance) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{46}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{52}
 }
 
 func (x *InputAdvance) GetName() string {
@@ -4389,7 +5002,7 @@ type CreateInputAdvanceRequest struct {
 
 func (x *CreateInputAdvanceRequest) Reset() {
 	*x = CreateInputAdvanceRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[47]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[53]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4401,7 +5014,7 @@ func (x *CreateInputAdvanceRequest) String() string {
 func (*CreateInputAdvanceRequest) ProtoMessage() {}
 
 func (x *CreateInputAdvanceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[47]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[53]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4414,7 +5027,7 @@ func (x *CreateInputAdvanceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateInputAdvanceRequest.ProtoReflect.Descriptor instead.
 func (*CreateInputAdvanceRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{47}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{53}
 }
 
 func (x *CreateInputAdvanceRequest) GetParent() string {
@@ -4453,7 +5066,7 @@ type ListInputAdvancesRequest struct {
 
 func (x *ListInputAdvancesRequest) Reset() {
 	*x = ListInputAdvancesRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[48]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[54]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4465,7 +5078,7 @@ func (x *ListInputAdvancesRequest) String() string {
 func (*ListInputAdvancesRequest) ProtoMessage() {}
 
 func (x *ListInputAdvancesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[48]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[54]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4478,7 +5091,7 @@ func (x *ListInputAdvancesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListInputAdvancesRequest.ProtoReflect.Descriptor instead.
 func (*ListInputAdvancesRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{48}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{54}
 }
 
 func (x *ListInputAdvancesRequest) GetParent() string {
@@ -4515,7 +5128,7 @@ type ListInputAdvancesResponse struct {
 
 func (x *ListInputAdvancesResponse) Reset() {
 	*x = ListInputAdvancesResponse{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[49]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[55]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4527,7 +5140,7 @@ func (x *ListInputAdvancesResponse) String() string {
 func (*ListInputAdvancesResponse) ProtoMessage() {}
 
 func (x *ListInputAdvancesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[49]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[55]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4540,7 +5153,7 @@ func (x *ListInputAdvancesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListInputAdvancesResponse.ProtoReflect.Descriptor instead.
 func (*ListInputAdvancesResponse) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{49}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{55}
 }
 
 func (x *ListInputAdvancesResponse) GetInputAdvances() []*InputAdvance {
@@ -4582,7 +5195,7 @@ type Payment struct {
 
 func (x *Payment) Reset() {
 	*x = Payment{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[50]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[56]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4594,7 +5207,7 @@ func (x *Payment) String() string {
 func (*Payment) ProtoMessage() {}
 
 func (x *Payment) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[50]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[56]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4607,7 +5220,7 @@ func (x *Payment) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Payment.ProtoReflect.Descriptor instead.
 func (*Payment) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{50}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{56}
 }
 
 func (x *Payment) GetName() string {
@@ -4681,7 +5294,7 @@ type CreatePaymentRequest struct {
 
 func (x *CreatePaymentRequest) Reset() {
 	*x = CreatePaymentRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[51]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[57]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4693,7 +5306,7 @@ func (x *CreatePaymentRequest) String() string {
 func (*CreatePaymentRequest) ProtoMessage() {}
 
 func (x *CreatePaymentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[51]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[57]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4706,7 +5319,7 @@ func (x *CreatePaymentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreatePaymentRequest.ProtoReflect.Descriptor instead.
 func (*CreatePaymentRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{51}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{57}
 }
 
 func (x *CreatePaymentRequest) GetParent() string {
@@ -4745,7 +5358,7 @@ type ListPaymentsRequest struct {
 
 func (x *ListPaymentsRequest) Reset() {
 	*x = ListPaymentsRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[52]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[58]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4757,7 +5370,7 @@ func (x *ListPaymentsRequest) String() string {
 func (*ListPaymentsRequest) ProtoMessage() {}
 
 func (x *ListPaymentsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[52]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[58]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4770,7 +5383,7 @@ func (x *ListPaymentsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPaymentsRequest.ProtoReflect.Descriptor instead.
 func (*ListPaymentsRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{52}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{58}
 }
 
 func (x *ListPaymentsRequest) GetParent() string {
@@ -4807,7 +5420,7 @@ type ListPaymentsResponse struct {
 
 func (x *ListPaymentsResponse) Reset() {
 	*x = ListPaymentsResponse{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[53]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[59]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4819,7 +5432,7 @@ func (x *ListPaymentsResponse) String() string {
 func (*ListPaymentsResponse) ProtoMessage() {}
 
 func (x *ListPaymentsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[53]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[59]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4832,7 +5445,7 @@ func (x *ListPaymentsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPaymentsResponse.ProtoReflect.Descriptor instead.
 func (*ListPaymentsResponse) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{53}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{59}
 }
 
 func (x *ListPaymentsResponse) GetPayments() []*Payment {
@@ -4876,7 +5489,7 @@ type SettlementLine struct {
 
 func (x *SettlementLine) Reset() {
 	*x = SettlementLine{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[54]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[60]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4888,7 +5501,7 @@ func (x *SettlementLine) String() string {
 func (*SettlementLine) ProtoMessage() {}
 
 func (x *SettlementLine) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[54]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[60]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4901,7 +5514,7 @@ func (x *SettlementLine) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SettlementLine.ProtoReflect.Descriptor instead.
 func (*SettlementLine) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{54}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{60}
 }
 
 func (x *SettlementLine) GetHousehold() string {
@@ -4986,7 +5599,7 @@ type Settlement struct {
 
 func (x *Settlement) Reset() {
 	*x = Settlement{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[55]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[61]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4998,7 +5611,7 @@ func (x *Settlement) String() string {
 func (*Settlement) ProtoMessage() {}
 
 func (x *Settlement) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[55]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[61]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5011,7 +5624,7 @@ func (x *Settlement) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Settlement.ProtoReflect.Descriptor instead.
 func (*Settlement) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{55}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{61}
 }
 
 func (x *Settlement) GetName() string {
@@ -5060,7 +5673,7 @@ type GetSettlementRequest struct {
 
 func (x *GetSettlementRequest) Reset() {
 	*x = GetSettlementRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[56]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[62]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5072,7 +5685,7 @@ func (x *GetSettlementRequest) String() string {
 func (*GetSettlementRequest) ProtoMessage() {}
 
 func (x *GetSettlementRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[56]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[62]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5085,7 +5698,7 @@ func (x *GetSettlementRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSettlementRequest.ProtoReflect.Descriptor instead.
 func (*GetSettlementRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{56}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{62}
 }
 
 func (x *GetSettlementRequest) GetName() string {
@@ -5138,7 +5751,7 @@ type Incident struct {
 
 func (x *Incident) Reset() {
 	*x = Incident{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[57]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[63]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5150,7 +5763,7 @@ func (x *Incident) String() string {
 func (*Incident) ProtoMessage() {}
 
 func (x *Incident) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[57]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[63]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5163,7 +5776,7 @@ func (x *Incident) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Incident.ProtoReflect.Descriptor instead.
 func (*Incident) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{57}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{63}
 }
 
 func (x *Incident) GetName() string {
@@ -5300,7 +5913,7 @@ type CreateIncidentRequest struct {
 
 func (x *CreateIncidentRequest) Reset() {
 	*x = CreateIncidentRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[58]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[64]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5312,7 +5925,7 @@ func (x *CreateIncidentRequest) String() string {
 func (*CreateIncidentRequest) ProtoMessage() {}
 
 func (x *CreateIncidentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[58]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[64]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5325,7 +5938,7 @@ func (x *CreateIncidentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateIncidentRequest.ProtoReflect.Descriptor instead.
 func (*CreateIncidentRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{58}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{64}
 }
 
 func (x *CreateIncidentRequest) GetParent() string {
@@ -5360,7 +5973,7 @@ type GetIncidentRequest struct {
 
 func (x *GetIncidentRequest) Reset() {
 	*x = GetIncidentRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[59]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[65]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5372,7 +5985,7 @@ func (x *GetIncidentRequest) String() string {
 func (*GetIncidentRequest) ProtoMessage() {}
 
 func (x *GetIncidentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[59]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[65]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5385,7 +5998,7 @@ func (x *GetIncidentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetIncidentRequest.ProtoReflect.Descriptor instead.
 func (*GetIncidentRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{59}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{65}
 }
 
 func (x *GetIncidentRequest) GetName() string {
@@ -5415,7 +6028,7 @@ type ListIncidentsRequest struct {
 
 func (x *ListIncidentsRequest) Reset() {
 	*x = ListIncidentsRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[60]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[66]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5427,7 +6040,7 @@ func (x *ListIncidentsRequest) String() string {
 func (*ListIncidentsRequest) ProtoMessage() {}
 
 func (x *ListIncidentsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[60]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[66]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5440,7 +6053,7 @@ func (x *ListIncidentsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListIncidentsRequest.ProtoReflect.Descriptor instead.
 func (*ListIncidentsRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{60}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{66}
 }
 
 func (x *ListIncidentsRequest) GetParent() string {
@@ -5484,7 +6097,7 @@ type ListIncidentsResponse struct {
 
 func (x *ListIncidentsResponse) Reset() {
 	*x = ListIncidentsResponse{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[61]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[67]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5496,7 +6109,7 @@ func (x *ListIncidentsResponse) String() string {
 func (*ListIncidentsResponse) ProtoMessage() {}
 
 func (x *ListIncidentsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[61]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[67]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5509,7 +6122,7 @@ func (x *ListIncidentsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListIncidentsResponse.ProtoReflect.Descriptor instead.
 func (*ListIncidentsResponse) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{61}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{67}
 }
 
 func (x *ListIncidentsResponse) GetIncidents() []*Incident {
@@ -5545,7 +6158,7 @@ type VerifyIncidentRequest struct {
 
 func (x *VerifyIncidentRequest) Reset() {
 	*x = VerifyIncidentRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[62]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[68]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5557,7 +6170,7 @@ func (x *VerifyIncidentRequest) String() string {
 func (*VerifyIncidentRequest) ProtoMessage() {}
 
 func (x *VerifyIncidentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[62]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[68]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5570,7 +6183,7 @@ func (x *VerifyIncidentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VerifyIncidentRequest.ProtoReflect.Descriptor instead.
 func (*VerifyIncidentRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{62}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{68}
 }
 
 func (x *VerifyIncidentRequest) GetName() string {
@@ -5625,7 +6238,7 @@ type MediateIncidentRequest struct {
 
 func (x *MediateIncidentRequest) Reset() {
 	*x = MediateIncidentRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[63]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[69]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5637,7 +6250,7 @@ func (x *MediateIncidentRequest) String() string {
 func (*MediateIncidentRequest) ProtoMessage() {}
 
 func (x *MediateIncidentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[63]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[69]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5650,7 +6263,7 @@ func (x *MediateIncidentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MediateIncidentRequest.ProtoReflect.Descriptor instead.
 func (*MediateIncidentRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{63}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{69}
 }
 
 func (x *MediateIncidentRequest) GetName() string {
@@ -5700,7 +6313,7 @@ type ResolveIncidentRequest struct {
 
 func (x *ResolveIncidentRequest) Reset() {
 	*x = ResolveIncidentRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[64]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[70]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5712,7 +6325,7 @@ func (x *ResolveIncidentRequest) String() string {
 func (*ResolveIncidentRequest) ProtoMessage() {}
 
 func (x *ResolveIncidentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[64]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[70]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5725,7 +6338,7 @@ func (x *ResolveIncidentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResolveIncidentRequest.ProtoReflect.Descriptor instead.
 func (*ResolveIncidentRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{64}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{70}
 }
 
 func (x *ResolveIncidentRequest) GetName() string {
@@ -5782,7 +6395,7 @@ type MarketPrice struct {
 
 func (x *MarketPrice) Reset() {
 	*x = MarketPrice{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[65]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[71]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5794,7 +6407,7 @@ func (x *MarketPrice) String() string {
 func (*MarketPrice) ProtoMessage() {}
 
 func (x *MarketPrice) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[65]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[71]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5807,7 +6420,7 @@ func (x *MarketPrice) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MarketPrice.ProtoReflect.Descriptor instead.
 func (*MarketPrice) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{65}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{71}
 }
 
 func (x *MarketPrice) GetName() string {
@@ -5858,7 +6471,7 @@ type CreateMarketPriceRequest struct {
 
 func (x *CreateMarketPriceRequest) Reset() {
 	*x = CreateMarketPriceRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[66]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[72]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5870,7 +6483,7 @@ func (x *CreateMarketPriceRequest) String() string {
 func (*CreateMarketPriceRequest) ProtoMessage() {}
 
 func (x *CreateMarketPriceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[66]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[72]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5883,7 +6496,7 @@ func (x *CreateMarketPriceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateMarketPriceRequest.ProtoReflect.Descriptor instead.
 func (*CreateMarketPriceRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{66}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{72}
 }
 
 func (x *CreateMarketPriceRequest) GetMarketPrice() *MarketPrice {
@@ -5918,7 +6531,7 @@ type ListMarketPricesRequest struct {
 
 func (x *ListMarketPricesRequest) Reset() {
 	*x = ListMarketPricesRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[67]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[73]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5930,7 +6543,7 @@ func (x *ListMarketPricesRequest) String() string {
 func (*ListMarketPricesRequest) ProtoMessage() {}
 
 func (x *ListMarketPricesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[67]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[73]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5943,7 +6556,7 @@ func (x *ListMarketPricesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListMarketPricesRequest.ProtoReflect.Descriptor instead.
 func (*ListMarketPricesRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{67}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{73}
 }
 
 func (x *ListMarketPricesRequest) GetPageSize() int32 {
@@ -5980,7 +6593,7 @@ type ListMarketPricesResponse struct {
 
 func (x *ListMarketPricesResponse) Reset() {
 	*x = ListMarketPricesResponse{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[68]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[74]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5992,7 +6605,7 @@ func (x *ListMarketPricesResponse) String() string {
 func (*ListMarketPricesResponse) ProtoMessage() {}
 
 func (x *ListMarketPricesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[68]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[74]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6005,7 +6618,7 @@ func (x *ListMarketPricesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListMarketPricesResponse.ProtoReflect.Descriptor instead.
 func (*ListMarketPricesResponse) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{68}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{74}
 }
 
 func (x *ListMarketPricesResponse) GetMarketPrices() []*MarketPrice {
@@ -6020,6 +6633,100 @@ func (x *ListMarketPricesResponse) GetNextPageToken() string {
 		return x.NextPageToken
 	}
 	return ""
+}
+
+// Request for ExportContractPlots.
+type ExportContractPlotsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// contracts/{contract}.
+	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ExportContractPlotsRequest) Reset() {
+	*x = ExportContractPlotsRequest{}
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[75]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ExportContractPlotsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ExportContractPlotsRequest) ProtoMessage() {}
+
+func (x *ExportContractPlotsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[75]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ExportContractPlotsRequest.ProtoReflect.Descriptor instead.
+func (*ExportContractPlotsRequest) Descriptor() ([]byte, []int) {
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{75}
+}
+
+func (x *ExportContractPlotsRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+// The plots of a contract.
+type ContractPlots struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// A GeoJSON FeatureCollection: one Feature per plot (its geometry; properties plot,
+	// producer_country "VN", area_ha, declared_area_ha, products, commodity (the contract's
+	// product), commune_code, contract, allocated_quantity (the plot's household's allocation)).
+	FeatureCollection *structpb.Struct `protobuf:"bytes,1,opt,name=feature_collection,json=featureCollection,proto3" json:"feature_collection,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
+}
+
+func (x *ContractPlots) Reset() {
+	*x = ContractPlots{}
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[76]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ContractPlots) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ContractPlots) ProtoMessage() {}
+
+func (x *ContractPlots) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[76]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ContractPlots.ProtoReflect.Descriptor instead.
+func (*ContractPlots) Descriptor() ([]byte, []int) {
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{76}
+}
+
+func (x *ContractPlots) GetFeatureCollection() *structpb.Struct {
+	if x != nil {
+		return x.FeatureCollection
+	}
+	return nil
 }
 
 // Request for ReportContracts.
@@ -6050,7 +6757,7 @@ type ReportContractsRequest struct {
 
 func (x *ReportContractsRequest) Reset() {
 	*x = ReportContractsRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[69]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[77]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6062,7 +6769,7 @@ func (x *ReportContractsRequest) String() string {
 func (*ReportContractsRequest) ProtoMessage() {}
 
 func (x *ReportContractsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[69]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[77]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6075,7 +6782,7 @@ func (x *ReportContractsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportContractsRequest.ProtoReflect.Descriptor instead.
 func (*ReportContractsRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{69}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{77}
 }
 
 func (x *ReportContractsRequest) GetScope() string {
@@ -6144,7 +6851,7 @@ type ContractReport struct {
 
 func (x *ContractReport) Reset() {
 	*x = ContractReport{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[70]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[78]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6156,7 +6863,7 @@ func (x *ContractReport) String() string {
 func (*ContractReport) ProtoMessage() {}
 
 func (x *ContractReport) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[70]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[78]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6169,7 +6876,7 @@ func (x *ContractReport) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ContractReport.ProtoReflect.Descriptor instead.
 func (*ContractReport) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{70}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{78}
 }
 
 func (x *ContractReport) GetScope() string {
@@ -6269,7 +6976,7 @@ type ReportLine struct {
 
 func (x *ReportLine) Reset() {
 	*x = ReportLine{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[71]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[79]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6281,7 +6988,7 @@ func (x *ReportLine) String() string {
 func (*ReportLine) ProtoMessage() {}
 
 func (x *ReportLine) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[71]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[79]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6294,7 +7001,7 @@ func (x *ReportLine) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportLine.ProtoReflect.Descriptor instead.
 func (*ReportLine) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{71}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{79}
 }
 
 func (x *ReportLine) GetKey() string {
@@ -6337,7 +7044,7 @@ type ReportHouseholds struct {
 
 func (x *ReportHouseholds) Reset() {
 	*x = ReportHouseholds{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[72]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[80]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6349,7 +7056,7 @@ func (x *ReportHouseholds) String() string {
 func (*ReportHouseholds) ProtoMessage() {}
 
 func (x *ReportHouseholds) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[72]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[80]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6362,7 +7069,7 @@ func (x *ReportHouseholds) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportHouseholds.ProtoReflect.Descriptor instead.
 func (*ReportHouseholds) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{72}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{80}
 }
 
 func (x *ReportHouseholds) GetTotal() int64 {
@@ -6434,7 +7141,7 @@ type ReportStateCount struct {
 
 func (x *ReportStateCount) Reset() {
 	*x = ReportStateCount{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[73]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[81]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6446,7 +7153,7 @@ func (x *ReportStateCount) String() string {
 func (*ReportStateCount) ProtoMessage() {}
 
 func (x *ReportStateCount) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[73]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[81]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6459,7 +7166,7 @@ func (x *ReportStateCount) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportStateCount.ProtoReflect.Descriptor instead.
 func (*ReportStateCount) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{73}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{81}
 }
 
 func (x *ReportStateCount) GetState() ContractState {
@@ -6489,7 +7196,7 @@ type ReportLinkageFormCount struct {
 
 func (x *ReportLinkageFormCount) Reset() {
 	*x = ReportLinkageFormCount{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[74]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[82]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6501,7 +7208,7 @@ func (x *ReportLinkageFormCount) String() string {
 func (*ReportLinkageFormCount) ProtoMessage() {}
 
 func (x *ReportLinkageFormCount) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[74]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[82]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6514,7 +7221,7 @@ func (x *ReportLinkageFormCount) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportLinkageFormCount.ProtoReflect.Descriptor instead.
 func (*ReportLinkageFormCount) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{74}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{82}
 }
 
 func (x *ReportLinkageFormCount) GetLinkageForm() LinkageForm {
@@ -6546,7 +7253,7 @@ type ReportIncidentCount struct {
 
 func (x *ReportIncidentCount) Reset() {
 	*x = ReportIncidentCount{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[75]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[83]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6558,7 +7265,7 @@ func (x *ReportIncidentCount) String() string {
 func (*ReportIncidentCount) ProtoMessage() {}
 
 func (x *ReportIncidentCount) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[75]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[83]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6571,7 +7278,7 @@ func (x *ReportIncidentCount) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportIncidentCount.ProtoReflect.Descriptor instead.
 func (*ReportIncidentCount) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{75}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{83}
 }
 
 func (x *ReportIncidentCount) GetKind() Incident_Kind {
@@ -6666,7 +7373,7 @@ type ReportFigures struct {
 
 func (x *ReportFigures) Reset() {
 	*x = ReportFigures{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[76]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[84]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6678,7 +7385,7 @@ func (x *ReportFigures) String() string {
 func (*ReportFigures) ProtoMessage() {}
 
 func (x *ReportFigures) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[76]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[84]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6691,7 +7398,7 @@ func (x *ReportFigures) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportFigures.ProtoReflect.Descriptor instead.
 func (*ReportFigures) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{76}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{84}
 }
 
 func (x *ReportFigures) GetContracts() int64 {
@@ -6908,17 +7615,18 @@ var File_lienket_contracts_v1_contracts_proto protoreflect.FileDescriptor
 
 const file_lienket_contracts_v1_contracts_proto_rawDesc = "" +
 	"\n" +
-	"$lienket/contracts/v1/contracts.proto\x12\x14lienket.contracts.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1clienket/types/v1/types.proto\"q\n" +
+	"$lienket/contracts/v1/contracts.proto\x12\x14lienket.contracts.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/httpbody.proto\x1a google/protobuf/field_mask.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1clienket/types/v1/types.proto\"q\n" +
 	"\vGradingRule\x12\x14\n" +
 	"\x05grade\x18\x01 \x01(\tR\x05grade\x12\x1a\n" +
 	"\bcriteria\x18\x02 \x01(\tR\bcriteria\x120\n" +
-	"\x14price_adjustment_bps\x18\x03 \x01(\x05R\x12priceAdjustmentBps\"\x9d\x01\n" +
+	"\x14price_adjustment_bps\x18\x03 \x01(\x05R\x12priceAdjustmentBps\"\xb3\x01\n" +
 	"\n" +
 	"Allocation\x12!\n" +
 	"\thousehold\x18\x01 \x01(\tB\x03\xe0A\x02R\thousehold\x12\x1a\n" +
 	"\bquantity\x18\x02 \x01(\x03R\bquantity\x12\x17\n" +
 	"\aarea_m2\x18\x03 \x01(\x03R\x06areaM2\x127\n" +
-	"\amandate\x18\x04 \x01(\v2\x1d.lienket.contracts.v1.MandateR\amandate\";\n" +
+	"\amandate\x18\x04 \x01(\v2\x1d.lienket.contracts.v1.MandateR\amandate\x12\x14\n" +
+	"\x05plots\x18\x05 \x03(\tR\x05plots\";\n" +
 	"\aMandate\x12\x1c\n" +
 	"\treference\x18\x01 \x01(\tR\treference\x12\x12\n" +
 	"\x04date\x18\x02 \x01(\tR\x04date\"\x85\x01\n" +
@@ -7140,7 +7848,62 @@ const file_lienket_contracts_v1_contracts_proto_rawDesc = "" +
 	"page_token\x18\x03 \x01(\tR\tpageToken\"\x81\x01\n" +
 	"\x1aListContractEventsResponse\x12;\n" +
 	"\x06events\x18\x01 \x03(\v2#.lienket.contracts.v1.ContractEventR\x06events\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"y\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"{\n" +
+	"\x1aGetContractDocumentRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x16\n" +
+	"\x06format\x18\x02 \x01(\tR\x06format\x12\x12\n" +
+	"\x04lang\x18\x03 \x01(\tR\x04lang\x12\x18\n" +
+	"\aversion\x18\x04 \x01(\x05R\aversion\"\x82\x01\n" +
+	"\x1dGetSettlementStatementRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x1c\n" +
+	"\thousehold\x18\x02 \x01(\tR\thousehold\x12\x16\n" +
+	"\x06format\x18\x03 \x01(\tR\x06format\x12\x12\n" +
+	"\x04lang\x18\x04 \x01(\tR\x04lang\"b\n" +
+	"\x1bGetLiquidationRecordRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x16\n" +
+	"\x06format\x18\x02 \x01(\tR\x06format\x12\x12\n" +
+	"\x04lang\x18\x03 \x01(\tR\x04lang\"x\n" +
+	"\x15VerifyContractRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x1d\n" +
+	"\n" +
+	"terms_hash\x18\x02 \x01(\tR\ttermsHash\x12'\n" +
+	"\x0fdocument_sha256\x18\x03 \x01(\tR\x0edocumentSha256\"\xc8\x01\n" +
+	"\x0eIssuedDocument\x12\x12\n" +
+	"\x04kind\x18\x01 \x01(\tR\x04kind\x12\x1c\n" +
+	"\tamendment\x18\x02 \x01(\x05R\tamendment\x12\x12\n" +
+	"\x04lang\x18\x03 \x01(\tR\x04lang\x12\x1d\n" +
+	"\n" +
+	"terms_hash\x18\x04 \x01(\tR\ttermsHash\x129\n" +
+	"\n" +
+	"issue_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\tissueTime\x12\x16\n" +
+	"\x06sha256\x18\x06 \x01(\tR\x06sha256\"\xe8\x06\n" +
+	"\x14ContractVerification\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x129\n" +
+	"\x05state\x18\x02 \x01(\x0e2#.lienket.contracts.v1.ContractStateR\x05state\x12\x1d\n" +
+	"\n" +
+	"buyer_name\x18\x03 \x01(\tR\tbuyerName\x12#\n" +
+	"\rproducer_name\x18\x04 \x01(\tR\fproducerName\x124\n" +
+	"\x16witness_authority_name\x18\x05 \x01(\tR\x14witnessAuthorityName\x127\n" +
+	"\tsign_time\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\bsignTime\x12=\n" +
+	"\fwitness_time\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\vwitnessTime\x12\x1c\n" +
+	"\tamendment\x18\b \x01(\x05R\tamendment\x12\x1d\n" +
+	"\n" +
+	"terms_hash\x18\t \x01(\tR\ttermsHash\x12V\n" +
+	"\vterms_match\x18\n" +
+	" \x01(\x0e25.lienket.contracts.v1.ContractVerification.TermsMatchR\n" +
+	"termsMatch\x12+\n" +
+	"\x11matched_amendment\x18\v \x01(\x05R\x10matchedAmendment\x12.\n" +
+	"\x13audit_head_sequence\x18\f \x01(\x03R\x11auditHeadSequence\x12&\n" +
+	"\x0faudit_head_hash\x18\r \x01(\tR\rauditHeadHash\x12)\n" +
+	"\x10document_checked\x18\x0e \x01(\bR\x0fdocumentChecked\x12@\n" +
+	"\bdocument\x18\x0f \x01(\v2$.lienket.contracts.v1.IssuedDocumentR\bdocument\"\x87\x01\n" +
+	"\n" +
+	"TermsMatch\x12\x1b\n" +
+	"\x17TERMS_MATCH_UNSPECIFIED\x10\x00\x12\x17\n" +
+	"\x13TERMS_MATCH_CURRENT\x10\x01\x12\x14\n" +
+	"\x10TERMS_MATCH_PAST\x10\x02\x12\x17\n" +
+	"\x13TERMS_MATCH_PENDING\x10\x03\x12\x14\n" +
+	"\x10TERMS_MATCH_NONE\x10\x04\"y\n" +
 	"\bRulebook\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x18\n" +
 	"\aversion\x18\x02 \x01(\tR\aversion\x12\x12\n" +
@@ -7366,7 +8129,11 @@ const file_lienket_contracts_v1_contracts_proto_rawDesc = "" +
 	"\x06filter\x18\x03 \x01(\tR\x06filter\"\x8a\x01\n" +
 	"\x18ListMarketPricesResponse\x12F\n" +
 	"\rmarket_prices\x18\x01 \x03(\v2!.lienket.contracts.v1.MarketPriceR\fmarketPrices\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x84\x01\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"5\n" +
+	"\x1aExportContractPlotsRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\"W\n" +
+	"\rContractPlots\x12F\n" +
+	"\x12feature_collection\x18\x01 \x01(\v2\x17.google.protobuf.StructR\x11featureCollection\"\x84\x01\n" +
 	"\x16ReportContractsRequest\x12\x14\n" +
 	"\x05scope\x18\x01 \x01(\tR\x05scope\x12\x1f\n" +
 	"\vstart_month\x18\x02 \x01(\tR\n" +
@@ -7504,10 +8271,11 @@ const file_lienket_contracts_v1_contracts_proto_rawDesc = "" +
 	"\x19INCIDENT_OUTCOME_RESOLVED\x10\x03\x12\x1e\n" +
 	"\x1aINCIDENT_OUTCOME_PENALISED\x10\x04\x12+\n" +
 	"'INCIDENT_OUTCOME_FORCE_MAJEURE_ACCEPTED\x10\x05\x12+\n" +
-	"'INCIDENT_OUTCOME_FORCE_MAJEURE_REJECTED\x10\x062\xcd\x1b\n" +
+	"'INCIDENT_OUTCOME_FORCE_MAJEURE_REJECTED\x10\x062\xcb\x1f\n" +
 	"\x10ContractsService\x12]\n" +
 	"\x0eCreateContract\x12+.lienket.contracts.v1.CreateContractRequest\x1a\x1e.lienket.contracts.v1.Contract\x12W\n" +
-	"\vGetContract\x12(.lienket.contracts.v1.GetContractRequest\x1a\x1e.lienket.contracts.v1.Contract\x12h\n" +
+	"\vGetContract\x12(.lienket.contracts.v1.GetContractRequest\x1a\x1e.lienket.contracts.v1.Contract\x12l\n" +
+	"\x13ExportContractPlots\x120.lienket.contracts.v1.ExportContractPlotsRequest\x1a#.lienket.contracts.v1.ContractPlots\x12h\n" +
 	"\rListContracts\x12*.lienket.contracts.v1.ListContractsRequest\x1a+.lienket.contracts.v1.ListContractsResponse\x12]\n" +
 	"\x0eUpdateContract\x12+.lienket.contracts.v1.UpdateContractRequest\x1a\x1e.lienket.contracts.v1.Contract\x12q\n" +
 	"\x10ValidateContract\x12-.lienket.contracts.v1.ValidateContractRequest\x1a..lienket.contracts.v1.ValidateContractResponse\x12]\n" +
@@ -7520,7 +8288,11 @@ const file_lienket_contracts_v1_contracts_proto_rawDesc = "" +
 	"\x11TerminateContract\x12..lienket.contracts.v1.TerminateContractRequest\x1a\x1e.lienket.contracts.v1.Contract\x12]\n" +
 	"\x0eResumeContract\x12+.lienket.contracts.v1.ResumeContractRequest\x1a\x1e.lienket.contracts.v1.Contract\x12k\n" +
 	"\x15AcknowledgeSettlement\x122.lienket.contracts.v1.AcknowledgeSettlementRequest\x1a\x1e.lienket.contracts.v1.Contract\x12w\n" +
-	"\x12ListContractEvents\x12/.lienket.contracts.v1.ListContractEventsRequest\x1a0.lienket.contracts.v1.ListContractEventsResponse\x12h\n" +
+	"\x12ListContractEvents\x12/.lienket.contracts.v1.ListContractEventsRequest\x1a0.lienket.contracts.v1.ListContractEventsResponse\x12]\n" +
+	"\x13GetContractDocument\x120.lienket.contracts.v1.GetContractDocumentRequest\x1a\x14.google.api.HttpBody\x12c\n" +
+	"\x16GetSettlementStatement\x123.lienket.contracts.v1.GetSettlementStatementRequest\x1a\x14.google.api.HttpBody\x12_\n" +
+	"\x14GetLiquidationRecord\x121.lienket.contracts.v1.GetLiquidationRecordRequest\x1a\x14.google.api.HttpBody\x12i\n" +
+	"\x0eVerifyContract\x12+.lienket.contracts.v1.VerifyContractRequest\x1a*.lienket.contracts.v1.ContractVerification\x12h\n" +
 	"\rListRulebooks\x12*.lienket.contracts.v1.ListRulebooksRequest\x1a+.lienket.contracts.v1.ListRulebooksResponse\x12]\n" +
 	"\x0eCreateDelivery\x12+.lienket.contracts.v1.CreateDeliveryRequest\x1a\x1e.lienket.contracts.v1.Delivery\x12W\n" +
 	"\vGetDelivery\x12(.lienket.contracts.v1.GetDeliveryRequest\x1a\x1e.lienket.contracts.v1.Delivery\x12k\n" +
@@ -7554,262 +8326,290 @@ func file_lienket_contracts_v1_contracts_proto_rawDescGZIP() []byte {
 	return file_lienket_contracts_v1_contracts_proto_rawDescData
 }
 
-var file_lienket_contracts_v1_contracts_proto_enumTypes = make([]protoimpl.EnumInfo, 13)
-var file_lienket_contracts_v1_contracts_proto_msgTypes = make([]protoimpl.MessageInfo, 77)
+var file_lienket_contracts_v1_contracts_proto_enumTypes = make([]protoimpl.EnumInfo, 14)
+var file_lienket_contracts_v1_contracts_proto_msgTypes = make([]protoimpl.MessageInfo, 85)
 var file_lienket_contracts_v1_contracts_proto_goTypes = []any{
-	(ContractState)(0),                   // 0: lienket.contracts.v1.ContractState
-	(LinkageForm)(0),                     // 1: lienket.contracts.v1.LinkageForm
-	(PaymentMethod)(0),                   // 2: lienket.contracts.v1.PaymentMethod
-	(ForceMajeureEvent)(0),               // 3: lienket.contracts.v1.ForceMajeureEvent
-	(DisputeStep)(0),                     // 4: lienket.contracts.v1.DisputeStep
-	(IncidentOutcome)(0),                 // 5: lienket.contracts.v1.IncidentOutcome
-	(Signature_Party)(0),                 // 6: lienket.contracts.v1.Signature.Party
-	(Delivery_State)(0),                  // 7: lienket.contracts.v1.Delivery.State
-	(Incident_Kind)(0),                   // 8: lienket.contracts.v1.Incident.Kind
-	(Incident_State)(0),                  // 9: lienket.contracts.v1.Incident.State
-	(Incident_Verification)(0),           // 10: lienket.contracts.v1.Incident.Verification
-	(ContractReport_ScopeKind)(0),        // 11: lienket.contracts.v1.ContractReport.ScopeKind
-	(ContractReport_AreaLevel)(0),        // 12: lienket.contracts.v1.ContractReport.AreaLevel
-	(*GradingRule)(nil),                  // 13: lienket.contracts.v1.GradingRule
-	(*Allocation)(nil),                   // 14: lienket.contracts.v1.Allocation
-	(*Mandate)(nil),                      // 15: lienket.contracts.v1.Mandate
-	(*DeliveryLot)(nil),                  // 16: lienket.contracts.v1.DeliveryLot
-	(*PaymentTerms)(nil),                 // 17: lienket.contracts.v1.PaymentTerms
-	(*InputItem)(nil),                    // 18: lienket.contracts.v1.InputItem
-	(*InputSupply)(nil),                  // 19: lienket.contracts.v1.InputSupply
-	(*Obligations)(nil),                  // 20: lienket.contracts.v1.Obligations
-	(*BreachClause)(nil),                 // 21: lienket.contracts.v1.BreachClause
-	(*DisputeResolution)(nil),            // 22: lienket.contracts.v1.DisputeResolution
-	(*CoInvestment)(nil),                 // 23: lienket.contracts.v1.CoInvestment
-	(*ContractTerms)(nil),                // 24: lienket.contracts.v1.ContractTerms
-	(*Signature)(nil),                    // 25: lienket.contracts.v1.Signature
-	(*Witness)(nil),                      // 26: lienket.contracts.v1.Witness
-	(*Amendment)(nil),                    // 27: lienket.contracts.v1.Amendment
-	(*Contract)(nil),                     // 28: lienket.contracts.v1.Contract
-	(*CreateContractRequest)(nil),        // 29: lienket.contracts.v1.CreateContractRequest
-	(*GetContractRequest)(nil),           // 30: lienket.contracts.v1.GetContractRequest
-	(*ListContractsRequest)(nil),         // 31: lienket.contracts.v1.ListContractsRequest
-	(*ListContractsResponse)(nil),        // 32: lienket.contracts.v1.ListContractsResponse
-	(*UpdateContractRequest)(nil),        // 33: lienket.contracts.v1.UpdateContractRequest
-	(*RuleViolation)(nil),                // 34: lienket.contracts.v1.RuleViolation
-	(*ValidateContractRequest)(nil),      // 35: lienket.contracts.v1.ValidateContractRequest
-	(*ValidateContractResponse)(nil),     // 36: lienket.contracts.v1.ValidateContractResponse
-	(*SubmitContractRequest)(nil),        // 37: lienket.contracts.v1.SubmitContractRequest
-	(*SignContractRequest)(nil),          // 38: lienket.contracts.v1.SignContractRequest
-	(*WitnessContractRequest)(nil),       // 39: lienket.contracts.v1.WitnessContractRequest
-	(*RejectWitnessContractRequest)(nil), // 40: lienket.contracts.v1.RejectWitnessContractRequest
-	(*CancelContractRequest)(nil),        // 41: lienket.contracts.v1.CancelContractRequest
-	(*AmendContractRequest)(nil),         // 42: lienket.contracts.v1.AmendContractRequest
-	(*TerminateContractRequest)(nil),     // 43: lienket.contracts.v1.TerminateContractRequest
-	(*ResumeContractRequest)(nil),        // 44: lienket.contracts.v1.ResumeContractRequest
-	(*AcknowledgeSettlementRequest)(nil), // 45: lienket.contracts.v1.AcknowledgeSettlementRequest
-	(*ContractEvent)(nil),                // 46: lienket.contracts.v1.ContractEvent
-	(*ListContractEventsRequest)(nil),    // 47: lienket.contracts.v1.ListContractEventsRequest
-	(*ListContractEventsResponse)(nil),   // 48: lienket.contracts.v1.ListContractEventsResponse
-	(*Rulebook)(nil),                     // 49: lienket.contracts.v1.Rulebook
-	(*ListRulebooksRequest)(nil),         // 50: lienket.contracts.v1.ListRulebooksRequest
-	(*ListRulebooksResponse)(nil),        // 51: lienket.contracts.v1.ListRulebooksResponse
-	(*Delivery)(nil),                     // 52: lienket.contracts.v1.Delivery
-	(*CreateDeliveryRequest)(nil),        // 53: lienket.contracts.v1.CreateDeliveryRequest
-	(*GetDeliveryRequest)(nil),           // 54: lienket.contracts.v1.GetDeliveryRequest
-	(*ListDeliveriesRequest)(nil),        // 55: lienket.contracts.v1.ListDeliveriesRequest
-	(*ListDeliveriesResponse)(nil),       // 56: lienket.contracts.v1.ListDeliveriesResponse
-	(*ConfirmDeliveryRequest)(nil),       // 57: lienket.contracts.v1.ConfirmDeliveryRequest
-	(*DisputeDeliveryRequest)(nil),       // 58: lienket.contracts.v1.DisputeDeliveryRequest
-	(*InputAdvance)(nil),                 // 59: lienket.contracts.v1.InputAdvance
-	(*CreateInputAdvanceRequest)(nil),    // 60: lienket.contracts.v1.CreateInputAdvanceRequest
-	(*ListInputAdvancesRequest)(nil),     // 61: lienket.contracts.v1.ListInputAdvancesRequest
-	(*ListInputAdvancesResponse)(nil),    // 62: lienket.contracts.v1.ListInputAdvancesResponse
-	(*Payment)(nil),                      // 63: lienket.contracts.v1.Payment
-	(*CreatePaymentRequest)(nil),         // 64: lienket.contracts.v1.CreatePaymentRequest
-	(*ListPaymentsRequest)(nil),          // 65: lienket.contracts.v1.ListPaymentsRequest
-	(*ListPaymentsResponse)(nil),         // 66: lienket.contracts.v1.ListPaymentsResponse
-	(*SettlementLine)(nil),               // 67: lienket.contracts.v1.SettlementLine
-	(*Settlement)(nil),                   // 68: lienket.contracts.v1.Settlement
-	(*GetSettlementRequest)(nil),         // 69: lienket.contracts.v1.GetSettlementRequest
-	(*Incident)(nil),                     // 70: lienket.contracts.v1.Incident
-	(*CreateIncidentRequest)(nil),        // 71: lienket.contracts.v1.CreateIncidentRequest
-	(*GetIncidentRequest)(nil),           // 72: lienket.contracts.v1.GetIncidentRequest
-	(*ListIncidentsRequest)(nil),         // 73: lienket.contracts.v1.ListIncidentsRequest
-	(*ListIncidentsResponse)(nil),        // 74: lienket.contracts.v1.ListIncidentsResponse
-	(*VerifyIncidentRequest)(nil),        // 75: lienket.contracts.v1.VerifyIncidentRequest
-	(*MediateIncidentRequest)(nil),       // 76: lienket.contracts.v1.MediateIncidentRequest
-	(*ResolveIncidentRequest)(nil),       // 77: lienket.contracts.v1.ResolveIncidentRequest
-	(*MarketPrice)(nil),                  // 78: lienket.contracts.v1.MarketPrice
-	(*CreateMarketPriceRequest)(nil),     // 79: lienket.contracts.v1.CreateMarketPriceRequest
-	(*ListMarketPricesRequest)(nil),      // 80: lienket.contracts.v1.ListMarketPricesRequest
-	(*ListMarketPricesResponse)(nil),     // 81: lienket.contracts.v1.ListMarketPricesResponse
-	(*ReportContractsRequest)(nil),       // 82: lienket.contracts.v1.ReportContractsRequest
-	(*ContractReport)(nil),               // 83: lienket.contracts.v1.ContractReport
-	(*ReportLine)(nil),                   // 84: lienket.contracts.v1.ReportLine
-	(*ReportHouseholds)(nil),             // 85: lienket.contracts.v1.ReportHouseholds
-	(*ReportStateCount)(nil),             // 86: lienket.contracts.v1.ReportStateCount
-	(*ReportLinkageFormCount)(nil),       // 87: lienket.contracts.v1.ReportLinkageFormCount
-	(*ReportIncidentCount)(nil),          // 88: lienket.contracts.v1.ReportIncidentCount
-	(*ReportFigures)(nil),                // 89: lienket.contracts.v1.ReportFigures
-	(*v1.DateWindow)(nil),                // 90: lienket.types.v1.DateWindow
-	(*v1.PriceTerms)(nil),                // 91: lienket.types.v1.PriceTerms
-	(*timestamppb.Timestamp)(nil),        // 92: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),        // 93: google.protobuf.FieldMask
+	(ContractState)(0),                    // 0: lienket.contracts.v1.ContractState
+	(LinkageForm)(0),                      // 1: lienket.contracts.v1.LinkageForm
+	(PaymentMethod)(0),                    // 2: lienket.contracts.v1.PaymentMethod
+	(ForceMajeureEvent)(0),                // 3: lienket.contracts.v1.ForceMajeureEvent
+	(DisputeStep)(0),                      // 4: lienket.contracts.v1.DisputeStep
+	(IncidentOutcome)(0),                  // 5: lienket.contracts.v1.IncidentOutcome
+	(Signature_Party)(0),                  // 6: lienket.contracts.v1.Signature.Party
+	(ContractVerification_TermsMatch)(0),  // 7: lienket.contracts.v1.ContractVerification.TermsMatch
+	(Delivery_State)(0),                   // 8: lienket.contracts.v1.Delivery.State
+	(Incident_Kind)(0),                    // 9: lienket.contracts.v1.Incident.Kind
+	(Incident_State)(0),                   // 10: lienket.contracts.v1.Incident.State
+	(Incident_Verification)(0),            // 11: lienket.contracts.v1.Incident.Verification
+	(ContractReport_ScopeKind)(0),         // 12: lienket.contracts.v1.ContractReport.ScopeKind
+	(ContractReport_AreaLevel)(0),         // 13: lienket.contracts.v1.ContractReport.AreaLevel
+	(*GradingRule)(nil),                   // 14: lienket.contracts.v1.GradingRule
+	(*Allocation)(nil),                    // 15: lienket.contracts.v1.Allocation
+	(*Mandate)(nil),                       // 16: lienket.contracts.v1.Mandate
+	(*DeliveryLot)(nil),                   // 17: lienket.contracts.v1.DeliveryLot
+	(*PaymentTerms)(nil),                  // 18: lienket.contracts.v1.PaymentTerms
+	(*InputItem)(nil),                     // 19: lienket.contracts.v1.InputItem
+	(*InputSupply)(nil),                   // 20: lienket.contracts.v1.InputSupply
+	(*Obligations)(nil),                   // 21: lienket.contracts.v1.Obligations
+	(*BreachClause)(nil),                  // 22: lienket.contracts.v1.BreachClause
+	(*DisputeResolution)(nil),             // 23: lienket.contracts.v1.DisputeResolution
+	(*CoInvestment)(nil),                  // 24: lienket.contracts.v1.CoInvestment
+	(*ContractTerms)(nil),                 // 25: lienket.contracts.v1.ContractTerms
+	(*Signature)(nil),                     // 26: lienket.contracts.v1.Signature
+	(*Witness)(nil),                       // 27: lienket.contracts.v1.Witness
+	(*Amendment)(nil),                     // 28: lienket.contracts.v1.Amendment
+	(*Contract)(nil),                      // 29: lienket.contracts.v1.Contract
+	(*CreateContractRequest)(nil),         // 30: lienket.contracts.v1.CreateContractRequest
+	(*GetContractRequest)(nil),            // 31: lienket.contracts.v1.GetContractRequest
+	(*ListContractsRequest)(nil),          // 32: lienket.contracts.v1.ListContractsRequest
+	(*ListContractsResponse)(nil),         // 33: lienket.contracts.v1.ListContractsResponse
+	(*UpdateContractRequest)(nil),         // 34: lienket.contracts.v1.UpdateContractRequest
+	(*RuleViolation)(nil),                 // 35: lienket.contracts.v1.RuleViolation
+	(*ValidateContractRequest)(nil),       // 36: lienket.contracts.v1.ValidateContractRequest
+	(*ValidateContractResponse)(nil),      // 37: lienket.contracts.v1.ValidateContractResponse
+	(*SubmitContractRequest)(nil),         // 38: lienket.contracts.v1.SubmitContractRequest
+	(*SignContractRequest)(nil),           // 39: lienket.contracts.v1.SignContractRequest
+	(*WitnessContractRequest)(nil),        // 40: lienket.contracts.v1.WitnessContractRequest
+	(*RejectWitnessContractRequest)(nil),  // 41: lienket.contracts.v1.RejectWitnessContractRequest
+	(*CancelContractRequest)(nil),         // 42: lienket.contracts.v1.CancelContractRequest
+	(*AmendContractRequest)(nil),          // 43: lienket.contracts.v1.AmendContractRequest
+	(*TerminateContractRequest)(nil),      // 44: lienket.contracts.v1.TerminateContractRequest
+	(*ResumeContractRequest)(nil),         // 45: lienket.contracts.v1.ResumeContractRequest
+	(*AcknowledgeSettlementRequest)(nil),  // 46: lienket.contracts.v1.AcknowledgeSettlementRequest
+	(*ContractEvent)(nil),                 // 47: lienket.contracts.v1.ContractEvent
+	(*ListContractEventsRequest)(nil),     // 48: lienket.contracts.v1.ListContractEventsRequest
+	(*ListContractEventsResponse)(nil),    // 49: lienket.contracts.v1.ListContractEventsResponse
+	(*GetContractDocumentRequest)(nil),    // 50: lienket.contracts.v1.GetContractDocumentRequest
+	(*GetSettlementStatementRequest)(nil), // 51: lienket.contracts.v1.GetSettlementStatementRequest
+	(*GetLiquidationRecordRequest)(nil),   // 52: lienket.contracts.v1.GetLiquidationRecordRequest
+	(*VerifyContractRequest)(nil),         // 53: lienket.contracts.v1.VerifyContractRequest
+	(*IssuedDocument)(nil),                // 54: lienket.contracts.v1.IssuedDocument
+	(*ContractVerification)(nil),          // 55: lienket.contracts.v1.ContractVerification
+	(*Rulebook)(nil),                      // 56: lienket.contracts.v1.Rulebook
+	(*ListRulebooksRequest)(nil),          // 57: lienket.contracts.v1.ListRulebooksRequest
+	(*ListRulebooksResponse)(nil),         // 58: lienket.contracts.v1.ListRulebooksResponse
+	(*Delivery)(nil),                      // 59: lienket.contracts.v1.Delivery
+	(*CreateDeliveryRequest)(nil),         // 60: lienket.contracts.v1.CreateDeliveryRequest
+	(*GetDeliveryRequest)(nil),            // 61: lienket.contracts.v1.GetDeliveryRequest
+	(*ListDeliveriesRequest)(nil),         // 62: lienket.contracts.v1.ListDeliveriesRequest
+	(*ListDeliveriesResponse)(nil),        // 63: lienket.contracts.v1.ListDeliveriesResponse
+	(*ConfirmDeliveryRequest)(nil),        // 64: lienket.contracts.v1.ConfirmDeliveryRequest
+	(*DisputeDeliveryRequest)(nil),        // 65: lienket.contracts.v1.DisputeDeliveryRequest
+	(*InputAdvance)(nil),                  // 66: lienket.contracts.v1.InputAdvance
+	(*CreateInputAdvanceRequest)(nil),     // 67: lienket.contracts.v1.CreateInputAdvanceRequest
+	(*ListInputAdvancesRequest)(nil),      // 68: lienket.contracts.v1.ListInputAdvancesRequest
+	(*ListInputAdvancesResponse)(nil),     // 69: lienket.contracts.v1.ListInputAdvancesResponse
+	(*Payment)(nil),                       // 70: lienket.contracts.v1.Payment
+	(*CreatePaymentRequest)(nil),          // 71: lienket.contracts.v1.CreatePaymentRequest
+	(*ListPaymentsRequest)(nil),           // 72: lienket.contracts.v1.ListPaymentsRequest
+	(*ListPaymentsResponse)(nil),          // 73: lienket.contracts.v1.ListPaymentsResponse
+	(*SettlementLine)(nil),                // 74: lienket.contracts.v1.SettlementLine
+	(*Settlement)(nil),                    // 75: lienket.contracts.v1.Settlement
+	(*GetSettlementRequest)(nil),          // 76: lienket.contracts.v1.GetSettlementRequest
+	(*Incident)(nil),                      // 77: lienket.contracts.v1.Incident
+	(*CreateIncidentRequest)(nil),         // 78: lienket.contracts.v1.CreateIncidentRequest
+	(*GetIncidentRequest)(nil),            // 79: lienket.contracts.v1.GetIncidentRequest
+	(*ListIncidentsRequest)(nil),          // 80: lienket.contracts.v1.ListIncidentsRequest
+	(*ListIncidentsResponse)(nil),         // 81: lienket.contracts.v1.ListIncidentsResponse
+	(*VerifyIncidentRequest)(nil),         // 82: lienket.contracts.v1.VerifyIncidentRequest
+	(*MediateIncidentRequest)(nil),        // 83: lienket.contracts.v1.MediateIncidentRequest
+	(*ResolveIncidentRequest)(nil),        // 84: lienket.contracts.v1.ResolveIncidentRequest
+	(*MarketPrice)(nil),                   // 85: lienket.contracts.v1.MarketPrice
+	(*CreateMarketPriceRequest)(nil),      // 86: lienket.contracts.v1.CreateMarketPriceRequest
+	(*ListMarketPricesRequest)(nil),       // 87: lienket.contracts.v1.ListMarketPricesRequest
+	(*ListMarketPricesResponse)(nil),      // 88: lienket.contracts.v1.ListMarketPricesResponse
+	(*ExportContractPlotsRequest)(nil),    // 89: lienket.contracts.v1.ExportContractPlotsRequest
+	(*ContractPlots)(nil),                 // 90: lienket.contracts.v1.ContractPlots
+	(*ReportContractsRequest)(nil),        // 91: lienket.contracts.v1.ReportContractsRequest
+	(*ContractReport)(nil),                // 92: lienket.contracts.v1.ContractReport
+	(*ReportLine)(nil),                    // 93: lienket.contracts.v1.ReportLine
+	(*ReportHouseholds)(nil),              // 94: lienket.contracts.v1.ReportHouseholds
+	(*ReportStateCount)(nil),              // 95: lienket.contracts.v1.ReportStateCount
+	(*ReportLinkageFormCount)(nil),        // 96: lienket.contracts.v1.ReportLinkageFormCount
+	(*ReportIncidentCount)(nil),           // 97: lienket.contracts.v1.ReportIncidentCount
+	(*ReportFigures)(nil),                 // 98: lienket.contracts.v1.ReportFigures
+	(*v1.DateWindow)(nil),                 // 99: lienket.types.v1.DateWindow
+	(*v1.PriceTerms)(nil),                 // 100: lienket.types.v1.PriceTerms
+	(*timestamppb.Timestamp)(nil),         // 101: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil),         // 102: google.protobuf.FieldMask
+	(*structpb.Struct)(nil),               // 103: google.protobuf.Struct
+	(*httpbody.HttpBody)(nil),             // 104: google.api.HttpBody
 }
 var file_lienket_contracts_v1_contracts_proto_depIdxs = []int32{
-	15,  // 0: lienket.contracts.v1.Allocation.mandate:type_name -> lienket.contracts.v1.Mandate
-	90,  // 1: lienket.contracts.v1.DeliveryLot.window:type_name -> lienket.types.v1.DateWindow
+	16,  // 0: lienket.contracts.v1.Allocation.mandate:type_name -> lienket.contracts.v1.Mandate
+	99,  // 1: lienket.contracts.v1.DeliveryLot.window:type_name -> lienket.types.v1.DateWindow
 	2,   // 2: lienket.contracts.v1.PaymentTerms.method:type_name -> lienket.contracts.v1.PaymentMethod
-	18,  // 3: lienket.contracts.v1.InputSupply.items:type_name -> lienket.contracts.v1.InputItem
+	19,  // 3: lienket.contracts.v1.InputSupply.items:type_name -> lienket.contracts.v1.InputItem
 	4,   // 4: lienket.contracts.v1.DisputeResolution.steps:type_name -> lienket.contracts.v1.DisputeStep
 	1,   // 5: lienket.contracts.v1.ContractTerms.linkage_form:type_name -> lienket.contracts.v1.LinkageForm
-	13,  // 6: lienket.contracts.v1.ContractTerms.grading_rules:type_name -> lienket.contracts.v1.GradingRule
-	14,  // 7: lienket.contracts.v1.ContractTerms.allocations:type_name -> lienket.contracts.v1.Allocation
-	16,  // 8: lienket.contracts.v1.ContractTerms.lots:type_name -> lienket.contracts.v1.DeliveryLot
-	91,  // 9: lienket.contracts.v1.ContractTerms.price_terms:type_name -> lienket.types.v1.PriceTerms
-	17,  // 10: lienket.contracts.v1.ContractTerms.payment_terms:type_name -> lienket.contracts.v1.PaymentTerms
-	19,  // 11: lienket.contracts.v1.ContractTerms.input_supply:type_name -> lienket.contracts.v1.InputSupply
-	20,  // 12: lienket.contracts.v1.ContractTerms.obligations:type_name -> lienket.contracts.v1.Obligations
-	21,  // 13: lienket.contracts.v1.ContractTerms.breach:type_name -> lienket.contracts.v1.BreachClause
+	14,  // 6: lienket.contracts.v1.ContractTerms.grading_rules:type_name -> lienket.contracts.v1.GradingRule
+	15,  // 7: lienket.contracts.v1.ContractTerms.allocations:type_name -> lienket.contracts.v1.Allocation
+	17,  // 8: lienket.contracts.v1.ContractTerms.lots:type_name -> lienket.contracts.v1.DeliveryLot
+	100, // 9: lienket.contracts.v1.ContractTerms.price_terms:type_name -> lienket.types.v1.PriceTerms
+	18,  // 10: lienket.contracts.v1.ContractTerms.payment_terms:type_name -> lienket.contracts.v1.PaymentTerms
+	20,  // 11: lienket.contracts.v1.ContractTerms.input_supply:type_name -> lienket.contracts.v1.InputSupply
+	21,  // 12: lienket.contracts.v1.ContractTerms.obligations:type_name -> lienket.contracts.v1.Obligations
+	22,  // 13: lienket.contracts.v1.ContractTerms.breach:type_name -> lienket.contracts.v1.BreachClause
 	3,   // 14: lienket.contracts.v1.ContractTerms.force_majeure_events:type_name -> lienket.contracts.v1.ForceMajeureEvent
-	22,  // 15: lienket.contracts.v1.ContractTerms.dispute_resolution:type_name -> lienket.contracts.v1.DisputeResolution
-	90,  // 16: lienket.contracts.v1.ContractTerms.period:type_name -> lienket.types.v1.DateWindow
-	23,  // 17: lienket.contracts.v1.ContractTerms.co_investment:type_name -> lienket.contracts.v1.CoInvestment
+	23,  // 15: lienket.contracts.v1.ContractTerms.dispute_resolution:type_name -> lienket.contracts.v1.DisputeResolution
+	99,  // 16: lienket.contracts.v1.ContractTerms.period:type_name -> lienket.types.v1.DateWindow
+	24,  // 17: lienket.contracts.v1.ContractTerms.co_investment:type_name -> lienket.contracts.v1.CoInvestment
 	6,   // 18: lienket.contracts.v1.Signature.party:type_name -> lienket.contracts.v1.Signature.Party
-	92,  // 19: lienket.contracts.v1.Signature.sign_time:type_name -> google.protobuf.Timestamp
-	92,  // 20: lienket.contracts.v1.Witness.witness_time:type_name -> google.protobuf.Timestamp
-	24,  // 21: lienket.contracts.v1.Amendment.terms:type_name -> lienket.contracts.v1.ContractTerms
-	25,  // 22: lienket.contracts.v1.Amendment.signatures:type_name -> lienket.contracts.v1.Signature
-	92,  // 23: lienket.contracts.v1.Amendment.create_time:type_name -> google.protobuf.Timestamp
-	24,  // 24: lienket.contracts.v1.Contract.terms:type_name -> lienket.contracts.v1.ContractTerms
+	101, // 19: lienket.contracts.v1.Signature.sign_time:type_name -> google.protobuf.Timestamp
+	101, // 20: lienket.contracts.v1.Witness.witness_time:type_name -> google.protobuf.Timestamp
+	25,  // 21: lienket.contracts.v1.Amendment.terms:type_name -> lienket.contracts.v1.ContractTerms
+	26,  // 22: lienket.contracts.v1.Amendment.signatures:type_name -> lienket.contracts.v1.Signature
+	101, // 23: lienket.contracts.v1.Amendment.create_time:type_name -> google.protobuf.Timestamp
+	25,  // 24: lienket.contracts.v1.Contract.terms:type_name -> lienket.contracts.v1.ContractTerms
 	0,   // 25: lienket.contracts.v1.Contract.state:type_name -> lienket.contracts.v1.ContractState
-	25,  // 26: lienket.contracts.v1.Contract.signatures:type_name -> lienket.contracts.v1.Signature
-	26,  // 27: lienket.contracts.v1.Contract.witness:type_name -> lienket.contracts.v1.Witness
-	27,  // 28: lienket.contracts.v1.Contract.pending_amendment:type_name -> lienket.contracts.v1.Amendment
-	92,  // 29: lienket.contracts.v1.Contract.create_time:type_name -> google.protobuf.Timestamp
-	92,  // 30: lienket.contracts.v1.Contract.update_time:type_name -> google.protobuf.Timestamp
-	28,  // 31: lienket.contracts.v1.CreateContractRequest.contract:type_name -> lienket.contracts.v1.Contract
-	28,  // 32: lienket.contracts.v1.ListContractsResponse.contracts:type_name -> lienket.contracts.v1.Contract
-	28,  // 33: lienket.contracts.v1.UpdateContractRequest.contract:type_name -> lienket.contracts.v1.Contract
-	93,  // 34: lienket.contracts.v1.UpdateContractRequest.update_mask:type_name -> google.protobuf.FieldMask
-	34,  // 35: lienket.contracts.v1.ValidateContractResponse.violations:type_name -> lienket.contracts.v1.RuleViolation
+	26,  // 26: lienket.contracts.v1.Contract.signatures:type_name -> lienket.contracts.v1.Signature
+	27,  // 27: lienket.contracts.v1.Contract.witness:type_name -> lienket.contracts.v1.Witness
+	28,  // 28: lienket.contracts.v1.Contract.pending_amendment:type_name -> lienket.contracts.v1.Amendment
+	101, // 29: lienket.contracts.v1.Contract.create_time:type_name -> google.protobuf.Timestamp
+	101, // 30: lienket.contracts.v1.Contract.update_time:type_name -> google.protobuf.Timestamp
+	29,  // 31: lienket.contracts.v1.CreateContractRequest.contract:type_name -> lienket.contracts.v1.Contract
+	29,  // 32: lienket.contracts.v1.ListContractsResponse.contracts:type_name -> lienket.contracts.v1.Contract
+	29,  // 33: lienket.contracts.v1.UpdateContractRequest.contract:type_name -> lienket.contracts.v1.Contract
+	102, // 34: lienket.contracts.v1.UpdateContractRequest.update_mask:type_name -> google.protobuf.FieldMask
+	35,  // 35: lienket.contracts.v1.ValidateContractResponse.violations:type_name -> lienket.contracts.v1.RuleViolation
 	6,   // 36: lienket.contracts.v1.SignContractRequest.party:type_name -> lienket.contracts.v1.Signature.Party
-	24,  // 37: lienket.contracts.v1.AmendContractRequest.terms:type_name -> lienket.contracts.v1.ContractTerms
-	92,  // 38: lienket.contracts.v1.ContractEvent.time:type_name -> google.protobuf.Timestamp
-	46,  // 39: lienket.contracts.v1.ListContractEventsResponse.events:type_name -> lienket.contracts.v1.ContractEvent
-	49,  // 40: lienket.contracts.v1.ListRulebooksResponse.rulebooks:type_name -> lienket.contracts.v1.Rulebook
-	7,   // 41: lienket.contracts.v1.Delivery.state:type_name -> lienket.contracts.v1.Delivery.State
-	92,  // 42: lienket.contracts.v1.Delivery.create_time:type_name -> google.protobuf.Timestamp
-	52,  // 43: lienket.contracts.v1.CreateDeliveryRequest.delivery:type_name -> lienket.contracts.v1.Delivery
-	52,  // 44: lienket.contracts.v1.ListDeliveriesResponse.deliveries:type_name -> lienket.contracts.v1.Delivery
-	92,  // 45: lienket.contracts.v1.InputAdvance.create_time:type_name -> google.protobuf.Timestamp
-	59,  // 46: lienket.contracts.v1.CreateInputAdvanceRequest.input_advance:type_name -> lienket.contracts.v1.InputAdvance
-	59,  // 47: lienket.contracts.v1.ListInputAdvancesResponse.input_advances:type_name -> lienket.contracts.v1.InputAdvance
-	2,   // 48: lienket.contracts.v1.Payment.method:type_name -> lienket.contracts.v1.PaymentMethod
-	92,  // 49: lienket.contracts.v1.Payment.create_time:type_name -> google.protobuf.Timestamp
-	63,  // 50: lienket.contracts.v1.CreatePaymentRequest.payment:type_name -> lienket.contracts.v1.Payment
-	63,  // 51: lienket.contracts.v1.ListPaymentsResponse.payments:type_name -> lienket.contracts.v1.Payment
-	67,  // 52: lienket.contracts.v1.Settlement.households:type_name -> lienket.contracts.v1.SettlementLine
-	67,  // 53: lienket.contracts.v1.Settlement.total:type_name -> lienket.contracts.v1.SettlementLine
-	92,  // 54: lienket.contracts.v1.Settlement.compute_time:type_name -> google.protobuf.Timestamp
-	8,   // 55: lienket.contracts.v1.Incident.kind:type_name -> lienket.contracts.v1.Incident.Kind
-	9,   // 56: lienket.contracts.v1.Incident.state:type_name -> lienket.contracts.v1.Incident.State
-	3,   // 57: lienket.contracts.v1.Incident.force_majeure_event:type_name -> lienket.contracts.v1.ForceMajeureEvent
-	10,  // 58: lienket.contracts.v1.Incident.verification:type_name -> lienket.contracts.v1.Incident.Verification
-	92,  // 59: lienket.contracts.v1.Incident.create_time:type_name -> google.protobuf.Timestamp
-	92,  // 60: lienket.contracts.v1.Incident.update_time:type_name -> google.protobuf.Timestamp
-	70,  // 61: lienket.contracts.v1.CreateIncidentRequest.incident:type_name -> lienket.contracts.v1.Incident
-	70,  // 62: lienket.contracts.v1.ListIncidentsResponse.incidents:type_name -> lienket.contracts.v1.Incident
-	78,  // 63: lienket.contracts.v1.CreateMarketPriceRequest.market_price:type_name -> lienket.contracts.v1.MarketPrice
-	78,  // 64: lienket.contracts.v1.ListMarketPricesResponse.market_prices:type_name -> lienket.contracts.v1.MarketPrice
-	11,  // 65: lienket.contracts.v1.ContractReport.scope_kind:type_name -> lienket.contracts.v1.ContractReport.ScopeKind
-	12,  // 66: lienket.contracts.v1.ContractReport.area_level:type_name -> lienket.contracts.v1.ContractReport.AreaLevel
-	89,  // 67: lienket.contracts.v1.ContractReport.total:type_name -> lienket.contracts.v1.ReportFigures
-	84,  // 68: lienket.contracts.v1.ContractReport.by_area:type_name -> lienket.contracts.v1.ReportLine
-	84,  // 69: lienket.contracts.v1.ContractReport.by_product:type_name -> lienket.contracts.v1.ReportLine
-	84,  // 70: lienket.contracts.v1.ContractReport.by_linkage_form:type_name -> lienket.contracts.v1.ReportLine
-	84,  // 71: lienket.contracts.v1.ContractReport.by_month:type_name -> lienket.contracts.v1.ReportLine
-	92,  // 72: lienket.contracts.v1.ContractReport.compute_time:type_name -> google.protobuf.Timestamp
-	89,  // 73: lienket.contracts.v1.ReportLine.figures:type_name -> lienket.contracts.v1.ReportFigures
-	0,   // 74: lienket.contracts.v1.ReportStateCount.state:type_name -> lienket.contracts.v1.ContractState
-	1,   // 75: lienket.contracts.v1.ReportLinkageFormCount.linkage_form:type_name -> lienket.contracts.v1.LinkageForm
-	8,   // 76: lienket.contracts.v1.ReportIncidentCount.kind:type_name -> lienket.contracts.v1.Incident.Kind
-	5,   // 77: lienket.contracts.v1.ReportIncidentCount.outcome:type_name -> lienket.contracts.v1.IncidentOutcome
-	86,  // 78: lienket.contracts.v1.ReportFigures.contracts_by_state:type_name -> lienket.contracts.v1.ReportStateCount
-	87,  // 79: lienket.contracts.v1.ReportFigures.contracts_by_linkage_form:type_name -> lienket.contracts.v1.ReportLinkageFormCount
-	85,  // 80: lienket.contracts.v1.ReportFigures.households:type_name -> lienket.contracts.v1.ReportHouseholds
-	88,  // 81: lienket.contracts.v1.ReportFigures.incidents_by_outcome:type_name -> lienket.contracts.v1.ReportIncidentCount
-	29,  // 82: lienket.contracts.v1.ContractsService.CreateContract:input_type -> lienket.contracts.v1.CreateContractRequest
-	30,  // 83: lienket.contracts.v1.ContractsService.GetContract:input_type -> lienket.contracts.v1.GetContractRequest
-	31,  // 84: lienket.contracts.v1.ContractsService.ListContracts:input_type -> lienket.contracts.v1.ListContractsRequest
-	33,  // 85: lienket.contracts.v1.ContractsService.UpdateContract:input_type -> lienket.contracts.v1.UpdateContractRequest
-	35,  // 86: lienket.contracts.v1.ContractsService.ValidateContract:input_type -> lienket.contracts.v1.ValidateContractRequest
-	37,  // 87: lienket.contracts.v1.ContractsService.SubmitContract:input_type -> lienket.contracts.v1.SubmitContractRequest
-	38,  // 88: lienket.contracts.v1.ContractsService.SignContract:input_type -> lienket.contracts.v1.SignContractRequest
-	39,  // 89: lienket.contracts.v1.ContractsService.WitnessContract:input_type -> lienket.contracts.v1.WitnessContractRequest
-	40,  // 90: lienket.contracts.v1.ContractsService.RejectWitnessContract:input_type -> lienket.contracts.v1.RejectWitnessContractRequest
-	41,  // 91: lienket.contracts.v1.ContractsService.CancelContract:input_type -> lienket.contracts.v1.CancelContractRequest
-	42,  // 92: lienket.contracts.v1.ContractsService.AmendContract:input_type -> lienket.contracts.v1.AmendContractRequest
-	43,  // 93: lienket.contracts.v1.ContractsService.TerminateContract:input_type -> lienket.contracts.v1.TerminateContractRequest
-	44,  // 94: lienket.contracts.v1.ContractsService.ResumeContract:input_type -> lienket.contracts.v1.ResumeContractRequest
-	45,  // 95: lienket.contracts.v1.ContractsService.AcknowledgeSettlement:input_type -> lienket.contracts.v1.AcknowledgeSettlementRequest
-	47,  // 96: lienket.contracts.v1.ContractsService.ListContractEvents:input_type -> lienket.contracts.v1.ListContractEventsRequest
-	50,  // 97: lienket.contracts.v1.ContractsService.ListRulebooks:input_type -> lienket.contracts.v1.ListRulebooksRequest
-	53,  // 98: lienket.contracts.v1.ContractsService.CreateDelivery:input_type -> lienket.contracts.v1.CreateDeliveryRequest
-	54,  // 99: lienket.contracts.v1.ContractsService.GetDelivery:input_type -> lienket.contracts.v1.GetDeliveryRequest
-	55,  // 100: lienket.contracts.v1.ContractsService.ListDeliveries:input_type -> lienket.contracts.v1.ListDeliveriesRequest
-	57,  // 101: lienket.contracts.v1.ContractsService.ConfirmDelivery:input_type -> lienket.contracts.v1.ConfirmDeliveryRequest
-	58,  // 102: lienket.contracts.v1.ContractsService.DisputeDelivery:input_type -> lienket.contracts.v1.DisputeDeliveryRequest
-	60,  // 103: lienket.contracts.v1.ContractsService.CreateInputAdvance:input_type -> lienket.contracts.v1.CreateInputAdvanceRequest
-	61,  // 104: lienket.contracts.v1.ContractsService.ListInputAdvances:input_type -> lienket.contracts.v1.ListInputAdvancesRequest
-	64,  // 105: lienket.contracts.v1.ContractsService.CreatePayment:input_type -> lienket.contracts.v1.CreatePaymentRequest
-	65,  // 106: lienket.contracts.v1.ContractsService.ListPayments:input_type -> lienket.contracts.v1.ListPaymentsRequest
-	69,  // 107: lienket.contracts.v1.ContractsService.GetSettlement:input_type -> lienket.contracts.v1.GetSettlementRequest
-	71,  // 108: lienket.contracts.v1.ContractsService.CreateIncident:input_type -> lienket.contracts.v1.CreateIncidentRequest
-	72,  // 109: lienket.contracts.v1.ContractsService.GetIncident:input_type -> lienket.contracts.v1.GetIncidentRequest
-	73,  // 110: lienket.contracts.v1.ContractsService.ListIncidents:input_type -> lienket.contracts.v1.ListIncidentsRequest
-	75,  // 111: lienket.contracts.v1.ContractsService.VerifyIncident:input_type -> lienket.contracts.v1.VerifyIncidentRequest
-	76,  // 112: lienket.contracts.v1.ContractsService.MediateIncident:input_type -> lienket.contracts.v1.MediateIncidentRequest
-	77,  // 113: lienket.contracts.v1.ContractsService.ResolveIncident:input_type -> lienket.contracts.v1.ResolveIncidentRequest
-	79,  // 114: lienket.contracts.v1.ContractsService.CreateMarketPrice:input_type -> lienket.contracts.v1.CreateMarketPriceRequest
-	80,  // 115: lienket.contracts.v1.ContractsService.ListMarketPrices:input_type -> lienket.contracts.v1.ListMarketPricesRequest
-	82,  // 116: lienket.contracts.v1.ContractsService.ReportContracts:input_type -> lienket.contracts.v1.ReportContractsRequest
-	28,  // 117: lienket.contracts.v1.ContractsService.CreateContract:output_type -> lienket.contracts.v1.Contract
-	28,  // 118: lienket.contracts.v1.ContractsService.GetContract:output_type -> lienket.contracts.v1.Contract
-	32,  // 119: lienket.contracts.v1.ContractsService.ListContracts:output_type -> lienket.contracts.v1.ListContractsResponse
-	28,  // 120: lienket.contracts.v1.ContractsService.UpdateContract:output_type -> lienket.contracts.v1.Contract
-	36,  // 121: lienket.contracts.v1.ContractsService.ValidateContract:output_type -> lienket.contracts.v1.ValidateContractResponse
-	28,  // 122: lienket.contracts.v1.ContractsService.SubmitContract:output_type -> lienket.contracts.v1.Contract
-	28,  // 123: lienket.contracts.v1.ContractsService.SignContract:output_type -> lienket.contracts.v1.Contract
-	28,  // 124: lienket.contracts.v1.ContractsService.WitnessContract:output_type -> lienket.contracts.v1.Contract
-	28,  // 125: lienket.contracts.v1.ContractsService.RejectWitnessContract:output_type -> lienket.contracts.v1.Contract
-	28,  // 126: lienket.contracts.v1.ContractsService.CancelContract:output_type -> lienket.contracts.v1.Contract
-	28,  // 127: lienket.contracts.v1.ContractsService.AmendContract:output_type -> lienket.contracts.v1.Contract
-	28,  // 128: lienket.contracts.v1.ContractsService.TerminateContract:output_type -> lienket.contracts.v1.Contract
-	28,  // 129: lienket.contracts.v1.ContractsService.ResumeContract:output_type -> lienket.contracts.v1.Contract
-	28,  // 130: lienket.contracts.v1.ContractsService.AcknowledgeSettlement:output_type -> lienket.contracts.v1.Contract
-	48,  // 131: lienket.contracts.v1.ContractsService.ListContractEvents:output_type -> lienket.contracts.v1.ListContractEventsResponse
-	51,  // 132: lienket.contracts.v1.ContractsService.ListRulebooks:output_type -> lienket.contracts.v1.ListRulebooksResponse
-	52,  // 133: lienket.contracts.v1.ContractsService.CreateDelivery:output_type -> lienket.contracts.v1.Delivery
-	52,  // 134: lienket.contracts.v1.ContractsService.GetDelivery:output_type -> lienket.contracts.v1.Delivery
-	56,  // 135: lienket.contracts.v1.ContractsService.ListDeliveries:output_type -> lienket.contracts.v1.ListDeliveriesResponse
-	52,  // 136: lienket.contracts.v1.ContractsService.ConfirmDelivery:output_type -> lienket.contracts.v1.Delivery
-	52,  // 137: lienket.contracts.v1.ContractsService.DisputeDelivery:output_type -> lienket.contracts.v1.Delivery
-	59,  // 138: lienket.contracts.v1.ContractsService.CreateInputAdvance:output_type -> lienket.contracts.v1.InputAdvance
-	62,  // 139: lienket.contracts.v1.ContractsService.ListInputAdvances:output_type -> lienket.contracts.v1.ListInputAdvancesResponse
-	63,  // 140: lienket.contracts.v1.ContractsService.CreatePayment:output_type -> lienket.contracts.v1.Payment
-	66,  // 141: lienket.contracts.v1.ContractsService.ListPayments:output_type -> lienket.contracts.v1.ListPaymentsResponse
-	68,  // 142: lienket.contracts.v1.ContractsService.GetSettlement:output_type -> lienket.contracts.v1.Settlement
-	70,  // 143: lienket.contracts.v1.ContractsService.CreateIncident:output_type -> lienket.contracts.v1.Incident
-	70,  // 144: lienket.contracts.v1.ContractsService.GetIncident:output_type -> lienket.contracts.v1.Incident
-	74,  // 145: lienket.contracts.v1.ContractsService.ListIncidents:output_type -> lienket.contracts.v1.ListIncidentsResponse
-	70,  // 146: lienket.contracts.v1.ContractsService.VerifyIncident:output_type -> lienket.contracts.v1.Incident
-	70,  // 147: lienket.contracts.v1.ContractsService.MediateIncident:output_type -> lienket.contracts.v1.Incident
-	70,  // 148: lienket.contracts.v1.ContractsService.ResolveIncident:output_type -> lienket.contracts.v1.Incident
-	78,  // 149: lienket.contracts.v1.ContractsService.CreateMarketPrice:output_type -> lienket.contracts.v1.MarketPrice
-	81,  // 150: lienket.contracts.v1.ContractsService.ListMarketPrices:output_type -> lienket.contracts.v1.ListMarketPricesResponse
-	83,  // 151: lienket.contracts.v1.ContractsService.ReportContracts:output_type -> lienket.contracts.v1.ContractReport
-	117, // [117:152] is the sub-list for method output_type
-	82,  // [82:117] is the sub-list for method input_type
-	82,  // [82:82] is the sub-list for extension type_name
-	82,  // [82:82] is the sub-list for extension extendee
-	0,   // [0:82] is the sub-list for field type_name
+	25,  // 37: lienket.contracts.v1.AmendContractRequest.terms:type_name -> lienket.contracts.v1.ContractTerms
+	101, // 38: lienket.contracts.v1.ContractEvent.time:type_name -> google.protobuf.Timestamp
+	47,  // 39: lienket.contracts.v1.ListContractEventsResponse.events:type_name -> lienket.contracts.v1.ContractEvent
+	101, // 40: lienket.contracts.v1.IssuedDocument.issue_time:type_name -> google.protobuf.Timestamp
+	0,   // 41: lienket.contracts.v1.ContractVerification.state:type_name -> lienket.contracts.v1.ContractState
+	101, // 42: lienket.contracts.v1.ContractVerification.sign_time:type_name -> google.protobuf.Timestamp
+	101, // 43: lienket.contracts.v1.ContractVerification.witness_time:type_name -> google.protobuf.Timestamp
+	7,   // 44: lienket.contracts.v1.ContractVerification.terms_match:type_name -> lienket.contracts.v1.ContractVerification.TermsMatch
+	54,  // 45: lienket.contracts.v1.ContractVerification.document:type_name -> lienket.contracts.v1.IssuedDocument
+	56,  // 46: lienket.contracts.v1.ListRulebooksResponse.rulebooks:type_name -> lienket.contracts.v1.Rulebook
+	8,   // 47: lienket.contracts.v1.Delivery.state:type_name -> lienket.contracts.v1.Delivery.State
+	101, // 48: lienket.contracts.v1.Delivery.create_time:type_name -> google.protobuf.Timestamp
+	59,  // 49: lienket.contracts.v1.CreateDeliveryRequest.delivery:type_name -> lienket.contracts.v1.Delivery
+	59,  // 50: lienket.contracts.v1.ListDeliveriesResponse.deliveries:type_name -> lienket.contracts.v1.Delivery
+	101, // 51: lienket.contracts.v1.InputAdvance.create_time:type_name -> google.protobuf.Timestamp
+	66,  // 52: lienket.contracts.v1.CreateInputAdvanceRequest.input_advance:type_name -> lienket.contracts.v1.InputAdvance
+	66,  // 53: lienket.contracts.v1.ListInputAdvancesResponse.input_advances:type_name -> lienket.contracts.v1.InputAdvance
+	2,   // 54: lienket.contracts.v1.Payment.method:type_name -> lienket.contracts.v1.PaymentMethod
+	101, // 55: lienket.contracts.v1.Payment.create_time:type_name -> google.protobuf.Timestamp
+	70,  // 56: lienket.contracts.v1.CreatePaymentRequest.payment:type_name -> lienket.contracts.v1.Payment
+	70,  // 57: lienket.contracts.v1.ListPaymentsResponse.payments:type_name -> lienket.contracts.v1.Payment
+	74,  // 58: lienket.contracts.v1.Settlement.households:type_name -> lienket.contracts.v1.SettlementLine
+	74,  // 59: lienket.contracts.v1.Settlement.total:type_name -> lienket.contracts.v1.SettlementLine
+	101, // 60: lienket.contracts.v1.Settlement.compute_time:type_name -> google.protobuf.Timestamp
+	9,   // 61: lienket.contracts.v1.Incident.kind:type_name -> lienket.contracts.v1.Incident.Kind
+	10,  // 62: lienket.contracts.v1.Incident.state:type_name -> lienket.contracts.v1.Incident.State
+	3,   // 63: lienket.contracts.v1.Incident.force_majeure_event:type_name -> lienket.contracts.v1.ForceMajeureEvent
+	11,  // 64: lienket.contracts.v1.Incident.verification:type_name -> lienket.contracts.v1.Incident.Verification
+	101, // 65: lienket.contracts.v1.Incident.create_time:type_name -> google.protobuf.Timestamp
+	101, // 66: lienket.contracts.v1.Incident.update_time:type_name -> google.protobuf.Timestamp
+	77,  // 67: lienket.contracts.v1.CreateIncidentRequest.incident:type_name -> lienket.contracts.v1.Incident
+	77,  // 68: lienket.contracts.v1.ListIncidentsResponse.incidents:type_name -> lienket.contracts.v1.Incident
+	85,  // 69: lienket.contracts.v1.CreateMarketPriceRequest.market_price:type_name -> lienket.contracts.v1.MarketPrice
+	85,  // 70: lienket.contracts.v1.ListMarketPricesResponse.market_prices:type_name -> lienket.contracts.v1.MarketPrice
+	103, // 71: lienket.contracts.v1.ContractPlots.feature_collection:type_name -> google.protobuf.Struct
+	12,  // 72: lienket.contracts.v1.ContractReport.scope_kind:type_name -> lienket.contracts.v1.ContractReport.ScopeKind
+	13,  // 73: lienket.contracts.v1.ContractReport.area_level:type_name -> lienket.contracts.v1.ContractReport.AreaLevel
+	98,  // 74: lienket.contracts.v1.ContractReport.total:type_name -> lienket.contracts.v1.ReportFigures
+	93,  // 75: lienket.contracts.v1.ContractReport.by_area:type_name -> lienket.contracts.v1.ReportLine
+	93,  // 76: lienket.contracts.v1.ContractReport.by_product:type_name -> lienket.contracts.v1.ReportLine
+	93,  // 77: lienket.contracts.v1.ContractReport.by_linkage_form:type_name -> lienket.contracts.v1.ReportLine
+	93,  // 78: lienket.contracts.v1.ContractReport.by_month:type_name -> lienket.contracts.v1.ReportLine
+	101, // 79: lienket.contracts.v1.ContractReport.compute_time:type_name -> google.protobuf.Timestamp
+	98,  // 80: lienket.contracts.v1.ReportLine.figures:type_name -> lienket.contracts.v1.ReportFigures
+	0,   // 81: lienket.contracts.v1.ReportStateCount.state:type_name -> lienket.contracts.v1.ContractState
+	1,   // 82: lienket.contracts.v1.ReportLinkageFormCount.linkage_form:type_name -> lienket.contracts.v1.LinkageForm
+	9,   // 83: lienket.contracts.v1.ReportIncidentCount.kind:type_name -> lienket.contracts.v1.Incident.Kind
+	5,   // 84: lienket.contracts.v1.ReportIncidentCount.outcome:type_name -> lienket.contracts.v1.IncidentOutcome
+	95,  // 85: lienket.contracts.v1.ReportFigures.contracts_by_state:type_name -> lienket.contracts.v1.ReportStateCount
+	96,  // 86: lienket.contracts.v1.ReportFigures.contracts_by_linkage_form:type_name -> lienket.contracts.v1.ReportLinkageFormCount
+	94,  // 87: lienket.contracts.v1.ReportFigures.households:type_name -> lienket.contracts.v1.ReportHouseholds
+	97,  // 88: lienket.contracts.v1.ReportFigures.incidents_by_outcome:type_name -> lienket.contracts.v1.ReportIncidentCount
+	30,  // 89: lienket.contracts.v1.ContractsService.CreateContract:input_type -> lienket.contracts.v1.CreateContractRequest
+	31,  // 90: lienket.contracts.v1.ContractsService.GetContract:input_type -> lienket.contracts.v1.GetContractRequest
+	89,  // 91: lienket.contracts.v1.ContractsService.ExportContractPlots:input_type -> lienket.contracts.v1.ExportContractPlotsRequest
+	32,  // 92: lienket.contracts.v1.ContractsService.ListContracts:input_type -> lienket.contracts.v1.ListContractsRequest
+	34,  // 93: lienket.contracts.v1.ContractsService.UpdateContract:input_type -> lienket.contracts.v1.UpdateContractRequest
+	36,  // 94: lienket.contracts.v1.ContractsService.ValidateContract:input_type -> lienket.contracts.v1.ValidateContractRequest
+	38,  // 95: lienket.contracts.v1.ContractsService.SubmitContract:input_type -> lienket.contracts.v1.SubmitContractRequest
+	39,  // 96: lienket.contracts.v1.ContractsService.SignContract:input_type -> lienket.contracts.v1.SignContractRequest
+	40,  // 97: lienket.contracts.v1.ContractsService.WitnessContract:input_type -> lienket.contracts.v1.WitnessContractRequest
+	41,  // 98: lienket.contracts.v1.ContractsService.RejectWitnessContract:input_type -> lienket.contracts.v1.RejectWitnessContractRequest
+	42,  // 99: lienket.contracts.v1.ContractsService.CancelContract:input_type -> lienket.contracts.v1.CancelContractRequest
+	43,  // 100: lienket.contracts.v1.ContractsService.AmendContract:input_type -> lienket.contracts.v1.AmendContractRequest
+	44,  // 101: lienket.contracts.v1.ContractsService.TerminateContract:input_type -> lienket.contracts.v1.TerminateContractRequest
+	45,  // 102: lienket.contracts.v1.ContractsService.ResumeContract:input_type -> lienket.contracts.v1.ResumeContractRequest
+	46,  // 103: lienket.contracts.v1.ContractsService.AcknowledgeSettlement:input_type -> lienket.contracts.v1.AcknowledgeSettlementRequest
+	48,  // 104: lienket.contracts.v1.ContractsService.ListContractEvents:input_type -> lienket.contracts.v1.ListContractEventsRequest
+	50,  // 105: lienket.contracts.v1.ContractsService.GetContractDocument:input_type -> lienket.contracts.v1.GetContractDocumentRequest
+	51,  // 106: lienket.contracts.v1.ContractsService.GetSettlementStatement:input_type -> lienket.contracts.v1.GetSettlementStatementRequest
+	52,  // 107: lienket.contracts.v1.ContractsService.GetLiquidationRecord:input_type -> lienket.contracts.v1.GetLiquidationRecordRequest
+	53,  // 108: lienket.contracts.v1.ContractsService.VerifyContract:input_type -> lienket.contracts.v1.VerifyContractRequest
+	57,  // 109: lienket.contracts.v1.ContractsService.ListRulebooks:input_type -> lienket.contracts.v1.ListRulebooksRequest
+	60,  // 110: lienket.contracts.v1.ContractsService.CreateDelivery:input_type -> lienket.contracts.v1.CreateDeliveryRequest
+	61,  // 111: lienket.contracts.v1.ContractsService.GetDelivery:input_type -> lienket.contracts.v1.GetDeliveryRequest
+	62,  // 112: lienket.contracts.v1.ContractsService.ListDeliveries:input_type -> lienket.contracts.v1.ListDeliveriesRequest
+	64,  // 113: lienket.contracts.v1.ContractsService.ConfirmDelivery:input_type -> lienket.contracts.v1.ConfirmDeliveryRequest
+	65,  // 114: lienket.contracts.v1.ContractsService.DisputeDelivery:input_type -> lienket.contracts.v1.DisputeDeliveryRequest
+	67,  // 115: lienket.contracts.v1.ContractsService.CreateInputAdvance:input_type -> lienket.contracts.v1.CreateInputAdvanceRequest
+	68,  // 116: lienket.contracts.v1.ContractsService.ListInputAdvances:input_type -> lienket.contracts.v1.ListInputAdvancesRequest
+	71,  // 117: lienket.contracts.v1.ContractsService.CreatePayment:input_type -> lienket.contracts.v1.CreatePaymentRequest
+	72,  // 118: lienket.contracts.v1.ContractsService.ListPayments:input_type -> lienket.contracts.v1.ListPaymentsRequest
+	76,  // 119: lienket.contracts.v1.ContractsService.GetSettlement:input_type -> lienket.contracts.v1.GetSettlementRequest
+	78,  // 120: lienket.contracts.v1.ContractsService.CreateIncident:input_type -> lienket.contracts.v1.CreateIncidentRequest
+	79,  // 121: lienket.contracts.v1.ContractsService.GetIncident:input_type -> lienket.contracts.v1.GetIncidentRequest
+	80,  // 122: lienket.contracts.v1.ContractsService.ListIncidents:input_type -> lienket.contracts.v1.ListIncidentsRequest
+	82,  // 123: lienket.contracts.v1.ContractsService.VerifyIncident:input_type -> lienket.contracts.v1.VerifyIncidentRequest
+	83,  // 124: lienket.contracts.v1.ContractsService.MediateIncident:input_type -> lienket.contracts.v1.MediateIncidentRequest
+	84,  // 125: lienket.contracts.v1.ContractsService.ResolveIncident:input_type -> lienket.contracts.v1.ResolveIncidentRequest
+	86,  // 126: lienket.contracts.v1.ContractsService.CreateMarketPrice:input_type -> lienket.contracts.v1.CreateMarketPriceRequest
+	87,  // 127: lienket.contracts.v1.ContractsService.ListMarketPrices:input_type -> lienket.contracts.v1.ListMarketPricesRequest
+	91,  // 128: lienket.contracts.v1.ContractsService.ReportContracts:input_type -> lienket.contracts.v1.ReportContractsRequest
+	29,  // 129: lienket.contracts.v1.ContractsService.CreateContract:output_type -> lienket.contracts.v1.Contract
+	29,  // 130: lienket.contracts.v1.ContractsService.GetContract:output_type -> lienket.contracts.v1.Contract
+	90,  // 131: lienket.contracts.v1.ContractsService.ExportContractPlots:output_type -> lienket.contracts.v1.ContractPlots
+	33,  // 132: lienket.contracts.v1.ContractsService.ListContracts:output_type -> lienket.contracts.v1.ListContractsResponse
+	29,  // 133: lienket.contracts.v1.ContractsService.UpdateContract:output_type -> lienket.contracts.v1.Contract
+	37,  // 134: lienket.contracts.v1.ContractsService.ValidateContract:output_type -> lienket.contracts.v1.ValidateContractResponse
+	29,  // 135: lienket.contracts.v1.ContractsService.SubmitContract:output_type -> lienket.contracts.v1.Contract
+	29,  // 136: lienket.contracts.v1.ContractsService.SignContract:output_type -> lienket.contracts.v1.Contract
+	29,  // 137: lienket.contracts.v1.ContractsService.WitnessContract:output_type -> lienket.contracts.v1.Contract
+	29,  // 138: lienket.contracts.v1.ContractsService.RejectWitnessContract:output_type -> lienket.contracts.v1.Contract
+	29,  // 139: lienket.contracts.v1.ContractsService.CancelContract:output_type -> lienket.contracts.v1.Contract
+	29,  // 140: lienket.contracts.v1.ContractsService.AmendContract:output_type -> lienket.contracts.v1.Contract
+	29,  // 141: lienket.contracts.v1.ContractsService.TerminateContract:output_type -> lienket.contracts.v1.Contract
+	29,  // 142: lienket.contracts.v1.ContractsService.ResumeContract:output_type -> lienket.contracts.v1.Contract
+	29,  // 143: lienket.contracts.v1.ContractsService.AcknowledgeSettlement:output_type -> lienket.contracts.v1.Contract
+	49,  // 144: lienket.contracts.v1.ContractsService.ListContractEvents:output_type -> lienket.contracts.v1.ListContractEventsResponse
+	104, // 145: lienket.contracts.v1.ContractsService.GetContractDocument:output_type -> google.api.HttpBody
+	104, // 146: lienket.contracts.v1.ContractsService.GetSettlementStatement:output_type -> google.api.HttpBody
+	104, // 147: lienket.contracts.v1.ContractsService.GetLiquidationRecord:output_type -> google.api.HttpBody
+	55,  // 148: lienket.contracts.v1.ContractsService.VerifyContract:output_type -> lienket.contracts.v1.ContractVerification
+	58,  // 149: lienket.contracts.v1.ContractsService.ListRulebooks:output_type -> lienket.contracts.v1.ListRulebooksResponse
+	59,  // 150: lienket.contracts.v1.ContractsService.CreateDelivery:output_type -> lienket.contracts.v1.Delivery
+	59,  // 151: lienket.contracts.v1.ContractsService.GetDelivery:output_type -> lienket.contracts.v1.Delivery
+	63,  // 152: lienket.contracts.v1.ContractsService.ListDeliveries:output_type -> lienket.contracts.v1.ListDeliveriesResponse
+	59,  // 153: lienket.contracts.v1.ContractsService.ConfirmDelivery:output_type -> lienket.contracts.v1.Delivery
+	59,  // 154: lienket.contracts.v1.ContractsService.DisputeDelivery:output_type -> lienket.contracts.v1.Delivery
+	66,  // 155: lienket.contracts.v1.ContractsService.CreateInputAdvance:output_type -> lienket.contracts.v1.InputAdvance
+	69,  // 156: lienket.contracts.v1.ContractsService.ListInputAdvances:output_type -> lienket.contracts.v1.ListInputAdvancesResponse
+	70,  // 157: lienket.contracts.v1.ContractsService.CreatePayment:output_type -> lienket.contracts.v1.Payment
+	73,  // 158: lienket.contracts.v1.ContractsService.ListPayments:output_type -> lienket.contracts.v1.ListPaymentsResponse
+	75,  // 159: lienket.contracts.v1.ContractsService.GetSettlement:output_type -> lienket.contracts.v1.Settlement
+	77,  // 160: lienket.contracts.v1.ContractsService.CreateIncident:output_type -> lienket.contracts.v1.Incident
+	77,  // 161: lienket.contracts.v1.ContractsService.GetIncident:output_type -> lienket.contracts.v1.Incident
+	81,  // 162: lienket.contracts.v1.ContractsService.ListIncidents:output_type -> lienket.contracts.v1.ListIncidentsResponse
+	77,  // 163: lienket.contracts.v1.ContractsService.VerifyIncident:output_type -> lienket.contracts.v1.Incident
+	77,  // 164: lienket.contracts.v1.ContractsService.MediateIncident:output_type -> lienket.contracts.v1.Incident
+	77,  // 165: lienket.contracts.v1.ContractsService.ResolveIncident:output_type -> lienket.contracts.v1.Incident
+	85,  // 166: lienket.contracts.v1.ContractsService.CreateMarketPrice:output_type -> lienket.contracts.v1.MarketPrice
+	88,  // 167: lienket.contracts.v1.ContractsService.ListMarketPrices:output_type -> lienket.contracts.v1.ListMarketPricesResponse
+	92,  // 168: lienket.contracts.v1.ContractsService.ReportContracts:output_type -> lienket.contracts.v1.ContractReport
+	129, // [129:169] is the sub-list for method output_type
+	89,  // [89:129] is the sub-list for method input_type
+	89,  // [89:89] is the sub-list for extension type_name
+	89,  // [89:89] is the sub-list for extension extendee
+	0,   // [0:89] is the sub-list for field type_name
 }
 
 func init() { file_lienket_contracts_v1_contracts_proto_init() }
@@ -7822,8 +8622,8 @@ func file_lienket_contracts_v1_contracts_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_lienket_contracts_v1_contracts_proto_rawDesc), len(file_lienket_contracts_v1_contracts_proto_rawDesc)),
-			NumEnums:      13,
-			NumMessages:   77,
+			NumEnums:      14,
+			NumMessages:   85,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

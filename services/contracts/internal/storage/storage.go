@@ -34,6 +34,7 @@ type Store struct {
 	payments   mongostore.Repo[domain.Payment]
 	incidents  mongostore.Repo[domain.Incident]
 	prices     mongostore.Repo[domain.MarketPrice]
+	documents  mongostore.Repo[domain.IssuedDocument]
 	// Report rollups (reports.go).
 	reportContracts mongostore.Repo[reportContractDoc]
 	areaNodes       mongostore.Repo[reportNodeDoc]
@@ -52,6 +53,7 @@ func New(db *mongo.Database) *Store {
 		payments:   mongostore.NewRepo[domain.Payment](db, paymentsCollection),
 		incidents:  mongostore.NewRepo[domain.Incident](db, incidentsCollection),
 		prices:     mongostore.NewRepo[domain.MarketPrice](db, marketPricesCollection),
+		documents:  mongostore.NewRepo[domain.IssuedDocument](db, documentsCollection),
 
 		reportContracts: mongostore.NewRepo[reportContractDoc](db, reportContractsCollection),
 		areaNodes:       mongostore.NewRepo[reportNodeDoc](db, reportAreasCollection),

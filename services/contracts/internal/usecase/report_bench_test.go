@@ -28,6 +28,12 @@ func (datasetAreas) Facts(context.Context, domain.Terms) (domain.Facts, error) {
 	return domain.Facts{}, fmt.Errorf("not in a dataset")
 }
 
+func (datasetAreas) RecordParties(context.Context, string, []string) error { return nil }
+
+func (datasetAreas) Plots(context.Context, []string) (map[string]domain.PlotFact, error) {
+	return map[string]domain.PlotFact{}, nil
+}
+
 func (a datasetAreas) Area(_ context.Context, code string) (*domain.AreaFact, error) {
 	n, err := strconv.Atoi(code)
 	switch {

@@ -26,6 +26,11 @@ type Registry interface {
 	Facts(ctx context.Context, t domain.Terms) (domain.Facts, error)
 	// Area describes an administrative area (nil when the registry does not know it).
 	Area(ctx context.Context, code string) (*domain.AreaFact, error)
+	// RecordParties tells the registry who is party to contract (its organisations then see
+	// each other's contact details); idempotent.
+	RecordParties(ctx context.Context, contract string, parties []string) error
+	// Plots describes the named plots the registry knows (the others are left out).
+	Plots(ctx context.Context, names []string) (map[string]domain.PlotFact, error)
 }
 
 // Deps are what the operations need.
@@ -37,6 +42,11 @@ type Deps struct {
 	Now func() time.Time
 	// EventAppended, when set, is told the type of every audit event appended (metrics).
 	EventAppended func(ctx context.Context, eventType string)
+	// Directory names the parties on documents (nil: documents cannot be rendered).
+	Directory Directory
+	// PublicBaseURL is where the gateway's public verification page is
+	// ("https://lienket.example.vn"): the QR code of every document links under it.
+	PublicBaseURL string
 	// Log receives what background work (the report refresher) cannot return (nil:
 	// slog.Default()).
 	Log *slog.Logger
@@ -51,11 +61,16 @@ type Service struct {
 	appended func(ctx context.Context, eventType string)
 	log      *slog.Logger
 	areas    sync.Map // code → *domain.AreaFact
+	dir      Directory
+	// verifyBase is the public base URL, without a trailing slash.
+	verifyBase string
+	feed       *feedState
 }
 
 // New returns the operations over d.
 func New(d Deps) *Service {
-	s := &Service{st: d.Store, books: d.Rulebooks, registry: d.Registry, now: d.Now, appended: d.EventAppended, log: d.Log}
+	s := &Service{st: d.Store, books: d.Rulebooks, registry: d.Registry, now: d.Now, appended: d.EventAppended,
+		dir: d.Directory, verifyBase: strings.TrimRight(d.PublicBaseURL, "/"), feed: &feedState{}, log: d.Log}
 	if s.log == nil {
 		s.log = slog.Default()
 	}

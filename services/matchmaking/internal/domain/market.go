@@ -142,6 +142,9 @@ type Offer struct {
 	CreateTime    time.Time `bson:"create_time"`
 	UpdateTime    time.Time `bson:"update_time"`
 	Version       int64     `bson:"version"`
+	// HouseholdsWithheld counts the households behind the offer that are not shown to this
+	// caller (set when reading, never stored).
+	HouseholdsWithheld int `bson:"-"`
 }
 
 // Available is what can still be proposed.
@@ -162,4 +165,8 @@ type Proposal struct {
 	CreateTime time.Time `bson:"create_time"`
 	UpdateTime time.Time `bson:"update_time"`
 	Version    int64     `bson:"version"`
+	// NoticeSeq numbers the proposal's partner events; PendingNotices is their outbox (see
+	// notices.go).
+	NoticeSeq      int64    `bson:"notice_seq"`
+	PendingNotices []Notice `bson:"pending_notices,omitempty"`
 }

@@ -11,6 +11,7 @@ const (
 	demandsCollection   = "demands"
 	offersCollection    = "offers"
 	proposalsCollection = "proposals"
+	noticesCollection   = "proposal_events"
 )
 
 // Collections declares matchmaking's collections and the indexes its queries use.
@@ -25,6 +26,9 @@ func Collections() []mongostore.Collection {
 		// OffersWithPendingHolds.
 		{Name: offersCollection, Indexes: []mongo.IndexModel{mongostore.Index("product", "state"), mongostore.Index("province_code"), mongostore.Index("producer"), mongostore.Index("pending_holds")}},
 		// ListProposals (demand; buyer or producer), PendingProposals (demand, state).
-		{Name: proposalsCollection, Indexes: []mongo.IndexModel{mongostore.Index("demand"), mongostore.Index("offer"), mongostore.Index("producer", "state"), mongostore.Index("buyer")}},
+		// (and StaleNoticeOutboxes: pending_notices).
+		{Name: proposalsCollection, Indexes: []mongo.IndexModel{mongostore.Index("demand"), mongostore.Index("offer"), mongostore.Index("producer", "state"), mongostore.Index("buyer"), mongostore.Index("pending_notices.seq")}},
+		// UnsentNotices (unsent, in _id order).
+		{Name: noticesCollection, Indexes: []mongo.IndexModel{mongostore.Index("unsent", "_id")}},
 	}
 }

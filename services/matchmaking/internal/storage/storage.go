@@ -21,6 +21,7 @@ type Store struct {
 	demands   mongostore.Repo[domain.Demand]
 	offers    mongostore.Repo[domain.Offer]
 	proposals mongostore.Repo[domain.Proposal]
+	notices   mongostore.Repo[noticeDoc]
 }
 
 // New returns the store over db.
@@ -29,6 +30,7 @@ func New(db *mongostore.Database) *Store {
 		demands:   mongostore.NewRepo[domain.Demand](db, demandsCollection),
 		offers:    mongostore.NewRepo[domain.Offer](db, offersCollection),
 		proposals: mongostore.NewRepo[domain.Proposal](db, proposalsCollection),
+		notices:   mongostore.NewRepo[noticeDoc](db, noticesCollection),
 	}
 }
 
@@ -52,6 +54,10 @@ type MarketFilter struct {
 	Owner []Term
 	// Days: the posting's window (delivery or harvest) contains each of these dates.
 	Days []string
+	// The caller's visibility, which the terms above can only narrow: ScopeOwner (when set)
+	// is the only owner whose postings may be listed; ScopeOpen lists only open demands.
+	ScopeOwner string
+	ScopeOpen  bool
 }
 
 // ProposalFilter selects proposals; every term must hold.
@@ -145,7 +151,10 @@ func (s *Store) MutateOffer(ctx context.Context, id string, now time.Time, fn fu
 // the first one.
 func (s *Store) InsertProposal(ctx context.Context, pr *domain.Proposal) (*domain.Proposal, error) {
 	stored, _, err := s.proposals.Insert(ctx, pr.ID, pr)
-	return stored, err
+	if err != nil {
+		return nil, err
+	}
+	return stored, s.flushNotices(ctx, stored)
 }
 
 // GetProposal returns the proposal id, or nil.
@@ -156,7 +165,11 @@ func (s *Store) GetProposal(ctx context.Context, id string) (*domain.Proposal, e
 // ReplaceProposal writes pr (its version already incremented) over the stored proposal if
 // that one is still at version prev; it reports false when it moved on meanwhile.
 func (s *Store) ReplaceProposal(ctx context.Context, pr *domain.Proposal, prev int64) (bool, error) {
-	return s.proposals.Replace(ctx, pr.ID, prev, pr)
+	ok, err := s.proposals.Replace(ctx, pr.ID, prev, pr)
+	if err != nil || !ok {
+		return ok, err
+	}
+	return true, s.flushNotices(ctx, pr)
 }
 
 // ListProposals returns a page of the proposals f selects, and whether more follow.
@@ -193,7 +206,45 @@ func (f MarketFilter) bson(owner, window string) bson.D {
 	for _, day := range f.Days {
 		q = append(q, bson.E{Key: window + ".start", Value: bson.D{{Key: "$lte", Value: day}}}, bson.E{Key: window + ".end", Value: bson.D{{Key: "$gte", Value: day}}})
 	}
-	return q
+	scope := bson.D{}
+	if f.ScopeOwner != "" {
+		scope = append(scope, bson.E{Key: owner, Value: f.ScopeOwner})
+	}
+	if f.ScopeOpen {
+		scope = append(scope, bson.E{Key: "state", Value: bson.D{{Key: "$in", Value: bson.A{domain.DemandOpen, domain.DemandPartiallyAllocated}}}})
+	}
+	if len(scope) == 0 {
+		return q
+	}
+	// In $and, so that a term of the caller's filter can never replace the restriction.
+	return bson.D{{Key: "$and", Value: bson.A{q, scope}}}
+}
+
+// HasProposal reports whether a proposal matches f (Demand and Party).
+func (s *Store) HasProposal(ctx context.Context, f ProposalFilter) (bool, error) {
+	items, _, err := s.ListProposals(ctx, f, Page{Size: 1})
+	if err != nil {
+		return false, fmt.Errorf("find proposal: %w", err)
+	}
+	return len(items) > 0, nil
+}
+
+// OffersAcceptedFor returns which of offers (names) have a proposal of buyer that was
+// accepted.
+func (s *Store) OffersAcceptedFor(ctx context.Context, buyer string, offers []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	if len(offers) == 0 {
+		return out, nil
+	}
+	q := bson.D{{Key: "buyer", Value: buyer}, {Key: "state", Value: domain.ProposalAccepted}, {Key: "offer", Value: bson.D{{Key: "$in", Value: offers}}}}
+	items, _, err := s.proposals.List(ctx, q, "", 1000)
+	if err != nil {
+		return nil, fmt.Errorf("accepted proposals: %w", err)
+	}
+	for _, pr := range items {
+		out[pr.Offer] = true
+	}
+	return out, nil
 }
 
 func appendTerms(q bson.D, key string, ts []Term) bson.D {

@@ -14,6 +14,7 @@ import (
 	typesv1 "github.com/lienket/lienket/proto/lienket/types/v1"
 	"github.com/lienket/lienket/services/platform/auth"
 	"github.com/lienket/lienket/services/platform/testkit"
+	"github.com/lienket/lienket/services/platform/testkit/places"
 )
 
 // TestDemandReport: demands posted, filled, closed, cancelled and open, counted by the area of
@@ -31,7 +32,7 @@ func TestDemandReport(t *testing.T) {
 	require.NoError(t, err)
 	elsewhere, err := buyer.CreateDemand(ctx, &matchmakingv1.CreateDemandRequest{Demand: &matchmakingv1.Demand{
 		Buyer: w.buyer, Product: "products/star-anise", Quantity: 400, MinLotQuantity: 100, DeliveryWindow: window("2026-06-01", "2026-06-30"),
-		DeliveryCommuneCode: "29257", PriceTerms: &typesv1.PriceTerms{Type: typesv1.PriceType_PRICE_TYPE_FIXED, FixedPriceVnd: 90000}}})
+		DeliveryCommuneCode: places.ThapMuoi, PriceTerms: &typesv1.PriceTerms{Type: typesv1.PriceType_PRICE_TYPE_FIXED, FixedPriceVnd: 90000}}})
 	require.NoError(t, err)
 	near := w.offer(t, w.near, w.nearHH, 3000, 38000, "standards/VIETGAP")
 	pr, err := buyer.CreateProposal(ctx, &matchmakingv1.CreateProposalRequest{Parent: filled.Name, Proposal: &matchmakingv1.Proposal{Offer: near.Name, Quantity: 1000}})
@@ -46,7 +47,7 @@ func TestDemandReport(t *testing.T) {
 		require.NoError(t, err)
 		return strings.TrimPrefix(a.ParentCode, "adminAreas/")
 	}
-	home, away := provinceOf("02794"), provinceOf(elsewhere.DeliveryCommuneCode)
+	home, away := provinceOf(places.BaoHa), provinceOf(elsewhere.DeliveryCommuneCode)
 	month := filled.CreateTime.AsTime().In(time.FixedZone("ICT", 7*3600)).Format("2006-01")
 	figs := func(posted, qty, alloc, o, f, c, x int64) *matchmakingv1.DemandFigures {
 		return &matchmakingv1.DemandFigures{Posted: posted, Quantity: qty, AllocatedQuantity: alloc, Open: o, Filled: f, Closed: c, Cancelled: x}
@@ -67,12 +68,12 @@ func TestDemandReport(t *testing.T) {
 	require.Len(t, r.ByMonth, 1)
 	require.Equal(t, r.Total, r.ByMonth[0].Figures)
 
-	official := auth.Principal{Subject: "users/o", Role: auth.RoleCommuneOfficial, AdminArea: "02794"}
+	official := auth.Principal{Subject: "users/o", Role: auth.RoleCommuneOfficial, AdminArea: places.BaoHa}
 	require.Equal(t, figs(4, 2200, 1000, 1, 1, 1, 1), report(official, "", "").Total, "the commune's deliveries only")
 	require.Equal(t, figs(1, 400, 0, 1, 0, 0, 0), report(auth.Principal{Subject: "users/p", Role: auth.RoleProvinceOfficial, AdminArea: away}, "", "").Total)
 	require.Equal(t, figs(5, 2600, 1000, 2, 1, 1, 1), report(orgUser(auth.RoleBusiness, w.buyer), "", "").Total, "the buyer's own")
 	require.Equal(t, figs(1, 400, 0, 1, 0, 0, 0), report(admin, "national", `product = "products/star-anise"`).Total)
-	require.Equal(t, &matchmakingv1.DemandFigures{}, report(official, "", `commune_code = "29257"`).Total, "a filter never widens the scope")
+	require.Equal(t, &matchmakingv1.DemandFigures{}, report(official, "", `commune_code = "`+places.ThapMuoi+`"`).Total, "a filter never widens the scope")
 	require.Equal(t, &matchmakingv1.DemandFigures{}, report(orgUser(auth.RoleBusiness, "organizations/other"), "", "").Total)
 	before, err := w.mmAs(t, admin).ReportDemands(ctx, &matchmakingv1.ReportDemandsRequest{StartMonth: "2025-01", EndMonth: "2025-12"})
 	require.NoError(t, err)
@@ -82,7 +83,7 @@ func TestDemandReport(t *testing.T) {
 		p     auth.Principal
 		scope string
 	}{
-		{official, "adminAreas/29257"}, {official, "national"}, {orgUser(auth.RoleBusiness, "organizations/other"), w.buyer},
+		{official, "adminAreas/" + places.ThapMuoi}, {official, "national"}, {orgUser(auth.RoleBusiness, "organizations/other"), w.buyer},
 		{auth.Principal{Subject: "users/h", Role: auth.RoleHousehold, Household: w.nearHH[0]}, ""},
 	} {
 		_, err := w.mmAs(t, d.p).ReportDemands(ctx, &matchmakingv1.ReportDemandsRequest{Scope: d.scope})

@@ -89,12 +89,18 @@ func filter(s string, enums map[string]string, allowed ...string) ([]aip.Conditi
 	if err != nil {
 		return nil, nil, err
 	}
-	return cs, conds(cs, enums), nil
+	where, err := conds(cs, enums)
+	return cs, where, err
 }
 
-func conds(cs []aip.Condition, enums map[string]string) []storage.Cond {
+// conds turns filter conditions into storage conditions. name = "…" matches the start of any
+// word of the resource's name, case- and diacritic-insensitively, through its indexed keys.
+func conds(cs []aip.Condition, enums map[string]string) ([]storage.Cond, error) {
 	out := make([]storage.Cond, 0, len(cs))
 	for _, c := range cs {
+		if c.Field == "name" && (c.Op != "=" || domain.FoldName(c.Value) == "") {
+			return nil, apierr.Field("filter", "FILTER_SYNTAX", "name takes one = with some letters or digits, e.g. name = \"nguyen van\"")
+		}
 		v := c.Value
 		if prefix, ok := enums[c.Field]; ok {
 			if strings.HasSuffix(v, "_UNSPECIFIED") {
@@ -102,13 +108,16 @@ func conds(cs []aip.Condition, enums map[string]string) []storage.Cond {
 			}
 			v = strings.TrimPrefix(v, prefix)
 		}
-		if c.Op == "!=" {
+		switch {
+		case c.Field == "name":
+			out = append(out, storage.Prefix("name", domain.FoldName(v)))
+		case c.Op == "!=":
 			out = append(out, storage.Ne(c.Field, v))
-		} else {
+		default:
 			out = append(out, storage.Eq(c.Field, v))
 		}
 	}
-	return out
+	return out, nil
 }
 
 // requireRole refuses a principal without one of roles.

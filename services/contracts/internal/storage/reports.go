@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"slices"
@@ -479,3 +480,7 @@ func latestGen(parts []domain.Participation, tombs []tomb, contract string) int6
 func (s *Store) IncidentsOf(ctx context.Context, contract string) ([]domain.Incident, error) {
 	return all(ctx, s.incidents, "incidents", contract)
 }
+
+// IsClosed reports whether err comes from a store client that was disconnected (the process
+// is stopping): background work ends on it rather than retrying.
+func IsClosed(err error) bool { return errors.Is(err, mongo.ErrClientDisconnected) }

@@ -55,8 +55,8 @@ func (s *Service) RefreshReports(ctx context.Context) error {
 }
 
 // ReportLoop refreshes the reports every interval, and sweeps every sweep for marks a crash
-// left without a worklist entry (also once at start), until ctx ends. A failure is logged when
-// it starts, then at most once a minute while it lasts.
+// left without a worklist entry (also once at start), until ctx ends or the store's client is
+// closed. A failure is logged when it starts, then at most once a minute while it lasts.
 func (s *Service) ReportLoop(ctx context.Context, interval, sweep time.Duration) {
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
@@ -64,6 +64,9 @@ func (s *Service) ReportLoop(ctx context.Context, interval, sweep time.Duration)
 	failing := false
 	for {
 		err := s.reportPass(ctx, &lastSweep, sweep)
+		if storage.IsClosed(err) {
+			return // the store's client was closed: the process is stopping
+		}
 		switch {
 		case err != nil && ctx.Err() == nil && (!failing || time.Since(lastLog) >= time.Minute):
 			s.log.ErrorContext(ctx, "report refresh failed", "error", err)

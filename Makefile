@@ -165,6 +165,14 @@ fuzz:
 			echo "== $$spec $$f"; (cd $$spec && go test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) .) || exit 1; \
 		done; done
 
+## bench-reports: the report benchmark on the national dataset (34 provinces, 3,321 communes,
+## 50,000 contracts, 1,000,000 households, 2,000,000 deliveries) in the store at
+## BENCH_MONGODB_URI, generated there on first use (docs/reports.md)
+bench-reports:
+	@test -n "$(BENCH_MONGODB_URI)" || { echo "set BENCH_MONGODB_URI to a store, e.g. a lienket-store started with STORE_BACKEND=postgresql (docs/reports.md)"; exit 1; }
+	LIENKET_BENCH_SCALE=national LIENKET_BENCH_MONGODB_URI=$(BENCH_MONGODB_URI) go test -run '^$$' -bench 'BenchmarkReports/(commune|province|national)$$' \
+		-benchtime 5x -benchmem -timeout 0 -v ./services/contracts/internal/usecase/
+
 ## bench: run the Go benchmarks
 bench:
 	go test -run '^$$' -bench . -benchmem $(PKGS)

@@ -229,34 +229,20 @@ func (t *Tally) keep(err error) {
 // within one call: callers pass all the participations of a set of households at once, and
 // sets that share no household (the national partitions) in separate calls.
 func (t *Tally) AddHouseholds(parts []Participation, by int) {
-	type group struct {
-		by  int
-		key string
-	}
 	latest := map[group]map[string]*Participation{}
-	pick := func(g group, p *Participation) {
-		m := latest[g]
-		if m == nil {
-			m = map[string]*Participation{}
-			latest[g] = m
-		}
-		if cur := m[p.Household]; cur == nil || cur.Start < p.Start || (cur.Start == p.Start && cur.Contract < p.Contract) {
-			m[p.Household] = p
-		}
-	}
 	for i := range parts {
 		p := &parts[i]
 		if !t.q.matches(&p.Dims) || p.Start > t.q.To || p.End < t.q.From {
 			continue
 		}
-		for _, g := range []group{{ByTotal, ""}, {ByArea, t.area(&p.Dims)}, {ByProduct, p.Product}, {ByForm, p.Form}} {
-			if by&g.by != 0 {
-				pick(g, p)
+		for _, g := range t.groups(p, by) {
+			m := latest[g]
+			if m == nil {
+				m = map[string]*Participation{}
+				latest[g] = m
 			}
-		}
-		if by&ByMonth != 0 {
-			for m := max(p.Start, t.q.From); m <= min(p.End, t.q.To); m++ {
-				pick(group{ByMonth, m.String()}, p)
+			if cur := m[p.Household]; cur == nil || later(p, cur) {
+				m[p.Household] = p
 			}
 		}
 	}
@@ -267,6 +253,35 @@ func (t *Tally) AddHouseholds(parts []Participation, by int) {
 		}
 		t.line(g.by, g.key).households.add(c)
 	}
+}
+
+// group is a line households are counted in.
+type group struct {
+	by  int
+	key string
+}
+
+// groups are the lines (of breakdowns by) a participation counts in: the total, its area,
+// product and linkage form, and every month of the period it overlaps.
+func (t *Tally) groups(p *Participation, by int) []group {
+	var out []group
+	for _, g := range []group{{ByTotal, ""}, {ByArea, t.area(&p.Dims)}, {ByProduct, p.Product}, {ByForm, p.Form}} {
+		if by&g.by != 0 {
+			out = append(out, g)
+		}
+	}
+	if by&ByMonth != 0 {
+		for m := max(p.Start, t.q.From); m <= min(p.End, t.q.To); m++ {
+			out = append(out, group{ByMonth, m.String()})
+		}
+	}
+	return out
+}
+
+// later reports whether p is of a later contract than cur (latest start, then name): a
+// household is counted with the status recorded on its latest contract.
+func later(p, cur *Participation) bool {
+	return cur.Start < p.Start || (cur.Start == p.Start && cur.Contract < p.Contract)
 }
 
 // Report is the computed report (ErrOverflow when a sum left int64).

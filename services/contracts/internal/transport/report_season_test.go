@@ -36,17 +36,16 @@ type producerOrg struct {
 }
 
 type seasonWorld struct {
-	a          *testkit.Auth
-	addrs      []string // the contracts replicas
-	reg        registryv1.RegistryServiceClient
-	areas      []area
-	provinces  []string
-	buyers     []string
-	producers  []*producerOrg
-	profiles   map[string]*registryv1.Household
-	rng        *rand.Rand
-	contracts  []string
-	nextMarket int
+	a         *testkit.Auth
+	addrs     []string // the contracts replicas
+	reg       registryv1.RegistryServiceClient
+	areas     []area
+	provinces []string
+	buyers    []string
+	producers []*producerOrg
+	profiles  map[string]*registryv1.Household
+	rng       *rand.Rand
+	contracts []string
 }
 
 func newSeasonWorld(t *testing.T, seed uint64) *seasonWorld {
@@ -137,9 +136,7 @@ func (w *seasonWorld) register(t *testing.T) {
 		w.producers = append(w.producers, p)
 	}
 	// Two households of the first province also join a cooperative of the second.
-	for _, h := range w.producers[0].members[:2] {
-		w.producers[2].members = append(w.producers[2].members, h)
-	}
+	w.producers[2].members = append(w.producers[2].members, w.producers[0].members[:2]...)
 	for _, p := range w.producers {
 		for _, h := range p.members {
 			_, err := w.reg.CreateMembership(ctx, &registryv1.CreateMembershipRequest{Parent: p.name, Membership: &registryv1.Membership{Household: h}})

@@ -102,21 +102,12 @@ func (s *Service) reportPass(ctx context.Context, lastSweep *time.Time, sweep ti
 // partitions, and takes it off the worklist (left on it while marks keep coming).
 func (s *Service) refreshContract(ctx context.Context, id string) error {
 	for range rebuildAttempts {
-		st, err := s.st.ContractReport(ctx, id)
+		st, again, err := s.built(ctx, id)
+		if again {
+			continue // marked during the rebuild
+		}
 		if err != nil || st == nil {
 			return err
-		}
-		if st.Dirty || st.Gen != st.Built {
-			ok, err := s.rebuildContract(ctx, id, st)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				continue // marked meanwhile
-			}
-			if st, err = s.st.ContractReport(ctx, id); err != nil {
-				return err
-			}
 		}
 		if st.Pending {
 			if err := s.tell(ctx, id, st); err != nil {
@@ -126,6 +117,21 @@ func (s *Service) refreshContract(ctx context.Context, id string) error {
 		return s.st.DoneWork(ctx, storage.WorkContract+id)
 	}
 	return nil
+}
+
+// built returns a contract's rollup as stored (nil: there is none), rebuilt first if it was
+// marked; again reports that a mark came during the rebuild, which must be done again.
+func (s *Service) built(ctx context.Context, id string) (st *storage.ReportState, again bool, err error) {
+	st, err = s.st.ContractReport(ctx, id)
+	if err != nil || st == nil || (!st.Dirty && st.Gen == st.Built) {
+		return st, false, err
+	}
+	ok, err := s.rebuildContract(ctx, id, st)
+	if err != nil || !ok {
+		return nil, err == nil, err
+	}
+	st, err = s.st.ContractReport(ctx, id)
+	return st, false, err
 }
 
 // rebuildContract computes a contract's rollup from the contract and its records, and stores

@@ -174,21 +174,16 @@ func (d *decoder) byte() byte {
 	return b
 }
 
-func (d *decoder) uvarint() uint64 {
-	v, n := binary.Uvarint(d.buf)
-	if n <= 0 {
-		d.fail("bad uvarint")
-		return 0
-	}
-	d.buf = d.buf[n:]
-	return v
-}
+func (d *decoder) uvarint() uint64 { return next(d, binary.Uvarint, "bad uvarint") }
+func (d *decoder) varint() int64   { return next(d, binary.Varint, "bad varint") }
 
-func (d *decoder) varint() int64 {
-	v, n := binary.Varint(d.buf)
+// next reads a value with read (binary.Uvarint, binary.Varint).
+func next[T any](d *decoder, read func([]byte) (T, int), bad string) T {
+	v, n := read(d.buf)
 	if n <= 0 {
-		d.fail("bad varint")
-		return 0
+		d.fail(bad)
+		var zero T
+		return zero
 	}
 	d.buf = d.buf[n:]
 	return v

@@ -58,20 +58,23 @@ func figuresToProto(l *domain.ReportLine) *contractsv1.ReportFigures {
 }
 
 func stateCounts(f *domain.Figures) []*contractsv1.ReportStateCount {
-	var out []*contractsv1.ReportStateCount
-	for _, st := range domain.ContractStates {
-		if i, _ := domain.FigState(st); f[i] != 0 {
-			out = append(out, &contractsv1.ReportStateCount{State: contractsv1.ContractState(contractsv1.ContractState_value["CONTRACT_STATE_"+st]), Count: f[i]})
-		}
-	}
-	return out
+	return counts(f, domain.ContractStates, domain.FigState, func(st string, n int64) *contractsv1.ReportStateCount {
+		return &contractsv1.ReportStateCount{State: contractsv1.ContractState(contractsv1.ContractState_value["CONTRACT_STATE_"+st]), Count: n}
+	})
 }
 
 func formCounts(f *domain.Figures) []*contractsv1.ReportLinkageFormCount {
-	var out []*contractsv1.ReportLinkageFormCount
-	for _, lf := range domain.LinkageForms {
-		if i, _ := domain.FigForm(lf); f[i] != 0 {
-			out = append(out, &contractsv1.ReportLinkageFormCount{LinkageForm: contractsv1.LinkageForm(contractsv1.LinkageForm_value["LINKAGE_FORM_"+lf]), Count: f[i]})
+	return counts(f, domain.LinkageForms, domain.FigForm, func(lf string, n int64) *contractsv1.ReportLinkageFormCount {
+		return &contractsv1.ReportLinkageFormCount{LinkageForm: contractsv1.LinkageForm(contractsv1.LinkageForm_value["LINKAGE_FORM_"+lf]), Count: n}
+	})
+}
+
+// counts are the non-zero figures of the names (fig gives a name's figure), in their order.
+func counts[T any](f *domain.Figures, names []string, fig func(string) (domain.Fig, bool), to func(string, int64) T) []T {
+	var out []T
+	for _, name := range names {
+		if i, _ := fig(name); f[i] != 0 {
+			out = append(out, to(name, f[i]))
 		}
 	}
 	return out

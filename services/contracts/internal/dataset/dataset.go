@@ -30,11 +30,11 @@ type Spec struct {
 }
 
 // National is the whole country.
-var National = Spec{Name: "national-v1", Provinces: 34, Communes: 3321, Producers: 10_000, Buyers: 2_000, Contracts: 50_000, Households: 1_000_000,
+var National = Spec{Name: "national-v2", Provinces: 34, Communes: 3321, Producers: 10_000, Buyers: 2_000, Contracts: 50_000, Households: 1_000_000,
 	Allocations: 20, Deliveries: 2_000_000, Seed: 1}
 
 // Small is a CI-sized dataset of the same shape (a hundredth of the country's contracts).
-var Small = Spec{Name: "small-v1", Provinces: 34, Communes: 340, Producers: 100, Buyers: 20, Contracts: 500, Households: 10_000,
+var Small = Spec{Name: "small-v2", Provinces: 34, Communes: 340, Producers: 100, Buyers: 20, Contracts: 500, Households: 10_000,
 	Allocations: 20, Deliveries: 20_000, Seed: 1}
 
 // ProvinceCode is province i's code.

@@ -46,7 +46,8 @@ func Collections() []mongostore.Collection {
 		{Name: reportContractsCollection, Indexes: []mongo.IndexModel{mongostore.Index("province"), mongostore.Index("orgs"), mongostore.Index("todo")}},
 		{Name: reportAreasCollection, Indexes: []mongo.IndexModel{mongostore.Index("dirty")}},
 		{Name: reportOrgsCollection, Indexes: []mongo.IndexModel{mongostore.Index("dirty")}},
-		{Name: reportWorklistCollection, Bounded: true}, // read whole: what is marked and not rebuilt yet
-		{Name: datasetCollection, Bounded: true},        // the marker of a generated dataset (by _id)
+		{Name: reportHouseholdsCollection, Bounded: true}, // 64 partitions, read by _id and whole
+		{Name: reportWorklistCollection, Bounded: true},   // read whole: what is marked and not rebuilt yet
+		{Name: datasetCollection, Bounded: true},          // the marker of a generated dataset (by _id)
 	}
 }

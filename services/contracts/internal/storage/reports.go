@@ -27,8 +27,9 @@ import (
 //     mark came meanwhile (conditional on gen). The same write records, as an outbox of its own
 //     (pending), the nodes and household partitions that must learn of the new rollup.
 //   - report_areas: a node per province ("P/{code}"), the merge of the rollups of its
-//     contracts, rebuilt from them (an indexed query on province) when marked dirty; and 64
-//     household partitions ("H/{nn}", a household's partition is a hash of its name) holding
+//     contracts, rebuilt from them (an indexed query on province) when marked dirty.
+//   - report_households: 64 household partitions ("H/{nn}", a household's partition is a
+//     hash of its name) holding
 //     the participations of their households in every contract, each contract's replaced by
 //     its latest rollup's (never by an older one: participations carry their rollup's gen, and
 //     a contract that left a partition leaves a tombstone with its gen). A national report
@@ -45,10 +46,11 @@ import (
 
 // Collection names of the report rollups.
 const (
-	reportContractsCollection = "report_contracts"
-	reportAreasCollection     = "report_areas"
-	reportOrgsCollection      = "report_orgs"
-	reportWorklistCollection  = "report_worklist"
+	reportContractsCollection  = "report_contracts"
+	reportAreasCollection      = "report_areas"
+	reportOrgsCollection       = "report_orgs"
+	reportHouseholdsCollection = "report_households"
+	reportWorklistCollection   = "report_worklist"
 )
 
 // Partitions is the number of household partitions.
@@ -111,8 +113,11 @@ type reportNodeDoc struct {
 }
 
 func (s *Store) nodes(node string) mongostore.Repo[reportNodeDoc] {
-	if strings.HasPrefix(node, "O/") {
+	switch {
+	case strings.HasPrefix(node, "O/"):
 		return s.orgNodes
+	case strings.HasPrefix(node, "H/"):
+		return s.partitions
 	}
 	return s.areaNodes
 }
@@ -353,15 +358,26 @@ func nodeState(d *reportNodeDoc) (*NodeState, error) {
 // EachAreaNode calls fn with every province node and every household partition, one at a
 // time (a national report never holds them all).
 func (s *Store) EachAreaNode(ctx context.Context, fn func(node string, n *NodeState) error) error {
-	cur, err := s.areaNodes.C.Find(ctx, bson.D{})
+	for _, r := range []mongostore.Repo[reportNodeDoc]{s.areaNodes, s.partitions} {
+		if err := eachNode(ctx, r, fn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// eachNode calls fn with every node of r. Nodes are large (up to a few megabytes): they come
+// a few per batch (FerretDB stalls on batches of many large documents).
+func eachNode(ctx context.Context, r mongostore.Repo[reportNodeDoc], fn func(node string, n *NodeState) error) error {
+	cur, err := r.C.Find(ctx, bson.D{}, options.Find().SetBatchSize(2))
 	if err != nil {
-		return wrap("read report areas", err)
+		return wrap("read report nodes", err)
 	}
 	defer func() { _ = cur.Close(ctx) }()
 	for cur.Next(ctx) {
 		var d reportNodeDoc
 		if err := cur.Decode(&d); err != nil {
-			return wrap("read report areas", err)
+			return wrap("read report nodes", err)
 		}
 		n, err := nodeState(&d)
 		if err != nil {
@@ -371,7 +387,7 @@ func (s *Store) EachAreaNode(ctx context.Context, fn func(node string, n *NodeSt
 			return err
 		}
 	}
-	return wrap("read report areas", cur.Err())
+	return wrap("read report nodes", cur.Err())
 }
 
 // NodeRollups returns the rollups of the contracts counted in a province or organisation
@@ -426,13 +442,13 @@ func (s *Store) ApplyToPartition(ctx context.Context, bucket, contract string, g
 }
 
 func (s *Store) tryApply(ctx context.Context, bucket, contract string, gen int64, parts []domain.Participation) (bool, error) {
-	d, err := s.areaNodes.Get(ctx, bucket)
+	d, err := s.partitions.Get(ctx, bucket)
 	if err != nil {
 		return false, wrap("read partition", err)
 	}
 	if d == nil {
 		d = &reportNodeDoc{ID: bucket}
-		if _, _, err := s.areaNodes.Insert(ctx, bucket, d); err != nil {
+		if _, _, err := s.partitions.Insert(ctx, bucket, d); err != nil {
 			return false, wrap("create partition", err)
 		}
 		return false, nil // read it again
@@ -456,7 +472,7 @@ func (s *Store) tryApply(ctx context.Context, bucket, contract string, gen int64
 	r.Participations = kept
 	prev := d.Version
 	d.Data, d.Version, d.BuildTime = domain.EncodeRollup(r), prev+1, mongostore.Now()
-	ok, err := s.areaNodes.Replace(ctx, bucket, prev, d)
+	ok, err := s.partitions.Replace(ctx, bucket, prev, d)
 	return ok, wrap("store partition", err)
 }
 

@@ -39,6 +39,7 @@ type Store struct {
 	reportContracts mongostore.Repo[reportContractDoc]
 	areaNodes       mongostore.Repo[reportNodeDoc]
 	orgNodes        mongostore.Repo[reportNodeDoc]
+	partitions      mongostore.Repo[reportNodeDoc]
 	worklist        mongostore.Repo[workDoc]
 }
 
@@ -58,6 +59,7 @@ func New(db *mongo.Database) *Store {
 		reportContracts: mongostore.NewRepo[reportContractDoc](db, reportContractsCollection),
 		areaNodes:       mongostore.NewRepo[reportNodeDoc](db, reportAreasCollection),
 		orgNodes:        mongostore.NewRepo[reportNodeDoc](db, reportOrgsCollection),
+		partitions:      mongostore.NewRepo[reportNodeDoc](db, reportHouseholdsCollection),
 		worklist:        mongostore.NewRepo[workDoc](db, reportWorklistCollection),
 	}
 }

@@ -56,7 +56,7 @@ func exportColumns() []exportColumn {
 		{"Hợp đồng có hiệu lực", fig((*contractsv1.ReportFigures).GetContractsInForce)},
 	}
 	for _, st := range stateFilters0 {
-		cols = append(cols, exportColumn{"Hợp đồng " + strings.ToLower(enumLabels[st.String()][0]), fig(func(f *contractsv1.ReportFigures) int64 { return stateCount(f, st) })})
+		cols = append(cols, exportColumn{"Hợp đồng " + strings.ToLower(enumLabels[st.String()][0]), fig(func(f *contractsv1.ReportFigures) int64 { return contractsInState(f, st) })})
 	}
 	for _, lf := range []contractsv1.LinkageForm{1, 2, 3, 4} {
 		cols = append(cols, exportColumn{"Hình thức: " + enumLabels[lf.String()][0], fig(func(f *contractsv1.ReportFigures) int64 { return formCount(f, lf) })})
@@ -121,7 +121,7 @@ func exportColumns() []exportColumn {
 // stateFilters0 are every contract state, in order.
 var stateFilters0 = []contractsv1.ContractState{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}
 
-func stateCount(f *contractsv1.ReportFigures, st contractsv1.ContractState) int64 {
+func contractsInState(f *contractsv1.ReportFigures, st contractsv1.ContractState) int64 {
 	for _, s := range f.GetContractsByState() {
 		if s.GetState() == st {
 			return s.GetCount()

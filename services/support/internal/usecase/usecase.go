@@ -68,12 +68,15 @@ type Page[T any] struct {
 	Next  string
 }
 
-// requestKey is the idempotency key of a transition by p ("" when no request id was given).
+// requestKey is the idempotency key of a transition by p ("" when no request id was given),
+// kept in the resource's journal: a name-based UUID of the method, the caller and the request
+// id, so that it holds no NUL byte (a PostgreSQL-backed store refuses NUL in strings, and the
+// write carrying the key would fail).
 func requestKey(method string, p auth.Principal, requestID string) string {
 	if requestID == "" {
 		return ""
 	}
-	return method + "\x00" + p.Subject + "\x00" + requestID
+	return aip.IDForRequest("request\x00"+method+"\x00"+p.Subject, requestID)
 }
 
 func checkRequest(requestID string, more func(*apierr.Violations)) error {

@@ -135,10 +135,26 @@ func TestReportPages(t *testing.T) {
 		{auth.Principal{Subject: "users/b2", Role: auth.RoleBusiness, Organization: "organizations/someone-else"}, false},
 		{auth.Principal{Subject: "users/admin", Role: auth.RoleAdmin}, true},
 	} {
-		pg := s.signedIn(c.p, "Người xem", false).get("/console/report" + period)
+		viewer := s.signedIn(c.p, "Người xem", false)
+		pg := viewer.get("/console/report" + period)
 		require.Equal(t, http.StatusOK, pg.code, "%s: %s", c.p.String(), pg.body)
 		require.Equal(t, c.want, strings.Contains(pg.body, "3 hộ (mỗi hộ tính một lần)"), "%s", c.p.String())
 		require.Equal(t, c.want, strings.Contains(pg.body, `<th scope="row">Thanh toán chậm</th>`), "%s", c.p.String())
+		// Each role's own downloads: the households of its scope, in both formats.
+		households := map[bool]string{true: "3", false: "0"}[c.want]
+		res := viewer.get("/console/report.csv" + period)
+		require.Equal(t, http.StatusOK, res.code, "%s: %s", c.p.String(), res.body)
+		own, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(res.body, "\ufeff"))).ReadAll()
+		require.NoError(t, err)
+		require.Equal(t, rows[0], own[0], "%s: the same columns", c.p.String())
+		require.Equal(t, households, own[1][col("Số hộ tham gia")], "%s", c.p.String())
+		res = viewer.get("/console/report.xlsx" + period)
+		require.Equal(t, http.StatusOK, res.code, "%s", c.p.String())
+		x, err := excelize.OpenReader(bytes.NewReader([]byte(res.body)))
+		require.NoError(t, err)
+		v, err := x.GetCellValue("Báo cáo", cellOf(col("Số hộ tham gia"), 2))
+		require.NoError(t, err)
+		require.Equal(t, households, v, "%s", c.p.String())
 	}
 	hh := s.signedIn(auth.Principal{Subject: "users/h", Role: auth.RoleHousehold, Household: w.households[0]}, "Hộ", false).get("/console/report")
 	require.Equal(t, http.StatusForbidden, hh.code)

@@ -175,7 +175,7 @@ bench-reports:
 
 ## bench-ci: the report benchmark once on the CI-sized dataset (500 contracts, 10,000 households,
 ## 20,000 deliveries) in a test store: the reports, the raw scan of the deliveries and the figures
-## (of-scan, B/op, heap-MB) must run; part of .ci/run (timings are printed, never asserted)
+## (of-scan, B/op, peak-heap-MB) must run; part of .ci/run (timings are printed, never asserted)
 bench-ci: postgres
 	go test -count=1 -run '^$$' -bench '^BenchmarkReports$$' -benchtime 1x -benchmem -timeout 10m ./services/contracts/internal/usecase/
 

@@ -18,7 +18,7 @@ BINARIES := \
 	./tools/cmd/lienket-oidc \
 	./tools/cmd/lienketctl
 
-.PHONY: postgres poppler-utils apilint apilint-tools chromium api-baseline lint-tools all run build test test-charts demo test-short lint generate check-generated codegen-tools ci clean fuzz bench
+.PHONY: postgres poppler-utils apilint apilint-tools chromium api-baseline lint-tools all run build test test-charts demo test-short lint generate check-generated codegen-tools ci clean fuzz bench bench-ci bench-reports
 
 all: build
 
@@ -150,7 +150,7 @@ lint: codegen-tools lint-tools
 		if [ -n "$$out" ]; then echo "cognitive complexity above $(COGNIT_MAX) (split the function, or //gocognit:ignore with a reason):"; echo "$$out"; exit 1; fi
 
 ## ci: what .ci/run runs
-ci: lint check-generated test
+ci: lint check-generated test bench-ci
 
 ## api-baseline: record the current API as the one later changes must stay compatible with
 ## (at a release, or with a deliberate, announced breaking change)
@@ -164,6 +164,20 @@ fuzz:
 		for f in $$(grep -h '^func Fuzz' $$spec/*_test.go | sed 's/func \(Fuzz[A-Za-z0-9_]*\).*/\1/'); do \
 			echo "== $$spec $$f"; (cd $$spec && go test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) .) || exit 1; \
 		done; done
+
+## bench-reports: the report benchmark on the national dataset (34 provinces, 3,321 communes,
+## 50,000 contracts, 1,000,000 households, 2,000,000 deliveries) in the store at
+## BENCH_MONGODB_URI, generated there on first use (docs/reports.md)
+bench-reports:
+	@test -n "$(BENCH_MONGODB_URI)" || { echo "set BENCH_MONGODB_URI to a store, e.g. a lienket-store started with STORE_BACKEND=postgresql (docs/reports.md)"; exit 1; }
+	LIENKET_BENCH_SCALE=national LIENKET_BENCH_MONGODB_URI=$(BENCH_MONGODB_URI) go test -run '^$$' -bench 'BenchmarkReports/(commune|province|national)$$' \
+		-benchtime 5x -benchmem -timeout 0 -v ./services/contracts/internal/usecase/
+
+## bench-ci: the report benchmark once on the CI-sized dataset (500 contracts, 10,000 households,
+## 20,000 deliveries) in a test store: the reports, the raw scan of the deliveries and the figures
+## (of-scan, B/op, peak-heap-MB) must run; part of .ci/run (timings are printed, never asserted)
+bench-ci: postgres
+	go test -count=1 -run '^$$' -bench '^BenchmarkReports$$' -benchtime 1x -benchmem -timeout 10m ./services/contracts/internal/usecase/
 
 ## bench: run the Go benchmarks
 bench:

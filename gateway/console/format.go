@@ -124,3 +124,12 @@ func isoDate(s string) (string, error) {
 	}
 	return "", fmt.Errorf("not a date")
 }
+
+// share writes part of whole as a percentage with a decimal comma: 42%, 12,5% ("—" when
+// whole is 0).
+func share(part, whole int64) string {
+	if whole == 0 {
+		return "—"
+	}
+	return bps(int32((part*20000/whole + 1) / 2))
+}

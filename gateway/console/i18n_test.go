@@ -16,6 +16,13 @@ var textsFromCode = []string{
 	"Phiên làm việc đã hết hạn. Hãy đăng nhập lại.", "Bạn đã đăng xuất.", "Chưa đăng nhập được", "Chưa có quyền truy cập",
 	"Tạm thời gián đoạn", "Đã có lỗi", "Đăng nhập lại", "Không tìm thấy", "Không có quyền", "Cần đăng nhập lại",
 	"Không thực hiện được", "Yêu cầu không hợp lệ", "Tổng",
+	// reports (report.go)
+	"Toàn quốc", "Báo cáo liên kết", "Theo tỉnh", "Theo xã", "Tổng cộng", "Nghị định 98 (cơ bản)", "CTMTQG vùng đồng bào DTTS&MN",
+	"Giá trị nghiệm thu", "Đã thanh toán", "Giá trị nghiệm thu và thanh toán theo tháng", "Hộ tham gia", "Tổng số hộ", "Hộ nghèo", "Hộ cận nghèo",
+	"Hộ mới thoát nghèo", "Hộ dân tộc thiểu số", "Hộ do phụ nữ làm chủ", "Hợp đồng theo trạng thái", "Số hợp đồng trong kỳ theo trạng thái hiện tại.",
+	"Số hộ tham gia, mỗi hộ tính một lần, theo tình trạng nghèo, dân tộc và giới tính chủ hộ.",
+	"Giá trị sản phẩm được nghiệm thu trong kỳ theo địa bàn (nhiều nhất 15 địa bàn).",
+	"Đường biểu diễn giá trị sản phẩm được nghiệm thu và số tiền đã thanh toán trong từng tháng của kỳ báo cáo; số liệu chi tiết ở bảng theo tháng.",
 }
 
 // TestEveryTextHasAnEnglishVersion: every text a template translates (T, Tf, and the labels

@@ -40,10 +40,12 @@ func (c *Console) routes() {
 	m.Handle("GET "+b+"/contracts/{id}/settlement/statement", c.page(c.statementDocument))
 	m.Handle("GET "+b+"/contracts/{id}/liquidation", c.page(c.liquidationDocument))
 
-	// Commune and province officials.
+	// Commune and province officials; reports for every role but households.
 	m.Handle("GET "+b+"/inbox", c.page(c.inbox))
 	m.Handle("GET "+b+"/incidents", c.page(c.communeIncidents))
 	m.Handle("GET "+b+"/report", c.page(c.report))
+	m.Handle("GET "+b+"/report.csv", c.page(c.reportDownload))
+	m.Handle("GET "+b+"/report.xlsx", c.page(c.reportDownload))
 
 	// Businesses.
 	m.Handle("GET "+b+"/demands", c.page(c.demands))

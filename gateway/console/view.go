@@ -78,12 +78,12 @@ var navLabels = map[string]string{
 
 // navByRole are the sections of each role, in order.
 var navByRole = map[string][]string{
-	"business":          {"/demands", "/contracts", "/projects"},
-	"producer":          {"/proposals", "/offers", "/contracts", "/members", "/certifications", "/projects"},
-	"commune_official":  {"/inbox", "/contracts", "/incidents", "/certifications", "/calls", "/projects", "/council"},
+	"business":          {"/demands", "/contracts", "/report", "/projects"},
+	"producer":          {"/proposals", "/offers", "/contracts", "/members", "/certifications", "/report", "/projects"},
+	"commune_official":  {"/inbox", "/contracts", "/incidents", "/certifications", "/report", "/calls", "/projects", "/council"},
 	"province_official": {"/report", "/contracts", "/certifications", "/calls", "/projects", "/council"},
 	"household":         {"/contracts"},
-	"admin":             {"/contracts", "/certifications", "/calls", "/projects"},
+	"admin":             {"/contracts", "/certifications", "/report", "/calls", "/projects"},
 }
 
 type navItem struct {
@@ -155,6 +155,9 @@ var funcs = template.FuncMap{
 	"list":       func(xs ...string) []string { return xs },
 	"grantLabel": grantLabel,
 	"pctv":       func(n int32) string { return strings.TrimSuffix(bps(n), "%") },
+	"share":      share,
+	"days":       func(f float64) string { return strings.Replace(fmt.Sprintf("%.1f", f), ".", ",", 1) },
+	"add64":      func(a, b int64) int64 { return a + b },
 	"hasE": func(list any, name string) bool {
 		for _, x := range reflectList(list) {
 			if fmt.Sprint(x) == name {

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -295,6 +296,16 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{rpc: "VerifyIncident", method: "POST", path: "/v1/" + forceMajeure + ":verify", body: map[string]any{"accept": false, "note": "Không xác minh được"}, allow: []string{"official"}, mode: authorized},
 		{rpc: "MediateIncident", method: "POST", path: "/v1/" + dispute + ":mediate", body: map[string]any{"note": "Hòa giải tại UBND xã"}, allow: []string{"official"}, mode: authorized},
 		{rpc: "ResolveIncident", method: "POST", path: "/v1/" + toResolve + ":resolve", body: map[string]any{"outcome": "Hai bên thống nhất", "breach_upheld": false}, allow: []string{"admin", "business", "producer", "partner", "official"}, mode: authorized},
+		// reports: each scope to whom it belongs (the content check below: nothing of another's)
+		{rpc: "ReportContracts", method: "GET", path: "/v1/contracts:report?scope=national", allow: []string{"admin"}},
+		{rpc: "ReportContracts", method: "GET", path: "/v1/contracts:report?scope=adminAreas/" + province, allow: []string{"admin", "province"}},
+		{rpc: "ReportContracts", method: "GET", path: "/v1/contracts:report?scope=adminAreas/" + fx.WitnessCommune, allow: []string{"admin", "official", "province"}},
+		{rpc: "ReportContracts", method: "GET", path: "/v1/contracts:report?scope=" + biz, allow: []string{"admin", "business", "partner"}},
+		{rpc: "ReportContracts", method: "GET", path: "/v1/contracts:report?scope=" + coop, allow: []string{"admin", "producer"}},
+		{rpc: "ReportDemands", method: "GET", path: "/v1/demands:report?scope=national", allow: []string{"admin"}},
+		{rpc: "ReportDemands", method: "GET", path: "/v1/demands:report?scope=adminAreas/" + province, allow: []string{"admin", "province"}},
+		{rpc: "ReportDemands", method: "GET", path: "/v1/demands:report?scope=adminAreas/" + fx.WitnessCommune, allow: []string{"admin", "official", "province"}},
+		{rpc: "ReportDemands", method: "GET", path: "/v1/demands:report?scope=" + biz, allow: []string{"admin", "business", "partner"}},
 		{rpc: "CreateMarketPrice", method: "POST", path: "/v1/marketPrices", body: map[string]any{"reference": "que-yen-bai", "price_date": "2026-06-01", "price_vnd": "20000"}, allow: []string{"admin"}},
 		{rpc: "ListMarketPrices", method: "GET", path: "/v1/marketPrices", allow: all},
 		// matchmaking
@@ -483,6 +494,44 @@ func TestAuthorizationMatrix(t *testing.T) {
 			}
 		})
 	}
+
+	// Every caller's own report (no scope named) holds the fixture's contracts when they are
+	// the caller's, and nothing when they are another commune's, province's or organisation's;
+	// households have no reports.
+	t.Run("own_reports", func(t *testing.T) {
+		mine := map[string]bool{"admin": true, "business": true, "producer": true, "official": true, "province": true, "partner": true}
+		for _, name := range all {
+			res := s.call("GET", "/v1/contracts:report?start_month=2026-01&end_month=2026-12", tokens[name], nil)
+			switch {
+			case strings.HasPrefix(name, "household"):
+				require.Equal(t, http.StatusForbidden, res.code, "%s: %s", name, res.raw)
+				continue
+			case res.code == http.StatusNotFound && (name == "official-other" || name == "province-other"):
+				continue // their area is not in the registry's list: no report of it
+			}
+			require.Equal(t, http.StatusOK, res.code, "%s: %s", name, res.raw)
+			contracts := res.str("total", "contracts")
+			if !mine[name] {
+				require.Contains(t, []string{"", "0"}, contracts, "%s sees nothing of another's contracts: %s", name, truncate(res.raw, 400))
+				require.Empty(t, res.list("by_area"), name)
+				continue
+			}
+			require.NotContains(t, []string{"", "0"}, contracts, "%s sees its contracts", name)
+			if name == "official" {
+				for _, l := range res.list("by_area") {
+					require.Equal(t, fx.WitnessCommune, l["key"], "a commune's report is of its commune only")
+				}
+			}
+		}
+		// Demands: the buyer's own report holds its demands; another business's holds none.
+		for name, want := range map[string]bool{"business": true, "partner": true, "business-other": false, "partner-other": false} {
+			res := s.must(s.call("GET", "/v1/demands:report", tokens[name], nil), 200)
+			require.Equal(t, want, !slices.Contains([]string{"", "0"}, res.str("total", "posted")), "%s: %s", name, truncate(res.raw, 300))
+		}
+		for _, name := range []string{"household", "household-other"} {
+			require.Equal(t, http.StatusForbidden, s.call("GET", "/v1/demands:report", tokens[name], nil).code)
+		}
+	})
 
 	// VerifyApiKey has no REST binding: only services (the gateway) and operators may call it
 	// over gRPC.

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -304,6 +305,16 @@ func execute(c *client, fx Fixture, t cast) {
 	}
 	want := (acceptedQty/contracted + 0.5) / 2
 	c.check(record > want-1e-9 && record < want+1e-9, "delivery record %v, want %v", record, want)
+
+	// The cooperative's report of the year counts the season: its households once each, the
+	// accepted value; the business's demand report, both its demands.
+	c.step("the cooperative's report of 2026; the business's demand report")
+	rep := c.must(c.call("GET", "/v1/contracts:report?start_month=2026-01&end_month=2026-12&filter="+url.QueryEscape(`product = "products/cinnamon-bark"`), t.coop, nil), 200)
+	c.check(rep.str("total", "households", "total") == fmt.Sprint(len(fx.Households)), "households taking part: %s", rep.str("total", "households", "total"))
+	c.check(rep.str("total", "accepted_value_vnd") == fmt.Sprint(2950*42000), "accepted value in the report")
+	c.check(rep.str("total", "paid_vnd") == st.str("total", "paid_vnd"), "paid in the report = paid in the settlement")
+	dem := c.must(c.call("GET", "/v1/demands:report", t.biz, nil), 200)
+	c.check(dem.str("total", "posted") == "2", "the business's two demands: %s", dem.str("total", "posted"))
 
 	// The audit chain verifies from the REST export.
 	evs := c.must(c.call("GET", "/v1/"+fx.Contract+"/events?page_size=500", t.biz, nil), 200).list("events")

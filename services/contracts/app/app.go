@@ -20,7 +20,8 @@ import (
 )
 
 // Register creates indexes, loads the rulebooks and registers the contracts gRPC API on s:
-// storage → usecase → transport, wired from cfg.
+// storage → usecase → transport, wired from cfg; and starts the report refresher (until ctx
+// ends).
 func Register(ctx context.Context, s *grpc.Server, d service.Deps, cfg Config) error {
 	st := storage.New(d.DB)
 	if err := st.EnsureIndexes(ctx); err != nil {
@@ -39,8 +40,9 @@ func Register(ctx context.Context, s *grpc.Server, d service.Deps, cfg Config) e
 		return err
 	}
 	reg := transport.NewRegistry(cc)
-	uc := usecase.New(usecase.Deps{Store: st, Rulebooks: books, Registry: reg, Directory: reg, Now: mongostore.Now, EventAppended: appended, PublicBaseURL: cfg.PublicBaseURL})
+	uc := usecase.New(usecase.Deps{Store: st, Rulebooks: books, Registry: reg, Directory: reg, Now: mongostore.Now, EventAppended: appended, PublicBaseURL: cfg.PublicBaseURL, Log: d.Log})
 	transport.Register(s, uc)
+	go uc.ReportLoop(ctx, cfg.ReportRefreshInterval, cfg.ReportSweepInterval)
 	return nil
 }
 

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -11,12 +12,23 @@ import (
 
 func TestLoadConfig(t *testing.T) {
 	e := config.FromMap(nil)
-	require.Equal(t, app.Config{RegistryAddr: config.DefaultRegistryAddr, PublicBaseURL: "http://127.0.0.1:8080"}, app.LoadConfig(e), "defaults, whatever the caller's environment holds")
+	require.Equal(t, app.Config{RegistryAddr: config.DefaultRegistryAddr, PublicBaseURL: "http://127.0.0.1:8080", ReportRefreshInterval: app.DefaultReportRefreshInterval,
+		ReportSweepInterval: app.DefaultReportSweepInterval}, app.LoadConfig(e), "defaults, whatever the caller's environment holds")
 	require.NoError(t, e.Err())
 
 	e = config.FromMap(map[string]string{"REGISTRY_ADDR": "10.0.0.7:9101"})
 	require.Equal(t, "10.0.0.7:9101", app.LoadConfig(e).RegistryAddr)
 	require.NoError(t, e.Err())
+
+	e = config.FromMap(map[string]string{"REPORT_REFRESH_INTERVAL": "500ms", "REPORT_SWEEP_INTERVAL": "1m"})
+	c := app.LoadConfig(e)
+	require.Equal(t, 500*time.Millisecond, c.ReportRefreshInterval)
+	require.Equal(t, time.Minute, c.ReportSweepInterval)
+	require.NoError(t, e.Err())
+
+	e = config.FromMap(map[string]string{"REPORT_REFRESH_INTERVAL": "soon"})
+	app.LoadConfig(e)
+	require.ErrorContains(t, e.Err(), "REPORT_REFRESH_INTERVAL")
 
 	e = config.FromMap(map[string]string{"REGISTRY_ADDR": "no port"})
 	app.LoadConfig(e)

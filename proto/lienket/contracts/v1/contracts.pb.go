@@ -362,6 +362,75 @@ func (DisputeStep) EnumDescriptor() ([]byte, []int) {
 	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{4}
 }
 
+// How an incident stands, as reports count it.
+type IncidentOutcome int32
+
+const (
+	// Unset.
+	IncidentOutcome_INCIDENT_OUTCOME_UNSPECIFIED IncidentOutcome = 0
+	// Reported, not yet settled.
+	IncidentOutcome_INCIDENT_OUTCOME_OPEN IncidentOutcome = 1
+	// In the commune's mediation.
+	IncidentOutcome_INCIDENT_OUTCOME_MEDIATION IncidentOutcome = 2
+	// Resolved without a penalty.
+	IncidentOutcome_INCIDENT_OUTCOME_RESOLVED IncidentOutcome = 3
+	// Resolved with a penalty (breach upheld).
+	IncidentOutcome_INCIDENT_OUTCOME_PENALISED IncidentOutcome = 4
+	// Force majeure verified and accepted by the commune.
+	IncidentOutcome_INCIDENT_OUTCOME_FORCE_MAJEURE_ACCEPTED IncidentOutcome = 5
+	// Force majeure rejected by the commune.
+	IncidentOutcome_INCIDENT_OUTCOME_FORCE_MAJEURE_REJECTED IncidentOutcome = 6
+)
+
+// Enum value maps for IncidentOutcome.
+var (
+	IncidentOutcome_name = map[int32]string{
+		0: "INCIDENT_OUTCOME_UNSPECIFIED",
+		1: "INCIDENT_OUTCOME_OPEN",
+		2: "INCIDENT_OUTCOME_MEDIATION",
+		3: "INCIDENT_OUTCOME_RESOLVED",
+		4: "INCIDENT_OUTCOME_PENALISED",
+		5: "INCIDENT_OUTCOME_FORCE_MAJEURE_ACCEPTED",
+		6: "INCIDENT_OUTCOME_FORCE_MAJEURE_REJECTED",
+	}
+	IncidentOutcome_value = map[string]int32{
+		"INCIDENT_OUTCOME_UNSPECIFIED":            0,
+		"INCIDENT_OUTCOME_OPEN":                   1,
+		"INCIDENT_OUTCOME_MEDIATION":              2,
+		"INCIDENT_OUTCOME_RESOLVED":               3,
+		"INCIDENT_OUTCOME_PENALISED":              4,
+		"INCIDENT_OUTCOME_FORCE_MAJEURE_ACCEPTED": 5,
+		"INCIDENT_OUTCOME_FORCE_MAJEURE_REJECTED": 6,
+	}
+)
+
+func (x IncidentOutcome) Enum() *IncidentOutcome {
+	p := new(IncidentOutcome)
+	*p = x
+	return p
+}
+
+func (x IncidentOutcome) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (IncidentOutcome) Descriptor() protoreflect.EnumDescriptor {
+	return file_lienket_contracts_v1_contracts_proto_enumTypes[5].Descriptor()
+}
+
+func (IncidentOutcome) Type() protoreflect.EnumType {
+	return &file_lienket_contracts_v1_contracts_proto_enumTypes[5]
+}
+
+func (x IncidentOutcome) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use IncidentOutcome.Descriptor instead.
+func (IncidentOutcome) EnumDescriptor() ([]byte, []int) {
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{5}
+}
+
 // Capacity in which the party signs.
 type Signature_Party int32
 
@@ -403,11 +472,11 @@ func (x Signature_Party) String() string {
 }
 
 func (Signature_Party) Descriptor() protoreflect.EnumDescriptor {
-	return file_lienket_contracts_v1_contracts_proto_enumTypes[5].Descriptor()
+	return file_lienket_contracts_v1_contracts_proto_enumTypes[6].Descriptor()
 }
 
 func (Signature_Party) Type() protoreflect.EnumType {
-	return &file_lienket_contracts_v1_contracts_proto_enumTypes[5]
+	return &file_lienket_contracts_v1_contracts_proto_enumTypes[6]
 }
 
 func (x Signature_Party) Number() protoreflect.EnumNumber {
@@ -464,11 +533,11 @@ func (x ContractVerification_TermsMatch) String() string {
 }
 
 func (ContractVerification_TermsMatch) Descriptor() protoreflect.EnumDescriptor {
-	return file_lienket_contracts_v1_contracts_proto_enumTypes[6].Descriptor()
+	return file_lienket_contracts_v1_contracts_proto_enumTypes[7].Descriptor()
 }
 
 func (ContractVerification_TermsMatch) Type() protoreflect.EnumType {
-	return &file_lienket_contracts_v1_contracts_proto_enumTypes[6]
+	return &file_lienket_contracts_v1_contracts_proto_enumTypes[7]
 }
 
 func (x ContractVerification_TermsMatch) Number() protoreflect.EnumNumber {
@@ -521,11 +590,11 @@ func (x Delivery_State) String() string {
 }
 
 func (Delivery_State) Descriptor() protoreflect.EnumDescriptor {
-	return file_lienket_contracts_v1_contracts_proto_enumTypes[7].Descriptor()
+	return file_lienket_contracts_v1_contracts_proto_enumTypes[8].Descriptor()
 }
 
 func (Delivery_State) Type() protoreflect.EnumType {
-	return &file_lienket_contracts_v1_contracts_proto_enumTypes[7]
+	return &file_lienket_contracts_v1_contracts_proto_enumTypes[8]
 }
 
 func (x Delivery_State) Number() protoreflect.EnumNumber {
@@ -586,11 +655,11 @@ func (x Incident_Kind) String() string {
 }
 
 func (Incident_Kind) Descriptor() protoreflect.EnumDescriptor {
-	return file_lienket_contracts_v1_contracts_proto_enumTypes[8].Descriptor()
+	return file_lienket_contracts_v1_contracts_proto_enumTypes[9].Descriptor()
 }
 
 func (Incident_Kind) Type() protoreflect.EnumType {
-	return &file_lienket_contracts_v1_contracts_proto_enumTypes[8]
+	return &file_lienket_contracts_v1_contracts_proto_enumTypes[9]
 }
 
 func (x Incident_Kind) Number() protoreflect.EnumNumber {
@@ -643,11 +712,11 @@ func (x Incident_State) String() string {
 }
 
 func (Incident_State) Descriptor() protoreflect.EnumDescriptor {
-	return file_lienket_contracts_v1_contracts_proto_enumTypes[9].Descriptor()
+	return file_lienket_contracts_v1_contracts_proto_enumTypes[10].Descriptor()
 }
 
 func (Incident_State) Type() protoreflect.EnumType {
-	return &file_lienket_contracts_v1_contracts_proto_enumTypes[9]
+	return &file_lienket_contracts_v1_contracts_proto_enumTypes[10]
 }
 
 func (x Incident_State) Number() protoreflect.EnumNumber {
@@ -696,11 +765,11 @@ func (x Incident_Verification) String() string {
 }
 
 func (Incident_Verification) Descriptor() protoreflect.EnumDescriptor {
-	return file_lienket_contracts_v1_contracts_proto_enumTypes[10].Descriptor()
+	return file_lienket_contracts_v1_contracts_proto_enumTypes[11].Descriptor()
 }
 
 func (Incident_Verification) Type() protoreflect.EnumType {
-	return &file_lienket_contracts_v1_contracts_proto_enumTypes[10]
+	return &file_lienket_contracts_v1_contracts_proto_enumTypes[11]
 }
 
 func (x Incident_Verification) Number() protoreflect.EnumNumber {
@@ -710,6 +779,120 @@ func (x Incident_Verification) Number() protoreflect.EnumNumber {
 // Deprecated: Use Incident_Verification.Descriptor instead.
 func (Incident_Verification) EnumDescriptor() ([]byte, []int) {
 	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{63, 2}
+}
+
+// What the report covers.
+type ContractReport_ScopeKind int32
+
+const (
+	// Unset.
+	ContractReport_SCOPE_KIND_UNSPECIFIED ContractReport_ScopeKind = 0
+	// The whole country.
+	ContractReport_SCOPE_KIND_NATIONAL ContractReport_ScopeKind = 1
+	// A province.
+	ContractReport_SCOPE_KIND_PROVINCE ContractReport_ScopeKind = 2
+	// A commune.
+	ContractReport_SCOPE_KIND_COMMUNE ContractReport_ScopeKind = 3
+	// An organisation's contracts.
+	ContractReport_SCOPE_KIND_ORGANIZATION ContractReport_ScopeKind = 4
+)
+
+// Enum value maps for ContractReport_ScopeKind.
+var (
+	ContractReport_ScopeKind_name = map[int32]string{
+		0: "SCOPE_KIND_UNSPECIFIED",
+		1: "SCOPE_KIND_NATIONAL",
+		2: "SCOPE_KIND_PROVINCE",
+		3: "SCOPE_KIND_COMMUNE",
+		4: "SCOPE_KIND_ORGANIZATION",
+	}
+	ContractReport_ScopeKind_value = map[string]int32{
+		"SCOPE_KIND_UNSPECIFIED":  0,
+		"SCOPE_KIND_NATIONAL":     1,
+		"SCOPE_KIND_PROVINCE":     2,
+		"SCOPE_KIND_COMMUNE":      3,
+		"SCOPE_KIND_ORGANIZATION": 4,
+	}
+)
+
+func (x ContractReport_ScopeKind) Enum() *ContractReport_ScopeKind {
+	p := new(ContractReport_ScopeKind)
+	*p = x
+	return p
+}
+
+func (x ContractReport_ScopeKind) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ContractReport_ScopeKind) Descriptor() protoreflect.EnumDescriptor {
+	return file_lienket_contracts_v1_contracts_proto_enumTypes[12].Descriptor()
+}
+
+func (ContractReport_ScopeKind) Type() protoreflect.EnumType {
+	return &file_lienket_contracts_v1_contracts_proto_enumTypes[12]
+}
+
+func (x ContractReport_ScopeKind) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ContractReport_ScopeKind.Descriptor instead.
+func (ContractReport_ScopeKind) EnumDescriptor() ([]byte, []int) {
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{78, 0}
+}
+
+// The areas by_area is by.
+type ContractReport_AreaLevel int32
+
+const (
+	// Unset.
+	ContractReport_AREA_LEVEL_UNSPECIFIED ContractReport_AreaLevel = 0
+	// Provinces (a national report).
+	ContractReport_AREA_LEVEL_PROVINCE ContractReport_AreaLevel = 1
+	// Communes.
+	ContractReport_AREA_LEVEL_COMMUNE ContractReport_AreaLevel = 2
+)
+
+// Enum value maps for ContractReport_AreaLevel.
+var (
+	ContractReport_AreaLevel_name = map[int32]string{
+		0: "AREA_LEVEL_UNSPECIFIED",
+		1: "AREA_LEVEL_PROVINCE",
+		2: "AREA_LEVEL_COMMUNE",
+	}
+	ContractReport_AreaLevel_value = map[string]int32{
+		"AREA_LEVEL_UNSPECIFIED": 0,
+		"AREA_LEVEL_PROVINCE":    1,
+		"AREA_LEVEL_COMMUNE":     2,
+	}
+)
+
+func (x ContractReport_AreaLevel) Enum() *ContractReport_AreaLevel {
+	p := new(ContractReport_AreaLevel)
+	*p = x
+	return p
+}
+
+func (x ContractReport_AreaLevel) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ContractReport_AreaLevel) Descriptor() protoreflect.EnumDescriptor {
+	return file_lienket_contracts_v1_contracts_proto_enumTypes[13].Descriptor()
+}
+
+func (ContractReport_AreaLevel) Type() protoreflect.EnumType {
+	return &file_lienket_contracts_v1_contracts_proto_enumTypes[13]
+}
+
+func (x ContractReport_AreaLevel) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ContractReport_AreaLevel.Descriptor instead.
+func (ContractReport_AreaLevel) EnumDescriptor() ([]byte, []int) {
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{78, 1}
 }
 
 // A quality grade and how it adjusts the price.
@@ -6546,6 +6729,888 @@ func (x *ContractPlots) GetFeatureCollection() *structpb.Struct {
 	return nil
 }
 
+// Request for ReportContracts.
+type ReportContractsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// What the report covers: "national"; "adminAreas/{code}", a province or a commune (the
+	// contracts whose producer is there); or "organizations/{id}" (the contracts it is buyer or
+	// producer of). Empty: the caller's own — an official's area, an organisation's contracts,
+	// the country for operators.
+	Scope string `protobuf:"bytes,1,opt,name=scope,proto3" json:"scope,omitempty"`
+	// First month of the period, "YYYY-MM" (default: January of end_month's year, or of the
+	// current year).
+	StartMonth string `protobuf:"bytes,2,opt,name=start_month,json=startMonth,proto3" json:"start_month,omitempty"`
+	// Last month of the period, "YYYY-MM" (default: December of start_month's year, or of the
+	// current year); at most 60 months from start_month.
+	EndMonth string `protobuf:"bytes,3,opt,name=end_month,json=endMonth,proto3" json:"end_month,omitempty"`
+	// Filter (AIP-160 subset). Terms `field = "value"` (value quoted, or a bare word) joined by AND; at most 1024 characters; any other field is 400 FILTER_SYNTAX, and `!=` is 400 FILTER_OPERATOR.
+	// Fields:
+	//   - product: products/{code}
+	//   - rulebook: the rulebook or programme profile, e.g. decree98, ntp-sedema
+	//   - linkage_form: LINKAGE_FORM_INPUT_SUPPLY_AND_PURCHASE, LINKAGE_FORM_PURCHASE_ONLY, LINKAGE_FORM_FULL_CHAIN, LINKAGE_FORM_SERVICES_AND_PURCHASE
+	//   - province_code: the producer's province
+	//   - commune_code: the producer's commune
+	Filter        string `protobuf:"bytes,4,opt,name=filter,proto3" json:"filter,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReportContractsRequest) Reset() {
+	*x = ReportContractsRequest{}
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[77]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReportContractsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReportContractsRequest) ProtoMessage() {}
+
+func (x *ReportContractsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[77]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReportContractsRequest.ProtoReflect.Descriptor instead.
+func (*ReportContractsRequest) Descriptor() ([]byte, []int) {
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{77}
+}
+
+func (x *ReportContractsRequest) GetScope() string {
+	if x != nil {
+		return x.Scope
+	}
+	return ""
+}
+
+func (x *ReportContractsRequest) GetStartMonth() string {
+	if x != nil {
+		return x.StartMonth
+	}
+	return ""
+}
+
+func (x *ReportContractsRequest) GetEndMonth() string {
+	if x != nil {
+		return x.EndMonth
+	}
+	return ""
+}
+
+func (x *ReportContractsRequest) GetFilter() string {
+	if x != nil {
+		return x.Filter
+	}
+	return ""
+}
+
+// A report on linkage contracts. Contract-level figures (contracts, states, linkage forms,
+// households, contracted quantity and value, outstanding advances) count the contracts whose
+// period overlaps the report's; flows (deliveries, payments, advances, incidents) count what
+// is dated inside it. Quantities add up across products only when the report is of one
+// product: read them by product otherwise.
+type ContractReport struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The scope, as resolved: national, adminAreas/{code} or organizations/{id}.
+	Scope string `protobuf:"bytes,1,opt,name=scope,proto3" json:"scope,omitempty"`
+	// What the scope is.
+	ScopeKind ContractReport_ScopeKind `protobuf:"varint,2,opt,name=scope_kind,json=scopeKind,proto3,enum=lienket.contracts.v1.ContractReport_ScopeKind" json:"scope_kind,omitempty"`
+	// First month of the period, "YYYY-MM".
+	StartMonth string `protobuf:"bytes,3,opt,name=start_month,json=startMonth,proto3" json:"start_month,omitempty"`
+	// Last month of the period, "YYYY-MM".
+	EndMonth string `protobuf:"bytes,4,opt,name=end_month,json=endMonth,proto3" json:"end_month,omitempty"`
+	// The filter applied.
+	Filter string `protobuf:"bytes,5,opt,name=filter,proto3" json:"filter,omitempty"`
+	// What by_area is by.
+	AreaLevel ContractReport_AreaLevel `protobuf:"varint,6,opt,name=area_level,json=areaLevel,proto3,enum=lienket.contracts.v1.ContractReport_AreaLevel" json:"area_level,omitempty"`
+	// The whole scope.
+	Total *ReportFigures `protobuf:"bytes,7,opt,name=total,proto3" json:"total,omitempty"`
+	// By the producer's province (national) or commune; key: the area code.
+	ByArea []*ReportLine `protobuf:"bytes,8,rep,name=by_area,json=byArea,proto3" json:"by_area,omitempty"`
+	// By product; key: products/{code}.
+	ByProduct []*ReportLine `protobuf:"bytes,9,rep,name=by_product,json=byProduct,proto3" json:"by_product,omitempty"`
+	// By linkage form; key: the form without its prefix (PURCHASE_ONLY, ...).
+	ByLinkageForm []*ReportLine `protobuf:"bytes,10,rep,name=by_linkage_form,json=byLinkageForm,proto3" json:"by_linkage_form,omitempty"`
+	// By month, every month of the period in order; key: "YYYY-MM". A month counts the
+	// contracts and households whose period overlaps it, and what is dated in it.
+	ByMonth []*ReportLine `protobuf:"bytes,11,rep,name=by_month,json=byMonth,proto3" json:"by_month,omitempty"`
+	// When the report was computed.
+	ComputeTime   *timestamppb.Timestamp `protobuf:"bytes,12,opt,name=compute_time,json=computeTime,proto3" json:"compute_time,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ContractReport) Reset() {
+	*x = ContractReport{}
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[78]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ContractReport) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ContractReport) ProtoMessage() {}
+
+func (x *ContractReport) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[78]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ContractReport.ProtoReflect.Descriptor instead.
+func (*ContractReport) Descriptor() ([]byte, []int) {
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{78}
+}
+
+func (x *ContractReport) GetScope() string {
+	if x != nil {
+		return x.Scope
+	}
+	return ""
+}
+
+func (x *ContractReport) GetScopeKind() ContractReport_ScopeKind {
+	if x != nil {
+		return x.ScopeKind
+	}
+	return ContractReport_SCOPE_KIND_UNSPECIFIED
+}
+
+func (x *ContractReport) GetStartMonth() string {
+	if x != nil {
+		return x.StartMonth
+	}
+	return ""
+}
+
+func (x *ContractReport) GetEndMonth() string {
+	if x != nil {
+		return x.EndMonth
+	}
+	return ""
+}
+
+func (x *ContractReport) GetFilter() string {
+	if x != nil {
+		return x.Filter
+	}
+	return ""
+}
+
+func (x *ContractReport) GetAreaLevel() ContractReport_AreaLevel {
+	if x != nil {
+		return x.AreaLevel
+	}
+	return ContractReport_AREA_LEVEL_UNSPECIFIED
+}
+
+func (x *ContractReport) GetTotal() *ReportFigures {
+	if x != nil {
+		return x.Total
+	}
+	return nil
+}
+
+func (x *ContractReport) GetByArea() []*ReportLine {
+	if x != nil {
+		return x.ByArea
+	}
+	return nil
+}
+
+func (x *ContractReport) GetByProduct() []*ReportLine {
+	if x != nil {
+		return x.ByProduct
+	}
+	return nil
+}
+
+func (x *ContractReport) GetByLinkageForm() []*ReportLine {
+	if x != nil {
+		return x.ByLinkageForm
+	}
+	return nil
+}
+
+func (x *ContractReport) GetByMonth() []*ReportLine {
+	if x != nil {
+		return x.ByMonth
+	}
+	return nil
+}
+
+func (x *ContractReport) GetComputeTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ComputeTime
+	}
+	return nil
+}
+
+// One line of a report.
+type ReportLine struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// What the line is of (an area code, a product, a linkage form, a month).
+	Key string `protobuf:"bytes,1,opt,name=key,proto3" json:"key,omitempty"`
+	// Its figures.
+	Figures       *ReportFigures `protobuf:"bytes,2,opt,name=figures,proto3" json:"figures,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReportLine) Reset() {
+	*x = ReportLine{}
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[79]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReportLine) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReportLine) ProtoMessage() {}
+
+func (x *ReportLine) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[79]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReportLine.ProtoReflect.Descriptor instead.
+func (*ReportLine) Descriptor() ([]byte, []int) {
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{79}
+}
+
+func (x *ReportLine) GetKey() string {
+	if x != nil {
+		return x.Key
+	}
+	return ""
+}
+
+func (x *ReportLine) GetFigures() *ReportFigures {
+	if x != nil {
+		return x.Figures
+	}
+	return nil
+}
+
+// Households taking part, each counted once however many contracts it is in, by the status
+// recorded on the latest of its counted contracts.
+type ReportHouseholds struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Households.
+	Total int64 `protobuf:"varint,1,opt,name=total,proto3" json:"total,omitempty"`
+	// Poor.
+	Poor int64 `protobuf:"varint,2,opt,name=poor,proto3" json:"poor,omitempty"`
+	// Near-poor.
+	NearPoor int64 `protobuf:"varint,3,opt,name=near_poor,json=nearPoor,proto3" json:"near_poor,omitempty"`
+	// Recently escaped poverty.
+	RecentlyEscaped int64 `protobuf:"varint,4,opt,name=recently_escaped,json=recentlyEscaped,proto3" json:"recently_escaped,omitempty"`
+	// Not poor.
+	NonPoor int64 `protobuf:"varint,5,opt,name=non_poor,json=nonPoor,proto3" json:"non_poor,omitempty"`
+	// No status recorded.
+	UnknownStatus int64 `protobuf:"varint,6,opt,name=unknown_status,json=unknownStatus,proto3" json:"unknown_status,omitempty"`
+	// Of an ethnic minority.
+	EthnicMinority int64 `protobuf:"varint,7,opt,name=ethnic_minority,json=ethnicMinority,proto3" json:"ethnic_minority,omitempty"`
+	// Headed by a woman.
+	WomenHeaded   int64 `protobuf:"varint,8,opt,name=women_headed,json=womenHeaded,proto3" json:"women_headed,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReportHouseholds) Reset() {
+	*x = ReportHouseholds{}
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[80]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReportHouseholds) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReportHouseholds) ProtoMessage() {}
+
+func (x *ReportHouseholds) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[80]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReportHouseholds.ProtoReflect.Descriptor instead.
+func (*ReportHouseholds) Descriptor() ([]byte, []int) {
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{80}
+}
+
+func (x *ReportHouseholds) GetTotal() int64 {
+	if x != nil {
+		return x.Total
+	}
+	return 0
+}
+
+func (x *ReportHouseholds) GetPoor() int64 {
+	if x != nil {
+		return x.Poor
+	}
+	return 0
+}
+
+func (x *ReportHouseholds) GetNearPoor() int64 {
+	if x != nil {
+		return x.NearPoor
+	}
+	return 0
+}
+
+func (x *ReportHouseholds) GetRecentlyEscaped() int64 {
+	if x != nil {
+		return x.RecentlyEscaped
+	}
+	return 0
+}
+
+func (x *ReportHouseholds) GetNonPoor() int64 {
+	if x != nil {
+		return x.NonPoor
+	}
+	return 0
+}
+
+func (x *ReportHouseholds) GetUnknownStatus() int64 {
+	if x != nil {
+		return x.UnknownStatus
+	}
+	return 0
+}
+
+func (x *ReportHouseholds) GetEthnicMinority() int64 {
+	if x != nil {
+		return x.EthnicMinority
+	}
+	return 0
+}
+
+func (x *ReportHouseholds) GetWomenHeaded() int64 {
+	if x != nil {
+		return x.WomenHeaded
+	}
+	return 0
+}
+
+// Contracts in one state.
+type ReportStateCount struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The state.
+	State ContractState `protobuf:"varint,1,opt,name=state,proto3,enum=lienket.contracts.v1.ContractState" json:"state,omitempty"`
+	// Contracts.
+	Count         int64 `protobuf:"varint,2,opt,name=count,proto3" json:"count,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReportStateCount) Reset() {
+	*x = ReportStateCount{}
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[81]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReportStateCount) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReportStateCount) ProtoMessage() {}
+
+func (x *ReportStateCount) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[81]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReportStateCount.ProtoReflect.Descriptor instead.
+func (*ReportStateCount) Descriptor() ([]byte, []int) {
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{81}
+}
+
+func (x *ReportStateCount) GetState() ContractState {
+	if x != nil {
+		return x.State
+	}
+	return ContractState_CONTRACT_STATE_UNSPECIFIED
+}
+
+func (x *ReportStateCount) GetCount() int64 {
+	if x != nil {
+		return x.Count
+	}
+	return 0
+}
+
+// Contracts of one linkage form.
+type ReportLinkageFormCount struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The linkage form.
+	LinkageForm LinkageForm `protobuf:"varint,1,opt,name=linkage_form,json=linkageForm,proto3,enum=lienket.contracts.v1.LinkageForm" json:"linkage_form,omitempty"`
+	// Contracts.
+	Count         int64 `protobuf:"varint,2,opt,name=count,proto3" json:"count,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReportLinkageFormCount) Reset() {
+	*x = ReportLinkageFormCount{}
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[82]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReportLinkageFormCount) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReportLinkageFormCount) ProtoMessage() {}
+
+func (x *ReportLinkageFormCount) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[82]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReportLinkageFormCount.ProtoReflect.Descriptor instead.
+func (*ReportLinkageFormCount) Descriptor() ([]byte, []int) {
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{82}
+}
+
+func (x *ReportLinkageFormCount) GetLinkageForm() LinkageForm {
+	if x != nil {
+		return x.LinkageForm
+	}
+	return LinkageForm_LINKAGE_FORM_UNSPECIFIED
+}
+
+func (x *ReportLinkageFormCount) GetCount() int64 {
+	if x != nil {
+		return x.Count
+	}
+	return 0
+}
+
+// Incidents of one kind and outcome.
+type ReportIncidentCount struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Kind.
+	Kind Incident_Kind `protobuf:"varint,1,opt,name=kind,proto3,enum=lienket.contracts.v1.Incident_Kind" json:"kind,omitempty"`
+	// Outcome.
+	Outcome IncidentOutcome `protobuf:"varint,2,opt,name=outcome,proto3,enum=lienket.contracts.v1.IncidentOutcome" json:"outcome,omitempty"`
+	// Incidents.
+	Count         int64 `protobuf:"varint,3,opt,name=count,proto3" json:"count,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReportIncidentCount) Reset() {
+	*x = ReportIncidentCount{}
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[83]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReportIncidentCount) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReportIncidentCount) ProtoMessage() {}
+
+func (x *ReportIncidentCount) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[83]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReportIncidentCount.ProtoReflect.Descriptor instead.
+func (*ReportIncidentCount) Descriptor() ([]byte, []int) {
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{83}
+}
+
+func (x *ReportIncidentCount) GetKind() Incident_Kind {
+	if x != nil {
+		return x.Kind
+	}
+	return Incident_KIND_UNSPECIFIED
+}
+
+func (x *ReportIncidentCount) GetOutcome() IncidentOutcome {
+	if x != nil {
+		return x.Outcome
+	}
+	return IncidentOutcome_INCIDENT_OUTCOME_UNSPECIFIED
+}
+
+func (x *ReportIncidentCount) GetCount() int64 {
+	if x != nil {
+		return x.Count
+	}
+	return 0
+}
+
+// The figures of a report line. Money is integer VND; quantities are in the product's unit.
+type ReportFigures struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Contracts whose period overlaps the report's.
+	Contracts int64 `protobuf:"varint,1,opt,name=contracts,proto3" json:"contracts,omitempty"`
+	// Of them, by state (states with none left out).
+	ContractsByState []*ReportStateCount `protobuf:"bytes,2,rep,name=contracts_by_state,json=contractsByState,proto3" json:"contracts_by_state,omitempty"`
+	// Of them, by linkage form (forms with none left out).
+	ContractsByLinkageForm []*ReportLinkageFormCount `protobuf:"bytes,3,rep,name=contracts_by_linkage_form,json=contractsByLinkageForm,proto3" json:"contracts_by_linkage_form,omitempty"`
+	// Of them, witnessed (ACTIVE, SUSPENDED, COMPLETED, LIQUIDATED, TERMINATED).
+	ContractsInForce int64 `protobuf:"varint,4,opt,name=contracts_in_force,json=contractsInForce,proto3" json:"contracts_in_force,omitempty"`
+	// Households taking part in the contracts in force.
+	Households *ReportHouseholds `protobuf:"bytes,5,opt,name=households,proto3" json:"households,omitempty"`
+	// Household places (allocations) in the contracts in force: a household in two contracts
+	// holds two.
+	HouseholdPlaces int64 `protobuf:"varint,6,opt,name=household_places,json=householdPlaces,proto3" json:"household_places,omitempty"`
+	// Total quantity of the contracts in force.
+	ContractedQuantity int64 `protobuf:"varint,7,opt,name=contracted_quantity,json=contractedQuantity,proto3" json:"contracted_quantity,omitempty"`
+	// Their quantity × base price (fixed price, floor price, or cost plus margin).
+	ContractedValueVnd int64 `protobuf:"varint,8,opt,name=contracted_value_vnd,json=contractedValueVnd,proto3" json:"contracted_value_vnd,omitempty"`
+	// Deliveries dated in the period.
+	Deliveries int64 `protobuf:"varint,9,opt,name=deliveries,proto3" json:"deliveries,omitempty"`
+	// Quantity delivered.
+	DeliveredQuantity int64 `protobuf:"varint,10,opt,name=delivered_quantity,json=deliveredQuantity,proto3" json:"delivered_quantity,omitempty"`
+	// Quantity accepted.
+	AcceptedQuantity int64 `protobuf:"varint,11,opt,name=accepted_quantity,json=acceptedQuantity,proto3" json:"accepted_quantity,omitempty"`
+	// Value of the accepted quantity (gross).
+	AcceptedValueVnd int64 `protobuf:"varint,12,opt,name=accepted_value_vnd,json=acceptedValueVnd,proto3" json:"accepted_value_vnd,omitempty"`
+	// Payments dated in the period.
+	Payments int64 `protobuf:"varint,13,opt,name=payments,proto3" json:"payments,omitempty"`
+	// Amount paid.
+	PaidVnd int64 `protobuf:"varint,14,opt,name=paid_vnd,json=paidVnd,proto3" json:"paid_vnd,omitempty"`
+	// Of it, paid within the contract's payment terms of the delivery it paid for (payments are
+	// matched to the deliveries they pay for first in, first out, by date).
+	PaidWithinTermsVnd int64 `protobuf:"varint,15,opt,name=paid_within_terms_vnd,json=paidWithinTermsVnd,proto3" json:"paid_within_terms_vnd,omitempty"`
+	// paid_within_terms_vnd ÷ paid_vnd, in basis points (0 when nothing was paid).
+	PaidWithinTermsBps int32 `protobuf:"varint,16,opt,name=paid_within_terms_bps,json=paidWithinTermsBps,proto3" json:"paid_within_terms_bps,omitempty"`
+	// Σ amount × days from the delivery to the payment.
+	PaymentDaysVnd int64 `protobuf:"varint,17,opt,name=payment_days_vnd,json=paymentDaysVnd,proto3" json:"payment_days_vnd,omitempty"`
+	// payment_days_vnd ÷ paid_vnd: average days to pay, weighted by amount.
+	AverageDaysToPay float64 `protobuf:"fixed64,18,opt,name=average_days_to_pay,json=averageDaysToPay,proto3" json:"average_days_to_pay,omitempty"`
+	// Input advances dated in the period.
+	Advances int64 `protobuf:"varint,19,opt,name=advances,proto3" json:"advances,omitempty"`
+	// Value advanced.
+	AdvancedVnd int64 `protobuf:"varint,20,opt,name=advanced_vnd,json=advancedVnd,proto3" json:"advanced_vnd,omitempty"`
+	// Advances (with interest) recovered from deliveries dated in the period.
+	RecoveredVnd int64 `protobuf:"varint,21,opt,name=recovered_vnd,json=recoveredVnd,proto3" json:"recovered_vnd,omitempty"`
+	// Advance principal not yet recovered, of the contracts in the period (now).
+	AdvancesOutstandingVnd int64 `protobuf:"varint,22,opt,name=advances_outstanding_vnd,json=advancesOutstandingVnd,proto3" json:"advances_outstanding_vnd,omitempty"`
+	// Incidents reported in the period.
+	Incidents int64 `protobuf:"varint,23,opt,name=incidents,proto3" json:"incidents,omitempty"`
+	// Of them, by kind and outcome (pairs with none left out).
+	IncidentsByOutcome []*ReportIncidentCount `protobuf:"bytes,24,rep,name=incidents_by_outcome,json=incidentsByOutcome,proto3" json:"incidents_by_outcome,omitempty"`
+	// Penalties of upheld breaches among them.
+	PenaltiesVnd int64 `protobuf:"varint,25,opt,name=penalties_vnd,json=penaltiesVnd,proto3" json:"penalties_vnd,omitempty"`
+	// Accepted quantity of deliveries priced with a market reference price.
+	PricedQuantity int64 `protobuf:"varint,26,opt,name=priced_quantity,json=pricedQuantity,proto3" json:"priced_quantity,omitempty"`
+	// Their value.
+	PricedValueVnd int64 `protobuf:"varint,27,opt,name=priced_value_vnd,json=pricedValueVnd,proto3" json:"priced_value_vnd,omitempty"`
+	// Their accepted quantity × the market reference price of the day.
+	MarketValueVnd int64 `protobuf:"varint,28,opt,name=market_value_vnd,json=marketValueVnd,proto3" json:"market_value_vnd,omitempty"`
+	// priced_value_vnd ÷ priced_quantity: average price paid per unit, rounded.
+	AveragePriceVnd int64 `protobuf:"varint,29,opt,name=average_price_vnd,json=averagePriceVnd,proto3" json:"average_price_vnd,omitempty"`
+	// market_value_vnd ÷ priced_quantity: average market reference price per unit, rounded.
+	AverageMarketPriceVnd int64 `protobuf:"varint,30,opt,name=average_market_price_vnd,json=averageMarketPriceVnd,proto3" json:"average_market_price_vnd,omitempty"`
+	unknownFields         protoimpl.UnknownFields
+	sizeCache             protoimpl.SizeCache
+}
+
+func (x *ReportFigures) Reset() {
+	*x = ReportFigures{}
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[84]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReportFigures) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReportFigures) ProtoMessage() {}
+
+func (x *ReportFigures) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[84]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReportFigures.ProtoReflect.Descriptor instead.
+func (*ReportFigures) Descriptor() ([]byte, []int) {
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{84}
+}
+
+func (x *ReportFigures) GetContracts() int64 {
+	if x != nil {
+		return x.Contracts
+	}
+	return 0
+}
+
+func (x *ReportFigures) GetContractsByState() []*ReportStateCount {
+	if x != nil {
+		return x.ContractsByState
+	}
+	return nil
+}
+
+func (x *ReportFigures) GetContractsByLinkageForm() []*ReportLinkageFormCount {
+	if x != nil {
+		return x.ContractsByLinkageForm
+	}
+	return nil
+}
+
+func (x *ReportFigures) GetContractsInForce() int64 {
+	if x != nil {
+		return x.ContractsInForce
+	}
+	return 0
+}
+
+func (x *ReportFigures) GetHouseholds() *ReportHouseholds {
+	if x != nil {
+		return x.Households
+	}
+	return nil
+}
+
+func (x *ReportFigures) GetHouseholdPlaces() int64 {
+	if x != nil {
+		return x.HouseholdPlaces
+	}
+	return 0
+}
+
+func (x *ReportFigures) GetContractedQuantity() int64 {
+	if x != nil {
+		return x.ContractedQuantity
+	}
+	return 0
+}
+
+func (x *ReportFigures) GetContractedValueVnd() int64 {
+	if x != nil {
+		return x.ContractedValueVnd
+	}
+	return 0
+}
+
+func (x *ReportFigures) GetDeliveries() int64 {
+	if x != nil {
+		return x.Deliveries
+	}
+	return 0
+}
+
+func (x *ReportFigures) GetDeliveredQuantity() int64 {
+	if x != nil {
+		return x.DeliveredQuantity
+	}
+	return 0
+}
+
+func (x *ReportFigures) GetAcceptedQuantity() int64 {
+	if x != nil {
+		return x.AcceptedQuantity
+	}
+	return 0
+}
+
+func (x *ReportFigures) GetAcceptedValueVnd() int64 {
+	if x != nil {
+		return x.AcceptedValueVnd
+	}
+	return 0
+}
+
+func (x *ReportFigures) GetPayments() int64 {
+	if x != nil {
+		return x.Payments
+	}
+	return 0
+}
+
+func (x *ReportFigures) GetPaidVnd() int64 {
+	if x != nil {
+		return x.PaidVnd
+	}
+	return 0
+}
+
+func (x *ReportFigures) GetPaidWithinTermsVnd() int64 {
+	if x != nil {
+		return x.PaidWithinTermsVnd
+	}
+	return 0
+}
+
+func (x *ReportFigures) GetPaidWithinTermsBps() int32 {
+	if x != nil {
+		return x.PaidWithinTermsBps
+	}
+	return 0
+}
+
+func (x *ReportFigures) GetPaymentDaysVnd() int64 {
+	if x != nil {
+		return x.PaymentDaysVnd
+	}
+	return 0
+}
+
+func (x *ReportFigures) GetAverageDaysToPay() float64 {
+	if x != nil {
+		return x.AverageDaysToPay
+	}
+	return 0
+}
+
+func (x *ReportFigures) GetAdvances() int64 {
+	if x != nil {
+		return x.Advances
+	}
+	return 0
+}
+
+func (x *ReportFigures) GetAdvancedVnd() int64 {
+	if x != nil {
+		return x.AdvancedVnd
+	}
+	return 0
+}
+
+func (x *ReportFigures) GetRecoveredVnd() int64 {
+	if x != nil {
+		return x.RecoveredVnd
+	}
+	return 0
+}
+
+func (x *ReportFigures) GetAdvancesOutstandingVnd() int64 {
+	if x != nil {
+		return x.AdvancesOutstandingVnd
+	}
+	return 0
+}
+
+func (x *ReportFigures) GetIncidents() int64 {
+	if x != nil {
+		return x.Incidents
+	}
+	return 0
+}
+
+func (x *ReportFigures) GetIncidentsByOutcome() []*ReportIncidentCount {
+	if x != nil {
+		return x.IncidentsByOutcome
+	}
+	return nil
+}
+
+func (x *ReportFigures) GetPenaltiesVnd() int64 {
+	if x != nil {
+		return x.PenaltiesVnd
+	}
+	return 0
+}
+
+func (x *ReportFigures) GetPricedQuantity() int64 {
+	if x != nil {
+		return x.PricedQuantity
+	}
+	return 0
+}
+
+func (x *ReportFigures) GetPricedValueVnd() int64 {
+	if x != nil {
+		return x.PricedValueVnd
+	}
+	return 0
+}
+
+func (x *ReportFigures) GetMarketValueVnd() int64 {
+	if x != nil {
+		return x.MarketValueVnd
+	}
+	return 0
+}
+
+func (x *ReportFigures) GetAveragePriceVnd() int64 {
+	if x != nil {
+		return x.AveragePriceVnd
+	}
+	return 0
+}
+
+func (x *ReportFigures) GetAverageMarketPriceVnd() int64 {
+	if x != nil {
+		return x.AverageMarketPriceVnd
+	}
+	return 0
+}
+
 var File_lienket_contracts_v1_contracts_proto protoreflect.FileDescriptor
 
 const file_lienket_contracts_v1_contracts_proto_rawDesc = "" +
@@ -7068,7 +8133,100 @@ const file_lienket_contracts_v1_contracts_proto_rawDesc = "" +
 	"\x1aExportContractPlotsRequest\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\"W\n" +
 	"\rContractPlots\x12F\n" +
-	"\x12feature_collection\x18\x01 \x01(\v2\x17.google.protobuf.StructR\x11featureCollection*\xec\x02\n" +
+	"\x12feature_collection\x18\x01 \x01(\v2\x17.google.protobuf.StructR\x11featureCollection\"\x84\x01\n" +
+	"\x16ReportContractsRequest\x12\x14\n" +
+	"\x05scope\x18\x01 \x01(\tR\x05scope\x12\x1f\n" +
+	"\vstart_month\x18\x02 \x01(\tR\n" +
+	"startMonth\x12\x1b\n" +
+	"\tend_month\x18\x03 \x01(\tR\bendMonth\x12\x16\n" +
+	"\x06filter\x18\x04 \x01(\tR\x06filter\"\x82\a\n" +
+	"\x0eContractReport\x12\x14\n" +
+	"\x05scope\x18\x01 \x01(\tR\x05scope\x12M\n" +
+	"\n" +
+	"scope_kind\x18\x02 \x01(\x0e2..lienket.contracts.v1.ContractReport.ScopeKindR\tscopeKind\x12\x1f\n" +
+	"\vstart_month\x18\x03 \x01(\tR\n" +
+	"startMonth\x12\x1b\n" +
+	"\tend_month\x18\x04 \x01(\tR\bendMonth\x12\x16\n" +
+	"\x06filter\x18\x05 \x01(\tR\x06filter\x12M\n" +
+	"\n" +
+	"area_level\x18\x06 \x01(\x0e2..lienket.contracts.v1.ContractReport.AreaLevelR\tareaLevel\x129\n" +
+	"\x05total\x18\a \x01(\v2#.lienket.contracts.v1.ReportFiguresR\x05total\x129\n" +
+	"\aby_area\x18\b \x03(\v2 .lienket.contracts.v1.ReportLineR\x06byArea\x12?\n" +
+	"\n" +
+	"by_product\x18\t \x03(\v2 .lienket.contracts.v1.ReportLineR\tbyProduct\x12H\n" +
+	"\x0fby_linkage_form\x18\n" +
+	" \x03(\v2 .lienket.contracts.v1.ReportLineR\rbyLinkageForm\x12;\n" +
+	"\bby_month\x18\v \x03(\v2 .lienket.contracts.v1.ReportLineR\abyMonth\x12=\n" +
+	"\fcompute_time\x18\f \x01(\v2\x1a.google.protobuf.TimestampR\vcomputeTime\"\x8e\x01\n" +
+	"\tScopeKind\x12\x1a\n" +
+	"\x16SCOPE_KIND_UNSPECIFIED\x10\x00\x12\x17\n" +
+	"\x13SCOPE_KIND_NATIONAL\x10\x01\x12\x17\n" +
+	"\x13SCOPE_KIND_PROVINCE\x10\x02\x12\x16\n" +
+	"\x12SCOPE_KIND_COMMUNE\x10\x03\x12\x1b\n" +
+	"\x17SCOPE_KIND_ORGANIZATION\x10\x04\"X\n" +
+	"\tAreaLevel\x12\x1a\n" +
+	"\x16AREA_LEVEL_UNSPECIFIED\x10\x00\x12\x17\n" +
+	"\x13AREA_LEVEL_PROVINCE\x10\x01\x12\x16\n" +
+	"\x12AREA_LEVEL_COMMUNE\x10\x02\"]\n" +
+	"\n" +
+	"ReportLine\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12=\n" +
+	"\afigures\x18\x02 \x01(\v2#.lienket.contracts.v1.ReportFiguresR\afigures\"\x92\x02\n" +
+	"\x10ReportHouseholds\x12\x14\n" +
+	"\x05total\x18\x01 \x01(\x03R\x05total\x12\x12\n" +
+	"\x04poor\x18\x02 \x01(\x03R\x04poor\x12\x1b\n" +
+	"\tnear_poor\x18\x03 \x01(\x03R\bnearPoor\x12)\n" +
+	"\x10recently_escaped\x18\x04 \x01(\x03R\x0frecentlyEscaped\x12\x19\n" +
+	"\bnon_poor\x18\x05 \x01(\x03R\anonPoor\x12%\n" +
+	"\x0eunknown_status\x18\x06 \x01(\x03R\runknownStatus\x12'\n" +
+	"\x0fethnic_minority\x18\a \x01(\x03R\x0eethnicMinority\x12!\n" +
+	"\fwomen_headed\x18\b \x01(\x03R\vwomenHeaded\"c\n" +
+	"\x10ReportStateCount\x129\n" +
+	"\x05state\x18\x01 \x01(\x0e2#.lienket.contracts.v1.ContractStateR\x05state\x12\x14\n" +
+	"\x05count\x18\x02 \x01(\x03R\x05count\"t\n" +
+	"\x16ReportLinkageFormCount\x12D\n" +
+	"\flinkage_form\x18\x01 \x01(\x0e2!.lienket.contracts.v1.LinkageFormR\vlinkageForm\x12\x14\n" +
+	"\x05count\x18\x02 \x01(\x03R\x05count\"\xa5\x01\n" +
+	"\x13ReportIncidentCount\x127\n" +
+	"\x04kind\x18\x01 \x01(\x0e2#.lienket.contracts.v1.Incident.KindR\x04kind\x12?\n" +
+	"\aoutcome\x18\x02 \x01(\x0e2%.lienket.contracts.v1.IncidentOutcomeR\aoutcome\x12\x14\n" +
+	"\x05count\x18\x03 \x01(\x03R\x05count\"\xb0\v\n" +
+	"\rReportFigures\x12\x1c\n" +
+	"\tcontracts\x18\x01 \x01(\x03R\tcontracts\x12T\n" +
+	"\x12contracts_by_state\x18\x02 \x03(\v2&.lienket.contracts.v1.ReportStateCountR\x10contractsByState\x12g\n" +
+	"\x19contracts_by_linkage_form\x18\x03 \x03(\v2,.lienket.contracts.v1.ReportLinkageFormCountR\x16contractsByLinkageForm\x12,\n" +
+	"\x12contracts_in_force\x18\x04 \x01(\x03R\x10contractsInForce\x12F\n" +
+	"\n" +
+	"households\x18\x05 \x01(\v2&.lienket.contracts.v1.ReportHouseholdsR\n" +
+	"households\x12)\n" +
+	"\x10household_places\x18\x06 \x01(\x03R\x0fhouseholdPlaces\x12/\n" +
+	"\x13contracted_quantity\x18\a \x01(\x03R\x12contractedQuantity\x120\n" +
+	"\x14contracted_value_vnd\x18\b \x01(\x03R\x12contractedValueVnd\x12\x1e\n" +
+	"\n" +
+	"deliveries\x18\t \x01(\x03R\n" +
+	"deliveries\x12-\n" +
+	"\x12delivered_quantity\x18\n" +
+	" \x01(\x03R\x11deliveredQuantity\x12+\n" +
+	"\x11accepted_quantity\x18\v \x01(\x03R\x10acceptedQuantity\x12,\n" +
+	"\x12accepted_value_vnd\x18\f \x01(\x03R\x10acceptedValueVnd\x12\x1a\n" +
+	"\bpayments\x18\r \x01(\x03R\bpayments\x12\x19\n" +
+	"\bpaid_vnd\x18\x0e \x01(\x03R\apaidVnd\x121\n" +
+	"\x15paid_within_terms_vnd\x18\x0f \x01(\x03R\x12paidWithinTermsVnd\x121\n" +
+	"\x15paid_within_terms_bps\x18\x10 \x01(\x05R\x12paidWithinTermsBps\x12(\n" +
+	"\x10payment_days_vnd\x18\x11 \x01(\x03R\x0epaymentDaysVnd\x12-\n" +
+	"\x13average_days_to_pay\x18\x12 \x01(\x01R\x10averageDaysToPay\x12\x1a\n" +
+	"\badvances\x18\x13 \x01(\x03R\badvances\x12!\n" +
+	"\fadvanced_vnd\x18\x14 \x01(\x03R\vadvancedVnd\x12#\n" +
+	"\rrecovered_vnd\x18\x15 \x01(\x03R\frecoveredVnd\x128\n" +
+	"\x18advances_outstanding_vnd\x18\x16 \x01(\x03R\x16advancesOutstandingVnd\x12\x1c\n" +
+	"\tincidents\x18\x17 \x01(\x03R\tincidents\x12[\n" +
+	"\x14incidents_by_outcome\x18\x18 \x03(\v2).lienket.contracts.v1.ReportIncidentCountR\x12incidentsByOutcome\x12#\n" +
+	"\rpenalties_vnd\x18\x19 \x01(\x03R\fpenaltiesVnd\x12'\n" +
+	"\x0fpriced_quantity\x18\x1a \x01(\x03R\x0epricedQuantity\x12(\n" +
+	"\x10priced_value_vnd\x18\x1b \x01(\x03R\x0epricedValueVnd\x12(\n" +
+	"\x10market_value_vnd\x18\x1c \x01(\x03R\x0emarketValueVnd\x12*\n" +
+	"\x11average_price_vnd\x18\x1d \x01(\x03R\x0faveragePriceVnd\x127\n" +
+	"\x18average_market_price_vnd\x18\x1e \x01(\x03R\x15averageMarketPriceVnd*\xec\x02\n" +
 	"\rContractState\x12\x1e\n" +
 	"\x1aCONTRACT_STATE_UNSPECIFIED\x10\x00\x12\x18\n" +
 	"\x14CONTRACT_STATE_DRAFT\x10\x01\x12%\n" +
@@ -7105,7 +8263,15 @@ const file_lienket_contracts_v1_contracts_proto_rawDesc = "" +
 	"\x18DISPUTE_STEP_NEGOTIATION\x10\x01\x12\"\n" +
 	"\x1eDISPUTE_STEP_COMMUNE_MEDIATION\x10\x02\x12\x16\n" +
 	"\x12DISPUTE_STEP_COURT\x10\x03\x12\x1c\n" +
-	"\x18DISPUTE_STEP_ARBITRATION\x10\x042\xe4\x1e\n" +
+	"\x18DISPUTE_STEP_ARBITRATION\x10\x04*\x87\x02\n" +
+	"\x0fIncidentOutcome\x12 \n" +
+	"\x1cINCIDENT_OUTCOME_UNSPECIFIED\x10\x00\x12\x19\n" +
+	"\x15INCIDENT_OUTCOME_OPEN\x10\x01\x12\x1e\n" +
+	"\x1aINCIDENT_OUTCOME_MEDIATION\x10\x02\x12\x1d\n" +
+	"\x19INCIDENT_OUTCOME_RESOLVED\x10\x03\x12\x1e\n" +
+	"\x1aINCIDENT_OUTCOME_PENALISED\x10\x04\x12+\n" +
+	"'INCIDENT_OUTCOME_FORCE_MAJEURE_ACCEPTED\x10\x05\x12+\n" +
+	"'INCIDENT_OUTCOME_FORCE_MAJEURE_REJECTED\x10\x062\xcb\x1f\n" +
 	"\x10ContractsService\x12]\n" +
 	"\x0eCreateContract\x12+.lienket.contracts.v1.CreateContractRequest\x1a\x1e.lienket.contracts.v1.Contract\x12W\n" +
 	"\vGetContract\x12(.lienket.contracts.v1.GetContractRequest\x1a\x1e.lienket.contracts.v1.Contract\x12l\n" +
@@ -7145,7 +8311,8 @@ const file_lienket_contracts_v1_contracts_proto_rawDesc = "" +
 	"\x0fMediateIncident\x12,.lienket.contracts.v1.MediateIncidentRequest\x1a\x1e.lienket.contracts.v1.Incident\x12_\n" +
 	"\x0fResolveIncident\x12,.lienket.contracts.v1.ResolveIncidentRequest\x1a\x1e.lienket.contracts.v1.Incident\x12f\n" +
 	"\x11CreateMarketPrice\x12..lienket.contracts.v1.CreateMarketPriceRequest\x1a!.lienket.contracts.v1.MarketPrice\x12q\n" +
-	"\x10ListMarketPrices\x12-.lienket.contracts.v1.ListMarketPricesRequest\x1a..lienket.contracts.v1.ListMarketPricesResponseBCZAgithub.com/lienket/lienket/proto/lienket/contracts/v1;contractsv1b\x06proto3"
+	"\x10ListMarketPrices\x12-.lienket.contracts.v1.ListMarketPricesRequest\x1a..lienket.contracts.v1.ListMarketPricesResponse\x12e\n" +
+	"\x0fReportContracts\x12,.lienket.contracts.v1.ReportContractsRequest\x1a$.lienket.contracts.v1.ContractReportBCZAgithub.com/lienket/lienket/proto/lienket/contracts/v1;contractsv1b\x06proto3"
 
 var (
 	file_lienket_contracts_v1_contracts_proto_rawDescOnce sync.Once
@@ -7159,260 +8326,290 @@ func file_lienket_contracts_v1_contracts_proto_rawDescGZIP() []byte {
 	return file_lienket_contracts_v1_contracts_proto_rawDescData
 }
 
-var file_lienket_contracts_v1_contracts_proto_enumTypes = make([]protoimpl.EnumInfo, 11)
-var file_lienket_contracts_v1_contracts_proto_msgTypes = make([]protoimpl.MessageInfo, 77)
+var file_lienket_contracts_v1_contracts_proto_enumTypes = make([]protoimpl.EnumInfo, 14)
+var file_lienket_contracts_v1_contracts_proto_msgTypes = make([]protoimpl.MessageInfo, 85)
 var file_lienket_contracts_v1_contracts_proto_goTypes = []any{
 	(ContractState)(0),                    // 0: lienket.contracts.v1.ContractState
 	(LinkageForm)(0),                      // 1: lienket.contracts.v1.LinkageForm
 	(PaymentMethod)(0),                    // 2: lienket.contracts.v1.PaymentMethod
 	(ForceMajeureEvent)(0),                // 3: lienket.contracts.v1.ForceMajeureEvent
 	(DisputeStep)(0),                      // 4: lienket.contracts.v1.DisputeStep
-	(Signature_Party)(0),                  // 5: lienket.contracts.v1.Signature.Party
-	(ContractVerification_TermsMatch)(0),  // 6: lienket.contracts.v1.ContractVerification.TermsMatch
-	(Delivery_State)(0),                   // 7: lienket.contracts.v1.Delivery.State
-	(Incident_Kind)(0),                    // 8: lienket.contracts.v1.Incident.Kind
-	(Incident_State)(0),                   // 9: lienket.contracts.v1.Incident.State
-	(Incident_Verification)(0),            // 10: lienket.contracts.v1.Incident.Verification
-	(*GradingRule)(nil),                   // 11: lienket.contracts.v1.GradingRule
-	(*Allocation)(nil),                    // 12: lienket.contracts.v1.Allocation
-	(*Mandate)(nil),                       // 13: lienket.contracts.v1.Mandate
-	(*DeliveryLot)(nil),                   // 14: lienket.contracts.v1.DeliveryLot
-	(*PaymentTerms)(nil),                  // 15: lienket.contracts.v1.PaymentTerms
-	(*InputItem)(nil),                     // 16: lienket.contracts.v1.InputItem
-	(*InputSupply)(nil),                   // 17: lienket.contracts.v1.InputSupply
-	(*Obligations)(nil),                   // 18: lienket.contracts.v1.Obligations
-	(*BreachClause)(nil),                  // 19: lienket.contracts.v1.BreachClause
-	(*DisputeResolution)(nil),             // 20: lienket.contracts.v1.DisputeResolution
-	(*CoInvestment)(nil),                  // 21: lienket.contracts.v1.CoInvestment
-	(*ContractTerms)(nil),                 // 22: lienket.contracts.v1.ContractTerms
-	(*Signature)(nil),                     // 23: lienket.contracts.v1.Signature
-	(*Witness)(nil),                       // 24: lienket.contracts.v1.Witness
-	(*Amendment)(nil),                     // 25: lienket.contracts.v1.Amendment
-	(*Contract)(nil),                      // 26: lienket.contracts.v1.Contract
-	(*CreateContractRequest)(nil),         // 27: lienket.contracts.v1.CreateContractRequest
-	(*GetContractRequest)(nil),            // 28: lienket.contracts.v1.GetContractRequest
-	(*ListContractsRequest)(nil),          // 29: lienket.contracts.v1.ListContractsRequest
-	(*ListContractsResponse)(nil),         // 30: lienket.contracts.v1.ListContractsResponse
-	(*UpdateContractRequest)(nil),         // 31: lienket.contracts.v1.UpdateContractRequest
-	(*RuleViolation)(nil),                 // 32: lienket.contracts.v1.RuleViolation
-	(*ValidateContractRequest)(nil),       // 33: lienket.contracts.v1.ValidateContractRequest
-	(*ValidateContractResponse)(nil),      // 34: lienket.contracts.v1.ValidateContractResponse
-	(*SubmitContractRequest)(nil),         // 35: lienket.contracts.v1.SubmitContractRequest
-	(*SignContractRequest)(nil),           // 36: lienket.contracts.v1.SignContractRequest
-	(*WitnessContractRequest)(nil),        // 37: lienket.contracts.v1.WitnessContractRequest
-	(*RejectWitnessContractRequest)(nil),  // 38: lienket.contracts.v1.RejectWitnessContractRequest
-	(*CancelContractRequest)(nil),         // 39: lienket.contracts.v1.CancelContractRequest
-	(*AmendContractRequest)(nil),          // 40: lienket.contracts.v1.AmendContractRequest
-	(*TerminateContractRequest)(nil),      // 41: lienket.contracts.v1.TerminateContractRequest
-	(*ResumeContractRequest)(nil),         // 42: lienket.contracts.v1.ResumeContractRequest
-	(*AcknowledgeSettlementRequest)(nil),  // 43: lienket.contracts.v1.AcknowledgeSettlementRequest
-	(*ContractEvent)(nil),                 // 44: lienket.contracts.v1.ContractEvent
-	(*ListContractEventsRequest)(nil),     // 45: lienket.contracts.v1.ListContractEventsRequest
-	(*ListContractEventsResponse)(nil),    // 46: lienket.contracts.v1.ListContractEventsResponse
-	(*GetContractDocumentRequest)(nil),    // 47: lienket.contracts.v1.GetContractDocumentRequest
-	(*GetSettlementStatementRequest)(nil), // 48: lienket.contracts.v1.GetSettlementStatementRequest
-	(*GetLiquidationRecordRequest)(nil),   // 49: lienket.contracts.v1.GetLiquidationRecordRequest
-	(*VerifyContractRequest)(nil),         // 50: lienket.contracts.v1.VerifyContractRequest
-	(*IssuedDocument)(nil),                // 51: lienket.contracts.v1.IssuedDocument
-	(*ContractVerification)(nil),          // 52: lienket.contracts.v1.ContractVerification
-	(*Rulebook)(nil),                      // 53: lienket.contracts.v1.Rulebook
-	(*ListRulebooksRequest)(nil),          // 54: lienket.contracts.v1.ListRulebooksRequest
-	(*ListRulebooksResponse)(nil),         // 55: lienket.contracts.v1.ListRulebooksResponse
-	(*Delivery)(nil),                      // 56: lienket.contracts.v1.Delivery
-	(*CreateDeliveryRequest)(nil),         // 57: lienket.contracts.v1.CreateDeliveryRequest
-	(*GetDeliveryRequest)(nil),            // 58: lienket.contracts.v1.GetDeliveryRequest
-	(*ListDeliveriesRequest)(nil),         // 59: lienket.contracts.v1.ListDeliveriesRequest
-	(*ListDeliveriesResponse)(nil),        // 60: lienket.contracts.v1.ListDeliveriesResponse
-	(*ConfirmDeliveryRequest)(nil),        // 61: lienket.contracts.v1.ConfirmDeliveryRequest
-	(*DisputeDeliveryRequest)(nil),        // 62: lienket.contracts.v1.DisputeDeliveryRequest
-	(*InputAdvance)(nil),                  // 63: lienket.contracts.v1.InputAdvance
-	(*CreateInputAdvanceRequest)(nil),     // 64: lienket.contracts.v1.CreateInputAdvanceRequest
-	(*ListInputAdvancesRequest)(nil),      // 65: lienket.contracts.v1.ListInputAdvancesRequest
-	(*ListInputAdvancesResponse)(nil),     // 66: lienket.contracts.v1.ListInputAdvancesResponse
-	(*Payment)(nil),                       // 67: lienket.contracts.v1.Payment
-	(*CreatePaymentRequest)(nil),          // 68: lienket.contracts.v1.CreatePaymentRequest
-	(*ListPaymentsRequest)(nil),           // 69: lienket.contracts.v1.ListPaymentsRequest
-	(*ListPaymentsResponse)(nil),          // 70: lienket.contracts.v1.ListPaymentsResponse
-	(*SettlementLine)(nil),                // 71: lienket.contracts.v1.SettlementLine
-	(*Settlement)(nil),                    // 72: lienket.contracts.v1.Settlement
-	(*GetSettlementRequest)(nil),          // 73: lienket.contracts.v1.GetSettlementRequest
-	(*Incident)(nil),                      // 74: lienket.contracts.v1.Incident
-	(*CreateIncidentRequest)(nil),         // 75: lienket.contracts.v1.CreateIncidentRequest
-	(*GetIncidentRequest)(nil),            // 76: lienket.contracts.v1.GetIncidentRequest
-	(*ListIncidentsRequest)(nil),          // 77: lienket.contracts.v1.ListIncidentsRequest
-	(*ListIncidentsResponse)(nil),         // 78: lienket.contracts.v1.ListIncidentsResponse
-	(*VerifyIncidentRequest)(nil),         // 79: lienket.contracts.v1.VerifyIncidentRequest
-	(*MediateIncidentRequest)(nil),        // 80: lienket.contracts.v1.MediateIncidentRequest
-	(*ResolveIncidentRequest)(nil),        // 81: lienket.contracts.v1.ResolveIncidentRequest
-	(*MarketPrice)(nil),                   // 82: lienket.contracts.v1.MarketPrice
-	(*CreateMarketPriceRequest)(nil),      // 83: lienket.contracts.v1.CreateMarketPriceRequest
-	(*ListMarketPricesRequest)(nil),       // 84: lienket.contracts.v1.ListMarketPricesRequest
-	(*ListMarketPricesResponse)(nil),      // 85: lienket.contracts.v1.ListMarketPricesResponse
-	(*ExportContractPlotsRequest)(nil),    // 86: lienket.contracts.v1.ExportContractPlotsRequest
-	(*ContractPlots)(nil),                 // 87: lienket.contracts.v1.ContractPlots
-	(*v1.DateWindow)(nil),                 // 88: lienket.types.v1.DateWindow
-	(*v1.PriceTerms)(nil),                 // 89: lienket.types.v1.PriceTerms
-	(*timestamppb.Timestamp)(nil),         // 90: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),         // 91: google.protobuf.FieldMask
-	(*structpb.Struct)(nil),               // 92: google.protobuf.Struct
-	(*httpbody.HttpBody)(nil),             // 93: google.api.HttpBody
+	(IncidentOutcome)(0),                  // 5: lienket.contracts.v1.IncidentOutcome
+	(Signature_Party)(0),                  // 6: lienket.contracts.v1.Signature.Party
+	(ContractVerification_TermsMatch)(0),  // 7: lienket.contracts.v1.ContractVerification.TermsMatch
+	(Delivery_State)(0),                   // 8: lienket.contracts.v1.Delivery.State
+	(Incident_Kind)(0),                    // 9: lienket.contracts.v1.Incident.Kind
+	(Incident_State)(0),                   // 10: lienket.contracts.v1.Incident.State
+	(Incident_Verification)(0),            // 11: lienket.contracts.v1.Incident.Verification
+	(ContractReport_ScopeKind)(0),         // 12: lienket.contracts.v1.ContractReport.ScopeKind
+	(ContractReport_AreaLevel)(0),         // 13: lienket.contracts.v1.ContractReport.AreaLevel
+	(*GradingRule)(nil),                   // 14: lienket.contracts.v1.GradingRule
+	(*Allocation)(nil),                    // 15: lienket.contracts.v1.Allocation
+	(*Mandate)(nil),                       // 16: lienket.contracts.v1.Mandate
+	(*DeliveryLot)(nil),                   // 17: lienket.contracts.v1.DeliveryLot
+	(*PaymentTerms)(nil),                  // 18: lienket.contracts.v1.PaymentTerms
+	(*InputItem)(nil),                     // 19: lienket.contracts.v1.InputItem
+	(*InputSupply)(nil),                   // 20: lienket.contracts.v1.InputSupply
+	(*Obligations)(nil),                   // 21: lienket.contracts.v1.Obligations
+	(*BreachClause)(nil),                  // 22: lienket.contracts.v1.BreachClause
+	(*DisputeResolution)(nil),             // 23: lienket.contracts.v1.DisputeResolution
+	(*CoInvestment)(nil),                  // 24: lienket.contracts.v1.CoInvestment
+	(*ContractTerms)(nil),                 // 25: lienket.contracts.v1.ContractTerms
+	(*Signature)(nil),                     // 26: lienket.contracts.v1.Signature
+	(*Witness)(nil),                       // 27: lienket.contracts.v1.Witness
+	(*Amendment)(nil),                     // 28: lienket.contracts.v1.Amendment
+	(*Contract)(nil),                      // 29: lienket.contracts.v1.Contract
+	(*CreateContractRequest)(nil),         // 30: lienket.contracts.v1.CreateContractRequest
+	(*GetContractRequest)(nil),            // 31: lienket.contracts.v1.GetContractRequest
+	(*ListContractsRequest)(nil),          // 32: lienket.contracts.v1.ListContractsRequest
+	(*ListContractsResponse)(nil),         // 33: lienket.contracts.v1.ListContractsResponse
+	(*UpdateContractRequest)(nil),         // 34: lienket.contracts.v1.UpdateContractRequest
+	(*RuleViolation)(nil),                 // 35: lienket.contracts.v1.RuleViolation
+	(*ValidateContractRequest)(nil),       // 36: lienket.contracts.v1.ValidateContractRequest
+	(*ValidateContractResponse)(nil),      // 37: lienket.contracts.v1.ValidateContractResponse
+	(*SubmitContractRequest)(nil),         // 38: lienket.contracts.v1.SubmitContractRequest
+	(*SignContractRequest)(nil),           // 39: lienket.contracts.v1.SignContractRequest
+	(*WitnessContractRequest)(nil),        // 40: lienket.contracts.v1.WitnessContractRequest
+	(*RejectWitnessContractRequest)(nil),  // 41: lienket.contracts.v1.RejectWitnessContractRequest
+	(*CancelContractRequest)(nil),         // 42: lienket.contracts.v1.CancelContractRequest
+	(*AmendContractRequest)(nil),          // 43: lienket.contracts.v1.AmendContractRequest
+	(*TerminateContractRequest)(nil),      // 44: lienket.contracts.v1.TerminateContractRequest
+	(*ResumeContractRequest)(nil),         // 45: lienket.contracts.v1.ResumeContractRequest
+	(*AcknowledgeSettlementRequest)(nil),  // 46: lienket.contracts.v1.AcknowledgeSettlementRequest
+	(*ContractEvent)(nil),                 // 47: lienket.contracts.v1.ContractEvent
+	(*ListContractEventsRequest)(nil),     // 48: lienket.contracts.v1.ListContractEventsRequest
+	(*ListContractEventsResponse)(nil),    // 49: lienket.contracts.v1.ListContractEventsResponse
+	(*GetContractDocumentRequest)(nil),    // 50: lienket.contracts.v1.GetContractDocumentRequest
+	(*GetSettlementStatementRequest)(nil), // 51: lienket.contracts.v1.GetSettlementStatementRequest
+	(*GetLiquidationRecordRequest)(nil),   // 52: lienket.contracts.v1.GetLiquidationRecordRequest
+	(*VerifyContractRequest)(nil),         // 53: lienket.contracts.v1.VerifyContractRequest
+	(*IssuedDocument)(nil),                // 54: lienket.contracts.v1.IssuedDocument
+	(*ContractVerification)(nil),          // 55: lienket.contracts.v1.ContractVerification
+	(*Rulebook)(nil),                      // 56: lienket.contracts.v1.Rulebook
+	(*ListRulebooksRequest)(nil),          // 57: lienket.contracts.v1.ListRulebooksRequest
+	(*ListRulebooksResponse)(nil),         // 58: lienket.contracts.v1.ListRulebooksResponse
+	(*Delivery)(nil),                      // 59: lienket.contracts.v1.Delivery
+	(*CreateDeliveryRequest)(nil),         // 60: lienket.contracts.v1.CreateDeliveryRequest
+	(*GetDeliveryRequest)(nil),            // 61: lienket.contracts.v1.GetDeliveryRequest
+	(*ListDeliveriesRequest)(nil),         // 62: lienket.contracts.v1.ListDeliveriesRequest
+	(*ListDeliveriesResponse)(nil),        // 63: lienket.contracts.v1.ListDeliveriesResponse
+	(*ConfirmDeliveryRequest)(nil),        // 64: lienket.contracts.v1.ConfirmDeliveryRequest
+	(*DisputeDeliveryRequest)(nil),        // 65: lienket.contracts.v1.DisputeDeliveryRequest
+	(*InputAdvance)(nil),                  // 66: lienket.contracts.v1.InputAdvance
+	(*CreateInputAdvanceRequest)(nil),     // 67: lienket.contracts.v1.CreateInputAdvanceRequest
+	(*ListInputAdvancesRequest)(nil),      // 68: lienket.contracts.v1.ListInputAdvancesRequest
+	(*ListInputAdvancesResponse)(nil),     // 69: lienket.contracts.v1.ListInputAdvancesResponse
+	(*Payment)(nil),                       // 70: lienket.contracts.v1.Payment
+	(*CreatePaymentRequest)(nil),          // 71: lienket.contracts.v1.CreatePaymentRequest
+	(*ListPaymentsRequest)(nil),           // 72: lienket.contracts.v1.ListPaymentsRequest
+	(*ListPaymentsResponse)(nil),          // 73: lienket.contracts.v1.ListPaymentsResponse
+	(*SettlementLine)(nil),                // 74: lienket.contracts.v1.SettlementLine
+	(*Settlement)(nil),                    // 75: lienket.contracts.v1.Settlement
+	(*GetSettlementRequest)(nil),          // 76: lienket.contracts.v1.GetSettlementRequest
+	(*Incident)(nil),                      // 77: lienket.contracts.v1.Incident
+	(*CreateIncidentRequest)(nil),         // 78: lienket.contracts.v1.CreateIncidentRequest
+	(*GetIncidentRequest)(nil),            // 79: lienket.contracts.v1.GetIncidentRequest
+	(*ListIncidentsRequest)(nil),          // 80: lienket.contracts.v1.ListIncidentsRequest
+	(*ListIncidentsResponse)(nil),         // 81: lienket.contracts.v1.ListIncidentsResponse
+	(*VerifyIncidentRequest)(nil),         // 82: lienket.contracts.v1.VerifyIncidentRequest
+	(*MediateIncidentRequest)(nil),        // 83: lienket.contracts.v1.MediateIncidentRequest
+	(*ResolveIncidentRequest)(nil),        // 84: lienket.contracts.v1.ResolveIncidentRequest
+	(*MarketPrice)(nil),                   // 85: lienket.contracts.v1.MarketPrice
+	(*CreateMarketPriceRequest)(nil),      // 86: lienket.contracts.v1.CreateMarketPriceRequest
+	(*ListMarketPricesRequest)(nil),       // 87: lienket.contracts.v1.ListMarketPricesRequest
+	(*ListMarketPricesResponse)(nil),      // 88: lienket.contracts.v1.ListMarketPricesResponse
+	(*ExportContractPlotsRequest)(nil),    // 89: lienket.contracts.v1.ExportContractPlotsRequest
+	(*ContractPlots)(nil),                 // 90: lienket.contracts.v1.ContractPlots
+	(*ReportContractsRequest)(nil),        // 91: lienket.contracts.v1.ReportContractsRequest
+	(*ContractReport)(nil),                // 92: lienket.contracts.v1.ContractReport
+	(*ReportLine)(nil),                    // 93: lienket.contracts.v1.ReportLine
+	(*ReportHouseholds)(nil),              // 94: lienket.contracts.v1.ReportHouseholds
+	(*ReportStateCount)(nil),              // 95: lienket.contracts.v1.ReportStateCount
+	(*ReportLinkageFormCount)(nil),        // 96: lienket.contracts.v1.ReportLinkageFormCount
+	(*ReportIncidentCount)(nil),           // 97: lienket.contracts.v1.ReportIncidentCount
+	(*ReportFigures)(nil),                 // 98: lienket.contracts.v1.ReportFigures
+	(*v1.DateWindow)(nil),                 // 99: lienket.types.v1.DateWindow
+	(*v1.PriceTerms)(nil),                 // 100: lienket.types.v1.PriceTerms
+	(*timestamppb.Timestamp)(nil),         // 101: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil),         // 102: google.protobuf.FieldMask
+	(*structpb.Struct)(nil),               // 103: google.protobuf.Struct
+	(*httpbody.HttpBody)(nil),             // 104: google.api.HttpBody
 }
 var file_lienket_contracts_v1_contracts_proto_depIdxs = []int32{
-	13,  // 0: lienket.contracts.v1.Allocation.mandate:type_name -> lienket.contracts.v1.Mandate
-	88,  // 1: lienket.contracts.v1.DeliveryLot.window:type_name -> lienket.types.v1.DateWindow
+	16,  // 0: lienket.contracts.v1.Allocation.mandate:type_name -> lienket.contracts.v1.Mandate
+	99,  // 1: lienket.contracts.v1.DeliveryLot.window:type_name -> lienket.types.v1.DateWindow
 	2,   // 2: lienket.contracts.v1.PaymentTerms.method:type_name -> lienket.contracts.v1.PaymentMethod
-	16,  // 3: lienket.contracts.v1.InputSupply.items:type_name -> lienket.contracts.v1.InputItem
+	19,  // 3: lienket.contracts.v1.InputSupply.items:type_name -> lienket.contracts.v1.InputItem
 	4,   // 4: lienket.contracts.v1.DisputeResolution.steps:type_name -> lienket.contracts.v1.DisputeStep
 	1,   // 5: lienket.contracts.v1.ContractTerms.linkage_form:type_name -> lienket.contracts.v1.LinkageForm
-	11,  // 6: lienket.contracts.v1.ContractTerms.grading_rules:type_name -> lienket.contracts.v1.GradingRule
-	12,  // 7: lienket.contracts.v1.ContractTerms.allocations:type_name -> lienket.contracts.v1.Allocation
-	14,  // 8: lienket.contracts.v1.ContractTerms.lots:type_name -> lienket.contracts.v1.DeliveryLot
-	89,  // 9: lienket.contracts.v1.ContractTerms.price_terms:type_name -> lienket.types.v1.PriceTerms
-	15,  // 10: lienket.contracts.v1.ContractTerms.payment_terms:type_name -> lienket.contracts.v1.PaymentTerms
-	17,  // 11: lienket.contracts.v1.ContractTerms.input_supply:type_name -> lienket.contracts.v1.InputSupply
-	18,  // 12: lienket.contracts.v1.ContractTerms.obligations:type_name -> lienket.contracts.v1.Obligations
-	19,  // 13: lienket.contracts.v1.ContractTerms.breach:type_name -> lienket.contracts.v1.BreachClause
+	14,  // 6: lienket.contracts.v1.ContractTerms.grading_rules:type_name -> lienket.contracts.v1.GradingRule
+	15,  // 7: lienket.contracts.v1.ContractTerms.allocations:type_name -> lienket.contracts.v1.Allocation
+	17,  // 8: lienket.contracts.v1.ContractTerms.lots:type_name -> lienket.contracts.v1.DeliveryLot
+	100, // 9: lienket.contracts.v1.ContractTerms.price_terms:type_name -> lienket.types.v1.PriceTerms
+	18,  // 10: lienket.contracts.v1.ContractTerms.payment_terms:type_name -> lienket.contracts.v1.PaymentTerms
+	20,  // 11: lienket.contracts.v1.ContractTerms.input_supply:type_name -> lienket.contracts.v1.InputSupply
+	21,  // 12: lienket.contracts.v1.ContractTerms.obligations:type_name -> lienket.contracts.v1.Obligations
+	22,  // 13: lienket.contracts.v1.ContractTerms.breach:type_name -> lienket.contracts.v1.BreachClause
 	3,   // 14: lienket.contracts.v1.ContractTerms.force_majeure_events:type_name -> lienket.contracts.v1.ForceMajeureEvent
-	20,  // 15: lienket.contracts.v1.ContractTerms.dispute_resolution:type_name -> lienket.contracts.v1.DisputeResolution
-	88,  // 16: lienket.contracts.v1.ContractTerms.period:type_name -> lienket.types.v1.DateWindow
-	21,  // 17: lienket.contracts.v1.ContractTerms.co_investment:type_name -> lienket.contracts.v1.CoInvestment
-	5,   // 18: lienket.contracts.v1.Signature.party:type_name -> lienket.contracts.v1.Signature.Party
-	90,  // 19: lienket.contracts.v1.Signature.sign_time:type_name -> google.protobuf.Timestamp
-	90,  // 20: lienket.contracts.v1.Witness.witness_time:type_name -> google.protobuf.Timestamp
-	22,  // 21: lienket.contracts.v1.Amendment.terms:type_name -> lienket.contracts.v1.ContractTerms
-	23,  // 22: lienket.contracts.v1.Amendment.signatures:type_name -> lienket.contracts.v1.Signature
-	90,  // 23: lienket.contracts.v1.Amendment.create_time:type_name -> google.protobuf.Timestamp
-	22,  // 24: lienket.contracts.v1.Contract.terms:type_name -> lienket.contracts.v1.ContractTerms
+	23,  // 15: lienket.contracts.v1.ContractTerms.dispute_resolution:type_name -> lienket.contracts.v1.DisputeResolution
+	99,  // 16: lienket.contracts.v1.ContractTerms.period:type_name -> lienket.types.v1.DateWindow
+	24,  // 17: lienket.contracts.v1.ContractTerms.co_investment:type_name -> lienket.contracts.v1.CoInvestment
+	6,   // 18: lienket.contracts.v1.Signature.party:type_name -> lienket.contracts.v1.Signature.Party
+	101, // 19: lienket.contracts.v1.Signature.sign_time:type_name -> google.protobuf.Timestamp
+	101, // 20: lienket.contracts.v1.Witness.witness_time:type_name -> google.protobuf.Timestamp
+	25,  // 21: lienket.contracts.v1.Amendment.terms:type_name -> lienket.contracts.v1.ContractTerms
+	26,  // 22: lienket.contracts.v1.Amendment.signatures:type_name -> lienket.contracts.v1.Signature
+	101, // 23: lienket.contracts.v1.Amendment.create_time:type_name -> google.protobuf.Timestamp
+	25,  // 24: lienket.contracts.v1.Contract.terms:type_name -> lienket.contracts.v1.ContractTerms
 	0,   // 25: lienket.contracts.v1.Contract.state:type_name -> lienket.contracts.v1.ContractState
-	23,  // 26: lienket.contracts.v1.Contract.signatures:type_name -> lienket.contracts.v1.Signature
-	24,  // 27: lienket.contracts.v1.Contract.witness:type_name -> lienket.contracts.v1.Witness
-	25,  // 28: lienket.contracts.v1.Contract.pending_amendment:type_name -> lienket.contracts.v1.Amendment
-	90,  // 29: lienket.contracts.v1.Contract.create_time:type_name -> google.protobuf.Timestamp
-	90,  // 30: lienket.contracts.v1.Contract.update_time:type_name -> google.protobuf.Timestamp
-	26,  // 31: lienket.contracts.v1.CreateContractRequest.contract:type_name -> lienket.contracts.v1.Contract
-	26,  // 32: lienket.contracts.v1.ListContractsResponse.contracts:type_name -> lienket.contracts.v1.Contract
-	26,  // 33: lienket.contracts.v1.UpdateContractRequest.contract:type_name -> lienket.contracts.v1.Contract
-	91,  // 34: lienket.contracts.v1.UpdateContractRequest.update_mask:type_name -> google.protobuf.FieldMask
-	32,  // 35: lienket.contracts.v1.ValidateContractResponse.violations:type_name -> lienket.contracts.v1.RuleViolation
-	5,   // 36: lienket.contracts.v1.SignContractRequest.party:type_name -> lienket.contracts.v1.Signature.Party
-	22,  // 37: lienket.contracts.v1.AmendContractRequest.terms:type_name -> lienket.contracts.v1.ContractTerms
-	90,  // 38: lienket.contracts.v1.ContractEvent.time:type_name -> google.protobuf.Timestamp
-	44,  // 39: lienket.contracts.v1.ListContractEventsResponse.events:type_name -> lienket.contracts.v1.ContractEvent
-	90,  // 40: lienket.contracts.v1.IssuedDocument.issue_time:type_name -> google.protobuf.Timestamp
+	26,  // 26: lienket.contracts.v1.Contract.signatures:type_name -> lienket.contracts.v1.Signature
+	27,  // 27: lienket.contracts.v1.Contract.witness:type_name -> lienket.contracts.v1.Witness
+	28,  // 28: lienket.contracts.v1.Contract.pending_amendment:type_name -> lienket.contracts.v1.Amendment
+	101, // 29: lienket.contracts.v1.Contract.create_time:type_name -> google.protobuf.Timestamp
+	101, // 30: lienket.contracts.v1.Contract.update_time:type_name -> google.protobuf.Timestamp
+	29,  // 31: lienket.contracts.v1.CreateContractRequest.contract:type_name -> lienket.contracts.v1.Contract
+	29,  // 32: lienket.contracts.v1.ListContractsResponse.contracts:type_name -> lienket.contracts.v1.Contract
+	29,  // 33: lienket.contracts.v1.UpdateContractRequest.contract:type_name -> lienket.contracts.v1.Contract
+	102, // 34: lienket.contracts.v1.UpdateContractRequest.update_mask:type_name -> google.protobuf.FieldMask
+	35,  // 35: lienket.contracts.v1.ValidateContractResponse.violations:type_name -> lienket.contracts.v1.RuleViolation
+	6,   // 36: lienket.contracts.v1.SignContractRequest.party:type_name -> lienket.contracts.v1.Signature.Party
+	25,  // 37: lienket.contracts.v1.AmendContractRequest.terms:type_name -> lienket.contracts.v1.ContractTerms
+	101, // 38: lienket.contracts.v1.ContractEvent.time:type_name -> google.protobuf.Timestamp
+	47,  // 39: lienket.contracts.v1.ListContractEventsResponse.events:type_name -> lienket.contracts.v1.ContractEvent
+	101, // 40: lienket.contracts.v1.IssuedDocument.issue_time:type_name -> google.protobuf.Timestamp
 	0,   // 41: lienket.contracts.v1.ContractVerification.state:type_name -> lienket.contracts.v1.ContractState
-	90,  // 42: lienket.contracts.v1.ContractVerification.sign_time:type_name -> google.protobuf.Timestamp
-	90,  // 43: lienket.contracts.v1.ContractVerification.witness_time:type_name -> google.protobuf.Timestamp
-	6,   // 44: lienket.contracts.v1.ContractVerification.terms_match:type_name -> lienket.contracts.v1.ContractVerification.TermsMatch
-	51,  // 45: lienket.contracts.v1.ContractVerification.document:type_name -> lienket.contracts.v1.IssuedDocument
-	53,  // 46: lienket.contracts.v1.ListRulebooksResponse.rulebooks:type_name -> lienket.contracts.v1.Rulebook
-	7,   // 47: lienket.contracts.v1.Delivery.state:type_name -> lienket.contracts.v1.Delivery.State
-	90,  // 48: lienket.contracts.v1.Delivery.create_time:type_name -> google.protobuf.Timestamp
-	56,  // 49: lienket.contracts.v1.CreateDeliveryRequest.delivery:type_name -> lienket.contracts.v1.Delivery
-	56,  // 50: lienket.contracts.v1.ListDeliveriesResponse.deliveries:type_name -> lienket.contracts.v1.Delivery
-	90,  // 51: lienket.contracts.v1.InputAdvance.create_time:type_name -> google.protobuf.Timestamp
-	63,  // 52: lienket.contracts.v1.CreateInputAdvanceRequest.input_advance:type_name -> lienket.contracts.v1.InputAdvance
-	63,  // 53: lienket.contracts.v1.ListInputAdvancesResponse.input_advances:type_name -> lienket.contracts.v1.InputAdvance
+	101, // 42: lienket.contracts.v1.ContractVerification.sign_time:type_name -> google.protobuf.Timestamp
+	101, // 43: lienket.contracts.v1.ContractVerification.witness_time:type_name -> google.protobuf.Timestamp
+	7,   // 44: lienket.contracts.v1.ContractVerification.terms_match:type_name -> lienket.contracts.v1.ContractVerification.TermsMatch
+	54,  // 45: lienket.contracts.v1.ContractVerification.document:type_name -> lienket.contracts.v1.IssuedDocument
+	56,  // 46: lienket.contracts.v1.ListRulebooksResponse.rulebooks:type_name -> lienket.contracts.v1.Rulebook
+	8,   // 47: lienket.contracts.v1.Delivery.state:type_name -> lienket.contracts.v1.Delivery.State
+	101, // 48: lienket.contracts.v1.Delivery.create_time:type_name -> google.protobuf.Timestamp
+	59,  // 49: lienket.contracts.v1.CreateDeliveryRequest.delivery:type_name -> lienket.contracts.v1.Delivery
+	59,  // 50: lienket.contracts.v1.ListDeliveriesResponse.deliveries:type_name -> lienket.contracts.v1.Delivery
+	101, // 51: lienket.contracts.v1.InputAdvance.create_time:type_name -> google.protobuf.Timestamp
+	66,  // 52: lienket.contracts.v1.CreateInputAdvanceRequest.input_advance:type_name -> lienket.contracts.v1.InputAdvance
+	66,  // 53: lienket.contracts.v1.ListInputAdvancesResponse.input_advances:type_name -> lienket.contracts.v1.InputAdvance
 	2,   // 54: lienket.contracts.v1.Payment.method:type_name -> lienket.contracts.v1.PaymentMethod
-	90,  // 55: lienket.contracts.v1.Payment.create_time:type_name -> google.protobuf.Timestamp
-	67,  // 56: lienket.contracts.v1.CreatePaymentRequest.payment:type_name -> lienket.contracts.v1.Payment
-	67,  // 57: lienket.contracts.v1.ListPaymentsResponse.payments:type_name -> lienket.contracts.v1.Payment
-	71,  // 58: lienket.contracts.v1.Settlement.households:type_name -> lienket.contracts.v1.SettlementLine
-	71,  // 59: lienket.contracts.v1.Settlement.total:type_name -> lienket.contracts.v1.SettlementLine
-	90,  // 60: lienket.contracts.v1.Settlement.compute_time:type_name -> google.protobuf.Timestamp
-	8,   // 61: lienket.contracts.v1.Incident.kind:type_name -> lienket.contracts.v1.Incident.Kind
-	9,   // 62: lienket.contracts.v1.Incident.state:type_name -> lienket.contracts.v1.Incident.State
+	101, // 55: lienket.contracts.v1.Payment.create_time:type_name -> google.protobuf.Timestamp
+	70,  // 56: lienket.contracts.v1.CreatePaymentRequest.payment:type_name -> lienket.contracts.v1.Payment
+	70,  // 57: lienket.contracts.v1.ListPaymentsResponse.payments:type_name -> lienket.contracts.v1.Payment
+	74,  // 58: lienket.contracts.v1.Settlement.households:type_name -> lienket.contracts.v1.SettlementLine
+	74,  // 59: lienket.contracts.v1.Settlement.total:type_name -> lienket.contracts.v1.SettlementLine
+	101, // 60: lienket.contracts.v1.Settlement.compute_time:type_name -> google.protobuf.Timestamp
+	9,   // 61: lienket.contracts.v1.Incident.kind:type_name -> lienket.contracts.v1.Incident.Kind
+	10,  // 62: lienket.contracts.v1.Incident.state:type_name -> lienket.contracts.v1.Incident.State
 	3,   // 63: lienket.contracts.v1.Incident.force_majeure_event:type_name -> lienket.contracts.v1.ForceMajeureEvent
-	10,  // 64: lienket.contracts.v1.Incident.verification:type_name -> lienket.contracts.v1.Incident.Verification
-	90,  // 65: lienket.contracts.v1.Incident.create_time:type_name -> google.protobuf.Timestamp
-	90,  // 66: lienket.contracts.v1.Incident.update_time:type_name -> google.protobuf.Timestamp
-	74,  // 67: lienket.contracts.v1.CreateIncidentRequest.incident:type_name -> lienket.contracts.v1.Incident
-	74,  // 68: lienket.contracts.v1.ListIncidentsResponse.incidents:type_name -> lienket.contracts.v1.Incident
-	82,  // 69: lienket.contracts.v1.CreateMarketPriceRequest.market_price:type_name -> lienket.contracts.v1.MarketPrice
-	82,  // 70: lienket.contracts.v1.ListMarketPricesResponse.market_prices:type_name -> lienket.contracts.v1.MarketPrice
-	92,  // 71: lienket.contracts.v1.ContractPlots.feature_collection:type_name -> google.protobuf.Struct
-	27,  // 72: lienket.contracts.v1.ContractsService.CreateContract:input_type -> lienket.contracts.v1.CreateContractRequest
-	28,  // 73: lienket.contracts.v1.ContractsService.GetContract:input_type -> lienket.contracts.v1.GetContractRequest
-	86,  // 74: lienket.contracts.v1.ContractsService.ExportContractPlots:input_type -> lienket.contracts.v1.ExportContractPlotsRequest
-	29,  // 75: lienket.contracts.v1.ContractsService.ListContracts:input_type -> lienket.contracts.v1.ListContractsRequest
-	31,  // 76: lienket.contracts.v1.ContractsService.UpdateContract:input_type -> lienket.contracts.v1.UpdateContractRequest
-	33,  // 77: lienket.contracts.v1.ContractsService.ValidateContract:input_type -> lienket.contracts.v1.ValidateContractRequest
-	35,  // 78: lienket.contracts.v1.ContractsService.SubmitContract:input_type -> lienket.contracts.v1.SubmitContractRequest
-	36,  // 79: lienket.contracts.v1.ContractsService.SignContract:input_type -> lienket.contracts.v1.SignContractRequest
-	37,  // 80: lienket.contracts.v1.ContractsService.WitnessContract:input_type -> lienket.contracts.v1.WitnessContractRequest
-	38,  // 81: lienket.contracts.v1.ContractsService.RejectWitnessContract:input_type -> lienket.contracts.v1.RejectWitnessContractRequest
-	39,  // 82: lienket.contracts.v1.ContractsService.CancelContract:input_type -> lienket.contracts.v1.CancelContractRequest
-	40,  // 83: lienket.contracts.v1.ContractsService.AmendContract:input_type -> lienket.contracts.v1.AmendContractRequest
-	41,  // 84: lienket.contracts.v1.ContractsService.TerminateContract:input_type -> lienket.contracts.v1.TerminateContractRequest
-	42,  // 85: lienket.contracts.v1.ContractsService.ResumeContract:input_type -> lienket.contracts.v1.ResumeContractRequest
-	43,  // 86: lienket.contracts.v1.ContractsService.AcknowledgeSettlement:input_type -> lienket.contracts.v1.AcknowledgeSettlementRequest
-	45,  // 87: lienket.contracts.v1.ContractsService.ListContractEvents:input_type -> lienket.contracts.v1.ListContractEventsRequest
-	47,  // 88: lienket.contracts.v1.ContractsService.GetContractDocument:input_type -> lienket.contracts.v1.GetContractDocumentRequest
-	48,  // 89: lienket.contracts.v1.ContractsService.GetSettlementStatement:input_type -> lienket.contracts.v1.GetSettlementStatementRequest
-	49,  // 90: lienket.contracts.v1.ContractsService.GetLiquidationRecord:input_type -> lienket.contracts.v1.GetLiquidationRecordRequest
-	50,  // 91: lienket.contracts.v1.ContractsService.VerifyContract:input_type -> lienket.contracts.v1.VerifyContractRequest
-	54,  // 92: lienket.contracts.v1.ContractsService.ListRulebooks:input_type -> lienket.contracts.v1.ListRulebooksRequest
-	57,  // 93: lienket.contracts.v1.ContractsService.CreateDelivery:input_type -> lienket.contracts.v1.CreateDeliveryRequest
-	58,  // 94: lienket.contracts.v1.ContractsService.GetDelivery:input_type -> lienket.contracts.v1.GetDeliveryRequest
-	59,  // 95: lienket.contracts.v1.ContractsService.ListDeliveries:input_type -> lienket.contracts.v1.ListDeliveriesRequest
-	61,  // 96: lienket.contracts.v1.ContractsService.ConfirmDelivery:input_type -> lienket.contracts.v1.ConfirmDeliveryRequest
-	62,  // 97: lienket.contracts.v1.ContractsService.DisputeDelivery:input_type -> lienket.contracts.v1.DisputeDeliveryRequest
-	64,  // 98: lienket.contracts.v1.ContractsService.CreateInputAdvance:input_type -> lienket.contracts.v1.CreateInputAdvanceRequest
-	65,  // 99: lienket.contracts.v1.ContractsService.ListInputAdvances:input_type -> lienket.contracts.v1.ListInputAdvancesRequest
-	68,  // 100: lienket.contracts.v1.ContractsService.CreatePayment:input_type -> lienket.contracts.v1.CreatePaymentRequest
-	69,  // 101: lienket.contracts.v1.ContractsService.ListPayments:input_type -> lienket.contracts.v1.ListPaymentsRequest
-	73,  // 102: lienket.contracts.v1.ContractsService.GetSettlement:input_type -> lienket.contracts.v1.GetSettlementRequest
-	75,  // 103: lienket.contracts.v1.ContractsService.CreateIncident:input_type -> lienket.contracts.v1.CreateIncidentRequest
-	76,  // 104: lienket.contracts.v1.ContractsService.GetIncident:input_type -> lienket.contracts.v1.GetIncidentRequest
-	77,  // 105: lienket.contracts.v1.ContractsService.ListIncidents:input_type -> lienket.contracts.v1.ListIncidentsRequest
-	79,  // 106: lienket.contracts.v1.ContractsService.VerifyIncident:input_type -> lienket.contracts.v1.VerifyIncidentRequest
-	80,  // 107: lienket.contracts.v1.ContractsService.MediateIncident:input_type -> lienket.contracts.v1.MediateIncidentRequest
-	81,  // 108: lienket.contracts.v1.ContractsService.ResolveIncident:input_type -> lienket.contracts.v1.ResolveIncidentRequest
-	83,  // 109: lienket.contracts.v1.ContractsService.CreateMarketPrice:input_type -> lienket.contracts.v1.CreateMarketPriceRequest
-	84,  // 110: lienket.contracts.v1.ContractsService.ListMarketPrices:input_type -> lienket.contracts.v1.ListMarketPricesRequest
-	26,  // 111: lienket.contracts.v1.ContractsService.CreateContract:output_type -> lienket.contracts.v1.Contract
-	26,  // 112: lienket.contracts.v1.ContractsService.GetContract:output_type -> lienket.contracts.v1.Contract
-	87,  // 113: lienket.contracts.v1.ContractsService.ExportContractPlots:output_type -> lienket.contracts.v1.ContractPlots
-	30,  // 114: lienket.contracts.v1.ContractsService.ListContracts:output_type -> lienket.contracts.v1.ListContractsResponse
-	26,  // 115: lienket.contracts.v1.ContractsService.UpdateContract:output_type -> lienket.contracts.v1.Contract
-	34,  // 116: lienket.contracts.v1.ContractsService.ValidateContract:output_type -> lienket.contracts.v1.ValidateContractResponse
-	26,  // 117: lienket.contracts.v1.ContractsService.SubmitContract:output_type -> lienket.contracts.v1.Contract
-	26,  // 118: lienket.contracts.v1.ContractsService.SignContract:output_type -> lienket.contracts.v1.Contract
-	26,  // 119: lienket.contracts.v1.ContractsService.WitnessContract:output_type -> lienket.contracts.v1.Contract
-	26,  // 120: lienket.contracts.v1.ContractsService.RejectWitnessContract:output_type -> lienket.contracts.v1.Contract
-	26,  // 121: lienket.contracts.v1.ContractsService.CancelContract:output_type -> lienket.contracts.v1.Contract
-	26,  // 122: lienket.contracts.v1.ContractsService.AmendContract:output_type -> lienket.contracts.v1.Contract
-	26,  // 123: lienket.contracts.v1.ContractsService.TerminateContract:output_type -> lienket.contracts.v1.Contract
-	26,  // 124: lienket.contracts.v1.ContractsService.ResumeContract:output_type -> lienket.contracts.v1.Contract
-	26,  // 125: lienket.contracts.v1.ContractsService.AcknowledgeSettlement:output_type -> lienket.contracts.v1.Contract
-	46,  // 126: lienket.contracts.v1.ContractsService.ListContractEvents:output_type -> lienket.contracts.v1.ListContractEventsResponse
-	93,  // 127: lienket.contracts.v1.ContractsService.GetContractDocument:output_type -> google.api.HttpBody
-	93,  // 128: lienket.contracts.v1.ContractsService.GetSettlementStatement:output_type -> google.api.HttpBody
-	93,  // 129: lienket.contracts.v1.ContractsService.GetLiquidationRecord:output_type -> google.api.HttpBody
-	52,  // 130: lienket.contracts.v1.ContractsService.VerifyContract:output_type -> lienket.contracts.v1.ContractVerification
-	55,  // 131: lienket.contracts.v1.ContractsService.ListRulebooks:output_type -> lienket.contracts.v1.ListRulebooksResponse
-	56,  // 132: lienket.contracts.v1.ContractsService.CreateDelivery:output_type -> lienket.contracts.v1.Delivery
-	56,  // 133: lienket.contracts.v1.ContractsService.GetDelivery:output_type -> lienket.contracts.v1.Delivery
-	60,  // 134: lienket.contracts.v1.ContractsService.ListDeliveries:output_type -> lienket.contracts.v1.ListDeliveriesResponse
-	56,  // 135: lienket.contracts.v1.ContractsService.ConfirmDelivery:output_type -> lienket.contracts.v1.Delivery
-	56,  // 136: lienket.contracts.v1.ContractsService.DisputeDelivery:output_type -> lienket.contracts.v1.Delivery
-	63,  // 137: lienket.contracts.v1.ContractsService.CreateInputAdvance:output_type -> lienket.contracts.v1.InputAdvance
-	66,  // 138: lienket.contracts.v1.ContractsService.ListInputAdvances:output_type -> lienket.contracts.v1.ListInputAdvancesResponse
-	67,  // 139: lienket.contracts.v1.ContractsService.CreatePayment:output_type -> lienket.contracts.v1.Payment
-	70,  // 140: lienket.contracts.v1.ContractsService.ListPayments:output_type -> lienket.contracts.v1.ListPaymentsResponse
-	72,  // 141: lienket.contracts.v1.ContractsService.GetSettlement:output_type -> lienket.contracts.v1.Settlement
-	74,  // 142: lienket.contracts.v1.ContractsService.CreateIncident:output_type -> lienket.contracts.v1.Incident
-	74,  // 143: lienket.contracts.v1.ContractsService.GetIncident:output_type -> lienket.contracts.v1.Incident
-	78,  // 144: lienket.contracts.v1.ContractsService.ListIncidents:output_type -> lienket.contracts.v1.ListIncidentsResponse
-	74,  // 145: lienket.contracts.v1.ContractsService.VerifyIncident:output_type -> lienket.contracts.v1.Incident
-	74,  // 146: lienket.contracts.v1.ContractsService.MediateIncident:output_type -> lienket.contracts.v1.Incident
-	74,  // 147: lienket.contracts.v1.ContractsService.ResolveIncident:output_type -> lienket.contracts.v1.Incident
-	82,  // 148: lienket.contracts.v1.ContractsService.CreateMarketPrice:output_type -> lienket.contracts.v1.MarketPrice
-	85,  // 149: lienket.contracts.v1.ContractsService.ListMarketPrices:output_type -> lienket.contracts.v1.ListMarketPricesResponse
-	111, // [111:150] is the sub-list for method output_type
-	72,  // [72:111] is the sub-list for method input_type
-	72,  // [72:72] is the sub-list for extension type_name
-	72,  // [72:72] is the sub-list for extension extendee
-	0,   // [0:72] is the sub-list for field type_name
+	11,  // 64: lienket.contracts.v1.Incident.verification:type_name -> lienket.contracts.v1.Incident.Verification
+	101, // 65: lienket.contracts.v1.Incident.create_time:type_name -> google.protobuf.Timestamp
+	101, // 66: lienket.contracts.v1.Incident.update_time:type_name -> google.protobuf.Timestamp
+	77,  // 67: lienket.contracts.v1.CreateIncidentRequest.incident:type_name -> lienket.contracts.v1.Incident
+	77,  // 68: lienket.contracts.v1.ListIncidentsResponse.incidents:type_name -> lienket.contracts.v1.Incident
+	85,  // 69: lienket.contracts.v1.CreateMarketPriceRequest.market_price:type_name -> lienket.contracts.v1.MarketPrice
+	85,  // 70: lienket.contracts.v1.ListMarketPricesResponse.market_prices:type_name -> lienket.contracts.v1.MarketPrice
+	103, // 71: lienket.contracts.v1.ContractPlots.feature_collection:type_name -> google.protobuf.Struct
+	12,  // 72: lienket.contracts.v1.ContractReport.scope_kind:type_name -> lienket.contracts.v1.ContractReport.ScopeKind
+	13,  // 73: lienket.contracts.v1.ContractReport.area_level:type_name -> lienket.contracts.v1.ContractReport.AreaLevel
+	98,  // 74: lienket.contracts.v1.ContractReport.total:type_name -> lienket.contracts.v1.ReportFigures
+	93,  // 75: lienket.contracts.v1.ContractReport.by_area:type_name -> lienket.contracts.v1.ReportLine
+	93,  // 76: lienket.contracts.v1.ContractReport.by_product:type_name -> lienket.contracts.v1.ReportLine
+	93,  // 77: lienket.contracts.v1.ContractReport.by_linkage_form:type_name -> lienket.contracts.v1.ReportLine
+	93,  // 78: lienket.contracts.v1.ContractReport.by_month:type_name -> lienket.contracts.v1.ReportLine
+	101, // 79: lienket.contracts.v1.ContractReport.compute_time:type_name -> google.protobuf.Timestamp
+	98,  // 80: lienket.contracts.v1.ReportLine.figures:type_name -> lienket.contracts.v1.ReportFigures
+	0,   // 81: lienket.contracts.v1.ReportStateCount.state:type_name -> lienket.contracts.v1.ContractState
+	1,   // 82: lienket.contracts.v1.ReportLinkageFormCount.linkage_form:type_name -> lienket.contracts.v1.LinkageForm
+	9,   // 83: lienket.contracts.v1.ReportIncidentCount.kind:type_name -> lienket.contracts.v1.Incident.Kind
+	5,   // 84: lienket.contracts.v1.ReportIncidentCount.outcome:type_name -> lienket.contracts.v1.IncidentOutcome
+	95,  // 85: lienket.contracts.v1.ReportFigures.contracts_by_state:type_name -> lienket.contracts.v1.ReportStateCount
+	96,  // 86: lienket.contracts.v1.ReportFigures.contracts_by_linkage_form:type_name -> lienket.contracts.v1.ReportLinkageFormCount
+	94,  // 87: lienket.contracts.v1.ReportFigures.households:type_name -> lienket.contracts.v1.ReportHouseholds
+	97,  // 88: lienket.contracts.v1.ReportFigures.incidents_by_outcome:type_name -> lienket.contracts.v1.ReportIncidentCount
+	30,  // 89: lienket.contracts.v1.ContractsService.CreateContract:input_type -> lienket.contracts.v1.CreateContractRequest
+	31,  // 90: lienket.contracts.v1.ContractsService.GetContract:input_type -> lienket.contracts.v1.GetContractRequest
+	89,  // 91: lienket.contracts.v1.ContractsService.ExportContractPlots:input_type -> lienket.contracts.v1.ExportContractPlotsRequest
+	32,  // 92: lienket.contracts.v1.ContractsService.ListContracts:input_type -> lienket.contracts.v1.ListContractsRequest
+	34,  // 93: lienket.contracts.v1.ContractsService.UpdateContract:input_type -> lienket.contracts.v1.UpdateContractRequest
+	36,  // 94: lienket.contracts.v1.ContractsService.ValidateContract:input_type -> lienket.contracts.v1.ValidateContractRequest
+	38,  // 95: lienket.contracts.v1.ContractsService.SubmitContract:input_type -> lienket.contracts.v1.SubmitContractRequest
+	39,  // 96: lienket.contracts.v1.ContractsService.SignContract:input_type -> lienket.contracts.v1.SignContractRequest
+	40,  // 97: lienket.contracts.v1.ContractsService.WitnessContract:input_type -> lienket.contracts.v1.WitnessContractRequest
+	41,  // 98: lienket.contracts.v1.ContractsService.RejectWitnessContract:input_type -> lienket.contracts.v1.RejectWitnessContractRequest
+	42,  // 99: lienket.contracts.v1.ContractsService.CancelContract:input_type -> lienket.contracts.v1.CancelContractRequest
+	43,  // 100: lienket.contracts.v1.ContractsService.AmendContract:input_type -> lienket.contracts.v1.AmendContractRequest
+	44,  // 101: lienket.contracts.v1.ContractsService.TerminateContract:input_type -> lienket.contracts.v1.TerminateContractRequest
+	45,  // 102: lienket.contracts.v1.ContractsService.ResumeContract:input_type -> lienket.contracts.v1.ResumeContractRequest
+	46,  // 103: lienket.contracts.v1.ContractsService.AcknowledgeSettlement:input_type -> lienket.contracts.v1.AcknowledgeSettlementRequest
+	48,  // 104: lienket.contracts.v1.ContractsService.ListContractEvents:input_type -> lienket.contracts.v1.ListContractEventsRequest
+	50,  // 105: lienket.contracts.v1.ContractsService.GetContractDocument:input_type -> lienket.contracts.v1.GetContractDocumentRequest
+	51,  // 106: lienket.contracts.v1.ContractsService.GetSettlementStatement:input_type -> lienket.contracts.v1.GetSettlementStatementRequest
+	52,  // 107: lienket.contracts.v1.ContractsService.GetLiquidationRecord:input_type -> lienket.contracts.v1.GetLiquidationRecordRequest
+	53,  // 108: lienket.contracts.v1.ContractsService.VerifyContract:input_type -> lienket.contracts.v1.VerifyContractRequest
+	57,  // 109: lienket.contracts.v1.ContractsService.ListRulebooks:input_type -> lienket.contracts.v1.ListRulebooksRequest
+	60,  // 110: lienket.contracts.v1.ContractsService.CreateDelivery:input_type -> lienket.contracts.v1.CreateDeliveryRequest
+	61,  // 111: lienket.contracts.v1.ContractsService.GetDelivery:input_type -> lienket.contracts.v1.GetDeliveryRequest
+	62,  // 112: lienket.contracts.v1.ContractsService.ListDeliveries:input_type -> lienket.contracts.v1.ListDeliveriesRequest
+	64,  // 113: lienket.contracts.v1.ContractsService.ConfirmDelivery:input_type -> lienket.contracts.v1.ConfirmDeliveryRequest
+	65,  // 114: lienket.contracts.v1.ContractsService.DisputeDelivery:input_type -> lienket.contracts.v1.DisputeDeliveryRequest
+	67,  // 115: lienket.contracts.v1.ContractsService.CreateInputAdvance:input_type -> lienket.contracts.v1.CreateInputAdvanceRequest
+	68,  // 116: lienket.contracts.v1.ContractsService.ListInputAdvances:input_type -> lienket.contracts.v1.ListInputAdvancesRequest
+	71,  // 117: lienket.contracts.v1.ContractsService.CreatePayment:input_type -> lienket.contracts.v1.CreatePaymentRequest
+	72,  // 118: lienket.contracts.v1.ContractsService.ListPayments:input_type -> lienket.contracts.v1.ListPaymentsRequest
+	76,  // 119: lienket.contracts.v1.ContractsService.GetSettlement:input_type -> lienket.contracts.v1.GetSettlementRequest
+	78,  // 120: lienket.contracts.v1.ContractsService.CreateIncident:input_type -> lienket.contracts.v1.CreateIncidentRequest
+	79,  // 121: lienket.contracts.v1.ContractsService.GetIncident:input_type -> lienket.contracts.v1.GetIncidentRequest
+	80,  // 122: lienket.contracts.v1.ContractsService.ListIncidents:input_type -> lienket.contracts.v1.ListIncidentsRequest
+	82,  // 123: lienket.contracts.v1.ContractsService.VerifyIncident:input_type -> lienket.contracts.v1.VerifyIncidentRequest
+	83,  // 124: lienket.contracts.v1.ContractsService.MediateIncident:input_type -> lienket.contracts.v1.MediateIncidentRequest
+	84,  // 125: lienket.contracts.v1.ContractsService.ResolveIncident:input_type -> lienket.contracts.v1.ResolveIncidentRequest
+	86,  // 126: lienket.contracts.v1.ContractsService.CreateMarketPrice:input_type -> lienket.contracts.v1.CreateMarketPriceRequest
+	87,  // 127: lienket.contracts.v1.ContractsService.ListMarketPrices:input_type -> lienket.contracts.v1.ListMarketPricesRequest
+	91,  // 128: lienket.contracts.v1.ContractsService.ReportContracts:input_type -> lienket.contracts.v1.ReportContractsRequest
+	29,  // 129: lienket.contracts.v1.ContractsService.CreateContract:output_type -> lienket.contracts.v1.Contract
+	29,  // 130: lienket.contracts.v1.ContractsService.GetContract:output_type -> lienket.contracts.v1.Contract
+	90,  // 131: lienket.contracts.v1.ContractsService.ExportContractPlots:output_type -> lienket.contracts.v1.ContractPlots
+	33,  // 132: lienket.contracts.v1.ContractsService.ListContracts:output_type -> lienket.contracts.v1.ListContractsResponse
+	29,  // 133: lienket.contracts.v1.ContractsService.UpdateContract:output_type -> lienket.contracts.v1.Contract
+	37,  // 134: lienket.contracts.v1.ContractsService.ValidateContract:output_type -> lienket.contracts.v1.ValidateContractResponse
+	29,  // 135: lienket.contracts.v1.ContractsService.SubmitContract:output_type -> lienket.contracts.v1.Contract
+	29,  // 136: lienket.contracts.v1.ContractsService.SignContract:output_type -> lienket.contracts.v1.Contract
+	29,  // 137: lienket.contracts.v1.ContractsService.WitnessContract:output_type -> lienket.contracts.v1.Contract
+	29,  // 138: lienket.contracts.v1.ContractsService.RejectWitnessContract:output_type -> lienket.contracts.v1.Contract
+	29,  // 139: lienket.contracts.v1.ContractsService.CancelContract:output_type -> lienket.contracts.v1.Contract
+	29,  // 140: lienket.contracts.v1.ContractsService.AmendContract:output_type -> lienket.contracts.v1.Contract
+	29,  // 141: lienket.contracts.v1.ContractsService.TerminateContract:output_type -> lienket.contracts.v1.Contract
+	29,  // 142: lienket.contracts.v1.ContractsService.ResumeContract:output_type -> lienket.contracts.v1.Contract
+	29,  // 143: lienket.contracts.v1.ContractsService.AcknowledgeSettlement:output_type -> lienket.contracts.v1.Contract
+	49,  // 144: lienket.contracts.v1.ContractsService.ListContractEvents:output_type -> lienket.contracts.v1.ListContractEventsResponse
+	104, // 145: lienket.contracts.v1.ContractsService.GetContractDocument:output_type -> google.api.HttpBody
+	104, // 146: lienket.contracts.v1.ContractsService.GetSettlementStatement:output_type -> google.api.HttpBody
+	104, // 147: lienket.contracts.v1.ContractsService.GetLiquidationRecord:output_type -> google.api.HttpBody
+	55,  // 148: lienket.contracts.v1.ContractsService.VerifyContract:output_type -> lienket.contracts.v1.ContractVerification
+	58,  // 149: lienket.contracts.v1.ContractsService.ListRulebooks:output_type -> lienket.contracts.v1.ListRulebooksResponse
+	59,  // 150: lienket.contracts.v1.ContractsService.CreateDelivery:output_type -> lienket.contracts.v1.Delivery
+	59,  // 151: lienket.contracts.v1.ContractsService.GetDelivery:output_type -> lienket.contracts.v1.Delivery
+	63,  // 152: lienket.contracts.v1.ContractsService.ListDeliveries:output_type -> lienket.contracts.v1.ListDeliveriesResponse
+	59,  // 153: lienket.contracts.v1.ContractsService.ConfirmDelivery:output_type -> lienket.contracts.v1.Delivery
+	59,  // 154: lienket.contracts.v1.ContractsService.DisputeDelivery:output_type -> lienket.contracts.v1.Delivery
+	66,  // 155: lienket.contracts.v1.ContractsService.CreateInputAdvance:output_type -> lienket.contracts.v1.InputAdvance
+	69,  // 156: lienket.contracts.v1.ContractsService.ListInputAdvances:output_type -> lienket.contracts.v1.ListInputAdvancesResponse
+	70,  // 157: lienket.contracts.v1.ContractsService.CreatePayment:output_type -> lienket.contracts.v1.Payment
+	73,  // 158: lienket.contracts.v1.ContractsService.ListPayments:output_type -> lienket.contracts.v1.ListPaymentsResponse
+	75,  // 159: lienket.contracts.v1.ContractsService.GetSettlement:output_type -> lienket.contracts.v1.Settlement
+	77,  // 160: lienket.contracts.v1.ContractsService.CreateIncident:output_type -> lienket.contracts.v1.Incident
+	77,  // 161: lienket.contracts.v1.ContractsService.GetIncident:output_type -> lienket.contracts.v1.Incident
+	81,  // 162: lienket.contracts.v1.ContractsService.ListIncidents:output_type -> lienket.contracts.v1.ListIncidentsResponse
+	77,  // 163: lienket.contracts.v1.ContractsService.VerifyIncident:output_type -> lienket.contracts.v1.Incident
+	77,  // 164: lienket.contracts.v1.ContractsService.MediateIncident:output_type -> lienket.contracts.v1.Incident
+	77,  // 165: lienket.contracts.v1.ContractsService.ResolveIncident:output_type -> lienket.contracts.v1.Incident
+	85,  // 166: lienket.contracts.v1.ContractsService.CreateMarketPrice:output_type -> lienket.contracts.v1.MarketPrice
+	88,  // 167: lienket.contracts.v1.ContractsService.ListMarketPrices:output_type -> lienket.contracts.v1.ListMarketPricesResponse
+	92,  // 168: lienket.contracts.v1.ContractsService.ReportContracts:output_type -> lienket.contracts.v1.ContractReport
+	129, // [129:169] is the sub-list for method output_type
+	89,  // [89:129] is the sub-list for method input_type
+	89,  // [89:89] is the sub-list for extension type_name
+	89,  // [89:89] is the sub-list for extension extendee
+	0,   // [0:89] is the sub-list for field type_name
 }
 
 func init() { file_lienket_contracts_v1_contracts_proto_init() }
@@ -7425,8 +8622,8 @@ func file_lienket_contracts_v1_contracts_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_lienket_contracts_v1_contracts_proto_rawDesc), len(file_lienket_contracts_v1_contracts_proto_rawDesc)),
-			NumEnums:      11,
-			NumMessages:   77,
+			NumEnums:      14,
+			NumMessages:   85,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

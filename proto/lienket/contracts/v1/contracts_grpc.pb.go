@@ -65,6 +65,7 @@ const (
 	ContractsService_ResolveIncident_FullMethodName        = "/lienket.contracts.v1.ContractsService/ResolveIncident"
 	ContractsService_CreateMarketPrice_FullMethodName      = "/lienket.contracts.v1.ContractsService/CreateMarketPrice"
 	ContractsService_ListMarketPrices_FullMethodName       = "/lienket.contracts.v1.ContractsService/ListMarketPrices"
+	ContractsService_ReportContracts_FullMethodName        = "/lienket.contracts.v1.ContractsService/ReportContracts"
 )
 
 // ContractsServiceClient is the client API for ContractsService service.
@@ -174,6 +175,15 @@ type ContractsServiceClient interface {
 	CreateMarketPrice(ctx context.Context, in *CreateMarketPriceRequest, opts ...grpc.CallOption) (*MarketPrice, error)
 	// Lists market reference prices. Filter fields: reference, date.
 	ListMarketPrices(ctx context.Context, in *ListMarketPricesRequest, opts ...grpc.CallOption) (*ListMarketPricesResponse, error)
+	// Reports on the linkage contracts of a scope the caller may see, over a period: contracts
+	// by state and linkage form; households taking part (each once) by poverty status,
+	// ethnicity and gender; contracted, delivered, accepted and paid; payment timeliness;
+	// advances; incidents and penalties; prices against the market reference; broken down by
+	// area, product, linkage form and month. Operators see any scope; province officials their
+	// province and its communes; commune officials their commune; businesses, cooperatives and
+	// partner keys their own organisation's contracts. Computed from rollups kept from the
+	// contracts' changes, never by scanning records.
+	ReportContracts(ctx context.Context, in *ReportContractsRequest, opts ...grpc.CallOption) (*ContractReport, error)
 }
 
 type contractsServiceClient struct {
@@ -574,6 +584,16 @@ func (c *contractsServiceClient) ListMarketPrices(ctx context.Context, in *ListM
 	return out, nil
 }
 
+func (c *contractsServiceClient) ReportContracts(ctx context.Context, in *ReportContractsRequest, opts ...grpc.CallOption) (*ContractReport, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ContractReport)
+	err := c.cc.Invoke(ctx, ContractsService_ReportContracts_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // ContractsServiceServer is the server API for ContractsService service.
 // All implementations must embed UnimplementedContractsServiceServer
 // for forward compatibility.
@@ -681,6 +701,15 @@ type ContractsServiceServer interface {
 	CreateMarketPrice(context.Context, *CreateMarketPriceRequest) (*MarketPrice, error)
 	// Lists market reference prices. Filter fields: reference, date.
 	ListMarketPrices(context.Context, *ListMarketPricesRequest) (*ListMarketPricesResponse, error)
+	// Reports on the linkage contracts of a scope the caller may see, over a period: contracts
+	// by state and linkage form; households taking part (each once) by poverty status,
+	// ethnicity and gender; contracted, delivered, accepted and paid; payment timeliness;
+	// advances; incidents and penalties; prices against the market reference; broken down by
+	// area, product, linkage form and month. Operators see any scope; province officials their
+	// province and its communes; commune officials their commune; businesses, cooperatives and
+	// partner keys their own organisation's contracts. Computed from rollups kept from the
+	// contracts' changes, never by scanning records.
+	ReportContracts(context.Context, *ReportContractsRequest) (*ContractReport, error)
 	mustEmbedUnimplementedContractsServiceServer()
 }
 
@@ -807,6 +836,9 @@ func (UnimplementedContractsServiceServer) CreateMarketPrice(context.Context, *C
 }
 func (UnimplementedContractsServiceServer) ListMarketPrices(context.Context, *ListMarketPricesRequest) (*ListMarketPricesResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListMarketPrices not implemented")
+}
+func (UnimplementedContractsServiceServer) ReportContracts(context.Context, *ReportContractsRequest) (*ContractReport, error) {
+	return nil, status.Error(codes.Unimplemented, "method ReportContracts not implemented")
 }
 func (UnimplementedContractsServiceServer) mustEmbedUnimplementedContractsServiceServer() {}
 func (UnimplementedContractsServiceServer) testEmbeddedByValue()                          {}
@@ -1531,6 +1563,24 @@ func _ContractsService_ListMarketPrices_Handler(srv interface{}, ctx context.Con
 	return interceptor(ctx, in, info, handler)
 }
 
+func _ContractsService_ReportContracts_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ReportContractsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ContractsServiceServer).ReportContracts(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ContractsService_ReportContracts_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ContractsServiceServer).ReportContracts(ctx, req.(*ReportContractsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // ContractsService_ServiceDesc is the grpc.ServiceDesc for ContractsService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -1693,6 +1743,10 @@ var ContractsService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ListMarketPrices",
 			Handler:    _ContractsService_ListMarketPrices_Handler,
+		},
+		{
+			MethodName: "ReportContracts",
+			Handler:    _ContractsService_ReportContracts_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

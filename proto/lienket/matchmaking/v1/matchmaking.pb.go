@@ -2639,6 +2639,378 @@ func (x *CancelProposalRequest) GetReason() string {
 	return ""
 }
 
+// Request for ReportDemands.
+type ReportDemandsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// What the report covers: "national"; "adminAreas/{code}", a province or a commune (the
+	// demands delivered there); or "organizations/{id}" (the demands it posted). Empty: the
+	// caller's own.
+	Scope string `protobuf:"bytes,1,opt,name=scope,proto3" json:"scope,omitempty"`
+	// First month of the period, "YYYY-MM" (default: January of end_month's year, or of the
+	// current year); a demand counts in the month it was posted.
+	StartMonth string `protobuf:"bytes,2,opt,name=start_month,json=startMonth,proto3" json:"start_month,omitempty"`
+	// Last month of the period, "YYYY-MM" (default: December of start_month's year, or of the
+	// current year); at most 60 months from start_month.
+	EndMonth string `protobuf:"bytes,3,opt,name=end_month,json=endMonth,proto3" json:"end_month,omitempty"`
+	// Filter (AIP-160 subset). Terms `field = "value"` (value quoted, or a bare word) joined by AND; at most 1024 characters; any other field is 400 FILTER_SYNTAX, and `!=` is 400 FILTER_OPERATOR.
+	// Fields:
+	//   - product: products/{code}
+	//   - province_code: the province of delivery
+	//   - commune_code: the commune of delivery
+	Filter        string `protobuf:"bytes,4,opt,name=filter,proto3" json:"filter,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReportDemandsRequest) Reset() {
+	*x = ReportDemandsRequest{}
+	mi := &file_lienket_matchmaking_v1_matchmaking_proto_msgTypes[32]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReportDemandsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReportDemandsRequest) ProtoMessage() {}
+
+func (x *ReportDemandsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_matchmaking_v1_matchmaking_proto_msgTypes[32]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReportDemandsRequest.ProtoReflect.Descriptor instead.
+func (*ReportDemandsRequest) Descriptor() ([]byte, []int) {
+	return file_lienket_matchmaking_v1_matchmaking_proto_rawDescGZIP(), []int{32}
+}
+
+func (x *ReportDemandsRequest) GetScope() string {
+	if x != nil {
+		return x.Scope
+	}
+	return ""
+}
+
+func (x *ReportDemandsRequest) GetStartMonth() string {
+	if x != nil {
+		return x.StartMonth
+	}
+	return ""
+}
+
+func (x *ReportDemandsRequest) GetEndMonth() string {
+	if x != nil {
+		return x.EndMonth
+	}
+	return ""
+}
+
+func (x *ReportDemandsRequest) GetFilter() string {
+	if x != nil {
+		return x.Filter
+	}
+	return ""
+}
+
+// Demands posted, and how they stand.
+type DemandFigures struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Demands posted in the period.
+	Posted int64 `protobuf:"varint,1,opt,name=posted,proto3" json:"posted,omitempty"`
+	// Quantity they asked for.
+	Quantity int64 `protobuf:"varint,2,opt,name=quantity,proto3" json:"quantity,omitempty"`
+	// Quantity allocated to producers through accepted proposals.
+	AllocatedQuantity int64 `protobuf:"varint,3,opt,name=allocated_quantity,json=allocatedQuantity,proto3" json:"allocated_quantity,omitempty"`
+	// Of them, still open.
+	Open int64 `protobuf:"varint,4,opt,name=open,proto3" json:"open,omitempty"`
+	// Partly allocated.
+	PartiallyAllocated int64 `protobuf:"varint,5,opt,name=partially_allocated,json=partiallyAllocated,proto3" json:"partially_allocated,omitempty"`
+	// Filled (the whole quantity allocated).
+	Filled int64 `protobuf:"varint,6,opt,name=filled,proto3" json:"filled,omitempty"`
+	// Closed by the buyer.
+	Closed int64 `protobuf:"varint,7,opt,name=closed,proto3" json:"closed,omitempty"`
+	// Cancelled.
+	Cancelled     int64 `protobuf:"varint,8,opt,name=cancelled,proto3" json:"cancelled,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DemandFigures) Reset() {
+	*x = DemandFigures{}
+	mi := &file_lienket_matchmaking_v1_matchmaking_proto_msgTypes[33]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DemandFigures) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DemandFigures) ProtoMessage() {}
+
+func (x *DemandFigures) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_matchmaking_v1_matchmaking_proto_msgTypes[33]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DemandFigures.ProtoReflect.Descriptor instead.
+func (*DemandFigures) Descriptor() ([]byte, []int) {
+	return file_lienket_matchmaking_v1_matchmaking_proto_rawDescGZIP(), []int{33}
+}
+
+func (x *DemandFigures) GetPosted() int64 {
+	if x != nil {
+		return x.Posted
+	}
+	return 0
+}
+
+func (x *DemandFigures) GetQuantity() int64 {
+	if x != nil {
+		return x.Quantity
+	}
+	return 0
+}
+
+func (x *DemandFigures) GetAllocatedQuantity() int64 {
+	if x != nil {
+		return x.AllocatedQuantity
+	}
+	return 0
+}
+
+func (x *DemandFigures) GetOpen() int64 {
+	if x != nil {
+		return x.Open
+	}
+	return 0
+}
+
+func (x *DemandFigures) GetPartiallyAllocated() int64 {
+	if x != nil {
+		return x.PartiallyAllocated
+	}
+	return 0
+}
+
+func (x *DemandFigures) GetFilled() int64 {
+	if x != nil {
+		return x.Filled
+	}
+	return 0
+}
+
+func (x *DemandFigures) GetClosed() int64 {
+	if x != nil {
+		return x.Closed
+	}
+	return 0
+}
+
+func (x *DemandFigures) GetCancelled() int64 {
+	if x != nil {
+		return x.Cancelled
+	}
+	return 0
+}
+
+// One line of a demand report.
+type DemandReportLine struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// What the line is of: an area code, a product, a month "YYYY-MM".
+	Key string `protobuf:"bytes,1,opt,name=key,proto3" json:"key,omitempty"`
+	// Its figures.
+	Figures       *DemandFigures `protobuf:"bytes,2,opt,name=figures,proto3" json:"figures,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DemandReportLine) Reset() {
+	*x = DemandReportLine{}
+	mi := &file_lienket_matchmaking_v1_matchmaking_proto_msgTypes[34]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DemandReportLine) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DemandReportLine) ProtoMessage() {}
+
+func (x *DemandReportLine) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_matchmaking_v1_matchmaking_proto_msgTypes[34]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DemandReportLine.ProtoReflect.Descriptor instead.
+func (*DemandReportLine) Descriptor() ([]byte, []int) {
+	return file_lienket_matchmaking_v1_matchmaking_proto_rawDescGZIP(), []int{34}
+}
+
+func (x *DemandReportLine) GetKey() string {
+	if x != nil {
+		return x.Key
+	}
+	return ""
+}
+
+func (x *DemandReportLine) GetFigures() *DemandFigures {
+	if x != nil {
+		return x.Figures
+	}
+	return nil
+}
+
+// A report on purchase demands.
+type DemandReport struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The scope, as resolved: national, adminAreas/{code} or organizations/{id}.
+	Scope string `protobuf:"bytes,1,opt,name=scope,proto3" json:"scope,omitempty"`
+	// First month of the period.
+	StartMonth string `protobuf:"bytes,2,opt,name=start_month,json=startMonth,proto3" json:"start_month,omitempty"`
+	// Last month of the period.
+	EndMonth string `protobuf:"bytes,3,opt,name=end_month,json=endMonth,proto3" json:"end_month,omitempty"`
+	// The filter applied.
+	Filter string `protobuf:"bytes,4,opt,name=filter,proto3" json:"filter,omitempty"`
+	// Whether by_area is by province (a national report) rather than by commune.
+	ByProvince bool `protobuf:"varint,5,opt,name=by_province,json=byProvince,proto3" json:"by_province,omitempty"`
+	// The whole scope.
+	Total *DemandFigures `protobuf:"bytes,6,opt,name=total,proto3" json:"total,omitempty"`
+	// By the area of delivery.
+	ByArea []*DemandReportLine `protobuf:"bytes,7,rep,name=by_area,json=byArea,proto3" json:"by_area,omitempty"`
+	// By product.
+	ByProduct []*DemandReportLine `protobuf:"bytes,8,rep,name=by_product,json=byProduct,proto3" json:"by_product,omitempty"`
+	// By month posted, every month of the period in order.
+	ByMonth []*DemandReportLine `protobuf:"bytes,9,rep,name=by_month,json=byMonth,proto3" json:"by_month,omitempty"`
+	// When the report was computed.
+	ComputeTime   *timestamppb.Timestamp `protobuf:"bytes,10,opt,name=compute_time,json=computeTime,proto3" json:"compute_time,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DemandReport) Reset() {
+	*x = DemandReport{}
+	mi := &file_lienket_matchmaking_v1_matchmaking_proto_msgTypes[35]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DemandReport) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DemandReport) ProtoMessage() {}
+
+func (x *DemandReport) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_matchmaking_v1_matchmaking_proto_msgTypes[35]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DemandReport.ProtoReflect.Descriptor instead.
+func (*DemandReport) Descriptor() ([]byte, []int) {
+	return file_lienket_matchmaking_v1_matchmaking_proto_rawDescGZIP(), []int{35}
+}
+
+func (x *DemandReport) GetScope() string {
+	if x != nil {
+		return x.Scope
+	}
+	return ""
+}
+
+func (x *DemandReport) GetStartMonth() string {
+	if x != nil {
+		return x.StartMonth
+	}
+	return ""
+}
+
+func (x *DemandReport) GetEndMonth() string {
+	if x != nil {
+		return x.EndMonth
+	}
+	return ""
+}
+
+func (x *DemandReport) GetFilter() string {
+	if x != nil {
+		return x.Filter
+	}
+	return ""
+}
+
+func (x *DemandReport) GetByProvince() bool {
+	if x != nil {
+		return x.ByProvince
+	}
+	return false
+}
+
+func (x *DemandReport) GetTotal() *DemandFigures {
+	if x != nil {
+		return x.Total
+	}
+	return nil
+}
+
+func (x *DemandReport) GetByArea() []*DemandReportLine {
+	if x != nil {
+		return x.ByArea
+	}
+	return nil
+}
+
+func (x *DemandReport) GetByProduct() []*DemandReportLine {
+	if x != nil {
+		return x.ByProduct
+	}
+	return nil
+}
+
+func (x *DemandReport) GetByMonth() []*DemandReportLine {
+	if x != nil {
+		return x.ByMonth
+	}
+	return nil
+}
+
+func (x *DemandReport) GetComputeTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ComputeTime
+	}
+	return nil
+}
+
 var File_lienket_matchmaking_v1_matchmaking_proto protoreflect.FileDescriptor
 
 const file_lienket_matchmaking_v1_matchmaking_proto_rawDesc = "" +
@@ -2865,7 +3237,40 @@ const file_lienket_matchmaking_v1_matchmaking_proto_rawDesc = "" +
 	"\x06reason\x18\x02 \x01(\tR\x06reason\"H\n" +
 	"\x15CancelProposalRequest\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x16\n" +
-	"\x06reason\x18\x02 \x01(\tR\x06reason2\xbf\x0e\n" +
+	"\x06reason\x18\x02 \x01(\tR\x06reason\"\x82\x01\n" +
+	"\x14ReportDemandsRequest\x12\x14\n" +
+	"\x05scope\x18\x01 \x01(\tR\x05scope\x12\x1f\n" +
+	"\vstart_month\x18\x02 \x01(\tR\n" +
+	"startMonth\x12\x1b\n" +
+	"\tend_month\x18\x03 \x01(\tR\bendMonth\x12\x16\n" +
+	"\x06filter\x18\x04 \x01(\tR\x06filter\"\x85\x02\n" +
+	"\rDemandFigures\x12\x16\n" +
+	"\x06posted\x18\x01 \x01(\x03R\x06posted\x12\x1a\n" +
+	"\bquantity\x18\x02 \x01(\x03R\bquantity\x12-\n" +
+	"\x12allocated_quantity\x18\x03 \x01(\x03R\x11allocatedQuantity\x12\x12\n" +
+	"\x04open\x18\x04 \x01(\x03R\x04open\x12/\n" +
+	"\x13partially_allocated\x18\x05 \x01(\x03R\x12partiallyAllocated\x12\x16\n" +
+	"\x06filled\x18\x06 \x01(\x03R\x06filled\x12\x16\n" +
+	"\x06closed\x18\a \x01(\x03R\x06closed\x12\x1c\n" +
+	"\tcancelled\x18\b \x01(\x03R\tcancelled\"e\n" +
+	"\x10DemandReportLine\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12?\n" +
+	"\afigures\x18\x02 \x01(\v2%.lienket.matchmaking.v1.DemandFiguresR\afigures\"\xe8\x03\n" +
+	"\fDemandReport\x12\x14\n" +
+	"\x05scope\x18\x01 \x01(\tR\x05scope\x12\x1f\n" +
+	"\vstart_month\x18\x02 \x01(\tR\n" +
+	"startMonth\x12\x1b\n" +
+	"\tend_month\x18\x03 \x01(\tR\bendMonth\x12\x16\n" +
+	"\x06filter\x18\x04 \x01(\tR\x06filter\x12\x1f\n" +
+	"\vby_province\x18\x05 \x01(\bR\n" +
+	"byProvince\x12;\n" +
+	"\x05total\x18\x06 \x01(\v2%.lienket.matchmaking.v1.DemandFiguresR\x05total\x12A\n" +
+	"\aby_area\x18\a \x03(\v2(.lienket.matchmaking.v1.DemandReportLineR\x06byArea\x12G\n" +
+	"\n" +
+	"by_product\x18\b \x03(\v2(.lienket.matchmaking.v1.DemandReportLineR\tbyProduct\x12C\n" +
+	"\bby_month\x18\t \x03(\v2(.lienket.matchmaking.v1.DemandReportLineR\abyMonth\x12=\n" +
+	"\fcompute_time\x18\n" +
+	" \x01(\v2\x1a.google.protobuf.TimestampR\vcomputeTime2\xa4\x0f\n" +
 	"\x12MatchmakingService\x12[\n" +
 	"\fCreateDemand\x12+.lienket.matchmaking.v1.CreateDemandRequest\x1a\x1e.lienket.matchmaking.v1.Demand\x12U\n" +
 	"\tGetDemand\x12(.lienket.matchmaking.v1.GetDemandRequest\x1a\x1e.lienket.matchmaking.v1.Demand\x12f\n" +
@@ -2886,7 +3291,8 @@ const file_lienket_matchmaking_v1_matchmaking_proto_rawDesc = "" +
 	"\rListProposals\x12,.lienket.matchmaking.v1.ListProposalsRequest\x1a-.lienket.matchmaking.v1.ListProposalsResponse\x12a\n" +
 	"\x0eAcceptProposal\x12-.lienket.matchmaking.v1.AcceptProposalRequest\x1a .lienket.matchmaking.v1.Proposal\x12c\n" +
 	"\x0fDeclineProposal\x12..lienket.matchmaking.v1.DeclineProposalRequest\x1a .lienket.matchmaking.v1.Proposal\x12a\n" +
-	"\x0eCancelProposal\x12-.lienket.matchmaking.v1.CancelProposalRequest\x1a .lienket.matchmaking.v1.ProposalBGZEgithub.com/lienket/lienket/proto/lienket/matchmaking/v1;matchmakingv1b\x06proto3"
+	"\x0eCancelProposal\x12-.lienket.matchmaking.v1.CancelProposalRequest\x1a .lienket.matchmaking.v1.Proposal\x12c\n" +
+	"\rReportDemands\x12,.lienket.matchmaking.v1.ReportDemandsRequest\x1a$.lienket.matchmaking.v1.DemandReportBGZEgithub.com/lienket/lienket/proto/lienket/matchmaking/v1;matchmakingv1b\x06proto3"
 
 var (
 	file_lienket_matchmaking_v1_matchmaking_proto_rawDescOnce sync.Once
@@ -2901,7 +3307,7 @@ func file_lienket_matchmaking_v1_matchmaking_proto_rawDescGZIP() []byte {
 }
 
 var file_lienket_matchmaking_v1_matchmaking_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_lienket_matchmaking_v1_matchmaking_proto_msgTypes = make([]protoimpl.MessageInfo, 34)
+var file_lienket_matchmaking_v1_matchmaking_proto_msgTypes = make([]protoimpl.MessageInfo, 38)
 var file_lienket_matchmaking_v1_matchmaking_proto_goTypes = []any{
 	(Demand_State)(0),              // 0: lienket.matchmaking.v1.Demand.State
 	(Offer_State)(0),               // 1: lienket.matchmaking.v1.Offer.State
@@ -2938,87 +3344,99 @@ var file_lienket_matchmaking_v1_matchmaking_proto_goTypes = []any{
 	(*AcceptProposalRequest)(nil),  // 32: lienket.matchmaking.v1.AcceptProposalRequest
 	(*DeclineProposalRequest)(nil), // 33: lienket.matchmaking.v1.DeclineProposalRequest
 	(*CancelProposalRequest)(nil),  // 34: lienket.matchmaking.v1.CancelProposalRequest
-	nil,                            // 35: lienket.matchmaking.v1.BatchAllocateResponse.UnallocatedEntry
-	nil,                            // 36: lienket.matchmaking.v1.BatchAllocateResponse.InclusionShortfallEntry
-	(*v1.DateWindow)(nil),          // 37: lienket.types.v1.DateWindow
-	(*v1.PriceTerms)(nil),          // 38: lienket.types.v1.PriceTerms
-	(*timestamppb.Timestamp)(nil),  // 39: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),  // 40: google.protobuf.FieldMask
+	(*ReportDemandsRequest)(nil),   // 35: lienket.matchmaking.v1.ReportDemandsRequest
+	(*DemandFigures)(nil),          // 36: lienket.matchmaking.v1.DemandFigures
+	(*DemandReportLine)(nil),       // 37: lienket.matchmaking.v1.DemandReportLine
+	(*DemandReport)(nil),           // 38: lienket.matchmaking.v1.DemandReport
+	nil,                            // 39: lienket.matchmaking.v1.BatchAllocateResponse.UnallocatedEntry
+	nil,                            // 40: lienket.matchmaking.v1.BatchAllocateResponse.InclusionShortfallEntry
+	(*v1.DateWindow)(nil),          // 41: lienket.types.v1.DateWindow
+	(*v1.PriceTerms)(nil),          // 42: lienket.types.v1.PriceTerms
+	(*timestamppb.Timestamp)(nil),  // 43: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil),  // 44: google.protobuf.FieldMask
 }
 var file_lienket_matchmaking_v1_matchmaking_proto_depIdxs = []int32{
-	37, // 0: lienket.matchmaking.v1.Demand.delivery_window:type_name -> lienket.types.v1.DateWindow
-	38, // 1: lienket.matchmaking.v1.Demand.price_terms:type_name -> lienket.types.v1.PriceTerms
+	41, // 0: lienket.matchmaking.v1.Demand.delivery_window:type_name -> lienket.types.v1.DateWindow
+	42, // 1: lienket.matchmaking.v1.Demand.price_terms:type_name -> lienket.types.v1.PriceTerms
 	3,  // 2: lienket.matchmaking.v1.Demand.inclusion:type_name -> lienket.matchmaking.v1.InclusionPreference
 	0,  // 3: lienket.matchmaking.v1.Demand.state:type_name -> lienket.matchmaking.v1.Demand.State
-	39, // 4: lienket.matchmaking.v1.Demand.create_time:type_name -> google.protobuf.Timestamp
-	39, // 5: lienket.matchmaking.v1.Demand.update_time:type_name -> google.protobuf.Timestamp
+	43, // 4: lienket.matchmaking.v1.Demand.create_time:type_name -> google.protobuf.Timestamp
+	43, // 5: lienket.matchmaking.v1.Demand.update_time:type_name -> google.protobuf.Timestamp
 	4,  // 6: lienket.matchmaking.v1.CreateDemandRequest.demand:type_name -> lienket.matchmaking.v1.Demand
 	4,  // 7: lienket.matchmaking.v1.ListDemandsResponse.demands:type_name -> lienket.matchmaking.v1.Demand
 	4,  // 8: lienket.matchmaking.v1.UpdateDemandRequest.demand:type_name -> lienket.matchmaking.v1.Demand
-	40, // 9: lienket.matchmaking.v1.UpdateDemandRequest.update_mask:type_name -> google.protobuf.FieldMask
-	37, // 10: lienket.matchmaking.v1.Offer.harvest_window:type_name -> lienket.types.v1.DateWindow
+	44, // 9: lienket.matchmaking.v1.UpdateDemandRequest.update_mask:type_name -> google.protobuf.FieldMask
+	41, // 10: lienket.matchmaking.v1.Offer.harvest_window:type_name -> lienket.types.v1.DateWindow
 	1,  // 11: lienket.matchmaking.v1.Offer.state:type_name -> lienket.matchmaking.v1.Offer.State
-	39, // 12: lienket.matchmaking.v1.Offer.create_time:type_name -> google.protobuf.Timestamp
-	39, // 13: lienket.matchmaking.v1.Offer.update_time:type_name -> google.protobuf.Timestamp
+	43, // 12: lienket.matchmaking.v1.Offer.create_time:type_name -> google.protobuf.Timestamp
+	43, // 13: lienket.matchmaking.v1.Offer.update_time:type_name -> google.protobuf.Timestamp
 	12, // 14: lienket.matchmaking.v1.CreateOfferRequest.offer:type_name -> lienket.matchmaking.v1.Offer
 	12, // 15: lienket.matchmaking.v1.ListOffersResponse.offers:type_name -> lienket.matchmaking.v1.Offer
 	12, // 16: lienket.matchmaking.v1.UpdateOfferRequest.offer:type_name -> lienket.matchmaking.v1.Offer
-	40, // 17: lienket.matchmaking.v1.UpdateOfferRequest.update_mask:type_name -> google.protobuf.FieldMask
+	44, // 17: lienket.matchmaking.v1.UpdateOfferRequest.update_mask:type_name -> google.protobuf.FieldMask
 	19, // 18: lienket.matchmaking.v1.Candidate.breakdown:type_name -> lienket.matchmaking.v1.ScoreBreakdown
 	20, // 19: lienket.matchmaking.v1.MatchDemandResponse.candidates:type_name -> lienket.matchmaking.v1.Candidate
 	21, // 20: lienket.matchmaking.v1.MatchDemandResponse.allocation:type_name -> lienket.matchmaking.v1.AllocationLine
 	21, // 21: lienket.matchmaking.v1.BatchAllocateResponse.allocation:type_name -> lienket.matchmaking.v1.AllocationLine
-	35, // 22: lienket.matchmaking.v1.BatchAllocateResponse.unallocated:type_name -> lienket.matchmaking.v1.BatchAllocateResponse.UnallocatedEntry
-	36, // 23: lienket.matchmaking.v1.BatchAllocateResponse.inclusion_shortfall:type_name -> lienket.matchmaking.v1.BatchAllocateResponse.InclusionShortfallEntry
+	39, // 22: lienket.matchmaking.v1.BatchAllocateResponse.unallocated:type_name -> lienket.matchmaking.v1.BatchAllocateResponse.UnallocatedEntry
+	40, // 23: lienket.matchmaking.v1.BatchAllocateResponse.inclusion_shortfall:type_name -> lienket.matchmaking.v1.BatchAllocateResponse.InclusionShortfallEntry
 	26, // 24: lienket.matchmaking.v1.BatchAllocateResponse.lower_bound:type_name -> lienket.matchmaking.v1.AllocationBound
 	2,  // 25: lienket.matchmaking.v1.Proposal.state:type_name -> lienket.matchmaking.v1.Proposal.State
-	39, // 26: lienket.matchmaking.v1.Proposal.create_time:type_name -> google.protobuf.Timestamp
-	39, // 27: lienket.matchmaking.v1.Proposal.update_time:type_name -> google.protobuf.Timestamp
+	43, // 26: lienket.matchmaking.v1.Proposal.create_time:type_name -> google.protobuf.Timestamp
+	43, // 27: lienket.matchmaking.v1.Proposal.update_time:type_name -> google.protobuf.Timestamp
 	27, // 28: lienket.matchmaking.v1.CreateProposalRequest.proposal:type_name -> lienket.matchmaking.v1.Proposal
 	27, // 29: lienket.matchmaking.v1.ListProposalsResponse.proposals:type_name -> lienket.matchmaking.v1.Proposal
-	5,  // 30: lienket.matchmaking.v1.MatchmakingService.CreateDemand:input_type -> lienket.matchmaking.v1.CreateDemandRequest
-	6,  // 31: lienket.matchmaking.v1.MatchmakingService.GetDemand:input_type -> lienket.matchmaking.v1.GetDemandRequest
-	7,  // 32: lienket.matchmaking.v1.MatchmakingService.ListDemands:input_type -> lienket.matchmaking.v1.ListDemandsRequest
-	9,  // 33: lienket.matchmaking.v1.MatchmakingService.UpdateDemand:input_type -> lienket.matchmaking.v1.UpdateDemandRequest
-	10, // 34: lienket.matchmaking.v1.MatchmakingService.CloseDemand:input_type -> lienket.matchmaking.v1.CloseDemandRequest
-	11, // 35: lienket.matchmaking.v1.MatchmakingService.CancelDemand:input_type -> lienket.matchmaking.v1.CancelDemandRequest
-	13, // 36: lienket.matchmaking.v1.MatchmakingService.CreateOffer:input_type -> lienket.matchmaking.v1.CreateOfferRequest
-	14, // 37: lienket.matchmaking.v1.MatchmakingService.GetOffer:input_type -> lienket.matchmaking.v1.GetOfferRequest
-	15, // 38: lienket.matchmaking.v1.MatchmakingService.ListOffers:input_type -> lienket.matchmaking.v1.ListOffersRequest
-	17, // 39: lienket.matchmaking.v1.MatchmakingService.UpdateOffer:input_type -> lienket.matchmaking.v1.UpdateOfferRequest
-	18, // 40: lienket.matchmaking.v1.MatchmakingService.WithdrawOffer:input_type -> lienket.matchmaking.v1.WithdrawOfferRequest
-	22, // 41: lienket.matchmaking.v1.MatchmakingService.MatchDemand:input_type -> lienket.matchmaking.v1.MatchDemandRequest
-	24, // 42: lienket.matchmaking.v1.MatchmakingService.BatchAllocate:input_type -> lienket.matchmaking.v1.BatchAllocateRequest
-	28, // 43: lienket.matchmaking.v1.MatchmakingService.CreateProposal:input_type -> lienket.matchmaking.v1.CreateProposalRequest
-	29, // 44: lienket.matchmaking.v1.MatchmakingService.GetProposal:input_type -> lienket.matchmaking.v1.GetProposalRequest
-	30, // 45: lienket.matchmaking.v1.MatchmakingService.ListProposals:input_type -> lienket.matchmaking.v1.ListProposalsRequest
-	32, // 46: lienket.matchmaking.v1.MatchmakingService.AcceptProposal:input_type -> lienket.matchmaking.v1.AcceptProposalRequest
-	33, // 47: lienket.matchmaking.v1.MatchmakingService.DeclineProposal:input_type -> lienket.matchmaking.v1.DeclineProposalRequest
-	34, // 48: lienket.matchmaking.v1.MatchmakingService.CancelProposal:input_type -> lienket.matchmaking.v1.CancelProposalRequest
-	4,  // 49: lienket.matchmaking.v1.MatchmakingService.CreateDemand:output_type -> lienket.matchmaking.v1.Demand
-	4,  // 50: lienket.matchmaking.v1.MatchmakingService.GetDemand:output_type -> lienket.matchmaking.v1.Demand
-	8,  // 51: lienket.matchmaking.v1.MatchmakingService.ListDemands:output_type -> lienket.matchmaking.v1.ListDemandsResponse
-	4,  // 52: lienket.matchmaking.v1.MatchmakingService.UpdateDemand:output_type -> lienket.matchmaking.v1.Demand
-	4,  // 53: lienket.matchmaking.v1.MatchmakingService.CloseDemand:output_type -> lienket.matchmaking.v1.Demand
-	4,  // 54: lienket.matchmaking.v1.MatchmakingService.CancelDemand:output_type -> lienket.matchmaking.v1.Demand
-	12, // 55: lienket.matchmaking.v1.MatchmakingService.CreateOffer:output_type -> lienket.matchmaking.v1.Offer
-	12, // 56: lienket.matchmaking.v1.MatchmakingService.GetOffer:output_type -> lienket.matchmaking.v1.Offer
-	16, // 57: lienket.matchmaking.v1.MatchmakingService.ListOffers:output_type -> lienket.matchmaking.v1.ListOffersResponse
-	12, // 58: lienket.matchmaking.v1.MatchmakingService.UpdateOffer:output_type -> lienket.matchmaking.v1.Offer
-	12, // 59: lienket.matchmaking.v1.MatchmakingService.WithdrawOffer:output_type -> lienket.matchmaking.v1.Offer
-	23, // 60: lienket.matchmaking.v1.MatchmakingService.MatchDemand:output_type -> lienket.matchmaking.v1.MatchDemandResponse
-	25, // 61: lienket.matchmaking.v1.MatchmakingService.BatchAllocate:output_type -> lienket.matchmaking.v1.BatchAllocateResponse
-	27, // 62: lienket.matchmaking.v1.MatchmakingService.CreateProposal:output_type -> lienket.matchmaking.v1.Proposal
-	27, // 63: lienket.matchmaking.v1.MatchmakingService.GetProposal:output_type -> lienket.matchmaking.v1.Proposal
-	31, // 64: lienket.matchmaking.v1.MatchmakingService.ListProposals:output_type -> lienket.matchmaking.v1.ListProposalsResponse
-	27, // 65: lienket.matchmaking.v1.MatchmakingService.AcceptProposal:output_type -> lienket.matchmaking.v1.Proposal
-	27, // 66: lienket.matchmaking.v1.MatchmakingService.DeclineProposal:output_type -> lienket.matchmaking.v1.Proposal
-	27, // 67: lienket.matchmaking.v1.MatchmakingService.CancelProposal:output_type -> lienket.matchmaking.v1.Proposal
-	49, // [49:68] is the sub-list for method output_type
-	30, // [30:49] is the sub-list for method input_type
-	30, // [30:30] is the sub-list for extension type_name
-	30, // [30:30] is the sub-list for extension extendee
-	0,  // [0:30] is the sub-list for field type_name
+	36, // 30: lienket.matchmaking.v1.DemandReportLine.figures:type_name -> lienket.matchmaking.v1.DemandFigures
+	36, // 31: lienket.matchmaking.v1.DemandReport.total:type_name -> lienket.matchmaking.v1.DemandFigures
+	37, // 32: lienket.matchmaking.v1.DemandReport.by_area:type_name -> lienket.matchmaking.v1.DemandReportLine
+	37, // 33: lienket.matchmaking.v1.DemandReport.by_product:type_name -> lienket.matchmaking.v1.DemandReportLine
+	37, // 34: lienket.matchmaking.v1.DemandReport.by_month:type_name -> lienket.matchmaking.v1.DemandReportLine
+	43, // 35: lienket.matchmaking.v1.DemandReport.compute_time:type_name -> google.protobuf.Timestamp
+	5,  // 36: lienket.matchmaking.v1.MatchmakingService.CreateDemand:input_type -> lienket.matchmaking.v1.CreateDemandRequest
+	6,  // 37: lienket.matchmaking.v1.MatchmakingService.GetDemand:input_type -> lienket.matchmaking.v1.GetDemandRequest
+	7,  // 38: lienket.matchmaking.v1.MatchmakingService.ListDemands:input_type -> lienket.matchmaking.v1.ListDemandsRequest
+	9,  // 39: lienket.matchmaking.v1.MatchmakingService.UpdateDemand:input_type -> lienket.matchmaking.v1.UpdateDemandRequest
+	10, // 40: lienket.matchmaking.v1.MatchmakingService.CloseDemand:input_type -> lienket.matchmaking.v1.CloseDemandRequest
+	11, // 41: lienket.matchmaking.v1.MatchmakingService.CancelDemand:input_type -> lienket.matchmaking.v1.CancelDemandRequest
+	13, // 42: lienket.matchmaking.v1.MatchmakingService.CreateOffer:input_type -> lienket.matchmaking.v1.CreateOfferRequest
+	14, // 43: lienket.matchmaking.v1.MatchmakingService.GetOffer:input_type -> lienket.matchmaking.v1.GetOfferRequest
+	15, // 44: lienket.matchmaking.v1.MatchmakingService.ListOffers:input_type -> lienket.matchmaking.v1.ListOffersRequest
+	17, // 45: lienket.matchmaking.v1.MatchmakingService.UpdateOffer:input_type -> lienket.matchmaking.v1.UpdateOfferRequest
+	18, // 46: lienket.matchmaking.v1.MatchmakingService.WithdrawOffer:input_type -> lienket.matchmaking.v1.WithdrawOfferRequest
+	22, // 47: lienket.matchmaking.v1.MatchmakingService.MatchDemand:input_type -> lienket.matchmaking.v1.MatchDemandRequest
+	24, // 48: lienket.matchmaking.v1.MatchmakingService.BatchAllocate:input_type -> lienket.matchmaking.v1.BatchAllocateRequest
+	28, // 49: lienket.matchmaking.v1.MatchmakingService.CreateProposal:input_type -> lienket.matchmaking.v1.CreateProposalRequest
+	29, // 50: lienket.matchmaking.v1.MatchmakingService.GetProposal:input_type -> lienket.matchmaking.v1.GetProposalRequest
+	30, // 51: lienket.matchmaking.v1.MatchmakingService.ListProposals:input_type -> lienket.matchmaking.v1.ListProposalsRequest
+	32, // 52: lienket.matchmaking.v1.MatchmakingService.AcceptProposal:input_type -> lienket.matchmaking.v1.AcceptProposalRequest
+	33, // 53: lienket.matchmaking.v1.MatchmakingService.DeclineProposal:input_type -> lienket.matchmaking.v1.DeclineProposalRequest
+	34, // 54: lienket.matchmaking.v1.MatchmakingService.CancelProposal:input_type -> lienket.matchmaking.v1.CancelProposalRequest
+	35, // 55: lienket.matchmaking.v1.MatchmakingService.ReportDemands:input_type -> lienket.matchmaking.v1.ReportDemandsRequest
+	4,  // 56: lienket.matchmaking.v1.MatchmakingService.CreateDemand:output_type -> lienket.matchmaking.v1.Demand
+	4,  // 57: lienket.matchmaking.v1.MatchmakingService.GetDemand:output_type -> lienket.matchmaking.v1.Demand
+	8,  // 58: lienket.matchmaking.v1.MatchmakingService.ListDemands:output_type -> lienket.matchmaking.v1.ListDemandsResponse
+	4,  // 59: lienket.matchmaking.v1.MatchmakingService.UpdateDemand:output_type -> lienket.matchmaking.v1.Demand
+	4,  // 60: lienket.matchmaking.v1.MatchmakingService.CloseDemand:output_type -> lienket.matchmaking.v1.Demand
+	4,  // 61: lienket.matchmaking.v1.MatchmakingService.CancelDemand:output_type -> lienket.matchmaking.v1.Demand
+	12, // 62: lienket.matchmaking.v1.MatchmakingService.CreateOffer:output_type -> lienket.matchmaking.v1.Offer
+	12, // 63: lienket.matchmaking.v1.MatchmakingService.GetOffer:output_type -> lienket.matchmaking.v1.Offer
+	16, // 64: lienket.matchmaking.v1.MatchmakingService.ListOffers:output_type -> lienket.matchmaking.v1.ListOffersResponse
+	12, // 65: lienket.matchmaking.v1.MatchmakingService.UpdateOffer:output_type -> lienket.matchmaking.v1.Offer
+	12, // 66: lienket.matchmaking.v1.MatchmakingService.WithdrawOffer:output_type -> lienket.matchmaking.v1.Offer
+	23, // 67: lienket.matchmaking.v1.MatchmakingService.MatchDemand:output_type -> lienket.matchmaking.v1.MatchDemandResponse
+	25, // 68: lienket.matchmaking.v1.MatchmakingService.BatchAllocate:output_type -> lienket.matchmaking.v1.BatchAllocateResponse
+	27, // 69: lienket.matchmaking.v1.MatchmakingService.CreateProposal:output_type -> lienket.matchmaking.v1.Proposal
+	27, // 70: lienket.matchmaking.v1.MatchmakingService.GetProposal:output_type -> lienket.matchmaking.v1.Proposal
+	31, // 71: lienket.matchmaking.v1.MatchmakingService.ListProposals:output_type -> lienket.matchmaking.v1.ListProposalsResponse
+	27, // 72: lienket.matchmaking.v1.MatchmakingService.AcceptProposal:output_type -> lienket.matchmaking.v1.Proposal
+	27, // 73: lienket.matchmaking.v1.MatchmakingService.DeclineProposal:output_type -> lienket.matchmaking.v1.Proposal
+	27, // 74: lienket.matchmaking.v1.MatchmakingService.CancelProposal:output_type -> lienket.matchmaking.v1.Proposal
+	38, // 75: lienket.matchmaking.v1.MatchmakingService.ReportDemands:output_type -> lienket.matchmaking.v1.DemandReport
+	56, // [56:76] is the sub-list for method output_type
+	36, // [36:56] is the sub-list for method input_type
+	36, // [36:36] is the sub-list for extension type_name
+	36, // [36:36] is the sub-list for extension extendee
+	0,  // [0:36] is the sub-list for field type_name
 }
 
 func init() { file_lienket_matchmaking_v1_matchmaking_proto_init() }
@@ -3032,7 +3450,7 @@ func file_lienket_matchmaking_v1_matchmaking_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_lienket_matchmaking_v1_matchmaking_proto_rawDesc), len(file_lienket_matchmaking_v1_matchmaking_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   34,
+			NumMessages:   38,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

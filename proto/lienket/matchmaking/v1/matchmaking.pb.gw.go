@@ -920,6 +920,41 @@ func local_request_MatchmakingService_CancelProposal_0(ctx context.Context, mars
 	return msg, metadata, err
 }
 
+var filter_MatchmakingService_ReportDemands_0 = &utilities.DoubleArray{Encoding: map[string]int{}, Base: []int(nil), Check: []int(nil)}
+
+func request_MatchmakingService_ReportDemands_0(ctx context.Context, marshaler runtime.Marshaler, client MatchmakingServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq ReportDemandsRequest
+		metadata runtime.ServerMetadata
+	)
+	if err := req.ParseForm(); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_MatchmakingService_ReportDemands_0); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+	}
+	msg, err := client.ReportDemands(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
+	return msg, metadata, err
+}
+
+func local_request_MatchmakingService_ReportDemands_0(ctx context.Context, marshaler runtime.Marshaler, server MatchmakingServiceServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq ReportDemandsRequest
+		metadata runtime.ServerMetadata
+	)
+	if err := req.ParseForm(); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_MatchmakingService_ReportDemands_0); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	msg, err := server.ReportDemands(ctx, &protoReq)
+	return msg, metadata, err
+}
+
 // RegisterMatchmakingServiceHandlerServer registers the http handlers for service MatchmakingService to "mux".
 // UnaryRPC     :call MatchmakingServiceServer directly.
 // StreamingRPC :currently unsupported pending https://github.com/grpc/grpc-go/issues/906.
@@ -1306,6 +1341,26 @@ func RegisterMatchmakingServiceHandlerServer(ctx context.Context, mux *runtime.S
 		}
 		forward_MatchmakingService_CancelProposal_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodGet, pattern_MatchmakingService_ReportDemands_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		var stream runtime.ServerTransportStream
+		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/lienket.matchmaking.v1.MatchmakingService/ReportDemands", runtime.WithHTTPPathPattern("/v1/demands:report"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := local_request_MatchmakingService_ReportDemands_0(annotatedContext, inboundMarshaler, server, req, pathParams)
+		md.HeaderMD, md.TrailerMD = metadata.Join(md.HeaderMD, stream.Header()), metadata.Join(md.TrailerMD, stream.Trailer())
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_MatchmakingService_ReportDemands_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
 
 	return nil
 }
@@ -1669,6 +1724,23 @@ func RegisterMatchmakingServiceHandlerClient(ctx context.Context, mux *runtime.S
 		}
 		forward_MatchmakingService_CancelProposal_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodGet, pattern_MatchmakingService_ReportDemands_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/lienket.matchmaking.v1.MatchmakingService/ReportDemands", runtime.WithHTTPPathPattern("/v1/demands:report"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := request_MatchmakingService_ReportDemands_0(annotatedContext, inboundMarshaler, client, req, pathParams)
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_MatchmakingService_ReportDemands_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
 	return nil
 }
 
@@ -1692,6 +1764,7 @@ var (
 	pattern_MatchmakingService_AcceptProposal_0  = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "demands", "proposals", "name"}, "accept"))
 	pattern_MatchmakingService_DeclineProposal_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "demands", "proposals", "name"}, "decline"))
 	pattern_MatchmakingService_CancelProposal_0  = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "demands", "proposals", "name"}, "cancel"))
+	pattern_MatchmakingService_ReportDemands_0   = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "demands"}, "report"))
 )
 
 var (
@@ -1714,4 +1787,5 @@ var (
 	forward_MatchmakingService_AcceptProposal_0  = runtime.ForwardResponseMessage
 	forward_MatchmakingService_DeclineProposal_0 = runtime.ForwardResponseMessage
 	forward_MatchmakingService_CancelProposal_0  = runtime.ForwardResponseMessage
+	forward_MatchmakingService_ReportDemands_0   = runtime.ForwardResponseMessage
 )

@@ -44,6 +44,7 @@ const (
 	MatchmakingService_AcceptProposal_FullMethodName  = "/lienket.matchmaking.v1.MatchmakingService/AcceptProposal"
 	MatchmakingService_DeclineProposal_FullMethodName = "/lienket.matchmaking.v1.MatchmakingService/DeclineProposal"
 	MatchmakingService_CancelProposal_FullMethodName  = "/lienket.matchmaking.v1.MatchmakingService/CancelProposal"
+	MatchmakingService_ReportDemands_FullMethodName   = "/lienket.matchmaking.v1.MatchmakingService/ReportDemands"
 )
 
 // MatchmakingServiceClient is the client API for MatchmakingService service.
@@ -91,6 +92,11 @@ type MatchmakingServiceClient interface {
 	DeclineProposal(ctx context.Context, in *DeclineProposalRequest, opts ...grpc.CallOption) (*Proposal, error)
 	// Buyer cancels a pending proposal: reserved capacity is released.
 	CancelProposal(ctx context.Context, in *CancelProposalRequest, opts ...grpc.CallOption) (*Proposal, error)
+	// Reports on the purchase demands posted in a period over a scope the caller may see:
+	// posted and filled, quantities asked and allocated, by area (of delivery), product and
+	// month. Operators see any scope; province officials their province and its communes;
+	// commune officials their commune; an organisation its own demands.
+	ReportDemands(ctx context.Context, in *ReportDemandsRequest, opts ...grpc.CallOption) (*DemandReport, error)
 }
 
 type matchmakingServiceClient struct {
@@ -291,6 +297,16 @@ func (c *matchmakingServiceClient) CancelProposal(ctx context.Context, in *Cance
 	return out, nil
 }
 
+func (c *matchmakingServiceClient) ReportDemands(ctx context.Context, in *ReportDemandsRequest, opts ...grpc.CallOption) (*DemandReport, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DemandReport)
+	err := c.cc.Invoke(ctx, MatchmakingService_ReportDemands_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // MatchmakingServiceServer is the server API for MatchmakingService service.
 // All implementations must embed UnimplementedMatchmakingServiceServer
 // for forward compatibility.
@@ -336,6 +352,11 @@ type MatchmakingServiceServer interface {
 	DeclineProposal(context.Context, *DeclineProposalRequest) (*Proposal, error)
 	// Buyer cancels a pending proposal: reserved capacity is released.
 	CancelProposal(context.Context, *CancelProposalRequest) (*Proposal, error)
+	// Reports on the purchase demands posted in a period over a scope the caller may see:
+	// posted and filled, quantities asked and allocated, by area (of delivery), product and
+	// month. Operators see any scope; province officials their province and its communes;
+	// commune officials their commune; an organisation its own demands.
+	ReportDemands(context.Context, *ReportDemandsRequest) (*DemandReport, error)
 	mustEmbedUnimplementedMatchmakingServiceServer()
 }
 
@@ -402,6 +423,9 @@ func (UnimplementedMatchmakingServiceServer) DeclineProposal(context.Context, *D
 }
 func (UnimplementedMatchmakingServiceServer) CancelProposal(context.Context, *CancelProposalRequest) (*Proposal, error) {
 	return nil, status.Error(codes.Unimplemented, "method CancelProposal not implemented")
+}
+func (UnimplementedMatchmakingServiceServer) ReportDemands(context.Context, *ReportDemandsRequest) (*DemandReport, error) {
+	return nil, status.Error(codes.Unimplemented, "method ReportDemands not implemented")
 }
 func (UnimplementedMatchmakingServiceServer) mustEmbedUnimplementedMatchmakingServiceServer() {}
 func (UnimplementedMatchmakingServiceServer) testEmbeddedByValue()                            {}
@@ -766,6 +790,24 @@ func _MatchmakingService_CancelProposal_Handler(srv interface{}, ctx context.Con
 	return interceptor(ctx, in, info, handler)
 }
 
+func _MatchmakingService_ReportDemands_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ReportDemandsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MatchmakingServiceServer).ReportDemands(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: MatchmakingService_ReportDemands_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MatchmakingServiceServer).ReportDemands(ctx, req.(*ReportDemandsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // MatchmakingService_ServiceDesc is the grpc.ServiceDesc for MatchmakingService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -848,6 +890,10 @@ var MatchmakingService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "CancelProposal",
 			Handler:    _MatchmakingService_CancelProposal_Handler,
+		},
+		{
+			MethodName: "ReportDemands",
+			Handler:    _MatchmakingService_ReportDemands_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

@@ -51,4 +51,16 @@ type HouseholdFact struct {
 	ActiveMember bool
 	Eligible     bool
 	Poverty      string // POOR, NEAR_POOR, RECENTLY_ESCAPED, NON_POOR
+	// What reports count households by: ethnic minority, a woman heading the household, and
+	// the province it lives in.
+	EthnicMinority bool
+	WomenHeaded    bool
+	ProvinceCode   string
+}
+
+// AreaFact describes an administrative area: its level (PROVINCE, COMMUNE, DISTRICT) and the
+// province it lies in (itself for a province).
+type AreaFact struct {
+	Level        string
+	ProvinceCode string
 }

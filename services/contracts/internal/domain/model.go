@@ -264,14 +264,17 @@ type Contract struct {
 	BuyerAcknowledged    bool        `bson:"buyer_acknowledged"`
 	ProducerAcknowledged bool        `bson:"producer_acknowledged"`
 	Households           []string    `bson:"households"`
-	ExcusedLots          []string    `bson:"excused_lots"`
-	RecentRequests       []string    `bson:"recent_requests"`
-	HeadSeq              int64       `bson:"head_seq"`
-	HeadHash             string      `bson:"head_hash"`
-	PendingEvents        []Event     `bson:"pending_events"`
-	CreateTime           time.Time   `bson:"create_time"`
-	UpdateTime           time.Time   `bson:"update_time"`
-	Version              int64       `bson:"version"`
+	// Profiles are the households' statuses as the registry gave them when the terms were
+	// last checked (reports count households by them).
+	Profiles       []HouseholdProfile `bson:"profiles,omitempty"`
+	ExcusedLots    []string           `bson:"excused_lots"`
+	RecentRequests []string           `bson:"recent_requests"`
+	HeadSeq        int64              `bson:"head_seq"`
+	HeadHash       string             `bson:"head_hash"`
+	PendingEvents  []Event            `bson:"pending_events"`
+	CreateTime     time.Time          `bson:"create_time"`
+	UpdateTime     time.Time          `bson:"update_time"`
+	Version        int64              `bson:"version"`
 }
 
 // Editable reports whether the terms may be changed directly (not by amendment).

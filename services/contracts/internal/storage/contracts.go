@@ -46,6 +46,10 @@ func (s *Store) flush(ctx context.Context, c *domain.Contract) error {
 			return fmt.Errorf("flush event %d: %w", e.Seq, err)
 		}
 	}
+	// The contract and the records its events carry are written: its report rollup is stale.
+	if err := s.MarkReport(ctx, c.ID); err != nil {
+		return err
+	}
 	if _, err := s.contracts.UpdateIf(ctx, c.ID, bson.D{{Key: "version", Value: c.Version}}, bson.D{{Key: "$set", Value: bson.D{{Key: "pending_events", Value: bson.A{}}}}}); err != nil {
 		return fmt.Errorf("clear outbox: %w", err)
 	}

@@ -21,7 +21,9 @@ const (
 // Collections declares the contracts service's collections and the indexes their queries use:
 // contracts are listed by party, producer area, household and state, and found by a leftover
 // outbox; events and execution records by contract (in _id order), events also while unsent;
-// market prices by reference and date; issued documents by id.
+// market prices by reference and date; issued documents by id; report rollups of contracts by
+// province and organisation (a node's rebuild) and by flag, report nodes by flag (the
+// refresher's sweep); the report worklist is read whole (it holds what is not rebuilt yet).
 func Collections() []mongostore.Collection {
 	byContract := []mongo.IndexModel{mongostore.Index("contract")}
 	return []mongostore.Collection{
@@ -41,5 +43,11 @@ func Collections() []mongostore.Collection {
 		{Name: marketPricesCollection, Indexes: []mongo.IndexModel{mongostore.Index("reference", "date")}},
 		// Issued documents are read by _id (contract/sha256) only.
 		{Name: documentsCollection},
+		{Name: reportContractsCollection, Indexes: []mongo.IndexModel{mongostore.Index("province"), mongostore.Index("orgs"), mongostore.Index("todo")}},
+		{Name: reportAreasCollection, Indexes: []mongo.IndexModel{mongostore.Index("dirty")}},
+		{Name: reportOrgsCollection, Indexes: []mongo.IndexModel{mongostore.Index("dirty")}},
+		{Name: reportHouseholdsCollection, Bounded: true}, // 64 partitions, read by _id and whole
+		{Name: reportWorklistCollection, Bounded: true},   // read whole: what is marked and not rebuilt yet
+		{Name: datasetCollection, Bounded: true},          // the marker of a generated dataset (by _id)
 	}
 }

@@ -35,6 +35,12 @@ type Store struct {
 	incidents  mongostore.Repo[domain.Incident]
 	prices     mongostore.Repo[domain.MarketPrice]
 	documents  mongostore.Repo[domain.IssuedDocument]
+	// Report rollups (reports.go).
+	reportContracts mongostore.Repo[reportContractDoc]
+	areaNodes       mongostore.Repo[reportNodeDoc]
+	orgNodes        mongostore.Repo[reportNodeDoc]
+	partitions      mongostore.Repo[reportNodeDoc]
+	worklist        mongostore.Repo[workDoc]
 }
 
 // New returns the store over db.
@@ -49,6 +55,12 @@ func New(db *mongo.Database) *Store {
 		incidents:  mongostore.NewRepo[domain.Incident](db, incidentsCollection),
 		prices:     mongostore.NewRepo[domain.MarketPrice](db, marketPricesCollection),
 		documents:  mongostore.NewRepo[domain.IssuedDocument](db, documentsCollection),
+
+		reportContracts: mongostore.NewRepo[reportContractDoc](db, reportContractsCollection),
+		areaNodes:       mongostore.NewRepo[reportNodeDoc](db, reportAreasCollection),
+		orgNodes:        mongostore.NewRepo[reportNodeDoc](db, reportOrgsCollection),
+		partitions:      mongostore.NewRepo[reportNodeDoc](db, reportHouseholdsCollection),
+		worklist:        mongostore.NewRepo[workDoc](db, reportWorklistCollection),
 	}
 }
 

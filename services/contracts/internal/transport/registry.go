@@ -145,6 +145,7 @@ func (r *Registry) household(ctx context.Context, name, producer string) (domain
 	}
 	hf.Eligible = h.GetContractEligible()
 	hf.Poverty = domainEnum(h.GetPovertyStatus(), "POVERTY_STATUS_")
+	hf.EthnicMinority, hf.WomenHeaded, hf.ProvinceCode = h.GetEthnicMinority(), h.GetHeadGender() == registryv1.Gender_GENDER_FEMALE, h.GetProvinceCode()
 	if producer == "" {
 		return hf, nil
 	}
@@ -155,6 +156,20 @@ func (r *Registry) household(ctx context.Context, name, producer string) (domain
 	}
 	hf.ActiveMember = ok && m.GetState() == registryv1.Membership_STATE_ACTIVE
 	return hf, nil
+}
+
+// Area describes an administrative area (nil when the registry does not know it): a province
+// lies in itself, anything else in the province above it.
+func (r *Registry) Area(ctx context.Context, code string) (*domain.AreaFact, error) {
+	a, err := r.c.GetAdminArea(ctx, &registryv1.GetAdminAreaRequest{Name: "adminAreas/" + code})
+	if ok, err := found(err); !ok || err != nil {
+		return nil, err
+	}
+	f := &domain.AreaFact{Level: domainEnum(a.GetLevel(), "LEVEL_"), ProvinceCode: strings.TrimPrefix(a.GetParentCode(), "adminAreas/")}
+	if a.GetLevel() == registryv1.AdminArea_LEVEL_PROVINCE {
+		f.ProvinceCode = a.GetCode()
+	}
+	return f, nil
 }
 
 // RecordParties tells the registry who is party to contract.

@@ -45,6 +45,7 @@ func (s *Service) CreateContract(ctx context.Context, p auth.Principal, requestI
 	}
 	c.SetTerms(in.Terms)
 	c.SetProducerArea(f)
+	c.SetProfiles(f)
 	c.Append(domain.EventContractCreated, p.Subject, string(p.Role), map[string]any{"terms_hash": c.TermsHash, "rulebook": in.Rulebook}, now)
 	stored, created, err := s.st.CreateContract(ctx, c)
 	if err != nil {
@@ -125,6 +126,9 @@ func (s *Service) UpdateContract(ctx context.Context, p auth.Principal, r Update
 		if err := c.Update(*u, f); err != nil {
 			return "", nil, err
 		}
+		if u.TouchesTerms() {
+			c.SetProfiles(f)
+		}
 		return domain.EventContractUpdated, map[string]any{"paths": u.Paths, "terms_hash": c.TermsHash}, nil
 	})
 }
@@ -133,6 +137,8 @@ func (s *Service) UpdateContract(ctx context.Context, p auth.Principal, r Update
 type Validation struct {
 	Violations      []domain.Violation
 	RulebookVersion string
+	// Facts are what the registry said (households' profiles are recorded from them).
+	Facts domain.Facts
 }
 
 // validate checks terms against rulebook with the registry's facts.
@@ -145,7 +151,7 @@ func (s *Service) validate(ctx context.Context, rulebook string, t domain.Terms)
 	if err != nil {
 		return Validation{}, apierr.FailedPrecondition("RULEBOOK_UNKNOWN", err.Error(), nil)
 	}
-	return Validation{Violations: vs, RulebookVersion: label}, nil
+	return Validation{Violations: vs, RulebookVersion: label, Facts: f}, nil
 }
 
 // ValidateContract reports every violation at once.
@@ -180,6 +186,7 @@ func (s *Service) SubmitContract(ctx context.Context, p auth.Principal, t Target
 			return "", nil, err
 		}
 		c.RulebookVersion = val.RulebookVersion
+		c.SetProfiles(val.Facts)
 		return domain.EventContractSubmitted, map[string]any{"terms_hash": c.TermsHash, "rulebook_version": val.RulebookVersion}, nil
 	})
 }
@@ -291,6 +298,7 @@ func (s *Service) AmendContract(ctx context.Context, p auth.Principal, t Target,
 		if err := c.Amend(terms, reason, s.now()); err != nil {
 			return "", nil, err
 		}
+		c.SetProfiles(val.Facts)
 		return domain.EventAmendmentProposed, map[string]any{"number": c.PendingAmendment.Number, "terms_hash": c.PendingAmendment.TermsHash, "reason": reason}, nil
 	})
 }

@@ -97,6 +97,10 @@ func (s *Service) updateIncident(ctx context.Context, p auth.Principal, c *domai
 	if !ok {
 		return nil, apierr.EtagMismatch(name)
 	}
+	// The incident changed after its event was flushed: its contract's report rollup is stale.
+	if err := s.st.MarkReport(ctx, c.ID); err != nil {
+		return nil, err
+	}
 	return i, nil
 }
 

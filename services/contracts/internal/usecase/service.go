@@ -7,7 +7,9 @@ package usecase
 
 import (
 	"context"
+	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/lienket/lienket/services/contracts/internal/domain"
@@ -22,6 +24,8 @@ type Registry interface {
 	// registry does not know is an absent fact (the rules report it); an unreachable
 	// registry is an error.
 	Facts(ctx context.Context, t domain.Terms) (domain.Facts, error)
+	// Area describes an administrative area (nil when the registry does not know it).
+	Area(ctx context.Context, code string) (*domain.AreaFact, error)
 	// RecordParties tells the registry who is party to contract (its organisations then see
 	// each other's contact details); idempotent.
 	RecordParties(ctx context.Context, contract string, parties []string) error
@@ -43,6 +47,9 @@ type Deps struct {
 	// PublicBaseURL is where the gateway's public verification page is
 	// ("https://lienket.example.vn"): the QR code of every document links under it.
 	PublicBaseURL string
+	// Log receives what background work (the report refresher) cannot return (nil:
+	// slog.Default()).
+	Log *slog.Logger
 }
 
 // Service implements the contracts operations.
@@ -52,6 +59,8 @@ type Service struct {
 	registry Registry
 	now      func() time.Time
 	appended func(ctx context.Context, eventType string)
+	log      *slog.Logger
+	areas    sync.Map // code → *domain.AreaFact
 	dir      Directory
 	// verifyBase is the public base URL, without a trailing slash.
 	verifyBase string
@@ -61,7 +70,10 @@ type Service struct {
 // New returns the operations over d.
 func New(d Deps) *Service {
 	s := &Service{st: d.Store, books: d.Rulebooks, registry: d.Registry, now: d.Now, appended: d.EventAppended,
-		dir: d.Directory, verifyBase: strings.TrimRight(d.PublicBaseURL, "/"), feed: &feedState{}}
+		dir: d.Directory, verifyBase: strings.TrimRight(d.PublicBaseURL, "/"), feed: &feedState{}, log: d.Log}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
 	if s.now == nil {
 		s.now = time.Now
 	}

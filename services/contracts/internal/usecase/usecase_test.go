@@ -41,6 +41,16 @@ func (facts) Facts(_ context.Context, t domain.Terms) (domain.Facts, error) {
 	return f, nil
 }
 
+func (facts) Area(_ context.Context, code string) (*domain.AreaFact, error) {
+	switch code {
+	case "15":
+		return &domain.AreaFact{Level: "PROVINCE", ProvinceCode: "15"}, nil
+	case "04477":
+		return &domain.AreaFact{Level: "COMMUNE", ProvinceCode: "15"}, nil
+	}
+	return nil, nil
+}
+
 // Plots knows no plot.
 func (facts) Plots(context.Context, []string) (map[string]domain.PlotFact, error) {
 	return map[string]domain.PlotFact{}, nil

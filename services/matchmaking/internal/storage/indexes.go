@@ -18,8 +18,10 @@ const (
 func Collections() []mongostore.Collection {
 	return []mongostore.Collection{
 		// ListDemands (product, province_code, state, buyer), OpenDemands (state),
-		// DemandsWithPendingHolds.
-		{Name: demandsCollection, Indexes: []mongo.IndexModel{mongostore.Index("product", "state"), mongostore.Index("province_code"), mongostore.Index("buyer"), mongostore.Index("pending_holds")}},
+		// DemandsWithPendingHolds; DemandsForReport (province_code, delivery_commune_code or
+		// buyer, then create_time; create_time).
+		{Name: demandsCollection, Indexes: []mongo.IndexModel{mongostore.Index("product", "state"), mongostore.Index("province_code", "create_time"), mongostore.Index("buyer", "create_time"),
+			mongostore.Index("pending_holds"), mongostore.Index("delivery_commune_code", "create_time"), mongostore.Index("create_time")}},
 		// ListOffers (product, province_code, state, producer), OpenOffers (product, state),
 		// OffersWithPendingHolds.
 		{Name: offersCollection, Indexes: []mongo.IndexModel{mongostore.Index("product", "state"), mongostore.Index("province_code"), mongostore.Index("producer"), mongostore.Index("pending_holds")}},

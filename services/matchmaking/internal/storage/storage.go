@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/lienket/lienket/services/matchmaking/internal/domain"
 	"github.com/lienket/lienket/services/platform/mongostore"
@@ -294,4 +295,33 @@ func mutate[T any](ctx context.Context, repo mongostore.Repo[T], id string, now 
 		}
 	}
 	return nil, ErrBusy
+}
+
+// DemandReportFilter selects the demands of a report: posted in [From, To), delivered in
+// Province or Commune, posted by Buyer, of Product (each when not empty).
+type DemandReportFilter struct {
+	Province, Commune, Buyer, Product string
+	From, To                          time.Time
+}
+
+// DemandsForReport returns the demands f selects, without their hold ledgers (indexed:
+// province_code, delivery_commune_code and buyer each with create_time; create_time alone for
+// a national report).
+func (s *Store) DemandsForReport(ctx context.Context, f DemandReportFilter) ([]domain.Demand, error) {
+	q := bson.D{}
+	for _, t := range []struct{ field, v string }{{"province_code", f.Province}, {"delivery_commune_code", f.Commune}, {"buyer", f.Buyer}, {"product", f.Product}} {
+		if t.v != "" {
+			q = append(q, bson.E{Key: t.field, Value: t.v})
+		}
+	}
+	q = append(q, bson.E{Key: "create_time", Value: bson.D{{Key: "$gte", Value: f.From}, {Key: "$lt", Value: f.To}}})
+	cur, err := s.demands.C.Find(ctx, q, options.Find().SetProjection(bson.D{{Key: "holds", Value: 0}}))
+	if err != nil {
+		return nil, fmt.Errorf("demands for a report: %w", err)
+	}
+	var out []domain.Demand
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, fmt.Errorf("demands for a report: %w", err)
+	}
+	return out, nil
 }

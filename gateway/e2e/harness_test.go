@@ -33,7 +33,7 @@ import (
 func TestMain(m *testing.M) { testkit.Main(m) }
 
 type suite struct {
-	t        *testing.T
+	t        testing.TB
 	a        *testkit.Auth
 	url      string
 	registry string // the registry's gRPC address, for gRPC-only methods
@@ -44,12 +44,12 @@ type suite struct {
 	stopRegistry func()
 }
 
-func start(t *testing.T, cfg server.Config) *suite {
+func start(t testing.TB, cfg server.Config) *suite {
 	return startOn(t, cfg, testkit.Database(t))
 }
 
 // startOn runs the suite on db (a store of the test's own, for outage tests).
-func startOn(t *testing.T, cfg server.Config, db *mongo.Database) *suite {
+func startOn(t testing.TB, cfg server.Config, db *mongo.Database) *suite {
 	ctx := context.Background()
 	a := testkit.NewAuth(t)
 	reg, stopRegistry := testkit.ServeService(t, a, db, func(s *grpc.Server) {

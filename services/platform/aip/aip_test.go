@@ -104,3 +104,20 @@ func FuzzParseFilter(f *testing.F) {
 		}
 	})
 }
+
+// TestRequestKey: keys are digests without NUL bytes, one per method, caller and request id;
+// a key stored in the old NUL-joined form converts to the digest of the same request.
+func TestRequestKey(t *testing.T) {
+	k := RequestKey("SignContract", "users/a", "sign-1")
+	require.NotContains(t, k, "\x00")
+	require.NotContains(t, k, "users/a")
+	require.Equal(t, k, RequestKey("SignContract", "users/a", "sign-1"))
+	require.NotEqual(t, k, RequestKey("SignContract", "users/b", "sign-1"))
+	require.NotEqual(t, k, RequestKey("SubmitContract", "users/a", "sign-1"))
+	require.Empty(t, RequestKey("SignContract", "users/a", ""))
+	require.Equal(t, k, LegacyRequestKey("SignContract\x00users/a\x00sign-1"))
+	require.Equal(t, k, LegacyRequestKey(k), "a digest stays as it is")
+	keys := []string{"SignContract\x00users/a\x00sign-1", k}
+	LegacyRequestKeys(keys)
+	require.Equal(t, []string{k, k}, keys)
+}

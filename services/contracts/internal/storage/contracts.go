@@ -58,7 +58,9 @@ func (s *Store) CreateContract(ctx context.Context, c *domain.Contract) (stored 
 	return stored, created, s.flush(ctx, stored)
 }
 
-// GetContract returns a contract (nil when absent), flushing any leftover outbox.
+// GetContract returns a contract (nil when absent), flushing any leftover outbox. Request keys
+// stored in their old NUL-joined form are read as the digests requests are now remembered by,
+// so a retry of a request applied before still finds it, and the next write stores no NUL.
 func (s *Store) GetContract(ctx context.Context, id string) (*domain.Contract, error) {
 	c, err := s.contracts.Get(ctx, id)
 	if err != nil {
@@ -67,6 +69,7 @@ func (s *Store) GetContract(ctx context.Context, id string) (*domain.Contract, e
 	if c == nil {
 		return nil, nil
 	}
+	aip.LegacyRequestKeys(c.RecentRequests)
 	return c, s.flush(ctx, c)
 }
 

@@ -27,6 +27,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"google.golang.org/grpc/codes"
 
+	"github.com/lienket/lienket/services/platform/aip"
 	"github.com/lienket/lienket/services/platform/apierr"
 	"github.com/lienket/lienket/services/platform/mongostore"
 	"github.com/lienket/lienket/services/support/internal/domain"
@@ -134,12 +135,15 @@ func (t table[T, P]) insert(ctx context.Context, id string, r P) (P, bool, error
 	return P(stored), created, t.flush(ctx, id, P(stored))
 }
 
-// get returns a record (nil when absent), flushing a leftover outbox.
+// get returns a record (nil when absent), flushing a leftover outbox. Request keys stored in
+// their old NUL-joined form are read as the digests requests are now remembered by (a retry of
+// a request applied before still finds it; the next write stores no NUL).
 func (t table[T, P]) get(ctx context.Context, id string) (P, error) {
 	r, err := t.repo.Get(ctx, id)
 	if err != nil || r == nil {
 		return nil, err
 	}
+	aip.LegacyRequestKeys(P(r).Journal().Requests)
 	return P(r), t.flush(ctx, id, P(r))
 }
 

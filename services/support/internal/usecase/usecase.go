@@ -70,10 +70,7 @@ type Page[T any] struct {
 
 // requestKey is the idempotency key of a transition by p ("" when no request id was given).
 func requestKey(method string, p auth.Principal, requestID string) string {
-	if requestID == "" {
-		return ""
-	}
-	return method + "\x00" + p.Subject + "\x00" + requestID
+	return aip.RequestKey(method, p.Subject, requestID)
 }
 
 func checkRequest(requestID string, more func(*apierr.Violations)) error {

@@ -43,6 +43,10 @@ func Register(ctx context.Context, s *grpc.Server, d service.Deps, cfg Config) e
 	return nil
 }
 
+// Collections declares the service's collections and the indexes its queries use (for the
+// index coverage test and the capacity plan).
+func Collections() []mongostore.Collection { return storage.Collections() }
+
 // Spec describes the contracts process.
 func Spec() service.Spec[Config] {
 	return service.Spec[Config]{Name: "contracts", DefaultGRPCAddr: config.DefaultContractsAddr, DefaultHTTPAddr: config.DefaultContractsHTTP, Load: LoadConfig, Register: Register}

@@ -88,6 +88,19 @@ func ParseFilterFields(filter string, fields ...FilterField) ([]Condition, error
 	return cs, nil
 }
 
+// RequireScope refuses a listing whose filter has no equality on one of fields: the scopes its
+// store indexes (an organisation, a commune, a province, a state). An unscoped listing of a
+// large collection — every household of the country — is an export for operators, not a page
+// anyone may ask for. INVALID_ARGUMENT, rule SCOPE_REQUIRED, naming the fields.
+func RequireScope(cs []Condition, fields ...string) error {
+	for _, c := range cs {
+		if c.Op == "=" && contains(fields, c.Field) {
+			return nil
+		}
+	}
+	return apierr.Field("filter", "SCOPE_REQUIRED", "filter by %s (an = condition): listing them all is an export for operators", strings.Join(fields, " or "))
+}
+
 func contains(list []string, v string) bool {
 	for _, x := range list {
 		if x == v {

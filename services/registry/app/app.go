@@ -23,6 +23,9 @@ func Register(ctx context.Context, s *grpc.Server, d service.Deps, cfg Config) e
 		return err
 	}
 	st := storage.New(d.DB)
+	if err := st.Migrate(ctx); err != nil {
+		return err
+	}
 	ref, err := st.LoadReferenceData(ctx, cfg.AdminAreasFile)
 	if err != nil {
 		return err
@@ -35,6 +38,10 @@ func Register(ctx context.Context, s *grpc.Server, d service.Deps, cfg Config) e
 	transport.Register(s, usecase.New(st, ref, []byte(key), d.Log, mongostore.Now))
 	return nil
 }
+
+// Collections declares the service's collections and the indexes its queries use (for the
+// index coverage test and the capacity plan).
+func Collections() []mongostore.Collection { return storage.Collections() }
 
 // Spec describes the registry process.
 func Spec() service.Spec[Config] {

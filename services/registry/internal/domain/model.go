@@ -75,7 +75,11 @@ type Organization struct {
 	NonProfitOrSocialEnterprise bool                `bson:"non_profit_or_social_enterprise"`
 	Certifications              []Certification     `bson:"certifications,omitempty"`
 	State                       string              `bson:"state"`
-	Stamp                       `bson:",inline"`
+	// CommuneCode and ProvinceCode repeat the address's at the top of the stored document
+	// (storage sets them): listings by area are an equality the store indexes and pushes down.
+	CommuneCode  string `bson:"commune_code"`
+	ProvinceCode string `bson:"province_code"`
+	Stamp        `bson:",inline"`
 }
 
 // IsProducer reports whether the organisation can be the producer party of a contract.

@@ -21,20 +21,25 @@ const (
 	collGrants        = "grants"
 )
 
-// Collections declares the registry's collections and the indexes its queries use.
+// Collections declares the registry's collections and the indexes its queries use. Listings
+// page in _id order within a scope, so each scope's index is (scope, _id): an equality, then
+// the sort (MongoDB's equality–sort–range rule; the embedded store's PostgreSQL handler pushes
+// the equality down). Unique values (national ID numbers, tax codes, OpenID identities) are
+// found through their claims, by _id.
 func Collections() []mongostore.Collection {
 	ix := mongostore.Index
 	return []mongostore.Collection{
-		{Name: collOrganizations, Indexes: []mongo.IndexModel{ix("kind"), ix("address.commune_code"), ix("address.province_code"), ix("tax_code")}},
-		{Name: collHouseholds, Indexes: []mongo.IndexModel{ix("commune_code"), ix("province_code"), ix("poverty_status"), ix("national_id_hash")}},
-		{Name: collMemberships, Indexes: []mongo.IndexModel{ix("organization"), ix("household")}},
-		{Name: collAuthorities, Indexes: []mongo.IndexModel{ix("admin_area_code"), ix("kind")}},
-		{Name: collAdminAreas, Indexes: []mongo.IndexModel{ix("level"), ix("parent_code")}},
+		{Name: collOrganizations, Indexes: []mongo.IndexModel{ix("commune_code", "_id"), ix("province_code", "_id"), ix("kind", "_id"), ix("state", "_id")}},
+		{Name: collHouseholds, Indexes: []mongo.IndexModel{ix("commune_code", "_id"), ix("province_code", "_id"), ix("poverty_status", "_id")}},
+		{Name: collMemberships, Indexes: []mongo.IndexModel{ix("organization", "_id"), ix("household", "_id")}},
+		{Name: collAuthorities, Indexes: []mongo.IndexModel{ix("admin_area_code", "_id"), ix("kind", "_id")}},
+		{Name: collAdminAreas, Indexes: []mongo.IndexModel{ix("parent_code", "_id"), ix("level", "_id")}},
 		{Name: collProducts, Bounded: true},
 		{Name: collStandards, Bounded: true},
-		{Name: collAPIKeys, Indexes: []mongo.IndexModel{ix("organization"), mongostore.UniqueIndex("prefix")}},
+		{Name: collAPIKeys, Indexes: []mongo.IndexModel{ix("organization", "_id"), mongostore.UniqueIndex("prefix")}},
 		{Name: collClaims}, // read by _id only
-		{Name: collUsers, Indexes: []mongo.IndexModel{ix("identity_keys")}},
-		{Name: collGrants, Indexes: []mongo.IndexModel{ix("user"), ix("organization"), ix("authority")}},
+		{Name: collUsers},  // read by _id only (identities through their claims)
+		{Name: collGrants, Indexes: []mongo.IndexModel{ix("user", "_id"), ix("organization", "_id"), ix("authority", "_id")}},
+		mongostore.MigrationsDeclaration,
 	}
 }

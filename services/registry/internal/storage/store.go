@@ -5,9 +5,12 @@ package storage
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/lienket/lienket/services/platform/mongostore"
 	"github.com/lienket/lienket/services/registry/internal/domain"
@@ -31,7 +34,8 @@ type Store struct {
 // New returns the store over db.
 func New(db *mongostore.Database) *Store {
 	return &Store{
-		Orgs:        table[domain.Organization](db, collOrganizations, map[string]string{"kind": "kind", "commune_code": "address.commune_code", "province_code": "address.province_code", "state": "state"}),
+		Orgs: table[domain.Organization](db, collOrganizations, map[string]string{"kind": "kind", "commune_code": "commune_code", "province_code": "province_code", "state": "state"}).
+			preparing(func(o *domain.Organization) { o.CommuneCode, o.ProvinceCode = o.Address.CommuneCode, o.Address.ProvinceCode }),
 		Households:  table[domain.Household](db, collHouseholds, map[string]string{"commune_code": "commune_code", "province_code": "province_code", "poverty_status": "poverty_status"}),
 		Memberships: table[domain.Membership](db, collMemberships, map[string]string{"organization": "organization", "household": "household", "role": "role", "state": "state"}),
 		Authorities: table[domain.Authority](db, collAuthorities, map[string]string{"kind": "kind", "admin_area_code": "admin_area_code"}),
@@ -83,11 +87,16 @@ func In(field string, values []string) Cond {
 type Table[T any] struct {
 	repo   mongostore.Repo[T]
 	fields map[string]string // filter field → document path
+	// prepare sets what a document stores besides its domain fields (the top-level copies
+	// listings filter on) before it is written.
+	prepare func(*T)
 }
 
 func table[T any](db *mongostore.Database, name string, fields map[string]string) Table[T] {
-	return Table[T]{repo: mongostore.NewRepo[T](db, name), fields: fields}
+	return Table[T]{repo: mongostore.NewRepo[T](db, name), fields: fields, prepare: func(*T) {}}
 }
+
+func (t Table[T]) preparing(f func(*T)) Table[T] { t.prepare = f; return t }
 
 // Get returns the document id, or nil when there is none.
 func (t Table[T]) Get(ctx context.Context, id string) (*T, error) { return t.repo.Get(ctx, id) }
@@ -95,12 +104,14 @@ func (t Table[T]) Get(ctx context.Context, id string) (*T, error) { return t.rep
 // Insert stores doc under id; when id exists (an idempotent retry) it returns the stored
 // document and created=false.
 func (t Table[T]) Insert(ctx context.Context, id string, doc *T) (stored *T, created bool, err error) {
+	t.prepare(doc)
 	return t.repo.Insert(ctx, id, doc)
 }
 
 // Replace writes doc over id if its stored version is still prev; false when it moved on or is
 // gone.
 func (t Table[T]) Replace(ctx context.Context, id string, prev int64, doc *T) (bool, error) {
+	t.prepare(doc)
 	return t.repo.Replace(ctx, id, prev, doc)
 }
 
@@ -123,6 +134,66 @@ func (t Table[T]) List(ctx context.Context, conds []Cond, p Page) ([]T, bool, er
 func (t Table[T]) Any(ctx context.Context, conds ...Cond) (bool, error) {
 	items, _, err := t.List(ctx, conds, Page{Limit: 1})
 	return len(items) > 0, err
+}
+
+// maxParallelReads bounds the point reads GetMany runs at once.
+const maxParallelReads = 8
+
+// GetMany returns the documents ids name that match every condition, in the order of ids (the
+// missing ones left out). It reads each by _id — on every store a point read, where a
+// `_id $in` list is not pushed down by the embedded store — several at a time, and checks the
+// conditions on what it read.
+func (t Table[T]) GetMany(ctx context.Context, ids []string, conds ...Cond) ([]T, error) {
+	docs := make([]*T, len(ids))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(maxParallelReads)
+	for i, id := range ids {
+		g.Go(func() (err error) { docs[i], err = t.repo.Get(gctx, id); return err })
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	out := make([]T, 0, len(ids))
+	for _, d := range docs {
+		if d == nil {
+			continue
+		}
+		ok, err := t.matches(d, conds)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, *d)
+		}
+	}
+	return out, nil
+}
+
+// matches evaluates conditions on a document as it is stored.
+func (t Table[T]) matches(doc *T, conds []Cond) (bool, error) {
+	if len(conds) == 0 {
+		return true, nil
+	}
+	raw, err := bson.Marshal(doc)
+	if err != nil {
+		return false, err
+	}
+	for _, c := range conds {
+		path, ok := t.fields[c.field]
+		if c.field == "id" {
+			path, ok = "_id", true
+		}
+		if !ok {
+			return false, fmt.Errorf("storage: %s cannot be filtered on %q", t.repo.C.Name(), c.field)
+		}
+		v, _ := bson.Raw(raw).LookupErr(strings.Split(path, ".")...)
+		got, _ := v.StringValueOK()
+		switch {
+		case c.op == opEq && got != c.value, c.op == opNe && got == c.value, c.op == opIn && !slices.Contains(c.values, got):
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 func (t Table[T]) filter(conds []Cond) (bson.D, error) {
@@ -151,21 +222,6 @@ func (t Table[T]) findBy(ctx context.Context, path string, value any) (*T, error
 	return t.repo.FindOne(ctx, bson.D{{Key: path, Value: value}})
 }
 
-// OrganizationByTaxCode returns an organisation holding code, or nil.
-func (s *Store) OrganizationByTaxCode(ctx context.Context, code string) (*domain.Organization, error) {
-	return s.Orgs.findBy(ctx, "tax_code", code)
-}
-
-// HouseholdByNationalID returns a household whose national ID number has hash, or nil.
-func (s *Store) HouseholdByNationalID(ctx context.Context, hash string) (*domain.Household, error) {
-	return s.Households.findBy(ctx, "national_id_hash", hash)
-}
-
-// UserByIdentity returns the person bound to the identity whose key is key, or nil.
-func (s *Store) UserByIdentity(ctx context.Context, key string) (*domain.User, error) {
-	return s.Users.findBy(ctx, "identity_keys", key)
-}
-
 // APIKeyByPrefix returns the key whose secret starts with prefix, or nil.
 func (s *Store) APIKeyByPrefix(ctx context.Context, prefix string) (*domain.APIKey, error) {
 	return s.APIKeys.findBy(ctx, "prefix", prefix)
@@ -177,10 +233,16 @@ func (s *Store) RevokeAPIKey(ctx context.Context, id string, t time.Time) (bool,
 		bson.D{{Key: "$set", Value: bson.D{{Key: "revoke_time", Value: t}}}})
 }
 
-// ActiveMemberHouseholds returns the names of the households that are active members of org,
-// at most limit of them (and whether there are more).
-func (s *Store) ActiveMemberHouseholds(ctx context.Context, org string, limit int) ([]string, bool, error) {
-	ms, more, err := s.Memberships.List(ctx, []Cond{Eq("organization", org), Eq("state", domain.StateActive)}, Page{Limit: limit})
+// MemberHouseholds returns the names of the households that are active members of org, in
+// household order after the household after ("" for the first), at most limit of them, and
+// whether more follow. A membership's _id is "{org id}/{household id}", so the memberships of
+// one organisation sort by household.
+func (s *Store) MemberHouseholds(ctx context.Context, org, after string, limit int) ([]string, bool, error) {
+	from := ""
+	if after != "" {
+		from = strings.TrimPrefix(org, "organizations/") + "/" + strings.TrimPrefix(after, "households/")
+	}
+	ms, more, err := s.Memberships.List(ctx, []Cond{Eq("organization", org), Eq("state", domain.StateActive)}, Page{After: from, Limit: limit})
 	if err != nil {
 		return nil, false, err
 	}

@@ -44,11 +44,22 @@ func (r *Registry) GetOrganization(ctx context.Context, _ auth.Principal, name s
 	return r.getOrg(ctx, "name", name)
 }
 
+// organizationKinds are the kinds of organisation.
+var organizationKinds = []string{domain.KindBusiness, domain.KindCooperative, domain.KindUnionOfCooperatives, domain.KindCooperativeGroup, domain.KindProductionGroup}
+
 // ListOrganizations lists organisations (filter: kind, commune_code, province_code, state).
-func (r *Registry) ListOrganizations(ctx context.Context, _ auth.Principal, in ListInput) (Page[domain.Organization], error) {
-	cs, where, err := filter(in.Filter, map[string]string{"kind": "KIND_", "state": "STATE_"}, "kind", "commune_code", "province_code", "state")
+// Every caller lists those of an area (commune_code or province_code =); the whole country's
+// are an export for operators and services.
+func (r *Registry) ListOrganizations(ctx context.Context, p auth.Principal, in ListInput) (Page[domain.Organization], error) {
+	cs, where, err := filter(in.Filter, map[string]enum{"kind": {"KIND_", organizationKinds},
+		"state": {"STATE_", []string{domain.StateActive, domain.StateSuspended}}}, "kind", "commune_code", "province_code", "state")
 	if err != nil {
 		return Page[domain.Organization]{}, err
+	}
+	if !p.Privileged() {
+		if err := aip.RequireScope(cs, "commune_code", "province_code"); err != nil {
+			return Page[domain.Organization]{}, err
+		}
 	}
 	return page(in, "orgs\x00"+aip.String(cs), func(pg storage.Page) ([]domain.Organization, bool, error) { return r.st.Orgs.List(ctx, where, pg) },
 		func(o *domain.Organization) string { return o.ID })

@@ -42,7 +42,7 @@ func (r *Registry) GetAuthority(ctx context.Context, _ auth.Principal, name stri
 
 // ListAuthorities lists authorities (filter: kind, admin_area_code).
 func (r *Registry) ListAuthorities(ctx context.Context, _ auth.Principal, in ListInput) (Page[domain.Authority], error) {
-	cs, where, err := filter(in.Filter, map[string]string{"kind": "KIND_"}, "kind", "admin_area_code")
+	cs, where, err := filter(in.Filter, map[string]enum{"kind": {"KIND_", []string{domain.AuthorityCommune, domain.AuthorityProvince}}}, "kind", "admin_area_code")
 	if err != nil {
 		return Page[domain.Authority]{}, err
 	}
@@ -71,7 +71,7 @@ func (r *Registry) GetAdminArea(_ context.Context, _ auth.Principal, name string
 
 // ListAdminAreas lists administrative areas (filter: level, parent_code).
 func (r *Registry) ListAdminAreas(ctx context.Context, _ auth.Principal, in ListInput) (Page[domain.AdminArea], error) {
-	cs, where, err := filter(in.Filter, map[string]string{"level": "LEVEL_"}, "level", "parent_code")
+	cs, where, err := filter(in.Filter, map[string]enum{"level": {"LEVEL_", []string{domain.LevelProvince, domain.LevelDistrict, domain.LevelCommune}}}, "level", "parent_code")
 	if err != nil {
 		return Page[domain.AdminArea]{}, err
 	}
@@ -86,7 +86,7 @@ func (r *Registry) GetProduct(_ context.Context, _ auth.Principal, name string) 
 
 // ListProducts lists products (filter: category).
 func (r *Registry) ListProducts(ctx context.Context, _ auth.Principal, in ListInput) (Page[domain.Product], error) {
-	cs, where, err := filter(in.Filter, map[string]string{"category": "PRODUCT_CATEGORY_"}, "category")
+	cs, where, err := filter(in.Filter, map[string]enum{"category": {"PRODUCT_CATEGORY_", []string{"CROP", "LIVESTOCK", "FORESTRY", "AQUACULTURE", "HANDICRAFT"}}}, "category")
 	if err != nil {
 		return Page[domain.Product]{}, err
 	}

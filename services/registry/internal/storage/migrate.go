@@ -1,0 +1,70 @@
+package storage
+
+import (
+	"context"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/lienket/lienket/services/platform/mongostore"
+	"github.com/lienket/lienket/services/registry/internal/domain"
+)
+
+// ClaimKey is the _id of the claim on a value of a kind ("national_id", "tax_code",
+// "identity").
+func ClaimKey(kind, value string) string { return kind + "/" + value }
+
+// Migrate brings what earlier versions stored up to date, once per database: the unique
+// values registered before claims existed get their claims (so a value's holder is always
+// found by its claim), and organisations get the top-level area fields their listings filter
+// on.
+func (s *Store) Migrate(ctx context.Context) error {
+	db := s.Orgs.repo.C.Database()
+	claim := func(kind, field string) func(bson.Raw) (bson.D, error) {
+		return func(d bson.Raw) (bson.D, error) {
+			id, _ := d.Lookup("_id").StringValueOK()
+			var values []string
+			switch v := d.Lookup(field); v.Type {
+			case bson.TypeString:
+				values = append(values, v.StringValue())
+			case bson.TypeArray:
+				vals, _ := v.Array().Values()
+				for _, x := range vals {
+					if s, ok := x.StringValueOK(); ok {
+						values = append(values, s)
+					}
+				}
+			}
+			for _, value := range values {
+				if value == "" {
+					continue
+				}
+				key := ClaimKey(kind, value) // a value held twice before claims: the first keeps it
+				if _, _, err := s.Claims.Insert(ctx, key, &domain.Claim{ID: key, Owner: id, Time: mongostore.Now(), Version: 1}); err != nil {
+					return nil, err
+				}
+			}
+			return nil, nil
+		}
+	}
+	for _, m := range []struct {
+		name, coll string
+		fn         func(bson.Raw) (bson.D, error)
+	}{
+		{"registry-claims-national-id-1", collHouseholds, claim("national_id", "national_id_hash")},
+		{"registry-claims-tax-code-1", collOrganizations, claim("tax_code", "tax_code")},
+		{"registry-claims-identity-1", collUsers, claim("identity", "identity_keys")},
+		{"registry-organization-area-1", collOrganizations, func(d bson.Raw) (bson.D, error) {
+			if _, ok := d.Lookup("province_code").StringValueOK(); ok {
+				return nil, nil
+			}
+			commune, _ := d.Lookup("address", "commune_code").StringValueOK()
+			province, _ := d.Lookup("address", "province_code").StringValueOK()
+			return bson.D{{Key: "commune_code", Value: commune}, {Key: "province_code", Value: province}}, nil
+		}},
+	} {
+		if err := mongostore.Backfill(ctx, db, m.name, m.coll, m.fn); err != nil {
+			return err
+		}
+	}
+	return nil
+}

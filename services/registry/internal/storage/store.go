@@ -35,7 +35,9 @@ type Store struct {
 func New(db *mongostore.Database) *Store {
 	return &Store{
 		Orgs: table[domain.Organization](db, collOrganizations, map[string]string{"kind": "kind", "commune_code": "commune_code", "province_code": "province_code", "state": "state"}).
-			preparing(func(o *domain.Organization) { o.CommuneCode, o.ProvinceCode = o.Address.CommuneCode, o.Address.ProvinceCode }),
+			preparing(func(o *domain.Organization) {
+				o.CommuneCode, o.ProvinceCode = o.Address.CommuneCode, o.Address.ProvinceCode
+			}),
 		Households:  table[domain.Household](db, collHouseholds, map[string]string{"commune_code": "commune_code", "province_code": "province_code", "poverty_status": "poverty_status"}),
 		Memberships: table[domain.Membership](db, collMemberships, map[string]string{"organization": "organization", "household": "household", "role": "role", "state": "state"}),
 		Authorities: table[domain.Authority](db, collAuthorities, map[string]string{"kind": "kind", "admin_area_code": "admin_area_code"}),

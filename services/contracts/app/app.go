@@ -26,6 +26,9 @@ func Register(ctx context.Context, s *grpc.Server, d service.Deps, cfg Config) e
 	if err := st.EnsureIndexes(ctx); err != nil {
 		return err
 	}
+	if err := st.Migrate(ctx); err != nil {
+		return err
+	}
 	books, err := domain.LoadRulebooks(rulebooks.FS)
 	if err != nil {
 		return fmt.Errorf("rulebooks: %w", err)

@@ -66,6 +66,18 @@ func AnyValue(name string) FilterField { return FilterField{Name: name} }
 // OneOf is a filter field that takes only the given values (an enum's names).
 func OneOf(name string, values ...string) FilterField { return FilterField{Name: name, Values: values} }
 
+// OneOfEnum is a filter field over an enum: it takes each of values (as stored) with or
+// without the API's prefix (state = "STATE_OPEN" or "OPEN"), and the unspecified value, which
+// matches nothing set.
+func OneOfEnum(name, prefix string, values ...string) FilterField {
+	out := make([]string, 0, 2*len(values)+1)
+	for _, v := range values {
+		out = append(out, prefix+v)
+	}
+	out = append(out, values...)
+	return OneOf(name, append(out, prefix+"UNSPECIFIED")...)
+}
+
 // ParseFilterFields is ParseFilter with the values checked too: a value a field cannot take
 // (state = "NOPE") is INVALID_ARGUMENT listing the accepted ones, rather than a filter that
 // silently matches nothing.

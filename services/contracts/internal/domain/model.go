@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"slices"
 	"time"
 )
 
@@ -239,14 +240,17 @@ type Contract struct {
 	BuyerAcknowledged    bool        `bson:"buyer_acknowledged"`
 	ProducerAcknowledged bool        `bson:"producer_acknowledged"`
 	Households           []string    `bson:"households"`
-	ExcusedLots          []string    `bson:"excused_lots"`
-	RecentRequests       []string    `bson:"recent_requests"`
-	HeadSeq              int64       `bson:"head_seq"`
-	HeadHash             string      `bson:"head_hash"`
-	PendingEvents        []Event     `bson:"pending_events"`
-	CreateTime           time.Time   `bson:"create_time"`
-	UpdateTime           time.Time   `bson:"update_time"`
-	Version              int64       `bson:"version"`
+	// Parties are the buyer and the producer (from the terms): a party's contracts are listed
+	// by one equality on it, which the store indexes and pushes down.
+	Parties        []string  `bson:"parties"`
+	ExcusedLots    []string  `bson:"excused_lots"`
+	RecentRequests []string  `bson:"recent_requests"`
+	HeadSeq        int64     `bson:"head_seq"`
+	HeadHash       string    `bson:"head_hash"`
+	PendingEvents  []Event   `bson:"pending_events"`
+	CreateTime     time.Time `bson:"create_time"`
+	UpdateTime     time.Time `bson:"update_time"`
+	Version        int64     `bson:"version"`
 }
 
 // Editable reports whether the terms may be changed directly (not by amendment).
@@ -262,6 +266,18 @@ func (c *Contract) SetTerms(t Terms) {
 	for _, a := range t.Allocations {
 		c.Households = append(c.Households, a.Household)
 	}
+	c.Parties = PartiesOf(t)
+}
+
+// PartiesOf are the parties of terms t: the buyer and the producer, those named.
+func PartiesOf(t Terms) []string {
+	out := []string{}
+	for _, p := range []string{t.Buyer, t.Producer} {
+		if p != "" && !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // MaxRecentRequests bounds the idempotency memory kept on a contract.

@@ -17,21 +17,25 @@ const (
 	marketPricesCollection = "market_prices"
 )
 
-// Collections declares the contracts service's collections and the indexes their queries use:
-// contracts are listed by party, producer area, household and state; events and execution
-// records by contract (in _id order); market prices by reference and date.
+// Collections declares the contracts service's collections and the indexes their queries use.
+// Listings page in _id order within a scope, so each index is (scope, _id) — an equality, then
+// the sort (MongoDB's equality–sort–range rule): contracts by party, producer commune or
+// province, household, state, product and witness; events and execution records by contract
+// (an event's _id sorts by sequence); market prices by reference and by date.
 func Collections() []mongostore.Collection {
-	byContract := []mongo.IndexModel{mongostore.Index("contract")}
+	ix := mongostore.Index
+	byContract := []mongo.IndexModel{ix("contract", "_id")}
 	return []mongostore.Collection{
 		{Name: contractsCollection, Indexes: []mongo.IndexModel{
-			mongostore.Index("terms.buyer"), mongostore.Index("terms.producer"), mongostore.Index("producer_commune_code"),
-			mongostore.Index("producer_province_code"), mongostore.Index("households"), mongostore.Index("state"),
+			ix("parties", "_id"), ix("producer_commune_code", "_id"), ix("producer_province_code", "_id"), ix("households", "_id"),
+			ix("state", "_id"), ix("terms.product", "_id"), ix("terms.witness_authority", "_id"),
 		}},
-		{Name: eventsCollection, Indexes: []mongo.IndexModel{mongostore.Index("contract", "seq")}},
+		{Name: eventsCollection, Indexes: byContract},
 		{Name: deliveriesCollection, Indexes: byContract},
 		{Name: advancesCollection, Indexes: byContract},
 		{Name: paymentsCollection, Indexes: byContract},
 		{Name: incidentsCollection, Indexes: byContract},
-		{Name: marketPricesCollection, Indexes: []mongo.IndexModel{mongostore.Index("reference", "date")}},
+		{Name: marketPricesCollection, Indexes: []mongo.IndexModel{ix("reference", "_id"), ix("date", "_id")}},
+		mongostore.MigrationsDeclaration,
 	}
 }

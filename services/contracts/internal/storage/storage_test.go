@@ -256,3 +256,21 @@ func TestLegacyRequestKeys(t *testing.T) {
 		})
 	}
 }
+
+// TestMigrateParties: a contract stored before contracts kept their parties is listed for its
+// buyer and its producer once the service has started (Migrate), and only for them.
+func TestMigrateParties(t *testing.T) {
+	ctx := context.Background()
+	st, db := newStore(t)
+	_, err := db.Collection("contracts").InsertOne(ctx, bson.D{{Key: "_id", Value: "old"}, {Key: "state", Value: domain.StateActive},
+		{Key: "terms", Value: bson.D{{Key: "buyer", Value: "organizations/b"}, {Key: "producer", Value: "organizations/p"}}}, {Key: "version", Value: int64(3)}})
+	require.NoError(t, err)
+	require.NoError(t, st.Migrate(ctx))
+	require.NoError(t, st.Migrate(ctx), "a second start skips it")
+	for party, want := range map[string]int{"organizations/b": 1, "organizations/p": 1, "organizations/x": 0} {
+		cs, _, err := st.ListContracts(ctx, storage.Visibility{By: storage.VisibleToParty, Value: party}, nil, storage.Page{Limit: 10})
+		require.NoError(t, err)
+		require.Len(t, cs, want, party)
+	}
+	require.EqualValues(t, 3, raw(t, db, "old").Version, "a migration is no change of the contract")
+}

@@ -58,7 +58,7 @@ func (s *Service) GetContract(ctx context.Context, p auth.Principal, name string
 // ListContracts lists the contracts the caller may see. Filters: state, buyer, producer,
 // product, witness_authority, commune_code.
 func (s *Service) ListContracts(ctx context.Context, p auth.Principal, q ListQuery) (Page[domain.Contract], error) {
-	cs, err := aip.ParseFilter(q.Filter, storage.ContractFilterFields()...)
+	cs, err := aip.ParseFilterFields(q.Filter, storage.ContractFilterFields()...)
 	if err != nil {
 		return Page[domain.Contract]{}, err
 	}

@@ -74,7 +74,8 @@ func (r *Registry) GetHousehold(ctx context.Context, p auth.Principal, name stri
 // members (filter organization = "organizations/{id}"); operators and services see all.
 func (r *Registry) ListHouseholds(ctx context.Context, p auth.Principal, in ListInput) (Page[domain.Household], error) {
 	cs, err := aip.ParseFilterFields(in.Filter, aip.AnyValue("commune_code"), aip.AnyValue("province_code"),
-		aip.OneOf("poverty_status", povertyStatuses...), aip.AnyValue("organization"))
+		aip.OneOfEnum("poverty_status", "POVERTY_STATUS_", domain.PovertyPoor, domain.PovertyNearPoor, domain.PovertyRecentlyEscaped, domain.PovertyNonPoor),
+		aip.AnyValue("organization"))
 	if err != nil {
 		return Page[domain.Household]{}, err
 	}
@@ -100,10 +101,6 @@ func (r *Registry) ListHouseholds(ctx context.Context, p auth.Principal, in List
 	return page(in, digest, func(pg storage.Page) ([]domain.Household, bool, error) { return r.st.Households.List(ctx, where, pg) },
 		func(h *domain.Household) string { return h.ID })
 }
-
-// povertyStatuses are the values a poverty_status filter takes (with or without the API's
-// prefix).
-var povertyStatuses = enumValues("POVERTY_STATUS_", domain.PovertyPoor, domain.PovertyNearPoor, domain.PovertyRecentlyEscaped, domain.PovertyNonPoor)
 
 // memberHouseholds reads one page of org's active member households that match where: a page
 // of its memberships (in household order), then those households by _id.

@@ -112,7 +112,7 @@ func filter(s string, enums map[string]enum, allowed ...string) ([]aip.Condition
 	for i, name := range allowed {
 		fields[i] = aip.AnyValue(name)
 		if e, ok := enums[name]; ok {
-			fields[i] = aip.OneOf(name, enumValues(e.prefix, e.values...)...)
+			fields[i] = aip.OneOfEnum(name, e.prefix, e.values...)
 			prefixes[name] = e.prefix
 		}
 	}
@@ -121,17 +121,6 @@ func filter(s string, enums map[string]enum, allowed ...string) ([]aip.Condition
 		return nil, nil, err
 	}
 	return cs, conds(cs, prefixes), nil
-}
-
-// enumValues are the values an enum filter field accepts: each of values with and without the
-// API's prefix, and the unspecified value (which matches nothing set).
-func enumValues(prefix string, values ...string) []string {
-	out := make([]string, 0, 2*len(values)+1)
-	for _, v := range values {
-		out = append(out, prefix+v)
-	}
-	out = append(out, values...)
-	return append(out, prefix+"UNSPECIFIED")
 }
 
 func conds(cs []aip.Condition, enums map[string]string) []storage.Cond {

@@ -22,6 +22,10 @@ func Register(ctx context.Context, s *grpc.Server, d service.Deps, cfg Config) e
 	if err := mongostore.EnsureCollections(ctx, d.DB, storage.Collections()); err != nil {
 		return err
 	}
+	st := storage.New(d.DB)
+	if err := st.Migrate(ctx); err != nil {
+		return err
+	}
 	rc, err := d.Dial(cfg.RegistryAddr)
 	if err != nil {
 		return err
@@ -30,7 +34,7 @@ func Register(ctx context.Context, s *grpc.Server, d service.Deps, cfg Config) e
 	if err != nil {
 		return err
 	}
-	uc := usecase.New(storage.New(d.DB), transport.NewRegistry(rc), transport.NewContracts(cc), usecase.Settings{
+	uc := usecase.New(st, transport.NewRegistry(rc), transport.NewContracts(cc), usecase.Settings{
 		Weights: cfg.Weights, TransportVNDPerUnitKm: cfg.TransportVNDPerUnitKm, BatchMaxNodes: cfg.BatchMaxNodes, MaxOffers: cfg.MaxOffers, Now: mongostore.Now,
 	}, d.Log)
 	transport.Register(s, uc)

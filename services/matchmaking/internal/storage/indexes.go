@@ -13,16 +13,21 @@ const (
 	proposalsCollection = "proposals"
 )
 
-// Collections declares matchmaking's collections and the indexes its queries use.
+// Collections declares matchmaking's collections and the indexes its queries use: each listing
+// pages in _id order within a scope, so each index is (scope, _id) — an equality, then the
+// sort (MongoDB's equality–sort–range rule).
 func Collections() []mongostore.Collection {
+	ix := mongostore.Index
 	return []mongostore.Collection{
-		// ListDemands (product, province_code, state, buyer), OpenDemands (state),
-		// DemandsWithPendingHolds.
-		{Name: demandsCollection, Indexes: []mongo.IndexModel{mongostore.Index("product", "state"), mongostore.Index("province_code"), mongostore.Index("buyer"), mongostore.Index("pending_holds")}},
-		// ListOffers (product, province_code, state, producer), OpenOffers (product, state),
-		// OffersWithPendingHolds.
-		{Name: offersCollection, Indexes: []mongo.IndexModel{mongostore.Index("product", "state"), mongostore.Index("province_code"), mongostore.Index("producer"), mongostore.Index("pending_holds")}},
-		// ListProposals (demand; buyer or producer), PendingProposals (demand, state).
-		{Name: proposalsCollection, Indexes: []mongo.IndexModel{mongostore.Index("demand"), mongostore.Index("offer"), mongostore.Index("producer", "state"), mongostore.Index("buyer")}},
+		// ListDemands (buyer, product, province_code, state), OpenDemands (state),
+		// DemandsWithPendingHolds (holds_pending).
+		{Name: demandsCollection, Indexes: []mongo.IndexModel{ix("buyer", "_id"), ix("product", "_id"), ix("province_code", "_id"), ix("state", "_id"), ix("holds_pending", "_id")}},
+		// ListOffers (producer, product, province_code, state), CandidateOffers (product, state,
+		// one month of the demand's window), OffersWithPendingHolds (holds_pending).
+		{Name: offersCollection, Indexes: []mongo.IndexModel{ix("producer", "_id"), ix("product", "_id"), ix("province_code", "_id"), ix("state", "_id"),
+			ix("product", "state", "harvest_months", "_id"), ix("holds_pending", "_id")}},
+		// ListProposals (demand; a party), PendingProposals (demand, state), by offer.
+		{Name: proposalsCollection, Indexes: []mongo.IndexModel{ix("demand", "_id"), ix("parties", "_id"), ix("offer", "_id")}},
+		mongostore.MigrationsDeclaration,
 	}
 }

@@ -103,8 +103,8 @@ func (u *Service) GetDemand(ctx context.Context, _ auth.Principal, name string) 
 
 // ListDemands lists demands (any authenticated caller). Filters: product, province_code,
 // state, buyer, window.
-func (u *Service) ListDemands(ctx context.Context, _ auth.Principal, in ListInput) ([]domain.Demand, string, error) {
-	f, cs, err := marketFilter(in.Filter, "buyer")
+func (u *Service) ListDemands(ctx context.Context, p auth.Principal, in ListInput) ([]domain.Demand, string, error) {
+	f, cs, err := marketFilter(p, in.Filter, "buyer", domain.DemandOpen, domain.DemandPartiallyAllocated, domain.DemandFilled, domain.DemandClosed, domain.DemandCancelled)
 	if err != nil {
 		return nil, "", err
 	}

@@ -42,12 +42,15 @@ func page[T, F any](ctx context.Context, in ListInput, scope string, list func(c
 	return items, next, nil
 }
 
-// marketFilter reads a filter over demands or offers: product, province_code, state (by its
-// API name, STATE_OPEN, or its domain name), window (the posting's window contains that day)
-// and owner (buyer or producer).
-func marketFilter(filter, owner string) (storage.MarketFilter, []aip.Condition, error) {
+// marketFilter reads a filter over demands or offers: product, province_code, state (one of
+// states, by its API name, STATE_OPEN, or its domain name), window (the posting's window
+// contains that day) and owner (buyer or producer). A caller other than an operator or a
+// service lists postings of a scope — a product, a province, a state or an owner (an =
+// condition): every posting of the country is an export.
+func marketFilter(p auth.Principal, filter, owner string, states ...string) (storage.MarketFilter, []aip.Condition, error) {
 	var f storage.MarketFilter
-	cs, err := aip.ParseFilter(filter, "product", "province_code", "state", "window", owner)
+	cs, err := aip.ParseFilterFields(filter, aip.AnyValue("product"), aip.AnyValue("province_code"), aip.OneOfEnum("state", "STATE_", states...),
+		aip.AnyValue("window"), aip.AnyValue(owner))
 	if err != nil {
 		return f, nil, err
 	}
@@ -68,6 +71,11 @@ func marketFilter(filter, owner string) (storage.MarketFilter, []aip.Condition, 
 			f.State = append(f.State, t)
 		default: // owner
 			f.Owner = append(f.Owner, t)
+		}
+	}
+	if !p.Privileged() {
+		if err := aip.RequireScope(cs, "product", "province_code", "state", owner); err != nil {
+			return f, nil, err
 		}
 	}
 	return f, cs, nil

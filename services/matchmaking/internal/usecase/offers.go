@@ -87,8 +87,8 @@ func (u *Service) GetOffer(ctx context.Context, _ auth.Principal, name string) (
 
 // ListOffers lists offers (any authenticated caller). Filters: product, province_code, state,
 // producer, window.
-func (u *Service) ListOffers(ctx context.Context, _ auth.Principal, in ListInput) ([]domain.Offer, string, error) {
-	f, cs, err := marketFilter(in.Filter, "producer")
+func (u *Service) ListOffers(ctx context.Context, p auth.Principal, in ListInput) ([]domain.Offer, string, error) {
+	f, cs, err := marketFilter(p, in.Filter, "producer", domain.OfferOpen, domain.OfferExhausted, domain.OfferWithdrawn)
 	if err != nil {
 		return nil, "", err
 	}

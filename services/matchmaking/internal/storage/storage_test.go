@@ -154,7 +154,10 @@ func TestCandidateOffers(t *testing.T) {
 	require.ErrorIs(t, s.CandidateOffers(ctx, "products/que", []string{"2026-06"}, func([]domain.Offer) error { return stop }), stop)
 
 	// A changed window moves the offer to its new months.
-	_, err := s.MutateOffer(ctx, "e", time.Now(), func(o *domain.Offer) (bool, error) { o.HarvestWindow = win("2026-06-01", "2026-06-05"); return true, nil })
+	_, err := s.MutateOffer(ctx, "e", time.Now(), func(o *domain.Offer) (bool, error) {
+		o.HarvestWindow = win("2026-06-01", "2026-06-05")
+		return true, nil
+	})
 	require.NoError(t, err)
 	got = nil
 	require.NoError(t, s.CandidateOffers(ctx, "products/que", []string{"2026-06"}, func(page []domain.Offer) error {

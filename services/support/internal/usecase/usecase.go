@@ -87,15 +87,26 @@ func reasonText(field, s string) func(*apierr.Violations) {
 	return func(v *apierr.Violations) { v.Text(field, s, true, apierr.MaxLongText) }
 }
 
-// filter parses a listing's filter into storage conditions: allowed names the fields; value
-// maps a field's value to its stored form (nil: as given).
-func filter(expr string, fields map[string]string, value func(field, v string) string) ([]storage.Cond, string, error) {
+// filter parses a listing's filter into storage conditions: fields names the fields (and how
+// they are stored), enums the values of the enumerated ones (as stored, with the API's prefix
+// or without; any other is INVALID_ARGUMENT FILTER_VALUE); value maps a field's value to its
+// stored form (nil: as given). A != condition on an enum field becomes "one of the other
+// values", an equality the field's index serves (MongoDB reads that range of the index, where
+// a != reads every other key).
+func filter(expr string, fields map[string]string, enums map[string]enumField, value func(field, v string) string) ([]storage.Cond, string, error) {
 	allowed := make([]string, 0, len(fields))
 	for f := range fields {
 		allowed = append(allowed, f)
 	}
 	slices.Sort(allowed)
-	cs, err := aip.ParseFilter(expr, allowed...)
+	ff := make([]aip.FilterField, len(allowed))
+	for i, f := range allowed {
+		ff[i] = aip.AnyValue(f)
+		if e, ok := enums[f]; ok {
+			ff[i] = aip.OneOfEnum(f, e.prefix, e.values...)
+		}
+	}
+	cs, err := aip.ParseFilterFields(expr, ff...)
 	if err != nil {
 		return nil, "", err
 	}
@@ -106,8 +117,17 @@ func filter(expr string, fields map[string]string, value func(field, v string) s
 			v = value(c.Field, v)
 		}
 		out[i] = storage.Cond{Field: c.Field, Op: c.Op, Value: v}
+		if e, ok := enums[c.Field]; ok && c.Op == "!=" {
+			out[i] = storage.Cond{Field: c.Field, Op: "in", Values: slices.DeleteFunc(slices.Clone(e.values), func(x string) bool { return x == v })}
+		}
 	}
 	return out, aip.String(cs), nil
+}
+
+// enumField is an enum filter field: the prefix its API values carry and its stored values.
+type enumField struct {
+	prefix string
+	values []string
 }
 
 // pageOf pages through items already in memory (a project's spending reports, activities,

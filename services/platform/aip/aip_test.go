@@ -68,7 +68,7 @@ func TestParseName(t *testing.T) {
 func TestParseFilter(t *testing.T) {
 	cs, err := ParseFilter(`kind = "KIND_COOPERATIVE" AND province_code=10 and state != "STATE_SUSPENDED"`, "kind", "province_code", "state")
 	require.NoError(t, err)
-	require.Equal(t, []Condition{{"kind", "=", "KIND_COOPERATIVE"}, {"province_code", "=", "10"}, {"state", "!=", "STATE_SUSPENDED"}}, cs)
+	require.Equal(t, []Condition{{Field: "kind", Op: "=", Value: "KIND_COOPERATIVE"}, {Field: "province_code", Op: "=", Value: "10"}, {Field: "state", Op: "!=", Value: "STATE_SUSPENDED"}}, cs)
 	cs, err = ParseFilter("  ", "kind")
 	require.NoError(t, err)
 	require.Empty(t, cs)

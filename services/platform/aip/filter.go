@@ -12,11 +12,17 @@ import (
 type Condition struct {
 	// Field as written by the client.
 	Field string
-	// Op is "=" or "!=".
+	// Op is "=" or "!=" — or "in" (one of Values) for a != on an enum field (see
+	// ParseFilterFields).
 	Op string
 	// Value, unquoted.
 	Value string
+	// Values an "in" condition takes, as stored.
+	Values []string
 }
+
+// Equality reports whether c selects by equality: = or in (an index range, a scope).
+func (c Condition) Equality() bool { return c.Op == "=" || c.Op == "in" }
 
 // ParseFilter parses the AIP-160 subset Lienket supports: terms `field = "value"` or
 // `field != "value"` (value quoted or a bare word) joined by AND. Only fields in allowed may
@@ -58,6 +64,9 @@ func ParseFilter(filter string, allowed ...string) ([]Condition, error) {
 type FilterField struct {
 	Name   string
 	Values []string
+	// enum: the prefix of the API's values and the values as stored (OneOfEnum).
+	prefix string
+	stored []string
 }
 
 // AnyValue is a filter field that takes any value (a resource name, a code, a date).
@@ -75,12 +84,16 @@ func OneOfEnum(name, prefix string, values ...string) FilterField {
 		out = append(out, prefix+v)
 	}
 	out = append(out, values...)
-	return OneOf(name, append(out, prefix+"UNSPECIFIED")...)
+	f := OneOf(name, append(out, prefix+"UNSPECIFIED")...)
+	f.prefix, f.stored = prefix, values
+	return f
 }
 
 // ParseFilterFields is ParseFilter with the values checked too: a value a field cannot take
 // (state = "NOPE") is INVALID_ARGUMENT listing the accepted ones, rather than a filter that
-// silently matches nothing.
+// silently matches nothing. A != on an enum field (OneOfEnum) becomes Op "in" with the field's
+// other values: an equality an index serves (a != reads every other key of it), the same
+// documents since an enum field holds one of its values.
 func ParseFilterFields(filter string, fields ...FilterField) ([]Condition, error) {
 	names := make([]string, len(fields))
 	for i, f := range fields {
@@ -90,14 +103,41 @@ func ParseFilterFields(filter string, fields ...FilterField) ([]Condition, error
 	if err != nil {
 		return nil, err
 	}
-	for _, c := range cs {
+	for i, c := range cs {
 		for _, f := range fields {
-			if f.Name == c.Field && f.Values != nil && !contains(f.Values, c.Value) {
+			if f.Name != c.Field || f.Values == nil {
+				continue
+			}
+			if !contains(f.Values, c.Value) {
 				return nil, apierr.Field("filter", "FILTER_VALUE", "%s cannot be %q (accepted: %s)", c.Field, c.Value, strings.Join(f.Values, ", "))
+			}
+			if f.stored != nil && c.Op == "!=" {
+				v := strings.TrimPrefix(c.Value, f.prefix)
+				cs[i].Op, cs[i].Values = "in", nil
+				for _, x := range f.stored {
+					if x != v {
+						cs[i].Values = append(cs[i].Values, x)
+					}
+				}
 			}
 		}
 	}
 	return cs, nil
+}
+
+// RequireEquality refuses a filter whose conditions select by no equality (only != and
+// ranges): it would read a whole collection. An empty filter passes (the caller's scope, or
+// an operator's export, bounds what it reads). INVALID_ARGUMENT, rule SCOPE_REQUIRED.
+func RequireEquality(cs []Condition, fields ...string) error {
+	if len(cs) == 0 {
+		return nil
+	}
+	for _, c := range cs {
+		if c.Equality() {
+			return nil
+		}
+	}
+	return apierr.Field("filter", "SCOPE_REQUIRED", "add an = condition (on %s): only != and range conditions would read every document", strings.Join(fields, ", "))
 }
 
 // RequireScope refuses a listing whose filter has no equality on one of fields: the scopes its
@@ -106,7 +146,7 @@ func ParseFilterFields(filter string, fields ...FilterField) ([]Condition, error
 // anyone may ask for. INVALID_ARGUMENT, rule SCOPE_REQUIRED, naming the fields.
 func RequireScope(cs []Condition, fields ...string) error {
 	for _, c := range cs {
-		if c.Op == "=" && contains(fields, c.Field) {
+		if c.Equality() && contains(fields, c.Field) {
 			return nil
 		}
 	}
@@ -171,7 +211,11 @@ func lex(s string) ([]string, error) {
 func String(cs []Condition) string {
 	parts := make([]string, len(cs))
 	for i, c := range cs {
-		parts[i] = fmt.Sprintf("%s%s%q", c.Field, c.Op, c.Value)
+		op := c.Op
+		if op == "in" {
+			op = "!=" // as the client wrote it
+		}
+		parts[i] = fmt.Sprintf("%s%s%q", c.Field, op, c.Value)
 	}
 	return strings.Join(parts, "&")
 }

@@ -231,8 +231,11 @@ func restrict(filter bson.D, conds []aip.Condition, fields map[string]string) bs
 	for _, c := range conds {
 		key := fields[c.Field]
 		var val any = c.Value
-		if c.Op == "!=" {
+		switch c.Op {
+		case "!=":
 			val = bson.D{{Key: "$ne", Value: c.Value}}
+		case "in":
+			val = bson.D{{Key: "$in", Value: c.Values}}
 		}
 		if used[key] {
 			and = append(and, bson.D{{Key: key, Value: val}})

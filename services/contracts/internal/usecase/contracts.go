@@ -66,6 +66,11 @@ func (s *Service) ListContracts(ctx context.Context, p auth.Principal, q ListQue
 	if !ok {
 		return Page[domain.Contract]{}, apierr.PermissionDenied("role " + string(p.Role) + " may not list contracts")
 	}
+	if vis.By == storage.VisibleAll {
+		if err := aip.RequireEquality(cs, "state", "buyer", "producer", "product", "witness_authority", "commune_code"); err != nil {
+			return Page[domain.Contract]{}, err
+		}
+	}
 	for i := range cs {
 		if cs[i].Field == "state" {
 			cs[i].Value = enumValue(cs[i].Value, "CONTRACT_STATE_")

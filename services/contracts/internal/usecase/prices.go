@@ -40,6 +40,9 @@ func (s *Service) ListMarketPrices(ctx context.Context, _ auth.Principal, q List
 	if err != nil {
 		return Page[domain.MarketPrice]{}, err
 	}
+	if err := aip.RequireEquality(cs, "reference", "price_date"); err != nil {
+		return Page[domain.MarketPrice]{}, err
+	}
 	pg, err := newPager(q, "prices", aip.String(cs))
 	if err != nil {
 		return Page[domain.MarketPrice]{}, err

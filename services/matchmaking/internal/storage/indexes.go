@@ -26,8 +26,8 @@ func Collections() []mongostore.Collection {
 		// one month of the demand's window), OffersWithPendingHolds (holds_pending).
 		{Name: offersCollection, Indexes: []mongo.IndexModel{ix("producer", "_id"), ix("product", "_id"), ix("province_code", "_id"), ix("state", "_id"),
 			ix("product", "state", "harvest_months", "_id"), ix("holds_pending", "_id")}},
-		// ListProposals (demand; a party), PendingProposals (demand, state), by offer.
-		{Name: proposalsCollection, Indexes: []mongo.IndexModel{ix("demand", "_id"), ix("parties", "_id"), ix("offer", "_id")}},
+		// ListProposals (demand; a party; offer, state), PendingProposals (demand, state).
+		{Name: proposalsCollection, Indexes: []mongo.IndexModel{ix("demand", "_id"), ix("parties", "_id"), ix("offer", "_id"), ix("state", "_id")}},
 		mongostore.MigrationsDeclaration,
 	}
 }

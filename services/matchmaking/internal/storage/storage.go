@@ -37,10 +37,12 @@ type Page struct {
 	Size  int
 }
 
-// Term is one condition of a list filter: the field equals Value (or, with Not, differs).
+// Term is one condition of a list filter: the field equals Value (or, with Not, differs; or,
+// with In, is one of In).
 type Term struct {
 	Value string
 	Not   bool
+	In    []string
 }
 
 // MarketFilter selects demands or offers; every term must hold.
@@ -262,9 +264,12 @@ func (f MarketFilter) bson(owner, window string) bson.D {
 
 func appendTerms(q bson.D, key string, ts []Term) bson.D {
 	for _, t := range ts {
-		if t.Not {
+		switch {
+		case t.In != nil:
+			q = append(q, bson.E{Key: key, Value: bson.D{{Key: "$in", Value: t.In}}})
+		case t.Not:
 			q = append(q, bson.E{Key: key, Value: bson.D{{Key: "$ne", Value: t.Value}}})
-		} else {
+		default:
 			q = append(q, bson.E{Key: key, Value: t.Value})
 		}
 	}

@@ -3,6 +3,7 @@ package usecase
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/lienket/lienket/services/matchmaking/internal/storage"
@@ -55,7 +56,7 @@ func marketFilter(p auth.Principal, filter, owner string, states ...string) (sto
 		return f, nil, err
 	}
 	for _, c := range cs {
-		t := storage.Term{Value: c.Value, Not: c.Op == "!="}
+		t := storage.Term{Value: c.Value, Not: c.Op == "!=", In: c.Values}
 		switch c.Field {
 		case "window":
 			if !apierr.ValidDate(c.Value) || c.Op != "=" {
@@ -73,8 +74,18 @@ func marketFilter(p auth.Principal, filter, owner string, states ...string) (sto
 			f.Owner = append(f.Owner, t)
 		}
 	}
+	scope := []string{"product", "province_code", "state", owner}
+	selects := slices.Clone(cs)
+	for i := range selects {
+		if selects[i].Field == "window" {
+			selects[i].Op = "range" // window = "day": a range of the stored window, not an equality
+		}
+	}
+	if err := aip.RequireEquality(selects, scope...); err != nil {
+		return f, nil, err
+	}
 	if !p.Privileged() {
-		if err := aip.RequireScope(cs, "product", "province_code", "state", owner); err != nil {
+		if err := aip.RequireScope(cs, scope...); err != nil {
 			return f, nil, err
 		}
 	}
@@ -95,7 +106,7 @@ func stateName(s string) string {
 func proposalFilter(p auth.Principal, cs []aip.Condition) storage.ProposalFilter {
 	f := storage.ProposalFilter{Everyone: p.Privileged(), Party: p.Organization}
 	for _, c := range cs {
-		t := storage.Term{Value: c.Value, Not: c.Op == "!="}
+		t := storage.Term{Value: c.Value, Not: c.Op == "!=", In: c.Values}
 		if c.Field == "state" {
 			t.Value = stateName(c.Value)
 			f.State = append(f.State, t)

@@ -133,6 +133,11 @@ func (u *Service) ListProposals(ctx context.Context, p auth.Principal, in ListIn
 		return nil, "", err
 	}
 	f := proposalFilter(p, cs)
+	if f.Everyone && in.Parent == "demands/-" {
+		if err := aip.RequireEquality(cs, "offer", "state"); err != nil {
+			return nil, "", err
+		}
+	}
 	if in.Parent != "demands/-" {
 		if _, err := aip.ParseName("parent", in.Parent, "demands"); err != nil {
 			return nil, "", err

@@ -88,6 +88,11 @@ func (r *Registry) ListHouseholds(ctx context.Context, p auth.Principal, in List
 	if err != nil {
 		return Page[domain.Household]{}, err
 	}
+	if len(scope) == 0 && org == "" { // an operator's or a service's: its filter is the scope
+		if err := aip.RequireEquality(rest, "commune_code", "province_code", "poverty_status"); err != nil {
+			return Page[domain.Household]{}, err
+		}
+	}
 	where = append(where, scope...)
 	digest := "households\x00" + string(p.Role) + p.AdminArea + "\x00" + aip.String(cs)
 	if org != "" {

@@ -56,6 +56,9 @@ func (r *Registry) ListOrganizations(ctx context.Context, p auth.Principal, in L
 	if err != nil {
 		return Page[domain.Organization]{}, err
 	}
+	if err := aip.RequireEquality(cs, "kind", "commune_code", "province_code", "state"); err != nil {
+		return Page[domain.Organization]{}, err
+	}
 	if !p.Privileged() {
 		if err := aip.RequireScope(cs, "commune_code", "province_code"); err != nil {
 			return Page[domain.Organization]{}, err

@@ -46,6 +46,9 @@ func (r *Registry) ListAuthorities(ctx context.Context, _ auth.Principal, in Lis
 	if err != nil {
 		return Page[domain.Authority]{}, err
 	}
+	if err := aip.RequireEquality(cs, "kind", "admin_area_code"); err != nil {
+		return Page[domain.Authority]{}, err
+	}
 	return page(in, "authorities\x00"+aip.String(cs), func(pg storage.Page) ([]domain.Authority, bool, error) { return r.st.Authorities.List(ctx, where, pg) },
 		func(a *domain.Authority) string { return a.ID })
 }
@@ -73,6 +76,9 @@ func (r *Registry) GetAdminArea(_ context.Context, _ auth.Principal, name string
 func (r *Registry) ListAdminAreas(ctx context.Context, _ auth.Principal, in ListInput) (Page[domain.AdminArea], error) {
 	cs, where, err := filter(in.Filter, map[string]enum{"level": {"LEVEL_", []string{domain.LevelProvince, domain.LevelDistrict, domain.LevelCommune}}}, "level", "parent_code")
 	if err != nil {
+		return Page[domain.AdminArea]{}, err
+	}
+	if err := aip.RequireEquality(cs, "level", "parent_code"); err != nil {
 		return Page[domain.AdminArea]{}, err
 	}
 	return page(in, "areas\x00"+aip.String(cs), func(pg storage.Page) ([]domain.AdminArea, bool, error) { return r.st.Areas.List(ctx, where, pg) },

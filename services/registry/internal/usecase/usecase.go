@@ -133,9 +133,12 @@ func conds(cs []aip.Condition, enums map[string]string) []storage.Cond {
 			}
 			v = strings.TrimPrefix(v, prefix)
 		}
-		if c.Op == "!=" {
+		switch c.Op {
+		case "!=":
 			out = append(out, storage.Ne(c.Field, v))
-		} else {
+		case "in":
+			out = append(out, storage.In(c.Field, c.Values))
+		default:
 			out = append(out, storage.Eq(c.Field, v))
 		}
 	}

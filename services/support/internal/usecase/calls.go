@@ -128,7 +128,11 @@ func (s *Service) ListCalls(ctx context.Context, p auth.Principal, expr string, 
 	if err != nil {
 		return Page[domain.Call]{}, err
 	}
-	items, more, err := s.st.ListCalls(ctx, callVisibility(p), cs, after, n)
+	vis := callVisibility(p)
+	if err := scoped(vis.All, cs, "state", "programme", "investor", "investor_area_code"); err != nil {
+		return Page[domain.Call]{}, err
+	}
+	items, more, err := s.st.ListCalls(ctx, vis, cs, after, n)
 	if err != nil {
 		return Page[domain.Call]{}, fmt.Errorf("list calls: %w", err)
 	}

@@ -105,6 +105,9 @@ func (s *Service) ListProjects(ctx context.Context, p auth.Principal, expr strin
 	if err != nil {
 		return Page[domain.Project]{}, err
 	}
+	if err := scoped(vis.All, cs, "call", "owner", "state", "project_type", "programme"); err != nil {
+		return Page[domain.Project]{}, err
+	}
 	digest := aip.QueryDigest("projects", p.String(), p.Organization, p.AdminArea, canon)
 	after, err := aip.DecodePageToken(token, digest)
 	if err != nil {

@@ -89,10 +89,9 @@ func reasonText(field, s string) func(*apierr.Violations) {
 
 // filter parses a listing's filter into storage conditions: fields names the fields (and how
 // they are stored), enums the values of the enumerated ones (as stored, with the API's prefix
-// or without; any other is INVALID_ARGUMENT FILTER_VALUE); value maps a field's value to its
-// stored form (nil: as given). A != condition on an enum field becomes "one of the other
-// values", an equality the field's index serves (MongoDB reads that range of the index, where
-// a != reads every other key).
+// or without; any other is INVALID_ARGUMENT FILTER_VALUE; a != on one becomes one of the
+// others, see aip.ParseFilterFields); value maps a field's value to its stored form (nil: as
+// given).
 func filter(expr string, fields map[string]string, enums map[string]enumField, value func(field, v string) string) ([]storage.Cond, string, error) {
 	allowed := make([]string, 0, len(fields))
 	for f := range fields {
@@ -116,12 +115,22 @@ func filter(expr string, fields map[string]string, enums map[string]enumField, v
 		if value != nil {
 			v = value(c.Field, v)
 		}
-		out[i] = storage.Cond{Field: c.Field, Op: c.Op, Value: v}
-		if e, ok := enums[c.Field]; ok && c.Op == "!=" {
-			out[i] = storage.Cond{Field: c.Field, Op: "in", Values: slices.DeleteFunc(slices.Clone(e.values), func(x string) bool { return x == v })}
-		}
+		out[i] = storage.Cond{Field: c.Field, Op: c.Op, Value: v, Values: c.Values}
 	}
 	return out, aip.String(cs), nil
+}
+
+// scoped refuses, for a caller who sees everything, a filter that selects by no equality (see
+// aip.RequireEquality).
+func scoped(all bool, cs []storage.Cond, fields ...string) error {
+	if !all {
+		return nil
+	}
+	acs := make([]aip.Condition, len(cs))
+	for i, c := range cs {
+		acs[i] = aip.Condition{Field: c.Field, Op: c.Op}
+	}
+	return aip.RequireEquality(acs, fields...)
 }
 
 // enumField is an enum filter field: the prefix its API values carry and its stored values.

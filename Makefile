@@ -17,7 +17,7 @@ BINARIES := \
 	./tools/cmd/lienket-oidc \
 	./tools/cmd/lienketctl
 
-.PHONY: postgres apilint apilint-tools chromium api-baseline lint-tools all run build test test-charts demo test-short lint generate check-generated codegen-tools ci clean fuzz bench
+.PHONY: bench-ci bench-store postgres apilint apilint-tools chromium api-baseline lint-tools all run build test test-charts demo test-short lint generate check-generated codegen-tools ci clean fuzz bench
 
 all: build
 
@@ -48,6 +48,7 @@ build:
 test: postgres apilint chromium
 	LIENKET_CHROMIUM="$$(cat $(BIN)/.chromium)" go test $(GOTEST_FLAGS) $(PKGS)
 	@if [ -f charts/chartcheck/go.mod ]; then $(MAKE) --no-print-directory test-charts; fi
+	@$(MAKE) --no-print-directory bench-ci
 
 ## chromium: find the Chromium the browser tests drive (CHROMIUM, or chromium on PATH); as root
 ## on Debian, install Debian's package when there is none; otherwise fail with the command to run
@@ -155,6 +156,17 @@ fuzz:
 ## bench: run the Go benchmarks
 bench:
 	go test -run '^$$' -bench . -benchmem $(PKGS)
+
+## bench-ci: every benchmark once, at its smallest size, so that none can rot (make test runs it)
+BENCH_CI_TIMEOUT ?= 10m
+bench-ci: postgres
+	LIENKET_BENCH_STORE_SIZES=1000 LIENKET_BENCH_HOUSEHOLDS=1000 go test -run '^$$' -bench . -benchtime 1x -timeout $(BENCH_CI_TIMEOUT) $(PKGS)
+
+## bench-store: a page of a list on the embedded store — scoped and unscoped, at 1k, 10k and
+## 100k households, on the SQLite and the PostgreSQL handler, through the raw driver and through
+## the registry service in the same run — and the table the README's limits come from (~20 min)
+bench-store: postgres
+	go test -run '^$$' -bench '^BenchmarkStoreLists$$' -benchtime 3s -timeout 90m github.com/lienket/lienket/services/registry/internal/transport
 
 clean:
 	rm -rf $(BIN)

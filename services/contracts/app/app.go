@@ -52,7 +52,7 @@ func Collections() []mongostore.Collection { return storage.Collections() }
 
 // Spec describes the contracts process.
 func Spec() service.Spec[Config] {
-	return service.Spec[Config]{Name: "contracts", DefaultGRPCAddr: config.DefaultContractsAddr, DefaultHTTPAddr: config.DefaultContractsHTTP, Load: LoadConfig, Register: Register}
+	return service.Spec[Config]{Name: "contracts", DefaultGRPCAddr: config.DefaultContractsAddr, DefaultHTTPAddr: config.DefaultContractsHTTP, Load: LoadConfig, Register: Register, Collections: Collections()}
 }
 
 // Run runs the contracts service until ctx ends.

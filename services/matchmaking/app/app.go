@@ -48,7 +48,7 @@ func Collections() []mongostore.Collection { return storage.Collections() }
 
 // Spec describes the matchmaking process.
 func Spec() service.Spec[Config] {
-	return service.Spec[Config]{Name: "matchmaking", DefaultGRPCAddr: config.DefaultMatchmakingAddr, DefaultHTTPAddr: config.DefaultMatchmakingHTTP, Load: LoadConfig, Register: Register}
+	return service.Spec[Config]{Name: "matchmaking", DefaultGRPCAddr: config.DefaultMatchmakingAddr, DefaultHTTPAddr: config.DefaultMatchmakingHTTP, Load: LoadConfig, Register: Register, Collections: Collections()}
 }
 
 // Run runs the matchmaking service until ctx ends.

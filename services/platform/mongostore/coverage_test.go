@@ -3,7 +3,9 @@ package mongostore_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -130,4 +132,38 @@ func TestBackfill(t *testing.T) {
 	require.EqualValues(t, 1199, n, "every document but the one changed meanwhile")
 	require.NoError(t, mongostore.Backfill(ctx, db, "things-1", "things", fn))
 	require.Equal(t, 1200, runs, "done once")
+}
+
+// TestWarnSlowReads: a read past the threshold is logged, as unscoped when no declared index
+// serves it by an equality, as a slow scope otherwise; values are not logged.
+func TestWarnSlowReads(t *testing.T) {
+	ctx := context.Background()
+	var buf strings.Builder
+	log := slog.New(slog.NewTextHandler(&syncWriter{w: &buf}, nil))
+	declared := []mongostore.Collection{{Name: "things", Indexes: []mongo.IndexModel{mongostore.Index("kind", "_id")}}}
+	c := testkit.Database(t, mongostore.WarnSlowReads(log, declared, 0)).Collection("things")
+	_, err := c.InsertOne(ctx, bson.D{{Key: "_id", Value: "a"}, {Key: "kind", Value: "secret-value"}})
+	require.NoError(t, err)
+	for _, f := range []bson.D{{{Key: "kind", Value: "secret-value"}}, {}} {
+		cur, err := c.Find(ctx, f, options.Find().SetSort(byID).SetLimit(51))
+		require.NoError(t, err)
+		require.NoError(t, cur.All(ctx, &[]bson.M{}))
+	}
+	out := buf.String()
+	require.Contains(t, out, `msg="slow store read: its scope holds more documents`)
+	require.Contains(t, out, `filter="{kind: string}"`)
+	require.Contains(t, out, `msg="unscoped store read past 0s`)
+	require.NotContains(t, out, "secret-value")
+	require.NotContains(t, out, "insert", "writes are not reads")
+}
+
+type syncWriter struct {
+	mu sync.Mutex
+	w  *strings.Builder
+}
+
+func (s *syncWriter) Write(b []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(b)
 }

@@ -45,7 +45,7 @@ func Collections() []mongostore.Collection { return storage.Collections() }
 
 // Spec describes the registry process.
 func Spec() service.Spec[Config] {
-	return service.Spec[Config]{Name: "registry", DefaultGRPCAddr: config.DefaultRegistryAddr, DefaultHTTPAddr: config.DefaultRegistryHTTP, Load: LoadConfig, Register: Register}
+	return service.Spec[Config]{Name: "registry", DefaultGRPCAddr: config.DefaultRegistryAddr, DefaultHTTPAddr: config.DefaultRegistryHTTP, Load: LoadConfig, Register: Register, Collections: Collections()}
 }
 
 // Run runs the registry service until ctx ends.

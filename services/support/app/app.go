@@ -50,7 +50,7 @@ func Collections() []mongostore.Collection { return storage.Collections() }
 
 // Spec describes the support process.
 func Spec() service.Spec[Config] {
-	return service.Spec[Config]{Name: "support", DefaultGRPCAddr: config.DefaultSupportAddr, DefaultHTTPAddr: config.DefaultSupportHTTP, Load: LoadConfig, Register: Register}
+	return service.Spec[Config]{Name: "support", DefaultGRPCAddr: config.DefaultSupportAddr, DefaultHTTPAddr: config.DefaultSupportHTTP, Load: LoadConfig, Register: Register, Collections: Collections()}
 }
 
 // Run runs the support service until ctx ends.

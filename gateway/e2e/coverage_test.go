@@ -22,8 +22,14 @@ import (
 // declared are the collections every service declares, with their indexes.
 func declared() []mongostore.Collection {
 	var out []mongostore.Collection
+	seen := map[string]bool{}
 	for _, cs := range [][]mongostore.Collection{registryapp.Collections(), contractsapp.Collections(), matchapp.Collections(), supportapp.Collections(), {mongostore.LedgerDeclaration}} {
-		out = append(out, cs...)
+		for _, c := range cs {
+			if !seen[c.Name] { // migrations: every service's
+				seen[c.Name] = true
+				out = append(out, c)
+			}
+		}
 	}
 	return out
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/lienket/lienket/gateway/internal/server"
 	"github.com/lienket/lienket/gateway/story"
@@ -47,7 +48,8 @@ func TestIndexCoverage(t *testing.T) {
 	require.NoError(t, story.Season(season.url, func(p auth.Principal) (string, error) { return season.token(p), nil }, func(string) {}), "the support season")
 	whole := startOn(t, server.Config{}, testkit.Database(t, cmds.Option()))
 	require.NoError(t, story.Run(whole.url, func(p auth.Principal) (string, error) { return whole.token(p), nil }, func(string) {}), "the story")
-	s := startOn(t, server.Config{}, testkit.Database(t, cmds.Option()))
+	// This suite's matchmaking reconciles holds every 200 ms: its queries are checked too.
+	s := startWith(t, server.Config{}, testkit.Database(t, cmds.Option()), map[string]string{"HOLD_RECONCILE_INTERVAL": "200ms"})
 	t.Run("matrix", func(t *testing.T) { authorizationMatrix(t, s) })
 	t.Run("lists", func(t *testing.T) { listWorkload(t, s) })
 
@@ -56,6 +58,34 @@ func TestIndexCoverage(t *testing.T) {
 	for _, u := range mongostore.Check(declared(), all) {
 		t.Errorf("%s", u)
 	}
+	// Each declared index is needed: without it, some query the workload sent is served by no
+	// index (the check above would fail).
+	for _, w := range withoutEach(declared()) {
+		if n := len(mongostore.Check(w.collections, all)); n == 0 {
+			t.Errorf("%s: no query of the workload needs it (drop it, or exercise the query that does)", w.index)
+		} else {
+			t.Logf("%s: without it, %d queries are served by no index", w.index, n)
+		}
+	}
+}
+
+// without is the declared collections less one index.
+type without struct {
+	index       string
+	collections []mongostore.Collection
+}
+
+// withoutEach returns, for every declared index, the collections without it.
+func withoutEach(cs []mongostore.Collection) []without {
+	var out []without
+	for i, c := range cs {
+		for j := range c.Indexes {
+			less := append([]mongostore.Collection{}, cs...)
+			less[i].Indexes = append(append([]mongo.IndexModel{}, c.Indexes[:j]...), c.Indexes[j+1:]...)
+			out = append(out, without{fmt.Sprintf("%s (%s)", c.Name, strings.Join(mongostore.IndexKeys(c.Indexes[j]), ", ")), less})
+		}
+	}
+	return out
 }
 
 // listing is a list of the REST API with the filter fields it takes and a value for each.

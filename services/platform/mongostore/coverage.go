@@ -36,6 +36,9 @@ type Query struct {
 	// Filter is the query's filter as sent, with values replaced by their types (for
 	// messages: values may be personal data).
 	Filter string
+	// Hint names the index the query asks for (nil: the planner chooses): it must be declared,
+	// and hold every equality of the query before the sort.
+	Hint []string
 }
 
 // QueriesOf returns the queries of one command: none for a command that reads and writes no
@@ -54,7 +57,11 @@ func QueriesOf(cmd bson.Raw) []Query {
 	doc := func(key string) bson.Raw { d, _ := cmd.Lookup(key).DocumentOK(); return d }
 	switch name {
 	case "find":
-		return []Query{q(doc("filter"), doc("sort"))}
+		fq := q(doc("filter"), doc("sort"))
+		if h, ok := cmd.Lookup("hint").DocumentOK(); ok {
+			fq.Hint = keysOf(h)
+		}
+		return []Query{fq}
 	case "count", "distinct":
 		return []Query{q(doc("query"), nil)}
 	case "findAndModify":
@@ -271,6 +278,20 @@ func (s Shape) Serves(keys []string) bool {
 	return len(rest) > 0 && slices.Contains(s.Range, rest[0])
 }
 
+// ServesAll is Serves with every equality of s in the index, before the sort: what a query that
+// names its index (a hint) must find in it.
+func (s Shape) ServesAll(keys []string) bool {
+	if len(keys) < len(s.Equal) {
+		return false
+	}
+	for _, f := range s.Equal {
+		if !slices.Contains(keys[:len(s.Equal)], f) {
+			return false
+		}
+	}
+	return s.Serves(keys)
+}
+
 // Need is the index the equality–sort–range rule asks for s: its equality fields, then its
 // sort, then its range fields.
 func (s Shape) Need() []string {
@@ -331,10 +352,28 @@ func checkQuery(byName map[string]Collection, q Query) []Uncovered {
 	for _, m := range c.Indexes {
 		indexes = append(indexes, IndexKeys(m))
 	}
+	if q.Hint != nil {
+		return checkHinted(q, indexes)
+	}
 	var out []Uncovered
 	for _, s := range q.Shapes {
 		if !slices.ContainsFunc(indexes, s.Serves) {
 			out = append(out, Uncovered{Query: q, Shape: s, Reason: fmt.Sprintf("no declared index serves it; it needs e.g. (%s)", strings.Join(s.Need(), ", "))})
+		}
+	}
+	return out
+}
+
+// checkHinted checks a query that names its index: declared, and holding all its equalities.
+func checkHinted(q Query, indexes [][]string) []Uncovered {
+	hint := strings.Join(q.Hint, ", ")
+	if !slices.ContainsFunc(indexes, func(keys []string) bool { return slices.Equal(keys, q.Hint) }) {
+		return []Uncovered{{Query: q, Reason: fmt.Sprintf("it asks for the index (%s), which is not declared", hint)}}
+	}
+	var out []Uncovered
+	for _, s := range q.Shapes {
+		if !s.ServesAll(q.Hint) {
+			out = append(out, Uncovered{Query: q, Shape: s, Reason: fmt.Sprintf("the index it asks for (%s) does not hold every equality before the sort; it needs e.g. (%s)", hint, strings.Join(s.Need(), ", "))})
 		}
 	}
 	return out

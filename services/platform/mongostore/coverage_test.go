@@ -167,3 +167,22 @@ func (s *syncWriter) Write(b []byte) (int, error) {
 	defer s.mu.Unlock()
 	return s.w.Write(b)
 }
+
+// TestCheckHinted: a query that names its index needs it declared, holding every equality of
+// the query before the sort — an index that would merely bound it (by the product alone) is
+// not enough.
+func TestCheckHinted(t *testing.T) {
+	ix := mongostore.Index
+	cmd := append(find("offers", bson.D{{Key: "product", Value: "p"}, {Key: "state", Value: "OPEN"}, {Key: "harvest_months", Value: "2026-06"}}, byID),
+		bson.E{Key: "hint", Value: bson.D{{Key: "product", Value: 1}, {Key: "state", Value: 1}, {Key: "harvest_months", Value: 1}, {Key: "_id", Value: 1}}})
+	full := []mongostore.Collection{{Name: "offers", Indexes: []mongo.IndexModel{ix("product", "_id"), ix("product", "state", "harvest_months", "_id")}}}
+	require.Empty(t, mongostore.Check(full, []bson.Raw{raw(t, cmd)}))
+	partial := []mongostore.Collection{{Name: "offers", Indexes: []mongo.IndexModel{ix("product", "_id")}}}
+	got := mongostore.Check(partial, []bson.Raw{raw(t, cmd)})
+	require.Len(t, got, 1)
+	require.Contains(t, got[0].String(), "which is not declared")
+	short := append(find("offers", bson.D{{Key: "product", Value: "p"}, {Key: "state", Value: "OPEN"}}, byID), bson.E{Key: "hint", Value: bson.D{{Key: "product", Value: 1}, {Key: "_id", Value: 1}}})
+	got = mongostore.Check(full, []bson.Raw{raw(t, short)})
+	require.Len(t, got, 1)
+	require.Contains(t, got[0].String(), "does not hold every equality")
+}

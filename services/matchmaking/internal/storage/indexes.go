@@ -13,6 +13,9 @@ const (
 	proposalsCollection = "proposals"
 )
 
+// candidateIndex serves a demand's candidate offers: one month of its window, in _id order.
+var candidateIndex = mongostore.Index("product", "state", "harvest_months", "_id")
+
 // Collections declares matchmaking's collections and the indexes its queries use: each listing
 // pages in _id order within a scope, so each index is (scope, _id) — an equality, then the
 // sort (MongoDB's equality–sort–range rule).
@@ -25,7 +28,7 @@ func Collections() []mongostore.Collection {
 		// ListOffers (producer, product, province_code, state), CandidateOffers (product, state,
 		// one month of the demand's window), OffersWithPendingHolds (holds_pending).
 		{Name: offersCollection, Indexes: []mongo.IndexModel{ix("producer", "_id"), ix("product", "_id"), ix("province_code", "_id"), ix("state", "_id"),
-			ix("product", "state", "harvest_months", "_id"), ix("holds_pending", "_id")}},
+			candidateIndex, ix("holds_pending", "_id")}},
 		// ListProposals (demand; a party; offer, state), PendingProposals (demand, state).
 		{Name: proposalsCollection, Indexes: []mongo.IndexModel{ix("demand", "_id"), ix("parties", "_id"), ix("offer", "_id"), ix("state", "_id")}},
 		mongostore.MigrationsDeclaration,

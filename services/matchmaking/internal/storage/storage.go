@@ -172,7 +172,7 @@ func (s *Store) CandidateOffers(ctx context.Context, product string, months []st
 	for _, m := range months {
 		f := bson.D{{Key: "product", Value: product}, {Key: "state", Value: domain.OfferOpen}, {Key: "harvest_months", Value: m}}
 		for after := ""; ; {
-			page, more, err := s.offers.List(ctx, f, after, CandidatePage)
+			page, more, err := s.offers.ListHinted(ctx, f, &candidateIndex, after, CandidatePage)
 			if err != nil {
 				return err
 			}

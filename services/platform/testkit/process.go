@@ -67,7 +67,12 @@ func (p *StoreProcess) URI() string { return p.uri }
 // CPU is the user and system CPU the store has used so far: its own, and that of its child
 // processes (PostgreSQL's server and backends, the exited ones included as their parents
 // collected them).
-func (p *StoreProcess) CPU() time.Duration {
+func (p *StoreProcess) CPU() time.Duration { return TreeCPU(p.cmd.Process.Pid) }
+
+// TreeCPU is the user and system CPU process pid and its descendants have used so far (those
+// that exited included, as their parents collected them): TreeCPU(os.Getpid()) is a
+// benchmark's own CPU with that of the PostgreSQL cluster it started.
+func TreeCPU(pid int) time.Duration {
 	stats := procStats()
 	var ticks int64
 	var walk func(pid int)
@@ -81,7 +86,7 @@ func (p *StoreProcess) CPU() time.Duration {
 			walk(c)
 		}
 	}
-	walk(p.cmd.Process.Pid)
+	walk(pid)
 	return time.Duration(ticks) * time.Second / clockTicks
 }
 

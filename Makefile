@@ -11,17 +11,18 @@ BINARIES := \
 	./services/registry/cmd/registry \
 	./services/contracts/cmd/contracts \
 	./services/matchmaking/cmd/matchmaking \
+	./services/webhooks/cmd/webhooks \
 	./services/support/cmd/support \
 	./gateway/cmd/gateway \
 	./tools/cmd/lienket-run \
 	./tools/cmd/lienket-oidc \
 	./tools/cmd/lienketctl
 
-.PHONY: bench-ci bench-store postgres apilint apilint-tools chromium api-baseline lint-tools all run build test test-charts demo test-short lint generate check-generated codegen-tools ci clean fuzz bench
+.PHONY: bench-ci bench-store postgres poppler-utils apilint apilint-tools chromium api-baseline lint-tools all run build test test-charts demo test-short lint generate check-generated codegen-tools ci clean fuzz bench
 
 all: build
 
-## run: build everything and start store, services (registry, contracts, matchmaking, support) and gateway (Ctrl-C stops all)
+## run: build everything and start store, services (registry, contracts, matchmaking, support, webhooks) and gateway (Ctrl-C stops all)
 run: build
 	@$(MAKE) --no-print-directory postgres || echo "make run: no PostgreSQL; the store falls back to its SQLite handler (see README, Limits)"
 	$(BIN)/lienket-run
@@ -38,6 +39,18 @@ postgres:
 		echo "PostgreSQL server programs are missing: run  sudo apt-get install -y postgresql  (Debian/Ubuntu)"; exit 1; \
 	fi
 
+## poppler-utils: make sure pdftotext and pdftoppm are installed (the document tests read the
+## PDFs back with them): Debian's poppler-utils, installed when missing and running as root,
+## otherwise a message with the command to run
+poppler-utils:
+	@if command -v pdftotext >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Debian's poppler-utils"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; \
+	else \
+		echo "pdftotext and pdftoppm are missing: run  sudo apt-get install -y poppler-utils  (Debian/Ubuntu)"; exit 1; \
+	fi
+
 ## build: compile every binary into ./bin
 build:
 	@mkdir -p $(BIN)
@@ -45,7 +58,7 @@ build:
 
 ## test: unit and integration tests of every module (embedded store, loopback gRPC), and the
 ## console's browser tests (headless Chromium, see `make chromium`)
-test: postgres apilint chromium
+test: postgres poppler-utils apilint chromium
 	LIENKET_CHROMIUM="$$(cat $(BIN)/.chromium)" go test $(GOTEST_FLAGS) $(PKGS)
 	@if [ -f charts/chartcheck/go.mod ]; then $(MAKE) --no-print-directory test-charts; fi
 	@$(MAKE) --no-print-directory bench-ci

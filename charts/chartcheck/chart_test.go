@@ -42,6 +42,24 @@ var valueSets = map[string]map[string]any{
 	},
 }
 
+// TestConsoleSettings: the console's sign-in reaches the gateway only when an OpenID issuer
+// is set, its secrets from the chart's Secret; the public address reaches the contracts
+// service (the verification link on documents) through the shared configuration.
+func TestConsoleSettings(t *testing.T) {
+	off := render(t, map[string]any{})["lienket/templates/gateway.yaml"]
+	require.NotContains(t, off, "OIDC_ISSUER")
+	vals := map[string]any{"gateway": map[string]any{"publicUrl": "https://lienket.example.vn", "oidc": map[string]any{"issuer": "https://id.example.vn"}},
+		"secrets": map[string]any{"oidcClientSecret": "s3cret", "consoleSessionKey": "a2V5"}}
+	out := render(t, vals)
+	gw := out["lienket/templates/gateway.yaml"]
+	require.Contains(t, gw, `{name: OIDC_ISSUER, value: "https://id.example.vn"}`)
+	require.Contains(t, gw, `{name: CONSOLE_URL, value: "https://lienket.example.vn"}`)
+	require.Contains(t, gw, "key: OIDC_CLIENT_SECRET")
+	require.Contains(t, gw, "key: CONSOLE_SESSION_KEY")
+	require.Contains(t, out["lienket/templates/config.yaml"], `PUBLIC_BASE_URL: "https://lienket.example.vn"`)
+	decode(t, out) // every object still decodes strictly
+}
+
 // TestJWKSSetting: the identity provider's key set reaches every process's configuration only
 // when it is set.
 func TestJWKSSetting(t *testing.T) {
@@ -150,12 +168,12 @@ func TestRenderedObjectsAreValid(t *testing.T) {
 					}
 				}
 			}
-			require.Equal(t, 5, count["Deployment"], fmt.Sprint(count)) // registry, contracts, matchmaking, support, gateway
-			require.Equal(t, 5, count["Service"], fmt.Sprint(count))
+			require.Equal(t, 6, count["Deployment"], fmt.Sprint(count)) // registry, contracts, matchmaking, support, webhooks, gateway
+			require.Equal(t, 6, count["Service"], fmt.Sprint(count))
 			if name == "defaults" {
-				require.Equal(t, 5, count["HorizontalPodAutoscaler"])
-				require.Equal(t, 5, count["PodDisruptionBudget"])
-				require.Equal(t, 5, count["NetworkPolicy"])
+				require.Equal(t, 6, count["HorizontalPodAutoscaler"])
+				require.Equal(t, 6, count["PodDisruptionBudget"])
+				require.Equal(t, 6, count["NetworkPolicy"])
 				require.Equal(t, 1, count["Secret"])
 			}
 			if name == "existing secrets" {
@@ -178,4 +196,32 @@ func TestSupportService(t *testing.T) {
 		}
 	}
 	require.True(t, found, "a support deployment")
+}
+
+// TestWebhooksService: the webhooks service gets its own deployment on its ports with the keys
+// that seal its signing secrets (from the Secret), and the gateway finds it through
+// WEBHOOKS_ADDR.
+func TestWebhooksService(t *testing.T) {
+	files := render(t, valueSets["defaults"])
+	require.Contains(t, files["lienket/templates/config.yaml"], `WEBHOOKS_ADDR: "lk-webhooks:9105"`)
+	require.Contains(t, files["lienket/templates/config.yaml"], `WEBHOOK_SECRET_KEYS:`)
+	var found bool
+	for _, o := range decode(t, files) {
+		d, ok := o.obj.(*appsv1.Deployment)
+		if !ok {
+			continue
+		}
+		var keys bool
+		for _, e := range d.Spec.Template.Spec.Containers[0].Env {
+			if e.Name == "WEBHOOK_SECRET_KEYS" {
+				keys = e.ValueFrom != nil && e.ValueFrom.SecretKeyRef != nil && e.ValueFrom.SecretKeyRef.Key == "WEBHOOK_SECRET_KEYS"
+			}
+		}
+		require.Equal(t, o.name == "lk-webhooks", keys, "%s: the sealing keys go to the webhooks service only", o.name)
+		if o.name == "lk-webhooks" {
+			found = true
+			require.Equal(t, int32(9105), d.Spec.Template.Spec.Containers[0].Ports[0].ContainerPort)
+		}
+	}
+	require.True(t, found, "a webhooks deployment")
 }

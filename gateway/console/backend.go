@@ -93,7 +93,6 @@ const refTTL = 10 * time.Minute
 type refs struct {
 	Products  map[string]*registryv1.Product
 	Standards map[string]*registryv1.Standard
-	Areas     map[string]*registryv1.AdminArea
 	ProductL  []*registryv1.Product
 	StandardL []*registryv1.Standard
 }
@@ -107,7 +106,30 @@ func (b *backend) refs(ctx context.Context) (refs, error) {
 			return refs{}, err
 		}
 	}
-	return refs{Products: r.products, Standards: r.standards, Areas: r.areas, ProductL: r.productL, StandardL: r.standardL}, nil
+	return refs{Products: r.products, Standards: r.standards, ProductL: r.productL, StandardL: r.standardL}, nil
+}
+
+// area returns the administrative unit code, looked up once (nil when the registry does not
+// know it or cannot say now).
+func (b *backend) area(ctx context.Context, code string) *registryv1.AdminArea {
+	r := b.ref
+	r.mu.Lock()
+	a, ok := r.areas[code]
+	r.mu.Unlock()
+	if ok {
+		return a
+	}
+	a, err := b.reg.GetAdminArea(ctx, &registryv1.GetAdminAreaRequest{Name: "adminAreas/" + code})
+	if err != nil {
+		return nil
+	}
+	r.mu.Lock()
+	if r.areas == nil {
+		r.areas = map[string]*registryv1.AdminArea{}
+	}
+	r.areas[code] = a
+	r.mu.Unlock()
+	return a
 }
 
 func (b *backend) loadRefs(ctx context.Context) error {
@@ -126,14 +148,8 @@ func (b *backend) loadRefs(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	al, err := pages(func(tok string) ([]*registryv1.AdminArea, string, error) {
-		res, err := b.reg.ListAdminAreas(ctx, &registryv1.ListAdminAreasRequest{PageSize: 500, PageToken: tok})
-		return res.GetAdminAreas(), res.GetNextPageToken(), err
-	}, 0)
-	if err != nil {
-		return err
-	}
-	r.products, r.standards, r.areas = byKey(pl, (*registryv1.Product).GetName), byKey(sl, (*registryv1.Standard).GetName), byKey(al, (*registryv1.AdminArea).GetCode)
+	// The 3,355 official units are not listed: pages look the few they show up (area).
+	r.products, r.standards, r.areas = byKey(pl, (*registryv1.Product).GetName), byKey(sl, (*registryv1.Standard).GetName), map[string]*registryv1.AdminArea{}
 	r.productL, r.standardL, r.loaded = pl, sl, time.Now()
 	return nil
 }

@@ -181,8 +181,7 @@ func (c *Console) withSession(needGrant bool, h handler) http.Handler {
 			return
 		}
 		if r.Method == http.MethodPost {
-			r.Body = http.MaxBytesReader(w, r.Body, 256<<10)
-			if err := r.ParseForm(); err != nil {
+			if err := parsePost(w, r); err != nil {
 				http.Error(w, "bad form", http.StatusBadRequest)
 				return
 			}

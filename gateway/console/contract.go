@@ -77,7 +77,7 @@ func (c *Console) loadContract(q *rq, name string) (*contractView, error) {
 	if v.Product != nil {
 		v.Unit = v.Product.GetUnit()
 	}
-	if a := refs.Areas[ct.GetProducerCommuneCode()]; a != nil {
+	if a := c.b.area(q.ctx, ct.GetProducerCommuneCode()); a != nil {
 		v.Commune = a.GetDisplayName()
 	}
 	households := map[string]*registryv1.Household{}
@@ -97,7 +97,7 @@ func (c *Console) loadContract(q *rq, name string) (*contractView, error) {
 		}
 		return nil
 	})
-	g.Go(func() error { c.contractHouseholds(gctx, q.s, t, households); return nil })
+	g.Go(func() error { c.contractHouseholds(gctx, q.s, ct.GetName(), t, households); return nil })
 	_ = g.Wait()
 	v.arrange(q.s, households)
 	return v, nil
@@ -114,9 +114,11 @@ func (c *Console) optionalOrg(ctx context.Context, name string) *registryv1.Orga
 	return o
 }
 
-// contractHouseholds reads the contract's households the person may see, in one listing of
-// the producer's members (officials and the producer), or the person's own household.
-func (c *Console) contractHouseholds(ctx context.Context, s *session, t *contractsv1.ContractTerms, into map[string]*registryv1.Household) {
+// contractHouseholds reads the contract's households the person may see, in one listing: of
+// the producer's members (officials and the producer), of the contract's households (its buyer,
+// who sees their names and places), or the person's own household.
+func (c *Console) contractHouseholds(ctx context.Context, s *session, contract string, t *contractsv1.ContractTerms, into map[string]*registryv1.Household) {
+	filter := fmt.Sprintf("organization = %q", t.GetProducer())
 	switch s.Role {
 	case "household":
 		if h, err := c.b.reg.GetHousehold(ctx, &registryv1.GetHouseholdRequest{Name: s.Household}); err == nil {
@@ -125,14 +127,13 @@ func (c *Console) contractHouseholds(ctx context.Context, s *session, t *contrac
 		return
 	case "business":
 		if s.Org != t.GetProducer() {
-			return // a buyer does not see the producer's households in the registry
+			filter = fmt.Sprintf("contract = %q", contract) // the buyer: names and places only
 		}
 	}
 	want := map[string]bool{}
 	for _, a := range t.GetAllocations() {
 		want[a.GetHousehold()] = true
 	}
-	filter := fmt.Sprintf("organization = %q", t.GetProducer())
 	for tok := ""; ; {
 		res, err := c.b.reg.ListHouseholds(ctx, &registryv1.ListHouseholdsRequest{Filter: filter, PageSize: 500, PageToken: tok})
 		if err != nil {

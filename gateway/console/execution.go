@@ -48,7 +48,7 @@ func (c *Console) execBase(q *rq) (execBase, error) {
 	if p := refs.Products[ct.GetTerms().GetProduct()]; p != nil {
 		b.Unit = p.GetUnit()
 	}
-	c.contractHouseholds(q.ctx, q.s, ct.GetTerms(), b.Households)
+	c.contractHouseholds(q.ctx, q.s, ct.GetName(), ct.GetTerms(), b.Households)
 	return b, nil
 }
 

@@ -24,6 +24,7 @@ import (
 	typesv1 "github.com/lienket/lienket/proto/lienket/types/v1"
 	"github.com/lienket/lienket/services/platform/auth"
 	"github.com/lienket/lienket/services/platform/testkit"
+	"github.com/lienket/lienket/services/platform/testkit/places"
 	"github.com/lienket/lienket/services/registry/taxcode"
 )
 
@@ -171,17 +172,22 @@ func (s *suite) world(households int, names ...string) world {
 	s.t.Helper()
 	ctx := context.Background()
 	run := time.Now().UnixNano()%100_000_000 + runSeq.Add(1)*1_000_000
-	biz, err := s.reg.CreateOrganization(ctx, &registryv1.CreateOrganizationRequest{Organization: &registryv1.Organization{Kind: registryv1.Organization_KIND_BUSINESS, DisplayName: "Công ty CP Quế Hồi", TaxCode: taxcode.From(run), Address: &registryv1.Address{CommuneCode: "02794"}}}, s.admin)
+	biz, err := s.reg.CreateOrganization(ctx, &registryv1.CreateOrganizationRequest{Organization: &registryv1.Organization{Kind: registryv1.Organization_KIND_BUSINESS, DisplayName: "Công ty CP Quế Hồi", TaxCode: taxcode.From(run), Address: &registryv1.Address{CommuneCode: places.BaoHa}}}, s.admin)
 	require.NoError(s.t, err)
-	coop, err := s.reg.CreateOrganization(ctx, &registryv1.CreateOrganizationRequest{Organization: &registryv1.Organization{Kind: registryv1.Organization_KIND_COOPERATIVE, DisplayName: "HTX Quế Châu Quế", TaxCode: taxcode.From(run + 500_000_000), Address: &registryv1.Address{CommuneCode: "04477"}}}, s.admin)
+	coop, err := s.reg.CreateOrganization(ctx, &registryv1.CreateOrganizationRequest{Organization: &registryv1.Organization{Kind: registryv1.Organization_KIND_COOPERATIVE, DisplayName: "HTX Quế Châu Quế", TaxCode: taxcode.From(run + 500_000_000), Address: &registryv1.Address{CommuneCode: places.ChauQue}}}, s.admin)
 	require.NoError(s.t, err)
 	w := world{business: biz.GetName(), coop: coop.GetName()}
-	found, err := s.reg.ListAuthorities(ctx, &registryv1.ListAuthoritiesRequest{Filter: `admin_area_code = "04477"`}, s.admin)
+	// The cooperative holds VietGAP for cinnamon bark (recorded by an operator): its offers may
+	// claim it.
+	_, err = s.reg.CreateCertification(ctx, &registryv1.CreateCertificationRequest{Parent: w.coop, Certification: &registryv1.CertificationRecord{Standard: "standards/VIETGAP",
+		Number: "VietGAP-TT-01", Issuer: "QUACERT", Products: []string{"cinnamon-bark"}, ValidFrom: "2026-01-01", ValidUntil: "2028-12-31"}}, s.admin)
+	require.NoError(s.t, err)
+	found, err := s.reg.ListAuthorities(ctx, &registryv1.ListAuthoritiesRequest{Filter: `admin_area_code = "` + places.ChauQue + `"`}, s.admin)
 	require.NoError(s.t, err)
 	if len(found.GetAuthorities()) > 0 {
 		w.authority = found.GetAuthorities()[0].GetName()
 	} else {
-		a, err := s.reg.CreateAuthority(ctx, &registryv1.CreateAuthorityRequest{Authority: &registryv1.Authority{Kind: registryv1.Authority_KIND_COMMUNE_PEOPLES_COMMITTEE, DisplayName: "UBND xã Châu Quế", AdminAreaCode: "04477"}}, s.admin)
+		a, err := s.reg.CreateAuthority(ctx, &registryv1.CreateAuthorityRequest{Authority: &registryv1.Authority{Kind: registryv1.Authority_KIND_COMMUNE_PEOPLES_COMMITTEE, DisplayName: "UBND xã Châu Quế", AdminAreaCode: places.ChauQue}}, s.admin)
 		require.NoError(s.t, err)
 		w.authority = a.GetName()
 	}
@@ -191,7 +197,7 @@ func (s *suite) world(households int, names ...string) world {
 			name = names[i]
 		}
 		h, err := s.reg.CreateHousehold(ctx, &registryv1.CreateHouseholdRequest{Household: &registryv1.Household{HeadName: name, MemberCount: 4, EthnicGroup: "Dao",
-			PovertyStatus: registryv1.PovertyStatus_POVERTY_STATUS_POOR, CommuneCode: "04477", Village: "Thôn Khe Lóng",
+			PovertyStatus: registryv1.PovertyStatus_POVERTY_STATUS_POOR, CommuneCode: places.ChauQue, Village: "Thôn Khe Lóng",
 			Consent: &registryv1.DataConsent{ConsentDate: "2026-01-10", Purpose: "Hợp đồng liên kết"}}}, s.admin)
 		require.NoError(s.t, err)
 		_, err = s.reg.CreateMembership(ctx, &registryv1.CreateMembershipRequest{Parent: w.coop, Membership: &registryv1.Membership{Household: h.GetName()}}, s.admin)
@@ -208,7 +214,7 @@ func (w world) producer() auth.Principal {
 	return auth.Principal{Subject: "users/chair", Role: auth.RoleProducer, Organization: w.coop}
 }
 func official() auth.Principal {
-	return auth.Principal{Subject: "users/official", Role: auth.RoleCommuneOfficial, AdminArea: "04477"}
+	return auth.Principal{Subject: "users/official", Role: auth.RoleCommuneOfficial, AdminArea: places.ChauQue}
 }
 
 // draft makes a draft contract between the world's parties over its households (through a
@@ -219,7 +225,7 @@ func (s *suite) draft(w world) string {
 	per := int64(100)
 	total := per * int64(len(w.households))
 	d, err := s.mm.CreateDemand(ctx, &matchmakingv1.CreateDemandRequest{Demand: &matchmakingv1.Demand{Buyer: w.business, Product: "products/cinnamon-bark", Quantity: total,
-		DeliveryWindow: &typesv1.DateWindow{StartDate: "2027-06-01", EndDate: "2027-07-31"}, DeliveryCommuneCode: "02794",
+		DeliveryWindow: &typesv1.DateWindow{StartDate: "2027-06-01", EndDate: "2027-07-31"}, DeliveryCommuneCode: places.BaoHa,
 		PriceTerms: &typesv1.PriceTerms{Type: typesv1.PriceType_PRICE_TYPE_FIXED, FixedPriceVnd: 42_000}}}, s.as(w.buyer()))
 	require.NoError(s.t, err)
 	o, err := s.mm.CreateOffer(ctx, &matchmakingv1.CreateOfferRequest{Offer: &matchmakingv1.Offer{Producer: w.coop, Product: "products/cinnamon-bark", Quantity: total,

@@ -349,4 +349,11 @@ var englishPages = map[string]string{
 	"Ưu tiên hộ dân tộc thiểu số":          "Prefer ethnic-minority households",
 	"Ưu tiên tổ chức do phụ nữ lãnh đạo":   "Prefer women-led organisations",
 	"Ủy quyền ký":                          "Mandate",
+	"In / tải văn bản hợp đồng":            "Print / download the contract",
+	"Bản PDF để ký và đóng dấu":            "PDF to sign and stamp",
+	"Bản HTML để in":                       "HTML to print",
+	"Bản dịch tiếng Anh (PDF)":             "English translation (PDF)",
+	"Biên bản thanh lý (PDF)":              "Liquidation record (PDF)",
+	"Phiếu quyết toán":                     "Settlement statement",
+	"In / tải (PDF)":                       "Print / download (PDF)",
 }

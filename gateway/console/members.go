@@ -22,24 +22,37 @@ type membersView struct {
 	Errors     formErrors
 	Genders    []string
 	Poverty    []string
+	// Import is the report of the file just uploaded (nil: none).
+	Import *importReport
 }
 
 func (c *Console) members(q *rq) error {
+	return c.renderMembers(q, http.StatusOK, c.newHouseholdForm(q), formErrors{})
+}
+
+// newHouseholdForm is the empty form, in the organisation's commune.
+func (c *Console) newHouseholdForm(q *rq) householdForm {
 	f := householdForm{Gender: "GENDER_FEMALE", Poverty: "POVERTY_STATUS_POOR", Members: "4", Purpose: "Hợp đồng liên kết sản xuất, tiêu thụ nông sản"}
 	if o, err := c.b.reg.GetOrganization(q.ctx, &registryv1.GetOrganizationRequest{Name: q.s.Org}); err == nil {
 		f.Commune = o.GetAddress().GetCommuneCode()
 	}
-	return c.renderMembers(q, http.StatusOK, f, formErrors{})
+	return f
 }
 
 func (c *Console) renderMembers(q *rq, code int, f householdForm, fe formErrors) error {
+	return c.renderMembersPage(q, code, membersView{Form: f, Errors: fe})
+}
+
+// renderMembersPage completes v (the members, the choices) and renders the members page.
+func (c *Console) renderMembersPage(q *rq, code int, v membersView) error {
 	hs, err := c.memberHouseholds(q)
 	if err != nil {
 		return err
 	}
-	q.render(code, "members", membersView{Households: hs, Form: f, Errors: fe,
-		Genders: []string{"GENDER_FEMALE", "GENDER_MALE", "GENDER_OTHER"},
-		Poverty: []string{"POVERTY_STATUS_POOR", "POVERTY_STATUS_NEAR_POOR", "POVERTY_STATUS_RECENTLY_ESCAPED", "POVERTY_STATUS_NON_POOR"}})
+	v.Households = hs
+	v.Genders = []string{"GENDER_FEMALE", "GENDER_MALE", "GENDER_OTHER"}
+	v.Poverty = []string{"POVERTY_STATUS_POOR", "POVERTY_STATUS_NEAR_POOR", "POVERTY_STATUS_RECENTLY_ESCAPED", "POVERTY_STATUS_NON_POOR"}
+	q.render(code, "members", v)
 	return nil
 }
 

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lienket/lienket/services/platform/testkit/places"
+
 	"github.com/stretchr/testify/require"
 
 	contractsv1 "github.com/lienket/lienket/proto/lienket/contracts/v1"
@@ -33,7 +35,7 @@ func TestStoryThroughForms(t *testing.T) {
 	require.Equal(t, http.StatusSeeOther, res.code, res.body)
 
 	// The business posts a demand: first with mistakes, shown next to their fields.
-	bad := buyer.post("/console/demands", url.Values{"product": {"products/cinnamon-bark"}, "quantity": {"ba nghìn"}, "start": {"2027-06-01"}, "end": {"2027-07-31"}, "commune": {"02794"}, "price_type": {"PRICE_TYPE_FIXED"}, "price": {"42.000"}})
+	bad := buyer.post("/console/demands", url.Values{"product": {"products/cinnamon-bark"}, "quantity": {"ba nghìn"}, "start": {"2027-06-01"}, "end": {"2027-07-31"}, "commune": {places.BaoHa}, "price_type": {"PRICE_TYPE_FIXED"}, "price": {"42.000"}})
 	require.Equal(t, http.StatusUnprocessableEntity, bad.code)
 	require.Contains(t, bad.body, `id="quantity-error"`)
 	require.Contains(t, bad.body, ruleVI["NUMBER"])
@@ -43,7 +45,7 @@ func TestStoryThroughForms(t *testing.T) {
 	require.Contains(t, bad.body, ruleVI["ADMIN_AREA_EXISTS"])
 	require.Contains(t, bad.body, `id="start-error"`, "the API's DATE_WINDOW lands on the window")
 	res = buyer.post("/console/demands", url.Values{"product": {"products/cinnamon-bark"}, "standard": {"standards/VIETGAP"}, "quantity": {"2.000"}, "start": {"2027-06-01"}, "end": {"2027-07-31"},
-		"commune": {"02794"}, "place": {"Kho Bảo Hà"}, "price_type": {"PRICE_TYPE_FIXED"}, "price": {"42.000"}, "poor_share": {"30"}, "request_id": {"demand-1"}})
+		"commune": {places.BaoHa}, "place": {"Kho Bảo Hà"}, "price_type": {"PRICE_TYPE_FIXED"}, "price": {"42.000"}, "poor_share": {"30"}, "request_id": {"demand-1"}})
 	require.Equal(t, http.StatusSeeOther, res.code, res.body)
 	demand := res.hdr.Get("Location")
 	pg := buyer.get(demand)

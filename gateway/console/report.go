@@ -59,7 +59,7 @@ func (c *Console) report(q *rq) error {
 			add(states, ct.GetState().String(), ct.GetState().String(), ct, unit)
 			commune := ct.GetProducerCommuneCode()
 			label := commune
-			if a := refs.Areas[commune]; a != nil {
+			if a := c.b.area(q.ctx, commune); a != nil {
 				label = a.GetDisplayName()
 			}
 			add(communes, commune, label, ct, unit)

@@ -36,6 +36,9 @@ func (c *Console) routes() {
 	m.Handle("POST "+b+"/contracts/{id}/incidents", c.page(c.openIncident))
 	m.Handle("POST "+b+"/contracts/{id}/incidents/{i}/{action}", c.page(c.incidentAction))
 	m.Handle("GET "+b+"/contracts/{id}/events", c.page(c.events))
+	m.Handle("GET "+b+"/contracts/{id}/document", c.page(c.contractDocument))
+	m.Handle("GET "+b+"/contracts/{id}/settlement/statement", c.page(c.statementDocument))
+	m.Handle("GET "+b+"/contracts/{id}/liquidation", c.page(c.liquidationDocument))
 
 	// Commune and province officials.
 	m.Handle("GET "+b+"/inbox", c.page(c.inbox))
@@ -56,6 +59,8 @@ func (c *Console) routes() {
 	m.Handle("POST "+b+"/offers", c.page(c.createOffer))
 	m.Handle("GET "+b+"/members", c.page(c.members))
 	m.Handle("POST "+b+"/members", c.page(c.addMember))
+	m.Handle("GET "+b+"/members/template", c.page(c.importTemplate))
+	m.Handle("POST "+b+"/members/import", c.page(c.importMembers))
 
 	// Administrators of an organisation or authority, and operators.
 	m.Handle("GET "+b+"/people", c.page(c.people))

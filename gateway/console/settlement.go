@@ -16,6 +16,9 @@ type settlementView struct {
 	Form     paymentForm
 	Methods  []string
 	CanAck   bool
+	// Statements: each household's settlement statement can be printed (the contract has
+	// been in force).
+	Statements bool
 }
 
 func (c *Console) settlement(q *rq) error {
@@ -35,6 +38,11 @@ func (c *Console) renderSettlement(q *rq, code int, f paymentForm, fe formErrors
 	v := settlementView{execBase: b, S: st, Form: f, Methods: []string{"PAYMENT_METHOD_BANK_TRANSFER", "PAYMENT_METHOD_CASH", "PAYMENT_METHOD_MOBILE_MONEY"}}
 	if res, err := c.b.con.ListPayments(q.ctx, &contractsv1.ListPaymentsRequest{Parent: b.C.GetName(), PageSize: 500}); err == nil {
 		v.Payments = res.GetPayments()
+	}
+	switch b.C.GetState() {
+	case contractsv1.ContractState_CONTRACT_STATE_ACTIVE, contractsv1.ContractState_CONTRACT_STATE_SUSPENDED, contractsv1.ContractState_CONTRACT_STATE_COMPLETED,
+		contractsv1.ContractState_CONTRACT_STATE_LIQUIDATED, contractsv1.ContractState_CONTRACT_STATE_TERMINATED:
+		v.Statements = true
 	}
 	done := b.C.GetState() == contractsv1.ContractState_CONTRACT_STATE_COMPLETED
 	v.CanAck = done && ((b.IsBuyer && !b.C.GetBuyerAcknowledgedSettlement()) || (b.IsProducer && !b.C.GetProducerAcknowledgedSettlement()))

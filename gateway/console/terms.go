@@ -93,7 +93,7 @@ func (c *Console) renderTerms(q *rq, code int, ct *contractsv1.Contract, t *cont
 		v.Unit = p.GetUnit()
 	}
 	households := map[string]*registryv1.Household{}
-	c.contractHouseholds(q.ctx, q.s, t, households)
+	c.contractHouseholds(q.ctx, q.s, ct.GetName(), t, households)
 	for _, a := range t.GetAllocations() {
 		v.Labels[a.GetHousehold()] = allocRow{A: a, H: households[a.GetHousehold()]}.HouseholdLabel()
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"sort"
@@ -21,8 +22,11 @@ import (
 	matchmakingv1 "github.com/lienket/lienket/proto/lienket/matchmaking/v1"
 	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
 	supportv1 "github.com/lienket/lienket/proto/lienket/support/v1"
+	webhooksv1 "github.com/lienket/lienket/proto/lienket/webhooks/v1"
+	"github.com/lienket/lienket/services/platform/apierr"
 	"github.com/lienket/lienket/services/platform/auth"
 	"github.com/lienket/lienket/services/platform/testkit"
+	"github.com/lienket/lienket/services/platform/testkit/places"
 	"github.com/lienket/lienket/services/registry/taxcode"
 )
 
@@ -117,9 +121,9 @@ func authorizationMatrix(t *testing.T, s *suite) {
 		"household":       {Subject: "users/hh", Role: auth.RoleHousehold, Household: hh},
 		"household-other": {Subject: "users/hh2", Role: auth.RoleHousehold, Household: "households/someone-else"},
 		"official":        {Subject: witnessAdmin, Role: auth.RoleCommuneOfficial, AdminArea: fx.WitnessCommune},
-		"official-other":  {Subject: "users/o2", Role: auth.RoleCommuneOfficial, AdminArea: "04480"},
+		"official-other":  {Subject: "users/o2", Role: auth.RoleCommuneOfficial, AdminArea: places.DongCuong},
 		"province":        {Subject: "users/p", Role: auth.RoleProvinceOfficial, AdminArea: province},
-		"province-other":  {Subject: "users/p2", Role: auth.RoleProvinceOfficial, AdminArea: "82"},
+		"province-other":  {Subject: "users/p2", Role: auth.RoleProvinceOfficial, AdminArea: places.DongThap},
 		"partner":         {Subject: "apiKeys/a", Role: auth.RolePartner, Organization: biz},
 		"partner-other":   {Subject: "apiKeys/b", Role: auth.RolePartner, Organization: "organizations/another-business"},
 	}
@@ -170,7 +174,7 @@ func authorizationMatrix(t *testing.T, s *suite) {
 	}
 	demandBody := func(q string) map[string]any {
 		return map[string]any{"buyer": biz, "product": "products/cinnamon-bark", "quantity": q, "delivery_window": map[string]any{"start_date": "2026-06-01", "end_date": "2026-06-30"},
-			"delivery_commune_code": "02794", "price_terms": map[string]any{"type": "PRICE_TYPE_FIXED", "fixed_price_vnd": "42000"}}
+			"delivery_commune_code": places.BaoHa, "price_terms": map[string]any{"type": "PRICE_TYPE_FIXED", "fixed_price_vnd": "42000"}}
 	}
 	offerBody := map[string]any{"producer": coop, "product": "products/cinnamon-bark", "quantity": "100", "harvest_window": map[string]any{"start_date": "2026-06-01", "end_date": "2026-06-30"}}
 	freshDemand := func(verb string) func() string {
@@ -191,17 +195,32 @@ func authorizationMatrix(t *testing.T, s *suite) {
 	investor := []string{"province"}
 	memberOf := func(h string) string { return "/v1/" + coop + "/members/" + strings.TrimPrefix(h, "households/") }
 
+	// A webhook of the business, pointing at a receiver of the test's own, with one (test)
+	// delivery.
+	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) }))
+	t.Cleanup(receiver.Close)
+	hookBody := map[string]any{"url": receiver.URL + "/hooks", "event_types": []string{"contract.activated", "payment.recorded"}}
+	hook := s.must(s.call("POST", "/v1/"+biz+"/webhooks", bizTok, hookBody), 200).str("webhook", "name")
+	hookDelivery := s.must(s.call("POST", "/v1/"+hook+":test", bizTok, map[string]any{}), 200).str("name")
+	freshHook := func() string {
+		return "/v1/" + s.must(s.call("POST", "/v1/"+biz+"/webhooks", bizTok, hookBody), 200).str("webhook", "name")
+	}
+
 	all := principalNames
 	seeContract := []string{"admin", "business", "producer", "household", "official", "province", "partner"}
 	edit := []string{"admin", "business", "producer", "partner"}
 	buyer := []string{"admin", "business", "partner"}
 	producer := []string{"admin", "producer"}
 	seeHousehold := []string{"admin", "producer", "household", "official", "province"}
+	officials := []string{"official", "official-other", "province", "province-other"}
+	seeDemand := append([]string{"admin", "business", "partner", "producer"}, officials...)
+	seeOpenDemand := append([]string{"admin", "business", "partner", "producer", "producer-other"}, officials...)
+	seeOffer := append([]string{"admin", "business", "business-other", "partner", "producer"}, officials...)
 	rows := []matrixRow{
 		// registry
 		{rpc: "CreateOrganization", method: "POST", path: "/v1/organizations", body: func() any { // tax codes are unique: a fresh one per call
 			taxSeq++
-			return map[string]any{"kind": "KIND_BUSINESS", "display_name": "X", "tax_code": taxcode.From(200_000_000 + 11*taxSeq), "address": map[string]any{"commune_code": "02794"}}
+			return map[string]any{"kind": "KIND_BUSINESS", "display_name": "X", "tax_code": taxcode.From(200_000_000 + 11*taxSeq), "address": map[string]any{"commune_code": places.BaoHa}}
 		}, allow: []string{"admin"}},
 		{rpc: "GetOrganization", method: "GET", path: "/v1/" + biz, allow: all},
 		{rpc: "ListOrganizations", method: "GET", path: "/v1/organizations?filter=" + url.QueryEscape(`commune_code = "02794"`), allow: all, mode: listed, listKey: "organizations"}, // an area's (the whole country's: an export for operators)
@@ -219,7 +238,7 @@ func authorizationMatrix(t *testing.T, s *suite) {
 		{rpc: "ListMemberships", method: "GET", path: "/v1/" + hh + "/memberships", allow: seeHousehold, mode: listed, listKey: "memberships"},
 		{rpc: "UpdateMembership", method: "PATCH", path: memberOf(hh) + "?update_mask=role", body: map[string]any{"role": "ROLE_LEADER"}, allow: producer},
 		{rpc: "DeleteMembership", method: "DELETE", fresh: freshMember, allow: producer},
-		{rpc: "CreateAuthority", method: "POST", path: "/v1/authorities", body: map[string]any{"kind": "KIND_COMMUNE_PEOPLES_COMMITTEE", "display_name": "UBND", "admin_area_code": "04480"}, allow: []string{"admin"}},
+		{rpc: "CreateAuthority", method: "POST", path: "/v1/authorities", body: map[string]any{"kind": "KIND_COMMUNE_PEOPLES_COMMITTEE", "display_name": "UBND", "admin_area_code": places.DongCuong}, allow: []string{"admin"}},
 		{rpc: "GetAuthority", method: "GET", path: "/v1/" + fx.Witness, allow: all},
 		{rpc: "ListAuthorities", method: "GET", path: "/v1/authorities", allow: all},
 		{rpc: "GetAdminArea", method: "GET", path: "/v1/adminAreas/" + fx.WitnessCommune, allow: all},
@@ -250,6 +269,7 @@ func authorizationMatrix(t *testing.T, s *suite) {
 		// contracts
 		{rpc: "CreateContract", method: "POST", path: "/v1/contracts", body: map[string]any{"terms": map[string]any{"buyer": biz, "producer": coop}}, allow: edit},
 		{rpc: "GetContract", method: "GET", path: "/v1/" + contract, allow: seeContract},
+		{rpc: "ExportContractPlots", method: "GET", path: "/v1/" + contract + ":plots", allow: seeContract},
 		{rpc: "ListContracts", method: "GET", path: "/v1/contracts", allow: all}, // each sees its own slice
 		{rpc: "UpdateContract", method: "PATCH", path: "/v1/" + draft + "?update_mask=display_name", body: map[string]any{"display_name": "HĐ"}, allow: edit},
 		{rpc: "ValidateContract", method: "POST", path: "/v1/" + draft + ":validate", body: map[string]any{}, allow: []string{"admin", "business", "producer", "household", "official", "province", "partner"}},
@@ -269,6 +289,10 @@ func authorizationMatrix(t *testing.T, s *suite) {
 		{rpc: "CreatePayment", method: "POST", path: "/v1/" + contract + "/payments", body: map[string]any{"payee": coop, "household": hh, "amount_vnd": "1000", "method": "PAYMENT_METHOD_BANK_TRANSFER", "reference": "UNC", "payment_date": "2026-06-20"}, allow: buyer},
 		{rpc: "ListPayments", method: "GET", path: "/v1/" + contract + "/payments", allow: seeContract, mode: listed, listKey: "payments"},
 		{rpc: "GetSettlement", method: "GET", path: "/v1/" + contract + "/settlement", allow: seeContract},
+		{rpc: "GetContractDocument", method: "GET", path: "/v1/" + contract + ":document", allow: seeContract},
+		{rpc: "GetSettlementStatement", method: "GET", path: "/v1/" + contract + "/settlement:statement?household=" + hh, allow: seeContract},
+		// The fixture is ACTIVE: its liquidation record is refused by state, after authorization.
+		{rpc: "GetLiquidationRecord", method: "GET", path: "/v1/" + contract + ":liquidationRecord", allow: seeContract, mode: authorized},
 		{rpc: "CreateIncident", method: "POST", path: "/v1/" + contract + "/incidents", body: map[string]any{"kind": "KIND_LATE_PAYMENT", "description": "Chậm thanh toán", "breaching_party": biz, "breached_value_vnd": "420000"}, allow: edit},
 		{rpc: "GetIncident", method: "GET", path: "/v1/" + forceMajeure, allow: seeContract},
 		{rpc: "ListIncidents", method: "GET", path: "/v1/" + contract + "/incidents", allow: seeContract, mode: listed, listKey: "incidents"},
@@ -279,14 +303,19 @@ func authorizationMatrix(t *testing.T, s *suite) {
 		{rpc: "ListMarketPrices", method: "GET", path: "/v1/marketPrices", allow: all},
 		// matchmaking
 		{rpc: "CreateDemand", method: "POST", path: "/v1/demands", body: demandBody("1"), allow: buyer},
-		{rpc: "GetDemand", method: "GET", path: "/v1/" + demand, allow: all},
-		{rpc: "ListDemands", method: "GET", path: "/v1/demands?filter=" + url.QueryEscape(`product = "products/cinnamon-bark"`), allow: all, mode: listed, listKey: "demands"},
+		// What the marketplace shows (README): a demand is not shown to other buyers or to
+		// households; once it is no longer open, only to its owner, officials and the producers
+		// that made a proposal for it (the story's demand is FILLED; "producer" proposed).
+		{rpc: "GetDemand", method: "GET", path: "/v1/" + demand, allow: seeDemand},
+		{rpc: "GetDemand", method: "GET", path: "/v1/" + openDemand, allow: seeOpenDemand},
+		{rpc: "ListDemands", method: "GET", path: "/v1/demands?filter=" + url.QueryEscape(`product = "products/cinnamon-bark"`), allow: seeOpenDemand, mode: listed, listKey: "demands"},
 		{rpc: "UpdateDemand", method: "PATCH", path: "/v1/" + openDemand + "?update_mask=delivery_place", body: map[string]any{"delivery_place": "Kho Văn Yên"}, allow: buyer},
 		{rpc: "CloseDemand", method: "POST", fresh: freshDemand("close"), body: map[string]any{}, allow: buyer},
 		{rpc: "CancelDemand", method: "POST", fresh: freshDemand("cancel"), body: map[string]any{}, allow: buyer},
 		{rpc: "CreateOffer", method: "POST", path: "/v1/offers", body: offerBody, allow: producer},
-		{rpc: "GetOffer", method: "GET", path: "/v1/" + offer, allow: all},
-		{rpc: "ListOffers", method: "GET", path: "/v1/offers?filter=" + url.QueryEscape(`product = "products/cinnamon-bark"`), allow: all, mode: listed, listKey: "offers"},
+		// Offers are not shown to other producers or to households.
+		{rpc: "GetOffer", method: "GET", path: "/v1/" + offer, allow: seeOffer},
+		{rpc: "ListOffers", method: "GET", path: "/v1/offers?filter=" + url.QueryEscape(`product = "products/cinnamon-bark"`), allow: seeOffer, mode: listed, listKey: "offers"},
 		{rpc: "UpdateOffer", method: "PATCH", path: "/v1/" + offer + "?update_mask=min_price_vnd", body: map[string]any{"min_price_vnd": "39000"}, allow: producer},
 		{rpc: "WithdrawOffer", method: "POST", fresh: freshOffer, body: map[string]any{}, allow: producer},
 		{rpc: "MatchDemand", method: "POST", path: "/v1/" + demand + ":match", body: map[string]any{}, allow: buyer},
@@ -297,6 +326,21 @@ func authorizationMatrix(t *testing.T, s *suite) {
 		{rpc: "AcceptProposal", method: "POST", path: "/v1/" + proposal + ":accept", body: map[string]any{}, allow: producer, mode: authorized},
 		{rpc: "DeclineProposal", method: "POST", path: "/v1/" + proposal + ":decline", body: map[string]any{"reason": "x"}, allow: producer, mode: authorized},
 		{rpc: "CancelProposal", method: "POST", path: "/v1/" + proposal + ":cancel", body: map[string]any{"reason": "x"}, allow: buyer, mode: authorized},
+		// webhooks: the organisation (its people and API keys) and operators
+		{rpc: "CreateWebhook", method: "POST", path: "/v1/" + biz + "/webhooks", body: hookBody, allow: buyer},
+		{rpc: "CreateWebhook", method: "POST", path: "/v1/" + coop + "/webhooks", body: hookBody, allow: producer},
+		{rpc: "GetWebhook", method: "GET", path: "/v1/" + hook, allow: buyer},
+		{rpc: "ListWebhooks", method: "GET", path: "/v1/" + biz + "/webhooks", allow: buyer, mode: listed, listKey: "webhooks"},
+		{rpc: "UpdateWebhook", method: "PATCH", path: "/v1/" + hook + "?update_mask=description", body: map[string]any{"description": "ERP"}, allow: buyer},
+		{rpc: "DisableWebhook", method: "POST", path: "/v1/" + hook + ":disable", body: map[string]any{}, allow: buyer},
+		{rpc: "EnableWebhook", method: "POST", path: "/v1/" + hook + ":enable", body: map[string]any{}, allow: buyer},
+		{rpc: "RotateWebhookSecret", method: "POST", path: "/v1/" + hook + ":rotateSecret", body: map[string]any{}, allow: buyer},
+		{rpc: "TestWebhook", method: "POST", path: "/v1/" + hook + ":test", body: map[string]any{}, allow: buyer},
+		{rpc: "ListWebhookDeliveries", method: "GET", path: "/v1/" + hook + "/deliveries", allow: buyer, mode: listed, listKey: "deliveries"},
+		{rpc: "GetWebhookDelivery", method: "GET", path: "/v1/" + hookDelivery, allow: buyer},
+		{rpc: "ReplayWebhookDelivery", method: "POST", path: "/v1/" + hookDelivery + ":replay", body: map[string]any{}, allow: buyer, mode: authorized}, // a test delivery is not replayed: 400 past authorization
+		{rpc: "ReplayWebhookDeliveries", method: "POST", path: "/v1/" + hook + ":replay", body: map[string]any{"start_time": "2026-01-01T00:00:00Z"}, allow: buyer},
+		{rpc: "DeleteWebhook", method: "DELETE", fresh: freshHook, allow: buyer},
 		// support: programmes, calls, projects, milestones, disbursements
 		{rpc: "ListProgrammes", method: "GET", path: "/v1/programmes", allow: all, mode: listed, listKey: "programmes"},
 		{rpc: "GetProgramme", method: "GET", path: "/v1/programmes/ntp-sedema", allow: all},
@@ -357,6 +401,7 @@ func authorizationMatrix(t *testing.T, s *suite) {
 		{rpc: "ResumeContract", method: "POST", path: "/v1/" + contract + ":resume", body: map[string]any{"reason": "Hết bão"}, allow: []string{"official"}, mode: authorized}, // the commune ends a suspension
 		{rpc: "TerminateContract", method: "POST", path: "/v1/" + contract + ":terminate", body: map[string]any{"reason": "Chấm dứt"}, allow: edit, mode: authorized},
 	}
+	rows = append(rows, depthRows(s, coop, hh, fx.WitnessCommune, coopTok, admin)...)
 	// CreateMembership needs a fresh household per caller, in the body.
 	for i := range rows {
 		if rows[i].rpc == "CreateMembership" {
@@ -365,14 +410,15 @@ func authorizationMatrix(t *testing.T, s *suite) {
 		}
 	}
 
-	// Every RPC with an HTTP binding has at least one row (VerifyApiKey and LookupIdentity are
-	// gRPC-only: below).
-	covered := map[string]bool{"VerifyApiKey": true, "LookupIdentity": true}
+	// Every RPC with an HTTP binding has at least one row (VerifyApiKey, LookupIdentity,
+	// RecordContractParties, VerifyContract and EventSourceService's are gRPC-only: below).
+	covered := map[string]bool{"VerifyApiKey": true, "LookupIdentity": true, "RecordContractParties": true, "VerifyContract": true, "PullEvents": true, "AckEvents": true}
 	for _, r := range rows {
 		covered[r.rpc] = true
 	}
 	var missing []string
-	for _, fd := range []protoreflect.FileDescriptor{registryv1.File_lienket_registry_v1_registry_proto, contractsv1.File_lienket_contracts_v1_contracts_proto, matchmakingv1.File_lienket_matchmaking_v1_matchmaking_proto, supportv1.File_lienket_support_v1_support_proto} {
+	for _, fd := range []protoreflect.FileDescriptor{registryv1.File_lienket_registry_v1_registry_proto, contractsv1.File_lienket_contracts_v1_contracts_proto,
+		matchmakingv1.File_lienket_matchmaking_v1_matchmaking_proto, supportv1.File_lienket_support_v1_support_proto, webhooksv1.File_lienket_webhooks_v1_webhooks_proto} {
 		for i := 0; i < fd.Services().Len(); i++ {
 			ms := fd.Services().Get(i).Methods()
 			for j := 0; j < ms.Len(); j++ {
@@ -430,8 +476,8 @@ func authorizationMatrix(t *testing.T, s *suite) {
 				}
 			}
 			switch {
-			case unimplemented && len(failures) == 0:
-				t.Skipf("%s is not implemented yet (501): row not checked", r.rpc)
+			case unimplemented:
+				t.Fatalf("%s answers 501: every RPC with a REST binding must be implemented", r.rpc)
 			case r.defect != "" && len(failures) == 0:
 				t.Fatalf("the known defect %q is fixed: remove the note from the row", r.defect)
 			case r.defect != "":
@@ -472,6 +518,46 @@ func authorizationMatrix(t *testing.T, s *suite) {
 	u, err := svc.LookupIdentity(context.Background(), &registryv1.LookupIdentityRequest{Identity: identity})
 	require.NoError(t, err)
 	require.Equal(t, "Người đăng nhập", u.GetDisplayName())
+
+	// RecordContractParties has no REST binding: the service role only (the contracts
+	// service), since the parties it records see each other's contact details.
+	record := &registryv1.RecordContractPartiesRequest{Contract: contract, Parties: []string{biz, "organizations/intruder"}}
+	for _, name := range all {
+		c := registryv1.NewRegistryServiceClient(testkit.Dial(t, s.registry, tokens[name]))
+		_, err := c.RecordContractParties(context.Background(), record)
+		require.Equal(t, codes.PermissionDenied, status.Code(err), "RecordContractParties as %s: %v", name, err)
+	}
+	_, err = svc.RecordContractParties(context.Background(), &registryv1.RecordContractPartiesRequest{Contract: contract, Parties: []string{"contracts/x"}})
+	require.Equal(t, "RESOURCE_NAME", apierr.FieldViolations(err)[0].GetReason())
+	// VerifyContract has no REST binding (the public /verify page calls it): services and
+	// operators only.
+	for _, name := range all {
+		c := contractsv1.NewContractsServiceClient(testkit.Dial(t, s.contracts, tokens[name]))
+		_, err := c.VerifyContract(context.Background(), &contractsv1.VerifyContractRequest{Name: contract})
+		if name == "admin" {
+			require.NoError(t, err)
+			continue
+		}
+		require.Equal(t, codes.PermissionDenied, status.Code(err), "VerifyContract as %s: %v", name, err)
+	}
+	vc := contractsv1.NewContractsServiceClient(testkit.Dial(t, s.contracts, s.token(auth.Principal{Subject: "services/gateway", Role: auth.RoleService})))
+	_, err = vc.VerifyContract(context.Background(), &contractsv1.VerifyContractRequest{Name: contract})
+	require.NoError(t, err)
+
+	// EventSourceService (contracts, matchmaking) has no REST binding: the service role only
+	// (the webhooks service pulls partner events), not even operators.
+	for _, addr := range []string{s.contracts, s.matchmaking} {
+		for _, name := range all {
+			c := webhooksv1.NewEventSourceServiceClient(testkit.Dial(t, addr, tokens[name]))
+			_, err := c.PullEvents(context.Background(), &webhooksv1.PullEventsRequest{PageSize: 1})
+			require.Equal(t, codes.PermissionDenied, status.Code(err), "PullEvents as %s: %v", name, err)
+			_, err = c.AckEvents(context.Background(), &webhooksv1.AckEventsRequest{Ids: []string{"x"}})
+			require.Equal(t, codes.PermissionDenied, status.Code(err), "AckEvents as %s: %v", name, err)
+		}
+		c := webhooksv1.NewEventSourceServiceClient(testkit.Dial(t, addr, s.token(auth.Principal{Subject: "services/webhooks", Role: auth.RoleService})))
+		_, err := c.PullEvents(context.Background(), &webhooksv1.PullEventsRequest{PageSize: 1})
+		require.NoError(t, err)
+	}
 	_, _ = admin, official
 }
 

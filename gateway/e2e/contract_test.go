@@ -23,6 +23,7 @@ import (
 	"github.com/lienket/lienket/gateway/openapi"
 	"github.com/lienket/lienket/gateway/story"
 	"github.com/lienket/lienket/services/platform/auth"
+	"github.com/lienket/lienket/services/platform/testkit/places"
 )
 
 // The published OpenAPI document is the contract: the REST story runs through a validating
@@ -153,7 +154,7 @@ func TestContractProxyCatchesViolations(t *testing.T) {
 		require.NoError(t, err)
 		_ = res.Body.Close()
 	}
-	send("POST", "/v1/organizations", `{"kind": "KIND_WIZARD", "display_name": "x", "address": {"commune_code": "02794"}}`)
+	send("POST", "/v1/organizations", `{"kind": "KIND_WIZARD", "display_name": "x", "address": {"commune_code": "`+places.BaoHa+`"}}`)
 	send("POST", "/v1/households", `{"head_name": "Hộ A"}`)
 	send("GET", "/v1/spaceships", "")
 	require.Len(t, p.problems, 3, "%v", p.problems)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/lienket/lienket/gateway/internal/server"
 	"github.com/lienket/lienket/services/platform/auth"
+	"github.com/lienket/lienket/services/platform/testkit/places"
 	"github.com/lienket/lienket/services/registry/taxcode"
 )
 
@@ -20,18 +21,18 @@ import (
 func TestBadInputNever5xxNeverWrites(t *testing.T) {
 	s := start(t, server.Config{MaxBodyBytes: 64 << 10})
 	admin := s.token(auth.Principal{Subject: "users/admin", Role: auth.RoleAdmin})
-	biz := s.must(s.call("POST", "/v1/organizations", admin, map[string]any{"kind": "KIND_BUSINESS", "display_name": "Công ty", "tax_code": "0300588569", "address": map[string]any{"commune_code": "02794"}}), 200).str("name")
+	biz := s.must(s.call("POST", "/v1/organizations", admin, map[string]any{"kind": "KIND_BUSINESS", "display_name": "Công ty", "tax_code": "0300588569", "address": map[string]any{"commune_code": places.BaoHa}}), 200).str("name")
 	bizTok := s.token(auth.Principal{Subject: "users/b", Role: auth.RoleBusiness, Organization: biz})
 	count := func(path, key, tok string) int {
 		return len(s.must(s.call("GET", path+"?page_size=500", tok, nil), 200).list(key))
 	}
-	coop := s.must(s.call("POST", "/v1/organizations", admin, map[string]any{"kind": "KIND_COOPERATIVE_GROUP", "display_name": "THT", "address": map[string]any{"commune_code": "04477"}}), 200).str("name")
+	coop := s.must(s.call("POST", "/v1/organizations", admin, map[string]any{"kind": "KIND_COOPERATIVE_GROUP", "display_name": "THT", "address": map[string]any{"commune_code": places.ChauQue}}), 200).str("name")
 	coopTok := s.token(auth.Principal{Subject: "users/c", Role: auth.RoleProducer, Organization: coop})
 	orgs, demands, contracts := count("/v1/organizations", "organizations", admin), count("/v1/demands", "demands", admin), count("/v1/contracts", "contracts", admin)
 	households, offers, authorities := count("/v1/households", "households", admin), count("/v1/offers", "offers", admin), count("/v1/authorities", "authorities", admin)
 	calls, projects := count("/v1/calls", "calls", admin), count("/v1/projects", "projects", admin)
 	household := func(mod map[string]any) map[string]any {
-		b := map[string]any{"head_name": "Hộ A", "member_count": 3, "ethnic_group": "Tày", "poverty_status": "POVERTY_STATUS_POOR", "commune_code": "04477", "consent": map[string]any{"consent_date": "2026-01-01", "purpose": "liên kết"}}
+		b := map[string]any{"head_name": "Hộ A", "member_count": 3, "ethnic_group": "Tày", "poverty_status": "POVERTY_STATUS_POOR", "commune_code": places.ChauQue, "consent": map[string]any{"consent_date": "2026-01-01", "purpose": "liên kết"}}
 		for k, v := range mod {
 			b[k] = v
 		}
@@ -56,8 +57,8 @@ func TestBadInputNever5xxNeverWrites(t *testing.T) {
 		{"POST", "/v1/organizations", admin, `{"kind": "KIND_BUSINESS", "bogus_field": 1}`},
 		{"POST", "/v1/organizations", admin, `{"kind": "KIND_BUSINESS", "display_name": 12345}`},
 		{"POST", "/v1/organizations", admin, `{"kind": "KIND_WIZARD", "display_name": "x"}`},
-		{"POST", "/v1/organizations", admin, `{"kind": 99, "display_name": "x", "tax_code": "0300588569", "address": {"commune_code": "02794"}}`},
-		{"POST", "/v1/organizations", admin, `{"kind": "KIND_BUSINESS", "display_name": "x", "tax_code": "0300588560", "address": {"commune_code": "02794"}}`},
+		{"POST", "/v1/organizations", admin, `{"kind": 99, "display_name": "x", "tax_code": "0300588569", "address": {"commune_code": "` + places.BaoHa + `"}}`},
+		{"POST", "/v1/organizations", admin, `{"kind": "KIND_BUSINESS", "display_name": "x", "tax_code": "0300588560", "address": {"commune_code": "` + places.BaoHa + `"}}`},
 		{"POST", "/v1/organizations", admin, `[1, 2, 3]`},
 		{"POST", "/v1/organizations", admin, huge},
 		{"POST", "/v1/organizations", admin, `{"display_name": "\ud800"}`},
@@ -98,7 +99,7 @@ func TestBadInputNever5xxNeverWrites(t *testing.T) {
 		{"POST", "/v1/offers", coopTok, offer(map[string]any{"product": "products/unobtainium"})},
 		{"POST", "/v1/offers", coopTok, offer(map[string]any{"min_price_vnd": "-5"})},
 		// authorities, proposals, executions under contracts that do not exist
-		{"POST", "/v1/authorities", admin, `{"kind": "KIND_GALACTIC_SENATE", "display_name": "x", "admin_area_code": "04477"}`},
+		{"POST", "/v1/authorities", admin, `{"kind": "KIND_GALACTIC_SENATE", "display_name": "x", "admin_area_code": "` + places.ChauQue + `"}`},
 		{"POST", "/v1/authorities", admin, `{"kind": "KIND_COMMUNE_PEOPLES_COMMITTEE", "display_name": "x", "admin_area_code": "not-a-code"}`},
 		{"POST", "/v1/demands/nope/proposals", bizTok, `{"offer": "offers/nope", "quantity": "0"}`},
 		{"POST", "/v1/contracts/nope/deliveries", bizTok, `{"household": "households/x", "quantity": "-10"}`},
@@ -163,7 +164,7 @@ func TestBadInputNever5xxNeverWrites(t *testing.T) {
 	require.Contains(t, r.raw, "KIND_COOPERATIVE_GROUP", "the accepted values are listed")
 	r = s.call("POST", "/v1/organizations", admin, huge)
 	require.Equal(t, http.StatusRequestEntityTooLarge, r.code, r.raw)
-	r = s.call("POST", "/v1/organizations", admin, `{"kind": "KIND_BUSINESS", "display_name": "x", "tax_code": "0300588560", "address": {"commune_code": "02794"}}`)
+	r = s.call("POST", "/v1/organizations", admin, `{"kind": "KIND_BUSINESS", "display_name": "x", "tax_code": "0300588560", "address": {"commune_code": "`+places.BaoHa+`"}}`)
 	require.Equal(t, http.StatusBadRequest, r.code)
 	require.Contains(t, r.raw, "organization.tax_code")
 	require.Contains(t, r.raw, "TAX_CODE_CHECKSUM")
@@ -172,7 +173,7 @@ func TestBadInputNever5xxNeverWrites(t *testing.T) {
 func TestAPIKeysRequestIDsAndRateLimits(t *testing.T) {
 	s := start(t, server.Config{RateRPS: 5, RateBurst: 8})
 	admin := s.token(auth.Principal{Subject: "users/admin", Role: auth.RoleAdmin})
-	biz := s.must(s.call("POST", "/v1/organizations", admin, map[string]any{"kind": "KIND_BUSINESS", "display_name": "Công ty", "tax_code": "0300588569", "address": map[string]any{"commune_code": "02794"}}), 200).str("name")
+	biz := s.must(s.call("POST", "/v1/organizations", admin, map[string]any{"kind": "KIND_BUSINESS", "display_name": "Công ty", "tax_code": "0300588569", "address": map[string]any{"commune_code": places.BaoHa}}), 200).str("name")
 	bizTok := s.token(auth.Principal{Subject: "users/b", Role: auth.RoleBusiness, Organization: biz})
 
 	key := s.must(s.call("POST", "/v1/"+biz+"/apiKeys", bizTok, map[string]any{"display_name": "ERP"}), 200)
@@ -208,7 +209,7 @@ func TestAPIKeysRequestIDsAndRateLimits(t *testing.T) {
 func TestUnknownAPIKeysCannotFloodTheRegistry(t *testing.T) {
 	s := start(t, server.Config{KeyLookupRPS: 0.01, KeyLookupBurst: 3, APIKeyTTL: time.Minute})
 	admin := s.token(auth.Principal{Subject: "users/admin", Role: auth.RoleAdmin})
-	biz := s.must(s.call("POST", "/v1/organizations", admin, map[string]any{"kind": "KIND_BUSINESS", "display_name": "Công ty", "tax_code": "0300588569", "address": map[string]any{"commune_code": "02794"}}), 200).str("name")
+	biz := s.must(s.call("POST", "/v1/organizations", admin, map[string]any{"kind": "KIND_BUSINESS", "display_name": "Công ty", "tax_code": "0300588569", "address": map[string]any{"commune_code": places.BaoHa}}), 200).str("name")
 	secret := s.must(s.call("POST", "/v1/"+biz+"/apiKeys", admin, map[string]any{"display_name": "ERP"}), 200).str("secret")
 
 	s.must(s.call("GET", openDemands, "", nil, "X-API-Key", secret), 200) // lookup 1, now cached
@@ -230,7 +231,7 @@ func TestUnknownAPIKeysCannotFloodTheRegistry(t *testing.T) {
 func TestAPIKeysThroughARegistryOutage(t *testing.T) {
 	s := start(t, server.Config{APIKeyTTL: time.Millisecond, APIKeyStaleFor: time.Minute})
 	admin := s.token(auth.Principal{Subject: "users/admin", Role: auth.RoleAdmin})
-	biz := s.must(s.call("POST", "/v1/organizations", admin, map[string]any{"kind": "KIND_BUSINESS", "display_name": "Công ty", "tax_code": "0300588569", "address": map[string]any{"commune_code": "02794"}}), 200).str("name")
+	biz := s.must(s.call("POST", "/v1/organizations", admin, map[string]any{"kind": "KIND_BUSINESS", "display_name": "Công ty", "tax_code": "0300588569", "address": map[string]any{"commune_code": places.BaoHa}}), 200).str("name")
 	known := s.must(s.call("POST", "/v1/"+biz+"/apiKeys", admin, map[string]any{"display_name": "ERP"}), 200).str("secret")
 	unseen := s.must(s.call("POST", "/v1/"+biz+"/apiKeys", admin, map[string]any{"display_name": "BI"}), 200).str("secret")
 	s.must(s.call("GET", openDemands, "", nil, "X-API-Key", known), 200)
@@ -252,7 +253,7 @@ func TestAPIKeysThroughARegistryOutage(t *testing.T) {
 func TestRevokedKeyStopsAtOnce(t *testing.T) {
 	s := start(t, server.Config{APIKeyTTL: time.Minute})
 	admin := s.token(auth.Principal{Subject: "users/admin", Role: auth.RoleAdmin})
-	biz := s.must(s.call("POST", "/v1/organizations", admin, map[string]any{"kind": "KIND_BUSINESS", "display_name": "Công ty", "tax_code": "0300588569", "address": map[string]any{"commune_code": "02794"}}), 200).str("name")
+	biz := s.must(s.call("POST", "/v1/organizations", admin, map[string]any{"kind": "KIND_BUSINESS", "display_name": "Công ty", "tax_code": "0300588569", "address": map[string]any{"commune_code": places.BaoHa}}), 200).str("name")
 	key := s.must(s.call("POST", "/v1/"+biz+"/apiKeys", admin, map[string]any{"display_name": "ERP"}), 200)
 	secret := key.str("secret")
 	other := s.must(s.call("POST", "/v1/"+biz+"/apiKeys", admin, map[string]any{"display_name": "BI"}), 200).str("secret")
@@ -271,7 +272,7 @@ func TestRevokedKeyStopsAtOnce(t *testing.T) {
 func TestIdempotencyKeyHeader(t *testing.T) {
 	s := start(t, server.Config{})
 	admin := s.token(auth.Principal{Subject: "users/admin", Role: auth.RoleAdmin})
-	org := map[string]any{"kind": "KIND_BUSINESS", "display_name": "Công ty Idem", "tax_code": "0300588569", "address": map[string]any{"commune_code": "02794"}}
+	org := map[string]any{"kind": "KIND_BUSINESS", "display_name": "Công ty Idem", "tax_code": "0300588569", "address": map[string]any{"commune_code": places.BaoHa}}
 	first := s.must(s.call("POST", "/v1/organizations", admin, org, "Idempotency-Key", "erp-order-1"), 200)
 	again := s.must(s.call("POST", "/v1/organizations", admin, org, "Idempotency-Key", "erp-order-1"), 200)
 	require.Equal(t, first.str("name"), again.str("name"), "the retry returns the first result")
@@ -295,7 +296,7 @@ func TestRequestIDReusedWithOtherContent(t *testing.T) {
 	s := start(t, server.Config{})
 	admin := s.token(auth.Principal{Subject: "users/admin", Role: auth.RoleAdmin})
 	org := func(name string) map[string]any { // a tax code of its own per name
-		return map[string]any{"kind": "KIND_BUSINESS", "display_name": name, "tax_code": taxcode.From(int64(name[len(name)-1])), "address": map[string]any{"commune_code": "02794"}}
+		return map[string]any{"kind": "KIND_BUSINESS", "display_name": name, "tax_code": taxcode.From(int64(name[len(name)-1])), "address": map[string]any{"commune_code": places.BaoHa}}
 	}
 	first := s.must(s.call("POST", "/v1/organizations?request_id=req-1", admin, org("Công ty A")), 200)
 	again := s.must(s.call("POST", "/v1/organizations?request_id=req-1", admin, org("Công ty A")), 200)
@@ -327,7 +328,7 @@ func TestRequestIDReusedWithOtherContent(t *testing.T) {
 func TestTimestampsOnePrecision(t *testing.T) {
 	s := start(t, server.Config{})
 	admin := s.token(auth.Principal{Subject: "users/admin", Role: auth.RoleAdmin})
-	created := s.must(s.call("POST", "/v1/organizations", admin, map[string]any{"kind": "KIND_BUSINESS", "display_name": "Công ty Giờ", "tax_code": "0300588569", "address": map[string]any{"commune_code": "02794"}}), 200)
+	created := s.must(s.call("POST", "/v1/organizations", admin, map[string]any{"kind": "KIND_BUSINESS", "display_name": "Công ty Giờ", "tax_code": "0300588569", "address": map[string]any{"commune_code": places.BaoHa}}), 200)
 	read := s.must(s.call("GET", "/v1/"+created.str("name"), admin, nil), 200)
 	require.NotEmpty(t, created.str("create_time"))
 	require.Equal(t, created.str("create_time"), read.str("create_time"))

@@ -1,6 +1,6 @@
 // Package e2e tests the suite through the REST gateway only, as a partner system would use it:
-// the four services run in-process on loopback against a fresh embedded store, and the
-// gateway handler serves them over HTTP.
+// the services (registry, contracts, matchmaking, support, webhooks) run in-process on loopback against
+// a fresh embedded store, and the gateway handler serves them over HTTP.
 package e2e_test
 
 import (
@@ -20,6 +20,7 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/lienket/lienket/gateway/internal/server"
+	contractsv1 "github.com/lienket/lienket/proto/lienket/contracts/v1"
 	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
 	contractsapp "github.com/lienket/lienket/services/contracts/app"
 	matchapp "github.com/lienket/lienket/services/matchmaking/app"
@@ -28,21 +29,29 @@ import (
 	"github.com/lienket/lienket/services/platform/testkit"
 	registryapp "github.com/lienket/lienket/services/registry/app"
 	supportapp "github.com/lienket/lienket/services/support/app"
+	webhooksapp "github.com/lienket/lienket/services/webhooks/app"
 )
 
 func TestMain(m *testing.M) { testkit.Main(m) }
 
 type suite struct {
-	t        testing.TB
-	a        *testkit.Auth
-	url      string
-	registry string // the registry's gRPC address, for gRPC-only methods
+	t         testing.TB
+	a         *testkit.Auth
+	url       string
+	registry  string // the registry's gRPC address, for gRPC-only methods
+	contracts string // the contracts service's gRPC address, likewise
+	// matchmaking is, with contracts, an event source (EventSourceService, gRPC-only).
+	matchmaking string
 	// edgeKey is trusted by the gateway but not by the services: tokens it signs pass the
 	// edge and must still be refused by every service, which verifies tokens itself.
 	edgeKey ed25519.PrivateKey
 	// stopRegistry takes the registry down (outage tests).
 	stopRegistry func()
 }
+
+// webhookPoll is how often the suite's webhooks service polls the event sources (the tests'
+// pace; the latency benchmark uses the production default).
+var webhookPoll = "50ms"
 
 func start(t testing.TB, cfg server.Config) *suite {
 	return startOn(t, cfg, testkit.Database(t))
@@ -73,6 +82,13 @@ func startWith(t testing.TB, cfg server.Config, db *mongo.Database, matchEnv map
 	sup, _ := testkit.ServeService(t, a, db, func(s *grpc.Server) {
 		require.NoError(t, supportapp.Register(ctx, s, testkit.Deps(t, a, "support", db), supportapp.LoadConfig(config.FromMap(map[string]string{"REGISTRY_ADDR": reg, "CONTRACTS_ADDR": con}))))
 	})
+	hooksCtx, stopHooks := context.WithCancel(ctx)
+	t.Cleanup(stopHooks)
+	hooks, _ := testkit.ServeService(t, a, db, func(s *grpc.Server) {
+		require.NoError(t, webhooksapp.Register(hooksCtx, s, testkit.Deps(t, a, "webhooks", db), webhooksapp.LoadConfig(config.FromMap(map[string]string{
+			"REGISTRY_ADDR": reg, "CONTRACTS_ADDR": con, "MATCHMAKING_ADDR": mm, "WEBHOOK_ALLOW_INTERNAL_TARGETS": "true",
+			"WEBHOOK_POLL_INTERVAL": webhookPoll, "WEBHOOK_RETRY_BASE": "50ms", "WEBHOOK_TIMEOUT": "5s", "WEBHOOK_LEASE": "20s"}))))
+	})
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = 1 << 20
 	}
@@ -81,13 +97,15 @@ func startWith(t testing.TB, cfg server.Config, db *mongo.Database, matchEnv map
 	}
 	edgeKey, kerr := auth.GenerateKey()
 	require.NoError(t, kerr)
-	gwKeys := registryv1.NewRegistryServiceClient(testkit.Dial(t, reg, a.Token(t, auth.Principal{Subject: "services/gateway", Role: auth.RoleService})))
-	h, err := server.Handler(ctx, cfg, server.Edge{Verifier: auth.NewVerifier("lienket-dev", "lienket", a.Issuer.Public(), edgeKey.Public().(ed25519.PublicKey)), Issuer: a.Issuer, Keys: gwKeys},
-		testkit.Dial(t, reg, ""), testkit.Dial(t, con, ""), testkit.Dial(t, mm, ""), testkit.Dial(t, sup, ""))
+	gw := a.Token(t, auth.Principal{Subject: "services/gateway", Role: auth.RoleService})
+	gwKeys := registryv1.NewRegistryServiceClient(testkit.Dial(t, reg, gw))
+	gwContracts := contractsv1.NewContractsServiceClient(testkit.Dial(t, con, gw))
+	h, err := server.Handler(ctx, cfg, server.Edge{Verifier: auth.NewVerifier("lienket-dev", "lienket", a.Issuer.Public(), edgeKey.Public().(ed25519.PublicKey)), Issuer: a.Issuer, Keys: gwKeys, Contracts: gwContracts},
+		testkit.Dial(t, reg, ""), testkit.Dial(t, con, ""), testkit.Dial(t, mm, ""), testkit.Dial(t, sup, ""), testkit.Dial(t, hooks, ""))
 	require.NoError(t, err)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return &suite{t: t, a: a, url: srv.URL, registry: reg, edgeKey: edgeKey, stopRegistry: stopRegistry}
+	return &suite{t: t, a: a, url: srv.URL, registry: reg, contracts: con, matchmaking: mm, edgeKey: edgeKey, stopRegistry: stopRegistry}
 }
 
 // resp is a decoded JSON response.

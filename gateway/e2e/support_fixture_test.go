@@ -3,6 +3,8 @@ package e2e_test
 import (
 	"time"
 
+	"github.com/lienket/lienket/services/platform/testkit/places"
+
 	"github.com/lienket/lienket/gateway/story"
 )
 
@@ -25,7 +27,7 @@ func supportDay(offset int) string {
 func matrixProposal(contract string) map[string]any {
 	return map[string]any{
 		"project_type": "PROJECT_TYPE_VALUE_CHAIN", "display_name": "Chuỗi quế", "summary": "Liên kết quế hữu cơ", "product": "products/cinnamon-bark",
-		"commune_codes": []string{"04477"}, "period": map[string]any{"start_date": supportDay(-90), "end_date": supportDay(365)},
+		"commune_codes": []string{places.ChauQue}, "period": map[string]any{"start_date": supportDay(-90), "end_date": supportDay(365)},
 		"budget_lines": []any{
 			map[string]any{"category": "SUPPORT_CATEGORY_MACHINERY_INFRASTRUCTURE", "programme_vnd": "90000000", "owner_cash_vnd": "210000000"},
 			map[string]any{"category": "SUPPORT_CATEGORY_TRAINING", "programme_vnd": "8000000", "owner_labour_vnd": "12000000"},

@@ -16,6 +16,7 @@ import (
 
 	"github.com/lienket/lienket/services/contracts/auditchain"
 	"github.com/lienket/lienket/services/platform/auth"
+	"github.com/lienket/lienket/services/platform/testkit/places"
 	"github.com/lienket/lienket/services/registry/taxcode"
 )
 
@@ -166,28 +167,31 @@ func activate(c *client) (Fixture, cast) {
 	admin := c.token(auth.Principal{Subject: "users/admin", Role: auth.RoleAdmin})
 
 	c.step("admin registers the business, the cooperative, the commune and the households")
-	biz := c.must(c.call("POST", "/v1/organizations", admin, map[string]any{"kind": "KIND_BUSINESS", "display_name": "Công ty CP Quế Hồi Việt Nam", "tax_code": taxcode.From(run), "address": map[string]any{"commune_code": "02794"}}), 200).str("name")
-	coop := c.must(c.call("POST", "/v1/organizations", admin, map[string]any{"kind": "KIND_COOPERATIVE", "display_name": "HTX Quế Châu Quế", "tax_code": taxcode.From(run + 500_000_000), "address": map[string]any{"commune_code": "04477"}, "women_led": true}), 200).str("name")
+	biz := c.must(c.call("POST", "/v1/organizations", admin, map[string]any{"kind": "KIND_BUSINESS", "display_name": "Công ty CP Quế Hồi Việt Nam", "tax_code": taxcode.From(run), "address": map[string]any{"line": "Số 1 Đội Cấn", "commune_code": places.BaDinh}}), 200).str("name")
+	coop := c.must(c.call("POST", "/v1/organizations", admin, map[string]any{"kind": "KIND_COOPERATIVE", "display_name": "HTX Quế Châu Quế", "tax_code": taxcode.From(run + 500_000_000), "address": map[string]any{"commune_code": places.ChauQue}, "women_led": true}), 200).str("name")
 	// The commune's People's Committee is registered once (a rerun against the same store finds it).
 	witness := ""
-	if found := c.must(c.call("GET", "/v1/authorities?filter=admin_area_code%20%3D%20%2204477%22", admin, nil), 200).list("authorities"); len(found) > 0 {
+	if found := c.must(c.call("GET", "/v1/authorities?filter=admin_area_code%20%3D%20%22"+places.ChauQue+"%22", admin, nil), 200).list("authorities"); len(found) > 0 {
 		witness, _ = found[0]["name"].(string)
 	} else {
-		witness = c.must(c.call("POST", "/v1/authorities", admin, map[string]any{"kind": "KIND_COMMUNE_PEOPLES_COMMITTEE", "display_name": "UBND xã Châu Quế", "admin_area_code": "04477"}), 200).str("name")
+		witness = c.must(c.call("POST", "/v1/authorities", admin, map[string]any{"kind": "KIND_COMMUNE_PEOPLES_COMMITTEE", "display_name": "UBND xã Châu Quế", "admin_area_code": places.ChauQue}), 200).str("name")
 	}
 	bizTok := c.token(auth.Principal{Subject: "users/ke-toan", Role: auth.RoleBusiness, Organization: biz})
 	coopTok := c.token(auth.Principal{Subject: "users/chu-nhiem", Role: auth.RoleProducer, Organization: coop})
 	var households []string
 	for i, name := range []string{"Triệu Thị Mai", "Bàn Văn Lực", "Lý Thị Hoa"} {
-		h := c.must(c.call("POST", "/v1/households", coopTok, map[string]any{"head_name": name, "member_count": 5, "ethnic_group": "Dao", "poverty_status": "POVERTY_STATUS_POOR", "commune_code": "04477", "phone": fmt.Sprintf("091234567%d", i), "national_id": fmt.Sprintf("%09d%03d", run, i), "consent": map[string]any{"consent_date": "2026-01-10", "purpose": "Hợp đồng liên kết tiêu thụ quế"}}), 200)
+		h := c.must(c.call("POST", "/v1/households", coopTok, map[string]any{"head_name": name, "member_count": 5, "ethnic_group": "Dao", "poverty_status": "POVERTY_STATUS_POOR", "commune_code": places.ChauQue, "phone": fmt.Sprintf("091234567%d", i), "national_id": fmt.Sprintf("%09d%03d", run, i), "consent": map[string]any{"consent_date": "2026-01-10", "purpose": "Hợp đồng liên kết tiêu thụ quế"}}), 200)
 		c.check(!strings.Contains(h.raw, fmt.Sprintf("%09d%03d", run, i)), "the national ID never comes back")
 		households = append(households, h.str("name"))
 		c.must(c.call("POST", "/v1/"+coop+"/members", coopTok, map[string]any{"household": h.str("name")}), 200)
 	}
 
-	c.step("the business posts demand; the cooperative posts an offer; match")
+	c.step("the commune records the cooperative's VietGAP certification; the business posts demand; the cooperative posts an offer; match")
+	certifier := c.token(auth.Principal{Subject: "users/can-bo-xa", Role: auth.RoleCommuneOfficial, AdminArea: places.ChauQue})
+	c.must(c.call("POST", "/v1/"+coop+"/certifications", certifier, map[string]any{"standard": "standards/VIETGAP", "number": fmt.Sprintf("VietGAP-TT-%d", run),
+		"issuer": "Trung tâm Chứng nhận Phù hợp (QUACERT)", "products": []string{"cinnamon-bark"}, "valid_from": "2026-01-01", "valid_until": "2027-12-31"}), 200)
 	demand := c.must(c.call("POST", "/v1/demands", bizTok, map[string]any{"buyer": biz, "product": "products/cinnamon-bark", "required_standard": "standards/VIETGAP", "quantity": "3000", "min_lot_quantity": "500",
-		"delivery_window": map[string]any{"start_date": "2026-06-01", "end_date": "2026-07-31"}, "delivery_commune_code": "02794", "delivery_place": "Kho Bảo Hà",
+		"delivery_window": map[string]any{"start_date": "2026-06-01", "end_date": "2026-07-31"}, "delivery_commune_code": places.BaoHa, "delivery_place": "Kho Bảo Hà",
 		"price_terms": map[string]any{"type": "PRICE_TYPE_FIXED", "fixed_price_vnd": "42000"}, "inclusion": map[string]any{"min_poor_share_bps": 3000}}), 200).str("name")
 	offer := c.must(c.call("POST", "/v1/offers", coopTok, map[string]any{"producer": coop, "product": "products/cinnamon-bark", "quantity": "5000",
 		"harvest_window": map[string]any{"start_date": "2026-05-15", "end_date": "2026-08-15"}, "certifications": []string{"standards/VIETGAP"}, "min_price_vnd": "40000", "households": households}), 200).str("name")
@@ -239,13 +243,13 @@ func activate(c *client) (Fixture, cast) {
 	ct = c.must(c.call("POST", "/v1/"+contract+":sign", coopTok, map[string]any{"party": "PARTY_HOUSEHOLD", "household": households[2], "terms_hash": hash}), 200)
 	c.check(ct.str("state") == "CONTRACT_STATE_PENDING_WITNESS", "all signed")
 
-	otherOfficial := c.token(auth.Principal{Subject: "users/can-bo-xa-khac", Role: auth.RoleCommuneOfficial, AdminArea: "04480"})
+	otherOfficial := c.token(auth.Principal{Subject: "users/can-bo-xa-khac", Role: auth.RoleCommuneOfficial, AdminArea: places.DongCuong})
 	r := c.call("POST", "/v1/"+contract+":witness", otherOfficial, map[string]any{"terms_hash": hash})
 	c.check(r.code == http.StatusForbidden || r.code == http.StatusNotFound, "an official of another commune is refused: %d", r.code)
-	official := c.token(auth.Principal{Subject: "users/can-bo-xa", Role: auth.RoleCommuneOfficial, AdminArea: "04477"})
+	official := c.token(auth.Principal{Subject: "users/can-bo-xa", Role: auth.RoleCommuneOfficial, AdminArea: places.ChauQue})
 	ct = c.must(c.call("POST", "/v1/"+contract+":witness", official, map[string]any{"terms_hash": hash}), 200)
 	c.check(ct.str("state") == "CONTRACT_STATE_ACTIVE", "witnessed: ACTIVE")
-	fx := Fixture{Business: biz, Cooperative: coop, Witness: witness, Households: households, Demand: demand, Offer: offer, Proposal: proposal, Contract: contract, WitnessCommune: "04477"}
+	fx := Fixture{Business: biz, Cooperative: coop, Witness: witness, Households: households, Demand: demand, Offer: offer, Proposal: proposal, Contract: contract, WitnessCommune: places.ChauQue}
 	return fx, cast{biz: bizTok, coop: coopTok}
 }
 
@@ -290,7 +294,7 @@ func execute(c *client, fx Fixture, t cast) {
 	fmt.Sscan(st.str("total", "accepted_quantity"), &acceptedQty)
 	c.check(contracted > 0 && acceptedQty > 0 && acceptedQty < contracted, "a partly rejected delivery: %v of %v accepted", acceptedQty, contracted)
 	demand2 := c.must(c.call("POST", "/v1/demands", t.biz, map[string]any{"buyer": fx.Business, "product": "products/cinnamon-bark", "required_standard": "standards/VIETGAP", "quantity": "1000",
-		"delivery_window": map[string]any{"start_date": "2026-06-01", "end_date": "2026-07-31"}, "delivery_commune_code": "02794",
+		"delivery_window": map[string]any{"start_date": "2026-06-01", "end_date": "2026-07-31"}, "delivery_commune_code": places.BaoHa,
 		"price_terms": map[string]any{"type": "PRICE_TYPE_FIXED", "fixed_price_vnd": "42000"}}), 200).str("name")
 	record := -1.0
 	for _, cand := range c.must(c.call("POST", "/v1/"+demand2+":match", t.biz, map[string]any{"max_candidates": 500}), 200).list("candidates") {

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lienket/lienket/services/platform/testkit/places"
+
 	"github.com/lienket/lienket/services/contracts/auditchain"
 	"github.com/lienket/lienket/services/platform/auth"
 )
@@ -56,7 +58,7 @@ func season(c *client, fx Fixture) {
 		official: c.token(auth.Principal{Subject: "users/can-bo-xa", Role: auth.RoleCommuneOfficial, AdminArea: fx.WitnessCommune}),
 		investor: c.token(auth.Principal{Subject: "users/so-nn-ptnt", Role: auth.RoleProvinceOfficial, AdminArea: "15"}),
 		council: []string{
-			c.token(auth.Principal{Subject: "users/hoi-dong-1", Role: auth.RoleCommuneOfficial, AdminArea: "04480"}),
+			c.token(auth.Principal{Subject: "users/hoi-dong-1", Role: auth.RoleCommuneOfficial, AdminArea: places.DongCuong}),
 			c.token(auth.Principal{Subject: "users/hoi-dong-2", Role: auth.RoleProvinceOfficial, AdminArea: "15"}),
 		},
 	}
@@ -122,7 +124,7 @@ func provincialCall(c *client, a seasonActors) string {
 func seasonProposal(contracts ...string) map[string]any {
 	return map[string]any{
 		"project_type": "PROJECT_TYPE_VALUE_CHAIN", "display_name": "Chuỗi giá trị quế hữu cơ Châu Quế", "summary": "Liên kết sản xuất và tiêu thụ quế hữu cơ cho 5 hộ",
-		"product": "products/cinnamon-bark", "commune_codes": []string{"04477"}, "period": map[string]any{"start_date": dayFromNow(-180), "end_date": dayFromNow(365)},
+		"product": "products/cinnamon-bark", "commune_codes": []string{places.ChauQue}, "period": map[string]any{"start_date": dayFromNow(-180), "end_date": dayFromNow(365)},
 		"budget_lines": []any{
 			map[string]any{"category": "SUPPORT_CATEGORY_CONSULTING", "programme_vnd": "40000000", "description": "Tư vấn xây dựng liên kết"},
 			map[string]any{"category": "SUPPORT_CATEGORY_MACHINERY_INFRASTRUCTURE", "programme_vnd": "180000000", "owner_cash_vnd": "420000000", "description": "Lò sấy quế"},

@@ -76,7 +76,7 @@ func TestGatewayMountsTheConsole(t *testing.T) {
 	cc := LoadConsoleConfig(config.FromMap(map[string]string{"OIDC_ISSUER": "http://127.0.0.1:1"}), "127.0.0.1:8080")
 	routes, err := consoleRoutes(cc, cfg, log, issuer, registryv1.NewRegistryServiceClient(conns[0]), conns)
 	require.NoError(t, err)
-	h, err := Handler(context.Background(), cfg, Edge{Verifier: auth.NewVerifier("lienket-dev", "lienket", issuer.Public()), Issuer: issuer, Log: log, Keys: registryv1.NewRegistryServiceClient(conns[0]), Routes: routes}, conns[0], conns[1], conns[2], conns[3])
+	h, err := Handler(context.Background(), cfg, Edge{Verifier: auth.NewVerifier("lienket-dev", "lienket", issuer.Public()), Issuer: issuer, Log: log, Keys: registryv1.NewRegistryServiceClient(conns[0]), Routes: routes}, conns[0], conns[1], conns[2], conns[3], nil)
 	require.NoError(t, err)
 	srv := httptest.NewServer(h)
 	defer srv.Close()

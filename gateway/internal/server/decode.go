@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"google.golang.org/genproto/googleapis/api/httpbody"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -88,6 +89,22 @@ func captureDecodeErrors(next http.Handler) http.Handler {
 // data after the JSON value (runtime.JSONPb would ignore it).
 type bodyMarshaler struct {
 	*runtime.JSONPb
+}
+
+// ContentType of a document (google.api.HttpBody) is its own; of anything else, JSON's.
+func (m bodyMarshaler) ContentType(v any) string {
+	if b, ok := v.(*httpbody.HttpBody); ok {
+		return b.GetContentType()
+	}
+	return m.JSONPb.ContentType(v)
+}
+
+// Marshal writes a document (google.api.HttpBody) as its raw bytes, anything else as JSON.
+func (m bodyMarshaler) Marshal(v any) ([]byte, error) {
+	if b, ok := v.(*httpbody.HttpBody); ok {
+		return b.GetData(), nil
+	}
+	return m.JSONPb.Marshal(v)
 }
 
 func (m bodyMarshaler) NewDecoder(r io.Reader) runtime.Decoder {

@@ -78,7 +78,7 @@ func TestWhatReachesTheServices(t *testing.T) {
 	gw := auth.NewIssuer(gwKey, "lienket-dev", "lienket")
 	services := auth.NewVerifier("lienket-dev", "lienket", userKey.Public().(ed25519Pub), gwKey.Public().(ed25519Pub))
 	h, err := Handler(context.Background(), Config{MaxBodyBytes: 1 << 16, APIKeyTTL: time.Minute},
-		Edge{Verifier: auth.NewVerifier("lienket-dev", "lienket", userKey.Public().(ed25519Pub)), Issuer: gw, Keys: registryv1.NewRegistryServiceClient(cc)}, cc, cc, cc, cc)
+		Edge{Verifier: auth.NewVerifier("lienket-dev", "lienket", userKey.Public().(ed25519Pub)), Issuer: gw, Keys: registryv1.NewRegistryServiceClient(cc)}, cc, cc, cc, cc, cc)
 	require.NoError(t, err)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)

@@ -46,7 +46,7 @@ func FuzzEdge(f *testing.F) {
 	}
 	iss := auth.NewIssuer(k, "lienket-dev", "lienket")
 	h, err := Handler(context.Background(), Config{MaxBodyBytes: 4 << 10, APIKeyTTL: time.Minute, RateRPS: 0},
-		Edge{Verifier: auth.NewVerifier("lienket-dev", "lienket", iss.Public()), Issuer: iss, Keys: registryv1.NewRegistryServiceClient(cc)}, cc, cc, cc, cc)
+		Edge{Verifier: auth.NewVerifier("lienket-dev", "lienket", iss.Public()), Issuer: iss, Keys: registryv1.NewRegistryServiceClient(cc)}, cc, cc, cc, cc, cc)
 	if err != nil {
 		f.Fatal(err)
 	}

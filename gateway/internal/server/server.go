@@ -2,11 +2,12 @@
 // document, health, and the edge concerns (authentication, request ids, rate limits, CORS,
 // body limits, JSON errors).
 //
-// Settings (environment): HTTP_ADDR, REGISTRY_ADDR, CONTRACTS_ADDR, MATCHMAKING_ADDR, SUPPORT_ADDR,
+// Settings (environment): HTTP_ADDR, REGISTRY_ADDR, CONTRACTS_ADDR, MATCHMAKING_ADDR, SUPPORT_ADDR, WEBHOOKS_ADDR,
 // MAX_BODY_BYTES (1 MiB), CORS_ALLOWED_ORIGINS (comma-separated; empty = CORS off),
 // RATE_LIMIT_RPS (per principal, default 50; 0 disables) and RATE_LIMIT_BURST (100),
 // API_KEY_CACHE_TTL (30s), API_KEY_LOOKUP_RPS (5) and API_KEY_LOOKUP_BURST (20) per client
-// address for keys not in the cache, JWT_ISSUER, JWT_AUDIENCE, JWT_PUBLIC_KEY_FILES, JWT_JWKS (a JWK Set
+// address for keys not in the cache, VERIFY_RATE_LIMIT_RPS (2) and VERIFY_RATE_LIMIT_BURST (30)
+// per client address on the public verification page, JWT_ISSUER, JWT_AUDIENCE, JWT_PUBLIC_KEY_FILES, JWT_JWKS (a JWK Set
 // file or URL whose Ed25519 keys are also trusted) and JWT_JWKS_REFRESH (10m), SERVICE_KEY_FILE.
 package server
 
@@ -33,6 +34,7 @@ import (
 	matchmakingv1 "github.com/lienket/lienket/proto/lienket/matchmaking/v1"
 	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
 	supportv1 "github.com/lienket/lienket/proto/lienket/support/v1"
+	webhooksv1 "github.com/lienket/lienket/proto/lienket/webhooks/v1"
 	"github.com/lienket/lienket/services/platform/apierr"
 	"github.com/lienket/lienket/services/platform/auth"
 	"github.com/lienket/lienket/services/platform/config"
@@ -44,8 +46,8 @@ import (
 type Config struct {
 	// HTTPAddr is the REST listen address.
 	HTTPAddr string
-	// RegistryAddr, ContractsAddr, MatchmakingAddr, SupportAddr are the gRPC backends.
-	RegistryAddr, ContractsAddr, MatchmakingAddr, SupportAddr string
+	// RegistryAddr, ContractsAddr, MatchmakingAddr, SupportAddr, WebhooksAddr are the gRPC backends.
+	RegistryAddr, ContractsAddr, MatchmakingAddr, SupportAddr, WebhooksAddr string
 	// MaxBodyBytes bounds request bodies.
 	MaxBodyBytes int64
 	// CORSOrigins are the allowed browser origins (empty: no CORS headers).
@@ -67,6 +69,9 @@ type Config struct {
 	KeyLookupBurst int
 	// ShutdownTimeout bounds graceful shutdown.
 	ShutdownTimeout time.Duration
+	// VerifyRPS and VerifyBurst limit, per client address, the public verification page.
+	VerifyRPS   float64
+	VerifyBurst int
 }
 
 // LoadConfig reads the gateway settings from the environment.
@@ -77,6 +82,7 @@ func LoadConfig(e *config.Env) Config {
 		ContractsAddr:   e.Addr("CONTRACTS_ADDR", config.DefaultContractsAddr),
 		MatchmakingAddr: e.Addr("MATCHMAKING_ADDR", config.DefaultMatchmakingAddr),
 		SupportAddr:     e.Addr("SUPPORT_ADDR", config.DefaultSupportAddr),
+		WebhooksAddr:    e.Addr("WEBHOOKS_ADDR", config.DefaultWebhooksAddr),
 		MaxBodyBytes:    int64(e.Int("MAX_BODY_BYTES", 1<<20)),
 		CORSOrigins:     e.List("CORS_ALLOWED_ORIGINS", nil),
 		RateRPS:         float64(e.Int("RATE_LIMIT_RPS", 50)),
@@ -87,6 +93,8 @@ func LoadConfig(e *config.Env) Config {
 		KeyLookupRPS:    float64(e.Int("API_KEY_LOOKUP_RPS", 5)),
 		KeyLookupBurst:  e.Int("API_KEY_LOOKUP_BURST", 20),
 		ShutdownTimeout: e.Duration("SHUTDOWN_TIMEOUT", 15*time.Second),
+		VerifyRPS:       float64(e.Int("VERIFY_RATE_LIMIT_RPS", 2)),
+		VerifyBurst:     e.Int("VERIFY_RATE_LIMIT_BURST", 30),
 	}
 }
 
@@ -100,6 +108,9 @@ type Edge struct {
 	Log *slog.Logger
 	// Keys verifies API keys: the registry, called with the gateway's own service identity.
 	Keys registryv1.RegistryServiceClient
+	// Contracts answers the public verification page (/verify/{contract}): the contracts
+	// service, called with the gateway's own service identity (nil: no such page).
+	Contracts VerifyClient
 	// Routes are further handlers by ServeMux pattern (the console, the token exchange).
 	Routes map[string]http.Handler
 }
@@ -169,7 +180,8 @@ func routingErrorHandler(known *apiIndex) runtime.RoutingErrorHandlerFunc {
 }
 
 // Handler builds the gateway's HTTP handler over already-open backend connections.
-func Handler(ctx context.Context, cfg Config, edge Edge, registry, contracts, matchmaking, support *grpc.ClientConn) (http.Handler, error) {
+// webhooks may be nil: the webhook routes are then not served.
+func Handler(ctx context.Context, cfg Config, edge Edge, registry, contracts, matchmaking, support, webhooks *grpc.ClientConn) (http.Handler, error) {
 	known, err := newAPIIndex(openapi.JSON)
 	if err != nil {
 		return nil, fmt.Errorf("embedded OpenAPI document: %w", err)
@@ -186,8 +198,9 @@ func Handler(ctx context.Context, cfg Config, edge Edge, registry, contracts, ma
 		}}),
 		runtime.WithErrorHandler(errorHandler(known)),
 		runtime.WithRoutingErrorHandler(routingErrorHandler(known)),
-		// No gRPC response metadata or trailers leak as Grpc-Metadata-* / Grpc-Trailer-* headers.
-		runtime.WithOutgoingHeaderMatcher(func(string) (string, bool) { return "", false }),
+		// No gRPC response metadata or trailers leak as Grpc-Metadata-* / Grpc-Trailer-* headers,
+		// but a document's hash and file name (documentHeaders).
+		runtime.WithOutgoingHeaderMatcher(documentHeaders),
 		runtime.WithOutgoingTrailerMatcher(func(string) (string, bool) { return "", false }),
 		// Clients set no gRPC metadata of their own (no Grpc-Metadata-* pass-through): the
 		// services get exactly the authorization the edge accepted or minted, and its request id.
@@ -211,6 +224,11 @@ func Handler(ctx context.Context, cfg Config, edge Edge, registry, contracts, ma
 	if err := supportv1.RegisterSupportServiceHandlerClient(ctx, gw, supportv1.NewSupportServiceClient(idempotentConn{support})); err != nil {
 		return nil, err
 	}
+	if webhooks != nil {
+		if err := webhooksv1.RegisterWebhooksServiceHandlerClient(ctx, gw, webhooksv1.NewWebhooksServiceClient(idempotentConn{webhooks})); err != nil {
+			return nil, err
+		}
+	}
 	limiter := NewRateLimiter(cfg.RateRPS, cfg.RateBurst)
 	mux := http.NewServeMux()
 	health.Register(mux, "gateway", health.Instance(), nil)
@@ -218,6 +236,9 @@ func Handler(ctx context.Context, cfg Config, edge Edge, registry, contracts, ma
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write(openapi.JSON)
 	})
+	if edge.Contracts != nil {
+		mux.Handle("/verify/", &verifyPage{c: edge.Contracts, limiter: NewRateLimiter(cfg.VerifyRPS, cfg.VerifyBurst), log: edge.Log})
+	}
 	mux.Handle("/v1/", authn.Middleware(limiter.Middleware(idempotencyKey(http.MaxBytesHandler(captureDecodeErrors(gw), cfg.MaxBodyBytes)))))
 	for pattern, h := range edge.Routes {
 		mux.Handle(pattern, h)
@@ -233,6 +254,18 @@ func Handler(ctx context.Context, cfg Config, edge Edge, registry, contracts, ma
 		}).Handler(h)
 	}
 	return requestID(accessLog(edge.Log, h)), nil
+}
+
+// documentHeaders passes on the response headers of the document methods (a google.api.HttpBody
+// answer): its SHA-256 and its file name; no other gRPC metadata becomes a header.
+func documentHeaders(key string) (string, bool) {
+	switch strings.ToLower(key) {
+	case "x-document-sha256":
+		return "X-Document-Sha256", true
+	case "content-disposition":
+		return "Content-Disposition", true
+	}
+	return "", false
 }
 
 type keyClient struct {
@@ -310,6 +343,11 @@ func Run(ctx context.Context) error {
 		return err
 	}
 	defer regSvc.Close()
+	conSvc, err := dial(cfg.ContractsAddr, true) // the gateway's own identity, for the verification page
+	if err != nil {
+		return err
+	}
+	defer conSvc.Close()
 	verifier, err := auth.NewTokenVerifier(ctx, auth.ConfigFrom(common, keys), log)
 	if err != nil {
 		return fmt.Errorf("trusted token keys (JWT_JWKS): %w", err)
@@ -319,7 +357,13 @@ func Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	h, err := Handler(ctx, cfg, Edge{Verifier: verifier, Issuer: issuer, Log: log, Keys: directory, Routes: routes}, conns[0], conns[1], conns[2], conns[3])
+	hooks, err := dial(cfg.WebhooksAddr, false)
+	if err != nil {
+		return fmt.Errorf("dial %s: %w", cfg.WebhooksAddr, err)
+	}
+	defer hooks.Close()
+	h, err := Handler(ctx, cfg, Edge{Verifier: verifier, Issuer: issuer, Log: log, Keys: directory, Routes: routes,
+		Contracts: contractsv1.NewContractsServiceClient(conSvc)}, conns[0], conns[1], conns[2], conns[3], hooks)
 	if err != nil {
 		return err
 	}

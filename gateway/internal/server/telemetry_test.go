@@ -42,7 +42,7 @@ func TestOneRESTCallIsOneTrace(t *testing.T) {
 		require.NoError(t, registryapp.Register(ctx, s, testkit.Deps(t, a, "registry", db), registryapp.LoadConfig(config.FromMap(nil))))
 	}, telemetry.ServerOption())
 	cc := testkit.Dial(t, reg, "", dialOptions()...)
-	h, err := Handler(ctx, Config{MaxBodyBytes: 1 << 20, APIKeyTTL: time.Second}, Edge{Verifier: a.Verifier, Issuer: a.Issuer, Keys: registryv1.NewRegistryServiceClient(cc)}, cc, cc, cc, cc)
+	h, err := Handler(ctx, Config{MaxBodyBytes: 1 << 20, APIKeyTTL: time.Second}, Edge{Verifier: a.Verifier, Issuer: a.Issuer, Keys: registryv1.NewRegistryServiceClient(cc)}, cc, cc, cc, cc, cc)
 	require.NoError(t, err)
 	srv := httptest.NewServer(instrument(h))
 	defer srv.Close()

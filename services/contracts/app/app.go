@@ -41,7 +41,8 @@ func Register(ctx context.Context, s *grpc.Server, d service.Deps, cfg Config) e
 	if err != nil {
 		return err
 	}
-	uc := usecase.New(usecase.Deps{Store: st, Rulebooks: books, Registry: transport.NewRegistry(cc), Now: mongostore.Now, EventAppended: appended})
+	reg := transport.NewRegistry(cc)
+	uc := usecase.New(usecase.Deps{Store: st, Rulebooks: books, Registry: reg, Directory: reg, Now: mongostore.Now, EventAppended: appended, PublicBaseURL: cfg.PublicBaseURL})
 	transport.Register(s, uc)
 	return nil
 }

@@ -15,6 +15,8 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
+
+	"github.com/lienket/lienket/services/platform/testkit/places"
 )
 
 func newPair(t *testing.T) (*Issuer, *Verifier) {
@@ -26,7 +28,7 @@ func newPair(t *testing.T) (*Issuer, *Verifier) {
 
 func TestMintVerifyRoundTrip(t *testing.T) {
 	iss, ver := newPair(t)
-	p := Principal{Subject: "users/u1", Role: RoleCommuneOfficial, AdminArea: "08001"}
+	p := Principal{Subject: "users/u1", Role: RoleCommuneOfficial, AdminArea: places.ChauQue}
 	tok, err := iss.Mint(p, time.Minute)
 	require.NoError(t, err)
 	got, err := ver.Verify(tok)

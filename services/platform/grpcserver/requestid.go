@@ -32,7 +32,8 @@ const ReasonRequestIDReused = "REQUEST_ID_REUSED"
 // writes anything. A retry with the same content gets the first call's response, kept by the
 // ledger — even after the resource moved on (a retried last signature, after the witness made
 // the contract ACTIVE, answers what the signature answered); while the first call is still
-// running, the retry goes to the handler, whose own idempotency applies. The key is scoped by
+// running, or when the response carries a secret, the retry goes to the handler, whose own
+// idempotency applies. The key is scoped by
 // method and caller; the digest covers the whole request but its request_id. A request that
 // fails releases its id, so it can be sent again, corrected.
 func requestIDs(l Ledger) grpc.UnaryServerInterceptor {
@@ -64,13 +65,27 @@ func requestIDs(l Ledger) grpc.UnaryServerInterceptor {
 			_ = l.Release(context.WithoutCancel(ctx), key, digest) // if it fails, a corrected retry needs a new id
 			return nil, err
 		}
-		if out, ok := resp.(proto.Message); ok {
-			if b, merr := (proto.MarshalOptions{Deterministic: true}).Marshal(out); merr == nil {
-				_ = l.Complete(context.WithoutCancel(ctx), key, digest, b) // kept for retries; if lost, retries get the service's own answer
-			}
-		}
+		keep(ctx, l, key, digest, resp)
 		return resp, nil
 	}
+}
+
+// keep stores resp in the ledger for retries of key (if that fails, retries get the service's
+// own answer); a response carrying a secret is not kept.
+func keep(ctx context.Context, l Ledger, key, digest string, resp any) {
+	if out, ok := resp.(proto.Message); ok && !carriesSecret(out) {
+		if b, err := (proto.MarshalOptions{Deterministic: true}).Marshal(out); err == nil {
+			_ = l.Complete(context.WithoutCancel(ctx), key, digest, b)
+		}
+	}
+}
+
+// carriesSecret reports a response with a non-empty top-level "secret" (an API key's, a
+// webhook's signing secret): it is shown once and never stored in clear, so it is not kept in
+// the ledger either — a retry gets the service's own idempotent answer.
+func carriesSecret(m proto.Message) bool {
+	f := m.ProtoReflect().Descriptor().Fields().ByName("secret")
+	return f != nil && f.Kind() == protoreflect.StringKind && !f.IsList() && m.ProtoReflect().Get(f).String() != ""
 }
 
 // decodeResponse decodes a kept response of method ("/pkg.Service/Method") into its response

@@ -13,6 +13,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"go.mongodb.org/mongo-driver/v2/x/mongo/driver"
 	"go.mongodb.org/mongo-driver/v2/x/mongo/driver/topology"
 
 	"github.com/lienket/lienket/services/platform/embedded"
@@ -106,7 +107,9 @@ func IsUnavailable(err error) bool {
 		return false
 	}
 	var sse topology.ServerSelectionError
-	return errors.As(err, &sse) || mongo.IsNetworkError(err) || mongo.IsTimeout(err) ||
+	var ce topology.ConnectionError
+	var pool driver.RetryablePoolError // a pool cleared after a connection failed
+	return errors.As(err, &sse) || errors.As(err, &ce) || errors.As(err, &pool) || mongo.IsNetworkError(err) || mongo.IsTimeout(err) ||
 		errors.Is(err, mongo.ErrClientDisconnected) || errors.Is(err, topology.ErrTopologyClosed)
 }
 

@@ -160,3 +160,26 @@ func (r Repo[T]) Upsert(ctx context.Context, id string, doc *T) error {
 	_, err := r.C.ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}}, doc, options.Replace().SetUpsert(true))
 	return err
 }
+
+// UpsertWith applies update (operators such as $set, $inc, $min, $setOnInsert) to the document
+// id, inserting it when there is none. Two concurrent first calls may race on the insert: the
+// loser's duplicate-key error is retried once as a plain update.
+func (r Repo[T]) UpsertWith(ctx context.Context, id string, update bson.D) error {
+	defer r.lock(id)()
+	f := bson.D{{Key: "_id", Value: id}}
+	_, err := r.C.UpdateOne(ctx, f, update, options.UpdateOne().SetUpsert(true))
+	if IsDuplicateKey(err) {
+		_, err = r.C.UpdateOne(ctx, f, update)
+	}
+	return err
+}
+
+// DeleteIf removes the document id when it also matches cond; it reports whether it did.
+func (r Repo[T]) DeleteIf(ctx context.Context, id string, cond bson.D) (bool, error) {
+	defer r.lock(id)()
+	res, err := r.C.DeleteOne(ctx, append(bson.D{{Key: "_id", Value: id}}, cond...))
+	if err != nil {
+		return false, err
+	}
+	return res.DeletedCount == 1, nil
+}

@@ -5,6 +5,8 @@ package app
 
 import (
 	"context"
+	"log/slog"
+	"strings"
 
 	"google.golang.org/grpc"
 
@@ -26,10 +28,11 @@ func Register(ctx context.Context, s *grpc.Server, d service.Deps, cfg Config) e
 	if err := st.Migrate(ctx); err != nil {
 		return err
 	}
-	ref, err := st.LoadReferenceData(ctx, cfg.AdminAreasFile)
+	ref, load, err := st.LoadReferenceData(ctx, cfg.AdminAreasFile)
 	if err != nil {
 		return err
 	}
+	reportAreaLoad(d.Log, load)
 	key := cfg.NationalIDHashKey
 	if key == "" {
 		d.Log.Warn("NATIONAL_ID_HASH_KEY not set: using the development key; set a secret key in production")
@@ -42,6 +45,17 @@ func Register(ctx context.Context, s *grpc.Server, d service.Deps, cfg Config) e
 // Collections declares the service's collections and the indexes its queries use (for the
 // index coverage test and the capacity plan).
 func Collections() []mongostore.Collection { return storage.Collections() }
+
+// reportAreaLoad logs how the admin-unit file was loaded and every retired unit that records
+// still name (they keep resolving, but should be moved to the unit that replaced it).
+func reportAreaLoad(log *slog.Logger, l storage.AreaLoad) {
+	log.Info("admin units loaded", "units", l.Units, "unchanged", l.Unchanged, "written", l.Written,
+		"newly_retired", l.NewlyRetired, "retired", l.Retired, "took_ms", l.Took.Milliseconds())
+	for _, r := range l.InUse {
+		log.Warn("a retired admin unit is still named by records: move them to the unit that replaced it",
+			"code", r.Code, "name", r.Name, "records", r.Count, "some", strings.Join(r.References, ","))
+	}
+}
 
 // Spec describes the registry process.
 func Spec() service.Spec[Config] {

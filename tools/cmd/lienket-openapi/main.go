@@ -8,10 +8,12 @@
 //     google.rpc.Status schema;
 //   - info.version: the API version (v1) and the build's semantic version (appVersion of the
 //     Helm chart, the one release version the repository declares);
-//   - the gateway's own public endpoints (/healthz, /openapi.json), marked as needing no
-//     credentials;
+//   - the gateway's own public endpoints (/healthz, /livez, /openapi.json, the contract
+//     verification page /verify/{contract}), marked as needing no credentials;
 //   - path parameter names and descriptions: the generator names {delivery} "{deliverie}";
-//   - PATCH bodies without "required": an update sends only the fields it changes.
+//   - PATCH bodies without "required": an update sends only the fields it changes;
+//   - documents (methods returning google.api.HttpBody, which grpc-gateway writes as the raw
+//     body): a file response in PDF or HTML with its headers, not the HttpBody message.
 //
 // It is deterministic (the same input gives the same bytes), so `make check-generated` can
 // tell a stale document.
@@ -99,6 +101,9 @@ func Finish(raw []byte, buildVersion string) ([]byte, error) {
 	paths, _ := doc["paths"].(obj)
 	finished := obj{}
 	for path, item := range paths {
+		if !strings.HasPrefix(path, "/v1/") {
+			continue // the gateway's own endpoints (addPublicEndpoints), written anew below
+		}
 		p, renames := singularParams(path)
 		ops, _ := item.(obj)
 		for method, op := range ops {
@@ -108,6 +113,9 @@ func Finish(raw []byte, buildVersion string) ([]byte, error) {
 	}
 	addPublicEndpoints(finished)
 	doc["paths"] = finished
+	if defs, ok := doc["definitions"].(obj); ok {
+		delete(defs, "apiHttpBody") // no operation answers with the message itself (finishDocument)
+	}
 	doc["responses"] = errorResponses()
 	doc["tags"] = withGatewayTag(doc["tags"])
 	var buf bytes.Buffer
@@ -188,8 +196,30 @@ func finishOperation(path, method string, op obj, renames map[string]string) {
 		op["parameters"] = append(params, idempotencyKeyParam())
 	}
 	responses := op["responses"].(obj)
+	finishDocument(op, responses)
 	for _, code := range errorCodes(method, strings.Contains(path, "{"), hasBody) {
 		responses[code] = obj{"$ref": "#/responses/" + responseNames[code]}
+	}
+}
+
+// httpBodyRef is the generator's schema of a method that returns google.api.HttpBody.
+const httpBodyRef = "#/definitions/apiHttpBody"
+
+// finishDocument documents a method returning google.api.HttpBody as what the gateway sends:
+// the document itself (PDF, or HTML with format=html), its SHA-256 and its file name.
+func finishDocument(op, responses obj) {
+	ok, _ := responses["200"].(obj)
+	if schema, _ := ok["schema"].(obj); schema == nil || schema["$ref"] != httpBodyRef {
+		return
+	}
+	op["produces"] = []any{"application/pdf", "text/html"}
+	responses["200"] = obj{
+		"description": "The document: a PDF (`application/pdf`) or, with `format=html`, an HTML page (`text/html; charset=utf-8`).",
+		"schema":      obj{"type": "file"},
+		"headers": obj{
+			"X-Document-Sha256":   obj{"type": "string", "description": "SHA-256 (hex) of the body: what the public verification page compares a copy with."},
+			"Content-Disposition": obj{"type": "string", "description": "`inline`, with the document's file name."},
+		},
 	}
 }
 
@@ -314,9 +344,50 @@ func addPublicEndpoints(paths obj) {
 		"operationId": "Gateway_Live", "tags": []any{gatewayTag}, "security": public, "produces": []any{"text/plain"},
 		"responses": obj{"200": obj{"description": "Running.", "schema": obj{"type": "string"}}, "405": notAllowed},
 	}}
+	paths["/verify/{contract}"] = verifyEndpoint(public)
 	paths["/openapi.json"] = obj{"get": obj{
 		"summary": "This OpenAPI document.", "description": "The Swagger 2.0 document of the whole REST API, generated from the protos.",
 		"operationId": "Gateway_OpenAPI", "tags": []any{gatewayTag}, "security": public,
 		"responses": obj{"200": obj{"description": "The document.", "schema": obj{"type": "object"}}, "405": notAllowed},
 	}}
+}
+
+// verifyEndpoint documents the public contract verification page (gateway/internal/server,
+// verify.go): GET with the terms hash a printed copy shows, POST with a copy to check.
+func verifyEndpoint(public []any) obj {
+	contract := obj{"name": "contract", "in": "path", "required": true, "type": "string", "description": "Id of the contract: the resource name is `contracts/{contract}`."}
+	h := obj{"name": "h", "in": "query", "required": false, "type": "string", "pattern": "^[0-9a-fA-F]{64}$",
+		"description": "A terms hash to check (the QR code of a printed contract carries it)."}
+	answer := obj{"type": "object", "description": "The contract's public facts (nothing about its households).", "properties": obj{
+		"contract": obj{"type": "string"}, "state": obj{"type": "string"}, "buyer": obj{"type": "string"}, "producer": obj{"type": "string"},
+		"witness_authority": obj{"type": "string"}, "sign_time": obj{"type": "string", "format": "date-time"}, "witness_time": obj{"type": "string", "format": "date-time"},
+		"amendment": obj{"type": "integer"}, "terms_hash": obj{"type": "string"}, "checked_terms_hash": obj{"type": "string"},
+		"terms_match":       obj{"type": "string", "enum": []any{"CURRENT", "PAST", "PENDING", "NONE"}},
+		"matched_amendment": obj{"type": "integer"},
+		"audit_head":        obj{"type": "object", "properties": obj{"sequence": obj{"type": "integer"}, "hash": obj{"type": "string"}}},
+		"document": obj{"type": "object", "properties": obj{"sha256": obj{"type": "string"}, "issued": obj{"type": "boolean"}, "kind": obj{"type": "string"},
+			"amendment": obj{"type": "integer"}, "lang": obj{"type": "string"}, "issue_time": obj{"type": "string", "format": "date-time"}}},
+	}}
+	errs := func(get bool) obj {
+		r := obj{
+			"200": obj{"description": "The facts: an HTML page, or JSON with `Accept: application/json` (or `?format=json`).", "schema": answer},
+			"400": statusResponse("A malformed terms hash (or, for POST, no document)."),
+			"404": statusResponse("No such contract."),
+			"429": obj{"$ref": "#/responses/TooManyRequests"},
+			"503": obj{"$ref": "#/responses/Unavailable"},
+		}
+		if !get {
+			r["413"] = statusResponse("The document is larger than 20 MiB.")
+		}
+		return r
+	}
+	return obj{
+		"get": obj{"summary": "Check a contract (public).", "description": "What Lienket recorded about a contract — state, the organisations, the witness authority, when it was signed and witnessed, whether `h` is its current or a past version's terms hash, the head of its audit chain — and nothing about its households. No sign-in; limited per client address.",
+			"operationId": "Gateway_VerifyContract", "tags": []any{gatewayTag}, "security": public, "produces": []any{"text/html", "application/json"},
+			"parameters": []any{contract, h}, "responses": errs(true)},
+		"post": obj{"summary": "Check a copy of a contract's document (public).", "description": "As GET, and whether the uploaded file (the form's `document` file, or the raw body) is a document Lienket issued for this contract: its SHA-256 is compared with those recorded in the audit chain. The file is hashed, not kept.",
+			"operationId": "Gateway_VerifyContractDocument", "tags": []any{gatewayTag}, "security": public, "consumes": []any{"multipart/form-data"}, "produces": []any{"text/html", "application/json"},
+			"parameters": []any{contract, h, obj{"name": "document", "in": "formData", "type": "file", "required": true, "description": "The document to check (a PDF Lienket issued)."}},
+			"responses":  errs(false)},
+	}
 }

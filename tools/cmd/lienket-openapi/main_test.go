@@ -27,9 +27,12 @@ const generated = `{
         "parameters": [{"name": "organization", "in": "path", "required": true, "type": "string"},
                        {"name": "organization", "in": "body", "required": true,
                         "schema": {"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string"}}}}]}},
-    "/v1/products": {"get": {"operationId": "RegistryService_ListProducts", "responses": {"200": {"description": "ok"}}}}
+    "/v1/products": {"get": {"operationId": "RegistryService_ListProducts", "responses": {"200": {"description": "ok"}}}},
+    "/v1/contracts/{contract}:document": {"get": {"operationId": "ContractsService_GetContractDocument",
+      "responses": {"200": {"description": "ok", "schema": {"$ref": "#/definitions/apiHttpBody"}}},
+      "parameters": [{"name": "contract", "in": "path", "required": true, "type": "string"}]}}
   },
-  "definitions": {}
+  "definitions": {"apiHttpBody": {"type": "object"}}
 }`
 
 func finish(t *testing.T) map[string]any {
@@ -100,4 +103,16 @@ func TestSingular(t *testing.T) {
 	for in, want := range map[string]string{"deliveries": "delivery", "authorities": "authority", "apiKeys": "apiKey", "members": "member", "settlement": "settlement"} {
 		require.Equal(t, want, singular(in))
 	}
+}
+
+// A method returning google.api.HttpBody is documented as the file the gateway sends.
+func TestFinishDocuments(t *testing.T) {
+	doc := finish(t)
+	o := op(doc, "/v1/contracts/{contract}:document", "get")
+	require.Equal(t, []any{"application/pdf", "text/html"}, o["produces"])
+	ok := o["responses"].(map[string]any)["200"].(map[string]any)
+	require.Equal(t, map[string]any{"type": "file"}, ok["schema"])
+	require.Contains(t, ok["headers"], "X-Document-Sha256")
+	require.NotContains(t, doc["definitions"], "apiHttpBody")
+	require.Equal(t, []string{"200", "400", "401", "403", "404", "429", "503"}, codes(o))
 }

@@ -1,13 +1,16 @@
 // Command lienketctl is the developer CLI. `lienketctl token` mints a development JWT with the
 // key of the development issuer that `make run` creates under $LIENKET_DATA_DIR/keys.
 //
-//	lienketctl token --role commune_official --area 08001 --sub users/can-bo-xa
+//	lienketctl token --role commune_official --area 04387 --sub users/can-bo-xa
 //	lienketctl token --role business --org organizations/abc
 //	lienketctl keygen --out deploy/keys/issuer.pem
 //	LIENKET_API_KEY=lk_… lienketctl apikey verify
+//	lienketctl import households hộ.xlsx --org organizations/abc [--dry-run]
+//	lienketctl import template --format xlsx
 //
 // It reads the same variables as the servers: LIENKET_DATA_DIR (or DEV_ISSUER_KEY) for the
-// development key, JWT_ISSUER, JWT_AUDIENCE, REGISTRY_ADDR.
+// development key, JWT_ISSUER, JWT_AUDIENCE, REGISTRY_ADDR; import acts as LIENKET_TOKEN's
+// principal (a development token for --org when it is not set).
 package main
 
 import (
@@ -38,7 +41,7 @@ func main() {
 	}
 }
 
-const usage = "usage: lienketctl token|keygen|apikey verify [flags]"
+const usage = "usage: lienketctl token|keygen|apikey verify|import households FILE|import template [flags]"
 
 func run(args []string, env *config.Env, in io.Reader, out io.Writer) error {
 	if len(args) == 0 {
@@ -53,6 +56,8 @@ func run(args []string, env *config.Env, in io.Reader, out io.Writer) error {
 		return token(args[1:], d, out)
 	case args[0] == "keygen":
 		return keygen(args[1:], out)
+	case args[0] == "import":
+		return importCmd(args[1:], d, env.String("LIENKET_TOKEN", ""), out)
 	case args[0] == "apikey" && len(args) > 1 && args[1] == "verify":
 		return verifyKey(args[2:], d, env.String("LIENKET_API_KEY", ""), in, out)
 	default:

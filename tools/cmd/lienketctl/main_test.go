@@ -12,6 +12,7 @@ import (
 
 	"github.com/lienket/lienket/services/platform/auth"
 	"github.com/lienket/lienket/services/platform/config"
+	"github.com/lienket/lienket/services/platform/testkit/places"
 )
 
 func TestTokenMintsVerifiableToken(t *testing.T) {
@@ -19,10 +20,10 @@ func TestTokenMintsVerifiableToken(t *testing.T) {
 	k, err := auth.EnsureKeyPair(key)
 	require.NoError(t, err)
 	var out bytes.Buffer
-	require.NoError(t, run([]string{"token", "--key", key, "--role", "commune_official", "--area", "08001"}, noEnv(), nil, &out))
+	require.NoError(t, run([]string{"token", "--key", key, "--role", "commune_official", "--area", places.ChauQue}, noEnv(), nil, &out))
 	p, err := auth.NewVerifier("lienket-dev", "lienket", k.Public().(ed25519.PublicKey)).Verify(strings.TrimSpace(out.String()))
 	require.NoError(t, err)
-	require.Equal(t, auth.Principal{Subject: "users/commune_official", Role: auth.RoleCommuneOfficial, AdminArea: "08001"}, p)
+	require.Equal(t, auth.Principal{Subject: "users/commune_official", Role: auth.RoleCommuneOfficial, AdminArea: places.ChauQue}, p)
 }
 
 func TestTokenRejectsBadInput(t *testing.T) {

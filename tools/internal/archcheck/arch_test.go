@@ -121,7 +121,7 @@ func TestLayersPointDown(t *testing.T) {
 			}
 		}
 	}
-	for _, svc := range []string{"registry", "contracts", "matchmaking", "support"} {
+	for _, svc := range []string{"registry", "contracts", "matchmaking", "support", "webhooks"} {
 		for _, l := range []string{"transport", "usecase", "domain", "storage"} {
 			if !seen[svc+"/"+l] {
 				t.Errorf("services/%s has no internal/%s package", svc, l)

@@ -5,29 +5,30 @@
 package demo
 
 import (
+	"github.com/lienket/lienket/services/platform/testkit/places"
 	"github.com/lienket/lienket/tools/internal/devoidc"
 
 	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
 )
 
-// Places of the demo. They are the only administrative codes the demo uses; when the shipped
-// admin-area file is replaced by the official national list, change them here (a test checks
-// that they exist in the registry's file with the right level and parent).
+// Places of the demo: real units of the official list the registry ships, named once in
+// services/platform/testkit/places (a test checks that they exist in the registry's file with
+// the right level and parent).
 const (
 	// Commune is the cooperative's and its households' commune, whose People's Committee
 	// witnesses their contracts: Xã Châu Quế, Lào Cai.
-	Commune = "04477"
+	Commune = places.ChauQue
 	// CommuneName is its name in the admin-area file.
 	CommuneName = "Xã Châu Quế"
 	// Province is the commune's province: Tỉnh Lào Cai.
-	Province = "15"
+	Province = places.LaoCai
 	// ProvinceName is its name in the admin-area file.
 	ProvinceName = "Tỉnh Lào Cai"
 	// CommuneCommitteeName and ProvinceCommitteeName are the People's Committees' names.
 	CommuneCommitteeName  = "UBND xã Châu Quế"
 	ProvinceCommitteeName = "UBND tỉnh Lào Cai"
 	// BuyerCommune is where the business and its warehouse are: Xã Bảo Hà, Lào Cai.
-	BuyerCommune = "02794"
+	BuyerCommune = places.BaoHa
 )
 
 // Keys of the demo's organisations, authorities and households, as people's grants name them.

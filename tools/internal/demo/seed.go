@@ -140,6 +140,13 @@ func (s *seeder) offer(ctx context.Context) error {
 		hs = append(hs, s.out.Names[h.Key])
 	}
 	year := time.Now().Year() + 1
+	// The cooperative holds VietGAP for cinnamon bark, recorded by an operator: the offer may
+	// claim it.
+	if _, err := s.reg.CreateCertification(ctx, &registryv1.CreateCertificationRequest{RequestId: "demo-cert-vietgap", Parent: coop, Certification: &registryv1.CertificationRecord{
+		Standard: "standards/VIETGAP", Number: "VietGAP-TT-15-01-0042", Issuer: "Trung tâm Chứng nhận Phù hợp (QUACERT)", Products: []string{"cinnamon-bark"},
+		ValidFrom: fmt.Sprintf("%d-01-01", year-1), ValidUntil: fmt.Sprintf("%d-12-31", year+1)}}, s.admin); err != nil {
+		return fmt.Errorf("certification: %w", err)
+	}
 	o, err := s.mm.CreateOffer(ctx, &matchmakingv1.CreateOfferRequest{RequestId: "demo-offer-1", Offer: &matchmakingv1.Offer{
 		Producer: coop, Product: "products/cinnamon-bark", Quantity: 6000, MinPriceVnd: 40_000, Households: hs,
 		Certifications: []string{"standards/VIETGAP"},

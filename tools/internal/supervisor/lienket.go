@@ -30,6 +30,7 @@ type Config struct {
 	RegistryGRPC, ContractsGRPC, MatchmakingGRPC string
 	RegistryHTTP, ContractsHTTP, MatchmakingHTTP string
 	SupportGRPC, SupportHTTP                     string
+	WebhooksGRPC, WebhooksHTTP                   string
 	GatewayHTTP                                  string
 	MongoURI                                     string
 	StartTimeout                                 time.Duration
@@ -52,6 +53,8 @@ func LoadConfig(e *config.Env) (Config, error) {
 		MatchmakingHTTP: e.Addr("MATCHMAKING_HTTP_ADDR", config.DefaultMatchmakingHTTP),
 		SupportGRPC:     e.Addr("SUPPORT_ADDR", config.DefaultSupportAddr),
 		SupportHTTP:     e.Addr("SUPPORT_HTTP_ADDR", config.DefaultSupportHTTP),
+		WebhooksGRPC:    e.Addr("WEBHOOKS_ADDR", config.DefaultWebhooksAddr),
+		WebhooksHTTP:    e.Addr("WEBHOOKS_HTTP_ADDR", config.DefaultWebhooksHTTP),
 		GatewayHTTP:     e.Addr("GATEWAY_ADDR", config.DefaultGatewayAddr),
 		MongoURI:        e.String("MONGODB_URI", ""),
 		StartTimeout:    e.Duration("START_TIMEOUT", 60*time.Second),
@@ -97,6 +100,7 @@ func Plan(c Config, keyPath string, cons consoleEnv) *Supervisor {
 		"CONTRACTS_ADDR=" + c.ContractsGRPC,
 		"MATCHMAKING_ADDR=" + c.MatchmakingGRPC,
 		"SUPPORT_ADDR=" + c.SupportGRPC,
+		"WEBHOOKS_ADDR=" + c.WebhooksGRPC,
 	}
 	bin := func(name string) string { return filepath.Join(c.BinDir, name) }
 	var stages [][]Process
@@ -110,14 +114,21 @@ func Plan(c Config, keyPath string, cons consoleEnv) *Supervisor {
 		uri = "mongodb://" + c.StoreAddr + "/"
 	}
 	var services []Process
-	for _, sv := range []struct{ name, grpc, http, grpcVar, httpVar string }{
-		{"registry", c.RegistryGRPC, c.RegistryHTTP, "REGISTRY_ADDR", "REGISTRY_HTTP_ADDR"},
-		{"contracts", c.ContractsGRPC, c.ContractsHTTP, "CONTRACTS_ADDR", "CONTRACTS_HTTP_ADDR"},
-		{"matchmaking", c.MatchmakingGRPC, c.MatchmakingHTTP, "MATCHMAKING_ADDR", "MATCHMAKING_HTTP_ADDR"},
-		{"support", c.SupportGRPC, c.SupportHTTP, "SUPPORT_ADDR", "SUPPORT_HTTP_ADDR"},
+	for _, sv := range []struct {
+		name, grpc, http, grpcVar, httpVar string
+		env                                []string
+	}{
+		{"registry", c.RegistryGRPC, c.RegistryHTTP, "REGISTRY_ADDR", "REGISTRY_HTTP_ADDR", nil},
+		{"contracts", c.ContractsGRPC, c.ContractsHTTP, "CONTRACTS_ADDR", "CONTRACTS_HTTP_ADDR", nil},
+		{"matchmaking", c.MatchmakingGRPC, c.MatchmakingHTTP, "MATCHMAKING_ADDR", "MATCHMAKING_HTTP_ADDR", nil},
+		// Development: webhooks may point at http:// and local endpoints (a receiver on this
+		// machine); production refuses them (deploy/README.md).
+		{"webhooks", c.WebhooksGRPC, c.WebhooksHTTP, "WEBHOOKS_ADDR", "WEBHOOKS_HTTP_ADDR", []string{"WEBHOOK_ALLOW_INTERNAL_TARGETS=true"}},
+		{"support", c.SupportGRPC, c.SupportHTTP, "SUPPORT_ADDR", "SUPPORT_HTTP_ADDR", nil},
 	} {
 		services = append(services, Process{
-			Name: sv.name, Path: bin(sv.name), Env: append(append([]string{}, common...), "MONGODB_URI="+uri, "GRPC_ADDR="+sv.grpc, "HTTP_ADDR="+sv.http),
+			Name: sv.name, Path: bin(sv.name), Env: append(append(append([]string{}, common...), "MONGODB_URI="+uri, "GRPC_ADDR="+sv.grpc, "HTTP_ADDR="+sv.http,
+				"PUBLIC_BASE_URL="+c.ConsoleURL), sv.env...), // the gateway's public address: the documents' QR codes link to it
 			Listen: []Addr{{sv.grpc, sv.grpcVar}, {sv.http, sv.httpVar}},
 			Ready:  allReady(grpcReady(sv.grpc), healthReady("http://"+sv.http+"/healthz")),
 		})
@@ -137,10 +148,11 @@ func banner(out io.Writer, c Config) {
 Lienket is running.
   REST gateway   http://%[1]s   (OpenAPI: http://%[1]s/openapi.json, health: /healthz)
   registry       grpc %[2]s    contracts grpc %[3]s    matchmaking grpc %[4]s    support grpc %[7]s
+  webhooks       grpc %[8]s    (sends partner events; http:// and local endpoints allowed here)
   store          %[5]s
   token          export TOKEN=$(%[6]s/lienketctl token --role admin --sub users/me)
                  curl -H "Authorization: Bearer $TOKEN" http://%[1]s/v1/products
-`, c.GatewayHTTP, c.RegistryGRPC, c.ContractsGRPC, c.MatchmakingGRPC, storeDesc(c), c.BinDir, c.SupportGRPC)
+`, c.GatewayHTTP, c.RegistryGRPC, c.ContractsGRPC, c.MatchmakingGRPC, storeDesc(c), c.BinDir, c.SupportGRPC, c.WebhooksGRPC)
 }
 
 func storeDesc(c Config) string {

@@ -169,7 +169,10 @@ func TestPlan(t *testing.T) {
 		}
 		names = append(names, n)
 	}
-	require.Equal(t, [][]string{{"store"}, {"registry", "contracts", "matchmaking", "support"}, {"oidc"}, {"gateway"}}, names)
+	require.Equal(t, [][]string{{"store"}, {"registry", "contracts", "matchmaking", "webhooks", "support"}, {"oidc"}, {"gateway"}}, names)
+	hooks := s.Stages[1][3]
+	require.Contains(t, hooks.Env, "WEBHOOK_ALLOW_INTERNAL_TARGETS=true", "make run is development: local receivers allowed")
+	require.Contains(t, s.Stages[3][0].Env, "WEBHOOKS_ADDR="+c.WebhooksGRPC, "the gateway finds the webhooks service")
 	c.MongoURI = "mongodb://db:27017"
 	require.Len(t, Plan(c, "/tmp/k.pem", cons).Stages, 3, "no embedded store with MONGODB_URI")
 }

@@ -15,9 +15,11 @@ package contractsv1
 import (
 	v1 "github.com/lienket/lienket/proto/lienket/types/v1"
 	_ "google.golang.org/genproto/googleapis/api/annotations"
+	httpbody "google.golang.org/genproto/googleapis/api/httpbody"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 	fieldmaskpb "google.golang.org/protobuf/types/known/fieldmaskpb"
+	structpb "google.golang.org/protobuf/types/known/structpb"
 	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
 	reflect "reflect"
 	sync "sync"
@@ -417,6 +419,67 @@ func (Signature_Party) EnumDescriptor() ([]byte, []int) {
 	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{12, 0}
 }
 
+// How a terms hash relates to the contract.
+type ContractVerification_TermsMatch int32
+
+const (
+	// No terms hash was asked about.
+	ContractVerification_TERMS_MATCH_UNSPECIFIED ContractVerification_TermsMatch = 0
+	// The terms in force (or on the table, before the contract is in force).
+	ContractVerification_TERMS_MATCH_CURRENT ContractVerification_TermsMatch = 1
+	// Terms that were in force before an amendment replaced them.
+	ContractVerification_TERMS_MATCH_PAST ContractVerification_TermsMatch = 2
+	// A proposed amendment, not in force yet.
+	ContractVerification_TERMS_MATCH_PENDING ContractVerification_TermsMatch = 3
+	// No version of this contract.
+	ContractVerification_TERMS_MATCH_NONE ContractVerification_TermsMatch = 4
+)
+
+// Enum value maps for ContractVerification_TermsMatch.
+var (
+	ContractVerification_TermsMatch_name = map[int32]string{
+		0: "TERMS_MATCH_UNSPECIFIED",
+		1: "TERMS_MATCH_CURRENT",
+		2: "TERMS_MATCH_PAST",
+		3: "TERMS_MATCH_PENDING",
+		4: "TERMS_MATCH_NONE",
+	}
+	ContractVerification_TermsMatch_value = map[string]int32{
+		"TERMS_MATCH_UNSPECIFIED": 0,
+		"TERMS_MATCH_CURRENT":     1,
+		"TERMS_MATCH_PAST":        2,
+		"TERMS_MATCH_PENDING":     3,
+		"TERMS_MATCH_NONE":        4,
+	}
+)
+
+func (x ContractVerification_TermsMatch) Enum() *ContractVerification_TermsMatch {
+	p := new(ContractVerification_TermsMatch)
+	*p = x
+	return p
+}
+
+func (x ContractVerification_TermsMatch) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ContractVerification_TermsMatch) Descriptor() protoreflect.EnumDescriptor {
+	return file_lienket_contracts_v1_contracts_proto_enumTypes[6].Descriptor()
+}
+
+func (ContractVerification_TermsMatch) Type() protoreflect.EnumType {
+	return &file_lienket_contracts_v1_contracts_proto_enumTypes[6]
+}
+
+func (x ContractVerification_TermsMatch) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ContractVerification_TermsMatch.Descriptor instead.
+func (ContractVerification_TermsMatch) EnumDescriptor() ([]byte, []int) {
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{41, 0}
+}
+
 // State of a delivery.
 type Delivery_State int32
 
@@ -458,11 +521,11 @@ func (x Delivery_State) String() string {
 }
 
 func (Delivery_State) Descriptor() protoreflect.EnumDescriptor {
-	return file_lienket_contracts_v1_contracts_proto_enumTypes[6].Descriptor()
+	return file_lienket_contracts_v1_contracts_proto_enumTypes[7].Descriptor()
 }
 
 func (Delivery_State) Type() protoreflect.EnumType {
-	return &file_lienket_contracts_v1_contracts_proto_enumTypes[6]
+	return &file_lienket_contracts_v1_contracts_proto_enumTypes[7]
 }
 
 func (x Delivery_State) Number() protoreflect.EnumNumber {
@@ -471,7 +534,7 @@ func (x Delivery_State) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use Delivery_State.Descriptor instead.
 func (Delivery_State) EnumDescriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{39, 0}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{45, 0}
 }
 
 // Kind.
@@ -523,11 +586,11 @@ func (x Incident_Kind) String() string {
 }
 
 func (Incident_Kind) Descriptor() protoreflect.EnumDescriptor {
-	return file_lienket_contracts_v1_contracts_proto_enumTypes[7].Descriptor()
+	return file_lienket_contracts_v1_contracts_proto_enumTypes[8].Descriptor()
 }
 
 func (Incident_Kind) Type() protoreflect.EnumType {
-	return &file_lienket_contracts_v1_contracts_proto_enumTypes[7]
+	return &file_lienket_contracts_v1_contracts_proto_enumTypes[8]
 }
 
 func (x Incident_Kind) Number() protoreflect.EnumNumber {
@@ -536,7 +599,7 @@ func (x Incident_Kind) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use Incident_Kind.Descriptor instead.
 func (Incident_Kind) EnumDescriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{57, 0}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{63, 0}
 }
 
 // State.
@@ -580,11 +643,11 @@ func (x Incident_State) String() string {
 }
 
 func (Incident_State) Descriptor() protoreflect.EnumDescriptor {
-	return file_lienket_contracts_v1_contracts_proto_enumTypes[8].Descriptor()
+	return file_lienket_contracts_v1_contracts_proto_enumTypes[9].Descriptor()
 }
 
 func (Incident_State) Type() protoreflect.EnumType {
-	return &file_lienket_contracts_v1_contracts_proto_enumTypes[8]
+	return &file_lienket_contracts_v1_contracts_proto_enumTypes[9]
 }
 
 func (x Incident_State) Number() protoreflect.EnumNumber {
@@ -593,7 +656,7 @@ func (x Incident_State) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use Incident_State.Descriptor instead.
 func (Incident_State) EnumDescriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{57, 1}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{63, 1}
 }
 
 // Force-majeure verification by the commune.
@@ -633,11 +696,11 @@ func (x Incident_Verification) String() string {
 }
 
 func (Incident_Verification) Descriptor() protoreflect.EnumDescriptor {
-	return file_lienket_contracts_v1_contracts_proto_enumTypes[9].Descriptor()
+	return file_lienket_contracts_v1_contracts_proto_enumTypes[10].Descriptor()
 }
 
 func (Incident_Verification) Type() protoreflect.EnumType {
-	return &file_lienket_contracts_v1_contracts_proto_enumTypes[9]
+	return &file_lienket_contracts_v1_contracts_proto_enumTypes[10]
 }
 
 func (x Incident_Verification) Number() protoreflect.EnumNumber {
@@ -646,7 +709,7 @@ func (x Incident_Verification) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use Incident_Verification.Descriptor instead.
 func (Incident_Verification) EnumDescriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{57, 2}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{63, 2}
 }
 
 // A quality grade and how it adjusts the price.
@@ -723,7 +786,10 @@ type Allocation struct {
 	// Area under contract in square metres.
 	AreaM2 int64 `protobuf:"varint,3,opt,name=area_m2,json=areaM2,proto3" json:"area_m2,omitempty"`
 	// If the producer organisation signs for this household, the mandate it holds.
-	Mandate       *Mandate `protobuf:"bytes,4,opt,name=mandate,proto3" json:"mandate,omitempty"`
+	Mandate *Mandate `protobuf:"bytes,4,opt,name=mandate,proto3" json:"mandate,omitempty"`
+	// The household's plots where the allocation is grown (households/{h}/plots/{p}, of this
+	// allocation's household), at most 50: they make the contract's GeoJSON export (:plots).
+	Plots         []string `protobuf:"bytes,5,rep,name=plots,proto3" json:"plots,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -782,6 +848,13 @@ func (x *Allocation) GetAreaM2() int64 {
 func (x *Allocation) GetMandate() *Mandate {
 	if x != nil {
 		return x.Mandate
+	}
+	return nil
+}
+
+func (x *Allocation) GetPlots() []string {
+	if x != nil {
+		return x.Plots
 	}
 	return nil
 }
@@ -3347,6 +3420,546 @@ func (x *ListContractEventsResponse) GetNextPageToken() string {
 	return ""
 }
 
+// Request for GetContractDocument.
+type GetContractDocumentRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// contracts/{id}.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// "pdf" (the default) or "html".
+	Format string `protobuf:"bytes,2,opt,name=format,proto3" json:"format,omitempty"`
+	// "vi" (the default: the legal text) or "en" (a convenience translation).
+	Lang string `protobuf:"bytes,3,opt,name=lang,proto3" json:"lang,omitempty"`
+	// Which terms: 0 (the default) the terms in force; N the terms of amendment N, which must
+	// be the amendment in force or the one pending signature. The terms of superseded
+	// versions are not kept (documents issued for them stay verifiable by their SHA-256).
+	Version       int32 `protobuf:"varint,4,opt,name=version,proto3" json:"version,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetContractDocumentRequest) Reset() {
+	*x = GetContractDocumentRequest{}
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[36]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetContractDocumentRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetContractDocumentRequest) ProtoMessage() {}
+
+func (x *GetContractDocumentRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[36]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetContractDocumentRequest.ProtoReflect.Descriptor instead.
+func (*GetContractDocumentRequest) Descriptor() ([]byte, []int) {
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{36}
+}
+
+func (x *GetContractDocumentRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *GetContractDocumentRequest) GetFormat() string {
+	if x != nil {
+		return x.Format
+	}
+	return ""
+}
+
+func (x *GetContractDocumentRequest) GetLang() string {
+	if x != nil {
+		return x.Lang
+	}
+	return ""
+}
+
+func (x *GetContractDocumentRequest) GetVersion() int32 {
+	if x != nil {
+		return x.Version
+	}
+	return 0
+}
+
+// Request for GetSettlementStatement.
+type GetSettlementStatementRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// contracts/{id}/settlement.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// households/{id}: the household whose statement it is; may be omitted by a household,
+	// which gets its own.
+	Household string `protobuf:"bytes,2,opt,name=household,proto3" json:"household,omitempty"`
+	// "pdf" (the default) or "html".
+	Format string `protobuf:"bytes,3,opt,name=format,proto3" json:"format,omitempty"`
+	// "vi" (the default) or "en".
+	Lang          string `protobuf:"bytes,4,opt,name=lang,proto3" json:"lang,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetSettlementStatementRequest) Reset() {
+	*x = GetSettlementStatementRequest{}
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[37]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetSettlementStatementRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetSettlementStatementRequest) ProtoMessage() {}
+
+func (x *GetSettlementStatementRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[37]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetSettlementStatementRequest.ProtoReflect.Descriptor instead.
+func (*GetSettlementStatementRequest) Descriptor() ([]byte, []int) {
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{37}
+}
+
+func (x *GetSettlementStatementRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *GetSettlementStatementRequest) GetHousehold() string {
+	if x != nil {
+		return x.Household
+	}
+	return ""
+}
+
+func (x *GetSettlementStatementRequest) GetFormat() string {
+	if x != nil {
+		return x.Format
+	}
+	return ""
+}
+
+func (x *GetSettlementStatementRequest) GetLang() string {
+	if x != nil {
+		return x.Lang
+	}
+	return ""
+}
+
+// Request for GetLiquidationRecord.
+type GetLiquidationRecordRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// contracts/{id}.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// "pdf" (the default) or "html".
+	Format string `protobuf:"bytes,2,opt,name=format,proto3" json:"format,omitempty"`
+	// "vi" (the default) or "en".
+	Lang          string `protobuf:"bytes,3,opt,name=lang,proto3" json:"lang,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetLiquidationRecordRequest) Reset() {
+	*x = GetLiquidationRecordRequest{}
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[38]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetLiquidationRecordRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetLiquidationRecordRequest) ProtoMessage() {}
+
+func (x *GetLiquidationRecordRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[38]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetLiquidationRecordRequest.ProtoReflect.Descriptor instead.
+func (*GetLiquidationRecordRequest) Descriptor() ([]byte, []int) {
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{38}
+}
+
+func (x *GetLiquidationRecordRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *GetLiquidationRecordRequest) GetFormat() string {
+	if x != nil {
+		return x.Format
+	}
+	return ""
+}
+
+func (x *GetLiquidationRecordRequest) GetLang() string {
+	if x != nil {
+		return x.Lang
+	}
+	return ""
+}
+
+// Request for VerifyContract.
+type VerifyContractRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// contracts/{id}.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// A terms hash to check (64 lowercase hex digits), e.g. the one a printed copy shows.
+	TermsHash string `protobuf:"bytes,2,opt,name=terms_hash,json=termsHash,proto3" json:"terms_hash,omitempty"`
+	// The SHA-256 (64 lowercase hex digits) of a document to check against those issued.
+	DocumentSha256 string `protobuf:"bytes,3,opt,name=document_sha256,json=documentSha256,proto3" json:"document_sha256,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *VerifyContractRequest) Reset() {
+	*x = VerifyContractRequest{}
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[39]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VerifyContractRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VerifyContractRequest) ProtoMessage() {}
+
+func (x *VerifyContractRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[39]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VerifyContractRequest.ProtoReflect.Descriptor instead.
+func (*VerifyContractRequest) Descriptor() ([]byte, []int) {
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{39}
+}
+
+func (x *VerifyContractRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *VerifyContractRequest) GetTermsHash() string {
+	if x != nil {
+		return x.TermsHash
+	}
+	return ""
+}
+
+func (x *VerifyContractRequest) GetDocumentSha256() string {
+	if x != nil {
+		return x.DocumentSha256
+	}
+	return ""
+}
+
+// A document issued for a contract (its SHA-256 is in the audit chain).
+type IssuedDocument struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// "contract", "settlement_statement" or "liquidation_record".
+	Kind string `protobuf:"bytes,1,opt,name=kind,proto3" json:"kind,omitempty"`
+	// Amendment number of the terms it shows (0: the original terms).
+	Amendment int32 `protobuf:"varint,2,opt,name=amendment,proto3" json:"amendment,omitempty"`
+	// "vi" or "en".
+	Lang string `protobuf:"bytes,3,opt,name=lang,proto3" json:"lang,omitempty"`
+	// Hash of the terms it shows.
+	TermsHash string `protobuf:"bytes,4,opt,name=terms_hash,json=termsHash,proto3" json:"terms_hash,omitempty"`
+	// When it was first issued.
+	IssueTime *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=issue_time,json=issueTime,proto3" json:"issue_time,omitempty"`
+	// Its SHA-256.
+	Sha256        string `protobuf:"bytes,6,opt,name=sha256,proto3" json:"sha256,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *IssuedDocument) Reset() {
+	*x = IssuedDocument{}
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[40]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *IssuedDocument) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*IssuedDocument) ProtoMessage() {}
+
+func (x *IssuedDocument) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[40]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use IssuedDocument.ProtoReflect.Descriptor instead.
+func (*IssuedDocument) Descriptor() ([]byte, []int) {
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{40}
+}
+
+func (x *IssuedDocument) GetKind() string {
+	if x != nil {
+		return x.Kind
+	}
+	return ""
+}
+
+func (x *IssuedDocument) GetAmendment() int32 {
+	if x != nil {
+		return x.Amendment
+	}
+	return 0
+}
+
+func (x *IssuedDocument) GetLang() string {
+	if x != nil {
+		return x.Lang
+	}
+	return ""
+}
+
+func (x *IssuedDocument) GetTermsHash() string {
+	if x != nil {
+		return x.TermsHash
+	}
+	return ""
+}
+
+func (x *IssuedDocument) GetIssueTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.IssueTime
+	}
+	return nil
+}
+
+func (x *IssuedDocument) GetSha256() string {
+	if x != nil {
+		return x.Sha256
+	}
+	return ""
+}
+
+// The public facts of a contract.
+type ContractVerification struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// contracts/{id}.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// State.
+	State ContractState `protobuf:"varint,2,opt,name=state,proto3,enum=lienket.contracts.v1.ContractState" json:"state,omitempty"`
+	// The buyer's organisation name.
+	BuyerName string `protobuf:"bytes,3,opt,name=buyer_name,json=buyerName,proto3" json:"buyer_name,omitempty"`
+	// The producer organisation's name.
+	ProducerName string `protobuf:"bytes,4,opt,name=producer_name,json=producerName,proto3" json:"producer_name,omitempty"`
+	// The witness authority's name.
+	WitnessAuthorityName string `protobuf:"bytes,5,opt,name=witness_authority_name,json=witnessAuthorityName,proto3" json:"witness_authority_name,omitempty"`
+	// When the last signature the terms in force need was given (unset until all have signed).
+	SignTime *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=sign_time,json=signTime,proto3" json:"sign_time,omitempty"`
+	// When the commune witnessed the terms in force (unset until it has).
+	WitnessTime *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=witness_time,json=witnessTime,proto3" json:"witness_time,omitempty"`
+	// Amendment number of the terms in force.
+	Amendment int32 `protobuf:"varint,8,opt,name=amendment,proto3" json:"amendment,omitempty"`
+	// Hash of the terms in force.
+	TermsHash string `protobuf:"bytes,9,opt,name=terms_hash,json=termsHash,proto3" json:"terms_hash,omitempty"`
+	// How the terms hash asked about relates to the contract.
+	TermsMatch ContractVerification_TermsMatch `protobuf:"varint,10,opt,name=terms_match,json=termsMatch,proto3,enum=lienket.contracts.v1.ContractVerification_TermsMatch" json:"terms_match,omitempty"`
+	// The amendment number of the matched version (TERMS_MATCH_CURRENT, _PAST, _PENDING).
+	MatchedAmendment int32 `protobuf:"varint,11,opt,name=matched_amendment,json=matchedAmendment,proto3" json:"matched_amendment,omitempty"`
+	// Sequence number of the last event of the audit chain.
+	AuditHeadSequence int64 `protobuf:"varint,12,opt,name=audit_head_sequence,json=auditHeadSequence,proto3" json:"audit_head_sequence,omitempty"`
+	// Hash of the last event of the audit chain.
+	AuditHeadHash string `protobuf:"bytes,13,opt,name=audit_head_hash,json=auditHeadHash,proto3" json:"audit_head_hash,omitempty"`
+	// Whether a document SHA-256 was asked about.
+	DocumentChecked bool `protobuf:"varint,14,opt,name=document_checked,json=documentChecked,proto3" json:"document_checked,omitempty"`
+	// The issued document whose SHA-256 matches (unset when none does).
+	Document      *IssuedDocument `protobuf:"bytes,15,opt,name=document,proto3" json:"document,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ContractVerification) Reset() {
+	*x = ContractVerification{}
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[41]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ContractVerification) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ContractVerification) ProtoMessage() {}
+
+func (x *ContractVerification) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[41]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ContractVerification.ProtoReflect.Descriptor instead.
+func (*ContractVerification) Descriptor() ([]byte, []int) {
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{41}
+}
+
+func (x *ContractVerification) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *ContractVerification) GetState() ContractState {
+	if x != nil {
+		return x.State
+	}
+	return ContractState_CONTRACT_STATE_UNSPECIFIED
+}
+
+func (x *ContractVerification) GetBuyerName() string {
+	if x != nil {
+		return x.BuyerName
+	}
+	return ""
+}
+
+func (x *ContractVerification) GetProducerName() string {
+	if x != nil {
+		return x.ProducerName
+	}
+	return ""
+}
+
+func (x *ContractVerification) GetWitnessAuthorityName() string {
+	if x != nil {
+		return x.WitnessAuthorityName
+	}
+	return ""
+}
+
+func (x *ContractVerification) GetSignTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.SignTime
+	}
+	return nil
+}
+
+func (x *ContractVerification) GetWitnessTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.WitnessTime
+	}
+	return nil
+}
+
+func (x *ContractVerification) GetAmendment() int32 {
+	if x != nil {
+		return x.Amendment
+	}
+	return 0
+}
+
+func (x *ContractVerification) GetTermsHash() string {
+	if x != nil {
+		return x.TermsHash
+	}
+	return ""
+}
+
+func (x *ContractVerification) GetTermsMatch() ContractVerification_TermsMatch {
+	if x != nil {
+		return x.TermsMatch
+	}
+	return ContractVerification_TERMS_MATCH_UNSPECIFIED
+}
+
+func (x *ContractVerification) GetMatchedAmendment() int32 {
+	if x != nil {
+		return x.MatchedAmendment
+	}
+	return 0
+}
+
+func (x *ContractVerification) GetAuditHeadSequence() int64 {
+	if x != nil {
+		return x.AuditHeadSequence
+	}
+	return 0
+}
+
+func (x *ContractVerification) GetAuditHeadHash() string {
+	if x != nil {
+		return x.AuditHeadHash
+	}
+	return ""
+}
+
+func (x *ContractVerification) GetDocumentChecked() bool {
+	if x != nil {
+		return x.DocumentChecked
+	}
+	return false
+}
+
+func (x *ContractVerification) GetDocument() *IssuedDocument {
+	if x != nil {
+		return x.Document
+	}
+	return nil
+}
+
 // A rulebook.
 type Rulebook struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -3366,7 +3979,7 @@ type Rulebook struct {
 
 func (x *Rulebook) Reset() {
 	*x = Rulebook{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[36]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3378,7 +3991,7 @@ func (x *Rulebook) String() string {
 func (*Rulebook) ProtoMessage() {}
 
 func (x *Rulebook) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[36]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3391,7 +4004,7 @@ func (x *Rulebook) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Rulebook.ProtoReflect.Descriptor instead.
 func (*Rulebook) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{36}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *Rulebook) GetId() string {
@@ -3438,7 +4051,7 @@ type ListRulebooksRequest struct {
 
 func (x *ListRulebooksRequest) Reset() {
 	*x = ListRulebooksRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[37]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3450,7 +4063,7 @@ func (x *ListRulebooksRequest) String() string {
 func (*ListRulebooksRequest) ProtoMessage() {}
 
 func (x *ListRulebooksRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[37]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3463,7 +4076,7 @@ func (x *ListRulebooksRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListRulebooksRequest.ProtoReflect.Descriptor instead.
 func (*ListRulebooksRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{37}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{43}
 }
 
 // Response for ListRulebooks.
@@ -3477,7 +4090,7 @@ type ListRulebooksResponse struct {
 
 func (x *ListRulebooksResponse) Reset() {
 	*x = ListRulebooksResponse{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[38]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3489,7 +4102,7 @@ func (x *ListRulebooksResponse) String() string {
 func (*ListRulebooksResponse) ProtoMessage() {}
 
 func (x *ListRulebooksResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[38]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3502,7 +4115,7 @@ func (x *ListRulebooksResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListRulebooksResponse.ProtoReflect.Descriptor instead.
 func (*ListRulebooksResponse) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{38}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *ListRulebooksResponse) GetRulebooks() []*Rulebook {
@@ -3556,7 +4169,7 @@ type Delivery struct {
 
 func (x *Delivery) Reset() {
 	*x = Delivery{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[39]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3568,7 +4181,7 @@ func (x *Delivery) String() string {
 func (*Delivery) ProtoMessage() {}
 
 func (x *Delivery) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[39]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3581,7 +4194,7 @@ func (x *Delivery) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Delivery.ProtoReflect.Descriptor instead.
 func (*Delivery) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{39}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *Delivery) GetName() string {
@@ -3718,7 +4331,7 @@ type CreateDeliveryRequest struct {
 
 func (x *CreateDeliveryRequest) Reset() {
 	*x = CreateDeliveryRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[40]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3730,7 +4343,7 @@ func (x *CreateDeliveryRequest) String() string {
 func (*CreateDeliveryRequest) ProtoMessage() {}
 
 func (x *CreateDeliveryRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[40]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3743,7 +4356,7 @@ func (x *CreateDeliveryRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateDeliveryRequest.ProtoReflect.Descriptor instead.
 func (*CreateDeliveryRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{40}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *CreateDeliveryRequest) GetParent() string {
@@ -3778,7 +4391,7 @@ type GetDeliveryRequest struct {
 
 func (x *GetDeliveryRequest) Reset() {
 	*x = GetDeliveryRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[41]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3790,7 +4403,7 @@ func (x *GetDeliveryRequest) String() string {
 func (*GetDeliveryRequest) ProtoMessage() {}
 
 func (x *GetDeliveryRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[41]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3803,7 +4416,7 @@ func (x *GetDeliveryRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetDeliveryRequest.ProtoReflect.Descriptor instead.
 func (*GetDeliveryRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{41}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *GetDeliveryRequest) GetName() string {
@@ -3834,7 +4447,7 @@ type ListDeliveriesRequest struct {
 
 func (x *ListDeliveriesRequest) Reset() {
 	*x = ListDeliveriesRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[42]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3846,7 +4459,7 @@ func (x *ListDeliveriesRequest) String() string {
 func (*ListDeliveriesRequest) ProtoMessage() {}
 
 func (x *ListDeliveriesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[42]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3859,7 +4472,7 @@ func (x *ListDeliveriesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListDeliveriesRequest.ProtoReflect.Descriptor instead.
 func (*ListDeliveriesRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{42}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *ListDeliveriesRequest) GetParent() string {
@@ -3903,7 +4516,7 @@ type ListDeliveriesResponse struct {
 
 func (x *ListDeliveriesResponse) Reset() {
 	*x = ListDeliveriesResponse{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[43]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3915,7 +4528,7 @@ func (x *ListDeliveriesResponse) String() string {
 func (*ListDeliveriesResponse) ProtoMessage() {}
 
 func (x *ListDeliveriesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[43]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3928,7 +4541,7 @@ func (x *ListDeliveriesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListDeliveriesResponse.ProtoReflect.Descriptor instead.
 func (*ListDeliveriesResponse) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{43}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *ListDeliveriesResponse) GetDeliveries() []*Delivery {
@@ -3960,7 +4573,7 @@ type ConfirmDeliveryRequest struct {
 
 func (x *ConfirmDeliveryRequest) Reset() {
 	*x = ConfirmDeliveryRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[44]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3972,7 +4585,7 @@ func (x *ConfirmDeliveryRequest) String() string {
 func (*ConfirmDeliveryRequest) ProtoMessage() {}
 
 func (x *ConfirmDeliveryRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[44]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3985,7 +4598,7 @@ func (x *ConfirmDeliveryRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConfirmDeliveryRequest.ProtoReflect.Descriptor instead.
 func (*ConfirmDeliveryRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{44}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *ConfirmDeliveryRequest) GetName() string {
@@ -4026,7 +4639,7 @@ type DisputeDeliveryRequest struct {
 
 func (x *DisputeDeliveryRequest) Reset() {
 	*x = DisputeDeliveryRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[45]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[51]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4038,7 +4651,7 @@ func (x *DisputeDeliveryRequest) String() string {
 func (*DisputeDeliveryRequest) ProtoMessage() {}
 
 func (x *DisputeDeliveryRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[45]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[51]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4051,7 +4664,7 @@ func (x *DisputeDeliveryRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DisputeDeliveryRequest.ProtoReflect.Descriptor instead.
 func (*DisputeDeliveryRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{45}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{51}
 }
 
 func (x *DisputeDeliveryRequest) GetName() string {
@@ -4107,7 +4720,7 @@ type InputAdvance struct {
 
 func (x *InputAdvance) Reset() {
 	*x = InputAdvance{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[46]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[52]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4119,7 +4732,7 @@ func (x *InputAdvance) String() string {
 func (*InputAdvance) ProtoMessage() {}
 
 func (x *InputAdvance) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[46]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[52]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4132,7 +4745,7 @@ func (x *InputAdvance) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InputAdvance.ProtoReflect.Descriptor instead.
 func (*InputAdvance) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{46}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{52}
 }
 
 func (x *InputAdvance) GetName() string {
@@ -4206,7 +4819,7 @@ type CreateInputAdvanceRequest struct {
 
 func (x *CreateInputAdvanceRequest) Reset() {
 	*x = CreateInputAdvanceRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[47]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[53]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4218,7 +4831,7 @@ func (x *CreateInputAdvanceRequest) String() string {
 func (*CreateInputAdvanceRequest) ProtoMessage() {}
 
 func (x *CreateInputAdvanceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[47]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[53]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4231,7 +4844,7 @@ func (x *CreateInputAdvanceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateInputAdvanceRequest.ProtoReflect.Descriptor instead.
 func (*CreateInputAdvanceRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{47}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{53}
 }
 
 func (x *CreateInputAdvanceRequest) GetParent() string {
@@ -4270,7 +4883,7 @@ type ListInputAdvancesRequest struct {
 
 func (x *ListInputAdvancesRequest) Reset() {
 	*x = ListInputAdvancesRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[48]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[54]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4282,7 +4895,7 @@ func (x *ListInputAdvancesRequest) String() string {
 func (*ListInputAdvancesRequest) ProtoMessage() {}
 
 func (x *ListInputAdvancesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[48]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[54]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4295,7 +4908,7 @@ func (x *ListInputAdvancesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListInputAdvancesRequest.ProtoReflect.Descriptor instead.
 func (*ListInputAdvancesRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{48}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{54}
 }
 
 func (x *ListInputAdvancesRequest) GetParent() string {
@@ -4332,7 +4945,7 @@ type ListInputAdvancesResponse struct {
 
 func (x *ListInputAdvancesResponse) Reset() {
 	*x = ListInputAdvancesResponse{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[49]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[55]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4344,7 +4957,7 @@ func (x *ListInputAdvancesResponse) String() string {
 func (*ListInputAdvancesResponse) ProtoMessage() {}
 
 func (x *ListInputAdvancesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[49]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[55]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4357,7 +4970,7 @@ func (x *ListInputAdvancesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListInputAdvancesResponse.ProtoReflect.Descriptor instead.
 func (*ListInputAdvancesResponse) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{49}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{55}
 }
 
 func (x *ListInputAdvancesResponse) GetInputAdvances() []*InputAdvance {
@@ -4399,7 +5012,7 @@ type Payment struct {
 
 func (x *Payment) Reset() {
 	*x = Payment{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[50]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[56]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4411,7 +5024,7 @@ func (x *Payment) String() string {
 func (*Payment) ProtoMessage() {}
 
 func (x *Payment) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[50]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[56]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4424,7 +5037,7 @@ func (x *Payment) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Payment.ProtoReflect.Descriptor instead.
 func (*Payment) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{50}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{56}
 }
 
 func (x *Payment) GetName() string {
@@ -4498,7 +5111,7 @@ type CreatePaymentRequest struct {
 
 func (x *CreatePaymentRequest) Reset() {
 	*x = CreatePaymentRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[51]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[57]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4510,7 +5123,7 @@ func (x *CreatePaymentRequest) String() string {
 func (*CreatePaymentRequest) ProtoMessage() {}
 
 func (x *CreatePaymentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[51]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[57]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4523,7 +5136,7 @@ func (x *CreatePaymentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreatePaymentRequest.ProtoReflect.Descriptor instead.
 func (*CreatePaymentRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{51}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{57}
 }
 
 func (x *CreatePaymentRequest) GetParent() string {
@@ -4562,7 +5175,7 @@ type ListPaymentsRequest struct {
 
 func (x *ListPaymentsRequest) Reset() {
 	*x = ListPaymentsRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[52]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[58]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4574,7 +5187,7 @@ func (x *ListPaymentsRequest) String() string {
 func (*ListPaymentsRequest) ProtoMessage() {}
 
 func (x *ListPaymentsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[52]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[58]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4587,7 +5200,7 @@ func (x *ListPaymentsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPaymentsRequest.ProtoReflect.Descriptor instead.
 func (*ListPaymentsRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{52}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{58}
 }
 
 func (x *ListPaymentsRequest) GetParent() string {
@@ -4624,7 +5237,7 @@ type ListPaymentsResponse struct {
 
 func (x *ListPaymentsResponse) Reset() {
 	*x = ListPaymentsResponse{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[53]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[59]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4636,7 +5249,7 @@ func (x *ListPaymentsResponse) String() string {
 func (*ListPaymentsResponse) ProtoMessage() {}
 
 func (x *ListPaymentsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[53]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[59]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4649,7 +5262,7 @@ func (x *ListPaymentsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPaymentsResponse.ProtoReflect.Descriptor instead.
 func (*ListPaymentsResponse) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{53}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{59}
 }
 
 func (x *ListPaymentsResponse) GetPayments() []*Payment {
@@ -4693,7 +5306,7 @@ type SettlementLine struct {
 
 func (x *SettlementLine) Reset() {
 	*x = SettlementLine{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[54]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[60]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4705,7 +5318,7 @@ func (x *SettlementLine) String() string {
 func (*SettlementLine) ProtoMessage() {}
 
 func (x *SettlementLine) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[54]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[60]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4718,7 +5331,7 @@ func (x *SettlementLine) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SettlementLine.ProtoReflect.Descriptor instead.
 func (*SettlementLine) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{54}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{60}
 }
 
 func (x *SettlementLine) GetHousehold() string {
@@ -4803,7 +5416,7 @@ type Settlement struct {
 
 func (x *Settlement) Reset() {
 	*x = Settlement{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[55]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[61]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4815,7 +5428,7 @@ func (x *Settlement) String() string {
 func (*Settlement) ProtoMessage() {}
 
 func (x *Settlement) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[55]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[61]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4828,7 +5441,7 @@ func (x *Settlement) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Settlement.ProtoReflect.Descriptor instead.
 func (*Settlement) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{55}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{61}
 }
 
 func (x *Settlement) GetName() string {
@@ -4877,7 +5490,7 @@ type GetSettlementRequest struct {
 
 func (x *GetSettlementRequest) Reset() {
 	*x = GetSettlementRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[56]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[62]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4889,7 +5502,7 @@ func (x *GetSettlementRequest) String() string {
 func (*GetSettlementRequest) ProtoMessage() {}
 
 func (x *GetSettlementRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[56]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[62]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4902,7 +5515,7 @@ func (x *GetSettlementRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSettlementRequest.ProtoReflect.Descriptor instead.
 func (*GetSettlementRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{56}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{62}
 }
 
 func (x *GetSettlementRequest) GetName() string {
@@ -4955,7 +5568,7 @@ type Incident struct {
 
 func (x *Incident) Reset() {
 	*x = Incident{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[57]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[63]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4967,7 +5580,7 @@ func (x *Incident) String() string {
 func (*Incident) ProtoMessage() {}
 
 func (x *Incident) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[57]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[63]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4980,7 +5593,7 @@ func (x *Incident) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Incident.ProtoReflect.Descriptor instead.
 func (*Incident) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{57}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{63}
 }
 
 func (x *Incident) GetName() string {
@@ -5117,7 +5730,7 @@ type CreateIncidentRequest struct {
 
 func (x *CreateIncidentRequest) Reset() {
 	*x = CreateIncidentRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[58]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[64]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5129,7 +5742,7 @@ func (x *CreateIncidentRequest) String() string {
 func (*CreateIncidentRequest) ProtoMessage() {}
 
 func (x *CreateIncidentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[58]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[64]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5142,7 +5755,7 @@ func (x *CreateIncidentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateIncidentRequest.ProtoReflect.Descriptor instead.
 func (*CreateIncidentRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{58}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{64}
 }
 
 func (x *CreateIncidentRequest) GetParent() string {
@@ -5177,7 +5790,7 @@ type GetIncidentRequest struct {
 
 func (x *GetIncidentRequest) Reset() {
 	*x = GetIncidentRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[59]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[65]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5189,7 +5802,7 @@ func (x *GetIncidentRequest) String() string {
 func (*GetIncidentRequest) ProtoMessage() {}
 
 func (x *GetIncidentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[59]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[65]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5202,7 +5815,7 @@ func (x *GetIncidentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetIncidentRequest.ProtoReflect.Descriptor instead.
 func (*GetIncidentRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{59}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{65}
 }
 
 func (x *GetIncidentRequest) GetName() string {
@@ -5232,7 +5845,7 @@ type ListIncidentsRequest struct {
 
 func (x *ListIncidentsRequest) Reset() {
 	*x = ListIncidentsRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[60]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[66]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5244,7 +5857,7 @@ func (x *ListIncidentsRequest) String() string {
 func (*ListIncidentsRequest) ProtoMessage() {}
 
 func (x *ListIncidentsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[60]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[66]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5257,7 +5870,7 @@ func (x *ListIncidentsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListIncidentsRequest.ProtoReflect.Descriptor instead.
 func (*ListIncidentsRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{60}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{66}
 }
 
 func (x *ListIncidentsRequest) GetParent() string {
@@ -5301,7 +5914,7 @@ type ListIncidentsResponse struct {
 
 func (x *ListIncidentsResponse) Reset() {
 	*x = ListIncidentsResponse{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[61]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[67]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5313,7 +5926,7 @@ func (x *ListIncidentsResponse) String() string {
 func (*ListIncidentsResponse) ProtoMessage() {}
 
 func (x *ListIncidentsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[61]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[67]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5326,7 +5939,7 @@ func (x *ListIncidentsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListIncidentsResponse.ProtoReflect.Descriptor instead.
 func (*ListIncidentsResponse) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{61}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{67}
 }
 
 func (x *ListIncidentsResponse) GetIncidents() []*Incident {
@@ -5362,7 +5975,7 @@ type VerifyIncidentRequest struct {
 
 func (x *VerifyIncidentRequest) Reset() {
 	*x = VerifyIncidentRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[62]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[68]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5374,7 +5987,7 @@ func (x *VerifyIncidentRequest) String() string {
 func (*VerifyIncidentRequest) ProtoMessage() {}
 
 func (x *VerifyIncidentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[62]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[68]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5387,7 +6000,7 @@ func (x *VerifyIncidentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VerifyIncidentRequest.ProtoReflect.Descriptor instead.
 func (*VerifyIncidentRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{62}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{68}
 }
 
 func (x *VerifyIncidentRequest) GetName() string {
@@ -5442,7 +6055,7 @@ type MediateIncidentRequest struct {
 
 func (x *MediateIncidentRequest) Reset() {
 	*x = MediateIncidentRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[63]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[69]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5454,7 +6067,7 @@ func (x *MediateIncidentRequest) String() string {
 func (*MediateIncidentRequest) ProtoMessage() {}
 
 func (x *MediateIncidentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[63]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[69]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5467,7 +6080,7 @@ func (x *MediateIncidentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MediateIncidentRequest.ProtoReflect.Descriptor instead.
 func (*MediateIncidentRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{63}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{69}
 }
 
 func (x *MediateIncidentRequest) GetName() string {
@@ -5517,7 +6130,7 @@ type ResolveIncidentRequest struct {
 
 func (x *ResolveIncidentRequest) Reset() {
 	*x = ResolveIncidentRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[64]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[70]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5529,7 +6142,7 @@ func (x *ResolveIncidentRequest) String() string {
 func (*ResolveIncidentRequest) ProtoMessage() {}
 
 func (x *ResolveIncidentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[64]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[70]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5542,7 +6155,7 @@ func (x *ResolveIncidentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResolveIncidentRequest.ProtoReflect.Descriptor instead.
 func (*ResolveIncidentRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{64}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{70}
 }
 
 func (x *ResolveIncidentRequest) GetName() string {
@@ -5599,7 +6212,7 @@ type MarketPrice struct {
 
 func (x *MarketPrice) Reset() {
 	*x = MarketPrice{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[65]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[71]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5611,7 +6224,7 @@ func (x *MarketPrice) String() string {
 func (*MarketPrice) ProtoMessage() {}
 
 func (x *MarketPrice) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[65]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[71]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5624,7 +6237,7 @@ func (x *MarketPrice) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MarketPrice.ProtoReflect.Descriptor instead.
 func (*MarketPrice) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{65}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{71}
 }
 
 func (x *MarketPrice) GetName() string {
@@ -5675,7 +6288,7 @@ type CreateMarketPriceRequest struct {
 
 func (x *CreateMarketPriceRequest) Reset() {
 	*x = CreateMarketPriceRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[66]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[72]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5687,7 +6300,7 @@ func (x *CreateMarketPriceRequest) String() string {
 func (*CreateMarketPriceRequest) ProtoMessage() {}
 
 func (x *CreateMarketPriceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[66]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[72]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5700,7 +6313,7 @@ func (x *CreateMarketPriceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateMarketPriceRequest.ProtoReflect.Descriptor instead.
 func (*CreateMarketPriceRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{66}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{72}
 }
 
 func (x *CreateMarketPriceRequest) GetMarketPrice() *MarketPrice {
@@ -5735,7 +6348,7 @@ type ListMarketPricesRequest struct {
 
 func (x *ListMarketPricesRequest) Reset() {
 	*x = ListMarketPricesRequest{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[67]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[73]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5747,7 +6360,7 @@ func (x *ListMarketPricesRequest) String() string {
 func (*ListMarketPricesRequest) ProtoMessage() {}
 
 func (x *ListMarketPricesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[67]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[73]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5760,7 +6373,7 @@ func (x *ListMarketPricesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListMarketPricesRequest.ProtoReflect.Descriptor instead.
 func (*ListMarketPricesRequest) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{67}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{73}
 }
 
 func (x *ListMarketPricesRequest) GetPageSize() int32 {
@@ -5797,7 +6410,7 @@ type ListMarketPricesResponse struct {
 
 func (x *ListMarketPricesResponse) Reset() {
 	*x = ListMarketPricesResponse{}
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[68]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[74]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5809,7 +6422,7 @@ func (x *ListMarketPricesResponse) String() string {
 func (*ListMarketPricesResponse) ProtoMessage() {}
 
 func (x *ListMarketPricesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[68]
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[74]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5822,7 +6435,7 @@ func (x *ListMarketPricesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListMarketPricesResponse.ProtoReflect.Descriptor instead.
 func (*ListMarketPricesResponse) Descriptor() ([]byte, []int) {
-	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{68}
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{74}
 }
 
 func (x *ListMarketPricesResponse) GetMarketPrices() []*MarketPrice {
@@ -5839,21 +6452,116 @@ func (x *ListMarketPricesResponse) GetNextPageToken() string {
 	return ""
 }
 
+// Request for ExportContractPlots.
+type ExportContractPlotsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// contracts/{contract}.
+	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ExportContractPlotsRequest) Reset() {
+	*x = ExportContractPlotsRequest{}
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[75]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ExportContractPlotsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ExportContractPlotsRequest) ProtoMessage() {}
+
+func (x *ExportContractPlotsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[75]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ExportContractPlotsRequest.ProtoReflect.Descriptor instead.
+func (*ExportContractPlotsRequest) Descriptor() ([]byte, []int) {
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{75}
+}
+
+func (x *ExportContractPlotsRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+// The plots of a contract.
+type ContractPlots struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// A GeoJSON FeatureCollection: one Feature per plot (its geometry; properties plot,
+	// producer_country "VN", area_ha, declared_area_ha, products, commodity (the contract's
+	// product), commune_code, contract, allocated_quantity (the plot's household's allocation)).
+	FeatureCollection *structpb.Struct `protobuf:"bytes,1,opt,name=feature_collection,json=featureCollection,proto3" json:"feature_collection,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
+}
+
+func (x *ContractPlots) Reset() {
+	*x = ContractPlots{}
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[76]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ContractPlots) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ContractPlots) ProtoMessage() {}
+
+func (x *ContractPlots) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_contracts_v1_contracts_proto_msgTypes[76]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ContractPlots.ProtoReflect.Descriptor instead.
+func (*ContractPlots) Descriptor() ([]byte, []int) {
+	return file_lienket_contracts_v1_contracts_proto_rawDescGZIP(), []int{76}
+}
+
+func (x *ContractPlots) GetFeatureCollection() *structpb.Struct {
+	if x != nil {
+		return x.FeatureCollection
+	}
+	return nil
+}
+
 var File_lienket_contracts_v1_contracts_proto protoreflect.FileDescriptor
 
 const file_lienket_contracts_v1_contracts_proto_rawDesc = "" +
 	"\n" +
-	"$lienket/contracts/v1/contracts.proto\x12\x14lienket.contracts.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1clienket/types/v1/types.proto\"q\n" +
+	"$lienket/contracts/v1/contracts.proto\x12\x14lienket.contracts.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/httpbody.proto\x1a google/protobuf/field_mask.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1clienket/types/v1/types.proto\"q\n" +
 	"\vGradingRule\x12\x14\n" +
 	"\x05grade\x18\x01 \x01(\tR\x05grade\x12\x1a\n" +
 	"\bcriteria\x18\x02 \x01(\tR\bcriteria\x120\n" +
-	"\x14price_adjustment_bps\x18\x03 \x01(\x05R\x12priceAdjustmentBps\"\x9d\x01\n" +
+	"\x14price_adjustment_bps\x18\x03 \x01(\x05R\x12priceAdjustmentBps\"\xb3\x01\n" +
 	"\n" +
 	"Allocation\x12!\n" +
 	"\thousehold\x18\x01 \x01(\tB\x03\xe0A\x02R\thousehold\x12\x1a\n" +
 	"\bquantity\x18\x02 \x01(\x03R\bquantity\x12\x17\n" +
 	"\aarea_m2\x18\x03 \x01(\x03R\x06areaM2\x127\n" +
-	"\amandate\x18\x04 \x01(\v2\x1d.lienket.contracts.v1.MandateR\amandate\";\n" +
+	"\amandate\x18\x04 \x01(\v2\x1d.lienket.contracts.v1.MandateR\amandate\x12\x14\n" +
+	"\x05plots\x18\x05 \x03(\tR\x05plots\";\n" +
 	"\aMandate\x12\x1c\n" +
 	"\treference\x18\x01 \x01(\tR\treference\x12\x12\n" +
 	"\x04date\x18\x02 \x01(\tR\x04date\"\x85\x01\n" +
@@ -6075,7 +6783,62 @@ const file_lienket_contracts_v1_contracts_proto_rawDesc = "" +
 	"page_token\x18\x03 \x01(\tR\tpageToken\"\x81\x01\n" +
 	"\x1aListContractEventsResponse\x12;\n" +
 	"\x06events\x18\x01 \x03(\v2#.lienket.contracts.v1.ContractEventR\x06events\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"y\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"{\n" +
+	"\x1aGetContractDocumentRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x16\n" +
+	"\x06format\x18\x02 \x01(\tR\x06format\x12\x12\n" +
+	"\x04lang\x18\x03 \x01(\tR\x04lang\x12\x18\n" +
+	"\aversion\x18\x04 \x01(\x05R\aversion\"\x82\x01\n" +
+	"\x1dGetSettlementStatementRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x1c\n" +
+	"\thousehold\x18\x02 \x01(\tR\thousehold\x12\x16\n" +
+	"\x06format\x18\x03 \x01(\tR\x06format\x12\x12\n" +
+	"\x04lang\x18\x04 \x01(\tR\x04lang\"b\n" +
+	"\x1bGetLiquidationRecordRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x16\n" +
+	"\x06format\x18\x02 \x01(\tR\x06format\x12\x12\n" +
+	"\x04lang\x18\x03 \x01(\tR\x04lang\"x\n" +
+	"\x15VerifyContractRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x1d\n" +
+	"\n" +
+	"terms_hash\x18\x02 \x01(\tR\ttermsHash\x12'\n" +
+	"\x0fdocument_sha256\x18\x03 \x01(\tR\x0edocumentSha256\"\xc8\x01\n" +
+	"\x0eIssuedDocument\x12\x12\n" +
+	"\x04kind\x18\x01 \x01(\tR\x04kind\x12\x1c\n" +
+	"\tamendment\x18\x02 \x01(\x05R\tamendment\x12\x12\n" +
+	"\x04lang\x18\x03 \x01(\tR\x04lang\x12\x1d\n" +
+	"\n" +
+	"terms_hash\x18\x04 \x01(\tR\ttermsHash\x129\n" +
+	"\n" +
+	"issue_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\tissueTime\x12\x16\n" +
+	"\x06sha256\x18\x06 \x01(\tR\x06sha256\"\xe8\x06\n" +
+	"\x14ContractVerification\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x129\n" +
+	"\x05state\x18\x02 \x01(\x0e2#.lienket.contracts.v1.ContractStateR\x05state\x12\x1d\n" +
+	"\n" +
+	"buyer_name\x18\x03 \x01(\tR\tbuyerName\x12#\n" +
+	"\rproducer_name\x18\x04 \x01(\tR\fproducerName\x124\n" +
+	"\x16witness_authority_name\x18\x05 \x01(\tR\x14witnessAuthorityName\x127\n" +
+	"\tsign_time\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\bsignTime\x12=\n" +
+	"\fwitness_time\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\vwitnessTime\x12\x1c\n" +
+	"\tamendment\x18\b \x01(\x05R\tamendment\x12\x1d\n" +
+	"\n" +
+	"terms_hash\x18\t \x01(\tR\ttermsHash\x12V\n" +
+	"\vterms_match\x18\n" +
+	" \x01(\x0e25.lienket.contracts.v1.ContractVerification.TermsMatchR\n" +
+	"termsMatch\x12+\n" +
+	"\x11matched_amendment\x18\v \x01(\x05R\x10matchedAmendment\x12.\n" +
+	"\x13audit_head_sequence\x18\f \x01(\x03R\x11auditHeadSequence\x12&\n" +
+	"\x0faudit_head_hash\x18\r \x01(\tR\rauditHeadHash\x12)\n" +
+	"\x10document_checked\x18\x0e \x01(\bR\x0fdocumentChecked\x12@\n" +
+	"\bdocument\x18\x0f \x01(\v2$.lienket.contracts.v1.IssuedDocumentR\bdocument\"\x87\x01\n" +
+	"\n" +
+	"TermsMatch\x12\x1b\n" +
+	"\x17TERMS_MATCH_UNSPECIFIED\x10\x00\x12\x17\n" +
+	"\x13TERMS_MATCH_CURRENT\x10\x01\x12\x14\n" +
+	"\x10TERMS_MATCH_PAST\x10\x02\x12\x17\n" +
+	"\x13TERMS_MATCH_PENDING\x10\x03\x12\x14\n" +
+	"\x10TERMS_MATCH_NONE\x10\x04\"y\n" +
 	"\bRulebook\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x18\n" +
 	"\aversion\x18\x02 \x01(\tR\aversion\x12\x12\n" +
@@ -6301,7 +7064,11 @@ const file_lienket_contracts_v1_contracts_proto_rawDesc = "" +
 	"\x06filter\x18\x03 \x01(\tR\x06filter\"\x8a\x01\n" +
 	"\x18ListMarketPricesResponse\x12F\n" +
 	"\rmarket_prices\x18\x01 \x03(\v2!.lienket.contracts.v1.MarketPriceR\fmarketPrices\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken*\xec\x02\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"5\n" +
+	"\x1aExportContractPlotsRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\"W\n" +
+	"\rContractPlots\x12F\n" +
+	"\x12feature_collection\x18\x01 \x01(\v2\x17.google.protobuf.StructR\x11featureCollection*\xec\x02\n" +
 	"\rContractState\x12\x1e\n" +
 	"\x1aCONTRACT_STATE_UNSPECIFIED\x10\x00\x12\x18\n" +
 	"\x14CONTRACT_STATE_DRAFT\x10\x01\x12%\n" +
@@ -6338,10 +7105,11 @@ const file_lienket_contracts_v1_contracts_proto_rawDesc = "" +
 	"\x18DISPUTE_STEP_NEGOTIATION\x10\x01\x12\"\n" +
 	"\x1eDISPUTE_STEP_COMMUNE_MEDIATION\x10\x02\x12\x16\n" +
 	"\x12DISPUTE_STEP_COURT\x10\x03\x12\x1c\n" +
-	"\x18DISPUTE_STEP_ARBITRATION\x10\x042\xe6\x1a\n" +
+	"\x18DISPUTE_STEP_ARBITRATION\x10\x042\xe4\x1e\n" +
 	"\x10ContractsService\x12]\n" +
 	"\x0eCreateContract\x12+.lienket.contracts.v1.CreateContractRequest\x1a\x1e.lienket.contracts.v1.Contract\x12W\n" +
-	"\vGetContract\x12(.lienket.contracts.v1.GetContractRequest\x1a\x1e.lienket.contracts.v1.Contract\x12h\n" +
+	"\vGetContract\x12(.lienket.contracts.v1.GetContractRequest\x1a\x1e.lienket.contracts.v1.Contract\x12l\n" +
+	"\x13ExportContractPlots\x120.lienket.contracts.v1.ExportContractPlotsRequest\x1a#.lienket.contracts.v1.ContractPlots\x12h\n" +
 	"\rListContracts\x12*.lienket.contracts.v1.ListContractsRequest\x1a+.lienket.contracts.v1.ListContractsResponse\x12]\n" +
 	"\x0eUpdateContract\x12+.lienket.contracts.v1.UpdateContractRequest\x1a\x1e.lienket.contracts.v1.Contract\x12q\n" +
 	"\x10ValidateContract\x12-.lienket.contracts.v1.ValidateContractRequest\x1a..lienket.contracts.v1.ValidateContractResponse\x12]\n" +
@@ -6354,7 +7122,11 @@ const file_lienket_contracts_v1_contracts_proto_rawDesc = "" +
 	"\x11TerminateContract\x12..lienket.contracts.v1.TerminateContractRequest\x1a\x1e.lienket.contracts.v1.Contract\x12]\n" +
 	"\x0eResumeContract\x12+.lienket.contracts.v1.ResumeContractRequest\x1a\x1e.lienket.contracts.v1.Contract\x12k\n" +
 	"\x15AcknowledgeSettlement\x122.lienket.contracts.v1.AcknowledgeSettlementRequest\x1a\x1e.lienket.contracts.v1.Contract\x12w\n" +
-	"\x12ListContractEvents\x12/.lienket.contracts.v1.ListContractEventsRequest\x1a0.lienket.contracts.v1.ListContractEventsResponse\x12h\n" +
+	"\x12ListContractEvents\x12/.lienket.contracts.v1.ListContractEventsRequest\x1a0.lienket.contracts.v1.ListContractEventsResponse\x12]\n" +
+	"\x13GetContractDocument\x120.lienket.contracts.v1.GetContractDocumentRequest\x1a\x14.google.api.HttpBody\x12c\n" +
+	"\x16GetSettlementStatement\x123.lienket.contracts.v1.GetSettlementStatementRequest\x1a\x14.google.api.HttpBody\x12_\n" +
+	"\x14GetLiquidationRecord\x121.lienket.contracts.v1.GetLiquidationRecordRequest\x1a\x14.google.api.HttpBody\x12i\n" +
+	"\x0eVerifyContract\x12+.lienket.contracts.v1.VerifyContractRequest\x1a*.lienket.contracts.v1.ContractVerification\x12h\n" +
 	"\rListRulebooks\x12*.lienket.contracts.v1.ListRulebooksRequest\x1a+.lienket.contracts.v1.ListRulebooksResponse\x12]\n" +
 	"\x0eCreateDelivery\x12+.lienket.contracts.v1.CreateDeliveryRequest\x1a\x1e.lienket.contracts.v1.Delivery\x12W\n" +
 	"\vGetDelivery\x12(.lienket.contracts.v1.GetDeliveryRequest\x1a\x1e.lienket.contracts.v1.Delivery\x12k\n" +
@@ -6387,232 +7159,260 @@ func file_lienket_contracts_v1_contracts_proto_rawDescGZIP() []byte {
 	return file_lienket_contracts_v1_contracts_proto_rawDescData
 }
 
-var file_lienket_contracts_v1_contracts_proto_enumTypes = make([]protoimpl.EnumInfo, 10)
-var file_lienket_contracts_v1_contracts_proto_msgTypes = make([]protoimpl.MessageInfo, 69)
+var file_lienket_contracts_v1_contracts_proto_enumTypes = make([]protoimpl.EnumInfo, 11)
+var file_lienket_contracts_v1_contracts_proto_msgTypes = make([]protoimpl.MessageInfo, 77)
 var file_lienket_contracts_v1_contracts_proto_goTypes = []any{
-	(ContractState)(0),                   // 0: lienket.contracts.v1.ContractState
-	(LinkageForm)(0),                     // 1: lienket.contracts.v1.LinkageForm
-	(PaymentMethod)(0),                   // 2: lienket.contracts.v1.PaymentMethod
-	(ForceMajeureEvent)(0),               // 3: lienket.contracts.v1.ForceMajeureEvent
-	(DisputeStep)(0),                     // 4: lienket.contracts.v1.DisputeStep
-	(Signature_Party)(0),                 // 5: lienket.contracts.v1.Signature.Party
-	(Delivery_State)(0),                  // 6: lienket.contracts.v1.Delivery.State
-	(Incident_Kind)(0),                   // 7: lienket.contracts.v1.Incident.Kind
-	(Incident_State)(0),                  // 8: lienket.contracts.v1.Incident.State
-	(Incident_Verification)(0),           // 9: lienket.contracts.v1.Incident.Verification
-	(*GradingRule)(nil),                  // 10: lienket.contracts.v1.GradingRule
-	(*Allocation)(nil),                   // 11: lienket.contracts.v1.Allocation
-	(*Mandate)(nil),                      // 12: lienket.contracts.v1.Mandate
-	(*DeliveryLot)(nil),                  // 13: lienket.contracts.v1.DeliveryLot
-	(*PaymentTerms)(nil),                 // 14: lienket.contracts.v1.PaymentTerms
-	(*InputItem)(nil),                    // 15: lienket.contracts.v1.InputItem
-	(*InputSupply)(nil),                  // 16: lienket.contracts.v1.InputSupply
-	(*Obligations)(nil),                  // 17: lienket.contracts.v1.Obligations
-	(*BreachClause)(nil),                 // 18: lienket.contracts.v1.BreachClause
-	(*DisputeResolution)(nil),            // 19: lienket.contracts.v1.DisputeResolution
-	(*CoInvestment)(nil),                 // 20: lienket.contracts.v1.CoInvestment
-	(*ContractTerms)(nil),                // 21: lienket.contracts.v1.ContractTerms
-	(*Signature)(nil),                    // 22: lienket.contracts.v1.Signature
-	(*Witness)(nil),                      // 23: lienket.contracts.v1.Witness
-	(*Amendment)(nil),                    // 24: lienket.contracts.v1.Amendment
-	(*Contract)(nil),                     // 25: lienket.contracts.v1.Contract
-	(*CreateContractRequest)(nil),        // 26: lienket.contracts.v1.CreateContractRequest
-	(*GetContractRequest)(nil),           // 27: lienket.contracts.v1.GetContractRequest
-	(*ListContractsRequest)(nil),         // 28: lienket.contracts.v1.ListContractsRequest
-	(*ListContractsResponse)(nil),        // 29: lienket.contracts.v1.ListContractsResponse
-	(*UpdateContractRequest)(nil),        // 30: lienket.contracts.v1.UpdateContractRequest
-	(*RuleViolation)(nil),                // 31: lienket.contracts.v1.RuleViolation
-	(*ValidateContractRequest)(nil),      // 32: lienket.contracts.v1.ValidateContractRequest
-	(*ValidateContractResponse)(nil),     // 33: lienket.contracts.v1.ValidateContractResponse
-	(*SubmitContractRequest)(nil),        // 34: lienket.contracts.v1.SubmitContractRequest
-	(*SignContractRequest)(nil),          // 35: lienket.contracts.v1.SignContractRequest
-	(*WitnessContractRequest)(nil),       // 36: lienket.contracts.v1.WitnessContractRequest
-	(*RejectWitnessContractRequest)(nil), // 37: lienket.contracts.v1.RejectWitnessContractRequest
-	(*CancelContractRequest)(nil),        // 38: lienket.contracts.v1.CancelContractRequest
-	(*AmendContractRequest)(nil),         // 39: lienket.contracts.v1.AmendContractRequest
-	(*TerminateContractRequest)(nil),     // 40: lienket.contracts.v1.TerminateContractRequest
-	(*ResumeContractRequest)(nil),        // 41: lienket.contracts.v1.ResumeContractRequest
-	(*AcknowledgeSettlementRequest)(nil), // 42: lienket.contracts.v1.AcknowledgeSettlementRequest
-	(*ContractEvent)(nil),                // 43: lienket.contracts.v1.ContractEvent
-	(*ListContractEventsRequest)(nil),    // 44: lienket.contracts.v1.ListContractEventsRequest
-	(*ListContractEventsResponse)(nil),   // 45: lienket.contracts.v1.ListContractEventsResponse
-	(*Rulebook)(nil),                     // 46: lienket.contracts.v1.Rulebook
-	(*ListRulebooksRequest)(nil),         // 47: lienket.contracts.v1.ListRulebooksRequest
-	(*ListRulebooksResponse)(nil),        // 48: lienket.contracts.v1.ListRulebooksResponse
-	(*Delivery)(nil),                     // 49: lienket.contracts.v1.Delivery
-	(*CreateDeliveryRequest)(nil),        // 50: lienket.contracts.v1.CreateDeliveryRequest
-	(*GetDeliveryRequest)(nil),           // 51: lienket.contracts.v1.GetDeliveryRequest
-	(*ListDeliveriesRequest)(nil),        // 52: lienket.contracts.v1.ListDeliveriesRequest
-	(*ListDeliveriesResponse)(nil),       // 53: lienket.contracts.v1.ListDeliveriesResponse
-	(*ConfirmDeliveryRequest)(nil),       // 54: lienket.contracts.v1.ConfirmDeliveryRequest
-	(*DisputeDeliveryRequest)(nil),       // 55: lienket.contracts.v1.DisputeDeliveryRequest
-	(*InputAdvance)(nil),                 // 56: lienket.contracts.v1.InputAdvance
-	(*CreateInputAdvanceRequest)(nil),    // 57: lienket.contracts.v1.CreateInputAdvanceRequest
-	(*ListInputAdvancesRequest)(nil),     // 58: lienket.contracts.v1.ListInputAdvancesRequest
-	(*ListInputAdvancesResponse)(nil),    // 59: lienket.contracts.v1.ListInputAdvancesResponse
-	(*Payment)(nil),                      // 60: lienket.contracts.v1.Payment
-	(*CreatePaymentRequest)(nil),         // 61: lienket.contracts.v1.CreatePaymentRequest
-	(*ListPaymentsRequest)(nil),          // 62: lienket.contracts.v1.ListPaymentsRequest
-	(*ListPaymentsResponse)(nil),         // 63: lienket.contracts.v1.ListPaymentsResponse
-	(*SettlementLine)(nil),               // 64: lienket.contracts.v1.SettlementLine
-	(*Settlement)(nil),                   // 65: lienket.contracts.v1.Settlement
-	(*GetSettlementRequest)(nil),         // 66: lienket.contracts.v1.GetSettlementRequest
-	(*Incident)(nil),                     // 67: lienket.contracts.v1.Incident
-	(*CreateIncidentRequest)(nil),        // 68: lienket.contracts.v1.CreateIncidentRequest
-	(*GetIncidentRequest)(nil),           // 69: lienket.contracts.v1.GetIncidentRequest
-	(*ListIncidentsRequest)(nil),         // 70: lienket.contracts.v1.ListIncidentsRequest
-	(*ListIncidentsResponse)(nil),        // 71: lienket.contracts.v1.ListIncidentsResponse
-	(*VerifyIncidentRequest)(nil),        // 72: lienket.contracts.v1.VerifyIncidentRequest
-	(*MediateIncidentRequest)(nil),       // 73: lienket.contracts.v1.MediateIncidentRequest
-	(*ResolveIncidentRequest)(nil),       // 74: lienket.contracts.v1.ResolveIncidentRequest
-	(*MarketPrice)(nil),                  // 75: lienket.contracts.v1.MarketPrice
-	(*CreateMarketPriceRequest)(nil),     // 76: lienket.contracts.v1.CreateMarketPriceRequest
-	(*ListMarketPricesRequest)(nil),      // 77: lienket.contracts.v1.ListMarketPricesRequest
-	(*ListMarketPricesResponse)(nil),     // 78: lienket.contracts.v1.ListMarketPricesResponse
-	(*v1.DateWindow)(nil),                // 79: lienket.types.v1.DateWindow
-	(*v1.PriceTerms)(nil),                // 80: lienket.types.v1.PriceTerms
-	(*timestamppb.Timestamp)(nil),        // 81: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),        // 82: google.protobuf.FieldMask
+	(ContractState)(0),                    // 0: lienket.contracts.v1.ContractState
+	(LinkageForm)(0),                      // 1: lienket.contracts.v1.LinkageForm
+	(PaymentMethod)(0),                    // 2: lienket.contracts.v1.PaymentMethod
+	(ForceMajeureEvent)(0),                // 3: lienket.contracts.v1.ForceMajeureEvent
+	(DisputeStep)(0),                      // 4: lienket.contracts.v1.DisputeStep
+	(Signature_Party)(0),                  // 5: lienket.contracts.v1.Signature.Party
+	(ContractVerification_TermsMatch)(0),  // 6: lienket.contracts.v1.ContractVerification.TermsMatch
+	(Delivery_State)(0),                   // 7: lienket.contracts.v1.Delivery.State
+	(Incident_Kind)(0),                    // 8: lienket.contracts.v1.Incident.Kind
+	(Incident_State)(0),                   // 9: lienket.contracts.v1.Incident.State
+	(Incident_Verification)(0),            // 10: lienket.contracts.v1.Incident.Verification
+	(*GradingRule)(nil),                   // 11: lienket.contracts.v1.GradingRule
+	(*Allocation)(nil),                    // 12: lienket.contracts.v1.Allocation
+	(*Mandate)(nil),                       // 13: lienket.contracts.v1.Mandate
+	(*DeliveryLot)(nil),                   // 14: lienket.contracts.v1.DeliveryLot
+	(*PaymentTerms)(nil),                  // 15: lienket.contracts.v1.PaymentTerms
+	(*InputItem)(nil),                     // 16: lienket.contracts.v1.InputItem
+	(*InputSupply)(nil),                   // 17: lienket.contracts.v1.InputSupply
+	(*Obligations)(nil),                   // 18: lienket.contracts.v1.Obligations
+	(*BreachClause)(nil),                  // 19: lienket.contracts.v1.BreachClause
+	(*DisputeResolution)(nil),             // 20: lienket.contracts.v1.DisputeResolution
+	(*CoInvestment)(nil),                  // 21: lienket.contracts.v1.CoInvestment
+	(*ContractTerms)(nil),                 // 22: lienket.contracts.v1.ContractTerms
+	(*Signature)(nil),                     // 23: lienket.contracts.v1.Signature
+	(*Witness)(nil),                       // 24: lienket.contracts.v1.Witness
+	(*Amendment)(nil),                     // 25: lienket.contracts.v1.Amendment
+	(*Contract)(nil),                      // 26: lienket.contracts.v1.Contract
+	(*CreateContractRequest)(nil),         // 27: lienket.contracts.v1.CreateContractRequest
+	(*GetContractRequest)(nil),            // 28: lienket.contracts.v1.GetContractRequest
+	(*ListContractsRequest)(nil),          // 29: lienket.contracts.v1.ListContractsRequest
+	(*ListContractsResponse)(nil),         // 30: lienket.contracts.v1.ListContractsResponse
+	(*UpdateContractRequest)(nil),         // 31: lienket.contracts.v1.UpdateContractRequest
+	(*RuleViolation)(nil),                 // 32: lienket.contracts.v1.RuleViolation
+	(*ValidateContractRequest)(nil),       // 33: lienket.contracts.v1.ValidateContractRequest
+	(*ValidateContractResponse)(nil),      // 34: lienket.contracts.v1.ValidateContractResponse
+	(*SubmitContractRequest)(nil),         // 35: lienket.contracts.v1.SubmitContractRequest
+	(*SignContractRequest)(nil),           // 36: lienket.contracts.v1.SignContractRequest
+	(*WitnessContractRequest)(nil),        // 37: lienket.contracts.v1.WitnessContractRequest
+	(*RejectWitnessContractRequest)(nil),  // 38: lienket.contracts.v1.RejectWitnessContractRequest
+	(*CancelContractRequest)(nil),         // 39: lienket.contracts.v1.CancelContractRequest
+	(*AmendContractRequest)(nil),          // 40: lienket.contracts.v1.AmendContractRequest
+	(*TerminateContractRequest)(nil),      // 41: lienket.contracts.v1.TerminateContractRequest
+	(*ResumeContractRequest)(nil),         // 42: lienket.contracts.v1.ResumeContractRequest
+	(*AcknowledgeSettlementRequest)(nil),  // 43: lienket.contracts.v1.AcknowledgeSettlementRequest
+	(*ContractEvent)(nil),                 // 44: lienket.contracts.v1.ContractEvent
+	(*ListContractEventsRequest)(nil),     // 45: lienket.contracts.v1.ListContractEventsRequest
+	(*ListContractEventsResponse)(nil),    // 46: lienket.contracts.v1.ListContractEventsResponse
+	(*GetContractDocumentRequest)(nil),    // 47: lienket.contracts.v1.GetContractDocumentRequest
+	(*GetSettlementStatementRequest)(nil), // 48: lienket.contracts.v1.GetSettlementStatementRequest
+	(*GetLiquidationRecordRequest)(nil),   // 49: lienket.contracts.v1.GetLiquidationRecordRequest
+	(*VerifyContractRequest)(nil),         // 50: lienket.contracts.v1.VerifyContractRequest
+	(*IssuedDocument)(nil),                // 51: lienket.contracts.v1.IssuedDocument
+	(*ContractVerification)(nil),          // 52: lienket.contracts.v1.ContractVerification
+	(*Rulebook)(nil),                      // 53: lienket.contracts.v1.Rulebook
+	(*ListRulebooksRequest)(nil),          // 54: lienket.contracts.v1.ListRulebooksRequest
+	(*ListRulebooksResponse)(nil),         // 55: lienket.contracts.v1.ListRulebooksResponse
+	(*Delivery)(nil),                      // 56: lienket.contracts.v1.Delivery
+	(*CreateDeliveryRequest)(nil),         // 57: lienket.contracts.v1.CreateDeliveryRequest
+	(*GetDeliveryRequest)(nil),            // 58: lienket.contracts.v1.GetDeliveryRequest
+	(*ListDeliveriesRequest)(nil),         // 59: lienket.contracts.v1.ListDeliveriesRequest
+	(*ListDeliveriesResponse)(nil),        // 60: lienket.contracts.v1.ListDeliveriesResponse
+	(*ConfirmDeliveryRequest)(nil),        // 61: lienket.contracts.v1.ConfirmDeliveryRequest
+	(*DisputeDeliveryRequest)(nil),        // 62: lienket.contracts.v1.DisputeDeliveryRequest
+	(*InputAdvance)(nil),                  // 63: lienket.contracts.v1.InputAdvance
+	(*CreateInputAdvanceRequest)(nil),     // 64: lienket.contracts.v1.CreateInputAdvanceRequest
+	(*ListInputAdvancesRequest)(nil),      // 65: lienket.contracts.v1.ListInputAdvancesRequest
+	(*ListInputAdvancesResponse)(nil),     // 66: lienket.contracts.v1.ListInputAdvancesResponse
+	(*Payment)(nil),                       // 67: lienket.contracts.v1.Payment
+	(*CreatePaymentRequest)(nil),          // 68: lienket.contracts.v1.CreatePaymentRequest
+	(*ListPaymentsRequest)(nil),           // 69: lienket.contracts.v1.ListPaymentsRequest
+	(*ListPaymentsResponse)(nil),          // 70: lienket.contracts.v1.ListPaymentsResponse
+	(*SettlementLine)(nil),                // 71: lienket.contracts.v1.SettlementLine
+	(*Settlement)(nil),                    // 72: lienket.contracts.v1.Settlement
+	(*GetSettlementRequest)(nil),          // 73: lienket.contracts.v1.GetSettlementRequest
+	(*Incident)(nil),                      // 74: lienket.contracts.v1.Incident
+	(*CreateIncidentRequest)(nil),         // 75: lienket.contracts.v1.CreateIncidentRequest
+	(*GetIncidentRequest)(nil),            // 76: lienket.contracts.v1.GetIncidentRequest
+	(*ListIncidentsRequest)(nil),          // 77: lienket.contracts.v1.ListIncidentsRequest
+	(*ListIncidentsResponse)(nil),         // 78: lienket.contracts.v1.ListIncidentsResponse
+	(*VerifyIncidentRequest)(nil),         // 79: lienket.contracts.v1.VerifyIncidentRequest
+	(*MediateIncidentRequest)(nil),        // 80: lienket.contracts.v1.MediateIncidentRequest
+	(*ResolveIncidentRequest)(nil),        // 81: lienket.contracts.v1.ResolveIncidentRequest
+	(*MarketPrice)(nil),                   // 82: lienket.contracts.v1.MarketPrice
+	(*CreateMarketPriceRequest)(nil),      // 83: lienket.contracts.v1.CreateMarketPriceRequest
+	(*ListMarketPricesRequest)(nil),       // 84: lienket.contracts.v1.ListMarketPricesRequest
+	(*ListMarketPricesResponse)(nil),      // 85: lienket.contracts.v1.ListMarketPricesResponse
+	(*ExportContractPlotsRequest)(nil),    // 86: lienket.contracts.v1.ExportContractPlotsRequest
+	(*ContractPlots)(nil),                 // 87: lienket.contracts.v1.ContractPlots
+	(*v1.DateWindow)(nil),                 // 88: lienket.types.v1.DateWindow
+	(*v1.PriceTerms)(nil),                 // 89: lienket.types.v1.PriceTerms
+	(*timestamppb.Timestamp)(nil),         // 90: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil),         // 91: google.protobuf.FieldMask
+	(*structpb.Struct)(nil),               // 92: google.protobuf.Struct
+	(*httpbody.HttpBody)(nil),             // 93: google.api.HttpBody
 }
 var file_lienket_contracts_v1_contracts_proto_depIdxs = []int32{
-	12, // 0: lienket.contracts.v1.Allocation.mandate:type_name -> lienket.contracts.v1.Mandate
-	79, // 1: lienket.contracts.v1.DeliveryLot.window:type_name -> lienket.types.v1.DateWindow
-	2,  // 2: lienket.contracts.v1.PaymentTerms.method:type_name -> lienket.contracts.v1.PaymentMethod
-	15, // 3: lienket.contracts.v1.InputSupply.items:type_name -> lienket.contracts.v1.InputItem
-	4,  // 4: lienket.contracts.v1.DisputeResolution.steps:type_name -> lienket.contracts.v1.DisputeStep
-	1,  // 5: lienket.contracts.v1.ContractTerms.linkage_form:type_name -> lienket.contracts.v1.LinkageForm
-	10, // 6: lienket.contracts.v1.ContractTerms.grading_rules:type_name -> lienket.contracts.v1.GradingRule
-	11, // 7: lienket.contracts.v1.ContractTerms.allocations:type_name -> lienket.contracts.v1.Allocation
-	13, // 8: lienket.contracts.v1.ContractTerms.lots:type_name -> lienket.contracts.v1.DeliveryLot
-	80, // 9: lienket.contracts.v1.ContractTerms.price_terms:type_name -> lienket.types.v1.PriceTerms
-	14, // 10: lienket.contracts.v1.ContractTerms.payment_terms:type_name -> lienket.contracts.v1.PaymentTerms
-	16, // 11: lienket.contracts.v1.ContractTerms.input_supply:type_name -> lienket.contracts.v1.InputSupply
-	17, // 12: lienket.contracts.v1.ContractTerms.obligations:type_name -> lienket.contracts.v1.Obligations
-	18, // 13: lienket.contracts.v1.ContractTerms.breach:type_name -> lienket.contracts.v1.BreachClause
-	3,  // 14: lienket.contracts.v1.ContractTerms.force_majeure_events:type_name -> lienket.contracts.v1.ForceMajeureEvent
-	19, // 15: lienket.contracts.v1.ContractTerms.dispute_resolution:type_name -> lienket.contracts.v1.DisputeResolution
-	79, // 16: lienket.contracts.v1.ContractTerms.period:type_name -> lienket.types.v1.DateWindow
-	20, // 17: lienket.contracts.v1.ContractTerms.co_investment:type_name -> lienket.contracts.v1.CoInvestment
-	5,  // 18: lienket.contracts.v1.Signature.party:type_name -> lienket.contracts.v1.Signature.Party
-	81, // 19: lienket.contracts.v1.Signature.sign_time:type_name -> google.protobuf.Timestamp
-	81, // 20: lienket.contracts.v1.Witness.witness_time:type_name -> google.protobuf.Timestamp
-	21, // 21: lienket.contracts.v1.Amendment.terms:type_name -> lienket.contracts.v1.ContractTerms
-	22, // 22: lienket.contracts.v1.Amendment.signatures:type_name -> lienket.contracts.v1.Signature
-	81, // 23: lienket.contracts.v1.Amendment.create_time:type_name -> google.protobuf.Timestamp
-	21, // 24: lienket.contracts.v1.Contract.terms:type_name -> lienket.contracts.v1.ContractTerms
-	0,  // 25: lienket.contracts.v1.Contract.state:type_name -> lienket.contracts.v1.ContractState
-	22, // 26: lienket.contracts.v1.Contract.signatures:type_name -> lienket.contracts.v1.Signature
-	23, // 27: lienket.contracts.v1.Contract.witness:type_name -> lienket.contracts.v1.Witness
-	24, // 28: lienket.contracts.v1.Contract.pending_amendment:type_name -> lienket.contracts.v1.Amendment
-	81, // 29: lienket.contracts.v1.Contract.create_time:type_name -> google.protobuf.Timestamp
-	81, // 30: lienket.contracts.v1.Contract.update_time:type_name -> google.protobuf.Timestamp
-	25, // 31: lienket.contracts.v1.CreateContractRequest.contract:type_name -> lienket.contracts.v1.Contract
-	25, // 32: lienket.contracts.v1.ListContractsResponse.contracts:type_name -> lienket.contracts.v1.Contract
-	25, // 33: lienket.contracts.v1.UpdateContractRequest.contract:type_name -> lienket.contracts.v1.Contract
-	82, // 34: lienket.contracts.v1.UpdateContractRequest.update_mask:type_name -> google.protobuf.FieldMask
-	31, // 35: lienket.contracts.v1.ValidateContractResponse.violations:type_name -> lienket.contracts.v1.RuleViolation
-	5,  // 36: lienket.contracts.v1.SignContractRequest.party:type_name -> lienket.contracts.v1.Signature.Party
-	21, // 37: lienket.contracts.v1.AmendContractRequest.terms:type_name -> lienket.contracts.v1.ContractTerms
-	81, // 38: lienket.contracts.v1.ContractEvent.time:type_name -> google.protobuf.Timestamp
-	43, // 39: lienket.contracts.v1.ListContractEventsResponse.events:type_name -> lienket.contracts.v1.ContractEvent
-	46, // 40: lienket.contracts.v1.ListRulebooksResponse.rulebooks:type_name -> lienket.contracts.v1.Rulebook
-	6,  // 41: lienket.contracts.v1.Delivery.state:type_name -> lienket.contracts.v1.Delivery.State
-	81, // 42: lienket.contracts.v1.Delivery.create_time:type_name -> google.protobuf.Timestamp
-	49, // 43: lienket.contracts.v1.CreateDeliveryRequest.delivery:type_name -> lienket.contracts.v1.Delivery
-	49, // 44: lienket.contracts.v1.ListDeliveriesResponse.deliveries:type_name -> lienket.contracts.v1.Delivery
-	81, // 45: lienket.contracts.v1.InputAdvance.create_time:type_name -> google.protobuf.Timestamp
-	56, // 46: lienket.contracts.v1.CreateInputAdvanceRequest.input_advance:type_name -> lienket.contracts.v1.InputAdvance
-	56, // 47: lienket.contracts.v1.ListInputAdvancesResponse.input_advances:type_name -> lienket.contracts.v1.InputAdvance
-	2,  // 48: lienket.contracts.v1.Payment.method:type_name -> lienket.contracts.v1.PaymentMethod
-	81, // 49: lienket.contracts.v1.Payment.create_time:type_name -> google.protobuf.Timestamp
-	60, // 50: lienket.contracts.v1.CreatePaymentRequest.payment:type_name -> lienket.contracts.v1.Payment
-	60, // 51: lienket.contracts.v1.ListPaymentsResponse.payments:type_name -> lienket.contracts.v1.Payment
-	64, // 52: lienket.contracts.v1.Settlement.households:type_name -> lienket.contracts.v1.SettlementLine
-	64, // 53: lienket.contracts.v1.Settlement.total:type_name -> lienket.contracts.v1.SettlementLine
-	81, // 54: lienket.contracts.v1.Settlement.compute_time:type_name -> google.protobuf.Timestamp
-	7,  // 55: lienket.contracts.v1.Incident.kind:type_name -> lienket.contracts.v1.Incident.Kind
-	8,  // 56: lienket.contracts.v1.Incident.state:type_name -> lienket.contracts.v1.Incident.State
-	3,  // 57: lienket.contracts.v1.Incident.force_majeure_event:type_name -> lienket.contracts.v1.ForceMajeureEvent
-	9,  // 58: lienket.contracts.v1.Incident.verification:type_name -> lienket.contracts.v1.Incident.Verification
-	81, // 59: lienket.contracts.v1.Incident.create_time:type_name -> google.protobuf.Timestamp
-	81, // 60: lienket.contracts.v1.Incident.update_time:type_name -> google.protobuf.Timestamp
-	67, // 61: lienket.contracts.v1.CreateIncidentRequest.incident:type_name -> lienket.contracts.v1.Incident
-	67, // 62: lienket.contracts.v1.ListIncidentsResponse.incidents:type_name -> lienket.contracts.v1.Incident
-	75, // 63: lienket.contracts.v1.CreateMarketPriceRequest.market_price:type_name -> lienket.contracts.v1.MarketPrice
-	75, // 64: lienket.contracts.v1.ListMarketPricesResponse.market_prices:type_name -> lienket.contracts.v1.MarketPrice
-	26, // 65: lienket.contracts.v1.ContractsService.CreateContract:input_type -> lienket.contracts.v1.CreateContractRequest
-	27, // 66: lienket.contracts.v1.ContractsService.GetContract:input_type -> lienket.contracts.v1.GetContractRequest
-	28, // 67: lienket.contracts.v1.ContractsService.ListContracts:input_type -> lienket.contracts.v1.ListContractsRequest
-	30, // 68: lienket.contracts.v1.ContractsService.UpdateContract:input_type -> lienket.contracts.v1.UpdateContractRequest
-	32, // 69: lienket.contracts.v1.ContractsService.ValidateContract:input_type -> lienket.contracts.v1.ValidateContractRequest
-	34, // 70: lienket.contracts.v1.ContractsService.SubmitContract:input_type -> lienket.contracts.v1.SubmitContractRequest
-	35, // 71: lienket.contracts.v1.ContractsService.SignContract:input_type -> lienket.contracts.v1.SignContractRequest
-	36, // 72: lienket.contracts.v1.ContractsService.WitnessContract:input_type -> lienket.contracts.v1.WitnessContractRequest
-	37, // 73: lienket.contracts.v1.ContractsService.RejectWitnessContract:input_type -> lienket.contracts.v1.RejectWitnessContractRequest
-	38, // 74: lienket.contracts.v1.ContractsService.CancelContract:input_type -> lienket.contracts.v1.CancelContractRequest
-	39, // 75: lienket.contracts.v1.ContractsService.AmendContract:input_type -> lienket.contracts.v1.AmendContractRequest
-	40, // 76: lienket.contracts.v1.ContractsService.TerminateContract:input_type -> lienket.contracts.v1.TerminateContractRequest
-	41, // 77: lienket.contracts.v1.ContractsService.ResumeContract:input_type -> lienket.contracts.v1.ResumeContractRequest
-	42, // 78: lienket.contracts.v1.ContractsService.AcknowledgeSettlement:input_type -> lienket.contracts.v1.AcknowledgeSettlementRequest
-	44, // 79: lienket.contracts.v1.ContractsService.ListContractEvents:input_type -> lienket.contracts.v1.ListContractEventsRequest
-	47, // 80: lienket.contracts.v1.ContractsService.ListRulebooks:input_type -> lienket.contracts.v1.ListRulebooksRequest
-	50, // 81: lienket.contracts.v1.ContractsService.CreateDelivery:input_type -> lienket.contracts.v1.CreateDeliveryRequest
-	51, // 82: lienket.contracts.v1.ContractsService.GetDelivery:input_type -> lienket.contracts.v1.GetDeliveryRequest
-	52, // 83: lienket.contracts.v1.ContractsService.ListDeliveries:input_type -> lienket.contracts.v1.ListDeliveriesRequest
-	54, // 84: lienket.contracts.v1.ContractsService.ConfirmDelivery:input_type -> lienket.contracts.v1.ConfirmDeliveryRequest
-	55, // 85: lienket.contracts.v1.ContractsService.DisputeDelivery:input_type -> lienket.contracts.v1.DisputeDeliveryRequest
-	57, // 86: lienket.contracts.v1.ContractsService.CreateInputAdvance:input_type -> lienket.contracts.v1.CreateInputAdvanceRequest
-	58, // 87: lienket.contracts.v1.ContractsService.ListInputAdvances:input_type -> lienket.contracts.v1.ListInputAdvancesRequest
-	61, // 88: lienket.contracts.v1.ContractsService.CreatePayment:input_type -> lienket.contracts.v1.CreatePaymentRequest
-	62, // 89: lienket.contracts.v1.ContractsService.ListPayments:input_type -> lienket.contracts.v1.ListPaymentsRequest
-	66, // 90: lienket.contracts.v1.ContractsService.GetSettlement:input_type -> lienket.contracts.v1.GetSettlementRequest
-	68, // 91: lienket.contracts.v1.ContractsService.CreateIncident:input_type -> lienket.contracts.v1.CreateIncidentRequest
-	69, // 92: lienket.contracts.v1.ContractsService.GetIncident:input_type -> lienket.contracts.v1.GetIncidentRequest
-	70, // 93: lienket.contracts.v1.ContractsService.ListIncidents:input_type -> lienket.contracts.v1.ListIncidentsRequest
-	72, // 94: lienket.contracts.v1.ContractsService.VerifyIncident:input_type -> lienket.contracts.v1.VerifyIncidentRequest
-	73, // 95: lienket.contracts.v1.ContractsService.MediateIncident:input_type -> lienket.contracts.v1.MediateIncidentRequest
-	74, // 96: lienket.contracts.v1.ContractsService.ResolveIncident:input_type -> lienket.contracts.v1.ResolveIncidentRequest
-	76, // 97: lienket.contracts.v1.ContractsService.CreateMarketPrice:input_type -> lienket.contracts.v1.CreateMarketPriceRequest
-	77, // 98: lienket.contracts.v1.ContractsService.ListMarketPrices:input_type -> lienket.contracts.v1.ListMarketPricesRequest
-	25, // 99: lienket.contracts.v1.ContractsService.CreateContract:output_type -> lienket.contracts.v1.Contract
-	25, // 100: lienket.contracts.v1.ContractsService.GetContract:output_type -> lienket.contracts.v1.Contract
-	29, // 101: lienket.contracts.v1.ContractsService.ListContracts:output_type -> lienket.contracts.v1.ListContractsResponse
-	25, // 102: lienket.contracts.v1.ContractsService.UpdateContract:output_type -> lienket.contracts.v1.Contract
-	33, // 103: lienket.contracts.v1.ContractsService.ValidateContract:output_type -> lienket.contracts.v1.ValidateContractResponse
-	25, // 104: lienket.contracts.v1.ContractsService.SubmitContract:output_type -> lienket.contracts.v1.Contract
-	25, // 105: lienket.contracts.v1.ContractsService.SignContract:output_type -> lienket.contracts.v1.Contract
-	25, // 106: lienket.contracts.v1.ContractsService.WitnessContract:output_type -> lienket.contracts.v1.Contract
-	25, // 107: lienket.contracts.v1.ContractsService.RejectWitnessContract:output_type -> lienket.contracts.v1.Contract
-	25, // 108: lienket.contracts.v1.ContractsService.CancelContract:output_type -> lienket.contracts.v1.Contract
-	25, // 109: lienket.contracts.v1.ContractsService.AmendContract:output_type -> lienket.contracts.v1.Contract
-	25, // 110: lienket.contracts.v1.ContractsService.TerminateContract:output_type -> lienket.contracts.v1.Contract
-	25, // 111: lienket.contracts.v1.ContractsService.ResumeContract:output_type -> lienket.contracts.v1.Contract
-	25, // 112: lienket.contracts.v1.ContractsService.AcknowledgeSettlement:output_type -> lienket.contracts.v1.Contract
-	45, // 113: lienket.contracts.v1.ContractsService.ListContractEvents:output_type -> lienket.contracts.v1.ListContractEventsResponse
-	48, // 114: lienket.contracts.v1.ContractsService.ListRulebooks:output_type -> lienket.contracts.v1.ListRulebooksResponse
-	49, // 115: lienket.contracts.v1.ContractsService.CreateDelivery:output_type -> lienket.contracts.v1.Delivery
-	49, // 116: lienket.contracts.v1.ContractsService.GetDelivery:output_type -> lienket.contracts.v1.Delivery
-	53, // 117: lienket.contracts.v1.ContractsService.ListDeliveries:output_type -> lienket.contracts.v1.ListDeliveriesResponse
-	49, // 118: lienket.contracts.v1.ContractsService.ConfirmDelivery:output_type -> lienket.contracts.v1.Delivery
-	49, // 119: lienket.contracts.v1.ContractsService.DisputeDelivery:output_type -> lienket.contracts.v1.Delivery
-	56, // 120: lienket.contracts.v1.ContractsService.CreateInputAdvance:output_type -> lienket.contracts.v1.InputAdvance
-	59, // 121: lienket.contracts.v1.ContractsService.ListInputAdvances:output_type -> lienket.contracts.v1.ListInputAdvancesResponse
-	60, // 122: lienket.contracts.v1.ContractsService.CreatePayment:output_type -> lienket.contracts.v1.Payment
-	63, // 123: lienket.contracts.v1.ContractsService.ListPayments:output_type -> lienket.contracts.v1.ListPaymentsResponse
-	65, // 124: lienket.contracts.v1.ContractsService.GetSettlement:output_type -> lienket.contracts.v1.Settlement
-	67, // 125: lienket.contracts.v1.ContractsService.CreateIncident:output_type -> lienket.contracts.v1.Incident
-	67, // 126: lienket.contracts.v1.ContractsService.GetIncident:output_type -> lienket.contracts.v1.Incident
-	71, // 127: lienket.contracts.v1.ContractsService.ListIncidents:output_type -> lienket.contracts.v1.ListIncidentsResponse
-	67, // 128: lienket.contracts.v1.ContractsService.VerifyIncident:output_type -> lienket.contracts.v1.Incident
-	67, // 129: lienket.contracts.v1.ContractsService.MediateIncident:output_type -> lienket.contracts.v1.Incident
-	67, // 130: lienket.contracts.v1.ContractsService.ResolveIncident:output_type -> lienket.contracts.v1.Incident
-	75, // 131: lienket.contracts.v1.ContractsService.CreateMarketPrice:output_type -> lienket.contracts.v1.MarketPrice
-	78, // 132: lienket.contracts.v1.ContractsService.ListMarketPrices:output_type -> lienket.contracts.v1.ListMarketPricesResponse
-	99, // [99:133] is the sub-list for method output_type
-	65, // [65:99] is the sub-list for method input_type
-	65, // [65:65] is the sub-list for extension type_name
-	65, // [65:65] is the sub-list for extension extendee
-	0,  // [0:65] is the sub-list for field type_name
+	13,  // 0: lienket.contracts.v1.Allocation.mandate:type_name -> lienket.contracts.v1.Mandate
+	88,  // 1: lienket.contracts.v1.DeliveryLot.window:type_name -> lienket.types.v1.DateWindow
+	2,   // 2: lienket.contracts.v1.PaymentTerms.method:type_name -> lienket.contracts.v1.PaymentMethod
+	16,  // 3: lienket.contracts.v1.InputSupply.items:type_name -> lienket.contracts.v1.InputItem
+	4,   // 4: lienket.contracts.v1.DisputeResolution.steps:type_name -> lienket.contracts.v1.DisputeStep
+	1,   // 5: lienket.contracts.v1.ContractTerms.linkage_form:type_name -> lienket.contracts.v1.LinkageForm
+	11,  // 6: lienket.contracts.v1.ContractTerms.grading_rules:type_name -> lienket.contracts.v1.GradingRule
+	12,  // 7: lienket.contracts.v1.ContractTerms.allocations:type_name -> lienket.contracts.v1.Allocation
+	14,  // 8: lienket.contracts.v1.ContractTerms.lots:type_name -> lienket.contracts.v1.DeliveryLot
+	89,  // 9: lienket.contracts.v1.ContractTerms.price_terms:type_name -> lienket.types.v1.PriceTerms
+	15,  // 10: lienket.contracts.v1.ContractTerms.payment_terms:type_name -> lienket.contracts.v1.PaymentTerms
+	17,  // 11: lienket.contracts.v1.ContractTerms.input_supply:type_name -> lienket.contracts.v1.InputSupply
+	18,  // 12: lienket.contracts.v1.ContractTerms.obligations:type_name -> lienket.contracts.v1.Obligations
+	19,  // 13: lienket.contracts.v1.ContractTerms.breach:type_name -> lienket.contracts.v1.BreachClause
+	3,   // 14: lienket.contracts.v1.ContractTerms.force_majeure_events:type_name -> lienket.contracts.v1.ForceMajeureEvent
+	20,  // 15: lienket.contracts.v1.ContractTerms.dispute_resolution:type_name -> lienket.contracts.v1.DisputeResolution
+	88,  // 16: lienket.contracts.v1.ContractTerms.period:type_name -> lienket.types.v1.DateWindow
+	21,  // 17: lienket.contracts.v1.ContractTerms.co_investment:type_name -> lienket.contracts.v1.CoInvestment
+	5,   // 18: lienket.contracts.v1.Signature.party:type_name -> lienket.contracts.v1.Signature.Party
+	90,  // 19: lienket.contracts.v1.Signature.sign_time:type_name -> google.protobuf.Timestamp
+	90,  // 20: lienket.contracts.v1.Witness.witness_time:type_name -> google.protobuf.Timestamp
+	22,  // 21: lienket.contracts.v1.Amendment.terms:type_name -> lienket.contracts.v1.ContractTerms
+	23,  // 22: lienket.contracts.v1.Amendment.signatures:type_name -> lienket.contracts.v1.Signature
+	90,  // 23: lienket.contracts.v1.Amendment.create_time:type_name -> google.protobuf.Timestamp
+	22,  // 24: lienket.contracts.v1.Contract.terms:type_name -> lienket.contracts.v1.ContractTerms
+	0,   // 25: lienket.contracts.v1.Contract.state:type_name -> lienket.contracts.v1.ContractState
+	23,  // 26: lienket.contracts.v1.Contract.signatures:type_name -> lienket.contracts.v1.Signature
+	24,  // 27: lienket.contracts.v1.Contract.witness:type_name -> lienket.contracts.v1.Witness
+	25,  // 28: lienket.contracts.v1.Contract.pending_amendment:type_name -> lienket.contracts.v1.Amendment
+	90,  // 29: lienket.contracts.v1.Contract.create_time:type_name -> google.protobuf.Timestamp
+	90,  // 30: lienket.contracts.v1.Contract.update_time:type_name -> google.protobuf.Timestamp
+	26,  // 31: lienket.contracts.v1.CreateContractRequest.contract:type_name -> lienket.contracts.v1.Contract
+	26,  // 32: lienket.contracts.v1.ListContractsResponse.contracts:type_name -> lienket.contracts.v1.Contract
+	26,  // 33: lienket.contracts.v1.UpdateContractRequest.contract:type_name -> lienket.contracts.v1.Contract
+	91,  // 34: lienket.contracts.v1.UpdateContractRequest.update_mask:type_name -> google.protobuf.FieldMask
+	32,  // 35: lienket.contracts.v1.ValidateContractResponse.violations:type_name -> lienket.contracts.v1.RuleViolation
+	5,   // 36: lienket.contracts.v1.SignContractRequest.party:type_name -> lienket.contracts.v1.Signature.Party
+	22,  // 37: lienket.contracts.v1.AmendContractRequest.terms:type_name -> lienket.contracts.v1.ContractTerms
+	90,  // 38: lienket.contracts.v1.ContractEvent.time:type_name -> google.protobuf.Timestamp
+	44,  // 39: lienket.contracts.v1.ListContractEventsResponse.events:type_name -> lienket.contracts.v1.ContractEvent
+	90,  // 40: lienket.contracts.v1.IssuedDocument.issue_time:type_name -> google.protobuf.Timestamp
+	0,   // 41: lienket.contracts.v1.ContractVerification.state:type_name -> lienket.contracts.v1.ContractState
+	90,  // 42: lienket.contracts.v1.ContractVerification.sign_time:type_name -> google.protobuf.Timestamp
+	90,  // 43: lienket.contracts.v1.ContractVerification.witness_time:type_name -> google.protobuf.Timestamp
+	6,   // 44: lienket.contracts.v1.ContractVerification.terms_match:type_name -> lienket.contracts.v1.ContractVerification.TermsMatch
+	51,  // 45: lienket.contracts.v1.ContractVerification.document:type_name -> lienket.contracts.v1.IssuedDocument
+	53,  // 46: lienket.contracts.v1.ListRulebooksResponse.rulebooks:type_name -> lienket.contracts.v1.Rulebook
+	7,   // 47: lienket.contracts.v1.Delivery.state:type_name -> lienket.contracts.v1.Delivery.State
+	90,  // 48: lienket.contracts.v1.Delivery.create_time:type_name -> google.protobuf.Timestamp
+	56,  // 49: lienket.contracts.v1.CreateDeliveryRequest.delivery:type_name -> lienket.contracts.v1.Delivery
+	56,  // 50: lienket.contracts.v1.ListDeliveriesResponse.deliveries:type_name -> lienket.contracts.v1.Delivery
+	90,  // 51: lienket.contracts.v1.InputAdvance.create_time:type_name -> google.protobuf.Timestamp
+	63,  // 52: lienket.contracts.v1.CreateInputAdvanceRequest.input_advance:type_name -> lienket.contracts.v1.InputAdvance
+	63,  // 53: lienket.contracts.v1.ListInputAdvancesResponse.input_advances:type_name -> lienket.contracts.v1.InputAdvance
+	2,   // 54: lienket.contracts.v1.Payment.method:type_name -> lienket.contracts.v1.PaymentMethod
+	90,  // 55: lienket.contracts.v1.Payment.create_time:type_name -> google.protobuf.Timestamp
+	67,  // 56: lienket.contracts.v1.CreatePaymentRequest.payment:type_name -> lienket.contracts.v1.Payment
+	67,  // 57: lienket.contracts.v1.ListPaymentsResponse.payments:type_name -> lienket.contracts.v1.Payment
+	71,  // 58: lienket.contracts.v1.Settlement.households:type_name -> lienket.contracts.v1.SettlementLine
+	71,  // 59: lienket.contracts.v1.Settlement.total:type_name -> lienket.contracts.v1.SettlementLine
+	90,  // 60: lienket.contracts.v1.Settlement.compute_time:type_name -> google.protobuf.Timestamp
+	8,   // 61: lienket.contracts.v1.Incident.kind:type_name -> lienket.contracts.v1.Incident.Kind
+	9,   // 62: lienket.contracts.v1.Incident.state:type_name -> lienket.contracts.v1.Incident.State
+	3,   // 63: lienket.contracts.v1.Incident.force_majeure_event:type_name -> lienket.contracts.v1.ForceMajeureEvent
+	10,  // 64: lienket.contracts.v1.Incident.verification:type_name -> lienket.contracts.v1.Incident.Verification
+	90,  // 65: lienket.contracts.v1.Incident.create_time:type_name -> google.protobuf.Timestamp
+	90,  // 66: lienket.contracts.v1.Incident.update_time:type_name -> google.protobuf.Timestamp
+	74,  // 67: lienket.contracts.v1.CreateIncidentRequest.incident:type_name -> lienket.contracts.v1.Incident
+	74,  // 68: lienket.contracts.v1.ListIncidentsResponse.incidents:type_name -> lienket.contracts.v1.Incident
+	82,  // 69: lienket.contracts.v1.CreateMarketPriceRequest.market_price:type_name -> lienket.contracts.v1.MarketPrice
+	82,  // 70: lienket.contracts.v1.ListMarketPricesResponse.market_prices:type_name -> lienket.contracts.v1.MarketPrice
+	92,  // 71: lienket.contracts.v1.ContractPlots.feature_collection:type_name -> google.protobuf.Struct
+	27,  // 72: lienket.contracts.v1.ContractsService.CreateContract:input_type -> lienket.contracts.v1.CreateContractRequest
+	28,  // 73: lienket.contracts.v1.ContractsService.GetContract:input_type -> lienket.contracts.v1.GetContractRequest
+	86,  // 74: lienket.contracts.v1.ContractsService.ExportContractPlots:input_type -> lienket.contracts.v1.ExportContractPlotsRequest
+	29,  // 75: lienket.contracts.v1.ContractsService.ListContracts:input_type -> lienket.contracts.v1.ListContractsRequest
+	31,  // 76: lienket.contracts.v1.ContractsService.UpdateContract:input_type -> lienket.contracts.v1.UpdateContractRequest
+	33,  // 77: lienket.contracts.v1.ContractsService.ValidateContract:input_type -> lienket.contracts.v1.ValidateContractRequest
+	35,  // 78: lienket.contracts.v1.ContractsService.SubmitContract:input_type -> lienket.contracts.v1.SubmitContractRequest
+	36,  // 79: lienket.contracts.v1.ContractsService.SignContract:input_type -> lienket.contracts.v1.SignContractRequest
+	37,  // 80: lienket.contracts.v1.ContractsService.WitnessContract:input_type -> lienket.contracts.v1.WitnessContractRequest
+	38,  // 81: lienket.contracts.v1.ContractsService.RejectWitnessContract:input_type -> lienket.contracts.v1.RejectWitnessContractRequest
+	39,  // 82: lienket.contracts.v1.ContractsService.CancelContract:input_type -> lienket.contracts.v1.CancelContractRequest
+	40,  // 83: lienket.contracts.v1.ContractsService.AmendContract:input_type -> lienket.contracts.v1.AmendContractRequest
+	41,  // 84: lienket.contracts.v1.ContractsService.TerminateContract:input_type -> lienket.contracts.v1.TerminateContractRequest
+	42,  // 85: lienket.contracts.v1.ContractsService.ResumeContract:input_type -> lienket.contracts.v1.ResumeContractRequest
+	43,  // 86: lienket.contracts.v1.ContractsService.AcknowledgeSettlement:input_type -> lienket.contracts.v1.AcknowledgeSettlementRequest
+	45,  // 87: lienket.contracts.v1.ContractsService.ListContractEvents:input_type -> lienket.contracts.v1.ListContractEventsRequest
+	47,  // 88: lienket.contracts.v1.ContractsService.GetContractDocument:input_type -> lienket.contracts.v1.GetContractDocumentRequest
+	48,  // 89: lienket.contracts.v1.ContractsService.GetSettlementStatement:input_type -> lienket.contracts.v1.GetSettlementStatementRequest
+	49,  // 90: lienket.contracts.v1.ContractsService.GetLiquidationRecord:input_type -> lienket.contracts.v1.GetLiquidationRecordRequest
+	50,  // 91: lienket.contracts.v1.ContractsService.VerifyContract:input_type -> lienket.contracts.v1.VerifyContractRequest
+	54,  // 92: lienket.contracts.v1.ContractsService.ListRulebooks:input_type -> lienket.contracts.v1.ListRulebooksRequest
+	57,  // 93: lienket.contracts.v1.ContractsService.CreateDelivery:input_type -> lienket.contracts.v1.CreateDeliveryRequest
+	58,  // 94: lienket.contracts.v1.ContractsService.GetDelivery:input_type -> lienket.contracts.v1.GetDeliveryRequest
+	59,  // 95: lienket.contracts.v1.ContractsService.ListDeliveries:input_type -> lienket.contracts.v1.ListDeliveriesRequest
+	61,  // 96: lienket.contracts.v1.ContractsService.ConfirmDelivery:input_type -> lienket.contracts.v1.ConfirmDeliveryRequest
+	62,  // 97: lienket.contracts.v1.ContractsService.DisputeDelivery:input_type -> lienket.contracts.v1.DisputeDeliveryRequest
+	64,  // 98: lienket.contracts.v1.ContractsService.CreateInputAdvance:input_type -> lienket.contracts.v1.CreateInputAdvanceRequest
+	65,  // 99: lienket.contracts.v1.ContractsService.ListInputAdvances:input_type -> lienket.contracts.v1.ListInputAdvancesRequest
+	68,  // 100: lienket.contracts.v1.ContractsService.CreatePayment:input_type -> lienket.contracts.v1.CreatePaymentRequest
+	69,  // 101: lienket.contracts.v1.ContractsService.ListPayments:input_type -> lienket.contracts.v1.ListPaymentsRequest
+	73,  // 102: lienket.contracts.v1.ContractsService.GetSettlement:input_type -> lienket.contracts.v1.GetSettlementRequest
+	75,  // 103: lienket.contracts.v1.ContractsService.CreateIncident:input_type -> lienket.contracts.v1.CreateIncidentRequest
+	76,  // 104: lienket.contracts.v1.ContractsService.GetIncident:input_type -> lienket.contracts.v1.GetIncidentRequest
+	77,  // 105: lienket.contracts.v1.ContractsService.ListIncidents:input_type -> lienket.contracts.v1.ListIncidentsRequest
+	79,  // 106: lienket.contracts.v1.ContractsService.VerifyIncident:input_type -> lienket.contracts.v1.VerifyIncidentRequest
+	80,  // 107: lienket.contracts.v1.ContractsService.MediateIncident:input_type -> lienket.contracts.v1.MediateIncidentRequest
+	81,  // 108: lienket.contracts.v1.ContractsService.ResolveIncident:input_type -> lienket.contracts.v1.ResolveIncidentRequest
+	83,  // 109: lienket.contracts.v1.ContractsService.CreateMarketPrice:input_type -> lienket.contracts.v1.CreateMarketPriceRequest
+	84,  // 110: lienket.contracts.v1.ContractsService.ListMarketPrices:input_type -> lienket.contracts.v1.ListMarketPricesRequest
+	26,  // 111: lienket.contracts.v1.ContractsService.CreateContract:output_type -> lienket.contracts.v1.Contract
+	26,  // 112: lienket.contracts.v1.ContractsService.GetContract:output_type -> lienket.contracts.v1.Contract
+	87,  // 113: lienket.contracts.v1.ContractsService.ExportContractPlots:output_type -> lienket.contracts.v1.ContractPlots
+	30,  // 114: lienket.contracts.v1.ContractsService.ListContracts:output_type -> lienket.contracts.v1.ListContractsResponse
+	26,  // 115: lienket.contracts.v1.ContractsService.UpdateContract:output_type -> lienket.contracts.v1.Contract
+	34,  // 116: lienket.contracts.v1.ContractsService.ValidateContract:output_type -> lienket.contracts.v1.ValidateContractResponse
+	26,  // 117: lienket.contracts.v1.ContractsService.SubmitContract:output_type -> lienket.contracts.v1.Contract
+	26,  // 118: lienket.contracts.v1.ContractsService.SignContract:output_type -> lienket.contracts.v1.Contract
+	26,  // 119: lienket.contracts.v1.ContractsService.WitnessContract:output_type -> lienket.contracts.v1.Contract
+	26,  // 120: lienket.contracts.v1.ContractsService.RejectWitnessContract:output_type -> lienket.contracts.v1.Contract
+	26,  // 121: lienket.contracts.v1.ContractsService.CancelContract:output_type -> lienket.contracts.v1.Contract
+	26,  // 122: lienket.contracts.v1.ContractsService.AmendContract:output_type -> lienket.contracts.v1.Contract
+	26,  // 123: lienket.contracts.v1.ContractsService.TerminateContract:output_type -> lienket.contracts.v1.Contract
+	26,  // 124: lienket.contracts.v1.ContractsService.ResumeContract:output_type -> lienket.contracts.v1.Contract
+	26,  // 125: lienket.contracts.v1.ContractsService.AcknowledgeSettlement:output_type -> lienket.contracts.v1.Contract
+	46,  // 126: lienket.contracts.v1.ContractsService.ListContractEvents:output_type -> lienket.contracts.v1.ListContractEventsResponse
+	93,  // 127: lienket.contracts.v1.ContractsService.GetContractDocument:output_type -> google.api.HttpBody
+	93,  // 128: lienket.contracts.v1.ContractsService.GetSettlementStatement:output_type -> google.api.HttpBody
+	93,  // 129: lienket.contracts.v1.ContractsService.GetLiquidationRecord:output_type -> google.api.HttpBody
+	52,  // 130: lienket.contracts.v1.ContractsService.VerifyContract:output_type -> lienket.contracts.v1.ContractVerification
+	55,  // 131: lienket.contracts.v1.ContractsService.ListRulebooks:output_type -> lienket.contracts.v1.ListRulebooksResponse
+	56,  // 132: lienket.contracts.v1.ContractsService.CreateDelivery:output_type -> lienket.contracts.v1.Delivery
+	56,  // 133: lienket.contracts.v1.ContractsService.GetDelivery:output_type -> lienket.contracts.v1.Delivery
+	60,  // 134: lienket.contracts.v1.ContractsService.ListDeliveries:output_type -> lienket.contracts.v1.ListDeliveriesResponse
+	56,  // 135: lienket.contracts.v1.ContractsService.ConfirmDelivery:output_type -> lienket.contracts.v1.Delivery
+	56,  // 136: lienket.contracts.v1.ContractsService.DisputeDelivery:output_type -> lienket.contracts.v1.Delivery
+	63,  // 137: lienket.contracts.v1.ContractsService.CreateInputAdvance:output_type -> lienket.contracts.v1.InputAdvance
+	66,  // 138: lienket.contracts.v1.ContractsService.ListInputAdvances:output_type -> lienket.contracts.v1.ListInputAdvancesResponse
+	67,  // 139: lienket.contracts.v1.ContractsService.CreatePayment:output_type -> lienket.contracts.v1.Payment
+	70,  // 140: lienket.contracts.v1.ContractsService.ListPayments:output_type -> lienket.contracts.v1.ListPaymentsResponse
+	72,  // 141: lienket.contracts.v1.ContractsService.GetSettlement:output_type -> lienket.contracts.v1.Settlement
+	74,  // 142: lienket.contracts.v1.ContractsService.CreateIncident:output_type -> lienket.contracts.v1.Incident
+	74,  // 143: lienket.contracts.v1.ContractsService.GetIncident:output_type -> lienket.contracts.v1.Incident
+	78,  // 144: lienket.contracts.v1.ContractsService.ListIncidents:output_type -> lienket.contracts.v1.ListIncidentsResponse
+	74,  // 145: lienket.contracts.v1.ContractsService.VerifyIncident:output_type -> lienket.contracts.v1.Incident
+	74,  // 146: lienket.contracts.v1.ContractsService.MediateIncident:output_type -> lienket.contracts.v1.Incident
+	74,  // 147: lienket.contracts.v1.ContractsService.ResolveIncident:output_type -> lienket.contracts.v1.Incident
+	82,  // 148: lienket.contracts.v1.ContractsService.CreateMarketPrice:output_type -> lienket.contracts.v1.MarketPrice
+	85,  // 149: lienket.contracts.v1.ContractsService.ListMarketPrices:output_type -> lienket.contracts.v1.ListMarketPricesResponse
+	111, // [111:150] is the sub-list for method output_type
+	72,  // [72:111] is the sub-list for method input_type
+	72,  // [72:72] is the sub-list for extension type_name
+	72,  // [72:72] is the sub-list for extension extendee
+	0,   // [0:72] is the sub-list for field type_name
 }
 
 func init() { file_lienket_contracts_v1_contracts_proto_init() }
@@ -6625,8 +7425,8 @@ func file_lienket_contracts_v1_contracts_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_lienket_contracts_v1_contracts_proto_rawDesc), len(file_lienket_contracts_v1_contracts_proto_rawDesc)),
-			NumEnums:      10,
-			NumMessages:   69,
+			NumEnums:      11,
+			NumMessages:   77,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -115,6 +115,45 @@ func local_request_ContractsService_GetContract_0(ctx context.Context, marshaler
 	return msg, metadata, err
 }
 
+func request_ContractsService_ExportContractPlots_0(ctx context.Context, marshaler runtime.Marshaler, client ContractsServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq ExportContractPlotsRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	val, ok := pathParams["name"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "name")
+	}
+	protoReq.Name, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "name", err)
+	}
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+	}
+	msg, err := client.ExportContractPlots(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
+	return msg, metadata, err
+}
+
+func local_request_ContractsService_ExportContractPlots_0(ctx context.Context, marshaler runtime.Marshaler, server ContractsServiceServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq ExportContractPlotsRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	val, ok := pathParams["name"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "name")
+	}
+	protoReq.Name, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "name", err)
+	}
+	msg, err := server.ExportContractPlots(ctx, &protoReq)
+	return msg, metadata, err
+}
+
 var filter_ContractsService_ListContracts_0 = &utilities.DoubleArray{Encoding: map[string]int{}, Base: []int(nil), Check: []int(nil)}
 
 func request_ContractsService_ListContracts_0(ctx context.Context, marshaler runtime.Marshaler, client ContractsServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
@@ -731,6 +770,165 @@ func local_request_ContractsService_ListContractEvents_0(ctx context.Context, ma
 		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
 	}
 	msg, err := server.ListContractEvents(ctx, &protoReq)
+	return msg, metadata, err
+}
+
+var filter_ContractsService_GetContractDocument_0 = &utilities.DoubleArray{Encoding: map[string]int{"name": 0}, Base: []int{1, 1, 0}, Check: []int{0, 1, 2}}
+
+func request_ContractsService_GetContractDocument_0(ctx context.Context, marshaler runtime.Marshaler, client ContractsServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq GetContractDocumentRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	val, ok := pathParams["name"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "name")
+	}
+	protoReq.Name, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "name", err)
+	}
+	if err := req.ParseForm(); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_ContractsService_GetContractDocument_0); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+	}
+	msg, err := client.GetContractDocument(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
+	return msg, metadata, err
+}
+
+func local_request_ContractsService_GetContractDocument_0(ctx context.Context, marshaler runtime.Marshaler, server ContractsServiceServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq GetContractDocumentRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	val, ok := pathParams["name"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "name")
+	}
+	protoReq.Name, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "name", err)
+	}
+	if err := req.ParseForm(); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_ContractsService_GetContractDocument_0); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	msg, err := server.GetContractDocument(ctx, &protoReq)
+	return msg, metadata, err
+}
+
+var filter_ContractsService_GetSettlementStatement_0 = &utilities.DoubleArray{Encoding: map[string]int{"name": 0}, Base: []int{1, 1, 0}, Check: []int{0, 1, 2}}
+
+func request_ContractsService_GetSettlementStatement_0(ctx context.Context, marshaler runtime.Marshaler, client ContractsServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq GetSettlementStatementRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	val, ok := pathParams["name"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "name")
+	}
+	protoReq.Name, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "name", err)
+	}
+	if err := req.ParseForm(); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_ContractsService_GetSettlementStatement_0); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+	}
+	msg, err := client.GetSettlementStatement(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
+	return msg, metadata, err
+}
+
+func local_request_ContractsService_GetSettlementStatement_0(ctx context.Context, marshaler runtime.Marshaler, server ContractsServiceServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq GetSettlementStatementRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	val, ok := pathParams["name"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "name")
+	}
+	protoReq.Name, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "name", err)
+	}
+	if err := req.ParseForm(); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_ContractsService_GetSettlementStatement_0); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	msg, err := server.GetSettlementStatement(ctx, &protoReq)
+	return msg, metadata, err
+}
+
+var filter_ContractsService_GetLiquidationRecord_0 = &utilities.DoubleArray{Encoding: map[string]int{"name": 0}, Base: []int{1, 1, 0}, Check: []int{0, 1, 2}}
+
+func request_ContractsService_GetLiquidationRecord_0(ctx context.Context, marshaler runtime.Marshaler, client ContractsServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq GetLiquidationRecordRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	val, ok := pathParams["name"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "name")
+	}
+	protoReq.Name, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "name", err)
+	}
+	if err := req.ParseForm(); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_ContractsService_GetLiquidationRecord_0); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+	}
+	msg, err := client.GetLiquidationRecord(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
+	return msg, metadata, err
+}
+
+func local_request_ContractsService_GetLiquidationRecord_0(ctx context.Context, marshaler runtime.Marshaler, server ContractsServiceServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq GetLiquidationRecordRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	val, ok := pathParams["name"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "name")
+	}
+	protoReq.Name, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "name", err)
+	}
+	if err := req.ParseForm(); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_ContractsService_GetLiquidationRecord_0); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	msg, err := server.GetLiquidationRecord(ctx, &protoReq)
 	return msg, metadata, err
 }
 
@@ -1667,6 +1865,26 @@ func RegisterContractsServiceHandlerServer(ctx context.Context, mux *runtime.Ser
 		}
 		forward_ContractsService_GetContract_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodGet, pattern_ContractsService_ExportContractPlots_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		var stream runtime.ServerTransportStream
+		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/lienket.contracts.v1.ContractsService/ExportContractPlots", runtime.WithHTTPPathPattern("/v1/{name=contracts/*}:plots"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := local_request_ContractsService_ExportContractPlots_0(annotatedContext, inboundMarshaler, server, req, pathParams)
+		md.HeaderMD, md.TrailerMD = metadata.Join(md.HeaderMD, stream.Header()), metadata.Join(md.TrailerMD, stream.Trailer())
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_ContractsService_ExportContractPlots_0(annotatedContext, mux, outboundMarshaler, w, req, response_ContractsService_ExportContractPlots_0{resp.(*ContractPlots)}, mux.GetForwardResponseOptions()...)
+	})
 	mux.Handle(http.MethodGet, pattern_ContractsService_ListContracts_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
@@ -1926,6 +2144,66 @@ func RegisterContractsServiceHandlerServer(ctx context.Context, mux *runtime.Ser
 			return
 		}
 		forward_ContractsService_ListContractEvents_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
+	mux.Handle(http.MethodGet, pattern_ContractsService_GetContractDocument_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		var stream runtime.ServerTransportStream
+		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/lienket.contracts.v1.ContractsService/GetContractDocument", runtime.WithHTTPPathPattern("/v1/{name=contracts/*}:document"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := local_request_ContractsService_GetContractDocument_0(annotatedContext, inboundMarshaler, server, req, pathParams)
+		md.HeaderMD, md.TrailerMD = metadata.Join(md.HeaderMD, stream.Header()), metadata.Join(md.TrailerMD, stream.Trailer())
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_ContractsService_GetContractDocument_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
+	mux.Handle(http.MethodGet, pattern_ContractsService_GetSettlementStatement_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		var stream runtime.ServerTransportStream
+		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/lienket.contracts.v1.ContractsService/GetSettlementStatement", runtime.WithHTTPPathPattern("/v1/{name=contracts/*/settlement}:statement"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := local_request_ContractsService_GetSettlementStatement_0(annotatedContext, inboundMarshaler, server, req, pathParams)
+		md.HeaderMD, md.TrailerMD = metadata.Join(md.HeaderMD, stream.Header()), metadata.Join(md.TrailerMD, stream.Trailer())
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_ContractsService_GetSettlementStatement_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
+	mux.Handle(http.MethodGet, pattern_ContractsService_GetLiquidationRecord_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		var stream runtime.ServerTransportStream
+		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/lienket.contracts.v1.ContractsService/GetLiquidationRecord", runtime.WithHTTPPathPattern("/v1/{name=contracts/*}:liquidationRecord"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := local_request_ContractsService_GetLiquidationRecord_0(annotatedContext, inboundMarshaler, server, req, pathParams)
+		md.HeaderMD, md.TrailerMD = metadata.Join(md.HeaderMD, stream.Header()), metadata.Join(md.TrailerMD, stream.Trailer())
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_ContractsService_GetLiquidationRecord_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
 	mux.Handle(http.MethodGet, pattern_ContractsService_ListRulebooks_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
@@ -2381,6 +2659,23 @@ func RegisterContractsServiceHandlerClient(ctx context.Context, mux *runtime.Ser
 		}
 		forward_ContractsService_GetContract_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodGet, pattern_ContractsService_ExportContractPlots_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/lienket.contracts.v1.ContractsService/ExportContractPlots", runtime.WithHTTPPathPattern("/v1/{name=contracts/*}:plots"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := request_ContractsService_ExportContractPlots_0(annotatedContext, inboundMarshaler, client, req, pathParams)
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_ContractsService_ExportContractPlots_0(annotatedContext, mux, outboundMarshaler, w, req, response_ContractsService_ExportContractPlots_0{resp.(*ContractPlots)}, mux.GetForwardResponseOptions()...)
+	})
 	mux.Handle(http.MethodGet, pattern_ContractsService_ListContracts_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
@@ -2601,6 +2896,57 @@ func RegisterContractsServiceHandlerClient(ctx context.Context, mux *runtime.Ser
 			return
 		}
 		forward_ContractsService_ListContractEvents_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
+	mux.Handle(http.MethodGet, pattern_ContractsService_GetContractDocument_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/lienket.contracts.v1.ContractsService/GetContractDocument", runtime.WithHTTPPathPattern("/v1/{name=contracts/*}:document"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := request_ContractsService_GetContractDocument_0(annotatedContext, inboundMarshaler, client, req, pathParams)
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_ContractsService_GetContractDocument_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
+	mux.Handle(http.MethodGet, pattern_ContractsService_GetSettlementStatement_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/lienket.contracts.v1.ContractsService/GetSettlementStatement", runtime.WithHTTPPathPattern("/v1/{name=contracts/*/settlement}:statement"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := request_ContractsService_GetSettlementStatement_0(annotatedContext, inboundMarshaler, client, req, pathParams)
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_ContractsService_GetSettlementStatement_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
+	mux.Handle(http.MethodGet, pattern_ContractsService_GetLiquidationRecord_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/lienket.contracts.v1.ContractsService/GetLiquidationRecord", runtime.WithHTTPPathPattern("/v1/{name=contracts/*}:liquidationRecord"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := request_ContractsService_GetLiquidationRecord_0(annotatedContext, inboundMarshaler, client, req, pathParams)
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_ContractsService_GetLiquidationRecord_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
 	mux.Handle(http.MethodGet, pattern_ContractsService_ListRulebooks_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
@@ -2928,76 +3274,93 @@ func RegisterContractsServiceHandlerClient(ctx context.Context, mux *runtime.Ser
 	return nil
 }
 
+type response_ContractsService_ExportContractPlots_0 struct {
+	*ContractPlots
+}
+
+func (m response_ContractsService_ExportContractPlots_0) XXX_ResponseBody() interface{} {
+	response := m.ContractPlots
+	return response.FeatureCollection
+}
+
 var (
-	pattern_ContractsService_CreateContract_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "contracts"}, ""))
-	pattern_ContractsService_GetContract_0           = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2}, []string{"v1", "contracts", "name"}, ""))
-	pattern_ContractsService_ListContracts_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "contracts"}, ""))
-	pattern_ContractsService_UpdateContract_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2}, []string{"v1", "contracts", "contract.name"}, ""))
-	pattern_ContractsService_ValidateContract_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2}, []string{"v1", "contracts", "name"}, "validate"))
-	pattern_ContractsService_SubmitContract_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2}, []string{"v1", "contracts", "name"}, "submit"))
-	pattern_ContractsService_SignContract_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2}, []string{"v1", "contracts", "name"}, "sign"))
-	pattern_ContractsService_WitnessContract_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2}, []string{"v1", "contracts", "name"}, "witness"))
-	pattern_ContractsService_RejectWitnessContract_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2}, []string{"v1", "contracts", "name"}, "rejectWitness"))
-	pattern_ContractsService_CancelContract_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2}, []string{"v1", "contracts", "name"}, "cancel"))
-	pattern_ContractsService_AmendContract_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2}, []string{"v1", "contracts", "name"}, "amend"))
-	pattern_ContractsService_TerminateContract_0     = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2}, []string{"v1", "contracts", "name"}, "terminate"))
-	pattern_ContractsService_ResumeContract_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2}, []string{"v1", "contracts", "name"}, "resume"))
-	pattern_ContractsService_AcknowledgeSettlement_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2}, []string{"v1", "contracts", "name"}, "acknowledgeSettlement"))
-	pattern_ContractsService_ListContractEvents_0    = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2, 2, 3}, []string{"v1", "contracts", "parent", "events"}, ""))
-	pattern_ContractsService_ListRulebooks_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "rulebooks"}, ""))
-	pattern_ContractsService_CreateDelivery_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2, 2, 3}, []string{"v1", "contracts", "parent", "deliveries"}, ""))
-	pattern_ContractsService_GetDelivery_0           = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "contracts", "deliveries", "name"}, ""))
-	pattern_ContractsService_ListDeliveries_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2, 2, 3}, []string{"v1", "contracts", "parent", "deliveries"}, ""))
-	pattern_ContractsService_ConfirmDelivery_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "contracts", "deliveries", "name"}, "confirm"))
-	pattern_ContractsService_DisputeDelivery_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "contracts", "deliveries", "name"}, "dispute"))
-	pattern_ContractsService_CreateInputAdvance_0    = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2, 2, 3}, []string{"v1", "contracts", "parent", "inputAdvances"}, ""))
-	pattern_ContractsService_ListInputAdvances_0     = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2, 2, 3}, []string{"v1", "contracts", "parent", "inputAdvances"}, ""))
-	pattern_ContractsService_CreatePayment_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2, 2, 3}, []string{"v1", "contracts", "parent", "payments"}, ""))
-	pattern_ContractsService_ListPayments_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2, 2, 3}, []string{"v1", "contracts", "parent", "payments"}, ""))
-	pattern_ContractsService_GetSettlement_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 4, 3, 5, 3}, []string{"v1", "contracts", "settlement", "name"}, ""))
-	pattern_ContractsService_CreateIncident_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2, 2, 3}, []string{"v1", "contracts", "parent", "incidents"}, ""))
-	pattern_ContractsService_GetIncident_0           = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "contracts", "incidents", "name"}, ""))
-	pattern_ContractsService_ListIncidents_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2, 2, 3}, []string{"v1", "contracts", "parent", "incidents"}, ""))
-	pattern_ContractsService_VerifyIncident_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "contracts", "incidents", "name"}, "verify"))
-	pattern_ContractsService_MediateIncident_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "contracts", "incidents", "name"}, "mediate"))
-	pattern_ContractsService_ResolveIncident_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "contracts", "incidents", "name"}, "resolve"))
-	pattern_ContractsService_CreateMarketPrice_0     = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "marketPrices"}, ""))
-	pattern_ContractsService_ListMarketPrices_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "marketPrices"}, ""))
+	pattern_ContractsService_CreateContract_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "contracts"}, ""))
+	pattern_ContractsService_GetContract_0            = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2}, []string{"v1", "contracts", "name"}, ""))
+	pattern_ContractsService_ExportContractPlots_0    = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2}, []string{"v1", "contracts", "name"}, "plots"))
+	pattern_ContractsService_ListContracts_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "contracts"}, ""))
+	pattern_ContractsService_UpdateContract_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2}, []string{"v1", "contracts", "contract.name"}, ""))
+	pattern_ContractsService_ValidateContract_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2}, []string{"v1", "contracts", "name"}, "validate"))
+	pattern_ContractsService_SubmitContract_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2}, []string{"v1", "contracts", "name"}, "submit"))
+	pattern_ContractsService_SignContract_0           = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2}, []string{"v1", "contracts", "name"}, "sign"))
+	pattern_ContractsService_WitnessContract_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2}, []string{"v1", "contracts", "name"}, "witness"))
+	pattern_ContractsService_RejectWitnessContract_0  = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2}, []string{"v1", "contracts", "name"}, "rejectWitness"))
+	pattern_ContractsService_CancelContract_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2}, []string{"v1", "contracts", "name"}, "cancel"))
+	pattern_ContractsService_AmendContract_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2}, []string{"v1", "contracts", "name"}, "amend"))
+	pattern_ContractsService_TerminateContract_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2}, []string{"v1", "contracts", "name"}, "terminate"))
+	pattern_ContractsService_ResumeContract_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2}, []string{"v1", "contracts", "name"}, "resume"))
+	pattern_ContractsService_AcknowledgeSettlement_0  = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2}, []string{"v1", "contracts", "name"}, "acknowledgeSettlement"))
+	pattern_ContractsService_ListContractEvents_0     = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2, 2, 3}, []string{"v1", "contracts", "parent", "events"}, ""))
+	pattern_ContractsService_GetContractDocument_0    = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2}, []string{"v1", "contracts", "name"}, "document"))
+	pattern_ContractsService_GetSettlementStatement_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 4, 3, 5, 3}, []string{"v1", "contracts", "settlement", "name"}, "statement"))
+	pattern_ContractsService_GetLiquidationRecord_0   = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2}, []string{"v1", "contracts", "name"}, "liquidationRecord"))
+	pattern_ContractsService_ListRulebooks_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "rulebooks"}, ""))
+	pattern_ContractsService_CreateDelivery_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2, 2, 3}, []string{"v1", "contracts", "parent", "deliveries"}, ""))
+	pattern_ContractsService_GetDelivery_0            = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "contracts", "deliveries", "name"}, ""))
+	pattern_ContractsService_ListDeliveries_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2, 2, 3}, []string{"v1", "contracts", "parent", "deliveries"}, ""))
+	pattern_ContractsService_ConfirmDelivery_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "contracts", "deliveries", "name"}, "confirm"))
+	pattern_ContractsService_DisputeDelivery_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "contracts", "deliveries", "name"}, "dispute"))
+	pattern_ContractsService_CreateInputAdvance_0     = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2, 2, 3}, []string{"v1", "contracts", "parent", "inputAdvances"}, ""))
+	pattern_ContractsService_ListInputAdvances_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2, 2, 3}, []string{"v1", "contracts", "parent", "inputAdvances"}, ""))
+	pattern_ContractsService_CreatePayment_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2, 2, 3}, []string{"v1", "contracts", "parent", "payments"}, ""))
+	pattern_ContractsService_ListPayments_0           = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2, 2, 3}, []string{"v1", "contracts", "parent", "payments"}, ""))
+	pattern_ContractsService_GetSettlement_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 4, 3, 5, 3}, []string{"v1", "contracts", "settlement", "name"}, ""))
+	pattern_ContractsService_CreateIncident_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2, 2, 3}, []string{"v1", "contracts", "parent", "incidents"}, ""))
+	pattern_ContractsService_GetIncident_0            = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "contracts", "incidents", "name"}, ""))
+	pattern_ContractsService_ListIncidents_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2, 2, 3}, []string{"v1", "contracts", "parent", "incidents"}, ""))
+	pattern_ContractsService_VerifyIncident_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "contracts", "incidents", "name"}, "verify"))
+	pattern_ContractsService_MediateIncident_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "contracts", "incidents", "name"}, "mediate"))
+	pattern_ContractsService_ResolveIncident_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "contracts", "incidents", "name"}, "resolve"))
+	pattern_ContractsService_CreateMarketPrice_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "marketPrices"}, ""))
+	pattern_ContractsService_ListMarketPrices_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "marketPrices"}, ""))
 )
 
 var (
-	forward_ContractsService_CreateContract_0        = runtime.ForwardResponseMessage
-	forward_ContractsService_GetContract_0           = runtime.ForwardResponseMessage
-	forward_ContractsService_ListContracts_0         = runtime.ForwardResponseMessage
-	forward_ContractsService_UpdateContract_0        = runtime.ForwardResponseMessage
-	forward_ContractsService_ValidateContract_0      = runtime.ForwardResponseMessage
-	forward_ContractsService_SubmitContract_0        = runtime.ForwardResponseMessage
-	forward_ContractsService_SignContract_0          = runtime.ForwardResponseMessage
-	forward_ContractsService_WitnessContract_0       = runtime.ForwardResponseMessage
-	forward_ContractsService_RejectWitnessContract_0 = runtime.ForwardResponseMessage
-	forward_ContractsService_CancelContract_0        = runtime.ForwardResponseMessage
-	forward_ContractsService_AmendContract_0         = runtime.ForwardResponseMessage
-	forward_ContractsService_TerminateContract_0     = runtime.ForwardResponseMessage
-	forward_ContractsService_ResumeContract_0        = runtime.ForwardResponseMessage
-	forward_ContractsService_AcknowledgeSettlement_0 = runtime.ForwardResponseMessage
-	forward_ContractsService_ListContractEvents_0    = runtime.ForwardResponseMessage
-	forward_ContractsService_ListRulebooks_0         = runtime.ForwardResponseMessage
-	forward_ContractsService_CreateDelivery_0        = runtime.ForwardResponseMessage
-	forward_ContractsService_GetDelivery_0           = runtime.ForwardResponseMessage
-	forward_ContractsService_ListDeliveries_0        = runtime.ForwardResponseMessage
-	forward_ContractsService_ConfirmDelivery_0       = runtime.ForwardResponseMessage
-	forward_ContractsService_DisputeDelivery_0       = runtime.ForwardResponseMessage
-	forward_ContractsService_CreateInputAdvance_0    = runtime.ForwardResponseMessage
-	forward_ContractsService_ListInputAdvances_0     = runtime.ForwardResponseMessage
-	forward_ContractsService_CreatePayment_0         = runtime.ForwardResponseMessage
-	forward_ContractsService_ListPayments_0          = runtime.ForwardResponseMessage
-	forward_ContractsService_GetSettlement_0         = runtime.ForwardResponseMessage
-	forward_ContractsService_CreateIncident_0        = runtime.ForwardResponseMessage
-	forward_ContractsService_GetIncident_0           = runtime.ForwardResponseMessage
-	forward_ContractsService_ListIncidents_0         = runtime.ForwardResponseMessage
-	forward_ContractsService_VerifyIncident_0        = runtime.ForwardResponseMessage
-	forward_ContractsService_MediateIncident_0       = runtime.ForwardResponseMessage
-	forward_ContractsService_ResolveIncident_0       = runtime.ForwardResponseMessage
-	forward_ContractsService_CreateMarketPrice_0     = runtime.ForwardResponseMessage
-	forward_ContractsService_ListMarketPrices_0      = runtime.ForwardResponseMessage
+	forward_ContractsService_CreateContract_0         = runtime.ForwardResponseMessage
+	forward_ContractsService_GetContract_0            = runtime.ForwardResponseMessage
+	forward_ContractsService_ExportContractPlots_0    = runtime.ForwardResponseMessage
+	forward_ContractsService_ListContracts_0          = runtime.ForwardResponseMessage
+	forward_ContractsService_UpdateContract_0         = runtime.ForwardResponseMessage
+	forward_ContractsService_ValidateContract_0       = runtime.ForwardResponseMessage
+	forward_ContractsService_SubmitContract_0         = runtime.ForwardResponseMessage
+	forward_ContractsService_SignContract_0           = runtime.ForwardResponseMessage
+	forward_ContractsService_WitnessContract_0        = runtime.ForwardResponseMessage
+	forward_ContractsService_RejectWitnessContract_0  = runtime.ForwardResponseMessage
+	forward_ContractsService_CancelContract_0         = runtime.ForwardResponseMessage
+	forward_ContractsService_AmendContract_0          = runtime.ForwardResponseMessage
+	forward_ContractsService_TerminateContract_0      = runtime.ForwardResponseMessage
+	forward_ContractsService_ResumeContract_0         = runtime.ForwardResponseMessage
+	forward_ContractsService_AcknowledgeSettlement_0  = runtime.ForwardResponseMessage
+	forward_ContractsService_ListContractEvents_0     = runtime.ForwardResponseMessage
+	forward_ContractsService_GetContractDocument_0    = runtime.ForwardResponseMessage
+	forward_ContractsService_GetSettlementStatement_0 = runtime.ForwardResponseMessage
+	forward_ContractsService_GetLiquidationRecord_0   = runtime.ForwardResponseMessage
+	forward_ContractsService_ListRulebooks_0          = runtime.ForwardResponseMessage
+	forward_ContractsService_CreateDelivery_0         = runtime.ForwardResponseMessage
+	forward_ContractsService_GetDelivery_0            = runtime.ForwardResponseMessage
+	forward_ContractsService_ListDeliveries_0         = runtime.ForwardResponseMessage
+	forward_ContractsService_ConfirmDelivery_0        = runtime.ForwardResponseMessage
+	forward_ContractsService_DisputeDelivery_0        = runtime.ForwardResponseMessage
+	forward_ContractsService_CreateInputAdvance_0     = runtime.ForwardResponseMessage
+	forward_ContractsService_ListInputAdvances_0      = runtime.ForwardResponseMessage
+	forward_ContractsService_CreatePayment_0          = runtime.ForwardResponseMessage
+	forward_ContractsService_ListPayments_0           = runtime.ForwardResponseMessage
+	forward_ContractsService_GetSettlement_0          = runtime.ForwardResponseMessage
+	forward_ContractsService_CreateIncident_0         = runtime.ForwardResponseMessage
+	forward_ContractsService_GetIncident_0            = runtime.ForwardResponseMessage
+	forward_ContractsService_ListIncidents_0          = runtime.ForwardResponseMessage
+	forward_ContractsService_VerifyIncident_0         = runtime.ForwardResponseMessage
+	forward_ContractsService_MediateIncident_0        = runtime.ForwardResponseMessage
+	forward_ContractsService_ResolveIncident_0        = runtime.ForwardResponseMessage
+	forward_ContractsService_CreateMarketPrice_0      = runtime.ForwardResponseMessage
+	forward_ContractsService_ListMarketPrices_0       = runtime.ForwardResponseMessage
 )

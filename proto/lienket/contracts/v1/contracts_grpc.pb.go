@@ -14,6 +14,7 @@ package contractsv1
 
 import (
 	context "context"
+	httpbody "google.golang.org/genproto/googleapis/api/httpbody"
 	grpc "google.golang.org/grpc"
 	codes "google.golang.org/grpc/codes"
 	status "google.golang.org/grpc/status"
@@ -25,40 +26,45 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	ContractsService_CreateContract_FullMethodName        = "/lienket.contracts.v1.ContractsService/CreateContract"
-	ContractsService_GetContract_FullMethodName           = "/lienket.contracts.v1.ContractsService/GetContract"
-	ContractsService_ListContracts_FullMethodName         = "/lienket.contracts.v1.ContractsService/ListContracts"
-	ContractsService_UpdateContract_FullMethodName        = "/lienket.contracts.v1.ContractsService/UpdateContract"
-	ContractsService_ValidateContract_FullMethodName      = "/lienket.contracts.v1.ContractsService/ValidateContract"
-	ContractsService_SubmitContract_FullMethodName        = "/lienket.contracts.v1.ContractsService/SubmitContract"
-	ContractsService_SignContract_FullMethodName          = "/lienket.contracts.v1.ContractsService/SignContract"
-	ContractsService_WitnessContract_FullMethodName       = "/lienket.contracts.v1.ContractsService/WitnessContract"
-	ContractsService_RejectWitnessContract_FullMethodName = "/lienket.contracts.v1.ContractsService/RejectWitnessContract"
-	ContractsService_CancelContract_FullMethodName        = "/lienket.contracts.v1.ContractsService/CancelContract"
-	ContractsService_AmendContract_FullMethodName         = "/lienket.contracts.v1.ContractsService/AmendContract"
-	ContractsService_TerminateContract_FullMethodName     = "/lienket.contracts.v1.ContractsService/TerminateContract"
-	ContractsService_ResumeContract_FullMethodName        = "/lienket.contracts.v1.ContractsService/ResumeContract"
-	ContractsService_AcknowledgeSettlement_FullMethodName = "/lienket.contracts.v1.ContractsService/AcknowledgeSettlement"
-	ContractsService_ListContractEvents_FullMethodName    = "/lienket.contracts.v1.ContractsService/ListContractEvents"
-	ContractsService_ListRulebooks_FullMethodName         = "/lienket.contracts.v1.ContractsService/ListRulebooks"
-	ContractsService_CreateDelivery_FullMethodName        = "/lienket.contracts.v1.ContractsService/CreateDelivery"
-	ContractsService_GetDelivery_FullMethodName           = "/lienket.contracts.v1.ContractsService/GetDelivery"
-	ContractsService_ListDeliveries_FullMethodName        = "/lienket.contracts.v1.ContractsService/ListDeliveries"
-	ContractsService_ConfirmDelivery_FullMethodName       = "/lienket.contracts.v1.ContractsService/ConfirmDelivery"
-	ContractsService_DisputeDelivery_FullMethodName       = "/lienket.contracts.v1.ContractsService/DisputeDelivery"
-	ContractsService_CreateInputAdvance_FullMethodName    = "/lienket.contracts.v1.ContractsService/CreateInputAdvance"
-	ContractsService_ListInputAdvances_FullMethodName     = "/lienket.contracts.v1.ContractsService/ListInputAdvances"
-	ContractsService_CreatePayment_FullMethodName         = "/lienket.contracts.v1.ContractsService/CreatePayment"
-	ContractsService_ListPayments_FullMethodName          = "/lienket.contracts.v1.ContractsService/ListPayments"
-	ContractsService_GetSettlement_FullMethodName         = "/lienket.contracts.v1.ContractsService/GetSettlement"
-	ContractsService_CreateIncident_FullMethodName        = "/lienket.contracts.v1.ContractsService/CreateIncident"
-	ContractsService_GetIncident_FullMethodName           = "/lienket.contracts.v1.ContractsService/GetIncident"
-	ContractsService_ListIncidents_FullMethodName         = "/lienket.contracts.v1.ContractsService/ListIncidents"
-	ContractsService_VerifyIncident_FullMethodName        = "/lienket.contracts.v1.ContractsService/VerifyIncident"
-	ContractsService_MediateIncident_FullMethodName       = "/lienket.contracts.v1.ContractsService/MediateIncident"
-	ContractsService_ResolveIncident_FullMethodName       = "/lienket.contracts.v1.ContractsService/ResolveIncident"
-	ContractsService_CreateMarketPrice_FullMethodName     = "/lienket.contracts.v1.ContractsService/CreateMarketPrice"
-	ContractsService_ListMarketPrices_FullMethodName      = "/lienket.contracts.v1.ContractsService/ListMarketPrices"
+	ContractsService_CreateContract_FullMethodName         = "/lienket.contracts.v1.ContractsService/CreateContract"
+	ContractsService_GetContract_FullMethodName            = "/lienket.contracts.v1.ContractsService/GetContract"
+	ContractsService_ExportContractPlots_FullMethodName    = "/lienket.contracts.v1.ContractsService/ExportContractPlots"
+	ContractsService_ListContracts_FullMethodName          = "/lienket.contracts.v1.ContractsService/ListContracts"
+	ContractsService_UpdateContract_FullMethodName         = "/lienket.contracts.v1.ContractsService/UpdateContract"
+	ContractsService_ValidateContract_FullMethodName       = "/lienket.contracts.v1.ContractsService/ValidateContract"
+	ContractsService_SubmitContract_FullMethodName         = "/lienket.contracts.v1.ContractsService/SubmitContract"
+	ContractsService_SignContract_FullMethodName           = "/lienket.contracts.v1.ContractsService/SignContract"
+	ContractsService_WitnessContract_FullMethodName        = "/lienket.contracts.v1.ContractsService/WitnessContract"
+	ContractsService_RejectWitnessContract_FullMethodName  = "/lienket.contracts.v1.ContractsService/RejectWitnessContract"
+	ContractsService_CancelContract_FullMethodName         = "/lienket.contracts.v1.ContractsService/CancelContract"
+	ContractsService_AmendContract_FullMethodName          = "/lienket.contracts.v1.ContractsService/AmendContract"
+	ContractsService_TerminateContract_FullMethodName      = "/lienket.contracts.v1.ContractsService/TerminateContract"
+	ContractsService_ResumeContract_FullMethodName         = "/lienket.contracts.v1.ContractsService/ResumeContract"
+	ContractsService_AcknowledgeSettlement_FullMethodName  = "/lienket.contracts.v1.ContractsService/AcknowledgeSettlement"
+	ContractsService_ListContractEvents_FullMethodName     = "/lienket.contracts.v1.ContractsService/ListContractEvents"
+	ContractsService_GetContractDocument_FullMethodName    = "/lienket.contracts.v1.ContractsService/GetContractDocument"
+	ContractsService_GetSettlementStatement_FullMethodName = "/lienket.contracts.v1.ContractsService/GetSettlementStatement"
+	ContractsService_GetLiquidationRecord_FullMethodName   = "/lienket.contracts.v1.ContractsService/GetLiquidationRecord"
+	ContractsService_VerifyContract_FullMethodName         = "/lienket.contracts.v1.ContractsService/VerifyContract"
+	ContractsService_ListRulebooks_FullMethodName          = "/lienket.contracts.v1.ContractsService/ListRulebooks"
+	ContractsService_CreateDelivery_FullMethodName         = "/lienket.contracts.v1.ContractsService/CreateDelivery"
+	ContractsService_GetDelivery_FullMethodName            = "/lienket.contracts.v1.ContractsService/GetDelivery"
+	ContractsService_ListDeliveries_FullMethodName         = "/lienket.contracts.v1.ContractsService/ListDeliveries"
+	ContractsService_ConfirmDelivery_FullMethodName        = "/lienket.contracts.v1.ContractsService/ConfirmDelivery"
+	ContractsService_DisputeDelivery_FullMethodName        = "/lienket.contracts.v1.ContractsService/DisputeDelivery"
+	ContractsService_CreateInputAdvance_FullMethodName     = "/lienket.contracts.v1.ContractsService/CreateInputAdvance"
+	ContractsService_ListInputAdvances_FullMethodName      = "/lienket.contracts.v1.ContractsService/ListInputAdvances"
+	ContractsService_CreatePayment_FullMethodName          = "/lienket.contracts.v1.ContractsService/CreatePayment"
+	ContractsService_ListPayments_FullMethodName           = "/lienket.contracts.v1.ContractsService/ListPayments"
+	ContractsService_GetSettlement_FullMethodName          = "/lienket.contracts.v1.ContractsService/GetSettlement"
+	ContractsService_CreateIncident_FullMethodName         = "/lienket.contracts.v1.ContractsService/CreateIncident"
+	ContractsService_GetIncident_FullMethodName            = "/lienket.contracts.v1.ContractsService/GetIncident"
+	ContractsService_ListIncidents_FullMethodName          = "/lienket.contracts.v1.ContractsService/ListIncidents"
+	ContractsService_VerifyIncident_FullMethodName         = "/lienket.contracts.v1.ContractsService/VerifyIncident"
+	ContractsService_MediateIncident_FullMethodName        = "/lienket.contracts.v1.ContractsService/MediateIncident"
+	ContractsService_ResolveIncident_FullMethodName        = "/lienket.contracts.v1.ContractsService/ResolveIncident"
+	ContractsService_CreateMarketPrice_FullMethodName      = "/lienket.contracts.v1.ContractsService/CreateMarketPrice"
+	ContractsService_ListMarketPrices_FullMethodName       = "/lienket.contracts.v1.ContractsService/ListMarketPrices"
 )
 
 // ContractsServiceClient is the client API for ContractsService service.
@@ -71,6 +77,11 @@ type ContractsServiceClient interface {
 	CreateContract(ctx context.Context, in *CreateContractRequest, opts ...grpc.CallOption) (*Contract, error)
 	// Gets a contract.
 	GetContract(ctx context.Context, in *GetContractRequest, opts ...grpc.CallOption) (*Contract, error)
+	// The plots the contract's allocations name, as a GeoJSON FeatureCollection with the
+	// properties a due-diligence statement needs (producer country, area, product): GET
+	// /v1/contracts/{id}:plots answers the FeatureCollection itself. Those who may read the
+	// contract.
+	ExportContractPlots(ctx context.Context, in *ExportContractPlotsRequest, opts ...grpc.CallOption) (*ContractPlots, error)
 	// Lists contracts visible to the caller. Filter fields: state, buyer, producer, product,
 	// witness_authority, commune_code.
 	ListContracts(ctx context.Context, in *ListContractsRequest, opts ...grpc.CallOption) (*ListContractsResponse, error)
@@ -102,6 +113,29 @@ type ContractsServiceClient interface {
 	AcknowledgeSettlement(ctx context.Context, in *AcknowledgeSettlementRequest, opts ...grpc.CallOption) (*Contract, error)
 	// Lists the audit events of a contract, oldest first.
 	ListContractEvents(ctx context.Context, in *ListContractEventsRequest, opts ...grpc.CallOption) (*ListContractEventsResponse, error)
+	// Renders the contract as the document the parties sign and the commune stamps: a
+	// Vietnamese PDF (national heading, articles generated from the terms, household annex
+	// without personal identifiers, signature and witness blocks, a footer with the terms hash
+	// and a QR code linking to the public verification page). format "html" gives the same
+	// content as an HTML page; lang "en" a convenience translation; version an amendment. The
+	// same terms and signatures give the same bytes. Once the terms are submitted, the SHA-256
+	// of every PDF issued is recorded in the contract's audit chain (event document.issued), so
+	// that a copy can be checked later. The response carries the document's SHA-256 in the
+	// X-Document-Sha256 header and a file name in Content-Disposition.
+	GetContractDocument(ctx context.Context, in *GetContractDocumentRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error)
+	// Renders one household's settlement statement (phiếu quyết toán): deliveries, prices,
+	// advances recovered with interest, payments and balance. A household gets only its own.
+	// Recorded like the contract document.
+	GetSettlementStatement(ctx context.Context, in *GetSettlementStatementRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error)
+	// Renders the liquidation record (biên bản thanh lý) of a COMPLETED or LIQUIDATED
+	// contract. Recorded like the contract document.
+	GetLiquidationRecord(ctx context.Context, in *GetLiquidationRecordRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error)
+	// The public facts of a contract, for its verification page: state, the parties'
+	// organisation names, the witness authority, when it was signed and witnessed, whether a
+	// terms hash is the current or a past version's, whether a document's SHA-256 is one that
+	// was issued, and the head of the audit chain. Nothing about households. The service role
+	// only (the gateway's verification page); not exposed over REST.
+	VerifyContract(ctx context.Context, in *VerifyContractRequest, opts ...grpc.CallOption) (*ContractVerification, error)
 	// Lists the rulebooks (base and programme profiles) and their versions.
 	ListRulebooks(ctx context.Context, in *ListRulebooksRequest, opts ...grpc.CallOption) (*ListRulebooksResponse, error)
 	// Records a delivery under an ACTIVE contract (buyer).
@@ -164,6 +198,16 @@ func (c *contractsServiceClient) GetContract(ctx context.Context, in *GetContrac
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(Contract)
 	err := c.cc.Invoke(ctx, ContractsService_GetContract_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *contractsServiceClient) ExportContractPlots(ctx context.Context, in *ExportContractPlotsRequest, opts ...grpc.CallOption) (*ContractPlots, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ContractPlots)
+	err := c.cc.Invoke(ctx, ContractsService_ExportContractPlots_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -294,6 +338,46 @@ func (c *contractsServiceClient) ListContractEvents(ctx context.Context, in *Lis
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(ListContractEventsResponse)
 	err := c.cc.Invoke(ctx, ContractsService_ListContractEvents_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *contractsServiceClient) GetContractDocument(ctx context.Context, in *GetContractDocumentRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(httpbody.HttpBody)
+	err := c.cc.Invoke(ctx, ContractsService_GetContractDocument_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *contractsServiceClient) GetSettlementStatement(ctx context.Context, in *GetSettlementStatementRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(httpbody.HttpBody)
+	err := c.cc.Invoke(ctx, ContractsService_GetSettlementStatement_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *contractsServiceClient) GetLiquidationRecord(ctx context.Context, in *GetLiquidationRecordRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(httpbody.HttpBody)
+	err := c.cc.Invoke(ctx, ContractsService_GetLiquidationRecord_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *contractsServiceClient) VerifyContract(ctx context.Context, in *VerifyContractRequest, opts ...grpc.CallOption) (*ContractVerification, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ContractVerification)
+	err := c.cc.Invoke(ctx, ContractsService_VerifyContract_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -500,6 +584,11 @@ type ContractsServiceServer interface {
 	CreateContract(context.Context, *CreateContractRequest) (*Contract, error)
 	// Gets a contract.
 	GetContract(context.Context, *GetContractRequest) (*Contract, error)
+	// The plots the contract's allocations name, as a GeoJSON FeatureCollection with the
+	// properties a due-diligence statement needs (producer country, area, product): GET
+	// /v1/contracts/{id}:plots answers the FeatureCollection itself. Those who may read the
+	// contract.
+	ExportContractPlots(context.Context, *ExportContractPlotsRequest) (*ContractPlots, error)
 	// Lists contracts visible to the caller. Filter fields: state, buyer, producer, product,
 	// witness_authority, commune_code.
 	ListContracts(context.Context, *ListContractsRequest) (*ListContractsResponse, error)
@@ -531,6 +620,29 @@ type ContractsServiceServer interface {
 	AcknowledgeSettlement(context.Context, *AcknowledgeSettlementRequest) (*Contract, error)
 	// Lists the audit events of a contract, oldest first.
 	ListContractEvents(context.Context, *ListContractEventsRequest) (*ListContractEventsResponse, error)
+	// Renders the contract as the document the parties sign and the commune stamps: a
+	// Vietnamese PDF (national heading, articles generated from the terms, household annex
+	// without personal identifiers, signature and witness blocks, a footer with the terms hash
+	// and a QR code linking to the public verification page). format "html" gives the same
+	// content as an HTML page; lang "en" a convenience translation; version an amendment. The
+	// same terms and signatures give the same bytes. Once the terms are submitted, the SHA-256
+	// of every PDF issued is recorded in the contract's audit chain (event document.issued), so
+	// that a copy can be checked later. The response carries the document's SHA-256 in the
+	// X-Document-Sha256 header and a file name in Content-Disposition.
+	GetContractDocument(context.Context, *GetContractDocumentRequest) (*httpbody.HttpBody, error)
+	// Renders one household's settlement statement (phiếu quyết toán): deliveries, prices,
+	// advances recovered with interest, payments and balance. A household gets only its own.
+	// Recorded like the contract document.
+	GetSettlementStatement(context.Context, *GetSettlementStatementRequest) (*httpbody.HttpBody, error)
+	// Renders the liquidation record (biên bản thanh lý) of a COMPLETED or LIQUIDATED
+	// contract. Recorded like the contract document.
+	GetLiquidationRecord(context.Context, *GetLiquidationRecordRequest) (*httpbody.HttpBody, error)
+	// The public facts of a contract, for its verification page: state, the parties'
+	// organisation names, the witness authority, when it was signed and witnessed, whether a
+	// terms hash is the current or a past version's, whether a document's SHA-256 is one that
+	// was issued, and the head of the audit chain. Nothing about households. The service role
+	// only (the gateway's verification page); not exposed over REST.
+	VerifyContract(context.Context, *VerifyContractRequest) (*ContractVerification, error)
 	// Lists the rulebooks (base and programme profiles) and their versions.
 	ListRulebooks(context.Context, *ListRulebooksRequest) (*ListRulebooksResponse, error)
 	// Records a delivery under an ACTIVE contract (buyer).
@@ -585,6 +697,9 @@ func (UnimplementedContractsServiceServer) CreateContract(context.Context, *Crea
 func (UnimplementedContractsServiceServer) GetContract(context.Context, *GetContractRequest) (*Contract, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetContract not implemented")
 }
+func (UnimplementedContractsServiceServer) ExportContractPlots(context.Context, *ExportContractPlotsRequest) (*ContractPlots, error) {
+	return nil, status.Error(codes.Unimplemented, "method ExportContractPlots not implemented")
+}
 func (UnimplementedContractsServiceServer) ListContracts(context.Context, *ListContractsRequest) (*ListContractsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListContracts not implemented")
 }
@@ -623,6 +738,18 @@ func (UnimplementedContractsServiceServer) AcknowledgeSettlement(context.Context
 }
 func (UnimplementedContractsServiceServer) ListContractEvents(context.Context, *ListContractEventsRequest) (*ListContractEventsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListContractEvents not implemented")
+}
+func (UnimplementedContractsServiceServer) GetContractDocument(context.Context, *GetContractDocumentRequest) (*httpbody.HttpBody, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetContractDocument not implemented")
+}
+func (UnimplementedContractsServiceServer) GetSettlementStatement(context.Context, *GetSettlementStatementRequest) (*httpbody.HttpBody, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetSettlementStatement not implemented")
+}
+func (UnimplementedContractsServiceServer) GetLiquidationRecord(context.Context, *GetLiquidationRecordRequest) (*httpbody.HttpBody, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetLiquidationRecord not implemented")
+}
+func (UnimplementedContractsServiceServer) VerifyContract(context.Context, *VerifyContractRequest) (*ContractVerification, error) {
+	return nil, status.Error(codes.Unimplemented, "method VerifyContract not implemented")
 }
 func (UnimplementedContractsServiceServer) ListRulebooks(context.Context, *ListRulebooksRequest) (*ListRulebooksResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListRulebooks not implemented")
@@ -734,6 +861,24 @@ func _ContractsService_GetContract_Handler(srv interface{}, ctx context.Context,
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(ContractsServiceServer).GetContract(ctx, req.(*GetContractRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _ContractsService_ExportContractPlots_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ExportContractPlotsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ContractsServiceServer).ExportContractPlots(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ContractsService_ExportContractPlots_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ContractsServiceServer).ExportContractPlots(ctx, req.(*ExportContractPlotsRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -968,6 +1113,78 @@ func _ContractsService_ListContractEvents_Handler(srv interface{}, ctx context.C
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(ContractsServiceServer).ListContractEvents(ctx, req.(*ListContractEventsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _ContractsService_GetContractDocument_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetContractDocumentRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ContractsServiceServer).GetContractDocument(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ContractsService_GetContractDocument_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ContractsServiceServer).GetContractDocument(ctx, req.(*GetContractDocumentRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _ContractsService_GetSettlementStatement_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetSettlementStatementRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ContractsServiceServer).GetSettlementStatement(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ContractsService_GetSettlementStatement_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ContractsServiceServer).GetSettlementStatement(ctx, req.(*GetSettlementStatementRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _ContractsService_GetLiquidationRecord_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetLiquidationRecordRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ContractsServiceServer).GetLiquidationRecord(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ContractsService_GetLiquidationRecord_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ContractsServiceServer).GetLiquidationRecord(ctx, req.(*GetLiquidationRecordRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _ContractsService_VerifyContract_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(VerifyContractRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ContractsServiceServer).VerifyContract(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ContractsService_VerifyContract_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ContractsServiceServer).VerifyContract(ctx, req.(*VerifyContractRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -1330,6 +1547,10 @@ var ContractsService_ServiceDesc = grpc.ServiceDesc{
 			Handler:    _ContractsService_GetContract_Handler,
 		},
 		{
+			MethodName: "ExportContractPlots",
+			Handler:    _ContractsService_ExportContractPlots_Handler,
+		},
+		{
 			MethodName: "ListContracts",
 			Handler:    _ContractsService_ListContracts_Handler,
 		},
@@ -1380,6 +1601,22 @@ var ContractsService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ListContractEvents",
 			Handler:    _ContractsService_ListContractEvents_Handler,
+		},
+		{
+			MethodName: "GetContractDocument",
+			Handler:    _ContractsService_GetContractDocument_Handler,
+		},
+		{
+			MethodName: "GetSettlementStatement",
+			Handler:    _ContractsService_GetSettlementStatement_Handler,
+		},
+		{
+			MethodName: "GetLiquidationRecord",
+			Handler:    _ContractsService_GetLiquidationRecord_Handler,
+		},
+		{
+			MethodName: "VerifyContract",
+			Handler:    _ContractsService_VerifyContract_Handler,
 		},
 		{
 			MethodName: "ListRulebooks",

@@ -922,9 +922,19 @@ type Offer struct {
 	// Last update; output only.
 	UpdateTime *timestamppb.Timestamp `protobuf:"bytes,15,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
 	// Entity tag.
-	Etag          string `protobuf:"bytes,16,opt,name=etag,proto3" json:"etag,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Etag string `protobuf:"bytes,16,opt,name=etag,proto3" json:"etag,omitempty"`
+	// Number of households behind the offer; output only (shown to every caller who may see
+	// the offer, even when the households themselves are withheld).
+	HouseholdCount int32 `protobuf:"varint,17,opt,name=household_count,json=householdCount,proto3" json:"household_count,omitempty"`
+	// Share of those households that are poor or near-poor, in basis points; output only.
+	PoorShareBps int32 `protobuf:"varint,18,opt,name=poor_share_bps,json=poorShareBps,proto3" json:"poor_share_bps,omitempty"`
+	// Share of ethnic-minority households, in basis points; output only.
+	MinorityShareBps int32 `protobuf:"varint,19,opt,name=minority_share_bps,json=minorityShareBps,proto3" json:"minority_share_bps,omitempty"`
+	// The households behind the offer are withheld from this caller: only the offer's owner,
+	// operators and a buyer whose proposal for it was accepted see them; output only.
+	HouseholdsWithheld bool `protobuf:"varint,20,opt,name=households_withheld,json=householdsWithheld,proto3" json:"households_withheld,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *Offer) Reset() {
@@ -1067,6 +1077,34 @@ func (x *Offer) GetEtag() string {
 		return x.Etag
 	}
 	return ""
+}
+
+func (x *Offer) GetHouseholdCount() int32 {
+	if x != nil {
+		return x.HouseholdCount
+	}
+	return 0
+}
+
+func (x *Offer) GetPoorShareBps() int32 {
+	if x != nil {
+		return x.PoorShareBps
+	}
+	return 0
+}
+
+func (x *Offer) GetMinorityShareBps() int32 {
+	if x != nil {
+		return x.MinorityShareBps
+	}
+	return 0
+}
+
+func (x *Offer) GetHouseholdsWithheld() bool {
+	if x != nil {
+		return x.HouseholdsWithheld
+	}
+	return false
 }
 
 // Request for CreateOffer.
@@ -2666,7 +2704,7 @@ const file_lienket_matchmaking_v1_matchmaking_proto_rawDesc = "" +
 	"\x04etag\x18\x02 \x01(\tR\x04etag\"B\n" +
 	"\x13CancelDemandRequest\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x12\n" +
-	"\x04etag\x18\x02 \x01(\tR\x04etag\"\xb1\x06\n" +
+	"\x04etag\x18\x02 \x01(\tR\x04etag\"\xf3\a\n" +
 	"\x05Offer\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x03R\x04name\x12\"\n" +
 	"\bproducer\x18\x02 \x01(\tB\x06\xe0A\x02\xe0A\x05R\bproducer\x12 \n" +
@@ -2688,7 +2726,11 @@ const file_lienket_matchmaking_v1_matchmaking_proto_rawDesc = "" +
 	"createTime\x12@\n" +
 	"\vupdate_time\x18\x0f \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
 	"updateTime\x12\x12\n" +
-	"\x04etag\x18\x10 \x01(\tR\x04etag\"X\n" +
+	"\x04etag\x18\x10 \x01(\tR\x04etag\x12,\n" +
+	"\x0fhousehold_count\x18\x11 \x01(\x05B\x03\xe0A\x03R\x0ehouseholdCount\x12)\n" +
+	"\x0epoor_share_bps\x18\x12 \x01(\x05B\x03\xe0A\x03R\fpoorShareBps\x121\n" +
+	"\x12minority_share_bps\x18\x13 \x01(\x05B\x03\xe0A\x03R\x10minorityShareBps\x124\n" +
+	"\x13households_withheld\x18\x14 \x01(\bB\x03\xe0A\x03R\x12householdsWithheld\"X\n" +
 	"\x05State\x12\x15\n" +
 	"\x11STATE_UNSPECIFIED\x10\x00\x12\x0e\n" +
 	"\n" +

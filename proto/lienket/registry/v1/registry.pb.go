@@ -15,6 +15,7 @@ import (
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 	emptypb "google.golang.org/protobuf/types/known/emptypb"
 	fieldmaskpb "google.golang.org/protobuf/types/known/fieldmaskpb"
+	structpb "google.golang.org/protobuf/types/known/structpb"
 	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
 	reflect "reflect"
 	sync "sync"
@@ -211,6 +212,59 @@ func (ProductCategory) EnumDescriptor() ([]byte, []int) {
 	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{2}
 }
 
+// Format of an import file.
+type ImportFormat int32
+
+const (
+	// Unset; invalid.
+	ImportFormat_IMPORT_FORMAT_UNSPECIFIED ImportFormat = 0
+	// Comma-separated values, UTF-8 (a byte-order mark is accepted), header row first.
+	ImportFormat_IMPORT_FORMAT_CSV ImportFormat = 1
+	// Excel workbook (.xlsx): the first sheet, header row first.
+	ImportFormat_IMPORT_FORMAT_XLSX ImportFormat = 2
+)
+
+// Enum value maps for ImportFormat.
+var (
+	ImportFormat_name = map[int32]string{
+		0: "IMPORT_FORMAT_UNSPECIFIED",
+		1: "IMPORT_FORMAT_CSV",
+		2: "IMPORT_FORMAT_XLSX",
+	}
+	ImportFormat_value = map[string]int32{
+		"IMPORT_FORMAT_UNSPECIFIED": 0,
+		"IMPORT_FORMAT_CSV":         1,
+		"IMPORT_FORMAT_XLSX":        2,
+	}
+)
+
+func (x ImportFormat) Enum() *ImportFormat {
+	p := new(ImportFormat)
+	*p = x
+	return p
+}
+
+func (x ImportFormat) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ImportFormat) Descriptor() protoreflect.EnumDescriptor {
+	return file_lienket_registry_v1_registry_proto_enumTypes[3].Descriptor()
+}
+
+func (ImportFormat) Type() protoreflect.EnumType {
+	return &file_lienket_registry_v1_registry_proto_enumTypes[3]
+}
+
+func (x ImportFormat) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ImportFormat.Descriptor instead.
+func (ImportFormat) EnumDescriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{3}
+}
+
 // Kind of organisation.
 type Organization_Kind int32
 
@@ -260,11 +314,11 @@ func (x Organization_Kind) String() string {
 }
 
 func (Organization_Kind) Descriptor() protoreflect.EnumDescriptor {
-	return file_lienket_registry_v1_registry_proto_enumTypes[3].Descriptor()
+	return file_lienket_registry_v1_registry_proto_enumTypes[4].Descriptor()
 }
 
 func (Organization_Kind) Type() protoreflect.EnumType {
-	return &file_lienket_registry_v1_registry_proto_enumTypes[3]
+	return &file_lienket_registry_v1_registry_proto_enumTypes[4]
 }
 
 func (x Organization_Kind) Number() protoreflect.EnumNumber {
@@ -313,11 +367,11 @@ func (x Organization_State) String() string {
 }
 
 func (Organization_State) Descriptor() protoreflect.EnumDescriptor {
-	return file_lienket_registry_v1_registry_proto_enumTypes[4].Descriptor()
+	return file_lienket_registry_v1_registry_proto_enumTypes[5].Descriptor()
 }
 
 func (Organization_State) Type() protoreflect.EnumType {
-	return &file_lienket_registry_v1_registry_proto_enumTypes[4]
+	return &file_lienket_registry_v1_registry_proto_enumTypes[5]
 }
 
 func (x Organization_State) Number() protoreflect.EnumNumber {
@@ -366,11 +420,11 @@ func (x Membership_Role) String() string {
 }
 
 func (Membership_Role) Descriptor() protoreflect.EnumDescriptor {
-	return file_lienket_registry_v1_registry_proto_enumTypes[5].Descriptor()
+	return file_lienket_registry_v1_registry_proto_enumTypes[6].Descriptor()
 }
 
 func (Membership_Role) Type() protoreflect.EnumType {
-	return &file_lienket_registry_v1_registry_proto_enumTypes[5]
+	return &file_lienket_registry_v1_registry_proto_enumTypes[6]
 }
 
 func (x Membership_Role) Number() protoreflect.EnumNumber {
@@ -419,11 +473,11 @@ func (x Membership_State) String() string {
 }
 
 func (Membership_State) Descriptor() protoreflect.EnumDescriptor {
-	return file_lienket_registry_v1_registry_proto_enumTypes[6].Descriptor()
+	return file_lienket_registry_v1_registry_proto_enumTypes[7].Descriptor()
 }
 
 func (Membership_State) Type() protoreflect.EnumType {
-	return &file_lienket_registry_v1_registry_proto_enumTypes[6]
+	return &file_lienket_registry_v1_registry_proto_enumTypes[7]
 }
 
 func (x Membership_State) Number() protoreflect.EnumNumber {
@@ -472,11 +526,11 @@ func (x Authority_Kind) String() string {
 }
 
 func (Authority_Kind) Descriptor() protoreflect.EnumDescriptor {
-	return file_lienket_registry_v1_registry_proto_enumTypes[7].Descriptor()
+	return file_lienket_registry_v1_registry_proto_enumTypes[8].Descriptor()
 }
 
 func (Authority_Kind) Type() protoreflect.EnumType {
-	return &file_lienket_registry_v1_registry_proto_enumTypes[7]
+	return &file_lienket_registry_v1_registry_proto_enumTypes[8]
 }
 
 func (x Authority_Kind) Number() protoreflect.EnumNumber {
@@ -529,11 +583,11 @@ func (x AdminArea_Level) String() string {
 }
 
 func (AdminArea_Level) Descriptor() protoreflect.EnumDescriptor {
-	return file_lienket_registry_v1_registry_proto_enumTypes[8].Descriptor()
+	return file_lienket_registry_v1_registry_proto_enumTypes[9].Descriptor()
 }
 
 func (AdminArea_Level) Type() protoreflect.EnumType {
-	return &file_lienket_registry_v1_registry_proto_enumTypes[8]
+	return &file_lienket_registry_v1_registry_proto_enumTypes[9]
 }
 
 func (x AdminArea_Level) Number() protoreflect.EnumNumber {
@@ -543,6 +597,71 @@ func (x AdminArea_Level) Number() protoreflect.EnumNumber {
 // Deprecated: Use AdminArea_Level.Descriptor instead.
 func (AdminArea_Level) EnumDescriptor() ([]byte, []int) {
 	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{31, 0}
+}
+
+// Kind of unit, as the official list names it.
+type AdminArea_Kind int32
+
+const (
+	// Unset (files that do not say).
+	AdminArea_KIND_UNSPECIFIED AdminArea_Kind = 0
+	// Province (tỉnh).
+	AdminArea_KIND_PROVINCE AdminArea_Kind = 1
+	// Centrally-run city (thành phố trực thuộc trung ương).
+	AdminArea_KIND_CITY AdminArea_Kind = 2
+	// Commune (xã).
+	AdminArea_KIND_COMMUNE AdminArea_Kind = 3
+	// Ward (phường).
+	AdminArea_KIND_WARD AdminArea_Kind = 4
+	// Special zone (đặc khu).
+	AdminArea_KIND_SPECIAL_ZONE AdminArea_Kind = 5
+)
+
+// Enum value maps for AdminArea_Kind.
+var (
+	AdminArea_Kind_name = map[int32]string{
+		0: "KIND_UNSPECIFIED",
+		1: "KIND_PROVINCE",
+		2: "KIND_CITY",
+		3: "KIND_COMMUNE",
+		4: "KIND_WARD",
+		5: "KIND_SPECIAL_ZONE",
+	}
+	AdminArea_Kind_value = map[string]int32{
+		"KIND_UNSPECIFIED":  0,
+		"KIND_PROVINCE":     1,
+		"KIND_CITY":         2,
+		"KIND_COMMUNE":      3,
+		"KIND_WARD":         4,
+		"KIND_SPECIAL_ZONE": 5,
+	}
+)
+
+func (x AdminArea_Kind) Enum() *AdminArea_Kind {
+	p := new(AdminArea_Kind)
+	*p = x
+	return p
+}
+
+func (x AdminArea_Kind) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (AdminArea_Kind) Descriptor() protoreflect.EnumDescriptor {
+	return file_lienket_registry_v1_registry_proto_enumTypes[10].Descriptor()
+}
+
+func (AdminArea_Kind) Type() protoreflect.EnumType {
+	return &file_lienket_registry_v1_registry_proto_enumTypes[10]
+}
+
+func (x AdminArea_Kind) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use AdminArea_Kind.Descriptor instead.
+func (AdminArea_Kind) EnumDescriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{31, 1}
 }
 
 // Role granted.
@@ -598,11 +717,11 @@ func (x Grant_Role) String() string {
 }
 
 func (Grant_Role) Descriptor() protoreflect.EnumDescriptor {
-	return file_lienket_registry_v1_registry_proto_enumTypes[9].Descriptor()
+	return file_lienket_registry_v1_registry_proto_enumTypes[11].Descriptor()
 }
 
 func (Grant_Role) Type() protoreflect.EnumType {
-	return &file_lienket_registry_v1_registry_proto_enumTypes[9]
+	return &file_lienket_registry_v1_registry_proto_enumTypes[11]
 }
 
 func (x Grant_Role) Number() protoreflect.EnumNumber {
@@ -612,6 +731,132 @@ func (x Grant_Role) Number() protoreflect.EnumNumber {
 // Deprecated: Use Grant_Role.Descriptor instead.
 func (Grant_Role) EnumDescriptor() ([]byte, []int) {
 	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{52, 0}
+}
+
+// Kind of land-use document.
+type Plot_LandUseCertificateType int32
+
+const (
+	// None given.
+	Plot_LAND_USE_CERTIFICATE_TYPE_UNSPECIFIED Plot_LandUseCertificateType = 0
+	// Certificate of land-use rights (Giấy chứng nhận quyền sử dụng đất, "sổ đỏ").
+	Plot_LAND_USE_CERTIFICATE_TYPE_LAND_USE_RIGHTS Plot_LandUseCertificateType = 1
+	// Certificate of land-use rights and ownership of houses and assets ("sổ hồng").
+	Plot_LAND_USE_CERTIFICATE_TYPE_LAND_AND_ASSETS Plot_LandUseCertificateType = 2
+	// Forest land allocation decision or contract (giao đất, giao rừng).
+	Plot_LAND_USE_CERTIFICATE_TYPE_FOREST_ALLOCATION Plot_LandUseCertificateType = 3
+	// Land lease contract (hợp đồng thuê đất).
+	Plot_LAND_USE_CERTIFICATE_TYPE_LEASE Plot_LandUseCertificateType = 4
+	// Another document.
+	Plot_LAND_USE_CERTIFICATE_TYPE_OTHER Plot_LandUseCertificateType = 5
+)
+
+// Enum value maps for Plot_LandUseCertificateType.
+var (
+	Plot_LandUseCertificateType_name = map[int32]string{
+		0: "LAND_USE_CERTIFICATE_TYPE_UNSPECIFIED",
+		1: "LAND_USE_CERTIFICATE_TYPE_LAND_USE_RIGHTS",
+		2: "LAND_USE_CERTIFICATE_TYPE_LAND_AND_ASSETS",
+		3: "LAND_USE_CERTIFICATE_TYPE_FOREST_ALLOCATION",
+		4: "LAND_USE_CERTIFICATE_TYPE_LEASE",
+		5: "LAND_USE_CERTIFICATE_TYPE_OTHER",
+	}
+	Plot_LandUseCertificateType_value = map[string]int32{
+		"LAND_USE_CERTIFICATE_TYPE_UNSPECIFIED":       0,
+		"LAND_USE_CERTIFICATE_TYPE_LAND_USE_RIGHTS":   1,
+		"LAND_USE_CERTIFICATE_TYPE_LAND_AND_ASSETS":   2,
+		"LAND_USE_CERTIFICATE_TYPE_FOREST_ALLOCATION": 3,
+		"LAND_USE_CERTIFICATE_TYPE_LEASE":             4,
+		"LAND_USE_CERTIFICATE_TYPE_OTHER":             5,
+	}
+)
+
+func (x Plot_LandUseCertificateType) Enum() *Plot_LandUseCertificateType {
+	p := new(Plot_LandUseCertificateType)
+	*p = x
+	return p
+}
+
+func (x Plot_LandUseCertificateType) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (Plot_LandUseCertificateType) Descriptor() protoreflect.EnumDescriptor {
+	return file_lienket_registry_v1_registry_proto_enumTypes[12].Descriptor()
+}
+
+func (Plot_LandUseCertificateType) Type() protoreflect.EnumType {
+	return &file_lienket_registry_v1_registry_proto_enumTypes[12]
+}
+
+func (x Plot_LandUseCertificateType) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use Plot_LandUseCertificateType.Descriptor instead.
+func (Plot_LandUseCertificateType) EnumDescriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{73, 0}
+}
+
+// State of a certification.
+type CertificationRecord_State int32
+
+const (
+	// Unset.
+	CertificationRecord_STATE_UNSPECIFIED CertificationRecord_State = 0
+	// Requested by the organisation; not held until approved.
+	CertificationRecord_STATE_REQUESTED CertificationRecord_State = 1
+	// Recorded (or approved) by an operator or an official: held.
+	CertificationRecord_STATE_RECORDED CertificationRecord_State = 2
+	// The request was rejected.
+	CertificationRecord_STATE_REJECTED CertificationRecord_State = 3
+	// Revoked after it was recorded.
+	CertificationRecord_STATE_REVOKED CertificationRecord_State = 4
+)
+
+// Enum value maps for CertificationRecord_State.
+var (
+	CertificationRecord_State_name = map[int32]string{
+		0: "STATE_UNSPECIFIED",
+		1: "STATE_REQUESTED",
+		2: "STATE_RECORDED",
+		3: "STATE_REJECTED",
+		4: "STATE_REVOKED",
+	}
+	CertificationRecord_State_value = map[string]int32{
+		"STATE_UNSPECIFIED": 0,
+		"STATE_REQUESTED":   1,
+		"STATE_RECORDED":    2,
+		"STATE_REJECTED":    3,
+		"STATE_REVOKED":     4,
+	}
+)
+
+func (x CertificationRecord_State) Enum() *CertificationRecord_State {
+	p := new(CertificationRecord_State)
+	*p = x
+	return p
+}
+
+func (x CertificationRecord_State) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (CertificationRecord_State) Descriptor() protoreflect.EnumDescriptor {
+	return file_lienket_registry_v1_registry_proto_enumTypes[13].Descriptor()
+}
+
+func (CertificationRecord_State) Type() protoreflect.EnumType {
+	return &file_lienket_registry_v1_registry_proto_enumTypes[13]
+}
+
+func (x CertificationRecord_State) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use CertificationRecord_State.Descriptor instead.
+func (CertificationRecord_State) EnumDescriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{79, 0}
 }
 
 // Address of an organisation or household.
@@ -742,7 +987,8 @@ func (x *LegalRepresentative) GetPhone() string {
 	return ""
 }
 
-// A certification held by an organisation.
+// A certification as an organisation declares it on itself (not checked: offers and
+// matchmaking rely on the certifications recorded under organizations/{o}/certifications).
 type Certification struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Standard code: standards/{code} must exist (e.g. "VIETGAP").
@@ -853,9 +1099,13 @@ type Organization struct {
 	// Last update time; output only.
 	UpdateTime *timestamppb.Timestamp `protobuf:"bytes,12,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
 	// Entity tag for optimistic concurrency.
-	Etag          string `protobuf:"bytes,13,opt,name=etag,proto3" json:"etag,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Etag string `protobuf:"bytes,13,opt,name=etag,proto3" json:"etag,omitempty"`
+	// The contact details (legal_representative, address.line) are withheld from this caller:
+	// they are shown to the organisation itself, operators, officials of its commune or province
+	// and the parties of its contracts; output only.
+	ContactWithheld bool `protobuf:"varint,14,opt,name=contact_withheld,json=contactWithheld,proto3" json:"contact_withheld,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *Organization) Reset() {
@@ -979,6 +1229,13 @@ func (x *Organization) GetEtag() string {
 	return ""
 }
 
+func (x *Organization) GetContactWithheld() bool {
+	if x != nil {
+		return x.ContactWithheld
+	}
+	return false
+}
+
 // Request for CreateOrganization.
 type CreateOrganizationRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1093,6 +1350,7 @@ type ListOrganizationsRequest struct {
 	//   - commune_code: commune code of the address
 	//   - province_code: province code of the address
 	//   - state: "STATE_ACTIVE" or "STATE_SUSPENDED"
+	//   - name: finds organisations whose display name has a word starting with it, case- and diacritic-insensitively (name = "htx que" finds "HTX Quế Châu Quế"); = only
 	Filter        string `protobuf:"bytes,3,opt,name=filter,proto3" json:"filter,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1319,8 +1577,12 @@ type CultivatedArea struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Product code (products/{code} must exist).
 	Product string `protobuf:"bytes,1,opt,name=product,proto3" json:"product,omitempty"`
-	// Area in square metres.
-	AreaM2        int64 `protobuf:"varint,2,opt,name=area_m2,json=areaM2,proto3" json:"area_m2,omitempty"`
+	// Area in square metres. For a product the household has plots of, the sum of those plots'
+	// computed areas.
+	AreaM2 int64 `protobuf:"varint,2,opt,name=area_m2,json=areaM2,proto3" json:"area_m2,omitempty"`
+	// The area is the sum of the household's plots of the product (not the declared figure);
+	// output only.
+	FromPlots     bool `protobuf:"varint,3,opt,name=from_plots,json=fromPlots,proto3" json:"from_plots,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1367,6 +1629,13 @@ func (x *CultivatedArea) GetAreaM2() int64 {
 		return x.AreaM2
 	}
 	return 0
+}
+
+func (x *CultivatedArea) GetFromPlots() bool {
+	if x != nil {
+		return x.FromPlots
+	}
+	return false
 }
 
 // Consent of the household to the processing of its personal data.
@@ -1435,7 +1704,8 @@ type Household struct {
 	HeadGender Gender `protobuf:"varint,3,opt,name=head_gender,json=headGender,proto3,enum=lienket.registry.v1.Gender" json:"head_gender,omitempty"`
 	// Number of members (1..50).
 	MemberCount int32 `protobuf:"varint,4,opt,name=member_count,json=memberCount,proto3" json:"member_count,omitempty"`
-	// Ethnic group: one of Vietnam's 54 (e.g. "Kinh", "Tày", "H'Mông"); required.
+	// Ethnic group: one of Vietnam's 54, by its official name or a common variant ("Mông",
+	// "Hmong" → "H'Mông"; "Yao" → "Dao"), returned in the official spelling; required.
 	EthnicGroup string `protobuf:"bytes,5,opt,name=ethnic_group,json=ethnicGroup,proto3" json:"ethnic_group,omitempty"`
 	// Ethnic minority (any group other than Kinh); output only.
 	EthnicMinority bool `protobuf:"varint,6,opt,name=ethnic_minority,json=ethnicMinority,proto3" json:"ethnic_minority,omitempty"`
@@ -1466,9 +1736,12 @@ type Household struct {
 	// Last update time; output only.
 	UpdateTime *timestamppb.Timestamp `protobuf:"bytes,19,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
 	// Entity tag.
-	Etag          string `protobuf:"bytes,20,opt,name=etag,proto3" json:"etag,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Etag string `protobuf:"bytes,20,opt,name=etag,proto3" json:"etag,omitempty"`
+	// Only the household's name and place are shown to this caller (a buyer listing the
+	// households of its contract): the other details are withheld; output only.
+	DetailsWithheld bool `protobuf:"varint,21,opt,name=details_withheld,json=detailsWithheld,proto3" json:"details_withheld,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *Household) Reset() {
@@ -1641,6 +1914,13 @@ func (x *Household) GetEtag() string {
 	return ""
 }
 
+func (x *Household) GetDetailsWithheld() bool {
+	if x != nil {
+		return x.DetailsWithheld
+	}
+	return false
+}
+
 // Request for CreateHousehold.
 type CreateHouseholdRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1755,6 +2035,8 @@ type ListHouseholdsRequest struct {
 	//   - province_code: province code
 	//   - poverty_status: a PovertyStatus value, e.g. "POVERTY_STATUS_POOR"
 	//   - organization: organizations/{id}, households that are members of it
+	//   - name: finds households whose head's name has a word starting with it, case- and diacritic-insensitively (name = "nguyen van a" finds "Nguyễn Văn A"); = only
+	//   - contract: contracts/{id}, the households party to it (for its parties — the buyer sees their names and places only —, officials and operators); = only, not with organization
 	Filter        string `protobuf:"bytes,3,opt,name=filter,proto3" json:"filter,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -2766,7 +3048,16 @@ type AdminArea struct {
 	// Centroid latitude.
 	Latitude float64 `protobuf:"fixed64,6,opt,name=latitude,proto3" json:"latitude,omitempty"`
 	// Centroid longitude.
-	Longitude     float64 `protobuf:"fixed64,7,opt,name=longitude,proto3" json:"longitude,omitempty"`
+	Longitude float64 `protobuf:"fixed64,7,opt,name=longitude,proto3" json:"longitude,omitempty"`
+	// English name, e.g. "Chau Que Commune".
+	EnglishName string `protobuf:"bytes,8,opt,name=english_name,json=englishName,proto3" json:"english_name,omitempty"`
+	// Kind of unit.
+	Kind AdminArea_Kind `protobuf:"varint,9,opt,name=kind,proto3,enum=lienket.registry.v1.AdminArea_Kind" json:"kind,omitempty"`
+	// Area in square kilometres.
+	AreaKm2 float64 `protobuf:"fixed64,10,opt,name=area_km2,json=areaKm2,proto3" json:"area_km2,omitempty"`
+	// The unit is no longer in the official list loaded (a newer list merged or renamed it):
+	// records that name it still resolve, new ones may not name it.
+	Retired       bool `protobuf:"varint,11,opt,name=retired,proto3" json:"retired,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2850,6 +3141,34 @@ func (x *AdminArea) GetLongitude() float64 {
 	return 0
 }
 
+func (x *AdminArea) GetEnglishName() string {
+	if x != nil {
+		return x.EnglishName
+	}
+	return ""
+}
+
+func (x *AdminArea) GetKind() AdminArea_Kind {
+	if x != nil {
+		return x.Kind
+	}
+	return AdminArea_KIND_UNSPECIFIED
+}
+
+func (x *AdminArea) GetAreaKm2() float64 {
+	if x != nil {
+		return x.AreaKm2
+	}
+	return 0
+}
+
+func (x *AdminArea) GetRetired() bool {
+	if x != nil {
+		return x.Retired
+	}
+	return false
+}
+
 // Request for GetAdminArea.
 type GetAdminAreaRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -2905,8 +3224,9 @@ type ListAdminAreasRequest struct {
 	PageToken string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
 	// Filter (AIP-160 subset). Terms `field = "value"` or `field != "value"` (value quoted, or a bare word) joined by AND; at most 1024 characters; any other field is 400 FILTER_SYNTAX.
 	// Fields:
-	//   - level: "LEVEL_PROVINCE", "LEVEL_DISTRICT" or "LEVEL_COMMUNE"
+	//   - level: "LEVEL_PROVINCE", "LEVEL_DISTRICT" or "LEVEL_COMMUNE" (or without the prefix, e.g. level=PROVINCE)
 	//   - parent_code: code of the parent area
+	//   - retired: "true" lists the units a newer official list no longer has (default: the current units)
 	Filter        string `protobuf:"bytes,3,opt,name=filter,proto3" json:"filter,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -4790,11 +5110,1679 @@ func (x *LookupIdentityRequest) GetIdentity() *Identity {
 	return nil
 }
 
+// Request for RecordContractParties.
+type RecordContractPartiesRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// contracts/{id}.
+	Contract string `protobuf:"bytes,1,opt,name=contract,proto3" json:"contract,omitempty"`
+	// The organisations (organizations/{id}) and households (households/{id}) party to it.
+	Parties       []string `protobuf:"bytes,2,rep,name=parties,proto3" json:"parties,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordContractPartiesRequest) Reset() {
+	*x = RecordContractPartiesRequest{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[63]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordContractPartiesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordContractPartiesRequest) ProtoMessage() {}
+
+func (x *RecordContractPartiesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[63]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordContractPartiesRequest.ProtoReflect.Descriptor instead.
+func (*RecordContractPartiesRequest) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{63}
+}
+
+func (x *RecordContractPartiesRequest) GetContract() string {
+	if x != nil {
+		return x.Contract
+	}
+	return ""
+}
+
+func (x *RecordContractPartiesRequest) GetParties() []string {
+	if x != nil {
+		return x.Parties
+	}
+	return nil
+}
+
+// Request for BatchCreateHouseholds.
+type BatchCreateHouseholdsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The households, 1 to 1,000. Every item is validated before anything is written; if any item
+	// fails, nothing is written and the violations name the item (requests[3].household.commune_code).
+	Requests []*CreateHouseholdRequest `protobuf:"bytes,1,rep,name=requests,proto3" json:"requests,omitempty"`
+	// Idempotency key of the batch: a retry returns the first result (an item's own request_id,
+	// when set, keys that item as CreateHousehold would).
+	RequestId     string `protobuf:"bytes,2,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BatchCreateHouseholdsRequest) Reset() {
+	*x = BatchCreateHouseholdsRequest{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[64]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BatchCreateHouseholdsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BatchCreateHouseholdsRequest) ProtoMessage() {}
+
+func (x *BatchCreateHouseholdsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[64]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BatchCreateHouseholdsRequest.ProtoReflect.Descriptor instead.
+func (*BatchCreateHouseholdsRequest) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{64}
+}
+
+func (x *BatchCreateHouseholdsRequest) GetRequests() []*CreateHouseholdRequest {
+	if x != nil {
+		return x.Requests
+	}
+	return nil
+}
+
+func (x *BatchCreateHouseholdsRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+// Response for BatchCreateHouseholds.
+type BatchCreateHouseholdsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The households, in the order of the requests.
+	Households    []*Household `protobuf:"bytes,1,rep,name=households,proto3" json:"households,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BatchCreateHouseholdsResponse) Reset() {
+	*x = BatchCreateHouseholdsResponse{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[65]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BatchCreateHouseholdsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BatchCreateHouseholdsResponse) ProtoMessage() {}
+
+func (x *BatchCreateHouseholdsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[65]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BatchCreateHouseholdsResponse.ProtoReflect.Descriptor instead.
+func (*BatchCreateHouseholdsResponse) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{65}
+}
+
+func (x *BatchCreateHouseholdsResponse) GetHouseholds() []*Household {
+	if x != nil {
+		return x.Households
+	}
+	return nil
+}
+
+// Request for BatchCreateMemberships.
+type BatchCreateMembershipsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// organizations/{id}: the organisation the households join.
+	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
+	// The memberships, 1 to 1,000; each request's parent is empty or equal to parent. Validated
+	// all first; nothing is written if any item fails.
+	Requests []*CreateMembershipRequest `protobuf:"bytes,2,rep,name=requests,proto3" json:"requests,omitempty"`
+	// Idempotency key of the batch: a retry returns the first result.
+	RequestId     string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BatchCreateMembershipsRequest) Reset() {
+	*x = BatchCreateMembershipsRequest{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[66]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BatchCreateMembershipsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BatchCreateMembershipsRequest) ProtoMessage() {}
+
+func (x *BatchCreateMembershipsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[66]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BatchCreateMembershipsRequest.ProtoReflect.Descriptor instead.
+func (*BatchCreateMembershipsRequest) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{66}
+}
+
+func (x *BatchCreateMembershipsRequest) GetParent() string {
+	if x != nil {
+		return x.Parent
+	}
+	return ""
+}
+
+func (x *BatchCreateMembershipsRequest) GetRequests() []*CreateMembershipRequest {
+	if x != nil {
+		return x.Requests
+	}
+	return nil
+}
+
+func (x *BatchCreateMembershipsRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+// Response for BatchCreateMemberships.
+type BatchCreateMembershipsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The memberships, in the order of the requests.
+	Memberships   []*Membership `protobuf:"bytes,1,rep,name=memberships,proto3" json:"memberships,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BatchCreateMembershipsResponse) Reset() {
+	*x = BatchCreateMembershipsResponse{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[67]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BatchCreateMembershipsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BatchCreateMembershipsResponse) ProtoMessage() {}
+
+func (x *BatchCreateMembershipsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[67]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BatchCreateMembershipsResponse.ProtoReflect.Descriptor instead.
+func (*BatchCreateMembershipsResponse) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{67}
+}
+
+func (x *BatchCreateMembershipsResponse) GetMemberships() []*Membership {
+	if x != nil {
+		return x.Memberships
+	}
+	return nil
+}
+
+// Request for ImportHouseholds.
+type ImportHouseholdsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// organizations/{id}: the producer organisation whose member households the file lists.
+	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
+	// Format of content.
+	Format ImportFormat `protobuf:"varint,2,opt,name=format,proto3,enum=lienket.registry.v1.ImportFormat" json:"format,omitempty"`
+	// The file: the columns of the template (GetHouseholdImportTemplate), headers in Vietnamese
+	// or as the API's field names; at most 10,000 rows. Base64 in JSON.
+	Content []byte `protobuf:"bytes,3,opt,name=content,proto3" json:"content,omitempty"`
+	// Check the file and report, writing nothing.
+	ValidateOnly  bool `protobuf:"varint,4,opt,name=validate_only,json=validateOnly,proto3" json:"validate_only,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ImportHouseholdsRequest) Reset() {
+	*x = ImportHouseholdsRequest{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[68]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ImportHouseholdsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ImportHouseholdsRequest) ProtoMessage() {}
+
+func (x *ImportHouseholdsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[68]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ImportHouseholdsRequest.ProtoReflect.Descriptor instead.
+func (*ImportHouseholdsRequest) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{68}
+}
+
+func (x *ImportHouseholdsRequest) GetParent() string {
+	if x != nil {
+		return x.Parent
+	}
+	return ""
+}
+
+func (x *ImportHouseholdsRequest) GetFormat() ImportFormat {
+	if x != nil {
+		return x.Format
+	}
+	return ImportFormat_IMPORT_FORMAT_UNSPECIFIED
+}
+
+func (x *ImportHouseholdsRequest) GetContent() []byte {
+	if x != nil {
+		return x.Content
+	}
+	return nil
+}
+
+func (x *ImportHouseholdsRequest) GetValidateOnly() bool {
+	if x != nil {
+		return x.ValidateOnly
+	}
+	return false
+}
+
+// A problem with one cell (or row) of an import file.
+type ImportRowError struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Row number as a spreadsheet shows it (the header is row 1).
+	Row int32 `protobuf:"varint,1,opt,name=row,proto3" json:"row,omitempty"`
+	// Column header as in the file ("" for the row as a whole).
+	Column string `protobuf:"bytes,2,opt,name=column,proto3" json:"column,omitempty"`
+	// Rule id, e.g. "ADMIN_AREA_EXISTS", "NATIONAL_ID_FORMAT", "DUPLICATE_ROW".
+	Rule string `protobuf:"bytes,3,opt,name=rule,proto3" json:"rule,omitempty"`
+	// Message in Vietnamese.
+	MessageVi string `protobuf:"bytes,4,opt,name=message_vi,json=messageVi,proto3" json:"message_vi,omitempty"`
+	// Message in English.
+	MessageEn     string `protobuf:"bytes,5,opt,name=message_en,json=messageEn,proto3" json:"message_en,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ImportRowError) Reset() {
+	*x = ImportRowError{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[69]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ImportRowError) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ImportRowError) ProtoMessage() {}
+
+func (x *ImportRowError) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[69]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ImportRowError.ProtoReflect.Descriptor instead.
+func (*ImportRowError) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{69}
+}
+
+func (x *ImportRowError) GetRow() int32 {
+	if x != nil {
+		return x.Row
+	}
+	return 0
+}
+
+func (x *ImportRowError) GetColumn() string {
+	if x != nil {
+		return x.Column
+	}
+	return ""
+}
+
+func (x *ImportRowError) GetRule() string {
+	if x != nil {
+		return x.Rule
+	}
+	return ""
+}
+
+func (x *ImportRowError) GetMessageVi() string {
+	if x != nil {
+		return x.MessageVi
+	}
+	return ""
+}
+
+func (x *ImportRowError) GetMessageEn() string {
+	if x != nil {
+		return x.MessageEn
+	}
+	return ""
+}
+
+// Response for ImportHouseholds: the row-level report.
+type ImportHouseholdsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Data rows read.
+	Rows int32 `protobuf:"varint,1,opt,name=rows,proto3" json:"rows,omitempty"`
+	// Households created by this import.
+	HouseholdsCreated int32 `protobuf:"varint,2,opt,name=households_created,json=householdsCreated,proto3" json:"households_created,omitempty"`
+	// Memberships created by this import.
+	MembershipsCreated int32 `protobuf:"varint,3,opt,name=memberships_created,json=membershipsCreated,proto3" json:"memberships_created,omitempty"`
+	// Rows whose household and membership existed already (a re-import creates nothing new).
+	Unchanged int32 `protobuf:"varint,4,opt,name=unchanged,proto3" json:"unchanged,omitempty"`
+	// The problems found; when there is any, nothing was written.
+	Errors []*ImportRowError `protobuf:"bytes,5,rep,name=errors,proto3" json:"errors,omitempty"`
+	// The household of each data row, in order (empty when nothing was written).
+	Households    []string `protobuf:"bytes,6,rep,name=households,proto3" json:"households,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ImportHouseholdsResponse) Reset() {
+	*x = ImportHouseholdsResponse{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[70]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ImportHouseholdsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ImportHouseholdsResponse) ProtoMessage() {}
+
+func (x *ImportHouseholdsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[70]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ImportHouseholdsResponse.ProtoReflect.Descriptor instead.
+func (*ImportHouseholdsResponse) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{70}
+}
+
+func (x *ImportHouseholdsResponse) GetRows() int32 {
+	if x != nil {
+		return x.Rows
+	}
+	return 0
+}
+
+func (x *ImportHouseholdsResponse) GetHouseholdsCreated() int32 {
+	if x != nil {
+		return x.HouseholdsCreated
+	}
+	return 0
+}
+
+func (x *ImportHouseholdsResponse) GetMembershipsCreated() int32 {
+	if x != nil {
+		return x.MembershipsCreated
+	}
+	return 0
+}
+
+func (x *ImportHouseholdsResponse) GetUnchanged() int32 {
+	if x != nil {
+		return x.Unchanged
+	}
+	return 0
+}
+
+func (x *ImportHouseholdsResponse) GetErrors() []*ImportRowError {
+	if x != nil {
+		return x.Errors
+	}
+	return nil
+}
+
+func (x *ImportHouseholdsResponse) GetHouseholds() []string {
+	if x != nil {
+		return x.Households
+	}
+	return nil
+}
+
+// Request for GetHouseholdImportTemplate.
+type GetHouseholdImportTemplateRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Format of the template.
+	Format        ImportFormat `protobuf:"varint,1,opt,name=format,proto3,enum=lienket.registry.v1.ImportFormat" json:"format,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetHouseholdImportTemplateRequest) Reset() {
+	*x = GetHouseholdImportTemplateRequest{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[71]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetHouseholdImportTemplateRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetHouseholdImportTemplateRequest) ProtoMessage() {}
+
+func (x *GetHouseholdImportTemplateRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[71]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetHouseholdImportTemplateRequest.ProtoReflect.Descriptor instead.
+func (*GetHouseholdImportTemplateRequest) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{71}
+}
+
+func (x *GetHouseholdImportTemplateRequest) GetFormat() ImportFormat {
+	if x != nil {
+		return x.Format
+	}
+	return ImportFormat_IMPORT_FORMAT_UNSPECIFIED
+}
+
+// A file to download.
+type ImportTemplate struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Suggested file name, e.g. "mau-nhap-ho.xlsx".
+	Filename string `protobuf:"bytes,1,opt,name=filename,proto3" json:"filename,omitempty"`
+	// Media type.
+	ContentType string `protobuf:"bytes,2,opt,name=content_type,json=contentType,proto3" json:"content_type,omitempty"`
+	// The file (base64 in JSON).
+	Content       []byte `protobuf:"bytes,3,opt,name=content,proto3" json:"content,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ImportTemplate) Reset() {
+	*x = ImportTemplate{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[72]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ImportTemplate) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ImportTemplate) ProtoMessage() {}
+
+func (x *ImportTemplate) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[72]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ImportTemplate.ProtoReflect.Descriptor instead.
+func (*ImportTemplate) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{72}
+}
+
+func (x *ImportTemplate) GetFilename() string {
+	if x != nil {
+		return x.Filename
+	}
+	return ""
+}
+
+func (x *ImportTemplate) GetContentType() string {
+	if x != nil {
+		return x.ContentType
+	}
+	return ""
+}
+
+func (x *ImportTemplate) GetContent() []byte {
+	if x != nil {
+		return x.Content
+	}
+	return nil
+}
+
+// A production plot of a household.
+type Plot struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// households/{household}/plots/{plot}; output only.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// Local name of the plot, e.g. "Đồi quế Khe Lóng".
+	DisplayName string `protobuf:"bytes,2,opt,name=display_name,json=displayName,proto3" json:"display_name,omitempty"`
+	// Product codes grown on it (products/{code} must exist), 1 to 10.
+	Products []string `protobuf:"bytes,3,rep,name=products,proto3" json:"products,omitempty"`
+	// GeoJSON geometry (WGS 84 longitude, latitude): a Polygon or MultiPolygon, or a Point for
+	// a plot of at most 4 ha. Rings closed, no self-intersection, inside Vietnam and inside the
+	// household's commune (or within 250 m of its boundary, which is simplified to ~200 m).
+	Geometry *structpb.Struct `protobuf:"bytes,4,opt,name=geometry,proto3" json:"geometry,omitempty"`
+	// Area computed from the geometry, hectares (for a Point, the declared area); output only.
+	AreaHa float64 `protobuf:"fixed64,5,opt,name=area_ha,json=areaHa,proto3" json:"area_ha,omitempty"`
+	// Declared area, hectares: required for a Point; for a polygon the computed area must be
+	// within 10% (at least 0.05 ha) of it.
+	DeclaredAreaHa float64 `protobuf:"fixed64,6,opt,name=declared_area_ha,json=declaredAreaHa,proto3" json:"declared_area_ha,omitempty"`
+	// Kind of land-use document.
+	LandUseCertificateType Plot_LandUseCertificateType `protobuf:"varint,7,opt,name=land_use_certificate_type,json=landUseCertificateType,proto3,enum=lienket.registry.v1.Plot_LandUseCertificateType" json:"land_use_certificate_type,omitempty"`
+	// Number of the land-use document: input only, stored as a keyed hash (like national IDs).
+	LandUseCertificateNumber string `protobuf:"bytes,8,opt,name=land_use_certificate_number,json=landUseCertificateNumber,proto3" json:"land_use_certificate_number,omitempty"`
+	// Last 4 characters of the document's number; output only.
+	LandUseCertificateLast4 string `protobuf:"bytes,9,opt,name=land_use_certificate_last4,json=landUseCertificateLast4,proto3" json:"land_use_certificate_last4,omitempty"`
+	// Commune the plot lies in (the household's); output only.
+	CommuneCode string `protobuf:"bytes,10,opt,name=commune_code,json=communeCode,proto3" json:"commune_code,omitempty"`
+	// Creation time; output only.
+	CreateTime *timestamppb.Timestamp `protobuf:"bytes,11,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
+	// Entity tag; output only.
+	Etag          string `protobuf:"bytes,12,opt,name=etag,proto3" json:"etag,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Plot) Reset() {
+	*x = Plot{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[73]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Plot) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Plot) ProtoMessage() {}
+
+func (x *Plot) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[73]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Plot.ProtoReflect.Descriptor instead.
+func (*Plot) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{73}
+}
+
+func (x *Plot) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *Plot) GetDisplayName() string {
+	if x != nil {
+		return x.DisplayName
+	}
+	return ""
+}
+
+func (x *Plot) GetProducts() []string {
+	if x != nil {
+		return x.Products
+	}
+	return nil
+}
+
+func (x *Plot) GetGeometry() *structpb.Struct {
+	if x != nil {
+		return x.Geometry
+	}
+	return nil
+}
+
+func (x *Plot) GetAreaHa() float64 {
+	if x != nil {
+		return x.AreaHa
+	}
+	return 0
+}
+
+func (x *Plot) GetDeclaredAreaHa() float64 {
+	if x != nil {
+		return x.DeclaredAreaHa
+	}
+	return 0
+}
+
+func (x *Plot) GetLandUseCertificateType() Plot_LandUseCertificateType {
+	if x != nil {
+		return x.LandUseCertificateType
+	}
+	return Plot_LAND_USE_CERTIFICATE_TYPE_UNSPECIFIED
+}
+
+func (x *Plot) GetLandUseCertificateNumber() string {
+	if x != nil {
+		return x.LandUseCertificateNumber
+	}
+	return ""
+}
+
+func (x *Plot) GetLandUseCertificateLast4() string {
+	if x != nil {
+		return x.LandUseCertificateLast4
+	}
+	return ""
+}
+
+func (x *Plot) GetCommuneCode() string {
+	if x != nil {
+		return x.CommuneCode
+	}
+	return ""
+}
+
+func (x *Plot) GetCreateTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CreateTime
+	}
+	return nil
+}
+
+func (x *Plot) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
+// Request for CreatePlot.
+type CreatePlotRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// households/{household}.
+	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
+	// The plot.
+	Plot *Plot `protobuf:"bytes,2,opt,name=plot,proto3" json:"plot,omitempty"`
+	// Idempotency key.
+	RequestId     string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreatePlotRequest) Reset() {
+	*x = CreatePlotRequest{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[74]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreatePlotRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreatePlotRequest) ProtoMessage() {}
+
+func (x *CreatePlotRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[74]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreatePlotRequest.ProtoReflect.Descriptor instead.
+func (*CreatePlotRequest) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{74}
+}
+
+func (x *CreatePlotRequest) GetParent() string {
+	if x != nil {
+		return x.Parent
+	}
+	return ""
+}
+
+func (x *CreatePlotRequest) GetPlot() *Plot {
+	if x != nil {
+		return x.Plot
+	}
+	return nil
+}
+
+func (x *CreatePlotRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+// Request for GetPlot.
+type GetPlotRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// households/{household}/plots/{plot}.
+	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetPlotRequest) Reset() {
+	*x = GetPlotRequest{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[75]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetPlotRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetPlotRequest) ProtoMessage() {}
+
+func (x *GetPlotRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[75]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetPlotRequest.ProtoReflect.Descriptor instead.
+func (*GetPlotRequest) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{75}
+}
+
+func (x *GetPlotRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+// Request for ListPlots.
+type ListPlotsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// households/{household}.
+	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
+	// Page size.
+	PageSize int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// Page token.
+	PageToken string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	// Filter (AIP-160 subset). Terms `field = "value"` or `field != "value"` (value quoted, or a bare word) joined by AND; at most 1024 characters; any other field is 400 FILTER_SYNTAX.
+	// Fields:
+	//   - product: a product code grown on the plot
+	Filter        string `protobuf:"bytes,4,opt,name=filter,proto3" json:"filter,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListPlotsRequest) Reset() {
+	*x = ListPlotsRequest{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[76]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListPlotsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListPlotsRequest) ProtoMessage() {}
+
+func (x *ListPlotsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[76]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListPlotsRequest.ProtoReflect.Descriptor instead.
+func (*ListPlotsRequest) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{76}
+}
+
+func (x *ListPlotsRequest) GetParent() string {
+	if x != nil {
+		return x.Parent
+	}
+	return ""
+}
+
+func (x *ListPlotsRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListPlotsRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+func (x *ListPlotsRequest) GetFilter() string {
+	if x != nil {
+		return x.Filter
+	}
+	return ""
+}
+
+// Response for ListPlots.
+type ListPlotsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The page.
+	Plots []*Plot `protobuf:"bytes,1,rep,name=plots,proto3" json:"plots,omitempty"`
+	// Next page token.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListPlotsResponse) Reset() {
+	*x = ListPlotsResponse{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[77]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListPlotsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListPlotsResponse) ProtoMessage() {}
+
+func (x *ListPlotsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[77]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListPlotsResponse.ProtoReflect.Descriptor instead.
+func (*ListPlotsResponse) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{77}
+}
+
+func (x *ListPlotsResponse) GetPlots() []*Plot {
+	if x != nil {
+		return x.Plots
+	}
+	return nil
+}
+
+func (x *ListPlotsResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
+// Request for DeletePlot.
+type DeletePlotRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// households/{household}/plots/{plot}.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// Optional etag.
+	Etag          string `protobuf:"bytes,2,opt,name=etag,proto3" json:"etag,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeletePlotRequest) Reset() {
+	*x = DeletePlotRequest{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[78]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeletePlotRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeletePlotRequest) ProtoMessage() {}
+
+func (x *DeletePlotRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[78]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeletePlotRequest.ProtoReflect.Descriptor instead.
+func (*DeletePlotRequest) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{78}
+}
+
+func (x *DeletePlotRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *DeletePlotRequest) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
+// A certification of an organisation (or of some of its members' plots), as a certifying body
+// issued it: organizations/{organization}/certifications/{certification}.
+type CertificationRecord struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// organizations/{organization}/certifications/{certification}; output only.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// Standard: standards/{code} or the bare code (e.g. "VIETGAP"); required, immutable.
+	Standard string `protobuf:"bytes,2,opt,name=standard,proto3" json:"standard,omitempty"`
+	// Certificate number; required.
+	Number string `protobuf:"bytes,3,opt,name=number,proto3" json:"number,omitempty"`
+	// Issuing (certifying) body; required.
+	Issuer string `protobuf:"bytes,4,opt,name=issuer,proto3" json:"issuer,omitempty"`
+	// Product codes covered (products/{code} must exist), 1 to 20; required.
+	Products []string `protobuf:"bytes,5,rep,name=products,proto3" json:"products,omitempty"`
+	// Valid from, "YYYY-MM-DD"; required.
+	ValidFrom string `protobuf:"bytes,6,opt,name=valid_from,json=validFrom,proto3" json:"valid_from,omitempty"`
+	// Valid until (inclusive), "YYYY-MM-DD"; required.
+	ValidUntil string `protobuf:"bytes,7,opt,name=valid_until,json=validUntil,proto3" json:"valid_until,omitempty"`
+	// Plots covered (households/{h}/plots/{p} of member households), when the certificate names them.
+	Plots []string `protobuf:"bytes,8,rep,name=plots,proto3" json:"plots,omitempty"`
+	// State; output only.
+	State CertificationRecord_State `protobuf:"varint,9,opt,name=state,proto3,enum=lienket.registry.v1.CertificationRecord_State" json:"state,omitempty"`
+	// Who requested it (the organisation's principal), when it was requested; output only.
+	RequestedBy string `protobuf:"bytes,10,opt,name=requested_by,json=requestedBy,proto3" json:"requested_by,omitempty"`
+	// Who recorded or approved it (an operator or official); output only.
+	RecordedBy string `protobuf:"bytes,11,opt,name=recorded_by,json=recordedBy,proto3" json:"recorded_by,omitempty"`
+	// When it was recorded or approved; output only.
+	RecordTime *timestamppb.Timestamp `protobuf:"bytes,12,opt,name=record_time,json=recordTime,proto3" json:"record_time,omitempty"`
+	// Reason of a rejection or revocation; output only.
+	Reason string `protobuf:"bytes,13,opt,name=reason,proto3" json:"reason,omitempty"`
+	// Creation time; output only.
+	CreateTime *timestamppb.Timestamp `protobuf:"bytes,14,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
+	// Entity tag; output only (the state-changing methods take it as a request field).
+	Etag          string `protobuf:"bytes,15,opt,name=etag,proto3" json:"etag,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CertificationRecord) Reset() {
+	*x = CertificationRecord{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[79]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CertificationRecord) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CertificationRecord) ProtoMessage() {}
+
+func (x *CertificationRecord) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[79]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CertificationRecord.ProtoReflect.Descriptor instead.
+func (*CertificationRecord) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{79}
+}
+
+func (x *CertificationRecord) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *CertificationRecord) GetStandard() string {
+	if x != nil {
+		return x.Standard
+	}
+	return ""
+}
+
+func (x *CertificationRecord) GetNumber() string {
+	if x != nil {
+		return x.Number
+	}
+	return ""
+}
+
+func (x *CertificationRecord) GetIssuer() string {
+	if x != nil {
+		return x.Issuer
+	}
+	return ""
+}
+
+func (x *CertificationRecord) GetProducts() []string {
+	if x != nil {
+		return x.Products
+	}
+	return nil
+}
+
+func (x *CertificationRecord) GetValidFrom() string {
+	if x != nil {
+		return x.ValidFrom
+	}
+	return ""
+}
+
+func (x *CertificationRecord) GetValidUntil() string {
+	if x != nil {
+		return x.ValidUntil
+	}
+	return ""
+}
+
+func (x *CertificationRecord) GetPlots() []string {
+	if x != nil {
+		return x.Plots
+	}
+	return nil
+}
+
+func (x *CertificationRecord) GetState() CertificationRecord_State {
+	if x != nil {
+		return x.State
+	}
+	return CertificationRecord_STATE_UNSPECIFIED
+}
+
+func (x *CertificationRecord) GetRequestedBy() string {
+	if x != nil {
+		return x.RequestedBy
+	}
+	return ""
+}
+
+func (x *CertificationRecord) GetRecordedBy() string {
+	if x != nil {
+		return x.RecordedBy
+	}
+	return ""
+}
+
+func (x *CertificationRecord) GetRecordTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.RecordTime
+	}
+	return nil
+}
+
+func (x *CertificationRecord) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *CertificationRecord) GetCreateTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CreateTime
+	}
+	return nil
+}
+
+func (x *CertificationRecord) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
+// Request for CreateCertification.
+type CreateCertificationRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// organizations/{organization}.
+	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
+	// The certification.
+	Certification *CertificationRecord `protobuf:"bytes,2,opt,name=certification,proto3" json:"certification,omitempty"`
+	// Idempotency key.
+	RequestId     string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateCertificationRequest) Reset() {
+	*x = CreateCertificationRequest{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[80]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateCertificationRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateCertificationRequest) ProtoMessage() {}
+
+func (x *CreateCertificationRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[80]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateCertificationRequest.ProtoReflect.Descriptor instead.
+func (*CreateCertificationRequest) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{80}
+}
+
+func (x *CreateCertificationRequest) GetParent() string {
+	if x != nil {
+		return x.Parent
+	}
+	return ""
+}
+
+func (x *CreateCertificationRequest) GetCertification() *CertificationRecord {
+	if x != nil {
+		return x.Certification
+	}
+	return nil
+}
+
+func (x *CreateCertificationRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+// Request for GetCertification.
+type GetCertificationRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// organizations/{organization}/certifications/{certification}.
+	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetCertificationRequest) Reset() {
+	*x = GetCertificationRequest{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[81]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetCertificationRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetCertificationRequest) ProtoMessage() {}
+
+func (x *GetCertificationRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[81]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetCertificationRequest.ProtoReflect.Descriptor instead.
+func (*GetCertificationRequest) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{81}
+}
+
+func (x *GetCertificationRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+// Request for ListCertifications.
+type ListCertificationsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// organizations/{organization}, or organizations/- for every organisation.
+	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
+	// Page size.
+	PageSize int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// Page token.
+	PageToken string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	// Filter (AIP-160 subset). Terms `field = "value"` or `field != "value"` (value quoted, or a bare word) joined by AND; at most 1024 characters; any other field is 400 FILTER_SYNTAX.
+	// Fields:
+	//   - standard: a standard code, e.g. "VIETGAP"
+	//   - product: a product code covered
+	//   - state: "STATE_REQUESTED", "STATE_RECORDED", "STATE_REJECTED" or "STATE_REVOKED"
+	//   - expiring_within_days: 1 to 366; recorded certifications whose validity ends between today and that many days from today (Asia/Ho_Chi_Minh), e.g. expiring_within_days = 60
+	Filter        string `protobuf:"bytes,4,opt,name=filter,proto3" json:"filter,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListCertificationsRequest) Reset() {
+	*x = ListCertificationsRequest{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[82]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListCertificationsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListCertificationsRequest) ProtoMessage() {}
+
+func (x *ListCertificationsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[82]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListCertificationsRequest.ProtoReflect.Descriptor instead.
+func (*ListCertificationsRequest) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{82}
+}
+
+func (x *ListCertificationsRequest) GetParent() string {
+	if x != nil {
+		return x.Parent
+	}
+	return ""
+}
+
+func (x *ListCertificationsRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListCertificationsRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+func (x *ListCertificationsRequest) GetFilter() string {
+	if x != nil {
+		return x.Filter
+	}
+	return ""
+}
+
+// Response for ListCertifications.
+type ListCertificationsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The page.
+	Certifications []*CertificationRecord `protobuf:"bytes,1,rep,name=certifications,proto3" json:"certifications,omitempty"`
+	// Next page token.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListCertificationsResponse) Reset() {
+	*x = ListCertificationsResponse{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[83]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListCertificationsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListCertificationsResponse) ProtoMessage() {}
+
+func (x *ListCertificationsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[83]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListCertificationsResponse.ProtoReflect.Descriptor instead.
+func (*ListCertificationsResponse) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{83}
+}
+
+func (x *ListCertificationsResponse) GetCertifications() []*CertificationRecord {
+	if x != nil {
+		return x.Certifications
+	}
+	return nil
+}
+
+func (x *ListCertificationsResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
+// Request for ApproveCertification.
+type ApproveCertificationRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// organizations/{organization}/certifications/{certification}.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// Optional etag.
+	Etag          string `protobuf:"bytes,2,opt,name=etag,proto3" json:"etag,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ApproveCertificationRequest) Reset() {
+	*x = ApproveCertificationRequest{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[84]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ApproveCertificationRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ApproveCertificationRequest) ProtoMessage() {}
+
+func (x *ApproveCertificationRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[84]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ApproveCertificationRequest.ProtoReflect.Descriptor instead.
+func (*ApproveCertificationRequest) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{84}
+}
+
+func (x *ApproveCertificationRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *ApproveCertificationRequest) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
+// Request for RejectCertification.
+type RejectCertificationRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// organizations/{organization}/certifications/{certification}.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// Why; required.
+	Reason string `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
+	// Optional etag.
+	Etag          string `protobuf:"bytes,3,opt,name=etag,proto3" json:"etag,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RejectCertificationRequest) Reset() {
+	*x = RejectCertificationRequest{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[85]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RejectCertificationRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RejectCertificationRequest) ProtoMessage() {}
+
+func (x *RejectCertificationRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[85]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RejectCertificationRequest.ProtoReflect.Descriptor instead.
+func (*RejectCertificationRequest) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{85}
+}
+
+func (x *RejectCertificationRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *RejectCertificationRequest) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *RejectCertificationRequest) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
+// Request for RevokeCertification.
+type RevokeCertificationRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// organizations/{organization}/certifications/{certification}.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// Why; required.
+	Reason string `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
+	// Optional etag.
+	Etag          string `protobuf:"bytes,3,opt,name=etag,proto3" json:"etag,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RevokeCertificationRequest) Reset() {
+	*x = RevokeCertificationRequest{}
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[86]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RevokeCertificationRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RevokeCertificationRequest) ProtoMessage() {}
+
+func (x *RevokeCertificationRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_lienket_registry_v1_registry_proto_msgTypes[86]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RevokeCertificationRequest.ProtoReflect.Descriptor instead.
+func (*RevokeCertificationRequest) Descriptor() ([]byte, []int) {
+	return file_lienket_registry_v1_registry_proto_rawDescGZIP(), []int{86}
+}
+
+func (x *RevokeCertificationRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *RevokeCertificationRequest) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *RevokeCertificationRequest) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
 var File_lienket_registry_v1_registry_proto protoreflect.FileDescriptor
 
 const file_lienket_registry_v1_registry_proto_rawDesc = "" +
 	"\n" +
-	"\"lienket/registry/v1/registry.proto\x12\x13lienket.registry.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"o\n" +
+	"\"lienket/registry/v1/registry.proto\x12\x13lienket.registry.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a google/protobuf/field_mask.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"o\n" +
 	"\aAddress\x12\x12\n" +
 	"\x04line\x18\x01 \x01(\tR\x04line\x12&\n" +
 	"\fcommune_code\x18\x02 \x01(\tB\x03\xe0A\x02R\vcommuneCode\x12(\n" +
@@ -4809,7 +6797,7 @@ const file_lienket_registry_v1_registry_proto_rawDesc = "" +
 	"\x06issuer\x18\x03 \x01(\tR\x06issuer\x12\x1f\n" +
 	"\vvalid_until\x18\x04 \x01(\tR\n" +
 	"validUntil\x12\x1a\n" +
-	"\bproducts\x18\x05 \x03(\tR\bproducts\"\xb4\a\n" +
+	"\bproducts\x18\x05 \x03(\tR\bproducts\"\xe4\a\n" +
 	"\fOrganization\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x03R\x04name\x12B\n" +
 	"\x04kind\x18\x02 \x01(\x0e2&.lienket.registry.v1.Organization.KindB\x06\xe0A\x02\xe0A\x05R\x04kind\x12&\n" +
@@ -4826,7 +6814,8 @@ const file_lienket_registry_v1_registry_proto_rawDesc = "" +
 	"createTime\x12@\n" +
 	"\vupdate_time\x18\f \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
 	"updateTime\x12\x12\n" +
-	"\x04etag\x18\r \x01(\tR\x04etag\"\x9c\x01\n" +
+	"\x04etag\x18\r \x01(\tR\x04etag\x12.\n" +
+	"\x10contact_withheld\x18\x0e \x01(\bB\x03\xe0A\x03R\x0fcontactWithheld\"\x9c\x01\n" +
 	"\x04Kind\x12\x14\n" +
 	"\x10KIND_UNSPECIFIED\x10\x00\x12\x11\n" +
 	"\rKIND_BUSINESS\x10\x01\x12\x14\n" +
@@ -4858,13 +6847,15 @@ const file_lienket_registry_v1_registry_proto_rawDesc = "" +
 	"updateMask\"H\n" +
 	"\x19DeleteOrganizationRequest\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x12\n" +
-	"\x04etag\x18\x02 \x01(\tR\x04etag\"M\n" +
+	"\x04etag\x18\x02 \x01(\tR\x04etag\"q\n" +
 	"\x0eCultivatedArea\x12\x1d\n" +
 	"\aproduct\x18\x01 \x01(\tB\x03\xe0A\x02R\aproduct\x12\x1c\n" +
-	"\aarea_m2\x18\x02 \x01(\x03B\x03\xe0A\x02R\x06areaM2\"T\n" +
+	"\aarea_m2\x18\x02 \x01(\x03B\x03\xe0A\x02R\x06areaM2\x12\"\n" +
+	"\n" +
+	"from_plots\x18\x03 \x01(\bB\x03\xe0A\x03R\tfromPlots\"T\n" +
 	"\vDataConsent\x12&\n" +
 	"\fconsent_date\x18\x01 \x01(\tB\x03\xe0A\x02R\vconsentDate\x12\x1d\n" +
-	"\apurpose\x18\x02 \x01(\tB\x03\xe0A\x02R\apurpose\"\xb1\a\n" +
+	"\apurpose\x18\x02 \x01(\tB\x03\xe0A\x02R\apurpose\"\xe1\a\n" +
 	"\tHousehold\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x03R\x04name\x12 \n" +
 	"\thead_name\x18\x02 \x01(\tB\x03\xe0A\x02R\bheadName\x12<\n" +
@@ -4890,7 +6881,8 @@ const file_lienket_registry_v1_registry_proto_rawDesc = "" +
 	"createTime\x12@\n" +
 	"\vupdate_time\x18\x13 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
 	"updateTime\x12\x12\n" +
-	"\x04etag\x18\x14 \x01(\tR\x04etag\"z\n" +
+	"\x04etag\x18\x14 \x01(\tR\x04etag\x12.\n" +
+	"\x10details_withheld\x18\x15 \x01(\bB\x03\xe0A\x03R\x0fdetailsWithheld\"z\n" +
 	"\x16CreateHouseholdRequest\x12A\n" +
 	"\thousehold\x18\x01 \x01(\v2\x1e.lienket.registry.v1.HouseholdB\x03\xe0A\x02R\thousehold\x12\x1d\n" +
 	"\n" +
@@ -4987,7 +6979,7 @@ const file_lienket_registry_v1_registry_proto_rawDesc = "" +
 	"\x06filter\x18\x03 \x01(\tR\x06filter\"\x83\x01\n" +
 	"\x17ListAuthoritiesResponse\x12@\n" +
 	"\vauthorities\x18\x01 \x03(\v2\x1e.lienket.registry.v1.AuthorityR\vauthorities\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xc8\x02\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xd1\x04\n" +
 	"\tAdminArea\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x12\n" +
 	"\x04code\x18\x02 \x01(\tR\x04code\x12:\n" +
@@ -4996,12 +6988,24 @@ const file_lienket_registry_v1_registry_proto_rawDesc = "" +
 	"parentCode\x12!\n" +
 	"\fdisplay_name\x18\x05 \x01(\tR\vdisplayName\x12\x1a\n" +
 	"\blatitude\x18\x06 \x01(\x01R\blatitude\x12\x1c\n" +
-	"\tlongitude\x18\a \x01(\x01R\tlongitude\"Y\n" +
+	"\tlongitude\x18\a \x01(\x01R\tlongitude\x12!\n" +
+	"\fenglish_name\x18\b \x01(\tR\venglishName\x127\n" +
+	"\x04kind\x18\t \x01(\x0e2#.lienket.registry.v1.AdminArea.KindR\x04kind\x12\x19\n" +
+	"\barea_km2\x18\n" +
+	" \x01(\x01R\aareaKm2\x12\x18\n" +
+	"\aretired\x18\v \x01(\bR\aretired\"Y\n" +
 	"\x05Level\x12\x15\n" +
 	"\x11LEVEL_UNSPECIFIED\x10\x00\x12\x12\n" +
 	"\x0eLEVEL_PROVINCE\x10\x01\x12\x12\n" +
 	"\x0eLEVEL_DISTRICT\x10\x02\x12\x11\n" +
-	"\rLEVEL_COMMUNE\x10\x03\".\n" +
+	"\rLEVEL_COMMUNE\x10\x03\"v\n" +
+	"\x04Kind\x12\x14\n" +
+	"\x10KIND_UNSPECIFIED\x10\x00\x12\x11\n" +
+	"\rKIND_PROVINCE\x10\x01\x12\r\n" +
+	"\tKIND_CITY\x10\x02\x12\x10\n" +
+	"\fKIND_COMMUNE\x10\x03\x12\r\n" +
+	"\tKIND_WARD\x10\x04\x12\x15\n" +
+	"\x11KIND_SPECIAL_ZONE\x10\x05\".\n" +
 	"\x13GetAdminAreaRequest\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\"k\n" +
 	"\x15ListAdminAreasRequest\x12\x1b\n" +
@@ -5146,7 +7150,149 @@ const file_lienket_registry_v1_registry_proto_rawDesc = "" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x12\n" +
 	"\x04etag\x18\x02 \x01(\tR\x04etag\"W\n" +
 	"\x15LookupIdentityRequest\x12>\n" +
-	"\bidentity\x18\x01 \x01(\v2\x1d.lienket.registry.v1.IdentityB\x03\xe0A\x02R\bidentity*\xa8\x01\n" +
+	"\bidentity\x18\x01 \x01(\v2\x1d.lienket.registry.v1.IdentityB\x03\xe0A\x02R\bidentity\"^\n" +
+	"\x1cRecordContractPartiesRequest\x12\x1f\n" +
+	"\bcontract\x18\x01 \x01(\tB\x03\xe0A\x02R\bcontract\x12\x1d\n" +
+	"\aparties\x18\x02 \x03(\tB\x03\xe0A\x02R\aparties\"\x8b\x01\n" +
+	"\x1cBatchCreateHouseholdsRequest\x12L\n" +
+	"\brequests\x18\x01 \x03(\v2+.lienket.registry.v1.CreateHouseholdRequestB\x03\xe0A\x02R\brequests\x12\x1d\n" +
+	"\n" +
+	"request_id\x18\x02 \x01(\tR\trequestId\"_\n" +
+	"\x1dBatchCreateHouseholdsResponse\x12>\n" +
+	"\n" +
+	"households\x18\x01 \x03(\v2\x1e.lienket.registry.v1.HouseholdR\n" +
+	"households\"\xaa\x01\n" +
+	"\x1dBatchCreateMembershipsRequest\x12\x1b\n" +
+	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x12M\n" +
+	"\brequests\x18\x02 \x03(\v2,.lienket.registry.v1.CreateMembershipRequestB\x03\xe0A\x02R\brequests\x12\x1d\n" +
+	"\n" +
+	"request_id\x18\x03 \x01(\tR\trequestId\"c\n" +
+	"\x1eBatchCreateMembershipsResponse\x12A\n" +
+	"\vmemberships\x18\x01 \x03(\v2\x1f.lienket.registry.v1.MembershipR\vmemberships\"\xba\x01\n" +
+	"\x17ImportHouseholdsRequest\x12\x1b\n" +
+	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x12>\n" +
+	"\x06format\x18\x02 \x01(\x0e2!.lienket.registry.v1.ImportFormatB\x03\xe0A\x02R\x06format\x12\x1d\n" +
+	"\acontent\x18\x03 \x01(\fB\x03\xe0A\x02R\acontent\x12#\n" +
+	"\rvalidate_only\x18\x04 \x01(\bR\fvalidateOnly\"\x8c\x01\n" +
+	"\x0eImportRowError\x12\x10\n" +
+	"\x03row\x18\x01 \x01(\x05R\x03row\x12\x16\n" +
+	"\x06column\x18\x02 \x01(\tR\x06column\x12\x12\n" +
+	"\x04rule\x18\x03 \x01(\tR\x04rule\x12\x1d\n" +
+	"\n" +
+	"message_vi\x18\x04 \x01(\tR\tmessageVi\x12\x1d\n" +
+	"\n" +
+	"message_en\x18\x05 \x01(\tR\tmessageEn\"\x89\x02\n" +
+	"\x18ImportHouseholdsResponse\x12\x12\n" +
+	"\x04rows\x18\x01 \x01(\x05R\x04rows\x12-\n" +
+	"\x12households_created\x18\x02 \x01(\x05R\x11householdsCreated\x12/\n" +
+	"\x13memberships_created\x18\x03 \x01(\x05R\x12membershipsCreated\x12\x1c\n" +
+	"\tunchanged\x18\x04 \x01(\x05R\tunchanged\x12;\n" +
+	"\x06errors\x18\x05 \x03(\v2#.lienket.registry.v1.ImportRowErrorR\x06errors\x12\x1e\n" +
+	"\n" +
+	"households\x18\x06 \x03(\tR\n" +
+	"households\"c\n" +
+	"!GetHouseholdImportTemplateRequest\x12>\n" +
+	"\x06format\x18\x01 \x01(\x0e2!.lienket.registry.v1.ImportFormatB\x03\xe0A\x02R\x06format\"i\n" +
+	"\x0eImportTemplate\x12\x1a\n" +
+	"\bfilename\x18\x01 \x01(\tR\bfilename\x12!\n" +
+	"\fcontent_type\x18\x02 \x01(\tR\vcontentType\x12\x18\n" +
+	"\acontent\x18\x03 \x01(\fR\acontent\"\xfa\x06\n" +
+	"\x04Plot\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x03R\x04name\x12!\n" +
+	"\fdisplay_name\x18\x02 \x01(\tR\vdisplayName\x12\x1f\n" +
+	"\bproducts\x18\x03 \x03(\tB\x03\xe0A\x02R\bproducts\x128\n" +
+	"\bgeometry\x18\x04 \x01(\v2\x17.google.protobuf.StructB\x03\xe0A\x02R\bgeometry\x12\x1c\n" +
+	"\aarea_ha\x18\x05 \x01(\x01B\x03\xe0A\x03R\x06areaHa\x12(\n" +
+	"\x10declared_area_ha\x18\x06 \x01(\x01R\x0edeclaredAreaHa\x12k\n" +
+	"\x19land_use_certificate_type\x18\a \x01(\x0e20.lienket.registry.v1.Plot.LandUseCertificateTypeR\x16landUseCertificateType\x12B\n" +
+	"\x1bland_use_certificate_number\x18\b \x01(\tB\x03\xe0A\x04R\x18landUseCertificateNumber\x12@\n" +
+	"\x1aland_use_certificate_last4\x18\t \x01(\tB\x03\xe0A\x03R\x17landUseCertificateLast4\x12&\n" +
+	"\fcommune_code\x18\n" +
+	" \x01(\tB\x03\xe0A\x03R\vcommuneCode\x12@\n" +
+	"\vcreate_time\x18\v \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
+	"createTime\x12\x17\n" +
+	"\x04etag\x18\f \x01(\tB\x03\xe0A\x03R\x04etag\"\x9c\x02\n" +
+	"\x16LandUseCertificateType\x12)\n" +
+	"%LAND_USE_CERTIFICATE_TYPE_UNSPECIFIED\x10\x00\x12-\n" +
+	")LAND_USE_CERTIFICATE_TYPE_LAND_USE_RIGHTS\x10\x01\x12-\n" +
+	")LAND_USE_CERTIFICATE_TYPE_LAND_AND_ASSETS\x10\x02\x12/\n" +
+	"+LAND_USE_CERTIFICATE_TYPE_FOREST_ALLOCATION\x10\x03\x12#\n" +
+	"\x1fLAND_USE_CERTIFICATE_TYPE_LEASE\x10\x04\x12#\n" +
+	"\x1fLAND_USE_CERTIFICATE_TYPE_OTHER\x10\x05\"\x83\x01\n" +
+	"\x11CreatePlotRequest\x12\x1b\n" +
+	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x122\n" +
+	"\x04plot\x18\x02 \x01(\v2\x19.lienket.registry.v1.PlotB\x03\xe0A\x02R\x04plot\x12\x1d\n" +
+	"\n" +
+	"request_id\x18\x03 \x01(\tR\trequestId\")\n" +
+	"\x0eGetPlotRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\"\x83\x01\n" +
+	"\x10ListPlotsRequest\x12\x1b\n" +
+	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x12\x1b\n" +
+	"\tpage_size\x18\x02 \x01(\x05R\bpageSize\x12\x1d\n" +
+	"\n" +
+	"page_token\x18\x03 \x01(\tR\tpageToken\x12\x16\n" +
+	"\x06filter\x18\x04 \x01(\tR\x06filter\"l\n" +
+	"\x11ListPlotsResponse\x12/\n" +
+	"\x05plots\x18\x01 \x03(\v2\x19.lienket.registry.v1.PlotR\x05plots\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"@\n" +
+	"\x11DeletePlotRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x12\n" +
+	"\x04etag\x18\x02 \x01(\tR\x04etag\"\xd0\x05\n" +
+	"\x13CertificationRecord\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x03R\x04name\x12\"\n" +
+	"\bstandard\x18\x02 \x01(\tB\x06\xe0A\x02\xe0A\x05R\bstandard\x12\x1b\n" +
+	"\x06number\x18\x03 \x01(\tB\x03\xe0A\x02R\x06number\x12\x1b\n" +
+	"\x06issuer\x18\x04 \x01(\tB\x03\xe0A\x02R\x06issuer\x12\x1f\n" +
+	"\bproducts\x18\x05 \x03(\tB\x03\xe0A\x02R\bproducts\x12\"\n" +
+	"\n" +
+	"valid_from\x18\x06 \x01(\tB\x03\xe0A\x02R\tvalidFrom\x12$\n" +
+	"\vvalid_until\x18\a \x01(\tB\x03\xe0A\x02R\n" +
+	"validUntil\x12\x14\n" +
+	"\x05plots\x18\b \x03(\tR\x05plots\x12I\n" +
+	"\x05state\x18\t \x01(\x0e2..lienket.registry.v1.CertificationRecord.StateB\x03\xe0A\x03R\x05state\x12&\n" +
+	"\frequested_by\x18\n" +
+	" \x01(\tB\x03\xe0A\x03R\vrequestedBy\x12$\n" +
+	"\vrecorded_by\x18\v \x01(\tB\x03\xe0A\x03R\n" +
+	"recordedBy\x12@\n" +
+	"\vrecord_time\x18\f \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
+	"recordTime\x12\x1b\n" +
+	"\x06reason\x18\r \x01(\tB\x03\xe0A\x03R\x06reason\x12@\n" +
+	"\vcreate_time\x18\x0e \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
+	"createTime\x12\x17\n" +
+	"\x04etag\x18\x0f \x01(\tB\x03\xe0A\x03R\x04etag\"n\n" +
+	"\x05State\x12\x15\n" +
+	"\x11STATE_UNSPECIFIED\x10\x00\x12\x13\n" +
+	"\x0fSTATE_REQUESTED\x10\x01\x12\x12\n" +
+	"\x0eSTATE_RECORDED\x10\x02\x12\x12\n" +
+	"\x0eSTATE_REJECTED\x10\x03\x12\x11\n" +
+	"\rSTATE_REVOKED\x10\x04\"\xad\x01\n" +
+	"\x1aCreateCertificationRequest\x12\x1b\n" +
+	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x12S\n" +
+	"\rcertification\x18\x02 \x01(\v2(.lienket.registry.v1.CertificationRecordB\x03\xe0A\x02R\rcertification\x12\x1d\n" +
+	"\n" +
+	"request_id\x18\x03 \x01(\tR\trequestId\"2\n" +
+	"\x17GetCertificationRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\"\x8c\x01\n" +
+	"\x19ListCertificationsRequest\x12\x1b\n" +
+	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x12\x1b\n" +
+	"\tpage_size\x18\x02 \x01(\x05R\bpageSize\x12\x1d\n" +
+	"\n" +
+	"page_token\x18\x03 \x01(\tR\tpageToken\x12\x16\n" +
+	"\x06filter\x18\x04 \x01(\tR\x06filter\"\x96\x01\n" +
+	"\x1aListCertificationsResponse\x12P\n" +
+	"\x0ecertifications\x18\x01 \x03(\v2(.lienket.registry.v1.CertificationRecordR\x0ecertifications\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"J\n" +
+	"\x1bApproveCertificationRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x12\n" +
+	"\x04etag\x18\x02 \x01(\tR\x04etag\"f\n" +
+	"\x1aRejectCertificationRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x1b\n" +
+	"\x06reason\x18\x02 \x01(\tB\x03\xe0A\x02R\x06reason\x12\x12\n" +
+	"\x04etag\x18\x03 \x01(\tR\x04etag\"f\n" +
+	"\x1aRevokeCertificationRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x1b\n" +
+	"\x06reason\x18\x02 \x01(\tB\x03\xe0A\x02R\x06reason\x12\x12\n" +
+	"\x04etag\x18\x03 \x01(\tR\x04etag*\xa8\x01\n" +
 	"\rPovertyStatus\x12\x1e\n" +
 	"\x1aPOVERTY_STATUS_UNSPECIFIED\x10\x00\x12\x17\n" +
 	"\x13POVERTY_STATUS_POOR\x10\x01\x12\x1c\n" +
@@ -5164,7 +7310,11 @@ const file_lienket_registry_v1_registry_proto_rawDesc = "" +
 	"\x1aPRODUCT_CATEGORY_LIVESTOCK\x10\x02\x12\x1d\n" +
 	"\x19PRODUCT_CATEGORY_FORESTRY\x10\x03\x12 \n" +
 	"\x1cPRODUCT_CATEGORY_AQUACULTURE\x10\x04\x12\x1f\n" +
-	"\x1bPRODUCT_CATEGORY_HANDICRAFT\x10\x052\xdf\x1a\n" +
+	"\x1bPRODUCT_CATEGORY_HANDICRAFT\x10\x05*\\\n" +
+	"\fImportFormat\x12\x1d\n" +
+	"\x19IMPORT_FORMAT_UNSPECIFIED\x10\x00\x12\x15\n" +
+	"\x11IMPORT_FORMAT_CSV\x10\x01\x12\x16\n" +
+	"\x12IMPORT_FORMAT_XLSX\x10\x022\xa6'\n" +
 	"\x0fRegistryService\x12g\n" +
 	"\x12CreateOrganization\x12..lienket.registry.v1.CreateOrganizationRequest\x1a!.lienket.registry.v1.Organization\x12a\n" +
 	"\x0fGetOrganization\x12+.lienket.registry.v1.GetOrganizationRequest\x1a!.lienket.registry.v1.Organization\x12r\n" +
@@ -5180,7 +7330,23 @@ const file_lienket_registry_v1_registry_proto_rawDesc = "" +
 	"\rGetMembership\x12).lienket.registry.v1.GetMembershipRequest\x1a\x1f.lienket.registry.v1.Membership\x12l\n" +
 	"\x0fListMemberships\x12+.lienket.registry.v1.ListMembershipsRequest\x1a,.lienket.registry.v1.ListMembershipsResponse\x12a\n" +
 	"\x10UpdateMembership\x12,.lienket.registry.v1.UpdateMembershipRequest\x1a\x1f.lienket.registry.v1.Membership\x12X\n" +
-	"\x10DeleteMembership\x12,.lienket.registry.v1.DeleteMembershipRequest\x1a\x16.google.protobuf.Empty\x12^\n" +
+	"\x10DeleteMembership\x12,.lienket.registry.v1.DeleteMembershipRequest\x1a\x16.google.protobuf.Empty\x12~\n" +
+	"\x15BatchCreateHouseholds\x121.lienket.registry.v1.BatchCreateHouseholdsRequest\x1a2.lienket.registry.v1.BatchCreateHouseholdsResponse\x12\x81\x01\n" +
+	"\x16BatchCreateMemberships\x122.lienket.registry.v1.BatchCreateMembershipsRequest\x1a3.lienket.registry.v1.BatchCreateMembershipsResponse\x12o\n" +
+	"\x10ImportHouseholds\x12,.lienket.registry.v1.ImportHouseholdsRequest\x1a-.lienket.registry.v1.ImportHouseholdsResponse\x12y\n" +
+	"\x1aGetHouseholdImportTemplate\x126.lienket.registry.v1.GetHouseholdImportTemplateRequest\x1a#.lienket.registry.v1.ImportTemplate\x12O\n" +
+	"\n" +
+	"CreatePlot\x12&.lienket.registry.v1.CreatePlotRequest\x1a\x19.lienket.registry.v1.Plot\x12I\n" +
+	"\aGetPlot\x12#.lienket.registry.v1.GetPlotRequest\x1a\x19.lienket.registry.v1.Plot\x12Z\n" +
+	"\tListPlots\x12%.lienket.registry.v1.ListPlotsRequest\x1a&.lienket.registry.v1.ListPlotsResponse\x12L\n" +
+	"\n" +
+	"DeletePlot\x12&.lienket.registry.v1.DeletePlotRequest\x1a\x16.google.protobuf.Empty\x12p\n" +
+	"\x13CreateCertification\x12/.lienket.registry.v1.CreateCertificationRequest\x1a(.lienket.registry.v1.CertificationRecord\x12j\n" +
+	"\x10GetCertification\x12,.lienket.registry.v1.GetCertificationRequest\x1a(.lienket.registry.v1.CertificationRecord\x12u\n" +
+	"\x12ListCertifications\x12..lienket.registry.v1.ListCertificationsRequest\x1a/.lienket.registry.v1.ListCertificationsResponse\x12r\n" +
+	"\x14ApproveCertification\x120.lienket.registry.v1.ApproveCertificationRequest\x1a(.lienket.registry.v1.CertificationRecord\x12p\n" +
+	"\x13RejectCertification\x12/.lienket.registry.v1.RejectCertificationRequest\x1a(.lienket.registry.v1.CertificationRecord\x12p\n" +
+	"\x13RevokeCertification\x12/.lienket.registry.v1.RevokeCertificationRequest\x1a(.lienket.registry.v1.CertificationRecord\x12^\n" +
 	"\x0fCreateAuthority\x12+.lienket.registry.v1.CreateAuthorityRequest\x1a\x1e.lienket.registry.v1.Authority\x12X\n" +
 	"\fGetAuthority\x12(.lienket.registry.v1.GetAuthorityRequest\x1a\x1e.lienket.registry.v1.Authority\x12l\n" +
 	"\x0fListAuthorities\x12+.lienket.registry.v1.ListAuthoritiesRequest\x1a,.lienket.registry.v1.ListAuthoritiesResponse\x12X\n" +
@@ -5205,7 +7371,8 @@ const file_lienket_registry_v1_registry_proto_rawDesc = "" +
 	"\n" +
 	"ListGrants\x12&.lienket.registry.v1.ListGrantsRequest\x1a'.lienket.registry.v1.ListGrantsResponse\x12N\n" +
 	"\vDeleteGrant\x12'.lienket.registry.v1.DeleteGrantRequest\x1a\x16.google.protobuf.Empty\x12W\n" +
-	"\x0eLookupIdentity\x12*.lienket.registry.v1.LookupIdentityRequest\x1a\x19.lienket.registry.v1.UserBAZ?github.com/lienket/lienket/proto/lienket/registry/v1;registryv1b\x06proto3"
+	"\x0eLookupIdentity\x12*.lienket.registry.v1.LookupIdentityRequest\x1a\x19.lienket.registry.v1.User\x12b\n" +
+	"\x15RecordContractParties\x121.lienket.registry.v1.RecordContractPartiesRequest\x1a\x16.google.protobuf.EmptyBAZ?github.com/lienket/lienket/proto/lienket/registry/v1;registryv1b\x06proto3"
 
 var (
 	file_lienket_registry_v1_registry_proto_rawDescOnce sync.Once
@@ -5219,219 +7386,296 @@ func file_lienket_registry_v1_registry_proto_rawDescGZIP() []byte {
 	return file_lienket_registry_v1_registry_proto_rawDescData
 }
 
-var file_lienket_registry_v1_registry_proto_enumTypes = make([]protoimpl.EnumInfo, 10)
-var file_lienket_registry_v1_registry_proto_msgTypes = make([]protoimpl.MessageInfo, 63)
+var file_lienket_registry_v1_registry_proto_enumTypes = make([]protoimpl.EnumInfo, 14)
+var file_lienket_registry_v1_registry_proto_msgTypes = make([]protoimpl.MessageInfo, 87)
 var file_lienket_registry_v1_registry_proto_goTypes = []any{
-	(PovertyStatus)(0),                // 0: lienket.registry.v1.PovertyStatus
-	(Gender)(0),                       // 1: lienket.registry.v1.Gender
-	(ProductCategory)(0),              // 2: lienket.registry.v1.ProductCategory
-	(Organization_Kind)(0),            // 3: lienket.registry.v1.Organization.Kind
-	(Organization_State)(0),           // 4: lienket.registry.v1.Organization.State
-	(Membership_Role)(0),              // 5: lienket.registry.v1.Membership.Role
-	(Membership_State)(0),             // 6: lienket.registry.v1.Membership.State
-	(Authority_Kind)(0),               // 7: lienket.registry.v1.Authority.Kind
-	(AdminArea_Level)(0),              // 8: lienket.registry.v1.AdminArea.Level
-	(Grant_Role)(0),                   // 9: lienket.registry.v1.Grant.Role
-	(*Address)(nil),                   // 10: lienket.registry.v1.Address
-	(*LegalRepresentative)(nil),       // 11: lienket.registry.v1.LegalRepresentative
-	(*Certification)(nil),             // 12: lienket.registry.v1.Certification
-	(*Organization)(nil),              // 13: lienket.registry.v1.Organization
-	(*CreateOrganizationRequest)(nil), // 14: lienket.registry.v1.CreateOrganizationRequest
-	(*GetOrganizationRequest)(nil),    // 15: lienket.registry.v1.GetOrganizationRequest
-	(*ListOrganizationsRequest)(nil),  // 16: lienket.registry.v1.ListOrganizationsRequest
-	(*ListOrganizationsResponse)(nil), // 17: lienket.registry.v1.ListOrganizationsResponse
-	(*UpdateOrganizationRequest)(nil), // 18: lienket.registry.v1.UpdateOrganizationRequest
-	(*DeleteOrganizationRequest)(nil), // 19: lienket.registry.v1.DeleteOrganizationRequest
-	(*CultivatedArea)(nil),            // 20: lienket.registry.v1.CultivatedArea
-	(*DataConsent)(nil),               // 21: lienket.registry.v1.DataConsent
-	(*Household)(nil),                 // 22: lienket.registry.v1.Household
-	(*CreateHouseholdRequest)(nil),    // 23: lienket.registry.v1.CreateHouseholdRequest
-	(*GetHouseholdRequest)(nil),       // 24: lienket.registry.v1.GetHouseholdRequest
-	(*ListHouseholdsRequest)(nil),     // 25: lienket.registry.v1.ListHouseholdsRequest
-	(*ListHouseholdsResponse)(nil),    // 26: lienket.registry.v1.ListHouseholdsResponse
-	(*UpdateHouseholdRequest)(nil),    // 27: lienket.registry.v1.UpdateHouseholdRequest
-	(*DeleteHouseholdRequest)(nil),    // 28: lienket.registry.v1.DeleteHouseholdRequest
-	(*Membership)(nil),                // 29: lienket.registry.v1.Membership
-	(*CreateMembershipRequest)(nil),   // 30: lienket.registry.v1.CreateMembershipRequest
-	(*GetMembershipRequest)(nil),      // 31: lienket.registry.v1.GetMembershipRequest
-	(*ListMembershipsRequest)(nil),    // 32: lienket.registry.v1.ListMembershipsRequest
-	(*ListMembershipsResponse)(nil),   // 33: lienket.registry.v1.ListMembershipsResponse
-	(*UpdateMembershipRequest)(nil),   // 34: lienket.registry.v1.UpdateMembershipRequest
-	(*DeleteMembershipRequest)(nil),   // 35: lienket.registry.v1.DeleteMembershipRequest
-	(*Authority)(nil),                 // 36: lienket.registry.v1.Authority
-	(*CreateAuthorityRequest)(nil),    // 37: lienket.registry.v1.CreateAuthorityRequest
-	(*GetAuthorityRequest)(nil),       // 38: lienket.registry.v1.GetAuthorityRequest
-	(*ListAuthoritiesRequest)(nil),    // 39: lienket.registry.v1.ListAuthoritiesRequest
-	(*ListAuthoritiesResponse)(nil),   // 40: lienket.registry.v1.ListAuthoritiesResponse
-	(*AdminArea)(nil),                 // 41: lienket.registry.v1.AdminArea
-	(*GetAdminAreaRequest)(nil),       // 42: lienket.registry.v1.GetAdminAreaRequest
-	(*ListAdminAreasRequest)(nil),     // 43: lienket.registry.v1.ListAdminAreasRequest
-	(*ListAdminAreasResponse)(nil),    // 44: lienket.registry.v1.ListAdminAreasResponse
-	(*Product)(nil),                   // 45: lienket.registry.v1.Product
-	(*GetProductRequest)(nil),         // 46: lienket.registry.v1.GetProductRequest
-	(*ListProductsRequest)(nil),       // 47: lienket.registry.v1.ListProductsRequest
-	(*ListProductsResponse)(nil),      // 48: lienket.registry.v1.ListProductsResponse
-	(*Standard)(nil),                  // 49: lienket.registry.v1.Standard
-	(*GetStandardRequest)(nil),        // 50: lienket.registry.v1.GetStandardRequest
-	(*ListStandardsRequest)(nil),      // 51: lienket.registry.v1.ListStandardsRequest
-	(*ListStandardsResponse)(nil),     // 52: lienket.registry.v1.ListStandardsResponse
-	(*ApiKey)(nil),                    // 53: lienket.registry.v1.ApiKey
-	(*CreateApiKeyRequest)(nil),       // 54: lienket.registry.v1.CreateApiKeyRequest
-	(*CreateApiKeyResponse)(nil),      // 55: lienket.registry.v1.CreateApiKeyResponse
-	(*ListApiKeysRequest)(nil),        // 56: lienket.registry.v1.ListApiKeysRequest
-	(*ListApiKeysResponse)(nil),       // 57: lienket.registry.v1.ListApiKeysResponse
-	(*RevokeApiKeyRequest)(nil),       // 58: lienket.registry.v1.RevokeApiKeyRequest
-	(*VerifyApiKeyRequest)(nil),       // 59: lienket.registry.v1.VerifyApiKeyRequest
-	(*Identity)(nil),                  // 60: lienket.registry.v1.Identity
-	(*User)(nil),                      // 61: lienket.registry.v1.User
-	(*Grant)(nil),                     // 62: lienket.registry.v1.Grant
-	(*CreateUserRequest)(nil),         // 63: lienket.registry.v1.CreateUserRequest
-	(*GetUserRequest)(nil),            // 64: lienket.registry.v1.GetUserRequest
-	(*ListUsersRequest)(nil),          // 65: lienket.registry.v1.ListUsersRequest
-	(*ListUsersResponse)(nil),         // 66: lienket.registry.v1.ListUsersResponse
-	(*UpdateUserRequest)(nil),         // 67: lienket.registry.v1.UpdateUserRequest
-	(*CreateGrantRequest)(nil),        // 68: lienket.registry.v1.CreateGrantRequest
-	(*ListGrantsRequest)(nil),         // 69: lienket.registry.v1.ListGrantsRequest
-	(*ListGrantsResponse)(nil),        // 70: lienket.registry.v1.ListGrantsResponse
-	(*DeleteGrantRequest)(nil),        // 71: lienket.registry.v1.DeleteGrantRequest
-	(*LookupIdentityRequest)(nil),     // 72: lienket.registry.v1.LookupIdentityRequest
-	(*timestamppb.Timestamp)(nil),     // 73: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),     // 74: google.protobuf.FieldMask
-	(*emptypb.Empty)(nil),             // 75: google.protobuf.Empty
+	(PovertyStatus)(0),                        // 0: lienket.registry.v1.PovertyStatus
+	(Gender)(0),                               // 1: lienket.registry.v1.Gender
+	(ProductCategory)(0),                      // 2: lienket.registry.v1.ProductCategory
+	(ImportFormat)(0),                         // 3: lienket.registry.v1.ImportFormat
+	(Organization_Kind)(0),                    // 4: lienket.registry.v1.Organization.Kind
+	(Organization_State)(0),                   // 5: lienket.registry.v1.Organization.State
+	(Membership_Role)(0),                      // 6: lienket.registry.v1.Membership.Role
+	(Membership_State)(0),                     // 7: lienket.registry.v1.Membership.State
+	(Authority_Kind)(0),                       // 8: lienket.registry.v1.Authority.Kind
+	(AdminArea_Level)(0),                      // 9: lienket.registry.v1.AdminArea.Level
+	(AdminArea_Kind)(0),                       // 10: lienket.registry.v1.AdminArea.Kind
+	(Grant_Role)(0),                           // 11: lienket.registry.v1.Grant.Role
+	(Plot_LandUseCertificateType)(0),          // 12: lienket.registry.v1.Plot.LandUseCertificateType
+	(CertificationRecord_State)(0),            // 13: lienket.registry.v1.CertificationRecord.State
+	(*Address)(nil),                           // 14: lienket.registry.v1.Address
+	(*LegalRepresentative)(nil),               // 15: lienket.registry.v1.LegalRepresentative
+	(*Certification)(nil),                     // 16: lienket.registry.v1.Certification
+	(*Organization)(nil),                      // 17: lienket.registry.v1.Organization
+	(*CreateOrganizationRequest)(nil),         // 18: lienket.registry.v1.CreateOrganizationRequest
+	(*GetOrganizationRequest)(nil),            // 19: lienket.registry.v1.GetOrganizationRequest
+	(*ListOrganizationsRequest)(nil),          // 20: lienket.registry.v1.ListOrganizationsRequest
+	(*ListOrganizationsResponse)(nil),         // 21: lienket.registry.v1.ListOrganizationsResponse
+	(*UpdateOrganizationRequest)(nil),         // 22: lienket.registry.v1.UpdateOrganizationRequest
+	(*DeleteOrganizationRequest)(nil),         // 23: lienket.registry.v1.DeleteOrganizationRequest
+	(*CultivatedArea)(nil),                    // 24: lienket.registry.v1.CultivatedArea
+	(*DataConsent)(nil),                       // 25: lienket.registry.v1.DataConsent
+	(*Household)(nil),                         // 26: lienket.registry.v1.Household
+	(*CreateHouseholdRequest)(nil),            // 27: lienket.registry.v1.CreateHouseholdRequest
+	(*GetHouseholdRequest)(nil),               // 28: lienket.registry.v1.GetHouseholdRequest
+	(*ListHouseholdsRequest)(nil),             // 29: lienket.registry.v1.ListHouseholdsRequest
+	(*ListHouseholdsResponse)(nil),            // 30: lienket.registry.v1.ListHouseholdsResponse
+	(*UpdateHouseholdRequest)(nil),            // 31: lienket.registry.v1.UpdateHouseholdRequest
+	(*DeleteHouseholdRequest)(nil),            // 32: lienket.registry.v1.DeleteHouseholdRequest
+	(*Membership)(nil),                        // 33: lienket.registry.v1.Membership
+	(*CreateMembershipRequest)(nil),           // 34: lienket.registry.v1.CreateMembershipRequest
+	(*GetMembershipRequest)(nil),              // 35: lienket.registry.v1.GetMembershipRequest
+	(*ListMembershipsRequest)(nil),            // 36: lienket.registry.v1.ListMembershipsRequest
+	(*ListMembershipsResponse)(nil),           // 37: lienket.registry.v1.ListMembershipsResponse
+	(*UpdateMembershipRequest)(nil),           // 38: lienket.registry.v1.UpdateMembershipRequest
+	(*DeleteMembershipRequest)(nil),           // 39: lienket.registry.v1.DeleteMembershipRequest
+	(*Authority)(nil),                         // 40: lienket.registry.v1.Authority
+	(*CreateAuthorityRequest)(nil),            // 41: lienket.registry.v1.CreateAuthorityRequest
+	(*GetAuthorityRequest)(nil),               // 42: lienket.registry.v1.GetAuthorityRequest
+	(*ListAuthoritiesRequest)(nil),            // 43: lienket.registry.v1.ListAuthoritiesRequest
+	(*ListAuthoritiesResponse)(nil),           // 44: lienket.registry.v1.ListAuthoritiesResponse
+	(*AdminArea)(nil),                         // 45: lienket.registry.v1.AdminArea
+	(*GetAdminAreaRequest)(nil),               // 46: lienket.registry.v1.GetAdminAreaRequest
+	(*ListAdminAreasRequest)(nil),             // 47: lienket.registry.v1.ListAdminAreasRequest
+	(*ListAdminAreasResponse)(nil),            // 48: lienket.registry.v1.ListAdminAreasResponse
+	(*Product)(nil),                           // 49: lienket.registry.v1.Product
+	(*GetProductRequest)(nil),                 // 50: lienket.registry.v1.GetProductRequest
+	(*ListProductsRequest)(nil),               // 51: lienket.registry.v1.ListProductsRequest
+	(*ListProductsResponse)(nil),              // 52: lienket.registry.v1.ListProductsResponse
+	(*Standard)(nil),                          // 53: lienket.registry.v1.Standard
+	(*GetStandardRequest)(nil),                // 54: lienket.registry.v1.GetStandardRequest
+	(*ListStandardsRequest)(nil),              // 55: lienket.registry.v1.ListStandardsRequest
+	(*ListStandardsResponse)(nil),             // 56: lienket.registry.v1.ListStandardsResponse
+	(*ApiKey)(nil),                            // 57: lienket.registry.v1.ApiKey
+	(*CreateApiKeyRequest)(nil),               // 58: lienket.registry.v1.CreateApiKeyRequest
+	(*CreateApiKeyResponse)(nil),              // 59: lienket.registry.v1.CreateApiKeyResponse
+	(*ListApiKeysRequest)(nil),                // 60: lienket.registry.v1.ListApiKeysRequest
+	(*ListApiKeysResponse)(nil),               // 61: lienket.registry.v1.ListApiKeysResponse
+	(*RevokeApiKeyRequest)(nil),               // 62: lienket.registry.v1.RevokeApiKeyRequest
+	(*VerifyApiKeyRequest)(nil),               // 63: lienket.registry.v1.VerifyApiKeyRequest
+	(*Identity)(nil),                          // 64: lienket.registry.v1.Identity
+	(*User)(nil),                              // 65: lienket.registry.v1.User
+	(*Grant)(nil),                             // 66: lienket.registry.v1.Grant
+	(*CreateUserRequest)(nil),                 // 67: lienket.registry.v1.CreateUserRequest
+	(*GetUserRequest)(nil),                    // 68: lienket.registry.v1.GetUserRequest
+	(*ListUsersRequest)(nil),                  // 69: lienket.registry.v1.ListUsersRequest
+	(*ListUsersResponse)(nil),                 // 70: lienket.registry.v1.ListUsersResponse
+	(*UpdateUserRequest)(nil),                 // 71: lienket.registry.v1.UpdateUserRequest
+	(*CreateGrantRequest)(nil),                // 72: lienket.registry.v1.CreateGrantRequest
+	(*ListGrantsRequest)(nil),                 // 73: lienket.registry.v1.ListGrantsRequest
+	(*ListGrantsResponse)(nil),                // 74: lienket.registry.v1.ListGrantsResponse
+	(*DeleteGrantRequest)(nil),                // 75: lienket.registry.v1.DeleteGrantRequest
+	(*LookupIdentityRequest)(nil),             // 76: lienket.registry.v1.LookupIdentityRequest
+	(*RecordContractPartiesRequest)(nil),      // 77: lienket.registry.v1.RecordContractPartiesRequest
+	(*BatchCreateHouseholdsRequest)(nil),      // 78: lienket.registry.v1.BatchCreateHouseholdsRequest
+	(*BatchCreateHouseholdsResponse)(nil),     // 79: lienket.registry.v1.BatchCreateHouseholdsResponse
+	(*BatchCreateMembershipsRequest)(nil),     // 80: lienket.registry.v1.BatchCreateMembershipsRequest
+	(*BatchCreateMembershipsResponse)(nil),    // 81: lienket.registry.v1.BatchCreateMembershipsResponse
+	(*ImportHouseholdsRequest)(nil),           // 82: lienket.registry.v1.ImportHouseholdsRequest
+	(*ImportRowError)(nil),                    // 83: lienket.registry.v1.ImportRowError
+	(*ImportHouseholdsResponse)(nil),          // 84: lienket.registry.v1.ImportHouseholdsResponse
+	(*GetHouseholdImportTemplateRequest)(nil), // 85: lienket.registry.v1.GetHouseholdImportTemplateRequest
+	(*ImportTemplate)(nil),                    // 86: lienket.registry.v1.ImportTemplate
+	(*Plot)(nil),                              // 87: lienket.registry.v1.Plot
+	(*CreatePlotRequest)(nil),                 // 88: lienket.registry.v1.CreatePlotRequest
+	(*GetPlotRequest)(nil),                    // 89: lienket.registry.v1.GetPlotRequest
+	(*ListPlotsRequest)(nil),                  // 90: lienket.registry.v1.ListPlotsRequest
+	(*ListPlotsResponse)(nil),                 // 91: lienket.registry.v1.ListPlotsResponse
+	(*DeletePlotRequest)(nil),                 // 92: lienket.registry.v1.DeletePlotRequest
+	(*CertificationRecord)(nil),               // 93: lienket.registry.v1.CertificationRecord
+	(*CreateCertificationRequest)(nil),        // 94: lienket.registry.v1.CreateCertificationRequest
+	(*GetCertificationRequest)(nil),           // 95: lienket.registry.v1.GetCertificationRequest
+	(*ListCertificationsRequest)(nil),         // 96: lienket.registry.v1.ListCertificationsRequest
+	(*ListCertificationsResponse)(nil),        // 97: lienket.registry.v1.ListCertificationsResponse
+	(*ApproveCertificationRequest)(nil),       // 98: lienket.registry.v1.ApproveCertificationRequest
+	(*RejectCertificationRequest)(nil),        // 99: lienket.registry.v1.RejectCertificationRequest
+	(*RevokeCertificationRequest)(nil),        // 100: lienket.registry.v1.RevokeCertificationRequest
+	(*timestamppb.Timestamp)(nil),             // 101: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil),             // 102: google.protobuf.FieldMask
+	(*structpb.Struct)(nil),                   // 103: google.protobuf.Struct
+	(*emptypb.Empty)(nil),                     // 104: google.protobuf.Empty
 }
 var file_lienket_registry_v1_registry_proto_depIdxs = []int32{
-	3,  // 0: lienket.registry.v1.Organization.kind:type_name -> lienket.registry.v1.Organization.Kind
-	10, // 1: lienket.registry.v1.Organization.address:type_name -> lienket.registry.v1.Address
-	11, // 2: lienket.registry.v1.Organization.legal_representative:type_name -> lienket.registry.v1.LegalRepresentative
-	12, // 3: lienket.registry.v1.Organization.certifications:type_name -> lienket.registry.v1.Certification
-	4,  // 4: lienket.registry.v1.Organization.state:type_name -> lienket.registry.v1.Organization.State
-	73, // 5: lienket.registry.v1.Organization.create_time:type_name -> google.protobuf.Timestamp
-	73, // 6: lienket.registry.v1.Organization.update_time:type_name -> google.protobuf.Timestamp
-	13, // 7: lienket.registry.v1.CreateOrganizationRequest.organization:type_name -> lienket.registry.v1.Organization
-	13, // 8: lienket.registry.v1.ListOrganizationsResponse.organizations:type_name -> lienket.registry.v1.Organization
-	13, // 9: lienket.registry.v1.UpdateOrganizationRequest.organization:type_name -> lienket.registry.v1.Organization
-	74, // 10: lienket.registry.v1.UpdateOrganizationRequest.update_mask:type_name -> google.protobuf.FieldMask
-	1,  // 11: lienket.registry.v1.Household.head_gender:type_name -> lienket.registry.v1.Gender
-	0,  // 12: lienket.registry.v1.Household.poverty_status:type_name -> lienket.registry.v1.PovertyStatus
-	20, // 13: lienket.registry.v1.Household.cultivated_areas:type_name -> lienket.registry.v1.CultivatedArea
-	21, // 14: lienket.registry.v1.Household.consent:type_name -> lienket.registry.v1.DataConsent
-	73, // 15: lienket.registry.v1.Household.create_time:type_name -> google.protobuf.Timestamp
-	73, // 16: lienket.registry.v1.Household.update_time:type_name -> google.protobuf.Timestamp
-	22, // 17: lienket.registry.v1.CreateHouseholdRequest.household:type_name -> lienket.registry.v1.Household
-	22, // 18: lienket.registry.v1.ListHouseholdsResponse.households:type_name -> lienket.registry.v1.Household
-	22, // 19: lienket.registry.v1.UpdateHouseholdRequest.household:type_name -> lienket.registry.v1.Household
-	74, // 20: lienket.registry.v1.UpdateHouseholdRequest.update_mask:type_name -> google.protobuf.FieldMask
-	5,  // 21: lienket.registry.v1.Membership.role:type_name -> lienket.registry.v1.Membership.Role
-	6,  // 22: lienket.registry.v1.Membership.state:type_name -> lienket.registry.v1.Membership.State
-	73, // 23: lienket.registry.v1.Membership.create_time:type_name -> google.protobuf.Timestamp
-	73, // 24: lienket.registry.v1.Membership.update_time:type_name -> google.protobuf.Timestamp
-	29, // 25: lienket.registry.v1.CreateMembershipRequest.membership:type_name -> lienket.registry.v1.Membership
-	29, // 26: lienket.registry.v1.ListMembershipsResponse.memberships:type_name -> lienket.registry.v1.Membership
-	29, // 27: lienket.registry.v1.UpdateMembershipRequest.membership:type_name -> lienket.registry.v1.Membership
-	74, // 28: lienket.registry.v1.UpdateMembershipRequest.update_mask:type_name -> google.protobuf.FieldMask
-	7,  // 29: lienket.registry.v1.Authority.kind:type_name -> lienket.registry.v1.Authority.Kind
-	73, // 30: lienket.registry.v1.Authority.create_time:type_name -> google.protobuf.Timestamp
-	36, // 31: lienket.registry.v1.CreateAuthorityRequest.authority:type_name -> lienket.registry.v1.Authority
-	36, // 32: lienket.registry.v1.ListAuthoritiesResponse.authorities:type_name -> lienket.registry.v1.Authority
-	8,  // 33: lienket.registry.v1.AdminArea.level:type_name -> lienket.registry.v1.AdminArea.Level
-	41, // 34: lienket.registry.v1.ListAdminAreasResponse.admin_areas:type_name -> lienket.registry.v1.AdminArea
-	2,  // 35: lienket.registry.v1.Product.category:type_name -> lienket.registry.v1.ProductCategory
-	45, // 36: lienket.registry.v1.ListProductsResponse.products:type_name -> lienket.registry.v1.Product
-	49, // 37: lienket.registry.v1.ListStandardsResponse.standards:type_name -> lienket.registry.v1.Standard
-	73, // 38: lienket.registry.v1.ApiKey.create_time:type_name -> google.protobuf.Timestamp
-	73, // 39: lienket.registry.v1.ApiKey.revoke_time:type_name -> google.protobuf.Timestamp
-	53, // 40: lienket.registry.v1.CreateApiKeyRequest.api_key:type_name -> lienket.registry.v1.ApiKey
-	53, // 41: lienket.registry.v1.CreateApiKeyResponse.api_key:type_name -> lienket.registry.v1.ApiKey
-	53, // 42: lienket.registry.v1.ListApiKeysResponse.api_keys:type_name -> lienket.registry.v1.ApiKey
-	60, // 43: lienket.registry.v1.User.identities:type_name -> lienket.registry.v1.Identity
-	62, // 44: lienket.registry.v1.User.grants:type_name -> lienket.registry.v1.Grant
-	73, // 45: lienket.registry.v1.User.create_time:type_name -> google.protobuf.Timestamp
-	9,  // 46: lienket.registry.v1.Grant.role:type_name -> lienket.registry.v1.Grant.Role
-	73, // 47: lienket.registry.v1.Grant.create_time:type_name -> google.protobuf.Timestamp
-	61, // 48: lienket.registry.v1.CreateUserRequest.user:type_name -> lienket.registry.v1.User
-	61, // 49: lienket.registry.v1.ListUsersResponse.users:type_name -> lienket.registry.v1.User
-	61, // 50: lienket.registry.v1.UpdateUserRequest.user:type_name -> lienket.registry.v1.User
-	74, // 51: lienket.registry.v1.UpdateUserRequest.update_mask:type_name -> google.protobuf.FieldMask
-	62, // 52: lienket.registry.v1.CreateGrantRequest.grant:type_name -> lienket.registry.v1.Grant
-	62, // 53: lienket.registry.v1.ListGrantsResponse.grants:type_name -> lienket.registry.v1.Grant
-	60, // 54: lienket.registry.v1.LookupIdentityRequest.identity:type_name -> lienket.registry.v1.Identity
-	14, // 55: lienket.registry.v1.RegistryService.CreateOrganization:input_type -> lienket.registry.v1.CreateOrganizationRequest
-	15, // 56: lienket.registry.v1.RegistryService.GetOrganization:input_type -> lienket.registry.v1.GetOrganizationRequest
-	16, // 57: lienket.registry.v1.RegistryService.ListOrganizations:input_type -> lienket.registry.v1.ListOrganizationsRequest
-	18, // 58: lienket.registry.v1.RegistryService.UpdateOrganization:input_type -> lienket.registry.v1.UpdateOrganizationRequest
-	19, // 59: lienket.registry.v1.RegistryService.DeleteOrganization:input_type -> lienket.registry.v1.DeleteOrganizationRequest
-	23, // 60: lienket.registry.v1.RegistryService.CreateHousehold:input_type -> lienket.registry.v1.CreateHouseholdRequest
-	24, // 61: lienket.registry.v1.RegistryService.GetHousehold:input_type -> lienket.registry.v1.GetHouseholdRequest
-	25, // 62: lienket.registry.v1.RegistryService.ListHouseholds:input_type -> lienket.registry.v1.ListHouseholdsRequest
-	27, // 63: lienket.registry.v1.RegistryService.UpdateHousehold:input_type -> lienket.registry.v1.UpdateHouseholdRequest
-	28, // 64: lienket.registry.v1.RegistryService.DeleteHousehold:input_type -> lienket.registry.v1.DeleteHouseholdRequest
-	30, // 65: lienket.registry.v1.RegistryService.CreateMembership:input_type -> lienket.registry.v1.CreateMembershipRequest
-	31, // 66: lienket.registry.v1.RegistryService.GetMembership:input_type -> lienket.registry.v1.GetMembershipRequest
-	32, // 67: lienket.registry.v1.RegistryService.ListMemberships:input_type -> lienket.registry.v1.ListMembershipsRequest
-	34, // 68: lienket.registry.v1.RegistryService.UpdateMembership:input_type -> lienket.registry.v1.UpdateMembershipRequest
-	35, // 69: lienket.registry.v1.RegistryService.DeleteMembership:input_type -> lienket.registry.v1.DeleteMembershipRequest
-	37, // 70: lienket.registry.v1.RegistryService.CreateAuthority:input_type -> lienket.registry.v1.CreateAuthorityRequest
-	38, // 71: lienket.registry.v1.RegistryService.GetAuthority:input_type -> lienket.registry.v1.GetAuthorityRequest
-	39, // 72: lienket.registry.v1.RegistryService.ListAuthorities:input_type -> lienket.registry.v1.ListAuthoritiesRequest
-	42, // 73: lienket.registry.v1.RegistryService.GetAdminArea:input_type -> lienket.registry.v1.GetAdminAreaRequest
-	43, // 74: lienket.registry.v1.RegistryService.ListAdminAreas:input_type -> lienket.registry.v1.ListAdminAreasRequest
-	46, // 75: lienket.registry.v1.RegistryService.GetProduct:input_type -> lienket.registry.v1.GetProductRequest
-	47, // 76: lienket.registry.v1.RegistryService.ListProducts:input_type -> lienket.registry.v1.ListProductsRequest
-	50, // 77: lienket.registry.v1.RegistryService.GetStandard:input_type -> lienket.registry.v1.GetStandardRequest
-	51, // 78: lienket.registry.v1.RegistryService.ListStandards:input_type -> lienket.registry.v1.ListStandardsRequest
-	54, // 79: lienket.registry.v1.RegistryService.CreateApiKey:input_type -> lienket.registry.v1.CreateApiKeyRequest
-	56, // 80: lienket.registry.v1.RegistryService.ListApiKeys:input_type -> lienket.registry.v1.ListApiKeysRequest
-	58, // 81: lienket.registry.v1.RegistryService.RevokeApiKey:input_type -> lienket.registry.v1.RevokeApiKeyRequest
-	59, // 82: lienket.registry.v1.RegistryService.VerifyApiKey:input_type -> lienket.registry.v1.VerifyApiKeyRequest
-	63, // 83: lienket.registry.v1.RegistryService.CreateUser:input_type -> lienket.registry.v1.CreateUserRequest
-	64, // 84: lienket.registry.v1.RegistryService.GetUser:input_type -> lienket.registry.v1.GetUserRequest
-	65, // 85: lienket.registry.v1.RegistryService.ListUsers:input_type -> lienket.registry.v1.ListUsersRequest
-	67, // 86: lienket.registry.v1.RegistryService.UpdateUser:input_type -> lienket.registry.v1.UpdateUserRequest
-	68, // 87: lienket.registry.v1.RegistryService.CreateGrant:input_type -> lienket.registry.v1.CreateGrantRequest
-	69, // 88: lienket.registry.v1.RegistryService.ListGrants:input_type -> lienket.registry.v1.ListGrantsRequest
-	71, // 89: lienket.registry.v1.RegistryService.DeleteGrant:input_type -> lienket.registry.v1.DeleteGrantRequest
-	72, // 90: lienket.registry.v1.RegistryService.LookupIdentity:input_type -> lienket.registry.v1.LookupIdentityRequest
-	13, // 91: lienket.registry.v1.RegistryService.CreateOrganization:output_type -> lienket.registry.v1.Organization
-	13, // 92: lienket.registry.v1.RegistryService.GetOrganization:output_type -> lienket.registry.v1.Organization
-	17, // 93: lienket.registry.v1.RegistryService.ListOrganizations:output_type -> lienket.registry.v1.ListOrganizationsResponse
-	13, // 94: lienket.registry.v1.RegistryService.UpdateOrganization:output_type -> lienket.registry.v1.Organization
-	75, // 95: lienket.registry.v1.RegistryService.DeleteOrganization:output_type -> google.protobuf.Empty
-	22, // 96: lienket.registry.v1.RegistryService.CreateHousehold:output_type -> lienket.registry.v1.Household
-	22, // 97: lienket.registry.v1.RegistryService.GetHousehold:output_type -> lienket.registry.v1.Household
-	26, // 98: lienket.registry.v1.RegistryService.ListHouseholds:output_type -> lienket.registry.v1.ListHouseholdsResponse
-	22, // 99: lienket.registry.v1.RegistryService.UpdateHousehold:output_type -> lienket.registry.v1.Household
-	75, // 100: lienket.registry.v1.RegistryService.DeleteHousehold:output_type -> google.protobuf.Empty
-	29, // 101: lienket.registry.v1.RegistryService.CreateMembership:output_type -> lienket.registry.v1.Membership
-	29, // 102: lienket.registry.v1.RegistryService.GetMembership:output_type -> lienket.registry.v1.Membership
-	33, // 103: lienket.registry.v1.RegistryService.ListMemberships:output_type -> lienket.registry.v1.ListMembershipsResponse
-	29, // 104: lienket.registry.v1.RegistryService.UpdateMembership:output_type -> lienket.registry.v1.Membership
-	75, // 105: lienket.registry.v1.RegistryService.DeleteMembership:output_type -> google.protobuf.Empty
-	36, // 106: lienket.registry.v1.RegistryService.CreateAuthority:output_type -> lienket.registry.v1.Authority
-	36, // 107: lienket.registry.v1.RegistryService.GetAuthority:output_type -> lienket.registry.v1.Authority
-	40, // 108: lienket.registry.v1.RegistryService.ListAuthorities:output_type -> lienket.registry.v1.ListAuthoritiesResponse
-	41, // 109: lienket.registry.v1.RegistryService.GetAdminArea:output_type -> lienket.registry.v1.AdminArea
-	44, // 110: lienket.registry.v1.RegistryService.ListAdminAreas:output_type -> lienket.registry.v1.ListAdminAreasResponse
-	45, // 111: lienket.registry.v1.RegistryService.GetProduct:output_type -> lienket.registry.v1.Product
-	48, // 112: lienket.registry.v1.RegistryService.ListProducts:output_type -> lienket.registry.v1.ListProductsResponse
-	49, // 113: lienket.registry.v1.RegistryService.GetStandard:output_type -> lienket.registry.v1.Standard
-	52, // 114: lienket.registry.v1.RegistryService.ListStandards:output_type -> lienket.registry.v1.ListStandardsResponse
-	55, // 115: lienket.registry.v1.RegistryService.CreateApiKey:output_type -> lienket.registry.v1.CreateApiKeyResponse
-	57, // 116: lienket.registry.v1.RegistryService.ListApiKeys:output_type -> lienket.registry.v1.ListApiKeysResponse
-	53, // 117: lienket.registry.v1.RegistryService.RevokeApiKey:output_type -> lienket.registry.v1.ApiKey
-	53, // 118: lienket.registry.v1.RegistryService.VerifyApiKey:output_type -> lienket.registry.v1.ApiKey
-	61, // 119: lienket.registry.v1.RegistryService.CreateUser:output_type -> lienket.registry.v1.User
-	61, // 120: lienket.registry.v1.RegistryService.GetUser:output_type -> lienket.registry.v1.User
-	66, // 121: lienket.registry.v1.RegistryService.ListUsers:output_type -> lienket.registry.v1.ListUsersResponse
-	61, // 122: lienket.registry.v1.RegistryService.UpdateUser:output_type -> lienket.registry.v1.User
-	62, // 123: lienket.registry.v1.RegistryService.CreateGrant:output_type -> lienket.registry.v1.Grant
-	70, // 124: lienket.registry.v1.RegistryService.ListGrants:output_type -> lienket.registry.v1.ListGrantsResponse
-	75, // 125: lienket.registry.v1.RegistryService.DeleteGrant:output_type -> google.protobuf.Empty
-	61, // 126: lienket.registry.v1.RegistryService.LookupIdentity:output_type -> lienket.registry.v1.User
-	91, // [91:127] is the sub-list for method output_type
-	55, // [55:91] is the sub-list for method input_type
-	55, // [55:55] is the sub-list for extension type_name
-	55, // [55:55] is the sub-list for extension extendee
-	0,  // [0:55] is the sub-list for field type_name
+	4,   // 0: lienket.registry.v1.Organization.kind:type_name -> lienket.registry.v1.Organization.Kind
+	14,  // 1: lienket.registry.v1.Organization.address:type_name -> lienket.registry.v1.Address
+	15,  // 2: lienket.registry.v1.Organization.legal_representative:type_name -> lienket.registry.v1.LegalRepresentative
+	16,  // 3: lienket.registry.v1.Organization.certifications:type_name -> lienket.registry.v1.Certification
+	5,   // 4: lienket.registry.v1.Organization.state:type_name -> lienket.registry.v1.Organization.State
+	101, // 5: lienket.registry.v1.Organization.create_time:type_name -> google.protobuf.Timestamp
+	101, // 6: lienket.registry.v1.Organization.update_time:type_name -> google.protobuf.Timestamp
+	17,  // 7: lienket.registry.v1.CreateOrganizationRequest.organization:type_name -> lienket.registry.v1.Organization
+	17,  // 8: lienket.registry.v1.ListOrganizationsResponse.organizations:type_name -> lienket.registry.v1.Organization
+	17,  // 9: lienket.registry.v1.UpdateOrganizationRequest.organization:type_name -> lienket.registry.v1.Organization
+	102, // 10: lienket.registry.v1.UpdateOrganizationRequest.update_mask:type_name -> google.protobuf.FieldMask
+	1,   // 11: lienket.registry.v1.Household.head_gender:type_name -> lienket.registry.v1.Gender
+	0,   // 12: lienket.registry.v1.Household.poverty_status:type_name -> lienket.registry.v1.PovertyStatus
+	24,  // 13: lienket.registry.v1.Household.cultivated_areas:type_name -> lienket.registry.v1.CultivatedArea
+	25,  // 14: lienket.registry.v1.Household.consent:type_name -> lienket.registry.v1.DataConsent
+	101, // 15: lienket.registry.v1.Household.create_time:type_name -> google.protobuf.Timestamp
+	101, // 16: lienket.registry.v1.Household.update_time:type_name -> google.protobuf.Timestamp
+	26,  // 17: lienket.registry.v1.CreateHouseholdRequest.household:type_name -> lienket.registry.v1.Household
+	26,  // 18: lienket.registry.v1.ListHouseholdsResponse.households:type_name -> lienket.registry.v1.Household
+	26,  // 19: lienket.registry.v1.UpdateHouseholdRequest.household:type_name -> lienket.registry.v1.Household
+	102, // 20: lienket.registry.v1.UpdateHouseholdRequest.update_mask:type_name -> google.protobuf.FieldMask
+	6,   // 21: lienket.registry.v1.Membership.role:type_name -> lienket.registry.v1.Membership.Role
+	7,   // 22: lienket.registry.v1.Membership.state:type_name -> lienket.registry.v1.Membership.State
+	101, // 23: lienket.registry.v1.Membership.create_time:type_name -> google.protobuf.Timestamp
+	101, // 24: lienket.registry.v1.Membership.update_time:type_name -> google.protobuf.Timestamp
+	33,  // 25: lienket.registry.v1.CreateMembershipRequest.membership:type_name -> lienket.registry.v1.Membership
+	33,  // 26: lienket.registry.v1.ListMembershipsResponse.memberships:type_name -> lienket.registry.v1.Membership
+	33,  // 27: lienket.registry.v1.UpdateMembershipRequest.membership:type_name -> lienket.registry.v1.Membership
+	102, // 28: lienket.registry.v1.UpdateMembershipRequest.update_mask:type_name -> google.protobuf.FieldMask
+	8,   // 29: lienket.registry.v1.Authority.kind:type_name -> lienket.registry.v1.Authority.Kind
+	101, // 30: lienket.registry.v1.Authority.create_time:type_name -> google.protobuf.Timestamp
+	40,  // 31: lienket.registry.v1.CreateAuthorityRequest.authority:type_name -> lienket.registry.v1.Authority
+	40,  // 32: lienket.registry.v1.ListAuthoritiesResponse.authorities:type_name -> lienket.registry.v1.Authority
+	9,   // 33: lienket.registry.v1.AdminArea.level:type_name -> lienket.registry.v1.AdminArea.Level
+	10,  // 34: lienket.registry.v1.AdminArea.kind:type_name -> lienket.registry.v1.AdminArea.Kind
+	45,  // 35: lienket.registry.v1.ListAdminAreasResponse.admin_areas:type_name -> lienket.registry.v1.AdminArea
+	2,   // 36: lienket.registry.v1.Product.category:type_name -> lienket.registry.v1.ProductCategory
+	49,  // 37: lienket.registry.v1.ListProductsResponse.products:type_name -> lienket.registry.v1.Product
+	53,  // 38: lienket.registry.v1.ListStandardsResponse.standards:type_name -> lienket.registry.v1.Standard
+	101, // 39: lienket.registry.v1.ApiKey.create_time:type_name -> google.protobuf.Timestamp
+	101, // 40: lienket.registry.v1.ApiKey.revoke_time:type_name -> google.protobuf.Timestamp
+	57,  // 41: lienket.registry.v1.CreateApiKeyRequest.api_key:type_name -> lienket.registry.v1.ApiKey
+	57,  // 42: lienket.registry.v1.CreateApiKeyResponse.api_key:type_name -> lienket.registry.v1.ApiKey
+	57,  // 43: lienket.registry.v1.ListApiKeysResponse.api_keys:type_name -> lienket.registry.v1.ApiKey
+	64,  // 44: lienket.registry.v1.User.identities:type_name -> lienket.registry.v1.Identity
+	66,  // 45: lienket.registry.v1.User.grants:type_name -> lienket.registry.v1.Grant
+	101, // 46: lienket.registry.v1.User.create_time:type_name -> google.protobuf.Timestamp
+	11,  // 47: lienket.registry.v1.Grant.role:type_name -> lienket.registry.v1.Grant.Role
+	101, // 48: lienket.registry.v1.Grant.create_time:type_name -> google.protobuf.Timestamp
+	65,  // 49: lienket.registry.v1.CreateUserRequest.user:type_name -> lienket.registry.v1.User
+	65,  // 50: lienket.registry.v1.ListUsersResponse.users:type_name -> lienket.registry.v1.User
+	65,  // 51: lienket.registry.v1.UpdateUserRequest.user:type_name -> lienket.registry.v1.User
+	102, // 52: lienket.registry.v1.UpdateUserRequest.update_mask:type_name -> google.protobuf.FieldMask
+	66,  // 53: lienket.registry.v1.CreateGrantRequest.grant:type_name -> lienket.registry.v1.Grant
+	66,  // 54: lienket.registry.v1.ListGrantsResponse.grants:type_name -> lienket.registry.v1.Grant
+	64,  // 55: lienket.registry.v1.LookupIdentityRequest.identity:type_name -> lienket.registry.v1.Identity
+	27,  // 56: lienket.registry.v1.BatchCreateHouseholdsRequest.requests:type_name -> lienket.registry.v1.CreateHouseholdRequest
+	26,  // 57: lienket.registry.v1.BatchCreateHouseholdsResponse.households:type_name -> lienket.registry.v1.Household
+	34,  // 58: lienket.registry.v1.BatchCreateMembershipsRequest.requests:type_name -> lienket.registry.v1.CreateMembershipRequest
+	33,  // 59: lienket.registry.v1.BatchCreateMembershipsResponse.memberships:type_name -> lienket.registry.v1.Membership
+	3,   // 60: lienket.registry.v1.ImportHouseholdsRequest.format:type_name -> lienket.registry.v1.ImportFormat
+	83,  // 61: lienket.registry.v1.ImportHouseholdsResponse.errors:type_name -> lienket.registry.v1.ImportRowError
+	3,   // 62: lienket.registry.v1.GetHouseholdImportTemplateRequest.format:type_name -> lienket.registry.v1.ImportFormat
+	103, // 63: lienket.registry.v1.Plot.geometry:type_name -> google.protobuf.Struct
+	12,  // 64: lienket.registry.v1.Plot.land_use_certificate_type:type_name -> lienket.registry.v1.Plot.LandUseCertificateType
+	101, // 65: lienket.registry.v1.Plot.create_time:type_name -> google.protobuf.Timestamp
+	87,  // 66: lienket.registry.v1.CreatePlotRequest.plot:type_name -> lienket.registry.v1.Plot
+	87,  // 67: lienket.registry.v1.ListPlotsResponse.plots:type_name -> lienket.registry.v1.Plot
+	13,  // 68: lienket.registry.v1.CertificationRecord.state:type_name -> lienket.registry.v1.CertificationRecord.State
+	101, // 69: lienket.registry.v1.CertificationRecord.record_time:type_name -> google.protobuf.Timestamp
+	101, // 70: lienket.registry.v1.CertificationRecord.create_time:type_name -> google.protobuf.Timestamp
+	93,  // 71: lienket.registry.v1.CreateCertificationRequest.certification:type_name -> lienket.registry.v1.CertificationRecord
+	93,  // 72: lienket.registry.v1.ListCertificationsResponse.certifications:type_name -> lienket.registry.v1.CertificationRecord
+	18,  // 73: lienket.registry.v1.RegistryService.CreateOrganization:input_type -> lienket.registry.v1.CreateOrganizationRequest
+	19,  // 74: lienket.registry.v1.RegistryService.GetOrganization:input_type -> lienket.registry.v1.GetOrganizationRequest
+	20,  // 75: lienket.registry.v1.RegistryService.ListOrganizations:input_type -> lienket.registry.v1.ListOrganizationsRequest
+	22,  // 76: lienket.registry.v1.RegistryService.UpdateOrganization:input_type -> lienket.registry.v1.UpdateOrganizationRequest
+	23,  // 77: lienket.registry.v1.RegistryService.DeleteOrganization:input_type -> lienket.registry.v1.DeleteOrganizationRequest
+	27,  // 78: lienket.registry.v1.RegistryService.CreateHousehold:input_type -> lienket.registry.v1.CreateHouseholdRequest
+	28,  // 79: lienket.registry.v1.RegistryService.GetHousehold:input_type -> lienket.registry.v1.GetHouseholdRequest
+	29,  // 80: lienket.registry.v1.RegistryService.ListHouseholds:input_type -> lienket.registry.v1.ListHouseholdsRequest
+	31,  // 81: lienket.registry.v1.RegistryService.UpdateHousehold:input_type -> lienket.registry.v1.UpdateHouseholdRequest
+	32,  // 82: lienket.registry.v1.RegistryService.DeleteHousehold:input_type -> lienket.registry.v1.DeleteHouseholdRequest
+	34,  // 83: lienket.registry.v1.RegistryService.CreateMembership:input_type -> lienket.registry.v1.CreateMembershipRequest
+	35,  // 84: lienket.registry.v1.RegistryService.GetMembership:input_type -> lienket.registry.v1.GetMembershipRequest
+	36,  // 85: lienket.registry.v1.RegistryService.ListMemberships:input_type -> lienket.registry.v1.ListMembershipsRequest
+	38,  // 86: lienket.registry.v1.RegistryService.UpdateMembership:input_type -> lienket.registry.v1.UpdateMembershipRequest
+	39,  // 87: lienket.registry.v1.RegistryService.DeleteMembership:input_type -> lienket.registry.v1.DeleteMembershipRequest
+	78,  // 88: lienket.registry.v1.RegistryService.BatchCreateHouseholds:input_type -> lienket.registry.v1.BatchCreateHouseholdsRequest
+	80,  // 89: lienket.registry.v1.RegistryService.BatchCreateMemberships:input_type -> lienket.registry.v1.BatchCreateMembershipsRequest
+	82,  // 90: lienket.registry.v1.RegistryService.ImportHouseholds:input_type -> lienket.registry.v1.ImportHouseholdsRequest
+	85,  // 91: lienket.registry.v1.RegistryService.GetHouseholdImportTemplate:input_type -> lienket.registry.v1.GetHouseholdImportTemplateRequest
+	88,  // 92: lienket.registry.v1.RegistryService.CreatePlot:input_type -> lienket.registry.v1.CreatePlotRequest
+	89,  // 93: lienket.registry.v1.RegistryService.GetPlot:input_type -> lienket.registry.v1.GetPlotRequest
+	90,  // 94: lienket.registry.v1.RegistryService.ListPlots:input_type -> lienket.registry.v1.ListPlotsRequest
+	92,  // 95: lienket.registry.v1.RegistryService.DeletePlot:input_type -> lienket.registry.v1.DeletePlotRequest
+	94,  // 96: lienket.registry.v1.RegistryService.CreateCertification:input_type -> lienket.registry.v1.CreateCertificationRequest
+	95,  // 97: lienket.registry.v1.RegistryService.GetCertification:input_type -> lienket.registry.v1.GetCertificationRequest
+	96,  // 98: lienket.registry.v1.RegistryService.ListCertifications:input_type -> lienket.registry.v1.ListCertificationsRequest
+	98,  // 99: lienket.registry.v1.RegistryService.ApproveCertification:input_type -> lienket.registry.v1.ApproveCertificationRequest
+	99,  // 100: lienket.registry.v1.RegistryService.RejectCertification:input_type -> lienket.registry.v1.RejectCertificationRequest
+	100, // 101: lienket.registry.v1.RegistryService.RevokeCertification:input_type -> lienket.registry.v1.RevokeCertificationRequest
+	41,  // 102: lienket.registry.v1.RegistryService.CreateAuthority:input_type -> lienket.registry.v1.CreateAuthorityRequest
+	42,  // 103: lienket.registry.v1.RegistryService.GetAuthority:input_type -> lienket.registry.v1.GetAuthorityRequest
+	43,  // 104: lienket.registry.v1.RegistryService.ListAuthorities:input_type -> lienket.registry.v1.ListAuthoritiesRequest
+	46,  // 105: lienket.registry.v1.RegistryService.GetAdminArea:input_type -> lienket.registry.v1.GetAdminAreaRequest
+	47,  // 106: lienket.registry.v1.RegistryService.ListAdminAreas:input_type -> lienket.registry.v1.ListAdminAreasRequest
+	50,  // 107: lienket.registry.v1.RegistryService.GetProduct:input_type -> lienket.registry.v1.GetProductRequest
+	51,  // 108: lienket.registry.v1.RegistryService.ListProducts:input_type -> lienket.registry.v1.ListProductsRequest
+	54,  // 109: lienket.registry.v1.RegistryService.GetStandard:input_type -> lienket.registry.v1.GetStandardRequest
+	55,  // 110: lienket.registry.v1.RegistryService.ListStandards:input_type -> lienket.registry.v1.ListStandardsRequest
+	58,  // 111: lienket.registry.v1.RegistryService.CreateApiKey:input_type -> lienket.registry.v1.CreateApiKeyRequest
+	60,  // 112: lienket.registry.v1.RegistryService.ListApiKeys:input_type -> lienket.registry.v1.ListApiKeysRequest
+	62,  // 113: lienket.registry.v1.RegistryService.RevokeApiKey:input_type -> lienket.registry.v1.RevokeApiKeyRequest
+	63,  // 114: lienket.registry.v1.RegistryService.VerifyApiKey:input_type -> lienket.registry.v1.VerifyApiKeyRequest
+	67,  // 115: lienket.registry.v1.RegistryService.CreateUser:input_type -> lienket.registry.v1.CreateUserRequest
+	68,  // 116: lienket.registry.v1.RegistryService.GetUser:input_type -> lienket.registry.v1.GetUserRequest
+	69,  // 117: lienket.registry.v1.RegistryService.ListUsers:input_type -> lienket.registry.v1.ListUsersRequest
+	71,  // 118: lienket.registry.v1.RegistryService.UpdateUser:input_type -> lienket.registry.v1.UpdateUserRequest
+	72,  // 119: lienket.registry.v1.RegistryService.CreateGrant:input_type -> lienket.registry.v1.CreateGrantRequest
+	73,  // 120: lienket.registry.v1.RegistryService.ListGrants:input_type -> lienket.registry.v1.ListGrantsRequest
+	75,  // 121: lienket.registry.v1.RegistryService.DeleteGrant:input_type -> lienket.registry.v1.DeleteGrantRequest
+	76,  // 122: lienket.registry.v1.RegistryService.LookupIdentity:input_type -> lienket.registry.v1.LookupIdentityRequest
+	77,  // 123: lienket.registry.v1.RegistryService.RecordContractParties:input_type -> lienket.registry.v1.RecordContractPartiesRequest
+	17,  // 124: lienket.registry.v1.RegistryService.CreateOrganization:output_type -> lienket.registry.v1.Organization
+	17,  // 125: lienket.registry.v1.RegistryService.GetOrganization:output_type -> lienket.registry.v1.Organization
+	21,  // 126: lienket.registry.v1.RegistryService.ListOrganizations:output_type -> lienket.registry.v1.ListOrganizationsResponse
+	17,  // 127: lienket.registry.v1.RegistryService.UpdateOrganization:output_type -> lienket.registry.v1.Organization
+	104, // 128: lienket.registry.v1.RegistryService.DeleteOrganization:output_type -> google.protobuf.Empty
+	26,  // 129: lienket.registry.v1.RegistryService.CreateHousehold:output_type -> lienket.registry.v1.Household
+	26,  // 130: lienket.registry.v1.RegistryService.GetHousehold:output_type -> lienket.registry.v1.Household
+	30,  // 131: lienket.registry.v1.RegistryService.ListHouseholds:output_type -> lienket.registry.v1.ListHouseholdsResponse
+	26,  // 132: lienket.registry.v1.RegistryService.UpdateHousehold:output_type -> lienket.registry.v1.Household
+	104, // 133: lienket.registry.v1.RegistryService.DeleteHousehold:output_type -> google.protobuf.Empty
+	33,  // 134: lienket.registry.v1.RegistryService.CreateMembership:output_type -> lienket.registry.v1.Membership
+	33,  // 135: lienket.registry.v1.RegistryService.GetMembership:output_type -> lienket.registry.v1.Membership
+	37,  // 136: lienket.registry.v1.RegistryService.ListMemberships:output_type -> lienket.registry.v1.ListMembershipsResponse
+	33,  // 137: lienket.registry.v1.RegistryService.UpdateMembership:output_type -> lienket.registry.v1.Membership
+	104, // 138: lienket.registry.v1.RegistryService.DeleteMembership:output_type -> google.protobuf.Empty
+	79,  // 139: lienket.registry.v1.RegistryService.BatchCreateHouseholds:output_type -> lienket.registry.v1.BatchCreateHouseholdsResponse
+	81,  // 140: lienket.registry.v1.RegistryService.BatchCreateMemberships:output_type -> lienket.registry.v1.BatchCreateMembershipsResponse
+	84,  // 141: lienket.registry.v1.RegistryService.ImportHouseholds:output_type -> lienket.registry.v1.ImportHouseholdsResponse
+	86,  // 142: lienket.registry.v1.RegistryService.GetHouseholdImportTemplate:output_type -> lienket.registry.v1.ImportTemplate
+	87,  // 143: lienket.registry.v1.RegistryService.CreatePlot:output_type -> lienket.registry.v1.Plot
+	87,  // 144: lienket.registry.v1.RegistryService.GetPlot:output_type -> lienket.registry.v1.Plot
+	91,  // 145: lienket.registry.v1.RegistryService.ListPlots:output_type -> lienket.registry.v1.ListPlotsResponse
+	104, // 146: lienket.registry.v1.RegistryService.DeletePlot:output_type -> google.protobuf.Empty
+	93,  // 147: lienket.registry.v1.RegistryService.CreateCertification:output_type -> lienket.registry.v1.CertificationRecord
+	93,  // 148: lienket.registry.v1.RegistryService.GetCertification:output_type -> lienket.registry.v1.CertificationRecord
+	97,  // 149: lienket.registry.v1.RegistryService.ListCertifications:output_type -> lienket.registry.v1.ListCertificationsResponse
+	93,  // 150: lienket.registry.v1.RegistryService.ApproveCertification:output_type -> lienket.registry.v1.CertificationRecord
+	93,  // 151: lienket.registry.v1.RegistryService.RejectCertification:output_type -> lienket.registry.v1.CertificationRecord
+	93,  // 152: lienket.registry.v1.RegistryService.RevokeCertification:output_type -> lienket.registry.v1.CertificationRecord
+	40,  // 153: lienket.registry.v1.RegistryService.CreateAuthority:output_type -> lienket.registry.v1.Authority
+	40,  // 154: lienket.registry.v1.RegistryService.GetAuthority:output_type -> lienket.registry.v1.Authority
+	44,  // 155: lienket.registry.v1.RegistryService.ListAuthorities:output_type -> lienket.registry.v1.ListAuthoritiesResponse
+	45,  // 156: lienket.registry.v1.RegistryService.GetAdminArea:output_type -> lienket.registry.v1.AdminArea
+	48,  // 157: lienket.registry.v1.RegistryService.ListAdminAreas:output_type -> lienket.registry.v1.ListAdminAreasResponse
+	49,  // 158: lienket.registry.v1.RegistryService.GetProduct:output_type -> lienket.registry.v1.Product
+	52,  // 159: lienket.registry.v1.RegistryService.ListProducts:output_type -> lienket.registry.v1.ListProductsResponse
+	53,  // 160: lienket.registry.v1.RegistryService.GetStandard:output_type -> lienket.registry.v1.Standard
+	56,  // 161: lienket.registry.v1.RegistryService.ListStandards:output_type -> lienket.registry.v1.ListStandardsResponse
+	59,  // 162: lienket.registry.v1.RegistryService.CreateApiKey:output_type -> lienket.registry.v1.CreateApiKeyResponse
+	61,  // 163: lienket.registry.v1.RegistryService.ListApiKeys:output_type -> lienket.registry.v1.ListApiKeysResponse
+	57,  // 164: lienket.registry.v1.RegistryService.RevokeApiKey:output_type -> lienket.registry.v1.ApiKey
+	57,  // 165: lienket.registry.v1.RegistryService.VerifyApiKey:output_type -> lienket.registry.v1.ApiKey
+	65,  // 166: lienket.registry.v1.RegistryService.CreateUser:output_type -> lienket.registry.v1.User
+	65,  // 167: lienket.registry.v1.RegistryService.GetUser:output_type -> lienket.registry.v1.User
+	70,  // 168: lienket.registry.v1.RegistryService.ListUsers:output_type -> lienket.registry.v1.ListUsersResponse
+	65,  // 169: lienket.registry.v1.RegistryService.UpdateUser:output_type -> lienket.registry.v1.User
+	66,  // 170: lienket.registry.v1.RegistryService.CreateGrant:output_type -> lienket.registry.v1.Grant
+	74,  // 171: lienket.registry.v1.RegistryService.ListGrants:output_type -> lienket.registry.v1.ListGrantsResponse
+	104, // 172: lienket.registry.v1.RegistryService.DeleteGrant:output_type -> google.protobuf.Empty
+	65,  // 173: lienket.registry.v1.RegistryService.LookupIdentity:output_type -> lienket.registry.v1.User
+	104, // 174: lienket.registry.v1.RegistryService.RecordContractParties:output_type -> google.protobuf.Empty
+	124, // [124:175] is the sub-list for method output_type
+	73,  // [73:124] is the sub-list for method input_type
+	73,  // [73:73] is the sub-list for extension type_name
+	73,  // [73:73] is the sub-list for extension extendee
+	0,   // [0:73] is the sub-list for field type_name
 }
 
 func init() { file_lienket_registry_v1_registry_proto_init() }
@@ -5444,8 +7688,8 @@ func file_lienket_registry_v1_registry_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_lienket_registry_v1_registry_proto_rawDesc), len(file_lienket_registry_v1_registry_proto_rawDesc)),
-			NumEnums:      10,
-			NumMessages:   63,
+			NumEnums:      14,
+			NumMessages:   87,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

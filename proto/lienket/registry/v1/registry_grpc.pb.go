@@ -23,42 +23,57 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	RegistryService_CreateOrganization_FullMethodName = "/lienket.registry.v1.RegistryService/CreateOrganization"
-	RegistryService_GetOrganization_FullMethodName    = "/lienket.registry.v1.RegistryService/GetOrganization"
-	RegistryService_ListOrganizations_FullMethodName  = "/lienket.registry.v1.RegistryService/ListOrganizations"
-	RegistryService_UpdateOrganization_FullMethodName = "/lienket.registry.v1.RegistryService/UpdateOrganization"
-	RegistryService_DeleteOrganization_FullMethodName = "/lienket.registry.v1.RegistryService/DeleteOrganization"
-	RegistryService_CreateHousehold_FullMethodName    = "/lienket.registry.v1.RegistryService/CreateHousehold"
-	RegistryService_GetHousehold_FullMethodName       = "/lienket.registry.v1.RegistryService/GetHousehold"
-	RegistryService_ListHouseholds_FullMethodName     = "/lienket.registry.v1.RegistryService/ListHouseholds"
-	RegistryService_UpdateHousehold_FullMethodName    = "/lienket.registry.v1.RegistryService/UpdateHousehold"
-	RegistryService_DeleteHousehold_FullMethodName    = "/lienket.registry.v1.RegistryService/DeleteHousehold"
-	RegistryService_CreateMembership_FullMethodName   = "/lienket.registry.v1.RegistryService/CreateMembership"
-	RegistryService_GetMembership_FullMethodName      = "/lienket.registry.v1.RegistryService/GetMembership"
-	RegistryService_ListMemberships_FullMethodName    = "/lienket.registry.v1.RegistryService/ListMemberships"
-	RegistryService_UpdateMembership_FullMethodName   = "/lienket.registry.v1.RegistryService/UpdateMembership"
-	RegistryService_DeleteMembership_FullMethodName   = "/lienket.registry.v1.RegistryService/DeleteMembership"
-	RegistryService_CreateAuthority_FullMethodName    = "/lienket.registry.v1.RegistryService/CreateAuthority"
-	RegistryService_GetAuthority_FullMethodName       = "/lienket.registry.v1.RegistryService/GetAuthority"
-	RegistryService_ListAuthorities_FullMethodName    = "/lienket.registry.v1.RegistryService/ListAuthorities"
-	RegistryService_GetAdminArea_FullMethodName       = "/lienket.registry.v1.RegistryService/GetAdminArea"
-	RegistryService_ListAdminAreas_FullMethodName     = "/lienket.registry.v1.RegistryService/ListAdminAreas"
-	RegistryService_GetProduct_FullMethodName         = "/lienket.registry.v1.RegistryService/GetProduct"
-	RegistryService_ListProducts_FullMethodName       = "/lienket.registry.v1.RegistryService/ListProducts"
-	RegistryService_GetStandard_FullMethodName        = "/lienket.registry.v1.RegistryService/GetStandard"
-	RegistryService_ListStandards_FullMethodName      = "/lienket.registry.v1.RegistryService/ListStandards"
-	RegistryService_CreateApiKey_FullMethodName       = "/lienket.registry.v1.RegistryService/CreateApiKey"
-	RegistryService_ListApiKeys_FullMethodName        = "/lienket.registry.v1.RegistryService/ListApiKeys"
-	RegistryService_RevokeApiKey_FullMethodName       = "/lienket.registry.v1.RegistryService/RevokeApiKey"
-	RegistryService_VerifyApiKey_FullMethodName       = "/lienket.registry.v1.RegistryService/VerifyApiKey"
-	RegistryService_CreateUser_FullMethodName         = "/lienket.registry.v1.RegistryService/CreateUser"
-	RegistryService_GetUser_FullMethodName            = "/lienket.registry.v1.RegistryService/GetUser"
-	RegistryService_ListUsers_FullMethodName          = "/lienket.registry.v1.RegistryService/ListUsers"
-	RegistryService_UpdateUser_FullMethodName         = "/lienket.registry.v1.RegistryService/UpdateUser"
-	RegistryService_CreateGrant_FullMethodName        = "/lienket.registry.v1.RegistryService/CreateGrant"
-	RegistryService_ListGrants_FullMethodName         = "/lienket.registry.v1.RegistryService/ListGrants"
-	RegistryService_DeleteGrant_FullMethodName        = "/lienket.registry.v1.RegistryService/DeleteGrant"
-	RegistryService_LookupIdentity_FullMethodName     = "/lienket.registry.v1.RegistryService/LookupIdentity"
+	RegistryService_CreateOrganization_FullMethodName         = "/lienket.registry.v1.RegistryService/CreateOrganization"
+	RegistryService_GetOrganization_FullMethodName            = "/lienket.registry.v1.RegistryService/GetOrganization"
+	RegistryService_ListOrganizations_FullMethodName          = "/lienket.registry.v1.RegistryService/ListOrganizations"
+	RegistryService_UpdateOrganization_FullMethodName         = "/lienket.registry.v1.RegistryService/UpdateOrganization"
+	RegistryService_DeleteOrganization_FullMethodName         = "/lienket.registry.v1.RegistryService/DeleteOrganization"
+	RegistryService_CreateHousehold_FullMethodName            = "/lienket.registry.v1.RegistryService/CreateHousehold"
+	RegistryService_GetHousehold_FullMethodName               = "/lienket.registry.v1.RegistryService/GetHousehold"
+	RegistryService_ListHouseholds_FullMethodName             = "/lienket.registry.v1.RegistryService/ListHouseholds"
+	RegistryService_UpdateHousehold_FullMethodName            = "/lienket.registry.v1.RegistryService/UpdateHousehold"
+	RegistryService_DeleteHousehold_FullMethodName            = "/lienket.registry.v1.RegistryService/DeleteHousehold"
+	RegistryService_CreateMembership_FullMethodName           = "/lienket.registry.v1.RegistryService/CreateMembership"
+	RegistryService_GetMembership_FullMethodName              = "/lienket.registry.v1.RegistryService/GetMembership"
+	RegistryService_ListMemberships_FullMethodName            = "/lienket.registry.v1.RegistryService/ListMemberships"
+	RegistryService_UpdateMembership_FullMethodName           = "/lienket.registry.v1.RegistryService/UpdateMembership"
+	RegistryService_DeleteMembership_FullMethodName           = "/lienket.registry.v1.RegistryService/DeleteMembership"
+	RegistryService_BatchCreateHouseholds_FullMethodName      = "/lienket.registry.v1.RegistryService/BatchCreateHouseholds"
+	RegistryService_BatchCreateMemberships_FullMethodName     = "/lienket.registry.v1.RegistryService/BatchCreateMemberships"
+	RegistryService_ImportHouseholds_FullMethodName           = "/lienket.registry.v1.RegistryService/ImportHouseholds"
+	RegistryService_GetHouseholdImportTemplate_FullMethodName = "/lienket.registry.v1.RegistryService/GetHouseholdImportTemplate"
+	RegistryService_CreatePlot_FullMethodName                 = "/lienket.registry.v1.RegistryService/CreatePlot"
+	RegistryService_GetPlot_FullMethodName                    = "/lienket.registry.v1.RegistryService/GetPlot"
+	RegistryService_ListPlots_FullMethodName                  = "/lienket.registry.v1.RegistryService/ListPlots"
+	RegistryService_DeletePlot_FullMethodName                 = "/lienket.registry.v1.RegistryService/DeletePlot"
+	RegistryService_CreateCertification_FullMethodName        = "/lienket.registry.v1.RegistryService/CreateCertification"
+	RegistryService_GetCertification_FullMethodName           = "/lienket.registry.v1.RegistryService/GetCertification"
+	RegistryService_ListCertifications_FullMethodName         = "/lienket.registry.v1.RegistryService/ListCertifications"
+	RegistryService_ApproveCertification_FullMethodName       = "/lienket.registry.v1.RegistryService/ApproveCertification"
+	RegistryService_RejectCertification_FullMethodName        = "/lienket.registry.v1.RegistryService/RejectCertification"
+	RegistryService_RevokeCertification_FullMethodName        = "/lienket.registry.v1.RegistryService/RevokeCertification"
+	RegistryService_CreateAuthority_FullMethodName            = "/lienket.registry.v1.RegistryService/CreateAuthority"
+	RegistryService_GetAuthority_FullMethodName               = "/lienket.registry.v1.RegistryService/GetAuthority"
+	RegistryService_ListAuthorities_FullMethodName            = "/lienket.registry.v1.RegistryService/ListAuthorities"
+	RegistryService_GetAdminArea_FullMethodName               = "/lienket.registry.v1.RegistryService/GetAdminArea"
+	RegistryService_ListAdminAreas_FullMethodName             = "/lienket.registry.v1.RegistryService/ListAdminAreas"
+	RegistryService_GetProduct_FullMethodName                 = "/lienket.registry.v1.RegistryService/GetProduct"
+	RegistryService_ListProducts_FullMethodName               = "/lienket.registry.v1.RegistryService/ListProducts"
+	RegistryService_GetStandard_FullMethodName                = "/lienket.registry.v1.RegistryService/GetStandard"
+	RegistryService_ListStandards_FullMethodName              = "/lienket.registry.v1.RegistryService/ListStandards"
+	RegistryService_CreateApiKey_FullMethodName               = "/lienket.registry.v1.RegistryService/CreateApiKey"
+	RegistryService_ListApiKeys_FullMethodName                = "/lienket.registry.v1.RegistryService/ListApiKeys"
+	RegistryService_RevokeApiKey_FullMethodName               = "/lienket.registry.v1.RegistryService/RevokeApiKey"
+	RegistryService_VerifyApiKey_FullMethodName               = "/lienket.registry.v1.RegistryService/VerifyApiKey"
+	RegistryService_CreateUser_FullMethodName                 = "/lienket.registry.v1.RegistryService/CreateUser"
+	RegistryService_GetUser_FullMethodName                    = "/lienket.registry.v1.RegistryService/GetUser"
+	RegistryService_ListUsers_FullMethodName                  = "/lienket.registry.v1.RegistryService/ListUsers"
+	RegistryService_UpdateUser_FullMethodName                 = "/lienket.registry.v1.RegistryService/UpdateUser"
+	RegistryService_CreateGrant_FullMethodName                = "/lienket.registry.v1.RegistryService/CreateGrant"
+	RegistryService_ListGrants_FullMethodName                 = "/lienket.registry.v1.RegistryService/ListGrants"
+	RegistryService_DeleteGrant_FullMethodName                = "/lienket.registry.v1.RegistryService/DeleteGrant"
+	RegistryService_LookupIdentity_FullMethodName             = "/lienket.registry.v1.RegistryService/LookupIdentity"
+	RegistryService_RecordContractParties_FullMethodName      = "/lienket.registry.v1.RegistryService/RecordContractParties"
 )
 
 // RegistryServiceClient is the client API for RegistryService service.
@@ -71,7 +86,7 @@ type RegistryServiceClient interface {
 	CreateOrganization(ctx context.Context, in *CreateOrganizationRequest, opts ...grpc.CallOption) (*Organization, error)
 	// Gets an organisation by name.
 	GetOrganization(ctx context.Context, in *GetOrganizationRequest, opts ...grpc.CallOption) (*Organization, error)
-	// Lists organisations. Filter fields: kind, commune_code, province_code, state.
+	// Lists organisations. Filter fields: kind, commune_code, province_code, state, name.
 	ListOrganizations(ctx context.Context, in *ListOrganizationsRequest, opts ...grpc.CallOption) (*ListOrganizationsResponse, error)
 	// Updates an organisation (update_mask, etag).
 	UpdateOrganization(ctx context.Context, in *UpdateOrganizationRequest, opts ...grpc.CallOption) (*Organization, error)
@@ -81,7 +96,8 @@ type RegistryServiceClient interface {
 	CreateHousehold(ctx context.Context, in *CreateHouseholdRequest, opts ...grpc.CallOption) (*Household, error)
 	// Gets a household by name.
 	GetHousehold(ctx context.Context, in *GetHouseholdRequest, opts ...grpc.CallOption) (*Household, error)
-	// Lists households. Filter fields: commune_code, province_code, poverty_status, organization.
+	// Lists households. Filter fields: commune_code, province_code, poverty_status, organization,
+	// name.
 	ListHouseholds(ctx context.Context, in *ListHouseholdsRequest, opts ...grpc.CallOption) (*ListHouseholdsResponse, error)
 	// Updates a household (update_mask, etag).
 	UpdateHousehold(ctx context.Context, in *UpdateHouseholdRequest, opts ...grpc.CallOption) (*Household, error)
@@ -98,6 +114,45 @@ type RegistryServiceClient interface {
 	UpdateMembership(ctx context.Context, in *UpdateMembershipRequest, opts ...grpc.CallOption) (*Membership, error)
 	// Removes a household from an organisation (etag).
 	DeleteMembership(ctx context.Context, in *DeleteMembershipRequest, opts ...grpc.CallOption) (*emptypb.Empty, error)
+	// Creates up to 1,000 households at once (AIP-233): all validated first, none written if
+	// any fails. Idempotent on request_id.
+	BatchCreateHouseholds(ctx context.Context, in *BatchCreateHouseholdsRequest, opts ...grpc.CallOption) (*BatchCreateHouseholdsResponse, error)
+	// Adds up to 1,000 households to an organisation at once (AIP-233): all validated first,
+	// none written if any fails. Idempotent on request_id.
+	BatchCreateMemberships(ctx context.Context, in *BatchCreateMembershipsRequest, opts ...grpc.CallOption) (*BatchCreateMembershipsResponse, error)
+	// Imports an organisation's member households from a CSV or XLSX file: a row-level report;
+	// nothing is written if any row is wrong; importing the same file again creates nothing.
+	ImportHouseholds(ctx context.Context, in *ImportHouseholdsRequest, opts ...grpc.CallOption) (*ImportHouseholdsResponse, error)
+	// The import file template, with Vietnamese column headers and an example row.
+	GetHouseholdImportTemplate(ctx context.Context, in *GetHouseholdImportTemplateRequest, opts ...grpc.CallOption) (*ImportTemplate, error)
+	// Records a production plot of a household: households/{household}/plots/{plot}. The
+	// geometry is checked (valid rings, no self-intersection, in Vietnam, inside the household's
+	// commune, area near the declared one). Idempotent on request_id.
+	CreatePlot(ctx context.Context, in *CreatePlotRequest, opts ...grpc.CallOption) (*Plot, error)
+	// Gets a plot.
+	GetPlot(ctx context.Context, in *GetPlotRequest, opts ...grpc.CallOption) (*Plot, error)
+	// Lists a household's plots. Filter fields: product.
+	ListPlots(ctx context.Context, in *ListPlotsRequest, opts ...grpc.CallOption) (*ListPlotsResponse, error)
+	// Deletes a plot (etag).
+	DeletePlot(ctx context.Context, in *DeletePlotRequest, opts ...grpc.CallOption) (*emptypb.Empty, error)
+	// Records a certification of an organisation:
+	// organizations/{organization}/certifications/{certification}. Recorded by an operator or an
+	// official of the organisation's commune or province (state RECORDED); requested by the
+	// organisation itself (state REQUESTED, until an operator or official approves it).
+	// Idempotent on request_id.
+	CreateCertification(ctx context.Context, in *CreateCertificationRequest, opts ...grpc.CallOption) (*CertificationRecord, error)
+	// Gets a certification (any authenticated caller: certifications are public).
+	GetCertification(ctx context.Context, in *GetCertificationRequest, opts ...grpc.CallOption) (*CertificationRecord, error)
+	// Lists an organisation's certifications, or every organisation's (parent organizations/-).
+	// Filter fields: standard, product, state, expiring_within_days.
+	ListCertifications(ctx context.Context, in *ListCertificationsRequest, opts ...grpc.CallOption) (*ListCertificationsResponse, error)
+	// Approves a requested certification (operators and officials of the organisation's area).
+	ApproveCertification(ctx context.Context, in *ApproveCertificationRequest, opts ...grpc.CallOption) (*CertificationRecord, error)
+	// Rejects a requested certification, with a reason (operators and officials).
+	RejectCertification(ctx context.Context, in *RejectCertificationRequest, opts ...grpc.CallOption) (*CertificationRecord, error)
+	// Revokes a recorded certification, with a reason (operators and officials); offers can no
+	// longer claim it and matchmaking no longer counts it.
+	RevokeCertification(ctx context.Context, in *RevokeCertificationRequest, opts ...grpc.CallOption) (*CertificationRecord, error)
 	// Creates a local authority. Idempotent on request_id.
 	CreateAuthority(ctx context.Context, in *CreateAuthorityRequest, opts ...grpc.CallOption) (*Authority, error)
 	// Gets a local authority.
@@ -106,7 +161,8 @@ type RegistryServiceClient interface {
 	ListAuthorities(ctx context.Context, in *ListAuthoritiesRequest, opts ...grpc.CallOption) (*ListAuthoritiesResponse, error)
 	// Gets an administrative area: adminAreas/{code}.
 	GetAdminArea(ctx context.Context, in *GetAdminAreaRequest, opts ...grpc.CallOption) (*AdminArea, error)
-	// Lists administrative areas. Filter fields: level, parent.
+	// Lists administrative areas: the official units in force (34 provinces, 3,321 communes).
+	// Filter fields: level, parent_code, retired.
 	ListAdminAreas(ctx context.Context, in *ListAdminAreasRequest, opts ...grpc.CallOption) (*ListAdminAreasResponse, error)
 	// Gets a product: products/{code}.
 	GetProduct(ctx context.Context, in *GetProductRequest, opts ...grpc.CallOption) (*Product, error)
@@ -148,6 +204,10 @@ type RegistryServiceClient interface {
 	// grants. Used by the gateway to exchange a verified ID token for a Lienket token; the
 	// service role only, not reachable over REST.
 	LookupIdentity(ctx context.Context, in *LookupIdentityRequest, opts ...grpc.CallOption) (*User, error)
+	// Records the parties of a contract (its buyer, its producer, its households), so that each
+	// may see the others' contact details. The contracts service calls it when a contract is
+	// created or its households change; the service role only, not reachable over REST.
+	RecordContractParties(ctx context.Context, in *RecordContractPartiesRequest, opts ...grpc.CallOption) (*emptypb.Empty, error)
 }
 
 type registryServiceClient struct {
@@ -302,6 +362,146 @@ func (c *registryServiceClient) DeleteMembership(ctx context.Context, in *Delete
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(emptypb.Empty)
 	err := c.cc.Invoke(ctx, RegistryService_DeleteMembership_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *registryServiceClient) BatchCreateHouseholds(ctx context.Context, in *BatchCreateHouseholdsRequest, opts ...grpc.CallOption) (*BatchCreateHouseholdsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(BatchCreateHouseholdsResponse)
+	err := c.cc.Invoke(ctx, RegistryService_BatchCreateHouseholds_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *registryServiceClient) BatchCreateMemberships(ctx context.Context, in *BatchCreateMembershipsRequest, opts ...grpc.CallOption) (*BatchCreateMembershipsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(BatchCreateMembershipsResponse)
+	err := c.cc.Invoke(ctx, RegistryService_BatchCreateMemberships_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *registryServiceClient) ImportHouseholds(ctx context.Context, in *ImportHouseholdsRequest, opts ...grpc.CallOption) (*ImportHouseholdsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ImportHouseholdsResponse)
+	err := c.cc.Invoke(ctx, RegistryService_ImportHouseholds_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *registryServiceClient) GetHouseholdImportTemplate(ctx context.Context, in *GetHouseholdImportTemplateRequest, opts ...grpc.CallOption) (*ImportTemplate, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ImportTemplate)
+	err := c.cc.Invoke(ctx, RegistryService_GetHouseholdImportTemplate_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *registryServiceClient) CreatePlot(ctx context.Context, in *CreatePlotRequest, opts ...grpc.CallOption) (*Plot, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Plot)
+	err := c.cc.Invoke(ctx, RegistryService_CreatePlot_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *registryServiceClient) GetPlot(ctx context.Context, in *GetPlotRequest, opts ...grpc.CallOption) (*Plot, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Plot)
+	err := c.cc.Invoke(ctx, RegistryService_GetPlot_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *registryServiceClient) ListPlots(ctx context.Context, in *ListPlotsRequest, opts ...grpc.CallOption) (*ListPlotsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListPlotsResponse)
+	err := c.cc.Invoke(ctx, RegistryService_ListPlots_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *registryServiceClient) DeletePlot(ctx context.Context, in *DeletePlotRequest, opts ...grpc.CallOption) (*emptypb.Empty, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(emptypb.Empty)
+	err := c.cc.Invoke(ctx, RegistryService_DeletePlot_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *registryServiceClient) CreateCertification(ctx context.Context, in *CreateCertificationRequest, opts ...grpc.CallOption) (*CertificationRecord, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CertificationRecord)
+	err := c.cc.Invoke(ctx, RegistryService_CreateCertification_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *registryServiceClient) GetCertification(ctx context.Context, in *GetCertificationRequest, opts ...grpc.CallOption) (*CertificationRecord, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CertificationRecord)
+	err := c.cc.Invoke(ctx, RegistryService_GetCertification_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *registryServiceClient) ListCertifications(ctx context.Context, in *ListCertificationsRequest, opts ...grpc.CallOption) (*ListCertificationsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListCertificationsResponse)
+	err := c.cc.Invoke(ctx, RegistryService_ListCertifications_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *registryServiceClient) ApproveCertification(ctx context.Context, in *ApproveCertificationRequest, opts ...grpc.CallOption) (*CertificationRecord, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CertificationRecord)
+	err := c.cc.Invoke(ctx, RegistryService_ApproveCertification_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *registryServiceClient) RejectCertification(ctx context.Context, in *RejectCertificationRequest, opts ...grpc.CallOption) (*CertificationRecord, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CertificationRecord)
+	err := c.cc.Invoke(ctx, RegistryService_RejectCertification_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *registryServiceClient) RevokeCertification(ctx context.Context, in *RevokeCertificationRequest, opts ...grpc.CallOption) (*CertificationRecord, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CertificationRecord)
+	err := c.cc.Invoke(ctx, RegistryService_RevokeCertification_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -518,6 +718,16 @@ func (c *registryServiceClient) LookupIdentity(ctx context.Context, in *LookupId
 	return out, nil
 }
 
+func (c *registryServiceClient) RecordContractParties(ctx context.Context, in *RecordContractPartiesRequest, opts ...grpc.CallOption) (*emptypb.Empty, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(emptypb.Empty)
+	err := c.cc.Invoke(ctx, RegistryService_RecordContractParties_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // RegistryServiceServer is the server API for RegistryService service.
 // All implementations must embed UnimplementedRegistryServiceServer
 // for forward compatibility.
@@ -528,7 +738,7 @@ type RegistryServiceServer interface {
 	CreateOrganization(context.Context, *CreateOrganizationRequest) (*Organization, error)
 	// Gets an organisation by name.
 	GetOrganization(context.Context, *GetOrganizationRequest) (*Organization, error)
-	// Lists organisations. Filter fields: kind, commune_code, province_code, state.
+	// Lists organisations. Filter fields: kind, commune_code, province_code, state, name.
 	ListOrganizations(context.Context, *ListOrganizationsRequest) (*ListOrganizationsResponse, error)
 	// Updates an organisation (update_mask, etag).
 	UpdateOrganization(context.Context, *UpdateOrganizationRequest) (*Organization, error)
@@ -538,7 +748,8 @@ type RegistryServiceServer interface {
 	CreateHousehold(context.Context, *CreateHouseholdRequest) (*Household, error)
 	// Gets a household by name.
 	GetHousehold(context.Context, *GetHouseholdRequest) (*Household, error)
-	// Lists households. Filter fields: commune_code, province_code, poverty_status, organization.
+	// Lists households. Filter fields: commune_code, province_code, poverty_status, organization,
+	// name.
 	ListHouseholds(context.Context, *ListHouseholdsRequest) (*ListHouseholdsResponse, error)
 	// Updates a household (update_mask, etag).
 	UpdateHousehold(context.Context, *UpdateHouseholdRequest) (*Household, error)
@@ -555,6 +766,45 @@ type RegistryServiceServer interface {
 	UpdateMembership(context.Context, *UpdateMembershipRequest) (*Membership, error)
 	// Removes a household from an organisation (etag).
 	DeleteMembership(context.Context, *DeleteMembershipRequest) (*emptypb.Empty, error)
+	// Creates up to 1,000 households at once (AIP-233): all validated first, none written if
+	// any fails. Idempotent on request_id.
+	BatchCreateHouseholds(context.Context, *BatchCreateHouseholdsRequest) (*BatchCreateHouseholdsResponse, error)
+	// Adds up to 1,000 households to an organisation at once (AIP-233): all validated first,
+	// none written if any fails. Idempotent on request_id.
+	BatchCreateMemberships(context.Context, *BatchCreateMembershipsRequest) (*BatchCreateMembershipsResponse, error)
+	// Imports an organisation's member households from a CSV or XLSX file: a row-level report;
+	// nothing is written if any row is wrong; importing the same file again creates nothing.
+	ImportHouseholds(context.Context, *ImportHouseholdsRequest) (*ImportHouseholdsResponse, error)
+	// The import file template, with Vietnamese column headers and an example row.
+	GetHouseholdImportTemplate(context.Context, *GetHouseholdImportTemplateRequest) (*ImportTemplate, error)
+	// Records a production plot of a household: households/{household}/plots/{plot}. The
+	// geometry is checked (valid rings, no self-intersection, in Vietnam, inside the household's
+	// commune, area near the declared one). Idempotent on request_id.
+	CreatePlot(context.Context, *CreatePlotRequest) (*Plot, error)
+	// Gets a plot.
+	GetPlot(context.Context, *GetPlotRequest) (*Plot, error)
+	// Lists a household's plots. Filter fields: product.
+	ListPlots(context.Context, *ListPlotsRequest) (*ListPlotsResponse, error)
+	// Deletes a plot (etag).
+	DeletePlot(context.Context, *DeletePlotRequest) (*emptypb.Empty, error)
+	// Records a certification of an organisation:
+	// organizations/{organization}/certifications/{certification}. Recorded by an operator or an
+	// official of the organisation's commune or province (state RECORDED); requested by the
+	// organisation itself (state REQUESTED, until an operator or official approves it).
+	// Idempotent on request_id.
+	CreateCertification(context.Context, *CreateCertificationRequest) (*CertificationRecord, error)
+	// Gets a certification (any authenticated caller: certifications are public).
+	GetCertification(context.Context, *GetCertificationRequest) (*CertificationRecord, error)
+	// Lists an organisation's certifications, or every organisation's (parent organizations/-).
+	// Filter fields: standard, product, state, expiring_within_days.
+	ListCertifications(context.Context, *ListCertificationsRequest) (*ListCertificationsResponse, error)
+	// Approves a requested certification (operators and officials of the organisation's area).
+	ApproveCertification(context.Context, *ApproveCertificationRequest) (*CertificationRecord, error)
+	// Rejects a requested certification, with a reason (operators and officials).
+	RejectCertification(context.Context, *RejectCertificationRequest) (*CertificationRecord, error)
+	// Revokes a recorded certification, with a reason (operators and officials); offers can no
+	// longer claim it and matchmaking no longer counts it.
+	RevokeCertification(context.Context, *RevokeCertificationRequest) (*CertificationRecord, error)
 	// Creates a local authority. Idempotent on request_id.
 	CreateAuthority(context.Context, *CreateAuthorityRequest) (*Authority, error)
 	// Gets a local authority.
@@ -563,7 +813,8 @@ type RegistryServiceServer interface {
 	ListAuthorities(context.Context, *ListAuthoritiesRequest) (*ListAuthoritiesResponse, error)
 	// Gets an administrative area: adminAreas/{code}.
 	GetAdminArea(context.Context, *GetAdminAreaRequest) (*AdminArea, error)
-	// Lists administrative areas. Filter fields: level, parent.
+	// Lists administrative areas: the official units in force (34 provinces, 3,321 communes).
+	// Filter fields: level, parent_code, retired.
 	ListAdminAreas(context.Context, *ListAdminAreasRequest) (*ListAdminAreasResponse, error)
 	// Gets a product: products/{code}.
 	GetProduct(context.Context, *GetProductRequest) (*Product, error)
@@ -605,6 +856,10 @@ type RegistryServiceServer interface {
 	// grants. Used by the gateway to exchange a verified ID token for a Lienket token; the
 	// service role only, not reachable over REST.
 	LookupIdentity(context.Context, *LookupIdentityRequest) (*User, error)
+	// Records the parties of a contract (its buyer, its producer, its households), so that each
+	// may see the others' contact details. The contracts service calls it when a contract is
+	// created or its households change; the service role only, not reachable over REST.
+	RecordContractParties(context.Context, *RecordContractPartiesRequest) (*emptypb.Empty, error)
 	mustEmbedUnimplementedRegistryServiceServer()
 }
 
@@ -659,6 +914,48 @@ func (UnimplementedRegistryServiceServer) UpdateMembership(context.Context, *Upd
 }
 func (UnimplementedRegistryServiceServer) DeleteMembership(context.Context, *DeleteMembershipRequest) (*emptypb.Empty, error) {
 	return nil, status.Error(codes.Unimplemented, "method DeleteMembership not implemented")
+}
+func (UnimplementedRegistryServiceServer) BatchCreateHouseholds(context.Context, *BatchCreateHouseholdsRequest) (*BatchCreateHouseholdsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method BatchCreateHouseholds not implemented")
+}
+func (UnimplementedRegistryServiceServer) BatchCreateMemberships(context.Context, *BatchCreateMembershipsRequest) (*BatchCreateMembershipsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method BatchCreateMemberships not implemented")
+}
+func (UnimplementedRegistryServiceServer) ImportHouseholds(context.Context, *ImportHouseholdsRequest) (*ImportHouseholdsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ImportHouseholds not implemented")
+}
+func (UnimplementedRegistryServiceServer) GetHouseholdImportTemplate(context.Context, *GetHouseholdImportTemplateRequest) (*ImportTemplate, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetHouseholdImportTemplate not implemented")
+}
+func (UnimplementedRegistryServiceServer) CreatePlot(context.Context, *CreatePlotRequest) (*Plot, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreatePlot not implemented")
+}
+func (UnimplementedRegistryServiceServer) GetPlot(context.Context, *GetPlotRequest) (*Plot, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetPlot not implemented")
+}
+func (UnimplementedRegistryServiceServer) ListPlots(context.Context, *ListPlotsRequest) (*ListPlotsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListPlots not implemented")
+}
+func (UnimplementedRegistryServiceServer) DeletePlot(context.Context, *DeletePlotRequest) (*emptypb.Empty, error) {
+	return nil, status.Error(codes.Unimplemented, "method DeletePlot not implemented")
+}
+func (UnimplementedRegistryServiceServer) CreateCertification(context.Context, *CreateCertificationRequest) (*CertificationRecord, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateCertification not implemented")
+}
+func (UnimplementedRegistryServiceServer) GetCertification(context.Context, *GetCertificationRequest) (*CertificationRecord, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetCertification not implemented")
+}
+func (UnimplementedRegistryServiceServer) ListCertifications(context.Context, *ListCertificationsRequest) (*ListCertificationsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListCertifications not implemented")
+}
+func (UnimplementedRegistryServiceServer) ApproveCertification(context.Context, *ApproveCertificationRequest) (*CertificationRecord, error) {
+	return nil, status.Error(codes.Unimplemented, "method ApproveCertification not implemented")
+}
+func (UnimplementedRegistryServiceServer) RejectCertification(context.Context, *RejectCertificationRequest) (*CertificationRecord, error) {
+	return nil, status.Error(codes.Unimplemented, "method RejectCertification not implemented")
+}
+func (UnimplementedRegistryServiceServer) RevokeCertification(context.Context, *RevokeCertificationRequest) (*CertificationRecord, error) {
+	return nil, status.Error(codes.Unimplemented, "method RevokeCertification not implemented")
 }
 func (UnimplementedRegistryServiceServer) CreateAuthority(context.Context, *CreateAuthorityRequest) (*Authority, error) {
 	return nil, status.Error(codes.Unimplemented, "method CreateAuthority not implemented")
@@ -722,6 +1019,9 @@ func (UnimplementedRegistryServiceServer) DeleteGrant(context.Context, *DeleteGr
 }
 func (UnimplementedRegistryServiceServer) LookupIdentity(context.Context, *LookupIdentityRequest) (*User, error) {
 	return nil, status.Error(codes.Unimplemented, "method LookupIdentity not implemented")
+}
+func (UnimplementedRegistryServiceServer) RecordContractParties(context.Context, *RecordContractPartiesRequest) (*emptypb.Empty, error) {
+	return nil, status.Error(codes.Unimplemented, "method RecordContractParties not implemented")
 }
 func (UnimplementedRegistryServiceServer) mustEmbedUnimplementedRegistryServiceServer() {}
 func (UnimplementedRegistryServiceServer) testEmbeddedByValue()                         {}
@@ -1010,6 +1310,258 @@ func _RegistryService_DeleteMembership_Handler(srv interface{}, ctx context.Cont
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(RegistryServiceServer).DeleteMembership(ctx, req.(*DeleteMembershipRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _RegistryService_BatchCreateHouseholds_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(BatchCreateHouseholdsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RegistryServiceServer).BatchCreateHouseholds(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RegistryService_BatchCreateHouseholds_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RegistryServiceServer).BatchCreateHouseholds(ctx, req.(*BatchCreateHouseholdsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _RegistryService_BatchCreateMemberships_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(BatchCreateMembershipsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RegistryServiceServer).BatchCreateMemberships(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RegistryService_BatchCreateMemberships_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RegistryServiceServer).BatchCreateMemberships(ctx, req.(*BatchCreateMembershipsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _RegistryService_ImportHouseholds_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ImportHouseholdsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RegistryServiceServer).ImportHouseholds(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RegistryService_ImportHouseholds_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RegistryServiceServer).ImportHouseholds(ctx, req.(*ImportHouseholdsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _RegistryService_GetHouseholdImportTemplate_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetHouseholdImportTemplateRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RegistryServiceServer).GetHouseholdImportTemplate(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RegistryService_GetHouseholdImportTemplate_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RegistryServiceServer).GetHouseholdImportTemplate(ctx, req.(*GetHouseholdImportTemplateRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _RegistryService_CreatePlot_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreatePlotRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RegistryServiceServer).CreatePlot(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RegistryService_CreatePlot_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RegistryServiceServer).CreatePlot(ctx, req.(*CreatePlotRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _RegistryService_GetPlot_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetPlotRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RegistryServiceServer).GetPlot(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RegistryService_GetPlot_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RegistryServiceServer).GetPlot(ctx, req.(*GetPlotRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _RegistryService_ListPlots_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListPlotsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RegistryServiceServer).ListPlots(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RegistryService_ListPlots_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RegistryServiceServer).ListPlots(ctx, req.(*ListPlotsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _RegistryService_DeletePlot_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeletePlotRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RegistryServiceServer).DeletePlot(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RegistryService_DeletePlot_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RegistryServiceServer).DeletePlot(ctx, req.(*DeletePlotRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _RegistryService_CreateCertification_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateCertificationRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RegistryServiceServer).CreateCertification(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RegistryService_CreateCertification_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RegistryServiceServer).CreateCertification(ctx, req.(*CreateCertificationRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _RegistryService_GetCertification_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetCertificationRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RegistryServiceServer).GetCertification(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RegistryService_GetCertification_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RegistryServiceServer).GetCertification(ctx, req.(*GetCertificationRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _RegistryService_ListCertifications_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListCertificationsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RegistryServiceServer).ListCertifications(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RegistryService_ListCertifications_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RegistryServiceServer).ListCertifications(ctx, req.(*ListCertificationsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _RegistryService_ApproveCertification_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ApproveCertificationRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RegistryServiceServer).ApproveCertification(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RegistryService_ApproveCertification_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RegistryServiceServer).ApproveCertification(ctx, req.(*ApproveCertificationRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _RegistryService_RejectCertification_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RejectCertificationRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RegistryServiceServer).RejectCertification(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RegistryService_RejectCertification_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RegistryServiceServer).RejectCertification(ctx, req.(*RejectCertificationRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _RegistryService_RevokeCertification_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RevokeCertificationRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RegistryServiceServer).RevokeCertification(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RegistryService_RevokeCertification_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RegistryServiceServer).RevokeCertification(ctx, req.(*RevokeCertificationRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -1392,6 +1944,24 @@ func _RegistryService_LookupIdentity_Handler(srv interface{}, ctx context.Contex
 	return interceptor(ctx, in, info, handler)
 }
 
+func _RegistryService_RecordContractParties_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RecordContractPartiesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RegistryServiceServer).RecordContractParties(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RegistryService_RecordContractParties_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RegistryServiceServer).RecordContractParties(ctx, req.(*RecordContractPartiesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // RegistryService_ServiceDesc is the grpc.ServiceDesc for RegistryService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -1458,6 +2028,62 @@ var RegistryService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "DeleteMembership",
 			Handler:    _RegistryService_DeleteMembership_Handler,
+		},
+		{
+			MethodName: "BatchCreateHouseholds",
+			Handler:    _RegistryService_BatchCreateHouseholds_Handler,
+		},
+		{
+			MethodName: "BatchCreateMemberships",
+			Handler:    _RegistryService_BatchCreateMemberships_Handler,
+		},
+		{
+			MethodName: "ImportHouseholds",
+			Handler:    _RegistryService_ImportHouseholds_Handler,
+		},
+		{
+			MethodName: "GetHouseholdImportTemplate",
+			Handler:    _RegistryService_GetHouseholdImportTemplate_Handler,
+		},
+		{
+			MethodName: "CreatePlot",
+			Handler:    _RegistryService_CreatePlot_Handler,
+		},
+		{
+			MethodName: "GetPlot",
+			Handler:    _RegistryService_GetPlot_Handler,
+		},
+		{
+			MethodName: "ListPlots",
+			Handler:    _RegistryService_ListPlots_Handler,
+		},
+		{
+			MethodName: "DeletePlot",
+			Handler:    _RegistryService_DeletePlot_Handler,
+		},
+		{
+			MethodName: "CreateCertification",
+			Handler:    _RegistryService_CreateCertification_Handler,
+		},
+		{
+			MethodName: "GetCertification",
+			Handler:    _RegistryService_GetCertification_Handler,
+		},
+		{
+			MethodName: "ListCertifications",
+			Handler:    _RegistryService_ListCertifications_Handler,
+		},
+		{
+			MethodName: "ApproveCertification",
+			Handler:    _RegistryService_ApproveCertification_Handler,
+		},
+		{
+			MethodName: "RejectCertification",
+			Handler:    _RegistryService_RejectCertification_Handler,
+		},
+		{
+			MethodName: "RevokeCertification",
+			Handler:    _RegistryService_RevokeCertification_Handler,
 		},
 		{
 			MethodName: "CreateAuthority",
@@ -1542,6 +2168,10 @@ var RegistryService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "LookupIdentity",
 			Handler:    _RegistryService_LookupIdentity_Handler,
+		},
+		{
+			MethodName: "RecordContractParties",
+			Handler:    _RegistryService_RecordContractParties_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

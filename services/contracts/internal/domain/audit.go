@@ -31,6 +31,9 @@ const (
 	EventIncidentVerified  = "incident.verified"
 	EventIncidentMediation = "incident.mediation"
 	EventIncidentResolved  = "incident.resolved"
+	// EventDocumentIssued carries the SHA-256 of a document issued for the contract (see
+	// IssuedDocument), which the outbox flush records for the verification page.
+	EventDocumentIssued = "document.issued"
 )
 
 // DeliveryAnswered is the type of the event of the producer's answer (CONFIRMED, DISPUTED) to

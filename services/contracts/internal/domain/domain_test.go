@@ -11,6 +11,7 @@ import (
 
 	"github.com/lienket/lienket/services/contracts/rulebooks"
 	"github.com/lienket/lienket/services/platform/apierr"
+	"github.com/lienket/lienket/services/platform/testkit/places"
 )
 
 // requireAPIError asserts the gRPC code and the ErrorInfo reason a domain error answers with.
@@ -48,9 +49,9 @@ func goodTerms() Terms {
 
 func goodFacts() Facts {
 	return Facts{
-		Buyer:    &OrgFact{Kind: "BUSINESS", State: "ACTIVE", CommuneCode: "26734"},
-		Producer: &OrgFact{Kind: "COOPERATIVE", State: "ACTIVE", CommuneCode: "04477"},
-		Witness:  &AuthorityFact{Kind: "COMMUNE_PEOPLES_COMMITTEE", AdminAreaCode: "04477"},
+		Buyer:    &OrgFact{Kind: "BUSINESS", State: "ACTIVE", CommuneCode: places.SaiGon},
+		Producer: &OrgFact{Kind: "COOPERATIVE", State: "ACTIVE", CommuneCode: places.ChauQue},
+		Witness:  &AuthorityFact{Kind: "COMMUNE_PEOPLES_COMMITTEE", AdminAreaCode: places.ChauQue},
 		Product:  &ProductFact{Grades: []string{"A", "B", "C"}, Unit: "kg"},
 		Standard: true,
 		Households: map[string]HouseholdFact{
@@ -86,7 +87,7 @@ func TestEveryRule(t *testing.T) {
 		"buyer is a group":      {nil, func(f *Facts) { f.Buyer.Kind = "PRODUCTION_GROUP" }, "D98-PARTIES"},
 		"producer a business":   {nil, func(f *Facts) { f.Producer.Kind = "BUSINESS" }, "D98-PARTIES"},
 		"same party":            {func(t *Terms) { t.Producer = t.Buyer }, nil, "D98-PARTIES"},
-		"witness other commune": {nil, func(f *Facts) { f.Witness.AdminAreaCode = "04480" }, "D98-WITNESS"},
+		"witness other commune": {nil, func(f *Facts) { f.Witness.AdminAreaCode = places.DongCuong }, "D98-WITNESS"},
 		"witness province":      {nil, func(f *Facts) { f.Witness.Kind = "PROVINCE_PEOPLES_COMMITTEE" }, "D98-WITNESS"},
 		"no linkage form":       {func(t *Terms) { t.LinkageForm = "" }, nil, "D98-LINKAGE-FORM"},
 		"unknown product":       {nil, func(f *Facts) { f.Product = nil }, "D98-PRODUCT"},
@@ -212,7 +213,7 @@ func TestTermsHashStable(t *testing.T) {
 var now = time.Date(2026, 1, 10, 8, 0, 0, 0, time.UTC)
 
 func submitted() *Contract {
-	c := &Contract{ID: "c1", State: StateDraft, ProducerCommuneCode: "04477"}
+	c := &Contract{ID: "c1", State: StateDraft, ProducerCommuneCode: places.ChauQue}
 	c.SetTerms(goodTerms())
 	if err := c.Submit(nil); err != nil {
 		panic(err)
@@ -224,7 +225,7 @@ var (
 	buyerUser    = Actor{Subject: "users/b", Role: "business", Organization: "organizations/b"}
 	producerUser = Actor{Subject: "users/p", Role: "producer", Organization: "organizations/p"}
 	h1User       = Actor{Subject: "users/h1", Role: "household", Household: "households/h1"}
-	official     = Actor{Subject: "users/o", Role: "commune_official", AdminArea: "04477"}
+	official     = Actor{Subject: "users/o", Role: "commune_official", AdminArea: places.ChauQue}
 )
 
 func signAll(t *testing.T, c *Contract, hash string) {
@@ -251,7 +252,7 @@ func TestLifecycleHappyPath(t *testing.T) {
 	require.Equal(t, "UQ-01", c.Signatures[3].MandateReference)
 
 	var fe *ForbiddenError
-	err = c.WitnessBy(Actor{Subject: "users/x", Role: "commune_official", AdminArea: "04480"}, "authorities/w", c.TermsHash, now)
+	err = c.WitnessBy(Actor{Subject: "users/x", Role: "commune_official", AdminArea: places.DongCuong}, "authorities/w", c.TermsHash, now)
 	require.ErrorAs(t, err, &fe)
 	requireAPIError(t, err, codes.PermissionDenied, "PERMISSION_DENIED")
 	require.NoError(t, c.WitnessBy(official, "authorities/w", c.TermsHash, now))
@@ -318,7 +319,7 @@ func TestIllegalTransitionsNameTheState(t *testing.T) {
 	var se *StateError
 	for name, err := range map[string]error{
 		"sign draft":      draft.Sign(buyerUser, PartyBuyer, "", "", now),
-		"witness draft":   (&Contract{State: StateDraft, ProducerCommuneCode: "04477"}).WitnessBy(official, "a", "", now),
+		"witness draft":   (&Contract{State: StateDraft, ProducerCommuneCode: places.ChauQue}).WitnessBy(official, "a", "", now),
 		"terminate draft": draft.Terminate("x"),
 		"complete draft":  draft.Complete(),
 		"ack draft":       draft.Acknowledge(buyerUser),

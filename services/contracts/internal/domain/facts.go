@@ -9,6 +9,20 @@ type Facts struct {
 	Product    *ProductFact
 	Standard   bool
 	Households map[string]HouseholdFact
+	// Plots are the plots the allocations name (absent: the registry does not know it).
+	Plots map[string]PlotFact
+}
+
+// PlotFact describes a household's plot as the registry records it.
+type PlotFact struct {
+	Name           string
+	Household      string
+	Products       []string
+	AreaHa         float64
+	DeclaredAreaHa float64
+	CommuneCode    string
+	// Geometry is the plot's GeoJSON geometry, as the registry checked it.
+	Geometry string
 }
 
 // OrgFact describes an organisation.

@@ -110,6 +110,21 @@ func (in inputCheck) allocations(as []Allocation) {
 		}
 		in.quantity(fmt.Sprintf("allocations[%d].quantity", i), a.Quantity)
 		in.number(fmt.Sprintf("allocations[%d].area_m2", i), a.AreaM2)
+		in.plots(i, a)
+	}
+}
+
+// plots: at most MaxAllocationPlots, each households/{h}/plots/{p} of the allocation's
+// household.
+func (in inputCheck) plots(i int, a Allocation) {
+	if len(a.Plots) > MaxAllocationPlots {
+		in.add(fmt.Sprintf("allocations[%d].plots", i), "MAX_ITEMS", "at most %d plots", MaxAllocationPlots)
+	}
+	for j, p := range a.Plots {
+		household, _, ok := strings.Cut(p, "/plots/")
+		if !ok || household != a.Household || strings.Count(p, "/") != 3 || len(p) > MaxResourceName {
+			in.add(fmt.Sprintf("allocations[%d].plots[%d]", i, j), "RESOURCE_NAME", "must be %s/plots/{plot}, a plot of the allocation's household", a.Household)
+		}
 	}
 }
 

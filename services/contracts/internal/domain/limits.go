@@ -8,6 +8,8 @@ import "github.com/lienket/lienket/services/platform/apierr"
 const (
 	// MaxAllocations bounds the households of one contract.
 	MaxAllocations = 5000
+	// MaxAllocationPlots bounds the plots one allocation names.
+	MaxAllocationPlots = 50
 	// MaxLots bounds the delivery lots of one contract.
 	MaxLots = 200
 	// MaxListItems bounds every other list in the terms (obligations, seasons, grading rules,

@@ -62,12 +62,37 @@ type Mandate struct {
 	Date      string `bson:"date" json:"date"`
 }
 
+// Parties are the organisations and households party to contracts with terms t: the buyer,
+// the producer and the allocated households.
+func (t Terms) Parties() []string {
+	out := []string{t.Buyer, t.Producer}
+	for _, a := range t.Allocations {
+		out = append(out, a.Household)
+	}
+	return out
+}
+
+// UnionParties are the parties of either terms, each once.
+func UnionParties(a, b Terms) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, p := range append(a.Parties(), b.Parties()...) {
+		if p != "" && !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // Allocation is a household's share.
 type Allocation struct {
 	Household string   `bson:"household" json:"household"`
 	Quantity  int64    `bson:"quantity" json:"quantity"`
 	AreaM2    int64    `bson:"area_m2" json:"area_m2"`
 	Mandate   *Mandate `bson:"mandate,omitempty" json:"mandate,omitempty"`
+	// Plots are the household's plots where the allocation is grown.
+	Plots []string `bson:"plots,omitempty" json:"plots,omitempty"`
 }
 
 // Lot is a delivery lot.

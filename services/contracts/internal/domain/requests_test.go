@@ -10,6 +10,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/lienket/lienket/services/platform/apierr"
+	"github.com/lienket/lienket/services/platform/testkit/places"
 )
 
 // violations lists err's field violations as field:rule.
@@ -44,7 +45,7 @@ func metadata(err error) map[string]string {
 }
 
 func active() *Contract {
-	c := &Contract{ID: "c1", State: StateActive, ProducerCommuneCode: "04477"}
+	c := &Contract{ID: "c1", State: StateActive, ProducerCommuneCode: places.ChauQue}
 	c.SetTerms(goodTerms())
 	return c
 }
@@ -80,14 +81,14 @@ func TestCheckNewContractAndUpdate(t *testing.T) {
 
 func TestContractUpdate(t *testing.T) {
 	c := &Contract{ID: "c1", State: StateWitnessRejected}
-	f := Facts{Producer: &OrgFact{CommuneCode: "04477", ProvinceCode: "15"}}
+	f := Facts{Producer: &OrgFact{CommuneCode: places.ChauQue, ProvinceCode: places.LaoCai}}
 	require.NoError(t, c.Update(ContractUpdate{Paths: []string{"terms", "display_name"}, DisplayName: "Quế 2026", Terms: goodTerms()}, f))
 	require.Equal(t, StateDraft, c.State, "editing a rejected contract returns it to DRAFT")
 	require.Equal(t, goodTerms().Hash(), c.TermsHash)
 	require.Equal(t, "Quế 2026", c.DisplayName)
 	require.Equal(t, []string{"households/h1", "households/h2"}, c.Households)
-	require.Equal(t, "04477", c.ProducerCommuneCode)
-	require.Equal(t, "15", c.ProducerProvinceCode)
+	require.Equal(t, places.ChauQue, c.ProducerCommuneCode)
+	require.Equal(t, places.LaoCai, c.ProducerProvinceCode)
 
 	a := active()
 	err := a.Update(ContractUpdate{Paths: []string{"display_name"}, DisplayName: "x"}, Facts{})

@@ -28,6 +28,17 @@ var (
 	householdPovertyNon = "NON_POOR"
 )
 
+// plotFindings: every plot an allocation names exists and is its household's.
+func plotFindings(i int, a Allocation, f Facts) []finding {
+	var out []finding
+	for j, p := range a.Plots {
+		if pf, ok := f.Plots[p]; !ok || pf.Household != a.Household {
+			out = append(out, finding{fmt.Sprintf("terms.allocations[%d].plots[%d]", i, j), p + " is not a recorded plot of " + a.Household})
+		}
+	}
+	return out
+}
+
 func parseDate(s string) (time.Time, bool) {
 	t, err := time.Parse(time.DateOnly, s)
 	return t, err == nil
@@ -175,6 +186,7 @@ var checks = map[string]check{
 			if a.Mandate != nil && (a.Mandate.Reference == "" || !apierr.ValidDate(a.Mandate.Date)) {
 				out = append(out, finding{fmt.Sprintf("terms.allocations[%d].mandate", i), "a mandate needs a reference and a date"})
 			}
+			out = append(out, plotFindings(i, a, f)...)
 		}
 		return out
 	},

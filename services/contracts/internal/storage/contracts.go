@@ -17,10 +17,15 @@ import (
 	"github.com/lienket/lienket/services/platform/apierr"
 )
 
-// eventDoc is an audit event as stored.
+// eventDoc is an audit event as stored. Unsent and After are not part of the audit record
+// (nor of its hash): they feed the partner events (feed.go).
 type eventDoc struct {
 	ID           string `bson:"_id"`
 	domain.Event `bson:",inline"`
+	// Unsent marks an event not yet acknowledged by the webhooks service.
+	Unsent bool `bson:"unsent,omitempty"`
+	// After is the contract as the write that appended the event left it.
+	After *domain.Snapshot `bson:"after,omitempty"`
 }
 
 // EventID is the deterministic id of event seq of a contract (sorts by seq).
@@ -32,11 +37,12 @@ func (s *Store) flush(ctx context.Context, c *domain.Contract) error {
 	if len(c.PendingEvents) == 0 {
 		return nil
 	}
+	after := domain.SnapshotOf(c)
 	for _, e := range c.PendingEvents {
 		if err := s.materialize(ctx, e); err != nil {
 			return fmt.Errorf("materialize event %d: %w", e.Seq, err)
 		}
-		if _, _, err := s.events.Insert(ctx, EventID(c.ID, e.Seq), &eventDoc{ID: EventID(c.ID, e.Seq), Event: e}); err != nil {
+		if _, _, err := s.events.Insert(ctx, EventID(c.ID, e.Seq), &eventDoc{ID: EventID(c.ID, e.Seq), Event: e, Unsent: true, After: &after}); err != nil {
 			return fmt.Errorf("flush event %d: %w", e.Seq, err)
 		}
 	}
@@ -283,4 +289,18 @@ func eventsOf(docs []eventDoc) []domain.Event {
 		out[i] = d.Event
 	}
 	return out
+}
+
+// EventsOfType returns a contract's events of the given types, oldest first (a leftover
+// outbox is flushed first, so the latest events are included).
+func (s *Store) EventsOfType(ctx context.Context, id string, types ...string) ([]domain.Event, error) {
+	if _, err := s.GetContract(ctx, id); err != nil {
+		return nil, err
+	}
+	f := bson.D{{Key: "contract", Value: id}, {Key: "type", Value: bson.D{{Key: "$in", Value: types}}}}
+	docs, _, err := s.events.List(ctx, f, "", maxRecords)
+	if err != nil {
+		return nil, fmt.Errorf("list events: %w", err)
+	}
+	return eventsOf(docs), nil
 }

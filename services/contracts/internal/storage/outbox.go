@@ -7,8 +7,8 @@ import (
 	"github.com/lienket/lienket/services/contracts/internal/domain"
 )
 
-// The records that travel in their audit events. Their JSON is part of the hash chain: the
-// field names and their order never change.
+// The records that travel in their audit events (a delivery, a payment, an issued document's
+// hash). Their JSON is part of the hash chain: the field names and their order never change.
 
 // DeliveryRecorded is the payload of a delivery.recorded event: the whole delivery, which the
 // outbox flush writes to the deliveries collection.
@@ -63,6 +63,31 @@ func (p PaymentRecorded) payment(e domain.Event) *domain.Payment {
 		AmountVND: p.AmountVND, Method: p.Method, Reference: p.Reference, Date: p.Date, CreateTime: e.Time}
 }
 
+// DocumentIssued is the payload of a document.issued event: the SHA-256 of a document issued
+// for the contract and what it shows, which the outbox flush records (issued_documents) for
+// the verification page.
+type DocumentIssued struct {
+	Kind      string `json:"kind"`
+	SHA256    string `json:"sha256"`
+	Bytes     int64  `json:"bytes"`
+	Amendment int32  `json:"amendment"`
+	TermsHash string `json:"terms_hash"`
+	Lang      string `json:"lang"`
+	Format    string `json:"format"`
+	Household string `json:"household,omitempty"`
+}
+
+// IssuedDocumentRecorded is the payload of the event that records d.
+func IssuedDocumentRecorded(d domain.IssuedDocument) DocumentIssued {
+	return DocumentIssued{Kind: d.Kind, SHA256: d.SHA256, Bytes: d.Bytes, Amendment: d.Amendment, TermsHash: d.TermsHash, Lang: d.Lang, Format: d.Format, Household: d.Household}
+}
+
+// document is the record e stands for, issued at the event's time.
+func (p DocumentIssued) document(e domain.Event) *domain.IssuedDocument {
+	return &domain.IssuedDocument{ID: domain.IssuedDocumentID(e.Contract, p.SHA256), Contract: e.Contract, Kind: p.Kind, SHA256: p.SHA256, Bytes: p.Bytes,
+		Amendment: p.Amendment, TermsHash: p.TermsHash, Lang: p.Lang, Format: p.Format, Household: p.Household, IssueTime: e.Time}
+}
+
 // materialize writes (idempotently) the record an outbox event carries. Events from before
 // records travelled in them carry only a reference: those records were written first, and
 // there is nothing to do.
@@ -81,6 +106,14 @@ func (s *Store) materialize(ctx context.Context, e domain.Event) error {
 			return nil
 		}
 		_, _, err := insert(ctx, s.deliveries, "delivery", p.Delivery, p.delivery(e))
+		return err
+	case domain.EventDocumentIssued:
+		var p DocumentIssued
+		if err := json.Unmarshal([]byte(e.Payload), &p); err != nil || p.SHA256 == "" {
+			return nil
+		}
+		d := p.document(e)
+		_, _, err := insert(ctx, s.documents, "issued document", d.ID, d)
 		return err
 	}
 	return nil

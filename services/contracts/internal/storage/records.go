@@ -198,3 +198,14 @@ func (s *Store) GetMarketPrice(ctx context.Context, reference, date string) (*do
 func (s *Store) ListMarketPrices(ctx context.Context, conds []aip.Condition, p Page) ([]domain.MarketPrice, bool, error) {
 	return list(ctx, s.prices, "market prices", restrict(bson.D{}, conds, marketPriceFilterFields), p)
 }
+
+// Incidents returns every incident of a contract.
+func (s *Store) Incidents(ctx context.Context, contract string) ([]domain.Incident, error) {
+	return all(ctx, s.incidents, "incidents", contract)
+}
+
+// GetIssuedDocument returns the record of the document with hash sha256 issued for contract,
+// or nil when none was.
+func (s *Store) GetIssuedDocument(ctx context.Context, contract, sha256 string) (*domain.IssuedDocument, error) {
+	return get(ctx, s.documents, "issued document", domain.IssuedDocumentID(contract, sha256))
+}

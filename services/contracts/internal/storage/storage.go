@@ -35,6 +35,7 @@ type Store struct {
 	payments   mongostore.Repo[domain.Payment]
 	incidents  mongostore.Repo[domain.Incident]
 	prices     mongostore.Repo[domain.MarketPrice]
+	documents  mongostore.Repo[domain.IssuedDocument]
 }
 
 // New returns the store over db.
@@ -48,6 +49,7 @@ func New(db *mongo.Database) *Store {
 		payments:   mongostore.NewRepo[domain.Payment](db, paymentsCollection),
 		incidents:  mongostore.NewRepo[domain.Incident](db, incidentsCollection),
 		prices:     mongostore.NewRepo[domain.MarketPrice](db, marketPricesCollection),
+		documents:  mongostore.NewRepo[domain.IssuedDocument](db, documentsCollection),
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/lienket/lienket/services/platform/aip"
 	"github.com/lienket/lienket/services/platform/apierr"
 	"github.com/lienket/lienket/services/platform/testkit"
+	"github.com/lienket/lienket/services/platform/testkit/places"
 )
 
 func TestMain(m *testing.M) { testkit.Main(m) }
@@ -176,8 +177,8 @@ func TestListingsKeepTheirRestriction(t *testing.T) {
 	ctx := context.Background()
 	st, _ := newStore(t)
 	for _, c := range []*domain.Contract{
-		{ID: "a", State: domain.StateDraft, ProducerCommuneCode: "04477", Households: []string{"households/h1"}, Version: 1},
-		{ID: "b", State: domain.StateActive, ProducerCommuneCode: "04480", Households: []string{"households/h2"}, Version: 1},
+		{ID: "a", State: domain.StateDraft, ProducerCommuneCode: places.ChauQue, Households: []string{"households/h1"}, Version: 1},
+		{ID: "b", State: domain.StateActive, ProducerCommuneCode: places.DongCuong, Households: []string{"households/h2"}, Version: 1},
 	} {
 		_, _, err := st.CreateContract(ctx, c)
 		require.NoError(t, err)
@@ -190,11 +191,11 @@ func TestListingsKeepTheirRestriction(t *testing.T) {
 		return out
 	}
 	page := storage.Page{Limit: 10}
-	commune := storage.Visibility{By: storage.VisibleToCommune, Value: "04477"}
+	commune := storage.Visibility{By: storage.VisibleToCommune, Value: places.ChauQue}
 	got, _, err := st.ListContracts(ctx, commune, nil, page)
 	require.NoError(t, err)
 	require.Equal(t, []string{"a"}, ids(got))
-	got, _, err = st.ListContracts(ctx, commune, []aip.Condition{{Field: "commune_code", Op: "=", Value: "04480"}}, page)
+	got, _, err = st.ListContracts(ctx, commune, []aip.Condition{{Field: "commune_code", Op: "=", Value: places.DongCuong}}, page)
 	require.NoError(t, err)
 	require.Empty(t, got, "another commune's contracts stay invisible")
 	got, _, err = st.ListContracts(ctx, storage.Visibility{By: storage.VisibleAll}, []aip.Condition{{Field: "state", Op: "!=", Value: domain.StateDraft}}, page)

@@ -2,6 +2,9 @@ package transport
 
 import (
 	"context"
+	"fmt"
+
+	"google.golang.org/protobuf/types/known/structpb"
 
 	contractsv1 "github.com/lienket/lienket/proto/lienket/contracts/v1"
 	"github.com/lienket/lienket/services/contracts/internal/domain"
@@ -194,4 +197,21 @@ func (s *Server) ListRulebooks(ctx context.Context, _ *contractsv1.ListRulebooks
 		resp.Rulebooks = append(resp.Rulebooks, out)
 	}
 	return resp, nil
+}
+
+// ExportContractPlots implements the RPC.
+func (s *Server) ExportContractPlots(ctx context.Context, req *contractsv1.ExportContractPlotsRequest) (*contractsv1.ContractPlots, error) {
+	p, err := auth.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	fc, err := s.uc.ExportContractPlots(ctx, p, req.GetName())
+	if err != nil {
+		return nil, err
+	}
+	st, err := structpb.NewStruct(fc)
+	if err != nil {
+		return nil, fmt.Errorf("plots as GeoJSON: %w", err)
+	}
+	return &contractsv1.ContractPlots{FeatureCollection: st}, nil
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/lienket/lienket/services/platform/auth"
 	"github.com/lienket/lienket/services/platform/config"
 	"github.com/lienket/lienket/services/platform/testkit"
+	"github.com/lienket/lienket/services/platform/testkit/places"
 	registryapp "github.com/lienket/lienket/services/registry/app"
 )
 
@@ -64,20 +65,20 @@ func newWorld(t *testing.T, nHouseholds int) *world {
 	reg := registryv1.NewRegistryServiceClient(testkit.Dial(t, w.regAddr, a.Token(t, admin)))
 	b, err := reg.CreateOrganization(ctx, &registryv1.CreateOrganizationRequest{Organization: &registryv1.Organization{
 		Kind: registryv1.Organization_KIND_BUSINESS, DisplayName: "Công ty CP Quế Hồi Việt", TaxCode: "0300588569",
-		Address: &registryv1.Address{CommuneCode: "26734"}}})
+		Address: &registryv1.Address{CommuneCode: places.SaiGon}}})
 	require.NoError(t, err)
 	p, err := reg.CreateOrganization(ctx, &registryv1.CreateOrganizationRequest{Organization: &registryv1.Organization{
 		Kind: registryv1.Organization_KIND_COOPERATIVE, DisplayName: "HTX Quế Châu Quế", TaxCode: "0100109106",
-		Address: &registryv1.Address{CommuneCode: "04477"}}})
+		Address: &registryv1.Address{CommuneCode: places.ChauQue}}})
 	require.NoError(t, err)
 	au, err := reg.CreateAuthority(ctx, &registryv1.CreateAuthorityRequest{Authority: &registryv1.Authority{
-		Kind: registryv1.Authority_KIND_COMMUNE_PEOPLES_COMMITTEE, DisplayName: "UBND xã Châu Quế", AdminAreaCode: "04477"}})
+		Kind: registryv1.Authority_KIND_COMMUNE_PEOPLES_COMMITTEE, DisplayName: "UBND xã Châu Quế", AdminAreaCode: places.ChauQue}})
 	require.NoError(t, err)
 	w.buyer, w.producer, w.authority = b.Name, p.Name, au.Name
 	for i := 0; i < nHouseholds; i++ {
 		h, err := reg.CreateHousehold(ctx, &registryv1.CreateHouseholdRequest{Household: &registryv1.Household{
 			HeadName: fmt.Sprintf("Hộ %d", i), MemberCount: 4, EthnicGroup: "Dao", PovertyStatus: registryv1.PovertyStatus_POVERTY_STATUS_POOR,
-			CommuneCode: "04477", Consent: &registryv1.DataConsent{ConsentDate: "2026-01-02", Purpose: "Hợp đồng liên kết quế"}}})
+			CommuneCode: places.ChauQue, Consent: &registryv1.DataConsent{ConsentDate: "2026-01-02", Purpose: "Hợp đồng liên kết quế"}}})
 		require.NoError(t, err)
 		_, err = reg.CreateMembership(ctx, &registryv1.CreateMembershipRequest{Parent: p.Name, Membership: &registryv1.Membership{Household: h.Name}})
 		require.NoError(t, err)
@@ -108,7 +109,7 @@ func householdUser(h string) auth.Principal {
 	return auth.Principal{Subject: "users/" + h, Role: auth.RoleHousehold, Household: h}
 }
 
-var official = auth.Principal{Subject: "users/can-bo-xa", Role: auth.RoleCommuneOfficial, AdminArea: "04477"}
+var official = auth.Principal{Subject: "users/can-bo-xa", Role: auth.RoleCommuneOfficial, AdminArea: places.ChauQue}
 
 // terms builds complete terms; the last household is signed for by the producer under mandate.
 func (w *world) terms() *contractsv1.ContractTerms {
@@ -178,7 +179,7 @@ func TestFullLifecycleOverGRPC(t *testing.T) {
 	c, err := buyer.CreateContract(ctx, &contractsv1.CreateContractRequest{Contract: &contractsv1.Contract{DisplayName: "Quế vụ 2026", Terms: w.terms(), Rulebook: "decree98"}, RequestId: "c-1"})
 	require.NoError(t, err)
 	require.Equal(t, contractsv1.ContractState_CONTRACT_STATE_DRAFT, c.State)
-	require.Equal(t, "04477", c.ProducerCommuneCode)
+	require.Equal(t, places.ChauQue, c.ProducerCommuneCode)
 	again, err := buyer.CreateContract(ctx, &contractsv1.CreateContractRequest{Contract: &contractsv1.Contract{DisplayName: "Quế vụ 2026", Terms: w.terms(), Rulebook: "decree98"}, RequestId: "c-1"})
 	require.NoError(t, err)
 	require.Equal(t, c.Name, again.Name, "idempotent create")
@@ -234,7 +235,7 @@ func TestFullLifecycleOverGRPC(t *testing.T) {
 	require.Equal(t, "GUQ-2026-01", c.Signatures[4].MandateReference)
 	signed := c
 
-	_, err = w.client(t, auth.Principal{Subject: "users/other-xa", Role: auth.RoleCommuneOfficial, AdminArea: "04480"}).WitnessContract(ctx, &contractsv1.WitnessContractRequest{Name: c.Name, TermsHash: c.TermsHash})
+	_, err = w.client(t, auth.Principal{Subject: "users/other-xa", Role: auth.RoleCommuneOfficial, AdminArea: places.DongCuong}).WitnessContract(ctx, &contractsv1.WitnessContractRequest{Name: c.Name, TermsHash: c.TermsHash})
 	requireAPIError(t, err, codes.NotFound, "RESOURCE_NOT_FOUND", "an official of another commune does not see the contract")
 	witness := &contractsv1.WitnessContractRequest{Name: c.Name, TermsHash: c.TermsHash, RequestId: "witness-1"}
 	c, err = w.client(t, official).WitnessContract(ctx, witness)
@@ -414,7 +415,7 @@ func TestConcurrentSignaturesAndWitness(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			cl := w.client(t, auth.Principal{Subject: fmt.Sprintf("users/official-%d", i), Role: auth.RoleCommuneOfficial, AdminArea: "04477"})
+			cl := w.client(t, auth.Principal{Subject: fmt.Sprintf("users/official-%d", i), Role: auth.RoleCommuneOfficial, AdminArea: places.ChauQue})
 			_, err := cl.WitnessContract(ctx, &contractsv1.WitnessContractRequest{Name: c.Name, TermsHash: c.TermsHash})
 			switch code(err) {
 			case codes.OK:

@@ -89,7 +89,7 @@ func termsToDomain(t *contractsv1.ContractTerms) domain.Terms {
 func allocationsToDomain(as []*contractsv1.Allocation) []domain.Allocation {
 	var out []domain.Allocation
 	for _, a := range as {
-		al := domain.Allocation{Household: a.GetHousehold(), Quantity: a.GetQuantity(), AreaM2: a.GetAreaM2()}
+		al := domain.Allocation{Household: a.GetHousehold(), Quantity: a.GetQuantity(), AreaM2: a.GetAreaM2(), Plots: a.GetPlots()}
 		if m := a.GetMandate(); m != nil {
 			al.Mandate = &domain.Mandate{Reference: m.GetReference(), Date: m.GetDate()}
 		}
@@ -145,7 +145,7 @@ func termsToProto(d domain.Terms) *contractsv1.ContractTerms {
 func allocationsToProto(as []domain.Allocation) []*contractsv1.Allocation {
 	var out []*contractsv1.Allocation
 	for _, a := range as {
-		al := &contractsv1.Allocation{Household: a.Household, Quantity: a.Quantity, AreaM2: a.AreaM2}
+		al := &contractsv1.Allocation{Household: a.Household, Quantity: a.Quantity, AreaM2: a.AreaM2, Plots: a.Plots}
 		if a.Mandate != nil {
 			al.Mandate = &contractsv1.Mandate{Reference: a.Mandate.Reference, Date: a.Mandate.Date}
 		}

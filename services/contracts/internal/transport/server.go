@@ -6,6 +6,7 @@ import (
 	"google.golang.org/grpc"
 
 	contractsv1 "github.com/lienket/lienket/proto/lienket/contracts/v1"
+	webhooksv1 "github.com/lienket/lienket/proto/lienket/webhooks/v1"
 	"github.com/lienket/lienket/services/contracts/internal/usecase"
 )
 
@@ -15,9 +16,10 @@ type Server struct {
 	uc *usecase.Service
 }
 
-// Register registers the contracts API, served by uc, on s.
+// Register registers the contracts API, served by uc, on s, and its partner-event feed.
 func Register(s *grpc.Server, uc *usecase.Service) {
 	contractsv1.RegisterContractsServiceServer(s, &Server{uc: uc})
+	webhooksv1.RegisterEventSourceServiceServer(s, &EventSource{uc: uc})
 }
 
 // reply maps an operation's result to its proto, or passes its error on (the platform's error

@@ -32,9 +32,15 @@ func (s *Service) CreateContract(ctx context.Context, p auth.Principal, requestI
 	if err != nil {
 		return nil, err
 	}
+	id := aip.IDForRequest("CreateContract\x00"+p.Subject, requestID)
+	// Before the contract is written, so that no contract exists whose parties the registry
+	// does not know (a retry records them again).
+	if err := s.registry.RecordParties(ctx, domain.ContractName(id), in.Terms.Parties()); err != nil {
+		return nil, err
+	}
 	now := s.now().UTC()
 	c := &domain.Contract{
-		ID: aip.IDForRequest("CreateContract\x00"+p.Subject, requestID), DisplayName: in.DisplayName,
+		ID: id, DisplayName: in.DisplayName,
 		Rulebook: in.Rulebook, State: domain.StateDraft, CreateTime: now, UpdateTime: now, Version: 1,
 	}
 	c.SetTerms(in.Terms)
@@ -111,6 +117,9 @@ func (s *Service) UpdateContract(ctx context.Context, p auth.Principal, r Update
 	if u.TouchesTerms() {
 		var err error
 		if f, err = s.registry.Facts(ctx, u.Terms); err != nil {
+			return nil, err
+		}
+		if err := s.registry.RecordParties(ctx, r.Name, u.Terms.Parties()); err != nil {
 			return nil, err
 		}
 	}
@@ -278,6 +287,10 @@ func (s *Service) AmendContract(ctx context.Context, p auth.Principal, t Target,
 	}
 	if len(val.Violations) > 0 {
 		return nil, domain.RulesError(val.Violations)
+	}
+	// The parties before and after: a household leaving by amendment was a party all the same.
+	if err := s.registry.RecordParties(ctx, t.Name, domain.UnionParties(cur.Terms, terms)); err != nil {
+		return nil, err
 	}
 	return s.edit(ctx, p, "AmendContract", t, editorOnly(p), func(c *domain.Contract) (string, any, error) {
 		if err := c.Amend(terms, reason, s.now()); err != nil {

@@ -22,6 +22,11 @@ type Registry interface {
 	// registry does not know is an absent fact (the rules report it); an unreachable
 	// registry is an error.
 	Facts(ctx context.Context, t domain.Terms) (domain.Facts, error)
+	// RecordParties tells the registry who is party to contract (its organisations then see
+	// each other's contact details); idempotent.
+	RecordParties(ctx context.Context, contract string, parties []string) error
+	// Plots describes the named plots the registry knows (the others are left out).
+	Plots(ctx context.Context, names []string) (map[string]domain.PlotFact, error)
 }
 
 // Deps are what the operations need.
@@ -33,6 +38,11 @@ type Deps struct {
 	Now func() time.Time
 	// EventAppended, when set, is told the type of every audit event appended (metrics).
 	EventAppended func(ctx context.Context, eventType string)
+	// Directory names the parties on documents (nil: documents cannot be rendered).
+	Directory Directory
+	// PublicBaseURL is where the gateway's public verification page is
+	// ("https://lienket.example.vn"): the QR code of every document links under it.
+	PublicBaseURL string
 }
 
 // Service implements the contracts operations.
@@ -42,11 +52,16 @@ type Service struct {
 	registry Registry
 	now      func() time.Time
 	appended func(ctx context.Context, eventType string)
+	dir      Directory
+	// verifyBase is the public base URL, without a trailing slash.
+	verifyBase string
+	feed       *feedState
 }
 
 // New returns the operations over d.
 func New(d Deps) *Service {
-	s := &Service{st: d.Store, books: d.Rulebooks, registry: d.Registry, now: d.Now, appended: d.EventAppended}
+	s := &Service{st: d.Store, books: d.Rulebooks, registry: d.Registry, now: d.Now, appended: d.EventAppended,
+		dir: d.Directory, verifyBase: strings.TrimRight(d.PublicBaseURL, "/"), feed: &feedState{}}
 	if s.now == nil {
 		s.now = time.Now
 	}

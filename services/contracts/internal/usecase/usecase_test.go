@@ -17,6 +17,7 @@ import (
 	"github.com/lienket/lienket/services/platform/apierr"
 	"github.com/lienket/lienket/services/platform/auth"
 	"github.com/lienket/lienket/services/platform/testkit"
+	"github.com/lienket/lienket/services/platform/testkit/places"
 )
 
 func TestMain(m *testing.M) { testkit.Main(m) }
@@ -24,11 +25,13 @@ func TestMain(m *testing.M) { testkit.Main(m) }
 // facts is a registry that knows every party of the test terms.
 type facts struct{}
 
+func (facts) RecordParties(context.Context, string, []string) error { return nil }
+
 func (facts) Facts(_ context.Context, t domain.Terms) (domain.Facts, error) {
 	f := domain.Facts{
-		Buyer:    &domain.OrgFact{Kind: "BUSINESS", State: "ACTIVE", CommuneCode: "26734"},
-		Producer: &domain.OrgFact{Kind: "COOPERATIVE", State: "ACTIVE", CommuneCode: "04477", ProvinceCode: "15"},
-		Witness:  &domain.AuthorityFact{Kind: "COMMUNE_PEOPLES_COMMITTEE", AdminAreaCode: "04477"},
+		Buyer:    &domain.OrgFact{Kind: "BUSINESS", State: "ACTIVE", CommuneCode: places.SaiGon},
+		Producer: &domain.OrgFact{Kind: "COOPERATIVE", State: "ACTIVE", CommuneCode: places.ChauQue, ProvinceCode: places.LaoCai},
+		Witness:  &domain.AuthorityFact{Kind: "COMMUNE_PEOPLES_COMMITTEE", AdminAreaCode: places.ChauQue},
 		Product:  &domain.ProductFact{Grades: []string{"A"}, Unit: "kg"}, Standard: true,
 		Households: map[string]domain.HouseholdFact{},
 	}
@@ -38,10 +41,15 @@ func (facts) Facts(_ context.Context, t domain.Terms) (domain.Facts, error) {
 	return f, nil
 }
 
+// Plots knows no plot.
+func (facts) Plots(context.Context, []string) (map[string]domain.PlotFact, error) {
+	return map[string]domain.PlotFact{}, nil
+}
+
 var (
 	buyer    = auth.Principal{Subject: "users/b", Role: auth.RoleBusiness, Organization: "organizations/b"}
 	producer = auth.Principal{Subject: "users/p", Role: auth.RoleProducer, Organization: "organizations/p"}
-	official = auth.Principal{Subject: "users/o", Role: auth.RoleCommuneOfficial, AdminArea: "04477"}
+	official = auth.Principal{Subject: "users/o", Role: auth.RoleCommuneOfficial, AdminArea: places.ChauQue}
 	admin    = auth.Principal{Subject: "users/admin", Role: auth.RoleAdmin}
 )
 
@@ -86,7 +94,7 @@ func newService(t *testing.T) (*Service, *storage.Store) {
 // activeContract stores an ACTIVE contract over t (signatures and witness are the domain's and
 // the transport tests' business).
 func activeContract(t *testing.T, st *storage.Store, id string, tm domain.Terms) *domain.Contract {
-	c := &domain.Contract{ID: id, State: domain.StateActive, Rulebook: domain.DefaultRulebook, ProducerCommuneCode: "04477", Version: 1}
+	c := &domain.Contract{ID: id, State: domain.StateActive, Rulebook: domain.DefaultRulebook, ProducerCommuneCode: places.ChauQue, Version: 1}
 	c.SetTerms(tm)
 	c.Append(domain.EventContractCreated, "users/b", "business", nil, time.Now())
 	stored, _, err := st.CreateContract(context.Background(), c)

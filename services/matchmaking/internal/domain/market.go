@@ -166,6 +166,9 @@ type Offer struct {
 	CreateTime    time.Time `bson:"create_time"`
 	UpdateTime    time.Time `bson:"update_time"`
 	Version       int64     `bson:"version"`
+	// HouseholdsWithheld counts the households behind the offer that are not shown to this
+	// caller (set when reading, never stored).
+	HouseholdsWithheld int `bson:"-"`
 }
 
 // Available is what can still be proposed.
@@ -178,9 +181,9 @@ type Proposal struct {
 	Offer    string `bson:"offer"`
 	Buyer    string `bson:"buyer"`
 	Producer string `bson:"producer"`
-	// Parties are the buyer and the producer, stored (by storage) so that a party's
-	// proposals are one equality on an index.
-	Parties    []string  `bson:"parties"`
+	// PartyIndex are the buyer and the producer (Parties), stored (by storage) so that a
+	// party's proposals are one equality on an index.
+	PartyIndex []string  `bson:"parties"`
 	Quantity   int64     `bson:"quantity"`
 	Message    string    `bson:"message,omitempty"`
 	State      string    `bson:"state"`
@@ -189,4 +192,8 @@ type Proposal struct {
 	CreateTime time.Time `bson:"create_time"`
 	UpdateTime time.Time `bson:"update_time"`
 	Version    int64     `bson:"version"`
+	// NoticeSeq numbers the proposal's partner events; PendingNotices is their outbox (see
+	// notices.go).
+	NoticeSeq      int64    `bson:"notice_seq"`
+	PendingNotices []Notice `bson:"pending_notices,omitempty"`
 }

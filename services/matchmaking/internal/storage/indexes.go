@@ -11,6 +11,7 @@ const (
 	demandsCollection   = "demands"
 	offersCollection    = "offers"
 	proposalsCollection = "proposals"
+	noticesCollection   = "proposal_events"
 )
 
 // candidateIndex serves a demand's candidate offers: one month of its window, in _id order.
@@ -29,8 +30,11 @@ func Collections() []mongostore.Collection {
 		// one month of the demand's window), OffersWithPendingHolds (holds_pending).
 		{Name: offersCollection, Indexes: []mongo.IndexModel{ix("producer", "_id"), ix("product", "_id"), ix("province_code", "_id"), ix("state", "_id"),
 			candidateIndex, ix("holds_pending", "_id")}},
-		// ListProposals (demand; a party; offer, state), PendingProposals (demand, state).
-		{Name: proposalsCollection, Indexes: []mongo.IndexModel{ix("demand", "_id"), ix("parties", "_id"), ix("offer", "_id"), ix("state", "_id")}},
+		// ListProposals (demand; a party; offer, state), PendingProposals (demand, state),
+		// FlushStaleNotices (pending_notices.seq).
+		{Name: proposalsCollection, Indexes: []mongo.IndexModel{ix("demand", "_id"), ix("parties", "_id"), ix("offer", "_id"), ix("state", "_id"), ix("pending_notices.seq")}},
+		// UnsentNotices (unsent, in _id order).
+		{Name: noticesCollection, Indexes: []mongo.IndexModel{ix("unsent", "_id")}},
 		mongostore.MigrationsDeclaration,
 	}
 }

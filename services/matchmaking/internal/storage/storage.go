@@ -6,6 +6,7 @@ package storage
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -19,6 +20,7 @@ type Store struct {
 	demands   mongostore.Repo[domain.Demand]
 	offers    mongostore.Repo[domain.Offer]
 	proposals mongostore.Repo[domain.Proposal]
+	notices   mongostore.Repo[noticeDoc]
 }
 
 // New returns the store over db.
@@ -27,6 +29,7 @@ func New(db *mongostore.Database) *Store {
 		demands:   mongostore.NewRepo[domain.Demand](db, demandsCollection),
 		offers:    mongostore.NewRepo[domain.Offer](db, offersCollection),
 		proposals: mongostore.NewRepo[domain.Proposal](db, proposalsCollection),
+		notices:   mongostore.NewRepo[noticeDoc](db, noticesCollection),
 	}
 }
 
@@ -52,6 +55,10 @@ type MarketFilter struct {
 	Owner []Term
 	// Days: the posting's window (delivery or harvest) contains each of these dates.
 	Days []string
+	// The caller's visibility, which the terms above can only narrow: ScopeOwner (when set)
+	// is the only owner whose postings may be listed; ScopeOpen lists only open demands.
+	ScopeOwner string
+	ScopeOpen  bool
 }
 
 // ProposalFilter selects proposals; every term must hold.
@@ -88,12 +95,7 @@ func prepareOffer(o *domain.Offer) {
 	o.HarvestMonths = o.HarvestWindow.Months()
 }
 
-func prepareProposal(pr *domain.Proposal) {
-	pr.Parties = []string{pr.Buyer}
-	if pr.Producer != pr.Buyer {
-		pr.Parties = append(pr.Parties, pr.Producer)
-	}
-}
+func prepareProposal(pr *domain.Proposal) { pr.PartyIndex = pr.Parties() }
 
 // GetDemand returns the demand id, or nil.
 func (s *Store) GetDemand(ctx context.Context, id string) (*domain.Demand, error) {
@@ -210,7 +212,10 @@ func (s *Store) MutateOffer(ctx context.Context, id string, now time.Time, fn fu
 func (s *Store) InsertProposal(ctx context.Context, pr *domain.Proposal) (*domain.Proposal, error) {
 	prepareProposal(pr)
 	stored, _, err := s.proposals.Insert(ctx, pr.ID, pr)
-	return stored, err
+	if err != nil {
+		return nil, err
+	}
+	return stored, s.flushNotices(ctx, stored)
 }
 
 // GetProposal returns the proposal id, or nil.
@@ -222,7 +227,11 @@ func (s *Store) GetProposal(ctx context.Context, id string) (*domain.Proposal, e
 // that one is still at version prev; it reports false when it moved on meanwhile.
 func (s *Store) ReplaceProposal(ctx context.Context, pr *domain.Proposal, prev int64) (bool, error) {
 	prepareProposal(pr)
-	return s.proposals.Replace(ctx, pr.ID, prev, pr)
+	ok, err := s.proposals.Replace(ctx, pr.ID, prev, pr)
+	if err != nil || !ok {
+		return ok, err
+	}
+	return true, s.flushNotices(ctx, pr)
 }
 
 // ListProposals returns a page of the proposals f selects, and whether more follow.
@@ -249,9 +258,18 @@ func (s *Store) PendingProposals(ctx context.Context, demand string, limit int) 
 var pendingHolds = bson.D{{Key: "holds_pending", Value: true}}
 
 // bson renders the filter over a posting whose owner field is owner and whose window field is
-// window.
+// window. The caller's scope (ScopeOwner, ScopeOpen) and the first term on each field go at the
+// top level, where the embedded store pushes an equality down (it pushes nothing inside $and);
+// a further term on a field already restricted goes into an $and, so that a term of the
+// caller's filter can never replace the restriction.
 func (f MarketFilter) bson(owner, window string) bson.D {
 	q := bson.D{}
+	if f.ScopeOwner != "" {
+		q = append(q, bson.E{Key: owner, Value: f.ScopeOwner})
+	}
+	if f.ScopeOpen {
+		q = append(q, bson.E{Key: "state", Value: bson.D{{Key: "$in", Value: bson.A{domain.DemandOpen, domain.DemandPartiallyAllocated}}}})
+	}
 	q = appendTerms(q, "product", f.Product)
 	q = appendTerms(q, "province_code", f.Province)
 	q = appendTerms(q, "state", f.State)
@@ -259,7 +277,52 @@ func (f MarketFilter) bson(owner, window string) bson.D {
 	for _, day := range f.Days {
 		q = append(q, bson.E{Key: window + ".start", Value: bson.D{{Key: "$lte", Value: day}}}, bson.E{Key: window + ".end", Value: bson.D{{Key: "$gte", Value: day}}})
 	}
-	return q
+	return nested(q)
+}
+
+// nested moves every condition on a field already restricted before it into an $and.
+func nested(q bson.D) bson.D {
+	seen := map[string]bool{}
+	out, and := bson.D{}, bson.A{}
+	for _, e := range q {
+		if seen[e.Key] {
+			and = append(and, bson.D{e})
+			continue
+		}
+		seen[e.Key] = true
+		out = append(out, e)
+	}
+	if len(and) > 0 {
+		out = append(out, bson.E{Key: "$and", Value: and})
+	}
+	return out
+}
+
+// HasProposal reports whether a proposal matches f (Demand and Party).
+func (s *Store) HasProposal(ctx context.Context, f ProposalFilter) (bool, error) {
+	items, _, err := s.ListProposals(ctx, f, Page{Size: 1})
+	if err != nil {
+		return false, fmt.Errorf("find proposal: %w", err)
+	}
+	return len(items) > 0, nil
+}
+
+// OffersAcceptedFor returns which of offers (names) have a proposal of buyer that was
+// accepted.
+func (s *Store) OffersAcceptedFor(ctx context.Context, buyer string, offers []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	if len(offers) == 0 {
+		return out, nil
+	}
+	q := bson.D{{Key: "buyer", Value: buyer}, {Key: "state", Value: domain.ProposalAccepted}, {Key: "offer", Value: bson.D{{Key: "$in", Value: offers}}}}
+	items, _, err := s.proposals.List(ctx, q, "", 1000)
+	if err != nil {
+		return nil, fmt.Errorf("accepted proposals: %w", err)
+	}
+	for _, pr := range items {
+		out[pr.Offer] = true
+	}
+	return out, nil
 }
 
 func appendTerms(q bson.D, key string, ts []Term) bson.D {
@@ -345,7 +408,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 				return nil, err
 			}
 			prepareProposal(&pr)
-			return bson.D{{Key: "parties", Value: pr.Parties}}, nil
+			return bson.D{{Key: "parties", Value: pr.PartyIndex}}, nil
 		}},
 	} {
 		if err := mongostore.Backfill(ctx, db, m.name, m.coll, m.fn); err != nil {

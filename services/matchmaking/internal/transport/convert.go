@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"math"
 	"time"
 
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -89,7 +90,17 @@ func offerToProto(o *domain.Offer) *matchmakingv1.Offer {
 		ProvinceCode: o.ProvinceCode, ReservedQuantity: o.ReservedQuantity, CommittedQuantity: o.CommittedQuantity,
 		State:      matchmakingv1.Offer_State(protoenum.Number(matchmakingv1.Offer_State(0).Descriptor(), statePrefix, o.State)),
 		CreateTime: ts(o.CreateTime), UpdateTime: ts(o.UpdateTime), Etag: aip.Etag(o.Version),
+		HouseholdCount: int32(len(o.Households) + o.HouseholdsWithheld), HouseholdsWithheld: o.HouseholdsWithheld > 0,
+		PoorShareBps: shareBps(o.PoorShare, o.SharesKnown), MinorityShareBps: shareBps(o.MinorityShare, o.SharesKnown),
 	}
+}
+
+// shareBps renders a share (0–1) in basis points; 0 when it was never recorded.
+func shareBps(share float64, known bool) int32 {
+	if !known {
+		return 0
+	}
+	return int32(math.Round(share * 10000))
 }
 
 // proposalToDomain takes what a client may set of a proposal (nil: none sent).

@@ -29,6 +29,7 @@ import (
 	"github.com/lienket/lienket/services/platform/auth"
 	"github.com/lienket/lienket/services/platform/config"
 	"github.com/lienket/lienket/services/platform/testkit"
+	"github.com/lienket/lienket/services/platform/testkit/places"
 	registryapp "github.com/lienket/lienket/services/registry/app"
 )
 
@@ -104,13 +105,13 @@ func newWorldOn(t testing.TB, db *mongo.Database, settings map[string]string) *w
 		}
 		return out
 	}
-	w.buyer = org(registryv1.Organization_KIND_BUSINESS, "Công ty Quế", "0300588569", "02794", false) // Bảo Hà, Lào Cai
-	w.near = org(registryv1.Organization_KIND_COOPERATIVE, "HTX gần", "0100109106", "04477", false)   // Châu Quế, Lào Cai
-	w.far = org(registryv1.Organization_KIND_PRODUCTION_GROUP, "Tổ xa", "", "29257", false)           // Tháp Mười, Đồng Tháp
-	w.poorGroup = org(registryv1.Organization_KIND_COOPERATIVE_GROUP, "THT nghèo", "", "04480", true) // Đông Cuông, Lào Cai
-	w.nearHH = hh(w.near, "04477", 2, registryv1.PovertyStatus_POVERTY_STATUS_NON_POOR)
-	w.farHH = hh(w.far, "29257", 2, registryv1.PovertyStatus_POVERTY_STATUS_NON_POOR)
-	w.poorHH = hh(w.poorGroup, "04480", 2, registryv1.PovertyStatus_POVERTY_STATUS_POOR)
+	w.buyer = org(registryv1.Organization_KIND_BUSINESS, "Công ty Quế", "0300588569", places.BaoHa, false)     // Bảo Hà, Lào Cai
+	w.near = org(registryv1.Organization_KIND_COOPERATIVE, "HTX gần", "0100109106", places.ChauQue, false)     // Châu Quế, Lào Cai
+	w.far = org(registryv1.Organization_KIND_PRODUCTION_GROUP, "Tổ xa", "", places.ThapMuoi, false)            // Tháp Mười, Đồng Tháp
+	w.poorGroup = org(registryv1.Organization_KIND_COOPERATIVE_GROUP, "THT nghèo", "", places.DongCuong, true) // Đông Cuông, Lào Cai
+	w.nearHH = hh(w.near, places.ChauQue, 2, registryv1.PovertyStatus_POVERTY_STATUS_NON_POOR)
+	w.farHH = hh(w.far, places.ThapMuoi, 2, registryv1.PovertyStatus_POVERTY_STATUS_NON_POOR)
+	w.poorHH = hh(w.poorGroup, places.DongCuong, 2, registryv1.PovertyStatus_POVERTY_STATUS_POOR)
 	return w
 }
 
@@ -124,7 +125,22 @@ func orgUser(role auth.Role, org string) auth.Principal {
 
 func window(s, e string) *typesv1.DateWindow { return &typesv1.DateWindow{StartDate: s, EndDate: e} }
 
+// certify records, as an operator, that producer holds standard for cinnamon bark over 2026
+// (idempotently: one certification per producer and standard).
+func (w *world) certify(t testing.TB, producer, standard string) *registryv1.CertificationRecord {
+	r := registryv1.NewRegistryServiceClient(testkit.Dial(t, w.reg, w.a.Token(t, admin)))
+	c, err := r.CreateCertification(context.Background(), &registryv1.CreateCertificationRequest{Parent: producer, RequestId: "cert-" + strings.ReplaceAll(standard, "/", "-"),
+		Certification: &registryv1.CertificationRecord{Standard: standard, Number: "CN-" + standard, Issuer: "QUACERT", Products: []string{"cinnamon-bark"}, ValidFrom: "2026-01-01", ValidUntil: "2026-12-31"}})
+	require.NoError(t, err)
+	return c
+}
+
+// offer posts an offer of cinnamon bark claiming certs, which the producer is first recorded as
+// holding.
 func (w *world) offer(t testing.TB, producer string, hh []string, qty, price int64, certs ...string) *matchmakingv1.Offer {
+	for _, c := range certs {
+		w.certify(t, producer, c)
+	}
 	o, err := w.mmAs(t, orgUser(auth.RoleProducer, producer)).CreateOffer(context.Background(), &matchmakingv1.CreateOfferRequest{Offer: &matchmakingv1.Offer{
 		Producer: producer, Product: "products/cinnamon-bark", Quantity: qty, HarvestWindow: window("2026-05-01", "2026-07-31"),
 		Certifications: certs, MinPriceVnd: price, Households: hh}})
@@ -135,7 +151,7 @@ func (w *world) offer(t testing.TB, producer string, hh []string, qty, price int
 func (w *world) demand(t testing.TB, qty, minLot int64, poorBps int32) *matchmakingv1.Demand {
 	d, err := w.mmAs(t, orgUser(auth.RoleBusiness, w.buyer)).CreateDemand(context.Background(), &matchmakingv1.CreateDemandRequest{Demand: &matchmakingv1.Demand{
 		Buyer: w.buyer, Product: "products/cinnamon-bark", RequiredStandard: "standards/VIETGAP", Quantity: qty, MinLotQuantity: minLot,
-		DeliveryWindow: window("2026-06-01", "2026-06-30"), DeliveryCommuneCode: "02794", DeliveryPlace: "Kho Bảo Hà",
+		DeliveryWindow: window("2026-06-01", "2026-06-30"), DeliveryCommuneCode: places.BaoHa, DeliveryPlace: "Kho Bảo Hà",
 		PriceTerms: &typesv1.PriceTerms{Type: typesv1.PriceType_PRICE_TYPE_FIXED, FixedPriceVnd: 40000},
 		Inclusion:  &matchmakingv1.InclusionPreference{MinPoorShareBps: poorBps}}})
 	require.NoError(t, err)
@@ -177,9 +193,9 @@ func TestMatchRankAllocateProposeAccept(t *testing.T) {
 	require.Zero(t, m.UnallocatedQuantity)
 	require.GreaterOrEqual(t, byOffer[poor.Name], int64(1200), "30%% from the poor group: %v", byOffer)
 
-	// Other businesses may not match someone else's demand.
+	// Other businesses may not match someone else's demand: for them it does not exist.
 	_, err = w.mmAs(t, orgUser(auth.RoleBusiness, "organizations/other")).MatchDemand(ctx, &matchmakingv1.MatchDemandRequest{Name: d.Name})
-	refused(t, err, codes.PermissionDenied, "PERMISSION_DENIED")
+	refused(t, err, codes.NotFound, "RESOURCE_NOT_FOUND")
 
 	// Propose: capacity and demand are reserved; over-asking is refused.
 	pr, err := buyer.CreateProposal(ctx, &matchmakingv1.CreateProposalRequest{Parent: d.Name, Proposal: &matchmakingv1.Proposal{Offer: near.Name, Quantity: 2500}, RequestId: "p-1"})
@@ -309,7 +325,7 @@ func TestValidationAndBatch(t *testing.T) {
 	filtered, err := buyer.ListDemands(ctx, &matchmakingv1.ListDemandsRequest{Filter: `product = "products/cinnamon-bark" AND window = "2026-06-15" AND state = "STATE_OPEN"`})
 	require.NoError(t, err)
 	require.Len(t, filtered.Demands, 2)
-	offers, err := buyer.ListOffers(ctx, &matchmakingv1.ListOffersRequest{Filter: `province_code = "82"`})
+	offers, err := buyer.ListOffers(ctx, &matchmakingv1.ListOffersRequest{Filter: `province_code = "` + places.DongThap + `"`})
 	require.NoError(t, err)
 	require.Len(t, offers.Offers, 1)
 

@@ -101,3 +101,19 @@ func (r registryClient) CommuneAuthority(ctx context.Context, code string) (stri
 	}
 	return list.GetAuthorities()[0].GetName(), nil
 }
+
+// certificationPage is how many certifications of one producer are read.
+const certificationPage = 500
+
+func (r registryClient) Certifications(ctx context.Context, org string) ([]domain.Certification, error) {
+	res, err := r.c.ListCertifications(ctx, &registryv1.ListCertificationsRequest{Parent: org, Filter: `state = "STATE_RECORDED"`, PageSize: certificationPage})
+	if ok, err := found(err); !ok {
+		return nil, err
+	}
+	out := make([]domain.Certification, 0, len(res.GetCertifications()))
+	for _, c := range res.GetCertifications() {
+		out = append(out, domain.Certification{Standard: "standards/" + strings.TrimPrefix(c.GetStandard(), "standards/"), Products: c.GetProducts(),
+			ValidFrom: c.GetValidFrom(), ValidUntil: c.GetValidUntil()})
+	}
+	return out, nil
+}

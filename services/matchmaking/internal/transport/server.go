@@ -10,6 +10,7 @@ import (
 	"google.golang.org/grpc"
 
 	matchmakingv1 "github.com/lienket/lienket/proto/lienket/matchmaking/v1"
+	webhooksv1 "github.com/lienket/lienket/proto/lienket/webhooks/v1"
 	"github.com/lienket/lienket/services/matchmaking/internal/usecase"
 	"github.com/lienket/lienket/services/platform/auth"
 )
@@ -20,9 +21,10 @@ type Server struct {
 	uc *usecase.Service
 }
 
-// Register registers the matchmaking API, served by uc, on s.
+// Register registers the matchmaking API, served by uc, on s, and its partner-event feed.
 func Register(s *grpc.Server, uc *usecase.Service) {
 	matchmakingv1.RegisterMatchmakingServiceServer(s, &Server{uc: uc})
+	webhooksv1.RegisterEventSourceServiceServer(s, &EventSource{uc: uc})
 }
 
 // serve runs op for the verified caller and maps its result with resp.

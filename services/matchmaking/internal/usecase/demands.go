@@ -3,6 +3,7 @@ package usecase
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"github.com/lienket/lienket/services/matchmaking/internal/domain"
 	"github.com/lienket/lienket/services/platform/aip"
@@ -96,19 +97,27 @@ func (u *Service) checkStandard(ctx context.Context, v *apierr.Violations, field
 	return nil
 }
 
-// GetDemand returns a demand (demands are market postings: any authenticated caller).
-func (u *Service) GetDemand(ctx context.Context, _ auth.Principal, name string) (*domain.Demand, error) {
-	return u.getDemand(ctx, "name", name)
+// GetDemand returns a demand to those who may see it (visibility.go); to others it does not
+// exist.
+func (u *Service) GetDemand(ctx context.Context, p auth.Principal, name string) (*domain.Demand, error) {
+	return u.visibleDemand(ctx, p, "name", name)
 }
 
-// ListDemands lists demands (any authenticated caller). Filters: product, province_code,
-// state, buyer, window.
+// ListDemands lists the demands p may see (a buyer its own, the producer side open ones,
+// officials and operators all). Filters: product, province_code, state, buyer, window.
 func (u *Service) ListDemands(ctx context.Context, p auth.Principal, in ListInput) ([]domain.Demand, string, error) {
-	f, cs, err := marketFilter(p, in.Filter, "buyer", domain.DemandOpen, domain.DemandPartiallyAllocated, domain.DemandFilled, domain.DemandClosed, domain.DemandCancelled)
+	f, cs, err := marketFilter(in.Filter, "buyer", domain.DemandOpen, domain.DemandPartiallyAllocated, domain.DemandFilled, domain.DemandClosed, domain.DemandCancelled)
 	if err != nil {
 		return nil, "", err
 	}
-	return page(ctx, in, "demands\x00"+aip.String(cs), u.st.ListDemands, f, func(d *domain.Demand) string { return d.ID })
+	if err := u.scopeDemands(ctx, p, &f); err != nil {
+		return nil, "", err
+	}
+	if err := marketScope(p, f, cs, "buyer"); err != nil {
+		return nil, "", err
+	}
+	scope := "demands\x00" + f.ScopeOwner + "\x00" + strconv.FormatBool(f.ScopeOpen) + "\x00" + aip.String(cs)
+	return page(ctx, in, scope, u.st.ListDemands, f, func(d *domain.Demand) string { return d.ID })
 }
 
 // UpdateDemand changes an OPEN or PARTIALLY_ALLOCATED demand (its buyer, or an operator):
@@ -118,7 +127,7 @@ func (u *Service) UpdateDemand(ctx context.Context, p auth.Principal, in Update[
 	if in.Patch == nil {
 		return nil, apierr.Field("demand", "REQUIRED", "is required")
 	}
-	cur, err := u.getDemand(ctx, "demand.name", in.Name)
+	cur, err := u.visibleDemand(ctx, p, "demand.name", in.Name)
 	if err != nil {
 		return nil, err
 	}
@@ -139,7 +148,7 @@ func (u *Service) UpdateDemand(ctx context.Context, p auth.Principal, in Update[
 // EndDemand closes (CLOSED) or cancels (CANCELLED) a demand: its buyer or an operator. A
 // cancellation first cancels the demand's pending proposals, releasing what they hold.
 func (u *Service) EndDemand(ctx context.Context, p auth.Principal, name, etag, to string) (*domain.Demand, error) {
-	d, err := u.getDemand(ctx, "name", name)
+	d, err := u.visibleDemand(ctx, p, "name", name)
 	if err != nil {
 		return nil, err
 	}

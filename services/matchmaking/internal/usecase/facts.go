@@ -25,11 +25,13 @@ type facts struct {
 	shares     map[string][2]float64 // offer id → (poor share, minority share)
 	records    map[string]float64    // producer → delivery record
 	households map[string]*domain.Household
+	held       map[string][]domain.Certification // producer → certifications held
 }
 
 func (u *Service) newFacts() *facts {
 	return &facts{u: u, areas: map[string]*domain.AdminArea{}, standards: map[string][]string{}, orgs: map[string]*domain.Organization{},
-		shares: map[string][2]float64{}, records: map[string]float64{}, households: map[string]*domain.Household{}}
+		shares: map[string][2]float64{}, records: map[string]float64{}, households: map[string]*domain.Household{},
+		held: map[string][]domain.Certification{}}
 }
 
 // area returns the admin area code, or nil when it is unknown or the registry cannot say.
@@ -69,15 +71,24 @@ func (f *facts) satisfies(ctx context.Context, std string) []string {
 	return out
 }
 
-// standardFit is domain.StandardFit with the registry's standards.
-func (f *facts) standardFit(ctx context.Context, required string, certs []string) float64 {
+// standardFit is domain.StandardFit with the registry's standards, over the offer's claims its
+// producer still holds for the product over the harvest window (a certification revoked or
+// expired since the offer was posted no longer counts; none counts when the registry cannot
+// say).
+func (f *facts) standardFit(ctx context.Context, required string, o *domain.Offer) float64 {
+	held, ok := f.held[o.Producer]
+	if !ok {
+		held, _ = f.u.registry.Certifications(ctx, o.Producer)
+		f.held[o.Producer] = held
+	}
+	certs, _ := domain.HeldClaims(o.Certifications, held, o.Product, o.HarvestWindow)
 	return domain.StandardFit(required, certs, func(c string) []string { return f.satisfies(ctx, c) })
 }
 
 // compatible applies every hard constraint: domain.Compatible, and the required standard held
 // or satisfied.
 func (f *facts) compatible(ctx context.Context, d *domain.Demand, o *domain.Offer) bool {
-	return domain.Compatible(d, o) && f.standardFit(ctx, d.RequiredStandard, o.Certifications) > 0
+	return domain.Compatible(d, o) && f.standardFit(ctx, d.RequiredStandard, o) > 0
 }
 
 // org returns the organisation, or nil when it is unknown or the registry cannot say.

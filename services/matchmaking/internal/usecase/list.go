@@ -45,10 +45,9 @@ func page[T, F any](ctx context.Context, in ListInput, scope string, list func(c
 
 // marketFilter reads a filter over demands or offers: product, province_code, state (one of
 // states, by its API name, STATE_OPEN, or its domain name), window (the posting's window
-// contains that day) and owner (buyer or producer). A caller other than an operator or a
-// service lists postings of a scope — a product, a province, a state or an owner (an =
-// condition): every posting of the country is an export.
-func marketFilter(p auth.Principal, filter, owner string, states ...string) (storage.MarketFilter, []aip.Condition, error) {
+// contains that day) and owner (buyer or producer). A filter must select by an equality if it
+// has conditions at all (see aip.RequireEquality).
+func marketFilter(filter, owner string, states ...string) (storage.MarketFilter, []aip.Condition, error) {
 	var f storage.MarketFilter
 	cs, err := aip.ParseFilterFields(filter, aip.AnyValue("product"), aip.AnyValue("province_code"), aip.OneOfEnum("state", "STATE_", states...),
 		aip.AnyValue("window"), aip.AnyValue(owner))
@@ -74,22 +73,26 @@ func marketFilter(p auth.Principal, filter, owner string, states ...string) (sto
 			f.Owner = append(f.Owner, t)
 		}
 	}
-	scope := []string{"product", "province_code", "state", owner}
 	selects := slices.Clone(cs)
 	for i := range selects {
 		if selects[i].Field == "window" {
 			selects[i].Op = "range" // window = "day": a range of the stored window, not an equality
 		}
 	}
-	if err := aip.RequireEquality(selects, scope...); err != nil {
+	if err := aip.RequireEquality(selects, "product", "province_code", "state", owner); err != nil {
 		return f, nil, err
 	}
-	if !p.Privileged() {
-		if err := aip.RequireScope(cs, scope...); err != nil {
-			return f, nil, err
-		}
-	}
 	return f, cs, nil
+}
+
+// marketScope requires a scope of a listing the caller's own visibility leaves unscoped (a
+// buyer's offers, an official's postings: all of the country's): a product, a province, a
+// state or an owner (an = condition). Every posting of the country is an operator's export.
+func marketScope(p auth.Principal, f storage.MarketFilter, cs []aip.Condition, owner string) error {
+	if p.Privileged() || f.ScopeOwner != "" || f.ScopeOpen {
+		return nil
+	}
+	return aip.RequireScope(cs, "product", "province_code", "state", owner)
 }
 
 // stateName is the domain name of a state a filter names: STATE_OPEN and OPEN are OPEN; an

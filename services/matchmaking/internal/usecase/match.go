@@ -42,7 +42,7 @@ type Match struct {
 // and the inclusion share (its buyer, or an operator or service). max is how many candidates
 // to return (0: the default).
 func (u *Service) MatchDemand(ctx context.Context, p auth.Principal, name string, max int32) (*Match, error) {
-	d, err := u.getDemand(ctx, "name", name)
+	d, err := u.visibleDemand(ctx, p, "name", name)
 	if err != nil {
 		return nil, err
 	}
@@ -69,7 +69,16 @@ func (u *Service) MatchDemand(ctx context.Context, p auth.Principal, name string
 	for _, l := range plan.Lines {
 		m.Lines = append(m.Lines, AllocationLine{Demand: name, Offer: domain.OfferName(l.ID), Quantity: l.Quantity, UnitCost: costs[l.ID], Cost: l.Cost})
 	}
-	return m, nil
+	s, err := u.sideOf(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	shown := make([]*domain.Offer, len(m.Candidates))
+	for i := range m.Candidates {
+		o := *m.Candidates[i].Offer // the ranking's copy stays whole
+		m.Candidates[i].Offer, shown[i] = &o, &o
+	}
+	return m, u.withholdHouseholds(ctx, p, s, shown)
 }
 
 // candidates are the offers that pass demand d's hard constraints, scored, best first. They
@@ -105,7 +114,7 @@ func (u *Service) score(ctx context.Context, f *facts, d *domain.Demand, offers 
 		poor, minority := f.offerShares(ctx, o)
 		of := domain.OfferFacts{
 			DistanceKm:  f.distance(ctx, o.CommuneCode, d.DeliveryCommuneCode),
-			StandardFit: f.standardFit(ctx, d.RequiredStandard, o.Certifications),
+			StandardFit: f.standardFit(ctx, d.RequiredStandard, o),
 			PoorShare:   poor, MinorityShare: minority, WomenLed: f.womenLed(ctx, o.Producer),
 			DeliveryRecord: f.deliveryRecord(ctx, o.Producer),
 		}

@@ -68,6 +68,9 @@ func (u *Service) checkOfferRefs(ctx context.Context, v *apierr.Violations, o *d
 	}
 	if v.Check(org != nil && org.Active && !org.Business, "offer.producer", "PRODUCER_ORGANIZATION", "must be an existing, active cooperative or group") {
 		o.CommuneCode, o.ProvinceCode = org.CommuneCode, org.ProvinceCode
+		if err := u.checkClaims(ctx, v, o); err != nil {
+			return err
+		}
 	}
 	for _, i := range o.DistinctHouseholds(v) {
 		h := o.Households[i]
@@ -80,19 +83,49 @@ func (u *Service) checkOfferRefs(ctx context.Context, v *apierr.Violations, o *d
 	return nil
 }
 
-// GetOffer returns an offer (any authenticated caller).
-func (u *Service) GetOffer(ctx context.Context, _ auth.Principal, name string) (*domain.Offer, error) {
-	return u.getOffer(ctx, "name", name)
+// checkClaims: every standard the offer claims is held by its producer, recorded for the
+// offer's product and valid over its whole harvest window (rule CERTIFICATION_NOT_HELD).
+func (u *Service) checkClaims(ctx context.Context, v *apierr.Violations, o *domain.Offer) error {
+	if len(o.Certifications) == 0 {
+		return nil
+	}
+	held, err := u.registry.Certifications(ctx, o.Producer)
+	if err != nil {
+		return err
+	}
+	_, missing := domain.HeldClaims(o.Certifications, held, o.Product, o.HarvestWindow)
+	for _, i := range missing {
+		v.Add(domain.CertificationField(i), "CERTIFICATION_NOT_HELD", "%s holds no recorded %s certification for %s valid from %s to %s",
+			o.Producer, o.Certifications[i], o.Product, o.HarvestWindow.Start, o.HarvestWindow.End)
+	}
+	return nil
 }
 
-// ListOffers lists offers (any authenticated caller). Filters: product, province_code, state,
-// producer, window.
+// GetOffer returns an offer to those who may see it (visibility.go), the households behind it
+// only to those who may see them; to others it does not exist.
+func (u *Service) GetOffer(ctx context.Context, p auth.Principal, name string) (*domain.Offer, error) {
+	return u.visibleOffer(ctx, p, "name", name)
+}
+
+// ListOffers lists the offers p may see (a producer its own; buyers, officials and operators
+// all), the households behind them only to those who may see them. Filters: product,
+// province_code, state, producer, window.
 func (u *Service) ListOffers(ctx context.Context, p auth.Principal, in ListInput) ([]domain.Offer, string, error) {
-	f, cs, err := marketFilter(p, in.Filter, "producer", domain.OfferOpen, domain.OfferExhausted, domain.OfferWithdrawn)
+	f, cs, err := marketFilter(in.Filter, "producer", domain.OfferOpen, domain.OfferExhausted, domain.OfferWithdrawn)
 	if err != nil {
 		return nil, "", err
 	}
-	return page(ctx, in, "offers\x00"+aip.String(cs), u.st.ListOffers, f, func(o *domain.Offer) string { return o.ID })
+	if err := u.scopeOffers(ctx, p, &f); err != nil {
+		return nil, "", err
+	}
+	if err := marketScope(p, f, cs, "producer"); err != nil {
+		return nil, "", err
+	}
+	items, next, err := page(ctx, in, "offers\x00"+f.ScopeOwner+"\x00"+aip.String(cs), u.st.ListOffers, f, func(o *domain.Offer) string { return o.ID })
+	if err != nil {
+		return nil, "", err
+	}
+	return items, next, u.withholdFromList(ctx, p, items)
 }
 
 // UpdateOffer changes an OPEN or EXHAUSTED offer (its producer, or an operator): quantity
@@ -101,7 +134,7 @@ func (u *Service) UpdateOffer(ctx context.Context, p auth.Principal, in Update[d
 	if in.Patch == nil {
 		return nil, apierr.Field("offer", "REQUIRED", "is required")
 	}
-	cur, err := u.getOffer(ctx, "offer.name", in.Name)
+	cur, err := u.visibleOffer(ctx, p, "offer.name", in.Name)
 	if err != nil {
 		return nil, err
 	}
@@ -122,7 +155,7 @@ func (u *Service) UpdateOffer(ctx context.Context, p auth.Principal, in Update[d
 // WithdrawOffer withdraws an offer (its producer, or an operator); pending proposals keep
 // their reservation until answered.
 func (u *Service) WithdrawOffer(ctx context.Context, p auth.Principal, name, etag string) (*domain.Offer, error) {
-	o, err := u.getOffer(ctx, "name", name)
+	o, err := u.visibleOffer(ctx, p, "name", name)
 	if err != nil {
 		return nil, err
 	}

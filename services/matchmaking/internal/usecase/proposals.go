@@ -27,7 +27,7 @@ type CreateProposalInput struct {
 // idempotent: a retry resumes an interrupted create, and holds left by a create that never
 // finished are released by the reconciler once their grace period is over.
 func (u *Service) CreateProposal(ctx context.Context, p auth.Principal, in CreateProposalInput) (*domain.Proposal, error) {
-	d, err := u.getDemand(ctx, "parent", in.Parent)
+	d, err := u.visibleDemand(ctx, p, "parent", in.Parent)
 	if err != nil {
 		return nil, err
 	}
@@ -55,6 +55,7 @@ func (u *Service) CreateProposal(ctx context.Context, p auth.Principal, in Creat
 	}
 	pr := &domain.Proposal{ID: id, Demand: in.Parent, Offer: in.Proposal.Offer, Buyer: d.Buyer, Producer: o.Producer, Quantity: q,
 		Message: in.Proposal.Message, State: domain.ProposalPending, CreateTime: now, UpdateTime: now, Version: 1}
+	pr.Notify(now) // proposal.created, written with the proposal
 	// A concurrent retry may have written it first: same id, same holds, nothing to undo.
 	stored, err := u.st.InsertProposal(ctx, pr)
 	if err != nil {
@@ -139,8 +140,8 @@ func (u *Service) ListProposals(ctx context.Context, p auth.Principal, in ListIn
 		}
 	}
 	if in.Parent != "demands/-" {
-		if _, err := aip.ParseName("parent", in.Parent, "demands"); err != nil {
-			return nil, "", err
+		if _, err := u.visibleDemand(ctx, p, "parent", in.Parent); err != nil {
+			return nil, "", err // another buyer's demand does not exist for the caller
 		}
 		f.Demand = in.Parent
 	}
@@ -159,6 +160,7 @@ func (u *Service) endProposal(ctx context.Context, pr *domain.Proposal, to, reas
 	if !done {
 		next := *pr
 		next.State, next.Reason, next.Version, next.UpdateTime = to, reason, pr.Version+1, u.now().UTC()
+		next.Notify(next.UpdateTime)
 		ok, err := u.st.ReplaceProposal(ctx, &next, pr.Version)
 		if err != nil {
 			return nil, fmt.Errorf("replace proposal: %w", err)
@@ -221,6 +223,7 @@ func (u *Service) AcceptProposal(ctx context.Context, p auth.Principal, name, wi
 	}
 	next := *pr
 	next.State, next.Contract, next.Version, next.UpdateTime = domain.ProposalAccepted, contract, pr.Version+1, u.now().UTC()
+	next.Notify(next.UpdateTime)
 	ok, err := u.st.ReplaceProposal(ctx, &next, pr.Version)
 	if err != nil {
 		return nil, fmt.Errorf("replace proposal: %w", err)

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/lienket/lienket/services/matchmaking/internal/domain"
@@ -30,6 +31,9 @@ type Registry interface {
 	Household(ctx context.Context, name string) (*domain.Household, error)
 	// CommuneAuthority returns the People's Committee of commune code ("" when none).
 	CommuneAuthority(ctx context.Context, code string) (string, error)
+	// Certifications returns the certifications org holds (recorded by an operator or an
+	// official; not the requested, rejected or revoked ones).
+	Certifications(ctx context.Context, org string) ([]domain.Certification, error)
 }
 
 // Contracts is what matchmaking asks the contracts service.
@@ -67,6 +71,9 @@ type Service struct {
 	set       Settings
 	log       *slog.Logger
 	now       func() time.Time
+	// sides remembers the market side of organisations partner keys act for (visibility.go).
+	sides sync.Map
+	feed  *feedGate
 }
 
 // New returns the service over st, asking registry and contracts.
@@ -75,7 +82,7 @@ func New(st *storage.Store, registry Registry, contracts Contracts, set Settings
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{st: st, registry: registry, contracts: contracts, set: set, log: log, now: now}
+	return &Service{st: st, registry: registry, contracts: contracts, set: set, log: log, now: now, feed: &feedGate{}}
 }
 
 // Update is an update of a resource: the fields named by Paths (the update mask) are taken

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lienket/lienket/services/platform/testkit/places"
+
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -28,7 +30,12 @@ type registry struct {
 	orgs       map[string]*domain.Organization
 	households map[string]*domain.Household
 	members    map[string]bool // org + "|" + household
+	certs      map[string][]domain.Certification
 	down       error
+}
+
+func (r *registry) Certifications(_ context.Context, org string) ([]domain.Certification, error) {
+	return r.certs[org], r.down
 }
 
 func (r *registry) ProductExists(context.Context, string) (bool, error) { return r.down == nil, r.down }
@@ -95,12 +102,12 @@ type fixture struct {
 func newFixture(t *testing.T) *fixture {
 	reg := &registry{
 		areas: map[string]*domain.AdminArea{
-			"02794": {Code: "02794", Commune: true, ParentCode: "15", Latitude: 22.1, Longitude: 104.3},
-			"04477": {Code: "04477", Commune: true, ParentCode: "15", Latitude: 22.2, Longitude: 104.4},
+			places.BaoHa:   {Code: places.BaoHa, Commune: true, ParentCode: places.LaoCai, Latitude: 22.1, Longitude: 104.3},
+			places.ChauQue: {Code: places.ChauQue, Commune: true, ParentCode: places.LaoCai, Latitude: 22.2, Longitude: 104.4},
 		},
 		orgs: map[string]*domain.Organization{
 			"organizations/buyer": {Name: "organizations/buyer", Active: true, Business: true},
-			"organizations/coop":  {Name: "organizations/coop", Active: true, CommuneCode: "04477", ProvinceCode: "15"},
+			"organizations/coop":  {Name: "organizations/coop", Active: true, CommuneCode: places.ChauQue, ProvinceCode: places.LaoCai},
 		},
 		households: map[string]*domain.Household{"households/h1": {Name: "households/h1", PoorOrNearPoor: true}, "households/h2": {Name: "households/h2"}},
 		members:    map[string]bool{"organizations/coop|households/h1": true, "organizations/coop|households/h2": true},
@@ -117,7 +124,7 @@ func newFixture(t *testing.T) *fixture {
 
 func (f *fixture) demand(t *testing.T, q, lot int64) *domain.Demand {
 	d, err := f.u.CreateDemand(context.Background(), f.buyer, "", &domain.Demand{Buyer: "organizations/buyer", Product: "products/que", Quantity: q, MinLotQuantity: lot,
-		DeliveryWindow: domain.Window{Start: "2026-06-01", End: "2026-06-30"}, DeliveryCommuneCode: "02794", Price: domain.Price{Type: domain.PriceFixed, FixedPriceVND: 40000}})
+		DeliveryWindow: domain.Window{Start: "2026-06-01", End: "2026-06-30"}, DeliveryCommuneCode: places.BaoHa, Price: domain.Price{Type: domain.PriceFixed, FixedPriceVND: 40000}})
 	require.NoError(t, err)
 	return d
 }
@@ -143,7 +150,7 @@ func TestRegistryDownWritesNothing(t *testing.T) {
 	down := status.Error(codes.Unavailable, "connection refused")
 	f.reg.down = down
 	_, err := f.u.CreateDemand(ctx, f.buyer, "", &domain.Demand{Buyer: "organizations/buyer", Product: "products/que", Quantity: 10,
-		DeliveryWindow: domain.Window{Start: "2026-06-01", End: "2026-06-30"}, DeliveryCommuneCode: "02794", Price: domain.Price{Type: domain.PriceFixed, FixedPriceVND: 1}})
+		DeliveryWindow: domain.Window{Start: "2026-06-01", End: "2026-06-30"}, DeliveryCommuneCode: places.BaoHa, Price: domain.Price{Type: domain.PriceFixed, FixedPriceVND: 1}})
 	require.ErrorIs(t, err, down)
 	_, err = f.u.CreateOffer(ctx, f.producer, "", &domain.Offer{Producer: "organizations/coop", Product: "products/que", Quantity: 10,
 		HarvestWindow: domain.Window{Start: "2026-05-01", End: "2026-07-31"}, Households: []string{"households/h1"}})
@@ -213,7 +220,7 @@ func TestAcceptWhenContractsFail(t *testing.T) {
 	acc, err := f.u.AcceptProposal(ctx, f.producer, pr.Name(), "")
 	require.NoError(t, err)
 	require.Equal(t, "contracts/for-"+pr.Name(), acc.Contract, "the proposal's name is the request id")
-	require.Equal(t, "authorities/ubnd-04477", f.con.drafts[pr.Name()].WitnessAuthority, "the offer's commune witnesses")
+	require.Equal(t, "authorities/ubnd-"+places.ChauQue, f.con.drafts[pr.Name()].WitnessAuthority, "the offer's commune witnesses")
 	oo, err = f.st.GetOffer(ctx, o.ID)
 	require.NoError(t, err)
 	require.Equal(t, [2]int64{0, 1500}, [2]int64{oo.ReservedQuantity, oo.CommittedQuantity})

@@ -5,9 +5,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paulmach/orb"
 	"github.com/stretchr/testify/require"
 
 	"github.com/lienket/lienket/services/platform/apierr"
+	"github.com/lienket/lienket/services/platform/testkit/places"
 	"github.com/lienket/lienket/services/registry/taxcode"
 )
 
@@ -128,10 +130,11 @@ type fakeRef map[string]AdminArea
 func (f fakeRef) AdminArea(c string) (AdminArea, bool) { a, ok := f[c]; return a, ok }
 func (fakeRef) Product(c string) (Product, bool)       { return Product{Code: c}, c == "cinnamon-bark" }
 func (fakeRef) Standard(c string) (Standard, bool)     { return Standard{Code: c}, c == "VIETGAP" }
+func (fakeRef) Boundary(string) (orb.Geometry, bool)   { return nil, false }
 
 var ref = fakeRef{
-	"15":    {Code: "15", Level: LevelProvince},
-	"15001": {Code: "15001", Level: LevelCommune, ParentCode: "15"},
+	places.LaoCai:  {Code: places.LaoCai, Level: LevelProvince},
+	places.ChauQue: {Code: places.ChauQue, Level: LevelCommune, ParentCode: places.LaoCai},
 }
 
 func rules(v *apierr.Violations) map[string]string {
@@ -145,7 +148,7 @@ func rules(v *apierr.Violations) map[string]string {
 func TestValidateOrganization(t *testing.T) {
 	good := func() *Organization {
 		return &Organization{Kind: KindCooperative, DisplayName: "HTX Quế Văn Yên", TaxCode: "0100109106",
-			Address: Address{CommuneCode: "15001"}, State: StateActive,
+			Address: Address{CommuneCode: places.ChauQue}, State: StateActive,
 			LegalRepresentative: LegalRepresentative{Phone: "0912 345 678"},
 			Certifications:      []Certification{{Standard: "VIETGAP", Products: []string{"cinnamon-bark"}, ValidUntil: "2027-12-31"}}}
 	}
@@ -153,7 +156,7 @@ func TestValidateOrganization(t *testing.T) {
 	o := good()
 	ValidateOrganization(&v, ref, "organization", o)
 	require.True(t, v.Empty(), v.List())
-	require.Equal(t, "15", o.Address.ProvinceCode)
+	require.Equal(t, places.LaoCai, o.Address.ProvinceCode)
 	require.Equal(t, "+84912345678", o.LegalRepresentative.Phone)
 
 	for name, tc := range map[string]struct {
@@ -166,7 +169,7 @@ func TestValidateOrganization(t *testing.T) {
 		"tax required":  {func(o *Organization) { o.TaxCode = "" }, "organization.tax_code", "TAX_CODE_REQUIRED"},
 		"tax checksum":  {func(o *Organization) { o.TaxCode = "0100109107" }, "organization.tax_code", "TAX_CODE_CHECKSUM"},
 		"commune":       {func(o *Organization) { o.Address.CommuneCode = "99999" }, "organization.address.commune_code", "ADMIN_AREA_EXISTS"},
-		"commune level": {func(o *Organization) { o.Address.CommuneCode = "15" }, "organization.address.commune_code", "ADMIN_AREA_LEVEL"},
+		"commune level": {func(o *Organization) { o.Address.CommuneCode = places.LaoCai }, "organization.address.commune_code", "ADMIN_AREA_LEVEL"},
 		"phone":         {func(o *Organization) { o.LegalRepresentative.Phone = "123" }, "organization.legal_representative.phone", "PHONE_FORMAT"},
 		"standard":      {func(o *Organization) { o.Certifications[0].Standard = "X" }, "organization.certifications[0].standard", "STANDARD_EXISTS"},
 		"cert product":  {func(o *Organization) { o.Certifications[0].Products = []string{"x"} }, "organization.certifications[0].products[0]", "PRODUCT_EXISTS"},
@@ -192,7 +195,7 @@ func TestValidateHousehold(t *testing.T) {
 	now := time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
 	good := func() *Household {
 		return &Household{HeadName: "Triệu Thị Mai", HeadGender: "FEMALE", MemberCount: 5, EthnicGroup: "dao",
-			PovertyStatus: PovertyPoor, PovertyStatusYear: 2025, CommuneCode: "15001", Phone: "0389123456",
+			PovertyStatus: PovertyPoor, PovertyStatusYear: 2025, CommuneCode: places.ChauQue, Phone: "0389123456",
 			CultivatedAreas: []CultivatedArea{{Product: "cinnamon-bark", AreaM2: 10000}},
 			Consent:         &Consent{Date: "2026-03-01", Purpose: "Liên kết tiêu thụ quế"}}
 	}
@@ -202,7 +205,7 @@ func TestValidateHousehold(t *testing.T) {
 	require.True(t, v.Empty(), v.List())
 	require.Equal(t, "Dao", h.EthnicGroup)
 	require.True(t, h.EthnicMinority)
-	require.Equal(t, "15", h.ProvinceCode)
+	require.Equal(t, places.LaoCai, h.ProvinceCode)
 	require.True(t, h.ContractEligible())
 
 	for name, tc := range map[string]struct {
@@ -237,14 +240,69 @@ func TestValidateHousehold(t *testing.T) {
 
 func TestValidateAuthorityAndMembership(t *testing.T) {
 	var v apierr.Violations
-	a := &Authority{Kind: AuthorityCommune, DisplayName: "UBND xã", AdminAreaCode: "15001"}
+	a := &Authority{Kind: AuthorityCommune, DisplayName: "UBND xã", AdminAreaCode: places.ChauQue}
 	ValidateAuthority(&v, ref, "authority", a)
 	require.True(t, v.Empty())
-	require.Equal(t, "15", a.ProvinceCode)
+	require.Equal(t, places.LaoCai, a.ProvinceCode)
 	v = apierr.Violations{}
-	ValidateAuthority(&v, ref, "authority", &Authority{Kind: AuthorityCommune, DisplayName: "x", AdminAreaCode: "15"})
+	ValidateAuthority(&v, ref, "authority", &Authority{Kind: AuthorityCommune, DisplayName: "x", AdminAreaCode: places.LaoCai})
 	require.Equal(t, "ADMIN_AREA_LEVEL", rules(&v)["authority.admin_area_code"])
 	v = apierr.Violations{}
 	ValidateMembership(&v, "membership", &Membership{Role: "BOSS", State: StateActive, JoinDate: "x"})
 	require.Equal(t, map[string]string{"membership.role": "ENUM_VALUE", "membership.join_date": "DATE_FORMAT"}, rules(&v))
+}
+
+// TestEthnicVariants: the names people type resolve to the official group; no variant names
+// two groups.
+func TestEthnicVariants(t *testing.T) {
+	for in, want := range map[string]string{
+		"Mông": "H'Mông", "H'Mông": "H'Mông", "Hmong": "H'Mông", "hmông": "H'Mông", "dân tộc Mông": "H'Mông",
+		"Dao": "Dao", "Yao": "Dao", "Dao đỏ": "Dao", "Tay": "Tày", "Ede": "Ê Đê", "Êđê": "Ê Đê",
+		"Jarai": "Gia Rai", "Bahnar": "Ba Na", "Vân Kiều": "Bru - Vân Kiều", "Bru-Vân Kiều": "Bru - Vân Kiều",
+		"Khmu": "Khơ Mú", "Katu": "Cơ Tu", "Việt": "Kinh", "Kinh": "Kinh", "M'Nông": "Mnông", "Khơ-me": "Khmer",
+	} {
+		got, ok := CanonicalEthnicGroup(in)
+		require.True(t, ok, in)
+		require.Equal(t, want, got, in)
+	}
+	for _, bad := range []string{"", "Martian", "dân tộc", "Mèo"} {
+		_, ok := CanonicalEthnicGroup(bad)
+		require.False(t, ok, bad)
+	}
+	seen := map[string]string{}
+	for _, g := range EthnicGroups {
+		for _, n := range append([]string{g}, ethnicVariants[g]...) {
+			if other, dup := seen[foldName(n)]; dup {
+				require.Equal(t, other, g, "%q names both %s and %s", n, other, g)
+			}
+			seen[foldName(n)] = g
+		}
+	}
+	for g := range ethnicVariants {
+		require.Contains(t, EthnicGroups, g, "variants of an unknown group")
+	}
+}
+
+func TestNameKeys(t *testing.T) {
+	require.Equal(t, "nguyen van a", FoldName("  Nguyễn Văn   A "))
+	require.Equal(t, "ho kinh doanh dang thi 2", FoldName("Hộ kinh doanh Đặng-Thị (2)"))
+	require.Equal(t, []string{"nguyen van a", "van a", "a"}, NameKeys("Nguyễn Văn A"))
+	require.Nil(t, NameKeys(" -- "))
+	require.Len(t, NameKeys("a b c d e f g h i j k l m n o p"), MaxNameKeys)
+}
+
+// TestImportHeaderAliases: no header names two columns.
+func TestImportHeaderAliases(t *testing.T) {
+	seen := map[string]string{}
+	for _, c := range ImportColumns {
+		for _, h := range append([]string{c.Header, c.Key}, importAliases[c.Key]...) {
+			if other, dup := seen[foldName(h)]; dup {
+				require.Equal(t, other, c.Key, "%q names %s and %s", h, other, c.Key)
+			}
+			seen[foldName(h)] = c.Key
+		}
+	}
+	for key := range importAliases {
+		require.Contains(t, seen, foldName(key), "aliases of an unknown column %s", key)
+	}
 }

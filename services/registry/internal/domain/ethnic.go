@@ -20,39 +20,55 @@ var EthnicGroups = []string{
 	"Pu Péo", "Rơ Măm", "Brâu", "Ơ Đu",
 }
 
+// ethnicIndex maps the folded official names and variants to the official names.
 var ethnicIndex = func() map[string]string {
-	m := make(map[string]string, len(EthnicGroups))
+	m := make(map[string]string, 3*len(EthnicGroups))
 	for _, g := range EthnicGroups {
 		m[foldName(g)] = g
+		for _, v := range ethnicVariants[g] {
+			m[foldName(v)] = g
+		}
 	}
 	return m
 }()
 
-// CanonicalEthnicGroup matches a name case-, space- and diacritic-insensitively against the 54
-// groups and returns the canonical spelling.
+// CanonicalEthnicGroup matches a name case-, space-, punctuation- and diacritic-insensitively
+// against the 54 groups' official names and the variants people type (Mông, Hmong, Yao, …),
+// with or without "dân tộc" before it, and returns the official spelling.
 func CanonicalEthnicGroup(s string) (string, bool) {
 	if len(s) > 64 {
 		return "", false
 	}
-	g, ok := ethnicIndex[foldName(s)]
+	f := foldName(s)
+	if g, ok := ethnicIndex[f]; ok {
+		return g, true
+	}
+	g, ok := ethnicIndex[strings.TrimPrefix(f, "dantoc")]
 	return g, ok
 }
 
 // IsEthnicMinority reports whether a canonical group is a minority (any group but Kinh).
 func IsEthnicMinority(group string) bool { return group != "" && group != "Kinh" }
 
+// foldName keeps only the letters of s, folded: lower case, without diacritics.
 func foldName(s string) string {
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	out, _, err := transform.String(t, s)
-	if err != nil {
-		out = s
-	}
-	out = strings.NewReplacer("đ", "d", "Đ", "D").Replace(out)
 	var b strings.Builder
-	for _, r := range strings.ToLower(out) {
+	for _, r := range strings.ToLower(stripMarks(s)) {
 		if unicode.IsLetter(r) {
 			b.WriteRune(r)
 		}
 	}
 	return b.String()
 }
+
+// stripMarks removes tone and vowel marks and writes đ as d.
+func stripMarks(s string) string {
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	out, _, err := transform.String(t, s)
+	if err != nil {
+		out = s
+	}
+	return strings.NewReplacer("đ", "d", "Đ", "D").Replace(out)
+}
+
+func isAlnum(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }

@@ -6,10 +6,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/lienket/lienket/services/platform/apierr"
+	"github.com/lienket/lienket/services/platform/testkit/places"
 )
 
 func TestMaskApply(t *testing.T) {
-	o := &Organization{DisplayName: "old", Address: Address{Line: "old", CommuneCode: "15001"}, Kind: KindCooperative}
+	o := &Organization{DisplayName: "old", Address: Address{Line: "old", CommuneCode: places.ChauQue}, Kind: KindCooperative}
 	src := &Organization{DisplayName: "new", Address: Address{Line: "new"}, Kind: KindBusiness, WomenLed: true}
 	var v apierr.Violations
 	OrganizationMask.Apply(&v, o, src, []string{"display_name", "address.line"})

@@ -79,8 +79,17 @@ type Organization struct {
 	// (storage sets them): listings by area are an equality the store indexes and pushes down.
 	CommuneCode  string `bson:"commune_code"`
 	ProvinceCode string `bson:"province_code"`
-	Stamp        `bson:",inline"`
+	// NameKeys index the display name for searches without diacritics (derived).
+	NameKeys []string `bson:"name_keys,omitempty"`
+	Stamp    `bson:",inline"`
+	// ContactWithheld: the contact details were cleared for this caller (set when reading,
+	// never stored).
+	ContactWithheld bool `bson:"-"`
 }
+
+// MaxContractParties bounds the parties recorded for one contract (its two organisations and
+// its households).
+const MaxContractParties = 5002
 
 // IsProducer reports whether the organisation can be the producer party of a contract.
 func (o *Organization) IsProducer() bool {
@@ -95,6 +104,8 @@ func (o *Organization) IsProducer() bool {
 type CultivatedArea struct {
 	Product string `bson:"product"`
 	AreaM2  int64  `bson:"area_m2"`
+	// FromPlots: the area is the sum of the household's plots of the product (derived).
+	FromPlots bool `bson:"-"`
 }
 
 // Consent to data processing.
@@ -139,7 +150,39 @@ type Household struct {
 	Consent           *Consent         `bson:"consent,omitempty"`
 	NationalIDHash    string           `bson:"national_id_hash,omitempty"`
 	NationalIDLast4   string           `bson:"national_id_last4,omitempty"`
-	Stamp             `bson:",inline"`
+	// PlotAreas is the area of the household's plots per product (derived when plots change).
+	PlotAreas []CultivatedArea `bson:"plot_areas,omitempty"`
+	// NameKeys index the head's name for searches without diacritics (derived).
+	NameKeys []string `bson:"name_keys,omitempty"`
+	Stamp    `bson:",inline"`
+	// DetailsWithheld: only the name and place are shown to this caller (set when reading,
+	// never stored).
+	DetailsWithheld bool `bson:"-"`
+}
+
+// NameAndPlace is what a contract's buyer sees of one of its households: the head's name and
+// where the household is; everything else (gender, members, ethnicity, poverty, phone, areas,
+// consent, national ID) is personal data the buyer has no need of.
+func (h *Household) NameAndPlace() *Household {
+	return &Household{ID: h.ID, HeadName: h.HeadName, CommuneCode: h.CommuneCode, ProvinceCode: h.ProvinceCode, Village: h.Village, Stamp: h.Stamp, DetailsWithheld: true}
+}
+
+// Areas is the household's cultivated area per product: its plots' where it has plots of the
+// product, the declared figure for the others.
+func (h *Household) Areas() []CultivatedArea {
+	out := make([]CultivatedArea, 0, len(h.CultivatedAreas)+len(h.PlotAreas))
+	fromPlots := map[string]bool{}
+	for _, a := range h.PlotAreas {
+		a.FromPlots = true
+		out = append(out, a)
+		fromPlots[a.Product] = true
+	}
+	for _, a := range h.CultivatedAreas {
+		if !fromPlots[a.Product] {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // ContractEligible reports whether the household may be put in a contract: consent to data
@@ -194,14 +237,35 @@ const (
 	LevelCommune  = "COMMUNE"
 )
 
-// AdminArea is an administrative area (reference data).
+// Kinds of administrative unit (the official list names each unit's kind).
+const (
+	AreaKindProvince    = "PROVINCE"     // tỉnh
+	AreaKindCity        = "CITY"         // thành phố trực thuộc trung ương
+	AreaKindCommune     = "COMMUNE"      // xã
+	AreaKindWard        = "WARD"         // phường
+	AreaKindSpecialZone = "SPECIAL_ZONE" // đặc khu
+)
+
+// AdminArea is an administrative unit (reference data). A unit that a newer file no longer
+// lists is kept, Retired, so that the records naming it still resolve; new records may not
+// name it.
 type AdminArea struct {
-	Code       string  `bson:"_id" json:"code"`
-	Level      string  `bson:"level" json:"level"`
-	ParentCode string  `bson:"parent_code,omitempty" json:"parent_code,omitempty"`
-	Name       string  `bson:"name" json:"name"`
-	Latitude   float64 `bson:"latitude" json:"latitude"`
-	Longitude  float64 `bson:"longitude" json:"longitude"`
+	Code       string  `bson:"_id"`
+	Level      string  `bson:"level"`
+	ParentCode string  `bson:"parent_code,omitempty"`
+	Name       string  `bson:"name"`
+	NameEN     string  `bson:"name_en,omitempty"`
+	Kind       string  `bson:"kind,omitempty"`
+	Latitude   float64 `bson:"latitude"`
+	Longitude  float64 `bson:"longitude"`
+	AreaKm2    float64 `bson:"area_km2,omitempty"`
+	// Boundary is the unit's GeoJSON Polygon or MultiPolygon (simplified), as text. It comes
+	// from the file and is not stored: a retired unit (no longer in the file) has none.
+	Boundary string `bson:"-"`
+	// Digest identifies the unit's content as loaded, to skip unchanged units on reload.
+	Digest     string     `bson:"digest,omitempty"`
+	Retired    bool       `bson:"retired,omitempty"`
+	RetireTime *time.Time `bson:"retire_time,omitempty"`
 }
 
 // Product is an agricultural product (reference data).

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/lienket/lienket/services/platform/apierr"
+	"github.com/lienket/lienket/services/platform/testkit/places"
 )
 
 func TestValidateUser(t *testing.T) {
@@ -97,7 +98,7 @@ func TestValidateGrant(t *testing.T) {
 func TestCheckGrantTarget(t *testing.T) {
 	biz := &Organization{Kind: KindBusiness, DisplayName: "Công ty A", State: StateActive}
 	coop := &Organization{Kind: KindCooperative, DisplayName: "HTX B", State: StateSuspended}
-	commune := &Authority{Kind: AuthorityCommune, DisplayName: "UBND xã C", AdminAreaCode: "15001"}
+	commune := &Authority{Kind: AuthorityCommune, DisplayName: "UBND xã C", AdminAreaCode: places.ChauQue}
 	for name, tc := range map[string]struct {
 		g      Grant
 		t      GrantTarget
@@ -124,7 +125,7 @@ func TestCheckGrantTarget(t *testing.T) {
 		}
 		require.Equal(t, tc.active, tc.t.Active(&g), name)
 		if name == "official" {
-			require.Equal(t, "15001", g.AdminAreaCode)
+			require.Equal(t, places.ChauQue, g.AdminAreaCode)
 		}
 	}
 	a, b := Grant{Role: GrantBusiness, Organization: "organizations/a"}, Grant{Role: GrantBusiness, Organization: "organizations/a", Administrator: true}

@@ -2,6 +2,8 @@ package domain
 
 import (
 	"strconv"
+
+	"github.com/paulmach/orb"
 	"strings"
 	"time"
 
@@ -11,6 +13,8 @@ import (
 // RefData answers lookups of reference data during validation.
 type RefData interface {
 	AdminArea(code string) (AdminArea, bool)
+	// Boundary is an area's boundary, a Polygon or MultiPolygon (false when the file had none).
+	Boundary(code string) (orb.Geometry, bool)
 	Product(code string) (Product, bool)
 	Standard(code string) (Standard, bool)
 }
@@ -52,6 +56,9 @@ func Commune(v *apierr.Violations, ref RefData, field, code string) string {
 		v.Add(field, "ADMIN_AREA_LEVEL", "%q is a %s, not a commune", code, strings.ToLower(a.Level))
 		return ""
 	}
+	if a.Retired {
+		v.Add(field, "ADMIN_AREA_RETIRED", "commune %q (%s) is no longer in the official list; use the commune that replaced it", code, a.Name)
+	}
 	return ProvinceOf(ref, a)
 }
 
@@ -92,6 +99,7 @@ func ValidateOrganization(v *apierr.Violations, ref RefData, prefix string, o *O
 		v.Add(prefix+".kind", "ENUM_VALUE", "must be one of KIND_BUSINESS, KIND_COOPERATIVE, KIND_UNION_OF_COOPERATIVES, KIND_COOPERATIVE_GROUP, KIND_PRODUCTION_GROUP")
 	}
 	v.Text(prefix+".display_name", o.DisplayName, true, apierr.MaxNameText)
+	o.NameKeys = NameKeys(o.DisplayName)
 	if o.TaxCode == "" {
 		if o.Kind == KindBusiness || o.Kind == KindCooperative {
 			v.Add(prefix+".tax_code", "TAX_CODE_REQUIRED", "is required for businesses and cooperatives")
@@ -134,6 +142,7 @@ func validateCertifications(v *apierr.Violations, ref RefData, field string, cs 
 // minority flag.
 func ValidateHousehold(v *apierr.Violations, ref RefData, prefix string, h *Household, now time.Time) {
 	v.Text(prefix+".head_name", h.HeadName, true, apierr.MaxShortText)
+	h.NameKeys = NameKeys(h.HeadName)
 	switch h.HeadGender {
 	case "", "FEMALE", "MALE", "OTHER":
 	default:
@@ -208,6 +217,9 @@ func ValidateAuthority(v *apierr.Violations, ref RefData, prefix string, a *Auth
 	if !ok {
 		v.Add(prefix+".admin_area_code", "ADMIN_AREA_EXISTS", "admin area %q does not exist", a.AdminAreaCode)
 		return
+	}
+	if area.Retired {
+		v.Add(prefix+".admin_area_code", "ADMIN_AREA_RETIRED", "admin area %q (%s) is no longer in the official list", a.AdminAreaCode, area.Name)
 	}
 	if want != "" && area.Level != want {
 		v.Add(prefix+".admin_area_code", "ADMIN_AREA_LEVEL", "a %s must govern a %s, %q is a %s", strings.ToLower(a.Kind), strings.ToLower(want), a.AdminAreaCode, strings.ToLower(area.Level))

@@ -8,17 +8,21 @@ import (
 
 // Collection names.
 const (
-	collOrganizations = "organizations"
-	collHouseholds    = "households"
-	collMemberships   = "memberships"
-	collAuthorities   = "authorities"
-	collAdminAreas    = "admin_areas"
-	collProducts      = "products"
-	collStandards     = "standards"
-	collAPIKeys       = "api_keys"
-	collClaims        = "claims"
-	collUsers         = "users"
-	collGrants        = "grants"
+	collOrganizations  = "organizations"
+	collHouseholds     = "households"
+	collMemberships    = "memberships"
+	collAuthorities    = "authorities"
+	collAdminAreas     = "admin_areas"
+	collProducts       = "products"
+	collStandards      = "standards"
+	collAPIKeys        = "api_keys"
+	collClaims         = "claims"
+	collUsers          = "users"
+	collGrants         = "grants"
+	collReferenceMeta  = "reference_meta"
+	collParties        = "contract_parties"
+	collPlots          = "plots"
+	collCertifications = "certifications"
 )
 
 // Collections declares the registry's collections and the indexes its queries use. Listings
@@ -29,17 +33,21 @@ const (
 func Collections() []mongostore.Collection {
 	ix := mongostore.Index
 	return []mongostore.Collection{
-		{Name: collOrganizations, Indexes: []mongo.IndexModel{ix("commune_code", "_id"), ix("province_code", "_id"), ix("kind", "_id"), ix("state", "_id")}},
-		{Name: collHouseholds, Indexes: []mongo.IndexModel{ix("commune_code", "_id"), ix("province_code", "_id"), ix("poverty_status", "_id")}},
+		{Name: collOrganizations, Indexes: []mongo.IndexModel{ix("commune_code", "_id"), ix("province_code", "_id"), ix("kind", "_id"), ix("state", "_id"), ix("name_keys", "_id")}},
+		{Name: collHouseholds, Indexes: []mongo.IndexModel{ix("commune_code", "_id"), ix("province_code", "_id"), ix("poverty_status", "_id"), ix("name_keys", "_id")}},
 		{Name: collMemberships, Indexes: []mongo.IndexModel{ix("organization", "_id"), ix("household", "_id")}},
 		{Name: collAuthorities, Indexes: []mongo.IndexModel{ix("admin_area_code", "_id"), ix("kind", "_id")}},
-		{Name: collAdminAreas, Indexes: []mongo.IndexModel{ix("parent_code", "_id"), ix("level", "_id")}},
+		{Name: collAdminAreas, Indexes: []mongo.IndexModel{ix("parent_code", "_id"), ix("level", "_id"), ix("retired")}},
+		{Name: collReferenceMeta}, // read by _id only
+		{Name: collPlots, Indexes: []mongo.IndexModel{ix("household", "_id"), ix("products")}},
+		{Name: collCertifications, Indexes: []mongo.IndexModel{ix("organization", "_id"), ix("state", "valid_until"), ix("standard")}},
 		{Name: collProducts, Bounded: true},
 		{Name: collStandards, Bounded: true},
 		{Name: collAPIKeys, Indexes: []mongo.IndexModel{ix("organization", "_id"), mongostore.UniqueIndex("prefix")}},
 		{Name: collClaims}, // read by _id only
 		{Name: collUsers},  // read by _id only (identities through their claims)
 		{Name: collGrants, Indexes: []mongo.IndexModel{ix("user", "_id"), ix("organization", "_id"), ix("authority", "_id")}},
+		{Name: collParties, Indexes: []mongo.IndexModel{ix("parties", "_id")}}, // multikey: the contracts a party is in
 		mongostore.MigrationsDeclaration,
 	}
 }

@@ -15,8 +15,8 @@ func ClaimKey(kind, value string) string { return kind + "/" + value }
 
 // Migrate brings what earlier versions stored up to date, once per database: the unique
 // values registered before claims existed get their claims (so a value's holder is always
-// found by its claim), and organisations get the top-level area fields their listings filter
-// on.
+// found by its claim), organisations and households written before names were indexed get
+// their name keys, and organisations the top-level area fields their listings filter on.
 func (s *Store) Migrate(ctx context.Context) error {
 	db := s.Orgs.repo.C.Database()
 	claim := func(kind, field string) func(bson.Raw) (bson.D, error) {
@@ -53,6 +53,8 @@ func (s *Store) Migrate(ctx context.Context) error {
 		{"registry-claims-national-id-1", collHouseholds, claim("national_id", "national_id_hash")},
 		{"registry-claims-tax-code-1", collOrganizations, claim("tax_code", "tax_code")},
 		{"registry-claims-identity-1", collUsers, claim("identity", "identity_keys")},
+		{"registry-name-keys-organization-1", collOrganizations, nameKeys("display_name")},
+		{"registry-name-keys-household-1", collHouseholds, nameKeys("head_name")},
 		{"registry-organization-area-1", collOrganizations, func(d bson.Raw) (bson.D, error) {
 			if _, ok := d.Lookup("province_code").StringValueOK(); ok {
 				return nil, nil

@@ -5,6 +5,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -29,16 +30,20 @@ type Store struct {
 	Claims      Table[domain.Claim]
 	Users       Table[domain.User]
 	Grants      Table[domain.Grant]
+	Plots       Table[domain.Plot]
+	Certs       Table[domain.CertificationRecord]
+
+	db *mongostore.Database
 }
 
 // New returns the store over db.
 func New(db *mongostore.Database) *Store {
 	return &Store{
-		Orgs: table[domain.Organization](db, collOrganizations, map[string]string{"kind": "kind", "commune_code": "commune_code", "province_code": "province_code", "state": "state"}).
+		Orgs: table[domain.Organization](db, collOrganizations, map[string]string{"kind": "kind", "commune_code": "commune_code", "province_code": "province_code", "state": "state", "name": "name_keys"}).
 			preparing(func(o *domain.Organization) {
 				o.CommuneCode, o.ProvinceCode = o.Address.CommuneCode, o.Address.ProvinceCode
 			}),
-		Households:  table[domain.Household](db, collHouseholds, map[string]string{"commune_code": "commune_code", "province_code": "province_code", "poverty_status": "poverty_status"}),
+		Households:  table[domain.Household](db, collHouseholds, map[string]string{"commune_code": "commune_code", "province_code": "province_code", "poverty_status": "poverty_status", "name": "name_keys"}),
 		Memberships: table[domain.Membership](db, collMemberships, map[string]string{"organization": "organization", "household": "household", "role": "role", "state": "state"}),
 		Authorities: table[domain.Authority](db, collAuthorities, map[string]string{"kind": "kind", "admin_area_code": "admin_area_code"}),
 		Areas:       table[domain.AdminArea](db, collAdminAreas, map[string]string{"level": "level", "parent_code": "parent_code"}),
@@ -48,6 +53,10 @@ func New(db *mongostore.Database) *Store {
 		Claims:      table[domain.Claim](db, collClaims, nil),
 		Users:       table[domain.User](db, collUsers, nil),
 		Grants:      table[domain.Grant](db, collGrants, map[string]string{"user": "user", "organization": "organization", "authority": "authority"}),
+		Plots:       table[domain.Plot](db, collPlots, map[string]string{"household": "household", "product": "products"}),
+		Certs: table[domain.CertificationRecord](db, collCertifications, map[string]string{"organization": "organization", "standard": "standard", "product": "products",
+			"state": "state", "valid_until": "valid_until"}),
+		db: db,
 	}
 }
 
@@ -63,6 +72,9 @@ const (
 	opEq op = iota
 	opNe
 	opIn
+	opPrefix
+	opGte
+	opLte
 )
 
 // Cond is one condition of a listing, on a field as the API's filters name it.
@@ -83,6 +95,15 @@ func Ne(field, value string) Cond { return Cond{field: field, op: opNe, value: v
 func In(field string, values []string) Cond {
 	return Cond{field: field, op: opIn, values: append([]string{}, values...)}
 }
+
+// Gte: field is at least value (strings compare as stored: dates YYYY-MM-DD in order).
+func Gte(field, value string) Cond { return Cond{field: field, op: opGte, value: value} }
+
+// Lte: field is at most value.
+func Lte(field, value string) Cond { return Cond{field: field, op: opLte, value: value} }
+
+// Prefix: field (a folded name's keys) has a value starting with value.
+func Prefix(field, value string) Cond { return Cond{field: field, op: opPrefix, value: value} }
 
 // Table is one collection of documents keyed by a string _id and versioned for optimistic
 // concurrency, with the fields its listings may filter on.
@@ -191,7 +212,8 @@ func (t Table[T]) matches(doc *T, conds []Cond) (bool, error) {
 		v, _ := bson.Raw(raw).LookupErr(strings.Split(path, ".")...)
 		got, _ := v.StringValueOK()
 		switch {
-		case c.op == opEq && got != c.value, c.op == opNe && got == c.value, c.op == opIn && !slices.Contains(c.values, got):
+		case c.op == opEq && got != c.value, c.op == opNe && got == c.value, c.op == opIn && !slices.Contains(c.values, got),
+			c.op == opGte && got < c.value, c.op == opLte && got > c.value, c.op == opPrefix && !strings.HasPrefix(got, c.value):
 			return false, nil
 		}
 	}
@@ -213,6 +235,10 @@ func (t Table[T]) filter(conds []Cond) (bson.D, error) {
 			f = append(f, bson.E{Key: path, Value: bson.D{{Key: "$ne", Value: c.value}}})
 		case opIn:
 			f = append(f, bson.E{Key: path, Value: bson.D{{Key: "$in", Value: c.values}}})
+		case opGte, opLte:
+			f = append(f, bson.E{Key: path, Value: bson.D{{Key: map[op]string{opGte: "$gte", opLte: "$lte"}[c.op], Value: c.value}}})
+		case opPrefix: // anchored and case-sensitive: MongoDB answers it from the index
+			f = append(f, bson.E{Key: path, Value: bson.D{{Key: "$regex", Value: "^" + regexp.QuoteMeta(c.value)}}})
 		default:
 			f = append(f, bson.E{Key: path, Value: c.value})
 		}
@@ -233,6 +259,12 @@ func (s *Store) APIKeyByPrefix(ctx context.Context, prefix string) (*domain.APIK
 func (s *Store) RevokeAPIKey(ctx context.Context, id string, t time.Time) (bool, error) {
 	return s.APIKeys.repo.UpdateIf(ctx, id, bson.D{{Key: "revoke_time", Value: bson.D{{Key: "$exists", Value: false}}}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "revoke_time", Value: t}}}})
+}
+
+// SetPlotAreas records a household's area per product from its plots.
+func (s *Store) SetPlotAreas(ctx context.Context, household string, areas []domain.CultivatedArea) error {
+	_, err := s.Households.repo.UpdateIf(ctx, household, nil, bson.D{{Key: "$set", Value: bson.D{{Key: "plot_areas", Value: areas}}}})
+	return err
 }
 
 // MemberHouseholds returns the names of the households that are active members of org, in

@@ -17,6 +17,7 @@ import (
 	"github.com/lienket/lienket/services/platform/apierr"
 	"github.com/lienket/lienket/services/platform/config"
 	"github.com/lienket/lienket/services/platform/testkit"
+	"github.com/lienket/lienket/services/platform/testkit/places"
 	"github.com/lienket/lienket/services/registry/app"
 	"github.com/lienket/lienket/services/registry/internal/domain"
 )
@@ -28,7 +29,7 @@ func TestNationalIDsAreUnique(t *testing.T) {
 	env := map[string]string{"NATIONAL_ID_HASH_KEY": "test-national-id-key"}
 	clients, db := replicas(t, env)
 	create := func(i int, nid string) (*registryv1.Household, error) {
-		h := household("04477")
+		h := household(places.ChauQue)
 		h.NationalId = nid
 		return clients[i%2].CreateHousehold(ctx, &registryv1.CreateHouseholdRequest{Household: h, RequestId: fmt.Sprintf("reg-%s-%d", nid, i)})
 	}
@@ -79,7 +80,7 @@ func TestTaxCodesAreUnique(t *testing.T) {
 	clients, _ := replicas(t, nil)
 	taken := freshTaxCode()
 	create := func(i int, tax string) (*registryv1.Organization, error) {
-		o := coop(fmt.Sprint("HTX ", i), "04477")
+		o := coop(fmt.Sprint("HTX ", i), places.ChauQue)
 		o.TaxCode = tax
 		return clients[i%2].CreateOrganization(ctx, &registryv1.CreateOrganizationRequest{Organization: o, RequestId: fmt.Sprintf("org-%s-%d", tax, i)})
 	}

@@ -65,6 +65,10 @@ func orgToProto(o *domain.Organization) *registryv1.Organization {
 		CreateTime:                  ts(o.CreateTime),
 		UpdateTime:                  ts(o.UpdateTime),
 		Etag:                        aip.Etag(o.Version),
+		ContactWithheld:             o.ContactWithheld,
+	}
+	if o.ContactWithheld {
+		p.LegalRepresentative = nil
 	}
 	for _, c := range o.Certifications {
 		p.Certifications = append(p.Certifications, &registryv1.Certification{Standard: c.Standard, Number: c.Number, Issuer: c.Issuer, ValidUntil: c.ValidUntil, Products: c.Products})
@@ -115,9 +119,13 @@ func householdToProto(h *domain.Household) *registryv1.Household {
 		CreateTime:        ts(h.CreateTime),
 		UpdateTime:        ts(h.UpdateTime),
 		Etag:              aip.Etag(h.Version),
+		DetailsWithheld:   h.DetailsWithheld,
 	}
-	for _, a := range h.CultivatedAreas {
-		p.CultivatedAreas = append(p.CultivatedAreas, &registryv1.CultivatedArea{Product: a.Product, AreaM2: a.AreaM2})
+	if h.DetailsWithheld {
+		p.ContractEligible, p.Etag = false, "" // nothing beyond the name and place
+	}
+	for _, a := range h.Areas() {
+		p.CultivatedAreas = append(p.CultivatedAreas, &registryv1.CultivatedArea{Product: a.Product, AreaM2: a.AreaM2, FromPlots: a.FromPlots})
 	}
 	if h.Consent != nil {
 		p.Consent = &registryv1.DataConsent{ConsentDate: h.Consent.Date, Purpose: h.Consent.Purpose}
@@ -168,6 +176,8 @@ func areaToProto(a *domain.AdminArea) *registryv1.AdminArea {
 		Name: "adminAreas/" + a.Code, Code: a.Code,
 		Level:      enumOf(registryv1.AdminArea_LEVEL_UNSPECIFIED, "LEVEL_", a.Level),
 		ParentCode: a.ParentCode, DisplayName: a.Name, Latitude: a.Latitude, Longitude: a.Longitude,
+		EnglishName: a.NameEN, Kind: enumOf(registryv1.AdminArea_KIND_UNSPECIFIED, "KIND_", a.Kind),
+		AreaKm2: a.AreaKm2, Retired: a.Retired,
 	}
 }
 

@@ -1,6 +1,7 @@
 package transport_test
 
 import (
+	"context"
 	"fmt"
 	"testing"
 
@@ -8,7 +9,10 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
 	"github.com/lienket/lienket/services/platform/apierr"
+	"github.com/lienket/lienket/services/platform/auth"
+	"github.com/lienket/lienket/services/platform/testkit/places"
 )
 
 // requireStatus asserts err's gRPC code and ErrorInfo reason.
@@ -29,4 +33,13 @@ func requireRule(t testing.TB, err error, field, rule string, msgAndArgs ...any)
 		}
 	}
 	require.Failf(t, "violation missing", "want %s on %s in %v %v", rule, field, err, msgAndArgs)
+}
+
+// chauQueCoop registers (as an operator) the cooperative HTX Quế Châu Quế and returns its name
+// and a client of its producer principal.
+func (e *env) chauQueCoop(t *testing.T) (string, registryv1.RegistryServiceClient) {
+	t.Helper()
+	org, err := e.client(t, admin).CreateOrganization(context.Background(), &registryv1.CreateOrganizationRequest{Organization: coop("HTX Quế Châu Quế", places.ChauQue)})
+	require.NoError(t, err)
+	return org.Name, e.client(t, auth.Principal{Subject: "users/p", Role: auth.RoleProducer, Organization: org.Name})
 }

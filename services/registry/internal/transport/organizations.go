@@ -46,3 +46,10 @@ func (s *Server) UpdateOrganization(ctx context.Context, req *registryv1.UpdateO
 func (s *Server) DeleteOrganization(ctx context.Context, req *registryv1.DeleteOrganizationRequest) (*emptypb.Empty, error) {
 	return empty(ctx, func(p auth.Principal) error { return s.uc.DeleteOrganization(ctx, p, req.GetName(), req.GetEtag()) })
 }
+
+// RecordContractParties implements the RPC.
+func (s *Server) RecordContractParties(ctx context.Context, req *registryv1.RecordContractPartiesRequest) (*emptypb.Empty, error) {
+	return empty(ctx, func(p auth.Principal) error {
+		return s.uc.RecordContractParties(ctx, p, req.GetContract(), req.GetParties())
+	})
+}

@@ -18,6 +18,7 @@ import (
 	"github.com/lienket/lienket/services/platform/auth"
 	"github.com/lienket/lienket/services/platform/config"
 	"github.com/lienket/lienket/services/platform/testkit"
+	"github.com/lienket/lienket/services/platform/testkit/places"
 	"github.com/lienket/lienket/services/registry/app"
 	"github.com/lienket/lienket/services/registry/taxcode"
 )
@@ -78,21 +79,42 @@ func TestReferenceData(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "Vỏ quế", p.NameVi)
 	require.Equal(t, registryv1.ProductCategory_PRODUCT_CATEGORY_FORESTRY, p.Category)
-	a, err := c.GetAdminArea(ctx, &registryv1.GetAdminAreaRequest{Name: "adminAreas/04477"})
+	a, err := c.GetAdminArea(ctx, &registryv1.GetAdminAreaRequest{Name: "adminAreas/" + places.ChauQue})
 	require.NoError(t, err)
-	require.Equal(t, "15", a.ParentCode)
-	communes, err := c.ListAdminAreas(ctx, &registryv1.ListAdminAreasRequest{Filter: `level = "LEVEL_COMMUNE" AND parent_code = "15"`, PageSize: 100})
+	require.Equal(t, "Xã Châu Quế", a.DisplayName)
+	require.Equal(t, "Chau Que Commune", a.EnglishName)
+	require.Equal(t, registryv1.AdminArea_KIND_COMMUNE, a.Kind)
+	require.Equal(t, places.LaoCai, a.ParentCode)
+	require.InDelta(t, 22.02, a.Latitude, 0.01)
+	require.InDelta(t, 162.08, a.AreaKm2, 0.01)
+	communes, err := c.ListAdminAreas(ctx, &registryv1.ListAdminAreasRequest{Filter: `level = "LEVEL_COMMUNE" AND parent_code = "` + places.LaoCai + `"`, PageSize: 500})
 	require.NoError(t, err)
-	require.GreaterOrEqual(t, len(communes.AdminAreas), 5)
-	provinces, err := c.ListAdminAreas(ctx, &registryv1.ListAdminAreasRequest{Filter: `level = "LEVEL_PROVINCE"`, PageSize: 100})
+	require.Len(t, communes.AdminAreas, 99, "Lào Cai's communes after its 2025 merger with Yên Bái")
+	provinces, err := c.ListAdminAreas(ctx, &registryv1.ListAdminAreasRequest{Filter: `level=PROVINCE`, PageSize: 100})
 	require.NoError(t, err)
+	require.Len(t, provinces.AdminAreas, 34)
 	names := []string{}
 	for _, p := range provinces.AdminAreas {
 		names = append(names, p.DisplayName)
 	}
-	for _, want := range []string{"Lào Cai", "Tuyên Quang", "Thái Nguyên", "Sơn La", "Quảng Trị", "Hà Tĩnh", "Lâm Đồng", "Đồng Tháp"} {
-		require.Contains(t, strings.Join(names, ","), want)
+	for _, want := range []string{"Thành phố Hà Nội", "Tỉnh Lào Cai", "Tỉnh Tuyên Quang", "Tỉnh Hà Tĩnh", "Tỉnh Đồng Tháp", "Thành phố Hồ Chí Minh"} {
+		require.Contains(t, names, want)
 	}
+	total, token := 0, ""
+	for {
+		pg, err := c.ListAdminAreas(ctx, &registryv1.ListAdminAreasRequest{Filter: `level = "LEVEL_COMMUNE"`, PageSize: 500, PageToken: token})
+		require.NoError(t, err)
+		total += len(pg.AdminAreas)
+		if token = pg.NextPageToken; token == "" {
+			break
+		}
+	}
+	require.Equal(t, 3321, total)
+	retired, err := c.ListAdminAreas(ctx, &registryv1.ListAdminAreasRequest{Filter: `retired = true`})
+	require.NoError(t, err)
+	require.Empty(t, retired.AdminAreas)
+	_, err = c.ListAdminAreas(ctx, &registryv1.ListAdminAreasRequest{Filter: `retired = maybe`})
+	requireRule(t, err, "filter", "FILTER_VALUE")
 	st, err := c.GetStandard(ctx, &registryv1.GetStandardRequest{Name: "standards/GLOBALGAP"})
 	require.NoError(t, err)
 	require.Equal(t, []string{"VIETGAP"}, st.Satisfies)
@@ -107,14 +129,14 @@ func TestOrganizationLifecycle(t *testing.T) {
 	ctx := context.Background()
 	c := e.client(t, admin)
 
-	o, err := c.CreateOrganization(ctx, &registryv1.CreateOrganizationRequest{Organization: coop("HTX Quế Châu Quế", "04477"), RequestId: "org-1"})
+	o, err := c.CreateOrganization(ctx, &registryv1.CreateOrganizationRequest{Organization: coop("HTX Quế Châu Quế", places.ChauQue), RequestId: "org-1"})
 	require.NoError(t, err)
-	require.Equal(t, "15", o.Address.ProvinceCode)
+	require.Equal(t, places.LaoCai, o.Address.ProvinceCode)
 	require.Equal(t, "+84912345678", o.LegalRepresentative.Phone)
 	require.Equal(t, registryv1.Organization_STATE_ACTIVE, o.State)
 
 	// Idempotent retry returns the first result, even with a different body.
-	again, err := c.CreateOrganization(ctx, &registryv1.CreateOrganizationRequest{Organization: coop("Other name", "04477"), RequestId: "org-1"})
+	again, err := c.CreateOrganization(ctx, &registryv1.CreateOrganizationRequest{Organization: coop("Other name", places.ChauQue), RequestId: "org-1"})
 	require.NoError(t, err)
 	require.Equal(t, o.Name, again.Name)
 	require.Equal(t, "HTX Quế Châu Quế", again.DisplayName)
@@ -126,7 +148,7 @@ func TestOrganizationLifecycle(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r, err := c.CreateOrganization(ctx, &registryv1.CreateOrganizationRequest{Organization: coop("Race", "04480"), RequestId: "race"})
+			r, err := c.CreateOrganization(ctx, &registryv1.CreateOrganizationRequest{Organization: coop("Race", places.DongCuong), RequestId: "race"})
 			if err == nil {
 				names[i] = r.Name
 			}
@@ -158,7 +180,7 @@ func TestOrganizationLifecycle(t *testing.T) {
 	other := e.client(t, auth.Principal{Subject: "users/x", Role: auth.RoleBusiness, Organization: "organizations/someone-else"})
 	_, err = other.UpdateOrganization(ctx, &registryv1.UpdateOrganizationRequest{Organization: &registryv1.Organization{Name: o.Name, DisplayName: "hijack"}, UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"display_name"}}})
 	requireStatus(t, err, codes.PermissionDenied, "PERMISSION_DENIED")
-	_, err = other.CreateOrganization(ctx, &registryv1.CreateOrganizationRequest{Organization: coop("x", "04477")})
+	_, err = other.CreateOrganization(ctx, &registryv1.CreateOrganizationRequest{Organization: coop("x", places.ChauQue)})
 	requireStatus(t, err, codes.PermissionDenied, "PERMISSION_DENIED")
 
 	// Delete with etag.
@@ -185,24 +207,24 @@ func TestValidationWritesNothing(t *testing.T) {
 		"tax required":  {func(o *registryv1.Organization) { o.TaxCode = "" }, "organization.tax_code", "TAX_CODE_REQUIRED"},
 		"phone":         {func(o *registryv1.Organization) { o.LegalRepresentative.Phone = "+1 555" }, "organization.legal_representative.phone", "PHONE_FORMAT"},
 		"commune":       {func(o *registryv1.Organization) { o.Address.CommuneCode = "00000" }, "organization.address.commune_code", "ADMIN_AREA_EXISTS"},
-		"commune level": {func(o *registryv1.Organization) { o.Address.CommuneCode = "15" }, "organization.address.commune_code", "ADMIN_AREA_LEVEL"},
+		"commune level": {func(o *registryv1.Organization) { o.Address.CommuneCode = places.LaoCai }, "organization.address.commune_code", "ADMIN_AREA_LEVEL"},
 		"unknown enum":  {func(o *registryv1.Organization) { o.Kind = 42 }, "organization.kind", "ENUM_VALUE"},
 		"no kind":       {func(o *registryv1.Organization) { o.Kind = 0 }, "organization.kind", "ENUM_VALUE"},
 		"long name":     {func(o *registryv1.Organization) { o.DisplayName = strings.Repeat("Q", 201) }, "organization.display_name", "MAX_LENGTH"},
 		"certification": {func(o *registryv1.Organization) { o.Certifications = []*registryv1.Certification{{Standard: "NOPE"}} }, "organization.certifications[0].standard", "STANDARD_EXISTS"},
 	} {
-		o := coop("HTX", "04477")
+		o := coop("HTX", places.ChauQue)
 		tc.mut(o)
 		_, err := c.CreateOrganization(ctx, &registryv1.CreateOrganizationRequest{Organization: o})
 		requireRule(t, err, tc.field, tc.rule, name)
 	}
-	_, err := c.CreateOrganization(ctx, &registryv1.CreateOrganizationRequest{Organization: coop("x", "04477"), RequestId: "bad id with spaces"})
+	_, err := c.CreateOrganization(ctx, &registryv1.CreateOrganizationRequest{Organization: coop("x", places.ChauQue), RequestId: "bad id with spaces"})
 	requireRule(t, err, "request_id", "REQUEST_ID")
 	list, err := c.ListOrganizations(ctx, &registryv1.ListOrganizationsRequest{})
 	require.NoError(t, err)
 	require.Empty(t, list.Organizations, "nothing was written")
 
-	hh := household("04477")
+	hh := household(places.ChauQue)
 	hh.NationalId = "12AB"
 	hh.EthnicGroup = "Hobbit"
 	hh.MemberCount = -3
@@ -229,14 +251,14 @@ func TestPagingAndFilters(t *testing.T) {
 	ctx := context.Background()
 	c := e.client(t, admin)
 	for i := 0; i < 7; i++ {
-		o := coop(fmt.Sprintf("HTX %d", i), "04477")
+		o := coop(fmt.Sprintf("HTX %d", i), places.ChauQue)
 		if i%2 == 1 {
-			o.Address.CommuneCode = "05503" // Thái Nguyên
+			o.Address.CommuneCode = places.TanCuong // Thái Nguyên
 		}
 		_, err := c.CreateOrganization(ctx, &registryv1.CreateOrganizationRequest{Organization: o})
 		require.NoError(t, err)
 	}
-	biz := coop("Công ty Quế Việt", "26734")
+	biz := coop("Công ty Quế Việt", places.SaiGon)
 	biz.Kind = registryv1.Organization_KIND_BUSINESS
 	_, err := c.CreateOrganization(ctx, &registryv1.CreateOrganizationRequest{Organization: biz})
 	require.NoError(t, err)
@@ -258,12 +280,12 @@ func TestPagingAndFilters(t *testing.T) {
 	require.Len(t, seen, 7)
 	require.Equal(t, 4, pages)
 
-	r, err := c.ListOrganizations(ctx, &registryv1.ListOrganizationsRequest{PageSize: 2, Filter: `province_code = "19"`})
+	r, err := c.ListOrganizations(ctx, &registryv1.ListOrganizationsRequest{PageSize: 2, Filter: `province_code = "` + places.ThaiNguyen + `"`})
 	require.NoError(t, err)
 	require.Len(t, r.Organizations, 2)
-	_, err = c.ListOrganizations(ctx, &registryv1.ListOrganizationsRequest{PageSize: 2, PageToken: r.NextPageToken, Filter: `province_code = "15"`})
+	_, err = c.ListOrganizations(ctx, &registryv1.ListOrganizationsRequest{PageSize: 2, PageToken: r.NextPageToken, Filter: `province_code = "` + places.LaoCai + `"`})
 	requireRule(t, err, "page_token", "PAGE_TOKEN", "token is bound to its filter")
-	r, err = c.ListOrganizations(ctx, &registryv1.ListOrganizationsRequest{Filter: `commune_code = "26734" AND kind = "KIND_BUSINESS"`})
+	r, err = c.ListOrganizations(ctx, &registryv1.ListOrganizationsRequest{Filter: `commune_code = "` + places.SaiGon + `" AND kind = "KIND_BUSINESS"`})
 	require.NoError(t, err)
 	require.Len(t, r.Organizations, 1)
 }
@@ -272,17 +294,17 @@ func TestHouseholdsMembershipsAndPrivacy(t *testing.T) {
 	e := start(t)
 	ctx := context.Background()
 	c := e.client(t, admin)
-	org, err := c.CreateOrganization(ctx, &registryv1.CreateOrganizationRequest{Organization: coop("HTX A", "04477")})
+	org, err := c.CreateOrganization(ctx, &registryv1.CreateOrganizationRequest{Organization: coop("HTX A", places.ChauQue)})
 	require.NoError(t, err)
-	org2, err := c.CreateOrganization(ctx, &registryv1.CreateOrganizationRequest{Organization: coop("HTX B", "04480")})
+	org2, err := c.CreateOrganization(ctx, &registryv1.CreateOrganizationRequest{Organization: coop("HTX B", places.DongCuong)})
 	require.NoError(t, err)
-	bizIn := coop("Công ty", "26734")
+	bizIn := coop("Công ty", places.SaiGon)
 	bizIn.Kind = registryv1.Organization_KIND_BUSINESS
 	biz, err := c.CreateOrganization(ctx, &registryv1.CreateOrganizationRequest{Organization: bizIn})
 	require.NoError(t, err)
 
 	producer := e.client(t, auth.Principal{Subject: "users/p", Role: auth.RoleProducer, Organization: org.Name})
-	h, err := producer.CreateHousehold(ctx, &registryv1.CreateHouseholdRequest{Household: household("04477"), RequestId: "hh-1"})
+	h, err := producer.CreateHousehold(ctx, &registryv1.CreateHouseholdRequest{Household: household(places.ChauQue), RequestId: "hh-1"})
 	require.NoError(t, err)
 	require.Empty(t, h.NationalId, "national ID is never returned")
 	require.Equal(t, "4567", h.NationalIdLast4)
@@ -291,12 +313,12 @@ func TestHouseholdsMembershipsAndPrivacy(t *testing.T) {
 	require.Equal(t, "+84389123456", h.Phone)
 
 	// Same national ID again → conflict; the number never appears in the error.
-	_, err = c.CreateHousehold(ctx, &registryv1.CreateHouseholdRequest{Household: household("04477")})
+	_, err = c.CreateHousehold(ctx, &registryv1.CreateHouseholdRequest{Household: household(places.ChauQue)})
 	requireStatus(t, err, codes.AlreadyExists, "NATIONAL_ID_REGISTERED")
 	require.NotContains(t, err.Error(), "001203004567")
 
 	// Businesses cannot register households.
-	_, err = e.client(t, auth.Principal{Subject: "users/b", Role: auth.RoleBusiness, Organization: biz.Name}).CreateHousehold(ctx, &registryv1.CreateHouseholdRequest{Household: household("04477")})
+	_, err = e.client(t, auth.Principal{Subject: "users/b", Role: auth.RoleBusiness, Organization: biz.Name}).CreateHousehold(ctx, &registryv1.CreateHouseholdRequest{Household: household(places.ChauQue)})
 	requireStatus(t, err, codes.PermissionDenied, "PERMISSION_DENIED")
 
 	// Before membership the producer cannot see the household (not found, no leak).
@@ -333,11 +355,11 @@ func TestHouseholdsMembershipsAndPrivacy(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, orgs.Memberships, 2)
 
-	official := e.client(t, auth.Principal{Subject: "users/o", Role: auth.RoleCommuneOfficial, AdminArea: "04477"})
+	official := e.client(t, auth.Principal{Subject: "users/o", Role: auth.RoleCommuneOfficial, AdminArea: places.ChauQue})
 	poor, err := official.ListHouseholds(ctx, &registryv1.ListHouseholdsRequest{Filter: `poverty_status = "POVERTY_STATUS_POOR"`})
 	require.NoError(t, err)
 	require.Len(t, poor.Households, 1)
-	otherOfficial := e.client(t, auth.Principal{Subject: "users/o2", Role: auth.RoleCommuneOfficial, AdminArea: "04480"})
+	otherOfficial := e.client(t, auth.Principal{Subject: "users/o2", Role: auth.RoleCommuneOfficial, AdminArea: places.DongCuong})
 	none, err := otherOfficial.ListHouseholds(ctx, &registryv1.ListHouseholdsRequest{})
 	require.NoError(t, err)
 	require.Empty(t, none.Households, "officials see only their commune")
@@ -359,16 +381,16 @@ func TestAuthoritiesAndAPIKeys(t *testing.T) {
 	e := start(t)
 	ctx := context.Background()
 	c := e.client(t, admin)
-	a, err := c.CreateAuthority(ctx, &registryv1.CreateAuthorityRequest{Authority: &registryv1.Authority{Kind: registryv1.Authority_KIND_COMMUNE_PEOPLES_COMMITTEE, DisplayName: "UBND xã Châu Quế", AdminAreaCode: "04477"}})
+	a, err := c.CreateAuthority(ctx, &registryv1.CreateAuthorityRequest{Authority: &registryv1.Authority{Kind: registryv1.Authority_KIND_COMMUNE_PEOPLES_COMMITTEE, DisplayName: "UBND xã Châu Quế", AdminAreaCode: places.ChauQue}})
 	require.NoError(t, err)
-	_, err = c.CreateAuthority(ctx, &registryv1.CreateAuthorityRequest{Authority: &registryv1.Authority{Kind: registryv1.Authority_KIND_PROVINCE_PEOPLES_COMMITTEE, DisplayName: "UBND tỉnh", AdminAreaCode: "04477"}})
+	_, err = c.CreateAuthority(ctx, &registryv1.CreateAuthorityRequest{Authority: &registryv1.Authority{Kind: registryv1.Authority_KIND_PROVINCE_PEOPLES_COMMITTEE, DisplayName: "UBND tỉnh", AdminAreaCode: places.ChauQue}})
 	requireRule(t, err, "authority.admin_area_code", "ADMIN_AREA_LEVEL", "a province committee must govern a province")
-	list, err := c.ListAuthorities(ctx, &registryv1.ListAuthoritiesRequest{Filter: `admin_area_code = "04477" AND kind = "KIND_COMMUNE_PEOPLES_COMMITTEE"`})
+	list, err := c.ListAuthorities(ctx, &registryv1.ListAuthoritiesRequest{Filter: `admin_area_code = "` + places.ChauQue + `" AND kind = "KIND_COMMUNE_PEOPLES_COMMITTEE"`})
 	require.NoError(t, err)
 	require.Len(t, list.Authorities, 1)
 	require.Equal(t, a.Name, list.Authorities[0].Name)
 
-	bizIn := coop("Công ty Quế Việt", "26734")
+	bizIn := coop("Công ty Quế Việt", places.SaiGon)
 	bizIn.Kind = registryv1.Organization_KIND_BUSINESS
 	biz, err := c.CreateOrganization(ctx, &registryv1.CreateOrganizationRequest{Organization: bizIn})
 	require.NoError(t, err)
@@ -415,9 +437,9 @@ func TestOfficialsSeeMembershipsOfTheirAreaOnly(t *testing.T) {
 	e := start(t)
 	ctx := context.Background()
 	c := e.client(t, admin)
-	org, err := c.CreateOrganization(ctx, &registryv1.CreateOrganizationRequest{Organization: coop("HTX A", "04477")})
+	org, err := c.CreateOrganization(ctx, &registryv1.CreateOrganizationRequest{Organization: coop("HTX A", places.ChauQue)})
 	require.NoError(t, err)
-	h, err := c.CreateHousehold(ctx, &registryv1.CreateHouseholdRequest{Household: household("04477")})
+	h, err := c.CreateHousehold(ctx, &registryv1.CreateHouseholdRequest{Household: household(places.ChauQue)})
 	require.NoError(t, err)
 	m, err := c.CreateMembership(ctx, &registryv1.CreateMembershipRequest{Parent: org.Name, Membership: &registryv1.Membership{Household: h.Name}})
 	require.NoError(t, err)
@@ -425,10 +447,10 @@ func TestOfficialsSeeMembershipsOfTheirAreaOnly(t *testing.T) {
 		p  auth.Principal
 		ok bool
 	}{
-		{auth.Principal{Subject: "users/o", Role: auth.RoleCommuneOfficial, AdminArea: "04477"}, true},
-		{auth.Principal{Subject: "users/p", Role: auth.RoleProvinceOfficial, AdminArea: "15"}, true},
-		{auth.Principal{Subject: "users/o2", Role: auth.RoleCommuneOfficial, AdminArea: "04480"}, false},
-		{auth.Principal{Subject: "users/p2", Role: auth.RoleProvinceOfficial, AdminArea: "82"}, false},
+		{auth.Principal{Subject: "users/o", Role: auth.RoleCommuneOfficial, AdminArea: places.ChauQue}, true},
+		{auth.Principal{Subject: "users/p", Role: auth.RoleProvinceOfficial, AdminArea: places.LaoCai}, true},
+		{auth.Principal{Subject: "users/o2", Role: auth.RoleCommuneOfficial, AdminArea: places.DongCuong}, false},
+		{auth.Principal{Subject: "users/p2", Role: auth.RoleProvinceOfficial, AdminArea: places.DongThap}, false},
 	} {
 		cl := e.client(t, tc.p)
 		_, err := cl.GetMembership(ctx, &registryv1.GetMembershipRequest{Name: m.Name})
@@ -449,13 +471,13 @@ func TestUnknownEnumNumbersAreRefused(t *testing.T) {
 	e := start(t)
 	ctx := context.Background()
 	c := e.client(t, admin)
-	org, err := c.CreateOrganization(ctx, &registryv1.CreateOrganizationRequest{Organization: coop("HTX A", "04477")})
+	org, err := c.CreateOrganization(ctx, &registryv1.CreateOrganizationRequest{Organization: coop("HTX A", places.ChauQue)})
 	require.NoError(t, err)
-	hh := household("04477")
+	hh := household(places.ChauQue)
 	hh.HeadGender = 42
 	_, err = c.CreateHousehold(ctx, &registryv1.CreateHouseholdRequest{Household: hh})
 	requireRule(t, err, "household.head_gender", "ENUM_VALUE")
-	h, err := c.CreateHousehold(ctx, &registryv1.CreateHouseholdRequest{Household: household("04477")})
+	h, err := c.CreateHousehold(ctx, &registryv1.CreateHouseholdRequest{Household: household(places.ChauQue)})
 	require.NoError(t, err)
 	_, err = c.CreateMembership(ctx, &registryv1.CreateMembershipRequest{Parent: org.Name, Membership: &registryv1.Membership{Household: h.Name, Role: 42}})
 	requireRule(t, err, "membership.role", "ENUM_VALUE")

@@ -15,6 +15,7 @@ import (
 	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
 	"github.com/lienket/lienket/services/platform/auth"
 	"github.com/lienket/lienket/services/platform/testkit"
+	"github.com/lienket/lienket/services/platform/testkit/places"
 	"github.com/lienket/lienket/services/registry/internal/domain"
 )
 
@@ -47,17 +48,17 @@ func startPeople(t *testing.T) *people {
 	c := e.client(t, admin)
 	pe := &people{env: e, ctx: ctx, admin: c}
 	var err error
-	bizIn := coop("Công ty Quế Việt", "04477")
+	bizIn := coop("Công ty Quế Việt", places.ChauQue)
 	bizIn.Kind = registryv1.Organization_KIND_BUSINESS
 	pe.biz, err = c.CreateOrganization(ctx, &registryv1.CreateOrganizationRequest{Organization: bizIn})
 	require.NoError(t, err)
-	pe.coop, err = c.CreateOrganization(ctx, &registryv1.CreateOrganizationRequest{Organization: coop("HTX Quế Châu Quế", "04477")})
+	pe.coop, err = c.CreateOrganization(ctx, &registryv1.CreateOrganizationRequest{Organization: coop("HTX Quế Châu Quế", places.ChauQue)})
 	require.NoError(t, err)
-	pe.commune, err = c.CreateAuthority(ctx, &registryv1.CreateAuthorityRequest{Authority: &registryv1.Authority{Kind: registryv1.Authority_KIND_COMMUNE_PEOPLES_COMMITTEE, DisplayName: "UBND xã Châu Quế", AdminAreaCode: "04477"}})
+	pe.commune, err = c.CreateAuthority(ctx, &registryv1.CreateAuthorityRequest{Authority: &registryv1.Authority{Kind: registryv1.Authority_KIND_COMMUNE_PEOPLES_COMMITTEE, DisplayName: "UBND xã Châu Quế", AdminAreaCode: places.ChauQue}})
 	require.NoError(t, err)
-	pe.province, err = c.CreateAuthority(ctx, &registryv1.CreateAuthorityRequest{Authority: &registryv1.Authority{Kind: registryv1.Authority_KIND_PROVINCE_PEOPLES_COMMITTEE, DisplayName: "UBND tỉnh Lào Cai", AdminAreaCode: "15"}})
+	pe.province, err = c.CreateAuthority(ctx, &registryv1.CreateAuthorityRequest{Authority: &registryv1.Authority{Kind: registryv1.Authority_KIND_PROVINCE_PEOPLES_COMMITTEE, DisplayName: "UBND tỉnh Lào Cai", AdminAreaCode: places.LaoCai}})
 	require.NoError(t, err)
-	pe.household, err = c.CreateHousehold(ctx, &registryv1.CreateHouseholdRequest{Household: household("04477")})
+	pe.household, err = c.CreateHousehold(ctx, &registryv1.CreateHouseholdRequest{Household: household(places.ChauQue)})
 	require.NoError(t, err)
 	return pe
 }
@@ -279,7 +280,7 @@ func TestGrantValidationWritesNothing(t *testing.T) {
 	// What a grant derives: the official's area from the authority, the label from the target.
 	official, err := pe.admin.CreateGrant(pe.ctx, &registryv1.CreateGrantRequest{Parent: u.Name, Grant: officialGrant(registryv1.Grant_ROLE_COMMUNE_OFFICIAL, pe.commune.Name, true)})
 	require.NoError(t, err)
-	require.Equal(t, "04477", official.AdminAreaCode)
+	require.Equal(t, places.ChauQue, official.AdminAreaCode)
 	require.Equal(t, "UBND xã Châu Quế — commune official (administrator)", official.DisplayName)
 	hh, err := pe.admin.CreateGrant(pe.ctx, &registryv1.CreateGrantRequest{Parent: u.Name, Grant: &registryv1.Grant{Role: registryv1.Grant_ROLE_HOUSEHOLD, Household: pe.household.Name, DisplayName: "ignored", AdminAreaCode: "ignored"}})
 	require.NoError(t, err)
@@ -294,7 +295,7 @@ func TestGrantLimit(t *testing.T) {
 	var last *registryv1.CreateGrantRequest
 	for i := 1; i < domain.MaxGrantsPerUser; i++ {
 		o, err := pe.admin.CreateOrganization(pe.ctx, &registryv1.CreateOrganizationRequest{Organization: &registryv1.Organization{
-			Kind: registryv1.Organization_KIND_PRODUCTION_GROUP, DisplayName: fmt.Sprint("Tổ ", i), Address: &registryv1.Address{CommuneCode: "04477"}}})
+			Kind: registryv1.Organization_KIND_PRODUCTION_GROUP, DisplayName: fmt.Sprint("Tổ ", i), Address: &registryv1.Address{CommuneCode: places.ChauQue}}})
 		require.NoError(t, err)
 		last = &registryv1.CreateGrantRequest{Parent: u.Name, Grant: orgGrant(registryv1.Grant_ROLE_PRODUCER, o.Name, false), RequestId: fmt.Sprint("g-", i)}
 		_, err = pe.admin.CreateGrant(pe.ctx, last)
@@ -443,12 +444,12 @@ func TestAuthorityAdministrators(t *testing.T) {
 	pe := startPeople(t)
 	ctx := pe.ctx
 	chair := pe.user(t, "Hoàng Văn Chủ Tịch", officialGrant(registryv1.Grant_ROLE_COMMUNE_OFFICIAL, pe.commune.Name, true))
-	o := pe.client(t, auth.Principal{Subject: chair.Name, Role: auth.RoleCommuneOfficial, AdminArea: "04477"})
+	o := pe.client(t, auth.Principal{Subject: chair.Name, Role: auth.RoleCommuneOfficial, AdminArea: places.ChauQue})
 	clerk, err := o.CreateUser(ctx, &registryv1.CreateUserRequest{User: person("Lý Thị Văn Thư", "clerk")})
 	require.NoError(t, err)
 	g, err := o.CreateGrant(ctx, &registryv1.CreateGrantRequest{Parent: clerk.Name, Grant: officialGrant(registryv1.Grant_ROLE_COMMUNE_OFFICIAL, pe.commune.Name, false)})
 	require.NoError(t, err)
-	require.Equal(t, "04477", g.AdminAreaCode)
+	require.Equal(t, places.ChauQue, g.AdminAreaCode)
 	list, err := o.ListUsers(ctx, &registryv1.ListUsersRequest{Filter: `authority = "` + pe.commune.Name + `"`})
 	require.NoError(t, err)
 	require.ElementsMatch(t, []string{chair.Name, clerk.Name}, userNames(list.Users))
@@ -463,8 +464,8 @@ func TestAuthorityAdministrators(t *testing.T) {
 	_, err = o.ListUsers(ctx, &registryv1.ListUsersRequest{Filter: `authority = "` + pe.province.Name + `"`})
 	requireStatus(t, err, codes.PermissionDenied, "PERMISSION_DENIED")
 	for name, p := range map[string]auth.Principal{
-		"another commune": {Subject: chair.Name, Role: auth.RoleCommuneOfficial, AdminArea: "04480"},
-		"as province":     {Subject: chair.Name, Role: auth.RoleProvinceOfficial, AdminArea: "04477"},
+		"another commune": {Subject: chair.Name, Role: auth.RoleCommuneOfficial, AdminArea: places.DongCuong},
+		"as province":     {Subject: chair.Name, Role: auth.RoleProvinceOfficial, AdminArea: places.ChauQue},
 	} {
 		_, err := pe.client(t, p).CreateGrant(ctx, &registryv1.CreateGrantRequest{Parent: clerk.Name, Grant: officialGrant(registryv1.Grant_ROLE_COMMUNE_OFFICIAL, pe.commune.Name, true)})
 		requireStatus(t, err, codes.PermissionDenied, "PERMISSION_DENIED", name)

@@ -91,3 +91,49 @@ func (r *Registry) mayReadMemberships(ctx context.Context, p auth.Principal, org
 	}
 	return p.AdminArea == o.Address.ProvinceCode, nil
 }
+
+// Contact details (the legal representative, the street line of the address) are shown to the
+// organisation itself, operators and services, officials of its commune or province, and the
+// parties of its contracts (recorded by the contracts service); name, kind, tax code and
+// commune stay public to signed-in callers.
+
+// withholdContacts clears the contact details of each organisation p may not see them for.
+func (r *Registry) withholdContacts(ctx context.Context, p auth.Principal, orgs []*domain.Organization) error {
+	var ask []string
+	for _, o := range orgs {
+		if !seesContact(p, o) {
+			ask = append(ask, orgName(o.ID))
+		}
+	}
+	if len(ask) == 0 {
+		return nil
+	}
+	party := p.Organization
+	if p.Is(auth.RoleHousehold) {
+		party = p.Household
+	}
+	counter, err := r.st.Counterparties(ctx, party, ask)
+	if err != nil {
+		return err
+	}
+	for _, o := range orgs {
+		if !seesContact(p, o) && !counter[orgName(o.ID)] {
+			o.LegalRepresentative = domain.LegalRepresentative{}
+			o.Address.Line = ""
+			o.ContactWithheld = true
+		}
+	}
+	return nil
+}
+
+func seesContact(p auth.Principal, o *domain.Organization) bool {
+	switch {
+	case p.Privileged(), p.ActsFor(orgName(o.ID)):
+		return true
+	case p.Is(auth.RoleCommuneOfficial):
+		return p.AdminArea == o.Address.CommuneCode
+	case p.Is(auth.RoleProvinceOfficial):
+		return p.AdminArea == o.Address.ProvinceCode
+	}
+	return false
+}

@@ -16,9 +16,14 @@ import (
 // protectNationalID records on h the protected form of a national ID number given in the
 // request (rule NATIONAL_ID_FORMAT); the number itself is kept nowhere.
 func (r *Registry) protectNationalID(v *apierr.Violations, number string, h *domain.Household) {
+	r.protectNationalIDAt(v, "household.national_id", number, h)
+}
+
+// protectNationalIDAt is protectNationalID with the request field named.
+func (r *Registry) protectNationalIDAt(v *apierr.Violations, field, number string, h *domain.Household) {
 	nid, err := domain.ProtectNationalID(number, r.idKey)
 	if err != nil {
-		v.Add("household.national_id", "NATIONAL_ID_FORMAT", "%s", err.Error())
+		v.Add(field, "NATIONAL_ID_FORMAT", "%s", err.Error())
 	}
 	h.NationalIDHash, h.NationalIDLast4 = nid.Hash, nid.Last4
 }
@@ -75,15 +80,24 @@ func (r *Registry) GetHousehold(ctx context.Context, p auth.Principal, name stri
 func (r *Registry) ListHouseholds(ctx context.Context, p auth.Principal, in ListInput) (Page[domain.Household], error) {
 	cs, err := aip.ParseFilterFields(in.Filter, aip.AnyValue("commune_code"), aip.AnyValue("province_code"),
 		aip.OneOfEnum("poverty_status", "POVERTY_STATUS_", domain.PovertyPoor, domain.PovertyNearPoor, domain.PovertyRecentlyEscaped, domain.PovertyNonPoor),
-		aip.AnyValue("organization"))
+		aip.AnyValue("organization"), aip.AnyValue("name"), aip.AnyValue("contract"))
 	if err != nil {
 		return Page[domain.Household]{}, err
+	}
+	if contract, rest, ok, err := splitContract(cs); ok || err != nil {
+		if err != nil {
+			return Page[domain.Household]{}, err
+		}
+		return r.contractHouseholds(ctx, p, contract, rest, in)
 	}
 	org, rest, err := splitOrganization(cs)
 	if err != nil {
 		return Page[domain.Household]{}, err
 	}
-	where := conds(rest, map[string]string{"poverty_status": "POVERTY_STATUS_"})
+	where, err := conds(rest, map[string]string{"poverty_status": "POVERTY_STATUS_"})
+	if err != nil {
+		return Page[domain.Household]{}, err
+	}
 	scope, err := householdScope(p, org)
 	if err != nil {
 		return Page[domain.Household]{}, err
@@ -213,4 +227,94 @@ func (r *Registry) DeleteHousehold(ctx context.Context, p auth.Principal, name, 
 	}
 	r.release(ctx, r.nationalIDs(), one(h.NationalIDHash), h.ID)
 	return nil
+}
+
+// splitContract takes the contract condition (a single =, not with organization) out of a
+// household filter; ok reports whether there was one.
+func splitContract(cs []aip.Condition) (contract string, rest []aip.Condition, ok bool, err error) {
+	for _, c := range cs {
+		switch {
+		case c.Field == "organization":
+			rest = append(rest, c)
+		case c.Field != "contract":
+			rest = append(rest, c)
+		case c.Op != "=" || contract != "":
+			return "", nil, false, apierr.Field("filter", "FILTER_SYNTAX", "contract supports a single = condition")
+		default:
+			contract = c.Value
+		}
+	}
+	if contract == "" {
+		return "", cs, false, nil
+	}
+	for _, c := range rest {
+		if c.Field == "organization" {
+			return "", nil, false, apierr.Field("filter", "FILTER_SYNTAX", "filter by contract or by organization, not both")
+		}
+	}
+	if _, err := aip.ParseName("filter", contract, "contracts"); err != nil {
+		return "", nil, false, err
+	}
+	return contract, rest, true, nil
+}
+
+// contractHouseholds lists the households party to contract (as the contracts service
+// recorded them): for its parties — the producer and operators see them whole, the buyer
+// their names and places only (NameAndPlace) —, officials within their area, operators. To
+// anyone else the contract's households do not exist (an empty page).
+func (r *Registry) contractHouseholds(ctx context.Context, p auth.Principal, contract string, rest []aip.Condition, in ListInput) (Page[domain.Household], error) {
+	parties, err := r.st.ContractParties(ctx, contract)
+	if err != nil {
+		return Page[domain.Household]{}, err
+	}
+	party := slices.Contains(parties, p.Organization) && p.Is(auth.RoleBusiness, auth.RoleProducer, auth.RolePartner)
+	var ids []string
+	for _, n := range parties {
+		if id, ok := strings.CutPrefix(n, "households/"); ok {
+			ids = append(ids, id)
+		}
+	}
+	scope, err := contractHouseholdScope(p, party)
+	if err != nil {
+		return Page[domain.Household]{}, err
+	}
+	where, err := conds(rest, map[string]string{"poverty_status": "POVERTY_STATUS_"})
+	if err != nil {
+		return Page[domain.Household]{}, err
+	}
+	where = append(append(where, scope...), storage.In("id", ids))
+	pg, err := page(in, "households\x00contract\x00"+string(p.Role)+p.AdminArea+p.Organization+"\x00"+aip.String(append(rest, aip.Condition{Field: "contract", Op: "=", Value: contract})),
+		func(pg storage.Page) ([]domain.Household, bool, error) { return r.st.Households.List(ctx, where, pg) },
+		func(h *domain.Household) string { return h.ID })
+	if err != nil || !party || p.ActsFor(producerOf(parties)) {
+		return pg, err
+	}
+	for i := range pg.Items {
+		pg.Items[i] = *pg.Items[i].NameAndPlace()
+	}
+	return pg, nil
+}
+
+// contractHouseholdScope restricts the households of a contract to what p may see of them.
+func contractHouseholdScope(p auth.Principal, party bool) ([]storage.Cond, error) {
+	switch {
+	case p.Privileged(), party:
+		return nil, nil
+	case p.Is(auth.RoleCommuneOfficial):
+		return []storage.Cond{storage.Eq("commune_code", p.AdminArea)}, nil
+	case p.Is(auth.RoleProvinceOfficial):
+		return []storage.Cond{storage.Eq("province_code", p.AdminArea)}, nil
+	case p.Is(auth.RoleHousehold):
+		return []storage.Cond{storage.Eq("id", strings.TrimPrefix(p.Household, "households/"))}, nil
+	}
+	return []storage.Cond{storage.In("id", nil)}, nil // not a party: nothing
+}
+
+// producerOf is the producer among a contract's parties: the contracts service records the
+// buyer first and the producer second.
+func producerOf(parties []string) string {
+	if len(parties) < 2 {
+		return ""
+	}
+	return parties[1]
 }

@@ -53,8 +53,15 @@ func (r *Registry) checkNewMembership(org *domain.Organization, m *domain.Member
 	if !v.Required("membership", m != nil) {
 		return v.Err()
 	}
-	if _, err := aip.ParseName("membership.household", m.Household, "households"); err != nil {
-		return err
+	validateNewMembership(&v, "membership", org, m)
+	return v.Err()
+}
+
+// validateNewMembership checks a new membership (prefix: its request field) into org and fills
+// in the defaults (member, active).
+func validateNewMembership(v *apierr.Violations, prefix string, org *domain.Organization, m *domain.Membership) {
+	if _, err := aip.ParseName(prefix+".household", m.Household, "households"); err != nil {
+		v.Add(prefix+".household", "RESOURCE_NAME", "must be households/{household}")
 	}
 	if m.Role == "" {
 		m.Role = domain.RoleMember
@@ -62,9 +69,8 @@ func (r *Registry) checkNewMembership(org *domain.Organization, m *domain.Member
 	if m.State == "" {
 		m.State = domain.StateActive
 	}
-	domain.ValidateMembership(&v, "membership", m)
+	domain.ValidateMembership(v, prefix, m)
 	v.Check(org.IsProducer(), "parent", "PRODUCER_ORGANIZATION", "households can only be members of cooperatives and groups, not of a %s", strings.ToLower(org.Kind))
-	return v.Err()
 }
 
 func (r *Registry) getMembership(ctx context.Context, field, name string) (*domain.Membership, error) {

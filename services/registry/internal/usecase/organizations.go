@@ -38,25 +38,32 @@ func (r *Registry) getOrg(ctx context.Context, field, name string) (*domain.Orga
 	return get(ctx, r.st.Orgs, field, name, "organizations")
 }
 
-// GetOrganization returns an organisation to any authenticated caller: organisations are
-// public business information.
-func (r *Registry) GetOrganization(ctx context.Context, _ auth.Principal, name string) (*domain.Organization, error) {
-	return r.getOrg(ctx, "name", name)
+// GetOrganization returns an organisation to any authenticated caller (organisations are
+// public business information), its contact details only to those who may see them
+// (withholdContacts).
+func (r *Registry) GetOrganization(ctx context.Context, p auth.Principal, name string) (*domain.Organization, error) {
+	o, err := r.getOrg(ctx, "name", name)
+	if err != nil {
+		return nil, err
+	}
+	return o, r.withholdContacts(ctx, p, []*domain.Organization{o})
 }
 
 // organizationKinds are the kinds of organisation.
 var organizationKinds = []string{domain.KindBusiness, domain.KindCooperative, domain.KindUnionOfCooperatives, domain.KindCooperativeGroup, domain.KindProductionGroup}
 
-// ListOrganizations lists organisations (filter: kind, commune_code, province_code, state).
-// Every caller lists those of an area (commune_code or province_code =); the whole country's
-// are an export for operators and services.
+// ListOrganizations lists organisations (filter: kind, commune_code, province_code, state, and
+// name: the start of any word of the display name, without diacritics), their contact details
+// only to those who may see them. Every caller lists those of an area (commune_code or
+// province_code =); the whole country's are an export for operators and services, and a name
+// is searched within a scope.
 func (r *Registry) ListOrganizations(ctx context.Context, p auth.Principal, in ListInput) (Page[domain.Organization], error) {
 	cs, where, err := filter(in.Filter, map[string]enum{"kind": {"KIND_", organizationKinds},
-		"state": {"STATE_", []string{domain.StateActive, domain.StateSuspended}}}, "kind", "commune_code", "province_code", "state")
+		"state": {"STATE_", []string{domain.StateActive, domain.StateSuspended}}}, "kind", "commune_code", "province_code", "state", "name")
 	if err != nil {
 		return Page[domain.Organization]{}, err
 	}
-	if err := aip.RequireEquality(cs, "kind", "commune_code", "province_code", "state"); err != nil {
+	if err := aip.RequireEquality(selects(cs), "kind", "commune_code", "province_code", "state"); err != nil {
 		return Page[domain.Organization]{}, err
 	}
 	if !p.Privileged() {
@@ -64,8 +71,38 @@ func (r *Registry) ListOrganizations(ctx context.Context, p auth.Principal, in L
 			return Page[domain.Organization]{}, err
 		}
 	}
-	return page(in, "orgs\x00"+aip.String(cs), func(pg storage.Page) ([]domain.Organization, bool, error) { return r.st.Orgs.List(ctx, where, pg) },
+	pg, err := page(in, "orgs\x00"+aip.String(cs), func(pg storage.Page) ([]domain.Organization, bool, error) { return r.st.Orgs.List(ctx, where, pg) },
 		func(o *domain.Organization) string { return o.ID })
+	if err != nil {
+		return pg, err
+	}
+	orgs := make([]*domain.Organization, len(pg.Items))
+	for i := range pg.Items {
+		orgs[i] = &pg.Items[i]
+	}
+	return pg, r.withholdContacts(ctx, p, orgs)
+}
+
+// RecordContractParties records who is party to a contract (the contracts service, which
+// alone knows): its organisations and households then see each other's contact details.
+func (r *Registry) RecordContractParties(ctx context.Context, p auth.Principal, contract string, parties []string) error {
+	if err := requireRole(p, auth.RoleService); err != nil {
+		return err
+	}
+	var v apierr.Violations
+	if _, err := aip.ParseName("contract", contract, "contracts"); err != nil {
+		return err
+	}
+	v.Check(len(parties) > 0 && len(parties) <= domain.MaxContractParties, "parties", "MAX_ITEMS", "1 to %d parties", domain.MaxContractParties)
+	for i, name := range parties {
+		_, errOrg := aip.ParseName("", name, "organizations")
+		_, errHH := aip.ParseName("", name, "households")
+		v.Check(errOrg == nil || errHH == nil, fmt.Sprintf("parties[%d]", i), "RESOURCE_NAME", "must be organizations/{id} or households/{id}")
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	return r.st.RecordContractParties(ctx, contract, parties, r.now().UTC())
 }
 
 // UpdateOrganization changes an organisation: operators, or the organisation's own users (who

@@ -72,16 +72,30 @@ func (r *Registry) GetAdminArea(_ context.Context, _ auth.Principal, name string
 	return reference(name, "adminAreas", r.ref.AdminArea)
 }
 
-// ListAdminAreas lists administrative areas (filter: level, parent_code).
+// ListAdminAreas lists the current administrative units (filter: level, parent_code), or with
+// retired = true the units a newer official file no longer lists.
 func (r *Registry) ListAdminAreas(ctx context.Context, _ auth.Principal, in ListInput) (Page[domain.AdminArea], error) {
-	cs, where, err := filter(in.Filter, map[string]enum{"level": {"LEVEL_", []string{domain.LevelProvince, domain.LevelDistrict, domain.LevelCommune}}}, "level", "parent_code")
+	cs, err := aip.ParseFilterFields(in.Filter, aip.OneOfEnum("level", "LEVEL_", domain.LevelProvince, domain.LevelDistrict, domain.LevelCommune),
+		aip.AnyValue("parent_code"), aip.OneOf("retired", "true", "false"))
 	if err != nil {
 		return Page[domain.AdminArea]{}, err
 	}
-	if err := aip.RequireEquality(cs, "level", "parent_code"); err != nil {
+	var rest []aip.Condition
+	retired := false
+	for _, c := range cs {
+		if c.Field == "retired" {
+			retired = (c.Value == "true") == (c.Op == "=")
+			continue
+		}
+		rest = append(rest, c)
+	}
+	where, err := conds(rest, map[string]string{"level": "LEVEL_"})
+	if err != nil {
 		return Page[domain.AdminArea]{}, err
 	}
-	return page(in, "areas\x00"+aip.String(cs), func(pg storage.Page) ([]domain.AdminArea, bool, error) { return r.st.Areas.List(ctx, where, pg) },
+	return page(in, "areas\x00"+aip.String(cs), func(pg storage.Page) ([]domain.AdminArea, bool, error) {
+		return r.st.ListAreas(ctx, where, retired, pg)
+	},
 		func(a *domain.AdminArea) string { return a.Code })
 }
 

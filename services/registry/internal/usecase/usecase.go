@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -120,12 +121,30 @@ func filter(s string, enums map[string]enum, allowed ...string) ([]aip.Condition
 	if err != nil {
 		return nil, nil, err
 	}
-	return cs, conds(cs, prefixes), nil
+	where, err := conds(cs, prefixes)
+	return cs, where, err
 }
 
-func conds(cs []aip.Condition, enums map[string]string) []storage.Cond {
+// selects are conditions as they select: name = "…" is a prefix of indexed words (a range of
+// them), not an equality.
+func selects(cs []aip.Condition) []aip.Condition {
+	out := slices.Clone(cs)
+	for i := range out {
+		if out[i].Field == "name" {
+			out[i].Op = "prefix"
+		}
+	}
+	return out
+}
+
+// conds turns filter conditions into storage conditions. name = "…" matches the start of any
+// word of the resource's name, case- and diacritic-insensitively, through its indexed keys.
+func conds(cs []aip.Condition, enums map[string]string) ([]storage.Cond, error) {
 	out := make([]storage.Cond, 0, len(cs))
 	for _, c := range cs {
+		if c.Field == "name" && (c.Op != "=" || domain.FoldName(c.Value) == "") {
+			return nil, apierr.Field("filter", "FILTER_SYNTAX", "name takes one = with some letters or digits, e.g. name = \"nguyen van\"")
+		}
 		v := c.Value
 		if prefix, ok := enums[c.Field]; ok {
 			if strings.HasSuffix(v, "_UNSPECIFIED") {
@@ -133,16 +152,18 @@ func conds(cs []aip.Condition, enums map[string]string) []storage.Cond {
 			}
 			v = strings.TrimPrefix(v, prefix)
 		}
-		switch c.Op {
-		case "!=":
+		switch {
+		case c.Field == "name":
+			out = append(out, storage.Prefix("name", domain.FoldName(v)))
+		case c.Op == "!=":
 			out = append(out, storage.Ne(c.Field, v))
-		case "in":
+		case c.Op == "in":
 			out = append(out, storage.In(c.Field, c.Values))
 		default:
 			out = append(out, storage.Eq(c.Field, v))
 		}
 	}
-	return out
+	return out, nil
 }
 
 // requireRole refuses a principal without one of roles.

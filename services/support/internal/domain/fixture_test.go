@@ -3,6 +3,8 @@ package domain
 import (
 	"testing"
 
+	"github.com/lienket/lienket/services/platform/testkit/places"
+
 	"github.com/stretchr/testify/require"
 
 	"github.com/lienket/lienket/services/support/rulebooks"
@@ -33,7 +35,7 @@ func baseCall() *Call {
 func baseProposal() Proposal {
 	return Proposal{
 		Type: TypeValueChain, DisplayName: "Chuỗi quế hữu cơ Châu Quế", Summary: "Liên kết sản xuất, tiêu thụ quế hữu cơ", Product: "products/cinnamon-bark",
-		Communes: []string{"04477"}, PeriodStart: "2026-03-01", PeriodEnd: "2027-12-31",
+		Communes: []string{places.ChauQue}, PeriodStart: "2026-03-01", PeriodEnd: "2027-12-31",
 		BudgetLines: []BudgetLine{
 			{Category: CategoryConsulting, ProgrammeVND: 40_000_000},
 			{Category: CategoryMachinery, ProgrammeVND: 180_000_000, OwnerCashVND: 420_000_000},
@@ -49,15 +51,15 @@ func baseProposal() Proposal {
 }
 
 func contractFact(hh ...string) *ContractFact {
-	return &ContractFact{Buyer: buyer, Producer: owner, Product: "products/cinnamon-bark", State: "ACTIVE", ProducerCommune: "04477", Households: hh, Witnessed: true}
+	return &ContractFact{Buyer: buyer, Producer: owner, Product: "products/cinnamon-bark", State: "ACTIVE", ProducerCommune: places.ChauQue, Households: hh, Witnessed: true}
 }
 
 func baseFacts() Facts {
 	return Facts{
 		Today: "2026-06-01", Call: baseCall(), OwnerName: owner,
-		Owner:        &OrgFact{Kind: "COOPERATIVE", State: "ACTIVE", CommuneCode: "04477", ProvinceCode: "15"},
+		Owner:        &OrgFact{Kind: "COOPERATIVE", State: "ACTIVE", CommuneCode: places.ChauQue, ProvinceCode: "15"},
 		ProductKnown: true,
-		Communes:     map[string]*AreaFact{"04477": {Level: "COMMUNE", ProvinceCode: "15"}, "29257": {Level: "COMMUNE", ProvinceCode: "82"}, "15": {Level: "PROVINCE", ProvinceCode: "15"}},
+		Communes:     map[string]*AreaFact{places.ChauQue: {Level: "COMMUNE", ProvinceCode: "15"}, places.ThapMuoi: {Level: "COMMUNE", ProvinceCode: "82"}, "15": {Level: "PROVINCE", ProvinceCode: "15"}},
 		Contracts:    map[string]*ContractFact{"contracts/k1": contractFact("households/h1", "households/h2", "households/h3"), "contracts/k2": contractFact("households/h4", "households/h5")},
 		Groups:       map[string]*OrgFact{},
 		Participants: []Participant{

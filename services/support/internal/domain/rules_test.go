@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lienket/lienket/services/platform/testkit/places"
+
 	"github.com/stretchr/testify/require"
 )
 
@@ -52,9 +54,9 @@ var ruleCases = []ruleCase{
 	{"no commune", func(p *Proposal, _ *Facts) { p.Communes = nil }, []string{RuleArea, RuleContracts}, "proposal.commune_codes"},
 	{"unknown commune", func(p *Proposal, _ *Facts) { p.Communes = append(p.Communes, "99999") }, []string{RuleArea}, "proposal.commune_codes[1]"},
 	{"a province is not a commune", func(p *Proposal, _ *Facts) { p.Communes = append(p.Communes, "15") }, []string{RuleArea}, "proposal.commune_codes[1]"},
-	{"commune of another province", func(p *Proposal, _ *Facts) { p.Communes = append(p.Communes, "29257") }, []string{RuleArea}, "proposal.commune_codes[1]"},
+	{"commune of another province", func(p *Proposal, _ *Facts) { p.Communes = append(p.Communes, places.ThapMuoi) }, []string{RuleArea}, "proposal.commune_codes[1]"},
 	{"commune investor: other commune", func(_ *Proposal, f *Facts) {
-		f.Call.InvestorKind, f.Call.InvestorAreaCode = AuthorityCommune, "04480"
+		f.Call.InvestorKind, f.Call.InvestorAreaCode = AuthorityCommune, places.DongCuong
 	}, []string{RuleArea}, "proposal.commune_codes[0]"},
 	// SUP-PERIOD
 	{"no period", func(p *Proposal, _ *Facts) { p.PeriodStart, p.PeriodEnd = "", "" }, []string{RulePeriod}, "proposal.period"},
@@ -122,15 +124,15 @@ var ruleCases = []ruleCase{
 	{"unknown member group", func(p *Proposal, _ *Facts) { p.MemberGroups = []string{"organizations/nobody"} }, []string{RuleHouseholds}, "proposal.member_groups[0]"},
 	{"a business is not a group", func(p *Proposal, f *Facts) {
 		p.MemberGroups = []string{buyer}
-		f.Groups[buyer] = &OrgFact{Kind: "BUSINESS", State: "ACTIVE", CommuneCode: "04477"}
+		f.Groups[buyer] = &OrgFact{Kind: "BUSINESS", State: "ACTIVE", CommuneCode: places.ChauQue}
 	}, []string{RuleHouseholds}, "proposal.member_groups[0]"},
 	{"group elsewhere", func(p *Proposal, f *Facts) {
 		p.MemberGroups = []string{"organizations/g"}
-		f.Groups["organizations/g"] = &OrgFact{Kind: "PRODUCTION_GROUP", State: "ACTIVE", CommuneCode: "04480"}
+		f.Groups["organizations/g"] = &OrgFact{Kind: "PRODUCTION_GROUP", State: "ACTIVE", CommuneCode: places.DongCuong}
 	}, []string{RuleHouseholds}, "proposal.member_groups[0]"},
 	{"group suspended", func(p *Proposal, f *Facts) {
 		p.MemberGroups = []string{"organizations/g"}
-		f.Groups["organizations/g"] = &OrgFact{Kind: "PRODUCTION_GROUP", State: "SUSPENDED", CommuneCode: "04477"}
+		f.Groups["organizations/g"] = &OrgFact{Kind: "PRODUCTION_GROUP", State: "SUSPENDED", CommuneCode: places.ChauQue}
 	}, []string{RuleHouseholds}, "proposal.member_groups[0]"},
 	// SUP-CONTRACTS
 	{"value chain without contracts", func(p *Proposal, _ *Facts) {
@@ -147,7 +149,7 @@ var ruleCases = []ruleCase{
 	}, []string{RuleContracts}, "proposal.contracts[1]"},
 	{"draft contract", func(_ *Proposal, f *Facts) { f.Contracts["contracts/k1"].State = "DRAFT" }, []string{RuleContracts}, "proposal.contracts[0]"},
 	{"cancelled contract", func(_ *Proposal, f *Facts) { f.Contracts["contracts/k1"].State = "CANCELLED" }, []string{RuleContracts}, "proposal.contracts[0]"},
-	{"contract producer elsewhere", func(_ *Proposal, f *Facts) { f.Contracts["contracts/k2"].ProducerCommune = "04480" }, []string{RuleContracts}, "proposal.contracts[1]"},
+	{"contract producer elsewhere", func(_ *Proposal, f *Facts) { f.Contracts["contracts/k2"].ProducerCommune = places.DongCuong }, []string{RuleContracts}, "proposal.contracts[1]"},
 	// SUP-MILESTONES
 	{"no milestones", func(p *Proposal, _ *Facts) { p.Milestones = nil }, []string{RuleMilestones}, "proposal.milestones"},
 	{"shares add up to 90%", func(p *Proposal, _ *Facts) { p.Milestones[1].ReleaseShareBps = 5000 }, []string{RuleMilestones}, "proposal.milestones"},

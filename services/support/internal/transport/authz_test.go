@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 
+	"github.com/lienket/lienket/services/platform/testkit/places"
+
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
@@ -23,7 +25,7 @@ func TestWhoMayDoWhat(t *testing.T) {
 	k1 := w.activeContract(t, w.poor, 1000)
 	inv, owner, admin := w.support(t, w.investor), w.support(t, w.coopU), w.support(t, w.admin)
 	stranger := w.support(t, auth.Principal{Subject: "users/x", Role: auth.RoleProducer, Organization: "organizations/another-coop"})
-	communeOfficial := w.support(t, auth.Principal{Subject: "users/can-bo-xa", Role: auth.RoleCommuneOfficial, AdminArea: "04477"})
+	communeOfficial := w.support(t, auth.Principal{Subject: "users/can-bo-xa", Role: auth.RoleCommuneOfficial, AdminArea: places.ChauQue})
 	overseer := w.support(t, auth.Principal{Subject: "users/thanh-tra", Role: auth.RoleProvinceOfficial, AdminArea: "15"})
 	otherProvince := w.support(t, auth.Principal{Subject: "users/p82", Role: auth.RoleProvinceOfficial, AdminArea: "82"})
 	household := w.support(t, hhUser(w.poor[0]))

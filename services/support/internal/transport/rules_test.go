@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 
+	"github.com/lienket/lienket/services/platform/testkit/places"
+
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/protobuf/proto"
@@ -189,7 +191,7 @@ func TestMemberGroupsAddTheirHouseholds(t *testing.T) {
 	require.EqualValues(t, 1, v.Participation.NearPoor)
 	require.EqualValues(t, 1, v.Participation.NonPoor)
 
-	far := w.org(t, registryv1.Organization_KIND_PRODUCTION_GROUP, "Tổ sản xuất Tháp Mười", "", "29257")
+	far := w.org(t, registryv1.Organization_KIND_PRODUCTION_GROUP, "Tổ sản xuất Tháp Mười", "", places.ThapMuoi)
 	prop.MemberGroups = []string{w.coop, far}
 	_, err = owner.UpdateProject(ctx, &supportv1.UpdateProjectRequest{Project: &supportv1.Project{Name: p.Name, Proposal: prop}, UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"proposal.member_groups"}}})
 	require.NoError(t, err)

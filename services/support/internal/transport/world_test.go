@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lienket/lienket/services/platform/testkit/places"
+
 	"github.com/stretchr/testify/require"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"google.golang.org/grpc"
@@ -58,9 +60,9 @@ func newWorld(t *testing.T) *world {
 	})
 	w.sup = w.replica(t)
 	w.regc = registryv1.NewRegistryServiceClient(testkit.Dial(t, w.reg, a.Token(t, w.admin)))
-	w.buyer = w.org(t, registryv1.Organization_KIND_BUSINESS, "Công ty CP Quế Hồi Việt", "0300588569", "02794")
-	w.coop = w.org(t, registryv1.Organization_KIND_COOPERATIVE, "HTX Quế Châu Quế", "0100109106", "04477")
-	w.commune = w.authority(t, registryv1.Authority_KIND_COMMUNE_PEOPLES_COMMITTEE, "04477")
+	w.buyer = w.org(t, registryv1.Organization_KIND_BUSINESS, "Công ty CP Quế Hồi Việt", "0300588569", places.BaoHa)
+	w.coop = w.org(t, registryv1.Organization_KIND_COOPERATIVE, "HTX Quế Châu Quế", "0100109106", places.ChauQue)
+	w.commune = w.authority(t, registryv1.Authority_KIND_COMMUNE_PEOPLES_COMMITTEE, places.ChauQue)
 	w.province = w.authority(t, registryv1.Authority_KIND_PROVINCE_PEOPLES_COMMITTEE, "15")
 	for i := 0; i < 3; i++ {
 		w.poor = append(w.poor, w.household(t, registryv1.PovertyStatus_POVERTY_STATUS_POOR, "Dao", i == 0))
@@ -71,7 +73,7 @@ func newWorld(t *testing.T) *world {
 	w.coopU = auth.Principal{Subject: "users/chu-nhiem", Role: auth.RoleProducer, Organization: w.coop}
 	w.bizU = auth.Principal{Subject: "users/ke-toan", Role: auth.RoleBusiness, Organization: w.buyer}
 	w.council = []auth.Principal{
-		{Subject: "users/hoi-dong-1", Role: auth.RoleCommuneOfficial, AdminArea: "04480"},
+		{Subject: "users/hoi-dong-1", Role: auth.RoleCommuneOfficial, AdminArea: places.DongCuong},
 		{Subject: "users/hoi-dong-2", Role: auth.RoleBusiness, Organization: "organizations/vien-nghien-cuu"},
 	}
 	return w
@@ -106,7 +108,7 @@ func (w *world) household(t *testing.T, poverty registryv1.PovertyStatus, ethnic
 		g = registryv1.Gender_GENDER_FEMALE
 	}
 	h, err := w.regc.CreateHousehold(ctx, &registryv1.CreateHouseholdRequest{Household: &registryv1.Household{
-		HeadName: "Hộ " + ethnic, HeadGender: g, MemberCount: 4, EthnicGroup: ethnic, PovertyStatus: poverty, CommuneCode: "04477",
+		HeadName: "Hộ " + ethnic, HeadGender: g, MemberCount: 4, EthnicGroup: ethnic, PovertyStatus: poverty, CommuneCode: places.ChauQue,
 		Consent: &registryv1.DataConsent{ConsentDate: "2026-01-02", Purpose: "Hợp đồng liên kết quế"}}})
 	require.NoError(t, err)
 	_, err = w.regc.CreateMembership(ctx, &registryv1.CreateMembershipRequest{Parent: w.coop, Membership: &registryv1.Membership{Household: h.Name}})
@@ -160,7 +162,7 @@ func (w *world) activeContract(t *testing.T, households []string, qty int64) str
 	for _, h := range households {
 		sign(w.contracts(t, hhUser(h)), contractsv1.Signature_PARTY_HOUSEHOLD, h)
 	}
-	official := auth.Principal{Subject: "users/can-bo-xa", Role: auth.RoleCommuneOfficial, AdminArea: "04477"}
+	official := auth.Principal{Subject: "users/can-bo-xa", Role: auth.RoleCommuneOfficial, AdminArea: places.ChauQue}
 	c, err = w.contracts(t, official).WitnessContract(ctx, &contractsv1.WitnessContractRequest{Name: c.Name, TermsHash: c.TermsHash})
 	require.NoError(t, err)
 	require.Equal(t, contractsv1.ContractState_CONTRACT_STATE_ACTIVE, c.State)
@@ -218,7 +220,7 @@ func (w *world) call(t *testing.T, budget int64) *supportv1.Call {
 func proposal(contracts ...string) *supportv1.ProjectProposal {
 	return &supportv1.ProjectProposal{
 		ProjectType: supportv1.ProjectType_PROJECT_TYPE_VALUE_CHAIN, DisplayName: "Chuỗi quế hữu cơ Châu Quế", Summary: "Liên kết sản xuất và tiêu thụ quế hữu cơ",
-		Product: "products/cinnamon-bark", CommuneCodes: []string{"04477"}, Period: &typesv1.DateWindow{StartDate: day(-180), EndDate: day(365)},
+		Product: "products/cinnamon-bark", CommuneCodes: []string{places.ChauQue}, Period: &typesv1.DateWindow{StartDate: day(-180), EndDate: day(365)},
 		BudgetLines: []*supportv1.BudgetLine{
 			{Category: supportv1.SupportCategory_SUPPORT_CATEGORY_CONSULTING, ProgrammeVnd: 40_000_000},
 			{Category: supportv1.SupportCategory_SUPPORT_CATEGORY_MACHINERY_INFRASTRUCTURE, ProgrammeVnd: 180_000_000, OwnerCashVnd: 420_000_000, Description: "Lò sấy quế"},

@@ -210,14 +210,51 @@ func (t Table[T]) matches(doc *T, conds []Cond) (bool, error) {
 			return false, fmt.Errorf("storage: %s cannot be filtered on %q", t.repo.C.Name(), c.field)
 		}
 		v, _ := bson.Raw(raw).LookupErr(strings.Split(path, ".")...)
-		got, _ := v.StringValueOK()
-		switch {
-		case c.op == opEq && got != c.value, c.op == opNe && got == c.value, c.op == opIn && !slices.Contains(c.values, got),
-			c.op == opGte && got < c.value, c.op == opLte && got > c.value, c.op == opPrefix && !strings.HasPrefix(got, c.value):
+		if !c.holds(storedStrings(v)) {
 			return false, nil
 		}
 	}
 	return true, nil
+}
+
+// storedStrings are the strings a stored value holds: itself, or the elements of an array (a
+// condition on an array field is met by any element, as MongoDB has it; name_keys is one).
+func storedStrings(v bson.RawValue) []string {
+	if s, ok := v.StringValueOK(); ok {
+		return []string{s}
+	}
+	a, ok := v.ArrayOK()
+	if !ok {
+		return []string{""}
+	}
+	vals, _ := a.Values()
+	out := make([]string, 0, len(vals))
+	for _, e := range vals {
+		if s, ok := e.StringValueOK(); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// holds reports whether c is met by a field holding got: any of them, and for != none.
+func (c Cond) holds(got []string) bool {
+	if c.op == opNe {
+		return !slices.Contains(got, c.value)
+	}
+	return slices.ContainsFunc(got, func(g string) bool {
+		switch c.op {
+		case opIn:
+			return slices.Contains(c.values, g)
+		case opGte:
+			return g >= c.value
+		case opLte:
+			return g <= c.value
+		case opPrefix:
+			return strings.HasPrefix(g, c.value)
+		}
+		return g == c.value
+	})
 }
 
 func (t Table[T]) filter(conds []Cond) (bson.D, error) {

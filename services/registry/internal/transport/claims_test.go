@@ -133,12 +133,12 @@ func TestRegisteredBeforeClaims(t *testing.T) {
 	tax := freshTaxCode()
 	now := time.Now().UTC()
 	_, err = db.Collection("households").InsertOne(ctx, bson.D{{Key: "_id", Value: "legacy-household"}, {Key: "head_name", Value: "Lò Văn A"},
-		{Key: "commune_code", Value: "04477"}, {Key: "province_code", Value: "15"}, {Key: "poverty_status", Value: "POOR"},
+		{Key: "commune_code", Value: places.ChauQue}, {Key: "province_code", Value: places.LaoCai}, {Key: "poverty_status", Value: "POOR"},
 		{Key: "national_id_hash", Value: nid.Hash}, {Key: "create_time", Value: now}, {Key: "update_time", Value: now}, {Key: "version", Value: int64(1)}})
 	require.NoError(t, err)
 	_, err = db.Collection("organizations").InsertOne(ctx, bson.D{{Key: "_id", Value: "legacy-org"}, {Key: "kind", Value: "COOPERATIVE"},
 		{Key: "display_name", Value: "HTX cũ"}, {Key: "tax_code", Value: tax}, {Key: "state", Value: "ACTIVE"},
-		{Key: "address", Value: bson.D{{Key: "commune_code", Value: "04477"}, {Key: "province_code", Value: "15"}}},
+		{Key: "address", Value: bson.D{{Key: "commune_code", Value: places.ChauQue}, {Key: "province_code", Value: places.LaoCai}}},
 		{Key: "create_time", Value: now}, {Key: "update_time", Value: now}, {Key: "version", Value: int64(1)}})
 	require.NoError(t, err)
 
@@ -147,15 +147,15 @@ func TestRegisteredBeforeClaims(t *testing.T) {
 		require.NoError(t, app.Register(ctx, s, testkit.Deps(t, a, "registry", db), app.LoadConfig(config.FromMap(env))))
 	})
 	c := registryv1.NewRegistryServiceClient(testkit.Dial(t, addr, a.Token(t, admin)))
-	h := household("04477")
+	h := household(places.ChauQue)
 	h.NationalId = "001203009999"
 	_, err = c.CreateHousehold(ctx, &registryv1.CreateHouseholdRequest{Household: h, RequestId: "dup-household"})
 	requireStatus(t, err, codes.AlreadyExists, "NATIONAL_ID_REGISTERED")
-	o := coop("HTX mới", "04477")
+	o := coop("HTX mới", places.ChauQue)
 	o.TaxCode = tax
 	_, err = c.CreateOrganization(ctx, &registryv1.CreateOrganizationRequest{Organization: o, RequestId: "dup-org"})
 	requireStatus(t, err, codes.AlreadyExists, "TAX_CODE_REGISTERED")
-	res, err := c.ListOrganizations(ctx, &registryv1.ListOrganizationsRequest{Filter: `commune_code = "04477"`})
+	res, err := c.ListOrganizations(ctx, &registryv1.ListOrganizationsRequest{Filter: `commune_code = "` + places.ChauQue + `"`})
 	require.NoError(t, err)
 	require.Len(t, res.Organizations, 1)
 	require.Equal(t, "organizations/legacy-org", res.Organizations[0].Name)

@@ -103,7 +103,7 @@ func (r *Registry) ListHouseholds(ctx context.Context, p auth.Principal, in List
 		return Page[domain.Household]{}, err
 	}
 	if len(scope) == 0 && org == "" { // an operator's or a service's: its filter is the scope
-		if err := aip.RequireEquality(rest, "commune_code", "province_code", "poverty_status"); err != nil {
+		if err := aip.RequireEquality(selects(rest), "commune_code", "province_code", "poverty_status"); err != nil {
 			return Page[domain.Household]{}, err
 		}
 	}

@@ -48,6 +48,7 @@ require (
 	github.com/jackc/puddle/v2 v2.2.2 // indirect
 	github.com/klauspost/compress v1.20.1 // indirect
 	github.com/lienket/lienket/services/matchmaking v0.0.0 // indirect
+	github.com/lienket/lienket/services/support v0.0.0 // indirect
 	github.com/mattn/go-isatty v0.0.20 // indirect
 	github.com/montanaflynn/stats v0.7.1 // indirect
 	github.com/muhlemmer/gu v0.3.1 // indirect
@@ -125,3 +126,5 @@ replace github.com/lienket/lienket/proto => ../proto
 replace github.com/lienket/lienket/gateway => ../gateway
 
 replace github.com/lienket/lienket/services/matchmaking => ../services/matchmaking
+
+replace github.com/lienket/lienket/services/support => ../services/support

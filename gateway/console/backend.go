@@ -12,6 +12,7 @@ import (
 	contractsv1 "github.com/lienket/lienket/proto/lienket/contracts/v1"
 	matchmakingv1 "github.com/lienket/lienket/proto/lienket/matchmaking/v1"
 	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
+	supportv1 "github.com/lienket/lienket/proto/lienket/support/v1"
 )
 
 // The console calls the services over gRPC as the signed-in person: every call carries the
@@ -71,7 +72,10 @@ type backend struct {
 	reg registryv1.RegistryServiceClient
 	con contractsv1.ContractsServiceClient
 	mm  matchmakingv1.MatchmakingServiceClient
+	sup supportv1.SupportServiceClient
 	ref *reference
+	// support caches the programmes and organisations' names (support_refs.go).
+	support supportRefs
 }
 
 // reference caches public reference data (products, standards, administrative areas, the

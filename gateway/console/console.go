@@ -30,6 +30,7 @@ import (
 	contractsv1 "github.com/lienket/lienket/proto/lienket/contracts/v1"
 	matchmakingv1 "github.com/lienket/lienket/proto/lienket/matchmaking/v1"
 	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
+	supportv1 "github.com/lienket/lienket/proto/lienket/support/v1"
 )
 
 // Config of the console.
@@ -47,9 +48,9 @@ type Config struct {
 
 // Deps are the console's connections.
 type Deps struct {
-	// Registry, Contracts and Matchmaking are connections to the services, without
+	// Registry, Contracts, Matchmaking and Support are connections to the services, without
 	// credentials of their own: each call carries the signed-in person's token.
-	Registry, Contracts, Matchmaking grpc.ClientConnInterface
+	Registry, Contracts, Matchmaking, Support grpc.ClientConnInterface
 	// SignIn signs people in.
 	SignIn *signin.Service
 	// Log is the gateway's logger.
@@ -111,6 +112,7 @@ func New(cfg Config, d Deps) (*Console, error) {
 			reg: registryv1.NewRegistryServiceClient(conn{d.Registry}),
 			con: contractsv1.NewContractsServiceClient(conn{d.Contracts}),
 			mm:  matchmakingv1.NewMatchmakingServiceClient(conn{d.Matchmaking}),
+			sup: supportv1.NewSupportServiceClient(conn{d.Support}),
 			ref: &reference{},
 		},
 		static: http.StripPrefix(BasePath+"/static/", http.FileServerFS(static)),

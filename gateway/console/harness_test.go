@@ -21,6 +21,7 @@ import (
 	contractsv1 "github.com/lienket/lienket/proto/lienket/contracts/v1"
 	matchmakingv1 "github.com/lienket/lienket/proto/lienket/matchmaking/v1"
 	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
+	supportv1 "github.com/lienket/lienket/proto/lienket/support/v1"
 	typesv1 "github.com/lienket/lienket/proto/lienket/types/v1"
 	"github.com/lienket/lienket/services/platform/auth"
 	"github.com/lienket/lienket/services/platform/testkit"
@@ -30,7 +31,7 @@ import (
 
 func TestMain(m *testing.M) { testkit.Main(m) }
 
-// suite runs the three services in-process on loopback against a fresh store, and the console
+// suite runs the four services in-process on loopback against a fresh store, and the console
 // in front of them; every gRPC call the services receive from the console is counted at the
 // servers.
 type suite struct {
@@ -42,7 +43,8 @@ type suite struct {
 	reg     registryv1.RegistryServiceClient
 	con     contractsv1.ContractsServiceClient
 	mm      matchmakingv1.MatchmakingServiceClient
-	conns   [3]*grpc.ClientConn
+	sup     supportv1.SupportServiceClient
+	conns   [4]*grpc.ClientConn
 	calls   atomic.Int64 // calls the services received from the console
 	counted sync.Map     // method → count
 }
@@ -69,19 +71,20 @@ func newSuiteB(t testing.TB) *suite {
 	addrs := testsuite.Start(t, s.a, db, count)
 	reg, con, mm := addrs.Registry, addrs.Contracts, addrs.Matchmaking
 	mark := grpc.WithChainUnaryInterceptor(markConsole)
-	for i, addr := range []string{reg, con, mm} {
+	for i, addr := range []string{reg, con, mm, addrs.Support} {
 		s.conns[i] = testkit.Dial(t, addr, "", mark)
 	}
 	s.admin = s.as(auth.Principal{Subject: "users/test-admin", Role: auth.RoleAdmin})
 	s.reg = registryv1.NewRegistryServiceClient(testkit.Dial(t, reg, ""))
 	s.con = contractsv1.NewContractsServiceClient(testkit.Dial(t, con, ""))
 	s.mm = matchmakingv1.NewMatchmakingServiceClient(testkit.Dial(t, mm, ""))
+	s.sup = supportv1.NewSupportServiceClient(testkit.Dial(t, addrs.Support, ""))
 	key := make([]byte, 32)
 	copy(key, "console-test-key-0123456789abcdef")
 	si := signin.New(signin.Config{Issuer: "http://127.0.0.1:1", ClientID: "console"}, nil, s.a.Issuer, nil)
 	s.srv = httptest.NewUnstartedServer(nil)
 	var err error
-	s.c, err = New(Config{PublicURL: "http://" + s.srv.Listener.Addr().String(), SessionKey: key}, Deps{Registry: s.conns[0], Contracts: s.conns[1], Matchmaking: s.conns[2], SignIn: si})
+	s.c, err = New(Config{PublicURL: "http://" + s.srv.Listener.Addr().String(), SessionKey: key}, Deps{Registry: s.conns[0], Contracts: s.conns[1], Matchmaking: s.conns[2], Support: s.conns[3], SignIn: si})
 	require.NoError(t, err)
 	s.srv.Config.Handler = s.c
 	s.srv.Start()

@@ -71,6 +71,9 @@ func (c *Console) routes() {
 	m.Handle("POST "+b+"/apikeys", c.page(c.createAPIKey))
 	m.Handle("POST "+b+"/apikeys/{key}/revoke", c.page(c.revokeAPIKey))
 
+	// Programme support: calls, projects, the council (support.go).
+	c.supportRoutes(m)
+
 	c.mux = http.NewServeMux()
 	// Requests that change something must come from the console's own pages: Go's
 	// cross-origin protection (Sec-Fetch-Site / Origin) in front, the CSRF token behind it. The

@@ -68,9 +68,13 @@ func (c *Console) editTerms(q *rq) error {
 	return c.renderTerms(q, http.StatusOK, ct, ct.GetTerms(), ct.GetDisplayName(), fe)
 }
 
-func sectionOf(field string) string {
+func sectionOf(field string) string { return sectionIn(termsSections, field) }
+
+// sectionIn is the form section sections gives the longest path that field lies under ("" when
+// none does).
+func sectionIn(sections map[string]string, field string) string {
 	best, target := "", ""
-	for k, v := range termsSections {
+	for k, v := range sections {
 		if (field == k || strings.HasPrefix(field, k+".") || strings.HasPrefix(field, k+"[")) && len(k) > len(best) {
 			best, target = k, v
 		}

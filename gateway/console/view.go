@@ -73,16 +73,17 @@ var navLabels = map[string]string{
 	"/demands": "Nhu cầu mua", "/contracts": "Hợp đồng", "/proposals": "Đề nghị liên kết", "/offers": "Chào bán",
 	"/members": "Thành viên", "/inbox": "Chờ chứng thực", "/incidents": "Sự vụ", "/report": "Báo cáo",
 	"/people": "Người dùng", "/apikeys": "Khóa API",
+	"/calls": "Kêu gọi dự án", "/projects": "Dự án hỗ trợ", "/council": "Hội đồng thẩm định",
 }
 
 // navByRole are the sections of each role, in order.
 var navByRole = map[string][]string{
-	"business":          {"/demands", "/contracts"},
-	"producer":          {"/proposals", "/offers", "/contracts", "/members"},
-	"commune_official":  {"/inbox", "/contracts", "/incidents"},
-	"province_official": {"/report", "/contracts"},
+	"business":          {"/demands", "/contracts", "/projects"},
+	"producer":          {"/proposals", "/offers", "/contracts", "/members", "/projects"},
+	"commune_official":  {"/inbox", "/contracts", "/incidents", "/calls", "/projects", "/council"},
+	"province_official": {"/report", "/contracts", "/calls", "/projects", "/council"},
 	"household":         {"/contracts"},
-	"admin":             {"/contracts"},
+	"admin":             {"/contracts", "/calls", "/projects"},
 }
 
 type navItem struct {

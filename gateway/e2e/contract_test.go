@@ -157,10 +157,15 @@ func TestContractProxyCatchesViolations(t *testing.T) {
 	send("POST", "/v1/organizations", `{"kind": "KIND_WIZARD", "display_name": "x", "address": {"commune_code": "`+places.BaoHa+`"}}`)
 	send("POST", "/v1/households", `{"head_name": "Hộ A"}`)
 	send("GET", "/v1/spaceships", "")
-	require.Len(t, p.problems, 3, "%v", p.problems)
+	send("POST", "/v1/projects/p1:approve", `{"note": "thiếu số quyết định"}`)
+	send("POST", "/v1/calls", `{"display_name": "Đợt 1", "investor": "authorities/a1", "state": "CALL_STATE_OPEN"}`)
+	require.Len(t, p.problems, 5, "%v", p.problems)
 	require.Contains(t, p.problems[0], "KIND_WIZARD")
 	require.Contains(t, p.problems[1], "ethnic_group")
 	require.Contains(t, p.problems[2], "no operation")
+	require.Contains(t, p.problems[3], "decision_reference", "support's REQUIRED annotations are in the document")
+	require.Contains(t, p.problems[4], "budget_vnd")
+	require.Contains(t, p.problems[4], `readOnly property "state"`, "an output-only field sent in a request is reported")
 
 	// Responses too: an upstream answering a wrong body, and a status the operation does not
 	// document.

@@ -1,6 +1,6 @@
-// Package testsuite starts Lienket's three services in-process for tests that need all of them
-// (the console's tests, the browser tests, the demo seed's test): registry, contracts and
-// matchmaking on loopback gRPC over one test database, each trusting a's issuer.
+// Package testsuite starts Lienket's four services in-process for tests that need all of them
+// (the console's tests, the browser tests, the demo seed's test): registry, contracts,
+// matchmaking and support on loopback gRPC over one test database, each trusting a's issuer.
 package testsuite
 
 import (
@@ -15,12 +15,13 @@ import (
 	"github.com/lienket/lienket/services/platform/config"
 	"github.com/lienket/lienket/services/platform/testkit"
 	registryapp "github.com/lienket/lienket/services/registry/app"
+	supportapp "github.com/lienket/lienket/services/support/app"
 )
 
 // Addrs are the services' gRPC addresses.
-type Addrs struct{ Registry, Contracts, Matchmaking string }
+type Addrs struct{ Registry, Contracts, Matchmaking, Support string }
 
-// Start serves the three services over db until the test ends; opts apply to each server
+// Start serves the four services over db until the test ends; opts apply to each server
 // (e.g. an interceptor that counts calls).
 func Start(t testing.TB, a *testkit.Auth, db *mongostore.Database, opts ...grpc.ServerOption) Addrs {
 	t.Helper()
@@ -40,5 +41,10 @@ func Start(t testing.TB, a *testkit.Auth, db *mongostore.Database, opts ...grpc.
 			t.Fatal(err)
 		}
 	}, opts...)
-	return Addrs{Registry: reg, Contracts: con, Matchmaking: mm}
+	sup := testkit.Serve(t, a, func(g *grpc.Server) {
+		if err := supportapp.Register(ctx, g, testkit.Deps(t, a, "support", db), supportapp.LoadConfig(config.FromMap(map[string]string{"REGISTRY_ADDR": reg, "CONTRACTS_ADDR": con}))); err != nil {
+			t.Fatal(err)
+		}
+	}, opts...)
+	return Addrs{Registry: reg, Contracts: con, Matchmaking: mm, Support: sup}
 }

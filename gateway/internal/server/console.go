@@ -97,7 +97,7 @@ func consoleRoutes(cfg ConsoleConfig, gw Config, log *slog.Logger, issuer *auth.
 	}
 	svc := signin.New(cfg.OIDC, directory, issuer, nil)
 	con, err := console.New(console.Config{PublicURL: cfg.PublicURL, SessionKey: cfg.SessionKey, IdleTimeout: cfg.IdleTimeout},
-		console.Deps{Registry: conns[0], Contracts: conns[1], Matchmaking: conns[2], SignIn: svc, Log: log})
+		console.Deps{Registry: conns[0], Contracts: conns[1], Matchmaking: conns[2], Support: conns[3], SignIn: svc, Log: log})
 	if err != nil {
 		return nil, fmt.Errorf("console: %w", err)
 	}

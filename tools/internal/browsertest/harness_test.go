@@ -48,10 +48,11 @@ type env struct {
 	issuer     string
 	consoleURL string
 	seeded     demo.Seeded
+	call       string // the demo support call
 	alloc      context.Context
 	out        string
 	a          *testkit.Auth
-	conns      [3]*grpc.ClientConn
+	conns      [4]*grpc.ClientConn
 	secret     string // the console's client secret at the provider
 }
 
@@ -76,6 +77,8 @@ func start(t *testing.T) *env {
 	var err error
 	e.seeded, err = demo.Seed(context.Background(), e.conns[0], e.conns[2], e.a.Issuer, e.issuer)
 	require.NoError(t, err, "seeding the demo records")
+	e.call, err = demo.SeedSupport(context.Background(), e.conns[3], e.a.Issuer, e.seeded)
+	require.NoError(t, err, "seeding the demo support call")
 	return e
 }
 
@@ -86,7 +89,7 @@ func startBare(t *testing.T) *env {
 	db := testkit.Database(t)
 	addrs := testsuite.Start(t, e.a, db)
 	reg, con, mm := addrs.Registry, addrs.Contracts, addrs.Matchmaking
-	for i, addr := range []string{reg, con, mm} {
+	for i, addr := range []string{reg, con, mm, addrs.Support} {
 		e.conns[i] = testkit.Dial(t, addr, "")
 	}
 	idpL, issuer := listen(t)
@@ -107,7 +110,7 @@ func startBare(t *testing.T) *env {
 	svc := signin.New(signin.Config{Issuer: issuer, ClientID: demo.ClientID, ClientSecret: secret, RedirectURL: consoleURL + "/console/callback"}, directory, e.a.Issuer, nil)
 	key := make([]byte, 32)
 	_, _ = rand.Read(key)
-	c, err := console.New(console.Config{PublicURL: consoleURL, SessionKey: key}, console.Deps{Registry: e.conns[0], Contracts: e.conns[1], Matchmaking: e.conns[2], SignIn: svc})
+	c, err := console.New(console.Config{PublicURL: consoleURL, SessionKey: key}, console.Deps{Registry: e.conns[0], Contracts: e.conns[1], Matchmaking: e.conns[2], Support: e.conns[3], SignIn: svc})
 	require.NoError(t, err)
 	mux := http.NewServeMux()
 	mux.Handle("/console/", c)

@@ -125,7 +125,7 @@ var People = []Person{
 		Grants: []Grant{{Role: registryv1.Grant_ROLE_PRODUCER, On: Cooperative, Administrator: true}}},
 	{Username: "canboxa", Subject: "demo-commune-official", Name: "Lý Thị Lan", Phone: "0912000301", Email: "lan@chauque.test", Does: "Cán bộ " + CommuneCommitteeName + " (chứng thực hợp đồng, quản trị cơ quan)",
 		Grants: []Grant{{Role: registryv1.Grant_ROLE_COMMUNE_OFFICIAL, On: CommuneCommittee, Administrator: true}}},
-	{Username: "canbotinh", Subject: "demo-province-official", Name: "Hoàng Văn Nam", Phone: "0912000401", Email: "nam@laocai.test", Does: "Cán bộ " + ProvinceCommitteeName + " (xem báo cáo)",
+	{Username: "canbotinh", Subject: "demo-province-official", Name: "Hoàng Văn Nam", Phone: "0912000401", Email: "nam@laocai.test", Does: "Cán bộ " + ProvinceCommitteeName + " (báo cáo; chủ đầu tư và hội đồng thẩm định đợt kêu gọi hỗ trợ)",
 		Grants: []Grant{{Role: registryv1.Grant_ROLE_PROVINCE_OFFICIAL, On: ProvinceCommittee}}},
 	{Username: "hodan", Subject: "demo-household", Name: "Triệu Thị Mai", Phone: "0912000201", Does: "Chủ hộ, thành viên HTX Quế Châu Quế (hộ gia đình)",
 		Grants: []Grant{{Role: registryv1.Grant_ROLE_HOUSEHOLD, On: Household1}}},

@@ -9,6 +9,7 @@ import (
 
 	"github.com/lienket/lienket/gateway/testsuite"
 	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
+	supportv1 "github.com/lienket/lienket/proto/lienket/support/v1"
 	"github.com/lienket/lienket/services/platform/auth"
 	"github.com/lienket/lienket/services/platform/testkit"
 )
@@ -44,4 +45,19 @@ func TestSeedIsIdempotent(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, ms.GetMemberships(), len(Households))
 	require.NotEmpty(t, first.Offer)
+
+	// The province's support call: open, the same on a second run, and on the council sits
+	// the province official who issued it.
+	supConn := testkit.Dial(t, addrs.Support, "")
+	call, err := SeedSupport(ctx, supConn, a.Issuer, first)
+	require.NoError(t, err)
+	again, err := SeedSupport(ctx, supConn, a.Issuer, second)
+	require.NoError(t, err)
+	require.Equal(t, call, again, "a second run makes no second call")
+	c, err := supportv1.NewSupportServiceClient(supConn).GetCall(ctx, &supportv1.GetCallRequest{Name: call}, admin)
+	require.NoError(t, err)
+	require.Equal(t, supportv1.CallState_CALL_STATE_OPEN, c.GetState())
+	require.Equal(t, first.Names[ProvinceCommittee], c.GetInvestor())
+	require.Equal(t, []string{first.People[CallInvestor]}, c.GetCouncilMembers())
+	require.Equal(t, CallTitle, c.GetDisplayName())
 }

@@ -65,13 +65,13 @@ func ensureSessionKey(path string) error {
 	return os.WriteFile(path, []byte(base64.StdEncoding.EncodeToString(k)+"\n"), 0o600)
 }
 
-// seed creates the demo records through the registry and matchmaking APIs, as the
-// development issuer's operator, and says so.
+// seed creates the demo records through the registry, matchmaking and support APIs, as the
+// development issuer's operator (and the province official for the support call), and says so.
 func (c Config) seed(ctx context.Context, keyPath, oidcIssuer string, out io.Writer) error {
 	if _, err := c.seedRecords(ctx, keyPath, oidcIssuer); err != nil {
 		return fmt.Errorf("demo records: %w", err)
 	}
-	fmt.Fprintln(out, "lienket-run: demo organisations, households and people are in the registry")
+	fmt.Fprintln(out, "lienket-run: demo organisations, households and people are in the registry; the province's support call is open")
 	return nil
 }
 
@@ -93,9 +93,20 @@ func (c Config) seedRecords(ctx context.Context, keyPath, oidcIssuer string) (de
 		return demo.Seeded{}, err
 	}
 	defer mm.Close()
+	sup, err := dial(c.SupportGRPC)
+	if err != nil {
+		return demo.Seeded{}, err
+	}
+	defer sup.Close()
 	sctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
-	return demo.Seed(sctx, reg, mm, auth.NewIssuer(key, "lienket-dev", "lienket"), oidcIssuer)
+	issuer := auth.NewIssuer(key, "lienket-dev", "lienket")
+	seeded, err := demo.Seed(sctx, reg, mm, issuer, oidcIssuer)
+	if err != nil {
+		return seeded, err
+	}
+	_, err = demo.SeedSupport(sctx, sup, issuer, seeded)
+	return seeded, err
 }
 
 // printConsole prints where the console is and who can sign in.

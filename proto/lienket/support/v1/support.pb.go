@@ -17,6 +17,7 @@ package supportv1
 
 import (
 	v1 "github.com/lienket/lienket/proto/lienket/types/v1"
+	_ "google.golang.org/genproto/googleapis/api/annotations"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 	fieldmaskpb "google.golang.org/protobuf/types/known/fieldmaskpb"
@@ -1307,7 +1308,12 @@ type ListCallsRequest struct {
 	PageSize int32 `protobuf:"varint,1,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	// Page token.
 	PageToken string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
-	// Filter on state, programme, investor, investor_area_code.
+	// Filter (AIP-160 subset). Terms `field = "value"` or `field != "value"` (value quoted, or a bare word) joined by AND; at most 1024 characters; any other field is 400 FILTER_SYNTAX.
+	// Fields:
+	//   - state: a CallState value, e.g. "CALL_STATE_OPEN"
+	//   - programme: programmes/{programme}, e.g. "programmes/ntp-sedema"
+	//   - investor: authorities/{id}, the investor People's Committee
+	//   - investor_area_code: code of the commune or province the investor governs
 	Filter        string `protobuf:"bytes,3,opt,name=filter,proto3" json:"filter,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -3251,7 +3257,13 @@ type ListProjectsRequest struct {
 	PageSize int32 `protobuf:"varint,1,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	// Page token.
 	PageToken string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
-	// Filter on call, owner, state, project_type, programme.
+	// Filter (AIP-160 subset). Terms `field = "value"` or `field != "value"` (value quoted, or a bare word) joined by AND; at most 1024 characters; any other field is 400 FILTER_SYNTAX.
+	// Fields:
+	//   - call: calls/{call}
+	//   - owner: organizations/{id}, the owner organisation
+	//   - state: a ProjectState value, e.g. "PROJECT_STATE_SUBMITTED"
+	//   - project_type: a ProjectType value of the proposal, e.g. "PROJECT_TYPE_VALUE_CHAIN"
+	//   - programme: programmes/{programme}, e.g. "programmes/ntp-sedema"
 	Filter        string `protobuf:"bytes,3,opt,name=filter,proto3" json:"filter,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -6116,7 +6128,7 @@ var File_lienket_support_v1_support_proto protoreflect.FileDescriptor
 
 const file_lienket_support_v1_support_proto_rawDesc = "" +
 	"\n" +
-	" lienket/support/v1/support.proto\x12\x12lienket.support.v1\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1clienket/types/v1/types.proto\"\x86\x02\n" +
+	" lienket/support/v1/support.proto\x12\x12lienket.support.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1clienket/types/v1/types.proto\"\x86\x02\n" +
 	"\tProgramme\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
 	"\x05title\x18\x02 \x01(\tR\x05title\x12\x18\n" +
@@ -6146,46 +6158,46 @@ const file_lienket_support_v1_support_proto_rawDesc = "" +
 	"\x16ListProgrammesResponse\x12=\n" +
 	"\n" +
 	"programmes\x18\x01 \x03(\v2\x1d.lienket.support.v1.ProgrammeR\n" +
-	"programmes\")\n" +
-	"\x13GetProgrammeRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\"}\n" +
-	"\vTypeCeiling\x12B\n" +
-	"\fproject_type\x18\x01 \x01(\x0e2\x1f.lienket.support.v1.ProjectTypeR\vprojectType\x12*\n" +
-	"\x11max_programme_vnd\x18\x02 \x01(\x03R\x0fmaxProgrammeVnd\"\xb5\x01\n" +
-	"\x0fCategoryCeiling\x12?\n" +
-	"\bcategory\x18\x01 \x01(\x0e2#.lienket.support.v1.SupportCategoryR\bcategory\x12*\n" +
+	"programmes\".\n" +
+	"\x13GetProgrammeRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\"\x87\x01\n" +
+	"\vTypeCeiling\x12G\n" +
+	"\fproject_type\x18\x01 \x01(\x0e2\x1f.lienket.support.v1.ProjectTypeB\x03\xe0A\x02R\vprojectType\x12/\n" +
+	"\x11max_programme_vnd\x18\x02 \x01(\x03B\x03\xe0A\x02R\x0fmaxProgrammeVnd\"\xba\x01\n" +
+	"\x0fCategoryCeiling\x12D\n" +
+	"\bcategory\x18\x01 \x01(\x0e2#.lienket.support.v1.SupportCategoryB\x03\xe0A\x02R\bcategory\x12*\n" +
 	"\x11max_programme_vnd\x18\x02 \x01(\x03R\x0fmaxProgrammeVnd\x125\n" +
-	"\x17max_programme_share_bps\x18\x03 \x01(\x05R\x14maxProgrammeShareBps\"\x83\a\n" +
-	"\x04Call\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x12\x1a\n" +
-	"\binvestor\x18\x02 \x01(\tR\binvestor\x12!\n" +
-	"\fdisplay_name\x18\x03 \x01(\tR\vdisplayName\x12 \n" +
-	"\vdescription\x18\x04 \x01(\tR\vdescription\x12\x1c\n" +
-	"\tprogramme\x18\x05 \x01(\tR\tprogramme\x12D\n" +
-	"\rproject_types\x18\x06 \x03(\x0e2\x1f.lienket.support.v1.ProjectTypeR\fprojectTypes\x12\x1d\n" +
+	"\x17max_programme_share_bps\x18\x03 \x01(\x05R\x14maxProgrammeShareBps\"\xcc\a\n" +
+	"\x04Call\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x03R\x04name\x12\"\n" +
+	"\binvestor\x18\x02 \x01(\tB\x06\xe0A\x02\xe0A\x05R\binvestor\x12&\n" +
+	"\fdisplay_name\x18\x03 \x01(\tB\x03\xe0A\x02R\vdisplayName\x12 \n" +
+	"\vdescription\x18\x04 \x01(\tR\vdescription\x12!\n" +
+	"\tprogramme\x18\x05 \x01(\tB\x03\xe0A\x02R\tprogramme\x12I\n" +
+	"\rproject_types\x18\x06 \x03(\x0e2\x1f.lienket.support.v1.ProjectTypeB\x03\xe0A\x02R\fprojectTypes\x12\"\n" +
 	"\n" +
-	"budget_vnd\x18\a \x01(\x03R\tbudgetVnd\x12D\n" +
+	"budget_vnd\x18\a \x01(\x03B\x03\xe0A\x02R\tbudgetVnd\x12D\n" +
 	"\rtype_ceilings\x18\b \x03(\v2\x1f.lienket.support.v1.TypeCeilingR\ftypeCeilings\x12P\n" +
-	"\x11category_ceilings\x18\t \x03(\v2#.lienket.support.v1.CategoryCeilingR\x10categoryCeilings\x12I\n" +
+	"\x11category_ceilings\x18\t \x03(\v2#.lienket.support.v1.CategoryCeilingR\x10categoryCeilings\x12N\n" +
 	"\x11submission_window\x18\n" +
-	" \x01(\v2\x1c.lienket.types.v1.DateWindowR\x10submissionWindow\x12'\n" +
-	"\x0fcouncil_members\x18\v \x03(\tR\x0ecouncilMembers\x123\n" +
-	"\x05state\x18\f \x01(\x0e2\x1d.lienket.support.v1.CallStateR\x05state\x12,\n" +
-	"\x12investor_area_code\x18\r \x01(\tR\x10investorAreaCode\x124\n" +
-	"\x16investor_province_code\x18\x0e \x01(\tR\x14investorProvinceCode\x12#\n" +
-	"\rcommitted_vnd\x18\x0f \x01(\x03R\fcommittedVnd\x12+\n" +
-	"\x11programme_version\x18\x10 \x01(\tR\x10programmeVersion\x12;\n" +
-	"\vcreate_time\x18\x11 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"createTime\x12;\n" +
-	"\vupdate_time\x18\x12 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	" \x01(\v2\x1c.lienket.types.v1.DateWindowB\x03\xe0A\x02R\x10submissionWindow\x12'\n" +
+	"\x0fcouncil_members\x18\v \x03(\tR\x0ecouncilMembers\x128\n" +
+	"\x05state\x18\f \x01(\x0e2\x1d.lienket.support.v1.CallStateB\x03\xe0A\x03R\x05state\x121\n" +
+	"\x12investor_area_code\x18\r \x01(\tB\x03\xe0A\x03R\x10investorAreaCode\x129\n" +
+	"\x16investor_province_code\x18\x0e \x01(\tB\x03\xe0A\x03R\x14investorProvinceCode\x12(\n" +
+	"\rcommitted_vnd\x18\x0f \x01(\x03B\x03\xe0A\x03R\fcommittedVnd\x120\n" +
+	"\x11programme_version\x18\x10 \x01(\tB\x03\xe0A\x03R\x10programmeVersion\x12@\n" +
+	"\vcreate_time\x18\x11 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
+	"createTime\x12@\n" +
+	"\vupdate_time\x18\x12 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
 	"updateTime\x12\x12\n" +
-	"\x04etag\x18\x13 \x01(\tR\x04etag\"`\n" +
-	"\x11CreateCallRequest\x12,\n" +
-	"\x04call\x18\x01 \x01(\v2\x18.lienket.support.v1.CallR\x04call\x12\x1d\n" +
+	"\x04etag\x18\x13 \x01(\tR\x04etag\"e\n" +
+	"\x11CreateCallRequest\x121\n" +
+	"\x04call\x18\x01 \x01(\v2\x18.lienket.support.v1.CallB\x03\xe0A\x02R\x04call\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x02 \x01(\tR\trequestId\"$\n" +
-	"\x0eGetCallRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\"f\n" +
+	"request_id\x18\x02 \x01(\tR\trequestId\")\n" +
+	"\x0eGetCallRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\"f\n" +
 	"\x10ListCallsRequest\x12\x1b\n" +
 	"\tpage_size\x18\x01 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
@@ -6193,19 +6205,19 @@ const file_lienket_support_v1_support_proto_rawDesc = "" +
 	"\x06filter\x18\x03 \x01(\tR\x06filter\"k\n" +
 	"\x11ListCallsResponse\x12.\n" +
 	"\x05calls\x18\x01 \x03(\v2\x18.lienket.support.v1.CallR\x05calls\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"~\n" +
-	"\x11UpdateCallRequest\x12,\n" +
-	"\x04call\x18\x01 \x01(\v2\x18.lienket.support.v1.CallR\x04call\x12;\n" +
-	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskR\n" +
-	"updateMask\"[\n" +
-	"\x12PublishCallRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x12\x12\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x88\x01\n" +
+	"\x11UpdateCallRequest\x121\n" +
+	"\x04call\x18\x01 \x01(\v2\x18.lienket.support.v1.CallB\x03\xe0A\x02R\x04call\x12@\n" +
+	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskB\x03\xe0A\x02R\n" +
+	"updateMask\"`\n" +
+	"\x12PublishCallRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x12\n" +
 	"\x04etag\x18\x02 \x01(\tR\x04etag\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x03 \x01(\tR\trequestId\"]\n" +
-	"\x10CloseCallRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n" +
-	"\x06reason\x18\x02 \x01(\tR\x06reason\x12\x1d\n" +
+	"request_id\x18\x03 \x01(\tR\trequestId\"g\n" +
+	"\x10CloseCallRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x1b\n" +
+	"\x06reason\x18\x02 \x01(\tB\x03\xe0A\x02R\x06reason\x12\x1d\n" +
 	"\n" +
 	"request_id\x18\x03 \x01(\tR\trequestId\"\x88\x02\n" +
 	"\n" +
@@ -6219,31 +6231,31 @@ const file_lienket_support_v1_support_proto_rawDesc = "" +
 	"\x04time\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\x04time\x12\x18\n" +
 	"\apayload\x18\a \x01(\tR\apayload\x12#\n" +
 	"\rprevious_hash\x18\b \x01(\tR\fpreviousHash\x12\x12\n" +
-	"\x04hash\x18\t \x01(\tR\x04hash\"k\n" +
-	"\x15ListCallEventsRequest\x12\x16\n" +
-	"\x06parent\x18\x01 \x01(\tR\x06parent\x12\x1b\n" +
+	"\x04hash\x18\t \x01(\tR\x04hash\"p\n" +
+	"\x15ListCallEventsRequest\x12\x1b\n" +
+	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x12\x1b\n" +
 	"\tpage_size\x18\x02 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
 	"page_token\x18\x03 \x01(\tR\tpageToken\"x\n" +
 	"\x16ListCallEventsResponse\x126\n" +
 	"\x06events\x18\x01 \x03(\v2\x1e.lienket.support.v1.AuditEventR\x06events\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xbc\x02\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xc1\x02\n" +
 	"\n" +
-	"BudgetLine\x12?\n" +
-	"\bcategory\x18\x01 \x01(\x0e2#.lienket.support.v1.SupportCategoryR\bcategory\x12 \n" +
+	"BudgetLine\x12D\n" +
+	"\bcategory\x18\x01 \x01(\x0e2#.lienket.support.v1.SupportCategoryB\x03\xe0A\x02R\bcategory\x12 \n" +
 	"\vdescription\x18\x02 \x01(\tR\vdescription\x12#\n" +
 	"\rprogramme_vnd\x18\x03 \x01(\x03R\fprogrammeVnd\x12$\n" +
 	"\x0eowner_cash_vnd\x18\x04 \x01(\x03R\fownerCashVnd\x12)\n" +
 	"\x11owner_in_kind_vnd\x18\x05 \x01(\x03R\x0eownerInKindVnd\x12(\n" +
 	"\x10owner_labour_vnd\x18\x06 \x01(\x03R\x0eownerLabourVnd\x12+\n" +
-	"\x11production_cycles\x18\a \x01(\x05R\x10productionCycles\"Z\n" +
-	"\tIndicator\x125\n" +
-	"\x04kind\x18\x01 \x01(\x0e2!.lienket.support.v1.IndicatorKindR\x04kind\x12\x16\n" +
-	"\x06target\x18\x02 \x01(\x03R\x06target\"\xb7\x01\n" +
-	"\tMilestone\x12\x0e\n" +
-	"\x02id\x18\x01 \x01(\tR\x02id\x12\x14\n" +
-	"\x05title\x18\x02 \x01(\tR\x05title\x12\x19\n" +
-	"\bdue_date\x18\x03 \x01(\tR\adueDate\x12*\n" +
+	"\x11production_cycles\x18\a \x01(\x05R\x10productionCycles\"d\n" +
+	"\tIndicator\x12:\n" +
+	"\x04kind\x18\x01 \x01(\x0e2!.lienket.support.v1.IndicatorKindB\x03\xe0A\x02R\x04kind\x12\x1b\n" +
+	"\x06target\x18\x02 \x01(\x03B\x03\xe0A\x02R\x06target\"\xc6\x01\n" +
+	"\tMilestone\x12\x13\n" +
+	"\x02id\x18\x01 \x01(\tB\x03\xe0A\x02R\x02id\x12\x19\n" +
+	"\x05title\x18\x02 \x01(\tB\x03\xe0A\x02R\x05title\x12\x1e\n" +
+	"\bdue_date\x18\x03 \x01(\tB\x03\xe0A\x02R\adueDate\x12*\n" +
 	"\x11release_share_bps\x18\x04 \x01(\x05R\x0freleaseShareBps\x12=\n" +
 	"\n" +
 	"indicators\x18\x05 \x03(\v2\x1d.lienket.support.v1.IndicatorR\n" +
@@ -6279,9 +6291,9 @@ const file_lienket_support_v1_support_proto_rawDesc = "" +
 	"\x10recently_escaped\x18\x04 \x01(\x05R\x0frecentlyEscaped\x12\x19\n" +
 	"\bnon_poor\x18\x05 \x01(\x05R\anonPoor\x12'\n" +
 	"\x0fethnic_minority\x18\x06 \x01(\x05R\x0eethnicMinority\x12!\n" +
-	"\fwomen_headed\x18\a \x01(\x05R\vwomenHeaded\"^\n" +
-	"\x0eCriterionScore\x12\x1c\n" +
-	"\tcriterion\x18\x01 \x01(\tR\tcriterion\x12\x14\n" +
+	"\fwomen_headed\x18\a \x01(\x05R\vwomenHeaded\"c\n" +
+	"\x0eCriterionScore\x12!\n" +
+	"\tcriterion\x18\x01 \x01(\tB\x03\xe0A\x02R\tcriterion\x12\x14\n" +
 	"\x05score\x18\x02 \x01(\x05R\x05score\x12\x18\n" +
 	"\acomment\x18\x03 \x01(\tR\acomment\"\xd1\x01\n" +
 	"\fCouncilScore\x12\x16\n" +
@@ -6317,45 +6329,46 @@ const file_lienket_support_v1_support_proto_rawDesc = "" +
 	"\x06reason\x18\x03 \x01(\tR\x06reason\x12\x1a\n" +
 	"\bproposer\x18\x04 \x01(\tR\bproposer\x12;\n" +
 	"\vcreate_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"createTime\"\xa8\t\n" +
-	"\aProject\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x12\x12\n" +
-	"\x04call\x18\x02 \x01(\tR\x04call\x12\x14\n" +
-	"\x05owner\x18\x03 \x01(\tR\x05owner\x12?\n" +
-	"\bproposal\x18\x04 \x01(\v2#.lienket.support.v1.ProjectProposalR\bproposal\x126\n" +
-	"\x05state\x18\x05 \x01(\x0e2 .lienket.support.v1.ProjectStateR\x05state\x12!\n" +
-	"\fstate_reason\x18\x06 \x01(\tR\vstateReason\x12\x1c\n" +
-	"\tprogramme\x18\a \x01(\tR\tprogramme\x12)\n" +
-	"\x10rulebook_version\x18\b \x01(\tR\x0frulebookVersion\x128\n" +
-	"\x06totals\x18\t \x01(\v2 .lienket.support.v1.BudgetTotalsR\x06totals\x12G\n" +
+	"createTime\"\xa1\n" +
+	"\n" +
+	"\aProject\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x03R\x04name\x12\x1a\n" +
+	"\x04call\x18\x02 \x01(\tB\x06\xe0A\x02\xe0A\x05R\x04call\x12\x1c\n" +
+	"\x05owner\x18\x03 \x01(\tB\x06\xe0A\x02\xe0A\x05R\x05owner\x12?\n" +
+	"\bproposal\x18\x04 \x01(\v2#.lienket.support.v1.ProjectProposalR\bproposal\x12;\n" +
+	"\x05state\x18\x05 \x01(\x0e2 .lienket.support.v1.ProjectStateB\x03\xe0A\x03R\x05state\x12&\n" +
+	"\fstate_reason\x18\x06 \x01(\tB\x03\xe0A\x03R\vstateReason\x12!\n" +
+	"\tprogramme\x18\a \x01(\tB\x03\xe0A\x03R\tprogramme\x12.\n" +
+	"\x10rulebook_version\x18\b \x01(\tB\x03\xe0A\x03R\x0frulebookVersion\x12=\n" +
+	"\x06totals\x18\t \x01(\v2 .lienket.support.v1.BudgetTotalsB\x03\xe0A\x03R\x06totals\x12L\n" +
 	"\rparticipation\x18\n" +
-	" \x01(\v2!.lienket.support.v1.ParticipationR\rparticipation\x128\n" +
-	"\x06scores\x18\v \x03(\v2 .lienket.support.v1.CouncilScoreR\x06scores\x12;\n" +
-	"\tappraisal\x18\f \x01(\v2\x1d.lienket.support.v1.AppraisalR\tappraisal\x128\n" +
-	"\bdecision\x18\r \x01(\v2\x1c.lienket.support.v1.DecisionR\bdecision\x124\n" +
-	"\x16approved_programme_vnd\x18\x0e \x01(\x03R\x14approvedProgrammeVnd\x12\x1f\n" +
-	"\vceiling_vnd\x18\x0f \x01(\x03R\n" +
-	"ceilingVnd\x122\n" +
-	"\x15reported_spending_vnd\x18\x10 \x01(\x03R\x13reportedSpendingVnd\x122\n" +
-	"\x15eligible_spending_vnd\x18\x11 \x01(\x03R\x13eligibleSpendingVnd\x12#\n" +
-	"\rdisbursed_vnd\x18\x12 \x01(\x03R\fdisbursedVnd\x12C\n" +
+	" \x01(\v2!.lienket.support.v1.ParticipationB\x03\xe0A\x03R\rparticipation\x12=\n" +
+	"\x06scores\x18\v \x03(\v2 .lienket.support.v1.CouncilScoreB\x03\xe0A\x03R\x06scores\x12@\n" +
+	"\tappraisal\x18\f \x01(\v2\x1d.lienket.support.v1.AppraisalB\x03\xe0A\x03R\tappraisal\x12=\n" +
+	"\bdecision\x18\r \x01(\v2\x1c.lienket.support.v1.DecisionB\x03\xe0A\x03R\bdecision\x129\n" +
+	"\x16approved_programme_vnd\x18\x0e \x01(\x03B\x03\xe0A\x03R\x14approvedProgrammeVnd\x12$\n" +
+	"\vceiling_vnd\x18\x0f \x01(\x03B\x03\xe0A\x03R\n" +
+	"ceilingVnd\x127\n" +
+	"\x15reported_spending_vnd\x18\x10 \x01(\x03B\x03\xe0A\x03R\x13reportedSpendingVnd\x127\n" +
+	"\x15eligible_spending_vnd\x18\x11 \x01(\x03B\x03\xe0A\x03R\x13eligibleSpendingVnd\x12(\n" +
+	"\rdisbursed_vnd\x18\x12 \x01(\x03B\x03\xe0A\x03R\fdisbursedVnd\x12H\n" +
 	"\n" +
-	"milestones\x18\x13 \x03(\v2#.lienket.support.v1.MilestoneStatusR\n" +
-	"milestones\x12J\n" +
-	"\x11pending_amendment\x18\x14 \x01(\v2\x1d.lienket.support.v1.AmendmentR\x10pendingAmendment\x12'\n" +
-	"\x0famendment_count\x18\x15 \x01(\x05R\x0eamendmentCount\x12\x1a\n" +
-	"\binvestor\x18\x16 \x01(\tR\binvestor\x12;\n" +
-	"\vcreate_time\x18\x17 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"createTime\x12;\n" +
-	"\vupdate_time\x18\x18 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"milestones\x18\x13 \x03(\v2#.lienket.support.v1.MilestoneStatusB\x03\xe0A\x03R\n" +
+	"milestones\x12O\n" +
+	"\x11pending_amendment\x18\x14 \x01(\v2\x1d.lienket.support.v1.AmendmentB\x03\xe0A\x03R\x10pendingAmendment\x12,\n" +
+	"\x0famendment_count\x18\x15 \x01(\x05B\x03\xe0A\x03R\x0eamendmentCount\x12\x1f\n" +
+	"\binvestor\x18\x16 \x01(\tB\x03\xe0A\x03R\binvestor\x12@\n" +
+	"\vcreate_time\x18\x17 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
+	"createTime\x12@\n" +
+	"\vupdate_time\x18\x18 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
 	"updateTime\x12\x12\n" +
-	"\x04etag\x18\x19 \x01(\tR\x04etag\"l\n" +
-	"\x14CreateProjectRequest\x125\n" +
-	"\aproject\x18\x01 \x01(\v2\x1b.lienket.support.v1.ProjectR\aproject\x12\x1d\n" +
+	"\x04etag\x18\x19 \x01(\tR\x04etag\"q\n" +
+	"\x14CreateProjectRequest\x12:\n" +
+	"\aproject\x18\x01 \x01(\v2\x1b.lienket.support.v1.ProjectB\x03\xe0A\x02R\aproject\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x02 \x01(\tR\trequestId\"'\n" +
-	"\x11GetProjectRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\"i\n" +
+	"request_id\x18\x02 \x01(\tR\trequestId\",\n" +
+	"\x11GetProjectRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\"i\n" +
 	"\x13ListProjectsRequest\x12\x1b\n" +
 	"\tpage_size\x18\x01 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
@@ -6363,10 +6376,10 @@ const file_lienket_support_v1_support_proto_rawDesc = "" +
 	"\x06filter\x18\x03 \x01(\tR\x06filter\"w\n" +
 	"\x14ListProjectsResponse\x127\n" +
 	"\bprojects\x18\x01 \x03(\v2\x1b.lienket.support.v1.ProjectR\bprojects\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x8a\x01\n" +
-	"\x14UpdateProjectRequest\x125\n" +
-	"\aproject\x18\x01 \x01(\v2\x1b.lienket.support.v1.ProjectR\aproject\x12;\n" +
-	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskR\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x94\x01\n" +
+	"\x14UpdateProjectRequest\x12:\n" +
+	"\aproject\x18\x01 \x01(\v2\x1b.lienket.support.v1.ProjectB\x03\xe0A\x02R\aproject\x12@\n" +
+	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskB\x03\xe0A\x02R\n" +
 	"updateMask\"|\n" +
 	"\rRuleViolation\x12\x17\n" +
 	"\arule_id\x18\x01 \x01(\tR\x06ruleId\x12\x14\n" +
@@ -6374,77 +6387,77 @@ const file_lienket_support_v1_support_proto_rawDesc = "" +
 	"\n" +
 	"message_vi\x18\x03 \x01(\tR\tmessageVi\x12\x1d\n" +
 	"\n" +
-	"message_en\x18\x04 \x01(\tR\tmessageEn\",\n" +
-	"\x16ValidateProjectRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\"\x8a\x02\n" +
+	"message_en\x18\x04 \x01(\tR\tmessageEn\"1\n" +
+	"\x16ValidateProjectRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\"\x8a\x02\n" +
 	"\x17ValidateProjectResponse\x12A\n" +
 	"\n" +
 	"violations\x18\x01 \x03(\v2!.lienket.support.v1.RuleViolationR\n" +
 	"violations\x12)\n" +
 	"\x10rulebook_version\x18\x02 \x01(\tR\x0frulebookVersion\x128\n" +
 	"\x06totals\x18\x03 \x01(\v2 .lienket.support.v1.BudgetTotalsR\x06totals\x12G\n" +
-	"\rparticipation\x18\x04 \x01(\v2!.lienket.support.v1.ParticipationR\rparticipation\"]\n" +
-	"\x14SubmitProjectRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x12\x12\n" +
+	"\rparticipation\x18\x04 \x01(\v2!.lienket.support.v1.ParticipationR\rparticipation\"b\n" +
+	"\x14SubmitProjectRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x12\n" +
 	"\x04etag\x18\x02 \x01(\tR\x04etag\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x03 \x01(\tR\trequestId\"\xa2\x01\n" +
-	"\x13ScoreProjectRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x12>\n" +
-	"\bcriteria\x18\x02 \x03(\v2\".lienket.support.v1.CriterionScoreR\bcriteria\x12\x18\n" +
+	"request_id\x18\x03 \x01(\tR\trequestId\"\xac\x01\n" +
+	"\x13ScoreProjectRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12C\n" +
+	"\bcriteria\x18\x02 \x03(\v2\".lienket.support.v1.CriterionScoreB\x03\xe0A\x02R\bcriteria\x12\x18\n" +
 	"\acomment\x18\x03 \x01(\tR\acomment\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x04 \x01(\tR\trequestId\"_\n" +
-	"\x16AppraiseProjectRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x12\x12\n" +
+	"request_id\x18\x04 \x01(\tR\trequestId\"d\n" +
+	"\x16AppraiseProjectRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x12\n" +
 	"\x04note\x18\x02 \x01(\tR\x04note\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x03 \x01(\tR\trequestId\"\xa1\x01\n" +
-	"\x15ApproveProjectRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x12-\n" +
-	"\x12decision_reference\x18\x02 \x01(\tR\x11decisionReference\x12\x12\n" +
+	"request_id\x18\x03 \x01(\tR\trequestId\"\xab\x01\n" +
+	"\x15ApproveProjectRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x122\n" +
+	"\x12decision_reference\x18\x02 \x01(\tB\x03\xe0A\x02R\x11decisionReference\x12\x12\n" +
 	"\x04note\x18\x03 \x01(\tR\x04note\x12\x12\n" +
 	"\x04etag\x18\x04 \x01(\tR\x04etag\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x05 \x01(\tR\trequestId\"\x90\x01\n" +
-	"\x14RejectProjectRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n" +
-	"\x06reason\x18\x02 \x01(\tR\x06reason\x12-\n" +
+	"request_id\x18\x05 \x01(\tR\trequestId\"\x9a\x01\n" +
+	"\x14RejectProjectRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x1b\n" +
+	"\x06reason\x18\x02 \x01(\tB\x03\xe0A\x02R\x06reason\x12-\n" +
 	"\x12decision_reference\x18\x03 \x01(\tR\x11decisionReference\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x04 \x01(\tR\trequestId\"H\n" +
-	"\x13StartProjectRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x12\x1d\n" +
+	"request_id\x18\x04 \x01(\tR\trequestId\"M\n" +
+	"\x13StartProjectRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x02 \x01(\tR\trequestId\"\xb5\x01\n" +
-	"\x13AmendProjectRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x12?\n" +
-	"\bproposal\x18\x02 \x01(\v2#.lienket.support.v1.ProjectProposalR\bproposal\x12\x16\n" +
-	"\x06reason\x18\x03 \x01(\tR\x06reason\x12\x12\n" +
+	"request_id\x18\x02 \x01(\tR\trequestId\"\xc4\x01\n" +
+	"\x13AmendProjectRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12D\n" +
+	"\bproposal\x18\x02 \x01(\v2#.lienket.support.v1.ProjectProposalB\x03\xe0A\x02R\bproposal\x12\x1b\n" +
+	"\x06reason\x18\x03 \x01(\tB\x03\xe0A\x02R\x06reason\x12\x12\n" +
 	"\x04etag\x18\x04 \x01(\tR\x04etag\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x05 \x01(\tR\trequestId\"{\n" +
-	"\x17ApproveAmendmentRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x12-\n" +
-	"\x12decision_reference\x18\x02 \x01(\tR\x11decisionReference\x12\x1d\n" +
+	"request_id\x18\x05 \x01(\tR\trequestId\"\x85\x01\n" +
+	"\x17ApproveAmendmentRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x122\n" +
+	"\x12decision_reference\x18\x02 \x01(\tB\x03\xe0A\x02R\x11decisionReference\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x03 \x01(\tR\trequestId\"c\n" +
-	"\x16RejectAmendmentRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n" +
-	"\x06reason\x18\x02 \x01(\tR\x06reason\x12\x1d\n" +
+	"request_id\x18\x03 \x01(\tR\trequestId\"m\n" +
+	"\x16RejectAmendmentRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x1b\n" +
+	"\x06reason\x18\x02 \x01(\tB\x03\xe0A\x02R\x06reason\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x03 \x01(\tR\trequestId\"K\n" +
-	"\x16CompleteProjectRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x12\x1d\n" +
+	"request_id\x18\x03 \x01(\tR\trequestId\"P\n" +
+	"\x16CompleteProjectRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x02 \x01(\tR\trequestId\"`\n" +
-	"\x13CloseProjectRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n" +
-	"\x06reason\x18\x02 \x01(\tR\x06reason\x12\x1d\n" +
+	"request_id\x18\x02 \x01(\tR\trequestId\"j\n" +
+	"\x13CloseProjectRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12\x1b\n" +
+	"\x06reason\x18\x02 \x01(\tB\x03\xe0A\x02R\x06reason\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x03 \x01(\tR\trequestId\"n\n" +
-	"\x18ListProjectEventsRequest\x12\x16\n" +
-	"\x06parent\x18\x01 \x01(\tR\x06parent\x12\x1b\n" +
+	"request_id\x18\x03 \x01(\tR\trequestId\"s\n" +
+	"\x18ListProjectEventsRequest\x12\x1b\n" +
+	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x12\x1b\n" +
 	"\tpage_size\x18\x02 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
 	"page_token\x18\x03 \x01(\tR\tpageToken\"{\n" +
@@ -6478,11 +6491,11 @@ const file_lienket_support_v1_support_proto_rawDesc = "" +
 	"indicators\x12\x10\n" +
 	"\x03met\x18\x03 \x01(\bR\x03met\x12>\n" +
 	"\x06limits\x18\x04 \x01(\v2&.lienket.support.v1.DisbursementLimitsR\x06limits\x12?\n" +
-	"\revaluate_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\fevaluateTime\".\n" +
-	"\x18EvaluateMilestoneRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\"\xbb\x01\n" +
-	"\x16VerifyMilestoneRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x12-\n" +
+	"\revaluate_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\fevaluateTime\"3\n" +
+	"\x18EvaluateMilestoneRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\"\xc0\x01\n" +
+	"\x16VerifyMilestoneRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\x12-\n" +
 	"\x12evidence_confirmed\x18\x02 \x01(\bR\x11evidenceConfirmed\x12+\n" +
 	"\x11payment_reference\x18\x03 \x01(\tR\x10paymentReference\x12\x12\n" +
 	"\x04note\x18\x04 \x01(\tR\x04note\x12\x1d\n" +
@@ -6502,65 +6515,65 @@ const file_lienket_support_v1_support_proto_rawDesc = "" +
 	"\x11payment_reference\x18\a \x01(\tR\x10paymentReference\x12\x12\n" +
 	"\x04note\x18\b \x01(\tR\x04note\x12;\n" +
 	"\vcreate_time\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"createTime\"n\n" +
-	"\x18ListDisbursementsRequest\x12\x16\n" +
-	"\x06parent\x18\x01 \x01(\tR\x06parent\x12\x1b\n" +
+	"createTime\"s\n" +
+	"\x18ListDisbursementsRequest\x12\x1b\n" +
+	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x12\x1b\n" +
 	"\tpage_size\x18\x02 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
 	"page_token\x18\x03 \x01(\tR\tpageToken\"\x8b\x01\n" +
 	"\x19ListDisbursementsResponse\x12F\n" +
 	"\rdisbursements\x18\x01 \x03(\v2 .lienket.support.v1.DisbursementR\rdisbursements\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"n\n" +
-	"\fSpendingLine\x12?\n" +
-	"\bcategory\x18\x01 \x01(\x0e2#.lienket.support.v1.SupportCategoryR\bcategory\x12\x1d\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"x\n" +
+	"\fSpendingLine\x12D\n" +
+	"\bcategory\x18\x01 \x01(\x0e2#.lienket.support.v1.SupportCategoryB\x03\xe0A\x02R\bcategory\x12\"\n" +
 	"\n" +
-	"amount_vnd\x18\x02 \x01(\x03R\tamountVnd\"\xc4\x02\n" +
-	"\x0eSpendingReport\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x126\n" +
-	"\x05lines\x18\x02 \x03(\v2 .lienket.support.v1.SpendingLineR\x05lines\x12\x1f\n" +
-	"\vreport_date\x18\x03 \x01(\tR\n" +
+	"amount_vnd\x18\x02 \x01(\x03B\x03\xe0A\x02R\tamountVnd\"\xe7\x02\n" +
+	"\x0eSpendingReport\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x03R\x04name\x12;\n" +
+	"\x05lines\x18\x02 \x03(\v2 .lienket.support.v1.SpendingLineB\x03\xe0A\x02R\x05lines\x12$\n" +
+	"\vreport_date\x18\x03 \x01(\tB\x03\xe0A\x02R\n" +
 	"reportDate\x12 \n" +
-	"\vdescription\x18\x04 \x01(\tR\vdescription\x12-\n" +
-	"\x12document_reference\x18\x05 \x01(\tR\x11documentReference\x12\x1b\n" +
-	"\ttotal_vnd\x18\x06 \x01(\x03R\btotalVnd\x12\x1a\n" +
-	"\breporter\x18\a \x01(\tR\breporter\x12;\n" +
-	"\vcreate_time\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"createTime\"\xa1\x01\n" +
-	"\x1bCreateSpendingReportRequest\x12\x16\n" +
-	"\x06parent\x18\x01 \x01(\tR\x06parent\x12K\n" +
-	"\x0fspending_report\x18\x02 \x01(\v2\".lienket.support.v1.SpendingReportR\x0espendingReport\x12\x1d\n" +
+	"\vdescription\x18\x04 \x01(\tR\vdescription\x122\n" +
+	"\x12document_reference\x18\x05 \x01(\tB\x03\xe0A\x02R\x11documentReference\x12 \n" +
+	"\ttotal_vnd\x18\x06 \x01(\x03B\x03\xe0A\x03R\btotalVnd\x12\x1f\n" +
+	"\breporter\x18\a \x01(\tB\x03\xe0A\x03R\breporter\x12@\n" +
+	"\vcreate_time\x18\b \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
+	"createTime\"\xab\x01\n" +
+	"\x1bCreateSpendingReportRequest\x12\x1b\n" +
+	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x12P\n" +
+	"\x0fspending_report\x18\x02 \x01(\v2\".lienket.support.v1.SpendingReportB\x03\xe0A\x02R\x0espendingReport\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x03 \x01(\tR\trequestId\"p\n" +
-	"\x1aListSpendingReportsRequest\x12\x16\n" +
-	"\x06parent\x18\x01 \x01(\tR\x06parent\x12\x1b\n" +
+	"request_id\x18\x03 \x01(\tR\trequestId\"u\n" +
+	"\x1aListSpendingReportsRequest\x12\x1b\n" +
+	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x12\x1b\n" +
 	"\tpage_size\x18\x02 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
 	"page_token\x18\x03 \x01(\tR\tpageToken\"\x94\x01\n" +
 	"\x1bListSpendingReportsResponse\x12M\n" +
 	"\x10spending_reports\x18\x01 \x03(\v2\".lienket.support.v1.SpendingReportR\x0fspendingReports\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x8c\x03\n" +
-	"\bActivity\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\x124\n" +
-	"\x04kind\x18\x02 \x01(\x0e2 .lienket.support.v1.ActivityKindR\x04kind\x12\x1c\n" +
-	"\tmilestone\x18\x03 \x01(\tR\tmilestone\x12#\n" +
-	"\ractivity_date\x18\x04 \x01(\tR\factivityDate\x12\x1e\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xaf\x03\n" +
+	"\bActivity\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x03R\x04name\x129\n" +
+	"\x04kind\x18\x02 \x01(\x0e2 .lienket.support.v1.ActivityKindB\x03\xe0A\x02R\x04kind\x12!\n" +
+	"\tmilestone\x18\x03 \x01(\tB\x03\xe0A\x02R\tmilestone\x12(\n" +
+	"\ractivity_date\x18\x04 \x01(\tB\x03\xe0A\x02R\factivityDate\x12\x1e\n" +
 	"\n" +
 	"attendance\x18\x05 \x01(\x05R\n" +
 	"attendance\x12)\n" +
 	"\x10women_attendance\x18\x06 \x01(\x05R\x0fwomenAttendance\x12 \n" +
-	"\vdescription\x18\a \x01(\tR\vdescription\x12-\n" +
-	"\x12document_reference\x18\b \x01(\tR\x11documentReference\x12\x1a\n" +
-	"\breporter\x18\t \x01(\tR\breporter\x12;\n" +
+	"\vdescription\x18\a \x01(\tR\vdescription\x122\n" +
+	"\x12document_reference\x18\b \x01(\tB\x03\xe0A\x02R\x11documentReference\x12\x1f\n" +
+	"\breporter\x18\t \x01(\tB\x03\xe0A\x03R\breporter\x12@\n" +
 	"\vcreate_time\x18\n" +
-	" \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"createTime\"\x88\x01\n" +
-	"\x15CreateActivityRequest\x12\x16\n" +
-	"\x06parent\x18\x01 \x01(\tR\x06parent\x128\n" +
-	"\bactivity\x18\x02 \x01(\v2\x1c.lienket.support.v1.ActivityR\bactivity\x12\x1d\n" +
+	" \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
+	"createTime\"\x92\x01\n" +
+	"\x15CreateActivityRequest\x12\x1b\n" +
+	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x12=\n" +
+	"\bactivity\x18\x02 \x01(\v2\x1c.lienket.support.v1.ActivityB\x03\xe0A\x02R\bactivity\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x03 \x01(\tR\trequestId\"k\n" +
-	"\x15ListActivitiesRequest\x12\x16\n" +
-	"\x06parent\x18\x01 \x01(\tR\x06parent\x12\x1b\n" +
+	"request_id\x18\x03 \x01(\tR\trequestId\"p\n" +
+	"\x15ListActivitiesRequest\x12\x1b\n" +
+	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x12\x1b\n" +
 	"\tpage_size\x18\x02 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
 	"page_token\x18\x03 \x01(\tR\tpageToken\"~\n" +
@@ -6593,11 +6606,11 @@ const file_lienket_support_v1_support_proto_rawDesc = "" +
 	"\x16milestones_met_on_time\x18\r \x01(\x05R\x13milestonesMetOnTime\x12.\n" +
 	"\x13milestones_met_late\x18\x0e \x01(\x05R\x11milestonesMetLate\x12-\n" +
 	"\x12milestones_overdue\x18\x0f \x01(\x05R\x11milestonesOverdue\x12=\n" +
-	"\fcompute_time\x18\x10 \x01(\v2\x1a.google.protobuf.TimestampR\vcomputeTime\"*\n" +
-	"\x14GetCallReportRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name\"/\n" +
-	"\x19GetProgrammeReportRequest\x12\x12\n" +
-	"\x04name\x18\x01 \x01(\tR\x04name*\xd9\x01\n" +
+	"\fcompute_time\x18\x10 \x01(\v2\x1a.google.protobuf.TimestampR\vcomputeTime\"/\n" +
+	"\x14GetCallReportRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name\"4\n" +
+	"\x19GetProgrammeReportRequest\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\x02R\x04name*\xd9\x01\n" +
 	"\vProjectType\x12\x1c\n" +
 	"\x18PROJECT_TYPE_UNSPECIFIED\x10\x00\x12\x1c\n" +
 	"\x18PROJECT_TYPE_VALUE_CHAIN\x10\x01\x12\x1b\n" +

@@ -68,9 +68,10 @@ type Page[T any] struct {
 	Next  string
 }
 
-// requestKey is the idempotency key of a transition by p ("" when no request id was given).
+// requestKey is the idempotency key of a transition by p, kept in the resource's journal
+// (storage.RequestKey).
 func requestKey(method string, p auth.Principal, requestID string) string {
-	return aip.RequestKey(method, p.Subject, requestID)
+	return storage.RequestKey(method, p.Subject, requestID)
 }
 
 func checkRequest(requestID string, more func(*apierr.Violations)) error {

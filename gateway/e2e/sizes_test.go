@@ -20,7 +20,7 @@ import (
 // BenchmarkDocumentSizes runs the REST story and the support season and measures what they
 // stored: per collection, the documents and their average BSON size, and per declared index
 // the average size of its keys (an array field counts once per element) — the figures the
-// capacity plan (deploy/CAPACITY.md) multiplies by the national counts. A contract's size grows
+// capacity plan (deploy/capacity.md) multiplies by the national counts. A contract's size grows
 // with its households: the per-allocation bytes are reported apart.
 func BenchmarkDocumentSizes(b *testing.B) {
 	ctx := context.Background()

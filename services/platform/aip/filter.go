@@ -103,26 +103,36 @@ func ParseFilterFields(filter string, fields ...FilterField) ([]Condition, error
 	if err != nil {
 		return nil, err
 	}
-	for i, c := range cs {
+	for i := range cs {
 		for _, f := range fields {
-			if f.Name != c.Field || f.Values == nil {
+			if f.Name != cs[i].Field || f.Values == nil {
 				continue
 			}
-			if !contains(f.Values, c.Value) {
-				return nil, apierr.Field("filter", "FILTER_VALUE", "%s cannot be %q (accepted: %s)", c.Field, c.Value, strings.Join(f.Values, ", "))
-			}
-			if f.stored != nil && c.Op == "!=" {
-				v := strings.TrimPrefix(c.Value, f.prefix)
-				cs[i].Op, cs[i].Values = "in", nil
-				for _, x := range f.stored {
-					if x != v {
-						cs[i].Values = append(cs[i].Values, x)
-					}
-				}
+			if err := f.check(&cs[i]); err != nil {
+				return nil, err
 			}
 		}
 	}
 	return cs, nil
+}
+
+// check refuses a value f cannot take, and turns a != on an enum field into an "in" of its
+// other stored values.
+func (f FilterField) check(c *Condition) error {
+	if !contains(f.Values, c.Value) {
+		return apierr.Field("filter", "FILTER_VALUE", "%s cannot be %q (accepted: %s)", c.Field, c.Value, strings.Join(f.Values, ", "))
+	}
+	if f.stored == nil || c.Op != "!=" {
+		return nil
+	}
+	v := strings.TrimPrefix(c.Value, f.prefix)
+	c.Op, c.Values = "in", nil
+	for _, x := range f.stored {
+		if x != v {
+			c.Values = append(c.Values, x)
+		}
+	}
+	return nil
 }
 
 // RequireEquality refuses a filter whose conditions select by no equality (only != and

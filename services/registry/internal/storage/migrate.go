@@ -20,31 +20,7 @@ func ClaimKey(kind, value string) string { return kind + "/" + value }
 func (s *Store) Migrate(ctx context.Context) error {
 	db := s.Orgs.repo.C.Database()
 	claim := func(kind, field string) func(bson.Raw) (bson.D, error) {
-		return func(d bson.Raw) (bson.D, error) {
-			id, _ := d.Lookup("_id").StringValueOK()
-			var values []string
-			switch v := d.Lookup(field); v.Type {
-			case bson.TypeString:
-				values = append(values, v.StringValue())
-			case bson.TypeArray:
-				vals, _ := v.Array().Values()
-				for _, x := range vals {
-					if s, ok := x.StringValueOK(); ok {
-						values = append(values, s)
-					}
-				}
-			}
-			for _, value := range values {
-				if value == "" {
-					continue
-				}
-				key := ClaimKey(kind, value) // a value held twice before claims: the first keeps it
-				if _, _, err := s.Claims.Insert(ctx, key, &domain.Claim{ID: key, Owner: id, Time: mongostore.Now(), Version: 1}); err != nil {
-					return nil, err
-				}
-			}
-			return nil, nil
-		}
+		return func(d bson.Raw) (bson.D, error) { return nil, s.claimValues(ctx, kind, d, field) }
 	}
 	for _, m := range []struct {
 		name, coll string
@@ -55,18 +31,55 @@ func (s *Store) Migrate(ctx context.Context) error {
 		{"registry-claims-identity-1", collUsers, claim("identity", "identity_keys")},
 		{"registry-name-keys-organization-1", collOrganizations, nameKeys("display_name")},
 		{"registry-name-keys-household-1", collHouseholds, nameKeys("head_name")},
-		{"registry-organization-area-1", collOrganizations, func(d bson.Raw) (bson.D, error) {
-			if _, ok := d.Lookup("province_code").StringValueOK(); ok {
-				return nil, nil
-			}
-			commune, _ := d.Lookup("address", "commune_code").StringValueOK()
-			province, _ := d.Lookup("address", "province_code").StringValueOK()
-			return bson.D{{Key: "commune_code", Value: commune}, {Key: "province_code", Value: province}}, nil
-		}},
+		{"registry-organization-area-1", collOrganizations, organizationArea},
 	} {
 		if err := mongostore.Backfill(ctx, db, m.name, m.coll, m.fn); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// claimValues claims, for the document d, the values of a kind it holds in field (a string or
+// an array of strings). A value held twice before claims: the first document keeps it.
+func (s *Store) claimValues(ctx context.Context, kind string, d bson.Raw, field string) error {
+	id, _ := d.Lookup("_id").StringValueOK()
+	for _, value := range stringsOf(d.Lookup(field)) {
+		if value == "" {
+			continue
+		}
+		key := ClaimKey(kind, value)
+		if _, _, err := s.Claims.Insert(ctx, key, &domain.Claim{ID: key, Owner: id, Time: mongostore.Now(), Version: 1}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// stringsOf is a string value, or the strings of an array.
+func stringsOf(v bson.RawValue) []string {
+	switch v.Type {
+	case bson.TypeString:
+		return []string{v.StringValue()}
+	case bson.TypeArray:
+		var out []string
+		vals, _ := v.Array().Values()
+		for _, x := range vals {
+			if s, ok := x.StringValueOK(); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+// organizationArea copies an organisation's area to the top level, where its listings filter.
+func organizationArea(d bson.Raw) (bson.D, error) {
+	if _, ok := d.Lookup("province_code").StringValueOK(); ok {
+		return nil, nil
+	}
+	commune, _ := d.Lookup("address", "commune_code").StringValueOK()
+	province, _ := d.Lookup("address", "province_code").StringValueOK()
+	return bson.D{{Key: "commune_code", Value: commune}, {Key: "province_code", Value: province}}, nil
 }

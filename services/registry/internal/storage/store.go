@@ -202,12 +202,9 @@ func (t Table[T]) matches(doc *T, conds []Cond) (bool, error) {
 		return false, err
 	}
 	for _, c := range conds {
-		path, ok := t.fields[c.field]
-		if c.field == "id" {
-			path, ok = "_id", true
-		}
-		if !ok {
-			return false, fmt.Errorf("storage: %s cannot be filtered on %q", t.repo.C.Name(), c.field)
+		path, err := t.path(c)
+		if err != nil {
+			return false, err
 		}
 		v, _ := bson.Raw(raw).LookupErr(strings.Split(path, ".")...)
 		if !c.holds(storedStrings(v)) {
@@ -257,15 +254,24 @@ func (c Cond) holds(got []string) bool {
 	})
 }
 
+// path is the document path of c's field.
+func (t Table[T]) path(c Cond) (string, error) {
+	if c.field == "id" {
+		return "_id", nil
+	}
+	path, ok := t.fields[c.field]
+	if !ok {
+		return "", fmt.Errorf("storage: %s cannot be filtered on %q", t.repo.C.Name(), c.field)
+	}
+	return path, nil
+}
+
 func (t Table[T]) filter(conds []Cond) (bson.D, error) {
 	f := bson.D{}
 	for _, c := range conds {
-		path, ok := t.fields[c.field]
-		if c.field == "id" {
-			path, ok = "_id", true
-		}
-		if !ok {
-			return nil, fmt.Errorf("storage: %s cannot be filtered on %q", t.repo.C.Name(), c.field)
+		path, err := t.path(c)
+		if err != nil {
+			return nil, err
 		}
 		switch c.op {
 		case opNe:

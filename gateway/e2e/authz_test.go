@@ -223,7 +223,7 @@ func authorizationMatrix(t *testing.T, s *suite) {
 			return map[string]any{"kind": "KIND_BUSINESS", "display_name": "X", "tax_code": taxcode.From(200_000_000 + 11*taxSeq), "address": map[string]any{"commune_code": places.BaoHa}}
 		}, allow: []string{"admin"}},
 		{rpc: "GetOrganization", method: "GET", path: "/v1/" + biz, allow: all},
-		{rpc: "ListOrganizations", method: "GET", path: "/v1/organizations?filter=" + url.QueryEscape(`commune_code = "02794"`), allow: all, mode: listed, listKey: "organizations"}, // an area's (the whole country's: an export for operators)
+		{rpc: "ListOrganizations", method: "GET", path: "/v1/organizations?filter=" + url.QueryEscape(`commune_code = "`+fx.WitnessCommune+`"`), allow: all, mode: listed, listKey: "organizations"}, // an area's (the whole country's: an export for operators)
 		{rpc: "UpdateOrganization", method: "PATCH", path: "/v1/" + biz + "?update_mask=women_led", body: map[string]any{"women_led": true}, allow: []string{"admin", "business", "partner"}},
 		{rpc: "DeleteOrganization", method: "DELETE", fresh: freshOrg, allow: []string{"admin"}},
 		{rpc: "CreateHousehold", method: "POST", path: "/v1/households", body: map[string]any{"head_name": "Hộ B", "member_count": 2, "ethnic_group": "Kinh", "poverty_status": "POVERTY_STATUS_NON_POOR", "commune_code": fx.WitnessCommune,

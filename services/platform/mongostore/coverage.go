@@ -243,8 +243,9 @@ func setKeys(m map[string]bool) []string {
 //     begins with one or more of those fields, then has the sort's fields in order (no
 //     in-memory sort); other conditions are then checked on what the scope holds;
 //   - a query without equality is served by an index that begins with its sort (the scan stops
-//     at the page's limit) when it has no other condition to check, or, unsorted, by an index
-//     that begins with one of its range fields;
+//     at the page's limit) when its other conditions are ranges on fields that follow the sort
+//     in the index (checked on the index's keys, as the need it names says), or, unsorted, by
+//     an index that begins with one of its range fields;
 //   - anything else would scan the collection (or sort it in memory).
 func (s Shape) Serves(keys []string) bool {
 	equal := map[string]bool{}
@@ -263,9 +264,9 @@ func (s Shape) Serves(keys []string) bool {
 		if len(rest) < len(s.Sort) || !slices.Equal(rest[:len(s.Sort)], s.Sort) {
 			return false
 		}
-		if i == 0 { // sort-bounded scan: only a keyset range on the sort itself may remain
+		if i == 0 { // sort-bounded scan: its ranges are on the sort or follow it in the index
 			for _, r := range s.Range {
-				if !slices.Contains(s.Sort, r) {
+				if !slices.Contains(s.Sort, r) && !slices.Contains(rest[len(s.Sort):], r) {
 					return false
 				}
 			}

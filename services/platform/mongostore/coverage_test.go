@@ -42,6 +42,7 @@ func TestCheck(t *testing.T) {
 		{Name: "households", Indexes: []mongo.IndexModel{ix("commune_code", "_id"), ix("poverty_status")}},
 		{Name: "offers", Indexes: []mongo.IndexModel{ix("product", "state", "harvest_months", "_id")}},
 		{Name: "products", Bounded: true},
+		{Name: "streams", Indexes: []mongo.IndexModel{ix("due_time", "lease_until")}},
 	}
 	for _, tc := range []struct {
 		name string
@@ -55,6 +56,8 @@ func TestCheck(t *testing.T) {
 		{"the same, unsorted", find("households", bson.D{{Key: "poverty_status", Value: "POOR"}}, nil), ""},
 		{"no scope: a page in _id order", find("households", bson.D{{Key: "_id", Value: bson.D{{Key: "$gt", Value: "k"}}}}, byID), ""},
 		{"no scope, a condition on every document", find("households", bson.D{{Key: "village", Value: bson.D{{Key: "$ne", Value: "x"}}}}, byID), "(_id, village)"},
+		{"no scope, sorted, a range the index holds after the sort", find("streams", bson.D{{Key: "due_time", Value: bson.D{{Key: "$lte", Value: 5}}}, {Key: "lease_until", Value: bson.D{{Key: "$lt", Value: 5}}}}, bson.D{{Key: "due_time", Value: 1}}), ""},
+		{"the same on an index without it", find("streams", bson.D{{Key: "due_time", Value: bson.D{{Key: "$lte", Value: 5}}}, {Key: "owner", Value: bson.D{{Key: "$ne", Value: "x"}}}}, bson.D{{Key: "due_time", Value: 1}}), "(due_time, owner)"},
 		{"an unindexed equality", find("households", bson.D{{Key: "national_id_hash", Value: "h"}}, nil), "(national_id_hash)"},
 		{"by _id", find("households", bson.D{{Key: "_id", Value: "h1"}}, nil), ""},
 		{"$in is an equality", find("households", bson.D{{Key: "commune_code", Value: bson.D{{Key: "$in", Value: bson.A{"a", "b"}}}}}, byID), ""},

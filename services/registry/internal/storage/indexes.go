@@ -37,10 +37,13 @@ func Collections() []mongostore.Collection {
 		{Name: collHouseholds, Indexes: []mongo.IndexModel{ix("commune_code", "_id"), ix("province_code", "_id"), ix("poverty_status", "_id"), ix("name_keys", "_id")}},
 		{Name: collMemberships, Indexes: []mongo.IndexModel{ix("organization", "_id"), ix("household", "_id")}},
 		{Name: collAuthorities, Indexes: []mongo.IndexModel{ix("admin_area_code", "_id"), ix("kind", "_id")}},
-		{Name: collAdminAreas, Indexes: []mongo.IndexModel{ix("parent_code", "_id"), ix("level", "_id"), ix("retired")}},
+		// The official units (34 provinces, 3,321 communes, and those retired since): a few
+		// thousand documents fixed by law, read whole when the reference data is loaded at
+		// start; the indexes serve the usual listings (a province's communes, a level).
+		{Name: collAdminAreas, Bounded: true, Indexes: []mongo.IndexModel{ix("parent_code", "_id"), ix("level", "_id"), ix("retired")}},
 		{Name: collReferenceMeta}, // read by _id only
 		{Name: collPlots, Indexes: []mongo.IndexModel{ix("household", "_id"), ix("products")}},
-		{Name: collCertifications, Indexes: []mongo.IndexModel{ix("organization", "_id"), ix("state", "valid_until"), ix("standard")}},
+		{Name: collCertifications, Indexes: []mongo.IndexModel{ix("organization", "_id"), ix("state", "valid_until"), ix("standard", "_id")}},
 		{Name: collProducts, Bounded: true},
 		{Name: collStandards, Bounded: true},
 		{Name: collAPIKeys, Indexes: []mongo.IndexModel{ix("organization", "_id"), mongostore.UniqueIndex("prefix")}},

@@ -122,8 +122,11 @@ func listings(first func(collection, key string) string) []listing {
 	contract, demand := first("contracts", "contracts"), first("demands", "demands")
 	call, project, programme := first("calls", "calls"), first("projects", "projects"), first("programmes", "programmes")
 	return []listing{
-		{"/v1/organizations", map[string]string{"kind": "KIND_COOPERATIVE", "commune_code": places.ChauQue, "province_code": places.LaoCai, "state": "STATE_ACTIVE"}},
-		{"/v1/households", map[string]string{"commune_code": places.ChauQue, "province_code": places.LaoCai, "poverty_status": "POVERTY_STATUS_POOR", "organization": org}},
+		{"/v1/organizations", map[string]string{"kind": "KIND_COOPERATIVE", "commune_code": places.ChauQue, "province_code": places.LaoCai, "state": "STATE_ACTIVE", "name": "htx"}},
+		{"/v1/households", map[string]string{"commune_code": places.ChauQue, "province_code": places.LaoCai, "poverty_status": "POVERTY_STATUS_POOR", "organization": org, "name": "nguyen"}},
+		{"/v1/" + household + "/plots", map[string]string{"product": "products/cinnamon-bark"}},
+		{"/v1/organizations/-/certifications", map[string]string{"standard": "standards/VIETGAP", "product": "products/cinnamon-bark", "state": "STATE_RECORDED", "expiring_within_days": "90"}},
+		{"/v1/" + org + "/certifications", map[string]string{"standard": "standards/VIETGAP", "state": "STATE_RECORDED", "expiring_within_days": "90"}},
 		{"/v1/" + org + "/members", map[string]string{"role": "ROLE_MEMBER", "state": "STATE_ACTIVE"}},
 		{"/v1/" + household + "/memberships", map[string]string{"role": "ROLE_MEMBER", "state": "STATE_ACTIVE"}},
 		{"/v1/authorities", map[string]string{"kind": "KIND_COMMUNE_PEOPLES_COMMITTEE", "admin_area_code": places.ChauQue}},

@@ -29,12 +29,13 @@ const (
 // page in _id order within a scope, so each scope's index is (scope, _id): an equality, then
 // the sort (MongoDB's equality–sort–range rule; the embedded store's PostgreSQL handler pushes
 // the equality down). Unique values (national ID numbers, tax codes, OpenID identities) are
-// found through their claims, by _id.
+// found through their claims, by _id. A name search (name_keys, a prefix: a range) is made
+// within a scope (SCOPE_REQUIRED otherwise), whose index serves it.
 func Collections() []mongostore.Collection {
 	ix := mongostore.Index
 	return []mongostore.Collection{
-		{Name: collOrganizations, Indexes: []mongo.IndexModel{ix("commune_code", "_id"), ix("province_code", "_id"), ix("kind", "_id"), ix("state", "_id"), ix("name_keys", "_id")}},
-		{Name: collHouseholds, Indexes: []mongo.IndexModel{ix("commune_code", "_id"), ix("province_code", "_id"), ix("poverty_status", "_id"), ix("name_keys", "_id")}},
+		{Name: collOrganizations, Indexes: []mongo.IndexModel{ix("commune_code", "_id"), ix("province_code", "_id"), ix("kind", "_id"), ix("state", "_id")}},
+		{Name: collHouseholds, Indexes: []mongo.IndexModel{ix("commune_code", "_id"), ix("province_code", "_id"), ix("poverty_status", "_id")}},
 		{Name: collMemberships, Indexes: []mongo.IndexModel{ix("organization", "_id"), ix("household", "_id")}},
 		{Name: collAuthorities, Indexes: []mongo.IndexModel{ix("admin_area_code", "_id"), ix("kind", "_id")}},
 		// The official units (34 provinces, 3,321 communes, and those retired since): a few
@@ -42,8 +43,10 @@ func Collections() []mongostore.Collection {
 		// start; the indexes serve the usual listings (a province's communes, a level).
 		{Name: collAdminAreas, Bounded: true, Indexes: []mongo.IndexModel{ix("parent_code", "_id"), ix("level", "_id"), ix("retired")}},
 		{Name: collReferenceMeta}, // read by _id only
-		{Name: collPlots, Indexes: []mongo.IndexModel{ix("household", "_id"), ix("products")}},
-		{Name: collCertifications, Indexes: []mongo.IndexModel{ix("organization", "_id"), ix("state", "valid_until"), ix("standard", "_id")}},
+		{Name: collPlots, Indexes: []mongo.IndexModel{ix("household", "_id")}}, // listed by household only
+		// Certifications of every organisation (organizations/-) by standard, product or state, and
+		// those expiring soon (state, then _id, then the valid_until range).
+		{Name: collCertifications, Indexes: []mongo.IndexModel{ix("organization", "_id"), ix("standard", "_id"), ix("products", "_id"), ix("state", "_id", "valid_until")}},
 		{Name: collProducts, Bounded: true},
 		{Name: collStandards, Bounded: true},
 		{Name: collAPIKeys, Indexes: []mongo.IndexModel{ix("organization", "_id"), mongostore.UniqueIndex("prefix")}},

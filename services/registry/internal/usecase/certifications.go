@@ -107,7 +107,8 @@ func (r *Registry) ListCertifications(ctx context.Context, _ auth.Principal, par
 			return Page[domain.CertificationRecord]{}, err
 		}
 	}
-	cs, err := aip.ParseFilter(in.Filter, "standard", "product", "state", "expiring_within_days")
+	cs, err := aip.ParseFilterFields(in.Filter, aip.AnyValue("standard"), aip.AnyValue("product"),
+		aip.OneOfEnum("state", "STATE_", domain.CertRequested, domain.CertRecorded, domain.CertRejected, domain.CertRevoked), aip.AnyValue("expiring_within_days"))
 	if err != nil {
 		return Page[domain.CertificationRecord]{}, err
 	}

@@ -5,8 +5,12 @@ package chartcheck
 
 import (
 	"fmt"
+	"net/url"
+	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -224,4 +228,35 @@ func TestWebhooksService(t *testing.T) {
 		}
 	}
 	require.True(t, found, "a webhooks deployment")
+}
+
+// TestCapacityPlan: the chart's defaults follow deploy/capacity.md — majority writes, a bounded
+// connection pool per replica, and at most the plan's connection budget when every service
+// runs at its autoscaling maximum.
+func TestCapacityPlan(t *testing.T) {
+	plan, err := os.ReadFile(filepath.Join("..", "..", "deploy", "capacity.md"))
+	require.NoError(t, err)
+	m := regexp.MustCompile(`connection budget: (\d+)`).FindSubmatch(plan)
+	require.NotNil(t, m, "deploy/capacity.md states its connection budget")
+	budget, _ := strconv.Atoi(string(m[1]))
+
+	ch, err := loader.Load(chartDir)
+	require.NoError(t, err)
+	vals := chartutil.Values(ch.Values)
+	uri, err := vals.PathValue("mongodb.uri")
+	require.NoError(t, err)
+	u, err := url.Parse(uri.(string))
+	require.NoError(t, err)
+	require.Equal(t, "majority", u.Query().Get("w"))
+	pool, err := strconv.Atoi(u.Query().Get("maxPoolSize"))
+	require.NoError(t, err, "mongodb.uri bounds the pool (maxPoolSize)")
+	services, err := vals.Table("services")
+	require.NoError(t, err)
+	total := 0
+	for name := range services {
+		max, err := vals.PathValue("services." + name + ".autoscaling.maxReplicas")
+		require.NoError(t, err, name)
+		total += int(max.(float64)) * pool
+	}
+	require.LessOrEqual(t, total, budget, "connections at the services' autoscaling maxima")
 }

@@ -22,7 +22,9 @@ type demandsView struct {
 }
 
 func (c *Console) demands(q *rq) error {
-	res, err := c.b.mm.ListDemands(q.ctx, &matchmakingv1.ListDemandsRequest{PageSize: 50, PageToken: q.r.URL.Query().Get("page")})
+	// A business's own demands (open demands of others are for producers and officials): a
+	// listing scoped by buyer.
+	res, err := c.b.mm.ListDemands(q.ctx, &matchmakingv1.ListDemandsRequest{PageSize: 50, PageToken: q.r.URL.Query().Get("page"), Filter: fmt.Sprintf("buyer = %q", q.s.Org)})
 	if err != nil {
 		return err
 	}
@@ -30,8 +32,6 @@ func (c *Console) demands(q *rq) error {
 	if err != nil {
 		return err
 	}
-	// The service shows a business its own demands only (open demands of others are for
-	// producers and officials).
 	q.render(http.StatusOK, "demands", demandsView{Demands: res.GetDemands(), Refs: refs, Next: res.GetNextPageToken()})
 	return nil
 }

@@ -162,7 +162,9 @@ func (c *Console) offers(q *rq) error {
 }
 
 func (c *Console) renderOffers(q *rq, code int, f offerForm) error {
-	res, err := c.b.mm.ListOffers(q.ctx, &matchmakingv1.ListOffersRequest{PageSize: 100})
+	// The group's own offers: a listing scoped by producer (the first 100 of all offers would
+	// miss them once there are many).
+	res, err := c.b.mm.ListOffers(q.ctx, &matchmakingv1.ListOffersRequest{PageSize: 100, Filter: fmt.Sprintf("producer = %q", q.s.Org)})
 	if err != nil {
 		return err
 	}
@@ -170,12 +172,7 @@ func (c *Console) renderOffers(q *rq, code int, f offerForm) error {
 	if err != nil {
 		return err
 	}
-	v := offersView{Refs: refs, Form: f, Errors: f.Errors}
-	for _, o := range res.GetOffers() {
-		if o.GetProducer() == q.s.Org {
-			v.Offers = append(v.Offers, o)
-		}
-	}
+	v := offersView{Refs: refs, Form: f, Errors: f.Errors, Offers: res.GetOffers()}
 	v.Members, err = c.memberHouseholds(q)
 	if err != nil {
 		return err

@@ -3,6 +3,7 @@ package e2e_test
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -180,7 +181,7 @@ func TestAPIKeysRequestIDsAndRateLimits(t *testing.T) {
 	require.True(t, strings.HasPrefix(secret, "lk_"))
 	r := s.must(s.call("GET", "/v1/contracts", "", nil, "X-API-Key", secret), 200)
 	require.NotEmpty(t, r.hdr.Get("X-Request-Id"))
-	r = s.must(s.call("GET", "/v1/demands", "", nil, "X-API-Key", secret, "X-Request-Id", "partner-req-42"), 200)
+	r = s.must(s.call("GET", openDemands, "", nil, "X-API-Key", secret, "X-Request-Id", "partner-req-42"), 200)
 	require.Equal(t, "partner-req-42", r.hdr.Get("X-Request-Id"))
 	s.must(s.call("GET", "/v1/contracts", "", nil, "X-API-Key", secret+"x"), 401)
 	s.must(s.call("GET", "/v1/contracts", "", nil, "X-API-Key", "garbage"), 401)
@@ -211,16 +212,16 @@ func TestUnknownAPIKeysCannotFloodTheRegistry(t *testing.T) {
 	biz := s.must(s.call("POST", "/v1/organizations", admin, map[string]any{"kind": "KIND_BUSINESS", "display_name": "Công ty", "tax_code": "0300588569", "address": map[string]any{"commune_code": places.BaoHa}}), 200).str("name")
 	secret := s.must(s.call("POST", "/v1/"+biz+"/apiKeys", admin, map[string]any{"display_name": "ERP"}), 200).str("secret")
 
-	s.must(s.call("GET", "/v1/demands", "", nil, "X-API-Key", secret), 200) // lookup 1, now cached
-	s.must(s.call("GET", "/v1/demands", "", nil, "X-API-Key", "lk_guess_1"), 401)
-	s.must(s.call("GET", "/v1/demands", "", nil, "X-API-Key", "lk_guess_2"), 401)
-	r := s.call("GET", "/v1/demands", "", nil, "X-API-Key", "lk_guess_3")
+	s.must(s.call("GET", openDemands, "", nil, "X-API-Key", secret), 200) // lookup 1, now cached
+	s.must(s.call("GET", openDemands, "", nil, "X-API-Key", "lk_guess_1"), 401)
+	s.must(s.call("GET", openDemands, "", nil, "X-API-Key", "lk_guess_2"), 401)
+	r := s.call("GET", openDemands, "", nil, "X-API-Key", "lk_guess_3")
 	require.Equal(t, http.StatusTooManyRequests, r.code, r.raw)
 	require.NotEmpty(t, r.hdr.Get("Retry-After"))
 	require.Contains(t, r.raw, "RATE_LIMITED")
-	s.must(s.call("GET", "/v1/demands", "", nil, "X-API-Key", "lk_guess_2"), 401) // a cached failure costs no lookup
-	s.must(s.call("GET", "/v1/demands", "", nil, "X-API-Key", secret), 200)       // nor does a cached key
-	s.must(s.call("GET", "/v1/demands", admin, nil), 200)                         // bearer tokens are not affected
+	s.must(s.call("GET", openDemands, "", nil, "X-API-Key", "lk_guess_2"), 401) // a cached failure costs no lookup
+	s.must(s.call("GET", openDemands, "", nil, "X-API-Key", secret), 200)       // nor does a cached key
+	s.must(s.call("GET", openDemands, admin, nil), 200)                         // bearer tokens are not affected
 }
 
 // TestAPIKeysThroughARegistryOutage: while the registry is down, a key verified recently keeps
@@ -233,13 +234,13 @@ func TestAPIKeysThroughARegistryOutage(t *testing.T) {
 	biz := s.must(s.call("POST", "/v1/organizations", admin, map[string]any{"kind": "KIND_BUSINESS", "display_name": "Công ty", "tax_code": "0300588569", "address": map[string]any{"commune_code": places.BaoHa}}), 200).str("name")
 	known := s.must(s.call("POST", "/v1/"+biz+"/apiKeys", admin, map[string]any{"display_name": "ERP"}), 200).str("secret")
 	unseen := s.must(s.call("POST", "/v1/"+biz+"/apiKeys", admin, map[string]any{"display_name": "BI"}), 200).str("secret")
-	s.must(s.call("GET", "/v1/demands", "", nil, "X-API-Key", known), 200)
+	s.must(s.call("GET", openDemands, "", nil, "X-API-Key", known), 200)
 
 	s.stopRegistry()
 	time.Sleep(5 * time.Millisecond) // the known key's verification is no longer fresh
-	s.must(s.call("GET", "/v1/demands", "", nil, "X-API-Key", known), 200)
+	s.must(s.call("GET", openDemands, "", nil, "X-API-Key", known), 200)
 	for _, key := range []string{unseen, "lk_never_issued"} {
-		r := s.call("GET", "/v1/demands", "", nil, "X-API-Key", key)
+		r := s.call("GET", openDemands, "", nil, "X-API-Key", key)
 		require.Equal(t, http.StatusServiceUnavailable, r.code, r.raw)
 		require.Equal(t, "BACKEND_UNAVAILABLE", reason(r))
 		require.Equal(t, "5", r.hdr.Get("Retry-After"))
@@ -256,13 +257,13 @@ func TestRevokedKeyStopsAtOnce(t *testing.T) {
 	key := s.must(s.call("POST", "/v1/"+biz+"/apiKeys", admin, map[string]any{"display_name": "ERP"}), 200)
 	secret := key.str("secret")
 	other := s.must(s.call("POST", "/v1/"+biz+"/apiKeys", admin, map[string]any{"display_name": "BI"}), 200).str("secret")
-	s.must(s.call("GET", "/v1/demands", "", nil, "X-API-Key", secret), 200) // now cached
-	s.must(s.call("GET", "/v1/demands", "", nil, "X-API-Key", other), 200)
+	s.must(s.call("GET", openDemands, "", nil, "X-API-Key", secret), 200) // now cached
+	s.must(s.call("GET", openDemands, "", nil, "X-API-Key", other), 200)
 
 	s.must(s.call("POST", "/v1/"+key.str("api_key", "name")+":revoke", admin, map[string]any{}), 200)
-	r := s.call("GET", "/v1/demands", "", nil, "X-API-Key", secret)
+	r := s.call("GET", openDemands, "", nil, "X-API-Key", secret)
 	require.Equal(t, http.StatusUnauthorized, r.code, r.raw)
-	s.must(s.call("GET", "/v1/demands", "", nil, "X-API-Key", other), 200) // the other key is untouched
+	s.must(s.call("GET", openDemands, "", nil, "X-API-Key", other), 200) // the other key is untouched
 }
 
 // TestIdempotencyKeyHeader: a POST's Idempotency-Key is its request_id: a retry with the same
@@ -333,3 +334,6 @@ func TestTimestampsOnePrecision(t *testing.T) {
 	require.Equal(t, created.str("create_time"), read.str("create_time"))
 	require.Equal(t, created.str("update_time"), read.str("update_time"))
 }
+
+// openDemands is a listing any caller may ask for (a scope: open demands).
+var openDemands = "/v1/demands?filter=" + url.QueryEscape(`state = "STATE_OPEN"`)

@@ -59,6 +59,11 @@ func start(t testing.TB, cfg server.Config) *suite {
 
 // startOn runs the suite on db (a store of the test's own, for outage tests).
 func startOn(t testing.TB, cfg server.Config, db *mongo.Database) *suite {
+	return startWith(t, cfg, db, nil)
+}
+
+// startWith is startOn with settings of matchmaking's own (matchEnv).
+func startWith(t testing.TB, cfg server.Config, db *mongo.Database, matchEnv map[string]string) *suite {
 	ctx := context.Background()
 	a := testkit.NewAuth(t)
 	reg, stopRegistry := testkit.ServeService(t, a, db, func(s *grpc.Server) {
@@ -68,7 +73,11 @@ func startOn(t testing.TB, cfg server.Config, db *mongo.Database) *suite {
 		require.NoError(t, contractsapp.Register(ctx, s, testkit.Deps(t, a, "contracts", db), contractsapp.LoadConfig(config.FromMap(map[string]string{"REGISTRY_ADDR": reg}))))
 	})
 	mm, _ := testkit.ServeService(t, a, db, func(s *grpc.Server) {
-		require.NoError(t, matchapp.Register(ctx, s, testkit.Deps(t, a, "matchmaking", db), matchapp.LoadConfig(config.FromMap(map[string]string{"REGISTRY_ADDR": reg, "CONTRACTS_ADDR": con}))))
+		env := map[string]string{"REGISTRY_ADDR": reg, "CONTRACTS_ADDR": con}
+		for k, v := range matchEnv {
+			env[k] = v
+		}
+		require.NoError(t, matchapp.Register(ctx, s, testkit.Deps(t, a, "matchmaking", db), matchapp.LoadConfig(config.FromMap(env))))
 	})
 	sup, _ := testkit.ServeService(t, a, db, func(s *grpc.Server) {
 		require.NoError(t, supportapp.Register(ctx, s, testkit.Deps(t, a, "support", db), supportapp.LoadConfig(config.FromMap(map[string]string{"REGISTRY_ADDR": reg, "CONTRACTS_ADDR": con}))))

@@ -8,6 +8,7 @@ import (
 	"github.com/lienket/lienket/gateway/internal/server"
 	"github.com/lienket/lienket/gateway/story"
 	"github.com/lienket/lienket/services/platform/auth"
+	"github.com/lienket/lienket/services/platform/testkit"
 )
 
 // TestStoryOverREST is the whole story, over REST only (package story): parties registered; a
@@ -18,4 +19,17 @@ func TestStoryOverREST(t *testing.T) {
 	s := start(t, server.Config{})
 	mint := func(p auth.Principal) (string, error) { return s.token(p), nil }
 	require.NoError(t, story.Run(s.url, mint, func(line string) { t.Log(line) }))
+}
+
+// TestStoriesOnPostgreSQL runs the story and the support season on the store make run prefers:
+// FerretDB's PostgreSQL handler (its jsonb refuses what SQLite keeps, e.g. NUL bytes in
+// strings, and it pushes filters down where SQLite scans).
+func TestStoriesOnPostgreSQL(t *testing.T) {
+	for name, run := range map[string]func(string, story.Minter, func(string)) error{"story": story.Run, "season": story.Season} {
+		t.Run(name, func(t *testing.T) {
+			s := startOn(t, server.Config{}, testkit.PostgresDatabase(t))
+			mint := func(p auth.Principal) (string, error) { return s.token(p), nil }
+			require.NoError(t, run(s.url, mint, func(line string) { t.Log(line) }))
+		})
+	}
 }

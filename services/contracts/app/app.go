@@ -27,6 +27,9 @@ func Register(ctx context.Context, s *grpc.Server, d service.Deps, cfg Config) e
 	if err := st.EnsureIndexes(ctx); err != nil {
 		return err
 	}
+	if err := st.Migrate(ctx); err != nil {
+		return err
+	}
 	books, err := domain.LoadRulebooks(rulebooks.FS)
 	if err != nil {
 		return fmt.Errorf("rulebooks: %w", err)
@@ -46,9 +49,13 @@ func Register(ctx context.Context, s *grpc.Server, d service.Deps, cfg Config) e
 	return nil
 }
 
+// Collections declares the service's collections and the indexes its queries use (for the
+// index coverage test and the capacity plan).
+func Collections() []mongostore.Collection { return storage.Collections() }
+
 // Spec describes the contracts process.
 func Spec() service.Spec[Config] {
-	return service.Spec[Config]{Name: "contracts", DefaultGRPCAddr: config.DefaultContractsAddr, DefaultHTTPAddr: config.DefaultContractsHTTP, Load: LoadConfig, Register: Register}
+	return service.Spec[Config]{Name: "contracts", DefaultGRPCAddr: config.DefaultContractsAddr, DefaultHTTPAddr: config.DefaultContractsHTTP, Load: LoadConfig, Register: Register, Collections: Collections()}
 }
 
 // Run runs the contracts service until ctx ends.

@@ -22,6 +22,10 @@ func Register(ctx context.Context, s *grpc.Server, d service.Deps, cfg Config) e
 	if err := mongostore.EnsureCollections(ctx, d.DB, storage.Collections()); err != nil {
 		return err
 	}
+	st := storage.New(d.DB)
+	if err := st.Migrate(ctx); err != nil {
+		return err
+	}
 	rc, err := d.Dial(cfg.RegistryAddr)
 	if err != nil {
 		return err
@@ -30,7 +34,7 @@ func Register(ctx context.Context, s *grpc.Server, d service.Deps, cfg Config) e
 	if err != nil {
 		return err
 	}
-	uc := usecase.New(storage.New(d.DB), transport.NewRegistry(rc), transport.NewContracts(cc), usecase.Settings{
+	uc := usecase.New(st, transport.NewRegistry(rc), transport.NewContracts(cc), usecase.Settings{
 		Weights: cfg.Weights, TransportVNDPerUnitKm: cfg.TransportVNDPerUnitKm, BatchMaxNodes: cfg.BatchMaxNodes, MaxOffers: cfg.MaxOffers, Now: mongostore.Now,
 	}, d.Log)
 	transport.Register(s, uc)
@@ -38,9 +42,13 @@ func Register(ctx context.Context, s *grpc.Server, d service.Deps, cfg Config) e
 	return nil
 }
 
+// Collections declares the service's collections and the indexes its queries use (for the
+// index coverage test and the capacity plan).
+func Collections() []mongostore.Collection { return storage.Collections() }
+
 // Spec describes the matchmaking process.
 func Spec() service.Spec[Config] {
-	return service.Spec[Config]{Name: "matchmaking", DefaultGRPCAddr: config.DefaultMatchmakingAddr, DefaultHTTPAddr: config.DefaultMatchmakingHTTP, Load: LoadConfig, Register: Register}
+	return service.Spec[Config]{Name: "matchmaking", DefaultGRPCAddr: config.DefaultMatchmakingAddr, DefaultHTTPAddr: config.DefaultMatchmakingHTTP, Load: LoadConfig, Register: Register, Collections: Collections()}
 }
 
 // Run runs the matchmaking service until ctx ends.

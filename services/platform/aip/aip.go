@@ -89,6 +89,38 @@ func IDForRequest(scope, requestID string) string {
 	return uuid.NewSHA1(idemNamespace, []byte(scope+"\x00"+requestID)).String()
 }
 
+// RequestKey is the key under which a resource remembers a request it applied (AIP-155): a
+// digest of the method, the caller and the request id ("" without a request id). Stored keys
+// hold no NUL byte (PostgreSQL's jsonb refuses them) and nothing of the caller in clear.
+func RequestKey(method, subject, requestID string) string {
+	if requestID == "" {
+		return ""
+	}
+	return requestKeyOf(method + "\x00" + subject + "\x00" + requestID)
+}
+
+// LegacyRequestKey is the RequestKey of a key stored before keys were digests (the method,
+// caller and request id joined by NUL bytes), so that a request applied then is still
+// recognised; any other key is returned as it is.
+func LegacyRequestKey(k string) string {
+	if !strings.Contains(k, "\x00") {
+		return k
+	}
+	return requestKeyOf(k)
+}
+
+// LegacyRequestKeys applies LegacyRequestKey to every key, in place.
+func LegacyRequestKeys(keys []string) {
+	for i, k := range keys {
+		keys[i] = LegacyRequestKey(k)
+	}
+}
+
+func requestKeyOf(raw string) string {
+	h := sha256.Sum256([]byte(raw))
+	return "rk1:" + base64.RawURLEncoding.EncodeToString(h[:24])
+}
+
 var requestIDRe = regexp.MustCompile(`^[A-Za-z0-9._:/-]{1,128}$`)
 
 // CheckRequestID validates an optional request_id.

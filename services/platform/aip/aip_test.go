@@ -68,7 +68,7 @@ func TestParseName(t *testing.T) {
 func TestParseFilter(t *testing.T) {
 	cs, err := ParseFilter(`kind = "KIND_COOPERATIVE" AND province_code=10 and state != "STATE_SUSPENDED"`, "kind", "province_code", "state")
 	require.NoError(t, err)
-	require.Equal(t, []Condition{{"kind", "=", "KIND_COOPERATIVE"}, {"province_code", "=", "10"}, {"state", "!=", "STATE_SUSPENDED"}}, cs)
+	require.Equal(t, []Condition{{Field: "kind", Op: "=", Value: "KIND_COOPERATIVE"}, {Field: "province_code", Op: "=", Value: "10"}, {Field: "state", Op: "!=", Value: "STATE_SUSPENDED"}}, cs)
 	cs, err = ParseFilter("  ", "kind")
 	require.NoError(t, err)
 	require.Empty(t, cs)
@@ -103,4 +103,21 @@ func FuzzParseFilter(f *testing.F) {
 			require.Contains(t, []string{"kind", "province_code"}, c.Field)
 		}
 	})
+}
+
+// TestRequestKey: keys are digests without NUL bytes, one per method, caller and request id;
+// a key stored in the old NUL-joined form converts to the digest of the same request.
+func TestRequestKey(t *testing.T) {
+	k := RequestKey("SignContract", "users/a", "sign-1")
+	require.NotContains(t, k, "\x00")
+	require.NotContains(t, k, "users/a")
+	require.Equal(t, k, RequestKey("SignContract", "users/a", "sign-1"))
+	require.NotEqual(t, k, RequestKey("SignContract", "users/b", "sign-1"))
+	require.NotEqual(t, k, RequestKey("SubmitContract", "users/a", "sign-1"))
+	require.Empty(t, RequestKey("SignContract", "users/a", ""))
+	require.Equal(t, k, LegacyRequestKey("SignContract\x00users/a\x00sign-1"))
+	require.Equal(t, k, LegacyRequestKey(k), "a digest stays as it is")
+	keys := []string{"SignContract\x00users/a\x00sign-1", k}
+	LegacyRequestKeys(keys)
+	require.Equal(t, []string{k, k}, keys)
 }

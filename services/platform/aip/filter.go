@@ -12,11 +12,17 @@ import (
 type Condition struct {
 	// Field as written by the client.
 	Field string
-	// Op is "=" or "!=".
+	// Op is "=" or "!=" — or "in" (one of Values) for a != on an enum field (see
+	// ParseFilterFields).
 	Op string
 	// Value, unquoted.
 	Value string
+	// Values an "in" condition takes, as stored.
+	Values []string
 }
+
+// Equality reports whether c selects by equality: = or in (an index range, a scope).
+func (c Condition) Equality() bool { return c.Op == "=" || c.Op == "in" }
 
 // ParseFilter parses the AIP-160 subset Lienket supports: terms `field = "value"` or
 // `field != "value"` (value quoted or a bare word) joined by AND. Only fields in allowed may
@@ -58,6 +64,9 @@ func ParseFilter(filter string, allowed ...string) ([]Condition, error) {
 type FilterField struct {
 	Name   string
 	Values []string
+	// enum: the prefix of the API's values and the values as stored (OneOfEnum).
+	prefix string
+	stored []string
 }
 
 // AnyValue is a filter field that takes any value (a resource name, a code, a date).
@@ -66,9 +75,25 @@ func AnyValue(name string) FilterField { return FilterField{Name: name} }
 // OneOf is a filter field that takes only the given values (an enum's names).
 func OneOf(name string, values ...string) FilterField { return FilterField{Name: name, Values: values} }
 
+// OneOfEnum is a filter field over an enum: it takes each of values (as stored) with or
+// without the API's prefix (state = "STATE_OPEN" or "OPEN"), and the unspecified value, which
+// matches nothing set.
+func OneOfEnum(name, prefix string, values ...string) FilterField {
+	out := make([]string, 0, 2*len(values)+1)
+	for _, v := range values {
+		out = append(out, prefix+v)
+	}
+	out = append(out, values...)
+	f := OneOf(name, append(out, prefix+"UNSPECIFIED")...)
+	f.prefix, f.stored = prefix, values
+	return f
+}
+
 // ParseFilterFields is ParseFilter with the values checked too: a value a field cannot take
 // (state = "NOPE") is INVALID_ARGUMENT listing the accepted ones, rather than a filter that
-// silently matches nothing.
+// silently matches nothing. A != on an enum field (OneOfEnum) becomes Op "in" with the field's
+// other values: an equality an index serves (a != reads every other key of it), the same
+// documents since an enum field holds one of its values.
 func ParseFilterFields(filter string, fields ...FilterField) ([]Condition, error) {
 	names := make([]string, len(fields))
 	for i, f := range fields {
@@ -78,14 +103,64 @@ func ParseFilterFields(filter string, fields ...FilterField) ([]Condition, error
 	if err != nil {
 		return nil, err
 	}
-	for _, c := range cs {
+	for i := range cs {
 		for _, f := range fields {
-			if f.Name == c.Field && f.Values != nil && !contains(f.Values, c.Value) {
-				return nil, apierr.Field("filter", "FILTER_VALUE", "%s cannot be %q (accepted: %s)", c.Field, c.Value, strings.Join(f.Values, ", "))
+			if f.Name != cs[i].Field || f.Values == nil {
+				continue
+			}
+			if err := f.check(&cs[i]); err != nil {
+				return nil, err
 			}
 		}
 	}
 	return cs, nil
+}
+
+// check refuses a value f cannot take, and turns a != on an enum field into an "in" of its
+// other stored values.
+func (f FilterField) check(c *Condition) error {
+	if !contains(f.Values, c.Value) {
+		return apierr.Field("filter", "FILTER_VALUE", "%s cannot be %q (accepted: %s)", c.Field, c.Value, strings.Join(f.Values, ", "))
+	}
+	if f.stored == nil || c.Op != "!=" {
+		return nil
+	}
+	v := strings.TrimPrefix(c.Value, f.prefix)
+	c.Op, c.Values = "in", nil
+	for _, x := range f.stored {
+		if x != v {
+			c.Values = append(c.Values, x)
+		}
+	}
+	return nil
+}
+
+// RequireEquality refuses a filter whose conditions select by no equality (only != and
+// ranges): it would read a whole collection. An empty filter passes (the caller's scope, or
+// an operator's export, bounds what it reads). INVALID_ARGUMENT, rule SCOPE_REQUIRED.
+func RequireEquality(cs []Condition, fields ...string) error {
+	if len(cs) == 0 {
+		return nil
+	}
+	for _, c := range cs {
+		if c.Equality() {
+			return nil
+		}
+	}
+	return apierr.Field("filter", "SCOPE_REQUIRED", "add an = condition (on %s): only != and range conditions would read every document", strings.Join(fields, ", "))
+}
+
+// RequireScope refuses a listing whose filter has no equality on one of fields: the scopes its
+// store indexes (an organisation, a commune, a province, a state). An unscoped listing of a
+// large collection — every household of the country — is an export for operators, not a page
+// anyone may ask for. INVALID_ARGUMENT, rule SCOPE_REQUIRED, naming the fields.
+func RequireScope(cs []Condition, fields ...string) error {
+	for _, c := range cs {
+		if c.Equality() && contains(fields, c.Field) {
+			return nil
+		}
+	}
+	return apierr.Field("filter", "SCOPE_REQUIRED", "filter by %s (an = condition): listing them all is an export for operators", strings.Join(fields, " or "))
 }
 
 func contains(list []string, v string) bool {
@@ -146,7 +221,11 @@ func lex(s string) ([]string, error) {
 func String(cs []Condition) string {
 	parts := make([]string, len(cs))
 	for i, c := range cs {
-		parts[i] = fmt.Sprintf("%s%s%q", c.Field, c.Op, c.Value)
+		op := c.Op
+		if op == "in" {
+			op = "!=" // as the client wrote it
+		}
+		parts[i] = fmt.Sprintf("%s%s%q", c.Field, op, c.Value)
 	}
 	return strings.Join(parts, "&")
 }

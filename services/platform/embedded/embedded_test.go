@@ -2,8 +2,10 @@ package embedded
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -80,6 +82,18 @@ func TestPostgreSQLHandler(t *testing.T) {
 	var explain bson.M
 	require.NoError(t, c.Database("lk").RunCommand(ctx, bson.D{{Key: "explain", Value: bson.D{{Key: "find", Value: "things"}, {Key: "filter", Value: bson.D{{Key: "code", Value: "x"}}}}}}).Decode(&explain))
 	require.Equal(t, true, explain["filterPushdown"], "equality on an indexed field is pushed down: %v", explain)
+	// ... and PostgreSQL answers it from an index (equalityIndexes), for _id too, rather than by
+	// scanning the table.
+	requireIndexScans(t, c)
+	// A cluster whose indexes were made before (without equality indexes) gets them at start.
+	pc, err := pgx.Connect(ctx, pg.URL())
+	require.NoError(t, err)
+	_, err = pc.Exec(ctx, `DO $$ DECLARE r record; BEGIN
+		FOR r IN SELECT schemaname, indexname FROM pg_indexes WHERE indexname LIKE 'lk_eq_%' LOOP
+			EXECUTE format('DROP INDEX %I.%I', r.schemaname, r.indexname);
+		END LOOP; END $$`)
+	require.NoError(t, err)
+	require.NoError(t, pc.Close(ctx))
 	require.NoError(t, c.Disconnect(ctx))
 	s.Stop()
 	pg.Stop()
@@ -96,4 +110,21 @@ func TestPostgreSQLHandler(t *testing.T) {
 	var got bson.M
 	require.NoError(t, c.Database("lk").Collection("things").FindOne(ctx, bson.M{"_id": "a"}).Decode(&got))
 	require.Equal(t, "S1", got["state"], "data survives a restart of the cluster")
+	pc, err = pgx.Connect(ctx, pg.URL())
+	require.NoError(t, err)
+	defer pc.Close(ctx)
+	var n int
+	require.NoError(t, pc.QueryRow(ctx, `SELECT count(*) FROM pg_indexes WHERE schemaname = 'lk' AND tablename LIKE 'things%' AND indexdef LIKE '%USING gin%'`).Scan(&n))
+	require.Equal(t, 2, n, "the start made the equality indexes of _id and code again")
+}
+
+// requireIndexScans: equalities on the indexed field "code" and on _id of lk.things are
+// answered from an index.
+func requireIndexScans(t *testing.T, c *mongo.Client) {
+	t.Helper()
+	for _, f := range []bson.D{{{Key: "code", Value: "x"}}, {{Key: "_id", Value: "a"}}} {
+		var plan bson.M
+		require.NoError(t, c.Database("lk").RunCommand(context.Background(), bson.D{{Key: "explain", Value: bson.D{{Key: "find", Value: "things"}, {Key: "filter", Value: f}}}}).Decode(&plan))
+		require.Contains(t, fmt.Sprint(plan["queryPlanner"]), "Index Scan", "%v: %v", f, plan["queryPlanner"])
+	}
 }

@@ -93,6 +93,10 @@ func StartPostgres(ctx context.Context, dir string, o PostgresOptions, log *slog
 		return nil, err
 	}
 	p.url = fmt.Sprintf("postgres://%s@127.0.0.1:%d/%s", pgUser, port, pgDatabase)
+	if err := installEqualityIndexes(ctx, p.url); err != nil {
+		p.Stop()
+		return nil, err
+	}
 	return p, nil
 }
 

@@ -76,3 +76,6 @@ func (l *RequestLedger) Release(ctx context.Context, key, digest string) error {
 	_, err := l.c.DeleteOne(ctx, bson.D{{Key: "_id", Value: key}, {Key: "digest", Value: digest}})
 	return err
 }
+
+// LedgerDeclaration declares the ledger's collection (read and written by _id only).
+var LedgerDeclaration = Collection{Name: LedgerCollection}

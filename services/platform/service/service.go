@@ -60,6 +60,9 @@ type Spec[C any] struct {
 	ClientOptions []grpc.DialOption
 	// MongoOptions adjust the driver (monitors).
 	MongoOptions []mongostore.ClientOption
+	// Collections the service declares (its storage/indexes.go): a read past
+	// mongostore.SlowRead is logged, saying whether an index scopes it.
+	Collections []mongostore.Collection
 }
 
 // healthEvery is how often the gRPC health status follows the store's reachability.
@@ -100,7 +103,8 @@ func Run[C any](ctx context.Context, spec Spec[C]) error {
 		defer cancel()
 		_ = tel.Shutdown(sctx)
 	}()
-	mongoOpts := append([]mongostore.ClientOption{telemetry.MongoMonitorOption(), mongostore.WithTimeout(cfg.StoreTimeout)}, spec.MongoOptions...)
+	mongoOpts := append([]mongostore.ClientOption{telemetry.MongoMonitorOption(), mongostore.WithTimeout(cfg.StoreTimeout),
+		mongostore.WarnSlowReads(log, append(spec.Collections, mongostore.LedgerDeclaration), mongostore.SlowRead)}, spec.MongoOptions...)
 	client, closeStore, err := mongostore.Open(ctx, cfg.MongoURI, cfg.DataDir, spec.Name, log, mongoOpts...)
 	if err != nil {
 		return err

@@ -44,15 +44,21 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
-	quiet := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
-	s, err := embedded.Start(context.Background(), dir, "127.0.0.1:0", quiet)
+	s, err := embedded.Start(context.Background(), dir, "127.0.0.1:0", quietLog())
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
 	defer s.Stop()
 	storeURI = s.URI()
+	defer stopSharedPostgres()
 	return m.Run()
+}
+
+// quietLog is the embedded store's log in tests: errors only (FerretDB warns about every
+// command the driver sends that it does not support).
+func quietLog() *slog.Logger {
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 }
 
 // StoreURI returns the URI of the package's embedded store (Main must be in use).
@@ -97,6 +103,8 @@ type Store struct {
 	addr string
 	uri  string
 	s    *embedded.Store
+	// pgURL selects FerretDB's PostgreSQL handler over that database (NewPostgresStore).
+	pgURL string
 }
 
 // NewStore starts an embedded store in a temporary directory; it stops when the test ends.
@@ -117,8 +125,11 @@ func (st *Store) Start() {
 	if st.s != nil {
 		return
 	}
-	quiet := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
-	s, err := embedded.Start(context.Background(), st.dir, st.addr, quiet)
+	log := quietLog()
+	if st.pgURL != "" {
+		log = slog.New(slog.DiscardHandler) // it logs every failed statement (duplicate keys) as an error
+	}
+	s, err := embedded.StartWith(context.Background(), embedded.Options{Dir: st.dir, Addr: st.addr, PostgreSQLURL: st.pgURL, Log: log})
 	if err != nil {
 		st.t.Fatal(err)
 	}

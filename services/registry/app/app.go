@@ -25,16 +25,14 @@ func Register(ctx context.Context, s *grpc.Server, d service.Deps, cfg Config) e
 		return err
 	}
 	st := storage.New(d.DB)
+	if err := st.Migrate(ctx); err != nil {
+		return err
+	}
 	ref, load, err := st.LoadReferenceData(ctx, cfg.AdminAreasFile)
 	if err != nil {
 		return err
 	}
 	reportAreaLoad(d.Log, load)
-	if n, err := st.BackfillNameKeys(ctx); err != nil {
-		return err
-	} else if n > 0 {
-		d.Log.Info("indexed names for searches without diacritics", "records", n)
-	}
 	key := cfg.NationalIDHashKey
 	if key == "" {
 		d.Log.Warn("NATIONAL_ID_HASH_KEY not set: using the development key; set a secret key in production")
@@ -43,6 +41,10 @@ func Register(ctx context.Context, s *grpc.Server, d service.Deps, cfg Config) e
 	transport.Register(s, usecase.New(st, ref, []byte(key), d.Log, mongostore.Now))
 	return nil
 }
+
+// Collections declares the service's collections and the indexes its queries use (for the
+// index coverage test and the capacity plan).
+func Collections() []mongostore.Collection { return storage.Collections() }
 
 // reportAreaLoad logs how the admin-unit file was loaded and every retired unit that records
 // still name (they keep resolving, but should be moved to the unit that replaced it).
@@ -57,7 +59,7 @@ func reportAreaLoad(log *slog.Logger, l storage.AreaLoad) {
 
 // Spec describes the registry process.
 func Spec() service.Spec[Config] {
-	return service.Spec[Config]{Name: "registry", DefaultGRPCAddr: config.DefaultRegistryAddr, DefaultHTTPAddr: config.DefaultRegistryHTTP, Load: LoadConfig, Register: Register}
+	return service.Spec[Config]{Name: "registry", DefaultGRPCAddr: config.DefaultRegistryAddr, DefaultHTTPAddr: config.DefaultRegistryHTTP, Load: LoadConfig, Register: Register, Collections: Collections()}
 }
 
 // Run runs the registry service until ctx ends.

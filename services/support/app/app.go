@@ -44,9 +44,13 @@ func Register(ctx context.Context, s *grpc.Server, d service.Deps, cfg Config) e
 	return nil
 }
 
+// Collections declares the service's collections and the indexes its queries use (for the
+// index coverage test and the capacity plan).
+func Collections() []mongostore.Collection { return storage.Collections() }
+
 // Spec describes the support process.
 func Spec() service.Spec[Config] {
-	return service.Spec[Config]{Name: "support", DefaultGRPCAddr: config.DefaultSupportAddr, DefaultHTTPAddr: config.DefaultSupportHTTP, Load: LoadConfig, Register: Register}
+	return service.Spec[Config]{Name: "support", DefaultGRPCAddr: config.DefaultSupportAddr, DefaultHTTPAddr: config.DefaultSupportHTTP, Load: LoadConfig, Register: Register, Collections: Collections()}
 }
 
 // Run runs the support service until ctx ends.

@@ -12,6 +12,7 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/lienket/lienket/services/platform/config"
+	"github.com/lienket/lienket/services/platform/mongostore"
 	"github.com/lienket/lienket/services/platform/service"
 	"github.com/lienket/lienket/services/platform/telemetry"
 	"github.com/lienket/lienket/services/webhooks/internal/domain"
@@ -19,6 +20,10 @@ import (
 	"github.com/lienket/lienket/services/webhooks/internal/transport"
 	"github.com/lienket/lienket/services/webhooks/internal/usecase"
 )
+
+// Collections declares the service's collections and the indexes its queries use (for the
+// index coverage test and the capacity plan).
+func Collections() []mongostore.Collection { return storage.Collections() }
 
 // Register creates indexes, registers the webhooks API on s and starts the dispatcher, which
 // runs until ctx ends: storage → usecase → transport, wired from cfg.

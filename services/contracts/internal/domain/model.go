@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"slices"
 	"time"
 )
 
@@ -264,6 +265,9 @@ type Contract struct {
 	BuyerAcknowledged    bool        `bson:"buyer_acknowledged"`
 	ProducerAcknowledged bool        `bson:"producer_acknowledged"`
 	Households           []string    `bson:"households"`
+	// Parties are the buyer and the producer (from the terms): a party's contracts are listed
+	// by one equality on it, which the store indexes and pushes down.
+	Parties []string `bson:"parties"`
 	// Profiles are the households' statuses as the registry gave them when the terms were
 	// last checked (reports count households by them).
 	Profiles       []HouseholdProfile `bson:"profiles,omitempty"`
@@ -290,6 +294,18 @@ func (c *Contract) SetTerms(t Terms) {
 	for _, a := range t.Allocations {
 		c.Households = append(c.Households, a.Household)
 	}
+	c.Parties = PartiesOf(t)
+}
+
+// PartiesOf are the parties of terms t: the buyer and the producer, those named.
+func PartiesOf(t Terms) []string {
+	out := []string{}
+	for _, p := range []string{t.Buyer, t.Producer} {
+		if p != "" && !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // MaxRecentRequests bounds the idempotency memory kept on a contract.

@@ -68,7 +68,9 @@ func (s *Store) CreateContract(ctx context.Context, c *domain.Contract) (stored 
 	return stored, created, s.flush(ctx, stored)
 }
 
-// GetContract returns a contract (nil when absent), flushing any leftover outbox.
+// GetContract returns a contract (nil when absent), flushing any leftover outbox. Request keys
+// stored in their old NUL-joined form are read as the digests requests are now remembered by,
+// so a retry of a request applied before still finds it, and the next write stores no NUL.
 func (s *Store) GetContract(ctx context.Context, id string) (*domain.Contract, error) {
 	c, err := s.contracts.Get(ctx, id)
 	if err != nil {
@@ -77,6 +79,7 @@ func (s *Store) GetContract(ctx context.Context, id string) (*domain.Contract, e
 	if c == nil {
 		return nil, nil
 	}
+	aip.LegacyRequestKeys(c.RecentRequests)
 	return c, s.flush(ctx, c)
 }
 
@@ -170,7 +173,7 @@ const (
 func (v Visibility) filter() bson.D {
 	switch v.By {
 	case VisibleToParty:
-		return bson.D{{Key: "$or", Value: bson.A{bson.D{{Key: "terms.buyer", Value: v.Value}}, bson.D{{Key: "terms.producer", Value: v.Value}}}}}
+		return bson.D{{Key: "parties", Value: v.Value}}
 	case VisibleToCommune:
 		return bson.D{{Key: "producer_commune_code", Value: v.Value}}
 	case VisibleToProvince:
@@ -182,20 +185,31 @@ func (v Visibility) filter() bson.D {
 }
 
 // contractFilterFields are the fields a contract listing filters on, and where they are
-// stored.
+// stored. A buyer or producer condition also narrows by parties, the party scope the store
+// indexes and pushes down (see restrict).
 var contractFilterFields = map[string]string{
 	"state": "state", "buyer": "terms.buyer", "producer": "terms.producer", "product": "terms.product",
-	"witness_authority": "terms.witness_authority", "commune_code": "producer_commune_code",
+	"witness_authority": "terms.witness_authority", "commune_code": "producer_commune_code", "party": "parties",
 }
 
-// ContractFilterFields lists the fields ListContracts filters on.
-func ContractFilterFields() []string {
-	return []string{"state", "buyer", "producer", "product", "witness_authority", "commune_code"}
+// ContractFilterFields lists the fields ListContracts filters on, with the values of the
+// enumerated ones.
+func ContractFilterFields() []aip.FilterField {
+	return []aip.FilterField{
+		aip.OneOfEnum("state", "CONTRACT_STATE_", domain.StateDraft, domain.StatePendingSignatures, domain.StatePendingWitness, domain.StateActive,
+			domain.StateCompleted, domain.StateLiquidated, domain.StateCancelled, domain.StateWitnessRejected, domain.StateSuspended, domain.StateTerminated),
+		aip.AnyValue("buyer"), aip.AnyValue("producer"), aip.AnyValue("product"), aip.AnyValue("witness_authority"), aip.AnyValue("commune_code"),
+	}
 }
 
 // ListContracts returns a page of the contracts v lets its caller see that match every
 // condition (on ContractFilterFields, values as stored), and whether more follow.
 func (s *Store) ListContracts(ctx context.Context, v Visibility, conds []aip.Condition, p Page) ([]domain.Contract, bool, error) {
+	for _, c := range conds {
+		if c.Op == "=" && (c.Field == "buyer" || c.Field == "producer") {
+			conds = append(conds, aip.Condition{Field: "party", Op: "=", Value: c.Value})
+		}
+	}
 	f := restrict(v.filter(), conds, contractFilterFields)
 	items, more, err := s.contracts.List(ctx, f, p.After, p.Limit)
 	if err != nil {
@@ -213,23 +227,37 @@ func (s *Store) CountContracts(ctx context.Context, state string) (int64, error)
 	return n, nil
 }
 
-// restrict adds conditions (field → stored field through fields) to filter. The conditions
-// go into an $and of their own, so that a condition on a field the filter already restricts
-// (a commune official filtering on another commune) narrows the result instead of replacing
-// the restriction.
+// restrict adds conditions (field → stored field through fields) to filter, each at the top
+// level where it is the first condition on its field — an equality there is what the
+// embedded store pushes down (it pushes nothing inside $and or $or) — and in an $and
+// otherwise, so that a condition on a field the filter already restricts (a commune official
+// filtering on another commune) narrows the result instead of replacing the restriction.
 func restrict(filter bson.D, conds []aip.Condition, fields map[string]string) bson.D {
-	if len(conds) == 0 {
-		return filter
+	used := map[string]bool{}
+	for _, e := range filter {
+		used[e.Key] = true
 	}
 	and := bson.A{}
 	for _, c := range conds {
+		key := fields[c.Field]
 		var val any = c.Value
-		if c.Op == "!=" {
+		switch c.Op {
+		case "!=":
 			val = bson.D{{Key: "$ne", Value: c.Value}}
+		case "in":
+			val = bson.D{{Key: "$in", Value: c.Values}}
 		}
-		and = append(and, bson.D{{Key: fields[c.Field], Value: val}})
+		if used[key] {
+			and = append(and, bson.D{{Key: key, Value: val}})
+			continue
+		}
+		used[key] = true
+		filter = append(filter, bson.E{Key: key, Value: val})
 	}
-	return append(filter, bson.E{Key: "$and", Value: and})
+	if len(and) > 0 {
+		filter = append(filter, bson.E{Key: "$and", Value: and})
+	}
+	return filter
 }
 
 // ListEvents returns up to limit events of a contract after sequence after, and whether more

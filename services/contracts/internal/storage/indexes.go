@@ -18,36 +18,38 @@ const (
 	documentsCollection    = "issued_documents"
 )
 
-// Collections declares the contracts service's collections and the indexes their queries use:
-// contracts are listed by party, producer area, household and state, and found by a leftover
-// outbox; events and execution records by contract (in _id order), events also while unsent;
-// market prices by reference and date; issued documents by id; report rollups of contracts by
-// province and organisation (a node's rebuild) and by flag, report nodes by flag (the
+// Collections declares the contracts service's collections and the indexes their queries use.
+// Listings page in _id order within a scope, so each index is (scope, _id) — an equality, then
+// the sort (MongoDB's equality–sort–range rule): contracts by party, producer commune or
+// province, household, state, product and witness, and found by a leftover outbox; events and
+// execution records by contract (an event's _id sorts by sequence), events also while unsent;
+// market prices by reference and by date; issued documents by _id; report rollups of contracts
+// by province and organisation (a node's rebuild) and by flag, report nodes by flag (the
 // refresher's sweep); the report worklist is read whole (it holds what is not rebuilt yet).
 func Collections() []mongostore.Collection {
-	byContract := []mongo.IndexModel{mongostore.Index("contract")}
+	ix := mongostore.Index
+	byContract := []mongo.IndexModel{ix("contract", "_id")}
 	return []mongostore.Collection{
 		{Name: contractsCollection, Indexes: []mongo.IndexModel{
-			mongostore.Index("terms.buyer"), mongostore.Index("terms.producer"), mongostore.Index("producer_commune_code"),
-			mongostore.Index("producer_province_code"), mongostore.Index("households"), mongostore.Index("state"),
-			mongostore.Index("pending_events.seq"),
+			ix("parties", "_id"), ix("producer_commune_code", "_id"), ix("producer_province_code", "_id"), ix("households", "_id"),
+			ix("state", "_id"), ix("terms.product", "_id"), ix("terms.witness_authority", "_id"), ix("pending_events.seq"),
 		}},
-		// Events are paged by contract in _id order; the documents read only some types
-		// (witnessed versions, settlement acknowledgements); the partner-event feed reads the
-		// unsent ones.
-		{Name: eventsCollection, Indexes: []mongo.IndexModel{mongostore.Index("contract", "seq"), mongostore.Index("contract", "type"), mongostore.Index("unsent", "_id")}},
+		// Events are paged by contract in _id order (the documents read some types of a
+		// contract's); the partner-event feed reads the unsent ones.
+		{Name: eventsCollection, Indexes: []mongo.IndexModel{ix("contract", "_id"), ix("unsent", "_id")}},
 		{Name: deliveriesCollection, Indexes: byContract},
 		{Name: advancesCollection, Indexes: byContract},
 		{Name: paymentsCollection, Indexes: byContract},
 		{Name: incidentsCollection, Indexes: byContract},
-		{Name: marketPricesCollection, Indexes: []mongo.IndexModel{mongostore.Index("reference", "date")}},
+		{Name: marketPricesCollection, Indexes: []mongo.IndexModel{ix("reference", "_id"), ix("date", "_id")}},
 		// Issued documents are read by _id (contract/sha256) only.
 		{Name: documentsCollection},
-		{Name: reportContractsCollection, Indexes: []mongo.IndexModel{mongostore.Index("province"), mongostore.Index("orgs"), mongostore.Index("todo")}},
-		{Name: reportAreasCollection, Indexes: []mongo.IndexModel{mongostore.Index("dirty")}},
-		{Name: reportOrgsCollection, Indexes: []mongo.IndexModel{mongostore.Index("dirty")}},
+		{Name: reportContractsCollection, Indexes: []mongo.IndexModel{ix("province"), ix("orgs"), ix("todo")}},
+		{Name: reportAreasCollection, Indexes: []mongo.IndexModel{ix("dirty")}},
+		{Name: reportOrgsCollection, Indexes: []mongo.IndexModel{ix("dirty")}},
 		{Name: reportHouseholdsCollection, Bounded: true}, // 64 partitions, read by _id and whole
 		{Name: reportWorklistCollection, Bounded: true},   // read whole: what is marked and not rebuilt yet
 		{Name: datasetCollection, Bounded: true},          // the marker of a generated dataset (by _id)
+		mongostore.MigrationsDeclaration,
 	}
 }

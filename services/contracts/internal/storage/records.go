@@ -73,7 +73,10 @@ func all[T any](ctx context.Context, r mongostore.Repo[T], what, contract string
 var deliveryFilterFields = map[string]string{"household": "household", "lot": "lot", "state": "state"}
 
 // DeliveryFilterFields lists the fields ListDeliveries filters on.
-func DeliveryFilterFields() []string { return []string{"household", "lot", "state"} }
+func DeliveryFilterFields() []aip.FilterField {
+	return []aip.FilterField{aip.AnyValue("household"), aip.AnyValue("lot"),
+		aip.OneOfEnum("state", "STATE_", domain.DeliveryRecorded, domain.DeliveryConfirmed, domain.DeliveryDisputed)}
+}
 
 // GetDelivery returns a delivery, or nil.
 func (s *Store) GetDelivery(ctx context.Context, id string) (*domain.Delivery, error) {
@@ -145,7 +148,10 @@ func (s *Store) SettlementRecords(ctx context.Context, contract string) (Records
 var incidentFilterFields = map[string]string{"kind": "kind", "state": "state"}
 
 // IncidentFilterFields lists the fields ListIncidents filters on.
-func IncidentFilterFields() []string { return []string{"kind", "state"} }
+func IncidentFilterFields() []aip.FilterField {
+	return []aip.FilterField{aip.OneOfEnum("kind", "KIND_", domain.IncidentKinds...),
+		aip.OneOfEnum("state", "STATE_", domain.IncidentOpen, domain.IncidentMediation, domain.IncidentResolved)}
+}
 
 // InsertIncident stores i; an incident with the same id (an idempotent retry) is returned
 // instead.
@@ -173,7 +179,9 @@ func (s *Store) ListIncidents(ctx context.Context, q RecordQuery) ([]domain.Inci
 var marketPriceFilterFields = map[string]string{"reference": "reference", "price_date": "date"}
 
 // MarketPriceFilterFields lists the fields ListMarketPrices filters on.
-func MarketPriceFilterFields() []string { return []string{"reference", "price_date"} }
+func MarketPriceFilterFields() []aip.FilterField {
+	return []aip.FilterField{aip.AnyValue("reference"), aip.AnyValue("price_date")}
+}
 
 // InsertMarketPrice stores mp unless a price for its reference and date exists: then that
 // one is returned and created is false.

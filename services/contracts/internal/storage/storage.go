@@ -18,6 +18,7 @@ package storage
 import (
 	"context"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/lienket/lienket/services/contracts/internal/domain"
@@ -77,3 +78,16 @@ type Page struct {
 
 // maxRecords bounds the records of one contract read at once (settlement, tolerance).
 const maxRecords = 1_000_000
+
+// Migrate brings what earlier versions stored up to date, once per database: contracts get
+// their parties, the field a party's listing filters on.
+func (s *Store) Migrate(ctx context.Context) error {
+	return mongostore.Backfill(ctx, s.db, "contracts-parties-1", contractsCollection, func(d bson.Raw) (bson.D, error) {
+		if _, ok := d.Lookup("parties").ArrayOK(); ok {
+			return nil, nil
+		}
+		buyer, _ := d.Lookup("terms", "buyer").StringValueOK()
+		producer, _ := d.Lookup("terms", "producer").StringValueOK()
+		return bson.D{{Key: "parties", Value: domain.PartiesOf(domain.Terms{Buyer: buyer, Producer: producer})}}, nil
+	})
+}

@@ -219,3 +219,59 @@ func TestListingsKeepTheirRestriction(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, ds, 1)
 }
+
+// TestLegacyRequestKeys: a contract that remembers a request by its old NUL-joined key (as
+// stored before keys were digests) still recognises a retry of that request, and the next write
+// stores the key without NUL bytes (PostgreSQL's jsonb refuses them); on the PostgreSQL-backed
+// store too.
+func TestLegacyRequestKeys(t *testing.T) {
+	for _, backend := range []struct {
+		name string
+		db   func(testing.TB) *mongo.Database
+	}{{"sqlite", func(t testing.TB) *mongo.Database { return testkit.Database(t) }}, {"postgresql", func(t testing.TB) *mongo.Database { return testkit.PostgresDatabase(t) }}} {
+		t.Run(backend.name, func(t *testing.T) {
+			ctx := context.Background()
+			db := backend.db(t)
+			st := storage.New(db)
+			legacy := "SignContract\x00users/a\x00sign-1"
+			doc := bson.D{{Key: "_id", Value: "c1"}, {Key: "state", Value: domain.StateDraft}, {Key: "version", Value: int64(1)}}
+			if backend.name == "sqlite" { // PostgreSQL could never have stored it
+				doc = append(doc, bson.E{Key: "recent_requests", Value: bson.A{legacy}})
+			}
+			_, err := db.Collection("contracts").InsertOne(ctx, doc)
+			require.NoError(t, err)
+			key := aip.RequestKey("SignContract", "users/a", "sign-1")
+			require.NotContains(t, key, "\x00")
+			c, err := st.UpdateContract(ctx, "c1", func(c *domain.Contract) error {
+				if backend.name == "sqlite" {
+					require.True(t, c.SeenRequest(key), "the request applied under the old key is recognised")
+				}
+				c.RememberRequest(aip.RequestKey("SubmitContract", "users/a", "submit-1"))
+				return nil
+			})
+			require.NoError(t, err)
+			require.True(t, c.SeenRequest(aip.RequestKey("SubmitContract", "users/a", "submit-1")))
+			for _, k := range raw(t, db, "c1").RecentRequests {
+				require.NotContains(t, k, "\x00", "stored keys hold no NUL")
+			}
+		})
+	}
+}
+
+// TestMigrateParties: a contract stored before contracts kept their parties is listed for its
+// buyer and its producer once the service has started (Migrate), and only for them.
+func TestMigrateParties(t *testing.T) {
+	ctx := context.Background()
+	st, db := newStore(t)
+	_, err := db.Collection("contracts").InsertOne(ctx, bson.D{{Key: "_id", Value: "old"}, {Key: "state", Value: domain.StateActive},
+		{Key: "terms", Value: bson.D{{Key: "buyer", Value: "organizations/b"}, {Key: "producer", Value: "organizations/p"}}}, {Key: "version", Value: int64(3)}})
+	require.NoError(t, err)
+	require.NoError(t, st.Migrate(ctx))
+	require.NoError(t, st.Migrate(ctx), "a second start skips it")
+	for party, want := range map[string]int{"organizations/b": 1, "organizations/p": 1, "organizations/x": 0} {
+		cs, _, err := st.ListContracts(ctx, storage.Visibility{By: storage.VisibleToParty, Value: party}, nil, storage.Page{Limit: 10})
+		require.NoError(t, err)
+		require.Len(t, cs, want, party)
+	}
+	require.EqualValues(t, 3, raw(t, db, "old").Version, "a migration is no change of the contract")
+}

@@ -65,13 +65,18 @@ func (s *Service) GetContract(ctx context.Context, p auth.Principal, name string
 // ListContracts lists the contracts the caller may see. Filters: state, buyer, producer,
 // product, witness_authority, commune_code.
 func (s *Service) ListContracts(ctx context.Context, p auth.Principal, q ListQuery) (Page[domain.Contract], error) {
-	cs, err := aip.ParseFilter(q.Filter, storage.ContractFilterFields()...)
+	cs, err := aip.ParseFilterFields(q.Filter, storage.ContractFilterFields()...)
 	if err != nil {
 		return Page[domain.Contract]{}, err
 	}
 	vis, ok := visibility(p)
 	if !ok {
 		return Page[domain.Contract]{}, apierr.PermissionDenied("role " + string(p.Role) + " may not list contracts")
+	}
+	if vis.By == storage.VisibleAll {
+		if err := aip.RequireEquality(cs, "state", "buyer", "producer", "product", "witness_authority", "commune_code"); err != nil {
+			return Page[domain.Contract]{}, err
+		}
 	}
 	for i := range cs {
 		if cs[i].Field == "state" {

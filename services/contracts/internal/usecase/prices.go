@@ -36,8 +36,11 @@ func (s *Service) CreateMarketPrice(ctx context.Context, p auth.Principal, reque
 
 // ListMarketPrices lists the price table. Filters: reference, price_date.
 func (s *Service) ListMarketPrices(ctx context.Context, _ auth.Principal, q ListQuery) (Page[domain.MarketPrice], error) {
-	cs, err := aip.ParseFilter(q.Filter, storage.MarketPriceFilterFields()...)
+	cs, err := aip.ParseFilterFields(q.Filter, storage.MarketPriceFilterFields()...)
 	if err != nil {
+		return Page[domain.MarketPrice]{}, err
+	}
+	if err := aip.RequireEquality(cs, "reference", "price_date"); err != nil {
 		return Page[domain.MarketPrice]{}, err
 	}
 	pg, err := newPager(q, "prices", aip.String(cs))

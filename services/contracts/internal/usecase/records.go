@@ -52,7 +52,7 @@ func loadRecord[T any](ctx context.Context, s *Service, p auth.Principal, name, 
 // listing describes how one kind of record is listed.
 type listing[T any] struct {
 	// fields the filter may name; value normalises a condition's value as stored.
-	fields []string
+	fields []aip.FilterField
 	value  func(aip.Condition) string
 	// scope binds page tokens to the caller's slice and the filter.
 	scope func(p auth.Principal, cs []aip.Condition) string
@@ -69,7 +69,7 @@ func listRecords[T any](ctx context.Context, s *Service, p auth.Principal, paren
 	if err != nil {
 		return nil, Page[T]{}, err
 	}
-	cs, err := aip.ParseFilter(q.Filter, l.fields...)
+	cs, err := aip.ParseFilterFields(q.Filter, l.fields...)
 	if err != nil {
 		return nil, Page[T]{}, err
 	}

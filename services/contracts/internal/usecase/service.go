@@ -137,10 +137,7 @@ func pageOf[T any](pg pager, items []T, more bool, key func(*T) string) Page[T] 
 // requestKey is the idempotency key a contract remembers for a request ("" without a request
 // id).
 func requestKey(method string, p auth.Principal, requestID string) string {
-	if requestID == "" {
-		return ""
-	}
-	return method + "\x00" + p.Subject + "\x00" + requestID
+	return aip.RequestKey(method, p.Subject, requestID)
 }
 
 // enumValue is a filter value as stored: an enum value may be written with its proto prefix

@@ -26,6 +26,23 @@ type Window struct {
 	End   string `bson:"end"`
 }
 
+// Months returns the months ("2006-01") the window touches, in order; none for a malformed
+// window, and the first maxWindowMonths of a longer one.
+func (w Window) Months() []string {
+	s, e, ok := w.Days()
+	if !ok {
+		return nil
+	}
+	var out []string
+	for m := time.Date(s.Year(), s.Month(), 1, 0, 0, 0, 0, time.UTC); !m.After(e) && len(out) < maxWindowMonths; m = m.AddDate(0, 1, 0) {
+		out = append(out, m.Format("2006-01"))
+	}
+	return out
+}
+
+// maxWindowMonths bounds Months: ten years, far beyond any harvest or delivery season.
+const maxWindowMonths = 120
+
 // Days returns the window's bounds as dates.
 func (w Window) Days() (time.Time, time.Time, bool) {
 	s, err1 := time.Parse(time.DateOnly, w.Start)
@@ -87,30 +104,33 @@ func (p Price) ReferenceVND() int64 {
 
 // Demand is a business's purchase demand.
 type Demand struct {
-	ID                   string    `bson:"_id"`
-	Buyer                string    `bson:"buyer"`
-	Product              string    `bson:"product"`
-	RequiredStandard     string    `bson:"required_standard,omitempty"`
-	Quantity             int64     `bson:"quantity"`
-	MinLotQuantity       int64     `bson:"min_lot_quantity"`
-	DeliveryWindow       Window    `bson:"delivery_window"`
-	DeliveryCommuneCode  string    `bson:"delivery_commune_code"`
-	DeliveryPlace        string    `bson:"delivery_place,omitempty"`
-	ProvinceCode         string    `bson:"province_code"`
-	Price                Price     `bson:"price"`
-	InputsOffered        []string  `bson:"inputs_offered,omitempty"`
-	TechnicalAssistance  string    `bson:"technical_assistance,omitempty"`
-	MinPoorShareBps      int32     `bson:"min_poor_share_bps"`
-	PreferWomenLed       bool      `bson:"prefer_women_led"`
-	PreferEthnicMinority bool      `bson:"prefer_ethnic_minority"`
-	AllocatedQuantity    int64     `bson:"allocated_quantity"` // Σ committed holds
-	ReservedQuantity     int64     `bson:"reserved_quantity"`  // Σ pending holds
-	Holds                Ledger    `bson:"holds,omitempty"`
-	PendingHolds         int       `bson:"pending_holds"`
-	State                string    `bson:"state"`
-	CreateTime           time.Time `bson:"create_time"`
-	UpdateTime           time.Time `bson:"update_time"`
-	Version              int64     `bson:"version"`
+	ID                   string   `bson:"_id"`
+	Buyer                string   `bson:"buyer"`
+	Product              string   `bson:"product"`
+	RequiredStandard     string   `bson:"required_standard,omitempty"`
+	Quantity             int64    `bson:"quantity"`
+	MinLotQuantity       int64    `bson:"min_lot_quantity"`
+	DeliveryWindow       Window   `bson:"delivery_window"`
+	DeliveryCommuneCode  string   `bson:"delivery_commune_code"`
+	DeliveryPlace        string   `bson:"delivery_place,omitempty"`
+	ProvinceCode         string   `bson:"province_code"`
+	Price                Price    `bson:"price"`
+	InputsOffered        []string `bson:"inputs_offered,omitempty"`
+	TechnicalAssistance  string   `bson:"technical_assistance,omitempty"`
+	MinPoorShareBps      int32    `bson:"min_poor_share_bps"`
+	PreferWomenLed       bool     `bson:"prefer_women_led"`
+	PreferEthnicMinority bool     `bson:"prefer_ethnic_minority"`
+	AllocatedQuantity    int64    `bson:"allocated_quantity"` // Σ committed holds
+	ReservedQuantity     int64    `bson:"reserved_quantity"`  // Σ pending holds
+	Holds                Ledger   `bson:"holds,omitempty"`
+	PendingHolds         int      `bson:"pending_holds"`
+	// HoldsPending is PendingHolds > 0, stored (by storage) as an equality the reconciler
+	// finds such documents by.
+	HoldsPending bool      `bson:"holds_pending,omitempty"`
+	State        string    `bson:"state"`
+	CreateTime   time.Time `bson:"create_time"`
+	UpdateTime   time.Time `bson:"update_time"`
+	Version      int64     `bson:"version"`
 }
 
 // Open is the quantity still to be proposed.
@@ -132,6 +152,10 @@ type Offer struct {
 	CommittedQuantity int64    `bson:"committed_quantity"` // Σ committed holds
 	Holds             Ledger   `bson:"holds,omitempty"`
 	PendingHolds      int      `bson:"pending_holds"`
+	HoldsPending      bool     `bson:"holds_pending,omitempty"` // see Demand.HoldsPending
+	// HarvestMonths are the months ("2026-06") the harvest window touches, stored (by
+	// storage) so that the offers of a demand's months are found by equality on an index.
+	HarvestMonths []string `bson:"harvest_months,omitempty"`
 	// Shares of the offer's households that are poor or near-poor, and of ethnic-minority
 	// households, taken from the registry when the offer is posted (its households cannot
 	// change afterwards). SharesKnown is false for offers stored before they were recorded.
@@ -152,11 +176,14 @@ func (o *Offer) Available() int64 { return o.Quantity - o.ReservedQuantity - o.C
 
 // Proposal is a buyer's invitation to an offer.
 type Proposal struct {
-	ID         string    `bson:"_id"`
-	Demand     string    `bson:"demand"`
-	Offer      string    `bson:"offer"`
-	Buyer      string    `bson:"buyer"`
-	Producer   string    `bson:"producer"`
+	ID       string `bson:"_id"`
+	Demand   string `bson:"demand"`
+	Offer    string `bson:"offer"`
+	Buyer    string `bson:"buyer"`
+	Producer string `bson:"producer"`
+	// PartyIndex are the buyer and the producer (Parties), stored (by storage) so that a
+	// party's proposals are one equality on an index.
+	PartyIndex []string  `bson:"parties"`
 	Quantity   int64     `bson:"quantity"`
 	Message    string    `bson:"message,omitempty"`
 	State      string    `bson:"state"`

@@ -41,10 +41,12 @@ type Page struct {
 	Size  int
 }
 
-// Term is one condition of a list filter: the field equals Value (or, with Not, differs).
+// Term is one condition of a list filter: the field equals Value (or, with Not, differs; or,
+// with In, is one of In).
 type Term struct {
 	Value string
 	Not   bool
+	In    []string
 }
 
 // MarketFilter selects demands or offers; every term must hold.
@@ -80,9 +82,21 @@ var ErrBusy = errors.New("document changed concurrently on every attempt")
 
 // InsertDemand stores a new demand; a retry of the same create (same id) gets the first one.
 func (s *Store) InsertDemand(ctx context.Context, d *domain.Demand) (*domain.Demand, error) {
+	prepareDemand(d)
 	stored, _, err := s.demands.Insert(ctx, d.ID, d)
 	return stored, err
 }
+
+// prepareDemand, prepareOffer and prepareProposal set the fields stored for the queries
+// (derived from the rest) before a document is written.
+func prepareDemand(d *domain.Demand) { d.HoldsPending = d.PendingHolds > 0 }
+
+func prepareOffer(o *domain.Offer) {
+	o.HoldsPending = o.PendingHolds > 0
+	o.HarvestMonths = o.HarvestWindow.Months()
+}
+
+func prepareProposal(pr *domain.Proposal) { pr.PartyIndex = pr.Parties() }
 
 // GetDemand returns the demand id, or nil.
 func (s *Store) GetDemand(ctx context.Context, id string) (*domain.Demand, error) {
@@ -95,10 +109,18 @@ func (s *Store) ListDemands(ctx context.Context, f MarketFilter, p Page) ([]doma
 }
 
 // OpenDemands returns up to limit demands still open (OPEN or PARTIALLY_ALLOCATED), and
-// whether there are more.
+// whether there are more: one equality on state per state (each an index range the store
+// pushes down), merged.
 func (s *Store) OpenDemands(ctx context.Context, limit int) ([]domain.Demand, bool, error) {
-	f := bson.D{{Key: "state", Value: bson.D{{Key: "$in", Value: bson.A{domain.DemandOpen, domain.DemandPartiallyAllocated}}}}}
-	return s.demands.List(ctx, f, "", limit)
+	var out []domain.Demand
+	for _, st := range []string{domain.DemandOpen, domain.DemandPartiallyAllocated} {
+		ds, more, err := s.demands.List(ctx, bson.D{{Key: "state", Value: st}}, "", limit-len(out))
+		if err != nil || more {
+			return nil, more, err
+		}
+		out = append(out, ds...)
+	}
+	return out, false, nil
 }
 
 // DemandsWithPendingHolds returns a page of the demands that have pending holds.
@@ -108,11 +130,23 @@ func (s *Store) DemandsWithPendingHolds(ctx context.Context, p Page) ([]domain.D
 
 // MutateDemand applies fn to demand id and writes it back (see mutate).
 func (s *Store) MutateDemand(ctx context.Context, id string, now time.Time, fn func(*domain.Demand) (bool, error)) (*domain.Demand, error) {
-	return mutate(ctx, s.demands, id, now, func(d *domain.Demand) (*int64, *time.Time) { return &d.Version, &d.UpdateTime }, fn)
+	return mutate(ctx, s.demands, id, now, func(d *domain.Demand) (*int64, *time.Time) { return &d.Version, &d.UpdateTime }, prepared(fn, prepareDemand))
+}
+
+// prepared is fn followed, when it changed the document, by prepare.
+func prepared[T any](fn func(*T) (bool, error), prepare func(*T)) func(*T) (bool, error) {
+	return func(doc *T) (bool, error) {
+		write, err := fn(doc)
+		if write && err == nil {
+			prepare(doc)
+		}
+		return write, err
+	}
 }
 
 // InsertOffer stores a new offer; a retry of the same create (same id) gets the first one.
 func (s *Store) InsertOffer(ctx context.Context, o *domain.Offer) (*domain.Offer, error) {
+	prepareOffer(o)
 	stored, _, err := s.offers.Insert(ctx, o.ID, o)
 	return stored, err
 }
@@ -127,14 +161,41 @@ func (s *Store) ListOffers(ctx context.Context, f MarketFilter, p Page) ([]domai
 	return s.offers.List(ctx, f.bson("producer", "harvest_window"), p.After, p.Size)
 }
 
-// OpenOffers returns up to limit OPEN offers of product ("" for every product), and whether
-// there are more.
-func (s *Store) OpenOffers(ctx context.Context, product string, limit int) ([]domain.Offer, bool, error) {
-	f := bson.D{{Key: "state", Value: domain.OfferOpen}}
-	if product != "" {
-		f = bson.D{{Key: "product", Value: product}, {Key: "state", Value: domain.OfferOpen}}
+// CandidatePage is how many candidate offers CandidateOffers reads at a time (a variable for
+// tests).
+var CandidatePage = 500
+
+// CandidateOffers calls yield with every OPEN offer of product whose harvest window touches one
+// of months (a demand's delivery months), each once, a page at a time — one equality per month
+// on (product, state, harvest_months), the index (and the PostgreSQL handler's pushed-down
+// filter) that bounds what is read to those offers, never every open offer of the product.
+// yield's error stops it.
+func (s *Store) CandidateOffers(ctx context.Context, product string, months []string, yield func([]domain.Offer) error) error {
+	seen := map[string]bool{}
+	for _, m := range months {
+		f := bson.D{{Key: "product", Value: product}, {Key: "state", Value: domain.OfferOpen}, {Key: "harvest_months", Value: m}}
+		for after := ""; ; {
+			page, more, err := s.offers.ListHinted(ctx, f, &candidateIndex, after, CandidatePage)
+			if err != nil {
+				return err
+			}
+			fresh := page[:0]
+			for _, o := range page {
+				if !seen[o.ID] {
+					seen[o.ID] = true
+					fresh = append(fresh, o)
+				}
+			}
+			if err := yield(fresh); err != nil {
+				return err
+			}
+			if !more || len(page) == 0 {
+				break
+			}
+			after = page[len(page)-1].ID
+		}
 	}
-	return s.offers.List(ctx, f, "", limit)
+	return nil
 }
 
 // OffersWithPendingHolds returns a page of the offers that have pending holds.
@@ -144,12 +205,13 @@ func (s *Store) OffersWithPendingHolds(ctx context.Context, p Page) ([]domain.Of
 
 // MutateOffer applies fn to offer id and writes it back (see mutate).
 func (s *Store) MutateOffer(ctx context.Context, id string, now time.Time, fn func(*domain.Offer) (bool, error)) (*domain.Offer, error) {
-	return mutate(ctx, s.offers, id, now, func(o *domain.Offer) (*int64, *time.Time) { return &o.Version, &o.UpdateTime }, fn)
+	return mutate(ctx, s.offers, id, now, func(o *domain.Offer) (*int64, *time.Time) { return &o.Version, &o.UpdateTime }, prepared(fn, prepareOffer))
 }
 
 // InsertProposal stores a new proposal; a concurrent retry of the same create (same id) gets
 // the first one.
 func (s *Store) InsertProposal(ctx context.Context, pr *domain.Proposal) (*domain.Proposal, error) {
+	prepareProposal(pr)
 	stored, _, err := s.proposals.Insert(ctx, pr.ID, pr)
 	if err != nil {
 		return nil, err
@@ -165,6 +227,7 @@ func (s *Store) GetProposal(ctx context.Context, id string) (*domain.Proposal, e
 // ReplaceProposal writes pr (its version already incremented) over the stored proposal if
 // that one is still at version prev; it reports false when it moved on meanwhile.
 func (s *Store) ReplaceProposal(ctx context.Context, pr *domain.Proposal, prev int64) (bool, error) {
+	prepareProposal(pr)
 	ok, err := s.proposals.Replace(ctx, pr.ID, prev, pr)
 	if err != nil || !ok {
 		return ok, err
@@ -179,7 +242,7 @@ func (s *Store) ListProposals(ctx context.Context, f ProposalFilter, p Page) ([]
 		q = append(q, bson.E{Key: "demand", Value: f.Demand})
 	}
 	if !f.Everyone {
-		q = append(q, bson.E{Key: "$or", Value: bson.A{bson.D{{Key: "buyer", Value: f.Party}}, bson.D{{Key: "producer", Value: f.Party}}}})
+		q = append(q, bson.E{Key: "parties", Value: f.Party})
 	}
 	q = appendTerms(q, "offer", f.Offer)
 	q = appendTerms(q, "state", f.State)
@@ -193,12 +256,21 @@ func (s *Store) PendingProposals(ctx context.Context, demand string, limit int) 
 }
 
 // pendingHolds selects documents with pending holds.
-var pendingHolds = bson.D{{Key: "pending_holds", Value: bson.D{{Key: "$gt", Value: 0}}}}
+var pendingHolds = bson.D{{Key: "holds_pending", Value: true}}
 
 // bson renders the filter over a posting whose owner field is owner and whose window field is
-// window.
+// window. The caller's scope (ScopeOwner, ScopeOpen) and the first term on each field go at the
+// top level, where the embedded store pushes an equality down (it pushes nothing inside $and);
+// a further term on a field already restricted goes into an $and, so that a term of the
+// caller's filter can never replace the restriction.
 func (f MarketFilter) bson(owner, window string) bson.D {
 	q := bson.D{}
+	if f.ScopeOwner != "" {
+		q = append(q, bson.E{Key: owner, Value: f.ScopeOwner})
+	}
+	if f.ScopeOpen {
+		q = append(q, bson.E{Key: "state", Value: bson.D{{Key: "$in", Value: bson.A{domain.DemandOpen, domain.DemandPartiallyAllocated}}}})
+	}
 	q = appendTerms(q, "product", f.Product)
 	q = appendTerms(q, "province_code", f.Province)
 	q = appendTerms(q, "state", f.State)
@@ -206,18 +278,25 @@ func (f MarketFilter) bson(owner, window string) bson.D {
 	for _, day := range f.Days {
 		q = append(q, bson.E{Key: window + ".start", Value: bson.D{{Key: "$lte", Value: day}}}, bson.E{Key: window + ".end", Value: bson.D{{Key: "$gte", Value: day}}})
 	}
-	scope := bson.D{}
-	if f.ScopeOwner != "" {
-		scope = append(scope, bson.E{Key: owner, Value: f.ScopeOwner})
+	return nested(q)
+}
+
+// nested moves every condition on a field already restricted before it into an $and.
+func nested(q bson.D) bson.D {
+	seen := map[string]bool{}
+	out, and := bson.D{}, bson.A{}
+	for _, e := range q {
+		if seen[e.Key] {
+			and = append(and, bson.D{e})
+			continue
+		}
+		seen[e.Key] = true
+		out = append(out, e)
 	}
-	if f.ScopeOpen {
-		scope = append(scope, bson.E{Key: "state", Value: bson.D{{Key: "$in", Value: bson.A{domain.DemandOpen, domain.DemandPartiallyAllocated}}}})
+	if len(and) > 0 {
+		out = append(out, bson.E{Key: "$and", Value: and})
 	}
-	if len(scope) == 0 {
-		return q
-	}
-	// In $and, so that a term of the caller's filter can never replace the restriction.
-	return bson.D{{Key: "$and", Value: bson.A{q, scope}}}
+	return out
 }
 
 // HasProposal reports whether a proposal matches f (Demand and Party).
@@ -249,9 +328,12 @@ func (s *Store) OffersAcceptedFor(ctx context.Context, buyer string, offers []st
 
 func appendTerms(q bson.D, key string, ts []Term) bson.D {
 	for _, t := range ts {
-		if t.Not {
+		switch {
+		case t.In != nil:
+			q = append(q, bson.E{Key: key, Value: bson.D{{Key: "$in", Value: t.In}}})
+		case t.Not:
 			q = append(q, bson.E{Key: key, Value: bson.D{{Key: "$ne", Value: t.Value}}})
-		} else {
+		default:
 			q = append(q, bson.E{Key: key, Value: t.Value})
 		}
 	}
@@ -324,4 +406,44 @@ func (s *Store) DemandsForReport(ctx context.Context, f DemandReportFilter) ([]d
 		return nil, fmt.Errorf("demands for a report: %w", err)
 	}
 	return out, nil
+}
+
+// Migrate brings what earlier versions stored up to date, once per database: the fields
+// stored for the queries (harvest months, pending-holds flags, a proposal's parties).
+func (s *Store) Migrate(ctx context.Context) error {
+	db := s.offers.C.Database()
+	decode := func(d bson.Raw, v any) error { return bson.Unmarshal(d, v) }
+	for _, m := range []struct {
+		name, coll string
+		fn         func(bson.Raw) (bson.D, error)
+	}{
+		{"matchmaking-offer-fields-1", offersCollection, func(d bson.Raw) (bson.D, error) {
+			var o domain.Offer
+			if err := decode(d, &o); err != nil {
+				return nil, err
+			}
+			prepareOffer(&o)
+			return bson.D{{Key: "harvest_months", Value: o.HarvestMonths}, {Key: "holds_pending", Value: o.HoldsPending}}, nil
+		}},
+		{"matchmaking-demand-fields-1", demandsCollection, func(d bson.Raw) (bson.D, error) {
+			var dm domain.Demand
+			if err := decode(d, &dm); err != nil {
+				return nil, err
+			}
+			return bson.D{{Key: "holds_pending", Value: dm.PendingHolds > 0}}, nil
+		}},
+		{"matchmaking-proposal-parties-1", proposalsCollection, func(d bson.Raw) (bson.D, error) {
+			var pr domain.Proposal
+			if err := decode(d, &pr); err != nil {
+				return nil, err
+			}
+			prepareProposal(&pr)
+			return bson.D{{Key: "parties", Value: pr.PartyIndex}}, nil
+		}},
+	} {
+		if err := mongostore.Backfill(ctx, db, m.name, m.coll, m.fn); err != nil {
+			return err
+		}
+	}
+	return nil
 }

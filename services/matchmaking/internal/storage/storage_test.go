@@ -2,10 +2,12 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/lienket/lienket/services/matchmaking/internal/domain"
 	"github.com/lienket/lienket/services/platform/mongostore"
@@ -115,4 +117,79 @@ func TestMutate(t *testing.T) {
 	stored, err := s.GetOffer(ctx, "o")
 	require.NoError(t, err)
 	require.EqualValues(t, 2+mutateAttempts, stored.Version, "only the winners wrote")
+}
+
+// TestCandidateOffers: a demand's candidates are the OPEN offers of its product whose harvest
+// window touches its delivery months — each once, however many months it spans, across pages —
+// and nothing else is read: not other products, other months, or offers not open. The query is
+// one equality per month on the index (product, state, harvest_months, _id).
+func TestCandidateOffers(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	defer func(n int) { CandidatePage = n }(CandidatePage)
+	CandidatePage = 2
+	win := func(start, end string) domain.Window { return domain.Window{Start: start, End: end} }
+	for _, o := range []domain.Offer{
+		{ID: "a", Product: "products/que", State: domain.OfferOpen, HarvestWindow: win("2026-05-20", "2026-07-10")}, // May–July
+		{ID: "b", Product: "products/que", State: domain.OfferOpen, HarvestWindow: win("2026-06-01", "2026-06-30")},
+		{ID: "c", Product: "products/que", State: domain.OfferOpen, HarvestWindow: win("2026-07-01", "2026-07-31")},
+		{ID: "d", Product: "products/que", State: domain.OfferOpen, HarvestWindow: win("2026-07-15", "2026-08-15")},
+		{ID: "e", Product: "products/que", State: domain.OfferOpen, HarvestWindow: win("2026-09-01", "2026-09-30")}, // another month
+		{ID: "f", Product: "products/hoi", State: domain.OfferOpen, HarvestWindow: win("2026-06-01", "2026-06-30")}, // another product
+		{ID: "g", Product: "products/que", State: domain.OfferWithdrawn, HarvestWindow: win("2026-06-01", "2026-06-30")},
+	} {
+		_, err := s.InsertOffer(ctx, &o)
+		require.NoError(t, err)
+	}
+	var got []string
+	pages := 0
+	require.NoError(t, s.CandidateOffers(ctx, "products/que", win("2026-06-15", "2026-07-20").Months(), func(page []domain.Offer) error {
+		pages++
+		got = append(got, ids(page, func(o *domain.Offer) string { return o.ID })...)
+		return nil
+	}))
+	require.ElementsMatch(t, []string{"a", "b", "c", "d"}, got, "each candidate once")
+	require.Greater(t, pages, 2, "read a page at a time")
+	stop := errors.New("stop")
+	require.ErrorIs(t, s.CandidateOffers(ctx, "products/que", []string{"2026-06"}, func([]domain.Offer) error { return stop }), stop)
+
+	// A changed window moves the offer to its new months.
+	_, err := s.MutateOffer(ctx, "e", time.Now(), func(o *domain.Offer) (bool, error) {
+		o.HarvestWindow = win("2026-06-01", "2026-06-05")
+		return true, nil
+	})
+	require.NoError(t, err)
+	got = nil
+	require.NoError(t, s.CandidateOffers(ctx, "products/que", []string{"2026-06"}, func(page []domain.Offer) error {
+		got = append(got, ids(page, func(o *domain.Offer) string { return o.ID })...)
+		return nil
+	}))
+	require.ElementsMatch(t, []string{"a", "b", "e"}, got)
+}
+
+// TestMigrate: offers, demands and proposals stored before the query fields existed are found
+// by their queries once the service has started (Migrate).
+func TestMigrate(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	db := s.offers.C.Database()
+	_, err := db.Collection(offersCollection).InsertOne(ctx, bson.D{{Key: "_id", Value: "o"}, {Key: "product", Value: "products/que"}, {Key: "state", Value: domain.OfferOpen},
+		{Key: "harvest_window", Value: bson.D{{Key: "start", Value: "2026-06-01"}, {Key: "end", Value: "2026-06-30"}}}, {Key: "pending_holds", Value: 1}, {Key: "version", Value: int64(1)}})
+	require.NoError(t, err)
+	_, err = db.Collection(proposalsCollection).InsertOne(ctx, bson.D{{Key: "_id", Value: "p"}, {Key: "demand", Value: "demands/d"}, {Key: "buyer", Value: "organizations/b"},
+		{Key: "producer", Value: "organizations/c"}, {Key: "state", Value: domain.ProposalPending}, {Key: "version", Value: int64(1)}})
+	require.NoError(t, err)
+	require.NoError(t, s.Migrate(ctx))
+	var got []string
+	require.NoError(t, s.CandidateOffers(ctx, "products/que", []string{"2026-06"}, func(page []domain.Offer) error {
+		got = append(got, ids(page, func(o *domain.Offer) string { return o.ID })...)
+		return nil
+	}))
+	require.Equal(t, []string{"o"}, got)
+	pending, _, err := s.OffersWithPendingHolds(ctx, Page{Size: 10})
+	require.NoError(t, err)
+	require.Len(t, pending, 1)
+	ps, _, err := s.ListProposals(ctx, ProposalFilter{Party: "organizations/c"}, Page{Size: 10})
+	require.NoError(t, err)
+	require.Len(t, ps, 1)
 }

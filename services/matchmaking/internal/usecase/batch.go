@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/lienket/lienket/services/matchmaking/internal/domain"
 	"github.com/lienket/lienket/services/platform/apierr"
@@ -41,7 +42,7 @@ func (u *Service) BatchAllocate(ctx context.Context, p auth.Principal, in BatchI
 	if err != nil {
 		return nil, err
 	}
-	offers, err := u.batchOffers(ctx, in.Offers)
+	offers, err := u.batchOffers(ctx, in.Offers, demands)
 	if err != nil {
 		return nil, err
 	}
@@ -81,17 +82,13 @@ func (u *Service) batchDemands(ctx context.Context, names []string) ([]domain.De
 	return out, nil
 }
 
-// batchOffers loads the named offers, or every open one.
-func (u *Service) batchOffers(ctx context.Context, names []string) ([]domain.Offer, error) {
+// batchOffers loads the named offers or, with none named, the open offers some of the demands
+// could use: those of each demand's product whose harvest window touches its delivery months,
+// streamed a page at a time and kept only if they pass a demand's hard constraints (never
+// every open offer of the country at once).
+func (u *Service) batchOffers(ctx context.Context, names []string, demands []domain.Demand) ([]domain.Offer, error) {
 	if len(names) == 0 {
-		os, more, err := u.st.OpenOffers(ctx, "", u.set.MaxOffers)
-		if err != nil {
-			return nil, fmt.Errorf("list open offers: %w", err)
-		}
-		if more {
-			return nil, tooMany(u.set.MaxOffers, "open offers", "name the offers to allocate from")
-		}
-		return os, nil
+		return u.usableOffers(ctx, demands)
 	}
 	var out []domain.Offer
 	for _, n := range names {
@@ -102,6 +99,57 @@ func (u *Service) batchOffers(ctx context.Context, names []string) ([]domain.Off
 		out = append(out, *o)
 	}
 	return out, nil
+}
+
+// usableOffers are the open offers that pass the hard constraints of one of demands at least.
+func (u *Service) usableOffers(ctx context.Context, demands []domain.Demand) ([]domain.Offer, error) {
+	f := u.newFacts()
+	usable := func(o *domain.Offer) bool {
+		for i := range demands {
+			if f.compatible(ctx, &demands[i], o) {
+				return true
+			}
+		}
+		return false
+	}
+	var out []domain.Offer
+	products, months := deliveryMonths(demands)
+	for _, p := range products {
+		err := u.st.CandidateOffers(ctx, p, months[p], func(page []domain.Offer) error {
+			for i := range page {
+				if usable(&page[i]) {
+					out = append(out, page[i])
+				}
+			}
+			if len(out) > u.set.MaxOffers {
+				return tooMany(u.set.MaxOffers, "usable open offers", "name the offers to allocate from")
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("candidate offers: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// deliveryMonths are the products of demands and, per product, the months of their delivery
+// windows.
+func deliveryMonths(demands []domain.Demand) ([]string, map[string][]string) {
+	months := map[string][]string{}
+	var products []string
+	for _, d := range demands {
+		if _, ok := months[d.Product]; !ok {
+			products = append(products, d.Product)
+			months[d.Product] = nil
+		}
+		for _, m := range d.DeliveryWindow.Months() {
+			if !slices.Contains(months[d.Product], m) {
+				months[d.Product] = append(months[d.Product], m)
+			}
+		}
+	}
+	return products, months
 }
 
 // batchProblem builds the allocator's view of the batch: open quantities, capacities, and an

@@ -106,11 +106,14 @@ func (u *Service) GetDemand(ctx context.Context, p auth.Principal, name string) 
 // ListDemands lists the demands p may see (a buyer its own, the producer side open ones,
 // officials and operators all). Filters: product, province_code, state, buyer, window.
 func (u *Service) ListDemands(ctx context.Context, p auth.Principal, in ListInput) ([]domain.Demand, string, error) {
-	f, cs, err := marketFilter(in.Filter, "buyer")
+	f, cs, err := marketFilter(in.Filter, "buyer", domain.DemandOpen, domain.DemandPartiallyAllocated, domain.DemandFilled, domain.DemandClosed, domain.DemandCancelled)
 	if err != nil {
 		return nil, "", err
 	}
 	if err := u.scopeDemands(ctx, p, &f); err != nil {
+		return nil, "", err
+	}
+	if err := marketScope(p, f, cs, "buyer"); err != nil {
 		return nil, "", err
 	}
 	scope := "demands\x00" + f.ScopeOwner + "\x00" + strconv.FormatBool(f.ScopeOpen) + "\x00" + aip.String(cs)

@@ -3,6 +3,7 @@ package usecase
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/lienket/lienket/services/matchmaking/internal/storage"
@@ -42,17 +43,19 @@ func page[T, F any](ctx context.Context, in ListInput, scope string, list func(c
 	return items, next, nil
 }
 
-// marketFilter reads a filter over demands or offers: product, province_code, state (by its
-// API name, STATE_OPEN, or its domain name), window (the posting's window contains that day)
-// and owner (buyer or producer).
-func marketFilter(filter, owner string) (storage.MarketFilter, []aip.Condition, error) {
+// marketFilter reads a filter over demands or offers: product, province_code, state (one of
+// states, by its API name, STATE_OPEN, or its domain name), window (the posting's window
+// contains that day) and owner (buyer or producer). A filter must select by an equality if it
+// has conditions at all (see aip.RequireEquality).
+func marketFilter(filter, owner string, states ...string) (storage.MarketFilter, []aip.Condition, error) {
 	var f storage.MarketFilter
-	cs, err := aip.ParseFilter(filter, "product", "province_code", "state", "window", owner)
+	cs, err := aip.ParseFilterFields(filter, aip.AnyValue("product"), aip.AnyValue("province_code"), aip.OneOfEnum("state", "STATE_", states...),
+		aip.AnyValue("window"), aip.AnyValue(owner))
 	if err != nil {
 		return f, nil, err
 	}
 	for _, c := range cs {
-		t := storage.Term{Value: c.Value, Not: c.Op == "!="}
+		t := storage.Term{Value: c.Value, Not: c.Op == "!=", In: c.Values}
 		switch c.Field {
 		case "window":
 			if !apierr.ValidDate(c.Value) || c.Op != "=" {
@@ -70,7 +73,26 @@ func marketFilter(filter, owner string) (storage.MarketFilter, []aip.Condition, 
 			f.Owner = append(f.Owner, t)
 		}
 	}
+	selects := slices.Clone(cs)
+	for i := range selects {
+		if selects[i].Field == "window" {
+			selects[i].Op = "range" // window = "day": a range of the stored window, not an equality
+		}
+	}
+	if err := aip.RequireEquality(selects, "product", "province_code", "state", owner); err != nil {
+		return f, nil, err
+	}
 	return f, cs, nil
+}
+
+// marketScope requires a scope of a listing the caller's own visibility leaves unscoped (a
+// buyer's offers, an official's postings: all of the country's): a product, a province, a
+// state or an owner (an = condition). Every posting of the country is an operator's export.
+func marketScope(p auth.Principal, f storage.MarketFilter, cs []aip.Condition, owner string) error {
+	if p.Privileged() || f.ScopeOwner != "" || f.ScopeOpen {
+		return nil
+	}
+	return aip.RequireScope(cs, "product", "province_code", "state", owner)
 }
 
 // stateName is the domain name of a state a filter names: STATE_OPEN and OPEN are OPEN; an
@@ -87,7 +109,7 @@ func stateName(s string) string {
 func proposalFilter(p auth.Principal, cs []aip.Condition) storage.ProposalFilter {
 	f := storage.ProposalFilter{Everyone: p.Privileged(), Party: p.Organization}
 	for _, c := range cs {
-		t := storage.Term{Value: c.Value, Not: c.Op == "!="}
+		t := storage.Term{Value: c.Value, Not: c.Op == "!=", In: c.Values}
 		if c.Field == "state" {
 			t.Value = stateName(c.Value)
 			f.State = append(f.State, t)

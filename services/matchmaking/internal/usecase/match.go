@@ -53,14 +53,10 @@ func (u *Service) MatchDemand(ctx context.Context, p auth.Principal, name string
 	if err != nil {
 		return nil, err
 	}
-	offers, more, err := u.st.OpenOffers(ctx, d.Product, u.set.MaxOffers)
+	cands, err := u.candidates(ctx, d)
 	if err != nil {
-		return nil, fmt.Errorf("list open offers: %w", err)
+		return nil, err
 	}
-	if more {
-		return nil, tooMany(u.set.MaxOffers, "open offers of "+d.Product, "allocate with :allocate over named offers")
-	}
-	cands := u.rank(ctx, u.newFacts(), d, offers)
 	plan, optimal, err := u.allocate(ctx, d, cands)
 	if err != nil {
 		return nil, err
@@ -85,8 +81,30 @@ func (u *Service) MatchDemand(ctx context.Context, p auth.Principal, name string
 	return m, u.withholdHouseholds(ctx, p, s, shown)
 }
 
-// rank scores the offers that pass demand d's hard constraints, best first.
-func (u *Service) rank(ctx context.Context, f *facts, d *domain.Demand, offers []domain.Offer) []Candidate {
+// candidates are the offers that pass demand d's hard constraints, scored, best first. They
+// are read a page at a time from the open offers of d's product whose harvest window touches
+// d's delivery months (an index range, not every open offer of the product), and only those
+// that pass are kept; more than MaxOffers of them is refused rather than allocated over a cut
+// list.
+func (u *Service) candidates(ctx context.Context, d *domain.Demand) ([]Candidate, error) {
+	f := u.newFacts()
+	var cands []Candidate
+	err := u.st.CandidateOffers(ctx, d.Product, d.DeliveryWindow.Months(), func(page []domain.Offer) error {
+		cands = append(cands, u.score(ctx, f, d, page)...)
+		if len(cands) > u.set.MaxOffers {
+			return tooMany(u.set.MaxOffers, "candidate offers of "+d.Product, "allocate with :allocate over named offers")
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("candidate offers: %w", err)
+	}
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].Score > cands[j].Score })
+	return cands, nil
+}
+
+// score scores the offers that pass demand d's hard constraints.
+func (u *Service) score(ctx context.Context, f *facts, d *domain.Demand, offers []domain.Offer) []Candidate {
 	var cands []Candidate
 	for i := range offers {
 		o := &offers[i]
@@ -103,7 +121,6 @@ func (u *Service) rank(ctx context.Context, f *facts, d *domain.Demand, offers [
 		sc, b := domain.Score(d, o, of, u.set.Weights)
 		cands = append(cands, Candidate{Offer: o, Score: sc, Breakdown: b, unitCost: domain.UnitCost(d, o, of.DistanceKm, u.set.TransportVNDPerUnitKm), poor: domain.IsPoorGroup(poor)})
 	}
-	sort.SliceStable(cands, func(i, j int) bool { return cands[i].Score > cands[j].Score })
 	return cands
 }
 

@@ -111,11 +111,14 @@ func (u *Service) GetOffer(ctx context.Context, p auth.Principal, name string) (
 // all), the households behind them only to those who may see them. Filters: product,
 // province_code, state, producer, window.
 func (u *Service) ListOffers(ctx context.Context, p auth.Principal, in ListInput) ([]domain.Offer, string, error) {
-	f, cs, err := marketFilter(in.Filter, "producer")
+	f, cs, err := marketFilter(in.Filter, "producer", domain.OfferOpen, domain.OfferExhausted, domain.OfferWithdrawn)
 	if err != nil {
 		return nil, "", err
 	}
 	if err := u.scopeOffers(ctx, p, &f); err != nil {
+		return nil, "", err
+	}
+	if err := marketScope(p, f, cs, "producer"); err != nil {
 		return nil, "", err
 	}
 	items, next, err := page(ctx, in, "offers\x00"+f.ScopeOwner+"\x00"+aip.String(cs), u.st.ListOffers, f, func(o *domain.Offer) string { return o.ID })

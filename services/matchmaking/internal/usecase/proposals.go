@@ -128,11 +128,17 @@ func (u *Service) GetProposal(ctx context.Context, p auth.Principal, name string
 // proposal; either way only those the caller is party to, unless it is an operator or a
 // service. Filters: offer, state.
 func (u *Service) ListProposals(ctx context.Context, p auth.Principal, in ListInput) ([]domain.Proposal, string, error) {
-	cs, err := aip.ParseFilter(in.Filter, "offer", "state")
+	cs, err := aip.ParseFilterFields(in.Filter, aip.AnyValue("offer"),
+		aip.OneOfEnum("state", "STATE_", domain.ProposalPending, domain.ProposalAccepted, domain.ProposalDeclined, domain.ProposalCancelled))
 	if err != nil {
 		return nil, "", err
 	}
 	f := proposalFilter(p, cs)
+	if f.Everyone && in.Parent == "demands/-" {
+		if err := aip.RequireEquality(cs, "offer", "state"); err != nil {
+			return nil, "", err
+		}
+	}
 	if in.Parent != "demands/-" {
 		if _, err := u.visibleDemand(ctx, p, "parent", in.Parent); err != nil {
 			return nil, "", err // another buyer's demand does not exist for the caller

@@ -75,6 +75,10 @@ type Organization struct {
 	NonProfitOrSocialEnterprise bool                `bson:"non_profit_or_social_enterprise"`
 	Certifications              []Certification     `bson:"certifications,omitempty"`
 	State                       string              `bson:"state"`
+	// CommuneCode and ProvinceCode repeat the address's at the top of the stored document
+	// (storage sets them): listings by area are an equality the store indexes and pushes down.
+	CommuneCode  string `bson:"commune_code"`
+	ProvinceCode string `bson:"province_code"`
 	// NameKeys index the display name for searches without diacritics (derived).
 	NameKeys []string `bson:"name_keys,omitempty"`
 	Stamp    `bson:",inline"`

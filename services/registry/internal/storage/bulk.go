@@ -44,29 +44,3 @@ func (t Table[T]) InsertMany(ctx context.Context, docs []*T) ([]bool, error) {
 	}
 	return created, nil
 }
-
-// GetMany returns the documents with the given ids that exist, in no particular order.
-func (t Table[T]) GetMany(ctx context.Context, ids []string) ([]T, error) {
-	return t.FindIn(ctx, "id", ids)
-}
-
-// FindIn returns the documents whose filter field is one of values, in no particular order.
-func (t Table[T]) FindIn(ctx context.Context, field string, values []string) ([]T, error) {
-	var out []T
-	for start := 0; start < len(values); start += bulkBatch {
-		f, err := t.filter([]Cond{In(field, values[start:min(start+bulkBatch, len(values))])})
-		if err != nil {
-			return nil, err
-		}
-		cur, err := t.repo.C.Find(ctx, f)
-		if err != nil {
-			return nil, err
-		}
-		var page []T
-		if err := cur.All(ctx, &page); err != nil {
-			return nil, err
-		}
-		out = append(out, page...)
-	}
-	return out, nil
-}

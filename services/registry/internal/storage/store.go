@@ -6,9 +6,12 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/lienket/lienket/services/platform/mongostore"
 	"github.com/lienket/lienket/services/registry/internal/domain"
@@ -36,8 +39,11 @@ type Store struct {
 // New returns the store over db.
 func New(db *mongostore.Database) *Store {
 	return &Store{
-		Orgs:        table[domain.Organization](db, collOrganizations, map[string]string{"kind": "kind", "commune_code": "address.commune_code", "province_code": "address.province_code", "state": "state", "name": "name_keys"}),
-		Households:  table[domain.Household](db, collHouseholds, map[string]string{"commune_code": "commune_code", "province_code": "province_code", "poverty_status": "poverty_status", "name": "name_keys", "national_id_hash": "national_id_hash"}),
+		Orgs: table[domain.Organization](db, collOrganizations, map[string]string{"kind": "kind", "commune_code": "commune_code", "province_code": "province_code", "state": "state", "name": "name_keys"}).
+			preparing(func(o *domain.Organization) {
+				o.CommuneCode, o.ProvinceCode = o.Address.CommuneCode, o.Address.ProvinceCode
+			}),
+		Households:  table[domain.Household](db, collHouseholds, map[string]string{"commune_code": "commune_code", "province_code": "province_code", "poverty_status": "poverty_status", "name": "name_keys"}),
 		Memberships: table[domain.Membership](db, collMemberships, map[string]string{"organization": "organization", "household": "household", "role": "role", "state": "state"}),
 		Authorities: table[domain.Authority](db, collAuthorities, map[string]string{"kind": "kind", "admin_area_code": "admin_area_code"}),
 		Areas:       table[domain.AdminArea](db, collAdminAreas, map[string]string{"level": "level", "parent_code": "parent_code"}),
@@ -104,11 +110,16 @@ func Prefix(field, value string) Cond { return Cond{field: field, op: opPrefix, 
 type Table[T any] struct {
 	repo   mongostore.Repo[T]
 	fields map[string]string // filter field → document path
+	// prepare sets what a document stores besides its domain fields (the top-level copies
+	// listings filter on) before it is written.
+	prepare func(*T)
 }
 
 func table[T any](db *mongostore.Database, name string, fields map[string]string) Table[T] {
-	return Table[T]{repo: mongostore.NewRepo[T](db, name), fields: fields}
+	return Table[T]{repo: mongostore.NewRepo[T](db, name), fields: fields, prepare: func(*T) {}}
 }
+
+func (t Table[T]) preparing(f func(*T)) Table[T] { t.prepare = f; return t }
 
 // Get returns the document id, or nil when there is none.
 func (t Table[T]) Get(ctx context.Context, id string) (*T, error) { return t.repo.Get(ctx, id) }
@@ -116,12 +127,14 @@ func (t Table[T]) Get(ctx context.Context, id string) (*T, error) { return t.rep
 // Insert stores doc under id; when id exists (an idempotent retry) it returns the stored
 // document and created=false.
 func (t Table[T]) Insert(ctx context.Context, id string, doc *T) (stored *T, created bool, err error) {
+	t.prepare(doc)
 	return t.repo.Insert(ctx, id, doc)
 }
 
 // Replace writes doc over id if its stored version is still prev; false when it moved on or is
 // gone.
 func (t Table[T]) Replace(ctx context.Context, id string, prev int64, doc *T) (bool, error) {
+	t.prepare(doc)
 	return t.repo.Replace(ctx, id, prev, doc)
 }
 
@@ -146,15 +159,119 @@ func (t Table[T]) Any(ctx context.Context, conds ...Cond) (bool, error) {
 	return len(items) > 0, err
 }
 
+// maxParallelReads bounds the point reads GetMany runs at once.
+const maxParallelReads = 8
+
+// GetMany returns the documents ids name that match every condition, in the order of ids (the
+// missing ones left out). It reads each by _id — on every store a point read, where a
+// `_id $in` list is not pushed down by the embedded store — several at a time, and checks the
+// conditions on what it read.
+func (t Table[T]) GetMany(ctx context.Context, ids []string, conds ...Cond) ([]T, error) {
+	docs := make([]*T, len(ids))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(maxParallelReads)
+	for i, id := range ids {
+		g.Go(func() (err error) { docs[i], err = t.repo.Get(gctx, id); return err })
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	out := make([]T, 0, len(ids))
+	for _, d := range docs {
+		if d == nil {
+			continue
+		}
+		ok, err := t.matches(d, conds)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, *d)
+		}
+	}
+	return out, nil
+}
+
+// matches evaluates conditions on a document as it is stored.
+func (t Table[T]) matches(doc *T, conds []Cond) (bool, error) {
+	if len(conds) == 0 {
+		return true, nil
+	}
+	raw, err := bson.Marshal(doc)
+	if err != nil {
+		return false, err
+	}
+	for _, c := range conds {
+		path, err := t.path(c)
+		if err != nil {
+			return false, err
+		}
+		v, _ := bson.Raw(raw).LookupErr(strings.Split(path, ".")...)
+		if !c.holds(storedStrings(v)) {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// storedStrings are the strings a stored value holds: itself, or the elements of an array (a
+// condition on an array field is met by any element, as MongoDB has it; name_keys is one).
+func storedStrings(v bson.RawValue) []string {
+	if s, ok := v.StringValueOK(); ok {
+		return []string{s}
+	}
+	a, ok := v.ArrayOK()
+	if !ok {
+		return []string{""}
+	}
+	vals, _ := a.Values()
+	out := make([]string, 0, len(vals))
+	for _, e := range vals {
+		if s, ok := e.StringValueOK(); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// holds reports whether c is met by a field holding got: any of them, and for != none.
+func (c Cond) holds(got []string) bool {
+	if c.op == opNe {
+		return !slices.Contains(got, c.value)
+	}
+	return slices.ContainsFunc(got, func(g string) bool {
+		switch c.op {
+		case opIn:
+			return slices.Contains(c.values, g)
+		case opGte:
+			return g >= c.value
+		case opLte:
+			return g <= c.value
+		case opPrefix:
+			return strings.HasPrefix(g, c.value)
+		}
+		return g == c.value
+	})
+}
+
+// path is the document path of c's field.
+func (t Table[T]) path(c Cond) (string, error) {
+	if c.field == "id" {
+		return "_id", nil
+	}
+	path, ok := t.fields[c.field]
+	if !ok {
+		return "", fmt.Errorf("storage: %s cannot be filtered on %q", t.repo.C.Name(), c.field)
+	}
+	return path, nil
+}
+
 func (t Table[T]) filter(conds []Cond) (bson.D, error) {
 	f := bson.D{}
 	for _, c := range conds {
-		path, ok := t.fields[c.field]
-		if c.field == "id" {
-			path, ok = "_id", true
-		}
-		if !ok {
-			return nil, fmt.Errorf("storage: %s cannot be filtered on %q", t.repo.C.Name(), c.field)
+		path, err := t.path(c)
+		if err != nil {
+			return nil, err
 		}
 		switch c.op {
 		case opNe:
@@ -176,21 +293,6 @@ func (t Table[T]) findBy(ctx context.Context, path string, value any) (*T, error
 	return t.repo.FindOne(ctx, bson.D{{Key: path, Value: value}})
 }
 
-// OrganizationByTaxCode returns an organisation holding code, or nil.
-func (s *Store) OrganizationByTaxCode(ctx context.Context, code string) (*domain.Organization, error) {
-	return s.Orgs.findBy(ctx, "tax_code", code)
-}
-
-// HouseholdByNationalID returns a household whose national ID number has hash, or nil.
-func (s *Store) HouseholdByNationalID(ctx context.Context, hash string) (*domain.Household, error) {
-	return s.Households.findBy(ctx, "national_id_hash", hash)
-}
-
-// UserByIdentity returns the person bound to the identity whose key is key, or nil.
-func (s *Store) UserByIdentity(ctx context.Context, key string) (*domain.User, error) {
-	return s.Users.findBy(ctx, "identity_keys", key)
-}
-
 // APIKeyByPrefix returns the key whose secret starts with prefix, or nil.
 func (s *Store) APIKeyByPrefix(ctx context.Context, prefix string) (*domain.APIKey, error) {
 	return s.APIKeys.findBy(ctx, "prefix", prefix)
@@ -208,8 +310,6 @@ func (s *Store) SetPlotAreas(ctx context.Context, household string, areas []doma
 	return err
 }
 
-// ActiveMemberHouseholds returns the names of the households that are active members of org,
-// at most limit of them (and whether there are more).
 // OrganizationsIn names the organisations whose address is in an area (field commune_code or
 // province_code), at most limit of them; more says whether there are others.
 func (s *Store) OrganizationsIn(ctx context.Context, field, code string, limit int) ([]string, bool, error) {
@@ -224,8 +324,16 @@ func (s *Store) OrganizationsIn(ctx context.Context, field, code string, limit i
 	return names, more, nil
 }
 
-func (s *Store) ActiveMemberHouseholds(ctx context.Context, org string, limit int) ([]string, bool, error) {
-	ms, more, err := s.Memberships.List(ctx, []Cond{Eq("organization", org), Eq("state", domain.StateActive)}, Page{Limit: limit})
+// MemberHouseholds returns the names of the households that are active members of org, in
+// household order after the household after ("" for the first), at most limit of them, and
+// whether more follow. A membership's _id is "{org id}/{household id}", so the memberships of
+// one organisation sort by household.
+func (s *Store) MemberHouseholds(ctx context.Context, org, after string, limit int) ([]string, bool, error) {
+	from := ""
+	if after != "" {
+		from = strings.TrimPrefix(org, "organizations/") + "/" + strings.TrimPrefix(after, "households/")
+	}
+	ms, more, err := s.Memberships.List(ctx, []Cond{Eq("organization", org), Eq("state", domain.StateActive)}, Page{After: from, Limit: limit})
 	if err != nil {
 		return nil, false, err
 	}

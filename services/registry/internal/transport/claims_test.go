@@ -119,3 +119,44 @@ func replicas(t *testing.T, env map[string]string) ([]registryv1.RegistryService
 	}
 	return clients, db
 }
+
+// TestRegisteredBeforeClaims: households and organisations stored before claims existed (no
+// claim on their national ID or tax code, no top-level area fields) are brought up to date when
+// the registry starts, so their numbers stay theirs — a holder is found by its claim, by _id,
+// never by scanning the collection — and area listings find them.
+func TestRegisteredBeforeClaims(t *testing.T) {
+	ctx := context.Background()
+	env := map[string]string{"NATIONAL_ID_HASH_KEY": "test-national-id-key"}
+	db := testkit.Database(t)
+	nid, err := domain.ProtectNationalID("001203009999", []byte(env["NATIONAL_ID_HASH_KEY"]))
+	require.NoError(t, err)
+	tax := freshTaxCode()
+	now := time.Now().UTC()
+	_, err = db.Collection("households").InsertOne(ctx, bson.D{{Key: "_id", Value: "legacy-household"}, {Key: "head_name", Value: "Lò Văn A"},
+		{Key: "commune_code", Value: places.ChauQue}, {Key: "province_code", Value: places.LaoCai}, {Key: "poverty_status", Value: "POOR"},
+		{Key: "national_id_hash", Value: nid.Hash}, {Key: "create_time", Value: now}, {Key: "update_time", Value: now}, {Key: "version", Value: int64(1)}})
+	require.NoError(t, err)
+	_, err = db.Collection("organizations").InsertOne(ctx, bson.D{{Key: "_id", Value: "legacy-org"}, {Key: "kind", Value: "COOPERATIVE"},
+		{Key: "display_name", Value: "HTX cũ"}, {Key: "tax_code", Value: tax}, {Key: "state", Value: "ACTIVE"},
+		{Key: "address", Value: bson.D{{Key: "commune_code", Value: places.ChauQue}, {Key: "province_code", Value: places.LaoCai}}},
+		{Key: "create_time", Value: now}, {Key: "update_time", Value: now}, {Key: "version", Value: int64(1)}})
+	require.NoError(t, err)
+
+	a := testkit.NewAuth(t)
+	addr := testkit.Serve(t, a, func(s *grpc.Server) {
+		require.NoError(t, app.Register(ctx, s, testkit.Deps(t, a, "registry", db), app.LoadConfig(config.FromMap(env))))
+	})
+	c := registryv1.NewRegistryServiceClient(testkit.Dial(t, addr, a.Token(t, admin)))
+	h := household(places.ChauQue)
+	h.NationalId = "001203009999"
+	_, err = c.CreateHousehold(ctx, &registryv1.CreateHouseholdRequest{Household: h, RequestId: "dup-household"})
+	requireStatus(t, err, codes.AlreadyExists, "NATIONAL_ID_REGISTERED")
+	o := coop("HTX mới", places.ChauQue)
+	o.TaxCode = tax
+	_, err = c.CreateOrganization(ctx, &registryv1.CreateOrganizationRequest{Organization: o, RequestId: "dup-org"})
+	requireStatus(t, err, codes.AlreadyExists, "TAX_CODE_REGISTERED")
+	res, err := c.ListOrganizations(ctx, &registryv1.ListOrganizationsRequest{Filter: `commune_code = "` + places.ChauQue + `"`})
+	require.NoError(t, err)
+	require.Len(t, res.Organizations, 1)
+	require.Equal(t, "organizations/legacy-org", res.Organizations[0].Name)
+}

@@ -63,10 +63,11 @@ func TestNameSearchWithoutDiacritics(t *testing.T) {
 		}
 		return out
 	}
-	require.Equal(t, []string{"HTX Quế Châu Quế"}, orgs(`name = "que chau"`))
-	require.Equal(t, []string{"HTX Chè Tân Cương"}, orgs(`name = "tan cuong"`))
-	require.Len(t, orgs(`name = "HTX"`), 2)
-	require.Empty(t, orgs(`name = "cuong tan"`))
+	// A name is searched within a scope (an area, a kind: an equality the store indexes).
+	require.Equal(t, []string{"HTX Quế Châu Quế"}, orgs(`name = "que chau" AND province_code = "`+places.LaoCai+`"`))
+	require.Equal(t, []string{"HTX Chè Tân Cương"}, orgs(`name = "tan cuong" AND kind = "KIND_COOPERATIVE"`))
+	require.Len(t, orgs(`name = "HTX" AND kind = "KIND_COOPERATIVE"`), 2)
+	require.Empty(t, orgs(`name = "cuong tan" AND kind = "KIND_COOPERATIVE"`))
 
 	heads := func(p auth.Principal, filter string) []string {
 		r, err := e.client(t, p).ListHouseholds(ctx, &registryv1.ListHouseholdsRequest{Filter: filter})
@@ -77,15 +78,19 @@ func TestNameSearchWithoutDiacritics(t *testing.T) {
 		}
 		return out
 	}
-	require.Equal(t, []string{"Nguyễn Văn A"}, heads(admin, `name = "nguyen van a"`)[:1])
-	require.ElementsMatch(t, []string{"Nguyễn Văn A", "Nguyễn Văn Ánh"}, heads(admin, `name = "nguyen van a"`))
-	require.ElementsMatch(t, []string{"Nguyễn Văn A", "Nguyễn Văn Ánh", "Trần Văn An"}, heads(admin, `name = "van a"`))
-	require.ElementsMatch(t, []string{"Nguyễn Thị Ân"}, heads(admin, `name = "NGUYEN THI"`))
+	require.Equal(t, []string{"Nguyễn Văn A"}, heads(admin, `commune_code = "`+places.ChauQue+`" AND name = "nguyen van a"`)[:1])
+	require.ElementsMatch(t, []string{"Nguyễn Văn A", "Nguyễn Văn Ánh"}, heads(admin, `commune_code = "`+places.ChauQue+`" AND name = "nguyen van a"`))
+	require.ElementsMatch(t, []string{"Nguyễn Văn A", "Nguyễn Văn Ánh", "Trần Văn An"}, heads(admin, `province_code = "`+places.LaoCai+`" AND name = "van a"`))
+	require.ElementsMatch(t, []string{"Nguyễn Thị Ân"}, heads(admin, `commune_code = "`+places.ChauQue+`" AND name = "NGUYEN THI"`))
 	producer := auth.Principal{Subject: "users/p", Role: auth.RoleProducer, Organization: coopOrg.Name}
 	require.Len(t, heads(producer, `organization = "`+coopOrg.Name+`" AND name = "nguyen"`), 3)
 
 	_, err = c.ListHouseholds(ctx, &registryv1.ListHouseholdsRequest{Filter: `name != "nguyen"`})
 	requireRule(t, err, "filter", "FILTER_SYNTAX")
+	_, err = c.ListHouseholds(ctx, &registryv1.ListHouseholdsRequest{Filter: `name = "nguyen"`})
+	requireRule(t, err, "filter", "SCOPE_REQUIRED") // every household of the country named Nguyễn: a scan
+	_, err = c.ListOrganizations(ctx, &registryv1.ListOrganizationsRequest{Filter: `name = "htx"`})
+	requireRule(t, err, "filter", "SCOPE_REQUIRED")
 	_, err = c.ListOrganizations(ctx, &registryv1.ListOrganizationsRequest{Filter: `name = "--"`})
 	requireRule(t, err, "filter", "FILTER_SYNTAX")
 }

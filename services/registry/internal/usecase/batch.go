@@ -181,10 +181,6 @@ func (r *Registry) claimNationalIDs(ctx context.Context, hs []*domain.Household,
 		r.releaseClaims(ctx, held)
 		return nil, err
 	}
-	if err := r.checkHolders(ctx, owner, &v, hs, nidField); err != nil {
-		r.releaseClaims(ctx, held)
-		return nil, err
-	}
 	if err := v.Err(); err != nil {
 		r.releaseClaims(ctx, held)
 		return nil, err
@@ -218,35 +214,11 @@ func (r *Registry) settleClaims(ctx context.Context, u unique, claims []*domain.
 			continue
 		}
 		h, field := of(j)
-		switch err := r.takeClaim(ctx, u, h.NationalIDHash, h.ID); {
+		switch err := r.claim(ctx, u, h.NationalIDHash, h.ID); {
 		case err == u.taken:
 			v.Add(field, "NATIONAL_ID_REGISTERED", "a household with this national ID number is already registered")
 		case err != nil:
 			return err
-		}
-	}
-	return nil
-}
-
-// checkHolders refuses national ID numbers that another household holds (written before
-// claims existed).
-func (r *Registry) checkHolders(ctx context.Context, owner map[string]string, v *apierr.Violations, hs []*domain.Household, nidField func(int) string) error {
-	hashes := make([]string, 0, len(owner))
-	for h := range owner {
-		hashes = append(hashes, h)
-	}
-	holders, err := r.st.Households.FindIn(ctx, "national_id_hash", hashes)
-	if err != nil {
-		return fmt.Errorf("find national ID holders: %w", err)
-	}
-	for _, x := range holders {
-		if owner[x.NationalIDHash] == x.ID {
-			continue
-		}
-		for i, h := range hs {
-			if h.NationalIDHash == x.NationalIDHash {
-				v.Add(nidField(i), "NATIONAL_ID_REGISTERED", "a household with this national ID number is already registered")
-			}
 		}
 	}
 	return nil

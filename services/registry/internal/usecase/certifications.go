@@ -112,7 +112,9 @@ func (r *Registry) ListCertifications(ctx context.Context, _ auth.Principal, par
 			return Page[domain.CertificationRecord]{}, err
 		}
 	}
-	cs, err := aip.ParseFilter(in.Filter, "standard", "product", "state", "expiring_within_days", "commune_code", "province_code")
+	cs, err := aip.ParseFilterFields(in.Filter, aip.AnyValue("standard"), aip.AnyValue("product"),
+		aip.OneOfEnum("state", "STATE_", domain.CertRequested, domain.CertRecorded, domain.CertRejected, domain.CertRevoked), aip.AnyValue("expiring_within_days"),
+		aip.AnyValue("commune_code"), aip.AnyValue("province_code"))
 	if err != nil {
 		return Page[domain.CertificationRecord]{}, err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/lienket/lienket/services/platform/apierr"
 	"github.com/lienket/lienket/services/registry/internal/domain"
+	"github.com/lienket/lienket/services/registry/internal/storage"
 )
 
 // claimGrace is how long a claim whose resource was never written (a create that died between
@@ -20,28 +21,17 @@ const claimAttempts = 3
 // unique is a kind of value at most one resource may hold: a national ID number (by its keyed
 // hash), a tax code, an OpenID identity. Claiming a value inserts a claim keyed by it; that
 // insert on the unique _id is the atomic step, so of two concurrent registrations of one value
-// one gets the claim and the other is refused.
+// one gets the claim and the other is refused. The claim is also how a value's holder is found:
+// one read by _id, whatever the number of resources (values registered before claims existed
+// were claimed by a migration: storage.Migrate).
 type unique struct {
 	kind  string // claim key prefix
 	taken error  // what the loser is told
 	// holds reports whether resource id was written, and whether it (still) holds value.
 	holds func(ctx context.Context, id, value string) (exists, holds bool, err error)
-	// holder finds a resource holding value (data written before claims existed).
-	holder func(ctx context.Context, value string) (string, error)
 }
 
-func (u unique) key(value string) string { return u.kind + "/" + value }
-
-// holderOf adapts a lookup of the resource holding a value to unique.holder.
-func holderOf[T any](find func(context.Context, string) (*T, error), id func(*T) string) func(context.Context, string) (string, error) {
-	return func(ctx context.Context, value string) (string, error) {
-		x, err := find(ctx, value)
-		if x == nil || err != nil {
-			return "", err
-		}
-		return id(x), nil
-	}
-}
+func (u unique) key(value string) string { return storage.ClaimKey(u.kind, value) }
 
 func (r *Registry) nationalIDs() unique {
 	return unique{kind: "national_id",
@@ -49,8 +39,7 @@ func (r *Registry) nationalIDs() unique {
 		holds: func(ctx context.Context, id, hash string) (bool, bool, error) {
 			h, err := r.st.Households.Get(ctx, id)
 			return h != nil, h != nil && h.NationalIDHash == hash, err
-		},
-		holder: holderOf(r.st.HouseholdByNationalID, func(h *domain.Household) string { return h.ID })}
+		}}
 }
 
 func (r *Registry) taxCodes() unique {
@@ -59,28 +48,12 @@ func (r *Registry) taxCodes() unique {
 		holds: func(ctx context.Context, id, code string) (bool, bool, error) {
 			o, err := r.st.Orgs.Get(ctx, id)
 			return o != nil, o != nil && o.TaxCode == code, err
-		},
-		holder: holderOf(r.st.OrganizationByTaxCode, func(o *domain.Organization) string { return o.ID })}
+		}}
 }
 
 // claim reserves value for resource id. A claim held by a resource that no longer holds the
 // value, or by one that was never written (after claimGrace), is taken over.
 func (r *Registry) claim(ctx context.Context, u unique, value, id string) error {
-	if err := r.takeClaim(ctx, u, value, id); err != nil {
-		return err
-	}
-	holder, err := u.holder(ctx, value)
-	if err != nil {
-		return fmt.Errorf("find the holder of a %s: %w", u.kind, err)
-	}
-	if holder != "" && holder != id {
-		r.release(ctx, u, []string{value}, id)
-		return u.taken
-	}
-	return nil
-}
-
-func (r *Registry) takeClaim(ctx context.Context, u unique, value, id string) error {
 	key, now := u.key(value), r.now().UTC()
 	for range claimAttempts {
 		c, created, err := r.st.Claims.Insert(ctx, key, &domain.Claim{ID: key, Owner: id, Time: now, Version: 1})

@@ -78,7 +78,9 @@ func (r *Registry) GetHousehold(ctx context.Context, p auth.Principal, name stri
 // ListHouseholds lists households. Officials see their own area; organisations list their own
 // members (filter organization = "organizations/{id}"); operators and services see all.
 func (r *Registry) ListHouseholds(ctx context.Context, p auth.Principal, in ListInput) (Page[domain.Household], error) {
-	cs, err := aip.ParseFilter(in.Filter, "commune_code", "province_code", "poverty_status", "organization", "name", "contract")
+	cs, err := aip.ParseFilterFields(in.Filter, aip.AnyValue("commune_code"), aip.AnyValue("province_code"),
+		aip.OneOfEnum("poverty_status", "POVERTY_STATUS_", domain.PovertyPoor, domain.PovertyNearPoor, domain.PovertyRecentlyEscaped, domain.PovertyNonPoor),
+		aip.AnyValue("organization"), aip.AnyValue("name"), aip.AnyValue("contract"))
 	if err != nil {
 		return Page[domain.Household]{}, err
 	}
@@ -100,16 +102,38 @@ func (r *Registry) ListHouseholds(ctx context.Context, p auth.Principal, in List
 	if err != nil {
 		return Page[domain.Household]{}, err
 	}
-	where = append(where, scope...)
-	if org != "" {
-		members, err := r.memberHouseholds(ctx, org)
-		if err != nil {
+	if len(scope) == 0 && org == "" { // an operator's or a service's: its filter is the scope
+		if err := aip.RequireEquality(selects(rest), "commune_code", "province_code", "poverty_status"); err != nil {
 			return Page[domain.Household]{}, err
 		}
-		where = append(where, members)
 	}
-	return page(in, "households\x00"+string(p.Role)+p.AdminArea+"\x00"+aip.String(cs), func(pg storage.Page) ([]domain.Household, bool, error) { return r.st.Households.List(ctx, where, pg) },
+	where = append(where, scope...)
+	digest := "households\x00" + string(p.Role) + p.AdminArea + "\x00" + aip.String(cs)
+	if org != "" {
+		if _, err := aip.ParseName("filter", org, "organizations"); err != nil {
+			return Page[domain.Household]{}, err
+		}
+		return pageThrough(in, digest, func(pg storage.Page) ([]domain.Household, string, bool, error) {
+			return r.memberHouseholds(ctx, org, where, pg)
+		})
+	}
+	return page(in, digest, func(pg storage.Page) ([]domain.Household, bool, error) { return r.st.Households.List(ctx, where, pg) },
 		func(h *domain.Household) string { return h.ID })
+}
+
+// memberHouseholds reads one page of org's active member households that match where: a page
+// of its memberships (in household order), then those households by _id.
+func (r *Registry) memberHouseholds(ctx context.Context, org string, where []storage.Cond, pg storage.Page) ([]domain.Household, string, bool, error) {
+	names, more, err := r.st.MemberHouseholds(ctx, org, pg.After, pg.Limit)
+	if err != nil || len(names) == 0 {
+		return nil, "", false, err
+	}
+	ids := make([]string, len(names))
+	for i, n := range names {
+		ids[i] = strings.TrimPrefix(n, "households/")
+	}
+	hs, err := r.st.Households.GetMany(ctx, ids, where...)
+	return hs, ids[len(ids)-1], more, err
 }
 
 // splitOrganization takes the organization condition (a single =) out of a household filter.
@@ -143,22 +167,6 @@ func householdScope(p auth.Principal, org string) ([]storage.Cond, error) {
 		return nil, nil
 	}
 	return nil, apierr.PermissionDenied("role " + string(p.Role) + " may not list households")
-}
-
-// memberHouseholds is the condition "an active member of org".
-func (r *Registry) memberHouseholds(ctx context.Context, org string) (storage.Cond, error) {
-	if _, err := aip.ParseName("filter", org, "organizations"); err != nil {
-		return storage.Cond{}, err
-	}
-	names, _, err := r.st.ActiveMemberHouseholds(ctx, org, maxMembersListed)
-	if err != nil {
-		return storage.Cond{}, fmt.Errorf("list members: %w", err)
-	}
-	ids := make([]string, 0, len(names))
-	for _, n := range names {
-		ids = append(ids, strings.TrimPrefix(n, "households/"))
-	}
-	return storage.In("id", ids), nil
 }
 
 // UpdateHousehold changes a household: operators, the household itself, or producer

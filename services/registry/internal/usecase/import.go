@@ -123,23 +123,15 @@ func rowErr(row int, key, rule, msg string) domain.RowError {
 func (r *Registry) importConflicts(ctx context.Context, rows []importRow) ([]domain.RowError, error) {
 	u := r.nationalIDs()
 	byHash := map[string]importRow{}
-	var keys, hashes []string
+	var keys []string
 	for _, x := range rows {
 		if x.h.NationalIDHash != "" {
 			byHash[x.h.NationalIDHash] = x
-			keys, hashes = append(keys, u.key(x.h.NationalIDHash)), append(hashes, x.h.NationalIDHash)
+			keys = append(keys, u.key(x.h.NationalIDHash))
 		}
 	}
 	taken := map[int]bool{}
-	holders, err := r.st.Households.FindIn(ctx, "national_id_hash", hashes)
-	if err != nil {
-		return nil, fmt.Errorf("find national ID holders: %w", err)
-	}
-	for _, h := range holders {
-		if x := byHash[h.NationalIDHash]; x.h.ID != h.ID {
-			taken[x.row] = true
-		}
-	}
+	// A number's holder is found by its claim (by _id): every registered number has one.
 	claims, err := r.st.Claims.GetMany(ctx, keys)
 	if err != nil {
 		return nil, fmt.Errorf("read national ID claims: %w", err)

@@ -97,7 +97,8 @@ func (r *Registry) GetMembership(ctx context.Context, p auth.Principal, name str
 // ListMemberships lists an organisation's members (parent organizations/{id}) or a household's
 // organisations (parent households/{id}); filter: role, state.
 func (r *Registry) ListMemberships(ctx context.Context, p auth.Principal, parent string, in ListInput) (Page[domain.Membership], error) {
-	cs, where, err := filter(in.Filter, map[string]string{"role": "ROLE_", "state": "STATE_"}, "role", "state")
+	cs, where, err := filter(in.Filter, map[string]enum{"role": {"ROLE_", []string{domain.RoleMember, domain.RoleLeader}},
+		"state": {"STATE_", []string{domain.StateActive, domain.StateLeft}}}, "role", "state")
 	if err != nil {
 		return Page[domain.Membership]{}, err
 	}

@@ -49,13 +49,27 @@ func (r *Registry) GetOrganization(ctx context.Context, p auth.Principal, name s
 	return o, r.withholdContacts(ctx, p, []*domain.Organization{o})
 }
 
+// organizationKinds are the kinds of organisation.
+var organizationKinds = []string{domain.KindBusiness, domain.KindCooperative, domain.KindUnionOfCooperatives, domain.KindCooperativeGroup, domain.KindProductionGroup}
+
 // ListOrganizations lists organisations (filter: kind, commune_code, province_code, state, and
 // name: the start of any word of the display name, without diacritics), their contact details
-// only to those who may see them.
+// only to those who may see them. Every caller lists those of an area (commune_code or
+// province_code =); the whole country's are an export for operators and services, and a name
+// is searched within a scope.
 func (r *Registry) ListOrganizations(ctx context.Context, p auth.Principal, in ListInput) (Page[domain.Organization], error) {
-	cs, where, err := filter(in.Filter, map[string]string{"kind": "KIND_", "state": "STATE_"}, "kind", "commune_code", "province_code", "state", "name")
+	cs, where, err := filter(in.Filter, map[string]enum{"kind": {"KIND_", organizationKinds},
+		"state": {"STATE_", []string{domain.StateActive, domain.StateSuspended}}}, "kind", "commune_code", "province_code", "state", "name")
 	if err != nil {
 		return Page[domain.Organization]{}, err
+	}
+	if err := aip.RequireEquality(selects(cs), "kind", "commune_code", "province_code", "state"); err != nil {
+		return Page[domain.Organization]{}, err
+	}
+	if !p.Privileged() {
+		if err := aip.RequireScope(cs, "commune_code", "province_code"); err != nil {
+			return Page[domain.Organization]{}, err
+		}
 	}
 	pg, err := page(in, "orgs\x00"+aip.String(cs), func(pg storage.Page) ([]domain.Organization, bool, error) { return r.st.Orgs.List(ctx, where, pg) },
 		func(o *domain.Organization) string { return o.ID })

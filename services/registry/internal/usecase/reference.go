@@ -42,8 +42,11 @@ func (r *Registry) GetAuthority(ctx context.Context, _ auth.Principal, name stri
 
 // ListAuthorities lists authorities (filter: kind, admin_area_code).
 func (r *Registry) ListAuthorities(ctx context.Context, _ auth.Principal, in ListInput) (Page[domain.Authority], error) {
-	cs, where, err := filter(in.Filter, map[string]string{"kind": "KIND_"}, "kind", "admin_area_code")
+	cs, where, err := filter(in.Filter, map[string]enum{"kind": {"KIND_", []string{domain.AuthorityCommune, domain.AuthorityProvince}}}, "kind", "admin_area_code")
 	if err != nil {
+		return Page[domain.Authority]{}, err
+	}
+	if err := aip.RequireEquality(cs, "kind", "admin_area_code"); err != nil {
 		return Page[domain.Authority]{}, err
 	}
 	return page(in, "authorities\x00"+aip.String(cs), func(pg storage.Page) ([]domain.Authority, bool, error) { return r.st.Authorities.List(ctx, where, pg) },
@@ -72,7 +75,8 @@ func (r *Registry) GetAdminArea(_ context.Context, _ auth.Principal, name string
 // ListAdminAreas lists the current administrative units (filter: level, parent_code), or with
 // retired = true the units a newer official file no longer lists.
 func (r *Registry) ListAdminAreas(ctx context.Context, _ auth.Principal, in ListInput) (Page[domain.AdminArea], error) {
-	cs, err := aip.ParseFilterFields(in.Filter, aip.AnyValue("level"), aip.AnyValue("parent_code"), aip.OneOf("retired", "true", "false"))
+	cs, err := aip.ParseFilterFields(in.Filter, aip.OneOfEnum("level", "LEVEL_", domain.LevelProvince, domain.LevelDistrict, domain.LevelCommune),
+		aip.AnyValue("parent_code"), aip.OneOf("retired", "true", "false"))
 	if err != nil {
 		return Page[domain.AdminArea]{}, err
 	}
@@ -102,7 +106,7 @@ func (r *Registry) GetProduct(_ context.Context, _ auth.Principal, name string) 
 
 // ListProducts lists products (filter: category).
 func (r *Registry) ListProducts(ctx context.Context, _ auth.Principal, in ListInput) (Page[domain.Product], error) {
-	cs, where, err := filter(in.Filter, map[string]string{"category": "PRODUCT_CATEGORY_"}, "category")
+	cs, where, err := filter(in.Filter, map[string]enum{"category": {"PRODUCT_CATEGORY_", []string{"CROP", "LIVESTOCK", "FORESTRY", "AQUACULTURE", "HANDICRAFT"}}}, "category")
 	if err != nil {
 		return Page[domain.Product]{}, err
 	}

@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -62,6 +63,20 @@ const maxMembersListed = 100_000
 // page runs one page of a keyset listing: it checks page size and token (bound to scope, the
 // query's identity) and returns the items and the next page's token.
 func page[T any](in ListInput, scope string, list func(storage.Page) ([]T, bool, error), key func(*T) string) (Page[T], error) {
+	return pageThrough(in, scope, func(pg storage.Page) ([]T, string, bool, error) {
+		items, more, err := list(pg)
+		last := ""
+		if len(items) > 0 {
+			last = key(&items[len(items)-1])
+		}
+		return items, last, more, err
+	})
+}
+
+// pageThrough is page for a listing that may drop some of what it reads (conditions checked
+// after reading): list returns the items, the key of the last thing it read (where the next
+// page starts) and whether more follow. A page may then hold fewer items than asked (AIP-158).
+func pageThrough[T any](in ListInput, scope string, list func(storage.Page) (items []T, last string, more bool, err error)) (Page[T], error) {
 	n, err := aip.PageSize(in.PageSize)
 	if err != nil {
 		return Page[T]{}, err
@@ -71,26 +86,55 @@ func page[T any](in ListInput, scope string, list func(storage.Page) ([]T, bool,
 	if err != nil {
 		return Page[T]{}, err
 	}
-	items, more, err := list(storage.Page{After: after, Limit: n})
+	items, last, more, err := list(storage.Page{After: after, Limit: n})
 	if err != nil {
 		return Page[T]{}, fmt.Errorf("list %s: %w", scope, err)
 	}
 	out := Page[T]{Items: items}
-	if more && len(items) > 0 {
-		out.Next = aip.EncodePageToken(key(&items[len(items)-1]), digest)
+	if more && last != "" {
+		out.Next = aip.EncodePageToken(last, digest)
 	}
 	return out, nil
 }
 
-// filter parses a List filter over the allowed fields into storage conditions; enums maps an
-// enum field to the prefix its API values carry (kind = "KIND_BUSINESS" → BUSINESS).
-func filter(s string, enums map[string]string, allowed ...string) ([]aip.Condition, []storage.Cond, error) {
-	cs, err := aip.ParseFilter(s, allowed...)
+// enum is an enum filter field: the prefix its API values carry (kind = "KIND_BUSINESS" →
+// BUSINESS) and the values it stores.
+type enum struct {
+	prefix string
+	values []string
+}
+
+// filter parses a List filter over the allowed fields into storage conditions; an enum field
+// takes only its values, with or without the API's prefix (any other is INVALID_ARGUMENT
+// FILTER_VALUE listing them, rather than a filter that silently matches nothing).
+func filter(s string, enums map[string]enum, allowed ...string) ([]aip.Condition, []storage.Cond, error) {
+	fields := make([]aip.FilterField, len(allowed))
+	prefixes := map[string]string{}
+	for i, name := range allowed {
+		fields[i] = aip.AnyValue(name)
+		if e, ok := enums[name]; ok {
+			fields[i] = aip.OneOfEnum(name, e.prefix, e.values...)
+			prefixes[name] = e.prefix
+		}
+	}
+	cs, err := aip.ParseFilterFields(s, fields...)
 	if err != nil {
 		return nil, nil, err
 	}
-	where, err := conds(cs, enums)
+	where, err := conds(cs, prefixes)
 	return cs, where, err
+}
+
+// selects are conditions as they select: name = "…" is a prefix of indexed words (a range of
+// them), not an equality.
+func selects(cs []aip.Condition) []aip.Condition {
+	out := slices.Clone(cs)
+	for i := range out {
+		if out[i].Field == "name" {
+			out[i].Op = "prefix"
+		}
+	}
+	return out
 }
 
 // conds turns filter conditions into storage conditions. name = "…" matches the start of any
@@ -113,6 +157,8 @@ func conds(cs []aip.Condition, enums map[string]string) ([]storage.Cond, error) 
 			out = append(out, storage.Prefix("name", domain.FoldName(v)))
 		case c.Op == "!=":
 			out = append(out, storage.Ne(c.Field, v))
+		case c.Op == "in":
+			out = append(out, storage.In(c.Field, c.Values))
 		default:
 			out = append(out, storage.Eq(c.Field, v))
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sort"
 
 	"github.com/lienket/lienket/services/platform/aip"
 	"github.com/lienket/lienket/services/platform/apierr"
@@ -19,8 +20,7 @@ func (r *Registry) identities() unique {
 		holds: func(ctx context.Context, id, key string) (bool, bool, error) {
 			u, err := r.st.Users.Get(ctx, id)
 			return u != nil, u != nil && slices.Contains(u.IdentityKeys, key), err
-		},
-		holder: holderOf(r.st.UserByIdentity, func(u *domain.User) string { return u.ID })}
+		}}
 }
 
 // CreateUser registers a person: operators (who register the first people), and the
@@ -97,12 +97,14 @@ func (r *Registry) ListUsers(ctx context.Context, p auth.Principal, in ListInput
 	if err := pp.mayList(cs); err != nil {
 		return Page[Person]{}, err
 	}
-	where, err := r.holding(ctx, cs)
-	if err != nil {
-		return Page[Person]{}, err
+	digest := "users\x00" + aip.String(cs)
+	var users Page[domain.User]
+	if len(cs) == 0 {
+		users, err = page(in, digest, func(pg storage.Page) ([]domain.User, bool, error) { return r.st.Users.List(ctx, nil, pg) },
+			func(u *domain.User) string { return u.ID })
+	} else {
+		users, err = pageThrough(in, digest, func(pg storage.Page) ([]domain.User, string, bool, error) { return r.holding(ctx, cs[0], pg) })
 	}
-	users, err := page(in, "users\x00"+aip.String(cs), func(pg storage.Page) ([]domain.User, bool, error) { return r.st.Users.List(ctx, where, pg) },
-		func(u *domain.User) string { return u.ID })
 	if err != nil {
 		return Page[Person]{}, err
 	}
@@ -124,24 +126,31 @@ func (pp people) mayList(cs []aip.Condition) error {
 	return apierr.PermissionDenied(`administrators list the people of their own organisation or authority: filter organization = "organizations/{id}" or authority = "authorities/{id}"`)
 }
 
-// holding turns a people filter into the condition "holds a grant there".
-func (r *Registry) holding(ctx context.Context, cs []aip.Condition) ([]storage.Cond, error) {
-	if len(cs) == 0 {
-		return nil, nil
+// holding reads one page of the people holding a grant at the organisation or authority c
+// names: the grants there (a scope of their own), the holders in id order, then those people
+// by _id.
+func (r *Registry) holding(ctx context.Context, c aip.Condition, pg storage.Page) ([]domain.User, string, bool, error) {
+	collection := map[string]string{"organization": "organizations", "authority": "authorities"}[c.Field]
+	if _, err := aip.ParseName("filter", c.Value, collection); err != nil {
+		return nil, "", false, err
 	}
-	collection := map[string]string{"organization": "organizations", "authority": "authorities"}[cs[0].Field]
-	if _, err := aip.ParseName("filter", cs[0].Value, collection); err != nil {
-		return nil, err
-	}
-	gs, _, err := r.st.Grants.List(ctx, []storage.Cond{storage.Eq(cs[0].Field, cs[0].Value)}, storage.Page{Limit: maxMembersListed})
+	gs, _, err := r.st.Grants.List(ctx, []storage.Cond{storage.Eq(c.Field, c.Value)}, storage.Page{Limit: maxMembersListed})
 	if err != nil {
-		return nil, fmt.Errorf("list grant holders: %w", err)
+		return nil, "", false, fmt.Errorf("list grant holders: %w", err)
 	}
 	var ids []string
 	for _, g := range gs {
 		ids = appendID(ids, g.User, "users/")
 	}
-	return []storage.Cond{storage.In("id", ids)}, nil
+	slices.Sort(ids)
+	ids = ids[sort.SearchStrings(ids, pg.After+"\x00"):] // after pg.After
+	more := len(ids) > pg.Limit
+	ids = ids[:min(len(ids), pg.Limit)]
+	if len(ids) == 0 {
+		return nil, "", false, nil
+	}
+	users, err := r.st.Users.GetMany(ctx, ids)
+	return users, ids[len(ids)-1], more, err
 }
 
 // UpdateUser changes a person's name, phone, e-mail or identities (operators).
@@ -186,7 +195,7 @@ func (r *Registry) LookupIdentity(ctx context.Context, p auth.Principal, id *dom
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	u, err := r.st.UserByIdentity(ctx, id.Key())
+	u, err := r.userByIdentity(ctx, id.Key())
 	if err != nil {
 		return nil, fmt.Errorf("find identity: %w", err)
 	}
@@ -194,4 +203,19 @@ func (r *Registry) LookupIdentity(ctx context.Context, p auth.Principal, id *dom
 		return nil, apierr.NotFound("identity")
 	}
 	return r.person(ctx, u, everything)
+}
+
+// userByIdentity returns the person bound to the identity whose key is key, or nil: the
+// identity's claim names them (a read by _id), and they must still hold it.
+func (r *Registry) userByIdentity(ctx context.Context, key string) (*domain.User, error) {
+	u := r.identities()
+	c, err := r.st.Claims.Get(ctx, u.key(key))
+	if err != nil || c == nil {
+		return nil, err
+	}
+	user, err := r.st.Users.Get(ctx, c.Owner)
+	if err != nil || user == nil || !slices.Contains(user.IdentityKeys, key) {
+		return nil, err
+	}
+	return user, nil
 }

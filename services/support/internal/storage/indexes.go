@@ -13,21 +13,23 @@ const (
 	eventsCollection   = "support_events"
 )
 
-// Collections declares the support service's collections and the indexes its queries use:
-// calls are listed by state, programme, investor, investor area and province (officials'
-// scopes) and by council member; projects by call (reports, council scope), owner, investor
-// area, province, state, programme and type; events by subject in sequence (their _id sorts
-// so).
+// Collections declares the support service's collections and the indexes its queries use.
+// Listings page in _id order within a scope, so each index is (scope, _id) — an equality, then
+// the sort (MongoDB's equality–sort–range rule): calls by state (the published ones),
+// programme, investor, investor area and province (officials' scopes) and council member;
+// projects by call (reports, council scope), owner, investor area, province, state, programme
+// and type; events by subject (their _id sorts by sequence).
 func Collections() []mongostore.Collection {
+	ix := mongostore.Index
 	return []mongostore.Collection{
 		{Name: callsCollection, Indexes: []mongo.IndexModel{
-			mongostore.Index("state"), mongostore.Index("programme"), mongostore.Index("investor"), mongostore.Index("investor_area_code"),
-			mongostore.Index("investor_province_code"), mongostore.Index("council_members"),
+			ix("state", "_id"), ix("programme", "_id"), ix("investor", "_id"), ix("investor_area_code", "_id"),
+			ix("investor_province_code", "_id"), ix("council_members", "_id"),
 		}},
 		{Name: projectsCollection, Indexes: []mongo.IndexModel{
-			mongostore.Index("call"), mongostore.Index("owner"), mongostore.Index("investor_area_code"),
-			mongostore.Index("investor_province_code"), mongostore.Index("state"), mongostore.Index("programme"), mongostore.Index("proposal.type"),
+			ix("call", "_id"), ix("owner", "_id"), ix("investor_area_code", "_id"),
+			ix("investor_province_code", "_id"), ix("state", "_id"), ix("programme", "_id"), ix("proposal.type", "_id"),
 		}},
-		{Name: eventsCollection, Indexes: []mongo.IndexModel{mongostore.Index("subject")}},
+		{Name: eventsCollection, Indexes: []mongo.IndexModel{ix("subject", "_id")}},
 	}
 }

@@ -11,9 +11,10 @@ import (
 )
 
 // Cond is one `field op value` term of a listing's filter, with the API's field name and the
-// value in the stored form.
+// value in the stored form; Op "in" takes one of Values.
 type Cond struct {
 	Field, Op, Value string
+	Values           []string
 }
 
 // CallFilterFields are the filter fields of ListCalls and what they are stored as.
@@ -29,9 +30,12 @@ func conds(cs []Cond, fields map[string]string) bson.D {
 		if !ok {
 			continue // the usecase layer admits only known fields
 		}
-		if c.Op == "!=" {
+		switch c.Op {
+		case "!=":
 			f = append(f, bson.E{Key: key, Value: bson.D{{Key: "$ne", Value: c.Value}}})
-		} else {
+		case "in":
+			f = append(f, bson.E{Key: key, Value: bson.D{{Key: "$in", Value: c.Values}}})
+		default:
 			f = append(f, bson.E{Key: key, Value: c.Value})
 		}
 	}
@@ -53,7 +57,7 @@ func (v CallVisibility) filter() bson.D {
 	if v.All {
 		return bson.D{}
 	}
-	or := bson.A{bson.D{{Key: "state", Value: bson.D{{Key: "$ne", Value: domain.CallDraft}}}}}
+	or := bson.A{bson.D{{Key: "state", Value: bson.D{{Key: "$in", Value: bson.A{domain.CallOpen, domain.CallClosed}}}}}} // published
 	if v.InvestorArea != "" {
 		or = append(or, bson.D{{Key: "investor_kind", Value: v.InvestorKind}, {Key: "investor_area_code", Value: v.InvestorArea}})
 	}

@@ -21,12 +21,14 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"google.golang.org/grpc/codes"
 
+	"github.com/lienket/lienket/services/platform/aip"
 	"github.com/lienket/lienket/services/platform/apierr"
 	"github.com/lienket/lienket/services/platform/mongostore"
 	"github.com/lienket/lienket/services/support/internal/domain"
@@ -134,11 +136,38 @@ func (t table[T, P]) insert(ctx context.Context, id string, r P) (P, bool, error
 	return P(stored), created, t.flush(ctx, id, P(stored))
 }
 
-// get returns a record (nil when absent), flushing a leftover outbox.
+// RequestKey is the key under which a record remembers a request it applied (AIP-155; "" when
+// no request id was given): a name-based UUID of the method, the caller and the request id, so
+// that it holds no NUL byte (a PostgreSQL-backed store refuses NUL in strings, and the write
+// carrying the key would fail).
+func RequestKey(method, subject, requestID string) string {
+	if requestID == "" {
+		return ""
+	}
+	return aip.IDForRequest("request\x00"+method+"\x00"+subject, requestID)
+}
+
+// legacyRequestKey is the RequestKey of a key stored in the old form (method NUL caller NUL
+// request id); any other key is returned as it is.
+func legacyRequestKey(k string) string {
+	i := strings.LastIndexByte(k, 0)
+	if i < 0 {
+		return k
+	}
+	return aip.IDForRequest("request\x00"+k[:i], k[i+1:])
+}
+
+// get returns a record (nil when absent), flushing a leftover outbox. Request keys stored in
+// their old NUL-joined form are read as the keys requests are now remembered by (a retry of a
+// request applied before still finds it; the next write stores no NUL).
 func (t table[T, P]) get(ctx context.Context, id string) (P, error) {
 	r, err := t.repo.Get(ctx, id)
 	if err != nil || r == nil {
 		return nil, err
+	}
+	keys := P(r).Journal().Requests
+	for i, k := range keys {
+		keys[i] = legacyRequestKey(k)
 	}
 	return P(r), t.flush(ctx, id, P(r))
 }

@@ -105,3 +105,20 @@ func TestMutateRedecidesAndFlushesTheOutbox(t *testing.T) {
 	require.NoError(t, err)
 	require.Nil(t, missing)
 }
+
+// TestOldRequestKeysAreRead: a key stored in the old NUL-joined form (method, caller, request
+// id) is read as the key the same request has now, so its retry is still recognised.
+func TestOldRequestKeysAreRead(t *testing.T) {
+	st := storage.New(testkit.Database(t))
+	p := newProject(t, st)
+	_, err := st.MutateProject(context.Background(), p.ID, func(p *domain.Project) error {
+		p.Requests = append(p.Requests, "StartProject\x00users/o\x00r-1", storage.RequestKey("ReportSpending", "users/o", "r-2"))
+		return nil
+	})
+	require.NoError(t, err)
+	got, err := st.Project(context.Background(), p.ID)
+	require.NoError(t, err)
+	require.True(t, got.Seen(storage.RequestKey("StartProject", "users/o", "r-1")))
+	require.True(t, got.Seen(storage.RequestKey("ReportSpending", "users/o", "r-2")))
+	require.False(t, got.Seen(storage.RequestKey("StartProject", "users/o", "r-2")))
+}

@@ -110,7 +110,7 @@ func (s *Service) GetCall(ctx context.Context, p auth.Principal, name string) (*
 
 // ListCalls lists the calls the caller may see.
 func (s *Service) ListCalls(ctx context.Context, p auth.Principal, expr string, size int32, token string) (Page[domain.Call], error) {
-	cs, canon, err := filter(expr, storage.CallFilterFields, func(f, v string) string {
+	cs, canon, err := filter(expr, storage.CallFilterFields, map[string]enumField{"state": {"CALL_STATE_", []string{domain.CallDraft, domain.CallOpen, domain.CallClosed}}}, func(f, v string) string {
 		if f == "programme" {
 			return ProgrammeID(v)
 		}
@@ -128,7 +128,11 @@ func (s *Service) ListCalls(ctx context.Context, p auth.Principal, expr string, 
 	if err != nil {
 		return Page[domain.Call]{}, err
 	}
-	items, more, err := s.st.ListCalls(ctx, callVisibility(p), cs, after, n)
+	vis := callVisibility(p)
+	if err := scoped(vis.All, cs, "state", "programme", "investor", "investor_area_code"); err != nil {
+		return Page[domain.Call]{}, err
+	}
+	items, more, err := s.st.ListCalls(ctx, vis, cs, after, n)
 	if err != nil {
 		return Page[domain.Call]{}, fmt.Errorf("list calls: %w", err)
 	}

@@ -82,7 +82,8 @@ func (s *Service) GetProject(ctx context.Context, p auth.Principal, name string)
 
 // ListProjects lists the projects the caller may see.
 func (s *Service) ListProjects(ctx context.Context, p auth.Principal, expr string, size int32, token string) (Page[domain.Project], error) {
-	cs, canon, err := filter(expr, storage.ProjectFilterFields, func(f, v string) string {
+	cs, canon, err := filter(expr, storage.ProjectFilterFields, map[string]enumField{"state": {"PROJECT_STATE_", domain.ProjectStates},
+		"project_type": {"PROJECT_TYPE_", domain.ProjectTypes}}, func(f, v string) string {
 		switch f {
 		case "programme":
 			return ProgrammeID(v)
@@ -102,6 +103,9 @@ func (s *Service) ListProjects(ctx context.Context, p auth.Principal, expr strin
 	}
 	vis, err := s.projectVisibility(ctx, p)
 	if err != nil {
+		return Page[domain.Project]{}, err
+	}
+	if err := scoped(vis.All, cs, "call", "owner", "state", "project_type", "programme"); err != nil {
 		return Page[domain.Project]{}, err
 	}
 	digest := aip.QueryDigest("projects", p.String(), p.Organization, p.AdminArea, canon)

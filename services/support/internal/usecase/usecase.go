@@ -68,15 +68,10 @@ type Page[T any] struct {
 	Next  string
 }
 
-// requestKey is the idempotency key of a transition by p ("" when no request id was given),
-// kept in the resource's journal: a name-based UUID of the method, the caller and the request
-// id, so that it holds no NUL byte (a PostgreSQL-backed store refuses NUL in strings, and the
-// write carrying the key would fail).
+// requestKey is the idempotency key of a transition by p, kept in the resource's journal
+// (storage.RequestKey).
 func requestKey(method string, p auth.Principal, requestID string) string {
-	if requestID == "" {
-		return ""
-	}
-	return aip.IDForRequest("request\x00"+method+"\x00"+p.Subject, requestID)
+	return storage.RequestKey(method, p.Subject, requestID)
 }
 
 func checkRequest(requestID string, more func(*apierr.Violations)) error {
@@ -93,15 +88,25 @@ func reasonText(field, s string) func(*apierr.Violations) {
 	return func(v *apierr.Violations) { v.Text(field, s, true, apierr.MaxLongText) }
 }
 
-// filter parses a listing's filter into storage conditions: allowed names the fields; value
-// maps a field's value to its stored form (nil: as given).
-func filter(expr string, fields map[string]string, value func(field, v string) string) ([]storage.Cond, string, error) {
+// filter parses a listing's filter into storage conditions: fields names the fields (and how
+// they are stored), enums the values of the enumerated ones (as stored, with the API's prefix
+// or without; any other is INVALID_ARGUMENT FILTER_VALUE; a != on one becomes one of the
+// others, see aip.ParseFilterFields); value maps a field's value to its stored form (nil: as
+// given).
+func filter(expr string, fields map[string]string, enums map[string]enumField, value func(field, v string) string) ([]storage.Cond, string, error) {
 	allowed := make([]string, 0, len(fields))
 	for f := range fields {
 		allowed = append(allowed, f)
 	}
 	slices.Sort(allowed)
-	cs, err := aip.ParseFilter(expr, allowed...)
+	ff := make([]aip.FilterField, len(allowed))
+	for i, f := range allowed {
+		ff[i] = aip.AnyValue(f)
+		if e, ok := enums[f]; ok {
+			ff[i] = aip.OneOfEnum(f, e.prefix, e.values...)
+		}
+	}
+	cs, err := aip.ParseFilterFields(expr, ff...)
 	if err != nil {
 		return nil, "", err
 	}
@@ -111,9 +116,28 @@ func filter(expr string, fields map[string]string, value func(field, v string) s
 		if value != nil {
 			v = value(c.Field, v)
 		}
-		out[i] = storage.Cond{Field: c.Field, Op: c.Op, Value: v}
+		out[i] = storage.Cond{Field: c.Field, Op: c.Op, Value: v, Values: c.Values}
 	}
 	return out, aip.String(cs), nil
+}
+
+// scoped refuses, for a caller who sees everything, a filter that selects by no equality (see
+// aip.RequireEquality).
+func scoped(all bool, cs []storage.Cond, fields ...string) error {
+	if !all {
+		return nil
+	}
+	acs := make([]aip.Condition, len(cs))
+	for i, c := range cs {
+		acs[i] = aip.Condition{Field: c.Field, Op: c.Op}
+	}
+	return aip.RequireEquality(acs, fields...)
+}
+
+// enumField is an enum filter field: the prefix its API values carry and its stored values.
+type enumField struct {
+	prefix string
+	values []string
 }
 
 // pageOf pages through items already in memory (a project's spending reports, activities,

@@ -26,20 +26,23 @@ const (
 	leasesCollection     = "webhook_leases"
 )
 
-// Collections declares the collections and the indexes their queries use: webhooks by
-// organisation; deliveries by webhook and subject in position order (the head of a stream),
-// by webhook newest first (listing), by webhook and event time (replay of a range), and by
-// state and creation time (retention); streams by due time (scheduling) and by webhook.
+// Collections declares the collections and the indexes their queries use, each with the
+// query's equalities, then its sort, then its ranges (MongoDB's equality–sort–range rule; the
+// index coverage test checks them): webhooks by organisation in _id order; deliveries by
+// webhook and subject in position order (the head of a stream), by webhook newest first
+// (listing), by webhook and event time (replay of a range, other subjects than one), and by
+// state and creation time (retention); streams by due time and lease (scheduling) and by
+// webhook.
 func Collections() []mongostore.Collection {
 	return []mongostore.Collection{
-		{Name: webhooksCollection, Indexes: []mongo.IndexModel{mongostore.Index("organization")}},
+		{Name: webhooksCollection, Indexes: []mongo.IndexModel{mongostore.Index("organization", "_id")}},
 		{Name: deliveriesCollection, Indexes: []mongo.IndexModel{
-			mongostore.Index("webhook", "subject", "state", "position"),
+			mongostore.Index("webhook", "subject", "state", "position", "_id"),
 			{Keys: bson.D{{Key: "webhook", Value: 1}, {Key: "create_time", Value: -1}, {Key: "_id", Value: -1}}},
-			mongostore.Index("webhook", "event_time"),
+			mongostore.Index("webhook", "event_time", "_id", "subject"),
 			mongostore.Index("state", "create_time"),
 		}},
-		{Name: streamsCollection, Indexes: []mongo.IndexModel{mongostore.Index("due_time"), mongostore.Index("webhook")}},
+		{Name: streamsCollection, Indexes: []mongo.IndexModel{mongostore.Index("due_time", "lease_until"), mongostore.Index("webhook")}},
 		{Name: leasesCollection, Bounded: true},
 	}
 }

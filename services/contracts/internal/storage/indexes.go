@@ -45,7 +45,7 @@ func Collections() []mongostore.Collection {
 		// Issued documents are read by _id (contract/sha256) only.
 		{Name: documentsCollection},
 		{Name: reportContractsCollection, Indexes: []mongo.IndexModel{ix("province"), ix("orgs"), ix("todo")}},
-		{Name: reportAreasCollection, Indexes: []mongo.IndexModel{ix("dirty")}},
+		{Name: reportAreasCollection, Indexes: []mongo.IndexModel{ix("dirty")}, Bounded: true}, // one node per province, read whole by a national report
 		{Name: reportOrgsCollection, Indexes: []mongo.IndexModel{ix("dirty")}},
 		{Name: reportHouseholdsCollection, Bounded: true}, // 64 partitions, read by _id and whole
 		{Name: reportWorklistCollection, Bounded: true},   // read whole: what is marked and not rebuilt yet

@@ -24,11 +24,11 @@ func Collections() []mongostore.Collection {
 	ix := mongostore.Index
 	return []mongostore.Collection{
 		// ListDemands (buyer, product, province_code, state), OpenDemands (state),
-		// DemandsWithPendingHolds (holds_pending); DemandsForReport (province_code,
-		// delivery_commune_code or buyer, then the create_time range; create_time alone for a
-		// national report).
+		// DemandsWithPendingHolds (holds_pending);
+		// DemandsForReport (province_code or buyer, then the create_time range; create_time
+		// alone for a national report).
 		{Name: demandsCollection, Indexes: []mongo.IndexModel{ix("buyer", "_id"), ix("product", "_id"), ix("province_code", "_id"), ix("state", "_id"), ix("holds_pending", "_id"),
-			ix("province_code", "create_time"), ix("buyer", "create_time"), ix("delivery_commune_code", "create_time"), ix("create_time")}},
+			ix("create_time")}},
 		// ListOffers (producer, product, province_code, state), CandidateOffers (product, state,
 		// one month of the demand's window), OffersWithPendingHolds (holds_pending).
 		{Name: offersCollection, Indexes: []mongo.IndexModel{ix("producer", "_id"), ix("product", "_id"), ix("province_code", "_id"), ix("state", "_id"),

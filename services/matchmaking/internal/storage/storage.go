@@ -386,9 +386,9 @@ type DemandReportFilter struct {
 	From, To                          time.Time
 }
 
-// DemandsForReport returns the demands f selects, without their hold ledgers (indexed:
-// province_code, delivery_commune_code and buyer each with create_time; create_time alone for
-// a national report).
+// DemandsForReport returns the demands f selects, without their hold ledgers (indexed: by
+// province_code or buyer, a commune's within its province; create_time alone for a national
+// report).
 func (s *Store) DemandsForReport(ctx context.Context, f DemandReportFilter) ([]domain.Demand, error) {
 	q := bson.D{}
 	for _, t := range []struct{ field, v string }{{"province_code", f.Province}, {"delivery_commune_code", f.Commune}, {"buyer", f.Buyer}, {"product", f.Product}} {

@@ -261,22 +261,30 @@ func (s Shape) Serves(keys []string) bool {
 	}
 	rest := keys[i:]
 	if len(s.Sort) > 0 {
-		if len(rest) < len(s.Sort) || !slices.Equal(rest[:len(s.Sort)], s.Sort) {
-			return false
-		}
-		if i == 0 { // sort-bounded scan: its ranges are on the sort or follow it in the index
-			for _, r := range s.Range {
-				if !slices.Contains(s.Sort, r) && !slices.Contains(rest[len(s.Sort):], r) {
-					return false
-				}
-			}
-		}
-		return true
+		return s.sortServed(rest, i > 0)
 	}
 	if i > 0 {
 		return true
 	}
 	return len(rest) > 0 && slices.Contains(s.Range, rest[0])
+}
+
+// sortServed reports whether rest, the index's keys after the equality fields it begins with,
+// continue with the sort; without a scope (scoped false) the scan is bounded by the sort, and
+// its ranges must be on the sort or follow it in the index.
+func (s Shape) sortServed(rest []string, scoped bool) bool {
+	if len(rest) < len(s.Sort) || !slices.Equal(rest[:len(s.Sort)], s.Sort) {
+		return false
+	}
+	if scoped {
+		return true
+	}
+	for _, r := range s.Range {
+		if !slices.Contains(s.Sort, r) && !slices.Contains(rest[len(s.Sort):], r) {
+			return false
+		}
+	}
+	return true
 }
 
 // ServesAll is Serves with every equality of s in the index, before the sort: what a query that

@@ -12,6 +12,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"path"
 	"strings"
 	"time"
 
@@ -210,10 +211,13 @@ func activate(c *client) (Fixture, cast) {
 
 	c.step("propose; accept → draft contract")
 	proposal := c.must(c.call("POST", "/v1/"+demand+"/proposals", bizTok, map[string]any{"offer": offer, "quantity": "3000", "message": "Mời HTX ký hợp đồng vụ quế 2026"}), 200).str("name")
-	accepted := c.must(c.call("POST", "/v1/"+proposal+":accept", coopTok, map[string]any{"request_id": "accept-1"}), 200)
+	// A request id is unique to its request (the services remember them: the same id with
+	// other content is refused), so it names what it accepts; the retry below reuses it.
+	acceptID := "accept-" + path.Base(proposal)
+	accepted := c.must(c.call("POST", "/v1/"+proposal+":accept", coopTok, map[string]any{"request_id": acceptID}), 200)
 	contract := accepted.str("contract")
 	c.check(contract != "", "a draft contract")
-	again := c.must(c.call("POST", "/v1/"+proposal+":accept", coopTok, map[string]any{"request_id": "accept-1"}), 200)
+	again := c.must(c.call("POST", "/v1/"+proposal+":accept", coopTok, map[string]any{"request_id": acceptID}), 200)
 	c.check(contract == again.str("contract"), "accepting twice never makes two contracts")
 
 	// The draft is prefilled; the parties complete the terms and the rulebook then passes.
@@ -234,7 +238,7 @@ func activate(c *client) (Fixture, cast) {
 	c.check(len(v.list("violations")) == 0, "all rules pass: %s", v.raw)
 
 	c.step("complete the terms; validate; submit; sign; witness")
-	ct := c.must(c.call("POST", "/v1/"+contract+":submit", coopTok, map[string]any{"request_id": "submit-1"}), 200)
+	ct := c.must(c.call("POST", "/v1/"+contract+":submit", coopTok, map[string]any{"request_id": "submit-" + path.Base(contract)}), 200)
 	hash := ct.str("terms_hash")
 	c.must(c.call("POST", "/v1/"+contract+":sign", bizTok, map[string]any{"party": "PARTY_BUYER", "terms_hash": hash}), 200)
 	c.must(c.call("POST", "/v1/"+contract+":sign", coopTok, map[string]any{"party": "PARTY_PRODUCER", "terms_hash": hash}), 200)

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lienket/lienket/services/platform/vn"
+
 	"golang.org/x/sync/errgroup"
 
 	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
@@ -69,7 +71,7 @@ func (c *Console) certifications(q *rq) error {
 }
 
 func (c *Console) newCertForm(q *rq) certForm {
-	year := time.Now().In(vnZone).Year()
+	year := time.Now().In(vn.Zone).Year()
 	return certForm{Org: q.s.Org, Standard: "standards/VIETGAP", Products: []string{"cinnamon-bark"},
 		From: fmt.Sprintf("%d-01-01", year), Until: fmt.Sprintf("%d-12-31", year+2)}
 }
@@ -199,7 +201,7 @@ func orgOfCert(name string) string {
 }
 
 func certRows(q *rq, refs refs, cs []*registryv1.CertificationRecord, orgs map[string]string) []certRow {
-	today, _ := time.ParseInLocation(time.DateOnly, time.Now().In(vnZone).Format(time.DateOnly), vnZone)
+	today, _ := time.ParseInLocation(time.DateOnly, time.Now().In(vn.Zone).Format(time.DateOnly), vn.Zone)
 	out := make([]certRow, 0, len(cs))
 	for _, cr := range cs {
 		row := certRow{C: cr, Org: orgs[orgOfCert(cr.GetName())], Standard: cr.GetStandard(),
@@ -210,7 +212,7 @@ func certRows(q *rq, refs refs, cs []*registryv1.CertificationRecord, orgs map[s
 		for _, p := range cr.GetProducts() {
 			row.Products = append(row.Products, productName(q, refs, p))
 		}
-		if until, err := time.ParseInLocation(time.DateOnly, cr.GetValidUntil(), vnZone); err == nil {
+		if until, err := time.ParseInLocation(time.DateOnly, cr.GetValidUntil(), vn.Zone); err == nil {
 			row.DaysLeft = int(until.Sub(today).Hours() / 24)
 		}
 		out = append(out, row)

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lienket/lienket/services/platform/vn"
+
 	"github.com/stretchr/testify/require"
 
 	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
@@ -18,7 +20,7 @@ import (
 )
 
 // inDays is the date n days from today in Vietnam.
-func inDays(n int) string { return time.Now().In(vnZone).AddDate(0, 0, n).Format(time.DateOnly) }
+func inDays(n int) string { return time.Now().In(vn.Zone).AddDate(0, 0, n).Format(time.DateOnly) }
 
 // coopIn registers a cooperative in commune, as an operator would.
 func (s *suite) coopIn(name, commune string) string {

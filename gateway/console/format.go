@@ -5,7 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	_ "time/tzdata" // Asia/Ho_Chi_Minh on machines without a zoneinfo database
+
+	"github.com/lienket/lienket/services/platform/vn"
 
 	"google.golang.org/protobuf/types/known/timestamppb"
 )
@@ -13,36 +14,8 @@ import (
 // Vietnamese conventions: thousands separated by dots, VND as "1.250.000 ₫", dates
 // dd/mm/yyyy in Asia/Ho_Chi_Minh, quantities with the product's unit.
 
-var vnZone = mustZone("Asia/Ho_Chi_Minh")
-
-func mustZone(name string) *time.Location {
-	l, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err)
-	}
-	return l
-}
-
 // group writes n with dots between thousands.
-func group(n int64) string {
-	neg := n < 0
-	u := uint64(n)
-	if neg {
-		u = uint64(-n)
-	}
-	s := strconv.FormatUint(u, 10)
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
-}
+func group(n int64) string { return vn.Group(n, ".") }
 
 // vnd renders an amount of dong: 1.250.000 ₫ (with a no-break space).
 func vnd(n int64) string { return group(n) + "\u00a0₫" }
@@ -75,7 +48,7 @@ func moment(ts *timestamppb.Timestamp) string {
 	if ts == nil || !ts.IsValid() || (ts.GetSeconds() == 0 && ts.GetNanos() == 0) {
 		return ""
 	}
-	return ts.AsTime().In(vnZone).Format("02/01/2006 15:04")
+	return ts.AsTime().In(vn.Zone).Format("02/01/2006 15:04")
 }
 
 // parseAmount reads an integer typed by a person: digits with optional dots, spaces or commas

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/lienket/lienket/services/platform/vn"
+
 	"golang.org/x/sync/errgroup"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -73,7 +75,7 @@ type callFormView struct {
 }
 
 func (c *Console) newCall(q *rq) error {
-	today := time.Now().In(vnZone)
+	today := time.Now().In(vn.Zone)
 	f := callForm{Programme: "programmes/ntp-sedema", Types: []string{"PROJECT_TYPE_VALUE_CHAIN"}, Start: today.Format(time.DateOnly),
 		End: today.AddDate(0, 2, 0).Format(time.DateOnly), Me: true, TypeCeilings: map[string]string{}, CatMax: map[string]string{}, CatShare: map[string]string{}}
 	for _, t := range projectTypes {
@@ -196,7 +198,7 @@ func (c *Console) loadCall(q *rq, name string) (*callView, error) {
 		return nil, err
 	}
 	v := &callView{C: call, Investor: call.GetInvestor(), IsInvestor: investorOf(q.s, call.GetInvestor()), CouncilYou: slices.Contains(call.GetCouncilMembers(), q.s.User)}
-	today := time.Now().In(vnZone).Format(time.DateOnly)
+	today := time.Now().In(vn.Zone).Format(time.DateOnly)
 	v.OpenNow = call.GetState() == supportv1.CallState_CALL_STATE_OPEN && call.GetSubmissionWindow().GetStartDate() <= today && today <= call.GetSubmissionWindow().GetEndDate()
 	v.CanPublish = v.IsInvestor && call.GetState() == supportv1.CallState_CALL_STATE_DRAFT
 	v.CanClose = v.IsInvestor && call.GetState() == supportv1.CallState_CALL_STATE_OPEN

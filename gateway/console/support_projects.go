@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lienket/lienket/services/platform/vn"
+
 	"golang.org/x/sync/errgroup"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
@@ -433,7 +435,7 @@ func (v *projectView) arrangeMilestones(lang string) {
 	for _, m := range v.P.GetMilestones() {
 		status[m.GetMilestone()] = m
 	}
-	today := time.Now().In(vnZone).Format(time.DateOnly)
+	today := time.Now().In(vn.Zone).Format(time.DateOnly)
 	for _, m := range v.Prop.GetMilestones() {
 		pm := planMilestone{M: m, Status: status[v.P.GetName()+"/milestones/"+m.GetId()]}
 		for _, ind := range m.GetIndicators() {

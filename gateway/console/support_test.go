@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lienket/lienket/services/platform/vn"
+
 	"github.com/stretchr/testify/require"
 
 	contractsv1 "github.com/lienket/lienket/proto/lienket/contracts/v1"
@@ -73,7 +75,7 @@ func (s *suite) signedInAt(p auth.Principal, name, authority string) *browser {
 }
 
 func supportDay(offset int) string {
-	return time.Now().In(vnZone).AddDate(0, 0, offset).Format(time.DateOnly)
+	return time.Now().In(vn.Zone).AddDate(0, 0, offset).Format(time.DateOnly)
 }
 
 // openCall publishes a call of the province over the API (for tests of other pages).

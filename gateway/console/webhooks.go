@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lienket/lienket/services/platform/vn"
+
 	"golang.org/x/sync/errgroup"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -336,7 +338,7 @@ func localTime(s string, required bool) (time.Time, error) {
 		return time.Time{}, nil
 	}
 	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05", "02/01/2006 15:04", "2/1/2006 15:04", "2006-01-02", "02/01/2006", "2/1/2006"} {
-		if t, err := time.ParseInLocation(layout, s, vnZone); err == nil {
+		if t, err := time.ParseInLocation(layout, s, vn.Zone); err == nil {
 			return t, nil
 		}
 	}

@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lienket/lienket/services/platform/vn"
+
 	"github.com/stretchr/testify/require"
 
 	registryv1 "github.com/lienket/lienket/proto/lienket/registry/v1"
@@ -169,7 +171,7 @@ func TestWebhookPages(t *testing.T) {
 	res = b.post(path+"/replay", url.Values{"replay_start": {""}})
 	require.Equal(t, http.StatusUnprocessableEntity, res.code, res.body)
 	require.Contains(t, res.body, `id="replay_start-error">`+ruleVI["REQUIRED"])
-	now := time.Now().In(vnZone)
+	now := time.Now().In(vn.Zone)
 	res = b.post(path+"/replay", url.Values{"replay_start": {now.Format("2006-01-02T15:04")}, "replay_end": {now.Add(-time.Hour).Format("02/01/2006 15:04")}})
 	require.Equal(t, http.StatusUnprocessableEntity, res.code, res.body)
 	require.Contains(t, res.body, `id="replay_end-error">`+ruleVI["TIME_ORDER"], "the service's rule on the end of the period")

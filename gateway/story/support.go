@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lienket/lienket/services/platform/vn"
+
 	"github.com/lienket/lienket/services/platform/testkit/places"
 
 	"github.com/lienket/lienket/services/contracts/auditchain"
@@ -39,10 +41,8 @@ func (r resp) reason() string {
 	return ""
 }
 
-var vietnam = time.FixedZone("ICT", 7*3600)
-
 func dayFromNow(days int) string {
-	return time.Now().In(vietnam).AddDate(0, 0, days).Format(time.DateOnly)
+	return time.Now().In(vn.Zone).AddDate(0, 0, days).Format(time.DateOnly)
 }
 
 type seasonActors struct {

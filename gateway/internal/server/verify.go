@@ -17,6 +17,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lienket/lienket/services/platform/vn"
+
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -281,8 +283,6 @@ type pageData struct {
 	Code   int
 }
 
-var vietnam = time.FixedZone("ICT", 7*3600)
-
 var stateNames = map[string]string{
 	"DRAFT": "Dự thảo (Draft)", "PENDING_SIGNATURES": "Chờ ký (Awaiting signatures)", "PENDING_WITNESS": "Chờ UBND xã chứng kiến (Awaiting witness)",
 	"ACTIVE": "Đang có hiệu lực (In force)", "COMPLETED": "Đã thực hiện xong (Completed)", "LIQUIDATED": "Đã thanh lý (Liquidated)",
@@ -304,7 +304,7 @@ var verifyTemplate = template.Must(template.New("verify").Funcs(template.FuncMap
 		if t == nil {
 			return "—"
 		}
-		return t.In(vietnam).Format("15:04 02/01/2006") + " (giờ Việt Nam)"
+		return t.In(vn.Zone).Format("15:04 02/01/2006") + " (giờ Việt Nam)"
 	},
 	"state": func(s string) string { return stateNames[s] },
 	"match": func(s string) string { return matchNames[s] },

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lienket/lienket/services/platform/vn"
+
 	"github.com/lienket/lienket/services/platform/aip"
 	"github.com/lienket/lienket/services/platform/apierr"
 	"github.com/lienket/lienket/services/platform/auth"
@@ -152,7 +154,7 @@ func parseMonth(v *apierr.Violations, field, s string) month {
 // the one given, or the current year in Asia/Ho_Chi_Minh.
 func ParsePeriod(now time.Time, start, end string) (Period, error) {
 	var v apierr.Violations
-	t := now.In(vietnam)
+	t := now.In(vn.Zone)
 	this := month(t.Year()*12 + int(t.Month()) - 1)
 	from, to := this-this%12, this-this%12+11
 	if start != "" {
@@ -177,9 +179,6 @@ func ParsePeriod(now time.Time, start, end string) (Period, error) {
 	}
 	return Period{From: from.String(), To: to.String()}, nil
 }
-
-// vietnam is Asia/Ho_Chi_Minh: UTC+7 all year.
-var vietnam = time.FixedZone("ICT", 7*3600)
 
 // Contradiction is the value a filter field takes when it names two different values: no
 // data holds it, so nothing matches.

@@ -117,7 +117,7 @@ func TestLayersPointDown(t *testing.T) {
 				}
 			}
 			if m[2] == "domain" && strings.HasPrefix(im, module) && !domainMayImport(m[1], im) {
-				t.Errorf("%s (domain) imports %s: domain imports nothing of Lienket but itself, its service's pure public packages and apierr", g.path, im)
+				t.Errorf("%s (domain) imports %s: domain imports nothing of Lienket but itself, its service's pure public packages, apierr and vn", g.path, im)
 			}
 		}
 	}
@@ -131,11 +131,12 @@ func TestLayersPointDown(t *testing.T) {
 }
 
 // domainMayImport: the service's own domain, its pure public packages (auditchain, taxcode,
-// rulebooks: not app, not cmd, nothing else internal) and the error vocabulary.
+// rulebooks: not app, not cmd, nothing else internal), the error vocabulary and Vietnam's
+// conventions (platform/vn: civil time, digit grouping).
 func domainMayImport(svc, im string) bool {
 	own := module + "services/" + svc + "/"
 	switch {
-	case im == module+"services/platform/apierr", strings.HasPrefix(im, own+"internal/domain"):
+	case im == module+"services/platform/apierr", im == module+"services/platform/vn", strings.HasPrefix(im, own+"internal/domain"):
 		return true
 	case strings.HasPrefix(im, own):
 		rest := strings.TrimPrefix(im, own)

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/lienket/lienket/services/platform/vn"
+
 	"google.golang.org/grpc"
 
 	supportv1 "github.com/lienket/lienket/proto/lienket/support/v1"
@@ -38,7 +40,7 @@ func SeedSupport(ctx context.Context, support grpc.ClientConnInterface, issuer *
 	}
 	as := grpc.PerRPCCredentials(auth.TokenCredentials(tok))
 	c := supportv1.NewSupportServiceClient(support)
-	now := time.Now().In(time.FixedZone("ICT", 7*3600))
+	now := time.Now().In(vn.Zone)
 	call, err := c.CreateCall(ctx, &supportv1.CreateCallRequest{RequestId: "demo-call-1", Call: &supportv1.Call{
 		Investor: seeded.Names[ProvinceCommittee], DisplayName: CallTitle, Programme: "programmes/ntp-sedema",
 		Description:  "Hỗ trợ sau đầu tư cho dự án liên kết sản xuất, tiêu thụ quế, hồi của hợp tác xã, doanh nghiệp tại các xã vùng đồng bào dân tộc thiểu số tỉnh Lào Cai.",

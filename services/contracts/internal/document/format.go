@@ -5,12 +5,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lienket/lienket/services/platform/vn"
+
 	"golang.org/x/text/unicode/norm"
 )
-
-// vietnam is Asia/Ho_Chi_Minh: UTC+7 all year (no daylight saving since 1975), fixed so that
-// rendering needs no time-zone database.
-var vietnam = time.FixedZone("ICT", 7*3600)
 
 // clean puts text in Unicode NFC, so that a Vietnamese letter typed as a base letter plus
 // combining marks is drawn with the font's precomposed glyph, and drops control characters
@@ -25,29 +23,8 @@ func clean(s string) string {
 	}, s)
 }
 
-// group writes n with sep between groups of three digits.
-func group(n int64, sep string) string {
-	neg := n < 0
-	u := uint64(n)
-	if neg {
-		u = uint64(-n)
-	}
-	s := strconv.FormatUint(u, 10)
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteString(sep)
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
-}
-
 // num writes an integer the language's way (1.000 in Vietnamese, 1,000 in English).
-func (w *words) num(n int64) string { return group(n, w.thousands) }
+func (w *words) num(n int64) string { return vn.Group(n, w.thousands) }
 
 // money writes an amount of VND.
 func (w *words) money(v int64) string { return strings.Replace(w.moneyFmt, "%s", w.num(v), 1) }
@@ -104,12 +81,12 @@ func (w *words) window(start, end string) string {
 
 // when writes a recorded time in Vietnam's time.
 func (w *words) when(t time.Time) string {
-	return t.In(vietnam).Format(w.timeLayout)
+	return t.In(vn.Zone).Format(w.timeLayout)
 }
 
 // longDate writes a date as the heading of a document does ("ngày 05 tháng 01 năm 2026").
 func (w *words) longDate(t time.Time) string {
-	return t.In(vietnam).Format(w.longDateLayout)
+	return t.In(vn.Zone).Format(w.longDateLayout)
 }
 
 // or returns s, or alt when s is empty.

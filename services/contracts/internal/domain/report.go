@@ -3,6 +3,8 @@ package domain
 import (
 	"fmt"
 	"time"
+
+	"github.com/lienket/lienket/services/platform/vn"
 )
 
 // Reports. A report adds up what the contracts of a scope (a commune, a province, an
@@ -40,13 +42,9 @@ func MonthOf(date string) (Month, bool) {
 
 // MonthOfTime is the month of t in Asia/Ho_Chi_Minh.
 func MonthOfTime(t time.Time) Month {
-	l := t.In(vietnam)
+	l := t.In(vn.Zone)
 	return Month(l.Year()*12 + int(l.Month()) - 1)
 }
-
-// vietnam is Asia/Ho_Chi_Minh: UTC+7 all year (no daylight saving since 1975), so a fixed zone
-// needs no time-zone database.
-var vietnam = time.FixedZone("ICT", 7*3600)
 
 // String is the month as "YYYY-MM".
 func (m Month) String() string { return fmt.Sprintf("%04d-%02d", int(m)/12, int(m)%12+1) }

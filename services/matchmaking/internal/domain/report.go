@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"time"
+
+	"github.com/lienket/lienket/services/platform/vn"
 )
 
 // DemandFigures count demands posted, and how they stand.
@@ -42,11 +44,8 @@ type DemandReport struct {
 	ByArea, ByProduct, ByMonth []DemandLine
 }
 
-// vietnam is Asia/Ho_Chi_Minh: UTC+7 all year.
-var vietnam = time.FixedZone("ICT", 7*3600)
-
 // PostedMonth is the month ("YYYY-MM") a demand was posted, in Asia/Ho_Chi_Minh.
-func (d *Demand) PostedMonth() string { return d.CreateTime.In(vietnam).Format("2006-01") }
+func (d *Demand) PostedMonth() string { return d.CreateTime.In(vn.Zone).Format("2006-01") }
 
 // ReportDemands counts demands posted in the months from..to ("YYYY-MM", inclusive), by area
 // of delivery (the province when byProvince, else the commune), product and month (every
@@ -101,7 +100,7 @@ func nextMonth(m string) string {
 
 // MonthStart is the first instant of month m ("YYYY-MM") in Asia/Ho_Chi_Minh.
 func MonthStart(m string) (time.Time, error) {
-	t, err := time.ParseInLocation("2006-01", m, vietnam)
+	t, err := time.ParseInLocation("2006-01", m, vn.Zone)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("month %q: %w", m, err)
 	}

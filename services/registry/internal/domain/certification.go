@@ -4,6 +4,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lienket/lienket/services/platform/vn"
+
 	"github.com/lienket/lienket/services/platform/apierr"
 )
 
@@ -80,8 +82,5 @@ func ValidateCertification(v *apierr.Violations, ref RefData, prefix string, c *
 	v.Check(len(c.Plots) <= MaxCertPlots, prefix+".plots", "MAX_ITEMS", "at most %d plots", MaxCertPlots)
 }
 
-// vietnam is Asia/Ho_Chi_Minh: UTC+7, no daylight saving (fixed, so no tzdata is needed).
-var vietnamTime = time.FixedZone("ICT", 7*3600)
-
 // LocalDate is t's date in Vietnam, YYYY-MM-DD.
-func LocalDate(t time.Time) string { return t.In(vietnamTime).Format(time.DateOnly) }
+func LocalDate(t time.Time) string { return t.In(vn.Zone).Format(time.DateOnly) }

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/lienket/lienket/services/platform/vn"
+
 	"github.com/lienket/lienket/services/platform/aip"
 	"github.com/lienket/lienket/services/platform/apierr"
 	"github.com/lienket/lienket/services/platform/auth"
@@ -53,12 +55,8 @@ func New(st *storage.Store, books domain.Rulebooks, reg Registry, con Contracts,
 	return &Service{st: st, books: books, reg: reg, con: con, now: now}
 }
 
-// vietnam is Asia/Ho_Chi_Minh: UTC+7 all year (no daylight saving since 1975), so a fixed zone
-// needs no time-zone database in the container.
-var vietnam = time.FixedZone("ICT", 7*3600)
-
 // DateOf is the calendar date of t in Asia/Ho_Chi_Minh.
-func DateOf(t time.Time) string { return t.In(vietnam).Format(time.DateOnly) }
+func DateOf(t time.Time) string { return t.In(vn.Zone).Format(time.DateOnly) }
 
 func (s *Service) today() string { return DateOf(s.now()) }
 
